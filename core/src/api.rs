@@ -1,0 +1,409 @@
+//! REST API request (`…Request`) and response (`…View`) types, shared by server and client.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::model::*;
+
+macro_rules! api_type {
+    ($(#[$m:meta])* $vis:vis struct $name:ident { $($body:tt)* }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[serde(deny_unknown_fields)]
+        $vis struct $name { $($body)* }
+    };
+}
+
+/// The error envelope: RFC 7807 `application/problem+json` plus a stable `code`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Problem {
+    /// `about:blank` or a documentation URI for the code.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// Short human summary (the message for `code`).
+    pub title: String,
+    pub status: u16,
+    /// Stable machine code, e.g. `auth.account_locked`.
+    pub code: String,
+    /// Human detail in the language asked for by `Accept-Language` (zh-CN or en).
+    pub detail: String,
+    /// Request id, to quote to support.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// Field-level problems for validation errors.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldProblem>,
+    /// For `auth.account_locked`: when the lock ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locked_until: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FieldProblem {
+    /// JSON path of the field, e.g. `residence.lat`.
+    pub field: String,
+    pub message: String,
+}
+
+// ---- auth -------------------------------------------------------------------------------
+
+api_type! {
+    pub struct LoginRequest {
+        pub username: String,
+        pub password: String,
+        /// Required for supervisees: the phone's stable install id.
+        #[serde(default)]
+        pub device_id: Option<String>,
+        #[serde(default)]
+        pub device_name: Option<String>,
+    }
+}
+
+api_type! {
+    pub struct RefreshRequest {
+        pub refresh_token: String,
+        #[serde(default)]
+        pub device_id: Option<String>,
+    }
+}
+
+api_type! {
+    pub struct PasswordChangeRequest {
+        pub current_password: String,
+        pub new_password: String,
+    }
+}
+
+api_type! {
+    pub struct TokenView {
+        pub access_token: String,
+        pub refresh_token: String,
+        pub token_type: String,
+        /// Seconds until the access token expires.
+        pub expires_in: i64,
+        pub user: MeView,
+    }
+}
+
+api_type! {
+    pub struct MeView {
+        pub id: Uuid,
+        pub username: String,
+        pub display_name: String,
+        pub role: Role,
+        pub unit_id: Option<Uuid>,
+        /// For a supervisee: their own case.
+        pub case_id: Option<Uuid>,
+    }
+}
+
+// ---- org --------------------------------------------------------------------------------
+
+api_type! {
+    pub struct UnitCreateRequest {
+        pub name: String,
+        pub kind: UnitKind,
+        pub parent_id: Option<Uuid>,
+        /// Administrative division code, e.g. `620102`.
+        #[serde(default)]
+        pub code: Option<String>,
+    }
+}
+
+api_type! {
+    pub struct UnitView {
+        pub id: Uuid,
+        pub name: String,
+        pub kind: UnitKind,
+        pub parent_id: Option<Uuid>,
+        pub code: Option<String>,
+    }
+}
+
+api_type! {
+    pub struct UserCreateRequest {
+        pub username: String,
+        pub password: String,
+        pub display_name: String,
+        pub role: Role,
+        pub unit_id: Option<Uuid>,
+        #[serde(default)]
+        pub phone: Option<String>,
+    }
+}
+
+api_type! {
+    pub struct UserView {
+        pub id: Uuid,
+        pub username: String,
+        pub display_name: String,
+        pub role: Role,
+        pub unit_id: Option<Uuid>,
+        pub status: UserStatus,
+        pub locked_until: Option<DateTime<Utc>>,
+        pub created_at: DateTime<Utc>,
+    }
+}
+
+api_type! {
+    pub struct DeviceView {
+        pub id: Uuid,
+        pub device_id: String,
+        pub name: Option<String>,
+        pub status: DeviceStatus,
+        pub first_seen_at: DateTime<Utc>,
+        pub approved_by: Option<Uuid>,
+        pub approved_at: Option<DateTime<Utc>>,
+    }
+}
+
+// ---- cases ------------------------------------------------------------------------------
+
+api_type! {
+    pub struct Residence {
+        pub address: String,
+        pub lat: f64,
+        pub lon: f64,
+    }
+}
+
+api_type! {
+    pub struct CaseCreateRequest {
+        pub name: String,
+        pub national_id: String,
+        pub gender: Option<String>,
+        pub sentence_kind: SentenceKind,
+        pub crime: String,
+        pub court: String,
+        pub judgment_number: String,
+        pub start_date: NaiveDate,
+        pub end_date: NaiveDate,
+        pub residence: Residence,
+        pub minor: bool,
+        #[serde(default)]
+        pub prohibition_orders: Vec<String>,
+        pub unit_id: Uuid,
+        #[serde(default)]
+        pub officer_id: Option<Uuid>,
+    }
+}
+
+api_type! {
+    /// One row of a caseload list. A minor's name and id are masked here for everyone.
+    pub struct CaseSummaryView {
+        pub id: Uuid,
+        pub name: String,
+        pub national_id_masked: String,
+        pub minor: bool,
+        pub sentence_kind: SentenceKind,
+        pub status: CaseStatus,
+        pub level: SupervisionLevel,
+        pub unit_id: Uuid,
+        pub officer_id: Option<Uuid>,
+        pub start_date: NaiveDate,
+        pub end_date: NaiveDate,
+    }
+}
+
+api_type! {
+    pub struct CaseView {
+        pub id: Uuid,
+        pub name: String,
+        pub national_id_masked: String,
+        pub gender: Option<String>,
+        pub minor: bool,
+        pub sentence_kind: SentenceKind,
+        pub crime: String,
+        pub court: String,
+        pub judgment_number: String,
+        pub start_date: NaiveDate,
+        pub end_date: NaiveDate,
+        pub residence: Residence,
+        pub prohibition_orders: Vec<String>,
+        pub unit_id: Uuid,
+        pub officer_id: Option<Uuid>,
+        pub status: CaseStatus,
+        pub level: SupervisionLevel,
+        pub user_id: Option<Uuid>,
+        pub announced_at: Option<DateTime<Utc>>,
+        pub announced_by: Option<Uuid>,
+        pub created_at: DateTime<Utc>,
+        pub version: i32,
+    }
+}
+
+api_type! {
+    pub struct AnnounceRequest {
+        /// Where the announcement (入矫宣告) took place.
+        pub place: String,
+        /// Who else attended (family, village committee…).
+        #[serde(default)]
+        pub attendees: Vec<String>,
+    }
+}
+
+api_type! {
+    pub struct IssueLoginRequest {
+        pub username: String,
+    }
+}
+
+api_type! {
+    /// The one-time initial password is shown once, to the officer at intake.
+    pub struct IssuedLoginView {
+        pub user_id: Uuid,
+        pub username: String,
+        pub initial_password: String,
+    }
+}
+
+api_type! {
+    pub struct LevelChangeRequest {
+        pub level: SupervisionLevel,
+        pub reason: String,
+    }
+}
+
+api_type! {
+    pub struct LevelChangeView {
+        pub id: Uuid,
+        pub from_level: Option<SupervisionLevel>,
+        pub to_level: SupervisionLevel,
+        pub reason: String,
+        pub changed_by: Uuid,
+        pub changed_at: DateTime<Utc>,
+    }
+}
+
+api_type! {
+    pub struct StatusChangeRequest {
+        pub status: CaseStatus,
+        pub reason: String,
+    }
+}
+
+api_type! {
+    pub struct PlanUpdateRequest {
+        /// The version this edit is based on (0 for the first plan): a stale screen gets a
+        /// `plan.version_conflict` instead of overwriting someone else's edit.
+        pub base_version: i32,
+        pub text: String,
+        pub measures: Vec<String>,
+    }
+}
+
+api_type! {
+    pub struct PlanView {
+        pub case_id: Uuid,
+        pub version: i32,
+        pub text: String,
+        pub measures: Vec<String>,
+        pub created_by: Uuid,
+        pub created_at: DateTime<Utc>,
+    }
+}
+
+api_type! {
+    pub struct TeamMemberRequest {
+        pub kind: TeamMemberKind,
+        /// For officers, volunteers and social workers: their user account.
+        #[serde(default)]
+        pub user_id: Option<Uuid>,
+        pub name: String,
+        #[serde(default)]
+        pub phone: Option<String>,
+        #[serde(default)]
+        pub relation: Option<String>,
+    }
+}
+
+api_type! {
+    pub struct TeamMemberView {
+        pub id: Uuid,
+        pub kind: TeamMemberKind,
+        pub user_id: Option<Uuid>,
+        pub name: String,
+        pub phone: Option<String>,
+        pub relation: Option<String>,
+        pub added_at: DateTime<Utc>,
+    }
+}
+
+// ---- pre-sentence investigations ----------------------------------------------------------
+
+api_type! {
+    pub struct InvestigationCreateRequest {
+        pub unit_id: Uuid,
+        pub court: String,
+        pub defendant_name: String,
+        pub defendant_national_id: String,
+        pub minor: bool,
+        pub charge: String,
+        pub requested_on: NaiveDate,
+        pub due_on: NaiveDate,
+    }
+}
+
+api_type! {
+    pub struct InvestigationOpinionRequest {
+        pub opinion: InvestigationOpinion,
+        pub text: String,
+    }
+}
+
+api_type! {
+    pub struct InvestigationView {
+        pub id: Uuid,
+        pub unit_id: Uuid,
+        pub court: String,
+        pub defendant_name: String,
+        pub defendant_national_id_masked: String,
+        pub minor: bool,
+        pub charge: String,
+        pub requested_on: NaiveDate,
+        pub due_on: NaiveDate,
+        pub status: InvestigationStatus,
+        pub opinion: Option<InvestigationOpinion>,
+        pub opinion_text: Option<String>,
+        pub filed_by: Option<Uuid>,
+        pub filed_at: Option<DateTime<Utc>>,
+    }
+}
+
+// ---- audit ------------------------------------------------------------------------------
+
+api_type! {
+    pub struct AuditEntryView {
+        pub seq: i64,
+        pub at: DateTime<Utc>,
+        pub actor_id: Option<Uuid>,
+        pub actor_role: Option<String>,
+        pub action: String,
+        pub target_kind: String,
+        pub target_id: Option<String>,
+        pub ip: Option<String>,
+        pub request_id: Option<String>,
+        pub detail: serde_json::Value,
+        pub hash: String,
+    }
+}
+
+api_type! {
+    pub struct AuditVerifyView {
+        pub ok: bool,
+        pub checked: i64,
+        /// The first entry whose hash does not match its content or its predecessor.
+        pub first_broken_seq: Option<i64>,
+    }
+}
+
+api_type! {
+    pub struct HealthView {
+        pub status: String,
+        pub version: String,
+    }
+}

@@ -1,0 +1,172 @@
+//! Stable machine error codes with their HTTP status and human messages in zh-CN and English.
+//!
+//! The code string is the contract (apps switch on it); messages may be reworded.
+
+use serde::{Deserialize, Serialize};
+
+/// The language of human-readable messages, chosen from `Accept-Language`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    ZhCn,
+    En,
+}
+
+impl Lang {
+    /// Picks the first supported language from an `Accept-Language` header value, honouring
+    /// q-values; Chinese is the default for an absent or unsupported header.
+    pub fn from_accept_language(header: Option<&str>) -> Lang {
+        let Some(header) = header else {
+            return Lang::default();
+        };
+        let mut best: Option<(f32, Lang)> = None;
+        for part in header.split(',') {
+            let mut pieces = part.trim().split(';');
+            let tag = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
+            let q = pieces
+                .find_map(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .and_then(|v| v.parse::<f32>().ok())
+                })
+                .unwrap_or(1.0);
+            let lang = if tag.starts_with("zh") {
+                Lang::ZhCn
+            } else if tag.starts_with("en") {
+                Lang::En
+            } else {
+                continue;
+            };
+            if q > 0.0 && best.is_none_or(|(bq, _)| q > bq) {
+                best = Some((q, lang));
+            }
+        }
+        best.map(|(_, l)| l).unwrap_or_default()
+    }
+
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::ZhCn => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+}
+
+macro_rules! error_codes {
+    ($($variant:ident = ($code:literal, $status:literal, $en:literal, $zh:literal)),+ $(,)?) => {
+        /// Every error the API can return. `code()` is stable across releases.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        pub enum ErrorCode { $($variant),+ }
+
+        impl ErrorCode {
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant),+];
+
+            pub fn code(self) -> &'static str {
+                match self { $(ErrorCode::$variant => $code),+ }
+            }
+
+            pub fn http_status(self) -> u16 {
+                match self { $(ErrorCode::$variant => $status),+ }
+            }
+
+            pub fn message(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((ErrorCode::$variant, Lang::En) => $en,
+                      (ErrorCode::$variant, Lang::ZhCn) => $zh,)+
+                }
+            }
+
+            pub fn from_code(code: &str) -> Option<ErrorCode> {
+                match code { $($code => Some(ErrorCode::$variant),)+ _ => None }
+            }
+        }
+    };
+}
+
+error_codes! {
+    MalformedJson = ("request.malformed_json", 400, "The request body is not valid JSON.", "请求体不是有效的 JSON。"),
+    InvalidField = ("request.invalid_field", 422, "A field is missing or has an invalid value.", "有字段缺失或取值无效。"),
+    BodyTooLarge = ("request.body_too_large", 413, "The request body is too large.", "请求体过大。"),
+    UnsupportedMediaType = ("request.unsupported_media_type", 415, "The request must be sent as application/json.", "请求须以 application/json 格式发送。"),
+    InvalidQuery = ("request.invalid_query", 400, "A query parameter is invalid.", "查询参数无效。"),
+    InvalidPath = ("request.invalid_path", 400, "An identifier in the URL is invalid.", "URL 中的标识无效。"),
+    RequestTimeout = ("request.timeout", 408, "The request took too long and was stopped.", "请求处理超时，已中止。"),
+
+    InvalidCredentials = ("auth.invalid_credentials", 401, "Wrong user name or password.", "用户名或密码错误。"),
+    AccountLocked = ("auth.account_locked", 423, "Too many failed logins: the account is locked for a while.", "登录失败次数过多，账户已暂时锁定。"),
+    AccountDisabled = ("auth.account_disabled", 403, "This account is disabled.", "该账户已停用。"),
+    TokenMissing = ("auth.token_missing", 401, "Sign in first: no access token was sent.", "请先登录：未携带访问令牌。"),
+    TokenInvalid = ("auth.token_invalid", 401, "The access token is invalid.", "访问令牌无效。"),
+    TokenExpired = ("auth.token_expired", 401, "The access token has expired; refresh it.", "访问令牌已过期，请刷新。"),
+    SessionRevoked = ("auth.session_revoked", 401, "This session has ended; sign in again.", "会话已结束，请重新登录。"),
+    RefreshInvalid = ("auth.refresh_invalid", 401, "The refresh token is invalid or expired; sign in again.", "刷新令牌无效或已过期，请重新登录。"),
+    RefreshReused = ("auth.refresh_reused", 401, "A refresh token was used twice; all sessions of that sign-in were ended for safety.", "刷新令牌被重复使用，为安全起见该登录的所有会话已结束。"),
+    DeviceRequired = ("auth.device_required", 400, "The supervisee app must send its device id.", "矫正对象端须提供设备标识。"),
+    DevicePending = ("auth.device_pending", 403, "This phone is not yet approved; ask your officer to approve it.", "此手机尚未获批，请联系矫正工作人员审批。"),
+    DeviceMismatch = ("auth.device_mismatch", 403, "This token belongs to another device.", "该令牌属于其他设备。"),
+    PasswordWeak = ("auth.password_weak", 422, "The password needs 10 to 128 characters from at least three of: lower case, upper case, digits, symbols.", "密码须为 10 至 128 位，且至少包含小写字母、大写字母、数字、符号中的三类。"),
+    PasswordWrong = ("auth.password_wrong", 403, "The current password is wrong.", "当前密码不正确。"),
+
+    Forbidden = ("access.forbidden", 403, "You are not allowed to do this.", "您无权执行此操作。"),
+    NotFound = ("resource.not_found", 404, "Not found.", "未找到。"),
+    Conflict = ("resource.conflict", 409, "The record was changed by someone else; reload and try again.", "记录已被他人修改，请刷新后重试。"),
+
+    UnitParentInvalid = ("org.parent_invalid", 422, "A unit of this kind cannot be placed under that parent.", "该类型的单位不能设在所选上级之下。"),
+    UsernameTaken = ("user.username_taken", 409, "That user name is already taken.", "该用户名已被占用。"),
+    UnitRequired = ("user.unit_required", 422, "Officers, volunteers and supervisees must belong to a unit.", "工作人员、志愿者和矫正对象必须隶属于一个单位。"),
+    RoleNotAllowed = ("user.role_not_allowed", 422, "Supervisee accounts are issued from their case, not created directly.", "矫正对象账户须从其案件中开通，不能直接创建。"),
+
+    NationalIdInvalid = ("case.national_id_invalid", 422, "The national identity number is not valid.", "身份证号码无效。"),
+    NationalIdDuplicate = ("case.national_id_duplicate", 409, "A case with this identity number is already open.", "该身份证号已有在矫案件。"),
+    CaseDatesInvalid = ("case.dates_invalid", 422, "The supervision end date must be after the start date.", "矫正结束日期须晚于开始日期。"),
+    CaseTransitionInvalid = ("case.transition_invalid", 409, "The case cannot move to that status from its current one.", "案件不能从当前状态变更为该状态。"),
+    CaseClosed = ("case.closed", 409, "The case is closed and archived read-only.", "案件已结束并归档，只读。"),
+    CaseNotActive = ("case.not_active", 409, "The case must be announced (active) first.", "须先完成入矫宣告（在矫状态）。"),
+    LoginAlreadyIssued = ("case.login_already_issued", 409, "An app login has already been issued for this case.", "该案件已开通手机端账户。"),
+    LevelUnchanged = ("case.level_unchanged", 409, "The case is already at that supervision level.", "案件已处于该管理等级。"),
+    PlanVersionConflict = ("plan.version_conflict", 409, "The correction plan changed since you loaded it; reload and try again.", "矫正方案已被修改，请刷新后重试。"),
+    TeamMemberInvalid = ("team.member_invalid", 422, "A team member who is a user must have the matching role and unit.", "矫正小组成员的账户角色或单位不匹配。"),
+    InvestigationAlreadyFiled = ("investigation.already_filed", 409, "An opinion has already been filed for this investigation.", "该调查评估已出具意见。"),
+
+    Internal = ("internal.error", 500, "Something went wrong on our side; it has been logged.", "服务器内部错误，已记录。"),
+    Unavailable = ("service.unavailable", 503, "The service is not ready.", "服务暂不可用。"),
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl std::error::Error for ErrorCode {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_round_trip() {
+        let mut seen = std::collections::HashSet::new();
+        for &c in ErrorCode::ALL {
+            assert!(seen.insert(c.code()), "duplicate code {}", c.code());
+            assert_eq!(ErrorCode::from_code(c.code()), Some(c));
+            assert!((400..600).contains(&c.http_status()));
+            assert!(!c.message(Lang::En).is_empty() && !c.message(Lang::ZhCn).is_empty());
+            assert_ne!(c.message(Lang::En), c.message(Lang::ZhCn));
+        }
+    }
+
+    #[test]
+    fn accept_language() {
+        assert_eq!(Lang::from_accept_language(None), Lang::ZhCn);
+        assert_eq!(Lang::from_accept_language(Some("en-US,en;q=0.9")), Lang::En);
+        assert_eq!(Lang::from_accept_language(Some("zh-CN")), Lang::ZhCn);
+        assert_eq!(
+            Lang::from_accept_language(Some("fr, en;q=0.5, zh;q=0.8")),
+            Lang::ZhCn
+        );
+        assert_eq!(Lang::from_accept_language(Some("de")), Lang::ZhCn);
+        assert_eq!(Lang::from_accept_language(Some("zh;q=0, en")), Lang::En);
+    }
+}

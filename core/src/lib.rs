@@ -1,0 +1,15 @@
+//! Huijiao shared core.
+//!
+//! `model` and `policy` are pure (no I/O) and shared by the server and the apps, so the apps
+//! can explain a rule before the server enforces it. `api` holds the REST request/response types
+//! and `error` the stable machine error codes with their zh-CN and English messages.
+
+pub mod api;
+pub mod error;
+pub mod model;
+pub mod policy;
+
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!();
+
+pub use error::{ErrorCode, Lang};

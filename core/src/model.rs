@@ -1,0 +1,136 @@
+//! Domain vocabulary shared by server and apps (see DOMAIN.md "Words used in code").
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! string_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident = $s:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stable wire and database spelling.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $s),+ }
+            }
+
+            pub fn parse(s: &str) -> Option<Self> {
+                match s { $($s => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+string_enum! {
+    /// One account, one role. The three admin duties are separate roles so that no account can
+    /// hold two of them (MLPS level 3 separation of duties: 三权分立).
+    Role {
+        SystemAdmin = "system_admin",
+        SecurityAdmin = "security_admin",
+        AuditAdmin = "audit_admin",
+        Officer = "officer",
+        Volunteer = "volunteer",
+        Supervisee = "supervisee",
+    }
+}
+
+impl Role {
+    pub fn is_admin(self) -> bool {
+        matches!(
+            self,
+            Role::SystemAdmin | Role::SecurityAdmin | Role::AuditAdmin
+        )
+    }
+}
+
+string_enum! {
+    /// Org tree levels, top to bottom.
+    UnitKind {
+        Province = "province",
+        City = "city",
+        CountyAgency = "county_agency",
+        JudicialOffice = "judicial_office",
+    }
+}
+
+string_enum! {
+    SentenceKind {
+        Probation = "probation",
+        Parole = "parole",
+        Surveillance = "surveillance",
+        MedicalParole = "medical_parole",
+    }
+}
+
+string_enum! {
+    CaseStatus {
+        PreIntake = "pre_intake",
+        Active = "active",
+        Released = "released",
+        Revoked = "revoked",
+        Terminated = "terminated",
+        Absconded = "absconded",
+    }
+}
+
+string_enum! {
+    /// 严管 / 普管 / 宽管, strictest first.
+    SupervisionLevel {
+        Strict = "strict",
+        Normal = "normal",
+        Lenient = "lenient",
+    }
+}
+
+string_enum! {
+    TeamMemberKind {
+        Officer = "officer",
+        Volunteer = "volunteer",
+        SocialWorker = "social_worker",
+        Family = "family",
+        Employer = "employer",
+    }
+}
+
+string_enum! {
+    DeviceStatus {
+        Pending = "pending",
+        Approved = "approved",
+        Revoked = "revoked",
+    }
+}
+
+string_enum! {
+    InvestigationStatus {
+        Requested = "requested",
+        OpinionFiled = "opinion_filed",
+    }
+}
+
+string_enum! {
+    /// The assessment opinion of a pre-sentence investigation (调查评估意见).
+    InvestigationOpinion {
+        Suitable = "suitable",
+        Unsuitable = "unsuitable",
+    }
+}
+
+string_enum! {
+    /// Which admin duty an audit query or a security action belongs to is decided by role; the
+    /// user account itself is active or disabled.
+    UserStatus {
+        Active = "active",
+        Disabled = "disabled",
+    }
+}

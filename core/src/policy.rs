@@ -1,0 +1,319 @@
+//! Jurisdiction rules as data and pure functions (DOMAIN.md is the source of truth).
+//!
+//! The server enforces these; the apps call the same functions to explain a rule before the
+//! user acts. No I/O here.
+
+use crate::error::ErrorCode;
+use crate::model::{CaseStatus, SupervisionLevel, UnitKind};
+
+/// The unit kind a unit of `kind` must hang under; `None` for the root (province).
+pub fn parent_kind(kind: UnitKind) -> Option<UnitKind> {
+    match kind {
+        UnitKind::Province => None,
+        UnitKind::City => Some(UnitKind::Province),
+        UnitKind::CountyAgency => Some(UnitKind::City),
+        UnitKind::JudicialOffice => Some(UnitKind::CountyAgency),
+    }
+}
+
+/// Whether a case may move from `from` to `to`.
+///
+/// A case starts in `pre_intake`, becomes `active` with the intake announcement (入矫宣告), and
+/// ends by release at term, revocation or termination (death, re-offending). An absconded
+/// case (脱管) can be found again (back to active) or revoked. Ended cases are archived
+/// read-only, so nothing leaves released/revoked/terminated.
+pub fn case_transition_allowed(from: CaseStatus, to: CaseStatus) -> bool {
+    use CaseStatus::*;
+    matches!(
+        (from, to),
+        (PreIntake, Active)
+            | (PreIntake, Terminated)
+            | (Active, Released)
+            | (Active, Revoked)
+            | (Active, Terminated)
+            | (Active, Absconded)
+            | (Absconded, Active)
+            | (Absconded, Revoked)
+            | (Absconded, Terminated)
+    )
+}
+
+pub fn case_is_closed(status: CaseStatus) -> bool {
+    matches!(
+        status,
+        CaseStatus::Released | CaseStatus::Revoked | CaseStatus::Terminated
+    )
+}
+
+/// New intakes start under strict supervision (DOMAIN.md, "A case's life" 4).
+pub const INTAKE_LEVEL: SupervisionLevel = SupervisionLevel::Strict;
+
+/// What a supervision level obliges (DOMAIN.md table; defaults, per jurisdiction).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Obligations {
+    /// Days between scheduled face check-ins.
+    pub checkin_every_days: u32,
+    /// Minutes between location reports from the phone.
+    pub location_interval_minutes: u32,
+    /// Minimum video roll calls per 30 days; 0 = on demand only.
+    pub roll_calls_per_month: u32,
+    /// In-person reports at the office per 60 days.
+    pub office_reports_per_two_months: u32,
+    /// Officer home visits per 90 days.
+    pub home_visits_per_quarter: u32,
+}
+
+/// The policy table of one jurisdiction. `Jurisdiction::default()` is the national default.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Jurisdiction {
+    pub strict: Obligations,
+    pub normal: Obligations,
+    pub lenient: Obligations,
+}
+
+impl Default for Jurisdiction {
+    fn default() -> Self {
+        Jurisdiction {
+            strict: Obligations {
+                checkin_every_days: 1,
+                location_interval_minutes: 10,
+                roll_calls_per_month: 4,
+                office_reports_per_two_months: 4,
+                home_visits_per_quarter: 3,
+            },
+            normal: Obligations {
+                checkin_every_days: 7,
+                location_interval_minutes: 30,
+                roll_calls_per_month: 1,
+                office_reports_per_two_months: 2,
+                home_visits_per_quarter: 2,
+            },
+            lenient: Obligations {
+                checkin_every_days: 14,
+                location_interval_minutes: 60,
+                roll_calls_per_month: 0,
+                office_reports_per_two_months: 1,
+                home_visits_per_quarter: 1,
+            },
+        }
+    }
+}
+
+impl Jurisdiction {
+    pub fn obligations(&self, level: SupervisionLevel) -> Obligations {
+        match level {
+            SupervisionLevel::Strict => self.strict,
+            SupervisionLevel::Normal => self.normal,
+            SupervisionLevel::Lenient => self.lenient,
+        }
+    }
+}
+
+/// During a sensitive period (重大节会提级管理) everyone is supervised one level stricter.
+pub fn effective_level(level: SupervisionLevel, in_sensitive_period: bool) -> SupervisionLevel {
+    if !in_sensitive_period {
+        return level;
+    }
+    match level {
+        SupervisionLevel::Lenient => SupervisionLevel::Normal,
+        SupervisionLevel::Normal | SupervisionLevel::Strict => SupervisionLevel::Strict,
+    }
+}
+
+/// Validates an 18-character resident identity number (GB 11643-1999): 17 digits, then a
+/// check character computed by ISO 7064 MOD 11-2, and a plausible birth date. Returns the
+/// normalised form (upper-case X).
+pub fn validate_national_id(id: &str) -> Result<String, ErrorCode> {
+    let id = id.trim().to_ascii_uppercase();
+    let bytes = id.as_bytes();
+    if bytes.len() != 18 || !bytes[..17].iter().all(u8::is_ascii_digit) {
+        return Err(ErrorCode::NationalIdInvalid);
+    }
+    if national_id_check_char(&id[..17]) != Some(bytes[17] as char) {
+        return Err(ErrorCode::NationalIdInvalid);
+    }
+    let birth = chrono::NaiveDate::parse_from_str(&id[6..14], "%Y%m%d")
+        .map_err(|_| ErrorCode::NationalIdInvalid)?;
+    if birth.year_ce().1 < 1900 {
+        return Err(ErrorCode::NationalIdInvalid);
+    }
+    Ok(id)
+}
+
+use chrono::Datelike;
+
+/// The check character of an identity number from its first 17 digits (ISO 7064 MOD 11-2).
+pub fn national_id_check_char(first17: &str) -> Option<char> {
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const CHECK: &[u8; 11] = b"10X98765432";
+    let bytes = first17.as_bytes();
+    if bytes.len() != 17 || !bytes.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let sum: u32 = bytes
+        .iter()
+        .zip(WEIGHTS)
+        .map(|(b, w)| u32::from(b - b'0') * w)
+        .sum();
+    Some(CHECK[(sum % 11) as usize] as char)
+}
+
+/// The display form of a national id: region (6) and last 4 kept, the birth date hidden.
+pub fn mask_national_id(id: &str) -> String {
+    let chars: Vec<char> = id.chars().collect();
+    if chars.len() < 10 {
+        return "*".repeat(chars.len());
+    }
+    let head: String = chars[..6].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}{}{tail}", "*".repeat(chars.len() - 10))
+}
+
+/// A name with everything but the first character hidden: "张三丰" → "张**".
+pub fn mask_name(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => {
+            let rest = chars.count().max(1);
+            format!("{first}{}", "*".repeat(rest))
+        }
+        None => String::new(),
+    }
+}
+
+/// What a minor's national id looks like in lists and exports: nothing of it.
+pub const MINOR_ID_MASK: &str = "******************";
+
+/// Passwords: at least 10 characters from at least 3 of lower, upper, digit, other; at most
+/// 128 (argon2 input stays bounded).
+pub fn check_password_strength(password: &str) -> Result<(), ErrorCode> {
+    let len = password.chars().count();
+    if !(10..=128).contains(&len) {
+        return Err(ErrorCode::PasswordWeak);
+    }
+    let classes = [
+        password.chars().any(|c| c.is_ascii_lowercase()),
+        password.chars().any(|c| c.is_ascii_uppercase()),
+        password.chars().any(|c| c.is_ascii_digit()),
+        password.chars().any(|c| !c.is_ascii_alphanumeric()),
+    ];
+    if classes.iter().filter(|c| **c).count() < 3 {
+        return Err(ErrorCode::PasswordWeak);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{CaseStatus::*, SupervisionLevel::*};
+
+    #[test]
+    fn unit_tree_levels() {
+        assert_eq!(parent_kind(UnitKind::Province), None);
+        assert_eq!(parent_kind(UnitKind::City), Some(UnitKind::Province));
+        assert_eq!(parent_kind(UnitKind::CountyAgency), Some(UnitKind::City));
+        assert_eq!(
+            parent_kind(UnitKind::JudicialOffice),
+            Some(UnitKind::CountyAgency)
+        );
+    }
+
+    #[test]
+    fn case_transitions_exhaustive() {
+        let allowed = [
+            (PreIntake, Active),
+            (PreIntake, Terminated),
+            (Active, Released),
+            (Active, Revoked),
+            (Active, Terminated),
+            (Active, Absconded),
+            (Absconded, Active),
+            (Absconded, Revoked),
+            (Absconded, Terminated),
+        ];
+        for &from in CaseStatus::ALL {
+            for &to in CaseStatus::ALL {
+                assert_eq!(
+                    case_transition_allowed(from, to),
+                    allowed.contains(&(from, to)),
+                    "{from} -> {to}"
+                );
+            }
+        }
+        for &s in CaseStatus::ALL {
+            if case_is_closed(s) {
+                assert!(CaseStatus::ALL
+                    .iter()
+                    .all(|&to| !case_transition_allowed(s, to)));
+            }
+        }
+    }
+
+    #[test]
+    fn obligations_follow_the_domain_table() {
+        let j = Jurisdiction::default();
+        assert_eq!(j.obligations(Strict).checkin_every_days, 1);
+        assert_eq!(j.obligations(Normal).checkin_every_days, 7);
+        assert_eq!(j.obligations(Lenient).checkin_every_days, 14);
+        assert_eq!(j.obligations(Strict).location_interval_minutes, 10);
+        assert_eq!(j.obligations(Normal).location_interval_minutes, 30);
+        assert_eq!(j.obligations(Lenient).location_interval_minutes, 60);
+    }
+
+    #[test]
+    fn sensitive_period_is_one_level_stricter() {
+        assert_eq!(effective_level(Lenient, true), Normal);
+        assert_eq!(effective_level(Normal, true), Strict);
+        assert_eq!(effective_level(Strict, true), Strict);
+        for &l in SupervisionLevel::ALL {
+            assert_eq!(effective_level(l, false), l);
+        }
+    }
+
+    #[test]
+    fn national_id_checksum() {
+        // The standard's worked example.
+        assert_eq!(
+            validate_national_id("11010519491231002x").unwrap(),
+            "11010519491231002X"
+        );
+        assert_eq!(
+            validate_national_id("110105194912310021"),
+            Err(ErrorCode::NationalIdInvalid)
+        );
+        assert_eq!(
+            validate_national_id("1101051949123100"),
+            Err(ErrorCode::NationalIdInvalid)
+        );
+        assert_eq!(
+            validate_national_id("11010519491331002X"),
+            Err(ErrorCode::NationalIdInvalid),
+            "month 13"
+        );
+        assert_eq!(
+            validate_national_id("1101051949123100२X"),
+            Err(ErrorCode::NationalIdInvalid),
+            "non-ASCII digit"
+        );
+    }
+
+    #[test]
+    fn masking() {
+        assert_eq!(mask_national_id("11010519491231002X"), "110105********002X");
+        assert_eq!(mask_name("张三丰"), "张**");
+        assert_eq!(mask_name("李"), "李*");
+        assert_eq!(mask_name(""), "");
+        assert_eq!(mask_national_id("123"), "***");
+    }
+
+    #[test]
+    fn password_strength() {
+        assert!(check_password_strength("Correct-Horse9").is_ok());
+        assert!(check_password_strength("short1A!").is_err());
+        assert!(check_password_strength("alllowercaseletters").is_err());
+        assert!(check_password_strength("lowercase12345").is_err());
+        assert!(check_password_strength("lowercase12345!").is_ok());
+        assert!(check_password_strength(&"aA1!".repeat(40)).is_err());
+    }
+}

@@ -1,0 +1,187 @@
+//! The router: domain routes under `/api/v1`, the OpenAPI document and its browsable UI,
+//! health and metrics, and the middleware stack (request ids, tracing, timeouts, body limits,
+//! CORS, problem rendering).
+
+use std::time::{Duration, Instant};
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use huijiao_core::api::HealthView;
+use huijiao_core::ErrorCode;
+use sea_orm::ConnectionTrait;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_scalar::{Scalar, Servable};
+
+use crate::error::{render_problems, ApiError, Json};
+use crate::state::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Huijiao API", description = "Community corrections (社区矫正). Errors are RFC 7807 `application/problem+json` with a stable `code`; messages follow `Accept-Language` (zh-CN default, en)."),
+    servers((url = "/api/v1")),
+    modifiers(&BearerAuth),
+    tags((name = "auth"), (name = "org"), (name = "cases"), (name = "investigations"), (name = "audit"))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{
+            HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+        };
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+        openapi.security = Some(vec![SecurityRequirement::new(
+            "bearer",
+            Vec::<String>::new(),
+        )]);
+    }
+}
+
+/// The API routes and their OpenAPI document, built from the handlers' annotations.
+pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(crate::auth::routes())
+        .merge(crate::org::routes())
+        .merge(crate::cases::routes())
+        .merge(crate::investigations::routes())
+        .merge(crate::audit::routes())
+        .split_for_parts()
+}
+
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api().1
+}
+
+pub fn router(state: AppState) -> Router {
+    let (api, doc) = api();
+    let cfg = state.config.clone();
+    let doc_json = doc.clone();
+    let api = api
+        .route(
+            "/openapi.json",
+            get(move || async move { axum::Json(doc_json) }),
+        )
+        .merge(Scalar::with_url("/docs", doc))
+        .fallback(|| async { ApiError::from(ErrorCode::NotFound) });
+
+    let cors = if cfg.cors_origins.is_empty() {
+        CorsLayer::new()
+    } else {
+        let origins: Vec<HeaderValue> = cfg
+            .cors_origins
+            .iter()
+            .filter_map(|o| o.parse().ok())
+            .collect();
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(origins))
+            .allow_methods([
+                Method::GET,
+                Method::POST,
+                Method::PUT,
+                Method::PATCH,
+                Method::DELETE,
+            ])
+            .allow_headers([
+                axum::http::header::AUTHORIZATION,
+                axum::http::header::CONTENT_TYPE,
+                axum::http::header::ACCEPT_LANGUAGE,
+                HeaderName::from_static("x-device-id"),
+                HeaderName::from_static("idempotency-key"),
+            ])
+    };
+    let request_id = HeaderName::from_static("x-request-id");
+
+    Router::new()
+        .nest("/api/v1", api)
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+        .fallback(|| async { ApiError::from(ErrorCode::NotFound) })
+        .layer(middleware::from_fn(render_problems))
+        .layer(middleware::from_fn(track_metrics))
+        .layer(axum::extract::DefaultBodyLimit::max(cfg.max_body_bytes))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(cfg.request_timeout_secs)))
+        .layer(cors)
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+            // Path only: query strings may carry search terms about people.
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .with_state(state)
+}
+
+async fn healthz() -> Json<HealthView> {
+    Json(HealthView {
+        status: "ok".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+    })
+}
+
+/// Ready when the database answers.
+async fn readyz(State(state): State<AppState>) -> Result<Json<HealthView>, ApiError> {
+    state.db.execute_unprepared("SELECT 1").await.map_err(|e| {
+        tracing::warn!(error = %e, "database not ready");
+        ApiError::from(ErrorCode::Unavailable)
+    })?;
+    Ok(Json(HealthView {
+        status: "ready".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+    }))
+}
+
+async fn metrics(State(state): State<AppState>) -> Response {
+    match &state.metrics {
+        Some(handle) => (
+            [(
+                axum::http::header::CONTENT_TYPE,
+                "text/plain; version=0.0.4",
+            )],
+            handle.render(),
+        )
+            .into_response(),
+        None => ApiError::from(ErrorCode::NotFound).into_response(),
+    }
+}
+
+/// Request count and latency per route template (never the concrete path: ids are not labels).
+async fn track_metrics(req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "unmatched".into());
+    let method = req.method().to_string();
+    let res = next.run(req).await;
+    let labels = [
+        ("method", method),
+        ("route", route),
+        ("status", res.status().as_u16().to_string()),
+    ];
+    metrics::counter!("http_requests_total", &labels).increment(1);
+    metrics::histogram!("http_request_duration_seconds", &labels)
+        .record(start.elapsed().as_secs_f64());
+    res
+}

@@ -1,0 +1,220 @@
+//! Who is calling, and what they may see: the one place where access scope is decided.
+//!
+//! `AuthUser` verifies the bearer token, then checks the user, the session and (for
+//! supervisees) the bound device against the database, so a logout, a lock or a device
+//! change takes effect at once, not when the token expires. Every query over cases goes
+//! through `AuthUser::case_scope()`.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use chrono::Utc;
+use huijiao_core::model::{DeviceStatus, Role, UserStatus};
+use huijiao_core::ErrorCode;
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+use crate::entities::{case, device, org_unit, session, team_member, user};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+pub const DEVICE_HEADER: &str = "x-device-id";
+
+/// Where a request came from, for the audit log.
+#[derive(Debug, Clone, Default)]
+pub struct RequestMeta {
+    pub ip: Option<String>,
+    pub request_id: Option<String>,
+}
+
+impl FromRequestParts<AppState> for RequestMeta {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Self> {
+        Ok(request_meta(parts, state))
+    }
+}
+
+fn request_meta(parts: &Parts, state: &AppState) -> RequestMeta {
+    let forwarded = state
+        .config
+        .trust_forwarded_for
+        .then(|| {
+            parts
+                .headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(',').next())
+                .map(|s| s.trim().to_owned())
+        })
+        .flatten();
+    let ip = forwarded.or_else(|| {
+        parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+    });
+    RequestMeta {
+        ip,
+        request_id: parts
+            .headers
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AuthUser {
+    pub id: Uuid,
+    pub role: Role,
+    pub unit_id: Option<Uuid>,
+    /// Materialised path of the user's unit (officers' subtree prefix).
+    pub unit_path: Option<String>,
+    pub session_id: Uuid,
+    pub device_id: Option<String>,
+    pub meta: RequestMeta,
+}
+
+impl FromRequestParts<AppState> for AuthUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Self> {
+        let token = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or(ErrorCode::TokenMissing)?;
+        let claims = state.jwt.verify(token.trim())?;
+
+        let u = user::Entity::find_by_id(claims.sub)
+            .one(&state.db)
+            .await?
+            .ok_or(ErrorCode::TokenInvalid)?;
+        let s = session::Entity::find_by_id(claims.sid)
+            .filter(session::Column::UserId.eq(u.id))
+            .one(&state.db)
+            .await?
+            .ok_or(ErrorCode::SessionRevoked)?;
+        let now = Utc::now();
+        if s.revoked_at.is_some() || s.expires_at < now {
+            return Err(ErrorCode::SessionRevoked.into());
+        }
+        if u.status != UserStatus::Active.as_str() {
+            return Err(ErrorCode::AccountDisabled.into());
+        }
+        let role = Role::parse(&u.role).ok_or(ErrorCode::TokenInvalid)?;
+        if role.as_str() != claims.role {
+            return Err(ErrorCode::TokenInvalid.into());
+        }
+        if role == Role::Supervisee {
+            let sent = parts
+                .headers
+                .get(DEVICE_HEADER)
+                .and_then(|v| v.to_str().ok());
+            let bound = claims.dev.as_deref().ok_or(ErrorCode::TokenInvalid)?;
+            if sent != Some(bound) || s.device_id.as_deref() != Some(bound) {
+                return Err(ErrorCode::DeviceMismatch.into());
+            }
+            let approved = device::Entity::find()
+                .filter(device::Column::UserId.eq(u.id))
+                .filter(device::Column::DeviceId.eq(bound))
+                .filter(device::Column::Status.eq(DeviceStatus::Approved.as_str()))
+                .one(&state.db)
+                .await?;
+            if approved.is_none() {
+                return Err(ErrorCode::DeviceMismatch.into());
+            }
+        }
+        let unit_path = match u.unit_id {
+            Some(unit) => org_unit::Entity::find_by_id(unit)
+                .one(&state.db)
+                .await?
+                .map(|u| u.path),
+            None => None,
+        };
+        Ok(AuthUser {
+            id: u.id,
+            role,
+            unit_id: u.unit_id,
+            unit_path,
+            session_id: s.id,
+            device_id: claims.dev,
+            meta: request_meta(parts, state),
+        })
+    }
+}
+
+impl AuthUser {
+    pub fn require(&self, roles: &[Role]) -> ApiResult<()> {
+        if roles.contains(&self.role) {
+            Ok(())
+        } else {
+            Err(ErrorCode::Forbidden.into())
+        }
+    }
+
+    /// Units this caller may see: admins (system, security) all; an officer their unit's subtree.
+    pub fn unit_scope(&self) -> ApiResult<Condition> {
+        match self.role {
+            Role::SystemAdmin | Role::SecurityAdmin => Ok(Condition::all()),
+            Role::Officer => {
+                Ok(Condition::all().add(org_unit::Column::Path.starts_with(self.subtree()?)))
+            }
+            _ => Err(ErrorCode::Forbidden.into()),
+        }
+    }
+
+    fn subtree(&self) -> ApiResult<&str> {
+        // An officer without a unit sees nothing, never everything.
+        self.unit_path
+            .as_deref()
+            .ok_or_else(|| ErrorCode::Forbidden.into())
+    }
+
+    /// Condition on `cases` rows this caller may see. Admin duties see no case data.
+    pub fn case_scope(&self) -> ApiResult<Condition> {
+        match self.role {
+            Role::Officer => Ok(Condition::all().add(
+                case::Column::UnitId.in_subquery(
+                    Query::select()
+                        .column(org_unit::Column::Id)
+                        .from(org_unit::Entity)
+                        .and_where(
+                            Expr::col(org_unit::Column::Path).like(format!("{}%", self.subtree()?)),
+                        )
+                        .to_owned(),
+                ),
+            )),
+            Role::Volunteer => Ok(Condition::all().add(
+                case::Column::Id.in_subquery(
+                    Query::select()
+                        .column(team_member::Column::CaseId)
+                        .from(team_member::Entity)
+                        .and_where(team_member::Column::UserId.eq(self.id))
+                        .and_where(team_member::Column::RemovedAt.is_null())
+                        .to_owned(),
+                ),
+            )),
+            Role::Supervisee => Ok(Condition::all().add(case::Column::UserId.eq(self.id))),
+            Role::SystemAdmin | Role::SecurityAdmin | Role::AuditAdmin => {
+                Err(ErrorCode::Forbidden.into())
+            }
+        }
+    }
+
+    /// Whether a unit (by its path) is inside this officer's subtree.
+    pub fn covers_unit_path(&self, path: &str) -> bool {
+        match self.role {
+            Role::SystemAdmin | Role::SecurityAdmin => true,
+            Role::Officer => self
+                .unit_path
+                .as_deref()
+                .is_some_and(|p| path.starts_with(p)),
+            _ => false,
+        }
+    }
+}

@@ -1,0 +1,467 @@
+//! Authentication: login with lockout, rotating refresh tokens with reuse detection, logout,
+//! password change, and supervisee device binding.
+
+pub mod extractor;
+pub mod password;
+pub mod tokens;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{Duration, Utc};
+use huijiao_core::api::{
+    LoginRequest, MeView, PasswordChangeRequest, Problem, RefreshRequest, TokenView,
+};
+use huijiao_core::model::{DeviceStatus, Role, UserStatus};
+use huijiao_core::{policy, ErrorCode};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    TransactionTrait,
+};
+use serde_json::json;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+use crate::audit::{self, Actor};
+use crate::entities::{case, device, refresh_token, session, user};
+use crate::error::{ApiError, ApiResult, Json};
+use crate::state::AppState;
+use extractor::{AuthUser, RequestMeta};
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(refresh))
+        .routes(routes!(logout))
+        .routes(routes!(change_password))
+        .routes(routes!(me))
+}
+
+fn clean_device_id(device_id: Option<&str>) -> ApiResult<Option<String>> {
+    match device_id.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(d) if d.len() > 128 || d.chars().any(char::is_control) => Err(ApiError::field(
+            "device_id",
+            "at most 128 printable characters",
+        )),
+        Some(d) => Ok(Some(d.to_owned())),
+    }
+}
+
+/// Sign in. Supervisees must send their device id; an unapproved phone is registered as
+/// pending and refused with `auth.device_pending` until an officer approves it.
+#[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = LoginRequest,
+    responses((status = 200, body = TokenView), (status = 401, body = Problem),
+        (status = 423, body = Problem), (status = 403, body = Problem)))]
+async fn login(
+    State(state): State<AppState>,
+    meta: RequestMeta,
+    Json(req): Json<LoginRequest>,
+) -> ApiResult<Json<TokenView>> {
+    let cfg = &state.config.auth;
+    let device_id = clean_device_id(req.device_id.as_deref())?;
+    if req.username.len() > 64 || req.password.len() > 1024 {
+        return Err(ErrorCode::InvalidCredentials.into());
+    }
+    let found = user::Entity::find()
+        .filter(user::Column::Username.eq(req.username.trim()))
+        .one(&state.db)
+        .await?;
+    let now = Utc::now();
+    let anonymous = Actor {
+        id: found.as_ref().map(|u| u.id),
+        role: None,
+        meta: meta.clone(),
+    };
+    if let Some(u) = &found {
+        if let Some(until) = u.locked_until.filter(|t| *t > now) {
+            return Err(ApiError {
+                locked_until: Some(until),
+                ..ErrorCode::AccountLocked.into()
+            });
+        }
+    }
+    let ok = password::verify(
+        cfg,
+        req.password.clone(),
+        found.as_ref().map(|u| u.password_hash.clone()),
+    )
+    .await?;
+    let Some(u) = found.filter(|_| ok) else {
+        let txn = state.db.begin().await?;
+        let mut locked_until = None;
+        if let Some(id) = anonymous.id {
+            user::Entity::update_many()
+                .col_expr(
+                    user::Column::FailedLogins,
+                    Expr::col(user::Column::FailedLogins).add(1),
+                )
+                .filter(user::Column::Id.eq(id))
+                .exec(&txn)
+                .await?;
+            let fresh = user::Entity::find_by_id(id).one(&txn).await?;
+            if let Some(fresh) = fresh.filter(|f| f.failed_logins >= cfg.lockout_threshold) {
+                let until = now + Duration::minutes(cfg.lockout_minutes);
+                let mut am: user::ActiveModel = fresh.into();
+                am.failed_logins = Set(0);
+                am.locked_until = Set(Some(until));
+                am.update(&txn).await?;
+                locked_until = Some(until);
+                audit::record(
+                    &txn,
+                    &anonymous,
+                    "auth.lockout",
+                    "user",
+                    Some(id.to_string()),
+                    json!({ "until": until }),
+                )
+                .await?;
+            }
+        }
+        audit::record(
+            &txn,
+            &anonymous,
+            "auth.login_failed",
+            "user",
+            anonymous.id.map(|i| i.to_string()),
+            json!({}),
+        )
+        .await?;
+        txn.commit().await?;
+        return Err(match locked_until {
+            Some(until) => ApiError {
+                locked_until: Some(until),
+                ..ErrorCode::AccountLocked.into()
+            },
+            None => ErrorCode::InvalidCredentials.into(),
+        });
+    };
+    if u.status != UserStatus::Active.as_str() {
+        return Err(ErrorCode::AccountDisabled.into());
+    }
+    let role = Role::parse(&u.role).ok_or_else(|| ApiError::internal("unknown role in users"))?;
+    let actor = Actor {
+        id: Some(u.id),
+        role: Some(role),
+        meta,
+    };
+
+    let txn = state.db.begin().await?;
+    let bound_device = if role == Role::Supervisee {
+        let device_id = device_id.ok_or(ErrorCode::DeviceRequired)?;
+        let existing = device::Entity::find()
+            .filter(device::Column::UserId.eq(u.id))
+            .filter(device::Column::DeviceId.eq(&device_id))
+            .one(&txn)
+            .await?;
+        match existing {
+            Some(d) if d.status == DeviceStatus::Approved.as_str() => Some(device_id),
+            Some(_) => return Err(ErrorCode::DevicePending.into()),
+            None => {
+                device::ActiveModel {
+                    id: Set(Uuid::now_v7()),
+                    user_id: Set(u.id),
+                    device_id: Set(device_id.clone()),
+                    name: Set(req
+                        .device_name
+                        .clone()
+                        .map(|n| n.chars().take(200).collect())),
+                    status: Set(DeviceStatus::Pending.as_str().into()),
+                    first_seen_at: Set(now),
+                    approved_by: Set(None),
+                    approved_at: Set(None),
+                }
+                .insert(&txn)
+                .await?;
+                audit::record(
+                    &txn,
+                    &actor,
+                    "device.registered",
+                    "user",
+                    Some(u.id.to_string()),
+                    json!({ "device_id": device_id }),
+                )
+                .await?;
+                txn.commit().await?;
+                return Err(ErrorCode::DevicePending.into());
+            }
+        }
+    } else {
+        None
+    };
+    if u.failed_logins != 0 || u.locked_until.is_some() {
+        user::Entity::update_many()
+            .col_expr(user::Column::FailedLogins, Expr::value(0))
+            .col_expr(
+                user::Column::LockedUntil,
+                Expr::value(Option::<chrono::DateTime<Utc>>::None),
+            )
+            .filter(user::Column::Id.eq(u.id))
+            .exec(&txn)
+            .await?;
+    }
+    let session_id = Uuid::now_v7();
+    session::ActiveModel {
+        id: Set(session_id),
+        user_id: Set(u.id),
+        device_id: Set(bound_device.clone()),
+        created_at: Set(now),
+        expires_at: Set(now + Duration::seconds(cfg.refresh_ttl_secs)),
+        last_used_at: Set(now),
+        revoked_at: Set(None),
+        revoke_reason: Set(None),
+    }
+    .insert(&txn)
+    .await?;
+    let view = issue_tokens(&state, &txn, &u, role, session_id, bound_device).await?;
+    audit::record(
+        &txn,
+        &actor,
+        "auth.login",
+        "session",
+        Some(session_id.to_string()),
+        json!({}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Json(view))
+}
+
+async fn issue_tokens(
+    state: &AppState,
+    db: &impl ConnectionTrait,
+    u: &user::Model,
+    role: Role,
+    session_id: Uuid,
+    device: Option<String>,
+) -> ApiResult<TokenView> {
+    let now = Utc::now();
+    let (refresh, hash) = tokens::new_refresh_token();
+    refresh_token::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        session_id: Set(session_id),
+        token_hash: Set(hash),
+        created_at: Set(now),
+        expires_at: Set(now + Duration::seconds(state.config.auth.refresh_ttl_secs)),
+        used_at: Set(None),
+    }
+    .insert(db)
+    .await?;
+    let access = state.jwt.issue(u.id, session_id, role.as_str(), device)?;
+    Ok(TokenView {
+        access_token: access,
+        refresh_token: refresh,
+        token_type: "Bearer".into(),
+        expires_in: state.jwt.access_ttl(),
+        user: me_view(db, u, role).await?,
+    })
+}
+
+async fn me_view(db: &impl ConnectionTrait, u: &user::Model, role: Role) -> ApiResult<MeView> {
+    let case_id = if role == Role::Supervisee {
+        case::Entity::find()
+            .filter(case::Column::UserId.eq(u.id))
+            .one(db)
+            .await?
+            .map(|c| c.id)
+    } else {
+        None
+    };
+    Ok(MeView {
+        id: u.id,
+        username: u.username.clone(),
+        display_name: u.display_name.clone(),
+        role,
+        unit_id: u.unit_id,
+        case_id,
+    })
+}
+
+/// Revokes a session (a refresh-token family) and so every access token issued under it.
+pub async fn revoke_session(
+    db: &impl ConnectionTrait,
+    session_id: Uuid,
+    reason: &str,
+) -> ApiResult<()> {
+    session::Entity::update_many()
+        .col_expr(session::Column::RevokedAt, Expr::value(Utc::now()))
+        .col_expr(session::Column::RevokeReason, Expr::value(reason))
+        .filter(session::Column::Id.eq(session_id))
+        .filter(session::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Exchange a refresh token for a new pair. Each refresh token works once; presenting a used
+/// one ends its whole session (someone else has a copy).
+#[utoipa::path(post, path = "/auth/refresh", tag = "auth", request_body = RefreshRequest,
+    responses((status = 200, body = TokenView), (status = 401, body = Problem)))]
+async fn refresh(
+    State(state): State<AppState>,
+    meta: RequestMeta,
+    Json(req): Json<RefreshRequest>,
+) -> ApiResult<Json<TokenView>> {
+    let device_id = clean_device_id(req.device_id.as_deref())?;
+    let now = Utc::now();
+    let txn = state.db.begin().await?;
+    let token = refresh_token::Entity::find()
+        .filter(
+            refresh_token::Column::TokenHash
+                .eq(tokens::hash_refresh_token(req.refresh_token.trim())),
+        )
+        .one(&txn)
+        .await?
+        .ok_or(ErrorCode::RefreshInvalid)?;
+    let sess = session::Entity::find_by_id(token.session_id)
+        .one(&txn)
+        .await?
+        .ok_or(ErrorCode::RefreshInvalid)?;
+    if sess.revoked_at.is_some() || sess.expires_at < now || token.expires_at < now {
+        return Err(ErrorCode::RefreshInvalid.into());
+    }
+    let u = user::Entity::find_by_id(sess.user_id)
+        .one(&txn)
+        .await?
+        .ok_or(ErrorCode::RefreshInvalid)?;
+    let role = Role::parse(&u.role).ok_or(ErrorCode::RefreshInvalid)?;
+    let actor = Actor {
+        id: Some(u.id),
+        role: Some(role),
+        meta,
+    };
+    // Mark used only if still unused: of two racing presentations exactly one wins.
+    let claimed = refresh_token::Entity::update_many()
+        .col_expr(refresh_token::Column::UsedAt, Expr::value(now))
+        .filter(refresh_token::Column::Id.eq(token.id))
+        .filter(refresh_token::Column::UsedAt.is_null())
+        .exec(&txn)
+        .await?
+        .rows_affected
+        == 1;
+    if !claimed {
+        revoke_session(&txn, sess.id, "refresh_reused").await?;
+        audit::record(
+            &txn,
+            &actor,
+            "auth.refresh_reused",
+            "session",
+            Some(sess.id.to_string()),
+            json!({}),
+        )
+        .await?;
+        txn.commit().await?;
+        return Err(ErrorCode::RefreshReused.into());
+    }
+    if u.status != UserStatus::Active.as_str() {
+        return Err(ErrorCode::AccountDisabled.into());
+    }
+    if role == Role::Supervisee {
+        if device_id.is_none() || device_id != sess.device_id {
+            return Err(ErrorCode::DeviceMismatch.into());
+        }
+        let approved = device::Entity::find()
+            .filter(device::Column::UserId.eq(u.id))
+            .filter(device::Column::DeviceId.eq(device_id.clone().unwrap_or_default()))
+            .filter(device::Column::Status.eq(DeviceStatus::Approved.as_str()))
+            .one(&txn)
+            .await?;
+        if approved.is_none() {
+            return Err(ErrorCode::DeviceMismatch.into());
+        }
+    }
+    session::Entity::update_many()
+        .col_expr(session::Column::LastUsedAt, Expr::value(now))
+        .filter(session::Column::Id.eq(sess.id))
+        .exec(&txn)
+        .await?;
+    let view = issue_tokens(&state, &txn, &u, role, sess.id, sess.device_id.clone()).await?;
+    audit::record(
+        &txn,
+        &actor,
+        "auth.refresh",
+        "session",
+        Some(sess.id.to_string()),
+        json!({}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Json(view))
+}
+
+/// End this session: its refresh token and every access token issued under it stop working.
+#[utoipa::path(post, path = "/auth/logout", tag = "auth",
+    responses((status = 204), (status = 401, body = Problem)))]
+async fn logout(State(state): State<AppState>, caller: AuthUser) -> ApiResult<StatusCode> {
+    let txn = state.db.begin().await?;
+    revoke_session(&txn, caller.session_id, "logout").await?;
+    audit::record(
+        &txn,
+        &Actor::from(&caller),
+        "auth.logout",
+        "session",
+        Some(caller.session_id.to_string()),
+        json!({}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Change one's own password; every other session of the account is ended.
+#[utoipa::path(post, path = "/auth/password", tag = "auth", request_body = PasswordChangeRequest,
+    responses((status = 204), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn change_password(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Json(req): Json<PasswordChangeRequest>,
+) -> ApiResult<StatusCode> {
+    let cfg = &state.config.auth;
+    let u = user::Entity::find_by_id(caller.id)
+        .one(&state.db)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    if !password::verify(cfg, req.current_password, Some(u.password_hash.clone())).await? {
+        return Err(ErrorCode::PasswordWrong.into());
+    }
+    policy::check_password_strength(&req.new_password)?;
+    let hash = password::hash(cfg, req.new_password).await?;
+    let txn = state.db.begin().await?;
+    let mut am: user::ActiveModel = u.into();
+    am.password_hash = Set(hash);
+    am.updated_at = Set(Utc::now());
+    am.update(&txn).await?;
+    session::Entity::update_many()
+        .col_expr(session::Column::RevokedAt, Expr::value(Utc::now()))
+        .col_expr(
+            session::Column::RevokeReason,
+            Expr::value("password_changed"),
+        )
+        .filter(session::Column::UserId.eq(caller.id))
+        .filter(session::Column::Id.ne(caller.session_id))
+        .filter(session::Column::RevokedAt.is_null())
+        .exec(&txn)
+        .await?;
+    audit::record(
+        &txn,
+        &Actor::from(&caller),
+        "auth.password_changed",
+        "user",
+        Some(caller.id.to_string()),
+        json!({}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The signed-in user.
+#[utoipa::path(get, path = "/me", tag = "auth",
+    responses((status = 200, body = MeView), (status = 401, body = Problem)))]
+async fn me(State(state): State<AppState>, caller: AuthUser) -> ApiResult<Json<MeView>> {
+    let u = user::Entity::find_by_id(caller.id)
+        .one(&state.db)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    Ok(Json(me_view(&state.db, &u, caller.role).await?))
+}

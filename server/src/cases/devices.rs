@@ -1,0 +1,159 @@
+//! Binding the supervisee's phone: one approved device at a time, approved by an officer.
+
+use axum::extract::State;
+use chrono::Utc;
+use huijiao_core::api::{DeviceView, Problem};
+use huijiao_core::model::DeviceStatus;
+use huijiao_core::ErrorCode;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
+    TransactionTrait,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::{find_case, find_case_for_write};
+use crate::audit::{self, Actor};
+use crate::auth::extractor::AuthUser;
+use crate::entities::{device, session};
+use crate::error::{ApiError, ApiResult, Json, Path};
+use crate::state::AppState;
+use huijiao_core::model::Role;
+
+fn device_view(d: device::Model) -> ApiResult<DeviceView> {
+    Ok(DeviceView {
+        id: d.id,
+        status: DeviceStatus::parse(&d.status)
+            .ok_or_else(|| ApiError::internal("bad device status"))?,
+        device_id: d.device_id,
+        name: d.name,
+        first_seen_at: d.first_seen_at,
+        approved_by: d.approved_by,
+        approved_at: d.approved_at,
+    })
+}
+
+/// Devices the supervisee has signed in from (officers of the case).
+#[utoipa::path(get, path = "/cases/{id}/devices", tag = "cases", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<DeviceView>), (status = 404, body = Problem)))]
+pub async fn list_devices(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<Vec<DeviceView>>> {
+    let c = find_case(&state.db, &caller, id).await?;
+    caller.require(&[Role::Officer])?;
+    let Some(uid) = c.user_id else {
+        return Ok(Json(vec![]));
+    };
+    let rows = device::Entity::find()
+        .filter(device::Column::UserId.eq(uid))
+        .order_by_asc(device::Column::FirstSeenAt)
+        .all(&state.db)
+        .await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(device_view)
+            .collect::<ApiResult<_>>()?,
+    ))
+}
+
+async fn set_device(
+    state: &AppState,
+    caller: &AuthUser,
+    id: Uuid,
+    device_row: Uuid,
+    approve: bool,
+) -> ApiResult<Json<DeviceView>> {
+    let txn = state.db.begin().await?;
+    let c = find_case_for_write(&txn, caller, id).await?;
+    let uid = c.user_id.ok_or(ErrorCode::NotFound)?;
+    let d = device::Entity::find_by_id(device_row)
+        .filter(device::Column::UserId.eq(uid))
+        .one(&txn)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    let now = Utc::now();
+    // Sessions on devices that are no longer the approved one end now.
+    let end_sessions_except = |keep: Option<String>| {
+        let mut q = session::Entity::update_many()
+            .col_expr(session::Column::RevokedAt, Expr::value(now))
+            .col_expr(session::Column::RevokeReason, Expr::value("device_changed"))
+            .filter(session::Column::UserId.eq(uid))
+            .filter(session::Column::RevokedAt.is_null());
+        if let Some(keep) = keep {
+            q = q.filter(session::Column::DeviceId.ne(keep));
+        }
+        q
+    };
+    let d = if approve {
+        device::Entity::update_many()
+            .col_expr(
+                device::Column::Status,
+                Expr::value(DeviceStatus::Revoked.as_str()),
+            )
+            .filter(device::Column::UserId.eq(uid))
+            .filter(device::Column::Id.ne(d.id))
+            .filter(device::Column::Status.eq(DeviceStatus::Approved.as_str()))
+            .exec(&txn)
+            .await?;
+        end_sessions_except(Some(d.device_id.clone()))
+            .exec(&txn)
+            .await?;
+        let mut am: device::ActiveModel = d.into();
+        am.status = Set(DeviceStatus::Approved.as_str().into());
+        am.approved_by = Set(Some(caller.id));
+        am.approved_at = Set(Some(now));
+        am.update(&txn).await?
+    } else {
+        end_sessions_except(None)
+            .filter(session::Column::DeviceId.eq(d.device_id.clone()))
+            .exec(&txn)
+            .await?;
+        let mut am: device::ActiveModel = d.into();
+        am.status = Set(DeviceStatus::Revoked.as_str().into());
+        am.update(&txn).await?
+    };
+    let action = if approve {
+        "device.approve"
+    } else {
+        "device.revoke"
+    };
+    audit::record(
+        &txn,
+        &Actor::from(caller),
+        action,
+        "case",
+        Some(id.to_string()),
+        json!({ "device": d.id }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Json(device_view(d)?))
+}
+
+/// Approves a phone as the supervisee's one bound device; any other approved device is revoked
+/// and its sessions end.
+#[utoipa::path(post, path = "/cases/{id}/devices/{device_id}/approve", tag = "cases",
+    params(("id" = Uuid, Path), ("device_id" = Uuid, Path, description = "the device record id")),
+    responses((status = 200, body = DeviceView), (status = 404, body = Problem)))]
+pub async fn approve_device(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path((id, device_row)): Path<(Uuid, Uuid)>,
+) -> ApiResult<Json<DeviceView>> {
+    set_device(&state, &caller, id, device_row, true).await
+}
+
+/// Revokes a device (lost or replaced phone); its sessions end.
+#[utoipa::path(post, path = "/cases/{id}/devices/{device_id}/revoke", tag = "cases",
+    params(("id" = Uuid, Path), ("device_id" = Uuid, Path, description = "the device record id")),
+    responses((status = 200, body = DeviceView), (status = 404, body = Problem)))]
+pub async fn revoke_device(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path((id, device_row)): Path<(Uuid, Uuid)>,
+) -> ApiResult<Json<DeviceView>> {
+    set_device(&state, &caller, id, device_row, false).await
+}

@@ -1,0 +1,481 @@
+//! Registering a case, the intake announcement, the app login, level and status changes.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::Utc;
+use huijiao_core::api::{
+    AnnounceRequest, CaseCreateRequest, CaseView, IssueLoginRequest, IssuedLoginView,
+    LevelChangeRequest, LevelChangeView, Problem, StatusChangeRequest, UserCreateRequest,
+};
+use huijiao_core::model::{CaseStatus, Role, SupervisionLevel, UserStatus};
+use huijiao_core::{policy, ErrorCode};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, TransactionTrait,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::{case_view, find_case, find_case_for_write, level, status};
+use crate::audit::{self, Actor};
+use crate::auth::extractor::AuthUser;
+use crate::entities::{case, level_change, org_unit, session, status_change, user};
+use crate::error::{ApiError, ApiResult, Json, Path};
+use crate::org::check_text;
+use crate::state::AppState;
+
+fn check_coordinates(field: &str, lat: f64, lon: f64) -> ApiResult<()> {
+    if !(lat.is_finite()
+        && lon.is_finite()
+        && (-90.0..=90.0).contains(&lat)
+        && (-180.0..=180.0).contains(&lon))
+    {
+        return Err(ApiError::field(
+            field,
+            "latitude −90…90 and longitude −180…180",
+        ));
+    }
+    Ok(())
+}
+
+/// Writes a case row bumping its version, only if nobody else changed it since it was read:
+/// an officer with a stale screen gets `resource.conflict` instead of overwriting.
+pub async fn save_case(
+    db: &impl ConnectionTrait,
+    mut am: case::ActiveModel,
+    read_version: i32,
+) -> ApiResult<case::Model> {
+    am.version = Set(read_version + 1);
+    am.updated_at = Set(Utc::now());
+    let id = am.id.clone().unwrap();
+    let res = case::Entity::update_many()
+        .set(am)
+        .filter(case::Column::Id.eq(id))
+        .filter(case::Column::Version.eq(read_version))
+        .exec(db)
+        .await?;
+    if res.rows_affected != 1 {
+        return Err(ErrorCode::Conflict.into());
+    }
+    case::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ErrorCode::NotFound.into())
+}
+
+/// Registers a case (pre-intake) for a person whose judgment has taken effect.
+#[utoipa::path(post, path = "/cases", tag = "cases", request_body = CaseCreateRequest,
+    responses((status = 201, body = CaseView), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_case(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Json(req): Json<CaseCreateRequest>,
+) -> ApiResult<(StatusCode, Json<CaseView>)> {
+    caller.require(&[Role::Officer])?;
+    let txn = state.db.begin().await?;
+    let c = insert_case(&state, &txn, &caller, &req).await?;
+    txn.commit().await?;
+    Ok((StatusCode::CREATED, Json(case_view(c, &caller)?)))
+}
+
+/// Validates and inserts a case with its first level entry. Shared with the demo seed.
+pub async fn insert_case(
+    state: &AppState,
+    db: &(impl ConnectionTrait + TransactionTrait),
+    caller: &AuthUser,
+    req: &CaseCreateRequest,
+) -> ApiResult<case::Model> {
+    check_text("name", &req.name, 100)?;
+    check_text("crime", &req.crime, 500)?;
+    check_text("court", &req.court, 200)?;
+    check_text("judgment_number", &req.judgment_number, 100)?;
+    check_text("residence.address", &req.residence.address, 500)?;
+    check_coordinates("residence", req.residence.lat, req.residence.lon)?;
+    for (i, order) in req.prohibition_orders.iter().enumerate() {
+        check_text(&format!("prohibition_orders[{i}]"), order, 500)?;
+    }
+    if req.prohibition_orders.len() > 50 {
+        return Err(ApiError::field("prohibition_orders", "at most 50"));
+    }
+    if req.end_date <= req.start_date {
+        return Err(ErrorCode::CaseDatesInvalid.into());
+    }
+    let national_id = policy::validate_national_id(&req.national_id).map_err(|code| ApiError {
+        errors: vec![huijiao_core::api::FieldProblem {
+            field: "national_id".into(),
+            message: code.message(huijiao_core::Lang::En).into(),
+        }],
+        ..code.into()
+    })?;
+    let unit = org_unit::Entity::find_by_id(req.unit_id).one(db).await?;
+    let unit = unit
+        .filter(|u| caller.covers_unit_path(&u.path))
+        .ok_or_else(|| ApiError::field("unit_id", "no such unit in your jurisdiction"))?;
+    if let Some(officer) = req.officer_id {
+        let o = user::Entity::find_by_id(officer).one(db).await?;
+        let ok = match o {
+            Some(o) if o.role == Role::Officer.as_str() => match o.unit_id {
+                Some(u) => org_unit::Entity::find_by_id(u)
+                    .one(db)
+                    .await?
+                    .is_some_and(|u| caller.covers_unit_path(&u.path)),
+                None => false,
+            },
+            _ => false,
+        };
+        if !ok {
+            return Err(ApiError::field(
+                "officer_id",
+                "no such officer in your jurisdiction",
+            ));
+        }
+    }
+    let id_hash = state.id_hash(&national_id);
+    let open = case::Entity::find()
+        .filter(case::Column::NationalIdHash.eq(&id_hash))
+        .filter(case::Column::Status.is_not_in([
+            CaseStatus::Released.as_str(),
+            CaseStatus::Revoked.as_str(),
+            CaseStatus::Terminated.as_str(),
+        ]))
+        .one(db)
+        .await?;
+    if open.is_some() {
+        return Err(ErrorCode::NationalIdDuplicate.into());
+    }
+    let now = Utc::now();
+    let id = Uuid::now_v7();
+    let c = case::ActiveModel {
+        id: Set(id),
+        name: Set(req.name.trim().into()),
+        national_id_hash: Set(id_hash),
+        national_id_masked: Set(policy::mask_national_id(&national_id)),
+        gender: Set(req.gender.clone()),
+        minor: Set(req.minor),
+        sentence_kind: Set(req.sentence_kind.as_str().into()),
+        crime: Set(req.crime.trim().into()),
+        court: Set(req.court.trim().into()),
+        judgment_number: Set(req.judgment_number.trim().into()),
+        start_date: Set(req.start_date),
+        end_date: Set(req.end_date),
+        residence_address: Set(req.residence.address.trim().into()),
+        residence_lat: Set(req.residence.lat),
+        residence_lon: Set(req.residence.lon),
+        prohibition_orders: Set(json!(req.prohibition_orders)),
+        unit_id: Set(unit.id),
+        officer_id: Set(req.officer_id.or(Some(caller.id))),
+        status: Set(CaseStatus::PreIntake.as_str().into()),
+        level: Set(policy::INTAKE_LEVEL.as_str().into()),
+        user_id: Set(None),
+        announced_at: Set(None),
+        announced_by: Set(None),
+        announce_place: Set(None),
+        announce_attendees: Set(None),
+        created_by: Set(caller.id),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+    }
+    .insert(db)
+    .await?;
+    level_change::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        case_id: Set(id),
+        from_level: Set(None),
+        to_level: Set(policy::INTAKE_LEVEL.as_str().into()),
+        reason: Set("intake".into()),
+        changed_by: Set(caller.id),
+        changed_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    audit::record(
+        db,
+        &Actor::from(caller),
+        "case.create",
+        "case",
+        Some(id.to_string()),
+        json!({ "unit_id": unit.id, "minor": req.minor }),
+    )
+    .await?;
+    Ok(c)
+}
+
+async fn record_status(
+    db: &impl ConnectionTrait,
+    case_id: Uuid,
+    from: CaseStatus,
+    to: CaseStatus,
+    reason: &str,
+    by: Uuid,
+) -> ApiResult<()> {
+    status_change::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        case_id: Set(case_id),
+        from_status: Set(from.as_str().into()),
+        to_status: Set(to.as_str().into()),
+        reason: Set(reason.into()),
+        changed_by: Set(by),
+        changed_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Records the intake announcement (入矫宣告): who announced, when, where. The case becomes active.
+#[utoipa::path(post, path = "/cases/{id}/announce", tag = "cases", params(("id" = Uuid, Path)), request_body = AnnounceRequest,
+    responses((status = 200, body = CaseView), (status = 409, body = Problem)))]
+pub async fn announce(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<Uuid>,
+    Json(req): Json<AnnounceRequest>,
+) -> ApiResult<Json<CaseView>> {
+    check_text("place", &req.place, 500)?;
+    for (i, a) in req.attendees.iter().enumerate() {
+        check_text(&format!("attendees[{i}]"), a, 200)?;
+    }
+    let txn = state.db.begin().await?;
+    let c = find_case_for_write(&txn, &caller, id).await?;
+    let from = status(&c)?;
+    if from != CaseStatus::PreIntake {
+        return Err(ErrorCode::CaseTransitionInvalid.into());
+    }
+    let version = c.version;
+    let mut am: case::ActiveModel = c.into();
+    am.status = Set(CaseStatus::Active.as_str().into());
+    am.announced_at = Set(Some(Utc::now()));
+    am.announced_by = Set(Some(caller.id));
+    am.announce_place = Set(Some(req.place.trim().into()));
+    am.announce_attendees = Set(Some(json!(req.attendees)));
+    let c = save_case(&txn, am, version).await?;
+    record_status(
+        &txn,
+        id,
+        from,
+        CaseStatus::Active,
+        "intake announcement",
+        caller.id,
+    )
+    .await?;
+    audit::record(
+        &txn,
+        &Actor::from(&caller),
+        "case.announce",
+        "case",
+        Some(id.to_string()),
+        json!({}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Json(case_view(c, &caller)?))
+}
+
+fn initial_password() -> String {
+    use rand::Rng;
+    // No look-alike characters: it is read aloud or copied from a screen at intake.
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rngs::OsRng;
+    loop {
+        let p: String = (0..14)
+            .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+            .collect();
+        let p = format!("{p}-{}", rng.gen_range(10..100));
+        if policy::check_password_strength(&p).is_ok() {
+            return p;
+        }
+    }
+}
+
+/// Issues the supervisee's app login. The initial password is returned once; the first
+/// login from the phone registers it for the officer to approve.
+#[utoipa::path(post, path = "/cases/{id}/login", tag = "cases", params(("id" = Uuid, Path)), request_body = IssueLoginRequest,
+    responses((status = 201, body = IssuedLoginView), (status = 409, body = Problem)))]
+pub async fn issue_login(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<Uuid>,
+    Json(req): Json<IssueLoginRequest>,
+) -> ApiResult<(StatusCode, Json<IssuedLoginView>)> {
+    let txn = state.db.begin().await?;
+    let c = find_case_for_write(&txn, &caller, id).await?;
+    if status(&c)? != CaseStatus::Active {
+        return Err(ErrorCode::CaseNotActive.into());
+    }
+    if c.user_id.is_some() {
+        return Err(ErrorCode::LoginAlreadyIssued.into());
+    }
+    let password = initial_password();
+    let u = crate::org::insert_user(
+        &state,
+        &txn,
+        &UserCreateRequest {
+            username: req.username,
+            password: password.clone(),
+            display_name: c.name.clone(),
+            role: Role::Supervisee,
+            unit_id: Some(c.unit_id),
+            phone: None,
+        },
+    )
+    .await?;
+    let version = c.version;
+    let mut am: case::ActiveModel = c.into();
+    am.user_id = Set(Some(u.id));
+    save_case(&txn, am, version).await?;
+    audit::record(
+        &txn,
+        &Actor::from(&caller),
+        "case.login_issued",
+        "case",
+        Some(id.to_string()),
+        json!({ "user_id": u.id }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(IssuedLoginView {
+            user_id: u.id,
+            username: u.username,
+            initial_password: password,
+        }),
+    ))
+}
+
+/// Moves the case to another supervision level, with the reason (assessment, risk…).
+#[utoipa::path(post, path = "/cases/{id}/levels", tag = "cases", params(("id" = Uuid, Path)), request_body = LevelChangeRequest,
+    responses((status = 201, body = LevelChangeView), (status = 409, body = Problem)))]
+pub async fn change_level(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<Uuid>,
+    Json(req): Json<LevelChangeRequest>,
+) -> ApiResult<(StatusCode, Json<LevelChangeView>)> {
+    check_text("reason", &req.reason, 1000)?;
+    let txn = state.db.begin().await?;
+    let c = find_case_for_write(&txn, &caller, id).await?;
+    let from = level(&c)?;
+    if from == req.level {
+        return Err(ErrorCode::LevelUnchanged.into());
+    }
+    let version = c.version;
+    let mut am: case::ActiveModel = c.into();
+    am.level = Set(req.level.as_str().into());
+    save_case(&txn, am, version).await?;
+    let change = level_change::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        case_id: Set(id),
+        from_level: Set(Some(from.as_str().into())),
+        to_level: Set(req.level.as_str().into()),
+        reason: Set(req.reason.trim().into()),
+        changed_by: Set(caller.id),
+        changed_at: Set(Utc::now()),
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        &Actor::from(&caller),
+        "case.level_changed",
+        "case",
+        Some(id.to_string()),
+        json!({ "from": from, "to": req.level }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok((StatusCode::CREATED, Json(level_view(change)?)))
+}
+
+fn level_view(l: level_change::Model) -> ApiResult<LevelChangeView> {
+    Ok(LevelChangeView {
+        id: l.id,
+        from_level: l
+            .from_level
+            .as_deref()
+            .map(|s| SupervisionLevel::parse(s).ok_or_else(|| ApiError::internal("bad level")))
+            .transpose()?,
+        to_level: SupervisionLevel::parse(&l.to_level)
+            .ok_or_else(|| ApiError::internal("bad level"))?,
+        reason: l.reason,
+        changed_by: l.changed_by,
+        changed_at: l.changed_at,
+    })
+}
+
+/// The case's level history, oldest first.
+#[utoipa::path(get, path = "/cases/{id}/levels", tag = "cases", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<LevelChangeView>), (status = 404, body = Problem)))]
+pub async fn list_levels(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<Vec<LevelChangeView>>> {
+    find_case(&state.db, &caller, id).await?;
+    let rows = level_change::Entity::find()
+        .filter(level_change::Column::CaseId.eq(id))
+        .order_by_asc(level_change::Column::ChangedAt)
+        .all(&state.db)
+        .await?;
+    Ok(Json(
+        rows.into_iter().map(level_view).collect::<ApiResult<_>>()?,
+    ))
+}
+
+/// Changes the case status (release at term, revocation, termination, absconding…). Closing a
+/// case disables the supervisee's app login and ends its sessions.
+#[utoipa::path(post, path = "/cases/{id}/status", tag = "cases", params(("id" = Uuid, Path)), request_body = StatusChangeRequest,
+    responses((status = 200, body = CaseView), (status = 409, body = Problem)))]
+pub async fn change_status(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<Uuid>,
+    Json(req): Json<StatusChangeRequest>,
+) -> ApiResult<Json<CaseView>> {
+    check_text("reason", &req.reason, 1000)?;
+    let txn = state.db.begin().await?;
+    let c = find_case_for_write(&txn, &caller, id).await?;
+    let from = status(&c)?;
+    // Activation happens only through the announcement, which records who and where.
+    if req.status == CaseStatus::Active && from == CaseStatus::PreIntake
+        || !policy::case_transition_allowed(from, req.status)
+    {
+        return Err(ErrorCode::CaseTransitionInvalid.into());
+    }
+    let version = c.version;
+    let user_id = c.user_id;
+    let mut am: case::ActiveModel = c.into();
+    am.status = Set(req.status.as_str().into());
+    let c = save_case(&txn, am, version).await?;
+    record_status(&txn, id, from, req.status, req.reason.trim(), caller.id).await?;
+    if let (true, Some(uid)) = (policy::case_is_closed(req.status), user_id) {
+        user::Entity::update_many()
+            .col_expr(
+                user::Column::Status,
+                Expr::value(UserStatus::Disabled.as_str()),
+            )
+            .filter(user::Column::Id.eq(uid))
+            .exec(&txn)
+            .await?;
+        session::Entity::update_many()
+            .col_expr(session::Column::RevokedAt, Expr::value(Utc::now()))
+            .col_expr(session::Column::RevokeReason, Expr::value("case_closed"))
+            .filter(session::Column::UserId.eq(uid))
+            .filter(session::Column::RevokedAt.is_null())
+            .exec(&txn)
+            .await?;
+    }
+    audit::record(
+        &txn,
+        &Actor::from(&caller),
+        "case.status_changed",
+        "case",
+        Some(id.to_string()),
+        json!({ "from": from, "to": req.status }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Json(case_view(c, &caller)?))
+}

@@ -1,0 +1,305 @@
+//! Cases: supervisee records, intake (register → announce → app login and device binding),
+//! supervision levels and status with history, correction plans, correction teams.
+
+mod devices;
+pub mod intake;
+mod plan;
+mod team;
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::IntoResponse;
+use huijiao_core::api::{CaseSummaryView, CaseView, Problem, Residence};
+use huijiao_core::model::{CaseStatus, Role, SentenceKind, SupervisionLevel};
+use huijiao_core::{policy, ErrorCode};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde::Deserialize;
+use serde_json::json;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+use crate::audit::{self, Actor};
+use crate::auth::extractor::AuthUser;
+use crate::entities::case;
+use crate::error::{ApiError, ApiResult, Json, Path, Query};
+use crate::state::AppState;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(intake::create_case, list_cases))
+        .routes(routes!(export_cases))
+        .routes(routes!(get_case))
+        .routes(routes!(intake::announce))
+        .routes(routes!(intake::issue_login))
+        .routes(routes!(intake::change_level, intake::list_levels))
+        .routes(routes!(intake::change_status))
+        .routes(routes!(plan::update_plan, plan::get_plan))
+        .routes(routes!(plan::list_plans))
+        .routes(routes!(team::add_member, team::list_team))
+        .routes(routes!(team::remove_member))
+        .routes(routes!(devices::list_devices))
+        .routes(routes!(devices::approve_device))
+        .routes(routes!(devices::revoke_device))
+}
+
+/// Loads a case the caller may see, or `resource.not_found` (never "exists but forbidden":
+/// outsiders learn nothing about cases outside their jurisdiction).
+pub async fn find_case(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+    id: Uuid,
+) -> ApiResult<case::Model> {
+    case::Entity::find_by_id(id)
+        .filter(caller.case_scope()?)
+        .one(db)
+        .await?
+        .ok_or_else(|| ErrorCode::NotFound.into())
+}
+
+/// Loads a case the caller may change: an officer of its jurisdiction, and not archived.
+pub async fn find_case_for_write(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+    id: Uuid,
+) -> ApiResult<case::Model> {
+    let c = find_case(db, caller, id).await?;
+    caller.require(&[Role::Officer])?;
+    if policy::case_is_closed(status(&c)?) {
+        return Err(ErrorCode::CaseClosed.into());
+    }
+    Ok(c)
+}
+
+pub fn status(c: &case::Model) -> ApiResult<CaseStatus> {
+    CaseStatus::parse(&c.status).ok_or_else(|| ApiError::internal("bad case status"))
+}
+
+pub fn level(c: &case::Model) -> ApiResult<SupervisionLevel> {
+    SupervisionLevel::parse(&c.level).ok_or_else(|| ApiError::internal("bad case level"))
+}
+
+fn strings(v: &serde_json::Value) -> Vec<String> {
+    serde_json::from_value(v.clone()).unwrap_or_default()
+}
+
+/// Who may see a minor's identity in a detail view: officers of the jurisdiction and the
+/// supervisee themself. Lists and exports mask it for everyone.
+fn sees_minor_identity(caller: &AuthUser) -> bool {
+    matches!(caller.role, Role::Officer | Role::Supervisee)
+}
+
+pub fn case_view(c: case::Model, caller: &AuthUser) -> ApiResult<CaseView> {
+    let mask = c.minor && !sees_minor_identity(caller);
+    Ok(CaseView {
+        id: c.id,
+        name: if mask {
+            policy::mask_name(&c.name)
+        } else {
+            c.name.clone()
+        },
+        national_id_masked: if mask {
+            policy::MINOR_ID_MASK.into()
+        } else {
+            c.national_id_masked.clone()
+        },
+        gender: c.gender.clone(),
+        minor: c.minor,
+        sentence_kind: SentenceKind::parse(&c.sentence_kind)
+            .ok_or_else(|| ApiError::internal("bad sentence kind"))?,
+        status: status(&c)?,
+        level: level(&c)?,
+        crime: c.crime,
+        court: c.court,
+        judgment_number: c.judgment_number,
+        start_date: c.start_date,
+        end_date: c.end_date,
+        residence: Residence {
+            address: c.residence_address,
+            lat: c.residence_lat,
+            lon: c.residence_lon,
+        },
+        prohibition_orders: strings(&c.prohibition_orders),
+        unit_id: c.unit_id,
+        officer_id: c.officer_id,
+        user_id: c.user_id,
+        announced_at: c.announced_at,
+        announced_by: c.announced_by,
+        created_at: c.created_at,
+        version: c.version,
+    })
+}
+
+fn summary_view(c: case::Model) -> ApiResult<CaseSummaryView> {
+    Ok(CaseSummaryView {
+        id: c.id,
+        name: if c.minor {
+            policy::mask_name(&c.name)
+        } else {
+            c.name.clone()
+        },
+        national_id_masked: if c.minor {
+            policy::MINOR_ID_MASK.into()
+        } else {
+            c.national_id_masked.clone()
+        },
+        minor: c.minor,
+        sentence_kind: SentenceKind::parse(&c.sentence_kind)
+            .ok_or_else(|| ApiError::internal("bad sentence kind"))?,
+        status: status(&c)?,
+        level: level(&c)?,
+        unit_id: c.unit_id,
+        officer_id: c.officer_id,
+        start_date: c.start_date,
+        end_date: c.end_date,
+    })
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct CaseListQuery {
+    pub status: Option<CaseStatus>,
+    pub level: Option<SupervisionLevel>,
+    pub unit_id: Option<Uuid>,
+    /// 1–500, default 100.
+    pub limit: Option<u64>,
+    pub offset: Option<u64>,
+}
+
+async fn scoped_list(
+    state: &AppState,
+    caller: &AuthUser,
+    q: &CaseListQuery,
+    max: u64,
+) -> ApiResult<Vec<case::Model>> {
+    let limit = q.limit.unwrap_or(100.min(max));
+    if !(1..=max).contains(&limit) {
+        return Err(ApiError::field("limit", format!("must be 1 to {max}")));
+    }
+    let mut find = case::Entity::find().filter(caller.case_scope()?);
+    if let Some(s) = q.status {
+        find = find.filter(case::Column::Status.eq(s.as_str()));
+    }
+    if let Some(l) = q.level {
+        find = find.filter(case::Column::Level.eq(l.as_str()));
+    }
+    if let Some(u) = q.unit_id {
+        find = find.filter(case::Column::UnitId.eq(u));
+    }
+    Ok(find
+        .order_by_asc(case::Column::CreatedAt)
+        .order_by_asc(case::Column::Id)
+        .offset(q.offset.unwrap_or(0))
+        .limit(limit)
+        .all(&state.db)
+        .await?)
+}
+
+/// Cases the caller may see (officer: their jurisdiction; volunteer: assigned; supervisee:
+/// their own). Minors' names and ids are masked.
+#[utoipa::path(get, path = "/cases", tag = "cases", params(CaseListQuery),
+    responses((status = 200, body = Vec<CaseSummaryView>), (status = 403, body = Problem)))]
+async fn list_cases(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Query(q): Query<CaseListQuery>,
+) -> ApiResult<Json<Vec<CaseSummaryView>>> {
+    let rows = scoped_list(&state, &caller, &q, 500).await?;
+    audit::record(
+        &state.db,
+        &Actor::from(&caller),
+        "case.list",
+        "case",
+        None,
+        json!({ "returned": rows.len() }),
+    )
+    .await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(summary_view)
+            .collect::<ApiResult<_>>()?,
+    ))
+}
+
+fn csv_field(s: &str) -> String {
+    // Quote always; neutralise spreadsheet formula prefixes (CSV injection).
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_owned()
+    };
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+/// Caseload export as CSV (officers). Minors are masked as in lists.
+#[utoipa::path(get, path = "/cases/export.csv", tag = "cases", params(CaseListQuery),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 403, body = Problem)))]
+async fn export_cases(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Query(q): Query<CaseListQuery>,
+) -> ApiResult<impl IntoResponse> {
+    caller.require(&[Role::Officer])?;
+    let rows = scoped_list(
+        &state,
+        &caller,
+        &CaseListQuery {
+            limit: Some(q.limit.unwrap_or(10_000)),
+            ..q
+        },
+        10_000,
+    )
+    .await?;
+    audit::record(
+        &state.db,
+        &Actor::from(&caller),
+        "case.export",
+        "case",
+        None,
+        json!({ "returned": rows.len() }),
+    )
+    .await?;
+    let mut out = String::from(
+        "id,name,national_id,minor,sentence_kind,status,level,unit_id,start_date,end_date\n",
+    );
+    for c in rows {
+        let v = summary_view(c)?;
+        out.push_str(
+            &[
+                v.id.to_string(),
+                csv_field(&v.name),
+                csv_field(&v.national_id_masked),
+                v.minor.to_string(),
+                v.sentence_kind.to_string(),
+                v.status.to_string(),
+                v.level.to_string(),
+                v.unit_id.to_string(),
+                v.start_date.to_string(),
+                v.end_date.to_string(),
+            ]
+            .join(","),
+        );
+        out.push('\n');
+    }
+    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], out))
+}
+
+/// One case. Reading it is audited.
+#[utoipa::path(get, path = "/cases/{id}", tag = "cases", params(("id" = Uuid, Path)),
+    responses((status = 200, body = CaseView), (status = 404, body = Problem)))]
+async fn get_case(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<CaseView>> {
+    let c = find_case(&state.db, &caller, id).await?;
+    audit::record(
+        &state.db,
+        &Actor::from(&caller),
+        "case.read",
+        "case",
+        Some(id.to_string()),
+        json!({}),
+    )
+    .await?;
+    Ok(Json(case_view(c, &caller)?))
+}

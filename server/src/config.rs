@@ -1,0 +1,125 @@
+//! Configuration: defaults, then an optional TOML file, then `HUIJIAO_*` environment variables
+//! (and `DATABASE_URL`). Every setting is documented in README.md.
+
+use std::path::PathBuf;
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Address to listen on.
+    pub listen: String,
+    /// Where the SQLite database, generated keys and local media live.
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…`; empty = `sqlite://<data_dir>/huijiao.db`.
+    pub database_url: String,
+    /// Connection pool size for PostgreSQL (SQLite always uses one writer connection).
+    pub db_max_connections: u32,
+    /// Log as JSON lines instead of human-readable text.
+    pub log_json: bool,
+    /// `tracing` filter, e.g. `info,huijiao_server=debug`.
+    pub log_filter: String,
+    /// Largest accepted request body in bytes.
+    pub max_body_bytes: usize,
+    /// Requests running longer are stopped with `request.timeout`.
+    pub request_timeout_secs: u64,
+    /// Origins allowed by CORS; empty = no cross-origin access.
+    pub cors_origins: Vec<String>,
+    /// Use the first `X-Forwarded-For` address as the client address (behind a trusted proxy).
+    pub trust_forwarded_for: bool,
+    pub auth: AuthConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuthConfig {
+    /// JWT issuer and audience.
+    pub issuer: String,
+    pub audience: String,
+    /// PKCS#8 DER Ed25519 key; empty = `<data_dir>/jwt-ed25519.pk8`, generated on first start.
+    pub jwt_key_file: Option<PathBuf>,
+    /// 32-byte key (file) for the keyed hash of national ids; generated like the JWT key.
+    pub id_hmac_key_file: Option<PathBuf>,
+    pub access_ttl_secs: i64,
+    pub refresh_ttl_secs: i64,
+    /// Failed logins in a row before the account locks.
+    pub lockout_threshold: i32,
+    pub lockout_minutes: i64,
+    /// Argon2id cost: memory in KiB, iterations, parallelism (OWASP defaults).
+    pub argon2_memory_kib: u32,
+    pub argon2_iterations: u32,
+    pub argon2_parallelism: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("data"),
+            database_url: String::new(),
+            db_max_connections: 10,
+            log_json: false,
+            log_filter: "info".into(),
+            max_body_bytes: 1024 * 1024,
+            request_timeout_secs: 30,
+            cors_origins: vec![],
+            trust_forwarded_for: false,
+            auth: AuthConfig::default(),
+        }
+    }
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        AuthConfig {
+            issuer: "huijiao".into(),
+            audience: "huijiao-api".into(),
+            jwt_key_file: None,
+            id_hmac_key_file: None,
+            access_ttl_secs: 600,
+            refresh_ttl_secs: 30 * 24 * 3600,
+            lockout_threshold: 5,
+            lockout_minutes: 15,
+            argon2_memory_kib: 19 * 1024,
+            argon2_iterations: 2,
+            argon2_parallelism: 1,
+        }
+    }
+}
+
+impl Config {
+    /// Loads defaults < TOML file (if given) < `HUIJIAO_*` env (`__` separates nesting,
+    /// e.g. `HUIJIAO_AUTH__LOCKOUT_THRESHOLD`) < `DATABASE_URL`.
+    pub fn load(file: Option<&std::path::Path>) -> anyhow::Result<Config> {
+        let mut fig = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(file) = file {
+            if !file.exists() {
+                anyhow::bail!("config file {} does not exist", file.display());
+            }
+            fig = fig.merge(Toml::file(file));
+        }
+        fig = fig.merge(
+            Env::prefixed("HUIJIAO_")
+                .split("__")
+                .ignore(&["test_postgres_url"]),
+        );
+        if let Ok(url) = std::env::var("DATABASE_URL") {
+            fig = fig.merge(Serialized::default("database_url", url));
+        }
+        Ok(fig.extract()?)
+    }
+
+    pub fn database_url(&self) -> String {
+        if self.database_url.is_empty() {
+            format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("huijiao.db").display()
+            )
+        } else {
+            self.database_url.clone()
+        }
+    }
+}

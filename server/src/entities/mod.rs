@@ -1,0 +1,14 @@
+//! sea-orm entities, one per table, mirroring the migrations. Logic lives in the domain modules.
+
+pub mod audit_entry;
+pub mod case;
+pub mod correction_plan;
+pub mod device;
+pub mod investigation;
+pub mod level_change;
+pub mod org_unit;
+pub mod refresh_token;
+pub mod session;
+pub mod status_change;
+pub mod team_member;
+pub mod user;

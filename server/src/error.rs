@@ -1,0 +1,258 @@
+//! The one error type of the HTTP layer and its single mapping to `application/problem+json`.
+//!
+//! Handlers and extractors return `ApiError`; the response carries the error as an extension
+//! and `render_problems` (a middleware that knows the request's language and id) writes the
+//! envelope. Responses produced outside our handlers (404 fallback, 405, timeouts, body limits)
+//! get the same envelope there, so a client only ever sees one error shape.
+
+use axum::body::Body;
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{FromRequest, Request};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use huijiao_core::api::{FieldProblem, Problem};
+use huijiao_core::{ErrorCode, Lang};
+use serde::de::DeserializeOwned;
+
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub errors: Vec<FieldProblem>,
+    pub locked_until: Option<DateTime<Utc>>,
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+impl ApiError {
+    pub fn field(field: impl Into<String>, message: impl Into<String>) -> ApiError {
+        ApiError {
+            code: ErrorCode::InvalidField,
+            errors: vec![FieldProblem {
+                field: field.into(),
+                message: message.into(),
+            }],
+            locked_until: None,
+        }
+    }
+
+    /// Logs an unexpected failure once, with the detail, and returns the generic 500.
+    pub fn internal(err: impl std::fmt::Display) -> ApiError {
+        tracing::error!(error = %err, "internal error");
+        ErrorCode::Internal.into()
+    }
+}
+
+impl From<ErrorCode> for ApiError {
+    fn from(code: ErrorCode) -> Self {
+        ApiError {
+            code,
+            errors: vec![],
+            locked_until: None,
+        }
+    }
+}
+
+impl From<sea_orm::DbErr> for ApiError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        match err.sql_err() {
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => ErrorCode::Conflict.into(),
+            _ => ApiError::internal(err),
+        }
+    }
+}
+
+impl From<sea_orm::TransactionError<ApiError>> for ApiError {
+    fn from(err: sea_orm::TransactionError<ApiError>) -> Self {
+        match err {
+            sea_orm::TransactionError::Connection(e) => e.into(),
+            sea_orm::TransactionError::Transaction(e) => e,
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.code.http_status())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut res = status.into_response();
+        res.extensions_mut().insert(self);
+        res
+    }
+}
+
+/// The language and id of the request being answered.
+#[derive(Debug, Clone)]
+pub struct RequestLang(pub Lang);
+
+pub fn problem_body(err: &ApiError, lang: Lang, request_id: Option<String>) -> Problem {
+    let message = err.code.message(lang);
+    Problem {
+        type_: "about:blank".into(),
+        title: message.into(),
+        status: err.code.http_status(),
+        code: err.code.code().into(),
+        detail: message.into(),
+        request_id,
+        errors: err.errors.clone(),
+        locked_until: err.locked_until,
+    }
+}
+
+/// Middleware: turns every error response into the problem envelope in the asked language.
+pub async fn render_problems(req: Request, next: Next) -> Response {
+    let lang = Lang::from_accept_language(
+        req.headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    );
+    let request_id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let res = next.run(req).await;
+    let status = res.status();
+    let err = match res.extensions().get::<ApiError>() {
+        Some(err) => err.clone(),
+        None if status.is_client_error() || status.is_server_error() => {
+            let is_problem = res
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+            if is_problem {
+                return res;
+            }
+            ApiError::from(match status {
+                StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED => ErrorCode::NotFound,
+                StatusCode::REQUEST_TIMEOUT => ErrorCode::RequestTimeout,
+                StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::BodyTooLarge,
+                StatusCode::UNSUPPORTED_MEDIA_TYPE => ErrorCode::UnsupportedMediaType,
+                StatusCode::SERVICE_UNAVAILABLE => ErrorCode::Unavailable,
+                s if s.is_client_error() => ErrorCode::InvalidField,
+                _ => ErrorCode::Internal,
+            })
+        }
+        None => return res,
+    };
+    let body = problem_body(&err, lang, request_id);
+    let mut out = Response::new(Body::from(
+        serde_json::to_vec(&body).unwrap_or_else(|_| b"{}".to_vec()),
+    ));
+    *out.status_mut() = status;
+    let headers = out.headers_mut();
+    for (name, value) in res.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            headers.insert(name.clone(), value.clone());
+        }
+    }
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
+    headers.insert(
+        header::CONTENT_LANGUAGE,
+        HeaderValue::from_static(lang.tag()),
+    );
+    out
+}
+
+/// A JSON body extractor whose rejections are our envelope, with the failing field named.
+pub struct Json<T>(pub T);
+
+impl<S, T> FromRequest<S> for Json<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| {
+                let ct = ct.split(';').next().unwrap_or("").trim();
+                ct == "application/json" || ct.ends_with("+json")
+            });
+        if !is_json {
+            return Err(ErrorCode::UnsupportedMediaType.into());
+        }
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|rejection| match rejection.status() {
+                StatusCode::PAYLOAD_TOO_LARGE => ApiError::from(ErrorCode::BodyTooLarge),
+                _ => ApiError::from(ErrorCode::MalformedJson),
+            })?;
+        let de = &mut serde_json::Deserializer::from_slice(&bytes);
+        match serde_path_to_error::deserialize::<_, T>(de) {
+            Ok(v) => Ok(Json(v)),
+            Err(e) => {
+                let inner = e.inner();
+                if inner.is_syntax() || inner.is_eof() {
+                    Err(ErrorCode::MalformedJson.into())
+                } else {
+                    let path = e.path().to_string();
+                    let message = inner.to_string();
+                    // serde's message may quote the offending value; keep only its first part so
+                    // that user data is not echoed.
+                    let message = message.split(" at line").next().unwrap_or("").to_owned();
+                    Err(ApiError::field(
+                        if path == "." { String::new() } else { path },
+                        message,
+                    ))
+                }
+            }
+        }
+    }
+}
+
+impl<T: serde::Serialize> IntoResponse for Json<T> {
+    fn into_response(self) -> Response {
+        axum::Json(self.0).into_response()
+    }
+}
+
+/// `Path` with our envelope on a malformed id.
+pub struct Path<T>(pub T);
+
+impl<S, T> axum::extract::FromRequestParts<S> for Path<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| Path(p.0))
+            .map_err(|_: PathRejection| ErrorCode::InvalidPath.into())
+    }
+}
+
+/// `Query` with our envelope on a bad parameter.
+pub struct Query<T>(pub T);
+
+impl<S, T> axum::extract::FromRequestParts<S> for Query<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| Query(q.0))
+            .map_err(|_: QueryRejection| ErrorCode::InvalidQuery.into())
+    }
+}

@@ -1,0 +1,240 @@
+//! Pre-sentence investigations (调查评估): a court asks whether community correction suits a
+//! defendant; an officer of the receiving unit investigates and files an opinion.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::Utc;
+use huijiao_core::api::{
+    InvestigationCreateRequest, InvestigationOpinionRequest, InvestigationView, Problem,
+};
+use huijiao_core::model::{InvestigationOpinion, InvestigationStatus, Role};
+use huijiao_core::{policy, ErrorCode};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ActiveModelTrait as _, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter,
+    QueryOrder, TransactionTrait,
+};
+use serde_json::json;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+use crate::audit::{self, Actor};
+use crate::auth::extractor::AuthUser;
+use crate::entities::{investigation, org_unit};
+use crate::error::{ApiError, ApiResult, Json, Path};
+use crate::org::check_text;
+use crate::state::AppState;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_investigation, list_investigations))
+        .routes(routes!(get_investigation))
+        .routes(routes!(file_opinion))
+}
+
+/// Investigations are officers' work, scoped by the unit's subtree.
+fn scope(caller: &AuthUser) -> ApiResult<Condition> {
+    caller.require(&[Role::Officer])?;
+    let path = caller.unit_path.clone().ok_or(ErrorCode::Forbidden)?;
+    Ok(Condition::all().add(
+        investigation::Column::UnitId.in_subquery(
+            Query::select()
+                .column(org_unit::Column::Id)
+                .from(org_unit::Entity)
+                .and_where(Expr::col(org_unit::Column::Path).like(format!("{path}%")))
+                .to_owned(),
+        ),
+    ))
+}
+
+fn view(i: investigation::Model) -> ApiResult<InvestigationView> {
+    Ok(InvestigationView {
+        id: i.id,
+        unit_id: i.unit_id,
+        court: i.court,
+        // The defendant may be a minor: masked like a case in a list.
+        defendant_name: if i.minor {
+            policy::mask_name(&i.defendant_name)
+        } else {
+            i.defendant_name
+        },
+        defendant_national_id_masked: if i.minor {
+            policy::MINOR_ID_MASK.into()
+        } else {
+            i.defendant_id_masked
+        },
+        minor: i.minor,
+        charge: i.charge,
+        requested_on: i.requested_on,
+        due_on: i.due_on,
+        status: InvestigationStatus::parse(&i.status)
+            .ok_or_else(|| ApiError::internal("bad status"))?,
+        opinion: i.opinion.as_deref().and_then(InvestigationOpinion::parse),
+        opinion_text: i.opinion_text,
+        filed_by: i.filed_by,
+        filed_at: i.filed_at,
+    })
+}
+
+/// Registers a court's request for a pre-sentence investigation.
+#[utoipa::path(post, path = "/investigations", tag = "investigations", request_body = InvestigationCreateRequest,
+    responses((status = 201, body = InvestigationView), (status = 422, body = Problem)))]
+async fn create_investigation(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Json(req): Json<InvestigationCreateRequest>,
+) -> ApiResult<(StatusCode, Json<InvestigationView>)> {
+    scope(&caller)?;
+    check_text("court", &req.court, 200)?;
+    check_text("defendant_name", &req.defendant_name, 100)?;
+    check_text("charge", &req.charge, 500)?;
+    if req.due_on < req.requested_on {
+        return Err(ApiError::field("due_on", "must not be before requested_on"));
+    }
+    let id_number = policy::validate_national_id(&req.defendant_national_id).map_err(|_| {
+        ApiError::field(
+            "defendant_national_id",
+            "not a valid national identity number",
+        )
+    })?;
+    let txn = state.db.begin().await?;
+    let unit = org_unit::Entity::find_by_id(req.unit_id).one(&txn).await?;
+    unit.filter(|u| caller.covers_unit_path(&u.path))
+        .ok_or_else(|| ApiError::field("unit_id", "no such unit in your jurisdiction"))?;
+    let i = investigation::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        unit_id: Set(req.unit_id),
+        court: Set(req.court.trim().into()),
+        defendant_name: Set(req.defendant_name.trim().into()),
+        defendant_id_hash: Set(state.id_hash(&id_number)),
+        defendant_id_masked: Set(policy::mask_national_id(&id_number)),
+        minor: Set(req.minor),
+        charge: Set(req.charge.trim().into()),
+        requested_on: Set(req.requested_on),
+        due_on: Set(req.due_on),
+        status: Set(InvestigationStatus::Requested.as_str().into()),
+        opinion: Set(None),
+        opinion_text: Set(None),
+        filed_by: Set(None),
+        filed_at: Set(None),
+        created_by: Set(caller.id),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        &Actor::from(&caller),
+        "investigation.create",
+        "investigation",
+        Some(i.id.to_string()),
+        json!({ "unit_id": i.unit_id }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok((StatusCode::CREATED, Json(view(i)?)))
+}
+
+#[utoipa::path(get, path = "/investigations", tag = "investigations",
+    responses((status = 200, body = Vec<InvestigationView>), (status = 403, body = Problem)))]
+async fn list_investigations(
+    State(state): State<AppState>,
+    caller: AuthUser,
+) -> ApiResult<Json<Vec<InvestigationView>>> {
+    let rows = investigation::Entity::find()
+        .filter(scope(&caller)?)
+        .order_by_asc(investigation::Column::DueOn)
+        .all(&state.db)
+        .await?;
+    audit::record(
+        &state.db,
+        &Actor::from(&caller),
+        "investigation.list",
+        "investigation",
+        None,
+        json!({ "returned": rows.len() }),
+    )
+    .await?;
+    Ok(Json(rows.into_iter().map(view).collect::<ApiResult<_>>()?))
+}
+
+#[utoipa::path(get, path = "/investigations/{id}", tag = "investigations", params(("id" = Uuid, Path)),
+    responses((status = 200, body = InvestigationView), (status = 404, body = Problem)))]
+async fn get_investigation(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<InvestigationView>> {
+    let i = investigation::Entity::find_by_id(id)
+        .filter(scope(&caller)?)
+        .one(&state.db)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    audit::record(
+        &state.db,
+        &Actor::from(&caller),
+        "investigation.read",
+        "investigation",
+        Some(id.to_string()),
+        json!({}),
+    )
+    .await?;
+    Ok(Json(view(i)?))
+}
+
+/// Files the assessment opinion. Once filed it is final.
+#[utoipa::path(post, path = "/investigations/{id}/opinion", tag = "investigations", params(("id" = Uuid, Path)),
+    request_body = InvestigationOpinionRequest,
+    responses((status = 200, body = InvestigationView), (status = 409, body = Problem)))]
+async fn file_opinion(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<Uuid>,
+    Json(req): Json<InvestigationOpinionRequest>,
+) -> ApiResult<Json<InvestigationView>> {
+    check_text("text", &req.text, 20_000)?;
+    let txn = state.db.begin().await?;
+    let i = investigation::Entity::find_by_id(id)
+        .filter(scope(&caller)?)
+        .one(&txn)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    // Conditional on still being open: two officers filing at once, one wins.
+    let res = investigation::Entity::update_many()
+        .col_expr(
+            investigation::Column::Status,
+            Expr::value(InvestigationStatus::OpinionFiled.as_str()),
+        )
+        .col_expr(
+            investigation::Column::Opinion,
+            Expr::value(req.opinion.as_str()),
+        )
+        .col_expr(
+            investigation::Column::OpinionText,
+            Expr::value(req.text.trim()),
+        )
+        .col_expr(investigation::Column::FiledBy, Expr::value(caller.id))
+        .col_expr(investigation::Column::FiledAt, Expr::value(Utc::now()))
+        .filter(investigation::Column::Id.eq(i.id))
+        .filter(investigation::Column::Status.eq(InvestigationStatus::Requested.as_str()))
+        .exec(&txn)
+        .await?;
+    if res.rows_affected != 1 {
+        return Err(ErrorCode::InvestigationAlreadyFiled.into());
+    }
+    audit::record(
+        &txn,
+        &Actor::from(&caller),
+        "investigation.opinion",
+        "investigation",
+        Some(id.to_string()),
+        json!({ "opinion": req.opinion }),
+    )
+    .await?;
+    let i = investigation::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    txn.commit().await?;
+    Ok(Json(view(i)?))
+}

@@ -1,0 +1,44 @@
+//! Huijiao server: the record of community corrections. Organised by domain; each domain
+//! module exposes `routes()` merged under `/api/v1` in `app`.
+
+pub mod app;
+pub mod audit;
+pub mod auth;
+pub mod cases;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod entities;
+pub mod error;
+pub mod investigations;
+pub mod org;
+pub mod state;
+
+use std::net::SocketAddr;
+
+use config::Config;
+use state::AppState;
+
+/// Connects, migrates and builds the state: everything `serve` needs before listening.
+pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
+    std::fs::create_dir_all(&config.data_dir)?;
+    let db = db::connect(&config.database_url(), config.db_max_connections).await?;
+    db::migrate(&db).await?;
+    AppState::new(db, config)
+}
+
+/// Serves until `shutdown` resolves, then drains in-flight requests.
+pub async fn serve(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let app = app::router(state);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,381 @@
+//! Org units (province → city → county agency → judicial office) and staff accounts.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::Utc;
+use huijiao_core::api::{Problem, UnitCreateRequest, UnitView, UserCreateRequest, UserView};
+use huijiao_core::model::{Role, UnitKind, UserStatus};
+use huijiao_core::{policy, ErrorCode};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
+    QueryFilter, QueryOrder, TransactionTrait,
+};
+use serde_json::json;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+use crate::audit::{self, Actor};
+use crate::auth::extractor::AuthUser;
+use crate::auth::password;
+use crate::entities::{org_unit, session, user};
+use crate::error::{ApiError, ApiResult, Json, Path};
+use crate::state::AppState;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_unit, list_units))
+        .routes(routes!(get_unit))
+        .routes(routes!(create_user, list_users))
+        .routes(routes!(unlock_user))
+        .routes(routes!(disable_user))
+        .routes(routes!(enable_user))
+}
+
+pub fn unit_view(u: org_unit::Model) -> ApiResult<UnitView> {
+    Ok(UnitView {
+        id: u.id,
+        kind: UnitKind::parse(&u.kind).ok_or_else(|| ApiError::internal("bad unit kind"))?,
+        name: u.name,
+        parent_id: u.parent_id,
+        code: u.code,
+    })
+}
+
+pub fn user_view(u: user::Model) -> ApiResult<UserView> {
+    Ok(UserView {
+        id: u.id,
+        role: Role::parse(&u.role).ok_or_else(|| ApiError::internal("bad role"))?,
+        status: UserStatus::parse(&u.status).ok_or_else(|| ApiError::internal("bad status"))?,
+        username: u.username,
+        display_name: u.display_name,
+        unit_id: u.unit_id,
+        locked_until: u.locked_until,
+        created_at: u.created_at,
+    })
+}
+
+pub fn check_text(field: &str, value: &str, max: usize) -> ApiResult<()> {
+    let n = value.trim().chars().count();
+    if n == 0 || n > max || value.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(ApiError::field(
+            field,
+            format!("1 to {max} characters, no control characters"),
+        ));
+    }
+    Ok(())
+}
+
+/// Creates a unit under `parent` (or a root province). Used by the API and the demo seed.
+pub async fn insert_unit(
+    db: &impl ConnectionTrait,
+    req: &UnitCreateRequest,
+) -> ApiResult<org_unit::Model> {
+    check_text("name", &req.name, 200)?;
+    let id = Uuid::now_v7();
+    let path = match (policy::parent_kind(req.kind), req.parent_id) {
+        (None, None) => format!("/{id}/"),
+        (Some(expected), Some(parent_id)) => {
+            let parent = org_unit::Entity::find_by_id(parent_id)
+                .one(db)
+                .await?
+                .ok_or_else(|| ApiError::field("parent_id", "no such unit"))?;
+            if parent.kind != expected.as_str() {
+                return Err(ErrorCode::UnitParentInvalid.into());
+            }
+            format!("{}{id}/", parent.path)
+        }
+        _ => return Err(ErrorCode::UnitParentInvalid.into()),
+    };
+    Ok(org_unit::ActiveModel {
+        id: Set(id),
+        parent_id: Set(req.parent_id),
+        kind: Set(req.kind.as_str().into()),
+        name: Set(req.name.trim().into()),
+        code: Set(req.code.clone()),
+        path: Set(path),
+        created_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await?)
+}
+
+/// Create an org unit (system admin).
+#[utoipa::path(post, path = "/units", tag = "org", request_body = UnitCreateRequest,
+    responses((status = 201, body = UnitView), (status = 422, body = Problem), (status = 403, body = Problem)))]
+async fn create_unit(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Json(req): Json<UnitCreateRequest>,
+) -> ApiResult<(StatusCode, Json<UnitView>)> {
+    caller.require(&[Role::SystemAdmin])?;
+    let txn = state.db.begin().await?;
+    let unit = insert_unit(&txn, &req).await?;
+    audit::record(
+        &txn,
+        &Actor::from(&caller),
+        "unit.create",
+        "unit",
+        Some(unit.id.to_string()),
+        json!({ "kind": unit.kind, "parent_id": unit.parent_id }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok((StatusCode::CREATED, Json(unit_view(unit)?)))
+}
+
+/// Units the caller may see: admins all, an officer their unit and below.
+#[utoipa::path(get, path = "/units", tag = "org",
+    responses((status = 200, body = Vec<UnitView>), (status = 403, body = Problem)))]
+async fn list_units(
+    State(state): State<AppState>,
+    caller: AuthUser,
+) -> ApiResult<Json<Vec<UnitView>>> {
+    let units = org_unit::Entity::find()
+        .filter(caller.unit_scope()?)
+        .order_by_asc(org_unit::Column::Path)
+        .all(&state.db)
+        .await?;
+    Ok(Json(
+        units.into_iter().map(unit_view).collect::<ApiResult<_>>()?,
+    ))
+}
+
+#[utoipa::path(get, path = "/units/{id}", tag = "org", params(("id" = Uuid, Path)),
+    responses((status = 200, body = UnitView), (status = 404, body = Problem)))]
+async fn get_unit(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<UnitView>> {
+    let unit = org_unit::Entity::find_by_id(id)
+        .filter(caller.unit_scope()?)
+        .one(&state.db)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    Ok(Json(unit_view(unit)?))
+}
+
+/// Creates a user account. Supervisee accounts come from their case (`/cases/{id}/login`).
+pub async fn insert_user(
+    state: &AppState,
+    db: &impl ConnectionTrait,
+    req: &UserCreateRequest,
+) -> ApiResult<user::Model> {
+    let username = req.username.trim();
+    if username.len() < 3
+        || username.len() > 64
+        || !username
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-@".contains(c))
+    {
+        return Err(ApiError::field(
+            "username",
+            "3 to 64 characters: letters, digits, . _ - @",
+        ));
+    }
+    check_text("display_name", &req.display_name, 200)?;
+    policy::check_password_strength(&req.password)?;
+    if !req.role.is_admin() && req.unit_id.is_none() {
+        return Err(ErrorCode::UnitRequired.into());
+    }
+    if let Some(unit) = req.unit_id {
+        org_unit::Entity::find_by_id(unit)
+            .one(db)
+            .await?
+            .ok_or_else(|| ApiError::field("unit_id", "no such unit"))?;
+    }
+    if user::Entity::find()
+        .filter(user::Column::Username.eq(username))
+        .one(db)
+        .await?
+        .is_some()
+    {
+        return Err(ErrorCode::UsernameTaken.into());
+    }
+    let hash = password::hash(&state.config.auth, req.password.clone()).await?;
+    let now = Utc::now();
+    user::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        username: Set(username.into()),
+        password_hash: Set(hash),
+        display_name: Set(req.display_name.trim().into()),
+        role: Set(req.role.as_str().into()),
+        unit_id: Set(req.unit_id),
+        phone: Set(req.phone.clone()),
+        status: Set(UserStatus::Active.as_str().into()),
+        failed_logins: Set(0),
+        locked_until: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await
+    .map_err(|e| match ApiError::from(e) {
+        e if e.code == ErrorCode::Conflict => ErrorCode::UsernameTaken.into(),
+        e => e,
+    })
+}
+
+/// Create a staff account: admin duty, officer or volunteer (system admin).
+#[utoipa::path(post, path = "/users", tag = "org", request_body = UserCreateRequest,
+    responses((status = 201, body = UserView), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn create_user(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Json(req): Json<UserCreateRequest>,
+) -> ApiResult<(StatusCode, Json<UserView>)> {
+    caller.require(&[Role::SystemAdmin])?;
+    if req.role == Role::Supervisee {
+        return Err(ErrorCode::RoleNotAllowed.into());
+    }
+    let txn = state.db.begin().await?;
+    let u = insert_user(&state, &txn, &req).await?;
+    audit::record(
+        &txn,
+        &Actor::from(&caller),
+        "user.create",
+        "user",
+        Some(u.id.to_string()),
+        json!({ "role": u.role, "unit_id": u.unit_id }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok((StatusCode::CREATED, Json(user_view(u)?)))
+}
+
+/// Users the caller may see: system and security admins all; an officer those in their subtree.
+#[utoipa::path(get, path = "/users", tag = "org",
+    responses((status = 200, body = Vec<UserView>), (status = 403, body = Problem)))]
+async fn list_users(
+    State(state): State<AppState>,
+    caller: AuthUser,
+) -> ApiResult<Json<Vec<UserView>>> {
+    let mut find = user::Entity::find();
+    if caller.role == Role::Officer {
+        let units: Vec<Uuid> = org_unit::Entity::find()
+            .filter(caller.unit_scope()?)
+            .all(&state.db)
+            .await?
+            .into_iter()
+            .map(|u| u.id)
+            .collect();
+        find = find.filter(Condition::all().add(user::Column::UnitId.is_in(units)));
+    } else {
+        caller.require(&[Role::SystemAdmin, Role::SecurityAdmin])?;
+    }
+    let users = find
+        .order_by_asc(user::Column::Username)
+        .all(&state.db)
+        .await?;
+    Ok(Json(
+        users.into_iter().map(user_view).collect::<ApiResult<_>>()?,
+    ))
+}
+
+async fn set_user_state(
+    state: &AppState,
+    caller: &AuthUser,
+    id: Uuid,
+    action: &str,
+    change: impl FnOnce(&mut user::ActiveModel),
+    end_sessions: bool,
+) -> ApiResult<Json<UserView>> {
+    caller.require(&[Role::SecurityAdmin])?;
+    if id == caller.id {
+        return Err(ErrorCode::Forbidden.into());
+    }
+    let txn = state.db.begin().await?;
+    let u = user::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    let mut am: user::ActiveModel = u.into();
+    change(&mut am);
+    am.updated_at = Set(Utc::now());
+    let u = am.update(&txn).await?;
+    if end_sessions {
+        session::Entity::update_many()
+            .col_expr(session::Column::RevokedAt, Expr::value(Utc::now()))
+            .col_expr(session::Column::RevokeReason, Expr::value(action))
+            .filter(session::Column::UserId.eq(id))
+            .filter(session::Column::RevokedAt.is_null())
+            .exec(&txn)
+            .await?;
+    }
+    audit::record(
+        &txn,
+        &Actor::from(caller),
+        action,
+        "user",
+        Some(id.to_string()),
+        json!({}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Json(user_view(u)?))
+}
+
+/// Lift a login lockout (security admin).
+#[utoipa::path(post, path = "/users/{id}/unlock", tag = "org", params(("id" = Uuid, Path)),
+    responses((status = 200, body = UserView), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn unlock_user(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<UserView>> {
+    set_user_state(
+        &state,
+        &caller,
+        id,
+        "user.unlock",
+        |am| {
+            am.failed_logins = Set(0);
+            am.locked_until = Set(None);
+        },
+        false,
+    )
+    .await
+}
+
+/// Disable an account and end its sessions (security admin).
+#[utoipa::path(post, path = "/users/{id}/disable", tag = "org", params(("id" = Uuid, Path)),
+    responses((status = 200, body = UserView), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn disable_user(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<UserView>> {
+    set_user_state(
+        &state,
+        &caller,
+        id,
+        "user.disable",
+        |am| {
+            am.status = Set(UserStatus::Disabled.as_str().into());
+        },
+        true,
+    )
+    .await
+}
+
+/// Re-enable a disabled account (security admin).
+#[utoipa::path(post, path = "/users/{id}/enable", tag = "org", params(("id" = Uuid, Path)),
+    responses((status = 200, body = UserView), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn enable_user(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<UserView>> {
+    set_user_state(
+        &state,
+        &caller,
+        id,
+        "user.enable",
+        |am| {
+            am.status = Set(UserStatus::Active.as_str().into());
+        },
+        false,
+    )
+    .await
+}

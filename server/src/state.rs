@@ -1,0 +1,97 @@
+//! Shared application state and the keys it holds.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+use crate::auth::tokens::JwtKeys;
+use crate::config::Config;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub config: Arc<Config>,
+    pub jwt: Arc<JwtKeys>,
+    /// Key of the HMAC that stands in for national ids (duplicate detection without storing them).
+    pub id_hmac_key: Arc<[u8; 32]>,
+    pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
+}
+
+impl AppState {
+    pub fn new(db: DatabaseConnection, config: Config) -> anyhow::Result<AppState> {
+        std::fs::create_dir_all(&config.data_dir)?;
+        let jwt_path = config
+            .auth
+            .jwt_key_file
+            .clone()
+            .unwrap_or_else(|| config.data_dir.join("jwt-ed25519.pk8"));
+        let jwt = JwtKeys::load_or_generate(&jwt_path, &config.auth)?;
+        let hmac_path = config
+            .auth
+            .id_hmac_key_file
+            .clone()
+            .unwrap_or_else(|| config.data_dir.join("id-hmac.key"));
+        let key = load_or_generate_secret(&hmac_path, 32, |_| Ok(()))?;
+        let id_hmac_key: [u8; 32] = key
+            .try_into()
+            .map_err(|_| anyhow::anyhow!("{} must hold exactly 32 bytes", hmac_path.display()))?;
+        Ok(AppState {
+            db,
+            config: Arc::new(config),
+            jwt: Arc::new(jwt),
+            id_hmac_key: Arc::new(id_hmac_key),
+            metrics: None,
+        })
+    }
+
+    /// Keyed hash of a national id: equal ids give equal hashes, the id cannot be read back.
+    pub fn id_hash(&self, normalised_id: &str) -> String {
+        use hmac::{Hmac, Mac};
+        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(&self.id_hmac_key[..])
+            .expect("HMAC takes any key length");
+        mac.update(normalised_id.as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
+}
+
+/// Reads a secret file, or creates it with `len` random bytes (mode 0600) when absent.
+/// `check` validates what was read so a corrupt file is a start-up error, not a silent pass.
+pub fn load_or_generate_secret(
+    path: &Path,
+    len: usize,
+    check: impl Fn(&[u8]) -> anyhow::Result<()>,
+) -> anyhow::Result<Vec<u8>> {
+    match std::fs::read(path) {
+        Ok(bytes) => {
+            check(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            Ok(bytes)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let mut bytes = vec![0u8; len];
+            rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut bytes);
+            write_private(path, &bytes)?;
+            Ok(bytes)
+        }
+        Err(e) => Err(anyhow::anyhow!("cannot read {}: {e}", path.display())),
+    }
+}
+
+pub fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write;
+    #[cfg(unix)]
+    use std::os::unix::fs::OpenOptionsExt;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    opts.mode(0o600);
+    let mut f = opts
+        .open(path)
+        .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", path.display()))?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    Ok(())
+}
