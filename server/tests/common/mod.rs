@@ -1,0 +1,340 @@
+//! Test harness: the real router over a real, freshly migrated database — a SQLite file in a
+//! temp dir, or a new PostgreSQL database (dropped afterwards) under the server named by
+//! `HUIJIAO_TEST_POSTGRES_URL`. `both!` runs a test body once on each.
+#![allow(dead_code)]
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use huijiao_server::config::Config;
+use huijiao_server::state::AppState;
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = "Test-Password-42";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub router: Router,
+    pub state: AppState,
+    pub backend: Backend,
+    pub dir: tempfile::TempDir,
+    pg: Option<(String, String)>,
+}
+
+#[macro_export]
+macro_rules! both {
+    ($name:ident, |$app:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let $app = $crate::common::TestApp::new($crate::common::Backend::Sqlite).await;
+                $body
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let $app = $crate::common::TestApp::new($crate::common::Backend::Postgres).await;
+                $body
+            }
+        }
+    };
+}
+
+fn pg_admin_url() -> String {
+    std::env::var("HUIJIAO_TEST_POSTGRES_URL").unwrap_or_else(|_| {
+        panic!(
+            "HUIJIAO_TEST_POSTGRES_URL is not set: the PostgreSQL half of the suite needs a server \
+             (e.g. postgres://postgres@127.0.0.1:5432/postgres). Run the suite with scripts/test.sh."
+        )
+    })
+}
+
+fn with_database(url: &str, db: &str) -> String {
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let base = base.rsplit_once('/').map_or(base, |(b, _)| b);
+    match query {
+        Some(q) => format!("{base}/{db}?{q}"),
+        None => format!("{base}/{db}"),
+    }
+}
+
+impl TestApp {
+    pub async fn new(backend: Backend) -> TestApp {
+        Self::with_config(backend, |_| {}).await
+    }
+
+    pub async fn with_config(backend: Backend, tweak: impl FnOnce(&mut Config)) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = Config {
+            data_dir: dir.path().to_path_buf(),
+            ..Config::default()
+        };
+        let mut pg = None;
+        config.database_url = match backend {
+            Backend::Sqlite => format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display()),
+            Backend::Postgres => {
+                let admin = pg_admin_url();
+                let name = format!("huijiao_test_{}", uuid::Uuid::new_v4().simple());
+                let conn = Database::connect(&admin).await.expect("connect to PostgreSQL");
+                conn.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
+                conn.close().await.ok();
+                pg = Some((admin.clone(), name.clone()));
+                with_database(&admin, &name)
+            }
+        };
+        tweak(&mut config);
+        let state = huijiao_server::prepare(config).await.expect("prepare app");
+        TestApp {
+            router: huijiao_server::app::router(state.clone()),
+            state,
+            backend,
+            dir,
+            pg,
+        }
+    }
+
+    /// Sends a request; returns status and the JSON body (Null when empty or not JSON).
+    pub async fn call(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
+        let (status, _, bytes) = self.call_raw(method, path, token, &[], body.map(|b| b.to_string().into_bytes()), Some("application/json")).await;
+        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    }
+
+    pub async fn call_raw(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        headers: &[(&str, &str)],
+        body: Option<Vec<u8>>,
+        content_type: Option<&str>,
+    ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        let mut req = Request::builder().method(method).uri(path);
+        if let Some(t) = token {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        if let (Some(ct), true) = (content_type, body.is_some()) {
+            req = req.header("content-type", ct);
+        }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let req = req.body(body.map(Body::from).unwrap_or_else(Body::empty)).unwrap();
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+        (status, headers, bytes)
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        self.call("GET", path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
+        self.call("POST", path, Some(token), Some(body)).await
+    }
+
+    pub async fn login(&self, username: &str) -> String {
+        self.login_device(username, None).await
+    }
+
+    pub async fn login_device(&self, username: &str, device: Option<&str>) -> String {
+        let (s, v) = self
+            .call("POST", "/api/v1/auth/login", None, Some(json!({ "username": username, "password": PASSWORD, "device_id": device })))
+            .await;
+        assert_eq!(s, StatusCode::OK, "login {username}: {v}");
+        v["access_token"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn count(&self, table: &str) -> i64 {
+        let row = self
+            .state
+            .db
+            .query_one(sea_orm::Statement::from_string(self.state.db.get_database_backend(), format!("SELECT COUNT(*) AS n FROM {table}")))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get::<i64>("", "n").unwrap()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some((admin, name)) = self.pg.take() {
+            // Drop runs outside async: a short-lived runtime on its own thread removes the
+            // database (FORCE ends the pool's connections).
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                rt.block_on(async {
+                    if let Ok(conn) = Database::connect(&admin).await {
+                        let _ = conn.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+                        let _ = conn.close().await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+/// A small world built through the API: two counties under one city, offices under the
+/// first, staff at each level, and supervisees in two offices.
+pub struct World {
+    pub sysadmin: String,
+    pub secadmin: String,
+    pub auditadmin: String,
+    pub county_a: String,
+    pub office_a1: String,
+    pub office_a2: String,
+    pub office_b1: String,
+    pub officer_county_a: String,
+    pub officer_a1: String,
+    pub officer_a2: String,
+    pub officer_b1: String,
+    pub volunteer_a1: String,
+    pub volunteer_a1_other: String,
+    /// Case in office A1 with an app login and approved device `phone-1`.
+    pub case_a1: String,
+    pub supervisee_a1: String,
+    pub case_a2: String,
+    pub supervisee_a2: String,
+    pub tokens: std::collections::HashMap<String, String>,
+}
+
+pub fn national_id(seq: u32) -> String {
+    let first17 = format!("62010219900101{seq:03}");
+    let check = huijiao_core::policy::national_id_check_char(&first17).unwrap();
+    format!("{first17}{check}")
+}
+
+pub fn case_body(unit_id: &str, seq: u32, minor: bool) -> Value {
+    json!({
+        "name": format!("测试人{seq}"),
+        "national_id": national_id(seq),
+        "gender": null,
+        "sentence_kind": "probation",
+        "crime": "危险驾驶罪",
+        "court": "城关区人民法院",
+        "judgment_number": format!("(2026)甘0102刑初{seq}号"),
+        "start_date": "2026-01-01",
+        "end_date": "2027-01-01",
+        "residence": { "address": "兰州市城关区示例路1号", "lat": 36.06, "lon": 103.83 },
+        "minor": minor,
+        "prohibition_orders": ["禁止进入酒吧"],
+        "unit_id": unit_id,
+    })
+}
+
+impl World {
+    pub async fn build(app: &TestApp) -> World {
+        huijiao_server::demo::create_admin(&app.state, "sys", huijiao_core::model::Role::SystemAdmin, "sys", PASSWORD).await.unwrap();
+        let sys = app.login("sys").await;
+        let unit = |name: &str, kind: &str, parent: Option<&str>| json!({ "name": name, "kind": kind, "parent_id": parent });
+        let mk = |v: Value| v["id"].as_str().unwrap().to_owned();
+        let (s, p) = app.post("/api/v1/units", &sys, unit("甘肃省", "province", None)).await;
+        assert_eq!(s, StatusCode::CREATED, "{p}");
+        let province = mk(p);
+        let city = mk(app.post("/api/v1/units", &sys, unit("兰州市", "city", Some(&province))).await.1);
+        let county_a = mk(app.post("/api/v1/units", &sys, unit("城关区", "county_agency", Some(&city))).await.1);
+        let county_b = mk(app.post("/api/v1/units", &sys, unit("七里河区", "county_agency", Some(&city))).await.1);
+        let office_a1 = mk(app.post("/api/v1/units", &sys, unit("东岗司法所", "judicial_office", Some(&county_a))).await.1);
+        let office_a2 = mk(app.post("/api/v1/units", &sys, unit("雁南司法所", "judicial_office", Some(&county_a))).await.1);
+        let office_b1 = mk(app.post("/api/v1/units", &sys, unit("西园司法所", "judicial_office", Some(&county_b))).await.1);
+
+        let mut tokens = std::collections::HashMap::new();
+        let mut user = async |username: &str, role: &str, unit: Option<&str>| {
+            let (s, v) = app
+                .post("/api/v1/users", &sys, json!({ "username": username, "password": PASSWORD, "display_name": username, "role": role, "unit_id": unit }))
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "{v}");
+            tokens.insert(username.to_owned(), app.login(username).await);
+            mk(v)
+        };
+        user("secadmin", "security_admin", None).await;
+        user("auditadmin", "audit_admin", None).await;
+        let officer_county_a = user("officer.county_a", "officer", Some(&county_a)).await;
+        let officer_a1 = user("officer.a1", "officer", Some(&office_a1)).await;
+        let officer_a2 = user("officer.a2", "officer", Some(&office_a2)).await;
+        let officer_b1 = user("officer.b1", "officer", Some(&office_b1)).await;
+        let volunteer_a1 = user("volunteer.a1", "volunteer", Some(&office_a1)).await;
+        let volunteer_a1_other = user("volunteer.a1.other", "volunteer", Some(&office_a1)).await;
+        tokens.insert("sys".into(), sys.clone());
+
+        let mut intake = async |officer: &str, unit: &str, seq: u32, username: &str| {
+            let t = tokens[officer].clone();
+            let (s, c) = app.post("/api/v1/cases", &t, case_body(unit, seq, false)).await;
+            assert_eq!(s, StatusCode::CREATED, "{c}");
+            let case_id = mk(c);
+            let (s, v) = app.post(&format!("/api/v1/cases/{case_id}/announce"), &t, json!({ "place": "司法所", "attendees": ["家属"] })).await;
+            assert_eq!(s, StatusCode::OK, "{v}");
+            let (s, v) = app.post(&format!("/api/v1/cases/{case_id}/login"), &t, json!({ "username": username })).await;
+            assert_eq!(s, StatusCode::CREATED, "{v}");
+            let initial = v["initial_password"].as_str().unwrap().to_owned();
+            // First login from the phone registers it; the officer approves it.
+            let (s, v) = app.call("POST", "/api/v1/auth/login", None, Some(json!({ "username": username, "password": initial, "device_id": "phone-1" }))).await;
+            assert_eq!(v["code"], "auth.device_pending", "{s} {v}");
+            let (_, devices) = app.get(&format!("/api/v1/cases/{case_id}/devices"), &t).await;
+            let device = devices[0]["id"].as_str().unwrap().to_owned();
+            let (s, v) = app.post(&format!("/api/v1/cases/{case_id}/devices/{device}/approve"), &t, json!({})).await;
+            assert_eq!(s, StatusCode::OK, "{v}");
+            let (s, v) = app.call("POST", "/api/v1/auth/login", None, Some(json!({ "username": username, "password": initial, "device_id": "phone-1" }))).await;
+            assert_eq!(s, StatusCode::OK, "{v}");
+            let token = v["access_token"].as_str().unwrap().to_owned();
+            let (s, _, v) = app
+                .call_raw("POST", "/api/v1/auth/password", Some(&token), &[("x-device-id", "phone-1")], Some(json!({ "current_password": initial, "new_password": PASSWORD }).to_string().into_bytes()), Some("application/json"))
+                .await;
+            assert_eq!(s, StatusCode::NO_CONTENT, "{}", String::from_utf8_lossy(&v));
+            tokens.insert(username.to_owned(), token);
+            case_id
+        };
+        let case_a1 = intake("officer.a1", &office_a1, 1, "sv.a1").await;
+        let case_a2 = intake("officer.a2", &office_a2, 2, "sv.a2").await;
+        let (s, v) = app
+            .post(&format!("/api/v1/cases/{case_a1}/team"), &tokens["officer.a1"], json!({ "kind": "volunteer", "user_id": volunteer_a1, "name": "志愿者" }))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        let _ = (&officer_county_a, &officer_a1, &officer_a2, &officer_b1, &volunteer_a1_other);
+        World {
+            sysadmin: "sys".into(),
+            secadmin: "secadmin".into(),
+            auditadmin: "auditadmin".into(),
+            county_a,
+            office_a1,
+            office_a2,
+            office_b1,
+            officer_county_a: "officer.county_a".into(),
+            officer_a1: "officer.a1".into(),
+            officer_a2: "officer.a2".into(),
+            officer_b1: "officer.b1".into(),
+            volunteer_a1: "volunteer.a1".into(),
+            volunteer_a1_other: "volunteer.a1.other".into(),
+            case_a1,
+            supervisee_a1: "sv.a1".into(),
+            case_a2,
+            supervisee_a2: "sv.a2".into(),
+            tokens,
+        }
+    }
+
+    pub fn token(&self, who: &str) -> &str {
+        &self.tokens[who]
+    }
+
+    /// Calls as `who`, adding the device header for supervisees.
+    pub async fn call(&self, app: &TestApp, who: &str, method: &str, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+        let headers: &[(&str, &str)] = if who.starts_with("sv.") { &[("x-device-id", "phone-1")] } else { &[] };
+        let (s, _, b) = app
+            .call_raw(method, path, Some(self.token(who)), headers, body.map(|b| b.to_string().into_bytes()), Some("application/json"))
+            .await;
+        (s, serde_json::from_slice(&b).unwrap_or(Value::Null))
+    }
+}
