@@ -8,8 +8,19 @@ use common::{World, PASSWORD};
 use huijiao_server::auth::tokens::JwtKeys;
 use serde_json::json;
 
-async fn login_raw(app: &common::TestApp, username: &str, password: &str, device: Option<&str>) -> (StatusCode, serde_json::Value) {
-    app.call("POST", "/api/v1/auth/login", None, Some(json!({ "username": username, "password": password, "device_id": device }))).await
+async fn login_raw(
+    app: &common::TestApp,
+    username: &str,
+    password: &str,
+    device: Option<&str>,
+) -> (StatusCode, serde_json::Value) {
+    app.call(
+        "POST",
+        "/api/v1/auth/login",
+        None,
+        Some(json!({ "username": username, "password": password, "device_id": device })),
+    )
+    .await
 }
 
 both!(migrations_apply_and_are_idempotent, |app| {
@@ -33,7 +44,10 @@ both!(login_me_logout, |app| {
     let (s, _) = app.post("/api/v1/auth/logout", token, json!({})).await;
     assert_eq!(s, StatusCode::NO_CONTENT);
     let (s, v) = app.get("/api/v1/me", token).await;
-    assert_eq!((s, v["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("auth.session_revoked")));
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("auth.session_revoked"))
+    );
     let _ = w;
 });
 
@@ -58,13 +72,36 @@ both!(lockout_after_repeated_failures_then_unlock, |app| {
     assert!(v["locked_until"].is_string());
     // Even the right password is refused while locked.
     let (s, v) = login_raw(&app, "officer.b1", PASSWORD, None).await;
-    assert_eq!((s, v["code"].as_str()), (StatusCode::LOCKED, Some("auth.account_locked")));
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (StatusCode::LOCKED, Some("auth.account_locked"))
+    );
     // Only the security admin may lift it.
     let (_, users) = app.get("/api/v1/users", w.token("sys")).await;
-    let id = users.as_array().unwrap().iter().find(|u| u["username"] == "officer.b1").unwrap()["id"].as_str().unwrap().to_owned();
-    let (s, _) = app.post(&format!("/api/v1/users/{id}/unlock"), w.token("sys"), json!({})).await;
+    let id = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["username"] == "officer.b1")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (s, _) = app
+        .post(
+            &format!("/api/v1/users/{id}/unlock"),
+            w.token("sys"),
+            json!({}),
+        )
+        .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let (s, v) = app.post(&format!("/api/v1/users/{id}/unlock"), w.token("secadmin"), json!({})).await;
+    let (s, v) = app
+        .post(
+            &format!("/api/v1/users/{id}/unlock"),
+            w.token("secadmin"),
+            json!({}),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let (s, _) = login_raw(&app, "officer.b1", PASSWORD, None).await;
     assert_eq!(s, StatusCode::OK);
@@ -84,24 +121,64 @@ both!(refresh_rotates_and_reuse_revokes_the_family, |app| {
     let _w = World::build(&app).await;
     let (_, first) = login_raw(&app, "officer.a2", PASSWORD, None).await;
     let r1 = first["refresh_token"].as_str().unwrap();
-    let (s, second) = app.call("POST", "/api/v1/auth/refresh", None, Some(json!({ "refresh_token": r1 }))).await;
+    let (s, second) = app
+        .call(
+            "POST",
+            "/api/v1/auth/refresh",
+            None,
+            Some(json!({ "refresh_token": r1 })),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{second}");
     let r2 = second["refresh_token"].as_str().unwrap();
     assert_ne!(r1, r2);
     let access2 = second["access_token"].as_str().unwrap();
     assert_eq!(app.get("/api/v1/me", access2).await.0, StatusCode::OK);
     // The old token again: someone has a copy. The whole family ends.
-    let (s, v) = app.call("POST", "/api/v1/auth/refresh", None, Some(json!({ "refresh_token": r1 }))).await;
-    assert_eq!((s, v["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("auth.refresh_reused")));
-    let (s, v) = app.call("POST", "/api/v1/auth/refresh", None, Some(json!({ "refresh_token": r2 }))).await;
-    assert_eq!((s, v["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("auth.refresh_invalid")));
+    let (s, v) = app
+        .call(
+            "POST",
+            "/api/v1/auth/refresh",
+            None,
+            Some(json!({ "refresh_token": r1 })),
+        )
+        .await;
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("auth.refresh_reused"))
+    );
+    let (s, v) = app
+        .call(
+            "POST",
+            "/api/v1/auth/refresh",
+            None,
+            Some(json!({ "refresh_token": r2 })),
+        )
+        .await;
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("auth.refresh_invalid"))
+    );
     let (s, v) = app.get("/api/v1/me", access2).await;
-    assert_eq!((s, v["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("auth.session_revoked")));
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("auth.session_revoked"))
+    );
     // Other sign-ins of the same user are not affected.
     let (s, _) = login_raw(&app, "officer.a2", PASSWORD, None).await;
     assert_eq!(s, StatusCode::OK);
-    let (s, v) = app.call("POST", "/api/v1/auth/refresh", None, Some(json!({ "refresh_token": "not-a-token" }))).await;
-    assert_eq!((s, v["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("auth.refresh_invalid")));
+    let (s, v) = app
+        .call(
+            "POST",
+            "/api/v1/auth/refresh",
+            None,
+            Some(json!({ "refresh_token": "not-a-token" })),
+        )
+        .await;
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("auth.refresh_invalid"))
+    );
 });
 
 both!(racing_refreshes_let_exactly_one_win, |app| {
@@ -132,101 +209,271 @@ both!(expired_and_tampered_tokens_are_rejected, |app| {
     let claims = app.state.jwt.verify(&good).unwrap();
 
     // Expired: same key, issued in the past (beyond the 30 s leeway).
-    let past = JwtKeys::load_or_generate(&key_path, &huijiao_server::config::AuthConfig { access_ttl_secs: -120, ..cfg.clone() }).unwrap();
+    let past = JwtKeys::load_or_generate(
+        &key_path,
+        &huijiao_server::config::AuthConfig {
+            access_ttl_secs: -120,
+            ..cfg.clone()
+        },
+    )
+    .unwrap();
     let expired = past.issue(claims.sub, claims.sid, "officer", None).unwrap();
     let (s, v) = app.get("/api/v1/me", &expired).await;
-    assert_eq!((s, v["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("auth.token_expired")));
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("auth.token_expired"))
+    );
 
     // Wrong audience: same key, another audience.
-    let other_aud = JwtKeys::load_or_generate(&key_path, &huijiao_server::config::AuthConfig { audience: "another-api".into(), ..cfg.clone() }).unwrap();
-    let t = other_aud.issue(claims.sub, claims.sid, "officer", None).unwrap();
-    assert_eq!(app.get("/api/v1/me", &t).await.1["code"], "auth.token_invalid");
+    let other_aud = JwtKeys::load_or_generate(
+        &key_path,
+        &huijiao_server::config::AuthConfig {
+            audience: "another-api".into(),
+            ..cfg.clone()
+        },
+    )
+    .unwrap();
+    let t = other_aud
+        .issue(claims.sub, claims.sid, "officer", None)
+        .unwrap();
+    assert_eq!(
+        app.get("/api/v1/me", &t).await.1["code"],
+        "auth.token_invalid"
+    );
 
     // Wrong key: a freshly generated key pair.
     let other_key = JwtKeys::load_or_generate(&app.dir.path().join("other.pk8"), &cfg).unwrap();
-    let t = other_key.issue(claims.sub, claims.sid, "officer", None).unwrap();
-    assert_eq!(app.get("/api/v1/me", &t).await.1["code"], "auth.token_invalid");
+    let t = other_key
+        .issue(claims.sub, claims.sid, "officer", None)
+        .unwrap();
+    assert_eq!(
+        app.get("/api/v1/me", &t).await.1["code"],
+        "auth.token_invalid"
+    );
 
     // alg none, and an HS256 token "signed" with the public key (algorithm confusion).
     let payload = serde_json::to_string(&claims).unwrap();
     let none = forge((r#"{"alg":"none","typ":"JWT"}"#, &payload), "");
-    assert_eq!(app.get("/api/v1/me", &none).await.1["code"], "auth.token_invalid");
+    assert_eq!(
+        app.get("/api/v1/me", &none).await.1["code"],
+        "auth.token_invalid"
+    );
     let hs = forge((r#"{"alg":"HS256","typ":"JWT"}"#, &payload), "c2lnbmF0dXJl");
-    assert_eq!(app.get("/api/v1/me", &hs).await.1["code"], "auth.token_invalid");
+    assert_eq!(
+        app.get("/api/v1/me", &hs).await.1["code"],
+        "auth.token_invalid"
+    );
 
     // Tampered payload: role raised to system admin, original signature kept.
     let mut parts: Vec<&str> = good.split('.').collect();
-    let raised = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(payload.replace("\"officer\"", "\"system_admin\""));
+    let raised = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(payload.replace("\"officer\"", "\"system_admin\""));
     parts[1] = &raised;
-    assert_eq!(app.get("/api/v1/me", &parts.join(".")).await.1["code"], "auth.token_invalid");
+    assert_eq!(
+        app.get("/api/v1/me", &parts.join(".")).await.1["code"],
+        "auth.token_invalid"
+    );
 
     // Garbage and a missing header.
-    assert_eq!(app.get("/api/v1/me", "abc").await.1["code"], "auth.token_invalid");
+    assert_eq!(
+        app.get("/api/v1/me", "abc").await.1["code"],
+        "auth.token_invalid"
+    );
     let (s, v) = app.call("GET", "/api/v1/me", None, None).await;
-    assert_eq!((s, v["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("auth.token_missing")));
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("auth.token_missing"))
+    );
 });
 
 both!(password_change_ends_other_sessions, |app| {
     let w = World::build(&app).await;
     let other = app.login("officer.a1").await;
     let mine = w.token("officer.a1");
-    let (s, v) = app.post("/api/v1/auth/password", mine, json!({ "current_password": "Wrong-Password-1", "new_password": "Another-Pass-77" })).await;
-    assert_eq!((s, v["code"].as_str()), (StatusCode::FORBIDDEN, Some("auth.password_wrong")));
-    let (s, v) = app.post("/api/v1/auth/password", mine, json!({ "current_password": PASSWORD, "new_password": "short" })).await;
-    assert_eq!((s, v["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("auth.password_weak")));
-    let (s, _) = app.post("/api/v1/auth/password", mine, json!({ "current_password": PASSWORD, "new_password": "Another-Pass-77" })).await;
+    let (s, v) = app
+        .post(
+            "/api/v1/auth/password",
+            mine,
+            json!({ "current_password": "Wrong-Password-1", "new_password": "Another-Pass-77" }),
+        )
+        .await;
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("auth.password_wrong"))
+    );
+    let (s, v) = app
+        .post(
+            "/api/v1/auth/password",
+            mine,
+            json!({ "current_password": PASSWORD, "new_password": "short" }),
+        )
+        .await;
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("auth.password_weak"))
+    );
+    let (s, _) = app
+        .post(
+            "/api/v1/auth/password",
+            mine,
+            json!({ "current_password": PASSWORD, "new_password": "Another-Pass-77" }),
+        )
+        .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
     assert_eq!(app.get("/api/v1/me", mine).await.0, StatusCode::OK);
-    assert_eq!(app.get("/api/v1/me", &other).await.1["code"], "auth.session_revoked");
-    assert_eq!(login_raw(&app, "officer.a1", PASSWORD, None).await.0, StatusCode::UNAUTHORIZED);
-    assert_eq!(login_raw(&app, "officer.a1", "Another-Pass-77", None).await.0, StatusCode::OK);
+    assert_eq!(
+        app.get("/api/v1/me", &other).await.1["code"],
+        "auth.session_revoked"
+    );
+    assert_eq!(
+        login_raw(&app, "officer.a1", PASSWORD, None).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        login_raw(&app, "officer.a1", "Another-Pass-77", None)
+            .await
+            .0,
+        StatusCode::OK
+    );
 });
 
 both!(supervisee_tokens_are_bound_to_the_approved_device, |app| {
     let w = World::build(&app).await;
     // No device id at all.
     let (s, v) = login_raw(&app, "sv.a1", PASSWORD, None).await;
-    assert_eq!((s, v["code"].as_str()), (StatusCode::BAD_REQUEST, Some("auth.device_required")));
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("auth.device_required"))
+    );
     // The bound phone works, with its header.
     let token = w.token("sv.a1");
     let (s, _) = w.call(&app, "sv.a1", "GET", "/api/v1/me", None).await;
     assert_eq!(s, StatusCode::OK);
     // The same token without the header, or from another device id, is refused.
-    assert_eq!(app.get("/api/v1/me", token).await.1["code"], "auth.device_mismatch");
-    let (s, _, _) = app.call_raw("GET", "/api/v1/me", Some(token), &[("x-device-id", "phone-2")], None, None).await;
+    assert_eq!(
+        app.get("/api/v1/me", token).await.1["code"],
+        "auth.device_mismatch"
+    );
+    let (s, _, _) = app
+        .call_raw(
+            "GET",
+            "/api/v1/me",
+            Some(token),
+            &[("x-device-id", "phone-2")],
+            None,
+            None,
+        )
+        .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     // A new phone is registered as pending and refused until approved.
     let (s, v) = login_raw(&app, "sv.a1", PASSWORD, Some("phone-2")).await;
-    assert_eq!((s, v["code"].as_str()), (StatusCode::FORBIDDEN, Some("auth.device_pending")));
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("auth.device_pending"))
+    );
     let (s, v) = login_raw(&app, "sv.a1", PASSWORD, Some("phone-2")).await;
-    assert_eq!((s, v["code"].as_str()), (StatusCode::FORBIDDEN, Some("auth.device_pending")), "still pending");
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("auth.device_pending")),
+        "still pending"
+    );
     // Only an officer of the case approves; approving phone-2 unbinds phone-1 at once.
     let devices_path = format!("/api/v1/cases/{}/devices", w.case_a1);
     let (_, devices) = app.get(&devices_path, w.token("officer.a1")).await;
-    let phone2 = devices.as_array().unwrap().iter().find(|d| d["device_id"] == "phone-2").unwrap()["id"].as_str().unwrap().to_owned();
+    let phone2 = devices
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["device_id"] == "phone-2")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let approve = format!("{devices_path}/{phone2}/approve");
-    assert_eq!(app.post(&approve, w.token("officer.b1"), json!({})).await.0, StatusCode::NOT_FOUND);
-    assert_eq!(w.call(&app, "sv.a1", "POST", &approve, Some(json!({}))).await.0, StatusCode::FORBIDDEN);
-    assert_eq!(app.post(&approve, w.token("officer.a1"), json!({})).await.0, StatusCode::OK);
-    assert_eq!(w.call(&app, "sv.a1", "GET", "/api/v1/me", None).await.1["code"], "auth.session_revoked");
-    assert_eq!(login_raw(&app, "sv.a1", PASSWORD, Some("phone-1")).await.1["code"], "auth.device_pending");
+    assert_eq!(
+        app.post(&approve, w.token("officer.b1"), json!({})).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        w.call(&app, "sv.a1", "POST", &approve, Some(json!({})))
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.post(&approve, w.token("officer.a1"), json!({})).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        w.call(&app, "sv.a1", "GET", "/api/v1/me", None).await.1["code"],
+        "auth.session_revoked"
+    );
+    assert_eq!(
+        login_raw(&app, "sv.a1", PASSWORD, Some("phone-1")).await.1["code"],
+        "auth.device_pending"
+    );
     let (s, v) = login_raw(&app, "sv.a1", PASSWORD, Some("phone-2")).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     // Refresh must come from the bound device too.
     let r = v["refresh_token"].as_str().unwrap();
-    let (s, v2) = app.call("POST", "/api/v1/auth/refresh", None, Some(json!({ "refresh_token": r, "device_id": "phone-1" }))).await;
-    assert_eq!((s, v2["code"].as_str()), (StatusCode::FORBIDDEN, Some("auth.device_mismatch")));
+    let (s, v2) = app
+        .call(
+            "POST",
+            "/api/v1/auth/refresh",
+            None,
+            Some(json!({ "refresh_token": r, "device_id": "phone-1" })),
+        )
+        .await;
+    assert_eq!(
+        (s, v2["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("auth.device_mismatch"))
+    );
 });
 
 both!(disabled_accounts_are_shut_out_at_once, |app| {
     let w = World::build(&app).await;
     let (_, users) = app.get("/api/v1/users", w.token("secadmin")).await;
-    let id = users.as_array().unwrap().iter().find(|u| u["username"] == "officer.a2").unwrap()["id"].as_str().unwrap().to_owned();
-    let (s, v) = app.post(&format!("/api/v1/users/{id}/disable"), w.token("secadmin"), json!({})).await;
-    assert_eq!((s, v["status"].as_str()), (StatusCode::OK, Some("disabled")));
-    assert_eq!(app.get("/api/v1/me", w.token("officer.a2")).await.0, StatusCode::UNAUTHORIZED);
+    let id = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["username"] == "officer.a2")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (s, v) = app
+        .post(
+            &format!("/api/v1/users/{id}/disable"),
+            w.token("secadmin"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        (s, v["status"].as_str()),
+        (StatusCode::OK, Some("disabled"))
+    );
+    assert_eq!(
+        app.get("/api/v1/me", w.token("officer.a2")).await.0,
+        StatusCode::UNAUTHORIZED
+    );
     let (s, v) = login_raw(&app, "officer.a2", PASSWORD, None).await;
-    assert_eq!((s, v["code"].as_str()), (StatusCode::FORBIDDEN, Some("auth.account_disabled")));
-    assert_eq!(app.post(&format!("/api/v1/users/{id}/enable"), w.token("secadmin"), json!({})).await.0, StatusCode::OK);
-    assert_eq!(login_raw(&app, "officer.a2", PASSWORD, None).await.0, StatusCode::OK);
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("auth.account_disabled"))
+    );
+    assert_eq!(
+        app.post(
+            &format!("/api/v1/users/{id}/enable"),
+            w.token("secadmin"),
+            json!({})
+        )
+        .await
+        .0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        login_raw(&app, "officer.a2", PASSWORD, None).await.0,
+        StatusCode::OK
+    );
 });

@@ -268,9 +268,15 @@ async fn list_users(
         .order_by_asc(user::Column::Username)
         .all(&state.db)
         .await?;
-    Ok(Json(
-        users.into_iter().map(user_view).collect::<ApiResult<_>>()?,
-    ))
+    // A supervisee's account carries their name; the case is where their identity is shown, to
+    // those who need it, so account lists mask it for everyone (minors included).
+    let users = users.into_iter().map(|mut u| {
+        if u.role == Role::Supervisee.as_str() {
+            u.display_name = policy::mask_name(&u.display_name);
+        }
+        user_view(u)
+    });
+    Ok(Json(users.collect::<ApiResult<_>>()?))
 }
 
 async fn set_user_state(

@@ -59,7 +59,9 @@ fn pg_admin_url() -> String {
 }
 
 fn with_database(url: &str, db: &str) -> String {
-    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
     let base = base.rsplit_once('/').map_or(base, |(b, _)| b);
     match query {
         Some(q) => format!("{base}/{db}?{q}"),
@@ -80,12 +82,18 @@ impl TestApp {
         };
         let mut pg = None;
         config.database_url = match backend {
-            Backend::Sqlite => format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display()),
+            Backend::Sqlite => {
+                format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display())
+            }
             Backend::Postgres => {
                 let admin = pg_admin_url();
                 let name = format!("huijiao_test_{}", uuid::Uuid::new_v4().simple());
-                let conn = Database::connect(&admin).await.expect("connect to PostgreSQL");
-                conn.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
+                let conn = Database::connect(&admin)
+                    .await
+                    .expect("connect to PostgreSQL");
+                conn.execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .unwrap();
                 conn.close().await.ok();
                 pg = Some((admin.clone(), name.clone()));
                 with_database(&admin, &name)
@@ -103,9 +111,27 @@ impl TestApp {
     }
 
     /// Sends a request; returns status and the JSON body (Null when empty or not JSON).
-    pub async fn call(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
-        let (status, _, bytes) = self.call_raw(method, path, token, &[], body.map(|b| b.to_string().into_bytes()), Some("application/json")).await;
-        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let (status, _, bytes) = self
+            .call_raw(
+                method,
+                path,
+                token,
+                &[],
+                body.map(|b| b.to_string().into_bytes()),
+                Some("application/json"),
+            )
+            .await;
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
     }
 
     pub async fn call_raw(
@@ -127,7 +153,9 @@ impl TestApp {
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
-        let req = req.body(body.map(Body::from).unwrap_or_else(Body::empty)).unwrap();
+        let req = req
+            .body(body.map(Body::from).unwrap_or_else(Body::empty))
+            .unwrap();
         let res = self.router.clone().oneshot(req).await.unwrap();
         let status = res.status();
         let headers = res.headers().clone();
@@ -149,7 +177,12 @@ impl TestApp {
 
     pub async fn login_device(&self, username: &str, device: Option<&str>) -> String {
         let (s, v) = self
-            .call("POST", "/api/v1/auth/login", None, Some(json!({ "username": username, "password": PASSWORD, "device_id": device })))
+            .call(
+                "POST",
+                "/api/v1/auth/login",
+                None,
+                Some(json!({ "username": username, "password": PASSWORD, "device_id": device })),
+            )
             .await;
         assert_eq!(s, StatusCode::OK, "login {username}: {v}");
         v["access_token"].as_str().unwrap().to_owned()
@@ -159,7 +192,10 @@ impl TestApp {
         let row = self
             .state
             .db
-            .query_one(sea_orm::Statement::from_string(self.state.db.get_database_backend(), format!("SELECT COUNT(*) AS n FROM {table}")))
+            .query_one(sea_orm::Statement::from_string(
+                self.state.db.get_database_backend(),
+                format!("SELECT COUNT(*) AS n FROM {table}"),
+            ))
             .await
             .unwrap()
             .unwrap();
@@ -173,10 +209,17 @@ impl Drop for TestApp {
             // Drop runs outside async: a short-lived runtime on its own thread removes the
             // database (FORCE ends the pool's connections).
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
                 rt.block_on(async {
                     if let Ok(conn) = Database::connect(&admin).await {
-                        let _ = conn.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+                        let _ = conn
+                            .execute_unprepared(&format!(
+                                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                            ))
+                            .await;
                         let _ = conn.close().await;
                     }
                 });
@@ -236,19 +279,71 @@ pub fn case_body(unit_id: &str, seq: u32, minor: bool) -> Value {
 
 impl World {
     pub async fn build(app: &TestApp) -> World {
-        huijiao_server::demo::create_admin(&app.state, "sys", huijiao_core::model::Role::SystemAdmin, "sys", PASSWORD).await.unwrap();
+        huijiao_server::demo::create_admin(
+            &app.state,
+            "sys",
+            huijiao_core::model::Role::SystemAdmin,
+            "sys",
+            PASSWORD,
+        )
+        .await
+        .unwrap();
         let sys = app.login("sys").await;
         let unit = |name: &str, kind: &str, parent: Option<&str>| json!({ "name": name, "kind": kind, "parent_id": parent });
         let mk = |v: Value| v["id"].as_str().unwrap().to_owned();
-        let (s, p) = app.post("/api/v1/units", &sys, unit("甘肃省", "province", None)).await;
+        let (s, p) = app
+            .post("/api/v1/units", &sys, unit("甘肃省", "province", None))
+            .await;
         assert_eq!(s, StatusCode::CREATED, "{p}");
         let province = mk(p);
-        let city = mk(app.post("/api/v1/units", &sys, unit("兰州市", "city", Some(&province))).await.1);
-        let county_a = mk(app.post("/api/v1/units", &sys, unit("城关区", "county_agency", Some(&city))).await.1);
-        let county_b = mk(app.post("/api/v1/units", &sys, unit("七里河区", "county_agency", Some(&city))).await.1);
-        let office_a1 = mk(app.post("/api/v1/units", &sys, unit("东岗司法所", "judicial_office", Some(&county_a))).await.1);
-        let office_a2 = mk(app.post("/api/v1/units", &sys, unit("雁南司法所", "judicial_office", Some(&county_a))).await.1);
-        let office_b1 = mk(app.post("/api/v1/units", &sys, unit("西园司法所", "judicial_office", Some(&county_b))).await.1);
+        let city = mk(app
+            .post(
+                "/api/v1/units",
+                &sys,
+                unit("兰州市", "city", Some(&province)),
+            )
+            .await
+            .1);
+        let county_a = mk(app
+            .post(
+                "/api/v1/units",
+                &sys,
+                unit("城关区", "county_agency", Some(&city)),
+            )
+            .await
+            .1);
+        let county_b = mk(app
+            .post(
+                "/api/v1/units",
+                &sys,
+                unit("七里河区", "county_agency", Some(&city)),
+            )
+            .await
+            .1);
+        let office_a1 = mk(app
+            .post(
+                "/api/v1/units",
+                &sys,
+                unit("东岗司法所", "judicial_office", Some(&county_a)),
+            )
+            .await
+            .1);
+        let office_a2 = mk(app
+            .post(
+                "/api/v1/units",
+                &sys,
+                unit("雁南司法所", "judicial_office", Some(&county_a)),
+            )
+            .await
+            .1);
+        let office_b1 = mk(app
+            .post(
+                "/api/v1/units",
+                &sys,
+                unit("西园司法所", "judicial_office", Some(&county_b)),
+            )
+            .await
+            .1);
 
         let mut tokens = std::collections::HashMap::new();
         let mut user = async |username: &str, role: &str, unit: Option<&str>| {
@@ -271,26 +366,59 @@ impl World {
 
         let mut intake = async |officer: &str, unit: &str, seq: u32, username: &str| {
             let t = tokens[officer].clone();
-            let (s, c) = app.post("/api/v1/cases", &t, case_body(unit, seq, false)).await;
+            let (s, c) = app
+                .post("/api/v1/cases", &t, case_body(unit, seq, false))
+                .await;
             assert_eq!(s, StatusCode::CREATED, "{c}");
             let case_id = mk(c);
-            let (s, v) = app.post(&format!("/api/v1/cases/{case_id}/announce"), &t, json!({ "place": "司法所", "attendees": ["家属"] })).await;
+            let (s, v) = app
+                .post(
+                    &format!("/api/v1/cases/{case_id}/announce"),
+                    &t,
+                    json!({ "place": "司法所", "attendees": ["家属"] }),
+                )
+                .await;
             assert_eq!(s, StatusCode::OK, "{v}");
-            let (s, v) = app.post(&format!("/api/v1/cases/{case_id}/login"), &t, json!({ "username": username })).await;
+            let (s, v) = app
+                .post(
+                    &format!("/api/v1/cases/{case_id}/login"),
+                    &t,
+                    json!({ "username": username }),
+                )
+                .await;
             assert_eq!(s, StatusCode::CREATED, "{v}");
             let initial = v["initial_password"].as_str().unwrap().to_owned();
             // First login from the phone registers it; the officer approves it.
             let (s, v) = app.call("POST", "/api/v1/auth/login", None, Some(json!({ "username": username, "password": initial, "device_id": "phone-1" }))).await;
             assert_eq!(v["code"], "auth.device_pending", "{s} {v}");
-            let (_, devices) = app.get(&format!("/api/v1/cases/{case_id}/devices"), &t).await;
+            let (_, devices) = app
+                .get(&format!("/api/v1/cases/{case_id}/devices"), &t)
+                .await;
             let device = devices[0]["id"].as_str().unwrap().to_owned();
-            let (s, v) = app.post(&format!("/api/v1/cases/{case_id}/devices/{device}/approve"), &t, json!({})).await;
+            let (s, v) = app
+                .post(
+                    &format!("/api/v1/cases/{case_id}/devices/{device}/approve"),
+                    &t,
+                    json!({}),
+                )
+                .await;
             assert_eq!(s, StatusCode::OK, "{v}");
             let (s, v) = app.call("POST", "/api/v1/auth/login", None, Some(json!({ "username": username, "password": initial, "device_id": "phone-1" }))).await;
             assert_eq!(s, StatusCode::OK, "{v}");
             let token = v["access_token"].as_str().unwrap().to_owned();
             let (s, _, v) = app
-                .call_raw("POST", "/api/v1/auth/password", Some(&token), &[("x-device-id", "phone-1")], Some(json!({ "current_password": initial, "new_password": PASSWORD }).to_string().into_bytes()), Some("application/json"))
+                .call_raw(
+                    "POST",
+                    "/api/v1/auth/password",
+                    Some(&token),
+                    &[("x-device-id", "phone-1")],
+                    Some(
+                        json!({ "current_password": initial, "new_password": PASSWORD })
+                            .to_string()
+                            .into_bytes(),
+                    ),
+                    Some("application/json"),
+                )
                 .await;
             assert_eq!(s, StatusCode::NO_CONTENT, "{}", String::from_utf8_lossy(&v));
             tokens.insert(username.to_owned(), token);
@@ -299,10 +427,20 @@ impl World {
         let case_a1 = intake("officer.a1", &office_a1, 1, "sv.a1").await;
         let case_a2 = intake("officer.a2", &office_a2, 2, "sv.a2").await;
         let (s, v) = app
-            .post(&format!("/api/v1/cases/{case_a1}/team"), &tokens["officer.a1"], json!({ "kind": "volunteer", "user_id": volunteer_a1, "name": "志愿者" }))
+            .post(
+                &format!("/api/v1/cases/{case_a1}/team"),
+                &tokens["officer.a1"],
+                json!({ "kind": "volunteer", "user_id": volunteer_a1, "name": "志愿者" }),
+            )
             .await;
         assert_eq!(s, StatusCode::CREATED, "{v}");
-        let _ = (&officer_county_a, &officer_a1, &officer_a2, &officer_b1, &volunteer_a1_other);
+        let _ = (
+            &officer_county_a,
+            &officer_a1,
+            &officer_a2,
+            &officer_b1,
+            &volunteer_a1_other,
+        );
         World {
             sysadmin: "sys".into(),
             secadmin: "secadmin".into(),
@@ -330,10 +468,28 @@ impl World {
     }
 
     /// Calls as `who`, adding the device header for supervisees.
-    pub async fn call(&self, app: &TestApp, who: &str, method: &str, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-        let headers: &[(&str, &str)] = if who.starts_with("sv.") { &[("x-device-id", "phone-1")] } else { &[] };
+    pub async fn call(
+        &self,
+        app: &TestApp,
+        who: &str,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let headers: &[(&str, &str)] = if who.starts_with("sv.") {
+            &[("x-device-id", "phone-1")]
+        } else {
+            &[]
+        };
         let (s, _, b) = app
-            .call_raw(method, path, Some(self.token(who)), headers, body.map(|b| b.to_string().into_bytes()), Some("application/json"))
+            .call_raw(
+                method,
+                path,
+                Some(self.token(who)),
+                headers,
+                body.map(|b| b.to_string().into_bytes()),
+                Some("application/json"),
+            )
             .await;
         (s, serde_json::from_slice(&b).unwrap_or(Value::Null))
     }

@@ -1,0 +1,416 @@
+//! The role × jurisdiction matrix over every endpoint in the OpenAPI document: outsiders
+//! (an officer of a sibling office or county, an unassigned volunteer, another supervisee, the
+//! admin duties) get 403/404, see nothing of the case, and change nothing.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use axum::http::StatusCode;
+use common::World;
+use serde_json::{json, Value};
+
+const OUTSIDERS: &[&str] = &[
+    "officer.b1",
+    "officer.a2",
+    "volunteer.a1.other",
+    "sv.a2",
+    "sys",
+    "secadmin",
+    "auditadmin",
+];
+
+/// Endpoints that act on one case or investigation, with a plausible body.
+fn scoped_endpoints() -> Vec<(&'static str, &'static str, Option<Value>)> {
+    vec![
+        ("get", "/cases/{id}", None),
+        (
+            "post",
+            "/cases/{id}/announce",
+            Some(json!({ "place": "x" })),
+        ),
+        (
+            "post",
+            "/cases/{id}/login",
+            Some(json!({ "username": "sv.stolen" })),
+        ),
+        ("get", "/cases/{id}/levels", None),
+        (
+            "post",
+            "/cases/{id}/levels",
+            Some(json!({ "level": "lenient", "reason": "x" })),
+        ),
+        (
+            "post",
+            "/cases/{id}/status",
+            Some(json!({ "status": "absconded", "reason": "x" })),
+        ),
+        ("get", "/cases/{id}/plan", None),
+        (
+            "put",
+            "/cases/{id}/plan",
+            Some(json!({ "base_version": 0, "text": "x", "measures": ["x"] })),
+        ),
+        ("get", "/cases/{id}/plans", None),
+        ("get", "/cases/{id}/team", None),
+        (
+            "post",
+            "/cases/{id}/team",
+            Some(json!({ "kind": "family", "name": "x" })),
+        ),
+        ("delete", "/cases/{id}/team/{member_id}", None),
+        ("get", "/cases/{id}/devices", None),
+        (
+            "post",
+            "/cases/{id}/devices/{device_id}/approve",
+            Some(json!({})),
+        ),
+        (
+            "post",
+            "/cases/{id}/devices/{device_id}/revoke",
+            Some(json!({})),
+        ),
+        ("get", "/investigations/{id}", None),
+        ("get", "/units/{id}", None),
+        (
+            "post",
+            "/investigations/{id}/opinion",
+            Some(json!({ "opinion": "suitable", "text": "x" })),
+        ),
+    ]
+}
+
+/// Lists: outsiders get 200 without the case, or 403.
+const LISTS: &[&str] = &[
+    "/cases",
+    "/cases/export.csv",
+    "/investigations",
+    "/units",
+    "/users",
+];
+
+/// Admin-duty endpoints and the one role allowed each.
+fn duty_endpoints() -> Vec<(&'static str, &'static str, &'static str, Value)> {
+    vec![
+        (
+            "post",
+            "/units",
+            "sys",
+            json!({ "name": "x", "kind": "province", "parent_id": null }),
+        ),
+        (
+            "post",
+            "/users",
+            "sys",
+            json!({ "username": "new.user", "password": "Test-Password-42", "display_name": "x", "role": "officer", "unit_id": null }),
+        ),
+        ("post", "/users/{id}/unlock", "secadmin", json!({})),
+        ("post", "/users/{id}/disable", "secadmin", json!({})),
+        ("post", "/users/{id}/enable", "secadmin", json!({})),
+        ("get", "/audit", "auditadmin", json!(null)),
+        ("get", "/audit/verify", "auditadmin", json!(null)),
+    ]
+}
+
+/// Endpoints about the caller themself, covered in auth.rs.
+const SELF_ENDPOINTS: &[&str] = &[
+    "/auth/login",
+    "/auth/refresh",
+    "/auth/logout",
+    "/auth/password",
+    "/me",
+];
+
+/// Row counts of everything but the logs that reads append to.
+async fn snapshot(app: &common::TestApp) -> Vec<i64> {
+    let mut v = vec![];
+    for t in [
+        "org_units",
+        "users",
+        "devices",
+        "cases",
+        "level_changes",
+        "status_changes",
+        "correction_plans",
+        "team_members",
+        "investigations",
+    ] {
+        v.push(app.count(t).await);
+    }
+    v
+}
+
+both!(outsiders_get_nothing_from_any_endpoint, |app| {
+    let w = World::build(&app).await;
+    // The case needs a plan, a team member and a device, and there is an investigation.
+    let a1 = w.token("officer.a1");
+    let (s, _) = app
+        .call(
+            "PUT",
+            &format!("/api/v1/cases/{}/plan", w.case_a1),
+            Some(a1),
+            Some(json!({ "base_version": 0, "text": "方案", "measures": ["教育学习"] })),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (_, team) = app
+        .get(&format!("/api/v1/cases/{}/team", w.case_a1), a1)
+        .await;
+    let member = team[0]["id"].as_str().unwrap().to_owned();
+    let (_, devices) = app
+        .get(&format!("/api/v1/cases/{}/devices", w.case_a1), a1)
+        .await;
+    let device = devices[0]["id"].as_str().unwrap().to_owned();
+    let (s, inv) = app
+        .post("/api/v1/investigations", a1, json!({ "unit_id": w.office_a1, "court": "城关区人民法院", "defendant_name": "调查对象", "defendant_national_id": common::national_id(900), "minor": false, "charge": "盗窃罪", "requested_on": "2026-11-01", "due_on": "2026-11-11" }))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{inv}");
+    let inv = inv["id"].as_str().unwrap().to_owned();
+    let (_, users) = app.get("/api/v1/users", w.token("sys")).await;
+    let officer_a1_id = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["username"] == "officer.a1")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let fill = |t: &str| {
+        let id = match t.split('/').nth(1) {
+            Some("investigations") => &inv,
+            Some("units") => &w.office_a1,
+            Some("users") => &officer_a1_id,
+            _ => &w.case_a1,
+        };
+        format!(
+            "/api/v1{}",
+            t.replace("{id}", id)
+                .replace("{member_id}", &member)
+                .replace("{device_id}", &device)
+        )
+    };
+
+    // Every endpoint of the OpenAPI document is in this matrix.
+    let doc = huijiao_server::app::openapi();
+    let mut covered: BTreeSet<String> = BTreeSet::new();
+    for (m, p, _) in scoped_endpoints() {
+        covered.insert(format!("{m} {p}"));
+    }
+    for p in LISTS {
+        covered.insert(format!("get {p}"));
+    }
+    covered.insert("post /cases".into());
+    covered.insert("post /investigations".into());
+    for (m, p, _, _) in duty_endpoints() {
+        covered.insert(format!("{m} {p}"));
+    }
+    for (path, item) in &doc.paths.paths {
+        let methods = serde_json::to_value(item).unwrap();
+        for m in ["get", "post", "put", "patch", "delete"] {
+            if methods.get(m).is_some() && !SELF_ENDPOINTS.contains(&path.as_str()) {
+                let key = format!("{m} {path}");
+                assert!(
+                    covered.contains(&key),
+                    "endpoint {key} is missing from the access matrix"
+                );
+            }
+        }
+    }
+
+    let before = snapshot(&app).await;
+    let secret_name = "测试人1";
+    for who in OUTSIDERS {
+        for (m, t, body) in scoped_endpoints() {
+            let path = fill(t);
+            let (s, v) = w
+                .call(&app, who, &m.to_uppercase(), &path, body.clone())
+                .await;
+            if t.starts_with("/units") && ["sys", "secadmin"].contains(who) {
+                assert_eq!(s, StatusCode::OK, "unit administrators see every unit");
+                continue;
+            }
+            assert!(
+                s == StatusCode::NOT_FOUND || s == StatusCode::FORBIDDEN,
+                "{who} {m} {path}: {s} {v}"
+            );
+            assert!(
+                !v.to_string().contains(secret_name),
+                "{who} saw the case via {path}"
+            );
+        }
+        for l in LISTS {
+            let (s, _, bytes) = app
+                .call_raw(
+                    "GET",
+                    &format!("/api/v1{l}"),
+                    Some(w.token(who)),
+                    if who.starts_with("sv.") {
+                        &[("x-device-id", "phone-1")]
+                    } else {
+                        &[]
+                    },
+                    None,
+                    None,
+                )
+                .await;
+            let text = String::from_utf8_lossy(&bytes);
+            assert!(
+                s == StatusCode::OK || s == StatusCode::FORBIDDEN,
+                "{who} {l}: {s}"
+            );
+            assert!(
+                !text.contains(secret_name) && !text.contains(&w.case_a1) && !text.contains(&inv),
+                "{who} saw case data in {l}: {text}"
+            );
+            if *l == "/units" && s == StatusCode::OK && who.starts_with("officer") {
+                assert!(!text.contains(&w.office_a1), "{who} sees a sibling unit");
+            }
+            if *l == "/users" && s == StatusCode::OK && who.starts_with("officer") {
+                assert!(
+                    !text.contains("officer.a1"),
+                    "{who} sees users of a sibling unit"
+                );
+            }
+        }
+    }
+    for (m, t, allowed, body) in duty_endpoints() {
+        for who in [
+            "officer.a1",
+            "officer.county_a",
+            "volunteer.a1",
+            "sv.a1",
+            "sys",
+            "secadmin",
+            "auditadmin",
+        ] {
+            if who == allowed {
+                continue;
+            }
+            let (s, v) = w
+                .call(
+                    &app,
+                    who,
+                    &m.to_uppercase(),
+                    &fill(t),
+                    if body.is_null() {
+                        None
+                    } else {
+                        Some(body.clone())
+                    },
+                )
+                .await;
+            assert_eq!(s, StatusCode::FORBIDDEN, "{who} {m} {t}: {v}");
+        }
+    }
+    assert_eq!(
+        snapshot(&app).await,
+        before,
+        "an outsider's request changed data"
+    );
+    let (_, c) = app.get(&format!("/api/v1/cases/{}", w.case_a1), a1).await;
+    assert_eq!(c["version"], 3, "the case was not touched");
+
+    // Insiders: the office's officer and the county above see it; the assigned volunteer and the
+    // supervisee read it but cannot change it.
+    for who in ["officer.a1", "officer.county_a", "volunteer.a1", "sv.a1"] {
+        let (s, v) = w.call(&app, who, "GET", &fill("/cases/{id}"), None).await;
+        assert_eq!(s, StatusCode::OK, "{who}: {v}");
+        assert_eq!(v["name"], secret_name);
+        let (s, v) = w.call(&app, who, "GET", "/api/v1/cases", None).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(
+            v.to_string().contains(&w.case_a1),
+            "{who} misses the case in the list"
+        );
+    }
+    for who in ["volunteer.a1", "sv.a1"] {
+        let (s, _) = w
+            .call(
+                &app,
+                who,
+                "POST",
+                &fill("/cases/{id}/levels"),
+                Some(json!({ "level": "lenient", "reason": "x" })),
+            )
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{who}");
+        let (s, _) = w
+            .call(&app, who, "GET", &fill("/cases/{id}/devices"), None)
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{who}");
+    }
+    let (s, _) = w
+        .call(
+            &app,
+            "officer.county_a",
+            "GET",
+            &fill("/investigations/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::OK,
+        "the county sees its offices' investigations"
+    );
+    assert_eq!(snapshot(&app).await, before);
+});
+
+both!(admin_duties_are_separate, |app| {
+    let w = World::build(&app).await;
+    // The system admin manages units and users but reads neither cases nor the audit log.
+    assert_eq!(
+        app.get("/api/v1/cases", w.token("sys")).await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.get("/api/v1/audit", w.token("sys")).await.0,
+        StatusCode::FORBIDDEN
+    );
+    // The audit admin reads the log, and nothing else.
+    assert_eq!(
+        app.get("/api/v1/audit", w.token("auditadmin")).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.get("/api/v1/cases", w.token("auditadmin")).await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.get("/api/v1/users", w.token("auditadmin")).await.0,
+        StatusCode::FORBIDDEN
+    );
+    // Supervisee accounts only come from a case.
+    let (s, v) = app.post("/api/v1/users", w.token("sys"), json!({ "username": "sv.direct", "password": common::PASSWORD, "display_name": "x", "role": "supervisee", "unit_id": w.office_a1 })).await;
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("user.role_not_allowed")
+        )
+    );
+    // One account, one duty: the role is a single value and accounts are never re-roled; an
+    // admin cannot even change their own state.
+    let (_, users) = app.get("/api/v1/users", w.token("secadmin")).await;
+    let me = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["username"] == "secadmin")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        app.post(
+            &format!("/api/v1/users/{me}/disable"),
+            w.token("secadmin"),
+            json!({})
+        )
+        .await
+        .0,
+        StatusCode::FORBIDDEN
+    );
+});
