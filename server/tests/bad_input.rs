@@ -1,0 +1,280 @@
+//! Bad input gets the one error envelope, in the asked language, and writes nothing.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{case_body, World};
+use serde_json::{json, Value};
+
+async fn send(
+    app: &common::TestApp,
+    token: &str,
+    body: Vec<u8>,
+    content_type: &str,
+    lang: &str,
+) -> (StatusCode, Value, axum::http::HeaderMap) {
+    let (s, h, b) = app
+        .call_raw(
+            "POST",
+            "/api/v1/cases",
+            Some(token),
+            &[("accept-language", lang)],
+            Some(body),
+            Some(content_type),
+        )
+        .await;
+    (s, serde_json::from_slice(&b).unwrap_or(Value::Null), h)
+}
+
+both!(bad_bodies_get_the_envelope_and_write_nothing, |app| {
+    let w = World::build(&app).await;
+    let t = w.token("officer.a1");
+    let cases_before = app.count("cases").await;
+    let audit_before = app.count("audit_entries").await;
+    let good = case_body(&w.office_a1, 50, false);
+    let with = |field: &str, value: Value| {
+        let mut b = good.clone();
+        b[field] = value;
+        b.to_string().into_bytes()
+    };
+    let mut unknown_field = good.clone();
+    unknown_field["is_admin"] = json!(true);
+    let mut nested = good.clone();
+    nested["residence"]["lat"] = json!("north");
+    let mut nan_like = good.clone();
+    nan_like["residence"]["lat"] = json!(999.0);
+    let cases: Vec<(&str, Vec<u8>, &str, StatusCode, &str, Option<&str>)> = vec![
+        (
+            "malformed",
+            b"{\"name\": ".to_vec(),
+            "application/json",
+            StatusCode::BAD_REQUEST,
+            "request.malformed_json",
+            None,
+        ),
+        (
+            "not json at all",
+            b"name=x".to_vec(),
+            "application/json",
+            StatusCode::BAD_REQUEST,
+            "request.malformed_json",
+            None,
+        ),
+        (
+            "wrong content type",
+            good.to_string().into_bytes(),
+            "text/plain",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "request.unsupported_media_type",
+            None,
+        ),
+        (
+            "wrong type",
+            with("minor", json!("yes")),
+            "application/json",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "request.invalid_field",
+            Some("minor"),
+        ),
+        (
+            "unknown enum",
+            with("sentence_kind", json!("house_arrest")),
+            "application/json",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "request.invalid_field",
+            Some("sentence_kind"),
+        ),
+        (
+            "missing field",
+            {
+                let mut b = good.clone();
+                b.as_object_mut().unwrap().remove("court");
+                b.to_string().into_bytes()
+            },
+            "application/json",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "request.invalid_field",
+            None,
+        ),
+        (
+            "unknown field",
+            unknown_field.to_string().into_bytes(),
+            "application/json",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "request.invalid_field",
+            None,
+        ),
+        (
+            "nested wrong type",
+            nested.to_string().into_bytes(),
+            "application/json",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "request.invalid_field",
+            Some("residence.lat"),
+        ),
+        (
+            "latitude out of range",
+            nan_like.to_string().into_bytes(),
+            "application/json",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "request.invalid_field",
+            Some("residence"),
+        ),
+        (
+            "bad date",
+            with("start_date", json!("2026-02-30")),
+            "application/json",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "request.invalid_field",
+            Some("start_date"),
+        ),
+        (
+            "end before start",
+            with("end_date", json!("2025-01-01")),
+            "application/json",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "case.dates_invalid",
+            None,
+        ),
+        (
+            "bad national id",
+            with("national_id", json!("110105194912310021")),
+            "application/json",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "case.national_id_invalid",
+            Some("national_id"),
+        ),
+        (
+            "empty name",
+            with("name", json!("   ")),
+            "application/json",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "request.invalid_field",
+            Some("name"),
+        ),
+        (
+            "control characters",
+            with("name", json!("a\u{0}b")),
+            "application/json",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "request.invalid_field",
+            Some("name"),
+        ),
+        (
+            "unit outside jurisdiction",
+            with("unit_id", json!(w.office_b1)),
+            "application/json",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "request.invalid_field",
+            Some("unit_id"),
+        ),
+        (
+            "oversize",
+            {
+                let mut b = good.clone();
+                b["crime"] = json!("x".repeat(2 * 1024 * 1024));
+                b.to_string().into_bytes()
+            },
+            "application/json",
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "request.body_too_large",
+            None,
+        ),
+    ];
+    for (what, body, ct, status, code, field) in cases {
+        let (s, v, h) = send(&app, t, body, ct, "en").await;
+        assert_eq!((s, v["code"].as_str()), (status, Some(code)), "{what}: {v}");
+        assert_eq!(
+            h.get("content-type").unwrap(),
+            "application/problem+json",
+            "{what}"
+        );
+        assert_eq!(v["status"].as_u64(), Some(status.as_u16() as u64), "{what}");
+        assert!(v["request_id"].is_string(), "{what}");
+        assert_eq!(
+            v["detail"],
+            huijiao_core::ErrorCode::from_code(code)
+                .unwrap()
+                .message(huijiao_core::Lang::En),
+            "{what}"
+        );
+        if let Some(f) = field {
+            assert_eq!(v["errors"][0]["field"], f, "{what}: {v}");
+        }
+    }
+    assert_eq!(app.count("cases").await, cases_before, "nothing written");
+    assert_eq!(
+        app.count("audit_entries").await,
+        audit_before,
+        "no half-written audit"
+    );
+    // The good body still works after all that.
+    let (s, _, _) = send(
+        &app,
+        t,
+        good.to_string().into_bytes(),
+        "application/json",
+        "en",
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED);
+});
+
+both!(errors_speak_the_asked_language, |app| {
+    let w = World::build(&app).await;
+    let t = w.token("officer.a1");
+    let body = || b"{".to_vec();
+    let (_, zh, h) = send(&app, t, body(), "application/json", "zh-CN,zh;q=0.9").await;
+    assert_eq!(zh["detail"], "请求体不是有效的 JSON。");
+    assert_eq!(h.get("content-language").unwrap(), "zh-CN");
+    let (_, en, h) = send(&app, t, body(), "application/json", "en-GB,en;q=0.8").await;
+    assert_eq!(en["detail"], "The request body is not valid JSON.");
+    assert_eq!(h.get("content-language").unwrap(), "en");
+    assert_eq!(
+        zh["code"], en["code"],
+        "the machine code does not change with the language"
+    );
+    let (_, fr, _) = send(&app, t, body(), "application/json", "fr").await;
+    assert_eq!(
+        fr["detail"], zh["detail"],
+        "unsupported languages fall back to Chinese"
+    );
+});
+
+both!(bad_urls_and_methods_get_the_envelope, |app| {
+    let w = World::build(&app).await;
+    let t = w.token("officer.a1");
+    let (s, v) = app.get("/api/v1/cases/not-a-uuid", t).await;
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("request.invalid_path"))
+    );
+    let (s, v) = app.get("/api/v1/cases?status=paroled", t).await;
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("request.invalid_query"))
+    );
+    let (s, v) = app.get("/api/v1/cases?limit=100000", t).await;
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("request.invalid_field")
+        )
+    );
+    let (s, v) = app.get("/api/v1/no-such-thing", t).await;
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (StatusCode::NOT_FOUND, Some("resource.not_found"))
+    );
+    let (s, v) = app.call("DELETE", "/api/v1/cases", Some(t), None).await;
+    assert_eq!(s, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(v["code"], "resource.not_found");
+    let (s, v) = app
+        .get(&format!("/api/v1/cases/{}", uuid::Uuid::now_v7()), t)
+        .await;
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (StatusCode::NOT_FOUND, Some("resource.not_found"))
+    );
+});
