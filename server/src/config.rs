@@ -101,10 +101,17 @@ impl Config {
             }
             fig = fig.merge(Toml::file(file));
         }
+        // Only variables naming a setting: HUIJIAO_CONFIG, HUIJIAO_ADMIN_PASSWORD and the
+        // test suite's variables share the prefix but are not settings.
+        let settings = serde_json::to_value(Config::default())?;
+        let settings: Vec<String> = settings.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default();
         fig = fig.merge(
             Env::prefixed("HUIJIAO_")
-                .split("__")
-                .ignore(&["test_postgres_url"]),
+                .filter(move |key| {
+                    let top = key.as_str().split("__").next().unwrap_or("").to_ascii_lowercase();
+                    settings.contains(&top)
+                })
+                .split("__"),
         );
         if let Ok(url) = std::env::var("DATABASE_URL") {
             fig = fig.merge(Serialized::default("database_url", url));

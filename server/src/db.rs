@@ -12,7 +12,7 @@ pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Database
     // reads and then writes never meets SQLITE_BUSY from a stale snapshot. A county's load
     // fits; PostgreSQL is the scale-out path.
     opts.max_connections(if sqlite { 1 } else { max_connections })
-        .min_connections(if sqlite { 1 } else { 1 })
+        .min_connections(1)
         .acquire_timeout(Duration::from_secs(10))
         .sqlx_logging(false);
     let db = Database::connect(opts).await?;

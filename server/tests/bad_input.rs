@@ -6,6 +6,9 @@ use axum::http::StatusCode;
 use common::{case_body, World};
 use serde_json::{json, Value};
 
+/// What is sent, how it is labelled, and what must come back: status, code, field.
+type BadCase<'a> = (&'a str, Vec<u8>, &'a str, StatusCode, &'a str, Option<&'a str>);
+
 async fn send(
     app: &common::TestApp,
     token: &str,
@@ -43,7 +46,7 @@ both!(bad_bodies_get_the_envelope_and_write_nothing, |app| {
     nested["residence"]["lat"] = json!("north");
     let mut nan_like = good.clone();
     nan_like["residence"]["lat"] = json!(999.0);
-    let cases: Vec<(&str, Vec<u8>, &str, StatusCode, &str, Option<&str>)> = vec![
+    let cases: Vec<BadCase> = vec![
         (
             "malformed",
             b"{\"name\": ".to_vec(),

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it. Every database test runs on SQLite and on PostgreSQL;
+# PostgreSQL comes from HUIJIAO_TEST_POSTGRES_URL (default: the local server, trust auth).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export HUIJIAO_TEST_POSTGRES_URL="${HUIJIAO_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+echo "== format and lints"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+echo "== Rust tests (SQLite and PostgreSQL at ${HUIJIAO_TEST_POSTGRES_URL%%@*}@…)"
+cargo test --workspace --locked
