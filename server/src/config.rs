@@ -104,11 +104,19 @@ impl Config {
         // Only variables naming a setting: HUIJIAO_CONFIG, HUIJIAO_ADMIN_PASSWORD and the
         // test suite's variables share the prefix but are not settings.
         let settings = serde_json::to_value(Config::default())?;
-        let settings: Vec<String> = settings.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default();
+        let settings: Vec<String> = settings
+            .as_object()
+            .map(|o| o.keys().cloned().collect())
+            .unwrap_or_default();
         fig = fig.merge(
             Env::prefixed("HUIJIAO_")
                 .filter(move |key| {
-                    let top = key.as_str().split("__").next().unwrap_or("").to_ascii_lowercase();
+                    let top = key
+                        .as_str()
+                        .split("__")
+                        .next()
+                        .unwrap_or("")
+                        .to_ascii_lowercase();
                     settings.contains(&top)
                 })
                 .split("__"),

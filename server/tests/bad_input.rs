@@ -7,7 +7,14 @@ use common::{case_body, World};
 use serde_json::{json, Value};
 
 /// What is sent, how it is labelled, and what must come back: status, code, field.
-type BadCase<'a> = (&'a str, Vec<u8>, &'a str, StatusCode, &'a str, Option<&'a str>);
+type BadCase<'a> = (
+    &'a str,
+    Vec<u8>,
+    &'a str,
+    StatusCode,
+    &'a str,
+    Option<&'a str>,
+);
 
 async fn send(
     app: &common::TestApp,

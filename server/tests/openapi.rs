@@ -9,30 +9,51 @@ use axum::http::StatusCode;
 fn openapi_document_matches_snapshot() {
     let doc = huijiao_server::app::openapi();
     let json = serde_json::to_string_pretty(&doc).unwrap() + "\n";
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/openapi.json");
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/openapi.json");
     if std::env::var("UPDATE_SNAPSHOTS").is_ok() {
         std::fs::write(&path, &json).unwrap();
     }
-    let expected = std::fs::read_to_string(&path).expect("snapshot missing: run with UPDATE_SNAPSHOTS=1");
-    assert!(expected == json, "the OpenAPI document changed; review and run with UPDATE_SNAPSHOTS=1 to accept");
+    let expected =
+        std::fs::read_to_string(&path).expect("snapshot missing: run with UPDATE_SNAPSHOTS=1");
+    assert!(
+        expected == json,
+        "the OpenAPI document changed; review and run with UPDATE_SNAPSHOTS=1 to accept"
+    );
 }
 
 #[test]
 fn every_error_code_is_documented_in_the_readme() {
-    let readme = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md")).unwrap();
+    let readme = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"),
+    )
+    .unwrap();
     for code in huijiao_core::ErrorCode::ALL {
-        assert!(readme.contains(&format!("`{}`", code.code())), "README does not list {}", code.code());
+        assert!(
+            readme.contains(&format!("`{}`", code.code())),
+            "README does not list {}",
+            code.code()
+        );
     }
 }
 
 both!(document_and_ui_are_served, |app| {
-    let (s, h, body) = app.call_raw("GET", "/api/v1/openapi.json", None, &[], None, None).await;
+    let (s, h, body) = app
+        .call_raw("GET", "/api/v1/openapi.json", None, &[], None, None)
+        .await;
     assert_eq!(s, StatusCode::OK);
-    assert!(h.get("content-type").unwrap().to_str().unwrap().starts_with("application/json"));
+    assert!(h
+        .get("content-type")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .starts_with("application/json"));
     let doc: serde_json::Value = serde_json::from_slice(&body).unwrap();
     assert!(doc["paths"]["/cases/{id}"].is_object());
     assert!(doc["components"]["schemas"]["Problem"].is_object());
-    let (s, _, body) = app.call_raw("GET", "/api/v1/docs", None, &[], None, None).await;
+    let (s, _, body) = app
+        .call_raw("GET", "/api/v1/docs", None, &[], None, None)
+        .await;
     assert_eq!(s, StatusCode::OK);
     assert!(String::from_utf8_lossy(&body).contains("<html"));
     let (s, _, _) = app.call_raw("GET", "/healthz", None, &[], None, None).await;

@@ -15,7 +15,10 @@ struct Running {
 
 async fn start() -> Running {
     let dir = tempfile::tempdir().unwrap();
-    let config = Config { data_dir: dir.path().to_path_buf(), ..Config::default() };
+    let config = Config {
+        data_dir: dir.path().to_path_buf(),
+        ..Config::default()
+    };
     let mut state = huijiao_server::prepare(config).await.unwrap();
     assert!(huijiao_server::demo::seed_if_empty(&state).await.unwrap());
     let recorder = metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder();
@@ -28,14 +31,26 @@ async fn start() -> Running {
     let task = tokio::spawn(huijiao_server::serve(state, listener, async move {
         let _ = rx.await;
     }));
-    Running { base, stop: Some(tx), task, _dir: dir }
+    Running {
+        base,
+        stop: Some(tx),
+        task,
+        _dir: dir,
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_server_end_to_end() {
     let mut srv = start().await;
     let http = reqwest::Client::new();
-    let health: Value = http.get(format!("{}/readyz", srv.base)).send().await.unwrap().json().await.unwrap();
+    let health: Value = http
+        .get(format!("{}/readyz", srv.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(health["status"], "ready");
 
     // An officer signs in with the demo login and sees their caseload.
@@ -46,13 +61,29 @@ async fn demo_server_end_to_end() {
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
-    assert!(res.headers().get("x-request-id").is_some(), "every response carries a request id");
+    assert!(
+        res.headers().get("x-request-id").is_some(),
+        "every response carries a request id"
+    );
     let login: Value = res.json().await.unwrap();
     let token = login["access_token"].as_str().unwrap();
-    let cases: Value = http.get(format!("{}/api/v1/cases", srv.base)).bearer_auth(token).send().await.unwrap().json().await.unwrap();
+    let cases: Value = http
+        .get(format!("{}/api/v1/cases", srv.base))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let cases = cases.as_array().unwrap();
     assert_eq!(cases.len(), 3, "the office's three demo cases");
-    assert!(cases.iter().any(|c| c["minor"] == true && c["name"].as_str().unwrap().contains('*')), "the minor is masked");
+    assert!(
+        cases
+            .iter()
+            .any(|c| c["minor"] == true && c["name"].as_str().unwrap().contains('*')),
+        "the minor is masked"
+    );
 
     // A supervisee signs in from the approved demo phone.
     let res = http
@@ -86,14 +117,31 @@ async fn demo_server_end_to_end() {
     assert_eq!(res.status(), 401);
     assert_eq!(res.headers()["x-request-id"], "trace-me-123");
     let problem: Value = res.json().await.unwrap();
-    assert_eq!((problem["code"].as_str(), problem["request_id"].as_str()), (Some("auth.token_missing"), Some("trace-me-123")));
+    assert_eq!(
+        (problem["code"].as_str(), problem["request_id"].as_str()),
+        (Some("auth.token_missing"), Some("trace-me-123"))
+    );
 
     // Metrics name routes by template, never by concrete ids.
-    let metrics = http.get(format!("{}/metrics", srv.base)).send().await.unwrap().text().await.unwrap();
+    let metrics = http
+        .get(format!("{}/metrics", srv.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(metrics.contains("http_requests_total"), "{metrics}");
-    assert!(metrics.contains("route=\"/api/v1/auth/login\""), "{metrics}");
+    assert!(
+        metrics.contains("route=\"/api/v1/auth/login\""),
+        "{metrics}"
+    );
 
     // Graceful stop: the server returns once asked.
     srv.stop.take().unwrap().send(()).unwrap();
-    tokio::time::timeout(Duration::from_secs(10), &mut srv.task).await.expect("server stops").unwrap().unwrap();
+    tokio::time::timeout(Duration::from_secs(10), &mut srv.task)
+        .await
+        .expect("server stops")
+        .unwrap()
+        .unwrap();
 }
