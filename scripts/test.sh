@@ -9,7 +9,7 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
 echo "== format and lints"
 cargo fmt --all --check
-cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy --workspace --all-targets --locked --features huijiao-core/face -- -D warnings
 
 echo "== Rust tests (SQLite and PostgreSQL at ${HUIJIAO_TEST_POSTGRES_URL%%@*}@…)"
-cargo test --workspace --locked
+cargo test --workspace --locked --features huijiao-core/face

@@ -129,6 +129,18 @@ error_codes! {
     TeamMemberInvalid = ("team.member_invalid", 422, "A team member who is a user must have the matching role and unit.", "矫正小组成员的账户角色或单位不匹配。"),
     InvestigationAlreadyFiled = ("investigation.already_filed", 409, "An opinion has already been filed for this investigation.", "该调查评估已出具意见。"),
 
+    ImageInvalid = ("image.invalid", 422, "The file is not a JPEG or PNG photo, or it is damaged.", "文件不是 JPEG 或 PNG 照片，或已损坏。"),
+    ImageTooLarge = ("image.too_large", 413, "The photo is too large (at most 25 megapixels and 20 MB).", "照片过大（最多 2500 万像素、20 MB）。"),
+    FaceNotFound = ("face.not_found", 422, "No face was found in the photo.", "照片中未检测到人脸。"),
+    FaceMultiple = ("face.multiple", 422, "More than one face is in the photo; only you should be in it.", "照片中有多张人脸，请确保只有本人。"),
+    FaceTooSmall = ("face.too_small", 422, "The face is too small; hold the phone closer.", "人脸过小，请将手机靠近一些。"),
+    FaceTooBlurry = ("face.too_blurry", 422, "The photo is blurred; hold still and try again.", "照片模糊，请保持稳定后重试。"),
+    FaceTooDark = ("face.too_dark", 422, "The face is too dark; find more light.", "人脸过暗，请到光线充足处。"),
+    FaceOverexposed = ("face.overexposed", 422, "The face is overexposed; avoid direct light.", "人脸过曝，请避免强光直射。"),
+    FaceCutOff = ("face.cut_off", 422, "The face is cut off by the edge of the photo.", "人脸被照片边缘截断。"),
+    FaceReferenceCount = ("face.reference_count", 422, "Enrolment takes 1 to 5 reference photos.", "人脸采集需要 1 至 5 张参考照片。"),
+    FaceTemplateIncompatible = ("face.template_incompatible", 409, "The enrolled face was made by another model version; enrol again.", "已采集的人脸模板来自其他模型版本，请重新采集。"),
+
     Internal = ("internal.error", 500, "Something went wrong on our side; it has been logged.", "服务器内部错误，已记录。"),
     Unavailable = ("service.unavailable", 503, "The service is not ready.", "服务暂不可用。"),
 }

@@ -6,6 +6,8 @@
 
 pub mod api;
 pub mod error;
+#[cfg(feature = "face")]
+pub mod face;
 pub mod model;
 pub mod policy;
 

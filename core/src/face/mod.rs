@@ -1,0 +1,482 @@
+//! The face engine: detect (BlazeFace), align (similarity transform to dlib's chip), embed
+//! (dlib ResNet-29, 128-d), compare (Euclidean distance), with a quality gate before matching
+//! and a perceptual hash against replayed photos. Real ONNX models on CPU through tract.
+//!
+//! Load once (`FaceEngine::load`), share across threads (`&self` everywhere). Inference is
+//! CPU-bound: async callers run it on a blocking thread.
+
+pub mod align;
+pub mod detect;
+pub mod image;
+pub mod models;
+pub mod quality;
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::ErrorCode;
+use detect::{Detection, Variant, LEFT_EYE, NOSE_TIP, RIGHT_EYE};
+use image::Rgb;
+use models::{Model, EMBEDDER, EMBEDDING_MODEL_ID, FULL_RANGE, SHORT_RANGE};
+
+pub const EMBEDDING_DIM: usize = 128;
+/// Below this share of the frame the short-range detector's faces are cross-checked with the
+/// full-range model.
+pub const SHORT_RANGE_MIN_SHARE: f32 = 0.25;
+pub const MAX_REFERENCES: usize = 5;
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum FaceError {
+    #[error("not a JPEG or PNG image, or a damaged one")]
+    NotAnImage,
+    #[error("image too large")]
+    ImageTooLarge,
+    #[error("no face found")]
+    NoFace,
+    #[error("more than one face")]
+    MultipleFaces,
+    #[error("face too small")]
+    FaceTooSmall,
+    #[error("face too blurred")]
+    FaceTooBlurry,
+    #[error("face too dark")]
+    FaceTooDark,
+    #[error("face overexposed")]
+    FaceOverexposed,
+    #[error("face cut off by the image border")]
+    FaceCutOff,
+    #[error("{0} photos given; enrolment takes 1 to 5")]
+    ReferenceCount(usize),
+    #[error("template from another model ({0})")]
+    TemplateIncompatible(String),
+    #[error("model file missing: {0}")]
+    ModelMissing(String),
+    #[error("model file corrupt: {0}")]
+    ModelCorrupt(String),
+    #[error("inference failed: {0}")]
+    Inference(String),
+}
+
+impl FaceError {
+    /// The API error code for this failure.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            FaceError::NotAnImage => ErrorCode::ImageInvalid,
+            FaceError::ImageTooLarge => ErrorCode::ImageTooLarge,
+            FaceError::NoFace => ErrorCode::FaceNotFound,
+            FaceError::MultipleFaces => ErrorCode::FaceMultiple,
+            FaceError::FaceTooSmall => ErrorCode::FaceTooSmall,
+            FaceError::FaceTooBlurry => ErrorCode::FaceTooBlurry,
+            FaceError::FaceTooDark => ErrorCode::FaceTooDark,
+            FaceError::FaceOverexposed => ErrorCode::FaceOverexposed,
+            FaceError::FaceCutOff => ErrorCode::FaceCutOff,
+            FaceError::ReferenceCount(_) => ErrorCode::FaceReferenceCount,
+            FaceError::TemplateIncompatible(_) => ErrorCode::FaceTemplateIncompatible,
+            FaceError::ModelMissing(_) | FaceError::ModelCorrupt(_) | FaceError::Inference(_) => {
+                ErrorCode::Internal
+            }
+        }
+    }
+}
+
+/// Quality gate limits. Defaults were set on real photos (see the tests on `shared/faces`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct QualityLimits {
+    /// Smallest face box side, in source pixels.
+    pub min_face_px: f32,
+    /// Lowest Laplacian variance of the aligned chip.
+    pub min_sharpness: f32,
+    /// Mean face luma bounds (0–255).
+    pub min_brightness: f32,
+    pub max_brightness: f32,
+    /// How far (as a share of the box side) the face box may extend past the image border.
+    pub max_cut_off: f32,
+    /// A second face counts when its box is at least this share of the largest one.
+    pub second_face_ratio: f32,
+}
+
+impl Default for QualityLimits {
+    fn default() -> Self {
+        QualityLimits {
+            min_face_px: 64.0,
+            min_sharpness: 20.0,
+            min_brightness: 45.0,
+            max_brightness: 215.0,
+            max_cut_off: 0.1,
+            second_face_ratio: 0.4,
+        }
+    }
+}
+
+/// Decision thresholds, per jurisdiction. dlib's model: same person below 0.6.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MatchPolicy {
+    pub threshold: f32,
+    /// Distances within ± this of the threshold go to an officer (inconclusive).
+    pub review_band: f32,
+}
+
+impl Default for MatchPolicy {
+    fn default() -> Self {
+        MatchPolicy {
+            threshold: 0.6,
+            review_band: 0.05,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum Decision {
+    Match,
+    NoMatch,
+    /// Close to the threshold: an officer decides.
+    Inconclusive,
+}
+
+/// Pure decision rule: below the band → match, above → no match, inside → inconclusive.
+pub fn decide(distance: f32, policy: &MatchPolicy) -> Decision {
+    if !distance.is_finite() {
+        return Decision::NoMatch;
+    }
+    if distance < policy.threshold - policy.review_band {
+        Decision::Match
+    } else if distance > policy.threshold + policy.review_band {
+        Decision::NoMatch
+    } else {
+        Decision::Inconclusive
+    }
+}
+
+pub fn distance(a: &[f32], b: &[f32]) -> f32 {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y) * (x - y))
+        .sum::<f32>()
+        .sqrt()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Quality {
+    pub detection_score: f32,
+    /// Face box side in source pixels.
+    pub face_px: f32,
+    pub sharpness: f32,
+    pub brightness: f32,
+}
+
+/// One analysed photo: where the face is, how good the picture is, its embedding and hash.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FaceAnalysis {
+    pub bbox: [f32; 4],
+    pub quality: Quality,
+    pub embedding: Vec<f32>,
+    pub phash: u64,
+}
+
+/// An enrolled person: one embedding per reference photo.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Template {
+    pub model: String,
+    pub embeddings: Vec<Vec<f32>>,
+}
+
+impl Template {
+    /// Compact binary form (for encrypted storage): magic, version, count, f32 LE values.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = b"HJFT\x01".to_vec();
+        out.push(self.embeddings.len() as u8);
+        for e in &self.embeddings {
+            for v in e {
+                out.extend(v.to_le_bytes());
+            }
+        }
+        out
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Option<Template> {
+        let body = bytes.strip_prefix(b"HJFT\x01")?;
+        let (&n, rest) = body.split_first()?;
+        if n == 0
+            || usize::from(n) > MAX_REFERENCES
+            || rest.len() != usize::from(n) * EMBEDDING_DIM * 4
+        {
+            return None;
+        }
+        let embeddings = rest
+            .chunks_exact(EMBEDDING_DIM * 4)
+            .map(|c| {
+                c.chunks_exact(4)
+                    .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                    .collect()
+            })
+            .collect();
+        Some(Template {
+            model: EMBEDDING_MODEL_ID.into(),
+            embeddings,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verification {
+    pub decision: Decision,
+    /// Smallest distance to any reference.
+    pub distance: f32,
+    /// Index of the closest reference photo.
+    pub matched_reference: usize,
+    pub bbox: [f32; 4],
+    pub quality: Quality,
+    pub phash: u64,
+}
+
+pub struct FaceEngine {
+    short_range: Model,
+    full_range: Model,
+    embedder: Model,
+    pub limits: QualityLimits,
+}
+
+impl FaceEngine {
+    /// Loads and checks (sha256) the three models from `dir`. A missing or altered file is an
+    /// error here, at start-up, never a silent pass later.
+    pub fn load(dir: &Path, limits: QualityLimits) -> Result<FaceEngine, FaceError> {
+        Ok(FaceEngine {
+            short_range: Model::load(dir, &SHORT_RANGE, [1, 3, 128, 128])?,
+            full_range: Model::load(dir, &FULL_RANGE, [1, 3, 192, 192])?,
+            embedder: Model::load(dir, &EMBEDDER, [1, 3, 150, 150])?,
+            limits,
+        })
+    }
+
+    /// All faces, best first. The short-range model (selfie distance) runs first. When it
+    /// finds nothing, or only faces small in the frame (where it starts to miss faces), the
+    /// full-range model runs too and the two are merged: a second person in the picture must
+    /// not go unseen.
+    pub fn detect(&self, img: &Rgb) -> Result<Vec<Detection>, FaceError> {
+        let found = self.detect_with(img, Variant::ShortRange)?;
+        let frame = img.width.max(img.height) as f32;
+        let largest = found
+            .iter()
+            .map(|f| f.width().max(f.height()))
+            .fold(0.0, f32::max);
+        if largest >= SHORT_RANGE_MIN_SHARE * frame {
+            return Ok(found);
+        }
+        let mut all = found;
+        all.extend(self.detect_with(img, Variant::FullRange)?);
+        Ok(detect::nms(all, detect::NMS_IOU))
+    }
+
+    pub fn detect_with(&self, img: &Rgb, variant: Variant) -> Result<Vec<Detection>, FaceError> {
+        let model = match variant {
+            Variant::ShortRange => &self.short_range,
+            Variant::FullRange => &self.full_range,
+        };
+        let (input, lb) = detect::input_tensor(img, variant.input_size());
+        let outputs = model.run(input)?;
+        let anchors = variant.anchors().len();
+        let regressors = outputs.iter().find(|o| o.len() == anchors * 16);
+        let logits = outputs.iter().find(|o| o.len() == anchors);
+        match (regressors, logits) {
+            (Some(r), Some(l)) => Ok(detect::decode(variant, r, l, &lb)),
+            _ => Err(FaceError::Inference("unexpected detector outputs".into())),
+        }
+    }
+
+    /// The 128-d embedding of an aligned 150×150 chip.
+    pub fn embed_chip(&self, chip: &Rgb) -> Result<Vec<f32>, FaceError> {
+        let plane = chip.width * chip.height;
+        let mut input = vec![0f32; 3 * plane];
+        for (i, p) in chip.data.chunks_exact(3).enumerate() {
+            for c in 0..3 {
+                input[c * plane + i] = f32::from(p[c]);
+            }
+        }
+        let out = self.embedder.run(input)?;
+        out.into_iter()
+            .next()
+            .filter(|e| e.len() == EMBEDDING_DIM)
+            .ok_or_else(|| FaceError::Inference("unexpected embedding size".into()))
+    }
+
+    /// Decodes, checks quality, aligns and embeds one photo.
+    pub fn analyze(&self, bytes: &[u8]) -> Result<FaceAnalysis, FaceError> {
+        self.analyze_image(&Rgb::decode(bytes)?)
+    }
+
+    pub fn analyze_image(&self, img: &Rgb) -> Result<FaceAnalysis, FaceError> {
+        let faces = self.detect(img)?;
+        let face = *faces.first().ok_or(FaceError::NoFace)?;
+        let lim = &self.limits;
+        let side = face.width().max(face.height());
+        if faces[1..]
+            .iter()
+            .any(|f| f.width().max(f.height()) >= lim.second_face_ratio * side)
+        {
+            return Err(FaceError::MultipleFaces);
+        }
+        let (w, h) = (img.width as f32, img.height as f32);
+        let margin = lim.max_cut_off * side;
+        let [x0, y0, x1, y1] = face.bbox;
+        let keypoints_inside = face.keypoints[..4]
+            .iter()
+            .all(|k| k[0] >= 0.0 && k[1] >= 0.0 && k[0] < w && k[1] < h);
+        if x0 < -margin || y0 < -margin || x1 > w + margin || y1 > h + margin || !keypoints_inside {
+            return Err(FaceError::FaceCutOff);
+        }
+        if side < lim.min_face_px {
+            return Err(FaceError::FaceTooSmall);
+        }
+        let kp = [
+            face.keypoints[RIGHT_EYE],
+            face.keypoints[LEFT_EYE],
+            face.keypoints[NOSE_TIP],
+        ];
+        let chip = align::chip(img, &kp).ok_or(FaceError::NoFace)?;
+        let brightness = quality::brightness(&chip);
+        if brightness < lim.min_brightness {
+            return Err(FaceError::FaceTooDark);
+        }
+        if brightness > lim.max_brightness {
+            return Err(FaceError::FaceOverexposed);
+        }
+        let sharpness = quality::sharpness(&chip);
+        if sharpness < lim.min_sharpness {
+            return Err(FaceError::FaceTooBlurry);
+        }
+        Ok(FaceAnalysis {
+            bbox: face.bbox,
+            quality: Quality {
+                detection_score: face.score,
+                face_px: side,
+                sharpness,
+                brightness,
+            },
+            embedding: self.embed_chip(&chip)?,
+            phash: quality::perceptual_hash(&chip),
+        })
+    }
+
+    /// Enrols from 1–5 reference photos; every one must pass the quality gate. On failure the
+    /// error comes with the index of the photo at fault.
+    pub fn enroll(&self, photos: &[&[u8]]) -> Result<Template, (usize, FaceError)> {
+        if photos.is_empty() || photos.len() > MAX_REFERENCES {
+            return Err((0, FaceError::ReferenceCount(photos.len())));
+        }
+        let embeddings = photos
+            .iter()
+            .enumerate()
+            .map(|(i, p)| self.analyze(p).map(|a| a.embedding).map_err(|e| (i, e)))
+            .collect::<Result<_, _>>()?;
+        Ok(Template {
+            model: EMBEDDING_MODEL_ID.into(),
+            embeddings,
+        })
+    }
+
+    /// Verifies a probe photo against a template.
+    pub fn verify(
+        &self,
+        template: &Template,
+        probe: &[u8],
+        policy: &MatchPolicy,
+    ) -> Result<Verification, FaceError> {
+        let a = self.analyze(probe)?;
+        compare(template, &a, policy)
+    }
+}
+
+/// Compares an analysed probe with a template (pure: no model involved).
+pub fn compare(
+    template: &Template,
+    probe: &FaceAnalysis,
+    policy: &MatchPolicy,
+) -> Result<Verification, FaceError> {
+    if template.model != EMBEDDING_MODEL_ID {
+        return Err(FaceError::TemplateIncompatible(template.model.clone()));
+    }
+    let (matched_reference, distance) = template
+        .embeddings
+        .iter()
+        .map(|e| distance(e, &probe.embedding))
+        .enumerate()
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .ok_or(FaceError::ReferenceCount(0))?;
+    Ok(Verification {
+        decision: decide(distance, policy),
+        distance,
+        matched_reference,
+        bbox: probe.bbox,
+        quality: probe.quality,
+        phash: probe.phash,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decision_bands() {
+        let p = MatchPolicy::default();
+        assert_eq!(decide(0.30, &p), Decision::Match);
+        assert_eq!(decide(0.549, &p), Decision::Match);
+        assert_eq!(decide(0.55, &p), Decision::Inconclusive);
+        assert_eq!(decide(0.60, &p), Decision::Inconclusive);
+        assert_eq!(decide(0.65, &p), Decision::Inconclusive);
+        assert_eq!(decide(0.651, &p), Decision::NoMatch);
+        assert_eq!(decide(f32::NAN, &p), Decision::NoMatch);
+        let strict = MatchPolicy {
+            threshold: 0.5,
+            review_band: 0.0,
+        };
+        assert_eq!(decide(0.55, &strict), Decision::NoMatch);
+    }
+
+    #[test]
+    fn template_round_trip_and_rejects_garbage() {
+        let t = Template {
+            model: EMBEDDING_MODEL_ID.into(),
+            embeddings: vec![vec![0.25; EMBEDDING_DIM], vec![-1.5; EMBEDDING_DIM]],
+        };
+        assert_eq!(Template::from_bytes(&t.to_bytes()), Some(t.clone()));
+        let mut b = t.to_bytes();
+        b.pop();
+        assert_eq!(Template::from_bytes(&b), None);
+        assert_eq!(Template::from_bytes(b"nope"), None);
+    }
+
+    #[test]
+    fn compare_picks_the_closest_reference() {
+        let t = Template {
+            model: EMBEDDING_MODEL_ID.into(),
+            embeddings: vec![vec![1.0; EMBEDDING_DIM], vec![0.0; EMBEDDING_DIM]],
+        };
+        let probe = FaceAnalysis {
+            bbox: [0.0; 4],
+            quality: Quality {
+                detection_score: 1.0,
+                face_px: 100.0,
+                sharpness: 100.0,
+                brightness: 100.0,
+            },
+            embedding: vec![0.01; EMBEDDING_DIM],
+            phash: 0,
+        };
+        let v = compare(&t, &probe, &MatchPolicy::default()).unwrap();
+        assert_eq!((v.matched_reference, v.decision), (1, Decision::Match));
+        let other = Template {
+            model: "other".into(),
+            ..t
+        };
+        assert!(matches!(
+            compare(&other, &probe, &MatchPolicy::default()),
+            Err(FaceError::TemplateIncompatible(_))
+        ));
+    }
+}
