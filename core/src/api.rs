@@ -407,3 +407,86 @@ api_type! {
         pub version: String,
     }
 }
+
+// ---- leave requests -----------------------------------------------------------------------
+
+api_type! {
+    pub struct Place {
+        pub name: String,
+        pub lat: f64,
+        pub lon: f64,
+    }
+}
+
+api_type! {
+    pub struct LeaveCreateRequest {
+        pub reason_category: LeaveReason,
+        pub reason_text: String,
+        pub destination: Place,
+        pub start_date: NaiveDate,
+        /// Ignored for a standing approval (it runs for the jurisdiction's standing period).
+        pub end_date: NaiveDate,
+        /// How to reach the supervisee while away.
+        pub contact_while_away: String,
+        /// Less than the notice period before leaving: allowed only marked urgent, and flagged.
+        #[serde(default)]
+        pub urgent: bool,
+        /// A standing approval for frequent cross-city work.
+        #[serde(default)]
+        pub standing: bool,
+        /// Submit at once (otherwise a draft).
+        #[serde(default)]
+        pub submit: bool,
+    }
+}
+
+api_type! {
+    pub struct LeaveDecisionRequest {
+        /// The version the officer saw: a decision on a changed request is refused.
+        pub version: i32,
+        pub opinion: String,
+    }
+}
+
+api_type! {
+    pub struct LeaveExtendRequest {
+        pub new_end_date: NaiveDate,
+        pub reason_text: String,
+    }
+}
+
+api_type! {
+    pub struct LeaveStepView {
+        pub action: String,
+        pub actor_id: Option<Uuid>,
+        pub level: Option<crate::policy::leave::ApprovalLevel>,
+        pub opinion: Option<String>,
+        pub at: DateTime<Utc>,
+    }
+}
+
+api_type! {
+    pub struct LeaveView {
+        pub id: Uuid,
+        pub case_id: Uuid,
+        /// For an extension: the leave it extends.
+        pub parent_id: Option<Uuid>,
+        pub reason_category: LeaveReason,
+        pub reason_text: String,
+        pub destination: Place,
+        pub start_date: NaiveDate,
+        pub end_date: NaiveDate,
+        pub days: i32,
+        pub window_total_days: i32,
+        pub required_level: crate::policy::leave::ApprovalLevel,
+        pub urgent: bool,
+        pub late_notice: bool,
+        pub standing: bool,
+        pub contact_while_away: String,
+        pub status: LeaveStatus,
+        pub version: i32,
+        pub steps: Vec<LeaveStepView>,
+        /// For an overdue leave: the sanction the rules suggest.
+        pub sanction_suggestion: Option<crate::policy::leave::SanctionSuggestion>,
+    }
+}

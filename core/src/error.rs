@@ -129,6 +129,13 @@ error_codes! {
     TeamMemberInvalid = ("team.member_invalid", 422, "A team member who is a user must have the matching role and unit.", "矫正小组成员的账户角色或单位不匹配。"),
     InvestigationAlreadyFiled = ("investigation.already_filed", 409, "An opinion has already been filed for this investigation.", "该调查评估已出具意见。"),
 
+    LeaveDatesInvalid = ("leave.dates_invalid", 422, "The leave must start today or later and end on or after its first day.", "外出须从今天或以后开始，且结束日期不早于开始日期。"),
+    LeaveNoticeTooShort = ("leave.notice_too_short", 422, "Apply at least 3 days before leaving, or mark the request urgent with a reason.", "须至少提前 3 日申请外出；紧急情况请标注为紧急并说明理由。"),
+    LeaveNeedsCountyApproval = ("leave.needs_county_approval", 403, "This leave must be decided by the county community-corrections agency.", "该外出申请须由县级社区矫正机构审批。"),
+    LeaveNeedsCityApproval = ("leave.needs_city_approval", 403, "This leave must be decided one level above the county agency (city).", "该外出申请须报县级社区矫正机构的上一级（市级）审批。"),
+    LeaveTransitionInvalid = ("leave.transition_invalid", 409, "The request is not in a state that allows this; reload it.", "申请当前状态不允许此操作，请刷新。"),
+    LeaveOverlaps = ("leave.overlaps", 409, "Another leave already covers some of these days.", "该时段已有其他外出申请。"),
+
     ImageInvalid = ("image.invalid", 422, "The file is not a JPEG or PNG photo, or it is damaged.", "文件不是 JPEG 或 PNG 照片，或已损坏。"),
     ImageTooLarge = ("image.too_large", 413, "The photo is too large (at most 25 megapixels and 20 MB).", "照片过大（最多 2500 万像素、20 MB）。"),
     FaceNotFound = ("face.not_found", 422, "No face was found in the photo.", "照片中未检测到人脸。"),

@@ -134,3 +134,30 @@ string_enum! {
         Disabled = "disabled",
     }
 }
+
+string_enum! {
+    /// draft → submitted → approved → active (departed) → returned (销假), or rejected,
+    /// cancelled, and overdue when not back by the end date.
+    LeaveStatus {
+        Draft = "draft",
+        Submitted = "submitted",
+        Approved = "approved",
+        Rejected = "rejected",
+        Cancelled = "cancelled",
+        Active = "active",
+        Returned = "returned",
+        Overdue = "overdue",
+    }
+}
+
+string_enum! {
+    /// Why the supervisee needs to leave; the evidence expected differs by reason.
+    LeaveReason {
+        Medical = "medical",
+        Family = "family",
+        Work = "work",
+        Study = "study",
+        Legal = "legal",
+        Other = "other",
+    }
+}

@@ -12,6 +12,7 @@ pub mod entities;
 pub mod error;
 pub mod investigations;
 pub mod org;
+pub mod requests;
 pub mod state;
 
 use std::net::SocketAddr;

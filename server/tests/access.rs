@@ -72,6 +72,34 @@ fn scoped_endpoints() -> Vec<(&'static str, &'static str, Option<Value>)> {
         ),
         ("get", "/investigations/{id}", None),
         ("get", "/units/{id}", None),
+        ("get", "/cases/{id}/leaves", None),
+        (
+            "post",
+            "/cases/{id}/leaves",
+            Some(
+                json!({ "reason_category": "family", "reason_text": "x", "destination": { "name": "x", "lat": 30.0, "lon": 100.0 }, "start_date": "2099-01-01", "end_date": "2099-01-02", "contact_while_away": "x", "submit": true }),
+            ),
+        ),
+        ("get", "/leaves/{id}", None),
+        ("post", "/leaves/{id}/submit", None),
+        ("post", "/leaves/{id}/cancel", None),
+        (
+            "post",
+            "/leaves/{id}/approve",
+            Some(json!({ "version": 1, "opinion": "x" })),
+        ),
+        (
+            "post",
+            "/leaves/{id}/reject",
+            Some(json!({ "version": 1, "opinion": "x" })),
+        ),
+        ("post", "/leaves/{id}/depart", None),
+        ("post", "/leaves/{id}/return", None),
+        (
+            "post",
+            "/leaves/{id}/extend",
+            Some(json!({ "new_end_date": "2099-02-01", "reason_text": "x" })),
+        ),
         (
             "post",
             "/investigations/{id}/opinion",
@@ -87,6 +115,7 @@ const LISTS: &[&str] = &[
     "/investigations",
     "/units",
     "/users",
+    "/leaves",
 ];
 
 /// Admin-duty endpoints and the one role allowed each.
@@ -134,6 +163,8 @@ async fn snapshot(app: &common::TestApp) -> Vec<i64> {
         "correction_plans",
         "team_members",
         "investigations",
+        "leave_requests",
+        "leave_steps",
     ] {
         v.push(app.count(t).await);
     }
@@ -166,6 +197,11 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
         .await;
     assert_eq!(s, StatusCode::CREATED, "{inv}");
     let inv = inv["id"].as_str().unwrap().to_owned();
+    let (s, leave) = w
+        .call(&app, "sv.a1", "POST", &format!("/api/v1/cases/{}/leaves", w.case_a1), Some(json!({ "reason_category": "family", "reason_text": "探亲", "destination": { "name": "天水", "lat": 34.58, "lon": 105.72 }, "start_date": chrono::Utc::now().date_naive() + chrono::Duration::days(10), "end_date": chrono::Utc::now().date_naive() + chrono::Duration::days(12), "contact_while_away": "138", "submit": true })))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{leave}");
+    let leave = leave["id"].as_str().unwrap().to_owned();
     let (_, users) = app.get("/api/v1/users", w.token("sys")).await;
     let officer_a1_id = users
         .as_array()
@@ -182,6 +218,7 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
             Some("investigations") => &inv,
             Some("units") => &w.office_a1,
             Some("users") => &officer_a1_id,
+            Some("leaves") => &leave,
             _ => &w.case_a1,
         };
         format!(
@@ -261,7 +298,10 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
                 "{who} {l}: {s}"
             );
             assert!(
-                !text.contains(secret_name) && !text.contains(&w.case_a1) && !text.contains(&inv),
+                !text.contains(secret_name)
+                    && !text.contains(&w.case_a1)
+                    && !text.contains(&inv)
+                    && !text.contains(&leave),
                 "{who} saw case data in {l}: {text}"
             );
             if *l == "/units" && s == StatusCode::OK && who.starts_with("officer") {

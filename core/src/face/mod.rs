@@ -23,7 +23,7 @@ use models::{Model, EMBEDDER, EMBEDDING_MODEL_ID, FULL_RANGE, SHORT_RANGE};
 pub const EMBEDDING_DIM: usize = 128;
 /// Below this share of the frame the short-range detector's faces are cross-checked with the
 /// full-range model.
-pub const SHORT_RANGE_MIN_SHARE: f32 = 0.25;
+pub const SHORT_RANGE_MIN_SHARE: f32 = 0.2;
 pub const MAX_REFERENCES: usize = 5;
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -5,6 +5,8 @@ pub mod case;
 pub mod correction_plan;
 pub mod device;
 pub mod investigation;
+pub mod leave_request;
+pub mod leave_step;
 pub mod level_change;
 pub mod org_unit;
 pub mod refresh_token;

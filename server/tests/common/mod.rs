@@ -232,6 +232,7 @@ impl Drop for TestApp {
 /// A small world built through the API: two counties under one city, offices under the
 /// first, staff at each level, and supervisees in two offices.
 pub struct World {
+    pub city: String,
     pub sysadmin: String,
     pub secadmin: String,
     pub auditadmin: String,
@@ -442,6 +443,7 @@ impl World {
             &volunteer_a1_other,
         );
         World {
+            city,
             sysadmin: "sys".into(),
             secadmin: "secadmin".into(),
             auditadmin: "auditadmin".into(),

@@ -3,6 +3,8 @@
 //! The server enforces these; the apps call the same functions to explain a rule before the
 //! user acts. No I/O here.
 
+pub mod leave;
+
 use crate::error::ErrorCode;
 use crate::model::{CaseStatus, SupervisionLevel, UnitKind};
 

@@ -1,0 +1,540 @@
+//! Leave (外出) rules: Implementing Measures 2020 art. 27-28 (2012 measures art. 13), as
+//! jurisdiction data and pure functions. The server enforces them; the supervisee app calls
+//! the same functions to explain, before submitting, who will decide.
+
+use chrono::{Duration, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::error::ErrorCode;
+use crate::model::UnitKind;
+
+/// Defaults from DOMAIN.md; provinces and cities may set their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeaveRules {
+    /// Apply at least this many days before leaving (urgent cases are flagged, not refused).
+    pub min_notice_days: i64,
+    /// Up to this many days a judicial office may approve (filed with the county).
+    pub office_max_days: i64,
+    /// One approval covers at most this many days; longer goes one level up.
+    pub single_max_days: i64,
+    /// More than `window_max_days` of leave within `window_days` goes one level up.
+    pub window_days: i64,
+    pub window_max_days: i64,
+    /// A standing approval for frequent cross-city workers lasts this many months.
+    pub standing_months: u32,
+}
+
+impl Default for LeaveRules {
+    fn default() -> Self {
+        LeaveRules {
+            min_notice_days: 3,
+            office_max_days: 7,
+            single_max_days: 30,
+            window_days: 60,
+            window_max_days: 30,
+            standing_months: 6,
+        }
+    }
+}
+
+/// Who must decide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum ApprovalLevel {
+    JudicialOffice,
+    CountyAgency,
+    City,
+}
+
+impl ApprovalLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApprovalLevel::JudicialOffice => "judicial_office",
+            ApprovalLevel::CountyAgency => "county_agency",
+            ApprovalLevel::City => "city",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            ApprovalLevel::JudicialOffice,
+            ApprovalLevel::CountyAgency,
+            ApprovalLevel::City,
+        ]
+        .into_iter()
+        .find(|l| l.as_str() == s)
+    }
+
+    fn up(self) -> ApprovalLevel {
+        match self {
+            ApprovalLevel::JudicialOffice => ApprovalLevel::CountyAgency,
+            ApprovalLevel::CountyAgency | ApprovalLevel::City => ApprovalLevel::City,
+        }
+    }
+
+    /// The level an officer of a unit of `kind` decides at (provincial officers: city level and below).
+    pub fn of_unit(kind: UnitKind) -> ApprovalLevel {
+        match kind {
+            UnitKind::JudicialOffice => ApprovalLevel::JudicialOffice,
+            UnitKind::CountyAgency => ApprovalLevel::CountyAgency,
+            UnitKind::City | UnitKind::Province => ApprovalLevel::City,
+        }
+    }
+
+    /// The refusal for an approver below this level: says which level must decide.
+    pub fn needs_code(self) -> ErrorCode {
+        match self {
+            ApprovalLevel::JudicialOffice => ErrorCode::Forbidden,
+            ApprovalLevel::CountyAgency => ErrorCode::LeaveNeedsCountyApproval,
+            ApprovalLevel::City => ErrorCode::LeaveNeedsCityApproval,
+        }
+    }
+}
+
+/// Why a leave needs the level it needs, for the app to explain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum LeaveRule {
+    /// ≤ office_max_days: the judicial office decides (art. 28).
+    ShortLeave,
+    /// > office_max_days: the county agency decides (art. 28).
+    LongLeave,
+    /// > single_max_days in one approval: one level up.
+    OverSingleMaximum,
+    /// > window_max_days within window_days, counting earlier leave: one level up.
+    OverWindowTotal,
+    /// Applied with less than min_notice_days' notice: allowed only as urgent, flagged.
+    LateNotice,
+    /// Standing approval for frequent cross-city work (simplified, county decides).
+    StandingApproval,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LeaveAssessment {
+    /// Calendar days away, first and last included.
+    pub days: i64,
+    /// Days of leave within the window ending on the last day, this one included.
+    pub window_total_days: i64,
+    pub required_level: ApprovalLevel,
+    /// Applied late: the officer sees it flagged as urgent.
+    pub late_notice: bool,
+    pub rules: Vec<LeaveRule>,
+}
+
+/// Days of `[start, end]` that fall inside `[from, to]` (all inclusive).
+fn overlap_days(start: NaiveDate, end: NaiveDate, from: NaiveDate, to: NaiveDate) -> i64 {
+    let (a, b) = (start.max(from), end.min(to));
+    if b < a {
+        0
+    } else {
+        (b - a).num_days() + 1
+    }
+}
+
+/// Assesses a leave from `start` to `end` (inclusive) applied for on `today`.
+/// `other_leaves`: the supervisee's other approved or taken leaves (start, end).
+pub fn assess_leave(
+    rules: &LeaveRules,
+    today: NaiveDate,
+    start: NaiveDate,
+    end: NaiveDate,
+    other_leaves: &[(NaiveDate, NaiveDate)],
+    urgent: bool,
+) -> Result<LeaveAssessment, ErrorCode> {
+    if end < start || start < today {
+        return Err(ErrorCode::LeaveDatesInvalid);
+    }
+    let late_notice = (start - today).num_days() < rules.min_notice_days;
+    if late_notice && !urgent {
+        return Err(ErrorCode::LeaveNoticeTooShort);
+    }
+    let mut a = by_length(rules, start, end, other_leaves);
+    if late_notice {
+        a.late_notice = true;
+        a.rules.push(LeaveRule::LateNotice);
+    }
+    Ok(a)
+}
+
+/// Assesses extending a leave (already approved or under way) from `start`–`current_end` to
+/// `new_end`: the same rules on the new total, no notice rule (the person is away).
+pub fn assess_extension(
+    rules: &LeaveRules,
+    today: NaiveDate,
+    start: NaiveDate,
+    current_end: NaiveDate,
+    new_end: NaiveDate,
+    other_leaves: &[(NaiveDate, NaiveDate)],
+) -> Result<LeaveAssessment, ErrorCode> {
+    if new_end <= current_end || new_end < today {
+        return Err(ErrorCode::LeaveDatesInvalid);
+    }
+    Ok(by_length(rules, start, new_end, other_leaves))
+}
+
+/// A standing approval for someone who must cross city lines often for work: valid
+/// `standing_months` from `start`, decided by the county agency.
+pub fn assess_standing(
+    rules: &LeaveRules,
+    today: NaiveDate,
+    start: NaiveDate,
+) -> Result<(NaiveDate, LeaveAssessment), ErrorCode> {
+    if start < today {
+        return Err(ErrorCode::LeaveDatesInvalid);
+    }
+    let end = standing_valid_until(rules, start);
+    let days = (end - start).num_days() + 1;
+    Ok((
+        end,
+        LeaveAssessment {
+            days,
+            window_total_days: days,
+            required_level: ApprovalLevel::CountyAgency,
+            late_notice: false,
+            rules: vec![LeaveRule::StandingApproval],
+        },
+    ))
+}
+
+fn by_length(
+    rules: &LeaveRules,
+    start: NaiveDate,
+    end: NaiveDate,
+    other_leaves: &[(NaiveDate, NaiveDate)],
+) -> LeaveAssessment {
+    let days = (end - start).num_days() + 1;
+    let window_start = end - Duration::days(rules.window_days - 1);
+    let window_total_days = overlap_days(start, end, window_start, end)
+        + other_leaves
+            .iter()
+            .map(|&(s, e)| overlap_days(s, e, window_start, end))
+            .sum::<i64>();
+    let mut found = Vec::new();
+    let mut level = if days <= rules.office_max_days {
+        found.push(LeaveRule::ShortLeave);
+        ApprovalLevel::JudicialOffice
+    } else {
+        found.push(LeaveRule::LongLeave);
+        ApprovalLevel::CountyAgency
+    };
+    let over_single = days > rules.single_max_days;
+    let over_window = window_total_days > rules.window_max_days;
+    if over_single {
+        found.push(LeaveRule::OverSingleMaximum);
+    }
+    if over_window {
+        found.push(LeaveRule::OverWindowTotal);
+    }
+    if over_single || over_window {
+        level = level.up();
+    }
+    LeaveAssessment {
+        days,
+        window_total_days,
+        required_level: level,
+        late_notice: false,
+        rules: found,
+    }
+}
+
+/// Whether an officer deciding at `approver` may approve what needs `required`.
+pub fn may_approve(approver: ApprovalLevel, required: ApprovalLevel) -> bool {
+    approver >= required
+}
+
+/// The last day of a standing approval for frequent cross-city work starting on `start`.
+pub fn standing_valid_until(rules: &LeaveRules, start: NaiveDate) -> NaiveDate {
+    start
+        .checked_add_months(chrono::Months::new(rules.standing_months))
+        .unwrap_or(NaiveDate::MAX)
+        - Duration::days(1)
+}
+
+/// Sanction suggested for being away past the approved end (measures art. 35-37, 46):
+/// out of supervision under 10 days → admonition; 10 days to a month → warning; more than a
+/// month → recommendation to revoke (or return to prison).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum SanctionSuggestion {
+    Admonition,
+    Warning,
+    RevocationRecommendation,
+}
+
+pub fn sanction_for_overdue(days_overdue: i64) -> SanctionSuggestion {
+    if days_overdue < 10 {
+        SanctionSuggestion::Admonition
+    } else if days_overdue <= 30 {
+        SanctionSuggestion::Warning
+    } else {
+        SanctionSuggestion::RevocationRecommendation
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ApprovalLevel::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    /// (case, applied on, start, end, earlier leaves, urgent) → required level or error.
+    #[test]
+    fn rule_table() {
+        let r = LeaveRules::default();
+        let today = d("2026-03-01");
+        type Row = (
+            &'static str,
+            &'static str,
+            &'static str,
+            &'static [(&'static str, &'static str)],
+            bool,
+            Result<ApprovalLevel, ErrorCode>,
+        );
+        let rows: &[Row] = &[
+            // art. 28: ≤ 7 days → judicial office; 8 days → county.
+            (
+                "7 days",
+                "2026-03-10",
+                "2026-03-16",
+                &[],
+                false,
+                Ok(JudicialOffice),
+            ),
+            (
+                "8 days",
+                "2026-03-10",
+                "2026-03-17",
+                &[],
+                false,
+                Ok(CountyAgency),
+            ),
+            (
+                "1 day",
+                "2026-03-10",
+                "2026-03-10",
+                &[],
+                false,
+                Ok(JudicialOffice),
+            ),
+            // One approval ≤ 30 days; 31 → one level up.
+            (
+                "30 days",
+                "2026-03-10",
+                "2026-04-08",
+                &[],
+                false,
+                Ok(CountyAgency),
+            ),
+            ("31 days", "2026-03-10", "2026-04-09", &[], false, Ok(City)),
+            // ≥ 3 days ahead: 3 is enough, 2 only as urgent.
+            (
+                "3 days ahead",
+                "2026-03-04",
+                "2026-03-05",
+                &[],
+                false,
+                Ok(JudicialOffice),
+            ),
+            (
+                "2 days ahead",
+                "2026-03-03",
+                "2026-03-04",
+                &[],
+                false,
+                Err(ErrorCode::LeaveNoticeTooShort),
+            ),
+            (
+                "2 days ahead, urgent",
+                "2026-03-03",
+                "2026-03-04",
+                &[],
+                true,
+                Ok(JudicialOffice),
+            ),
+            (
+                "same day, urgent",
+                "2026-03-01",
+                "2026-03-01",
+                &[],
+                true,
+                Ok(JudicialOffice),
+            ),
+            // Two-month total: 25 earlier + 6 now = 31 within 60 days → up one level.
+            (
+                "window over 30",
+                "2026-03-10",
+                "2026-03-15",
+                &[("2026-01-20", "2026-02-13")],
+                false,
+                Ok(CountyAgency),
+            ),
+            (
+                "window exactly 30",
+                "2026-03-10",
+                "2026-03-14",
+                &[("2026-01-20", "2026-02-13")],
+                false,
+                Ok(JudicialOffice),
+            ),
+            (
+                "earlier leave outside the window",
+                "2026-03-10",
+                "2026-03-15",
+                &[("2025-11-01", "2025-11-25")],
+                false,
+                Ok(JudicialOffice),
+            ),
+            (
+                "long leave and window over",
+                "2026-03-10",
+                "2026-03-20",
+                &[("2026-02-01", "2026-02-25")],
+                false,
+                Ok(City),
+            ),
+            // Bad dates.
+            (
+                "end before start",
+                "2026-03-10",
+                "2026-03-09",
+                &[],
+                false,
+                Err(ErrorCode::LeaveDatesInvalid),
+            ),
+            (
+                "in the past",
+                "2026-02-27",
+                "2026-03-02",
+                &[],
+                true,
+                Err(ErrorCode::LeaveDatesInvalid),
+            ),
+        ];
+        for (name, start, end, others, urgent, expected) in rows {
+            let others: Vec<_> = others.iter().map(|(s, e)| (d(s), d(e))).collect();
+            let got = assess_leave(&r, today, d(start), d(end), &others, *urgent)
+                .map(|a| a.required_level);
+            assert_eq!(&got, expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn assessment_explains_itself() {
+        let r = LeaveRules::default();
+        let a = assess_leave(
+            &r,
+            d("2026-03-01"),
+            d("2026-03-02"),
+            d("2026-04-05"),
+            &[],
+            true,
+        )
+        .unwrap();
+        assert_eq!(a.days, 35);
+        assert!(a.late_notice);
+        assert_eq!(
+            a.rules,
+            vec![
+                LeaveRule::LongLeave,
+                LeaveRule::OverSingleMaximum,
+                LeaveRule::OverWindowTotal,
+                LeaveRule::LateNotice
+            ]
+        );
+    }
+
+    #[test]
+    fn extension_follows_the_rules_on_the_new_total() {
+        let r = LeaveRules::default();
+        // 7 days approved at the office; extended by 1 day → 8 days in total → county.
+        let a = assess_extension(
+            &r,
+            d("2026-03-12"),
+            d("2026-03-10"),
+            d("2026-03-16"),
+            d("2026-03-17"),
+            &[],
+        )
+        .unwrap();
+        assert_eq!((a.days, a.required_level), (8, CountyAgency));
+        // 25 days extended to 31 → crosses 30 → city.
+        let a = assess_extension(
+            &r,
+            d("2026-03-20"),
+            d("2026-03-10"),
+            d("2026-04-03"),
+            d("2026-04-09"),
+            &[],
+        )
+        .unwrap();
+        assert_eq!((a.days, a.required_level), (31, City));
+        assert_eq!(
+            assess_extension(
+                &r,
+                d("2026-03-12"),
+                d("2026-03-10"),
+                d("2026-03-16"),
+                d("2026-03-16"),
+                &[]
+            ),
+            Err(ErrorCode::LeaveDatesInvalid)
+        );
+    }
+
+    #[test]
+    fn standing_approval_is_a_county_decision_for_six_months() {
+        let (end, a) =
+            assess_standing(&LeaveRules::default(), d("2026-01-01"), d("2026-01-15")).unwrap();
+        assert_eq!(end, d("2026-07-14"));
+        assert_eq!(a.required_level, CountyAgency);
+        assert_eq!(a.rules, vec![LeaveRule::StandingApproval]);
+    }
+
+    #[test]
+    fn who_may_approve() {
+        assert!(may_approve(CountyAgency, JudicialOffice));
+        assert!(may_approve(JudicialOffice, JudicialOffice));
+        assert!(!may_approve(JudicialOffice, CountyAgency));
+        assert!(!may_approve(CountyAgency, City));
+        assert_eq!(
+            CountyAgency.needs_code(),
+            ErrorCode::LeaveNeedsCountyApproval
+        );
+        assert_eq!(City.needs_code(), ErrorCode::LeaveNeedsCityApproval);
+        assert_eq!(ApprovalLevel::of_unit(UnitKind::Province), City);
+    }
+
+    #[test]
+    fn standing_approval_lasts_six_months() {
+        assert_eq!(
+            standing_valid_until(&LeaveRules::default(), d("2026-01-15")),
+            d("2026-07-14")
+        );
+        assert_eq!(
+            standing_valid_until(&LeaveRules::default(), d("2026-08-31")),
+            d("2027-02-27")
+        );
+    }
+
+    #[test]
+    fn overdue_sanctions() {
+        assert_eq!(sanction_for_overdue(1), SanctionSuggestion::Admonition);
+        assert_eq!(sanction_for_overdue(9), SanctionSuggestion::Admonition);
+        assert_eq!(sanction_for_overdue(10), SanctionSuggestion::Warning);
+        assert_eq!(sanction_for_overdue(30), SanctionSuggestion::Warning);
+        assert_eq!(
+            sanction_for_overdue(31),
+            SanctionSuggestion::RevocationRecommendation
+        );
+    }
+}

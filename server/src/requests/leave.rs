@@ -1,0 +1,771 @@
+//! Leave requests (外出): the supervisee applies, the officer at the level the rules require
+//! decides, the supervisee departs and reports back (销假); not back by the end date → overdue.
+//! The rules themselves are `huijiao_core::policy::leave`.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{NaiveDate, Utc};
+use huijiao_core::api::{
+    LeaveCreateRequest, LeaveDecisionRequest, LeaveExtendRequest, LeaveStepView, LeaveView, Place,
+    Problem,
+};
+use huijiao_core::model::{LeaveReason, LeaveStatus, Role, UnitKind};
+use huijiao_core::policy::leave::{self as rules, ApprovalLevel, LeaveRules};
+use huijiao_core::ErrorCode;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, TransactionTrait,
+};
+use serde::Deserialize;
+use serde_json::json;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+use crate::audit::{self, Actor};
+use crate::auth::extractor::AuthUser;
+use crate::cases::find_case;
+use crate::entities::{case, leave_request, leave_step, org_unit};
+use crate::error::{ApiError, ApiResult, Json, Path, Query};
+use crate::org::check_text;
+use crate::state::AppState;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_leave, list_case_leaves))
+        .routes(routes!(leave_queue))
+        .routes(routes!(get_leave))
+        .routes(routes!(submit_leave))
+        .routes(routes!(cancel_leave))
+        .routes(routes!(approve_leave))
+        .routes(routes!(reject_leave))
+        .routes(routes!(depart))
+        .routes(routes!(report_return))
+        .routes(routes!(extend_leave))
+}
+
+/// Leaves that hold days: they count toward the two-month total and may not overlap.
+const HOLDING: [LeaveStatus; 4] = [
+    LeaveStatus::Approved,
+    LeaveStatus::Active,
+    LeaveStatus::Returned,
+    LeaveStatus::Overdue,
+];
+const PENDING_OR_HOLDING: [LeaveStatus; 5] = [
+    LeaveStatus::Submitted,
+    LeaveStatus::Approved,
+    LeaveStatus::Active,
+    LeaveStatus::Returned,
+    LeaveStatus::Overdue,
+];
+
+fn status(l: &leave_request::Model) -> ApiResult<LeaveStatus> {
+    LeaveStatus::parse(&l.status).ok_or_else(|| ApiError::internal("bad leave status"))
+}
+
+async fn view(db: &impl ConnectionTrait, l: leave_request::Model) -> ApiResult<LeaveView> {
+    let steps = leave_step::Entity::find()
+        .filter(leave_step::Column::LeaveId.eq(l.id))
+        .order_by_asc(leave_step::Column::At)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| LeaveStepView {
+            action: s.action,
+            actor_id: s.actor_id,
+            level: s.level.as_deref().and_then(ApprovalLevel::parse),
+            opinion: s.opinion,
+            at: s.at,
+        })
+        .collect();
+    let st = status(&l)?;
+    let sanction_suggestion = (st == LeaveStatus::Overdue)
+        .then(|| rules::sanction_for_overdue((Utc::now().date_naive() - l.end_date).num_days()));
+    Ok(LeaveView {
+        id: l.id,
+        case_id: l.case_id,
+        parent_id: l.parent_id,
+        reason_category: LeaveReason::parse(&l.reason_category)
+            .ok_or_else(|| ApiError::internal("bad reason"))?,
+        reason_text: l.reason_text,
+        destination: Place {
+            name: l.destination,
+            lat: l.dest_lat,
+            lon: l.dest_lon,
+        },
+        start_date: l.start_date,
+        end_date: l.end_date,
+        days: l.days,
+        window_total_days: l.window_total_days,
+        required_level: ApprovalLevel::parse(&l.required_level)
+            .ok_or_else(|| ApiError::internal("bad level"))?,
+        urgent: l.urgent,
+        late_notice: l.late_notice,
+        standing: l.standing,
+        contact_while_away: l.contact_while_away,
+        status: st,
+        version: l.version,
+        steps,
+        sanction_suggestion,
+    })
+}
+
+async fn step(
+    db: &impl ConnectionTrait,
+    leave: Uuid,
+    actor: Option<Uuid>,
+    action: &str,
+    level: Option<ApprovalLevel>,
+    opinion: Option<String>,
+) -> ApiResult<()> {
+    leave_step::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        leave_id: Set(leave),
+        actor_id: Set(actor),
+        action: Set(action.into()),
+        level: Set(level.map(|l| l.as_str().into())),
+        opinion: Set(opinion),
+        at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// The supervisee's other leaves that hold days, for the two-month total.
+async fn other_leaves(
+    db: &impl ConnectionTrait,
+    case_id: Uuid,
+    except: Option<Uuid>,
+) -> ApiResult<Vec<(NaiveDate, NaiveDate)>> {
+    let mut q = leave_request::Entity::find()
+        .filter(leave_request::Column::CaseId.eq(case_id))
+        .filter(leave_request::Column::ParentId.is_null())
+        .filter(leave_request::Column::Status.is_in(HOLDING.map(LeaveStatus::as_str)));
+    if let Some(id) = except {
+        q = q.filter(leave_request::Column::Id.ne(id));
+    }
+    Ok(q.all(db)
+        .await?
+        .into_iter()
+        .map(|l| (l.start_date, l.end_date))
+        .collect())
+}
+
+async fn overlaps(
+    db: &impl ConnectionTrait,
+    case_id: Uuid,
+    start: NaiveDate,
+    end: NaiveDate,
+    except: Option<Uuid>,
+) -> ApiResult<bool> {
+    let mut q = leave_request::Entity::find()
+        .filter(leave_request::Column::CaseId.eq(case_id))
+        .filter(leave_request::Column::ParentId.is_null())
+        .filter(leave_request::Column::Status.is_in(PENDING_OR_HOLDING.map(LeaveStatus::as_str)))
+        .filter(leave_request::Column::StartDate.lte(end))
+        .filter(leave_request::Column::EndDate.gte(start));
+    if let Some(id) = except {
+        q = q.filter(leave_request::Column::Id.ne(id));
+    }
+    Ok(q.one(db).await?.is_some())
+}
+
+fn check_place(p: &Place) -> ApiResult<()> {
+    check_text("destination.name", &p.name, 500)?;
+    if !(p.lat.is_finite()
+        && p.lon.is_finite()
+        && (-90.0..=90.0).contains(&p.lat)
+        && (-180.0..=180.0).contains(&p.lon))
+    {
+        return Err(ApiError::field(
+            "destination",
+            "latitude −90…90 and longitude −180…180",
+        ));
+    }
+    Ok(())
+}
+
+/// The supervisee applies for leave from their own case.
+#[utoipa::path(post, path = "/cases/{id}/leaves", tag = "requests", params(("id" = Uuid, Path)), request_body = LeaveCreateRequest,
+    responses((status = 201, body = LeaveView), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn create_leave(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<Uuid>,
+    Json(req): Json<LeaveCreateRequest>,
+) -> ApiResult<(StatusCode, Json<LeaveView>)> {
+    check_text("reason_text", &req.reason_text, 2000)?;
+    check_text("contact_while_away", &req.contact_while_away, 200)?;
+    check_place(&req.destination)?;
+    let txn = state.db.begin().await?;
+    let c = find_case(&txn, &caller, id).await?;
+    caller.require(&[Role::Supervisee])?;
+    if crate::cases::status(&c)? != huijiao_core::model::CaseStatus::Active {
+        return Err(ErrorCode::CaseNotActive.into());
+    }
+    let today = Utc::now().date_naive();
+    let lr = LeaveRules::default();
+    let (end, a) = if req.standing {
+        rules::assess_standing(&lr, today, req.start_date)?
+    } else {
+        let others = other_leaves(&txn, id, None).await?;
+        (
+            req.end_date,
+            rules::assess_leave(
+                &lr,
+                today,
+                req.start_date,
+                req.end_date,
+                &others,
+                req.urgent,
+            )?,
+        )
+    };
+    if overlaps(&txn, id, req.start_date, end, None).await? {
+        return Err(ErrorCode::LeaveOverlaps.into());
+    }
+    let now = Utc::now();
+    let l = leave_request::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        case_id: Set(id),
+        unit_id: Set(c.unit_id),
+        parent_id: Set(None),
+        reason_category: Set(req.reason_category.as_str().into()),
+        reason_text: Set(req.reason_text.trim().into()),
+        destination: Set(req.destination.name.trim().into()),
+        dest_lat: Set(req.destination.lat),
+        dest_lon: Set(req.destination.lon),
+        start_date: Set(req.start_date),
+        end_date: Set(end),
+        days: Set(a.days as i32),
+        window_total_days: Set(a.window_total_days as i32),
+        urgent: Set(req.urgent),
+        late_notice: Set(a.late_notice),
+        required_level: Set(a.required_level.as_str().into()),
+        standing: Set(req.standing),
+        contact_while_away: Set(req.contact_while_away.trim().into()),
+        status: Set(if req.submit {
+            LeaveStatus::Submitted
+        } else {
+            LeaveStatus::Draft
+        }
+        .as_str()
+        .into()),
+        created_by: Set(caller.id),
+        created_at: Set(now),
+        submitted_at: Set(req.submit.then_some(now)),
+        decided_at: Set(None),
+        departed_at: Set(None),
+        returned_at: Set(None),
+        overdue_at: Set(None),
+        version: Set(1),
+    }
+    .insert(&txn)
+    .await?;
+    step(
+        &txn,
+        l.id,
+        Some(caller.id),
+        if req.submit { "submit" } else { "draft" },
+        None,
+        None,
+    )
+    .await?;
+    audit::record(
+        &txn,
+        &Actor::from(&caller),
+        "leave.create",
+        "leave",
+        Some(l.id.to_string()),
+        json!({ "case_id": id, "required_level": l.required_level, "submitted": req.submit }),
+    )
+    .await?;
+    let v = view(&txn, l).await?;
+    txn.commit().await?;
+    Ok((StatusCode::CREATED, Json(v)))
+}
+
+/// Loads a leave whose case the caller may see.
+async fn find_leave(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+    id: Uuid,
+) -> ApiResult<leave_request::Model> {
+    let l = leave_request::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    find_case(db, caller, l.case_id).await?;
+    Ok(l)
+}
+
+/// Moves a leave from one of `from` to `to` if nobody changed it meanwhile (conditional
+/// update): of two officers deciding at once, exactly one succeeds.
+async fn transition(
+    db: &impl ConnectionTrait,
+    l: &leave_request::Model,
+    from: &[LeaveStatus],
+    to: LeaveStatus,
+    expected_version: Option<i32>,
+    set: impl FnOnce(
+        sea_orm::UpdateMany<leave_request::Entity>,
+    ) -> sea_orm::UpdateMany<leave_request::Entity>,
+) -> ApiResult<leave_request::Model> {
+    if !from.contains(&status(l)?) {
+        return Err(ErrorCode::LeaveTransitionInvalid.into());
+    }
+    if expected_version.is_some_and(|v| v != l.version) {
+        return Err(ErrorCode::Conflict.into());
+    }
+    let q = leave_request::Entity::update_many()
+        .col_expr(leave_request::Column::Status, Expr::value(to.as_str()))
+        .col_expr(leave_request::Column::Version, Expr::value(l.version + 1))
+        .filter(leave_request::Column::Id.eq(l.id))
+        .filter(leave_request::Column::Version.eq(l.version));
+    if set(q).exec(db).await?.rows_affected != 1 {
+        return Err(ErrorCode::Conflict.into());
+    }
+    leave_request::Entity::find_by_id(l.id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ErrorCode::NotFound.into())
+}
+
+/// One leave with its steps.
+#[utoipa::path(get, path = "/leaves/{id}", tag = "requests", params(("id" = Uuid, Path)),
+    responses((status = 200, body = LeaveView), (status = 404, body = Problem)))]
+async fn get_leave(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<LeaveView>> {
+    let l = find_leave(&state.db, &caller, id).await?;
+    Ok(Json(view(&state.db, l).await?))
+}
+
+/// A case's leaves, newest first.
+#[utoipa::path(get, path = "/cases/{id}/leaves", tag = "requests", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<LeaveView>), (status = 404, body = Problem)))]
+async fn list_case_leaves(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<Vec<LeaveView>>> {
+    find_case(&state.db, &caller, id).await?;
+    let rows = leave_request::Entity::find()
+        .filter(leave_request::Column::CaseId.eq(id))
+        .order_by_desc(leave_request::Column::CreatedAt)
+        .all(&state.db)
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for l in rows {
+        out.push(view(&state.db, l).await?);
+    }
+    Ok(Json(out))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct QueueQuery {
+    /// Also list requests below the caller's level (filed for information).
+    #[serde(default)]
+    pub include_lower: bool,
+}
+
+/// The approval queue: submitted requests in the caller's jurisdiction that their level decides.
+#[utoipa::path(get, path = "/leaves", tag = "requests", params(QueueQuery),
+    responses((status = 200, body = Vec<LeaveView>), (status = 403, body = Problem)))]
+async fn leave_queue(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Query(q): Query<QueueQuery>,
+) -> ApiResult<Json<Vec<LeaveView>>> {
+    caller.require(&[Role::Officer])?;
+    let mine = officer_level(&state.db, &caller).await?;
+    let rows = leave_request::Entity::find()
+        .filter(leave_request::Column::Status.eq(LeaveStatus::Submitted.as_str()))
+        .filter(
+            leave_request::Column::CaseId.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(case::Column::Id)
+                    .from(case::Entity)
+                    .cond_where(caller.case_scope()?)
+                    .to_owned(),
+            ),
+        )
+        .order_by_asc(leave_request::Column::SubmittedAt)
+        .all(&state.db)
+        .await?;
+    let mut out = Vec::new();
+    for l in rows {
+        let needed = ApprovalLevel::parse(&l.required_level)
+            .ok_or_else(|| ApiError::internal("bad level"))?;
+        if needed == mine || (q.include_lower && needed < mine) {
+            out.push(view(&state.db, l).await?);
+        }
+    }
+    Ok(Json(out))
+}
+
+async fn officer_level(db: &impl ConnectionTrait, caller: &AuthUser) -> ApiResult<ApprovalLevel> {
+    let unit = org_unit::Entity::find_by_id(caller.unit_id.ok_or(ErrorCode::Forbidden)?)
+        .one(db)
+        .await?
+        .ok_or(ErrorCode::Forbidden)?;
+    Ok(ApprovalLevel::of_unit(
+        UnitKind::parse(&unit.kind).ok_or_else(|| ApiError::internal("bad unit kind"))?,
+    ))
+}
+
+async fn supervisee_action(
+    state: &AppState,
+    caller: &AuthUser,
+    id: Uuid,
+    from: &[LeaveStatus],
+    to: LeaveStatus,
+    action: &str,
+    at_column: Option<leave_request::Column>,
+) -> ApiResult<Json<LeaveView>> {
+    let txn = state.db.begin().await?;
+    let l = find_leave(&txn, caller, id).await?;
+    caller.require(&[Role::Supervisee])?;
+    let now = Utc::now();
+    let l = transition(&txn, &l, from, to, None, |q| match at_column {
+        Some(c) => q.col_expr(c, Expr::value(now)),
+        None => q,
+    })
+    .await?;
+    step(&txn, id, Some(caller.id), action, None, None).await?;
+    audit::record(
+        &txn,
+        &Actor::from(caller),
+        &format!("leave.{action}"),
+        "leave",
+        Some(id.to_string()),
+        json!({}),
+    )
+    .await?;
+    let v = view(&txn, l).await?;
+    txn.commit().await?;
+    Ok(Json(v))
+}
+
+/// Submits a draft.
+#[utoipa::path(post, path = "/leaves/{id}/submit", tag = "requests", params(("id" = Uuid, Path)),
+    responses((status = 200, body = LeaveView), (status = 409, body = Problem)))]
+async fn submit_leave(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<LeaveView>> {
+    supervisee_action(
+        &state,
+        &caller,
+        id,
+        &[LeaveStatus::Draft],
+        LeaveStatus::Submitted,
+        "submit",
+        Some(leave_request::Column::SubmittedAt),
+    )
+    .await
+}
+
+/// Withdraws a request before departure.
+#[utoipa::path(post, path = "/leaves/{id}/cancel", tag = "requests", params(("id" = Uuid, Path)),
+    responses((status = 200, body = LeaveView), (status = 409, body = Problem)))]
+async fn cancel_leave(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<LeaveView>> {
+    supervisee_action(
+        &state,
+        &caller,
+        id,
+        &[
+            LeaveStatus::Draft,
+            LeaveStatus::Submitted,
+            LeaveStatus::Approved,
+        ],
+        LeaveStatus::Cancelled,
+        "cancel",
+        None,
+    )
+    .await
+}
+
+/// Reports departure on an approved leave.
+#[utoipa::path(post, path = "/leaves/{id}/depart", tag = "requests", params(("id" = Uuid, Path)),
+    responses((status = 200, body = LeaveView), (status = 409, body = Problem)))]
+async fn depart(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<LeaveView>> {
+    supervisee_action(
+        &state,
+        &caller,
+        id,
+        &[LeaveStatus::Approved],
+        LeaveStatus::Active,
+        "depart",
+        Some(leave_request::Column::DepartedAt),
+    )
+    .await
+}
+
+/// Reports back (销假), also after the end date (the late return stays on record).
+#[utoipa::path(post, path = "/leaves/{id}/return", tag = "requests", params(("id" = Uuid, Path)),
+    responses((status = 200, body = LeaveView), (status = 409, body = Problem)))]
+async fn report_return(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<LeaveView>> {
+    supervisee_action(
+        &state,
+        &caller,
+        id,
+        &[LeaveStatus::Active, LeaveStatus::Overdue],
+        LeaveStatus::Returned,
+        "return",
+        Some(leave_request::Column::ReturnedAt),
+    )
+    .await
+}
+
+async fn decide(
+    state: &AppState,
+    caller: &AuthUser,
+    id: Uuid,
+    req: LeaveDecisionRequest,
+    approve: bool,
+) -> ApiResult<Json<LeaveView>> {
+    check_text("opinion", &req.opinion, 2000)?;
+    let txn = state.db.begin().await?;
+    let l = find_leave(&txn, caller, id).await?;
+    caller.require(&[Role::Officer])?;
+    let mine = officer_level(&txn, caller).await?;
+    let needed =
+        ApprovalLevel::parse(&l.required_level).ok_or_else(|| ApiError::internal("bad level"))?;
+    if approve && !rules::may_approve(mine, needed) {
+        return Err(needed.needs_code().into());
+    }
+    let now = Utc::now();
+    let to = if approve {
+        LeaveStatus::Approved
+    } else {
+        LeaveStatus::Rejected
+    };
+    let decided = transition(
+        &txn,
+        &l,
+        &[LeaveStatus::Submitted],
+        to,
+        Some(req.version),
+        |q| q.col_expr(leave_request::Column::DecidedAt, Expr::value(now)),
+    )
+    .await?;
+    let action = if approve { "approve" } else { "reject" };
+    step(
+        &txn,
+        id,
+        Some(caller.id),
+        action,
+        Some(mine),
+        Some(req.opinion.trim().into()),
+    )
+    .await?;
+    if let (true, Some(parent)) = (approve, l.parent_id) {
+        // An approved extension moves the end of the leave it extends.
+        leave_request::Entity::update_many()
+            .col_expr(leave_request::Column::EndDate, Expr::value(l.end_date))
+            .col_expr(leave_request::Column::Days, Expr::value(l.days))
+            .filter(leave_request::Column::Id.eq(parent))
+            .exec(&txn)
+            .await?;
+        step(&txn, parent, Some(caller.id), "extended", Some(mine), None).await?;
+    }
+    audit::record(
+        &txn,
+        &Actor::from(caller),
+        &format!("leave.{action}"),
+        "leave",
+        Some(id.to_string()),
+        json!({ "level": mine.as_str() }),
+    )
+    .await?;
+    let v = view(&txn, decided).await?;
+    txn.commit().await?;
+    Ok(Json(v))
+}
+
+/// Approves; refused with `leave.needs_county_approval` / `leave.needs_city_approval` when
+/// the caller's level is below what the rules require.
+#[utoipa::path(post, path = "/leaves/{id}/approve", tag = "requests", params(("id" = Uuid, Path)), request_body = LeaveDecisionRequest,
+    responses((status = 200, body = LeaveView), (status = 403, body = Problem), (status = 409, body = Problem)))]
+async fn approve_leave(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<Uuid>,
+    Json(req): Json<LeaveDecisionRequest>,
+) -> ApiResult<Json<LeaveView>> {
+    decide(&state, &caller, id, req, true).await
+}
+
+/// Rejects, with the reason.
+#[utoipa::path(post, path = "/leaves/{id}/reject", tag = "requests", params(("id" = Uuid, Path)), request_body = LeaveDecisionRequest,
+    responses((status = 200, body = LeaveView), (status = 409, body = Problem)))]
+async fn reject_leave(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<Uuid>,
+    Json(req): Json<LeaveDecisionRequest>,
+) -> ApiResult<Json<LeaveView>> {
+    decide(&state, &caller, id, req, false).await
+}
+
+/// Asks to stay longer: a new request on the same rules, assessed on the new total.
+#[utoipa::path(post, path = "/leaves/{id}/extend", tag = "requests", params(("id" = Uuid, Path)), request_body = LeaveExtendRequest,
+    responses((status = 201, body = LeaveView), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn extend_leave(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<Uuid>,
+    Json(req): Json<LeaveExtendRequest>,
+) -> ApiResult<(StatusCode, Json<LeaveView>)> {
+    check_text("reason_text", &req.reason_text, 2000)?;
+    let txn = state.db.begin().await?;
+    let parent = find_leave(&txn, &caller, id).await?;
+    caller.require(&[Role::Supervisee])?;
+    if parent.parent_id.is_some()
+        || !matches!(
+            status(&parent)?,
+            LeaveStatus::Approved | LeaveStatus::Active
+        )
+    {
+        return Err(ErrorCode::LeaveTransitionInvalid.into());
+    }
+    let today = Utc::now().date_naive();
+    let others = other_leaves(&txn, parent.case_id, Some(parent.id)).await?;
+    let a = rules::assess_extension(
+        &LeaveRules::default(),
+        today,
+        parent.start_date,
+        parent.end_date,
+        req.new_end_date,
+        &others,
+    )?;
+    if overlaps(
+        &txn,
+        parent.case_id,
+        parent.end_date.succ_opt().unwrap_or(parent.end_date),
+        req.new_end_date,
+        Some(parent.id),
+    )
+    .await?
+    {
+        return Err(ErrorCode::LeaveOverlaps.into());
+    }
+    let now = Utc::now();
+    let l = leave_request::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        parent_id: Set(Some(parent.id)),
+        reason_text: Set(req.reason_text.trim().into()),
+        end_date: Set(req.new_end_date),
+        days: Set(a.days as i32),
+        window_total_days: Set(a.window_total_days as i32),
+        urgent: Set(false),
+        late_notice: Set(false),
+        required_level: Set(a.required_level.as_str().into()),
+        status: Set(LeaveStatus::Submitted.as_str().into()),
+        created_by: Set(caller.id),
+        created_at: Set(now),
+        submitted_at: Set(Some(now)),
+        decided_at: Set(None),
+        departed_at: Set(None),
+        returned_at: Set(None),
+        overdue_at: Set(None),
+        version: Set(1),
+        ..leave_request::ActiveModel::from(parent.clone())
+    }
+    .insert(&txn)
+    .await?;
+    step(&txn, l.id, Some(caller.id), "extend", None, None).await?;
+    audit::record(
+        &txn,
+        &Actor::from(&caller),
+        "leave.extend",
+        "leave",
+        Some(l.id.to_string()),
+        json!({ "parent": parent.id, "required_level": l.required_level }),
+    )
+    .await?;
+    let v = view(&txn, l).await?;
+    txn.commit().await?;
+    Ok((StatusCode::CREATED, Json(v)))
+}
+
+/// Marks active leaves whose end date has passed as overdue, each exactly once (the update is
+/// conditional on the status), with the sanction the rules suggest in the audit log. Returns
+/// the leaves newly marked. Safe to run on several instances at once.
+pub async fn mark_overdue<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    today: NaiveDate,
+) -> ApiResult<Vec<Uuid>> {
+    let due = leave_request::Entity::find()
+        .filter(leave_request::Column::Status.eq(LeaveStatus::Active.as_str()))
+        .filter(leave_request::Column::EndDate.lt(today))
+        .all(db)
+        .await?;
+    let mut marked = Vec::new();
+    for l in due {
+        let txn = db.begin().await?;
+        let res = leave_request::Entity::update_many()
+            .col_expr(
+                leave_request::Column::Status,
+                Expr::value(LeaveStatus::Overdue.as_str()),
+            )
+            .col_expr(leave_request::Column::OverdueAt, Expr::value(Utc::now()))
+            .col_expr(leave_request::Column::Version, Expr::value(l.version + 1))
+            .filter(leave_request::Column::Id.eq(l.id))
+            .filter(leave_request::Column::Status.eq(LeaveStatus::Active.as_str()))
+            .exec(&txn)
+            .await?;
+        if res.rows_affected == 1 {
+            let days = (today - l.end_date).num_days();
+            let sanction = rules::sanction_for_overdue(days);
+            step(&txn, l.id, None, "overdue", None, None).await?;
+            audit::record(&txn, &Actor::default(), "leave.overdue", "leave", Some(l.id.to_string()), json!({ "case_id": l.case_id, "days_overdue": days, "sanction_suggestion": sanction })).await?;
+            marked.push(l.id);
+        }
+        txn.commit().await?;
+    }
+    Ok(marked)
+}
+
+/// The approved leave a supervisee is on for `date`, if any: the location rules suspend the
+/// activity area for its dates and destination (hook for the fences work).
+pub async fn leave_on(
+    db: &impl ConnectionTrait,
+    case_id: Uuid,
+    date: NaiveDate,
+) -> ApiResult<Option<Place>> {
+    Ok(leave_request::Entity::find()
+        .filter(leave_request::Column::CaseId.eq(case_id))
+        .filter(leave_request::Column::ParentId.is_null())
+        .filter(
+            leave_request::Column::Status
+                .is_in([LeaveStatus::Approved.as_str(), LeaveStatus::Active.as_str()]),
+        )
+        .filter(leave_request::Column::StartDate.lte(date))
+        .filter(leave_request::Column::EndDate.gte(date))
+        .one(db)
+        .await?
+        .map(|l| Place {
+            name: l.destination,
+            lat: l.dest_lat,
+            lon: l.dest_lon,
+        }))
+}

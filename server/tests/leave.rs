@@ -1,0 +1,438 @@
+//! Leave (外出) over HTTP: one test per legal rule (measures 2020 art. 27-28), wrong-level
+//! approvals, races, cancellation, return, extension and overdue detection.
+
+mod common;
+
+use axum::http::StatusCode;
+use chrono::{Duration, NaiveDate, Utc};
+use common::{World, PASSWORD};
+use serde_json::{json, Value};
+
+fn day(offset: i64) -> NaiveDate {
+    Utc::now().date_naive() + Duration::days(offset)
+}
+
+fn body(start: i64, end: i64, urgent: bool) -> Value {
+    json!({
+        "reason_category": "medical",
+        "reason_text": "陪同母亲就医",
+        "destination": { "name": "西安市第一医院", "lat": 34.26, "lon": 108.94 },
+        "start_date": day(start), "end_date": day(end),
+        "contact_while_away": "13800000000",
+        "urgent": urgent, "submit": true,
+    })
+}
+
+/// A rule, the leave's first and last day (from today), the level it needs, who may not
+/// approve it with the code they get, and who approves it.
+type Row<'a> = (
+    &'a str,
+    i64,
+    i64,
+    &'a str,
+    Option<(&'a str, &'a str)>,
+    &'a str,
+);
+
+async fn city_officer(app: &common::TestApp, w: &World) -> String {
+    let (s, v) = app
+        .post("/api/v1/users", w.token("sys"), json!({ "username": "officer.city", "password": PASSWORD, "display_name": "市局", "role": "officer", "unit_id": w.city }))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    app.login("officer.city").await
+}
+
+async fn apply(app: &common::TestApp, w: &World, b: Value) -> (StatusCode, Value) {
+    w.call(
+        app,
+        "sv.a1",
+        "POST",
+        &format!("/api/v1/cases/{}/leaves", w.case_a1),
+        Some(b),
+    )
+    .await
+}
+
+async fn decide(
+    app: &common::TestApp,
+    token: &str,
+    leave: &Value,
+    action: &str,
+) -> (StatusCode, Value) {
+    app.post(
+        &format!("/api/v1/leaves/{}/{action}", leave["id"].as_str().unwrap()),
+        token,
+        json!({ "version": leave["version"], "opinion": "同意" }),
+    )
+    .await
+}
+
+both!(approval_level_follows_the_rules, |app| {
+    let w = World::build(&app).await;
+    let city = city_officer(&app, &w).await;
+    let office = w.token("officer.a1").to_owned();
+    let county = w.token("officer.county_a").to_owned();
+    // (rule, start, end, expected level, who may not approve + their refusal, who approves);
+    // rows lie more than two months apart so the two-month total does not mix them.
+    let table: [Row; 4] = [
+        (
+            "art. 28: ≤ 7 days → judicial office",
+            10,
+            16,
+            "judicial_office",
+            None,
+            &office,
+        ),
+        (
+            "art. 28: 8 days → county agency",
+            90,
+            97,
+            "county_agency",
+            Some((&office, "leave.needs_county_approval")),
+            &county,
+        ),
+        (
+            "one approval ≤ 30 days: 30 → county",
+            200,
+            229,
+            "county_agency",
+            Some((&office, "leave.needs_county_approval")),
+            &county,
+        ),
+        (
+            "one approval ≤ 30 days: 31 → one level up",
+            300,
+            330,
+            "city",
+            Some((&county, "leave.needs_city_approval")),
+            &city,
+        ),
+    ];
+    for (rule, start, end, level, refused, approver) in table {
+        let (s, l) = apply(&app, &w, body(start, end, false)).await;
+        assert_eq!(s, StatusCode::CREATED, "{rule}: {l}");
+        assert_eq!(l["required_level"], level, "{rule}");
+        assert_eq!(l["status"], "submitted");
+        if let Some((who, code)) = refused {
+            let (s, v) = decide(&app, who, &l, "approve").await;
+            assert_eq!(
+                (s, v["code"].as_str()),
+                (StatusCode::FORBIDDEN, Some(code)),
+                "{rule}"
+            );
+        }
+        let (s, v) = decide(&app, approver, &l, "approve").await;
+        assert_eq!(
+            (s, v["status"].as_str()),
+            (StatusCode::OK, Some("approved")),
+            "{rule}: {v}"
+        );
+        let last = v["steps"].as_array().unwrap().last().unwrap().clone();
+        assert_eq!(
+            (last["action"].as_str(), last["opinion"].as_str()),
+            (Some("approve"), Some("同意"))
+        );
+        assert!(
+            last["level"].is_string() && last["actor_id"].is_string() && last["at"].is_string(),
+            "who, when, level"
+        );
+    }
+});
+
+both!(notice_period_and_urgent_requests, |app| {
+    let w = World::build(&app).await;
+    let (s, v) = apply(&app, &w, body(3, 4, false)).await;
+    assert_eq!(s, StatusCode::CREATED, "3 days ahead is enough: {v}");
+    assert_eq!(v["late_notice"], false);
+    let (s, v) = apply(&app, &w, body(2, 2, false)).await;
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("leave.notice_too_short")
+        )
+    );
+    let (s, v) = apply(&app, &w, body(1, 1, true)).await;
+    assert_eq!(s, StatusCode::CREATED, "urgent is allowed, flagged: {v}");
+    assert_eq!(
+        (v["late_notice"].as_bool(), v["urgent"].as_bool()),
+        (Some(true), Some(true))
+    );
+    let (s, v) = apply(&app, &w, body(-1, 2, true)).await;
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("leave.dates_invalid")
+        )
+    );
+    let (s, v) = apply(&app, &w, body(9, 8, false)).await;
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("leave.dates_invalid")
+        )
+    );
+    let mut bad = body(10, 11, false);
+    bad["destination"]["lat"] = json!(123.0);
+    let (s, v) = apply(&app, &w, bad).await;
+    assert_eq!(
+        (s, v["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("destination"))
+    );
+    let (s, v) = apply(&app, &w, body(3, 4, false)).await;
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (StatusCode::CONFLICT, Some("leave.overlaps")),
+        "same days twice"
+    );
+});
+
+both!(two_month_total_goes_one_level_up, |app| {
+    let w = World::build(&app).await;
+    let county = w.token("officer.county_a");
+    // 25 days approved, then 6 more within 60 days: 31 > 30 → a 6-day leave needs the county.
+    let (_, first) = apply(&app, &w, body(3, 27, false)).await;
+    assert_eq!(first["required_level"], "county_agency");
+    assert_eq!(
+        decide(&app, county, &first, "approve").await.0,
+        StatusCode::OK
+    );
+    let (_, second) = apply(&app, &w, body(40, 45, false)).await;
+    assert_eq!(
+        (
+            second["window_total_days"].as_i64(),
+            second["required_level"].as_str()
+        ),
+        (Some(31), Some("county_agency"))
+    );
+    // 5 days would make exactly 30: the office decides.
+    let (_, third) = apply(&app, &w, body(50, 50, false)).await;
+    assert_eq!(third["required_level"], "judicial_office", "{third}");
+});
+
+both!(approve_after_cancel_and_double_approval, |app| {
+    let w = World::build(&app).await;
+    let (_, l) = apply(&app, &w, body(10, 12, false)).await;
+    let (s, _) = w
+        .call(
+            &app,
+            "sv.a1",
+            "POST",
+            &format!("/api/v1/leaves/{}/cancel", l["id"].as_str().unwrap()),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, v) = decide(&app, w.token("officer.a1"), &l, "approve").await;
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (StatusCode::CONFLICT, Some("leave.transition_invalid"))
+    );
+
+    // Two officers approve at once: one wins, the other gets a conflict, one approval recorded.
+    let (_, l) = apply(&app, &w, body(20, 22, false)).await;
+    let (a, b) = tokio::join!(
+        decide(&app, w.token("officer.a1"), &l, "approve"),
+        decide(&app, w.token("officer.county_a"), &l, "approve")
+    );
+    let mut statuses = [a.0, b.0];
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        [StatusCode::OK, StatusCode::CONFLICT],
+        "{a:?} {b:?}"
+    );
+    let (_, v) = app
+        .get(
+            &format!("/api/v1/leaves/{}", l["id"].as_str().unwrap()),
+            w.token("officer.a1"),
+        )
+        .await;
+    assert_eq!(
+        v["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["action"] == "approve")
+            .count(),
+        1
+    );
+    // A decision on a stale version is refused too.
+    let (_, l) = apply(&app, &w, body(30, 31, false)).await;
+    let stale = json!({ "id": l["id"], "version": 0 });
+    assert_eq!(
+        decide(&app, w.token("officer.a1"), &stale, "approve")
+            .await
+            .0,
+        StatusCode::CONFLICT
+    );
+    // Reject with a reason.
+    let (s, v) = decide(&app, w.token("officer.a1"), &l, "reject").await;
+    assert_eq!(
+        (s, v["status"].as_str()),
+        (StatusCode::OK, Some("rejected"))
+    );
+});
+
+both!(queue_shows_what_each_level_decides, |app| {
+    let w = World::build(&app).await;
+    let (_, short) = apply(&app, &w, body(10, 12, false)).await;
+    let (_, long) = apply(&app, &w, body(20, 29, false)).await;
+    let ids = |v: Value| {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["id"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    let (_, q) = app.get("/api/v1/leaves", w.token("officer.a1")).await;
+    assert_eq!(ids(q), vec![short["id"].as_str().unwrap()]);
+    let (_, q) = app.get("/api/v1/leaves", w.token("officer.county_a")).await;
+    assert_eq!(ids(q), vec![long["id"].as_str().unwrap()]);
+    let (_, q) = app
+        .get(
+            "/api/v1/leaves?include_lower=true",
+            w.token("officer.county_a"),
+        )
+        .await;
+    assert_eq!(ids(q).len(), 2);
+    let (_, q) = app.get("/api/v1/leaves", w.token("officer.a2")).await;
+    assert!(
+        q.as_array().unwrap().is_empty(),
+        "a sibling office sees nothing"
+    );
+    let (s, _) = w.call(&app, "sv.a1", "GET", "/api/v1/leaves", None).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+});
+
+both!(depart_return_overdue_and_the_location_hook, |app| {
+    let w = World::build(&app).await;
+    let (_, l) = apply(&app, &w, body(3, 5, false)).await;
+    let id = l["id"].as_str().unwrap().to_owned();
+    let path = |a: &str| format!("/api/v1/leaves/{id}/{a}");
+    assert_eq!(
+        w.call(&app, "sv.a1", "POST", &path("depart"), None).await.1["code"],
+        "leave.transition_invalid",
+        "not approved yet"
+    );
+    decide(&app, w.token("officer.a1"), &l, "approve").await;
+    let case_id: uuid::Uuid = w.case_a1.parse().unwrap();
+    let on_leave = huijiao_server::requests::leave::leave_on(&app.state.db, case_id, day(4))
+        .await
+        .unwrap();
+    assert_eq!(
+        on_leave.unwrap().name,
+        "西安市第一医院",
+        "the activity area is suspended for the dates"
+    );
+    assert!(
+        huijiao_server::requests::leave::leave_on(&app.state.db, case_id, day(6))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        w.call(&app, "sv.a1", "POST", &path("depart"), None).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        w.call(&app, "sv.a1", "POST", &path("cancel"), None).await.0,
+        StatusCode::CONFLICT,
+        "too late to cancel"
+    );
+
+    // Not back by the end date: marked overdue once, with the sanction suggestion.
+    let marked = huijiao_server::requests::leave::mark_overdue(&app.state.db, day(8))
+        .await
+        .unwrap();
+    assert_eq!(marked.len(), 1);
+    assert!(
+        huijiao_server::requests::leave::mark_overdue(&app.state.db, day(9))
+            .await
+            .unwrap()
+            .is_empty(),
+        "exactly once"
+    );
+    let (_, v) = app
+        .get(&format!("/api/v1/leaves/{id}"), w.token("officer.a1"))
+        .await;
+    assert_eq!(v["status"], "overdue");
+    assert_eq!(v["sanction_suggestion"], "admonition");
+    let (_, audit) = app
+        .get("/api/v1/audit?action=leave.overdue", w.token("auditadmin"))
+        .await;
+    assert_eq!(audit.as_array().unwrap().len(), 1);
+    // The late return is still reported and kept.
+    let (s, v) = w.call(&app, "sv.a1", "POST", &path("return"), None).await;
+    assert_eq!(
+        (s, v["status"].as_str()),
+        (StatusCode::OK, Some("returned"))
+    );
+    let actions: Vec<&str> = v["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        ["submit", "approve", "depart", "overdue", "return"]
+    );
+});
+
+both!(extension_crossing_thirty_days_goes_up, |app| {
+    let w = World::build(&app).await;
+    let city = city_officer(&app, &w).await;
+    let (_, l) = apply(&app, &w, body(3, 27, false)).await;
+    assert_eq!(l["days"], 25);
+    decide(&app, w.token("officer.county_a"), &l, "approve").await;
+    let id = l["id"].as_str().unwrap();
+    let (s, ext) = w
+        .call(
+            &app,
+            "sv.a1",
+            "POST",
+            &format!("/api/v1/leaves/{id}/extend"),
+            Some(json!({ "new_end_date": day(33), "reason_text": "病情需要继续治疗" })),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{ext}");
+    assert_eq!(
+        (ext["days"].as_i64(), ext["required_level"].as_str()),
+        (Some(31), Some("city"))
+    );
+    assert_eq!(ext["parent_id"], l["id"]);
+    let (s, v) = decide(&app, w.token("officer.county_a"), &ext, "approve").await;
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("leave.needs_city_approval"))
+    );
+    assert_eq!(decide(&app, &city, &ext, "approve").await.0, StatusCode::OK);
+    let (_, parent) = app
+        .get(&format!("/api/v1/leaves/{id}"), w.token("officer.a1"))
+        .await;
+    assert_eq!(
+        parent["end_date"],
+        json!(day(33)),
+        "the approved extension moves the end"
+    );
+    let (s, v) = w
+        .call(
+            &app,
+            "sv.a1",
+            "POST",
+            &format!("/api/v1/leaves/{id}/extend"),
+            Some(json!({ "new_end_date": day(20), "reason_text": "x" })),
+        )
+        .await;
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("leave.dates_invalid")
+        ),
+        "an extension must extend"
+    );
+});
