@@ -490,3 +490,69 @@ api_type! {
         pub sanction_suggestion: Option<crate::policy::leave::SanctionSuggestion>,
     }
 }
+
+// ---- relocation and visitor requests ------------------------------------------------------
+
+api_type! {
+    pub struct RelocationCreateRequest {
+        /// The judicial office (or county agency) of the new place.
+        pub to_unit_id: Uuid,
+        pub new_residence: Residence,
+        pub move_date: NaiveDate,
+        pub reason: String,
+    }
+}
+
+api_type! {
+    pub struct ConsultationRequest {
+        pub version: i32,
+        pub agree: bool,
+        pub opinion: String,
+    }
+}
+
+api_type! {
+    pub struct RelocationView {
+        pub id: Uuid,
+        pub case_id: Uuid,
+        pub from_unit_id: Uuid,
+        pub to_unit_id: Uuid,
+        pub new_residence: Residence,
+        pub move_date: NaiveDate,
+        pub reason: String,
+        pub status: RequestStatus,
+        pub consulted_by: Option<Uuid>,
+        pub consultation_agrees: Option<bool>,
+        pub consultation_opinion: Option<String>,
+        pub decided_by: Option<Uuid>,
+        pub decision_opinion: Option<String>,
+        pub version: i32,
+    }
+}
+
+api_type! {
+    pub struct VisitorCreateRequest {
+        pub visitor_name: String,
+        pub relation: crate::policy::requests::VisitorRelation,
+        pub meeting_at: DateTime<Utc>,
+        pub place: String,
+        pub purpose: String,
+    }
+}
+
+api_type! {
+    pub struct VisitorView {
+        pub id: Uuid,
+        pub case_id: Uuid,
+        pub visitor_name: String,
+        pub relation: crate::policy::requests::VisitorRelation,
+        pub meeting_at: DateTime<Utc>,
+        pub place: String,
+        pub purpose: String,
+        /// `recorded` when no approval is needed.
+        pub status: RequestStatus,
+        pub decided_by: Option<Uuid>,
+        pub decision_opinion: Option<String>,
+        pub version: i32,
+    }
+}

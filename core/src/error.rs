@@ -136,6 +136,11 @@ error_codes! {
     LeaveTransitionInvalid = ("leave.transition_invalid", 409, "The request is not in a state that allows this; reload it.", "申请当前状态不允许此操作，请刷新。"),
     LeaveOverlaps = ("leave.overlaps", 409, "Another leave already covers some of these days.", "该时段已有其他外出申请。"),
 
+    RelocationNoticeTooShort = ("relocation.notice_too_short", 422, "Apply for a change of residence at least a month before moving.", "变更执行地须至少提前一个月申请。"),
+    RelocationConsultationRequired = ("relocation.consultation_required", 409, "The agency of the new place has not agreed yet; it must be consulted first.", "须先征求新执行地社区矫正机构意见并获同意。"),
+    RelocationSameUnit = ("relocation.same_unit", 422, "The new place is under the same unit; update the residence instead.", "新住所仍属本单位，请直接变更居住地址。"),
+    RequestTransitionInvalid = ("request.transition_invalid", 409, "The request is not in a state that allows this; reload it.", "申请当前状态不允许此操作，请刷新。"),
+
     ImageInvalid = ("image.invalid", 422, "The file is not a JPEG or PNG photo, or it is damaged.", "文件不是 JPEG 或 PNG 照片，或已损坏。"),
     ImageTooLarge = ("image.too_large", 413, "The photo is too large (at most 25 megapixels and 20 MB).", "照片过大（最多 2500 万像素、20 MB）。"),
     FaceNotFound = ("face.not_found", 422, "No face was found in the photo.", "照片中未检测到人脸。"),

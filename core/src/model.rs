@@ -161,3 +161,15 @@ string_enum! {
         Other = "other",
     }
 }
+
+string_enum! {
+    /// Relocation and visitor requests: submitted → approved / rejected, or cancelled;
+    /// `recorded` for a visit that needs no approval.
+    RequestStatus {
+        Submitted = "submitted",
+        Approved = "approved",
+        Rejected = "rejected",
+        Cancelled = "cancelled",
+        Recorded = "recorded",
+    }
+}

@@ -30,6 +30,8 @@ pub struct Config {
     pub cors_origins: Vec<String>,
     /// Use the first `X-Forwarded-For` address as the client address (behind a trusted proxy).
     pub trust_forwarded_for: bool,
+    /// How often background jobs (overdue leaves…) run, in seconds; 0 turns them off here.
+    pub jobs_interval_secs: u64,
     pub auth: AuthConfig,
 }
 
@@ -67,6 +69,7 @@ impl Default for Config {
             request_timeout_secs: 30,
             cors_origins: vec![],
             trust_forwarded_for: false,
+            jobs_interval_secs: 300,
             auth: AuthConfig::default(),
         }
     }

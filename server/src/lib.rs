@@ -11,9 +11,11 @@ pub mod demo;
 pub mod entities;
 pub mod error;
 pub mod investigations;
+pub mod jobs;
 pub mod org;
 pub mod requests;
 pub mod state;
+pub mod validate;
 
 use std::net::SocketAddr;
 

@@ -88,6 +88,12 @@ async fn main() -> anyhow::Result<()> {
             }
             state.metrics =
                 Some(metrics_exporter_prometheus::PrometheusBuilder::new().install_recorder()?);
+            if state.config.jobs_interval_secs > 0 {
+                huijiao_server::jobs::spawn(
+                    state.clone(),
+                    std::time::Duration::from_secs(state.config.jobs_interval_secs),
+                );
+            }
             let listener = tokio::net::TcpListener::bind(&listen).await?;
             tracing::info!(addr = %listener.local_addr()?, "listening; API docs at /api/v1/docs");
             huijiao_server::serve(state, listener, shutdown_signal()).await?;

@@ -100,6 +100,51 @@ fn scoped_endpoints() -> Vec<(&'static str, &'static str, Option<Value>)> {
             "/leaves/{id}/extend",
             Some(json!({ "new_end_date": "2099-02-01", "reason_text": "x" })),
         ),
+        ("get", "/cases/{id}/relocations", None),
+        (
+            "post",
+            "/cases/{id}/relocations",
+            Some(
+                json!({ "to_unit_id": "00000000-0000-0000-0000-000000000000", "new_residence": { "address": "x", "lat": 30.0, "lon": 100.0 }, "move_date": "2099-01-01", "reason": "x" }),
+            ),
+        ),
+        ("get", "/relocations/{id}", None),
+        (
+            "post",
+            "/relocations/{id}/consult",
+            Some(json!({ "version": 1, "agree": true, "opinion": "x" })),
+        ),
+        (
+            "post",
+            "/relocations/{id}/approve",
+            Some(json!({ "version": 1, "opinion": "x" })),
+        ),
+        (
+            "post",
+            "/relocations/{id}/reject",
+            Some(json!({ "version": 1, "opinion": "x" })),
+        ),
+        ("post", "/relocations/{id}/cancel", None),
+        ("get", "/cases/{id}/visitors", None),
+        (
+            "post",
+            "/cases/{id}/visitors",
+            Some(
+                json!({ "visitor_name": "x", "relation": "victim", "meeting_at": "2099-01-01T00:00:00Z", "place": "x", "purpose": "x" }),
+            ),
+        ),
+        ("get", "/visitors/{id}", None),
+        (
+            "post",
+            "/visitors/{id}/approve",
+            Some(json!({ "version": 1, "opinion": "x" })),
+        ),
+        (
+            "post",
+            "/visitors/{id}/reject",
+            Some(json!({ "version": 1, "opinion": "x" })),
+        ),
+        ("post", "/visitors/{id}/cancel", None),
         (
             "post",
             "/investigations/{id}/opinion",
@@ -116,6 +161,7 @@ const LISTS: &[&str] = &[
     "/units",
     "/users",
     "/leaves",
+    "/relocations",
 ];
 
 /// Admin-duty endpoints and the one role allowed each.
@@ -165,6 +211,8 @@ async fn snapshot(app: &common::TestApp) -> Vec<i64> {
         "investigations",
         "leave_requests",
         "leave_steps",
+        "relocation_requests",
+        "visitor_requests",
     ] {
         v.push(app.count(t).await);
     }
@@ -202,6 +250,25 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
         .await;
     assert_eq!(s, StatusCode::CREATED, "{leave}");
     let leave = leave["id"].as_str().unwrap().to_owned();
+    // A relocation to a new office no outsider covers, and a visit needing approval.
+    let (_, a3) = app
+        .post(
+            "/api/v1/units",
+            w.token("sys"),
+            json!({ "name": "新司法所", "kind": "judicial_office", "parent_id": w.county_a }),
+        )
+        .await;
+    let move_date = chrono::Utc::now().date_naive() + chrono::Duration::days(40);
+    let (s, reloc) = w
+        .call(&app, "sv.a1", "POST", &format!("/api/v1/cases/{}/relocations", w.case_a1), Some(json!({ "to_unit_id": a3["id"], "new_residence": { "address": "新址", "lat": 36.0, "lon": 103.8 }, "move_date": move_date, "reason": "搬家" })))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{reloc}");
+    let reloc = reloc["id"].as_str().unwrap().to_owned();
+    let (s, visit) = w
+        .call(&app, "sv.a1", "POST", &format!("/api/v1/cases/{}/visitors", w.case_a1), Some(json!({ "visitor_name": "被害人", "relation": "victim", "meeting_at": chrono::Utc::now() + chrono::Duration::days(3), "place": "司法所", "purpose": "调解" })))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{visit}");
+    let visit = visit["id"].as_str().unwrap().to_owned();
     let (_, users) = app.get("/api/v1/users", w.token("sys")).await;
     let officer_a1_id = users
         .as_array()
@@ -219,6 +286,8 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
             Some("units") => &w.office_a1,
             Some("users") => &officer_a1_id,
             Some("leaves") => &leave,
+            Some("relocations") => &reloc,
+            Some("visitors") => &visit,
             _ => &w.case_a1,
         };
         format!(
@@ -301,7 +370,8 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
                 !text.contains(secret_name)
                     && !text.contains(&w.case_a1)
                     && !text.contains(&inv)
-                    && !text.contains(&leave),
+                    && !text.contains(&leave)
+                    && !text.contains(&reloc),
                 "{who} saw case data in {l}: {text}"
             );
             if *l == "/units" && s == StatusCode::OK && who.starts_with("officer") {

@@ -6,6 +6,7 @@ mod common;
 use axum::http::StatusCode;
 use chrono::{Duration, NaiveDate, Utc};
 use common::{World, PASSWORD};
+use sea_orm::QueryFilter;
 use serde_json::{json, Value};
 
 fn day(offset: i64) -> NaiveDate {
@@ -434,5 +435,46 @@ both!(extension_crossing_thirty_days_goes_up, |app| {
             Some("leave.dates_invalid")
         ),
         "an extension must extend"
+    );
+});
+
+both!(the_job_runner_marks_overdue_once, |app| {
+    let w = World::build(&app).await;
+    // A leave that ended yesterday while away.
+    let (_, l) = apply(&app, &w, body(3, 4, false)).await;
+    decide(&app, w.token("officer.a1"), &l, "approve").await;
+    w.call(
+        &app,
+        "sv.a1",
+        "POST",
+        &format!("/api/v1/leaves/{}/depart", l["id"].as_str().unwrap()),
+        None,
+    )
+    .await;
+    let id: uuid::Uuid = l["id"].as_str().unwrap().parse().unwrap();
+    use huijiao_server::entities::leave_request as lr;
+    use sea_orm::{ColumnTrait, EntityTrait};
+    lr::Entity::update_many()
+        .col_expr(
+            lr::Column::EndDate,
+            sea_orm::sea_query::Expr::value(day(-1)),
+        )
+        .filter(lr::Column::Id.eq(id))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    // Two instances run the jobs at once: the leave is marked exactly once.
+    let (a, b) = tokio::join!(
+        huijiao_server::jobs::run_once(&app.state),
+        huijiao_server::jobs::run_once(&app.state)
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.overdue_leaves + b.overdue_leaves, 1, "{a:?} {b:?}");
+    assert_eq!(
+        huijiao_server::jobs::run_once(&app.state)
+            .await
+            .unwrap()
+            .overdue_leaves,
+        0
     );
 });

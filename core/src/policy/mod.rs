@@ -4,6 +4,7 @@
 //! user acts. No I/O here.
 
 pub mod leave;
+pub mod requests;
 
 use crate::error::ErrorCode;
 use crate::model::{CaseStatus, SupervisionLevel, UnitKind};

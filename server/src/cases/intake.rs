@@ -22,22 +22,8 @@ use crate::audit::{self, Actor};
 use crate::auth::extractor::AuthUser;
 use crate::entities::{case, level_change, org_unit, session, status_change, user};
 use crate::error::{ApiError, ApiResult, Json, Path};
-use crate::org::check_text;
 use crate::state::AppState;
-
-fn check_coordinates(field: &str, lat: f64, lon: f64) -> ApiResult<()> {
-    if !(lat.is_finite()
-        && lon.is_finite()
-        && (-90.0..=90.0).contains(&lat)
-        && (-180.0..=180.0).contains(&lon))
-    {
-        return Err(ApiError::field(
-            field,
-            "latitude −90…90 and longitude −180…180",
-        ));
-    }
-    Ok(())
-}
+use crate::validate::{check_coordinates, check_text};
 
 /// Writes a case row bumping its version, only if nobody else changed it since it was read:
 /// an officer with a stale screen gets `resource.conflict` instead of overwriting.

@@ -17,8 +17,8 @@ use crate::audit::{self, Actor};
 use crate::auth::extractor::AuthUser;
 use crate::entities::correction_plan;
 use crate::error::{ApiError, ApiResult, Json, Path};
-use crate::org::check_text;
 use crate::state::AppState;
+use crate::validate::check_text;
 
 fn plan_view(p: correction_plan::Model) -> PlanView {
     PlanView {

@@ -19,8 +19,8 @@ use crate::audit::{self, Actor};
 use crate::auth::extractor::AuthUser;
 use crate::entities::{org_unit, team_member, user};
 use crate::error::{ApiError, ApiResult, Json, Path};
-use crate::org::check_text;
 use crate::state::AppState;
+use crate::validate::check_text;
 
 fn member_view(m: team_member::Model) -> ApiResult<TeamMemberView> {
     Ok(TeamMemberView {

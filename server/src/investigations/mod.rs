@@ -22,8 +22,8 @@ use crate::audit::{self, Actor};
 use crate::auth::extractor::AuthUser;
 use crate::entities::{investigation, org_unit};
 use crate::error::{ApiError, ApiResult, Json, Path};
-use crate::org::check_text;
 use crate::state::AppState;
+use crate::validate::check_text;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -21,6 +21,7 @@ use crate::auth::password;
 use crate::entities::{org_unit, session, user};
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::state::AppState;
+use crate::validate::check_text;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -53,17 +54,6 @@ pub fn user_view(u: user::Model) -> ApiResult<UserView> {
         locked_until: u.locked_until,
         created_at: u.created_at,
     })
-}
-
-pub fn check_text(field: &str, value: &str, max: usize) -> ApiResult<()> {
-    let n = value.trim().chars().count();
-    if n == 0 || n > max || value.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(ApiError::field(
-            field,
-            format!("1 to {max} characters, no control characters"),
-        ));
-    }
-    Ok(())
 }
 
 /// Creates a unit under `parent` (or a root province). Used by the API and the demo seed.

@@ -9,7 +9,7 @@ use huijiao_core::api::{
     LeaveCreateRequest, LeaveDecisionRequest, LeaveExtendRequest, LeaveStepView, LeaveView, Place,
     Problem,
 };
-use huijiao_core::model::{LeaveReason, LeaveStatus, Role, UnitKind};
+use huijiao_core::model::{LeaveReason, LeaveStatus, Role};
 use huijiao_core::policy::leave::{self as rules, ApprovalLevel, LeaveRules};
 use huijiao_core::ErrorCode;
 use sea_orm::sea_query::Expr;
@@ -22,13 +22,14 @@ use serde_json::json;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
+use super::officer_level;
 use crate::audit::{self, Actor};
 use crate::auth::extractor::AuthUser;
 use crate::cases::find_case;
-use crate::entities::{case, leave_request, leave_step, org_unit};
+use crate::entities::{case, leave_request, leave_step};
 use crate::error::{ApiError, ApiResult, Json, Path, Query};
-use crate::org::check_text;
 use crate::state::AppState;
+use crate::validate::check_text;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -173,17 +174,7 @@ async fn overlaps(
 
 fn check_place(p: &Place) -> ApiResult<()> {
     check_text("destination.name", &p.name, 500)?;
-    if !(p.lat.is_finite()
-        && p.lon.is_finite()
-        && (-90.0..=90.0).contains(&p.lat)
-        && (-180.0..=180.0).contains(&p.lon))
-    {
-        return Err(ApiError::field(
-            "destination",
-            "latitude −90…90 and longitude −180…180",
-        ));
-    }
-    Ok(())
+    crate::validate::check_coordinates("destination", p.lat, p.lon)
 }
 
 /// The supervisee applies for leave from their own case.
@@ -406,16 +397,6 @@ async fn leave_queue(
         }
     }
     Ok(Json(out))
-}
-
-async fn officer_level(db: &impl ConnectionTrait, caller: &AuthUser) -> ApiResult<ApprovalLevel> {
-    let unit = org_unit::Entity::find_by_id(caller.unit_id.ok_or(ErrorCode::Forbidden)?)
-        .one(db)
-        .await?
-        .ok_or(ErrorCode::Forbidden)?;
-    Ok(ApprovalLevel::of_unit(
-        UnitKind::parse(&unit.kind).ok_or_else(|| ApiError::internal("bad unit kind"))?,
-    ))
 }
 
 async fn supervisee_action(

@@ -1,11 +1,37 @@
-//! Requests a supervisee makes and officers decide: leave (外出) so far.
+//! Requests a supervisee makes and officers decide: leave (外出), relocation (迁居) and
+//! visitors (会客). The rules are in `huijiao_core::policy`.
 
 pub mod leave;
+pub mod relocation;
+pub mod visitor;
 
+use huijiao_core::model::UnitKind;
+use huijiao_core::policy::leave::ApprovalLevel;
+use huijiao_core::ErrorCode;
+use sea_orm::{ConnectionTrait, EntityTrait};
 use utoipa_axum::router::OpenApiRouter;
 
+use crate::auth::extractor::AuthUser;
+use crate::entities::org_unit;
+use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     leave::routes()
+        .merge(relocation::routes())
+        .merge(visitor::routes())
+}
+
+/// The level an officer decides at, from their unit's kind.
+pub async fn officer_level(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+) -> ApiResult<ApprovalLevel> {
+    let unit = org_unit::Entity::find_by_id(caller.unit_id.ok_or(ErrorCode::Forbidden)?)
+        .one(db)
+        .await?
+        .ok_or(ErrorCode::Forbidden)?;
+    Ok(ApprovalLevel::of_unit(
+        UnitKind::parse(&unit.kind).ok_or_else(|| ApiError::internal("bad unit kind"))?,
+    ))
 }

@@ -1,0 +1,88 @@
+//! Relocation (迁居, measures 2020 art. 30) and visitor (会客, law art. 23) rules.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::error::ErrorCode;
+use crate::policy::leave::ApprovalLevel;
+
+/// Apply at least this many days before moving ("a month ahead").
+pub const RELOCATION_NOTICE_DAYS: i64 = 30;
+
+/// The county agency of the current place decides a relocation, after consulting the agency
+/// of the new place.
+pub const RELOCATION_LEVEL: ApprovalLevel = ApprovalLevel::CountyAgency;
+
+pub fn check_relocation_date(today: NaiveDate, move_date: NaiveDate) -> Result<(), ErrorCode> {
+    if (move_date - today).num_days() < RELOCATION_NOTICE_DAYS {
+        return Err(ErrorCode::RelocationNoticeTooShort);
+    }
+    Ok(())
+}
+
+/// Who the supervisee wants to meet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum VisitorRelation {
+    Victim,
+    Complainant,
+    Informant,
+    Accomplice,
+    /// Anyone else: recorded, no approval needed.
+    Other,
+}
+
+impl VisitorRelation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VisitorRelation::Victim => "victim",
+            VisitorRelation::Complainant => "complainant",
+            VisitorRelation::Informant => "informant",
+            VisitorRelation::Accomplice => "accomplice",
+            VisitorRelation::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        use VisitorRelation::*;
+        [Victim, Complainant, Informant, Accomplice, Other]
+            .into_iter()
+            .find(|r| r.as_str() == s)
+    }
+}
+
+/// Contact with the victim, complainant, informant or accomplices needs approval (law art. 23).
+pub fn visit_needs_approval(relation: VisitorRelation) -> bool {
+    !matches!(relation, VisitorRelation::Other)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relocation_needs_a_month() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        assert!(check_relocation_date(d("2026-03-01"), d("2026-03-31")).is_ok());
+        assert_eq!(
+            check_relocation_date(d("2026-03-01"), d("2026-03-30")),
+            Err(ErrorCode::RelocationNoticeTooShort)
+        );
+    }
+
+    #[test]
+    fn which_visits_need_approval() {
+        for r in [
+            VisitorRelation::Victim,
+            VisitorRelation::Complainant,
+            VisitorRelation::Informant,
+            VisitorRelation::Accomplice,
+        ] {
+            assert!(visit_needs_approval(r), "{r:?}");
+            assert_eq!(VisitorRelation::parse(r.as_str()), Some(r));
+        }
+        assert!(!visit_needs_approval(VisitorRelation::Other));
+    }
+}

@@ -1,0 +1,65 @@
+//! Background jobs: periodic work (overdue leaves so far) that must run once across server
+//! instances. On PostgreSQL a transaction-level advisory lock elects the runner; SQLite is a
+//! single instance by nature. Each job is itself idempotent (conditional updates), so a
+//! restart or an overlap never double-fires.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
+
+use crate::error::ApiResult;
+use crate::state::AppState;
+
+/// Advisory lock key of the job runner ("HJJOBS").
+const LOCK_KEY: i64 = 0x484a_4a4f_4253;
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct JobReport {
+    /// False when another instance held the lock.
+    pub ran: bool,
+    pub overdue_leaves: usize,
+}
+
+pub async fn run_once(state: &AppState) -> ApiResult<JobReport> {
+    let txn = state.db.begin().await?;
+    if txn.get_database_backend() == DbBackend::Postgres {
+        let row = txn
+            .query_one(Statement::from_string(
+                DbBackend::Postgres,
+                format!("SELECT pg_try_advisory_xact_lock({LOCK_KEY}) AS locked"),
+            ))
+            .await?;
+        let locked: bool = row
+            .map(|r| r.try_get("", "locked"))
+            .transpose()?
+            .unwrap_or(false);
+        if !locked {
+            return Ok(JobReport::default());
+        }
+    }
+    let marked = crate::requests::leave::mark_overdue(&txn, Utc::now().date_naive()).await?;
+    txn.commit().await?;
+    Ok(JobReport {
+        ran: true,
+        overdue_leaves: marked.len(),
+    })
+}
+
+/// Runs the jobs every `interval` until the process ends.
+pub fn spawn(state: AppState, interval: Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(interval);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match run_once(&state).await {
+                Ok(r) if r.overdue_leaves > 0 => {
+                    tracing::info!(overdue_leaves = r.overdue_leaves, "jobs ran")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(code = %e.code, "jobs failed; will retry"),
+            }
+        }
+    })
+}

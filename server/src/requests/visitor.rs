@@ -1,0 +1,254 @@
+//! Visitor requests (会客, law art. 23): meeting the victim, complainant, informant or
+//! accomplices needs an officer's approval; other visits are recorded (who, when, where, why).
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::Utc;
+use huijiao_core::api::{LeaveDecisionRequest, Problem, VisitorCreateRequest, VisitorView};
+use huijiao_core::model::{RequestStatus, Role};
+use huijiao_core::policy::requests::{self as rules, VisitorRelation};
+use huijiao_core::ErrorCode;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, TransactionTrait,
+};
+use serde_json::json;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+use crate::audit::{self, Actor};
+use crate::auth::extractor::AuthUser;
+use crate::cases::find_case;
+use crate::entities::visitor_request as vr;
+use crate::error::{ApiError, ApiResult, Json, Path};
+use crate::state::AppState;
+use crate::validate::check_text;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_visit, list_case_visits))
+        .routes(routes!(get_visit))
+        .routes(routes!(approve_visit))
+        .routes(routes!(reject_visit))
+        .routes(routes!(cancel_visit))
+}
+
+fn view(v: vr::Model) -> ApiResult<VisitorView> {
+    Ok(VisitorView {
+        id: v.id,
+        case_id: v.case_id,
+        visitor_name: v.visitor_name,
+        relation: VisitorRelation::parse(&v.relation)
+            .ok_or_else(|| ApiError::internal("bad relation"))?,
+        meeting_at: v.meeting_at,
+        place: v.place,
+        purpose: v.purpose,
+        status: RequestStatus::parse(&v.status).ok_or_else(|| ApiError::internal("bad status"))?,
+        decided_by: v.decided_by,
+        decision_opinion: v.decision_opinion,
+        version: v.version,
+    })
+}
+
+#[utoipa::path(post, path = "/cases/{id}/visitors", tag = "requests", params(("id" = Uuid, Path)), request_body = VisitorCreateRequest,
+    responses((status = 201, body = VisitorView), (status = 422, body = Problem)))]
+async fn create_visit(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<Uuid>,
+    Json(req): Json<VisitorCreateRequest>,
+) -> ApiResult<(StatusCode, Json<VisitorView>)> {
+    check_text("visitor_name", &req.visitor_name, 200)?;
+    check_text("place", &req.place, 500)?;
+    check_text("purpose", &req.purpose, 2000)?;
+    let needs = rules::visit_needs_approval(req.relation);
+    if needs && req.meeting_at <= Utc::now() {
+        return Err(ApiError::field(
+            "meeting_at",
+            "a meeting that needs approval must be in the future",
+        ));
+    }
+    let txn = state.db.begin().await?;
+    find_case(&txn, &caller, id).await?;
+    caller.require(&[Role::Supervisee])?;
+    let v = vr::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        case_id: Set(id),
+        visitor_name: Set(req.visitor_name.trim().into()),
+        relation: Set(req.relation.as_str().into()),
+        meeting_at: Set(req.meeting_at),
+        place: Set(req.place.trim().into()),
+        purpose: Set(req.purpose.trim().into()),
+        status: Set(if needs {
+            RequestStatus::Submitted
+        } else {
+            RequestStatus::Recorded
+        }
+        .as_str()
+        .into()),
+        decided_by: Set(None),
+        decided_at: Set(None),
+        decision_opinion: Set(None),
+        created_by: Set(caller.id),
+        created_at: Set(Utc::now()),
+        version: Set(1),
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        &Actor::from(&caller),
+        "visitor.create",
+        "visitor",
+        Some(v.id.to_string()),
+        json!({ "case_id": id, "relation": v.relation }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok((StatusCode::CREATED, Json(view(v)?)))
+}
+
+async fn find(db: &impl ConnectionTrait, caller: &AuthUser, id: Uuid) -> ApiResult<vr::Model> {
+    let v = vr::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    find_case(db, caller, v.case_id).await?;
+    Ok(v)
+}
+
+#[utoipa::path(get, path = "/visitors/{id}", tag = "requests", params(("id" = Uuid, Path)),
+    responses((status = 200, body = VisitorView), (status = 404, body = Problem)))]
+async fn get_visit(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<VisitorView>> {
+    Ok(Json(view(find(&state.db, &caller, id).await?)?))
+}
+
+#[utoipa::path(get, path = "/cases/{id}/visitors", tag = "requests", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<VisitorView>), (status = 404, body = Problem)))]
+async fn list_case_visits(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<Vec<VisitorView>>> {
+    find_case(&state.db, &caller, id).await?;
+    let rows = vr::Entity::find()
+        .filter(vr::Column::CaseId.eq(id))
+        .order_by_desc(vr::Column::MeetingAt)
+        .all(&state.db)
+        .await?;
+    Ok(Json(rows.into_iter().map(view).collect::<ApiResult<_>>()?))
+}
+
+async fn change(
+    state: &AppState,
+    caller: &AuthUser,
+    id: Uuid,
+    version: Option<i32>,
+    opinion: Option<String>,
+    to: RequestStatus,
+    role: Role,
+) -> ApiResult<Json<VisitorView>> {
+    let txn = state.db.begin().await?;
+    let v = find(&txn, caller, id).await?;
+    caller.require(&[role])?;
+    if v.status != RequestStatus::Submitted.as_str() {
+        return Err(ErrorCode::RequestTransitionInvalid.into());
+    }
+    let now = Utc::now();
+    let mut q = vr::Entity::update_many()
+        .col_expr(vr::Column::Status, Expr::value(to.as_str()))
+        .col_expr(vr::Column::Version, Expr::value(v.version + 1))
+        .filter(vr::Column::Id.eq(id))
+        .filter(vr::Column::Version.eq(version.unwrap_or(v.version)))
+        .filter(vr::Column::Status.eq(RequestStatus::Submitted.as_str()));
+    if role == Role::Officer {
+        q = q
+            .col_expr(vr::Column::DecidedBy, Expr::value(caller.id))
+            .col_expr(vr::Column::DecidedAt, Expr::value(now))
+            .col_expr(vr::Column::DecisionOpinion, Expr::value(opinion));
+    }
+    if q.exec(&txn).await?.rows_affected != 1 {
+        return Err(ErrorCode::Conflict.into());
+    }
+    audit::record(
+        &txn,
+        &Actor::from(caller),
+        &format!("visitor.{}", to.as_str()),
+        "visitor",
+        Some(id.to_string()),
+        json!({}),
+    )
+    .await?;
+    let v = vr::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    txn.commit().await?;
+    Ok(Json(view(v)?))
+}
+
+#[utoipa::path(post, path = "/visitors/{id}/approve", tag = "requests", params(("id" = Uuid, Path)), request_body = LeaveDecisionRequest,
+    responses((status = 200, body = VisitorView), (status = 409, body = Problem)))]
+async fn approve_visit(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<Uuid>,
+    Json(req): Json<LeaveDecisionRequest>,
+) -> ApiResult<Json<VisitorView>> {
+    check_text("opinion", &req.opinion, 2000)?;
+    change(
+        &state,
+        &caller,
+        id,
+        Some(req.version),
+        Some(req.opinion.trim().into()),
+        RequestStatus::Approved,
+        Role::Officer,
+    )
+    .await
+}
+
+#[utoipa::path(post, path = "/visitors/{id}/reject", tag = "requests", params(("id" = Uuid, Path)), request_body = LeaveDecisionRequest,
+    responses((status = 200, body = VisitorView), (status = 409, body = Problem)))]
+async fn reject_visit(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<Uuid>,
+    Json(req): Json<LeaveDecisionRequest>,
+) -> ApiResult<Json<VisitorView>> {
+    check_text("opinion", &req.opinion, 2000)?;
+    change(
+        &state,
+        &caller,
+        id,
+        Some(req.version),
+        Some(req.opinion.trim().into()),
+        RequestStatus::Rejected,
+        Role::Officer,
+    )
+    .await
+}
+
+#[utoipa::path(post, path = "/visitors/{id}/cancel", tag = "requests", params(("id" = Uuid, Path)),
+    responses((status = 200, body = VisitorView), (status = 409, body = Problem)))]
+async fn cancel_visit(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<VisitorView>> {
+    change(
+        &state,
+        &caller,
+        id,
+        None,
+        None,
+        RequestStatus::Cancelled,
+        Role::Supervisee,
+    )
+    .await
+}
