@@ -9,20 +9,28 @@ use super::FaceError;
 
 pub struct ModelFile {
     pub name: &'static str,
-    pub sha256: &'static str,
+    /// Accepted contents: the distributed copy and, where `scripts/rebuild-models.sh` can
+    /// rebuild it, the canonical rebuild (same graph and weights, initializers in name order).
+    pub sha256: &'static [&'static str],
 }
 
 pub const SHORT_RANGE: ModelFile = ModelFile {
     name: "face_detection_short_range.onnx",
-    sha256: "d0276def1170a25b8ef90f15a4c8722afbb50d432f8edf2be44b71393ae03bee",
+    sha256: &[
+        "d0276def1170a25b8ef90f15a4c8722afbb50d432f8edf2be44b71393ae03bee",
+        "2d83bf713a7bf67b1d8d65b3d4eb297a4f1029bce51cf0d9f7723046648f10a7",
+    ],
 };
 pub const FULL_RANGE: ModelFile = ModelFile {
     name: "face_detection_full_range.onnx",
-    sha256: "47a6bef30cb1549bf19e09684e7b25b75b23bfb84e546e194879cde17b5a8587",
+    sha256: &[
+        "47a6bef30cb1549bf19e09684e7b25b75b23bfb84e546e194879cde17b5a8587",
+        "3b09dfb307fd064b2a6fc943f382ab6323f0fa2be44b9e09826674ccb11c1371",
+    ],
 };
 pub const EMBEDDER: ModelFile = ModelFile {
     name: "dlib_face_recognition_resnet_v1.onnx",
-    sha256: "edbec007db282dda742aa904da947f7dc38d302e2cbdfe8add1fac623d5bf2f0",
+    sha256: &["edbec007db282dda742aa904da947f7dc38d302e2cbdfe8add1fac623d5bf2f0"],
 };
 
 /// Identifies the embedding space; templates from another model cannot be compared.
@@ -42,9 +50,9 @@ impl Model {
         let bytes = std::fs::read(&path)
             .map_err(|_| FaceError::ModelMissing(path.display().to_string()))?;
         let digest = hex(&Sha256::digest(&bytes));
-        if digest != file.sha256 {
+        if !file.sha256.contains(&digest.as_str()) {
             return Err(FaceError::ModelCorrupt(format!(
-                "{}: sha256 {digest}, expected {}",
+                "{}: sha256 {digest}, expected one of {:?}",
                 path.display(),
                 file.sha256
             )));
