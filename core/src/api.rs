@@ -556,3 +556,101 @@ api_type! {
         pub version: i32,
     }
 }
+
+// ---- face enrolment, check-ins, alerts ----------------------------------------------------
+
+api_type! {
+    pub struct FaceEnrolRequest {
+        /// 1–5 reference photos taken at the office, JPEG or PNG, base64.
+        pub photos: Vec<String>,
+    }
+}
+
+api_type! {
+    pub struct FaceTemplateView {
+        pub version: i32,
+        pub reference_count: i32,
+        pub model: String,
+        pub created_by: Uuid,
+        pub created_at: DateTime<Utc>,
+    }
+}
+
+api_type! {
+    /// A single-use code binding the next check-in to this supervisee and phone.
+    pub struct ChallengeView {
+        pub nonce: String,
+        pub expires_at: DateTime<Utc>,
+    }
+}
+
+api_type! {
+    pub struct GpsFix {
+        pub lat: f64,
+        pub lon: f64,
+        /// Horizontal accuracy, metres.
+        pub accuracy_m: f64,
+        pub fix_time: DateTime<Utc>,
+        /// gps, network, fused…
+        pub provider: String,
+        /// The OS reports a mock-location provider.
+        pub mock: bool,
+    }
+}
+
+api_type! {
+    pub struct CheckinRequest {
+        pub nonce: String,
+        /// The selfie, JPEG or PNG, base64.
+        pub photo: String,
+        pub location: GpsFix,
+        pub app_version: String,
+        /// Chosen by the app per check-in; sending it again returns the first result.
+        pub idempotency_key: String,
+    }
+}
+
+api_type! {
+    pub struct CheckinView {
+        pub id: Uuid,
+        pub case_id: Uuid,
+        pub result: crate::policy::checkin::CheckinResult,
+        pub reasons: Vec<crate::policy::checkin::CheckinReason>,
+        /// Face distance to the enrolled template (lower is closer; dlib threshold 0.6).
+        pub face_distance: Option<f64>,
+        pub created_at: DateTime<Utc>,
+    }
+}
+
+api_type! {
+    pub struct AlertView {
+        pub id: Uuid,
+        pub case_id: Uuid,
+        pub kind: AlertKind,
+        pub severity: AlertSeverity,
+        pub state: AlertState,
+        /// Links to what raised it, e.g. `{"checkin_id": …}`.
+        pub evidence: serde_json::Value,
+        pub assigned_officer_id: Option<Uuid>,
+        pub created_at: DateTime<Utc>,
+        pub acknowledged_by: Option<Uuid>,
+        pub resolved_by: Option<Uuid>,
+        pub resolution_note: Option<String>,
+    }
+}
+
+api_type! {
+    pub struct AlertResolveRequest {
+        pub note: String,
+    }
+}
+
+/// A live event on `/api/v1/events`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EventView {
+    /// `alert`, `checkin`, `leave`…
+    pub kind: String,
+    pub case_id: Uuid,
+    pub payload: serde_json::Value,
+}

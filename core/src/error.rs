@@ -141,6 +141,12 @@ error_codes! {
     RelocationSameUnit = ("relocation.same_unit", 422, "The new place is under the same unit; update the residence instead.", "新住所仍属本单位，请直接变更居住地址。"),
     RequestTransitionInvalid = ("request.transition_invalid", 409, "The request is not in a state that allows this; reload it.", "申请当前状态不允许此操作，请刷新。"),
 
+    NotEnrolled = ("checkin.not_enrolled", 409, "No face is enrolled for this case yet; the officer enrols it at intake.", "该案件尚未采集人脸，请由工作人员在入矫时采集。"),
+    ChallengeInvalid = ("checkin.challenge_invalid", 409, "The check-in code is unknown, used, expired or for another phone; start the check-in again.", "签到码无效、已使用、已过期或不属于本机，请重新开始签到。"),
+    TooManyAttempts = ("checkin.too_many_attempts", 429, "Too many failed check-ins today; contact your officer.", "今日签到失败次数过多，请联系矫正工作人员。"),
+    FaceUnavailable = ("checkin.face_unavailable", 503, "Face verification is not available on this server right now.", "服务器暂时无法进行人脸核验。"),
+    AlertTransitionInvalid = ("alert.transition_invalid", 409, "The alert is not in a state that allows this; reload it.", "预警当前状态不允许此操作，请刷新。"),
+
     ImageInvalid = ("image.invalid", 422, "The file is not a JPEG or PNG photo, or it is damaged.", "文件不是 JPEG 或 PNG 照片，或已损坏。"),
     ImageTooLarge = ("image.too_large", 413, "The photo is too large (at most 25 megapixels and 20 MB).", "照片过大（最多 2500 万像素、20 MB）。"),
     FaceNotFound = ("face.not_found", 422, "No face was found in the photo.", "照片中未检测到人脸。"),

@@ -173,3 +173,29 @@ string_enum! {
         Recorded = "recorded",
     }
 }
+
+string_enum! {
+    AlertKind {
+        CheckinFailed = "checkin_failed",
+        CheckinNeedsReview = "checkin_needs_review",
+        CheckinMissed = "checkin_missed",
+        LeaveOverdue = "leave_overdue",
+    }
+}
+
+string_enum! {
+    AlertSeverity {
+        Low = "low",
+        Medium = "medium",
+        High = "high",
+        Critical = "critical",
+    }
+}
+
+string_enum! {
+    AlertState {
+        Open = "open",
+        Acknowledged = "acknowledged",
+        Resolved = "resolved",
+    }
+}

@@ -33,6 +33,45 @@ pub struct Config {
     /// How often background jobs (overdue leaves…) run, in seconds; 0 turns them off here.
     pub jobs_interval_secs: u64,
     pub auth: AuthConfig,
+    /// Directory with the three face models (sha256-checked at start).
+    pub model_dir: PathBuf,
+    /// Encrypted media: folder (default `<data_dir>/media`), 32-byte key file (default
+    /// `<data_dir>/media.key`, generated), and older keys still accepted for reading.
+    pub media_dir: Option<PathBuf>,
+    pub media_key_file: Option<PathBuf>,
+    pub media_old_key_files: Vec<PathBuf>,
+    pub checkin: CheckinConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CheckinConfig {
+    /// How long a check-in code lives.
+    pub challenge_ttl_secs: i64,
+    /// Failed (or review) check-ins a day before the app is told to call the officer.
+    pub max_failed_per_day: u64,
+    /// A photo whose aligned-face hash is within this many bits of a recent one is a replay.
+    pub replay_max_hamming: u32,
+    /// How many recent check-ins the replay check looks at.
+    pub replay_lookback: u64,
+    pub location: huijiao_core::policy::checkin::LocationRules,
+    #[serde(rename = "match")]
+    pub match_policy: huijiao_core::face::MatchPolicy,
+    pub quality: huijiao_core::face::QualityLimits,
+}
+
+impl Default for CheckinConfig {
+    fn default() -> Self {
+        CheckinConfig {
+            challenge_ttl_secs: 120,
+            max_failed_per_day: 3,
+            replay_max_hamming: 6,
+            replay_lookback: 50,
+            location: Default::default(),
+            match_policy: Default::default(),
+            quality: Default::default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -71,6 +110,11 @@ impl Default for Config {
             trust_forwarded_for: false,
             jobs_interval_secs: 300,
             auth: AuthConfig::default(),
+            model_dir: PathBuf::from("../shared/models"),
+            media_dir: None,
+            media_key_file: None,
+            media_old_key_files: vec![],
+            checkin: CheckinConfig::default(),
         }
     }
 }

@@ -1,17 +1,21 @@
 //! Huijiao server: the record of community corrections. Organised by domain; each domain
 //! module exposes `routes()` merged under `/api/v1` in `app`.
 
+pub mod alerts;
 pub mod app;
 pub mod audit;
 pub mod auth;
 pub mod cases;
+pub mod checkins;
 pub mod config;
 pub mod db;
 pub mod demo;
 pub mod entities;
 pub mod error;
+pub mod events;
 pub mod investigations;
 pub mod jobs;
+pub mod media;
 pub mod org;
 pub mod requests;
 pub mod state;
@@ -28,6 +32,18 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
     let db = db::connect(&config.database_url(), config.db_max_connections).await?;
     db::migrate(&db).await?;
     AppState::new(db, config)
+}
+
+/// Loads and checks the face models named in the configuration (a start-up error if missing
+/// or altered).
+pub fn load_face(state: &mut AppState) -> anyhow::Result<()> {
+    let engine =
+        huijiao_core::face::FaceEngine::load(&state.config.model_dir, state.config.checkin.quality)
+            .map_err(|e| {
+                anyhow::anyhow!("face models in {}: {e}", state.config.model_dir.display())
+            })?;
+    state.face = Some(std::sync::Arc::new(engine));
+    Ok(())
 }
 
 /// Serves until `shutdown` resolves, then drains in-flight requests.

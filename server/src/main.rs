@@ -83,6 +83,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve { demo } => {
             let listen = config.listen.clone();
             let mut state = huijiao_server::prepare(config).await?;
+            huijiao_server::load_face(&mut state)?;
             if demo {
                 huijiao_server::demo::seed_if_empty(&state).await?;
             }

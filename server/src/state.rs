@@ -16,6 +16,10 @@ pub struct AppState {
     /// Key of the HMAC that stands in for national ids (duplicate detection without storing them).
     pub id_hmac_key: Arc<[u8; 32]>,
     pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
+    /// Loaded by `serve` (or a test); check-ins answer `checkin.face_unavailable` without it.
+    pub face: Option<Arc<huijiao_core::face::FaceEngine>>,
+    pub media: crate::media::MediaStore,
+    pub events: crate::events::EventBus,
 }
 
 impl AppState {
@@ -36,7 +40,21 @@ impl AppState {
         let id_hmac_key: [u8; 32] = key
             .try_into()
             .map_err(|_| anyhow::anyhow!("{} must hold exactly 32 bytes", hmac_path.display()))?;
+        let media = crate::media::MediaStore::local(
+            &config
+                .media_dir
+                .clone()
+                .unwrap_or_else(|| config.data_dir.join("media")),
+            &config
+                .media_key_file
+                .clone()
+                .unwrap_or_else(|| config.data_dir.join("media.key")),
+            &config.media_old_key_files,
+        )?;
         Ok(AppState {
+            face: None,
+            media,
+            events: crate::events::EventBus::default(),
             db,
             config: Arc::new(config),
             jwt: Arc::new(jwt),

@@ -145,6 +145,16 @@ fn scoped_endpoints() -> Vec<(&'static str, &'static str, Option<Value>)> {
             Some(json!({ "version": 1, "opinion": "x" })),
         ),
         ("post", "/visitors/{id}/cancel", None),
+        ("get", "/cases/{id}/face", None),
+        (
+            "post",
+            "/cases/{id}/face",
+            Some(json!({ "photos": ["aGVsbG8="] })),
+        ),
+        ("get", "/cases/{id}/checkins", None),
+        ("get", "/checkins/{id}/photo", None),
+        ("post", "/alerts/{id}/acknowledge", None),
+        ("post", "/alerts/{id}/resolve", Some(json!({ "note": "x" }))),
         (
             "post",
             "/investigations/{id}/opinion",
@@ -162,6 +172,7 @@ const LISTS: &[&str] = &[
     "/users",
     "/leaves",
     "/relocations",
+    "/alerts",
 ];
 
 /// Admin-duty endpoints and the one role allowed each.
@@ -194,6 +205,9 @@ const SELF_ENDPOINTS: &[&str] = &[
     "/auth/logout",
     "/auth/password",
     "/me",
+    // A supervisee checks in for their own case only; covered in checkins.rs.
+    "/checkins/challenge",
+    "/checkins",
 ];
 
 /// Row counts of everything but the logs that reads append to.
@@ -213,6 +227,9 @@ async fn snapshot(app: &common::TestApp) -> Vec<i64> {
         "leave_steps",
         "relocation_requests",
         "visitor_requests",
+        "face_templates",
+        "checkins",
+        "alerts",
     ] {
         v.push(app.count(t).await);
     }
@@ -269,6 +286,54 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
         .await;
     assert_eq!(s, StatusCode::CREATED, "{visit}");
     let visit = visit["id"].as_str().unwrap().to_owned();
+    // A check-in and an alert on the case, written directly (the face engine is not needed
+    // to check who may reach them).
+    let (checkin_id, alert_id) = {
+        use huijiao_server::entities::{case, checkin};
+        use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+        let case_uuid: uuid::Uuid = w.case_a1.parse().unwrap();
+        let c = case::Entity::find_by_id(case_uuid)
+            .one(&app.state.db)
+            .await
+            .unwrap()
+            .unwrap();
+        let row = checkin::ActiveModel {
+            id: Set(uuid::Uuid::now_v7()),
+            case_id: Set(case_uuid),
+            user_id: Set(c.user_id.unwrap()),
+            device_id: Set("phone-1".into()),
+            idempotency_key: Set("matrix-key-1".into()),
+            challenge_id: Set(uuid::Uuid::now_v7()),
+            result: Set("failed".into()),
+            reasons: Set(json!(["face_mismatch"])),
+            face_distance: Set(Some(0.8)),
+            matched_reference: Set(Some(0)),
+            phash: Set(Some(1)),
+            lat: Set(36.0),
+            lon: Set(103.8),
+            accuracy_m: Set(10.0),
+            fix_time: Set(chrono::Utc::now()),
+            provider: Set("gps".into()),
+            mock: Set(false),
+            app_version: Set("1".into()),
+            photo_key: Set(None),
+            photo_purged_at: Set(None),
+            created_at: Set(chrono::Utc::now()),
+        }
+        .insert(&app.state.db)
+        .await
+        .unwrap();
+        let (a, _) = huijiao_server::alerts::raise(
+            &app.state.db,
+            &c,
+            huijiao_core::model::AlertKind::CheckinFailed,
+            huijiao_core::model::AlertSeverity::High,
+            json!({ "checkin_id": row.id }),
+        )
+        .await
+        .unwrap();
+        (row.id.to_string(), a.id.to_string())
+    };
     let (_, users) = app.get("/api/v1/users", w.token("sys")).await;
     let officer_a1_id = users
         .as_array()
@@ -288,6 +353,8 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
             Some("leaves") => &leave,
             Some("relocations") => &reloc,
             Some("visitors") => &visit,
+            Some("checkins") => &checkin_id,
+            Some("alerts") => &alert_id,
             _ => &w.case_a1,
         };
         format!(
@@ -371,7 +438,8 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
                     && !text.contains(&w.case_a1)
                     && !text.contains(&inv)
                     && !text.contains(&leave)
-                    && !text.contains(&reloc),
+                    && !text.contains(&reloc)
+                    && !text.contains(&alert_id),
                 "{who} saw case data in {l}: {text}"
             );
             if *l == "/units" && s == StatusCode::OK && who.starts_with("officer") {

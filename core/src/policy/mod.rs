@@ -3,6 +3,7 @@
 //! The server enforces these; the apps call the same functions to explain a rule before the
 //! user acts. No I/O here.
 
+pub mod checkin;
 pub mod leave;
 pub mod requests;
 

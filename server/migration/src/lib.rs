@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_foundation;
 mod m20261122_000002_leave;
 mod m20261122_000003_relocation_visitor;
+mod m20261122_000004_checkins;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_foundation::Migration),
             Box::new(m20261122_000002_leave::Migration),
             Box::new(m20261122_000003_relocation_visitor::Migration),
+            Box::new(m20261122_000004_checkins::Migration),
         ]
     }
 }

@@ -1,9 +1,13 @@
 //! sea-orm entities, one per table, mirroring the migrations. Logic lives in the domain modules.
 
+pub mod alert;
 pub mod audit_entry;
 pub mod case;
+pub mod checkin;
+pub mod checkin_challenge;
 pub mod correction_plan;
 pub mod device;
+pub mod face_template;
 pub mod investigation;
 pub mod leave_request;
 pub mod leave_step;

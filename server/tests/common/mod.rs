@@ -74,6 +74,27 @@ impl TestApp {
         Self::with_config(backend, |_| {}).await
     }
 
+    /// With the real face models loaded (once per test process).
+    pub async fn with_face(backend: Backend, tweak: impl FnOnce(&mut Config)) -> TestApp {
+        static ENGINE: std::sync::OnceLock<std::sync::Arc<huijiao_core::face::FaceEngine>> =
+            std::sync::OnceLock::new();
+        let mut app = Self::with_config(backend, tweak).await;
+        let engine = ENGINE.get_or_init(|| {
+            let dir = std::env::var_os("HUIJIAO_MODEL_DIR")
+                .map(std::path::PathBuf::from)
+                .unwrap_or_else(|| {
+                    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/models")
+                });
+            std::sync::Arc::new(
+                huijiao_core::face::FaceEngine::load(&dir, Default::default())
+                    .expect("face models"),
+            )
+        });
+        app.state.face = Some(engine.clone());
+        app.router = huijiao_server::app::router(app.state.clone());
+        app
+    }
+
     pub async fn with_config(backend: Backend, tweak: impl FnOnce(&mut Config)) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let mut config = Config {

@@ -1,0 +1,227 @@
+//! Check-in rules: where the phone says it is, how fresh and how precise that is, and how the
+//! face result and the location together decide passed / failed / needs review.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Why a check-in did not simply pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum CheckinReason {
+    /// The face is someone else's.
+    FaceMismatch,
+    /// Close to the threshold: an officer compares the photos.
+    FaceInconclusive,
+    /// The same photo (or nearly) was submitted before.
+    ReplayedPhoto,
+    /// The phone reports a mock (fake) location provider.
+    MockLocation,
+    /// The fix is older than allowed, or from the future.
+    StaleFix,
+    /// The fix is too imprecise to place the person.
+    InaccurateFix,
+    /// Outside the activity area.
+    OutsideArea,
+}
+
+impl CheckinReason {
+    /// Reasons that fail a check-in outright; the others send it to an officer.
+    pub fn is_hard(self) -> bool {
+        matches!(
+            self,
+            CheckinReason::FaceMismatch
+                | CheckinReason::ReplayedPhoto
+                | CheckinReason::MockLocation
+                | CheckinReason::OutsideArea
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum CheckinResult {
+    Passed,
+    Failed,
+    NeedsReview,
+}
+
+impl CheckinResult {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckinResult::Passed => "passed",
+            CheckinResult::Failed => "failed",
+            CheckinResult::NeedsReview => "needs_review",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            CheckinResult::Passed,
+            CheckinResult::Failed,
+            CheckinResult::NeedsReview,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
+    }
+}
+
+/// Location limits of a jurisdiction.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LocationRules {
+    /// Oldest acceptable fix, seconds before the check-in.
+    pub max_fix_age_secs: i64,
+    /// Least precise acceptable fix, metres.
+    pub max_accuracy_m: f64,
+    /// Radius of the activity area around the residence, km (until fences replace it).
+    pub area_radius_km: f64,
+}
+
+impl Default for LocationRules {
+    fn default() -> Self {
+        LocationRules {
+            max_fix_age_secs: 300,
+            max_accuracy_m: 150.0,
+            area_radius_km: 30.0,
+        }
+    }
+}
+
+/// Great-circle distance in km (haversine, mean Earth radius).
+pub fn distance_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
+    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
+    let (dp, dl) = ((lat2 - lat1).to_radians(), (lon2 - lon1).to_radians());
+    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    2.0 * 6371.0088 * a.sqrt().asin()
+}
+
+pub struct Fix {
+    pub lat: f64,
+    pub lon: f64,
+    pub accuracy_m: f64,
+    pub fix_time: DateTime<Utc>,
+    pub mock: bool,
+}
+
+/// Location findings for a fix taken for a check-in at `now`. `area_centre` is the residence,
+/// or `None` when the activity-area rule is suspended (approved leave).
+pub fn check_fix(
+    rules: &LocationRules,
+    fix: &Fix,
+    now: DateTime<Utc>,
+    area_centre: Option<(f64, f64)>,
+) -> Vec<CheckinReason> {
+    let mut out = Vec::new();
+    if fix.mock {
+        out.push(CheckinReason::MockLocation);
+    }
+    let age = (now - fix.fix_time).num_seconds();
+    // A fix from the future beyond clock skew is as untrustworthy as an old one.
+    if age > rules.max_fix_age_secs || age < -60 {
+        out.push(CheckinReason::StaleFix);
+    }
+    if fix.accuracy_m > rules.max_accuracy_m {
+        out.push(CheckinReason::InaccurateFix);
+    }
+    if let Some((lat, lon)) = area_centre {
+        // The fix's own uncertainty is given to the supervisee, not held against them.
+        if distance_km(lat, lon, fix.lat, fix.lon) - fix.accuracy_m / 1000.0 > rules.area_radius_km
+        {
+            out.push(CheckinReason::OutsideArea);
+        }
+    }
+    out
+}
+
+/// Combines the findings: any hard reason fails; otherwise any reason means review.
+pub fn outcome(reasons: &[CheckinReason]) -> CheckinResult {
+    if reasons.iter().any(|r| r.is_hard()) {
+        CheckinResult::Failed
+    } else if reasons.is_empty() {
+        CheckinResult::Passed
+    } else {
+        CheckinResult::NeedsReview
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Duration;
+    use CheckinReason::*;
+
+    fn fix(lat: f64, lon: f64, acc: f64, age: i64, mock: bool, now: DateTime<Utc>) -> Fix {
+        Fix {
+            lat,
+            lon,
+            accuracy_m: acc,
+            fix_time: now - Duration::seconds(age),
+            mock,
+        }
+    }
+
+    #[test]
+    fn distances() {
+        // Lanzhou to Xi'an is about 510 km.
+        let d = distance_km(36.06, 103.83, 34.26, 108.94);
+        assert!((500.0..520.0).contains(&d), "{d}");
+        assert!(distance_km(36.0, 103.0, 36.0, 103.0) < 1e-9);
+    }
+
+    #[test]
+    fn location_findings() {
+        let r = LocationRules::default();
+        let now = Utc::now();
+        let home = Some((36.06, 103.83));
+        assert_eq!(
+            check_fix(&r, &fix(36.07, 103.84, 20.0, 10, false, now), now, home),
+            vec![]
+        );
+        assert_eq!(
+            check_fix(&r, &fix(36.07, 103.84, 20.0, 10, true, now), now, home),
+            vec![MockLocation]
+        );
+        assert_eq!(
+            check_fix(&r, &fix(36.07, 103.84, 20.0, 301, false, now), now, home),
+            vec![StaleFix]
+        );
+        assert_eq!(
+            check_fix(&r, &fix(36.07, 103.84, 20.0, -120, false, now), now, home),
+            vec![StaleFix]
+        );
+        assert_eq!(
+            check_fix(&r, &fix(36.07, 103.84, 151.0, 10, false, now), now, home),
+            vec![InaccurateFix]
+        );
+        assert_eq!(
+            check_fix(&r, &fix(34.26, 108.94, 20.0, 10, false, now), now, home),
+            vec![OutsideArea]
+        );
+        assert_eq!(
+            check_fix(&r, &fix(34.26, 108.94, 20.0, 10, false, now), now, None),
+            vec![],
+            "on approved leave"
+        );
+    }
+
+    #[test]
+    fn outcomes() {
+        assert_eq!(outcome(&[]), CheckinResult::Passed);
+        assert_eq!(outcome(&[FaceInconclusive]), CheckinResult::NeedsReview);
+        assert_eq!(
+            outcome(&[StaleFix, InaccurateFix]),
+            CheckinResult::NeedsReview
+        );
+        assert_eq!(
+            outcome(&[FaceInconclusive, MockLocation]),
+            CheckinResult::Failed
+        );
+        for hard in [FaceMismatch, ReplayedPhoto, MockLocation, OutsideArea] {
+            assert_eq!(outcome(&[hard]), CheckinResult::Failed, "{hard:?}");
+        }
+    }
+}

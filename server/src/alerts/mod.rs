@@ -1,0 +1,231 @@
+//! Alerts for officers: raised by failed or doubtful check-ins (and later missed ones, fences,
+//! overdue returns), scoped by jurisdiction, acknowledged and resolved with a note, pushed live.
+
+use axum::extract::State;
+use chrono::Utc;
+use huijiao_core::api::{AlertResolveRequest, AlertView, EventView, Problem};
+use huijiao_core::model::{AlertKind, AlertSeverity, AlertState, Role};
+use huijiao_core::ErrorCode;
+use sea_orm::sea_query::{Expr, Query as SqlQuery};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionTrait,
+};
+use serde::Deserialize;
+use serde_json::json;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+use crate::audit::{self, Actor};
+use crate::auth::extractor::AuthUser;
+use crate::entities::{alert, case, org_unit};
+use crate::error::{ApiError, ApiResult, Json, Path, Query};
+use crate::events::Event;
+use crate::state::AppState;
+use crate::validate::check_text;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_alerts))
+        .routes(routes!(acknowledge))
+        .routes(routes!(resolve))
+}
+
+pub fn view(a: alert::Model) -> ApiResult<AlertView> {
+    Ok(AlertView {
+        id: a.id,
+        case_id: a.case_id,
+        kind: AlertKind::parse(&a.kind).ok_or_else(|| ApiError::internal("bad alert kind"))?,
+        severity: AlertSeverity::parse(&a.severity)
+            .ok_or_else(|| ApiError::internal("bad severity"))?,
+        state: AlertState::parse(&a.state).ok_or_else(|| ApiError::internal("bad alert state"))?,
+        evidence: a.evidence,
+        assigned_officer_id: a.assigned_officer_id,
+        created_at: a.created_at,
+        acknowledged_by: a.acknowledged_by,
+        resolved_by: a.resolved_by,
+        resolution_note: a.resolution_note,
+    })
+}
+
+/// Raises an alert for a case's officer. Returns the event to publish once the transaction
+/// has committed (never announce what may still roll back).
+pub async fn raise(
+    db: &impl ConnectionTrait,
+    c: &case::Model,
+    kind: AlertKind,
+    severity: AlertSeverity,
+    evidence: serde_json::Value,
+) -> ApiResult<(alert::Model, Event)> {
+    let a = alert::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        case_id: Set(c.id),
+        unit_id: Set(c.unit_id),
+        kind: Set(kind.as_str().into()),
+        severity: Set(severity.as_str().into()),
+        state: Set(AlertState::Open.as_str().into()),
+        evidence: Set(evidence),
+        assigned_officer_id: Set(c.officer_id),
+        created_at: Set(Utc::now()),
+        acknowledged_by: Set(None),
+        acknowledged_at: Set(None),
+        resolved_by: Set(None),
+        resolved_at: Set(None),
+        resolution_note: Set(None),
+        version: Set(1),
+    }
+    .insert(db)
+    .await?;
+    let unit_path = org_unit::Entity::find_by_id(c.unit_id)
+        .one(db)
+        .await?
+        .map(|u| u.path)
+        .unwrap_or_default();
+    let event = Event {
+        unit_path,
+        supervisee: None,
+        view: EventView {
+            kind: "alert".into(),
+            case_id: c.id,
+            payload: serde_json::to_value(view(a.clone())?).unwrap_or_default(),
+        },
+    };
+    Ok((a, event))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct AlertQuery {
+    pub state: Option<AlertState>,
+    pub case_id: Option<Uuid>,
+    /// 1–500, default 100.
+    pub limit: Option<u64>,
+}
+
+/// Alerts in the caller's jurisdiction, newest first.
+#[utoipa::path(get, path = "/alerts", tag = "alerts", params(AlertQuery),
+    responses((status = 200, body = Vec<AlertView>), (status = 403, body = Problem)))]
+async fn list_alerts(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Query(q): Query<AlertQuery>,
+) -> ApiResult<Json<Vec<AlertView>>> {
+    caller.require(&[Role::Officer])?;
+    let limit = q.limit.unwrap_or(100);
+    if !(1..=500).contains(&limit) {
+        return Err(ApiError::field("limit", "must be 1 to 500"));
+    }
+    let mut find = alert::Entity::find().filter(
+        alert::Column::CaseId.in_subquery(
+            SqlQuery::select()
+                .column(case::Column::Id)
+                .from(case::Entity)
+                .cond_where(caller.case_scope()?)
+                .to_owned(),
+        ),
+    );
+    if let Some(s) = q.state {
+        find = find.filter(alert::Column::State.eq(s.as_str()));
+    }
+    if let Some(c) = q.case_id {
+        find = find.filter(alert::Column::CaseId.eq(c));
+    }
+    let rows = find
+        .order_by_desc(alert::Column::CreatedAt)
+        .limit(limit)
+        .all(&state.db)
+        .await?;
+    Ok(Json(rows.into_iter().map(view).collect::<ApiResult<_>>()?))
+}
+
+async fn transition(
+    state: &AppState,
+    caller: &AuthUser,
+    id: Uuid,
+    from: &[AlertState],
+    to: AlertState,
+    note: Option<String>,
+) -> ApiResult<Json<AlertView>> {
+    caller.require(&[Role::Officer])?;
+    let txn = state.db.begin().await?;
+    let a = alert::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    crate::cases::find_case(&txn, caller, a.case_id).await?;
+    if !from.iter().any(|s| s.as_str() == a.state) {
+        return Err(ErrorCode::AlertTransitionInvalid.into());
+    }
+    let now = Utc::now();
+    let mut q = alert::Entity::update_many()
+        .col_expr(alert::Column::State, Expr::value(to.as_str()))
+        .col_expr(alert::Column::Version, Expr::value(a.version + 1))
+        .filter(alert::Column::Id.eq(id))
+        .filter(alert::Column::Version.eq(a.version));
+    q = match to {
+        AlertState::Acknowledged => q
+            .col_expr(alert::Column::AcknowledgedBy, Expr::value(caller.id))
+            .col_expr(alert::Column::AcknowledgedAt, Expr::value(now)),
+        _ => q
+            .col_expr(alert::Column::ResolvedBy, Expr::value(caller.id))
+            .col_expr(alert::Column::ResolvedAt, Expr::value(now))
+            .col_expr(alert::Column::ResolutionNote, Expr::value(note)),
+    };
+    if q.exec(&txn).await?.rows_affected != 1 {
+        return Err(ErrorCode::Conflict.into());
+    }
+    audit::record(
+        &txn,
+        &Actor::from(caller),
+        &format!("alert.{}", to.as_str()),
+        "alert",
+        Some(id.to_string()),
+        json!({ "case_id": a.case_id }),
+    )
+    .await?;
+    let a = alert::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    txn.commit().await?;
+    Ok(Json(view(a)?))
+}
+
+#[utoipa::path(post, path = "/alerts/{id}/acknowledge", tag = "alerts", params(("id" = Uuid, Path)),
+    responses((status = 200, body = AlertView), (status = 404, body = Problem), (status = 409, body = Problem)))]
+async fn acknowledge(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<AlertView>> {
+    transition(
+        &state,
+        &caller,
+        id,
+        &[AlertState::Open],
+        AlertState::Acknowledged,
+        None,
+    )
+    .await
+}
+
+/// Resolves with a note saying what was done.
+#[utoipa::path(post, path = "/alerts/{id}/resolve", tag = "alerts", params(("id" = Uuid, Path)), request_body = AlertResolveRequest,
+    responses((status = 200, body = AlertView), (status = 404, body = Problem), (status = 409, body = Problem)))]
+async fn resolve(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<Uuid>,
+    Json(req): Json<AlertResolveRequest>,
+) -> ApiResult<Json<AlertView>> {
+    check_text("note", &req.note, 2000)?;
+    transition(
+        &state,
+        &caller,
+        id,
+        &[AlertState::Open, AlertState::Acknowledged],
+        AlertState::Resolved,
+        Some(req.note.trim().into()),
+    )
+    .await
+}

@@ -1,0 +1,129 @@
+//! Enrolment at intake: 1–5 reference photos, quality-gated, kept encrypted; re-enrolment
+//! keeps the history (older templates are inactive, not deleted).
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::Utc;
+use huijiao_core::api::{FaceEnrolRequest, FaceTemplateView, Problem};
+use huijiao_core::face::models::EMBEDDING_MODEL_ID;
+use huijiao_core::model::Role;
+use huijiao_core::ErrorCode;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
+    TransactionTrait,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::{decode_photo, face_error};
+use crate::audit::{self, Actor};
+use crate::auth::extractor::AuthUser;
+use crate::cases::{find_case, find_case_for_write};
+use crate::entities::face_template;
+use crate::error::{ApiError, ApiResult, Json, Path};
+use crate::state::AppState;
+
+fn view(t: face_template::Model) -> FaceTemplateView {
+    FaceTemplateView {
+        version: t.version,
+        reference_count: t.reference_count,
+        model: t.model,
+        created_by: t.created_by,
+        created_at: t.created_at,
+    }
+}
+
+/// Enrols (or re-enrols) the supervisee's face from reference photos taken at the office.
+#[utoipa::path(post, path = "/cases/{id}/face", tag = "checkins", params(("id" = Uuid, Path)), request_body = FaceEnrolRequest,
+    responses((status = 201, body = FaceTemplateView), (status = 422, body = Problem), (status = 503, body = Problem)))]
+pub async fn enrol_face(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<Uuid>,
+    Json(req): Json<FaceEnrolRequest>,
+) -> ApiResult<(StatusCode, Json<FaceTemplateView>)> {
+    find_case_for_write(&state.db, &caller, id).await?;
+    let engine = state.face.clone().ok_or(ErrorCode::FaceUnavailable)?;
+    if req.photos.is_empty() || req.photos.len() > huijiao_core::face::MAX_REFERENCES {
+        return Err(ErrorCode::FaceReferenceCount.into());
+    }
+    let photos = req
+        .photos
+        .iter()
+        .enumerate()
+        .map(|(i, p)| decode_photo(&format!("photos[{i}]"), p))
+        .collect::<ApiResult<Vec<_>>>()?;
+    let photos = Arc::new(photos);
+    let for_engine = photos.clone();
+    let template = tokio::task::spawn_blocking(move || {
+        let refs: Vec<&[u8]> = for_engine.iter().map(Vec::as_slice).collect();
+        engine.enroll(&refs)
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(|(i, e)| face_error(format!("photos[{i}]"), e))?;
+
+    let aad = id.as_bytes();
+    let mut keys = Vec::with_capacity(photos.len());
+    for p in photos.iter() {
+        keys.push(state.media.put(&format!("faces/{id}"), p, aad).await?);
+    }
+    let txn = state.db.begin().await?;
+    let c = find_case_for_write(&txn, &caller, id).await?;
+    let latest = face_template::Entity::find()
+        .filter(face_template::Column::CaseId.eq(c.id))
+        .order_by_desc(face_template::Column::Version)
+        .one(&txn)
+        .await?;
+    face_template::Entity::update_many()
+        .col_expr(face_template::Column::Active, Expr::value(false))
+        .filter(face_template::Column::CaseId.eq(c.id))
+        .exec(&txn)
+        .await?;
+    let t = face_template::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        case_id: Set(c.id),
+        version: Set(latest.map_or(1, |l| l.version + 1)),
+        template: Set(state.media.keys.seal(&template.to_bytes(), aad)),
+        photo_keys: Set(json!(keys)),
+        reference_count: Set(template.embeddings.len() as i32),
+        model: Set(EMBEDDING_MODEL_ID.into()),
+        active: Set(true),
+        created_by: Set(caller.id),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        &Actor::from(&caller),
+        "face.enrol",
+        "case",
+        Some(id.to_string()),
+        json!({ "version": t.version, "references": t.reference_count }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok((StatusCode::CREATED, Json(view(t))))
+}
+
+/// Enrolment history (metadata only; templates and photos never leave the server here).
+#[utoipa::path(get, path = "/cases/{id}/face", tag = "checkins", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<FaceTemplateView>), (status = 404, body = Problem)))]
+pub async fn face_history(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<Vec<FaceTemplateView>>> {
+    find_case(&state.db, &caller, id).await?;
+    caller.require(&[Role::Officer])?;
+    let rows = face_template::Entity::find()
+        .filter(face_template::Column::CaseId.eq(id))
+        .order_by_asc(face_template::Column::Version)
+        .all(&state.db)
+        .await?;
+    Ok(Json(rows.into_iter().map(view).collect()))
+}

@@ -1,0 +1,368 @@
+//! The check-in itself: a single-use challenge bound to the supervisee and phone, then the
+//! selfie and GPS fix, checked for replay, face match and location, kept whatever the outcome.
+
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use chrono::{Duration, Utc};
+use huijiao_core::api::{ChallengeView, CheckinRequest, CheckinView, EventView, Problem};
+use huijiao_core::face::{compare, quality, Decision, Template};
+use huijiao_core::model::{AlertKind, AlertSeverity, CaseStatus, Role};
+use huijiao_core::policy::checkin::{self as rules, CheckinReason, CheckinResult, Fix};
+use huijiao_core::ErrorCode;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::{decode_photo, face_error};
+use crate::audit::{self, Actor};
+use crate::auth::extractor::AuthUser;
+use crate::auth::tokens::hash_refresh_token as sha256_hex;
+use crate::cases::find_case;
+use crate::entities::{case, checkin, checkin_challenge, face_template};
+use crate::error::{ApiError, ApiResult, Json, Path};
+use crate::events::Event;
+use crate::state::AppState;
+use crate::validate::{check_coordinates, check_text};
+
+fn view(c: &checkin::Model) -> ApiResult<CheckinView> {
+    Ok(CheckinView {
+        id: c.id,
+        case_id: c.case_id,
+        result: CheckinResult::parse(&c.result)
+            .ok_or_else(|| ApiError::internal("bad check-in result"))?,
+        reasons: serde_json::from_value(c.reasons.clone()).map_err(ApiError::internal)?,
+        face_distance: c.face_distance,
+        created_at: c.created_at,
+    })
+}
+
+/// The supervisee's own, active case.
+async fn own_case(db: &impl ConnectionTrait, caller: &AuthUser) -> ApiResult<case::Model> {
+    caller.require(&[Role::Supervisee])?;
+    let c = case::Entity::find()
+        .filter(case::Column::UserId.eq(caller.id))
+        .one(db)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    if crate::cases::status(&c)? != CaseStatus::Active {
+        return Err(ErrorCode::CaseNotActive.into());
+    }
+    Ok(c)
+}
+
+/// A single-use check-in code for this supervisee and phone, valid for a short time.
+#[utoipa::path(post, path = "/checkins/challenge", tag = "checkins",
+    responses((status = 201, body = ChallengeView), (status = 403, body = Problem)))]
+pub async fn challenge(
+    State(state): State<AppState>,
+    caller: AuthUser,
+) -> ApiResult<(StatusCode, Json<ChallengeView>)> {
+    let c = own_case(&state.db, &caller).await?;
+    let mut bytes = [0u8; 32];
+    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut bytes);
+    let nonce = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let now = Utc::now();
+    let expires_at = now + Duration::seconds(state.config.checkin.challenge_ttl_secs);
+    checkin_challenge::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        user_id: Set(caller.id),
+        case_id: Set(c.id),
+        device_id: Set(caller.device_id.clone().ok_or(ErrorCode::DeviceMismatch)?),
+        nonce_hash: Set(sha256_hex(&nonce)),
+        expires_at: Set(expires_at),
+        used_at: Set(None),
+        created_at: Set(now),
+    }
+    .insert(&state.db)
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(ChallengeView { nonce, expires_at }),
+    ))
+}
+
+/// Submits a check-in. The same idempotency key again returns the first result (200).
+#[utoipa::path(post, path = "/checkins", tag = "checkins", request_body = CheckinRequest,
+    responses((status = 201, body = CheckinView), (status = 200, body = CheckinView), (status = 409, body = Problem),
+        (status = 422, body = Problem), (status = 429, body = Problem), (status = 503, body = Problem)))]
+pub async fn submit_checkin(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Json(req): Json<CheckinRequest>,
+) -> ApiResult<(StatusCode, Json<CheckinView>)> {
+    let cfg = &state.config.checkin;
+    let key = req.idempotency_key.trim();
+    if !(8..=128).contains(&key.len()) || key.chars().any(char::is_control) {
+        return Err(ApiError::field(
+            "idempotency_key",
+            "8 to 128 printable characters",
+        ));
+    }
+    check_text("app_version", &req.app_version, 64)?;
+    check_text("location.provider", &req.location.provider, 32)?;
+    check_coordinates("location", req.location.lat, req.location.lon)?;
+    if !(req.location.accuracy_m.is_finite() && req.location.accuracy_m >= 0.0) {
+        return Err(ApiError::field(
+            "location.accuracy_m",
+            "a non-negative number of metres",
+        ));
+    }
+    let c = own_case(&state.db, &caller).await?;
+    // A retry of a check-in already made (the app lost the answer): the same answer.
+    if let Some(existing) = checkin::Entity::find()
+        .filter(checkin::Column::UserId.eq(caller.id))
+        .filter(checkin::Column::IdempotencyKey.eq(key))
+        .one(&state.db)
+        .await?
+    {
+        return Ok((StatusCode::OK, Json(view(&existing)?)));
+    }
+    let engine = state.face.clone().ok_or(ErrorCode::FaceUnavailable)?;
+    let now = Utc::now();
+    let device = caller.device_id.clone().ok_or(ErrorCode::DeviceMismatch)?;
+    let challenge = checkin_challenge::Entity::find()
+        .filter(checkin_challenge::Column::NonceHash.eq(sha256_hex(req.nonce.trim())))
+        .one(&state.db)
+        .await?
+        .filter(|ch| {
+            ch.user_id == caller.id
+                && ch.device_id == device
+                && ch.used_at.is_none()
+                && ch.expires_at > now
+        })
+        .ok_or(ErrorCode::ChallengeInvalid)?;
+    let since = now - Duration::hours(24);
+    let failed_today = checkin::Entity::find()
+        .filter(checkin::Column::CaseId.eq(c.id))
+        .filter(checkin::Column::CreatedAt.gte(since))
+        .filter(checkin::Column::Result.ne(CheckinResult::Passed.as_str()))
+        .count(&state.db)
+        .await?;
+    if failed_today >= cfg.max_failed_per_day {
+        return Err(ErrorCode::TooManyAttempts.into());
+    }
+    let aad = c.id.as_bytes();
+    let t = face_template::Entity::find()
+        .filter(face_template::Column::CaseId.eq(c.id))
+        .filter(face_template::Column::Active.eq(true))
+        .one(&state.db)
+        .await?
+        .ok_or(ErrorCode::NotEnrolled)?;
+    let template = Template::from_bytes(&state.media.keys.open(&t.template, aad)?)
+        .ok_or_else(|| ApiError::internal("unreadable face template"))?;
+
+    // Face work is CPU-bound: off the async executor. Quality failures come back as 422 and
+    // leave the challenge unused, so the supervisee can retake the photo.
+    let photo = decode_photo("photo", &req.photo)?;
+    let for_engine = photo.clone();
+    let analysis = tokio::task::spawn_blocking(move || engine.analyze(&for_engine))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(|e| face_error("photo".into(), e))?;
+    let verdict = compare(&template, &analysis, &cfg.match_policy)
+        .map_err(|e| face_error("photo".into(), e))?;
+
+    let mut reasons = Vec::new();
+    match verdict.decision {
+        Decision::Match => {}
+        Decision::NoMatch => reasons.push(CheckinReason::FaceMismatch),
+        Decision::Inconclusive => reasons.push(CheckinReason::FaceInconclusive),
+    }
+    let recent: Vec<Option<i64>> = checkin::Entity::find()
+        .select_only()
+        .column(checkin::Column::Phash)
+        .filter(checkin::Column::CaseId.eq(c.id))
+        .order_by_desc(checkin::Column::CreatedAt)
+        .limit(cfg.replay_lookback)
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+    if recent
+        .into_iter()
+        .flatten()
+        .any(|h| quality::hamming(h as u64, analysis.phash) <= cfg.replay_max_hamming)
+    {
+        reasons.push(CheckinReason::ReplayedPhoto);
+    }
+    let on_leave = crate::requests::leave::leave_on(&state.db, c.id, now.date_naive())
+        .await?
+        .is_some();
+    let centre = (!on_leave).then_some((c.residence_lat, c.residence_lon));
+    let loc = &req.location;
+    reasons.extend(rules::check_fix(
+        &cfg.location,
+        &Fix {
+            lat: loc.lat,
+            lon: loc.lon,
+            accuracy_m: loc.accuracy_m,
+            fix_time: loc.fix_time,
+            mock: loc.mock,
+        },
+        now,
+        centre,
+    ));
+    let result = rules::outcome(&reasons);
+
+    let photo_key = state
+        .media
+        .put(&format!("checkins/{}", c.id), &photo, aad)
+        .await?;
+    let txn = state.db.begin().await?;
+    // Consume the challenge: of two submissions racing with one code, one gets through.
+    let consumed = checkin_challenge::Entity::update_many()
+        .col_expr(checkin_challenge::Column::UsedAt, Expr::value(now))
+        .filter(checkin_challenge::Column::Id.eq(challenge.id))
+        .filter(checkin_challenge::Column::UsedAt.is_null())
+        .exec(&txn)
+        .await?
+        .rows_affected
+        == 1;
+    if !consumed {
+        drop(txn);
+        state.media.delete(&photo_key).await?;
+        // The same key may have won the race: answer with its result.
+        if let Some(existing) = checkin::Entity::find()
+            .filter(checkin::Column::UserId.eq(caller.id))
+            .filter(checkin::Column::IdempotencyKey.eq(key))
+            .one(&state.db)
+            .await?
+        {
+            return Ok((StatusCode::OK, Json(view(&existing)?)));
+        }
+        return Err(ErrorCode::ChallengeInvalid.into());
+    }
+    let row = checkin::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        case_id: Set(c.id),
+        user_id: Set(caller.id),
+        device_id: Set(device),
+        idempotency_key: Set(key.into()),
+        challenge_id: Set(challenge.id),
+        result: Set(result.as_str().into()),
+        reasons: Set(json!(reasons)),
+        face_distance: Set(Some(f64::from(verdict.distance))),
+        matched_reference: Set(Some(verdict.matched_reference as i32)),
+        phash: Set(Some(analysis.phash as i64)),
+        lat: Set(loc.lat),
+        lon: Set(loc.lon),
+        accuracy_m: Set(loc.accuracy_m),
+        fix_time: Set(loc.fix_time),
+        provider: Set(loc.provider.trim().into()),
+        mock: Set(loc.mock),
+        app_version: Set(req.app_version.trim().into()),
+        photo_key: Set(Some(photo_key)),
+        photo_purged_at: Set(None),
+        created_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    let mut events = vec![];
+    if result != CheckinResult::Passed {
+        let (kind, severity) = match result {
+            CheckinResult::Failed => (AlertKind::CheckinFailed, AlertSeverity::High),
+            _ => (AlertKind::CheckinNeedsReview, AlertSeverity::Medium),
+        };
+        let (_, e) = crate::alerts::raise(
+            &txn,
+            &c,
+            kind,
+            severity,
+            json!({ "checkin_id": row.id, "reasons": reasons }),
+        )
+        .await?;
+        events.push(e);
+    }
+    audit::record(
+        &txn,
+        &Actor::from(&caller),
+        "checkin.submit",
+        "case",
+        Some(c.id.to_string()),
+        json!({ "checkin_id": row.id, "result": result }),
+    )
+    .await?;
+    txn.commit().await?;
+    let v = view(&row)?;
+    let unit_path = crate::entities::org_unit::Entity::find_by_id(c.unit_id)
+        .one(&state.db)
+        .await?
+        .map(|u| u.path)
+        .unwrap_or_default();
+    events.push(Event {
+        unit_path,
+        supervisee: Some(caller.id),
+        view: EventView {
+            kind: "checkin".into(),
+            case_id: c.id,
+            payload: serde_json::to_value(&v).unwrap_or_default(),
+        },
+    });
+    for e in events {
+        state.events.publish(e);
+    }
+    Ok((StatusCode::CREATED, Json(v)))
+}
+
+/// A case's check-ins, newest first.
+#[utoipa::path(get, path = "/cases/{id}/checkins", tag = "checkins", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<CheckinView>), (status = 404, body = Problem)))]
+pub async fn list_checkins(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<Vec<CheckinView>>> {
+    find_case(&state.db, &caller, id).await?;
+    let rows = checkin::Entity::find()
+        .filter(checkin::Column::CaseId.eq(id))
+        .order_by_desc(checkin::Column::CreatedAt)
+        .limit(200)
+        .all(&state.db)
+        .await?;
+    Ok(Json(rows.iter().map(view).collect::<ApiResult<_>>()?))
+}
+
+/// The check-in photo, for the officers of the case only (reviewing a doubtful match). Audited.
+#[utoipa::path(get, path = "/checkins/{id}/photo", tag = "checkins", params(("id" = Uuid, Path)),
+    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = Problem)))]
+pub async fn checkin_photo(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Response> {
+    let row = checkin::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    find_case(&state.db, &caller, row.case_id).await?;
+    caller.require(&[Role::Officer])?;
+    let key = row.photo_key.ok_or(ErrorCode::NotFound)?;
+    let bytes = state.media.get(&key, row.case_id.as_bytes()).await?;
+    audit::record(
+        &state.db,
+        &Actor::from(&caller),
+        "checkin.photo_read",
+        "case",
+        Some(row.case_id.to_string()),
+        json!({ "checkin_id": id }),
+    )
+    .await?;
+    let ct = if bytes.starts_with(b"\x89PNG") {
+        "image/png"
+    } else {
+        "image/jpeg"
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, ct),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -1,0 +1,118 @@
+//! Live events: an in-process bus (tokio broadcast) and the WebSocket `/api/v1/events`.
+//! Each connection sees only what its caller may see: officers their jurisdiction's cases,
+//! a supervisee their own case. Authentication is the access token, sent as the first
+//! message or as `?access_token=` (browsers cannot set headers on a WebSocket).
+
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{FromRequestParts, Query, State};
+use axum::http::request::Parts;
+use axum::response::Response;
+use huijiao_core::api::EventView;
+use huijiao_core::model::Role;
+use serde::Deserialize;
+use tokio::sync::broadcast;
+use uuid::Uuid;
+
+use crate::auth::extractor::AuthUser;
+use crate::state::AppState;
+
+#[derive(Debug, Clone)]
+pub struct Event {
+    /// Path of the case's unit at the time of the event (officers' subtree filter).
+    pub unit_path: String,
+    /// The supervisee's user id, if they should see it.
+    pub supervisee: Option<Uuid>,
+    pub view: EventView,
+}
+
+#[derive(Clone)]
+pub struct EventBus {
+    tx: broadcast::Sender<Event>,
+}
+
+impl Default for EventBus {
+    fn default() -> Self {
+        EventBus {
+            tx: broadcast::channel(1024).0,
+        }
+    }
+}
+
+impl EventBus {
+    pub fn publish(&self, e: Event) {
+        // No subscriber is not an error: nobody is watching right now.
+        let _ = self.tx.send(e);
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.tx.subscribe()
+    }
+}
+
+fn visible(caller: &AuthUser, e: &Event) -> bool {
+    match caller.role {
+        Role::Officer => caller
+            .unit_path
+            .as_deref()
+            .is_some_and(|p| e.unit_path.starts_with(p)),
+        Role::Supervisee => e.supervisee == Some(caller.id),
+        _ => false,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct WsQuery {
+    access_token: Option<String>,
+    device_id: Option<String>,
+}
+
+/// Upgrades to a WebSocket streaming `EventView` JSON messages.
+pub async fn ws(
+    State(state): State<AppState>,
+    Query(q): Query<WsQuery>,
+    upgrade: WebSocketUpgrade,
+    mut parts: Parts,
+) -> Response {
+    // The token may come as a header (native apps) or a query parameter (browsers).
+    if let Some(t) = q.access_token.as_deref() {
+        if let Ok(v) = format!("Bearer {t}").parse() {
+            parts.headers.insert(axum::http::header::AUTHORIZATION, v);
+        }
+    }
+    if let Some(d) = q.device_id.as_deref().and_then(|d| d.parse().ok()) {
+        parts
+            .headers
+            .insert(crate::auth::extractor::DEVICE_HEADER, d);
+    }
+    let caller = match AuthUser::from_request_parts(&mut parts, &state).await {
+        Ok(c) => c,
+        Err(e) => return axum::response::IntoResponse::into_response(e),
+    };
+    let rx = state.events.subscribe();
+    upgrade.on_upgrade(move |socket| stream(socket, caller, rx))
+}
+
+async fn stream(mut socket: WebSocket, caller: AuthUser, mut rx: broadcast::Receiver<Event>) {
+    loop {
+        tokio::select! {
+            msg = rx.recv() => match msg {
+                Ok(e) if visible(&caller, &e) => {
+                    let text = serde_json::to_string(&e.view).unwrap_or_default();
+                    if socket.send(Message::Text(text.into())).await.is_err() {
+                        break;
+                    }
+                }
+                Ok(_) => {}
+                // Fell behind: tell the client to refetch rather than silently drop.
+                Err(broadcast::error::RecvError::Lagged(_)) => {
+                    let _ = socket.send(Message::Text(r#"{"kind":"resync","case_id":"00000000-0000-0000-0000-000000000000","payload":null}"#.into())).await;
+                }
+                Err(broadcast::error::RecvError::Closed) => break,
+            },
+            incoming = socket.recv() => match incoming {
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
+                _ => {}
+            },
+        }
+    }
+}
