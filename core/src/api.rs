@@ -654,3 +654,36 @@ pub struct EventView {
     pub case_id: Uuid,
     pub payload: serde_json::Value,
 }
+
+api_type! {
+    pub struct SensitivePeriodRequest {
+        pub name: String,
+        pub start_date: NaiveDate,
+        pub end_date: NaiveDate,
+    }
+}
+
+api_type! {
+    pub struct SensitivePeriodView {
+        pub id: Uuid,
+        pub name: String,
+        pub start_date: NaiveDate,
+        pub end_date: NaiveDate,
+    }
+}
+
+api_type! {
+    /// What the supervisee must do now, from the jurisdiction policy.
+    pub struct ObligationsView {
+        pub level: SupervisionLevel,
+        /// One stricter during a sensitive period.
+        pub effective_level: SupervisionLevel,
+        pub in_sensitive_period: bool,
+        pub checkin_every_days: u32,
+        pub location_interval_minutes: u32,
+        pub window: crate::policy::schedule::Window,
+        pub window_closes_at: DateTime<Utc>,
+        /// A passed check-in already counts for the current window.
+        pub window_met: bool,
+    }
+}

@@ -1,4 +1,4 @@
-//! Background jobs: periodic work (overdue leaves so far) that must run once across server
+//! Background jobs: periodic work (overdue leaves, missed check-ins) that must run once across server
 //! instances. On PostgreSQL a transaction-level advisory lock elects the runner; SQLite is a
 //! single instance by nature. Each job is itself idempotent (conditional updates), so a
 //! restart or an overlap never double-fires.
@@ -19,6 +19,7 @@ pub struct JobReport {
     /// False when another instance held the lock.
     pub ran: bool,
     pub overdue_leaves: usize,
+    pub missed_checkins: usize,
 }
 
 pub async fn run_once(state: &AppState) -> ApiResult<JobReport> {
@@ -39,11 +40,18 @@ pub async fn run_once(state: &AppState) -> ApiResult<JobReport> {
         }
     }
     let marked = crate::requests::leave::mark_overdue(&txn, Utc::now().date_naive()).await?;
+    let missed = crate::checkins::schedule::mark_missed(&txn, Utc::now()).await?;
     txn.commit().await?;
-    Ok(JobReport {
+    let report = JobReport {
         ran: true,
         overdue_leaves: marked.len(),
-    })
+        missed_checkins: missed.len(),
+    };
+    // Announced only after the commit: nothing is pushed that could still roll back.
+    for e in missed {
+        state.events.publish(e);
+    }
+    Ok(report)
 }
 
 /// Runs the jobs every `interval` until the process ends.
@@ -54,9 +62,11 @@ pub fn spawn(state: AppState, interval: Duration) -> tokio::task::JoinHandle<()>
         loop {
             tick.tick().await;
             match run_once(&state).await {
-                Ok(r) if r.overdue_leaves > 0 => {
-                    tracing::info!(overdue_leaves = r.overdue_leaves, "jobs ran")
-                }
+                Ok(r) if r.overdue_leaves + r.missed_checkins > 0 => tracing::info!(
+                    overdue_leaves = r.overdue_leaves,
+                    missed_checkins = r.missed_checkins,
+                    "jobs ran"
+                ),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(code = %e.code, "jobs failed; will retry"),
             }

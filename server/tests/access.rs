@@ -153,6 +153,7 @@ fn scoped_endpoints() -> Vec<(&'static str, &'static str, Option<Value>)> {
         ),
         ("get", "/cases/{id}/checkins", None),
         ("get", "/checkins/{id}/photo", None),
+        ("get", "/cases/{id}/obligations", None),
         ("post", "/alerts/{id}/acknowledge", None),
         ("post", "/alerts/{id}/resolve", Some(json!({ "note": "x" }))),
         (
@@ -178,6 +179,12 @@ const LISTS: &[&str] = &[
 /// Admin-duty endpoints and the one role allowed each.
 fn duty_endpoints() -> Vec<(&'static str, &'static str, &'static str, Value)> {
     vec![
+        (
+            "post",
+            "/sensitive-periods",
+            "sys",
+            json!({ "name": "x", "start_date": "2099-01-01", "end_date": "2099-01-02" }),
+        ),
         (
             "post",
             "/units",
@@ -208,6 +215,9 @@ const SELF_ENDPOINTS: &[&str] = &[
     // A supervisee checks in for their own case only; covered in checkins.rs.
     "/checkins/challenge",
     "/checkins",
+    // The calendar of sensitive periods is public to every signed-in user; declaring one is
+    // the system admin's (in the duty list).
+    "/sensitive-periods",
 ];
 
 /// Row counts of everything but the logs that reads append to.
@@ -230,6 +240,8 @@ async fn snapshot(app: &common::TestApp) -> Vec<i64> {
         "face_templates",
         "checkins",
         "alerts",
+        "sensitive_periods",
+        "missed_windows",
     ] {
         v.push(app.count(t).await);
     }

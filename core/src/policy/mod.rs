@@ -6,6 +6,7 @@
 pub mod checkin;
 pub mod leave;
 pub mod requests;
+pub mod schedule;
 
 use crate::error::ErrorCode;
 use crate::model::{CaseStatus, SupervisionLevel, UnitKind};

@@ -6,6 +6,7 @@ mod m20261122_000001_foundation;
 mod m20261122_000002_leave;
 mod m20261122_000003_relocation_visitor;
 mod m20261122_000004_checkins;
+mod m20261122_000005_schedules;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_leave::Migration),
             Box::new(m20261122_000003_relocation_visitor::Migration),
             Box::new(m20261122_000004_checkins::Migration),
+            Box::new(m20261122_000005_schedules::Migration),
         ]
     }
 }

@@ -1,6 +1,7 @@
 //! Face enrolment and face-verified check-ins: challenge → selfie + GPS fix → verdict.
 
 mod enrol;
+pub mod schedule;
 mod submit;
 
 use axum::extract::DefaultBodyLimit;
@@ -20,6 +21,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(submit::submit_checkin))
         .routes(routes!(submit::list_checkins))
         .routes(routes!(submit::checkin_photo))
+        .routes(routes!(
+            schedule::declare_sensitive_period,
+            schedule::list_sensitive_periods
+        ))
+        .routes(routes!(schedule::obligations))
         .layer(DefaultBodyLimit::max(PHOTO_BODY_LIMIT))
 }
 

@@ -1,0 +1,199 @@
+//! Check-in schedules: which window a date belongs to under a supervision level, the daily
+//! time band, sensitive periods, and how repeated misses escalate.
+
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::leave::SanctionSuggestion;
+use super::{effective_level, Jurisdiction};
+use crate::model::{AlertSeverity, SupervisionLevel};
+
+/// Local time of the jurisdiction: China Standard Time, UTC+8 all year (no summer time).
+pub fn local_offset() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).expect("valid offset")
+}
+
+/// The daily band in which check-ins count (local time), per jurisdiction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DailyBand {
+    pub opens: NaiveTime,
+    pub closes: NaiveTime,
+}
+
+impl Default for DailyBand {
+    fn default() -> Self {
+        DailyBand {
+            opens: NaiveTime::from_hms_opt(8, 0, 0).expect("time"),
+            closes: NaiveTime::from_hms_opt(20, 0, 0).expect("time"),
+        }
+    }
+}
+
+/// A check-in window: local dates `start..=end`, each day within the band.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Window {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub level: SupervisionLevel,
+}
+
+impl Window {
+    /// The moment the window closes (end date, band close, local time).
+    pub fn closes_at(&self, band: &DailyBand) -> DateTime<Utc> {
+        local_offset()
+            .from_local_datetime(&self.end.and_time(band.closes))
+            .single()
+            .expect("fixed offset")
+            .with_timezone(&Utc)
+    }
+
+    /// Whether a check-in at `at` falls in this window and inside the daily band.
+    pub fn contains(&self, at: DateTime<Utc>, band: &DailyBand) -> bool {
+        let local = at.with_timezone(&local_offset());
+        let (d, t) = (local.date_naive(), local.time());
+        d >= self.start && d <= self.end && t >= band.opens && t < band.closes
+    }
+}
+
+/// The window containing local date `date` for a case whose supervision started on `anchor`.
+/// Windows are `checkin_every_days` long, counted from the anchor, under the level in force on
+/// `date` (one stricter during a sensitive period).
+pub fn window_for(
+    j: &Jurisdiction,
+    level: SupervisionLevel,
+    in_sensitive_period: bool,
+    anchor: NaiveDate,
+    date: NaiveDate,
+) -> Window {
+    let level = effective_level(level, in_sensitive_period);
+    let n = i64::from(j.obligations(level).checkin_every_days.max(1));
+    let offset = (date - anchor).num_days().max(0);
+    let start = anchor + Duration::days(offset / n * n);
+    Window {
+        start,
+        end: start + Duration::days(n - 1),
+        level,
+    }
+}
+
+/// Minutes given for an unscheduled (random) check-in, by level.
+pub fn random_checkin_minutes(level: SupervisionLevel) -> i64 {
+    match level {
+        SupervisionLevel::Strict => 30,
+        SupervisionLevel::Normal => 60,
+        SupervisionLevel::Lenient => 120,
+    }
+}
+
+/// How a missed check-in escalates with the misses of the last 30 days (this one included).
+pub fn missed_escalation(misses_30d: u64) -> (AlertSeverity, Option<SanctionSuggestion>) {
+    match misses_30d {
+        0 | 1 => (AlertSeverity::Medium, None),
+        2 => (AlertSeverity::High, None),
+        // Repeatedly not reporting: a minor breach of the reporting rules (measures art. 35).
+        _ => (
+            AlertSeverity::Critical,
+            Some(SanctionSuggestion::Admonition),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use SupervisionLevel::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn windows_by_level() {
+        let j = Jurisdiction::default();
+        let anchor = d("2026-01-01");
+        assert_eq!(
+            window_for(&j, Strict, false, anchor, d("2026-01-05")),
+            Window {
+                start: d("2026-01-05"),
+                end: d("2026-01-05"),
+                level: Strict
+            }
+        );
+        assert_eq!(
+            window_for(&j, Normal, false, anchor, d("2026-01-09")),
+            Window {
+                start: d("2026-01-08"),
+                end: d("2026-01-14"),
+                level: Normal
+            }
+        );
+        assert_eq!(
+            window_for(&j, Lenient, false, anchor, d("2026-01-20")),
+            Window {
+                start: d("2026-01-15"),
+                end: d("2026-01-28"),
+                level: Lenient
+            }
+        );
+        // Before the anchor: the first window.
+        assert_eq!(
+            window_for(&j, Normal, false, anchor, d("2025-12-30")).start,
+            anchor
+        );
+    }
+
+    #[test]
+    fn sensitive_periods_tighten() {
+        let j = Jurisdiction::default();
+        let anchor = d("2026-01-01");
+        let w = window_for(&j, Lenient, true, anchor, d("2026-01-20"));
+        assert_eq!((w.level, w.end - w.start), (Normal, Duration::days(6)));
+        let w = window_for(&j, Normal, true, anchor, d("2026-01-20"));
+        assert_eq!(
+            (w.level, w.start, w.end),
+            (Strict, d("2026-01-20"), d("2026-01-20"))
+        );
+    }
+
+    #[test]
+    fn daily_band_in_local_time() {
+        let band = DailyBand::default();
+        let w = Window {
+            start: d("2026-03-02"),
+            end: d("2026-03-02"),
+            level: Strict,
+        };
+        // 08:00 local = 00:00 UTC; 20:00 local = 12:00 UTC.
+        let utc = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        assert!(w.contains(utc("2026-03-02T00:00:00Z"), &band));
+        assert!(w.contains(utc("2026-03-02T11:59:59Z"), &band));
+        assert!(
+            !w.contains(utc("2026-03-02T12:00:00Z"), &band),
+            "20:00 local is closed"
+        );
+        assert!(
+            !w.contains(utc("2026-03-01T23:59:59Z"), &band),
+            "07:59 local"
+        );
+        assert!(
+            !w.contains(utc("2026-03-02T16:30:00Z"), &band),
+            "00:30 local the next day"
+        );
+        assert_eq!(w.closes_at(&band), utc("2026-03-02T12:00:00Z"));
+    }
+
+    #[test]
+    fn escalation() {
+        assert_eq!(missed_escalation(1), (AlertSeverity::Medium, None));
+        assert_eq!(missed_escalation(2), (AlertSeverity::High, None));
+        assert_eq!(
+            missed_escalation(3),
+            (
+                AlertSeverity::Critical,
+                Some(SanctionSuggestion::Admonition)
+            )
+        );
+        assert!(random_checkin_minutes(Strict) < random_checkin_minutes(Lenient));
+    }
+}

@@ -1,0 +1,271 @@
+//! Check-in obligations over time: the current window, sensitive periods, and the job that
+//! finds windows that closed without a passed check-in (each exactly once) and escalates.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use huijiao_core::api::{ObligationsView, Problem, SensitivePeriodRequest, SensitivePeriodView};
+use huijiao_core::model::{AlertKind, CaseStatus, Role, SupervisionLevel};
+use huijiao_core::policy::checkin::CheckinResult;
+use huijiao_core::policy::schedule::{self, DailyBand, Window};
+use huijiao_core::policy::{effective_level, Jurisdiction};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, TransactionTrait,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::audit::{self, Actor};
+use crate::auth::extractor::AuthUser;
+use crate::cases::find_case;
+use crate::entities::{case, checkin, face_template, missed_window, sensitive_period};
+use crate::error::{ApiError, ApiResult, Json, Path};
+use crate::events::Event;
+use crate::state::AppState;
+use crate::validate::check_text;
+
+pub async fn in_sensitive_period(db: &impl ConnectionTrait, date: NaiveDate) -> ApiResult<bool> {
+    Ok(sensitive_period::Entity::find()
+        .filter(sensitive_period::Column::StartDate.lte(date))
+        .filter(sensitive_period::Column::EndDate.gte(date))
+        .one(db)
+        .await?
+        .is_some())
+}
+
+fn case_level(c: &case::Model) -> ApiResult<SupervisionLevel> {
+    crate::cases::level(c)
+}
+
+async fn window_on(
+    db: &impl ConnectionTrait,
+    c: &case::Model,
+    date: NaiveDate,
+) -> ApiResult<Window> {
+    Ok(schedule::window_for(
+        &Jurisdiction::default(),
+        case_level(c)?,
+        in_sensitive_period(db, date).await?,
+        c.start_date,
+        date,
+    ))
+}
+
+/// Whether a passed check-in falls within the window (and the daily band).
+async fn window_met(
+    db: &impl ConnectionTrait,
+    case_id: Uuid,
+    w: &Window,
+    band: &DailyBand,
+) -> ApiResult<bool> {
+    let from = w.start.and_hms_opt(0, 0, 0).expect("midnight").and_utc() - Duration::days(1);
+    let to = w.closes_at(band);
+    let passed = checkin::Entity::find()
+        .filter(checkin::Column::CaseId.eq(case_id))
+        .filter(checkin::Column::Result.eq(CheckinResult::Passed.as_str()))
+        .filter(checkin::Column::CreatedAt.gte(from))
+        .filter(checkin::Column::CreatedAt.lte(to))
+        .all(db)
+        .await?;
+    Ok(passed.iter().any(|p| w.contains(p.created_at, band)))
+}
+
+/// Declares a sensitive period (重大节会): everyone is supervised one level stricter.
+#[utoipa::path(post, path = "/sensitive-periods", tag = "checkins", request_body = SensitivePeriodRequest,
+    responses((status = 201, body = SensitivePeriodView), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn declare_sensitive_period(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Json(req): Json<SensitivePeriodRequest>,
+) -> ApiResult<(StatusCode, Json<SensitivePeriodView>)> {
+    caller.require(&[Role::SystemAdmin])?;
+    check_text("name", &req.name, 200)?;
+    if req.end_date < req.start_date || (req.end_date - req.start_date).num_days() > 90 {
+        return Err(ApiError::field(
+            "end_date",
+            "on or after start_date, at most 90 days later",
+        ));
+    }
+    let txn = state.db.begin().await?;
+    let p = sensitive_period::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        name: Set(req.name.trim().into()),
+        start_date: Set(req.start_date),
+        end_date: Set(req.end_date),
+        created_by: Set(caller.id),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        &Actor::from(&caller),
+        "sensitive_period.declare",
+        "sensitive_period",
+        Some(p.id.to_string()),
+        json!({ "start": p.start_date, "end": p.end_date }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(SensitivePeriodView {
+            id: p.id,
+            name: p.name,
+            start_date: p.start_date,
+            end_date: p.end_date,
+        }),
+    ))
+}
+
+#[utoipa::path(get, path = "/sensitive-periods", tag = "checkins",
+    responses((status = 200, body = Vec<SensitivePeriodView>)))]
+pub async fn list_sensitive_periods(
+    State(state): State<AppState>,
+    _caller: AuthUser,
+) -> ApiResult<Json<Vec<SensitivePeriodView>>> {
+    let rows = sensitive_period::Entity::find()
+        .order_by_desc(sensitive_period::Column::StartDate)
+        .all(&state.db)
+        .await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|p| SensitivePeriodView {
+                id: p.id,
+                name: p.name,
+                start_date: p.start_date,
+                end_date: p.end_date,
+            })
+            .collect(),
+    ))
+}
+
+/// What the case must do now: level in force, the current check-in window and whether it is met.
+#[utoipa::path(get, path = "/cases/{id}/obligations", tag = "checkins", params(("id" = Uuid, Path)),
+    responses((status = 200, body = ObligationsView), (status = 404, body = Problem)))]
+pub async fn obligations(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<ObligationsView>> {
+    let c = find_case(&state.db, &caller, id).await?;
+    let today = Utc::now()
+        .with_timezone(&schedule::local_offset())
+        .date_naive();
+    let sensitive = in_sensitive_period(&state.db, today).await?;
+    let level = case_level(&c)?;
+    let effective = effective_level(level, sensitive);
+    let j = Jurisdiction::default();
+    let w = schedule::window_for(&j, level, sensitive, c.start_date, today);
+    let band = DailyBand::default();
+    Ok(Json(ObligationsView {
+        level,
+        effective_level: effective,
+        in_sensitive_period: sensitive,
+        checkin_every_days: j.obligations(effective).checkin_every_days,
+        location_interval_minutes: j.obligations(effective).location_interval_minutes,
+        window: w,
+        window_closes_at: w.closes_at(&band),
+        window_met: window_met(&state.db, c.id, &w, &band).await?,
+    }))
+}
+
+/// How far back the job looks for closed windows (covers a server down for a few days).
+const LOOKBACK_DAYS: i64 = 3;
+
+/// Finds check-in windows that closed by `now` without a passed check-in, for active,
+/// enrolled cases, and raises one alert per window (the unique window record makes it once,
+/// across runs and instances). Returns the events to publish.
+pub async fn mark_missed<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+) -> ApiResult<Vec<Event>> {
+    let band = DailyBand::default();
+    let today = now.with_timezone(&schedule::local_offset()).date_naive();
+    let cases = case::Entity::find()
+        .filter(case::Column::Status.eq(CaseStatus::Active.as_str()))
+        .all(db)
+        .await?;
+    let mut events = Vec::new();
+    for c in cases {
+        // No one can be late for a check-in before their face is enrolled.
+        let Some(enrolled) = face_template::Entity::find()
+            .filter(face_template::Column::CaseId.eq(c.id))
+            .order_by_asc(face_template::Column::CreatedAt)
+            .one(db)
+            .await?
+        else {
+            continue;
+        };
+        let enrolled_on = enrolled
+            .created_at
+            .with_timezone(&schedule::local_offset())
+            .date_naive();
+        let mut seen = std::collections::HashSet::new();
+        for back in (0..=LOOKBACK_DAYS).rev() {
+            let date = today - Duration::days(back);
+            let w = window_on(db, &c, date).await?;
+            if !seen.insert(w.start) || w.start < enrolled_on || w.closes_at(&band) > now {
+                continue;
+            }
+            if window_met(db, c.id, &w, &band).await? {
+                continue;
+            }
+            let already = missed_window::Entity::find()
+                .filter(missed_window::Column::CaseId.eq(c.id))
+                .filter(missed_window::Column::WindowStart.eq(w.start))
+                .one(db)
+                .await?;
+            if already.is_some() {
+                continue;
+            }
+            let txn = db.begin().await?;
+            let misses = missed_window::Entity::find()
+                .filter(missed_window::Column::CaseId.eq(c.id))
+                .filter(missed_window::Column::WindowEnd.gte(w.end - Duration::days(30)))
+                .count(&txn)
+                .await?
+                + 1;
+            let (severity, suggestion) = schedule::missed_escalation(misses);
+            let (alert, event) = crate::alerts::raise(&txn, &c, AlertKind::CheckinMissed, severity, json!({ "window_start": w.start, "window_end": w.end, "level": w.level, "misses_30d": misses, "sanction_suggestion": suggestion })).await?;
+            let inserted = missed_window::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                case_id: Set(c.id),
+                window_start: Set(w.start),
+                window_end: Set(w.end),
+                level: Set(w.level.as_str().into()),
+                alert_id: Set(alert.id),
+                created_at: Set(now),
+            }
+            .insert(&txn)
+            .await;
+            match inserted {
+                Ok(_) => {
+                    audit::record(
+                        &txn,
+                        &Actor::default(),
+                        "checkin.missed",
+                        "case",
+                        Some(c.id.to_string()),
+                        json!({ "window_start": w.start, "alert_id": alert.id }),
+                    )
+                    .await?;
+                    txn.commit().await?;
+                    events.push(event);
+                }
+                // Another run recorded this window first: drop our alert with the transaction.
+                Err(e)
+                    if matches!(
+                        e.sql_err(),
+                        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+                    ) =>
+                {
+                    txn.rollback().await?
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+    Ok(events)
+}

@@ -1,0 +1,205 @@
+//! Check-in schedules: windows by level, sensitive periods, missed windows raising one alert
+//! each (exactly once) with escalation.
+
+mod common;
+
+use axum::http::StatusCode;
+use chrono::{Duration, NaiveTime, TimeZone, Utc};
+use common::World;
+use huijiao_core::policy::schedule::local_offset;
+use huijiao_server::entities::{alert, checkin, face_template};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+fn local(date: chrono::NaiveDate, h: u32) -> chrono::DateTime<Utc> {
+    local_offset()
+        .from_local_datetime(&date.and_time(NaiveTime::from_hms_opt(h, 0, 0).unwrap()))
+        .single()
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+async fn enrolled_days_ago(app: &common::TestApp, case_id: Uuid, days: i64) {
+    face_template::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        case_id: Set(case_id),
+        version: Set(1),
+        template: Set(vec![0]),
+        photo_keys: Set(json!([])),
+        reference_count: Set(1),
+        model: Set("dlib_face_recognition_resnet_v1".into()),
+        active: Set(true),
+        created_by: Set(Uuid::nil()),
+        created_at: Set(Utc::now() - Duration::days(days)),
+    }
+    .insert(&app.state.db)
+    .await
+    .unwrap();
+}
+
+async fn passed_checkin(
+    app: &common::TestApp,
+    case_id: Uuid,
+    user: Uuid,
+    at: chrono::DateTime<Utc>,
+) {
+    checkin::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        case_id: Set(case_id),
+        user_id: Set(user),
+        device_id: Set("phone-1".into()),
+        idempotency_key: Set(Uuid::now_v7().to_string()),
+        challenge_id: Set(Uuid::now_v7()),
+        result: Set("passed".into()),
+        reasons: Set(json!([])),
+        face_distance: Set(Some(0.3)),
+        matched_reference: Set(Some(0)),
+        phash: Set(None),
+        lat: Set(36.06),
+        lon: Set(103.83),
+        accuracy_m: Set(10.0),
+        fix_time: Set(at),
+        provider: Set("gps".into()),
+        mock: Set(false),
+        app_version: Set("1".into()),
+        photo_key: Set(None),
+        photo_purged_at: Set(None),
+        created_at: Set(at),
+    }
+    .insert(&app.state.db)
+    .await
+    .unwrap();
+}
+
+both!(missed_windows_alert_once_and_escalate, |app| {
+    let w = World::build(&app).await;
+    let case_id: Uuid = w.case_a1.parse().unwrap();
+    let (_, me) = w.call(&app, "sv.a1", "GET", "/api/v1/me", None).await;
+    let user: Uuid = me["id"].as_str().unwrap().parse().unwrap();
+    enrolled_days_ago(&app, case_id, 3).await;
+    let today = Utc::now().with_timezone(&local_offset()).date_naive();
+    // Strict supervision: daily windows. The day before yesterday was checked in (10:00 local);
+    // yesterday only at 21:00 local, after the band closed: that does not count.
+    passed_checkin(&app, case_id, user, local(today - Duration::days(2), 10)).await;
+    passed_checkin(&app, case_id, user, local(today - Duration::days(1), 21)).await;
+    let evening = local(today, 21);
+    let events = huijiao_server::checkins::schedule::mark_missed(&app.state.db, evening)
+        .await
+        .unwrap();
+    // Windows today-3, today-1 and today were missed; today-2 was met.
+    assert_eq!(
+        events.len(),
+        3,
+        "{:?}",
+        events
+            .iter()
+            .map(|e| e.view.payload.clone())
+            .collect::<Vec<_>>()
+    );
+    assert!(
+        huijiao_server::checkins::schedule::mark_missed(&app.state.db, evening)
+            .await
+            .unwrap()
+            .is_empty(),
+        "exactly once"
+    );
+    assert!(huijiao_server::checkins::schedule::mark_missed(
+        &app.state.db,
+        evening + Duration::minutes(5)
+    )
+    .await
+    .unwrap()
+    .is_empty());
+    let alerts = alert::Entity::find()
+        .filter(alert::Column::CaseId.eq(case_id))
+        .order_by_asc(alert::Column::CreatedAt)
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    let severities: Vec<&str> = alerts.iter().map(|a| a.severity.as_str()).collect();
+    assert_eq!(
+        severities,
+        ["medium", "high", "critical"],
+        "repeated misses escalate"
+    );
+    assert_eq!(alerts[2].evidence["sanction_suggestion"], "admonition");
+    assert!(alerts.iter().all(|a| a.kind == "checkin_missed"));
+    // Before the band closes today, today's window is not missed yet.
+    let other: Uuid = w.case_a2.parse().unwrap();
+    enrolled_days_ago(&app, other, 0).await;
+    let noon = local(today, 12);
+    let e = huijiao_server::checkins::schedule::mark_missed(&app.state.db, noon)
+        .await
+        .unwrap();
+    assert!(
+        e.iter().all(|e| e.view.case_id != other),
+        "the window is still open"
+    );
+    // A case that is not enrolled is not chased.
+    let (_, list) = app.get("/api/v1/alerts", w.token("officer.a2")).await;
+    assert!(list.as_array().unwrap().is_empty());
+});
+
+both!(sensitive_periods_tighten_obligations, |app| {
+    let w = World::build(&app).await;
+    let path = format!("/api/v1/cases/{}/obligations", w.case_a2);
+    let (s, v) = app
+        .post(
+            &format!("/api/v1/cases/{}/levels", w.case_a2),
+            w.token("officer.a2"),
+            json!({ "level": "lenient", "reason": "表现良好" }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let (s, o) = w.call(&app, "sv.a2", "GET", &path, None).await;
+    assert_eq!(s, StatusCode::OK, "{o}");
+    assert_eq!(
+        (
+            o["effective_level"].as_str(),
+            o["checkin_every_days"].as_u64(),
+            o["location_interval_minutes"].as_u64()
+        ),
+        (Some("lenient"), Some(14), Some(60))
+    );
+    assert_eq!(o["window_met"], false);
+    let today = Utc::now().with_timezone(&local_offset()).date_naive();
+    let body = json!({ "name": "春节", "start_date": today - Duration::days(1), "end_date": today + Duration::days(6) });
+    assert_eq!(
+        app.post(
+            "/api/v1/sensitive-periods",
+            w.token("officer.county_a"),
+            body.clone()
+        )
+        .await
+        .0,
+        StatusCode::FORBIDDEN
+    );
+    let (s, _) = app
+        .post("/api/v1/sensitive-periods", w.token("sys"), body)
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (_, o) = w.call(&app, "sv.a2", "GET", &path, None).await;
+    assert_eq!(
+        (
+            o["level"].as_str(),
+            o["effective_level"].as_str(),
+            o["in_sensitive_period"].as_bool(),
+            o["checkin_every_days"].as_u64()
+        ),
+        (Some("lenient"), Some("normal"), Some(true), Some(7))
+    );
+    let (s, v) = app
+        .post(
+            "/api/v1/sensitive-periods",
+            w.token("sys"),
+            json!({ "name": "x", "start_date": today, "end_date": today - Duration::days(1) }),
+        )
+        .await;
+    assert_eq!(
+        (s, v["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("end_date"))
+    );
+});
