@@ -58,6 +58,7 @@ pub struct CheckinConfig {
     #[serde(rename = "match")]
     pub match_policy: huijiao_core::face::MatchPolicy,
     pub quality: huijiao_core::face::QualityLimits,
+    pub retention: huijiao_core::policy::checkin::RetentionRules,
 }
 
 impl Default for CheckinConfig {
@@ -70,6 +71,7 @@ impl Default for CheckinConfig {
             location: Default::default(),
             match_policy: Default::default(),
             quality: Default::default(),
+            retention: Default::default(),
         }
     }
 }

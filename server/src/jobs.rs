@@ -20,6 +20,7 @@ pub struct JobReport {
     pub ran: bool,
     pub overdue_leaves: usize,
     pub missed_checkins: usize,
+    pub purged_photos: usize,
 }
 
 pub async fn run_once(state: &AppState) -> ApiResult<JobReport> {
@@ -41,11 +42,19 @@ pub async fn run_once(state: &AppState) -> ApiResult<JobReport> {
     }
     let marked = crate::requests::leave::mark_overdue(&txn, Utc::now().date_naive()).await?;
     let missed = crate::checkins::schedule::mark_missed(&txn, Utc::now()).await?;
+    let purged = crate::checkins::retention::purge(
+        &txn,
+        &state.media,
+        &state.config.checkin.retention,
+        Utc::now(),
+    )
+    .await?;
     txn.commit().await?;
     let report = JobReport {
         ran: true,
         overdue_leaves: marked.len(),
         missed_checkins: missed.len(),
+        purged_photos: purged.checkin_photos,
     };
     // Announced only after the commit: nothing is pushed that could still roll back.
     for e in missed {

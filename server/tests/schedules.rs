@@ -203,3 +203,118 @@ both!(sensitive_periods_tighten_obligations, |app| {
         (StatusCode::UNPROCESSABLE_ENTITY, Some("end_date"))
     );
 });
+
+both!(retention_purges_biometrics_on_schedule, |app| {
+    let w = World::build(&app).await;
+    let case_id: Uuid = w.case_a1.parse().unwrap();
+    let (_, me) = w.call(&app, "sv.a1", "GET", "/api/v1/me", None).await;
+    let user: Uuid = me["id"].as_str().unwrap().parse().unwrap();
+    let media = &app.state.media;
+    let now = Utc::now();
+    // (days ago, result, alert resolved days ago) → purged?
+    let rows: [(i64, &str, Option<i64>, bool); 5] = [
+        (89, "passed", None, false),
+        (91, "passed", None, true),
+        (400, "failed", None, false),
+        (400, "needs_review", Some(29), false),
+        (400, "failed", Some(31), true),
+    ];
+    let mut ids = vec![];
+    for (i, (age, result, resolved, _)) in rows.iter().enumerate() {
+        let key = media
+            .put(
+                &format!("checkins/{case_id}"),
+                format!("photo {i}").as_bytes(),
+                case_id.as_bytes(),
+            )
+            .await
+            .unwrap();
+        let at = now - Duration::days(*age);
+        let id = Uuid::now_v7();
+        checkin::ActiveModel {
+            id: Set(id),
+            case_id: Set(case_id),
+            user_id: Set(user),
+            device_id: Set("phone-1".into()),
+            idempotency_key: Set(format!("retention-{i}")),
+            challenge_id: Set(Uuid::now_v7()),
+            result: Set((*result).into()),
+            reasons: Set(json!([])),
+            face_distance: Set(None),
+            matched_reference: Set(None),
+            phash: Set(None),
+            lat: Set(36.0),
+            lon: Set(103.8),
+            accuracy_m: Set(5.0),
+            fix_time: Set(at),
+            provider: Set("gps".into()),
+            mock: Set(false),
+            app_version: Set("1".into()),
+            photo_key: Set(Some(key.clone())),
+            photo_purged_at: Set(None),
+            created_at: Set(at),
+        }
+        .insert(&app.state.db)
+        .await
+        .unwrap();
+        if let Some(days) = resolved {
+            let c = huijiao_server::entities::case::Entity::find_by_id(case_id)
+                .one(&app.state.db)
+                .await
+                .unwrap()
+                .unwrap();
+            let (a, _) = huijiao_server::alerts::raise(
+                &app.state.db,
+                &c,
+                huijiao_core::model::AlertKind::CheckinFailed,
+                huijiao_core::model::AlertSeverity::High,
+                json!({ "checkin_id": id }),
+            )
+            .await
+            .unwrap();
+            let mut am: alert::ActiveModel = a.into();
+            am.state = Set("resolved".into());
+            am.resolved_at = Set(Some(now - Duration::days(*days)));
+            am.update(&app.state.db).await.unwrap();
+        }
+        ids.push((id, key));
+    }
+    let rules = huijiao_core::policy::checkin::RetentionRules::default();
+    let report = huijiao_server::checkins::retention::purge(&app.state.db, media, &rules, now)
+        .await
+        .unwrap();
+    assert_eq!(report.checkin_photos, 2);
+    for ((id, key), (_, what, _, purged)) in ids.iter().zip(rows) {
+        let row = checkin::Entity::find_by_id(*id)
+            .one(&app.state.db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(row.photo_purged_at.is_some(), purged, "{what}");
+        assert_eq!(media.raw(key).await.is_err(), purged, "{what}: file");
+    }
+    let (_, audit) = app
+        .get(
+            "/api/v1/audit?action=biometrics.purged",
+            w.token("auditadmin"),
+        )
+        .await;
+    assert_eq!(audit.as_array().unwrap().len(), 1);
+
+    // A case closed more than 30 days ago loses every biometric record.
+    enrolled_days_ago(&app, case_id, 100).await;
+    let (s, _) = app
+        .post(
+            &format!("/api/v1/cases/{}/status", w.case_a1),
+            w.token("officer.a1"),
+            json!({ "status": "released", "reason": "期满" }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let later = now + Duration::days(31);
+    let report = huijiao_server::checkins::retention::purge(&app.state.db, media, &rules, later)
+        .await
+        .unwrap();
+    assert_eq!((report.checkin_photos, report.templates), (3, 1));
+    assert_eq!(app.count("face_templates").await, 0);
+});

@@ -225,3 +225,91 @@ mod tests {
         }
     }
 }
+
+/// How long biometric media are kept (defaults; per jurisdiction).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RetentionRules {
+    /// Photos of passed check-ins.
+    pub passed_photo_days: i64,
+    /// Photos of failed or doubtful check-ins, counted from when their alert was resolved.
+    pub reviewed_photo_days: i64,
+    /// Every biometric record of a case, counted from when the case closed.
+    pub after_close_days: i64,
+}
+
+impl Default for RetentionRules {
+    fn default() -> Self {
+        RetentionRules {
+            passed_photo_days: 90,
+            reviewed_photo_days: 30,
+            after_close_days: 30,
+        }
+    }
+}
+
+/// Whether a check-in photo is due for deletion. A failed or doubtful one is evidence: kept
+/// while its alert is open, then for `reviewed_photo_days`.
+pub fn photo_due(
+    rules: &RetentionRules,
+    result: CheckinResult,
+    taken_at: DateTime<Utc>,
+    alert_resolved_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> bool {
+    match result {
+        CheckinResult::Passed => now - taken_at > chrono::Duration::days(rules.passed_photo_days),
+        _ => alert_resolved_at
+            .is_some_and(|r| now - r > chrono::Duration::days(rules.reviewed_photo_days)),
+    }
+}
+
+#[cfg(test)]
+mod retention_tests {
+    use super::*;
+    use chrono::Duration;
+
+    #[test]
+    fn photo_retention() {
+        let r = RetentionRules::default();
+        let now = Utc::now();
+        assert!(!photo_due(
+            &r,
+            CheckinResult::Passed,
+            now - Duration::days(90),
+            None,
+            now
+        ));
+        assert!(photo_due(
+            &r,
+            CheckinResult::Passed,
+            now - Duration::days(91),
+            None,
+            now
+        ));
+        assert!(
+            !photo_due(
+                &r,
+                CheckinResult::Failed,
+                now - Duration::days(400),
+                None,
+                now
+            ),
+            "kept while the alert is open"
+        );
+        assert!(!photo_due(
+            &r,
+            CheckinResult::NeedsReview,
+            now - Duration::days(400),
+            Some(now - Duration::days(29)),
+            now
+        ));
+        assert!(photo_due(
+            &r,
+            CheckinResult::Failed,
+            now - Duration::days(400),
+            Some(now - Duration::days(31)),
+            now
+        ));
+    }
+}

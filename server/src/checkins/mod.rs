@@ -1,6 +1,7 @@
 //! Face enrolment and face-verified check-ins: challenge → selfie + GPS fix → verdict.
 
 mod enrol;
+pub mod retention;
 pub mod schedule;
 mod submit;
 

@@ -1,0 +1,129 @@
+//! Purging biometric media on schedule (policy `RetentionRules`): passed check-in photos after
+//! 90 days; failed or doubtful ones 30 days after their alert is resolved; everything of a case
+//! (templates, reference photos, check-in photos) 30 days after it closes. Audited.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, Utc};
+use huijiao_core::model::{AlertState, CaseStatus};
+use huijiao_core::policy::checkin::{photo_due, CheckinResult, RetentionRules};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::audit::{self, Actor};
+use crate::entities::{alert, case, checkin, face_template};
+use crate::error::ApiResult;
+use crate::media::MediaStore;
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct PurgeReport {
+    pub checkin_photos: usize,
+    pub templates: usize,
+}
+
+pub async fn purge<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    media: &MediaStore,
+    rules: &RetentionRules,
+    now: DateTime<Utc>,
+) -> ApiResult<PurgeReport> {
+    let mut report = PurgeReport::default();
+    // When each failed or doubtful check-in's alert was resolved.
+    let resolved: HashMap<Uuid, DateTime<Utc>> = alert::Entity::find()
+        .filter(alert::Column::State.eq(AlertState::Resolved.as_str()))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|a| {
+            Some((
+                a.evidence.get("checkin_id")?.as_str()?.parse().ok()?,
+                a.resolved_at?,
+            ))
+        })
+        .collect();
+    let closed: HashMap<Uuid, DateTime<Utc>> = case::Entity::find()
+        .filter(case::Column::Status.is_in([
+            CaseStatus::Released.as_str(),
+            CaseStatus::Revoked.as_str(),
+            CaseStatus::Terminated.as_str(),
+        ]))
+        .filter(case::Column::UpdatedAt.lt(now - Duration::days(rules.after_close_days)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.updated_at))
+        .collect();
+
+    let with_photos = checkin::Entity::find()
+        .filter(checkin::Column::PhotoKey.is_not_null())
+        .all(db)
+        .await?;
+    let mut per_case: HashMap<Uuid, usize> = HashMap::new();
+    for c in with_photos {
+        let result = CheckinResult::parse(&c.result).unwrap_or(CheckinResult::Failed);
+        let due = closed.contains_key(&c.case_id)
+            || photo_due(
+                rules,
+                result,
+                c.created_at,
+                resolved.get(&c.id).copied(),
+                now,
+            );
+        let Some(key) = c.photo_key.as_deref().filter(|_| due) else {
+            continue;
+        };
+        // Delete the file first: a crash between the two leaves a row pointing at nothing
+        // (harmless, retried), never a photo nobody knows about.
+        media.delete(key).await?;
+        checkin::Entity::update_many()
+            .col_expr(
+                checkin::Column::PhotoKey,
+                Expr::value(Option::<String>::None),
+            )
+            .col_expr(checkin::Column::PhotoPurgedAt, Expr::value(now))
+            .filter(checkin::Column::Id.eq(c.id))
+            .exec(db)
+            .await?;
+        *per_case.entry(c.case_id).or_default() += 1;
+        report.checkin_photos += 1;
+    }
+    for case_id in closed.keys() {
+        let templates = face_template::Entity::find()
+            .filter(face_template::Column::CaseId.eq(*case_id))
+            .all(db)
+            .await?;
+        for t in &templates {
+            for key in t
+                .photo_keys
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|k| k.as_str())
+            {
+                media.delete(key).await?;
+            }
+        }
+        if !templates.is_empty() {
+            face_template::Entity::delete_many()
+                .filter(face_template::Column::CaseId.eq(*case_id))
+                .exec(db)
+                .await?;
+            report.templates += templates.len();
+            *per_case.entry(*case_id).or_default() += 0;
+        }
+    }
+    for (case_id, photos) in per_case {
+        audit::record(
+            db,
+            &Actor::default(),
+            "biometrics.purged",
+            "case",
+            Some(case_id.to_string()),
+            json!({ "checkin_photos": photos, "templates_removed": closed.contains_key(&case_id) }),
+        )
+        .await?;
+    }
+    Ok(report)
+}
