@@ -84,6 +84,7 @@ pub fn router(state: AppState) -> Router {
             "/openapi.json",
             get(move || async move { axum::Json(doc_json) }),
         )
+        .route("/events", get(crate::events::ws))
         .merge(Scalar::with_url("/docs", doc))
         .fallback(|| async { ApiError::from(ErrorCode::NotFound) });
 

@@ -578,7 +578,26 @@ async fn decide(
     )
     .await?;
     let v = view(&txn, decided).await?;
+    // Tell the supervisee (and the officers of the jurisdiction) once it is committed.
+    let c = crate::entities::case::Entity::find_by_id(l.case_id)
+        .one(&txn)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    let unit_path = crate::entities::org_unit::Entity::find_by_id(c.unit_id)
+        .one(&txn)
+        .await?
+        .map(|u| u.path)
+        .unwrap_or_default();
     txn.commit().await?;
+    state.events.publish(crate::events::Event {
+        unit_path,
+        supervisee: c.user_id,
+        view: huijiao_core::api::EventView {
+            kind: "leave".into(),
+            case_id: c.id,
+            payload: serde_json::to_value(&v).unwrap_or_default(),
+        },
+    });
     Ok(Json(v))
 }
 
