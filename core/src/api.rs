@@ -687,3 +687,23 @@ api_type! {
         pub window_met: bool,
     }
 }
+
+api_type! {
+    pub struct CheckinRequestCreate {
+        /// Minutes the supervisee has; default by level (strict 30, normal 60, lenient 120).
+        #[serde(default)]
+        pub deadline_minutes: Option<i64>,
+    }
+}
+
+api_type! {
+    pub struct CheckinRequestView {
+        pub id: Uuid,
+        pub case_id: Uuid,
+        pub requested_by: Option<Uuid>,
+        pub deadline: DateTime<Utc>,
+        /// open, met, missed.
+        pub status: String,
+        pub checkin_id: Option<Uuid>,
+    }
+}

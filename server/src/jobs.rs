@@ -41,7 +41,8 @@ pub async fn run_once(state: &AppState) -> ApiResult<JobReport> {
         }
     }
     let marked = crate::requests::leave::mark_overdue(&txn, Utc::now().date_naive()).await?;
-    let missed = crate::checkins::schedule::mark_missed(&txn, Utc::now()).await?;
+    let mut missed = crate::checkins::schedule::mark_missed(&txn, Utc::now()).await?;
+    missed.extend(crate::checkins::requests::mark_expired(&txn, Utc::now()).await?);
     let purged = crate::checkins::retention::purge(
         &txn,
         &state.media,

@@ -154,6 +154,8 @@ fn scoped_endpoints() -> Vec<(&'static str, &'static str, Option<Value>)> {
         ("get", "/cases/{id}/checkins", None),
         ("get", "/checkins/{id}/photo", None),
         ("get", "/cases/{id}/obligations", None),
+        ("get", "/cases/{id}/checkin-requests", None),
+        ("post", "/cases/{id}/checkin-requests", Some(json!({}))),
         ("post", "/alerts/{id}/acknowledge", None),
         ("post", "/alerts/{id}/resolve", Some(json!({ "note": "x" }))),
         (
@@ -242,6 +244,7 @@ async fn snapshot(app: &common::TestApp) -> Vec<i64> {
         "alerts",
         "sensitive_periods",
         "missed_windows",
+        "checkin_requests",
     ] {
         v.push(app.count(t).await);
     }

@@ -503,3 +503,82 @@ both!(enrolment_rules, |app| {
         StatusCode::NOT_FOUND
     );
 });
+
+both!(unscheduled_checkin_requests, |app| {
+    let _ = app;
+    let (app, w) = app_with_faces(app.backend).await;
+    let path = format!("/api/v1/cases/{}/checkin-requests", w.case_a1);
+    let (s, r) = app.post(&path, w.token("officer.a1"), json!({})).await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let deadline: chrono::DateTime<Utc> = r["deadline"].as_str().unwrap().parse().unwrap();
+    assert!(
+        (deadline - Utc::now() - Duration::minutes(30))
+            .num_seconds()
+            .abs()
+            < 60,
+        "strict: 30 minutes"
+    );
+    assert_eq!(
+        app.post(
+            &path,
+            w.token("officer.a1"),
+            json!({ "deadline_minutes": 1 })
+        )
+        .await
+        .1["errors"][0]["field"],
+        "deadline_minutes"
+    );
+    assert_eq!(
+        w.call(&app, "sv.a1", "POST", &path, Some(json!({})))
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    // The supervisee checks in in time: met.
+    let hopper = face("grace_hopper.jpg");
+    let n = challenge(&app, &w).await;
+    let (_, v) = checkin(
+        &app,
+        &w,
+        &n,
+        &brighter(&hopper, 5).encode_jpeg(85),
+        home(),
+        "key-request-01",
+    )
+    .await;
+    assert_eq!(v["result"], "passed", "{v}");
+    let (_, list) = w.call(&app, "sv.a1", "GET", &path, None).await;
+    assert_eq!(
+        (list[0]["status"].as_str(), list[0]["checkin_id"].clone()),
+        (Some("met"), v["id"].clone())
+    );
+    // A second request is not answered: missed once, with an alert.
+    app.post(
+        &path,
+        w.token("officer.a1"),
+        json!({ "deadline_minutes": 5 }),
+    )
+    .await;
+    let later = Utc::now() + Duration::minutes(10);
+    let events = huijiao_server::checkins::requests::mark_expired(&app.state.db, later)
+        .await
+        .unwrap();
+    assert_eq!(events.len(), 1);
+    assert!(
+        huijiao_server::checkins::requests::mark_expired(&app.state.db, later)
+            .await
+            .unwrap()
+            .is_empty(),
+        "once"
+    );
+    let (_, alerts) = app.get("/api/v1/alerts", w.token("officer.a1")).await;
+    assert_eq!(
+        alerts
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| a["kind"] == "checkin_missed")
+            .count(),
+        1
+    );
+});

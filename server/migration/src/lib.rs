@@ -7,6 +7,7 @@ mod m20261122_000002_leave;
 mod m20261122_000003_relocation_visitor;
 mod m20261122_000004_checkins;
 mod m20261122_000005_schedules;
+mod m20261122_000006_checkin_requests;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_relocation_visitor::Migration),
             Box::new(m20261122_000004_checkins::Migration),
             Box::new(m20261122_000005_schedules::Migration),
+            Box::new(m20261122_000006_checkin_requests::Migration),
         ]
     }
 }

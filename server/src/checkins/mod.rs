@@ -1,6 +1,7 @@
 //! Face enrolment and face-verified check-ins: challenge → selfie + GPS fix → verdict.
 
 mod enrol;
+pub mod requests;
 pub mod retention;
 pub mod schedule;
 mod submit;
@@ -27,6 +28,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
             schedule::list_sensitive_periods
         ))
         .routes(routes!(schedule::obligations))
+        .routes(routes!(
+            requests::request_checkin,
+            requests::list_checkin_requests
+        ))
         .layer(DefaultBodyLimit::max(PHOTO_BODY_LIMIT))
 }
 

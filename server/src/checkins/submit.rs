@@ -263,7 +263,9 @@ pub async fn submit_checkin(
     .insert(&txn)
     .await?;
     let mut events = vec![];
-    if result != CheckinResult::Passed {
+    if result == CheckinResult::Passed {
+        super::requests::meet_open(&txn, c.id, row.id, now).await?;
+    } else {
         let (kind, severity) = match result {
             CheckinResult::Failed => (AlertKind::CheckinFailed, AlertSeverity::High),
             _ => (AlertKind::CheckinNeedsReview, AlertSeverity::Medium),

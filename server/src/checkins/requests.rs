@@ -1,0 +1,184 @@
+//! Unscheduled check-ins: an officer asks for a check-in now, with a short deadline by level.
+//! A passed check-in before the deadline meets it; the job marks the rest missed, once.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{DateTime, Duration, Utc};
+use huijiao_core::api::{CheckinRequestCreate, CheckinRequestView, EventView, Problem};
+use huijiao_core::model::{AlertKind, AlertSeverity, CaseStatus};
+use huijiao_core::policy::schedule;
+use huijiao_core::ErrorCode;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, TransactionTrait,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::audit::{self, Actor};
+use crate::auth::extractor::AuthUser;
+use crate::cases::{find_case, find_case_for_write};
+use crate::entities::{case, checkin_request as cr, org_unit};
+use crate::error::{ApiError, ApiResult, Json, Path};
+use crate::events::Event;
+use crate::state::AppState;
+
+fn view(r: cr::Model) -> CheckinRequestView {
+    CheckinRequestView {
+        id: r.id,
+        case_id: r.case_id,
+        requested_by: r.requested_by,
+        deadline: r.deadline,
+        status: r.status,
+        checkin_id: r.checkin_id,
+    }
+}
+
+async fn unit_path(db: &impl ConnectionTrait, c: &case::Model) -> ApiResult<String> {
+    Ok(org_unit::Entity::find_by_id(c.unit_id)
+        .one(db)
+        .await?
+        .map(|u| u.path)
+        .unwrap_or_default())
+}
+
+/// Asks the supervisee for a check-in now (a random spot check, 随机抽查).
+#[utoipa::path(post, path = "/cases/{id}/checkin-requests", tag = "checkins", params(("id" = Uuid, Path)), request_body = CheckinRequestCreate,
+    responses((status = 201, body = CheckinRequestView), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn request_checkin(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<Uuid>,
+    Json(req): Json<CheckinRequestCreate>,
+) -> ApiResult<(StatusCode, Json<CheckinRequestView>)> {
+    let txn = state.db.begin().await?;
+    let c = find_case_for_write(&txn, &caller, id).await?;
+    if crate::cases::status(&c)? != CaseStatus::Active || c.user_id.is_none() {
+        return Err(ErrorCode::CaseNotActive.into());
+    }
+    let minutes = req.deadline_minutes.unwrap_or_else(|| {
+        schedule::random_checkin_minutes(
+            crate::cases::level(&c).unwrap_or(huijiao_core::model::SupervisionLevel::Strict),
+        )
+    });
+    if !(5..=24 * 60).contains(&minutes) {
+        return Err(ApiError::field("deadline_minutes", "5 minutes to 24 hours"));
+    }
+    let now = Utc::now();
+    let r = cr::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        case_id: Set(c.id),
+        requested_by: Set(Some(caller.id)),
+        deadline: Set(now + Duration::minutes(minutes)),
+        status: Set("open".into()),
+        checkin_id: Set(None),
+        created_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        &Actor::from(&caller),
+        "checkin.requested",
+        "case",
+        Some(id.to_string()),
+        json!({ "request_id": r.id, "deadline": r.deadline }),
+    )
+    .await?;
+    let path = unit_path(&txn, &c).await?;
+    txn.commit().await?;
+    let v = view(r);
+    state.events.publish(Event {
+        unit_path: path,
+        supervisee: c.user_id,
+        view: EventView {
+            kind: "checkin_request".into(),
+            case_id: c.id,
+            payload: serde_json::to_value(&v).unwrap_or_default(),
+        },
+    });
+    Ok((StatusCode::CREATED, Json(v)))
+}
+
+#[utoipa::path(get, path = "/cases/{id}/checkin-requests", tag = "checkins", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<CheckinRequestView>), (status = 404, body = Problem)))]
+pub async fn list_checkin_requests(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<Vec<CheckinRequestView>>> {
+    find_case(&state.db, &caller, id).await?;
+    let rows = cr::Entity::find()
+        .filter(cr::Column::CaseId.eq(id))
+        .order_by_desc(cr::Column::CreatedAt)
+        .all(&state.db)
+        .await?;
+    Ok(Json(rows.into_iter().map(view).collect()))
+}
+
+/// A passed check-in meets the case's open requests whose deadline has not passed.
+pub async fn meet_open(
+    db: &impl ConnectionTrait,
+    case_id: Uuid,
+    checkin_id: Uuid,
+    at: DateTime<Utc>,
+) -> ApiResult<()> {
+    cr::Entity::update_many()
+        .col_expr(cr::Column::Status, Expr::value("met"))
+        .col_expr(cr::Column::CheckinId, Expr::value(checkin_id))
+        .filter(cr::Column::CaseId.eq(case_id))
+        .filter(cr::Column::Status.eq("open"))
+        .filter(cr::Column::Deadline.gte(at))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Marks open requests past their deadline as missed (conditional: once) with an alert each.
+pub async fn mark_expired<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+) -> ApiResult<Vec<Event>> {
+    let due = cr::Entity::find()
+        .filter(cr::Column::Status.eq("open"))
+        .filter(cr::Column::Deadline.lt(now))
+        .all(db)
+        .await?;
+    let mut events = Vec::new();
+    for r in due {
+        let txn = db.begin().await?;
+        let claimed = cr::Entity::update_many()
+            .col_expr(cr::Column::Status, Expr::value("missed"))
+            .filter(cr::Column::Id.eq(r.id))
+            .filter(cr::Column::Status.eq("open"))
+            .exec(&txn)
+            .await?
+            .rows_affected
+            == 1;
+        if claimed {
+            if let Some(c) = case::Entity::find_by_id(r.case_id).one(&txn).await? {
+                let (_, e) = crate::alerts::raise(
+                    &txn,
+                    &c,
+                    AlertKind::CheckinMissed,
+                    AlertSeverity::High,
+                    json!({ "checkin_request_id": r.id, "deadline": r.deadline }),
+                )
+                .await?;
+                audit::record(
+                    &txn,
+                    &Actor::default(),
+                    "checkin.request_missed",
+                    "case",
+                    Some(c.id.to_string()),
+                    json!({ "request_id": r.id }),
+                )
+                .await?;
+                events.push(e);
+            }
+        }
+        txn.commit().await?;
+    }
+    Ok(events)
+}
