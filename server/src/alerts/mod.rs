@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use crate::audit::{self, Actor};
 use crate::auth::extractor::AuthUser;
-use crate::entities::{alert, case, org_unit};
+use crate::entities::{alert, case};
 use crate::error::{ApiError, ApiResult, Json, Path, Query};
 use crate::events::Event;
 use crate::state::AppState;
@@ -76,11 +76,7 @@ pub async fn raise(
     }
     .insert(db)
     .await?;
-    let unit_path = org_unit::Entity::find_by_id(c.unit_id)
-        .one(db)
-        .await?
-        .map(|u| u.path)
-        .unwrap_or_default();
+    let unit_path = crate::org::unit_path(db, c.unit_id).await?;
     let event = Event {
         unit_path,
         supervisee: None,

@@ -19,7 +19,7 @@ use uuid::Uuid;
 use crate::audit::{self, Actor};
 use crate::auth::extractor::AuthUser;
 use crate::cases::{find_case, find_case_for_write};
-use crate::entities::{case, checkin_request as cr, org_unit};
+use crate::entities::{case, checkin_request as cr};
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::events::Event;
 use crate::state::AppState;
@@ -33,14 +33,6 @@ fn view(r: cr::Model) -> CheckinRequestView {
         status: r.status,
         checkin_id: r.checkin_id,
     }
-}
-
-async fn unit_path(db: &impl ConnectionTrait, c: &case::Model) -> ApiResult<String> {
-    Ok(org_unit::Entity::find_by_id(c.unit_id)
-        .one(db)
-        .await?
-        .map(|u| u.path)
-        .unwrap_or_default())
 }
 
 /// Asks the supervisee for a check-in now (a random spot check, 随机抽查).
@@ -86,7 +78,7 @@ pub async fn request_checkin(
         json!({ "request_id": r.id, "deadline": r.deadline }),
     )
     .await?;
-    let path = unit_path(&txn, &c).await?;
+    let path = crate::org::unit_path(&txn, c.unit_id).await?;
     txn.commit().await?;
     let v = view(r);
     state.events.publish(Event {

@@ -291,11 +291,7 @@ pub async fn submit_checkin(
     .await?;
     txn.commit().await?;
     let v = view(&row)?;
-    let unit_path = crate::entities::org_unit::Entity::find_by_id(c.unit_id)
-        .one(&state.db)
-        .await?
-        .map(|u| u.path)
-        .unwrap_or_default();
+    let unit_path = crate::org::unit_path(&state.db, c.unit_id).await?;
     events.push(Event {
         unit_path,
         supervisee: Some(caller.id),

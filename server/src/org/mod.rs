@@ -33,6 +33,15 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(enable_user))
 }
 
+/// The materialised path of a unit ("" if it vanished), for jurisdiction filters on events.
+pub async fn unit_path(db: &impl ConnectionTrait, unit_id: Uuid) -> ApiResult<String> {
+    Ok(org_unit::Entity::find_by_id(unit_id)
+        .one(db)
+        .await?
+        .map(|u| u.path)
+        .unwrap_or_default())
+}
+
 pub fn unit_view(u: org_unit::Model) -> ApiResult<UnitView> {
     Ok(UnitView {
         id: u.id,

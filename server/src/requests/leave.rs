@@ -583,11 +583,7 @@ async fn decide(
         .one(&txn)
         .await?
         .ok_or(ErrorCode::NotFound)?;
-    let unit_path = crate::entities::org_unit::Entity::find_by_id(c.unit_id)
-        .one(&txn)
-        .await?
-        .map(|u| u.path)
-        .unwrap_or_default();
+    let unit_path = crate::org::unit_path(&txn, c.unit_id).await?;
     txn.commit().await?;
     state.events.publish(crate::events::Event {
         unit_path,
