@@ -707,3 +707,25 @@ api_type! {
         pub checkin_id: Option<Uuid>,
     }
 }
+
+api_type! {
+    pub struct AttachmentUpload {
+        /// medical, employer, school, legal, other.
+        pub kind: String,
+        /// image/jpeg, image/png or application/pdf; must match the content.
+        pub content_type: String,
+        /// The file, base64 (at most 10 MB decoded).
+        pub content: String,
+    }
+}
+
+api_type! {
+    pub struct AttachmentView {
+        pub id: Uuid,
+        pub kind: String,
+        pub content_type: String,
+        pub size: i64,
+        pub uploaded_by: Uuid,
+        pub uploaded_at: DateTime<Utc>,
+    }
+}

@@ -134,6 +134,7 @@ error_codes! {
     LeaveNeedsCountyApproval = ("leave.needs_county_approval", 403, "This leave must be decided by the county community-corrections agency.", "该外出申请须由县级社区矫正机构审批。"),
     LeaveNeedsCityApproval = ("leave.needs_city_approval", 403, "This leave must be decided one level above the county agency (city).", "该外出申请须报县级社区矫正机构的上一级（市级）审批。"),
     LeaveTransitionInvalid = ("leave.transition_invalid", 409, "The request is not in a state that allows this; reload it.", "申请当前状态不允许此操作，请刷新。"),
+    LeaveReturnNeedsCheckin = ("leave.return_needs_checkin", 409, "Report back with a face check-in first (销假 needs one from the last hours).", "销假前请先完成人脸签到（须为近几小时内的签到）。"),
     LeaveOverlaps = ("leave.overlaps", 409, "Another leave already covers some of these days.", "该时段已有其他外出申请。"),
 
     RelocationNoticeTooShort = ("relocation.notice_too_short", 422, "Apply for a change of residence at least a month before moving.", "变更执行地须至少提前一个月申请。"),

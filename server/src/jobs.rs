@@ -40,25 +40,22 @@ pub async fn run_once(state: &AppState) -> ApiResult<JobReport> {
             return Ok(JobReport::default());
         }
     }
-    let marked = crate::requests::leave::mark_overdue(&txn, Utc::now().date_naive()).await?;
-    let mut missed = crate::checkins::schedule::mark_missed(&txn, Utc::now()).await?;
-    missed.extend(crate::checkins::requests::mark_expired(&txn, Utc::now()).await?);
-    let purged = crate::checkins::retention::purge(
-        &txn,
-        &state.media,
-        &state.config.checkin.retention,
-        Utc::now(),
-    )
-    .await?;
+    let now = Utc::now();
+    let overdue = crate::requests::leave::mark_overdue(&txn, now.date_naive()).await?;
+    let mut missed = crate::checkins::schedule::mark_missed(&txn, now).await?;
+    missed.extend(crate::checkins::requests::mark_expired(&txn, now).await?);
+    let purged =
+        crate::checkins::retention::purge(&txn, &state.media, &state.config.checkin.retention, now)
+            .await?;
     txn.commit().await?;
     let report = JobReport {
         ran: true,
-        overdue_leaves: marked.len(),
+        overdue_leaves: overdue.len(),
         missed_checkins: missed.len(),
         purged_photos: purged.checkin_photos,
     };
     // Announced only after the commit: nothing is pushed that could still roll back.
-    for e in missed {
+    for e in overdue.into_iter().chain(missed) {
         state.events.publish(e);
     }
     Ok(report)

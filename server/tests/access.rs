@@ -156,6 +156,15 @@ fn scoped_endpoints() -> Vec<(&'static str, &'static str, Option<Value>)> {
         ("get", "/cases/{id}/obligations", None),
         ("get", "/cases/{id}/checkin-requests", None),
         ("post", "/cases/{id}/checkin-requests", Some(json!({}))),
+        ("get", "/leaves/{id}/attachments", None),
+        (
+            "post",
+            "/leaves/{id}/attachments",
+            Some(
+                json!({ "kind": "medical", "content_type": "application/pdf", "content": "JVBERi0=" }),
+            ),
+        ),
+        ("get", "/leaves/{id}/attachments/{attachment_id}", None),
         ("post", "/alerts/{id}/acknowledge", None),
         ("post", "/alerts/{id}/resolve", Some(json!({ "note": "x" }))),
         (
@@ -245,6 +254,7 @@ async fn snapshot(app: &common::TestApp) -> Vec<i64> {
         "sensitive_periods",
         "missed_windows",
         "checkin_requests",
+        "leave_attachments",
     ] {
         v.push(app.count(t).await);
     }
@@ -377,6 +387,7 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
             t.replace("{id}", id)
                 .replace("{member_id}", &member)
                 .replace("{device_id}", &device)
+                .replace("{attachment_id}", &member)
         )
     };
 

@@ -35,6 +35,38 @@ type Row<'a> = (
     &'a str,
 );
 
+/// A passed face check-in just now (written directly: the face path is tested in checkins.rs).
+async fn passed_checkin_now(app: &common::TestApp, w: &World) {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let (_, me) = w.call(app, "sv.a1", "GET", "/api/v1/me", None).await;
+    huijiao_server::entities::checkin::ActiveModel {
+        id: Set(uuid::Uuid::now_v7()),
+        case_id: Set(w.case_a1.parse().unwrap()),
+        user_id: Set(me["id"].as_str().unwrap().parse().unwrap()),
+        device_id: Set("phone-1".into()),
+        idempotency_key: Set(uuid::Uuid::now_v7().to_string()),
+        challenge_id: Set(uuid::Uuid::now_v7()),
+        result: Set("passed".into()),
+        reasons: Set(json!([])),
+        face_distance: Set(Some(0.3)),
+        matched_reference: Set(Some(0)),
+        phash: Set(None),
+        lat: Set(36.06),
+        lon: Set(103.83),
+        accuracy_m: Set(10.0),
+        fix_time: Set(Utc::now()),
+        provider: Set("gps".into()),
+        mock: Set(false),
+        app_version: Set("1".into()),
+        photo_key: Set(None),
+        photo_purged_at: Set(None),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&app.state.db)
+    .await
+    .unwrap();
+}
+
 async fn city_officer(app: &common::TestApp, w: &World) -> String {
     let (s, v) = app
         .post("/api/v1/users", w.token("sys"), json!({ "username": "officer.city", "password": PASSWORD, "display_name": "市局", "role": "officer", "unit_id": w.city }))
@@ -365,6 +397,17 @@ both!(depart_return_overdue_and_the_location_hook, |app| {
         .get("/api/v1/audit?action=leave.overdue", w.token("auditadmin"))
         .await;
     assert_eq!(audit.as_array().unwrap().len(), 1);
+    // The officer is alerted.
+    let (_, alerts) = app.get("/api/v1/alerts", w.token("officer.a1")).await;
+    assert_eq!(alerts[0]["kind"], "leave_overdue");
+    assert_eq!(alerts[0]["evidence"]["sanction_suggestion"], "admonition");
+    // 销假 comes with a check-in: without a recent passed one it is refused.
+    let (s, v) = w.call(&app, "sv.a1", "POST", &path("return"), None).await;
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (StatusCode::CONFLICT, Some("leave.return_needs_checkin"))
+    );
+    passed_checkin_now(&app, &w).await;
     // The late return is still reported and kept.
     let (s, v) = w.call(&app, "sv.a1", "POST", &path("return"), None).await;
     assert_eq!(
@@ -476,5 +519,79 @@ both!(the_job_runner_marks_overdue_once, |app| {
             .unwrap()
             .overdue_leaves,
         0
+    );
+});
+
+both!(evidence_attachments, |app| {
+    let w = World::build(&app).await;
+    let (_, l) = apply(&app, &w, body(10, 12, false)).await;
+    let path = format!("/api/v1/leaves/{}/attachments", l["id"].as_str().unwrap());
+    let pdf = b"%PDF-1.4\n% medical certificate\n";
+    let b64 = |b: &[u8]| base64::Engine::encode(&base64::engine::general_purpose::STANDARD, b);
+    let (s, a) = w.call(&app, "sv.a1", "POST", &path, Some(json!({ "kind": "medical", "content_type": "application/pdf", "content": b64(pdf) }))).await;
+    assert_eq!(s, StatusCode::CREATED, "{a}");
+    // Content must be what it claims.
+    let (s, v) = w
+        .call(
+            &app,
+            "sv.a1",
+            "POST",
+            &path,
+            Some(json!({ "kind": "medical", "content_type": "image/png", "content": b64(pdf) })),
+        )
+        .await;
+    assert_eq!(
+        (s, v["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("content_type"))
+    );
+    let (s, v) = w
+        .call(
+            &app,
+            "sv.a1",
+            "POST",
+            &path,
+            Some(
+                json!({ "kind": "bribe", "content_type": "application/pdf", "content": b64(pdf) }),
+            ),
+        )
+        .await;
+    assert_eq!(
+        (s, v["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("kind"))
+    );
+    // The officer reads it; a sibling office cannot; on disk it is sealed.
+    let (_, list) = app.get(&path, w.token("officer.a1")).await;
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    let (s, _, bytes) = app
+        .call_raw(
+            "GET",
+            &format!("{path}/{}", a["id"].as_str().unwrap()),
+            Some(w.token("officer.a1")),
+            &[],
+            None,
+            None,
+        )
+        .await;
+    assert_eq!((s, bytes.as_slice()), (StatusCode::OK, pdf.as_slice()));
+    assert_eq!(
+        app.get(&path, w.token("officer.a2")).await.0,
+        StatusCode::NOT_FOUND
+    );
+    // Once decided, the file set is closed.
+    decide(&app, w.token("officer.a1"), &l, "approve").await;
+    let (s, v) = w
+        .call(
+            &app,
+            "sv.a1",
+            "POST",
+            &path,
+            Some(
+                json!({ "kind": "other", "content_type": "application/pdf", "content": b64(pdf) }),
+            ),
+        )
+        .await;
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (StatusCode::CONFLICT, Some("leave.transition_invalid"))
     );
 });

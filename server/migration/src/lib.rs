@@ -8,6 +8,7 @@ mod m20261122_000003_relocation_visitor;
 mod m20261122_000004_checkins;
 mod m20261122_000005_schedules;
 mod m20261122_000006_checkin_requests;
+mod m20261122_000007_leave_attachments;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_checkins::Migration),
             Box::new(m20261122_000005_schedules::Migration),
             Box::new(m20261122_000006_checkin_requests::Migration),
+            Box::new(m20261122_000007_leave_attachments::Migration),
         ]
     }
 }

@@ -10,6 +10,7 @@ pub mod correction_plan;
 pub mod device;
 pub mod face_template;
 pub mod investigation;
+pub mod leave_attachment;
 pub mod leave_request;
 pub mod leave_step;
 pub mod level_change;

@@ -9,7 +9,7 @@ use huijiao_core::api::{
     LeaveCreateRequest, LeaveDecisionRequest, LeaveExtendRequest, LeaveStepView, LeaveView, Place,
     Problem,
 };
-use huijiao_core::model::{LeaveReason, LeaveStatus, Role};
+use huijiao_core::model::{AlertKind, AlertSeverity, LeaveReason, LeaveStatus, Role};
 use huijiao_core::policy::leave::{self as rules, ApprovalLevel, LeaveRules};
 use huijiao_core::ErrorCode;
 use sea_orm::sea_query::Expr;
@@ -44,6 +44,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(report_return))
         .routes(routes!(extend_leave))
 }
+
+/// How recent the passed check-in that comes with a return report must be.
+const RETURN_CHECKIN_HOURS: i64 = 6;
 
 /// Leaves that hold days: they count toward the two-month total and may not overlap.
 const HOLDING: [LeaveStatus; 4] = [
@@ -504,6 +507,20 @@ async fn report_return(
     caller: AuthUser,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<LeaveView>> {
+    // 销假 is made with a check-in: a passed face check-in in the last hours proves who is back.
+    let l = find_leave(&state.db, &caller, id).await?;
+    let recent = crate::entities::checkin::Entity::find()
+        .filter(crate::entities::checkin::Column::CaseId.eq(l.case_id))
+        .filter(crate::entities::checkin::Column::Result.eq("passed"))
+        .filter(
+            crate::entities::checkin::Column::CreatedAt
+                .gte(Utc::now() - chrono::Duration::hours(RETURN_CHECKIN_HOURS)),
+        )
+        .one(&state.db)
+        .await?;
+    if recent.is_none() && caller.role == Role::Supervisee {
+        return Err(ErrorCode::LeaveReturnNeedsCheckin.into());
+    }
     supervisee_action(
         &state,
         &caller,
@@ -704,12 +721,12 @@ async fn extend_leave(
 }
 
 /// Marks active leaves whose end date has passed as overdue, each exactly once (the update is
-/// conditional on the status), with the sanction the rules suggest in the audit log. Returns
-/// the leaves newly marked. Safe to run on several instances at once.
+/// conditional on the status), with an alert for the officer carrying the sanction the rules
+/// suggest. Returns the alert events to publish. Safe to run on several instances at once.
 pub async fn mark_overdue<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     today: NaiveDate,
-) -> ApiResult<Vec<Uuid>> {
+) -> ApiResult<Vec<crate::events::Event>> {
     let due = leave_request::Entity::find()
         .filter(leave_request::Column::Status.eq(LeaveStatus::Active.as_str()))
         .filter(leave_request::Column::EndDate.lt(today))
@@ -734,7 +751,20 @@ pub async fn mark_overdue<C: ConnectionTrait + TransactionTrait>(
             let sanction = rules::sanction_for_overdue(days);
             step(&txn, l.id, None, "overdue", None, None).await?;
             audit::record(&txn, &Actor::default(), "leave.overdue", "leave", Some(l.id.to_string()), json!({ "case_id": l.case_id, "days_overdue": days, "sanction_suggestion": sanction })).await?;
-            marked.push(l.id);
+            // Not back: 失联 risk. The officer is alerted at once.
+            let c = case::Entity::find_by_id(l.case_id)
+                .one(&txn)
+                .await?
+                .ok_or(ErrorCode::NotFound)?;
+            let (_, event) = crate::alerts::raise(
+                &txn,
+                &c,
+                AlertKind::LeaveOverdue,
+                AlertSeverity::High,
+                json!({ "leave_id": l.id, "days_overdue": days, "sanction_suggestion": sanction }),
+            )
+            .await?;
+            marked.push(event);
         }
         txn.commit().await?;
     }

@@ -1,6 +1,7 @@
 //! Requests a supervisee makes and officers decide: leave (外出), relocation (迁居) and
 //! visitors (会客). The rules are in `huijiao_core::policy`.
 
+pub mod attachments;
 pub mod leave;
 pub mod relocation;
 pub mod visitor;
@@ -17,9 +18,17 @@ use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
+    use utoipa_axum::routes;
     leave::routes()
         .merge(relocation::routes())
         .merge(visitor::routes())
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(attachments::upload, attachments::list))
+                .routes(routes!(attachments::download))
+                // Evidence travels base64 in JSON: 10 MB of file.
+                .layer(axum::extract::DefaultBodyLimit::max(16 * 1024 * 1024)),
+        )
 }
 
 /// The level an officer decides at, from their unit's kind.

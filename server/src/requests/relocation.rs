@@ -315,6 +315,7 @@ async fn decide(
         .await?
         .ok_or(ErrorCode::NotFound)?;
     let c = find_case(&txn, caller, r.case_id).await?;
+    let c_user = c.user_id;
     caller.require(&[Role::Officer])?;
     if !may_approve(officer_level(&txn, caller).await?, rules::RELOCATION_LEVEL) {
         return Err(rules::RELOCATION_LEVEL.needs_code().into());
@@ -368,8 +369,19 @@ async fn decide(
         json!({}),
     )
     .await?;
+    let unit_path = crate::org::unit_path(&txn, r.from_unit_id).await?;
     txn.commit().await?;
-    Ok(Json(view(decided)?))
+    let v = view(decided)?;
+    state.events.publish(crate::events::Event {
+        unit_path,
+        supervisee: c_user,
+        view: huijiao_core::api::EventView {
+            kind: "relocation".into(),
+            case_id: r.case_id,
+            payload: serde_json::to_value(&v).unwrap_or_default(),
+        },
+    });
+    Ok(Json(v))
 }
 
 /// Approves (county agency of the current place, after the new place agreed): the case moves.

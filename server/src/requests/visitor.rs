@@ -188,8 +188,25 @@ async fn change(
         .one(&txn)
         .await?
         .ok_or(ErrorCode::NotFound)?;
+    let c = crate::entities::case::Entity::find_by_id(v.case_id)
+        .one(&txn)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    let unit_path = crate::org::unit_path(&txn, c.unit_id).await?;
     txn.commit().await?;
-    Ok(Json(view(v)?))
+    let v = view(v)?;
+    if role == Role::Officer {
+        state.events.publish(crate::events::Event {
+            unit_path,
+            supervisee: c.user_id,
+            view: huijiao_core::api::EventView {
+                kind: "visitor".into(),
+                case_id: c.id,
+                payload: serde_json::to_value(&v).unwrap_or_default(),
+            },
+        });
+    }
+    Ok(Json(v))
 }
 
 #[utoipa::path(post, path = "/visitors/{id}/approve", tag = "requests", params(("id" = Uuid, Path)), request_body = LeaveDecisionRequest,

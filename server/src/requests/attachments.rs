@@ -1,0 +1,178 @@
+//! Evidence for leave requests, stored encrypted; readable by who can see the case. The bytes
+//! must be what they claim (JPEG, PNG or PDF by their magic numbers).
+
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use chrono::Utc;
+use huijiao_core::api::{AttachmentUpload, AttachmentView, Problem};
+use huijiao_core::model::LeaveStatus;
+use huijiao_core::ErrorCode;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
+    TransactionTrait,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::audit::{self, Actor};
+use crate::auth::extractor::AuthUser;
+use crate::cases::find_case;
+use crate::entities::{leave_attachment as la, leave_request};
+use crate::error::{ApiError, ApiResult, Json, Path};
+use crate::state::AppState;
+
+const MAX_BYTES: usize = 10 * 1024 * 1024;
+const KINDS: [&str; 5] = ["medical", "employer", "school", "legal", "other"];
+
+fn sniff_ok(content_type: &str, bytes: &[u8]) -> bool {
+    match content_type {
+        "image/jpeg" => bytes.starts_with(&[0xFF, 0xD8, 0xFF]),
+        "image/png" => bytes.starts_with(b"\x89PNG\r\n\x1a\n"),
+        "application/pdf" => bytes.starts_with(b"%PDF-"),
+        _ => false,
+    }
+}
+
+fn view(a: la::Model) -> AttachmentView {
+    AttachmentView {
+        id: a.id,
+        kind: a.kind,
+        content_type: a.content_type,
+        size: a.size,
+        uploaded_by: a.uploaded_by,
+        uploaded_at: a.uploaded_at,
+    }
+}
+
+async fn leave_for(
+    state: &AppState,
+    caller: &AuthUser,
+    id: Uuid,
+) -> ApiResult<leave_request::Model> {
+    let l = leave_request::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    find_case(&state.db, caller, l.case_id).await?;
+    Ok(l)
+}
+
+/// Attaches evidence to a leave that is still a draft or awaiting decision.
+#[utoipa::path(post, path = "/leaves/{id}/attachments", tag = "requests", params(("id" = Uuid, Path)), request_body = AttachmentUpload,
+    responses((status = 201, body = AttachmentView), (status = 409, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)))]
+pub async fn upload(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<Uuid>,
+    Json(req): Json<AttachmentUpload>,
+) -> ApiResult<(StatusCode, Json<AttachmentView>)> {
+    let l = leave_for(&state, &caller, id).await?;
+    caller.require(&[
+        huijiao_core::model::Role::Supervisee,
+        huijiao_core::model::Role::Officer,
+    ])?;
+    if !matches!(
+        LeaveStatus::parse(&l.status),
+        Some(LeaveStatus::Draft | LeaveStatus::Submitted)
+    ) {
+        return Err(ErrorCode::LeaveTransitionInvalid.into());
+    }
+    if !KINDS.contains(&req.kind.as_str()) {
+        return Err(ApiError::field(
+            "kind",
+            "medical, employer, school, legal or other",
+        ));
+    }
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(req.content.trim())
+        .map_err(|_| ApiError::field("content", "base64"))?;
+    if bytes.len() > MAX_BYTES {
+        return Err(ErrorCode::BodyTooLarge.into());
+    }
+    if !sniff_ok(&req.content_type, &bytes) {
+        return Err(ApiError::field(
+            "content_type",
+            "image/jpeg, image/png or application/pdf, matching the content",
+        ));
+    }
+    let key = state
+        .media
+        .put(&format!("leaves/{id}"), &bytes, id.as_bytes())
+        .await?;
+    let txn = state.db.begin().await?;
+    let a = la::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        leave_id: Set(id),
+        kind: Set(req.kind),
+        content_type: Set(req.content_type),
+        size: Set(bytes.len() as i64),
+        media_key: Set(key),
+        uploaded_by: Set(caller.id),
+        uploaded_at: Set(Utc::now()),
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        &Actor::from(&caller),
+        "leave.attachment",
+        "leave",
+        Some(id.to_string()),
+        json!({ "attachment_id": a.id, "kind": a.kind }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok((StatusCode::CREATED, Json(view(a))))
+}
+
+#[utoipa::path(get, path = "/leaves/{id}/attachments", tag = "requests", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<AttachmentView>), (status = 404, body = Problem)))]
+pub async fn list(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<Vec<AttachmentView>>> {
+    leave_for(&state, &caller, id).await?;
+    let rows = la::Entity::find()
+        .filter(la::Column::LeaveId.eq(id))
+        .order_by_asc(la::Column::UploadedAt)
+        .all(&state.db)
+        .await?;
+    Ok(Json(rows.into_iter().map(view).collect()))
+}
+
+/// The file itself. Reading it is audited.
+#[utoipa::path(get, path = "/leaves/{id}/attachments/{attachment_id}", tag = "requests", params(("id" = Uuid, Path), ("attachment_id" = Uuid, Path)),
+    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = Problem)))]
+pub async fn download(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path((id, attachment_id)): Path<(Uuid, Uuid)>,
+) -> ApiResult<Response> {
+    let l = leave_for(&state, &caller, id).await?;
+    let a = la::Entity::find_by_id(attachment_id)
+        .filter(la::Column::LeaveId.eq(id))
+        .one(&state.db)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    let bytes = state.media.get(&a.media_key, id.as_bytes()).await?;
+    audit::record(
+        &state.db,
+        &Actor::from(&caller),
+        "leave.attachment_read",
+        "leave",
+        Some(id.to_string()),
+        json!({ "attachment_id": a.id, "case_id": l.case_id }),
+    )
+    .await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, a.content_type.as_str()),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        bytes,
+    )
+        .into_response())
+}
