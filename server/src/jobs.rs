@@ -44,6 +44,14 @@ pub async fn run_once(state: &AppState) -> ApiResult<JobReport> {
     let overdue = crate::requests::leave::mark_overdue(&txn, now.date_naive()).await?;
     let mut missed = crate::checkins::schedule::mark_missed(&txn, now).await?;
     missed.extend(crate::checkins::requests::mark_expired(&txn, now).await?);
+    let mut roll = || rand::random::<f64>();
+    let asked = crate::checkins::requests::ask_at_random(
+        &txn,
+        now,
+        state.config.jobs_interval_secs.max(60),
+        &mut roll,
+    )
+    .await?;
     let purged =
         crate::checkins::retention::purge(&txn, &state.media, &state.config.checkin.retention, now)
             .await?;
@@ -55,7 +63,7 @@ pub async fn run_once(state: &AppState) -> ApiResult<JobReport> {
         purged_photos: purged.checkin_photos,
     };
     // Announced only after the commit: nothing is pushed that could still roll back.
-    for e in overdue.into_iter().chain(missed) {
+    for e in overdue.into_iter().chain(missed).chain(asked) {
         state.events.publish(e);
     }
     Ok(report)

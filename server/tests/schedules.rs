@@ -318,3 +318,64 @@ both!(retention_purges_biometrics_on_schedule, |app| {
     assert_eq!((report.checkin_photos, report.templates), (3, 1));
     assert_eq!(app.count("face_templates").await, 0);
 });
+
+both!(the_system_asks_for_random_checkins, |app| {
+    let w = World::build(&app).await;
+    let case_id: Uuid = w.case_a1.parse().unwrap();
+    let today = Utc::now().with_timezone(&local_offset()).date_naive();
+    let (at_night, at_ten) = (local(today, 23), local(today, 10));
+    let mut always = || 0.0;
+    // Not enrolled: never asked. At night: never asked.
+    assert!(huijiao_server::checkins::requests::ask_at_random(
+        &app.state.db,
+        at_ten,
+        300,
+        &mut always
+    )
+    .await
+    .unwrap()
+    .is_empty());
+    enrolled_days_ago(&app, case_id, 1).await;
+    assert!(huijiao_server::checkins::requests::ask_at_random(
+        &app.state.db,
+        at_night,
+        300,
+        &mut always
+    )
+    .await
+    .unwrap()
+    .is_empty());
+    let mut never = || 0.999_999;
+    assert!(
+        huijiao_server::checkins::requests::ask_at_random(&app.state.db, at_ten, 300, &mut never)
+            .await
+            .unwrap()
+            .is_empty(),
+        "the dice say no"
+    );
+    let e =
+        huijiao_server::checkins::requests::ask_at_random(&app.state.db, at_ten, 300, &mut always)
+            .await
+            .unwrap();
+    assert_eq!((e.len(), e[0].view.kind.as_str()), (1, "checkin_request"));
+    assert!(
+        huijiao_server::checkins::requests::ask_at_random(&app.state.db, at_ten, 300, &mut always)
+            .await
+            .unwrap()
+            .is_empty(),
+        "one open request at a time"
+    );
+    let (_, list) = w
+        .call(
+            &app,
+            "sv.a1",
+            "GET",
+            &format!("/api/v1/cases/{}/checkin-requests", w.case_a1),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (list[0]["requested_by"].clone(), list[0]["status"].as_str()),
+        (json!(null), Some("open"))
+    );
+});

@@ -86,6 +86,23 @@ pub fn random_checkin_minutes(level: SupervisionLevel) -> i64 {
     }
 }
 
+/// Unscheduled check-ins the system asks for, on average, per 30 days, by level.
+pub fn random_checkins_per_month(level: SupervisionLevel) -> f64 {
+    match level {
+        SupervisionLevel::Strict => 4.0,
+        SupervisionLevel::Normal => 2.0,
+        SupervisionLevel::Lenient => 1.0,
+    }
+}
+
+/// The chance that one run of the job (every `interval_secs`, during the daily band) asks a
+/// case for a check-in, so that over 30 days the expected count is the level's rate.
+pub fn random_checkin_chance(level: SupervisionLevel, interval_secs: u64, band: &DailyBand) -> f64 {
+    let band_secs = (band.closes - band.opens).num_seconds().max(1) as f64;
+    let runs_per_month = 30.0 * band_secs / interval_secs.max(1) as f64;
+    (random_checkins_per_month(level) / runs_per_month).min(1.0)
+}
+
 /// How a missed check-in escalates with the misses of the last 30 days (this one included).
 pub fn missed_escalation(misses_30d: u64) -> (AlertSeverity, Option<SanctionSuggestion>) {
     match misses_30d {
@@ -195,5 +212,15 @@ mod tests {
             )
         );
         assert!(random_checkin_minutes(Strict) < random_checkin_minutes(Lenient));
+    }
+
+    #[test]
+    fn random_rate_adds_up_over_a_month() {
+        let band = DailyBand::default();
+        for level in [Strict, Normal, Lenient] {
+            let p = random_checkin_chance(level, 300, &band);
+            let runs = 30.0 * 12.0 * 3600.0 / 300.0;
+            assert!((p * runs - random_checkins_per_month(level)).abs() < 1e-9);
+        }
     }
 }

@@ -174,3 +174,79 @@ pub async fn mark_expired<C: ConnectionTrait + TransactionTrait>(
     }
     Ok(events)
 }
+
+/// The system's random spot checks: during the daily band, each active enrolled case without an
+/// open request is asked with the level's chance per run (`rand` decides; tests pass their
+/// own). Returns the events to publish.
+pub async fn ask_at_random<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+    interval_secs: u64,
+    roll: &mut impl FnMut() -> f64,
+) -> ApiResult<Vec<Event>> {
+    let band = schedule::DailyBand::default();
+    let local = now.with_timezone(&schedule::local_offset()).time();
+    if local < band.opens || local >= band.closes {
+        return Ok(vec![]);
+    }
+    let cases = case::Entity::find()
+        .filter(case::Column::Status.eq(CaseStatus::Active.as_str()))
+        .filter(case::Column::UserId.is_not_null())
+        .all(db)
+        .await?;
+    let mut events = Vec::new();
+    for c in cases {
+        let level = crate::cases::level(&c)?;
+        if roll() >= schedule::random_checkin_chance(level, interval_secs, &band) {
+            continue;
+        }
+        let enrolled = crate::entities::face_template::Entity::find()
+            .filter(crate::entities::face_template::Column::CaseId.eq(c.id))
+            .filter(crate::entities::face_template::Column::Active.eq(true))
+            .one(db)
+            .await?
+            .is_some();
+        let open = cr::Entity::find()
+            .filter(cr::Column::CaseId.eq(c.id))
+            .filter(cr::Column::Status.eq("open"))
+            .one(db)
+            .await?
+            .is_some();
+        if !enrolled || open {
+            continue;
+        }
+        let txn = db.begin().await?;
+        let r = cr::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            case_id: Set(c.id),
+            requested_by: Set(None),
+            deadline: Set(now + Duration::minutes(schedule::random_checkin_minutes(level))),
+            status: Set("open".into()),
+            checkin_id: Set(None),
+            created_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+        audit::record(
+            &txn,
+            &Actor::default(),
+            "checkin.requested",
+            "case",
+            Some(c.id.to_string()),
+            json!({ "request_id": r.id, "random": true }),
+        )
+        .await?;
+        let unit_path = crate::org::unit_path(&txn, c.unit_id).await?;
+        txn.commit().await?;
+        events.push(Event {
+            unit_path,
+            supervisee: c.user_id,
+            view: EventView {
+                kind: "checkin_request".into(),
+                case_id: c.id,
+                payload: serde_json::to_value(view(r)).unwrap_or_default(),
+            },
+        });
+    }
+    Ok(events)
+}
