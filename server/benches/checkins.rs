@@ -195,10 +195,10 @@ async fn run(
         "POST",
         &format!("/api/v1/cases/{case_id}/face"),
         Some(&officer),
-        json!({ "photos": [b64(&hopper.encode_png())] }),
+        json!({ "photos": [b64(&hopper.flip_horizontal().encode_png())] }),
     )
     .await;
-    // A phone selfie: ~1 MP JPEG.
+    // Enrolled from the mirrored photo; the selfie (~1 MP JPEG) is the unmirrored one.
     let selfie = hopper.resize(910, 1137).encode_jpeg(85);
     let photo = b64(&selfie);
 

@@ -29,6 +29,7 @@ async fn enrolled_days_ago(app: &common::TestApp, case_id: Uuid, days: i64) {
         version: Set(1),
         template: Set(vec![0]),
         photo_keys: Set(json!([])),
+        photo_hashes: Set(None),
         reference_count: Set(1),
         model: Set("dlib_face_recognition_resnet_v1".into()),
         active: Set(true),

@@ -9,6 +9,7 @@ mod m20261122_000004_checkins;
 mod m20261122_000005_schedules;
 mod m20261122_000006_checkin_requests;
 mod m20261122_000007_leave_attachments;
+mod m20261122_000008_template_hashes;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000005_schedules::Migration),
             Box::new(m20261122_000006_checkin_requests::Migration),
             Box::new(m20261122_000007_leave_attachments::Migration),
+            Box::new(m20261122_000008_template_hashes::Migration),
         ]
     }
 }

@@ -58,13 +58,22 @@ pub async fn enrol_face(
         .collect::<ApiResult<Vec<_>>>()?;
     let photos = Arc::new(photos);
     let for_engine = photos.clone();
-    let template = tokio::task::spawn_blocking(move || {
-        let refs: Vec<&[u8]> = for_engine.iter().map(Vec::as_slice).collect();
-        engine.enroll(&refs)
+    // Each reference photo: its embedding, and its hash so it cannot be replayed later.
+    let analyses = tokio::task::spawn_blocking(move || {
+        for_engine
+            .iter()
+            .enumerate()
+            .map(|(i, p)| engine.analyze(p).map_err(|e| (i, e)))
+            .collect::<Result<Vec<_>, _>>()
     })
     .await
     .map_err(ApiError::internal)?
     .map_err(|(i, e)| face_error(format!("photos[{i}]"), e))?;
+    let template = huijiao_core::face::Template {
+        model: EMBEDDING_MODEL_ID.into(),
+        embeddings: analyses.iter().map(|a| a.embedding.clone()).collect(),
+    };
+    let hashes: Vec<i64> = analyses.iter().map(|a| a.phash as i64).collect();
 
     let aad = id.as_bytes();
     let mut keys = Vec::with_capacity(photos.len());
@@ -89,6 +98,7 @@ pub async fn enrol_face(
         version: Set(latest.map_or(1, |l| l.version + 1)),
         template: Set(state.media.keys.seal(&template.to_bytes(), aad)),
         photo_keys: Set(json!(keys)),
+        photo_hashes: Set(Some(json!(hashes))),
         reference_count: Set(template.embeddings.len() as i32),
         model: Set(EMBEDDING_MODEL_ID.into()),
         active: Set(true),

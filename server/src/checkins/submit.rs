@@ -183,9 +183,15 @@ pub async fn submit_checkin(
         .into_tuple()
         .all(&state.db)
         .await?;
+    let enrolment_hashes: Vec<i64> = t
+        .photo_hashes
+        .as_ref()
+        .and_then(|h| serde_json::from_value(h.clone()).ok())
+        .unwrap_or_default();
     if recent
         .into_iter()
         .flatten()
+        .chain(enrolment_hashes)
         .any(|h| quality::hamming(h as u64, analysis.phash) <= cfg.replay_max_hamming)
     {
         reasons.push(CheckinReason::ReplayedPhoto);

@@ -10,6 +10,7 @@ pub struct Model {
     pub version: i32,
     pub template: Vec<u8>,
     pub photo_keys: Json,
+    pub photo_hashes: Option<Json>,
     pub reference_count: i32,
     pub model: String,
     pub active: bool,
