@@ -314,50 +314,33 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
     // A check-in and an alert on the case, written directly (the face engine is not needed
     // to check who may reach them).
     let (checkin_id, alert_id) = {
-        use huijiao_server::entities::{case, checkin};
-        use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+        use huijiao_server::entities::case;
+        use sea_orm::EntityTrait;
         let case_uuid: uuid::Uuid = w.case_a1.parse().unwrap();
         let c = case::Entity::find_by_id(case_uuid)
             .one(&app.state.db)
             .await
             .unwrap()
             .unwrap();
-        let row = checkin::ActiveModel {
-            id: Set(uuid::Uuid::now_v7()),
-            case_id: Set(case_uuid),
-            user_id: Set(c.user_id.unwrap()),
-            device_id: Set("phone-1".into()),
-            idempotency_key: Set("matrix-key-1".into()),
-            challenge_id: Set(uuid::Uuid::now_v7()),
-            result: Set("failed".into()),
-            reasons: Set(json!(["face_mismatch"])),
-            face_distance: Set(Some(0.8)),
-            matched_reference: Set(Some(0)),
-            phash: Set(Some(1)),
-            lat: Set(36.0),
-            lon: Set(103.8),
-            accuracy_m: Set(10.0),
-            fix_time: Set(chrono::Utc::now()),
-            provider: Set("gps".into()),
-            mock: Set(false),
-            app_version: Set("1".into()),
-            photo_key: Set(None),
-            photo_purged_at: Set(None),
-            created_at: Set(chrono::Utc::now()),
-        }
-        .insert(&app.state.db)
-        .await
-        .unwrap();
+        let row_id = common::insert_checkin(
+            &app,
+            case_uuid,
+            c.user_id.unwrap(),
+            "failed",
+            chrono::Utc::now(),
+            None,
+        )
+        .await;
         let (a, _) = huijiao_server::alerts::raise(
             &app.state.db,
             &c,
             huijiao_core::model::AlertKind::CheckinFailed,
             huijiao_core::model::AlertSeverity::High,
-            json!({ "checkin_id": row.id }),
+            json!({ "checkin_id": row_id }),
         )
         .await
         .unwrap();
-        (row.id.to_string(), a.id.to_string())
+        (row_id.to_string(), a.id.to_string())
     };
     let (_, users) = app.get("/api/v1/users", w.token("sys")).await;
     let officer_a1_id = users

@@ -326,6 +326,11 @@ both!(nonce_device_and_idempotency, |app| {
             Some("photo")
         )
     );
+    assert_eq!(
+        app.count("checkin_rejections").await,
+        1,
+        "the refused attempt is on record"
+    );
     let (s, v) = checkin(
         &app,
         &w,

@@ -37,34 +37,17 @@ type Row<'a> = (
 
 /// A passed face check-in just now (written directly: the face path is tested in checkins.rs).
 async fn passed_checkin_now(app: &common::TestApp, w: &World) {
-    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
     let (_, me) = w.call(app, "sv.a1", "GET", "/api/v1/me", None).await;
-    huijiao_server::entities::checkin::ActiveModel {
-        id: Set(uuid::Uuid::now_v7()),
-        case_id: Set(w.case_a1.parse().unwrap()),
-        user_id: Set(me["id"].as_str().unwrap().parse().unwrap()),
-        device_id: Set("phone-1".into()),
-        idempotency_key: Set(uuid::Uuid::now_v7().to_string()),
-        challenge_id: Set(uuid::Uuid::now_v7()),
-        result: Set("passed".into()),
-        reasons: Set(json!([])),
-        face_distance: Set(Some(0.3)),
-        matched_reference: Set(Some(0)),
-        phash: Set(None),
-        lat: Set(36.06),
-        lon: Set(103.83),
-        accuracy_m: Set(10.0),
-        fix_time: Set(Utc::now()),
-        provider: Set("gps".into()),
-        mock: Set(false),
-        app_version: Set("1".into()),
-        photo_key: Set(None),
-        photo_purged_at: Set(None),
-        created_at: Set(Utc::now()),
-    }
-    .insert(&app.state.db)
-    .await
-    .unwrap();
+    let user = me["id"].as_str().unwrap().parse().unwrap();
+    common::insert_checkin(
+        app,
+        w.case_a1.parse().unwrap(),
+        user,
+        "passed",
+        Utc::now(),
+        None,
+    )
+    .await;
 }
 
 async fn city_officer(app: &common::TestApp, w: &World) -> String {

@@ -47,32 +47,7 @@ async fn passed_checkin(
     user: Uuid,
     at: chrono::DateTime<Utc>,
 ) {
-    checkin::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        case_id: Set(case_id),
-        user_id: Set(user),
-        device_id: Set("phone-1".into()),
-        idempotency_key: Set(Uuid::now_v7().to_string()),
-        challenge_id: Set(Uuid::now_v7()),
-        result: Set("passed".into()),
-        reasons: Set(json!([])),
-        face_distance: Set(Some(0.3)),
-        matched_reference: Set(Some(0)),
-        phash: Set(None),
-        lat: Set(36.06),
-        lon: Set(103.83),
-        accuracy_m: Set(10.0),
-        fix_time: Set(at),
-        provider: Set("gps".into()),
-        mock: Set(false),
-        app_version: Set("1".into()),
-        photo_key: Set(None),
-        photo_purged_at: Set(None),
-        created_at: Set(at),
-    }
-    .insert(&app.state.db)
-    .await
-    .unwrap();
+    common::insert_checkin(app, case_id, user, "passed", at, None).await;
 }
 
 both!(missed_windows_alert_once_and_escalate, |app| {
@@ -231,33 +206,7 @@ both!(retention_purges_biometrics_on_schedule, |app| {
             .await
             .unwrap();
         let at = now - Duration::days(*age);
-        let id = Uuid::now_v7();
-        checkin::ActiveModel {
-            id: Set(id),
-            case_id: Set(case_id),
-            user_id: Set(user),
-            device_id: Set("phone-1".into()),
-            idempotency_key: Set(format!("retention-{i}")),
-            challenge_id: Set(Uuid::now_v7()),
-            result: Set((*result).into()),
-            reasons: Set(json!([])),
-            face_distance: Set(None),
-            matched_reference: Set(None),
-            phash: Set(None),
-            lat: Set(36.0),
-            lon: Set(103.8),
-            accuracy_m: Set(5.0),
-            fix_time: Set(at),
-            provider: Set("gps".into()),
-            mock: Set(false),
-            app_version: Set("1".into()),
-            photo_key: Set(Some(key.clone())),
-            photo_purged_at: Set(None),
-            created_at: Set(at),
-        }
-        .insert(&app.state.db)
-        .await
-        .unwrap();
+        let id = common::insert_checkin(&app, case_id, user, result, at, Some(key.clone())).await;
         if let Some(days) = resolved {
             let c = huijiao_server::entities::case::Entity::find_by_id(case_id)
                 .one(&app.state.db)

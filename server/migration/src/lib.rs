@@ -10,6 +10,7 @@ mod m20261122_000005_schedules;
 mod m20261122_000006_checkin_requests;
 mod m20261122_000007_leave_attachments;
 mod m20261122_000008_template_hashes;
+mod m20261122_000009_checkin_rejections;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000006_checkin_requests::Migration),
             Box::new(m20261122_000007_leave_attachments::Migration),
             Box::new(m20261122_000008_template_hashes::Migration),
+            Box::new(m20261122_000009_checkin_rejections::Migration),
         ]
     }
 }

@@ -161,10 +161,29 @@ pub async fn submit_checkin(
     // leave the challenge unused, so the supervisee can retake the photo.
     let photo = decode_photo("photo", &req.photo)?;
     let for_engine = photo.clone();
-    let analysis = tokio::task::spawn_blocking(move || engine.analyze(&for_engine))
+    let analysis = match tokio::task::spawn_blocking(move || engine.analyze(&for_engine))
         .await
         .map_err(ApiError::internal)?
-        .map_err(|e| face_error("photo".into(), e))?;
+    {
+        Ok(a) => a,
+        Err(e) => {
+            let err = face_error("photo".into(), e);
+            // Every attempt is on record; a refused one without its photo.
+            if err.code != ErrorCode::Internal {
+                crate::entities::checkin_rejection::ActiveModel {
+                    id: Set(Uuid::now_v7()),
+                    case_id: Set(c.id),
+                    user_id: Set(caller.id),
+                    device_id: Set(device.clone()),
+                    code: Set(err.code.code().into()),
+                    created_at: Set(now),
+                }
+                .insert(&state.db)
+                .await?;
+            }
+            return Err(err);
+        }
+    };
     let verdict = compare(&template, &analysis, &cfg.match_policy)
         .map_err(|e| face_error("photo".into(), e))?;
 

@@ -5,6 +5,7 @@ pub mod audit_entry;
 pub mod case;
 pub mod checkin;
 pub mod checkin_challenge;
+pub mod checkin_rejection;
 pub mod checkin_request;
 pub mod correction_plan;
 pub mod device;

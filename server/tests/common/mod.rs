@@ -517,3 +517,44 @@ impl World {
         (s, serde_json::from_slice(&b).unwrap_or(Value::Null))
     }
 }
+
+/// A check-in row written directly, for tests about what happens around check-ins (the face
+/// path itself is tested in checkins.rs).
+pub async fn insert_checkin(
+    app: &TestApp,
+    case_id: uuid::Uuid,
+    user_id: uuid::Uuid,
+    result: &str,
+    at: chrono::DateTime<chrono::Utc>,
+    photo_key: Option<String>,
+) -> uuid::Uuid {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let id = uuid::Uuid::now_v7();
+    huijiao_server::entities::checkin::ActiveModel {
+        id: Set(id),
+        case_id: Set(case_id),
+        user_id: Set(user_id),
+        device_id: Set("phone-1".into()),
+        idempotency_key: Set(id.to_string()),
+        challenge_id: Set(uuid::Uuid::now_v7()),
+        result: Set(result.into()),
+        reasons: Set(json!([])),
+        face_distance: Set(Some(0.3)),
+        matched_reference: Set(Some(0)),
+        phash: Set(None),
+        lat: Set(36.06),
+        lon: Set(103.83),
+        accuracy_m: Set(10.0),
+        fix_time: Set(at),
+        provider: Set("gps".into()),
+        mock: Set(false),
+        app_version: Set("1".into()),
+        photo_key: Set(photo_key),
+        photo_purged_at: Set(None),
+        created_at: Set(at),
+    }
+    .insert(&app.state.db)
+    .await
+    .unwrap();
+    id
+}
