@@ -1,7 +1,7 @@
 //! Demo data for a first look (`serve --demo`, `seed-demo`) and the `create-admin` command.
 //! Everything goes through the same service functions as the API, audit entries included.
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, Utc};
 use huijiao_core::api::{CaseCreateRequest, Residence, UnitCreateRequest, UserCreateRequest};
 use huijiao_core::model::{
     DeviceStatus, Role, SentenceKind, SupervisionLevel, TeamMemberKind, UnitKind,
@@ -453,6 +453,5 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<bool> {
     for (username, role, unit) in &logins {
         println!("  {username:<22} {role:<15} {unit}");
     }
-    let _ = NaiveDate::MIN;
     Ok(true)
 }

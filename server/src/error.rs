@@ -82,10 +82,6 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// The language and id of the request being answered.
-#[derive(Debug, Clone)]
-pub struct RequestLang(pub Lang);
-
 pub fn problem_body(err: &ApiError, lang: Lang, request_id: Option<String>) -> Problem {
     let message = err.code.message(lang);
     Problem {

@@ -88,8 +88,3 @@ impl Model {
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
-
-/// sha256 of a file, for the model rebuild tooling and start-up checks.
-pub fn sha256_file(path: &Path) -> std::io::Result<String> {
-    Ok(hex(&Sha256::digest(std::fs::read(path)?)))
-}
