@@ -148,6 +148,9 @@ error_codes! {
     FaceUnavailable = ("checkin.face_unavailable", 503, "Face verification is not available on this server right now.", "服务器暂时无法进行人脸核验。"),
     AlertTransitionInvalid = ("alert.transition_invalid", 409, "The alert is not in a state that allows this; reload it.", "预警当前状态不允许此操作，请刷新。"),
 
+    LocationBatchReused = ("location.batch_id_reused", 409, "This batch id was already used for other location reports; send the batch with a new id.", "该批次编号已用于其他定位上报，请使用新编号重新发送。"),
+    FenceArchived = ("fence.archived", 409, "The fence has been removed; reload the list.", "该电子围栏已删除，请刷新列表。"),
+
     ImageInvalid = ("image.invalid", 422, "The file is not a JPEG or PNG photo, or it is damaged.", "文件不是 JPEG 或 PNG 照片，或已损坏。"),
     ImageTooLarge = ("image.too_large", 413, "The photo is too large (at most 25 megapixels and 20 MB).", "照片过大（最多 2500 万像素、20 MB）。"),
     FaceNotFound = ("face.not_found", 422, "No face was found in the photo.", "照片中未检测到人脸。"),

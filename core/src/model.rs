@@ -3,13 +3,13 @@
 use serde::{Deserialize, Serialize};
 
 macro_rules! string_enum {
-    ($(#[$m:meta])* $name:ident { $($variant:ident = $s:literal),+ $(,)? }) => {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $s:literal),+ $(,)? }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[serde(rename_all = "snake_case")]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
-        pub enum $name { $($variant),+ }
+        pub enum $name { $($(#[$vm])* $variant),+ }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
@@ -180,6 +180,37 @@ string_enum! {
         CheckinNeedsReview = "checkin_needs_review",
         CheckinMissed = "checkin_missed",
         LeaveOverdue = "leave_overdue",
+        /// Outside every active activity area (beyond the dwell time).
+        OutsideActivityArea = "outside_activity_area",
+        /// Inside an active exclusion zone (beyond the dwell time).
+        InExclusionZone = "in_exclusion_zone",
+        /// The phone reports a mock (fake) location provider.
+        MockLocation = "mock_location",
+        /// Two fixes too far apart for the time between them.
+        ImpossibleSpeed = "impossible_speed",
+        /// No location report for several intervals (失联).
+        LocationSilence = "location_silence",
+    }
+}
+
+string_enum! {
+    /// What a fence demands.
+    FenceKind {
+        /// Must stay inside (normally the county of residence).
+        ActivityArea = "activity_area",
+        /// Must stay out (a prohibition order: schools, bars, a victim's home).
+        ExclusionZone = "exclusion_zone",
+    }
+}
+
+string_enum! {
+    /// Where a location fix came from.
+    LocationProvider {
+        Gps = "gps",
+        Network = "network",
+        Fused = "fused",
+        Passive = "passive",
+        Other = "other",
     }
 }
 

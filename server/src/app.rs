@@ -66,6 +66,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(crate::investigations::routes())
         .merge(crate::requests::routes())
         .merge(crate::checkins::routes())
+        .merge(crate::locations::routes())
         .merge(crate::alerts::routes())
         .merge(crate::audit::routes())
         .split_for_parts()

@@ -41,6 +41,36 @@ pub struct Config {
     pub media_key_file: Option<PathBuf>,
     pub media_old_key_files: Vec<PathBuf>,
     pub checkin: CheckinConfig,
+    pub location: LocationConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LocationConfig {
+    /// Dwell, edge margin, accuracy, speed and silence limits.
+    pub limits: huijiao_core::policy::location::LocationLimits,
+    /// Most points in one batch.
+    pub max_batch_points: usize,
+    /// Fixes older than this (the phone was offline) are refused, days.
+    pub max_fix_age_days: i64,
+    /// Raw points are deleted after this many days.
+    pub keep_days: i64,
+    /// After this many days, points are thinned to one per `thin_bucket_minutes`.
+    pub thin_after_days: i64,
+    pub thin_bucket_minutes: i64,
+}
+
+impl Default for LocationConfig {
+    fn default() -> Self {
+        LocationConfig {
+            limits: Default::default(),
+            max_batch_points: 1000,
+            max_fix_age_days: 30,
+            keep_days: 365,
+            thin_after_days: 90,
+            thin_bucket_minutes: 15,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -117,6 +147,7 @@ impl Default for Config {
             media_key_file: None,
             media_old_key_files: vec![],
             checkin: CheckinConfig::default(),
+            location: LocationConfig::default(),
         }
     }
 }

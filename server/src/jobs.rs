@@ -21,6 +21,8 @@ pub struct JobReport {
     pub overdue_leaves: usize,
     pub missed_checkins: usize,
     pub purged_photos: usize,
+    pub silent: usize,
+    pub purged_points: u64,
 }
 
 pub async fn run_once(state: &AppState) -> ApiResult<JobReport> {
@@ -55,15 +57,21 @@ pub async fn run_once(state: &AppState) -> ApiResult<JobReport> {
     let purged =
         crate::checkins::retention::purge(&txn, &state.media, &state.config.checkin.retention, now)
             .await?;
+    let silent = crate::locations::monitor::mark_silent(&txn, &state.config.location, now).await?;
+    let points = crate::locations::monitor::purge(&txn, &state.config.location, now).await?;
     txn.commit().await?;
+    // Another instance may have changed the fences.
+    state.fences.refresh_if_changed(&state.db).await?;
     let report = JobReport {
         ran: true,
         overdue_leaves: overdue.len(),
         missed_checkins: missed.len(),
         purged_photos: purged.checkin_photos,
+        silent: silent.len(),
+        purged_points: points.deleted + points.thinned,
     };
     // Announced only after the commit: nothing is pushed that could still roll back.
-    for e in overdue.into_iter().chain(missed).chain(asked) {
+    for e in overdue.into_iter().chain(missed).chain(asked).chain(silent) {
         state.events.publish(e);
     }
     Ok(report)

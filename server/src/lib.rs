@@ -15,6 +15,7 @@ pub mod error;
 pub mod events;
 pub mod investigations;
 pub mod jobs;
+pub mod locations;
 pub mod media;
 pub mod org;
 pub mod requests;

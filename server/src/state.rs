@@ -20,6 +20,8 @@ pub struct AppState {
     pub face: Option<Arc<huijiao_core::face::FaceEngine>>,
     pub media: crate::media::MediaStore,
     pub events: crate::events::EventBus,
+    /// Fences in force, in memory (R-tree).
+    pub fences: crate::locations::index::SharedIndex,
 }
 
 impl AppState {
@@ -55,6 +57,7 @@ impl AppState {
             face: None,
             media,
             events: crate::events::EventBus::default(),
+            fences: Default::default(),
             db,
             config: Arc::new(config),
             jwt: Arc::new(jwt),

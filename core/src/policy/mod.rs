@@ -5,6 +5,7 @@
 
 pub mod checkin;
 pub mod leave;
+pub mod location;
 pub mod requests;
 pub mod schedule;
 

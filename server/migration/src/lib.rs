@@ -11,6 +11,7 @@ mod m20261122_000006_checkin_requests;
 mod m20261122_000007_leave_attachments;
 mod m20261122_000008_template_hashes;
 mod m20261122_000009_checkin_rejections;
+mod m20261122_000010_locations;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000007_leave_attachments::Migration),
             Box::new(m20261122_000008_template_hashes::Migration),
             Box::new(m20261122_000009_checkin_rejections::Migration),
+            Box::new(m20261122_000010_locations::Migration),
         ]
     }
 }

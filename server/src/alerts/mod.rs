@@ -45,6 +45,7 @@ pub fn view(a: alert::Model) -> ApiResult<AlertView> {
         acknowledged_by: a.acknowledged_by,
         resolved_by: a.resolved_by,
         resolution_note: a.resolution_note,
+        cleared_at: a.cleared_at,
     })
 }
 
@@ -72,6 +73,7 @@ pub async fn raise(
         resolved_by: Set(None),
         resolved_at: Set(None),
         resolution_note: Set(None),
+        cleared_at: Set(None),
         version: Set(1),
     }
     .insert(db)
@@ -87,6 +89,38 @@ pub async fn raise(
         },
     };
     Ok((a, event))
+}
+
+/// Marks the condition behind an alert as ended (it stays for the officer to handle). Returns
+/// the event to publish after the commit, or `None` if it was already cleared.
+pub async fn clear(
+    db: &impl ConnectionTrait,
+    c: &case::Model,
+    id: Uuid,
+    at: chrono::DateTime<Utc>,
+) -> ApiResult<Option<Event>> {
+    let done = alert::Entity::update_many()
+        .col_expr(alert::Column::ClearedAt, Expr::value(at))
+        .filter(alert::Column::Id.eq(id))
+        .filter(alert::Column::ClearedAt.is_null())
+        .exec(db)
+        .await?;
+    if done.rows_affected == 0 {
+        return Ok(None);
+    }
+    let a = alert::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    Ok(Some(Event {
+        unit_path: crate::org::unit_path(db, c.unit_id).await?,
+        supervisee: None,
+        view: EventView {
+            kind: "alert".into(),
+            case_id: c.id,
+            payload: serde_json::to_value(view(a)?).unwrap_or_default(),
+        },
+    }))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -56,6 +56,20 @@ pub async fn find_case(
         .ok_or_else(|| ErrorCode::NotFound.into())
 }
 
+/// The supervisee's own, active case.
+pub async fn own_active_case(db: &impl ConnectionTrait, caller: &AuthUser) -> ApiResult<case::Model> {
+    caller.require(&[Role::Supervisee])?;
+    let c = case::Entity::find()
+        .filter(case::Column::UserId.eq(caller.id))
+        .one(db)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    if crate::cases::status(&c)? != CaseStatus::Active {
+        return Err(ErrorCode::CaseNotActive.into());
+    }
+    Ok(c)
+}
+
 /// Loads a case the caller may change: an officer of its jurisdiction, and not archived.
 pub async fn find_case_for_write(
     db: &impl ConnectionTrait,

@@ -8,12 +8,12 @@ use base64::Engine;
 use chrono::{Duration, Utc};
 use huijiao_core::api::{ChallengeView, CheckinRequest, CheckinView, EventView, Problem};
 use huijiao_core::face::{compare, quality, Decision, Template};
-use huijiao_core::model::{AlertKind, AlertSeverity, CaseStatus, Role};
+use huijiao_core::model::{AlertKind, AlertSeverity, Role};
 use huijiao_core::policy::checkin::{self as rules, CheckinReason, CheckinResult, Fix};
 use huijiao_core::ErrorCode;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 use serde_json::json;
@@ -23,8 +23,8 @@ use super::{decode_photo, face_error};
 use crate::audit::{self, Actor};
 use crate::auth::extractor::AuthUser;
 use crate::auth::tokens::hash_refresh_token as sha256_hex;
-use crate::cases::find_case;
-use crate::entities::{case, checkin, checkin_challenge, face_template};
+use crate::cases::{find_case, own_active_case};
+use crate::entities::{checkin, checkin_challenge, face_template};
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::events::Event;
 use crate::state::AppState;
@@ -42,20 +42,6 @@ fn view(c: &checkin::Model) -> ApiResult<CheckinView> {
     })
 }
 
-/// The supervisee's own, active case.
-async fn own_case(db: &impl ConnectionTrait, caller: &AuthUser) -> ApiResult<case::Model> {
-    caller.require(&[Role::Supervisee])?;
-    let c = case::Entity::find()
-        .filter(case::Column::UserId.eq(caller.id))
-        .one(db)
-        .await?
-        .ok_or(ErrorCode::NotFound)?;
-    if crate::cases::status(&c)? != CaseStatus::Active {
-        return Err(ErrorCode::CaseNotActive.into());
-    }
-    Ok(c)
-}
-
 /// A single-use check-in code for this supervisee and phone, valid for a short time.
 #[utoipa::path(post, path = "/checkins/challenge", tag = "checkins",
     responses((status = 201, body = ChallengeView), (status = 403, body = Problem)))]
@@ -63,7 +49,7 @@ pub async fn challenge(
     State(state): State<AppState>,
     caller: AuthUser,
 ) -> ApiResult<(StatusCode, Json<ChallengeView>)> {
-    let c = own_case(&state.db, &caller).await?;
+    let c = own_active_case(&state.db, &caller).await?;
     let mut bytes = [0u8; 32];
     rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut bytes);
     let nonce = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
@@ -113,7 +99,7 @@ pub async fn submit_checkin(
             "a non-negative number of metres",
         ));
     }
-    let c = own_case(&state.db, &caller).await?;
+    let c = own_active_case(&state.db, &caller).await?;
     // A retry of a check-in already made (the app lost the answer): the same answer.
     if let Some(existing) = checkin::Entity::find()
         .filter(checkin::Column::UserId.eq(caller.id))

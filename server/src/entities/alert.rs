@@ -19,6 +19,7 @@ pub struct Model {
     pub resolved_by: Option<Uuid>,
     pub resolved_at: Option<DateTimeUtc>,
     pub resolution_note: Option<String>,
+    pub cleared_at: Option<DateTimeUtc>,
     pub version: i32,
 }
 

@@ -1,0 +1,347 @@
+//! Fences: officers draw activity areas and exclusion zones for a supervisee (optionally under
+//! one of their prohibition orders) or for everyone in a unit. Removing one archives it.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::Utc;
+use huijiao_core::api::{FenceRequest, FenceUpdateRequest, FenceView, Problem};
+use huijiao_core::model::{FenceKind, Role};
+use huijiao_core::policy::location::{FenceError, FenceSchedule, FenceShape};
+use huijiao_core::ErrorCode;
+use sea_orm::sea_query::{Expr, Query as SqlQuery};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter,
+    QueryOrder, TransactionTrait,
+};
+use serde::Deserialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::index::ActiveFence;
+use super::rules::{clear_rule_everywhere, Rule};
+use crate::audit::{self, Actor};
+use crate::auth::extractor::AuthUser;
+use crate::cases::{find_case, find_case_for_write};
+use crate::entities::{case, fence, org_unit};
+use crate::error::{ApiError, ApiResult, Json, Path, Query};
+use crate::state::AppState;
+use crate::validate::check_text;
+
+fn view(f: fence::Model) -> ApiResult<FenceView> {
+    let shape: FenceShape = serde_json::from_value(f.shape).map_err(ApiError::internal)?;
+    let schedule: FenceSchedule = serde_json::from_value(f.schedule).map_err(ApiError::internal)?;
+    Ok(FenceView {
+        id: f.id,
+        name: f.name,
+        kind: FenceKind::parse(&f.kind).ok_or_else(|| ApiError::internal("bad fence kind"))?,
+        active_now: f.archived_at.is_none() && schedule.is_active(Utc::now()),
+        shape,
+        schedule,
+        case_id: f.case_id,
+        prohibition_order: f.prohibition_order.map(|i| i as u32),
+        unit_id: f.unit_id,
+        created_at: f.created_at,
+        updated_at: f.updated_at,
+        archived_at: f.archived_at,
+        version: f.version,
+    })
+}
+
+fn nested(prefix: &str) -> impl Fn(FenceError) -> ApiError + '_ {
+    move |e| ApiError::field(format!("{prefix}.{}", e.field), e.message)
+}
+
+/// Checks the parts every fence write has; compiles the shape.
+fn check_body(
+    name: &str,
+    shape: &FenceShape,
+    schedule: &FenceSchedule,
+) -> ApiResult<()> {
+    check_text("name", name, 200)?;
+    shape.compile().map_err(nested("shape"))?;
+    schedule.validate().map_err(nested("schedule"))?;
+    Ok(())
+}
+
+/// A unit fence may be drawn by officers whose subtree holds the unit.
+async fn check_unit(state: &AppState, caller: &AuthUser, unit_id: Uuid) -> ApiResult<()> {
+    let unit = org_unit::Entity::find_by_id(unit_id)
+        .one(&state.db)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    if !caller.covers_unit_path(&unit.path) {
+        return Err(ErrorCode::NotFound.into());
+    }
+    Ok(())
+}
+
+#[utoipa::path(post, path = "/fences", tag = "locations", request_body = FenceRequest,
+    responses((status = 201, body = FenceView), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_fence(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Json(req): Json<FenceRequest>,
+) -> ApiResult<(StatusCode, Json<FenceView>)> {
+    caller.require(&[Role::Officer])?;
+    check_body(&req.name, &req.shape, &req.schedule)?;
+    match (req.case_id, req.unit_id) {
+        (Some(case_id), None) => {
+            let c = find_case_for_write(&state.db, &caller, case_id).await?;
+            if let Some(i) = req.prohibition_order {
+                let orders: Vec<String> =
+                    serde_json::from_value(c.prohibition_orders.clone()).unwrap_or_default();
+                if i as usize >= orders.len() {
+                    return Err(ApiError::field(
+                        "prohibition_order",
+                        format!("the case has {} prohibition orders", orders.len()),
+                    ));
+                }
+            }
+        }
+        (None, Some(unit_id)) => {
+            if req.prohibition_order.is_some() {
+                return Err(ApiError::field(
+                    "prohibition_order",
+                    "only for a supervisee's fence",
+                ));
+            }
+            check_unit(&state, &caller, unit_id).await?;
+        }
+        _ => {
+            return Err(ApiError::field(
+                "case_id",
+                "give exactly one of case_id and unit_id",
+            ))
+        }
+    }
+    let now = Utc::now();
+    let txn = state.db.begin().await?;
+    let f = fence::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        name: Set(req.name.trim().to_owned()),
+        kind: Set(req.kind.as_str().into()),
+        shape: Set(json!(req.shape)),
+        schedule: Set(json!(req.schedule)),
+        case_id: Set(req.case_id),
+        prohibition_order: Set(req.prohibition_order.map(|i| i as i32)),
+        unit_id: Set(req.unit_id),
+        created_by: Set(caller.id),
+        created_at: Set(now),
+        updated_at: Set(now),
+        archived_at: Set(None),
+        archived_by: Set(None),
+        version: Set(1),
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        &Actor::from(&caller),
+        "fence.create",
+        "fence",
+        Some(f.id.to_string()),
+        json!({"kind": f.kind, "case_id": f.case_id, "unit_id": f.unit_id}),
+    )
+    .await?;
+    txn.commit().await?;
+    state
+        .fences
+        .apply(f.id, Some(ActiveFence::from_row(&f)?))
+        .await;
+    Ok((StatusCode::CREATED, Json(view(f)?)))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct FenceQuery {
+    /// Every fence binding this supervisee: their own and their units'.
+    pub case_id: Option<Uuid>,
+    /// The fences drawn for this unit.
+    pub unit_id: Option<Uuid>,
+    /// Include removed fences (default false).
+    pub include_archived: Option<bool>,
+}
+
+/// Fences in the caller's jurisdiction.
+#[utoipa::path(get, path = "/fences", tag = "locations", params(FenceQuery),
+    responses((status = 200, body = Vec<FenceView>), (status = 404, body = Problem)))]
+pub async fn list_fences(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Query(q): Query<FenceQuery>,
+) -> ApiResult<Json<Vec<FenceView>>> {
+    caller.require(&[Role::Officer])?;
+    let owners = if let Some(case_id) = q.case_id {
+        let c = find_case(&state.db, &caller, case_id).await?;
+        let path = crate::org::unit_path(&state.db, c.unit_id).await?;
+        Condition::any()
+            .add(fence::Column::CaseId.eq(c.id))
+            .add(fence::Column::UnitId.is_in(super::ingest::unit_ids(&path)))
+    } else if let Some(unit_id) = q.unit_id {
+        check_unit(&state, &caller, unit_id).await?;
+        Condition::all().add(fence::Column::UnitId.eq(unit_id))
+    } else {
+        Condition::any()
+            .add(
+                fence::Column::CaseId.in_subquery(
+                    SqlQuery::select()
+                        .column(case::Column::Id)
+                        .from(case::Entity)
+                        .cond_where(caller.case_scope()?)
+                        .to_owned(),
+                ),
+            )
+            .add(
+                fence::Column::UnitId.in_subquery(
+                    SqlQuery::select()
+                        .column(org_unit::Column::Id)
+                        .from(org_unit::Entity)
+                        .cond_where(caller.unit_scope()?)
+                        .to_owned(),
+                ),
+            )
+    };
+    let mut find = fence::Entity::find().filter(owners);
+    if !q.include_archived.unwrap_or(false) {
+        find = find.filter(fence::Column::ArchivedAt.is_null());
+    }
+    let rows = find
+        .order_by_asc(fence::Column::CreatedAt)
+        .all(&state.db)
+        .await?;
+    Ok(Json(rows.into_iter().map(view).collect::<ApiResult<_>>()?))
+}
+
+/// A fence the officer may see and change: its case in their jurisdiction, or its unit in
+/// their subtree.
+async fn find_fence(state: &AppState, caller: &AuthUser, id: Uuid) -> ApiResult<fence::Model> {
+    caller.require(&[Role::Officer])?;
+    let f = fence::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    match (f.case_id, f.unit_id) {
+        (Some(case_id), _) => {
+            find_case(&state.db, caller, case_id).await?;
+        }
+        (None, Some(unit_id)) => check_unit(state, caller, unit_id).await?,
+        (None, None) => return Err(ApiError::internal("fence without owner")),
+    }
+    Ok(f)
+}
+
+#[utoipa::path(get, path = "/fences/{id}", tag = "locations", params(("id" = Uuid, Path)),
+    responses((status = 200, body = FenceView), (status = 404, body = Problem)))]
+pub async fn get_fence(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<FenceView>> {
+    Ok(Json(view(find_fence(&state, &caller, id).await?)?))
+}
+
+/// Redraws a fence (name, shape, hours); its kind and owner stay.
+#[utoipa::path(put, path = "/fences/{id}", tag = "locations", params(("id" = Uuid, Path)),
+    request_body = FenceUpdateRequest,
+    responses((status = 200, body = FenceView), (status = 404, body = Problem), (status = 409, body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn update_fence(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<Uuid>,
+    Json(req): Json<FenceUpdateRequest>,
+) -> ApiResult<Json<FenceView>> {
+    let f = find_fence(&state, &caller, id).await?;
+    check_body(&req.name, &req.shape, &req.schedule)?;
+    if f.archived_at.is_some() {
+        return Err(ErrorCode::FenceArchived.into());
+    }
+    let now = Utc::now();
+    let txn = state.db.begin().await?;
+    let done = fence::Entity::update_many()
+        .col_expr(fence::Column::Name, Expr::value(req.name.trim()))
+        .col_expr(fence::Column::Shape, Expr::value(json!(req.shape)))
+        .col_expr(fence::Column::Schedule, Expr::value(json!(req.schedule)))
+        .col_expr(fence::Column::UpdatedAt, Expr::value(now))
+        .col_expr(fence::Column::Version, Expr::value(f.version + 1))
+        .filter(fence::Column::Id.eq(id))
+        .filter(fence::Column::Version.eq(req.version))
+        .filter(fence::Column::ArchivedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if done.rows_affected == 0 {
+        return Err(ErrorCode::Conflict.into());
+    }
+    audit::record(
+        &txn,
+        &Actor::from(&caller),
+        "fence.update",
+        "fence",
+        Some(id.to_string()),
+        json!({"version": f.version + 1}),
+    )
+    .await?;
+    let f = fence::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    txn.commit().await?;
+    state
+        .fences
+        .apply(id, Some(ActiveFence::from_row(&f)?))
+        .await;
+    Ok(Json(view(f)?))
+}
+
+/// Removes a fence (kept, archived, for the record). Violations it had open are cleared.
+#[utoipa::path(delete, path = "/fences/{id}", tag = "locations", params(("id" = Uuid, Path)),
+    responses((status = 200, body = FenceView), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn archive_fence(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<FenceView>> {
+    let f = find_fence(&state, &caller, id).await?;
+    if f.archived_at.is_some() {
+        return Err(ErrorCode::FenceArchived.into());
+    }
+    let now = Utc::now();
+    let txn = state.db.begin().await?;
+    let done = fence::Entity::update_many()
+        .col_expr(fence::Column::ArchivedAt, Expr::value(now))
+        .col_expr(fence::Column::ArchivedBy, Expr::value(caller.id))
+        .col_expr(fence::Column::UpdatedAt, Expr::value(now))
+        .col_expr(fence::Column::Version, Expr::value(f.version + 1))
+        .filter(fence::Column::Id.eq(id))
+        .filter(fence::Column::ArchivedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if done.rows_affected == 0 {
+        return Err(ErrorCode::FenceArchived.into());
+    }
+    let events = if FenceKind::parse(&f.kind) == Some(FenceKind::ExclusionZone) {
+        clear_rule_everywhere(&txn, &Rule::Zone(id), now).await?
+    } else {
+        // Activity areas are judged together: the next fix re-judges without this one.
+        vec![]
+    };
+    audit::record(
+        &txn,
+        &Actor::from(&caller),
+        "fence.archive",
+        "fence",
+        Some(id.to_string()),
+        json!({}),
+    )
+    .await?;
+    let f = fence::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    txn.commit().await?;
+    state.fences.apply(id, None).await;
+    for e in events {
+        state.events.publish(e);
+    }
+    Ok(Json(view(f)?))
+}

@@ -1,0 +1,54 @@
+//! Location reports and electronic fences (电子围墙): batches from the phone, fences drawn by
+//! officers, the state-based rules that turn fixes into violations, tracks, positions, and the
+//! periodic silence and retention work.
+
+pub mod fences;
+pub mod index;
+pub mod ingest;
+pub mod monitor;
+pub mod rules;
+mod track;
+
+use chrono::{DateTime, Utc};
+use huijiao_core::policy::schedule::local_offset;
+use huijiao_core::policy::{effective_level, Jurisdiction};
+use sea_orm::ConnectionTrait;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::entities::case;
+use crate::error::ApiResult;
+use crate::state::AppState;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(ingest::submit_batch))
+        .routes(routes!(fences::create_fence, fences::list_fences))
+        .routes(routes!(
+            fences::get_fence,
+            fences::update_fence,
+            fences::archive_fence
+        ))
+        .routes(routes!(track::track))
+        .routes(routes!(track::current_positions))
+}
+
+pub async fn in_sensitive_period_at(db: &impl ConnectionTrait, at: DateTime<Utc>) -> ApiResult<bool> {
+    crate::checkins::schedule::in_sensitive_period(db, at.with_timezone(&local_offset()).date_naive())
+        .await
+}
+
+/// Minutes between location reports for the level in force (one stricter in a sensitive period).
+pub fn interval_for(c: &case::Model, sensitive: bool) -> ApiResult<u32> {
+    let level = effective_level(crate::cases::level(c)?, sensitive);
+    Ok(Jurisdiction::default()
+        .obligations(level)
+        .location_interval_minutes)
+}
+
+pub async fn interval_minutes(
+    db: &impl ConnectionTrait,
+    c: &case::Model,
+    at: DateTime<Utc>,
+) -> ApiResult<u32> {
+    interval_for(c, in_sensitive_period_at(db, at).await?)
+}
