@@ -72,7 +72,10 @@ fn check_position(field: &str, p: [f64; 2]) -> Result<(), FenceError> {
         return Err(bad(field, "coordinates must be numbers"));
     }
     if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
-        return Err(bad(field, "longitude must be -180..180 and latitude -90..90"));
+        return Err(bad(
+            field,
+            "longitude must be -180..180 and latitude -90..90",
+        ));
     }
     Ok(())
 }
@@ -173,7 +176,10 @@ fn compile_polygon(rings: &[Vec<[f64; 2]>]) -> Result<CompiledShape, FenceError>
 impl CompiledShape {
     /// Distance from the edge in metres: negative inside, positive outside.
     pub fn signed_distance_m(&self, lat: f64, lon: f64) -> f64 {
-        let p = Point::new((lon - self.origin.0) * self.kx, (lat - self.origin.1) * M_PER_DEG);
+        let p = Point::new(
+            (lon - self.origin.0) * self.kx,
+            (lat - self.origin.1) * M_PER_DEG,
+        );
         match &self.area {
             Area::Circle(r) => (p.x().powi(2) + p.y().powi(2)).sqrt() - r,
             Area::Polygon(poly) => {
@@ -233,7 +239,10 @@ impl FenceSchedule {
         }
         for (i, w) in self.windows.iter().enumerate() {
             if w.days.is_empty() || w.days.iter().any(|d| !(1..=7).contains(d)) {
-                return Err(bad(format!("windows[{i}].days"), "days are 1 (Mon) to 7 (Sun)"));
+                return Err(bad(
+                    format!("windows[{i}].days"),
+                    "days are 1 (Mon) to 7 (Sun)",
+                ));
             }
             let s = minutes(&format!("windows[{i}].start"), &w.start)?;
             let e = minutes(&format!("windows[{i}].end"), &w.end)?;
@@ -248,8 +257,7 @@ impl FenceSchedule {
     pub fn is_active(&self, at: DateTime<Utc>) -> bool {
         let local = at.with_timezone(&local_offset());
         let date = local.date_naive();
-        if self.valid_from.is_some_and(|d| date < d) || self.valid_until.is_some_and(|d| date > d)
-        {
+        if self.valid_from.is_some_and(|d| date < d) || self.valid_until.is_some_and(|d| date > d) {
             return false;
         }
         if self.windows.is_empty() {
@@ -397,7 +405,8 @@ pub fn is_silent(
     interval_minutes: u32,
     now: DateTime<Utc>,
 ) -> bool {
-    now - last_heard > Duration::minutes(i64::from(interval_minutes) * i64::from(limits.silence_intervals))
+    now - last_heard
+        > Duration::minutes(i64::from(interval_minutes) * i64::from(limits.silence_intervals))
 }
 
 /// Indices of the fixes to draw for a track (Ramer–Douglas–Peucker in metres): the first and
@@ -425,7 +434,10 @@ mod tests {
 
     /// A square of about 2 × 2 km around (31.0 N, 121.0 E).
     fn square() -> FenceShape {
-        let (d_lat, d_lon) = (1000.0 / M_PER_DEG, 1000.0 / (M_PER_DEG * 31f64.to_radians().cos()));
+        let (d_lat, d_lon) = (
+            1000.0 / M_PER_DEG,
+            1000.0 / (M_PER_DEG * 31f64.to_radians().cos()),
+        );
         let ring = vec![
             [121.0 - d_lon, 31.0 - d_lat],
             [121.0 + d_lon, 31.0 - d_lat],
@@ -509,7 +521,12 @@ mod tests {
         };
         assert!(err(bowtie).message.contains("invalid polygon"));
         let open = FenceShape::Polygon {
-            coordinates: vec![vec![[121.0, 31.0], [121.01, 31.0], [121.01, 31.01], [121.0, 31.02]]],
+            coordinates: vec![vec![
+                [121.0, 31.0],
+                [121.01, 31.0],
+                [121.01, 31.01],
+                [121.0, 31.02],
+            ]],
         };
         assert_eq!(err(open).field, "coordinates[0]");
         let nan = FenceShape::Polygon {
@@ -547,7 +564,10 @@ mod tests {
         )
         .unwrap();
         assert!(matches!(circle, FenceShape::Circle { .. }));
-        assert!(serde_json::from_value::<FenceShape>(serde_json::json!({"type": "Point", "coordinates": [1.0, 2.0]})).is_err());
+        assert!(serde_json::from_value::<FenceShape>(
+            serde_json::json!({"type": "Point", "coordinates": [1.0, 2.0]})
+        )
+        .is_err());
     }
 
     #[test]
@@ -594,11 +614,26 @@ mod tests {
             }],
             ..Default::default()
         };
-        assert_eq!(w(vec![8], "08:00", "09:00").validate().unwrap_err().field, "windows[0].days");
-        assert_eq!(w(vec![], "08:00", "09:00").validate().unwrap_err().field, "windows[0].days");
-        assert_eq!(w(vec![1], "24:00", "09:00").validate().unwrap_err().field, "windows[0].start");
-        assert_eq!(w(vec![1], "8:00", "09:00").validate().unwrap_err().field, "windows[0].start");
-        assert_eq!(w(vec![1], "09:00", "09:00").validate().unwrap_err().field, "windows[0].end");
+        assert_eq!(
+            w(vec![8], "08:00", "09:00").validate().unwrap_err().field,
+            "windows[0].days"
+        );
+        assert_eq!(
+            w(vec![], "08:00", "09:00").validate().unwrap_err().field,
+            "windows[0].days"
+        );
+        assert_eq!(
+            w(vec![1], "24:00", "09:00").validate().unwrap_err().field,
+            "windows[0].start"
+        );
+        assert_eq!(
+            w(vec![1], "8:00", "09:00").validate().unwrap_err().field,
+            "windows[0].start"
+        );
+        assert_eq!(
+            w(vec![1], "09:00", "09:00").validate().unwrap_err().field,
+            "windows[0].end"
+        );
         let backwards = FenceSchedule {
             valid_from: NaiveDate::from_ymd_opt(2026, 2, 1),
             valid_until: NaiveDate::from_ymd_opt(2026, 1, 1),
@@ -614,21 +649,42 @@ mod tests {
         assert_eq!(observe_activity_areas([-100.0], slack), Observation::Clear);
         assert_eq!(observe_activity_areas([-50.0], slack), Observation::Unknown);
         assert_eq!(observe_activity_areas([50.0], slack), Observation::Unknown);
-        assert_eq!(observe_activity_areas([100.0], slack), Observation::Violating);
+        assert_eq!(
+            observe_activity_areas([100.0], slack),
+            Observation::Violating
+        );
         // Inside one of two areas is enough; outside both is not.
-        assert_eq!(observe_activity_areas([500.0, -90.0], slack), Observation::Clear);
-        assert_eq!(observe_activity_areas([500.0, 90.0], slack), Observation::Violating);
-        assert_eq!(observe_activity_areas([500.0, 10.0], slack), Observation::Unknown);
+        assert_eq!(
+            observe_activity_areas([500.0, -90.0], slack),
+            Observation::Clear
+        );
+        assert_eq!(
+            observe_activity_areas([500.0, 90.0], slack),
+            Observation::Violating
+        );
+        assert_eq!(
+            observe_activity_areas([500.0, 10.0], slack),
+            Observation::Unknown
+        );
         // No area in force: nothing to break.
         assert_eq!(observe_activity_areas([], slack), Observation::Clear);
-        assert_eq!(observe_exclusion_zone(-100.0, slack), Observation::Violating);
+        assert_eq!(
+            observe_exclusion_zone(-100.0, slack),
+            Observation::Violating
+        );
         assert_eq!(observe_exclusion_zone(-10.0, slack), Observation::Unknown);
         assert_eq!(observe_exclusion_zone(100.0, slack), Observation::Clear);
         // A fix too imprecise tells nothing.
         let useless = slack_m(&limits, 2000.0);
         assert_eq!(useless, None);
-        assert_eq!(observe_activity_areas([5000.0], useless), Observation::Unknown);
-        assert_eq!(observe_exclusion_zone(-5000.0, useless), Observation::Unknown);
+        assert_eq!(
+            observe_activity_areas([5000.0], useless),
+            Observation::Unknown
+        );
+        assert_eq!(
+            observe_exclusion_zone(-5000.0, useless),
+            Observation::Unknown
+        );
         assert_eq!(slack_m(&limits, f64::NAN), None);
     }
 
@@ -637,25 +693,55 @@ mod tests {
         let dwell = Duration::seconds(120);
         let t = |s: i64| cst(0, 10, 0) + Duration::seconds(s);
         let mut st = RuleState::default();
-        assert_eq!(st.step(Observation::Violating, t(0), dwell), Transition::None);
-        assert_eq!(st.step(Observation::Unknown, t(60), dwell), Transition::None);
-        assert_eq!(st.step(Observation::Violating, t(119), dwell), Transition::None);
-        assert_eq!(st.step(Observation::Violating, t(120), dwell), Transition::Open);
+        assert_eq!(
+            st.step(Observation::Violating, t(0), dwell),
+            Transition::None
+        );
+        assert_eq!(
+            st.step(Observation::Unknown, t(60), dwell),
+            Transition::None
+        );
+        assert_eq!(
+            st.step(Observation::Violating, t(119), dwell),
+            Transition::None
+        );
+        assert_eq!(
+            st.step(Observation::Violating, t(120), dwell),
+            Transition::Open
+        );
         for s in 121..200 {
-            assert_eq!(st.step(Observation::Violating, t(s), dwell), Transition::None);
+            assert_eq!(
+                st.step(Observation::Violating, t(s), dwell),
+                Transition::None
+            );
         }
-        assert_eq!(st.step(Observation::Unknown, t(300), dwell), Transition::None);
+        assert_eq!(
+            st.step(Observation::Unknown, t(300), dwell),
+            Transition::None
+        );
         assert!(st.violating);
-        assert_eq!(st.step(Observation::Clear, t(400), dwell), Transition::Close);
+        assert_eq!(
+            st.step(Observation::Clear, t(400), dwell),
+            Transition::Close
+        );
         assert_eq!(st.step(Observation::Clear, t(500), dwell), Transition::None);
         // A short excursion resets the dwell.
-        assert_eq!(st.step(Observation::Violating, t(600), dwell), Transition::None);
+        assert_eq!(
+            st.step(Observation::Violating, t(600), dwell),
+            Transition::None
+        );
         assert_eq!(st.step(Observation::Clear, t(650), dwell), Transition::None);
-        assert_eq!(st.step(Observation::Violating, t(700), dwell), Transition::None);
+        assert_eq!(
+            st.step(Observation::Violating, t(700), dwell),
+            Transition::None
+        );
         assert_eq!(st.pending_since, Some(t(700)));
         // Zero dwell opens at once.
         let mut now = RuleState::default();
-        assert_eq!(now.step(Observation::Violating, t(0), Duration::zero()), Transition::Open);
+        assert_eq!(
+            now.step(Observation::Violating, t(0), Duration::zero()),
+            Transition::Open
+        );
     }
 
     #[test]

@@ -95,7 +95,10 @@ enum OrgUnits {
     Id,
 }
 
-fn to_case(table: impl IntoIden + 'static, col: impl IntoIden + 'static) -> ForeignKeyCreateStatement {
+fn to_case(
+    table: impl IntoIden + 'static,
+    col: impl IntoIden + 'static,
+) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .from(table, col)
         .to(Cases::Table, Cases::Id)
@@ -108,7 +111,11 @@ impl MigrationTrait for Migration {
         m.create_table(
             Table::create()
                 .table(LocationPoints::Table)
-                .col(big_integer(LocationPoints::Id).auto_increment().primary_key())
+                .col(
+                    big_integer(LocationPoints::Id)
+                        .auto_increment()
+                        .primary_key(),
+                )
                 .col(uuid(LocationPoints::CaseId))
                 .col(timestamp_with_time_zone(LocationPoints::FixTime))
                 .col(double(LocationPoints::Lat))
@@ -149,7 +156,10 @@ impl MigrationTrait for Migration {
                 .col(timestamp_with_time_zone(LocationBatches::ReceivedAt))
                 .col(integer(LocationBatches::PointCount))
                 .col(json_binary(LocationBatches::Result))
-                .foreign_key(&mut to_case(LocationBatches::Table, LocationBatches::CaseId))
+                .foreign_key(&mut to_case(
+                    LocationBatches::Table,
+                    LocationBatches::CaseId,
+                ))
                 .to_owned(),
         )
         .await?;
@@ -207,7 +217,10 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        for (name, col) in [("ix_fences_case", Fences::CaseId), ("ix_fences_unit", Fences::UnitId)] {
+        for (name, col) in [
+            ("ix_fences_case", Fences::CaseId),
+            ("ix_fences_unit", Fences::UnitId),
+        ] {
             m.create_index(
                 Index::create()
                     .name(name)

@@ -57,7 +57,10 @@ pub async fn find_case(
 }
 
 /// The supervisee's own, active case.
-pub async fn own_active_case(db: &impl ConnectionTrait, caller: &AuthUser) -> ApiResult<case::Model> {
+pub async fn own_active_case(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+) -> ApiResult<case::Model> {
     caller.require(&[Role::Supervisee])?;
     let c = case::Entity::find()
         .filter(case::Column::UserId.eq(caller.id))

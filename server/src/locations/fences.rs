@@ -52,11 +52,7 @@ fn nested(prefix: &str) -> impl Fn(FenceError) -> ApiError + '_ {
 }
 
 /// Checks the parts every fence write has; compiles the shape.
-fn check_body(
-    name: &str,
-    shape: &FenceShape,
-    schedule: &FenceSchedule,
-) -> ApiResult<()> {
+fn check_body(name: &str, shape: &FenceShape, schedule: &FenceSchedule) -> ApiResult<()> {
     check_text("name", name, 200)?;
     shape.compile().map_err(nested("shape"))?;
     schedule.validate().map_err(nested("schedule"))?;

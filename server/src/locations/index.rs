@@ -39,9 +39,7 @@ impl ActiveFence {
             id: f.id,
             name: f.name.clone(),
             kind: FenceKind::parse(&f.kind).ok_or_else(|| ApiError::internal("bad fence kind"))?,
-            shape: shape
-                .compile()
-                .map_err(|e| ApiError::internal(e.message))?,
+            shape: shape.compile().map_err(|e| ApiError::internal(e.message))?,
             schedule: serde_json::from_value(f.schedule.clone()).map_err(ApiError::internal)?,
             case_id: f.case_id,
             unit_id: f.unit_id,
@@ -110,7 +108,12 @@ impl FenceIndex {
     }
 
     /// Fences whose box comes within `radius_m` of the point.
-    pub fn near(&self, lat: f64, lon: f64, radius_m: f64) -> impl Iterator<Item = &Arc<ActiveFence>> {
+    pub fn near(
+        &self,
+        lat: f64,
+        lon: f64,
+        radius_m: f64,
+    ) -> impl Iterator<Item = &Arc<ActiveFence>> {
         let dlat = radius_m / M_PER_DEG;
         let dlon = radius_m / (M_PER_DEG * lat.to_radians().cos().max(1e-6));
         let envelope = AABB::from_corners([lon - dlon, lat - dlat], [lon + dlon, lat + dlat]);
@@ -120,7 +123,11 @@ impl FenceIndex {
     }
 
     /// The activity areas that bind a case (its own and its units').
-    pub fn activity_areas(&self, case_id: Uuid, unit_ids_on_path: &[Uuid]) -> Vec<Arc<ActiveFence>> {
+    pub fn activity_areas(
+        &self,
+        case_id: Uuid,
+        unit_ids_on_path: &[Uuid],
+    ) -> Vec<Arc<ActiveFence>> {
         std::iter::once(&case_id)
             .chain(unit_ids_on_path)
             .filter_map(|owner| self.areas_by_owner.get(owner))

@@ -29,7 +29,6 @@ use crate::entities::{case, last_position, location_batch, location_point};
 use crate::error::{ApiError, ApiResult, Json};
 use crate::events::Event;
 use crate::state::AppState;
-use crate::validate::check_coordinates;
 
 fn check_point(
     i: usize,
@@ -38,7 +37,12 @@ fn check_point(
     max_age: Duration,
 ) -> ApiResult<()> {
     let f = |name: &str| format!("points[{i}].{name}");
-    check_coordinates(&format!("points[{i}]"), p.lat, p.lon)?;
+    if !(p.lat.is_finite() && (-90.0..=90.0).contains(&p.lat)) {
+        return Err(ApiError::field(f("lat"), "latitude -90 to 90"));
+    }
+    if !(p.lon.is_finite() && (-180.0..=180.0).contains(&p.lon)) {
+        return Err(ApiError::field(f("lon"), "longitude -180 to 180"));
+    }
     if !(p.accuracy_m.is_finite() && (0.0..=100_000.0).contains(&p.accuracy_m)) {
         return Err(ApiError::field(f("accuracy_m"), "0 to 100000 metres"));
     }
@@ -103,7 +107,10 @@ pub async fn submit_batch(
             Ok((StatusCode::CREATED, Json(result)))
         }
         // The same batch raced in on another connection and won: answer as a retry.
-        Err(e) if e.sql_err().is_some_and(|e| matches!(e, SqlErr::UniqueConstraintViolation(_))) => {
+        Err(e)
+            if e.sql_err()
+                .is_some_and(|e| matches!(e, SqlErr::UniqueConstraintViolation(_))) =>
+        {
             let done = location_batch::Entity::find_by_id(req.batch_id)
                 .one(&state.db)
                 .await?
@@ -217,16 +224,24 @@ async fn store(
                     jumped = true;
                     let evidence = json!({"from": a.at, "to": fix.at, "speed_mps": speed.round()});
                     let kind = (AlertKind::ImpossibleSpeed, AlertSeverity::Medium);
-                    events.push(crate::alerts::raise(&txn, c, kind.0, kind.1, evidence).await?.1);
+                    events.push(
+                        crate::alerts::raise(&txn, c, kind.0, kind.1, evidence)
+                            .await?
+                            .1,
+                    );
                 }
             }
             prev = Some(fix);
             let on_leave = judge.on_leave(&txn, &mut leave_days, p.fix_time).await?;
             judge.step(&mut states, p, on_leave);
         }
-        states.step(&Rule::Silence, Observation::Clear, newest.fix_time, Duration::zero(), || {
-            serde_json::Value::Null
-        });
+        states.step(
+            &Rule::Silence,
+            Observation::Clear,
+            newest.fix_time,
+            Duration::zero(),
+            || serde_json::Value::Null,
+        );
         events.extend(rules::settle(&txn, c, &mut states).await?);
         last_position::Entity::insert(last_position::ActiveModel {
             case_id: Set(c.id),
@@ -313,7 +328,9 @@ impl std::fmt::Display for StoreError {
 
 /// The units on a materialised path ("/a/b/c/"), top first.
 pub fn unit_ids(path: &str) -> Vec<Uuid> {
-    path.split('/').filter_map(|s| Uuid::parse_str(s).ok()).collect()
+    path.split('/')
+        .filter_map(|s| Uuid::parse_str(s).ok())
+        .collect()
 }
 
 struct Judge<'a> {
@@ -352,7 +369,8 @@ impl Judge<'_> {
         } else {
             Observation::Clear
         };
-        let evidence = || json!({"fix_time": at, "lat": p.lat, "lon": p.lon, "accuracy_m": p.accuracy_m});
+        let evidence =
+            || json!({"fix_time": at, "lat": p.lat, "lon": p.lon, "accuracy_m": p.accuracy_m});
         states.step(&Rule::Mock, mock, at, Duration::zero(), evidence);
         // A mock fix says nothing true about where the person is.
         let slack = if p.mock {
@@ -379,7 +397,8 @@ impl Judge<'_> {
         let mut seen = Vec::new();
         if let Some(s) = slack {
             for zone in self.index.near(p.lat, p.lon, s) {
-                if zone.kind != FenceKind::ExclusionZone || !zone.applies_to(self.c.id, &self.units) {
+                if zone.kind != FenceKind::ExclusionZone || !zone.applies_to(self.c.id, &self.units)
+                {
                     continue;
                 }
                 let obs = if zone.schedule.is_active(at) {

@@ -32,9 +32,15 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(track::current_positions))
 }
 
-pub async fn in_sensitive_period_at(db: &impl ConnectionTrait, at: DateTime<Utc>) -> ApiResult<bool> {
-    crate::checkins::schedule::in_sensitive_period(db, at.with_timezone(&local_offset()).date_naive())
-        .await
+pub async fn in_sensitive_period_at(
+    db: &impl ConnectionTrait,
+    at: DateTime<Utc>,
+) -> ApiResult<bool> {
+    crate::checkins::schedule::in_sensitive_period(
+        db,
+        at.with_timezone(&local_offset()).date_naive(),
+    )
+    .await
 }
 
 /// Minutes between location reports for the level in force (one stricter in a sensitive period).

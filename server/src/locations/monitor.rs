@@ -65,16 +65,21 @@ pub async fn purge(
     cfg: &LocationConfig,
     now: DateTime<Utc>,
 ) -> ApiResult<Purged> {
-    let mut out = Purged::default();
-    out.deleted = location_point::Entity::delete_many()
+    let deleted = location_point::Entity::delete_many()
         .filter(location_point::Column::FixTime.lt(now - Duration::days(cfg.keep_days)))
         .exec(db)
         .await?
         .rows_affected;
     location_batch::Entity::delete_many()
-        .filter(location_batch::Column::ReceivedAt.lt(now - Duration::days(cfg.max_fix_age_days + 1)))
+        .filter(
+            location_batch::Column::ReceivedAt.lt(now - Duration::days(cfg.max_fix_age_days + 1)),
+        )
         .exec(db)
         .await?;
+    let mut out = Purged {
+        deleted,
+        thinned: 0,
+    };
     let bucket = cfg.thin_bucket_minutes.max(1) * 60;
     let cutoff = now - Duration::days(cfg.thin_after_days);
     // In chunks, so one run never holds a huge transaction; a bucket split across chunks keeps
@@ -115,7 +120,10 @@ pub async fn purge(
         }
         for ids in keep.chunks(5_000) {
             location_point::Entity::update_many()
-                .col_expr(location_point::Column::Thinned, sea_orm::sea_query::Expr::value(true))
+                .col_expr(
+                    location_point::Column::Thinned,
+                    sea_orm::sea_query::Expr::value(true),
+                )
                 .filter(location_point::Column::Id.is_in(ids.iter().copied()))
                 .exec(db)
                 .await?;

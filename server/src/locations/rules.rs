@@ -217,8 +217,10 @@ pub async fn clear_rule_everywhere(
         .await?;
     let mut events = Vec::new();
     for r in rows {
-        if let (Some(id), Some(c)) = (r.alert_id, case::Entity::find_by_id(r.case_id).one(db).await?)
-        {
+        if let (Some(id), Some(c)) = (
+            r.alert_id,
+            case::Entity::find_by_id(r.case_id).one(db).await?,
+        ) {
             events.extend(crate::alerts::clear(db, &c, id, at).await?);
         }
         location_state::Entity::delete_by_id((r.case_id, r.rule))
