@@ -3,7 +3,7 @@
 //! the anomalies (impossible speed, silence). Pure: the server and the apps run the same code.
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Timelike, Utc};
-use geo::{Contains, Coord, Distance, Euclidean, LineString, Point, Polygon, SimplifyIdx};
+use geo::{Contains, Coord, LineString, Point, Polygon, SimplifyIdx};
 use serde::{Deserialize, Serialize};
 
 use super::schedule::local_offset;
@@ -183,10 +183,13 @@ impl CompiledShape {
         match &self.area {
             Area::Circle(r) => (p.x().powi(2) + p.y().powi(2)).sqrt() - r,
             Area::Polygon(poly) => {
+                // Squared distances, one square root: this runs for every fix.
                 let edge = std::iter::once(poly.exterior())
                     .chain(poly.interiors())
-                    .map(|ring| Euclidean.distance(&p, ring))
-                    .fold(f64::INFINITY, f64::min);
+                    .flat_map(|ring| ring.lines())
+                    .map(|l| segment_distance_sq(p.0, l.start, l.end))
+                    .fold(f64::INFINITY, f64::min)
+                    .sqrt();
                 if poly.contains(&p) {
                     -edge
                 } else {
@@ -195,6 +198,18 @@ impl CompiledShape {
             }
         }
     }
+}
+
+fn segment_distance_sq(p: Coord<f64>, a: Coord<f64>, b: Coord<f64>) -> f64 {
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let len_sq = dx * dx + dy * dy;
+    let t = if len_sq > 0.0 {
+        (((p.x - a.x) * dx + (p.y - a.y) * dy) / len_sq).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let (ex, ey) = (a.x + t * dx - p.x, a.y + t * dy - p.y);
+    ex * ex + ey * ey
 }
 
 /// When a fence is in force: an optional date range (China dates, inclusive) and weekly

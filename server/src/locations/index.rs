@@ -140,7 +140,12 @@ impl FenceIndex {
 /// The index shared by the handlers: readers take a snapshot (an `Arc`) and let go of the lock
 /// at once, so a long ingest never holds up a fence change, nor the other way round.
 #[derive(Clone, Default)]
-pub struct SharedIndex(Arc<RwLock<Option<Arc<FenceIndex>>>>);
+pub struct SharedIndex {
+    fences: Arc<RwLock<Option<Arc<FenceIndex>>>>,
+    /// Units on the path to each unit, top first. Units are never moved in the tree, so a
+    /// path once read stays true.
+    paths: Arc<std::sync::RwLock<HashMap<Uuid, Arc<[Uuid]>>>>,
+}
 
 async fn signature(db: &impl ConnectionTrait) -> ApiResult<Signature> {
     let row: Option<(i64, Option<DateTime<Utc>>)> = fence::Entity::find()
@@ -171,10 +176,10 @@ async fn load(db: &impl ConnectionTrait) -> ApiResult<FenceIndex> {
 impl SharedIndex {
     /// The current snapshot, loading the index on first use.
     pub async fn snapshot(&self, db: &impl ConnectionTrait) -> ApiResult<Arc<FenceIndex>> {
-        if let Some(index) = self.0.read().await.as_ref() {
+        if let Some(index) = self.fences.read().await.as_ref() {
             return Ok(index.clone());
         }
-        let mut w = self.0.write().await;
+        let mut w = self.fences.write().await;
         if w.is_none() {
             *w = Some(Arc::new(load(db).await?));
         }
@@ -184,7 +189,7 @@ impl SharedIndex {
     /// Applies this instance's own committed change. The signature is left as it was, so the
     /// next refresh reloads once and picks up anything another instance did meanwhile.
     pub async fn apply(&self, id: Uuid, now: Option<ActiveFence>) {
-        if let Some(index) = self.0.write().await.as_mut() {
+        if let Some(index) = self.fences.write().await.as_mut() {
             let index = Arc::make_mut(index);
             match now {
                 Some(f) => index.insert(f),
@@ -193,16 +198,32 @@ impl SharedIndex {
         }
     }
 
+    /// The units whose fences bind a case of `unit_id`: the unit and those above it.
+    pub async fn units_above(&self, db: &impl ConnectionTrait, unit_id: Uuid) -> ApiResult<Arc<[Uuid]>> {
+        if let Some(p) = self.paths.read().expect("not poisoned").get(&unit_id) {
+            return Ok(p.clone());
+        }
+        let path = crate::org::unit_path(db, unit_id).await?;
+        let ids: Arc<[Uuid]> = super::ingest::unit_ids(&path).into();
+        if !ids.is_empty() {
+            self.paths
+                .write()
+                .expect("not poisoned")
+                .insert(unit_id, ids.clone());
+        }
+        Ok(ids)
+    }
+
     /// Reloads when the table changed under another instance. Returns whether it reloaded.
     pub async fn refresh_if_changed(&self, db: &impl ConnectionTrait) -> ApiResult<bool> {
         let sig = signature(db).await?;
-        let stale = match self.0.read().await.as_ref() {
+        let stale = match self.fences.read().await.as_ref() {
             Some(index) => index.signature != Some(sig),
             None => return Ok(false),
         };
         if stale {
             let fresh = load(db).await?;
-            *self.0.write().await = Some(Arc::new(fresh));
+            *self.fences.write().await = Some(Arc::new(fresh));
         }
         Ok(stale)
     }

@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use huijiao_core::api::{LocationBatchRequest, LocationBatchResult, LocationPointIn, Problem};
-use huijiao_core::model::{AlertKind, AlertSeverity, FenceKind};
+use huijiao_core::model::{AlertKind, AlertSeverity, CaseStatus, FenceKind, Role};
 use huijiao_core::policy::location::{
     impossible_speed, observe_activity_areas, observe_exclusion_zone, slack_m, Observation,
     TimedFix,
@@ -17,7 +17,8 @@ use huijiao_core::policy::schedule::local_offset;
 use huijiao_core::ErrorCode;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait, QuerySelect, SqlErr, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
+    SqlErr, TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -90,27 +91,20 @@ pub async fn submit_batch(
     for (i, p) in req.points.iter().enumerate() {
         check_point(i, p, now, max_age)?;
     }
-    let c = own_active_case(&state.db, &caller).await?;
     let device_id = caller.device_id.clone().ok_or(ErrorCode::DeviceMismatch)?;
-    let interval_minutes = super::interval_minutes(&state.db, &c, now).await?;
-    if let Some(done) = location_batch::Entity::find_by_id(req.batch_id)
-        .one(&state.db)
-        .await?
-    {
-        return replay(done, &c, &req);
-    }
-    match store(&state, &c, &device_id, &req, interval_minutes, now).await {
+    // No lookup first: the batch id's unique key settles a retry (the common case is new).
+    match store(&state, &caller, &device_id, &req, now).await {
         Ok((result, events)) => {
             for e in events {
                 state.events.publish(e);
             }
             Ok((StatusCode::CREATED, Json(result)))
         }
-        // The same batch raced in on another connection and won: answer as a retry.
         Err(e)
             if e.sql_err()
                 .is_some_and(|e| matches!(e, SqlErr::UniqueConstraintViolation(_))) =>
         {
+            let c = own_active_case(&state.db, &caller).await?;
             let done = location_batch::Entity::find_by_id(req.batch_id)
                 .one(&state.db)
                 .await?
@@ -139,26 +133,31 @@ fn replay(
 /// duplicate fail), the points, the rule states, alerts and the last position.
 async fn store(
     state: &AppState,
-    c: &case::Model,
+    caller: &AuthUser,
     device_id: &str,
     req: &LocationBatchRequest,
-    interval_minutes: u32,
     now: DateTime<Utc>,
 ) -> Result<(LocationBatchResult, Vec<Event>), StoreError> {
-    let result = LocationBatchResult {
-        batch_id: req.batch_id,
-        accepted: req.points.len() as u32,
-        duplicate: false,
-        interval_minutes,
-    };
     let index = state.fences.snapshot(&state.db).await?;
     let txn = state.db.begin().await?;
     // One batch of a case at a time (PostgreSQL row lock; SQLite has one writer anyway), so
     // two batches cannot both read the same rule states.
-    case::Entity::find_by_id(c.id)
+    caller.require(&[Role::Supervisee])?;
+    let c = &case::Entity::find()
+        .filter(case::Column::UserId.eq(caller.id))
         .lock_exclusive()
         .one(&txn)
-        .await?;
+        .await?
+        .ok_or(ApiError::from(ErrorCode::NotFound))?;
+    if crate::cases::status(c)? != CaseStatus::Active {
+        return Err(ApiError::from(ErrorCode::CaseNotActive).into());
+    }
+    let result = LocationBatchResult {
+        batch_id: req.batch_id,
+        accepted: req.points.len() as u32,
+        duplicate: false,
+        interval_minutes: super::interval_minutes(&txn, c, now).await?,
+    };
     location_batch::Entity::insert(location_batch::ActiveModel {
         id: Set(req.batch_id),
         case_id: Set(c.id),
@@ -201,7 +200,7 @@ async fn store(
             state,
             c,
             index: &index,
-            units: unit_ids(&crate::org::unit_path(&txn, c.unit_id).await?),
+            units: state.fences.units_above(&txn, c.unit_id).await?,
         };
         let mut leave_days = HashMap::new();
         let mut prev = last.as_ref().map(|l| TimedFix {
@@ -232,8 +231,15 @@ async fn store(
                 }
             }
             prev = Some(fix);
-            let on_leave = judge.on_leave(&txn, &mut leave_days, p.fix_time).await?;
-            judge.step(&mut states, p, on_leave);
+            let mut area = judge.activity_area(p);
+            // Approved leave suspends the activity area for its dates (the destination is
+            // elsewhere); asked only when it matters.
+            if area == Observation::Violating
+                && judge.on_leave(&txn, &mut leave_days, p.fix_time).await?
+            {
+                area = Observation::Clear;
+            }
+            judge.step(&mut states, p, area);
         }
         states.step(
             &Rule::Silence,
@@ -337,7 +343,7 @@ struct Judge<'a> {
     state: &'a AppState,
     c: &'a case::Model,
     index: &'a super::index::FenceIndex,
-    units: Vec<Uuid>,
+    units: std::sync::Arc<[Uuid]>,
 }
 
 impl Judge<'_> {
@@ -359,8 +365,29 @@ impl Judge<'_> {
         Ok(v)
     }
 
-    /// Feeds one fix to every rule it bears on.
-    fn step(&self, states: &mut States, p: &LocationPointIn, on_leave: bool) {
+    /// A fix too imprecise, or from a mock provider, says nothing about where the person is.
+    fn slack(&self, p: &LocationPointIn) -> Option<f64> {
+        if p.mock {
+            None
+        } else {
+            slack_m(&self.state.config.location.limits, p.accuracy_m)
+        }
+    }
+
+    /// The activity-area rule for one fix, leave aside.
+    fn activity_area(&self, p: &LocationPointIn) -> Observation {
+        let areas = self.index.activity_areas(self.c.id, &self.units);
+        observe_activity_areas(
+            areas
+                .iter()
+                .filter(|a| a.schedule.is_active(p.fix_time))
+                .map(|a| a.shape.signed_distance_m(p.lat, p.lon)),
+            self.slack(p),
+        )
+    }
+
+    /// Feeds one fix to every rule it bears on; `area` is the activity-area observation.
+    fn step(&self, states: &mut States, p: &LocationPointIn, area: Observation) {
         let limits = &self.state.config.location.limits;
         let dwell = Duration::seconds(limits.dwell_secs);
         let at = p.fix_time;
@@ -369,30 +396,10 @@ impl Judge<'_> {
         } else {
             Observation::Clear
         };
-        let evidence =
-            || json!({"fix_time": at, "lat": p.lat, "lon": p.lon, "accuracy_m": p.accuracy_m});
+        let evidence = || json!({"fix_time": at, "lat": p.lat, "lon": p.lon, "accuracy_m": p.accuracy_m});
         states.step(&Rule::Mock, mock, at, Duration::zero(), evidence);
-        // A mock fix says nothing true about where the person is.
-        let slack = if p.mock {
-            None
-        } else {
-            slack_m(limits, p.accuracy_m)
-        };
-
-        // Approved leave suspends the activity area for its dates (the destination is elsewhere).
-        let area = if on_leave {
-            Observation::Clear
-        } else {
-            let areas = self.index.activity_areas(self.c.id, &self.units);
-            observe_activity_areas(
-                areas
-                    .iter()
-                    .filter(|a| a.schedule.is_active(at))
-                    .map(|a| a.shape.signed_distance_m(p.lat, p.lon)),
-                slack,
-            )
-        };
         states.step(&Rule::ActivityArea, area, at, dwell, evidence);
+        let slack = self.slack(p);
 
         let mut seen = Vec::new();
         if let Some(s) = slack {
