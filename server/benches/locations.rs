@@ -90,8 +90,15 @@ async fn seed(state: &huijiao_server::state::AppState, rng: &mut impl Rng) -> Ve
         .unwrap();
         if kind == "county_agency" {
             // The county's boundary as everyone's activity area: a 128-gon of 30 km.
-            insert_fence(db, "县界", "activity_area", ring(CENTRE, 30_000.0, 128), None, Some(id))
-                .await;
+            insert_fence(
+                db,
+                "县界",
+                "activity_area",
+                ring(CENTRE, 30_000.0, 128),
+                None,
+                Some(id),
+            )
+            .await;
         }
         parent = Some(id);
     }
@@ -186,7 +193,10 @@ async fn seed(state: &huijiao_server::state::AppState, rng: &mut impl Rng) -> Ve
         user::Entity::insert_many(users).exec(db).await.unwrap();
         case::Entity::insert_many(cases).exec(db).await.unwrap();
         device::Entity::insert_many(devices).exec(db).await.unwrap();
-        session::Entity::insert_many(sessions).exec(db).await.unwrap();
+        session::Entity::insert_many(sessions)
+            .exec(db)
+            .await
+            .unwrap();
     }
     // Half the supervisees have a prohibition-order zone 1 km from home (a bar); the rest of
     // the 10k fences are school zones for everyone in the county, spread over it.
@@ -265,7 +275,8 @@ fn batches(people: &[Person], n: usize, points: usize, rng: &mut impl Rng) -> Ve
                 .map(|j| {
                     pos.0 += rng.gen_range(-30.0..30.0) / M_PER_DEG;
                     pos.1 += rng.gen_range(-30.0..30.0) / M_PER_DEG;
-                    let at = start + chrono::Duration::seconds((round * points as i64 + j as i64) * 6);
+                    let at =
+                        start + chrono::Duration::seconds((round * points as i64 + j as i64) * 6);
                     copy.push_str(&format!(
                         "{}\t{}\t{}\t{}\t12\t1.5\tgps\tf\t80\tf\n",
                         people[person].user,
@@ -277,7 +288,9 @@ fn batches(people: &[Person], n: usize, points: usize, rng: &mut impl Rng) -> Ve
                             "speed_mps": 1.5, "provider": "gps", "mock": false, "battery": 80 })
                 })
                 .collect();
-            let body = json!({ "batch_id": Uuid::new_v4(), "points": pts }).to_string().into_bytes();
+            let body = json!({ "batch_id": Uuid::new_v4(), "points": pts })
+                .to_string()
+                .into_bytes();
             Batch { person, body, copy }
         })
         .collect()
@@ -445,7 +458,10 @@ async fn main() {
     println!("  alerts raised on the way: {alerts}");
     println!("  baseline COPY of the same rows: {copy_rate:.0} rows/s");
     println!("  ratio HTTP / COPY: {:.2}", http_rate / copy_rate);
-    println!("  against the 80k points/s goal: {:.2}×", http_rate / 80_000.0);
+    println!(
+        "  against the 80k points/s goal: {:.2}×",
+        http_rate / 80_000.0
+    );
 
     let _ = stop.send(());
     let _ = server.await;

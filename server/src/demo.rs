@@ -4,16 +4,17 @@
 use chrono::{Duration, Utc};
 use huijiao_core::api::{CaseCreateRequest, Residence, UnitCreateRequest, UserCreateRequest};
 use huijiao_core::model::{
-    DeviceStatus, Role, SentenceKind, SupervisionLevel, TeamMemberKind, UnitKind,
+    DeviceStatus, FenceKind, Role, SentenceKind, SupervisionLevel, TeamMemberKind, UnitKind,
 };
 use huijiao_core::policy;
+use huijiao_core::policy::location::{FenceSchedule, FenceShape, FenceWindow};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, PaginatorTrait, TransactionTrait};
 use serde_json::json;
 use uuid::Uuid;
 
 use crate::audit::{self, Actor};
 use crate::auth::extractor::{AuthUser, RequestMeta};
-use crate::entities::{case, correction_plan, device, level_change, team_member, user};
+use crate::entities::{case, correction_plan, device, fence, level_change, team_member, user};
 use crate::org::{insert_unit, insert_user};
 use crate::state::AppState;
 
@@ -421,6 +422,30 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<bool> {
             .insert(&txn)
             .await?;
         }
+        if i == 0 {
+            // The prohibition order as a zone: a bar street 1.5 km north, evenings only.
+            let (lat, lon) = (c.residence_lat + 1500.0 / 111_195.0, c.residence_lon);
+            demo_fence(
+                &txn,
+                officer.id,
+                "酒吧街（禁止令）",
+                FenceKind::ExclusionZone,
+                FenceShape::Circle {
+                    center: [lon, lat],
+                    radius_m: 300.0,
+                },
+                FenceSchedule {
+                    windows: vec![FenceWindow {
+                        days: (1..=7).collect(),
+                        start: "20:00".into(),
+                        end: "02:00".into(),
+                    }],
+                    ..Default::default()
+                },
+                (Some(c.id), None),
+            )
+            .await?;
+        }
         correction_plan::ActiveModel {
             id: Set(Uuid::now_v7()),
             case_id: Set(c.id),
@@ -437,6 +462,26 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<bool> {
         .insert(&txn)
         .await?;
     }
+    // Everyone in 城关区 must stay within the district (a rough box around it).
+    let box_ = vec![
+        [103.70, 35.98],
+        [104.00, 35.98],
+        [104.00, 36.16],
+        [103.70, 36.16],
+        [103.70, 35.98],
+    ];
+    demo_fence(
+        &txn,
+        users[3].id,
+        "城关区活动范围",
+        FenceKind::ActivityArea,
+        FenceShape::Polygon {
+            coordinates: vec![box_],
+        },
+        FenceSchedule::default(),
+        (None, Some(chengguan.id)),
+    )
+    .await?;
     audit::record(
         &txn,
         &Actor::default(),
@@ -454,4 +499,35 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<bool> {
         println!("  {username:<22} {role:<15} {unit}");
     }
     Ok(true)
+}
+
+async fn demo_fence(
+    db: &impl sea_orm::ConnectionTrait,
+    by: Uuid,
+    name: &str,
+    kind: FenceKind,
+    shape: FenceShape,
+    schedule: FenceSchedule,
+    (case_id, unit_id): (Option<Uuid>, Option<Uuid>),
+) -> anyhow::Result<()> {
+    let now = Utc::now();
+    fence::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        name: Set(name.into()),
+        kind: Set(kind.as_str().into()),
+        shape: Set(json!(shape)),
+        schedule: Set(json!(schedule)),
+        case_id: Set(case_id),
+        prohibition_order: Set(case_id.map(|_| 0)),
+        unit_id: Set(unit_id),
+        created_by: Set(by),
+        created_at: Set(now),
+        updated_at: Set(now),
+        archived_at: Set(None),
+        archived_by: Set(None),
+        version: Set(1),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
 }

@@ -199,7 +199,11 @@ impl SharedIndex {
     }
 
     /// The units whose fences bind a case of `unit_id`: the unit and those above it.
-    pub async fn units_above(&self, db: &impl ConnectionTrait, unit_id: Uuid) -> ApiResult<Arc<[Uuid]>> {
+    pub async fn units_above(
+        &self,
+        db: &impl ConnectionTrait,
+        unit_id: Uuid,
+    ) -> ApiResult<Arc<[Uuid]>> {
         if let Some(p) = self.paths.read().expect("not poisoned").get(&unit_id) {
             return Ok(p.clone());
         }

@@ -396,7 +396,8 @@ impl Judge<'_> {
         } else {
             Observation::Clear
         };
-        let evidence = || json!({"fix_time": at, "lat": p.lat, "lon": p.lon, "accuracy_m": p.accuracy_m});
+        let evidence =
+            || json!({"fix_time": at, "lat": p.lat, "lon": p.lon, "accuracy_m": p.accuracy_m});
         states.step(&Rule::Mock, mock, at, Duration::zero(), evidence);
         states.step(&Rule::ActivityArea, area, at, dwell, evidence);
         let slack = self.slack(p);
