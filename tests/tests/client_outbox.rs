@@ -1,0 +1,303 @@
+//! The core client and its outbox: against a real server that goes away and comes back
+//! (delivered exactly once, nothing lost across a restart of the app, a permanent refusal
+//! surfaced), and against a server that fails on purpose (500s, a timeout, an answer lost
+//! after the write).
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::http::StatusCode;
+use chrono::Utc;
+use huijiao_core::api::{LocationBatchRequest, LocationPointIn};
+use huijiao_core::client::outbox::{Outbox, OutboxState};
+use huijiao_core::client::{Client, MemoryTokenStore, TokenStore, Tokens};
+use huijiao_core::model::LocationProvider;
+use huijiao_core::Lang;
+use huijiao_server::config::Config;
+use huijiao_server::demo::{DEMO_DEVICE, DEMO_PASSWORD};
+use uuid::Uuid;
+
+fn batch(n: usize, lat: f64, minutes_ago: i64) -> LocationBatchRequest {
+    LocationBatchRequest {
+        batch_id: Uuid::new_v4(),
+        points: (0..n)
+            .map(|i| LocationPointIn {
+                lat,
+                lon: 103.84,
+                accuracy_m: 10.0,
+                fix_time: Utc::now() - chrono::Duration::minutes(minutes_ago)
+                    + chrono::Duration::seconds(i as i64),
+                speed_mps: None,
+                provider: LocationProvider::Gps,
+                mock: false,
+                battery: Some(50),
+            })
+            .collect(),
+    }
+}
+
+struct Server {
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+async fn serve_on(data_dir: &std::path::Path, addr: std::net::SocketAddr) -> Server {
+    let state = huijiao_server::prepare(Config {
+        data_dir: data_dir.to_path_buf(),
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    huijiao_server::demo::seed_if_empty(&state).await.unwrap();
+    let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(huijiao_server::serve(state, listener, async move {
+        let _ = stopped.await;
+    }));
+    Server { stop, task }
+}
+
+async fn free_addr() -> std::net::SocketAddr {
+    tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap()
+        .local_addr()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offline_writes_are_delivered_once_when_the_server_returns() {
+    let data = tempfile::tempdir().unwrap();
+    let phone = tempfile::tempdir().unwrap();
+    let addr = free_addr().await;
+    let server = serve_on(data.path(), addr).await;
+    let base = format!("http://{addr}");
+    let tokens: Arc<dyn TokenStore> = Arc::new(MemoryTokenStore::default());
+    let sv = Client::new(&base, Some(DEMO_DEVICE.into()), tokens.clone(), Lang::En).unwrap();
+    let me = sv.login("sv.maxiaojun", DEMO_PASSWORD).await.unwrap();
+    let case_id = me.case_id.unwrap();
+    assert_eq!(
+        sv.obligations(case_id)
+            .await
+            .unwrap()
+            .location_interval_minutes,
+        10
+    );
+
+    // The network goes: the server is stopped.
+    let _ = server.stop.send(());
+    server.task.await.unwrap().unwrap();
+    let outbox = Outbox::open(&phone.path().join("outbox.db"))
+        .await
+        .unwrap()
+        .with_backoff_unit(chrono::Duration::milliseconds(50));
+    let mut changes = outbox.subscribe();
+    let batches = [
+        batch(5, 36.06, 30),
+        batch(5, 36.061, 20),
+        batch(5, 36.062, 10),
+    ];
+    for b in &batches {
+        outbox.enqueue_locations(b).await.unwrap();
+    }
+    // A double tap queues nothing twice.
+    outbox.enqueue_locations(&batches[0]).await.unwrap();
+    assert!(changes.has_changed().unwrap());
+    changes.mark_unchanged();
+    let report = outbox.flush(&sv).await.unwrap();
+    assert_eq!((report.sent, report.deferred), (0, 3));
+    let items = outbox.items().await.unwrap();
+    assert_eq!(items.len(), 3);
+    assert_eq!(items[0].attempts, 1);
+    assert_eq!(items[0].last_error.as_deref(), Some("network"));
+    assert_eq!(
+        items[1].attempts, 0,
+        "the rest wait instead of hammering a dead network"
+    );
+    assert!(changes.has_changed().unwrap());
+
+    // The app is killed and started again: the queue is the file.
+    drop(outbox);
+    let outbox = Outbox::open(&phone.path().join("outbox.db"))
+        .await
+        .unwrap()
+        .with_backoff_unit(chrono::Duration::milliseconds(50));
+    assert_eq!(outbox.items().await.unwrap().len(), 3);
+
+    // The server is back (same data, same address).
+    let server = serve_on(data.path(), addr).await;
+    let mut sent = 0;
+    for _ in 0..100 {
+        sent += outbox.flush(&sv).await.unwrap().sent;
+        if sent == 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(sent, 3);
+    assert!(outbox
+        .items()
+        .await
+        .unwrap()
+        .iter()
+        .all(|i| i.state == OutboxState::Sent));
+    // Flushing again sends nothing.
+    assert_eq!(outbox.flush(&sv).await.unwrap().sent, 0);
+
+    // The officer sees each fix once.
+    let officer =
+        Client::new(&base, None, Arc::new(MemoryTokenStore::default()), Lang::En).unwrap();
+    officer
+        .login("officer.donggang", DEMO_PASSWORD)
+        .await
+        .unwrap();
+    let positions = officer.positions().await.unwrap();
+    assert!(positions.iter().any(|p| p.case_id == case_id));
+    let http = reqwest::Client::new();
+    let login: serde_json::Value = http
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&serde_json::json!({ "username": "officer.donggang", "password": DEMO_PASSWORD }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let track: serde_json::Value = http
+        .get(format!(
+            "{base}/api/v1/cases/{case_id}/track?from={}&to={}&tolerance_m=0",
+            (Utc::now() - chrono::Duration::hours(1)).format("%Y-%m-%dT%H:%M:%SZ"),
+            (Utc::now() + chrono::Duration::minutes(1)).format("%Y-%m-%dT%H:%M:%SZ"),
+        ))
+        .bearer_auth(login["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(track["total_points"], 15, "{track}");
+
+    // A batch the server refuses for good is surfaced, not retried forever.
+    let mut bad = batch(2, 36.06, 1);
+    bad.points[1].lat = 91.0;
+    outbox.enqueue_locations(&bad).await.unwrap();
+    let report = outbox.flush(&sv).await.unwrap();
+    assert_eq!(report.rejected, 1);
+    let last = outbox.items().await.unwrap().pop().unwrap();
+    assert_eq!(last.state, OutboxState::Rejected);
+    assert_eq!(last.last_error.as_deref(), Some("request.invalid_field"));
+    assert_eq!(outbox.flush(&sv).await.unwrap(), Default::default());
+
+    // Signing out forgets the tokens.
+    sv.logout().await.unwrap();
+    assert!(!sv.is_signed_in());
+    assert!(tokens.load().is_none());
+    let _ = server.stop.send(());
+    server.task.await.unwrap().unwrap();
+}
+
+/// A server that fails on purpose: two 5xx, one answer too slow, then it stores the batch but
+/// the answer is lost; after that it answers like the real one (already have it).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn outbox_survives_errors_timeouts_and_lost_answers() {
+    #[derive(Default)]
+    struct Flaky {
+        calls: AtomicUsize,
+        stored: Mutex<Vec<Uuid>>,
+    }
+    let flaky = Arc::new(Flaky::default());
+    let app = axum::Router::new()
+        .route(
+            "/api/v1/locations/batches",
+            axum::routing::post(
+                |axum::extract::State(f): axum::extract::State<Arc<Flaky>>,
+                 axum::Json(b): axum::Json<LocationBatchRequest>| async move {
+                    let call = f.calls.fetch_add(1, Ordering::SeqCst) + 1;
+                    match call {
+                        1 => {
+                            let p = r#"{"type":"about:blank","title":"x","status":500,"code":"internal.error","detail":"x"}"#;
+                            return (StatusCode::INTERNAL_SERVER_ERROR, p.to_string());
+                        }
+                        2 => return (StatusCode::SERVICE_UNAVAILABLE, "".to_string()),
+                        3 => {
+                            tokio::time::sleep(Duration::from_secs(3)).await;
+                            return (StatusCode::GATEWAY_TIMEOUT, "".to_string());
+                        }
+                        _ => {}
+                    }
+                    let mut stored = f.stored.lock().unwrap();
+                    let duplicate = stored.contains(&b.batch_id);
+                    if !duplicate {
+                        stored.push(b.batch_id);
+                    }
+                    let body = serde_json::json!({ "batch_id": b.batch_id, "accepted": b.points.len(), "duplicate": duplicate, "interval_minutes": 10 }).to_string();
+                    if call == 4 {
+                        // Stored, then the connection's answer is lost on the way back.
+                        (StatusCode::BAD_GATEWAY, "".to_string())
+                    } else if duplicate {
+                        (StatusCode::OK, body)
+                    } else {
+                        (StatusCode::CREATED, body)
+                    }
+                },
+            ),
+        )
+        .with_state(flaky.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+
+    let tokens = Arc::new(MemoryTokenStore::default());
+    tokens.save(Tokens {
+        access: "a".into(),
+        refresh: "r".into(),
+    });
+    let client = Client::new(
+        &format!("http://{addr}"),
+        Some("p".into()),
+        tokens,
+        Lang::En,
+    )
+    .unwrap()
+    .with_timeout(Duration::from_millis(500))
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let outbox = Outbox::open(&dir.path().join("o.db"))
+        .await
+        .unwrap()
+        .with_backoff_unit(chrono::Duration::milliseconds(10));
+    let b = batch(3, 36.0, 5);
+    outbox.enqueue_locations(&b).await.unwrap();
+    let mut errors = vec![];
+    for _ in 0..200 {
+        let r = outbox.flush(&client).await.unwrap();
+        if r.sent == 1 {
+            break;
+        }
+        let item = outbox.items().await.unwrap().remove(0);
+        if item.last_error.as_deref() != errors.last().map(String::as_str) {
+            errors.extend(item.last_error);
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let item = outbox.items().await.unwrap().remove(0);
+    assert_eq!(item.state, OutboxState::Sent);
+    assert_eq!(item.attempts, 5);
+    assert_eq!(flaky.calls.load(Ordering::SeqCst), 5);
+    assert_eq!(
+        *flaky.stored.lock().unwrap(),
+        vec![b.batch_id],
+        "stored exactly once"
+    );
+    assert_eq!(
+        errors,
+        vec![
+            "internal.error",
+            "service.unavailable",
+            "network",
+            "service.unavailable"
+        ]
+    );
+}
