@@ -28,12 +28,16 @@ pub struct Event {
 #[derive(Clone)]
 pub struct EventBus {
     tx: broadcast::Sender<Event>,
+    /// Set when the server stops: open sockets close (clients reconnect elsewhere or later)
+    /// instead of holding the shutdown up.
+    closing: std::sync::Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 impl Default for EventBus {
     fn default() -> Self {
         EventBus {
             tx: broadcast::channel(1024).0,
+            closing: std::sync::Arc::new(tokio::sync::watch::channel(false).0),
         }
     }
 }
@@ -46,6 +50,11 @@ impl EventBus {
 
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {
         self.tx.subscribe()
+    }
+
+    /// Closes every open event socket (the server is stopping).
+    pub fn close(&self) {
+        self.closing.send_replace(true);
     }
 }
 
@@ -89,12 +98,25 @@ pub async fn ws(
         Err(e) => return axum::response::IntoResponse::into_response(e),
     };
     let rx = state.events.subscribe();
-    upgrade.on_upgrade(move |socket| stream(socket, caller, rx))
+    let closing = state.events.closing.subscribe();
+    upgrade.on_upgrade(move |socket| stream(socket, caller, rx, closing))
 }
 
-async fn stream(mut socket: WebSocket, caller: AuthUser, mut rx: broadcast::Receiver<Event>) {
+async fn stream(
+    mut socket: WebSocket,
+    caller: AuthUser,
+    mut rx: broadcast::Receiver<Event>,
+    mut closing: tokio::sync::watch::Receiver<bool>,
+) {
+    if *closing.borrow_and_update() {
+        return;
+    }
     loop {
         tokio::select! {
+            _ = closing.changed() => {
+                let _ = socket.send(Message::Close(None)).await;
+                break;
+            }
             msg = rx.recv() => match msg {
                 Ok(e) if visible(&caller, &e) => {
                     let text = serde_json::to_string(&e.view).unwrap_or_default();

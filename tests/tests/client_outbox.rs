@@ -301,3 +301,144 @@ async fn outbox_survives_errors_timeouts_and_lost_answers() {
         ]
     );
 }
+
+enum Heard {
+    Event(huijiao_core::api::EventView),
+    State(huijiao_core::client::events::StreamState),
+}
+
+struct Ears(tokio::sync::mpsc::UnboundedSender<Heard>);
+
+impl huijiao_core::client::events::EventListener for Ears {
+    fn on_event(&self, event: huijiao_core::api::EventView) {
+        let _ = self.0.send(Heard::Event(event));
+    }
+    fn on_state(&self, state: huijiao_core::client::events::StreamState) {
+        let _ = self.0.send(Heard::State(state));
+    }
+}
+
+/// Waits for the first thing heard that `want` accepts.
+async fn hear(
+    rx: &mut tokio::sync::mpsc::UnboundedReceiver<Heard>,
+    want: impl Fn(&Heard) -> bool,
+) -> Heard {
+    tokio::time::timeout(Duration::from_secs(15), async {
+        loop {
+            let h = rx.recv().await.expect("listener alive");
+            if want(&h) {
+                return h;
+            }
+        }
+    })
+    .await
+    .expect("heard in time")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn live_events_reach_the_listener_across_a_server_restart() {
+    use huijiao_core::api::{LeaveCreateRequest, LeaveDecisionRequest, Place};
+    use huijiao_core::client::events::StreamState;
+    use huijiao_core::model::LeaveReason;
+
+    let data = tempfile::tempdir().unwrap();
+    let addr = free_addr().await;
+    let server = serve_on(data.path(), addr).await;
+    let base = format!("http://{addr}");
+    let sv = Arc::new(
+        Client::new(
+            &base,
+            Some(DEMO_DEVICE.into()),
+            Arc::new(MemoryTokenStore::default()),
+            Lang::ZhCn,
+        )
+        .unwrap(),
+    );
+    let case_id = sv
+        .login("sv.maxiaojun", DEMO_PASSWORD)
+        .await
+        .unwrap()
+        .case_id
+        .unwrap();
+    let officer =
+        Client::new(&base, None, Arc::new(MemoryTokenStore::default()), Lang::En).unwrap();
+    officer
+        .login("officer.donggang", DEMO_PASSWORD)
+        .await
+        .unwrap();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let sub = sv.subscribe_events(Arc::new(Ears(tx)));
+    hear(&mut rx, |h| {
+        matches!(h, Heard::State(StreamState::Connected))
+    })
+    .await;
+
+    let today = Utc::now().date_naive();
+    let apply = |days: i64| LeaveCreateRequest {
+        reason_category: LeaveReason::Family,
+        reason_text: "探亲".into(),
+        destination: Place {
+            name: "天水".into(),
+            lat: 34.58,
+            lon: 105.72,
+        },
+        start_date: today + chrono::Duration::days(days),
+        end_date: today + chrono::Duration::days(days + 1),
+        contact_while_away: "13800000000".into(),
+        urgent: false,
+        standing: false,
+        submit: true,
+    };
+    let decide = |l: &huijiao_core::api::LeaveView| LeaveDecisionRequest {
+        version: l.version,
+        opinion: "同意".into(),
+    };
+    let first = sv.apply_leave(case_id, &apply(5)).await.unwrap();
+    officer
+        .decide_leave(first.id, true, &decide(&first))
+        .await
+        .unwrap();
+    let Heard::Event(e) = hear(&mut rx, |h| matches!(h, Heard::Event(_))).await else {
+        unreachable!()
+    };
+    assert_eq!((e.kind.as_str(), e.case_id), ("leave", case_id));
+    assert_eq!(e.payload["status"], "approved");
+
+    // The server restarts: the stream notices, waits, and comes back by itself.
+    let _ = server.stop.send(());
+    server.task.await.unwrap().unwrap();
+    hear(&mut rx, |h| {
+        matches!(h, Heard::State(StreamState::Disconnected { .. }))
+    })
+    .await;
+    let server = serve_on(data.path(), addr).await;
+    hear(&mut rx, |h| {
+        matches!(h, Heard::State(StreamState::Connected))
+    })
+    .await;
+    let second = sv.apply_leave(case_id, &apply(10)).await.unwrap();
+    officer
+        .decide_leave(second.id, false, &decide(&second))
+        .await
+        .unwrap();
+    let Heard::Event(e) = hear(&mut rx, |h| matches!(h, Heard::Event(_))).await else {
+        unreachable!()
+    };
+    assert_eq!(e.payload["status"], "rejected");
+
+    // Dropping the subscription ends it: nothing more is heard.
+    drop(sub);
+    let third = sv.apply_leave(case_id, &apply(15)).await.unwrap();
+    officer
+        .decide_leave(third.id, true, &decide(&third))
+        .await
+        .unwrap();
+    assert!(
+        tokio::time::timeout(Duration::from_millis(500), rx.recv())
+            .await
+            .map_or(true, |h| h.is_none()),
+        "a dropped subscription is silent"
+    );
+    let _ = server.stop.send(());
+    server.task.await.unwrap().unwrap();
+}

@@ -2,6 +2,7 @@
 //! platform, automatic refresh of an expired access token, the calls of each role, and a
 //! durable outbox for writes made offline.
 
+pub mod events;
 pub mod outbox;
 
 use std::sync::{Arc, Mutex};
