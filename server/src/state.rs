@@ -22,6 +22,7 @@ pub struct AppState {
     pub events: crate::events::EventBus,
     /// Fences in force, in memory (R-tree).
     pub fences: crate::locations::index::SharedIndex,
+    pub unit_paths: crate::org::PathCache,
 }
 
 impl AppState {
@@ -58,6 +59,7 @@ impl AppState {
             media,
             events: crate::events::EventBus::default(),
             fences: Default::default(),
+            unit_paths: Default::default(),
             db,
             config: Arc::new(config),
             jwt: Arc::new(jwt),

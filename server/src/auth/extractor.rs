@@ -130,10 +130,7 @@ impl FromRequestParts<AppState> for AuthUser {
             }
         }
         let unit_path = match u.unit_id {
-            Some(unit) => org_unit::Entity::find_by_id(unit)
-                .one(&state.db)
-                .await?
-                .map(|u| u.path),
+            Some(unit) => state.unit_paths.get(&state.db, unit).await?,
             None => None,
         };
         Ok(AuthUser {

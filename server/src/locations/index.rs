@@ -142,9 +142,6 @@ impl FenceIndex {
 #[derive(Clone, Default)]
 pub struct SharedIndex {
     fences: Arc<RwLock<Option<Arc<FenceIndex>>>>,
-    /// Units on the path to each unit, top first. Units are never moved in the tree, so a
-    /// path once read stays true.
-    paths: Arc<std::sync::RwLock<HashMap<Uuid, Arc<[Uuid]>>>>,
 }
 
 async fn signature(db: &impl ConnectionTrait) -> ApiResult<Signature> {
@@ -196,26 +193,6 @@ impl SharedIndex {
                 None => index.remove(id),
             }
         }
-    }
-
-    /// The units whose fences bind a case of `unit_id`: the unit and those above it.
-    pub async fn units_above(
-        &self,
-        db: &impl ConnectionTrait,
-        unit_id: Uuid,
-    ) -> ApiResult<Arc<[Uuid]>> {
-        if let Some(p) = self.paths.read().expect("not poisoned").get(&unit_id) {
-            return Ok(p.clone());
-        }
-        let path = crate::org::unit_path(db, unit_id).await?;
-        let ids: Arc<[Uuid]> = super::ingest::unit_ids(&path).into();
-        if !ids.is_empty() {
-            self.paths
-                .write()
-                .expect("not poisoned")
-                .insert(unit_id, ids.clone());
-        }
-        Ok(ids)
     }
 
     /// Reloads when the table changed under another instance. Returns whether it reloaded.

@@ -200,7 +200,13 @@ async fn store(
             state,
             c,
             index: &index,
-            units: state.fences.units_above(&txn, c.unit_id).await?,
+            units: unit_ids(
+                &state
+                    .unit_paths
+                    .get(&txn, c.unit_id)
+                    .await?
+                    .unwrap_or_default(),
+            ),
         };
         let mut leave_days = HashMap::new();
         let mut prev = last.as_ref().map(|l| TimedFix {
@@ -343,7 +349,7 @@ struct Judge<'a> {
     state: &'a AppState,
     c: &'a case::Model,
     index: &'a super::index::FenceIndex,
-    units: std::sync::Arc<[Uuid]>,
+    units: Vec<Uuid>,
 }
 
 impl Judge<'_> {
