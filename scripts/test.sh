@@ -13,3 +13,6 @@ cargo clippy --workspace --all-targets --locked --features huijiao-core/face -- 
 
 echo "== Rust tests (SQLite and PostgreSQL at ${HUIJIAO_TEST_POSTGRES_URL%%@*}@…)"
 cargo test --workspace --locked --features huijiao-core/face
+
+echo "== bindings from Python and C"
+scripts/test-bindings.sh

@@ -11,6 +11,7 @@ macro_rules! api_type {
         $(#[$m])*
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
         #[serde(deny_unknown_fields)]
         $vis struct $name { $($body)* }
     };
@@ -19,6 +20,7 @@ macro_rules! api_type {
 /// The error envelope: RFC 7807 `application/problem+json` plus a stable `code`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Problem {
     /// `about:blank` or a documentation URI for the code.
     #[serde(rename = "type")]
@@ -43,6 +45,7 @@ pub struct Problem {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct FieldProblem {
     /// JSON path of the field, e.g. `residence.lat`.
     pub field: String,
@@ -650,6 +653,7 @@ api_type! {
 /// A live event on `/api/v1/events`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct EventView {
     /// `alert`, `checkin`, `leave`…
     pub kind: String,

@@ -15,5 +15,7 @@ pub mod policy;
 
 #[cfg(feature = "uniffi")]
 uniffi::setup_scaffolding!();
+#[cfg(feature = "uniffi")]
+mod uniffi_support;
 
 pub use error::{ErrorCode, Lang};

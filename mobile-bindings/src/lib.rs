@@ -1,1 +1,281 @@
+//! uniffi bindings over huijiao-core for the officer, supervisee and volunteer apps. Thin: the
+//! records, enums and foreign traits (token storage, event listener) are derived in core; this
+//! crate wraps the stateful objects and maps errors to one small public error. No business
+//! rule lives here.
+
+use std::sync::{Arc, LazyLock};
+
+use huijiao_core::api::*;
+use huijiao_core::client::events::{EventListener, Subscription};
+use huijiao_core::client::outbox::{FlushReport, Outbox, OutboxItem};
+use huijiao_core::client::{Client, ClientError, TokenStore};
+use huijiao_core::{ErrorCode, Lang};
+use uuid::Uuid;
+
 uniffi::setup_scaffolding!();
+// Ids cross as strings, as core declares.
+uniffi::use_remote_type!(huijiao_core::Uuid);
+
+/// The runtime the core's background work (event stream, HTTP) runs on, whatever thread the
+/// app calls from.
+static RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
+});
+
+/// What can go wrong, in terms an app can act on. Messages carry codes and field names, never
+/// personal data.
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+pub enum HuijiaoError {
+    /// No answer from the server: retry later (the outbox does it by itself).
+    #[error("network unavailable")]
+    Network,
+    /// Sign in again (expired session, wrong password, other phone…); `code` says which.
+    #[error("unauthorized: {code}")]
+    Unauthorized { code: String },
+    /// The input is wrong; `field` names it (empty when not one field).
+    #[error("invalid {field}: {message}")]
+    Validation { field: String, message: String },
+    #[error("not found")]
+    NotFound,
+    /// The record changed meanwhile or the action does not fit its state: reload.
+    #[error("conflict: {code}")]
+    Conflict { code: String },
+    /// Anything else; `code` is the server's stable code when there is one.
+    #[error("error: {code}")]
+    Other { code: String },
+}
+
+impl From<ClientError> for HuijiaoError {
+    fn from(e: ClientError) -> Self {
+        match e {
+            ClientError::Network(_) => HuijiaoError::Network,
+            ClientError::NotSignedIn => HuijiaoError::Unauthorized {
+                code: "client.not_signed_in".into(),
+            },
+            ClientError::Api { status, problem } => {
+                let code = problem.code.clone();
+                match (status, ErrorCode::from_code(&code)) {
+                    (401 | 403 | 423, _) => HuijiaoError::Unauthorized { code },
+                    (404, _) => HuijiaoError::NotFound,
+                    (409, _) => HuijiaoError::Conflict { code },
+                    (400 | 422, _) => {
+                        let first = problem.errors.first();
+                        HuijiaoError::Validation {
+                            field: first.map(|f| f.field.clone()).unwrap_or_default(),
+                            message: first.map_or(code, |f| f.message.clone()),
+                        }
+                    }
+                    (_, _) if status >= 500 => HuijiaoError::Network,
+                    _ => HuijiaoError::Other { code },
+                }
+            }
+            ClientError::Decode(_) => HuijiaoError::Other {
+                code: "client.bad_answer".into(),
+            },
+            ClientError::Storage(_) => HuijiaoError::Other {
+                code: "client.storage".into(),
+            },
+        }
+    }
+}
+
+type Result<T> = std::result::Result<T, HuijiaoError>;
+
+/// One user's connection to one server.
+#[derive(uniffi::Object)]
+pub struct HuijiaoClient {
+    inner: Arc<Client>,
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl HuijiaoClient {
+    /// `language`: "zh-CN" or "en" for the server's messages. Supervisee phones pass their
+    /// stable install id as `device_id`.
+    #[uniffi::constructor]
+    pub fn new(
+        base_url: String,
+        device_id: Option<String>,
+        tokens: Arc<dyn TokenStore>,
+        language: String,
+    ) -> Result<Arc<Self>> {
+        let lang = Lang::from_accept_language(Some(&language));
+        let _rt = RUNTIME.enter();
+        Ok(Arc::new(HuijiaoClient {
+            inner: Arc::new(Client::new(&base_url, device_id, tokens, lang)?),
+        }))
+    }
+
+    pub fn is_signed_in(&self) -> bool {
+        self.inner.is_signed_in()
+    }
+
+    pub async fn login(&self, username: String, password: String) -> Result<MeView> {
+        Ok(self.inner.login(&username, &password).await?)
+    }
+
+    pub async fn logout(&self) -> Result<()> {
+        Ok(self.inner.logout().await?)
+    }
+
+    pub async fn me(&self) -> Result<MeView> {
+        Ok(self.inner.me().await?)
+    }
+
+    /// What the case must do now, including the reporting interval of the level in force.
+    pub async fn obligations(&self, case_id: Uuid) -> Result<ObligationsView> {
+        Ok(self.inner.obligations(case_id).await?)
+    }
+
+    /// A check-in now: asks for a code, then sends the selfie (JPEG or PNG bytes) and the fix.
+    pub async fn check_in(
+        &self,
+        photo: Vec<u8>,
+        location: GpsFix,
+        app_version: String,
+    ) -> Result<CheckinView> {
+        use base64::Engine;
+        let challenge = self.inner.checkin_challenge().await?;
+        let req = CheckinRequest {
+            nonce: challenge.nonce,
+            photo: base64::engine::general_purpose::STANDARD.encode(photo),
+            location,
+            app_version,
+            idempotency_key: Uuid::new_v4().to_string(),
+        };
+        Ok(self.inner.submit_checkin(&req).await?)
+    }
+
+    pub async fn apply_leave(&self, case_id: Uuid, req: LeaveCreateRequest) -> Result<LeaveView> {
+        Ok(self.inner.apply_leave(case_id, &req).await?)
+    }
+
+    pub async fn cases(&self) -> Result<Vec<CaseSummaryView>> {
+        Ok(self.inner.cases().await?)
+    }
+
+    pub async fn alerts(&self) -> Result<Vec<AlertView>> {
+        Ok(self.inner.alerts().await?)
+    }
+
+    pub async fn leave_queue(&self) -> Result<Vec<LeaveView>> {
+        Ok(self.inner.leave_queue().await?)
+    }
+
+    pub async fn decide_leave(
+        &self,
+        id: Uuid,
+        approve: bool,
+        req: LeaveDecisionRequest,
+    ) -> Result<LeaveView> {
+        Ok(self.inner.decide_leave(id, approve, &req).await?)
+    }
+
+    /// Enrols a supervisee's face from 1–5 reference photos (JPEG or PNG bytes).
+    pub async fn enrol_face(
+        &self,
+        case_id: Uuid,
+        photos: Vec<Vec<u8>>,
+    ) -> Result<FaceTemplateView> {
+        use base64::Engine;
+        let req = FaceEnrolRequest {
+            photos: photos
+                .iter()
+                .map(|p| base64::engine::general_purpose::STANDARD.encode(p))
+                .collect(),
+        };
+        Ok(self.inner.enrol_face(case_id, &req).await?)
+    }
+
+    pub async fn positions(&self) -> Result<Vec<PositionView>> {
+        Ok(self.inner.positions().await?)
+    }
+
+    /// Starts the live event stream; it runs until the returned handle is dropped.
+    pub fn subscribe_events(&self, listener: Arc<dyn EventListener>) -> Arc<EventSubscription> {
+        let _rt = RUNTIME.enter();
+        Arc::new(EventSubscription {
+            _inner: self.inner.subscribe_events(listener),
+        })
+    }
+}
+
+/// A running event stream; dropping it (or `cancel`) stops it.
+#[derive(uniffi::Object)]
+pub struct EventSubscription {
+    _inner: Subscription,
+}
+
+#[uniffi::export]
+impl EventSubscription {
+    pub fn cancel(&self) {
+        self._inner.cancel();
+    }
+}
+
+/// Writes kept on the phone until the server has them.
+#[derive(uniffi::Object)]
+pub struct HuijiaoOutbox {
+    inner: Outbox,
+    client: Arc<Client>,
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl HuijiaoOutbox {
+    /// Opens (or creates) the outbox file at `path` for `client`'s user.
+    #[uniffi::constructor]
+    pub async fn open(path: String, client: Arc<HuijiaoClient>) -> Result<Arc<Self>> {
+        Ok(Arc::new(HuijiaoOutbox {
+            inner: Outbox::open(std::path::Path::new(&path)).await?,
+            client: client.inner.clone(),
+        }))
+    }
+
+    /// Queues fixes as one batch; returns its id.
+    pub async fn enqueue_locations(&self, points: Vec<LocationPointIn>) -> Result<Uuid> {
+        let batch = LocationBatchRequest {
+            batch_id: Uuid::new_v4(),
+            points,
+        };
+        self.inner.enqueue_locations(&batch).await?;
+        Ok(batch.batch_id)
+    }
+
+    /// Queues a check-in taken offline; its code is fetched when it is sent.
+    pub async fn enqueue_checkin(
+        &self,
+        photo: Vec<u8>,
+        location: GpsFix,
+        app_version: String,
+    ) -> Result<String> {
+        use base64::Engine;
+        let key = Uuid::new_v4().to_string();
+        self.inner
+            .enqueue_checkin(
+                base64::engine::general_purpose::STANDARD.encode(photo),
+                location,
+                app_version,
+                key.clone(),
+            )
+            .await?;
+        Ok(key)
+    }
+
+    /// Sends what is due; call it when the network returns and now and then.
+    pub async fn flush(&self) -> Result<FlushReport> {
+        Ok(self.inner.flush(&self.client).await?)
+    }
+
+    pub async fn items(&self) -> Result<Vec<OutboxItem>> {
+        Ok(self.inner.items().await?)
+    }
+}
+
+/// The version of the core and of this API, for the app's "about" screen and bug reports.
+#[uniffi::export]
+pub fn core_version() -> String {
+    env!("CARGO_PKG_VERSION").into()
+}

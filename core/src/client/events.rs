@@ -12,6 +12,7 @@ use super::{Client, ClientError};
 use crate::api::EventView;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum StreamState {
     Connecting,
     Connected,
@@ -24,6 +25,7 @@ pub enum StreamState {
 }
 
 /// What the app implements to hear events.
+#[cfg_attr(feature = "uniffi", uniffi::export(with_foreign))]
 pub trait EventListener: Send + Sync {
     fn on_event(&self, event: EventView);
     fn on_state(&self, state: StreamState);

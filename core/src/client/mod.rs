@@ -19,6 +19,7 @@ use crate::error::{ErrorCode, Lang};
 /// The pair of tokens of a session. The platform keeps them (Keychain, Keystore); the core
 /// never writes them to a file of its own.
 #[derive(Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Tokens {
     pub access: String,
     pub refresh: String,
@@ -31,6 +32,7 @@ impl std::fmt::Debug for Tokens {
 }
 
 /// Where the platform keeps the session's tokens.
+#[cfg_attr(feature = "uniffi", uniffi::export(with_foreign))]
 pub trait TokenStore: Send + Sync {
     fn load(&self) -> Option<Tokens>;
     fn save(&self, tokens: Tokens);
@@ -382,6 +384,15 @@ impl Client {
     ) -> Result<LeaveView, ClientError> {
         let action = if approve { "approve" } else { "reject" };
         self.post(&format!("/leaves/{id}/{action}"), req).await
+    }
+
+    /// Enrols the supervisee's face from 1–5 reference photos (base64 JPEG or PNG).
+    pub async fn enrol_face(
+        &self,
+        case_id: Uuid,
+        req: &FaceEnrolRequest,
+    ) -> Result<FaceTemplateView, ClientError> {
+        self.post(&format!("/cases/{case_id}/face"), req).await
     }
 
     pub async fn create_fence(&self, req: &FenceRequest) -> Result<FenceView, ClientError> {

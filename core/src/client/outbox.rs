@@ -24,6 +24,7 @@ const MAX_BACKOFF_SECS: i64 = 300;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum OutboxState {
     /// Waiting to be sent (again).
     Pending,
@@ -54,6 +55,7 @@ impl OutboxState {
 }
 
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct OutboxItem {
     pub id: i64,
     /// `location_batch` or `checkin`.
@@ -78,6 +80,7 @@ struct CheckinDraft {
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct FlushReport {
     pub sent: u32,
     pub rejected: u32,

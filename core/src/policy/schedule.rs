@@ -32,6 +32,7 @@ impl Default for DailyBand {
 /// A check-in window: local dates `start..=end`, each day within the band.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Window {
     pub start: NaiveDate,
     pub end: NaiveDate,
