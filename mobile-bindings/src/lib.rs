@@ -36,9 +36,10 @@ pub enum HuijiaoError {
     /// Sign in again (expired session, wrong password, other phone…); `code` says which.
     #[error("unauthorized: {code}")]
     Unauthorized { code: String },
-    /// The input is wrong; `field` names it (empty when not one field).
-    #[error("invalid {field}: {message}")]
-    Validation { field: String, message: String },
+    /// The input is wrong; `field` names it (empty when not one field), `detail` says how.
+    /// (Not `message`: Kotlin exceptions already have one.)
+    #[error("invalid {field}: {detail}")]
+    Validation { field: String, detail: String },
     #[error("not found")]
     NotFound,
     /// The record changed meanwhile or the action does not fit its state: reload.
@@ -66,7 +67,7 @@ impl From<ClientError> for HuijiaoError {
                         let first = problem.errors.first();
                         HuijiaoError::Validation {
                             field: first.map(|f| f.field.clone()).unwrap_or_default(),
-                            message: first.map_or(code, |f| f.message.clone()),
+                            detail: first.map_or(code, |f| f.message.clone()),
                         }
                     }
                     (_, _) if status >= 500 => HuijiaoError::Network,

@@ -1,0 +1,122 @@
+// The generated Kotlin bindings on the JVM against a live server (started by
+// scripts/test-bindings.sh): every role signs in, errors arrive as actionable exceptions,
+// the outbox delivers a batch once, a live event reaches a listener. Prints "N passed, N failed".
+
+import java.time.Instant
+import java.time.LocalDate
+import java.util.concurrent.LinkedBlockingQueue
+import java.util.concurrent.TimeUnit
+import kotlinx.coroutines.runBlocking
+import uniffi.huijiao_core.*
+import uniffi.huijiao_mobile.*
+
+const val PASSWORD = "Huijiao-Demo-2026"
+const val DEVICE = "demo-phone"
+
+class Keychain : TokenStore {
+    @Volatile var tokens: Tokens? = null
+    override fun load(): Tokens? = tokens
+    override fun save(tokens: Tokens) { this.tokens = tokens }
+    override fun clear() { tokens = null }
+}
+
+class Ears : EventListener {
+    val heard = LinkedBlockingQueue<Any>()
+    override fun onEvent(event: EventView) { heard.put(event) }
+    override fun onState(state: StreamState) { heard.put(state) }
+
+    fun <T> next(timeoutSeconds: Long = 15, want: (Any) -> T?): T {
+        val deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds)
+        while (System.nanoTime() < deadline) {
+            val item = heard.poll(200, TimeUnit.MILLISECONDS) ?: continue
+            want(item)?.let { return it }
+        }
+        throw AssertionError("nothing heard in time")
+    }
+}
+
+var passed = 0
+var failed = 0
+
+fun check(name: String, body: suspend () -> Unit) {
+    try {
+        runBlocking { body() }
+        passed++
+        println("ok   $name")
+    } catch (e: Throwable) {
+        failed++
+        println("FAIL $name: $e")
+    }
+}
+
+fun expect(condition: Boolean, message: String) {
+    if (!condition) throw AssertionError(message)
+}
+
+fun main() {
+    val base = System.getenv("HUIJIAO_BASE") ?: error("HUIJIAO_BASE is not set")
+    val outboxDir = System.getenv("HUIJIAO_OUTBOX_DIR") ?: error("HUIJIAO_OUTBOX_DIR is not set")
+    fun client(device: String? = null) = HuijiaoClient(base, device, Keychain(), "zh-CN")
+
+    check("every role signs in") {
+        for ((user, role, device) in listOf(
+            Triple("officer.donggang", Role.OFFICER, null),
+            Triple("volunteer.donggang", Role.VOLUNTEER, null),
+            Triple("sv.maxiaojun", Role.SUPERVISEE, DEVICE),
+        )) {
+            val me = client(device).login(user, PASSWORD)
+            expect(me.role == role, "$user is ${me.role}")
+        }
+    }
+
+    check("a wrong password is Unauthorized with its code") {
+        try {
+            client().login("officer.donggang", "not-the-password-1")
+            throw AssertionError("signed in with a wrong password")
+        } catch (e: HuijiaoException.Unauthorized) {
+            expect(e.code == "auth.invalid_credentials", e.code)
+        }
+    }
+
+    check("the outbox delivers a batch once") {
+        val sv = client(DEVICE)
+        val caseId = sv.login("sv.maxiaojun", PASSWORD).caseId!!
+        val box = HuijiaoOutbox.open("$outboxDir/kotlin-outbox.db", sv)
+        val now = Instant.now()
+        val points = (0 until 3).map {
+            LocationPointIn(36.05, 103.83 + it * 1e-4, 9.0, now.minusSeconds(30L - it), null,
+                LocationProvider.GPS, false, 60u.toUByte())
+        }
+        box.enqueueLocations(points)
+        val report = box.flush()
+        expect(report.sent == 1u, "sent ${report.sent}")
+        expect(box.flush().sent == 0u, "sent twice")
+        expect(box.items().single().state == OutboxState.SENT, "not marked sent")
+        val officer = client()
+        officer.login("officer.donggang", PASSWORD)
+        expect(officer.positions().any { it.caseId == caseId }, "no position for the case")
+    }
+
+    check("a live event reaches the listener") {
+        val sv = client(DEVICE)
+        val caseId = sv.login("sv.maxiaojun", PASSWORD).caseId!!
+        val officer = client()
+        officer.login("officer.donggang", PASSWORD)
+        val ears = Ears()
+        val subscription = sv.subscribeEvents(ears)
+        ears.next { if (it is StreamState.Connected) it else null }
+        val today = LocalDate.now()
+        val leave = sv.applyLeave(caseId, LeaveCreateRequest(
+            LeaveReason.WORK, "出差", Place("天水", 34.58, 105.72),
+            today.plusDays(8).toString(), today.plusDays(9).toString(), "13800000000",
+            false, false, true))
+        officer.decideLeave(leave.id, false, LeaveDecisionRequest(leave.version, "不同意"))
+        val event = ears.next { it as? EventView }
+        expect(event.kind == "leave" && event.caseId == caseId, "heard ${event.kind}")
+        expect(event.payload.contains("\"rejected\""), event.payload)
+        subscription.cancel()
+    }
+
+    println("Kotlin: $passed passed, $failed failed")
+    kotlin.system.exitProcess(if (failed == 0) 0 else 1)
+}
