@@ -38,7 +38,8 @@ if [ ! -x "$kc/bin/kotlinc" ] || ! grep -q "\"version\": \"$kotlin_version\"" "$
 fi
 if [ ! -f /usr/share/java/jna.jar ]; then
     sudo_=""; [ "$(id -u)" = 0 ] || sudo_=sudo
-    $sudo_ apt-get install -y -q libjna-java >/dev/null
+    $sudo_ apt-get install -y -q libjna-java >/dev/null \
+        || { $sudo_ apt-get update -q >/dev/null && $sudo_ apt-get install -y -q libjna-java >/dev/null; }
 fi
 cp=/usr/share/java/jna.jar:$kc/lib/kotlinx-coroutines-core-jvm.jar
 "$kc/bin/kotlinc" -nowarn -cp "$cp" "$out"/kotlin/uniffi/*/*.kt tests/kotlin/BindingsTest.kt \
