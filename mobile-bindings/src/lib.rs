@@ -5,6 +5,7 @@
 
 use std::sync::{Arc, LazyLock};
 
+use chrono::NaiveDate;
 use huijiao_core::api::*;
 use huijiao_core::client::events::{EventListener, Subscription};
 use huijiao_core::client::outbox::{FlushReport, Outbox, OutboxItem};
@@ -15,6 +16,7 @@ use uuid::Uuid;
 uniffi::setup_scaffolding!();
 // Ids cross as strings, as core declares.
 uniffi::use_remote_type!(huijiao_core::Uuid);
+uniffi::use_remote_type!(huijiao_core::NaiveDate);
 
 /// The runtime the core's background work (event stream, HTTP) runs on, whatever thread the
 /// app calls from.
@@ -273,6 +275,65 @@ impl HuijiaoOutbox {
     pub async fn items(&self) -> Result<Vec<OutboxItem>> {
         Ok(self.inner.items().await?)
     }
+}
+
+// ---- the same rules as the server, to explain before the user acts -----------------------
+
+/// The level that must approve a leave from `start` to `end` applied for `today`, and why
+/// ("this leave needs county approval"). `other_starts`/`other_ends`: the supervisee's other
+/// approved or taken leaves, pairwise.
+#[uniffi::export]
+pub fn assess_leave(
+    today: NaiveDate,
+    start: NaiveDate,
+    end: NaiveDate,
+    other_starts: Vec<NaiveDate>,
+    other_ends: Vec<NaiveDate>,
+    urgent: bool,
+) -> Result<huijiao_core::policy::leave::LeaveAssessment> {
+    let others: Vec<_> = other_starts.into_iter().zip(other_ends).collect();
+    huijiao_core::policy::leave::assess_leave(
+        &Default::default(),
+        today,
+        start,
+        end,
+        &others,
+        urgent,
+    )
+    .map_err(|code| HuijiaoError::Validation {
+        field: "start_date".into(),
+        detail: code.code().into(),
+    })
+}
+
+/// Minutes between location reports at a level ("reporting interval is 10 min").
+#[uniffi::export]
+pub fn location_interval_minutes(
+    level: huijiao_core::model::SupervisionLevel,
+    in_sensitive_period: bool,
+) -> u32 {
+    let level = huijiao_core::policy::effective_level(level, in_sensitive_period);
+    huijiao_core::policy::Jurisdiction::default()
+        .obligations(level)
+        .location_interval_minutes
+}
+
+/// The check-in window holding `date` for a case supervised since `start_date` ("next check-in
+/// due by…").
+#[uniffi::export]
+pub fn checkin_window(
+    level: huijiao_core::model::SupervisionLevel,
+    in_sensitive_period: bool,
+    start_date: NaiveDate,
+    date: NaiveDate,
+) -> huijiao_core::policy::schedule::Window {
+    huijiao_core::policy::schedule::window_for(
+        &Default::default(),
+        level,
+        in_sensitive_period,
+        start_date,
+        date,
+    )
 }
 
 /// The version of the core and of this API, for the app's "about" screen and bug reports.

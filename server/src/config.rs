@@ -117,6 +117,8 @@ pub struct AuthConfig {
     /// 32-byte key (file) for the keyed hash of national ids; generated like the JWT key.
     pub id_hmac_key_file: Option<PathBuf>,
     pub access_ttl_secs: i64,
+    /// Clock skew tolerated on token expiry, seconds.
+    pub clock_leeway_secs: u64,
     pub refresh_ttl_secs: i64,
     /// Failed logins in a row before the account locks.
     pub lockout_threshold: i32,
@@ -160,6 +162,7 @@ impl Default for AuthConfig {
             jwt_key_file: None,
             id_hmac_key_file: None,
             access_ttl_secs: 600,
+            clock_leeway_secs: 30,
             refresh_ttl_secs: 30 * 24 * 3600,
             lockout_threshold: 5,
             lockout_minutes: 15,

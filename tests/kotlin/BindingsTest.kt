@@ -117,6 +117,14 @@ fun main() {
         subscription.cancel()
     }
 
+    check("the same rules as the server") {
+        val today = LocalDate.now()
+        val a = assessLeave(today.toString(), today.plusDays(5).toString(), today.plusDays(14).toString(),
+            listOf(), listOf(), false)
+        expect(a.requiredLevel == ApprovalLevel.COUNTY_AGENCY, "${a.requiredLevel}")
+        expect(locationIntervalMinutes(SupervisionLevel.NORMAL, false) == 30u, "interval")
+    }
+
     println("Kotlin: $passed passed, $failed failed")
     kotlin.system.exitProcess(if (failed == 0) 0 else 1)
 }

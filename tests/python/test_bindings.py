@@ -226,3 +226,24 @@ def test_live_event_reaches_the_listener(server):
     assert event.kind == "leave" and event.case_id == case_id
     assert '"approved"' in event.payload
     sub.cancel()
+
+
+def test_the_same_rules_as_the_server():
+    """The apps explain a rule before the server enforces it, with the same code."""
+    today = datetime.date.today()
+    d = lambda n: str(today + datetime.timedelta(days=n))
+    short = mobile.assess_leave(d(0), d(5), d(9), [], [], False)
+    assert (short.days, short.required_level) == (5, core.ApprovalLevel.JUDICIAL_OFFICE)
+    long = mobile.assess_leave(d(0), d(5), d(14), [], [], False)
+    assert long.required_level == core.ApprovalLevel.COUNTY_AGENCY
+    assert core.LeaveRule.LONG_LEAVE in long.rules
+    # 25 days taken within two months: 6 more is over 30 in the window, one level up.
+    window = mobile.assess_leave(d(0), d(20), d(25), [d(-20)], [d(4)], False)
+    assert core.LeaveRule.OVER_WINDOW_TOTAL in window.rules
+    with pytest.raises(mobile.HuijiaoError.Validation) as e:
+        mobile.assess_leave(d(0), d(1), d(2), [], [], False)
+    assert e.value.detail == "leave.notice_too_short"
+    assert mobile.location_interval_minutes(core.SupervisionLevel.STRICT, False) == 10
+    assert mobile.location_interval_minutes(core.SupervisionLevel.LENIENT, True) == 30
+    w = mobile.checkin_window(core.SupervisionLevel.NORMAL, False, d(-10), d(0))
+    assert w.start <= d(0) <= w.end and w.level == core.SupervisionLevel.NORMAL

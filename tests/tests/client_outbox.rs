@@ -43,12 +43,20 @@ struct Server {
 }
 
 async fn serve_on(data_dir: &std::path::Path, addr: std::net::SocketAddr) -> Server {
-    let state = huijiao_server::prepare(Config {
+    serve_with(data_dir, addr, |_| {}).await
+}
+
+async fn serve_with(
+    data_dir: &std::path::Path,
+    addr: std::net::SocketAddr,
+    tweak: impl FnOnce(&mut Config),
+) -> Server {
+    let mut config = Config {
         data_dir: data_dir.to_path_buf(),
         ..Config::default()
-    })
-    .await
-    .unwrap();
+    };
+    tweak(&mut config);
+    let state = huijiao_server::prepare(config).await.unwrap();
     huijiao_server::demo::seed_if_empty(&state).await.unwrap();
     let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -439,6 +447,50 @@ async fn live_events_reach_the_listener_across_a_server_restart() {
             .map_or(true, |h| h.is_none()),
         "a dropped subscription is silent"
     );
+    let _ = server.stop.send(());
+    server.task.await.unwrap().unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_access_token_is_refreshed_once_for_many_calls() {
+    let data = tempfile::tempdir().unwrap();
+    let addr = free_addr().await;
+    let server = serve_with(data.path(), addr, |c| {
+        c.auth.access_ttl_secs = 1;
+        c.auth.clock_leeway_secs = 0;
+    })
+    .await;
+    let store = Arc::new(MemoryTokenStore::default());
+    let officer = Client::new(&format!("http://{addr}"), None, store.clone(), Lang::En).unwrap();
+    officer
+        .login("officer.donggang", DEMO_PASSWORD)
+        .await
+        .unwrap();
+    let first = store.load().unwrap();
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    // Three calls find the token expired at once; one refresh serves them all (a second
+    // refresh with the same refresh token would be reuse, and end the session).
+    let (a, b, c) = tokio::join!(officer.me(), officer.cases(), officer.alerts());
+    assert!(a.is_ok() && b.is_ok() && c.is_ok(), "{a:?} {b:?} {c:?}");
+    let second = store.load().unwrap();
+    assert_ne!(first.access, second.access);
+    assert_ne!(first.refresh, second.refresh);
+    // A stolen copy of the old tokens is refused, and the platform's store is cleared.
+    let thief_store = Arc::new(MemoryTokenStore::default());
+    thief_store.save(first);
+    let thief = Client::new(
+        &format!("http://{addr}"),
+        None,
+        thief_store.clone(),
+        Lang::En,
+    )
+    .unwrap();
+    let err = thief.me().await.unwrap_err();
+    assert_eq!(err.code(), Some(huijiao_core::ErrorCode::RefreshReused));
+    assert!(thief_store.load().is_none());
+    // Reuse ends the whole session: the rightful client must sign in again.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    assert!(officer.me().await.is_err());
     let _ = server.stop.send(());
     server.task.await.unwrap().unwrap();
 }

@@ -115,6 +115,7 @@ pub enum LeaveRule {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct LeaveAssessment {
     /// Calendar days away, first and last included.
     pub days: i64,

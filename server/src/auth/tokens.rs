@@ -66,7 +66,7 @@ impl JwtKeys {
         validation.set_audience(&[&cfg.audience]);
         validation.set_issuer(&[&cfg.issuer]);
         validation.set_required_spec_claims(&["exp", "iat", "sub", "aud", "iss"]);
-        validation.leeway = 30;
+        validation.leeway = cfg.clock_leeway_secs;
         Ok(JwtKeys {
             encoding: EncodingKey::from_ed_der(der),
             decoding: DecodingKey::from_ed_der(public),
