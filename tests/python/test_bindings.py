@@ -247,3 +247,30 @@ def test_the_same_rules_as_the_server():
     assert mobile.location_interval_minutes(core.SupervisionLevel.LENIENT, True) == 30
     w = mobile.checkin_window(core.SupervisionLevel.NORMAL, False, d(-10), d(0))
     assert w.start <= d(0) <= w.end and w.level == core.SupervisionLevel.NORMAL
+
+
+def test_the_rest_of_the_api_by_role(server):
+    officer = client(server)
+    run(officer.login("officer.donggang", PASSWORD))
+    sv = client(server, DEVICE)
+    case_id = run(sv.login("sv.maxiaojun", PASSWORD)).case_id
+    assert run(officer.case(case_id)).id == case_id
+    assert len(run(officer.plans(case_id))) >= 1
+    assert any(d.device_id == DEVICE for d in run(officer.devices(case_id)))
+    assert run(officer.team(case_id)) is not None
+    assert run(officer.fences_of(case_id))  # the demo's district area and bar-street zone
+    now = datetime.datetime.now(datetime.timezone.utc)
+    track = run(officer.track(case_id, now - datetime.timedelta(hours=1), now, 0.0))
+    assert track.case_id == case_id
+    assert b"," in run(officer.export_cases_csv())
+    assert run(sv.leaves_of(case_id)) is not None
+    assert isinstance(run(sv.sensitive_periods()), list)
+    audit = client(server)
+    run(audit.login("auditadmin", PASSWORD))
+    assert run(audit.verify_audit()).ok
+    sysadmin = client(server)
+    run(sysadmin.login("sysadmin", PASSWORD))
+    assert any(u.username == "officer.donggang" for u in run(sysadmin.users()))
+    # Admin duties see no case data, as the server says.
+    with pytest.raises(mobile.HuijiaoError.Unauthorized):
+        run(sysadmin.cases())

@@ -261,6 +261,25 @@ impl Client {
         decode(&bytes)
     }
 
+    /// A call answered with no body (204).
+    async fn no_content(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&impl Serialize>,
+    ) -> Result<(), ClientError> {
+        let body = body
+            .map(serde_json::to_vec)
+            .transpose()
+            .map_err(|e| ClientError::Decode(e.to_string()))?;
+        self.send(method, path, body.as_deref()).await.map(|_| ())
+    }
+
+    /// A file (photo, attachment, export) as bytes.
+    async fn bytes(&self, path: &str) -> Result<Vec<u8>, ClientError> {
+        Ok(self.send(Method::GET, path, None).await?.1.to_vec())
+    }
+
     async fn get<R: DeserializeOwned>(&self, path: &str) -> Result<R, ClientError> {
         self.call(Method::GET, path, None::<&()>).await
     }
@@ -401,6 +420,489 @@ impl Client {
 
     pub async fn positions(&self) -> Result<Vec<PositionView>, ClientError> {
         self.get("/locations/current").await
+    }
+
+    /// A supervisee's track between two times (at most 31 days), simplified for drawing
+    /// (`tolerance_m`, default 10; 0 for every fix).
+    pub async fn track(
+        &self,
+        case_id: Uuid,
+        from: chrono::DateTime<chrono::Utc>,
+        to: chrono::DateTime<chrono::Utc>,
+        tolerance_m: Option<f64>,
+    ) -> Result<TrackView, ClientError> {
+        let t = |d: chrono::DateTime<chrono::Utc>| d.format("%Y-%m-%dT%H:%M:%S%.fZ").to_string();
+        let mut path = format!("/cases/{case_id}/track?from={}&to={}", t(from), t(to));
+        if let Some(m) = tolerance_m {
+            path.push_str(&format!("&tolerance_m={m}"));
+        }
+        self.get(&path).await
+    }
+
+    // ---- the rest of the API, by area ----------------------------------------------------
+
+    /// Changes the password; other sessions end.
+    pub async fn change_password(&self, req: &PasswordChangeRequest) -> Result<(), ClientError> {
+        self.no_content(Method::POST, "/auth/password", Some(req))
+            .await
+    }
+
+    /// The declared sensitive periods (重大节会).
+    pub async fn sensitive_periods(&self) -> Result<Vec<SensitivePeriodView>, ClientError> {
+        self.get("/sensitive-periods").await
+    }
+
+    pub async fn leave(&self, id: Uuid) -> Result<LeaveView, ClientError> {
+        self.get(&format!("/leaves/{id}")).await
+    }
+
+    /// Submits a draft.
+    pub async fn submit_leave(&self, id: Uuid) -> Result<LeaveView, ClientError> {
+        self.call(Method::POST, &format!("/leaves/{id}/submit"), None::<&()>)
+            .await
+    }
+
+    pub async fn cancel_leave(&self, id: Uuid) -> Result<LeaveView, ClientError> {
+        self.call(Method::POST, &format!("/leaves/{id}/cancel"), None::<&()>)
+            .await
+    }
+
+    /// Reports leaving on approved leave.
+    pub async fn depart(&self, id: Uuid) -> Result<LeaveView, ClientError> {
+        self.call(Method::POST, &format!("/leaves/{id}/depart"), None::<&()>)
+            .await
+    }
+
+    /// Reports back (销假); needs a passed check-in from the last hours.
+    pub async fn return_from_leave(&self, id: Uuid) -> Result<LeaveView, ClientError> {
+        self.call(Method::POST, &format!("/leaves/{id}/return"), None::<&()>)
+            .await
+    }
+
+    pub async fn extend_leave(
+        &self,
+        id: Uuid,
+        req: &LeaveExtendRequest,
+    ) -> Result<LeaveView, ClientError> {
+        self.call(Method::POST, &format!("/leaves/{id}/extend"), Some(req))
+            .await
+    }
+
+    pub async fn leave_attachments(&self, id: Uuid) -> Result<Vec<AttachmentView>, ClientError> {
+        self.get(&format!("/leaves/{id}/attachments")).await
+    }
+
+    /// Evidence for a leave (medical, employer…).
+    pub async fn upload_leave_attachment(
+        &self,
+        id: Uuid,
+        req: &AttachmentUpload,
+    ) -> Result<AttachmentView, ClientError> {
+        self.call(
+            Method::POST,
+            &format!("/leaves/{id}/attachments"),
+            Some(req),
+        )
+        .await
+    }
+
+    /// The file itself.
+    pub async fn leave_attachment(
+        &self,
+        id: Uuid,
+        attachment_id: Uuid,
+    ) -> Result<Vec<u8>, ClientError> {
+        self.bytes(&format!("/leaves/{id}/attachments/{attachment_id}"))
+            .await
+    }
+
+    pub async fn relocations_of(&self, case_id: Uuid) -> Result<Vec<RelocationView>, ClientError> {
+        self.get(&format!("/cases/{case_id}/relocations")).await
+    }
+
+    pub async fn apply_relocation(
+        &self,
+        case_id: Uuid,
+        req: &RelocationCreateRequest,
+    ) -> Result<RelocationView, ClientError> {
+        self.call(
+            Method::POST,
+            &format!("/cases/{case_id}/relocations"),
+            Some(req),
+        )
+        .await
+    }
+
+    pub async fn relocation(&self, id: Uuid) -> Result<RelocationView, ClientError> {
+        self.get(&format!("/relocations/{id}")).await
+    }
+
+    /// Relocations waiting on the caller's agency.
+    pub async fn relocation_queue(&self) -> Result<Vec<RelocationView>, ClientError> {
+        self.get("/relocations").await
+    }
+
+    /// The receiving agency's opinion.
+    pub async fn consult_relocation(
+        &self,
+        id: Uuid,
+        req: &ConsultationRequest,
+    ) -> Result<RelocationView, ClientError> {
+        self.call(
+            Method::POST,
+            &format!("/relocations/{id}/consult"),
+            Some(req),
+        )
+        .await
+    }
+
+    pub async fn approve_relocation(
+        &self,
+        id: Uuid,
+        req: &LeaveDecisionRequest,
+    ) -> Result<RelocationView, ClientError> {
+        self.call(
+            Method::POST,
+            &format!("/relocations/{id}/approve"),
+            Some(req),
+        )
+        .await
+    }
+
+    pub async fn reject_relocation(
+        &self,
+        id: Uuid,
+        req: &LeaveDecisionRequest,
+    ) -> Result<RelocationView, ClientError> {
+        self.call(
+            Method::POST,
+            &format!("/relocations/{id}/reject"),
+            Some(req),
+        )
+        .await
+    }
+
+    pub async fn cancel_relocation(&self, id: Uuid) -> Result<RelocationView, ClientError> {
+        self.call(
+            Method::POST,
+            &format!("/relocations/{id}/cancel"),
+            None::<&()>,
+        )
+        .await
+    }
+
+    pub async fn visits_of(&self, case_id: Uuid) -> Result<Vec<VisitorView>, ClientError> {
+        self.get(&format!("/cases/{case_id}/visitors")).await
+    }
+
+    pub async fn register_visit(
+        &self,
+        case_id: Uuid,
+        req: &VisitorCreateRequest,
+    ) -> Result<VisitorView, ClientError> {
+        self.call(
+            Method::POST,
+            &format!("/cases/{case_id}/visitors"),
+            Some(req),
+        )
+        .await
+    }
+
+    pub async fn visit(&self, id: Uuid) -> Result<VisitorView, ClientError> {
+        self.get(&format!("/visitors/{id}")).await
+    }
+
+    pub async fn approve_visit(
+        &self,
+        id: Uuid,
+        req: &LeaveDecisionRequest,
+    ) -> Result<VisitorView, ClientError> {
+        self.call(Method::POST, &format!("/visitors/{id}/approve"), Some(req))
+            .await
+    }
+
+    pub async fn reject_visit(
+        &self,
+        id: Uuid,
+        req: &LeaveDecisionRequest,
+    ) -> Result<VisitorView, ClientError> {
+        self.call(Method::POST, &format!("/visitors/{id}/reject"), Some(req))
+            .await
+    }
+
+    pub async fn cancel_visit(&self, id: Uuid) -> Result<VisitorView, ClientError> {
+        self.call(Method::POST, &format!("/visitors/{id}/cancel"), None::<&()>)
+            .await
+    }
+
+    pub async fn checkins_of(&self, case_id: Uuid) -> Result<Vec<CheckinView>, ClientError> {
+        self.get(&format!("/cases/{case_id}/checkins")).await
+    }
+
+    /// The selfie of a check-in (officers; the read is audited).
+    pub async fn checkin_photo(&self, id: Uuid) -> Result<Vec<u8>, ClientError> {
+        self.bytes(&format!("/checkins/{id}/photo")).await
+    }
+
+    pub async fn checkin_requests_of(
+        &self,
+        case_id: Uuid,
+    ) -> Result<Vec<CheckinRequestView>, ClientError> {
+        self.get(&format!("/cases/{case_id}/checkin-requests"))
+            .await
+    }
+
+    /// Asks for an unscheduled check-in.
+    pub async fn request_checkin(
+        &self,
+        case_id: Uuid,
+        req: &CheckinRequestCreate,
+    ) -> Result<CheckinRequestView, ClientError> {
+        self.call(
+            Method::POST,
+            &format!("/cases/{case_id}/checkin-requests"),
+            Some(req),
+        )
+        .await
+    }
+
+    pub async fn face_history(&self, case_id: Uuid) -> Result<Vec<FaceTemplateView>, ClientError> {
+        self.get(&format!("/cases/{case_id}/face")).await
+    }
+
+    /// Registers a case at intake.
+    pub async fn create_case(&self, req: &CaseCreateRequest) -> Result<CaseView, ClientError> {
+        self.call(Method::POST, "/cases", Some(req)).await
+    }
+
+    /// The caseload as CSV (minors masked).
+    pub async fn export_cases_csv(&self) -> Result<Vec<u8>, ClientError> {
+        self.bytes("/cases/export.csv").await
+    }
+
+    /// The intake announcement (入矫宣告).
+    pub async fn announce(
+        &self,
+        case_id: Uuid,
+        req: &AnnounceRequest,
+    ) -> Result<CaseView, ClientError> {
+        self.call(
+            Method::POST,
+            &format!("/cases/{case_id}/announce"),
+            Some(req),
+        )
+        .await
+    }
+
+    pub async fn change_status(
+        &self,
+        case_id: Uuid,
+        req: &StatusChangeRequest,
+    ) -> Result<CaseView, ClientError> {
+        self.call(Method::POST, &format!("/cases/{case_id}/status"), Some(req))
+            .await
+    }
+
+    pub async fn levels(&self, case_id: Uuid) -> Result<Vec<LevelChangeView>, ClientError> {
+        self.get(&format!("/cases/{case_id}/levels")).await
+    }
+
+    pub async fn change_level(
+        &self,
+        case_id: Uuid,
+        req: &LevelChangeRequest,
+    ) -> Result<LevelChangeView, ClientError> {
+        self.call(Method::POST, &format!("/cases/{case_id}/levels"), Some(req))
+            .await
+    }
+
+    /// Creates the supervisee's app login.
+    pub async fn issue_login(
+        &self,
+        case_id: Uuid,
+        req: &IssueLoginRequest,
+    ) -> Result<IssuedLoginView, ClientError> {
+        self.call(Method::POST, &format!("/cases/{case_id}/login"), Some(req))
+            .await
+    }
+
+    pub async fn plan(&self, case_id: Uuid) -> Result<PlanView, ClientError> {
+        self.get(&format!("/cases/{case_id}/plan")).await
+    }
+
+    pub async fn update_plan(
+        &self,
+        case_id: Uuid,
+        req: &PlanUpdateRequest,
+    ) -> Result<PlanView, ClientError> {
+        self.call(Method::PUT, &format!("/cases/{case_id}/plan"), Some(req))
+            .await
+    }
+
+    /// Every version of the plan.
+    pub async fn plans(&self, case_id: Uuid) -> Result<Vec<PlanView>, ClientError> {
+        self.get(&format!("/cases/{case_id}/plans")).await
+    }
+
+    pub async fn team(&self, case_id: Uuid) -> Result<Vec<TeamMemberView>, ClientError> {
+        self.get(&format!("/cases/{case_id}/team")).await
+    }
+
+    pub async fn add_team_member(
+        &self,
+        case_id: Uuid,
+        req: &TeamMemberRequest,
+    ) -> Result<TeamMemberView, ClientError> {
+        self.call(Method::POST, &format!("/cases/{case_id}/team"), Some(req))
+            .await
+    }
+
+    pub async fn remove_team_member(
+        &self,
+        case_id: Uuid,
+        member_id: Uuid,
+    ) -> Result<(), ClientError> {
+        self.no_content(
+            Method::DELETE,
+            &format!("/cases/{case_id}/team/{member_id}"),
+            None::<&()>,
+        )
+        .await
+    }
+
+    pub async fn devices(&self, case_id: Uuid) -> Result<Vec<DeviceView>, ClientError> {
+        self.get(&format!("/cases/{case_id}/devices")).await
+    }
+
+    /// Approves a new phone; the old one stops working.
+    pub async fn approve_device(
+        &self,
+        case_id: Uuid,
+        device_id: Uuid,
+    ) -> Result<DeviceView, ClientError> {
+        self.call(
+            Method::POST,
+            &format!("/cases/{case_id}/devices/{device_id}/approve"),
+            None::<&()>,
+        )
+        .await
+    }
+
+    pub async fn revoke_device(
+        &self,
+        case_id: Uuid,
+        device_id: Uuid,
+    ) -> Result<DeviceView, ClientError> {
+        self.call(
+            Method::POST,
+            &format!("/cases/{case_id}/devices/{device_id}/revoke"),
+            None::<&()>,
+        )
+        .await
+    }
+
+    pub async fn investigations(&self) -> Result<Vec<InvestigationView>, ClientError> {
+        self.get("/investigations").await
+    }
+
+    pub async fn create_investigation(
+        &self,
+        req: &InvestigationCreateRequest,
+    ) -> Result<InvestigationView, ClientError> {
+        self.call(Method::POST, "/investigations", Some(req)).await
+    }
+
+    pub async fn investigation(&self, id: Uuid) -> Result<InvestigationView, ClientError> {
+        self.get(&format!("/investigations/{id}")).await
+    }
+
+    pub async fn file_investigation_opinion(
+        &self,
+        id: Uuid,
+        req: &InvestigationOpinionRequest,
+    ) -> Result<InvestigationView, ClientError> {
+        self.call(
+            Method::POST,
+            &format!("/investigations/{id}/opinion"),
+            Some(req),
+        )
+        .await
+    }
+
+    /// Every fence binding a supervisee: their own and their units'.
+    pub async fn fences_of(&self, case_id: Uuid) -> Result<Vec<FenceView>, ClientError> {
+        self.get(&format!("/fences?case_id={case_id}")).await
+    }
+
+    pub async fn fence(&self, id: Uuid) -> Result<FenceView, ClientError> {
+        self.get(&format!("/fences/{id}")).await
+    }
+
+    pub async fn update_fence(
+        &self,
+        id: Uuid,
+        req: &FenceUpdateRequest,
+    ) -> Result<FenceView, ClientError> {
+        self.call(Method::PUT, &format!("/fences/{id}"), Some(req))
+            .await
+    }
+
+    pub async fn archive_fence(&self, id: Uuid) -> Result<FenceView, ClientError> {
+        self.call(Method::DELETE, &format!("/fences/{id}"), None::<&()>)
+            .await
+    }
+
+    pub async fn units(&self) -> Result<Vec<UnitView>, ClientError> {
+        self.get("/units").await
+    }
+
+    pub async fn unit(&self, id: Uuid) -> Result<UnitView, ClientError> {
+        self.get(&format!("/units/{id}")).await
+    }
+
+    pub async fn create_unit(&self, req: &UnitCreateRequest) -> Result<UnitView, ClientError> {
+        self.call(Method::POST, "/units", Some(req)).await
+    }
+
+    pub async fn users(&self) -> Result<Vec<UserView>, ClientError> {
+        self.get("/users").await
+    }
+
+    pub async fn create_user(&self, req: &UserCreateRequest) -> Result<UserView, ClientError> {
+        self.call(Method::POST, "/users", Some(req)).await
+    }
+
+    pub async fn unlock_user(&self, id: Uuid) -> Result<UserView, ClientError> {
+        self.call(Method::POST, &format!("/users/{id}/unlock"), None::<&()>)
+            .await
+    }
+
+    pub async fn disable_user(&self, id: Uuid) -> Result<UserView, ClientError> {
+        self.call(Method::POST, &format!("/users/{id}/disable"), None::<&()>)
+            .await
+    }
+
+    pub async fn enable_user(&self, id: Uuid) -> Result<UserView, ClientError> {
+        self.call(Method::POST, &format!("/users/{id}/enable"), None::<&()>)
+            .await
+    }
+
+    pub async fn declare_sensitive_period(
+        &self,
+        req: &SensitivePeriodRequest,
+    ) -> Result<SensitivePeriodView, ClientError> {
+        self.call(Method::POST, "/sensitive-periods", Some(req))
+            .await
+    }
+
+    /// The audit log (audit admin).
+    pub async fn audit(&self) -> Result<Vec<AuditEntryView>, ClientError> {
+        self.get("/audit").await
+    }
+
+    /// Checks the audit hash chain.
+    pub async fn verify_audit(&self) -> Result<AuditVerifyView, ClientError> {
+        self.get("/audit/verify").await
     }
 }
 
