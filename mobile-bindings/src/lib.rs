@@ -8,7 +8,7 @@ use std::sync::{Arc, LazyLock};
 use chrono::NaiveDate;
 use huijiao_core::api::*;
 use huijiao_core::client::events::{EventListener, Subscription};
-use huijiao_core::client::outbox::{FlushReport, Outbox, OutboxItem};
+use huijiao_core::client::outbox::{FlushReport, Outbox, OutboxItem, OutboxListener};
 use huijiao_core::client::{Client, ClientError, TokenStore};
 use huijiao_core::{ErrorCode, Lang};
 use uuid::Uuid;
@@ -586,10 +586,29 @@ impl EventSubscription {
     }
 }
 
+/// A background task of the core; dropping the handle (or `cancel`) stops it.
+#[derive(uniffi::Object)]
+pub struct TaskHandle {
+    task: tokio::task::JoinHandle<()>,
+}
+
+#[uniffi::export]
+impl TaskHandle {
+    pub fn cancel(&self) {
+        self.task.abort();
+    }
+}
+
+impl Drop for TaskHandle {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
 /// Writes kept on the phone until the server has them.
 #[derive(uniffi::Object)]
 pub struct HuijiaoOutbox {
-    inner: Outbox,
+    inner: Arc<Outbox>,
     client: Arc<Client>,
 }
 
@@ -599,7 +618,7 @@ impl HuijiaoOutbox {
     #[uniffi::constructor]
     pub async fn open(path: String, client: Arc<HuijiaoClient>) -> Result<Arc<Self>> {
         Ok(Arc::new(HuijiaoOutbox {
-            inner: Outbox::open(std::path::Path::new(&path)).await?,
+            inner: Arc::new(Outbox::open(std::path::Path::new(&path)).await?),
             client: client.inner.clone(),
         }))
     }
@@ -641,6 +660,14 @@ impl HuijiaoOutbox {
 
     pub async fn items(&self) -> Result<Vec<OutboxItem>> {
         Ok(self.inner.items().await?)
+    }
+
+    /// Shows the outbox as it changes (pending, sent, rejected) until the handle is dropped.
+    pub fn observe(&self, listener: Arc<dyn OutboxListener>) -> Arc<TaskHandle> {
+        let _rt = RUNTIME.enter();
+        Arc::new(TaskHandle {
+            task: self.inner.observe(listener),
+        })
     }
 }
 

@@ -164,6 +164,14 @@ def test_offline_queue_is_delivered_once(server):
                                    fix_time=now - datetime.timedelta(seconds=60 - i),
                                    speed_mps=1.0, provider=core.LocationProvider.FUSED,
                                    mock=False, battery=70) for i in range(4)]
+    seen = queue.Queue()
+
+    class Watch(core.OutboxListener):
+        def on_change(self, items):
+            seen.put([i.state for i in items])
+
+    handle = box.observe(Watch())
+    assert seen.get(timeout=10) == []
     server.stop()
     run(box.enqueue_locations(points))
     report = run(box.flush())
@@ -177,6 +185,12 @@ def test_offline_queue_is_delivered_once(server):
     items = run(box.items())
     assert [i.state for i in items] == [core.OutboxState.SENT]
     assert run(box.flush()).sent == 0
+    # The listener saw it queued, then sent.
+    states = []
+    while not seen.empty():
+        states.append(seen.get())
+    assert [core.OutboxState.PENDING] in states and states[-1] == [core.OutboxState.SENT]
+    handle.cancel()
     officer = client(server)
     run(officer.login("officer.donggang", PASSWORD))
     mine = [p for p in run(officer.positions()) if p.case_id == case_id]

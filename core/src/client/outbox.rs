@@ -79,6 +79,12 @@ struct CheckinDraft {
     idempotency_key: String,
 }
 
+/// What the app implements to show the outbox: the current items first, then every change.
+#[cfg_attr(feature = "uniffi", uniffi::export(with_foreign))]
+pub trait OutboxListener: Send + Sync {
+    fn on_change(&self, items: Vec<OutboxItem>);
+}
+
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct FlushReport {
@@ -354,6 +360,26 @@ impl Outbox {
             }
         }
         Ok(report)
+    }
+
+    /// Tells `listener` the items now and after every change, until the task is aborted.
+    pub fn observe(
+        self: &std::sync::Arc<Self>,
+        listener: std::sync::Arc<dyn OutboxListener>,
+    ) -> tokio::task::JoinHandle<()> {
+        let outbox = self.clone();
+        let mut changes = self.changes.subscribe();
+        tokio::spawn(async move {
+            loop {
+                changes.mark_unchanged();
+                if let Ok(items) = outbox.items().await {
+                    listener.on_change(items);
+                }
+                if changes.changed().await.is_err() {
+                    return;
+                }
+            }
+        })
     }
 
     /// Forgets items the server has had for longer than `age`.
