@@ -6,8 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-cargo build --locked -p huijiao-mobile --features cli --lib --bin uniffi-bindgen
-cargo build --locked -p huijiao-server --bin huijiao-server
+# The same feature set as scripts/test.sh: after the tests, this builds nothing new.
+cargo build --workspace --locked --features huijiao-core/face,huijiao-mobile/cli
 lib=target/debug/libhuijiao_mobile.so
 out=target/bindings
 rm -rf "$out"

@@ -6,13 +6,15 @@ cd "$(dirname "$0")/.."
 
 export HUIJIAO_TEST_POSTGRES_URL="${HUIJIAO_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+# One feature set for every step, so nothing is compiled twice (the bindings step reuses it).
+features=huijiao-core/face,huijiao-mobile/cli
 
 echo "== format and lints"
 cargo fmt --all --check
-cargo clippy --workspace --all-targets --locked --features huijiao-core/face -- -D warnings
+cargo clippy --workspace --all-targets --locked --features "$features" -- -D warnings
 
 echo "== Rust tests (SQLite and PostgreSQL at ${HUIJIAO_TEST_POSTGRES_URL%%@*}@…)"
-cargo test --workspace --locked --features huijiao-core/face
+cargo test --workspace --locked --features "$features"
 
-echo "== bindings from Python and C"
+echo "== bindings from Python, Kotlin and C"
 scripts/test-bindings.sh
