@@ -7,9 +7,9 @@ use std::sync::{Arc, LazyLock};
 
 use chrono::NaiveDate;
 use huijiao_core::api::*;
-use huijiao_core::client::events::{EventListener, Subscription};
+use huijiao_core::client::events::EventListener;
 use huijiao_core::client::outbox::{FlushReport, Outbox, OutboxItem, OutboxListener};
-use huijiao_core::client::{Client, ClientError, TokenStore};
+use huijiao_core::client::{Client, ClientError, Subscription, TokenStore};
 use huijiao_core::{ErrorCode, Lang};
 use uuid::Uuid;
 
@@ -565,43 +565,24 @@ impl HuijiaoClient {
     }
 
     /// Starts the live event stream; it runs until the returned handle is dropped.
-    pub fn subscribe_events(&self, listener: Arc<dyn EventListener>) -> Arc<EventSubscription> {
+    pub fn subscribe_events(&self, listener: Arc<dyn EventListener>) -> Arc<TaskHandle> {
         let _rt = RUNTIME.enter();
-        Arc::new(EventSubscription {
-            _inner: self.inner.subscribe_events(listener),
+        Arc::new(TaskHandle {
+            inner: self.inner.subscribe_events(listener),
         })
-    }
-}
-
-/// A running event stream; dropping it (or `cancel`) stops it.
-#[derive(uniffi::Object)]
-pub struct EventSubscription {
-    _inner: Subscription,
-}
-
-#[uniffi::export]
-impl EventSubscription {
-    pub fn cancel(&self) {
-        self._inner.cancel();
     }
 }
 
 /// A background task of the core; dropping the handle (or `cancel`) stops it.
 #[derive(uniffi::Object)]
 pub struct TaskHandle {
-    task: tokio::task::JoinHandle<()>,
+    inner: Subscription,
 }
 
 #[uniffi::export]
 impl TaskHandle {
     pub fn cancel(&self) {
-        self.task.abort();
-    }
-}
-
-impl Drop for TaskHandle {
-    fn drop(&mut self) {
-        self.task.abort();
+        self.inner.cancel();
     }
 }
 
@@ -666,7 +647,7 @@ impl HuijiaoOutbox {
     pub fn observe(&self, listener: Arc<dyn OutboxListener>) -> Arc<TaskHandle> {
         let _rt = RUNTIME.enter();
         Arc::new(TaskHandle {
-            task: self.inner.observe(listener),
+            inner: self.inner.observe(listener),
         })
     }
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 use futures::StreamExt;
 use tokio_tungstenite::tungstenite::Message;
 
-use super::{Client, ClientError};
+use super::{Client, ClientError, Subscription};
 use crate::api::EventView;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,23 +31,6 @@ pub trait EventListener: Send + Sync {
     fn on_state(&self, state: StreamState);
 }
 
-/// The running subscription; dropping it ends the stream.
-pub struct Subscription {
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Subscription {
-    pub fn cancel(&self) {
-        self.task.abort();
-    }
-}
-
-impl Drop for Subscription {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
 fn ws_url(client: &Client, token: &str) -> String {
     let base = client
         .api
@@ -65,9 +48,7 @@ impl Client {
     /// Starts the event stream on the current tokio runtime.
     pub fn subscribe_events(self: &Arc<Self>, listener: Arc<dyn EventListener>) -> Subscription {
         let client = self.clone();
-        Subscription {
-            task: tokio::spawn(async move { client.run_events(listener).await }),
-        }
+        Subscription::spawn(async move { client.run_events(listener).await })
     }
 
     async fn run_events(&self, listener: Arc<dyn EventListener>) {

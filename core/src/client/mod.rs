@@ -16,6 +16,30 @@ use uuid::Uuid;
 use crate::api::*;
 use crate::error::{ErrorCode, Lang};
 
+/// A background task of the client (event stream, outbox observer); dropping it (or
+/// `cancel`) stops the task.
+pub struct Subscription {
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Subscription {
+    fn spawn(work: impl std::future::Future<Output = ()> + Send + 'static) -> Subscription {
+        Subscription {
+            task: tokio::spawn(work),
+        }
+    }
+
+    pub fn cancel(&self) {
+        self.task.abort();
+    }
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
 /// The pair of tokens of a session. The platform keeps them (Keychain, Keystore); the core
 /// never writes them to a file of its own.
 #[derive(Clone, PartialEq, Eq)]

@@ -15,7 +15,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use sqlx::{Row, SqlitePool};
 use tokio::sync::watch;
 
-use super::{Client, ClientError};
+use super::{Client, ClientError, Subscription};
 use crate::api::{CheckinRequest, GpsFix, LocationBatchRequest};
 
 /// Schema version of the outbox file (`PRAGMA user_version`).
@@ -362,14 +362,15 @@ impl Outbox {
         Ok(report)
     }
 
-    /// Tells `listener` the items now and after every change, until the task is aborted.
+    /// Tells `listener` the items now and after every change, until the subscription is
+    /// dropped.
     pub fn observe(
         self: &std::sync::Arc<Self>,
         listener: std::sync::Arc<dyn OutboxListener>,
-    ) -> tokio::task::JoinHandle<()> {
+    ) -> Subscription {
         let outbox = self.clone();
         let mut changes = self.changes.subscribe();
-        tokio::spawn(async move {
+        Subscription::spawn(async move {
             loop {
                 changes.mark_unchanged();
                 if let Ok(items) = outbox.items().await {
