@@ -117,6 +117,35 @@ both!(batches_store_and_answer_the_interval, |app| {
     assert_eq!(s, StatusCode::OK, "{t}");
     assert_eq!(t["total_points"], 5);
     assert_eq!(t["points"].as_array().unwrap().len(), 5);
+    // A backwards or too long range, or a nonsense tolerance, is refused with the field.
+    let week_ago = (Utc::now() - Duration::days(40)).to_rfc3339();
+    for (query, field) in [
+        (
+            format!("from={}&to={}", urlencode(&to), urlencode(&from)),
+            "to",
+        ),
+        (
+            format!("from={}&to={}", urlencode(&week_ago), urlencode(&to)),
+            "to",
+        ),
+        (
+            format!(
+                "from={}&to={}&tolerance_m=-1",
+                urlencode(&from),
+                urlencode(&to)
+            ),
+            "tolerance_m",
+        ),
+    ] {
+        let (s, v) = app
+            .get(
+                &format!("/api/v1/cases/{}/track?{query}", w.case_a1),
+                w.token("officer.a1"),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{query}: {v}");
+        assert_eq!(v["errors"][0]["field"], field, "{v}");
+    }
     // Points on a straight line simplify to its ends.
     let (_, t) = app
         .call(
