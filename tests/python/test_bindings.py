@@ -46,7 +46,7 @@ class Server:
             os.environ,
             HUIJIAO_DATA_DIR=str(self.data_dir),
             HUIJIAO_LISTEN=f"127.0.0.1:{self.port}",
-            HUIJIAO_MODEL_DIR=str(SHARED / "models"),
+            HUIJIAO_MODEL_DIR=os.environ.get("HUIJIAO_MODEL_DIR", str(SHARED / "models")),
             HUIJIAO_JOBS_INTERVAL_SECS="0",
         )
         self.proc = subprocess.Popen(

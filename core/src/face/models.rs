@@ -9,8 +9,8 @@ use super::FaceError;
 
 pub struct ModelFile {
     pub name: &'static str,
-    /// Accepted contents: the distributed copy and, where `scripts/rebuild-models.sh` can
-    /// rebuild it, the canonical rebuild (same graph and weights, initializers in name order).
+    /// Accepted contents: the distributed copy and what `scripts/rebuild-models.sh` rebuilds
+    /// from the registry packages (same graph and weights, serialised in another order).
     pub sha256: &'static [&'static str],
 }
 
@@ -30,7 +30,10 @@ pub const FULL_RANGE: ModelFile = ModelFile {
 };
 pub const EMBEDDER: ModelFile = ModelFile {
     name: "dlib_face_recognition_resnet_v1.onnx",
-    sha256: &["edbec007db282dda742aa904da947f7dc38d302e2cbdfe8add1fac623d5bf2f0"],
+    sha256: &[
+        "edbec007db282dda742aa904da947f7dc38d302e2cbdfe8add1fac623d5bf2f0",
+        "478cd1201ebf69d59456611860c188be4afeb3cad536c1d89892f2de5de24918",
+    ],
 };
 
 /// Identifies the embedding space; templates from another model cannot be compared.
