@@ -66,13 +66,19 @@ impl Similarity {
 }
 
 /// Cuts the aligned chip. `keypoints` are right eye, left eye, nose tip in source pixels.
-/// Large faces are first brought down a pyramid so bilinear sampling never skips pixels.
+/// Large faces are first brought down a pyramid so bilinear sampling never skips pixels; only
+/// the part of the photo under the chip goes down the pyramid.
 pub fn chip(img: &Rgb, keypoints: &[[f32; 2]; 3]) -> Option<Rgb> {
+    chip_with(img, keypoints, true)
+}
+
+fn chip_with(img: &Rgb, keypoints: &[[f32; 2]; 3], crop: bool) -> Option<Rgb> {
     // chip → source: each chip pixel is sampled where it lands in the source.
     let mut t = Similarity::fit(&CHIP_POINTS, keypoints)?;
-    let mut level = std::borrow::Cow::Borrowed(img);
-    while t.scale() > 2.0 && level.width >= 4 && level.height >= 4 {
-        level = std::borrow::Cow::Owned(level.half());
+    // One level per halving, until a chip pixel spans at most two pyramid pixels.
+    let mut levels = 0;
+    while t.scale() > 2.0 && img.width >> levels >= 4 && img.height >> levels >= 4 {
+        levels += 1;
         t = Similarity {
             a: t.a / 2.0,
             b: t.b / 2.0,
@@ -80,11 +86,48 @@ pub fn chip(img: &Rgb, keypoints: &[[f32; 2]; 3]) -> Option<Rgb> {
             ty: t.ty / 2.0,
         };
     }
+    let full = [img.width >> levels, img.height >> levels];
+    // The chip's footprint in pyramid pixels, with room for the bilinear neighbours, as a
+    // window whose origin falls on a pyramid pixel so its levels equal the whole image's.
+    let (mut x0, mut y0, mut x1, mut y1) = (0, 0, full[0], full[1]);
+    if crop {
+        let edge = (CHIP_SIZE - 1) as f32;
+        let corners = [[0.0, 0.0], [edge, 0.0], [0.0, edge], [edge, edge]].map(|p| t.apply(p));
+        let lo = |k: usize, n: usize| {
+            let v = corners.iter().map(|c| c[k]).fold(f32::INFINITY, f32::min);
+            ((v - 2.0).floor().max(0.0) as usize).min(n)
+        };
+        let hi = |k: usize, n: usize| {
+            let v = corners.iter().map(|c| c[k]).fold(f32::NEG_INFINITY, f32::max);
+            ((v + 3.0).ceil().max(0.0) as usize).min(n)
+        };
+        (x0, y0, x1, y1) = (lo(0, full[0]), lo(1, full[1]), hi(0, full[0]), hi(1, full[1]));
+        if x1 <= x0 || y1 <= y0 {
+            // The chip lies wholly outside the photo: every sample clamps to its edge.
+            (x0, y0, x1, y1) = (0, 0, full[0], full[1]);
+        }
+    }
+    let window = if (x0, y0, x1, y1) == (0, 0, full[0], full[1]) {
+        std::borrow::Cow::Borrowed(img)
+    } else {
+        // In source pixels. x1 ≤ width >> levels, so the window never reaches the odd last
+        // row or column that the whole image's pyramid would drop.
+        std::borrow::Cow::Owned(img.crop(
+            x0 << levels,
+            y0 << levels,
+            (x1 - x0) << levels,
+            (y1 - y0) << levels,
+        ))
+    };
+    let mut level = window;
+    for _ in 0..levels {
+        level = std::borrow::Cow::Owned(level.half());
+    }
     let mut data = Vec::with_capacity(CHIP_SIZE * CHIP_SIZE * 3);
     for v in 0..CHIP_SIZE {
         for u in 0..CHIP_SIZE {
             let [x, y] = t.apply([u as f32, v as f32]);
-            let p = level.sample(x, y);
+            let p = level.sample_in(x, y, [x0, y0], full);
             data.extend(p.iter().map(|c| c.round().clamp(0.0, 255.0) as u8));
         }
     }
@@ -135,6 +178,48 @@ mod tests {
             Similarity::fit(&[[1.0, 1.0]; 3], &to).is_none(),
             "degenerate input"
         );
+    }
+
+    #[test]
+    fn the_cropped_pyramid_gives_the_same_chip_as_the_whole_photo() {
+        // A textured photo, faces at several sizes, angles and places, some past the border.
+        let (w, h) = (911, 1137);
+        let data = (0..w * h * 3)
+            .map(|i| ((i * 7919 + (i / 3 / w) * 31) % 251) as u8)
+            .collect();
+        let img = Rgb::from_raw(w, h, data);
+        for (scale, angle, cx, cy) in [
+            (1.0, 0.0, 450.0, 560.0),
+            (3.3, 0.2, 455.0, 500.0),
+            (5.0, -0.4, 300.0, 700.0),
+            (9.7, 1.1, 451.0, 567.0),
+            (2.5, 0.0, 20.0, 30.0),
+            (4.0, 0.3, 905.0, 1130.0),
+            (6.0, 0.0, -300.0, 500.0),
+        ] {
+            let t = Similarity {
+                a: scale * f32::cos(angle),
+                b: scale * f32::sin(angle),
+                tx: 0.0,
+                ty: 0.0,
+            };
+            let centre = t.apply([75.0, 75.0]);
+            let t = Similarity {
+                tx: cx - centre[0],
+                ty: cy - centre[1],
+                ..t
+            };
+            let kp = [
+                t.apply(CHIP_POINTS[0]),
+                t.apply(CHIP_POINTS[1]),
+                t.apply(CHIP_POINTS[2]),
+            ];
+            let (fast, whole) = (
+                chip_with(&img, &kp, true).unwrap(),
+                chip_with(&img, &kp, false).unwrap(),
+            );
+            assert!(fast.data == whole.data, "scale {scale}, angle {angle}");
+        }
     }
 
     #[test]

@@ -79,41 +79,53 @@ impl Rgb {
     pub fn half(&self) -> Rgb {
         let (w, h) = (self.width / 2, self.height / 2);
         let mut out = vec![0u8; w * h * 3];
-        for y in 0..h {
-            let r0 = &self.data[(2 * y) * self.width * 3..];
-            let r1 = &self.data[(2 * y + 1) * self.width * 3..];
-            for x in 0..w {
+        if w == 0 || h == 0 {
+            return Rgb::from_raw(w, h, out);
+        }
+        let stride = self.width * 3;
+        for (y, dst) in out.chunks_exact_mut(w * 3).enumerate() {
+            let top = &self.data[2 * y * stride..][..w * 6];
+            let bottom = &self.data[(2 * y + 1) * stride..][..w * 6];
+            for ((d, a), b) in dst
+                .chunks_exact_mut(3)
+                .zip(top.chunks_exact(6))
+                .zip(bottom.chunks_exact(6))
+            {
                 for c in 0..3 {
-                    let i = 2 * x * 3 + c;
-                    let s = u16::from(r0[i])
-                        + u16::from(r0[i + 3])
-                        + u16::from(r1[i])
-                        + u16::from(r1[i + 3]);
-                    out[(y * w + x) * 3 + c] = ((s + 2) / 4) as u8;
+                    let s = u16::from(a[c])
+                        + u16::from(a[c + 3])
+                        + u16::from(b[c])
+                        + u16::from(b[c + 3]);
+                    d[c] = ((s + 2) / 4) as u8;
                 }
             }
         }
-        Rgb {
-            width: w,
-            height: h,
-            data: out,
-        }
+        Rgb::from_raw(w, h, out)
     }
 
-    /// Bilinear sample at a sub-pixel position (clamped at the border).
     #[inline]
     pub fn sample(&self, x: f32, y: f32) -> [f32; 3] {
-        let x = x.clamp(0.0, (self.width - 1) as f32);
-        let y = y.clamp(0.0, (self.height - 1) as f32);
+        self.sample_in(x, y, [0, 0], [self.width, self.height])
+    }
+
+    /// Bilinear sample at (x, y) in the coordinates of a larger image (`full` = its size) of
+    /// which `self` is the window starting at `origin`. Positions clamp to the larger image's
+    /// edges, so a window covering every sampled position gives exactly what the whole image
+    /// would; positions outside the window (a caller's mistake) clamp to its border.
+    #[inline]
+    pub fn sample_in(&self, x: f32, y: f32, origin: [usize; 2], full: [usize; 2]) -> [f32; 3] {
+        let x = x.clamp(0.0, (full[0] - 1) as f32);
+        let y = y.clamp(0.0, (full[1] - 1) as f32);
         let (x0, y0) = (x.floor() as usize, y.floor() as usize);
-        let (x1, y1) = ((x0 + 1).min(self.width - 1), (y0 + 1).min(self.height - 1));
+        let (x1, y1) = ((x0 + 1).min(full[0] - 1), (y0 + 1).min(full[1] - 1));
         let (fx, fy) = (x - x0 as f32, y - y0 as f32);
-        let (a, b, c, d) = (
-            self.pixel(x0, y0),
-            self.pixel(x1, y0),
-            self.pixel(x0, y1),
-            self.pixel(x1, y1),
-        );
+        let at = |x: usize, y: usize| {
+            self.pixel(
+                x.saturating_sub(origin[0]).min(self.width - 1),
+                y.saturating_sub(origin[1]).min(self.height - 1),
+            )
+        };
+        let (a, b, c, d) = (at(x0, y0), at(x1, y0), at(x0, y1), at(x1, y1));
         let mut out = [0f32; 3];
         for k in 0..3 {
             let top = f32::from(a[k]) * (1.0 - fx) + f32::from(b[k]) * fx;
@@ -123,7 +135,6 @@ impl Rgb {
         out
     }
 
-    /// Mirror image (used by tests and by callers that want a selfie un-mirrored).
     pub fn flip_horizontal(&self) -> Rgb {
         let mut out = self.data.clone();
         for y in 0..self.height {
@@ -157,9 +168,9 @@ impl Rgb {
 
     /// Resize by area averaging (downscale) or bilinear (upscale) to exactly `w`×`h`.
     pub fn resize(&self, w: usize, h: usize) -> Rgb {
-        let mut src = self.clone();
+        let mut src = std::borrow::Cow::Borrowed(self);
         while src.width >= 2 * w && src.height >= 2 * h {
-            src = src.half();
+            src = std::borrow::Cow::Owned(src.half());
         }
         let (sx, sy) = (src.width as f32 / w as f32, src.height as f32 / h as f32);
         let mut out = Vec::with_capacity(w * h * 3);
