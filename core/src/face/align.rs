@@ -98,10 +98,18 @@ fn chip_with(img: &Rgb, keypoints: &[[f32; 2]; 3], crop: bool) -> Option<Rgb> {
             ((v - 2.0).floor().max(0.0) as usize).min(n)
         };
         let hi = |k: usize, n: usize| {
-            let v = corners.iter().map(|c| c[k]).fold(f32::NEG_INFINITY, f32::max);
+            let v = corners
+                .iter()
+                .map(|c| c[k])
+                .fold(f32::NEG_INFINITY, f32::max);
             ((v + 3.0).ceil().max(0.0) as usize).min(n)
         };
-        (x0, y0, x1, y1) = (lo(0, full[0]), lo(1, full[1]), hi(0, full[0]), hi(1, full[1]));
+        (x0, y0, x1, y1) = (
+            lo(0, full[0]),
+            lo(1, full[1]),
+            hi(0, full[0]),
+            hi(1, full[1]),
+        );
         if x1 <= x0 || y1 <= y0 {
             // The chip lies wholly outside the photo: every sample clamps to its edge.
             (x0, y0, x1, y1) = (0, 0, full[0], full[1]);
