@@ -40,7 +40,7 @@ fn profile(path: &std::path::Path, side: usize, runs: usize) -> TractResult<()> 
         total.as_secs_f64() * 1e3 / runs as f64
     );
     let mut rows: Vec<_> = per_op.into_iter().collect();
-    rows.sort_by(|a, b| b.1 .0.cmp(&a.1 .0));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.1 .0));
     for (op, (t, n)) in rows {
         println!(
             "  {:>8.3} ms  {:>4} calls  {op}",
