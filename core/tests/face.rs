@@ -321,3 +321,66 @@ fn the_engine_is_shared_across_threads() {
         "same input, same embedding, on any thread"
     );
 }
+
+/// `face/kernels.rs` swaps tract's max pools and depthwise convolutions for row-wise ones;
+/// on a real photo both models must give what tract alone gives.
+#[test]
+fn the_row_kernels_leave_both_models_outputs_as_tract_computes_them() {
+    use huijiao_core::face::{align, detect, models};
+    use tract_onnx::prelude::*;
+
+    let img = photo("grace_hopper.jpg");
+    let (det_input, _) = detect::input_tensor(&img, 128);
+    let kp = engine().detect(&img).unwrap()[0].keypoints;
+    let chip = align::chip(&img, &[kp[0], kp[1], kp[2]]).unwrap();
+    let plane = 150 * 150;
+    let mut chip_input = vec![0f32; 3 * plane];
+    for (i, p) in chip.data.chunks_exact(3).enumerate() {
+        for c in 0..3 {
+            chip_input[c * plane + i] = f32::from(p[c]);
+        }
+    }
+    for (file, side, input) in [
+        ("face_detection_short_range.onnx", 128, det_input),
+        ("dlib_face_recognition_resnet_v1.onnx", 150, chip_input),
+    ] {
+        let outputs = |row_kernels: bool| -> Vec<f32> {
+            let model = tract_onnx::onnx()
+                .model_for_path(model_dir().join(file))
+                .unwrap();
+            let model = models::optimised(model, [1, 3, side, side], row_kernels).unwrap();
+            let swapped = model
+                .nodes()
+                .iter()
+                .filter(|n| n.op().name().starts_with("Row"))
+                .count();
+            // The detector has 16 depthwise convolutions and 3 max pools, the embedder 1 pool.
+            let expected = match (row_kernels, side) {
+                (false, _) => 0,
+                (true, 128) => 19,
+                (true, _) => 1,
+            };
+            assert_eq!(swapped, expected, "{file}");
+            let plan = model.into_runnable().unwrap();
+            let input = Tensor::from_shape(&[1, 3, side, side], &input).unwrap();
+            let out = plan.run(tvec!(input.into())).unwrap();
+            out.iter()
+                .flat_map(|o| {
+                    o.to_plain_array_view::<f32>()
+                        .unwrap()
+                        .iter()
+                        .copied()
+                        .collect::<Vec<_>>()
+                })
+                .collect()
+        };
+        let (ours, theirs) = (outputs(true), outputs(false));
+        assert_eq!(ours.len(), theirs.len(), "{file}");
+        for (a, b) in ours.iter().zip(&theirs) {
+            assert!(
+                (a - b).abs() <= 1e-4 * b.abs().max(1.0),
+                "{file}: {a} vs {b}"
+            );
+        }
+    }
+}

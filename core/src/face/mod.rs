@@ -8,6 +8,7 @@
 pub mod align;
 pub mod detect;
 pub mod image;
+mod kernels;
 pub mod models;
 pub mod quality;
 

@@ -62,8 +62,7 @@ impl Model {
         }
         let plan = tract_onnx::onnx()
             .model_for_read(&mut std::io::Cursor::new(bytes))
-            .and_then(|m| m.with_input_fact(0, f32::fact(input_shape).into()))
-            .and_then(|m| m.into_optimized())
+            .and_then(|m| optimised(m, input_shape, true))
             .and_then(|m| m.into_runnable())
             .map_err(|e| FaceError::ModelCorrupt(format!("{}: {e}", path.display())))?;
         Ok(Model { plan, input_shape })
@@ -86,6 +85,23 @@ impl Model {
             })
             .collect()
     }
+}
+
+/// The model as it runs: typed for this input shape, decluttered, with `kernels`' row-wise
+/// max pools and depthwise convolutions swapped in where `row_kernels`, optimised by tract.
+pub fn optimised(
+    model: InferenceModel,
+    input_shape: [usize; 4],
+    row_kernels: bool,
+) -> TractResult<TypedModel> {
+    let mut model = model
+        .with_input_fact(0, f32::fact(input_shape).into())?
+        .into_typed()?
+        .into_decluttered()?;
+    if row_kernels {
+        super::kernels::swap_in(&mut model)?;
+    }
+    model.into_optimized()
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -1,0 +1,580 @@
+//! Two operations tract runs slowly on these models' shapes, done row by row instead and
+//! swapped into the decluttered graph before tract optimises the rest.
+//!
+//! tract walks strided max pools and depthwise convolutions one output point at a time with a
+//! bounds check per tap: one 2×2 stride-2 pool of BlazeFace took 0.4 ms, more than the
+//! convolutions around it (see `examples/profile_models.rs`). Here each kernel tap is folded
+//! into a whole output row at once, over the span of columns where it lands inside the input,
+//! which the compiler vectorises. Same arithmetic as the ONNX definitions; tests check both
+//! against tract's own implementation on the geometries these models use and a few more.
+
+use tract_onnx::prelude::*;
+use tract_onnx::tract_core::internal::*;
+use tract_onnx::tract_core::ops::cnn::{Conv, KernelFormat, MaxPool, PoolSpec};
+use tract_onnx::tract_core::ops::nn::DataFormat;
+
+/// Where a 2-D window slides over one NCHW image; dilation 1.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Window {
+    channels: usize,
+    input: [usize; 2],
+    output: [usize; 2],
+    kernel: [usize; 2],
+    stride: [usize; 2],
+    /// Padding before the first row.
+    pad_top: usize,
+    /// Per kernel column: the output columns where it lands inside the input, and where it
+    /// starts reading in an input row split into stride phases (see `phase_rows`).
+    columns: Vec<Span>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Span {
+    kx: usize,
+    lo: usize,
+    hi: usize,
+    offset: usize,
+}
+
+impl Window {
+    /// The window of a pool or convolution over a 4-D NCHW f32 input of known shape, if it
+    /// is one this module handles.
+    fn of(spec: &PoolSpec, input: &TypedFact) -> Option<Window> {
+        let shape = input.shape.as_concrete()?;
+        if spec.data_format != DataFormat::NCHW
+            || input.datum_type != f32::datum_type()
+            || shape.len() != 4
+            || spec.kernel_shape.len() != 2
+            || spec.dilations().iter().any(|&d| d != 1)
+        {
+            return None;
+        }
+        let geometry = spec.compute_geo(&input.shape).ok()?;
+        let geometry = geometry.to_concrete(shape).ok()?;
+        let patch = &geometry.patch;
+        let (w, ow) = (shape[3], patch.output_shape[1]);
+        let (sw, pw) = (patch.spec.strides[1], patch.pad_before[1]);
+        let phase_len = w.div_ceil(sw);
+        let columns = (0..spec.kernel_shape[1])
+            .filter_map(|kx| {
+                // Output columns whose input column ox·sw + kx − pw is inside 0..w.
+                let lo = pw.saturating_sub(kx).div_ceil(sw);
+                let hi = ((w - 1 + pw).checked_sub(kx)? / sw + 1).min(ow);
+                let start = (lo * sw + kx).checked_sub(pw)?;
+                (lo < hi).then_some(Span {
+                    kx,
+                    lo,
+                    hi,
+                    offset: (start % sw) * phase_len + start / sw,
+                })
+            })
+            .collect();
+        Some(Window {
+            channels: shape[1],
+            input: [shape[2], w],
+            output: [patch.output_shape[0], ow],
+            kernel: [spec.kernel_shape[0], spec.kernel_shape[1]],
+            stride: [patch.spec.strides[0], sw],
+            pad_top: patch.pad_before[0],
+            columns,
+        })
+    }
+
+    fn output_shape(&self, batch: usize) -> [usize; 4] {
+        [batch, self.channels, self.output[0], self.output[1]]
+    }
+
+    /// The input plane with each row split into its stride phases (columns 0, s, 2s, …, then
+    /// 1, s+1, …), so that every kernel tap reads a contiguous run; the plane itself at
+    /// stride 1. Returns the rows and their length.
+    #[inline(always)]
+    fn phase_rows<'a>(&self, plane: &'a [f32], scratch: &'a mut Vec<f32>) -> (&'a [f32], usize) {
+        let [h, w] = self.input;
+        let sw = self.stride[1];
+        if sw == 1 {
+            return (plane, w);
+        }
+        let phase_len = w.div_ceil(sw);
+        scratch.resize(h * sw * phase_len, 0.0);
+        for (row, phased) in plane
+            .chunks_exact(w)
+            .zip(scratch.chunks_exact_mut(sw * phase_len))
+        {
+            for (phase, out) in phased.chunks_exact_mut(phase_len).enumerate() {
+                for (o, &v) in out.iter_mut().zip(row[phase..].iter().step_by(sw)) {
+                    *o = v;
+                }
+            }
+        }
+        (scratch, sw * phase_len)
+    }
+
+    /// Calls `fold(tap, out, run)` for each kernel tap over each output row, where `out` is
+    /// the part of the row the tap lands on inside the input and `run` the input values it
+    /// reads there, one per output column.
+    #[inline(always)]
+    fn slide(
+        &self,
+        plane: &[f32],
+        out_plane: &mut [f32],
+        scratch: &mut Vec<f32>,
+        mut fold: impl FnMut(usize, &mut [f32], &[f32]),
+    ) {
+        let (rows, row_len) = self.phase_rows(plane, scratch);
+        let [kh, kw] = self.kernel;
+        for (oy, out_row) in out_plane.chunks_exact_mut(self.output[1]).enumerate() {
+            for ky in 0..kh {
+                let Some(iy) = (oy * self.stride[0] + ky)
+                    .checked_sub(self.pad_top)
+                    .filter(|&iy| iy < self.input[0])
+                else {
+                    continue;
+                };
+                let row = &rows[iy * row_len..(iy + 1) * row_len];
+                for span in &self.columns {
+                    let out = &mut out_row[span.lo..span.hi];
+                    let run = &row[span.offset..span.offset + out.len()];
+                    fold(ky * kw + span.kx, out, run);
+                }
+            }
+        }
+    }
+}
+
+/// One output plane from one input plane.
+trait PlaneOp {
+    fn plane(&self, channel: usize, input: &[f32], output: &mut [f32], scratch: &mut Vec<f32>);
+}
+
+/// Runs `op` over every image and channel of `input`.
+fn map_planes<P: PlaneOp>(op: &P, window: &Window, input: &Tensor) -> TractResult<TValue> {
+    let batch = input.shape()[0];
+    let mut output = Tensor::zero::<f32>(&window.output_shape(batch))?;
+    {
+        let input = input.try_as_plain_ram()?;
+        let mut target = output.try_as_plain_ram_mut()?;
+        each_plane_vectorised(
+            op,
+            window,
+            input.as_slice::<f32>()?,
+            target.as_slice_mut::<f32>()?,
+        );
+    }
+    Ok(output.into_tvalue())
+}
+
+#[inline(always)]
+fn each_plane<P: PlaneOp>(op: &P, window: &Window, source: &[f32], target: &mut [f32]) {
+    let in_plane = window.input[0] * window.input[1];
+    let out_plane = window.output[0] * window.output[1];
+    let mut scratch = Vec::new();
+    for (p, (src, dst)) in source
+        .chunks_exact(in_plane)
+        .zip(target.chunks_exact_mut(out_plane))
+        .enumerate()
+    {
+        op.plane(p % window.channels, src, dst, &mut scratch);
+    }
+}
+
+/// `each_plane`, compiled for AVX2 where the CPU has it (the crate's baseline is SSE2). The
+/// crate's one use of `unsafe`: calling a function compiled for CPU features after checking
+/// that the CPU has them.
+#[allow(unsafe_code)]
+fn each_plane_vectorised<P: PlaneOp>(op: &P, window: &Window, source: &[f32], target: &mut [f32]) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        #[target_feature(enable = "avx2")]
+        unsafe fn with_avx2<P: PlaneOp>(
+            op: &P,
+            window: &Window,
+            source: &[f32],
+            target: &mut [f32],
+        ) {
+            each_plane(op, window, source, target)
+        }
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has the features `with_avx2` is compiled for.
+            return unsafe { with_avx2(op, window, source, target) };
+        }
+    }
+    each_plane(op, window, source, target)
+}
+
+/// Max pool; padding never wins (ONNX pads with −∞).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RowMaxPool {
+    window: Window,
+}
+
+impl Op for RowMaxPool {
+    fn name(&self) -> StaticName {
+        "RowMaxPool".into()
+    }
+    op_as_typed_op!();
+}
+
+impl EvalOp for RowMaxPool {
+    op_out_of_plan!();
+
+    fn eval(&self, _ctx: &EvalContext, inputs: TVec<TValue>) -> TractResult<TVec<TValue>> {
+        let out = map_planes(self, &self.window, &inputs[0])?;
+        Ok(tvec!(out))
+    }
+}
+
+impl PlaneOp for RowMaxPool {
+    #[inline(always)]
+    fn plane(&self, _: usize, input: &[f32], output: &mut [f32], scratch: &mut Vec<f32>) {
+        output.fill(f32::MIN);
+        self.window.slide(
+            input,
+            output,
+            scratch,
+            #[inline(always)]
+            |_, out, run| {
+                for (o, &x) in out.iter_mut().zip(run) {
+                    *o = if x > *o { x } else { *o };
+                }
+            },
+        );
+    }
+}
+
+impl TypedOp for RowMaxPool {
+    fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
+        let batch = inputs[0].shape.as_concrete().context("concrete input")?[0];
+        Ok(tvec!(f32::fact(self.window.output_shape(batch))))
+    }
+    as_op!();
+}
+
+/// Depthwise convolution (one filter per channel) with its bias; padding is zeros.
+#[derive(Debug, Clone)]
+pub struct RowDepthwise {
+    window: Window,
+    /// [channel][ky][kx].
+    weights: Vec<f32>,
+    /// One per channel.
+    bias: Vec<f32>,
+}
+
+// tract compares ops; weights compare by bit pattern, as tract compares tensors.
+impl PartialEq for RowDepthwise {
+    fn eq(&self, other: &Self) -> bool {
+        let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        self.window == other.window
+            && bits(&self.weights) == bits(&other.weights)
+            && bits(&self.bias) == bits(&other.bias)
+    }
+}
+impl Eq for RowDepthwise {}
+
+impl Op for RowDepthwise {
+    fn name(&self) -> StaticName {
+        "RowDepthwise".into()
+    }
+    op_as_typed_op!();
+}
+
+impl EvalOp for RowDepthwise {
+    op_out_of_plan!();
+
+    fn eval(&self, _ctx: &EvalContext, inputs: TVec<TValue>) -> TractResult<TVec<TValue>> {
+        let out = map_planes(self, &self.window, &inputs[0])?;
+        Ok(tvec!(out))
+    }
+}
+
+impl PlaneOp for RowDepthwise {
+    #[inline(always)]
+    fn plane(&self, channel: usize, input: &[f32], output: &mut [f32], scratch: &mut Vec<f32>) {
+        let taps = self.window.kernel[0] * self.window.kernel[1];
+        let k = &self.weights[channel * taps..(channel + 1) * taps];
+        output.fill(self.bias[channel]);
+        self.window.slide(
+            input,
+            output,
+            scratch,
+            #[inline(always)]
+            |tap, out, run| {
+                let k = k[tap];
+                for (o, &x) in out.iter_mut().zip(run) {
+                    *o += k * x;
+                }
+            },
+        );
+    }
+}
+
+impl TypedOp for RowDepthwise {
+    fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
+        let batch = inputs[0].shape.as_concrete().context("concrete input")?[0];
+        Ok(tvec!(f32::fact(self.window.output_shape(batch))))
+    }
+    as_op!();
+}
+
+/// The row-wise replacement of a node, if it is one this module handles.
+fn replacement(model: &TypedModel, node: &TypedNode) -> TractResult<Option<Box<dyn TypedOp>>> {
+    let Some(&input) = node.inputs.first() else {
+        return Ok(None);
+    };
+    let input = model.outlet_fact(input)?;
+    if let Some(pool) = node.op_as::<MaxPool>() {
+        if pool.with_index_outputs.is_some() {
+            return Ok(None);
+        }
+        return Ok(Window::of(&pool.pool_spec, input).map(|window| {
+            let op: Box<dyn TypedOp> = Box::new(RowMaxPool { window });
+            op
+        }));
+    }
+    let Some(conv) = node.op_as::<Conv>() else {
+        return Ok(None);
+    };
+    let channels = conv.input_channels();
+    if conv.q_params.is_some()
+        || conv.group != channels
+        || conv.output_channels() != channels
+        || conv.kernel_fmt != KernelFormat::OIHW
+        || node.inputs.len() != 3
+    {
+        return Ok(None);
+    }
+    let Some(window) = Window::of(&conv.pool_spec, input) else {
+        return Ok(None);
+    };
+    let (Some(weights), Some(bias)) = (
+        model.outlet_fact(node.inputs[1])?.konst.clone(),
+        model.outlet_fact(node.inputs[2])?.konst.clone(),
+    ) else {
+        return Ok(None);
+    };
+    let taps = window.kernel[0] * window.kernel[1];
+    if weights.datum_type() != f32::datum_type()
+        || weights.shape() != [channels, 1, window.kernel[0], window.kernel[1]]
+        || bias.datum_type() != f32::datum_type()
+    {
+        return Ok(None);
+    }
+    let weights: Vec<f32> = weights
+        .to_plain_array_view::<f32>()?
+        .iter()
+        .copied()
+        .collect();
+    let bias: Vec<f32> = bias.to_plain_array_view::<f32>()?.iter().copied().collect();
+    let bias = match bias.len() {
+        n if n == channels => bias,
+        1 => vec![bias[0]; channels],
+        _ => return Ok(None),
+    };
+    if weights.len() != channels * taps {
+        return Ok(None);
+    }
+    Ok(Some(Box::new(RowDepthwise {
+        window,
+        weights,
+        bias,
+    })))
+}
+
+/// Swaps every max pool and depthwise convolution of a decluttered model that this module
+/// handles for its row-wise version.
+pub fn swap_in(model: &mut TypedModel) -> TractResult<()> {
+    for id in model.eval_order()? {
+        let node = model.node(id);
+        if let Some(op) = replacement(model, node)? {
+            let inputs = [node.inputs[0]];
+            TypedModelPatch::replace_single_op(model, node, &inputs, op)?.apply(model)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tract_onnx::tract_core::ops::cnn::PaddingSpec;
+
+    /// Deterministic values in −1..1, different for every seed and index.
+    fn values(n: usize, seed: u64) -> Vec<f32> {
+        (0..n as u64)
+            .map(|i| {
+                let x = (i ^ seed.rotate_left(17))
+                    .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                    .rotate_left(29)
+                    .wrapping_mul(0xBF58_476D_1CE4_E5B9);
+                (x >> 40) as f32 / (1u64 << 23) as f32 - 1.0
+            })
+            .collect()
+    }
+
+    struct Case {
+        shape: [usize; 4],
+        kernel: [usize; 2],
+        stride: [usize; 2],
+        padding: PaddingSpec,
+    }
+
+    fn case(
+        shape: [usize; 4],
+        kernel: [usize; 2],
+        stride: [usize; 2],
+        padding: PaddingSpec,
+    ) -> Case {
+        Case {
+            shape,
+            kernel,
+            stride,
+            padding,
+        }
+    }
+
+    fn explicit(before: [usize; 2], after: [usize; 2]) -> PaddingSpec {
+        PaddingSpec::Explicit(tvec!(before[0], before[1]), tvec!(after[0], after[1]))
+    }
+
+    /// The geometries of BlazeFace and dlib's ResNet, and odd ones around them.
+    fn cases() -> Vec<Case> {
+        vec![
+            case([1, 28, 64, 64], [2, 2], [2, 2], PaddingSpec::SameUpper),
+            case([1, 3, 7, 9], [2, 2], [2, 2], PaddingSpec::SameUpper),
+            case([1, 32, 72, 72], [3, 3], [2, 2], PaddingSpec::Valid),
+            case([2, 5, 11, 13], [3, 3], [2, 2], PaddingSpec::Valid),
+            case([1, 24, 64, 64], [3, 3], [1, 1], explicit([1, 1], [1, 1])),
+            case([1, 28, 64, 64], [3, 3], [2, 2], explicit([0, 0], [1, 1])),
+            case([1, 4, 9, 10], [5, 5], [2, 2], explicit([2, 2], [2, 2])),
+            case([1, 3, 13, 14], [3, 2], [3, 3], PaddingSpec::Valid),
+            case([1, 2, 8, 8], [3, 3], [1, 2], explicit([2, 0], [0, 2])),
+            case(
+                [1, 3, 9, 9],
+                [3, 3],
+                [2, 2],
+                PaddingSpec::ExplicitOnnxPool(tvec!(0, 0), tvec!(0, 0), true),
+            ),
+        ]
+    }
+
+    fn spec(c: &Case) -> PoolSpec {
+        PoolSpec {
+            data_format: DataFormat::NCHW,
+            kernel_shape: tvec!(c.kernel[0], c.kernel[1]),
+            padding: c.padding.clone(),
+            dilations: None,
+            strides: Some(tvec!(c.stride[0], c.stride[1])),
+            input_channels: c.shape[1],
+            output_channels: c.shape[1],
+        }
+    }
+
+    /// Runs `model` on `input` as tract optimises it, and with this module's ops swapped in;
+    /// returns both outputs and how many nodes were swapped.
+    fn both_ways(model: TypedModel, input: &Tensor) -> (Vec<f32>, Vec<f32>, usize) {
+        let run = |model: TypedModel| -> Vec<f32> {
+            let out = model
+                .into_optimized()
+                .unwrap()
+                .into_runnable()
+                .unwrap()
+                .run(tvec!(input.clone().into_tvalue()))
+                .unwrap();
+            out[0]
+                .to_plain_array_view::<f32>()
+                .unwrap()
+                .iter()
+                .copied()
+                .collect()
+        };
+        let theirs = run(model.clone());
+        let mut swapped = model.into_decluttered().unwrap();
+        swap_in(&mut swapped).unwrap();
+        let count = swapped
+            .nodes()
+            .iter()
+            .filter(|n| n.op_is::<RowMaxPool>() || n.op_is::<RowDepthwise>())
+            .count();
+        (theirs, run(swapped), count)
+    }
+
+    fn input(shape: [usize; 4], seed: u64) -> Tensor {
+        Tensor::from_shape(&shape, &values(shape.iter().product(), seed)).unwrap()
+    }
+
+    #[test]
+    fn max_pools_give_what_tract_gives() {
+        for (i, c) in cases().into_iter().enumerate() {
+            let mut model = TypedModel::default();
+            let x = model.add_source("x", f32::fact(c.shape)).unwrap();
+            let y = model
+                .wire_node("pool", MaxPool::new(spec(&c), None), &[x])
+                .unwrap();
+            model.select_output_outlets(&y).unwrap();
+            let (theirs, ours, swapped) = both_ways(model, &input(c.shape, i as u64));
+            assert_eq!(swapped, 1, "case {i}");
+            assert_eq!(theirs.len(), ours.len(), "case {i}");
+            assert_eq!(theirs, ours, "case {i}");
+        }
+    }
+
+    #[test]
+    fn depthwise_convolutions_give_what_tract_gives() {
+        for (i, c) in cases().into_iter().enumerate() {
+            let channels = c.shape[1];
+            for per_channel_bias in [true, false] {
+                let mut model = TypedModel::default();
+                let x = model.add_source("x", f32::fact(c.shape)).unwrap();
+                let kernel_shape = [channels, 1, c.kernel[0], c.kernel[1]];
+                let kernel = Tensor::from_shape(
+                    &kernel_shape,
+                    &values(kernel_shape.iter().product(), 100 + i as u64),
+                )
+                .unwrap();
+                let bias = if per_channel_bias {
+                    tensor1(&values(channels, 200 + i as u64))
+                } else {
+                    tensor0(0.25f32)
+                };
+                let k = model.add_const("k", kernel).unwrap();
+                let b = model.add_const("b", bias).unwrap();
+                let conv = Conv::new(spec(&c), KernelFormat::OIHW, channels, None);
+                let y = model.wire_node("conv", conv, &[x, k, b]).unwrap();
+                model.select_output_outlets(&y).unwrap();
+                let (theirs, ours, swapped) = both_ways(model, &input(c.shape, i as u64));
+                assert_eq!(swapped, 1, "case {i}");
+                assert_eq!(theirs.len(), ours.len(), "case {i}");
+                let worst = theirs
+                    .iter()
+                    .zip(&ours)
+                    .map(|(a, b)| (a - b).abs())
+                    .fold(0f32, f32::max);
+                assert!(worst < 1e-5, "case {i}: differs by {worst}");
+            }
+        }
+    }
+
+    #[test]
+    fn other_convolutions_are_left_to_tract() {
+        let c = case([1, 4, 8, 8], [3, 3], [1, 1], explicit([1, 1], [1, 1]));
+        let mut model = TypedModel::default();
+        let x = model.add_source("x", f32::fact(c.shape)).unwrap();
+        let k = model
+            .add_const(
+                "k",
+                Tensor::from_shape(&[4, 4, 3, 3], &values(144, 7)).unwrap(),
+            )
+            .unwrap();
+        let b = model.add_const("b", tensor1(&[0f32; 4])).unwrap();
+        let y = model
+            .wire_node(
+                "conv",
+                Conv::new(spec(&c), KernelFormat::OIHW, 1, None),
+                &[x, k, b],
+            )
+            .unwrap();
+        model.select_output_outlets(&y).unwrap();
+        let (theirs, ours, swapped) = both_ways(model, &input(c.shape, 9));
+        assert_eq!(swapped, 0);
+        assert_eq!(theirs, ours);
+    }
+}
