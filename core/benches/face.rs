@@ -81,13 +81,7 @@ fn main() {
     let ours = engine.embed_chip(&chip).unwrap();
 
     // The two models alone on the same inputs as onnxruntime's, as they run in the engine.
-    let plane = 150 * 150;
-    let mut chip_t = vec![0f32; 3 * plane];
-    for (i, p) in chip.data.chunks_exact(3).enumerate() {
-        for c in 0..3 {
-            chip_t[c * plane + i] = f32::from(p[c]);
-        }
-    }
+    let chip_t = align::chip_input(&chip);
     let det_model = Model::load(&models, &SHORT_RANGE, [1, 3, 128, 128]).unwrap();
     let emb_model = Model::load(&models, &EMBEDDER, [1, 3, 150, 150]).unwrap();
     let (det_model_ours, _) = stats(time(n, || det_model.run(input.clone()).unwrap()));

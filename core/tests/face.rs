@@ -333,13 +333,7 @@ fn the_row_kernels_leave_both_models_outputs_as_tract_computes_them() {
     let (det_input, _) = detect::input_tensor(&img, 128);
     let kp = engine().detect(&img).unwrap()[0].keypoints;
     let chip = align::chip(&img, &[kp[0], kp[1], kp[2]]).unwrap();
-    let plane = 150 * 150;
-    let mut chip_input = vec![0f32; 3 * plane];
-    for (i, p) in chip.data.chunks_exact(3).enumerate() {
-        for c in 0..3 {
-            chip_input[c * plane + i] = f32::from(p[c]);
-        }
-    }
+    let chip_input = align::chip_input(&chip);
     for (file, side, input) in [
         ("face_detection_short_range.onnx", 128, det_input),
         ("dlib_face_recognition_resnet_v1.onnx", 150, chip_input),

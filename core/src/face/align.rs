@@ -65,6 +65,19 @@ impl Similarity {
     }
 }
 
+/// The embedder's input for a chip: planar RGB (NCHW), raw 0–255 values (the model
+/// normalises them itself, as dlib's input layer does).
+pub fn chip_input(chip: &Rgb) -> Vec<f32> {
+    let plane = chip.width * chip.height;
+    let mut input = vec![0f32; 3 * plane];
+    for (i, p) in chip.data.chunks_exact(3).enumerate() {
+        for c in 0..3 {
+            input[c * plane + i] = f32::from(p[c]);
+        }
+    }
+    input
+}
+
 /// Cuts the aligned chip. `keypoints` are right eye, left eye, nose tip in source pixels.
 /// Large faces are first brought down a pyramid so bilinear sampling never skips pixels; only
 /// the part of the photo under the chip goes down the pyramid.

@@ -291,14 +291,7 @@ impl FaceEngine {
 
     /// The 128-d embedding of an aligned 150×150 chip.
     pub fn embed_chip(&self, chip: &Rgb) -> Result<Vec<f32>, FaceError> {
-        let plane = chip.width * chip.height;
-        let mut input = vec![0f32; 3 * plane];
-        for (i, p) in chip.data.chunks_exact(3).enumerate() {
-            for c in 0..3 {
-                input[c * plane + i] = f32::from(p[c]);
-            }
-        }
-        let out = self.embedder.run(input)?;
+        let out = self.embedder.run(align::chip_input(chip))?;
         out.into_iter()
             .next()
             .filter(|e| e.len() == EMBEDDING_DIM)
