@@ -4,9 +4,9 @@
 //! tract walks strided max pools and depthwise convolutions one output point at a time with a
 //! bounds check per tap: one 2×2 stride-2 pool of BlazeFace took 0.4 ms, more than the
 //! convolutions around it (see `examples/profile_models.rs`). Here each kernel tap is folded
-//! into a whole output row at once, over the span of columns where it lands inside the input,
-//! which the compiler vectorises. Same arithmetic as the ONNX definitions; tests check both
-//! against tract's own implementation on the geometries these models use and a few more.
+//! into the whole output plane at once as one contiguous run (see `Window::slide`), which the
+//! compiler vectorises. Same arithmetic as the ONNX definitions; tests check both against
+//! tract's own implementation on the geometries these models use and a few more.
 
 use tract_onnx::prelude::*;
 use tract_onnx::tract_core::internal::*;
@@ -21,19 +21,8 @@ struct Window {
     output: [usize; 2],
     kernel: [usize; 2],
     stride: [usize; 2],
-    /// Padding before the first row.
-    pad_top: usize,
-    /// Per kernel column: the output columns where it lands inside the input, and where it
-    /// starts reading in an input row split into stride phases (see `phase_rows`).
-    columns: Vec<Span>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-struct Span {
-    kx: usize,
-    lo: usize,
-    hi: usize,
-    offset: usize,
+    /// Padding before the first row and the first column.
+    pad: [usize; 2],
 }
 
 impl Window {
@@ -52,91 +41,122 @@ impl Window {
         let geometry = spec.compute_geo(&input.shape).ok()?;
         let geometry = geometry.to_concrete(shape).ok()?;
         let patch = &geometry.patch;
-        let (w, ow) = (shape[3], patch.output_shape[1]);
-        let (sw, pw) = (patch.spec.strides[1], patch.pad_before[1]);
-        let phase_len = w.div_ceil(sw);
-        let columns = (0..spec.kernel_shape[1])
-            .filter_map(|kx| {
-                // Output columns whose input column ox·sw + kx − pw is inside 0..w.
-                let lo = pw.saturating_sub(kx).div_ceil(sw);
-                let hi = ((w - 1 + pw).checked_sub(kx)? / sw + 1).min(ow);
-                let start = (lo * sw + kx).checked_sub(pw)?;
-                (lo < hi).then_some(Span {
-                    kx,
-                    lo,
-                    hi,
-                    offset: (start % sw) * phase_len + start / sw,
-                })
-            })
-            .collect();
-        Some(Window {
+        let window = Window {
             channels: shape[1],
-            input: [shape[2], w],
-            output: [patch.output_shape[0], ow],
+            input: [shape[2], shape[3]],
+            output: [patch.output_shape[0], patch.output_shape[1]],
             kernel: [spec.kernel_shape[0], spec.kernel_shape[1]],
-            stride: [patch.spec.strides[0], sw],
-            pad_top: patch.pad_before[0],
-            columns,
-        })
+            stride: [patch.spec.strides[0], patch.spec.strides[1]],
+            pad: [patch.pad_before[0], patch.pad_before[1]],
+        };
+        // Padding as wide as the kernel reads nothing but padding; leave such odd ones to tract.
+        let sane = (0..2).all(|i| {
+            window.output[i] > 0 && window.stride[i] > 0 && window.pad[i] < window.kernel[i]
+        });
+        sane.then_some(window)
     }
 
     fn output_shape(&self, batch: usize) -> [usize; 4] {
         [batch, self.channels, self.output[0], self.output[1]]
     }
 
-    /// The input plane with each row split into its stride phases (columns 0, s, 2s, …, then
-    /// 1, s+1, …), so that every kernel tap reads a contiguous run; the plane itself at
-    /// stride 1. Returns the rows and their length.
-    #[inline(always)]
-    fn phase_rows<'a>(&self, plane: &'a [f32], scratch: &'a mut Vec<f32>) -> (&'a [f32], usize) {
-        let [h, w] = self.input;
-        let sw = self.stride[1];
-        if sw == 1 {
-            return (plane, w);
-        }
-        let phase_len = w.div_ceil(sw);
-        scratch.resize(h * sw * phase_len, 0.0);
-        for (row, phased) in plane
-            .chunks_exact(w)
-            .zip(scratch.chunks_exact_mut(sw * phase_len))
-        {
-            for (phase, out) in phased.chunks_exact_mut(phase_len).enumerate() {
-                for (o, &v) in out.iter_mut().zip(row[phase..].iter().step_by(sw)) {
-                    *o = v;
-                }
-            }
-        }
-        (scratch, sw * phase_len)
-    }
-
-    /// Calls `fold(tap, out, run)` for each kernel tap over each output row, where `out` is
-    /// the part of the row the tap lands on inside the input and `run` the input values it
-    /// reads there, one per output column.
+    /// Sets the output plane to `init`, then calls `fold(tap, out, run)` once per kernel tap,
+    /// with `run` the input values that tap reads for each value of `out`; padding reads as
+    /// `pad`.
+    ///
+    /// The padded input is split into its stride phases (rows and columns taken every
+    /// stride, from each offset), each laid out as a frame `frame_w` wide. Tap (ky, kx)
+    /// reads phase (ky mod sh, kx mod sw) from (ky div sh, kx div sw) on, so over an output
+    /// as wide as the frame every tap reads one contiguous run: a few long runs per plane,
+    /// which the compiler vectorises. The frame's extra output columns are dropped.
     #[inline(always)]
     fn slide(
         &self,
         plane: &[f32],
         out_plane: &mut [f32],
         scratch: &mut Vec<f32>,
+        [init, pad]: [f32; 2],
         mut fold: impl FnMut(usize, &mut [f32], &[f32]),
     ) {
-        let (rows, row_len) = self.phase_rows(plane, scratch);
+        let [h, w] = self.input;
+        let [oh, ow] = self.output;
         let [kh, kw] = self.kernel;
-        for (oy, out_row) in out_plane.chunks_exact_mut(self.output[1]).enumerate() {
-            for ky in 0..kh {
-                let Some(iy) = (oy * self.stride[0] + ky)
-                    .checked_sub(self.pad_top)
-                    .filter(|&iy| iy < self.input[0])
-                else {
-                    continue;
-                };
-                let row = &rows[iy * row_len..(iy + 1) * row_len];
-                for span in &self.columns {
-                    let out = &mut out_row[span.lo..span.hi];
-                    let run = &row[span.offset..span.offset + out.len()];
-                    fold(ky * kw + span.kx, out, run);
+        let [sh, sw] = self.stride;
+        let [pt, pl] = self.pad;
+        let frame_h = oh - 1 + kh.div_ceil(sh);
+        let frame_w = ow - 1 + kw.div_ceil(sw);
+        // The last row's dropped columns read up to (kw − 1) / sw values past the frame.
+        let phase_len = frame_h * frame_w + (kw - 1) / sw;
+        let phases_len = sh * sw * phase_len;
+        let n = oh * frame_w;
+        scratch.clear();
+        scratch.resize(phases_len, pad);
+        scratch.resize(phases_len + n, init);
+        let (phases, acc) = scratch.split_at_mut(phases_len);
+        for (y, row) in plane.chunks_exact(w).take(h).enumerate() {
+            let (py, fy) = ((y + pt) % sh, (y + pt) / sh);
+            if fy >= frame_h {
+                break;
+            }
+            // Column x goes to phase (x + pl) mod sw, frame column (x + pl) div sw.
+            let frame_row = |px: usize| (py * sw + px) * phase_len + fy * frame_w;
+            match sw {
+                1 => {
+                    let dst = &mut phases[frame_row(0) + pl..frame_row(0) + frame_w];
+                    let len = dst.len().min(w);
+                    dst[..len].copy_from_slice(&row[..len]);
+                }
+                2 => {
+                    // Pairs of columns, one to each phase: a loop the compiler vectorises.
+                    let (p0, p1) = (pl % 2, (pl + 1) % 2);
+                    let (f0, f1) = (pl / 2, (pl + 1) / 2);
+                    let (a0, a1) = (frame_row(p0), frame_row(p1));
+                    let (lo, hi) = (a0.min(a1), a0.max(a1));
+                    let (first, second) = phases.split_at_mut(hi);
+                    let (lo_row, hi_row) = (&mut first[lo..lo + frame_w], &mut second[..frame_w]);
+                    let (d0, d1) = if a0 < a1 {
+                        (&mut lo_row[f0..], &mut hi_row[f1..])
+                    } else {
+                        (&mut hi_row[f0..], &mut lo_row[f1..])
+                    };
+                    let pairs = row.chunks_exact(2);
+                    let last = pairs.remainder().first().copied();
+                    let count = pairs.len();
+                    for ((a, b), pair) in d0.iter_mut().zip(d1.iter_mut()).zip(pairs) {
+                        *a = pair[0];
+                        *b = pair[1];
+                    }
+                    if let (Some(v), Some(d)) = (last, d0.get_mut(count)) {
+                        *d = v;
+                    }
+                }
+                _ => {
+                    for px in 0..sw {
+                        let x0 = (px + sw - pl % sw) % sw;
+                        let fx = (x0 + pl) / sw;
+                        if x0 >= w || fx >= frame_w {
+                            continue;
+                        }
+                        let dst = &mut phases[frame_row(px) + fx..frame_row(px) + frame_w];
+                        for (d, &v) in dst.iter_mut().zip(row[x0..].iter().step_by(sw)) {
+                            *d = v;
+                        }
+                    }
                 }
             }
+        }
+        for ky in 0..kh {
+            for kx in 0..kw {
+                let phase = (ky % sh) * sw + kx % sw;
+                let at = phase * phase_len + (ky / sh) * frame_w + kx / sw;
+                fold(ky * kw + kx, acc, &phases[at..at + n]);
+            }
+        }
+        for (out_row, acc_row) in out_plane
+            .chunks_exact_mut(ow)
+            .zip(acc.chunks_exact(frame_w))
+        {
+            out_row.copy_from_slice(&acc_row[..ow]);
         }
     }
 }
@@ -226,11 +246,11 @@ impl EvalOp for RowMaxPool {
 impl PlaneOp for RowMaxPool {
     #[inline(always)]
     fn plane(&self, _: usize, input: &[f32], output: &mut [f32], scratch: &mut Vec<f32>) {
-        output.fill(f32::MIN);
         self.window.slide(
             input,
             output,
             scratch,
+            [f32::MIN, f32::MIN],
             #[inline(always)]
             |_, out, run| {
                 for (o, &x) in out.iter_mut().zip(run) {
@@ -291,11 +311,11 @@ impl PlaneOp for RowDepthwise {
     fn plane(&self, channel: usize, input: &[f32], output: &mut [f32], scratch: &mut Vec<f32>) {
         let taps = self.window.kernel[0] * self.window.kernel[1];
         let k = &self.weights[channel * taps..(channel + 1) * taps];
-        output.fill(self.bias[channel]);
         self.window.slide(
             input,
             output,
             scratch,
+            [self.bias[channel], 0.0],
             #[inline(always)]
             |tap, out, run| {
                 let k = k[tap];
@@ -447,6 +467,9 @@ mod tests {
             case([1, 4, 9, 10], [5, 5], [2, 2], explicit([2, 2], [2, 2])),
             case([1, 3, 13, 14], [3, 2], [3, 3], PaddingSpec::Valid),
             case([1, 2, 8, 8], [3, 3], [1, 2], explicit([2, 0], [0, 2])),
+            case([1, 3, 6, 7], [2, 3], [1, 1], explicit([0, 2], [1, 0])),
+            case([1, 2, 5, 5], [3, 3], [1, 1], PaddingSpec::Valid),
+            case([1, 96, 8, 8], [3, 3], [1, 1], explicit([1, 1], [1, 1])),
             case(
                 [1, 3, 9, 9],
                 [3, 3],
