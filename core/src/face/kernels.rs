@@ -109,7 +109,7 @@ impl Window {
                 2 => {
                     // Pairs of columns, one to each phase: a loop the compiler vectorises.
                     let (p0, p1) = (pl % 2, (pl + 1) % 2);
-                    let (f0, f1) = (pl / 2, (pl + 1) / 2);
+                    let (f0, f1) = (pl / 2, pl.div_ceil(2));
                     let (a0, a1) = (frame_row(p0), frame_row(p1));
                     let (lo, hi) = (a0.min(a1), a0.max(a1));
                     let (first, second) = phases.split_at_mut(hi);
