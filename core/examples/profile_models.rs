@@ -1,6 +1,6 @@
 //! Where the face models spend their time in tract, op by op, on one thread: what to look at
 //! before trying to make inference faster. Each model runs as the engine runs it (with the
-//! row-wise kernels of `face/kernels.rs`) and as tract alone runs it, in the same process.
+//! max pools and depthwise convolutions of `face/kernels.rs`) and as tract alone runs it, in the same process.
 //! `cargo run --release -p huijiao-core --features face --example profile_models [MODEL_DIR]`;
 //! `PROFILE_NODES=1` adds a line per node with its output shape.
 
@@ -9,11 +9,11 @@ use std::time::{Duration, Instant};
 
 use tract_onnx::prelude::*;
 
-fn profile(path: &std::path::Path, side: usize, runs: usize, row_kernels: bool) -> TractResult<()> {
+fn profile(path: &std::path::Path, side: usize, runs: usize, own_kernels: bool) -> TractResult<()> {
     let plan = huijiao_core::face::models::optimised(
         tract_onnx::onnx().model_for_path(path)?,
         [1, 3, side, side],
-        row_kernels,
+        own_kernels,
     )?
     .into_runnable()?;
     let input: TValue = Tensor::zero::<f32>(&[1, 3, side, side])?.into();
@@ -41,7 +41,7 @@ fn profile(path: &std::path::Path, side: usize, runs: usize, row_kernels: bool) 
     println!(
         "{} {} ({} runs): {:.2} ms per run",
         path.file_name().unwrap_or_default().to_string_lossy(),
-        if row_kernels {
+        if own_kernels {
             "as the engine runs it"
         } else {
             "in tract alone"
@@ -86,18 +86,18 @@ fn main() -> TractResult<()> {
         .unwrap_or_else(|| {
             std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/models")
         });
-    for row_kernels in [true, false] {
+    for own_kernels in [true, false] {
         profile(
             &dir.join("face_detection_short_range.onnx"),
             128,
             200,
-            row_kernels,
+            own_kernels,
         )?;
         profile(
             &dir.join("dlib_face_recognition_resnet_v1.onnx"),
             150,
             50,
-            row_kernels,
+            own_kernels,
         )?;
     }
     Ok(())

@@ -322,10 +322,10 @@ fn the_engine_is_shared_across_threads() {
     );
 }
 
-/// `face/kernels.rs` swaps tract's max pools and depthwise convolutions for row-wise ones;
+/// `face/kernels.rs` swaps tract's max pools and depthwise convolutions for its own;
 /// on a real photo both models must give what tract alone gives.
 #[test]
-fn the_row_kernels_leave_both_models_outputs_as_tract_computes_them() {
+fn the_own_kernels_leave_both_models_outputs_as_tract_computes_them() {
     use huijiao_core::face::{align, detect, models};
     use tract_onnx::prelude::*;
 
@@ -338,18 +338,18 @@ fn the_row_kernels_leave_both_models_outputs_as_tract_computes_them() {
         ("face_detection_short_range.onnx", 128, det_input),
         ("dlib_face_recognition_resnet_v1.onnx", 150, chip_input),
     ] {
-        let outputs = |row_kernels: bool| -> Vec<f32> {
+        let outputs = |own_kernels: bool| -> Vec<f32> {
             let model = tract_onnx::onnx()
                 .model_for_path(model_dir().join(file))
                 .unwrap();
-            let model = models::optimised(model, [1, 3, side, side], row_kernels).unwrap();
+            let model = models::optimised(model, [1, 3, side, side], own_kernels).unwrap();
             let swapped = model
                 .nodes()
                 .iter()
-                .filter(|n| n.op().name().starts_with("Row"))
+                .filter(|n| n.op().name().starts_with("Frame"))
                 .count();
             // The detector has 16 depthwise convolutions and 3 max pools, the embedder 1 pool.
-            let expected = match (row_kernels, side) {
+            let expected = match (own_kernels, side) {
                 (false, _) => 0,
                 (true, 128) => 19,
                 (true, _) => 1,

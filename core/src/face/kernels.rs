@@ -1,5 +1,5 @@
-//! Two operations tract runs slowly on these models' shapes, done row by row instead and
-//! swapped into the decluttered graph before tract optimises the rest.
+//! Two operations tract runs slowly on these models' shapes, done here instead and swapped
+//! into the decluttered graph before tract optimises the rest.
 //!
 //! tract walks strided max pools and depthwise convolutions one output point at a time with a
 //! bounds check per tap: one 2×2 stride-2 pool of BlazeFace took 0.4 ms, more than the
@@ -223,18 +223,18 @@ fn each_plane_vectorised<P: PlaneOp>(op: &P, window: &Window, source: &[f32], ta
 
 /// Max pool; padding never wins (ONNX pads with −∞).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct RowMaxPool {
+pub struct FrameMaxPool {
     window: Window,
 }
 
-impl Op for RowMaxPool {
+impl Op for FrameMaxPool {
     fn name(&self) -> StaticName {
-        "RowMaxPool".into()
+        "FrameMaxPool".into()
     }
     op_as_typed_op!();
 }
 
-impl EvalOp for RowMaxPool {
+impl EvalOp for FrameMaxPool {
     op_out_of_plan!();
 
     fn eval(&self, _ctx: &EvalContext, inputs: TVec<TValue>) -> TractResult<TVec<TValue>> {
@@ -243,7 +243,7 @@ impl EvalOp for RowMaxPool {
     }
 }
 
-impl PlaneOp for RowMaxPool {
+impl PlaneOp for FrameMaxPool {
     #[inline(always)]
     fn plane(&self, _: usize, input: &[f32], output: &mut [f32], scratch: &mut Vec<f32>) {
         self.window.slide(
@@ -261,7 +261,7 @@ impl PlaneOp for RowMaxPool {
     }
 }
 
-impl TypedOp for RowMaxPool {
+impl TypedOp for FrameMaxPool {
     fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
         let batch = inputs[0].shape.as_concrete().context("concrete input")?[0];
         Ok(tvec!(f32::fact(self.window.output_shape(batch))))
@@ -271,7 +271,7 @@ impl TypedOp for RowMaxPool {
 
 /// Depthwise convolution (one filter per channel) with its bias; padding is zeros.
 #[derive(Debug, Clone)]
-pub struct RowDepthwise {
+pub struct FrameDepthwise {
     window: Window,
     /// [channel][ky][kx].
     weights: Vec<f32>,
@@ -280,7 +280,7 @@ pub struct RowDepthwise {
 }
 
 // tract compares ops; weights compare by bit pattern, as tract compares tensors.
-impl PartialEq for RowDepthwise {
+impl PartialEq for FrameDepthwise {
     fn eq(&self, other: &Self) -> bool {
         let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
         self.window == other.window
@@ -288,16 +288,16 @@ impl PartialEq for RowDepthwise {
             && bits(&self.bias) == bits(&other.bias)
     }
 }
-impl Eq for RowDepthwise {}
+impl Eq for FrameDepthwise {}
 
-impl Op for RowDepthwise {
+impl Op for FrameDepthwise {
     fn name(&self) -> StaticName {
-        "RowDepthwise".into()
+        "FrameDepthwise".into()
     }
     op_as_typed_op!();
 }
 
-impl EvalOp for RowDepthwise {
+impl EvalOp for FrameDepthwise {
     op_out_of_plan!();
 
     fn eval(&self, _ctx: &EvalContext, inputs: TVec<TValue>) -> TractResult<TVec<TValue>> {
@@ -306,7 +306,7 @@ impl EvalOp for RowDepthwise {
     }
 }
 
-impl PlaneOp for RowDepthwise {
+impl PlaneOp for FrameDepthwise {
     #[inline(always)]
     fn plane(&self, channel: usize, input: &[f32], output: &mut [f32], scratch: &mut Vec<f32>) {
         let taps = self.window.kernel[0] * self.window.kernel[1];
@@ -327,7 +327,7 @@ impl PlaneOp for RowDepthwise {
     }
 }
 
-impl TypedOp for RowDepthwise {
+impl TypedOp for FrameDepthwise {
     fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
         let batch = inputs[0].shape.as_concrete().context("concrete input")?[0];
         Ok(tvec!(f32::fact(self.window.output_shape(batch))))
@@ -335,7 +335,7 @@ impl TypedOp for RowDepthwise {
     as_op!();
 }
 
-/// The row-wise replacement of a node, if it is one this module handles.
+/// This module's replacement for a node, if it is one this module handles.
 fn replacement(model: &TypedModel, node: &TypedNode) -> TractResult<Option<Box<dyn TypedOp>>> {
     let Some(&input) = node.inputs.first() else {
         return Ok(None);
@@ -346,7 +346,7 @@ fn replacement(model: &TypedModel, node: &TypedNode) -> TractResult<Option<Box<d
             return Ok(None);
         }
         return Ok(Window::of(&pool.pool_spec, input).map(|window| {
-            let op: Box<dyn TypedOp> = Box::new(RowMaxPool { window });
+            let op: Box<dyn TypedOp> = Box::new(FrameMaxPool { window });
             op
         }));
     }
@@ -392,7 +392,7 @@ fn replacement(model: &TypedModel, node: &TypedNode) -> TractResult<Option<Box<d
     if weights.len() != channels * taps {
         return Ok(None);
     }
-    Ok(Some(Box::new(RowDepthwise {
+    Ok(Some(Box::new(FrameDepthwise {
         window,
         weights,
         bias,
@@ -400,7 +400,7 @@ fn replacement(model: &TypedModel, node: &TypedNode) -> TractResult<Option<Box<d
 }
 
 /// Swaps every max pool and depthwise convolution of a decluttered model that this module
-/// handles for its row-wise version.
+/// handles for its version.
 pub fn swap_in(model: &mut TypedModel) -> TractResult<()> {
     for id in model.eval_order()? {
         let node = model.node(id);
@@ -515,7 +515,7 @@ mod tests {
         let count = swapped
             .nodes()
             .iter()
-            .filter(|n| n.op_is::<RowMaxPool>() || n.op_is::<RowDepthwise>())
+            .filter(|n| n.op_is::<FrameMaxPool>() || n.op_is::<FrameDepthwise>())
             .count();
         (theirs, run(swapped), count)
     }

@@ -87,18 +87,18 @@ impl Model {
     }
 }
 
-/// The model as it runs: typed for this input shape, decluttered, with `kernels`' row-wise
-/// max pools and depthwise convolutions swapped in where `row_kernels`, optimised by tract.
+/// The model as it runs: typed for this input shape, decluttered, with the max pools and
+/// depthwise convolutions of `kernels` swapped in where `own_kernels`, optimised by tract.
 pub fn optimised(
     model: InferenceModel,
     input_shape: [usize; 4],
-    row_kernels: bool,
+    own_kernels: bool,
 ) -> TractResult<TypedModel> {
     let mut model = model
         .with_input_fact(0, f32::fact(input_shape).into())?
         .into_typed()?
         .into_decluttered()?;
-    if row_kernels {
+    if own_kernels {
         super::kernels::swap_in(&mut model)?;
     }
     model.into_optimized()
