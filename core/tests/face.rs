@@ -323,20 +323,23 @@ fn the_engine_is_shared_across_threads() {
 }
 
 /// `face/kernels.rs` swaps tract's max pools and depthwise convolutions for its own;
-/// on a real photo both models must give what tract alone gives.
+/// on a real photo the three models must give what tract alone gives.
 #[test]
-fn the_own_kernels_leave_both_models_outputs_as_tract_computes_them() {
+fn our_pool_and_depthwise_kernels_leave_the_models_outputs_as_tract_computes_them() {
     use huijiao_core::face::{align, detect, models};
     use tract_onnx::prelude::*;
 
     let img = photo("grace_hopper.jpg");
-    let (det_input, _) = detect::input_tensor(&img, 128);
+    let (short_input, _) = detect::input_tensor(&img, 128);
+    let (full_input, _) = detect::input_tensor(&img, 192);
     let kp = engine().detect(&img).unwrap()[0].keypoints;
     let chip = align::chip(&img, &[kp[0], kp[1], kp[2]]).unwrap();
     let chip_input = align::chip_input(&chip);
-    for (file, side, input) in [
-        ("face_detection_short_range.onnx", 128, det_input),
-        ("dlib_face_recognition_resnet_v1.onnx", 150, chip_input),
+    // Each model's depthwise convolutions and max pools.
+    for (file, side, input, own_ops) in [
+        ("face_detection_short_range.onnx", 128, short_input, 16 + 3),
+        ("face_detection_full_range.onnx", 192, full_input, 40 + 4),
+        ("dlib_face_recognition_resnet_v1.onnx", 150, chip_input, 1),
     ] {
         let outputs = |own_kernels: bool| -> Vec<f32> {
             let model = tract_onnx::onnx()
@@ -348,13 +351,7 @@ fn the_own_kernels_leave_both_models_outputs_as_tract_computes_them() {
                 .iter()
                 .filter(|n| n.op().name().starts_with("Frame"))
                 .count();
-            // The detector has 16 depthwise convolutions and 3 max pools, the embedder 1 pool.
-            let expected = match (own_kernels, side) {
-                (false, _) => 0,
-                (true, 128) => 19,
-                (true, _) => 1,
-            };
-            assert_eq!(swapped, expected, "{file}");
+            assert_eq!(swapped, if own_kernels { own_ops } else { 0 }, "{file}");
             let plan = model.into_runnable().unwrap();
             let input = Tensor::from_shape(&[1, 3, side, side], &input).unwrap();
             let out = plan.run(tvec!(input.into())).unwrap();

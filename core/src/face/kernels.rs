@@ -13,9 +13,11 @@ use tract_onnx::tract_core::internal::*;
 use tract_onnx::tract_core::ops::cnn::{Conv, KernelFormat, MaxPool, PoolSpec};
 use tract_onnx::tract_core::ops::nn::DataFormat;
 
-/// Where a 2-D window slides over one NCHW image; dilation 1.
+/// Where a 2-D window slides over NCHW images (or one CHW image); dilation 1.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Window {
+    /// NCHW rather than CHW (tract drops a batch axis of 1 where it can).
+    batched: bool,
     channels: usize,
     input: [usize; 2],
     output: [usize; 2],
@@ -26,13 +28,19 @@ struct Window {
 }
 
 impl Window {
-    /// The window of a pool or convolution over a 4-D NCHW f32 input of known shape, if it
-    /// is one this module handles.
+    /// The window of a pool or convolution over an NCHW or CHW f32 input of known shape, if
+    /// it is one this module handles.
     fn of(spec: &PoolSpec, input: &TypedFact) -> Option<Window> {
         let shape = input.shape.as_concrete()?;
-        if spec.data_format != DataFormat::NCHW
-            || input.datum_type != f32::datum_type()
-            || shape.len() != 4
+        let batched = match (spec.data_format, shape.len()) {
+            (DataFormat::NCHW, 4) => true,
+            (DataFormat::CHW, 3) => false,
+            _ => return None,
+        };
+        let [c, h, w] = shape[shape.len() - 3..] else {
+            return None;
+        };
+        if input.datum_type != f32::datum_type()
             || spec.kernel_shape.len() != 2
             || spec.dilations().iter().any(|&d| d != 1)
         {
@@ -42,8 +50,9 @@ impl Window {
         let geometry = geometry.to_concrete(shape).ok()?;
         let patch = &geometry.patch;
         let window = Window {
-            channels: shape[1],
-            input: [shape[2], shape[3]],
+            batched,
+            channels: c,
+            input: [h, w],
             output: [patch.output_shape[0], patch.output_shape[1]],
             kernel: [spec.kernel_shape[0], spec.kernel_shape[1]],
             stride: [patch.spec.strides[0], patch.spec.strides[1]],
@@ -56,8 +65,13 @@ impl Window {
         sane.then_some(window)
     }
 
-    fn output_shape(&self, batch: usize) -> [usize; 4] {
-        [batch, self.channels, self.output[0], self.output[1]]
+    fn output_shape(&self, input_shape: &[usize]) -> TVec<usize> {
+        let [oh, ow] = self.output;
+        if self.batched {
+            tvec!(input_shape[0], self.channels, oh, ow)
+        } else {
+            tvec!(self.channels, oh, ow)
+        }
     }
 
     /// Sets the output plane to `init`, then calls `fold(tap, out, run)` once per kernel tap,
@@ -168,8 +182,7 @@ trait PlaneOp {
 
 /// Runs `op` over every image and channel of `input`.
 fn map_planes<P: PlaneOp>(op: &P, window: &Window, input: &Tensor) -> TractResult<TValue> {
-    let batch = input.shape()[0];
-    let mut output = Tensor::zero::<f32>(&window.output_shape(batch))?;
+    let mut output = Tensor::zero::<f32>(&window.output_shape(input.shape()))?;
     {
         let input = input.try_as_plain_ram()?;
         let mut target = output.try_as_plain_ram_mut()?;
@@ -263,8 +276,8 @@ impl PlaneOp for FrameMaxPool {
 
 impl TypedOp for FrameMaxPool {
     fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
-        let batch = inputs[0].shape.as_concrete().context("concrete input")?[0];
-        Ok(tvec!(f32::fact(self.window.output_shape(batch))))
+        let input = inputs[0].shape.as_concrete().context("concrete input")?;
+        Ok(tvec!(f32::fact(self.window.output_shape(input))))
     }
     as_op!();
 }
@@ -329,8 +342,8 @@ impl PlaneOp for FrameDepthwise {
 
 impl TypedOp for FrameDepthwise {
     fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
-        let batch = inputs[0].shape.as_concrete().context("concrete input")?[0];
-        Ok(tvec!(f32::fact(self.window.output_shape(batch))))
+        let input = inputs[0].shape.as_concrete().context("concrete input")?;
+        Ok(tvec!(f32::fact(self.window.output_shape(input))))
     }
     as_op!();
 }
@@ -431,7 +444,9 @@ mod tests {
     }
 
     struct Case {
+        /// NCHW; with `batched` false the batch of 1 is dropped (CHW).
         shape: [usize; 4],
+        batched: bool,
         kernel: [usize; 2],
         stride: [usize; 2],
         padding: PaddingSpec,
@@ -445,6 +460,7 @@ mod tests {
     ) -> Case {
         Case {
             shape,
+            batched: true,
             kernel,
             stride,
             padding,
@@ -476,12 +492,37 @@ mod tests {
                 [2, 2],
                 PaddingSpec::ExplicitOnnxPool(tvec!(0, 0), tvec!(0, 0), true),
             ),
+            // tract drops a batch of 1 where it can, as in BlazeFace's full-range model.
+            chw(case(
+                [1, 8, 12, 10],
+                [3, 3],
+                [1, 1],
+                explicit([1, 1], [1, 1]),
+            )),
+            chw(case([1, 6, 9, 12], [2, 2], [2, 2], PaddingSpec::SameUpper)),
         ]
+    }
+
+    fn chw(c: Case) -> Case {
+        Case {
+            batched: false,
+            ..c
+        }
+    }
+
+    impl Case {
+        fn dims(&self) -> Vec<usize> {
+            self.shape[usize::from(!self.batched)..].to_vec()
+        }
     }
 
     fn spec(c: &Case) -> PoolSpec {
         PoolSpec {
-            data_format: DataFormat::NCHW,
+            data_format: if c.batched {
+                DataFormat::NCHW
+            } else {
+                DataFormat::CHW
+            },
             kernel_shape: tvec!(c.kernel[0], c.kernel[1]),
             padding: c.padding.clone(),
             dilations: None,
@@ -520,20 +561,20 @@ mod tests {
         (theirs, run(swapped), count)
     }
 
-    fn input(shape: [usize; 4], seed: u64) -> Tensor {
-        Tensor::from_shape(&shape, &values(shape.iter().product(), seed)).unwrap()
+    fn input(shape: &[usize], seed: u64) -> Tensor {
+        Tensor::from_shape(shape, &values(shape.iter().product(), seed)).unwrap()
     }
 
     #[test]
     fn max_pools_give_what_tract_gives() {
         for (i, c) in cases().into_iter().enumerate() {
             let mut model = TypedModel::default();
-            let x = model.add_source("x", f32::fact(c.shape)).unwrap();
+            let x = model.add_source("x", f32::fact(c.dims())).unwrap();
             let y = model
                 .wire_node("pool", MaxPool::new(spec(&c), None), &[x])
                 .unwrap();
             model.select_output_outlets(&y).unwrap();
-            let (theirs, ours, swapped) = both_ways(model, &input(c.shape, i as u64));
+            let (theirs, ours, swapped) = both_ways(model, &input(&c.dims(), i as u64));
             assert_eq!(swapped, 1, "case {i}");
             assert_eq!(theirs.len(), ours.len(), "case {i}");
             assert_eq!(theirs, ours, "case {i}");
@@ -546,7 +587,7 @@ mod tests {
             let channels = c.shape[1];
             for per_channel_bias in [true, false] {
                 let mut model = TypedModel::default();
-                let x = model.add_source("x", f32::fact(c.shape)).unwrap();
+                let x = model.add_source("x", f32::fact(c.dims())).unwrap();
                 let kernel_shape = [channels, 1, c.kernel[0], c.kernel[1]];
                 let kernel = Tensor::from_shape(
                     &kernel_shape,
@@ -563,7 +604,7 @@ mod tests {
                 let conv = Conv::new(spec(&c), KernelFormat::OIHW, channels, None);
                 let y = model.wire_node("conv", conv, &[x, k, b]).unwrap();
                 model.select_output_outlets(&y).unwrap();
-                let (theirs, ours, swapped) = both_ways(model, &input(c.shape, i as u64));
+                let (theirs, ours, swapped) = both_ways(model, &input(&c.dims(), i as u64));
                 assert_eq!(swapped, 1, "case {i}");
                 assert_eq!(theirs.len(), ours.len(), "case {i}");
                 let worst = theirs
@@ -580,7 +621,7 @@ mod tests {
     fn other_convolutions_are_left_to_tract() {
         let c = case([1, 4, 8, 8], [3, 3], [1, 1], explicit([1, 1], [1, 1]));
         let mut model = TypedModel::default();
-        let x = model.add_source("x", f32::fact(c.shape)).unwrap();
+        let x = model.add_source("x", f32::fact(c.dims())).unwrap();
         let k = model
             .add_const(
                 "k",
@@ -596,7 +637,7 @@ mod tests {
             )
             .unwrap();
         model.select_output_outlets(&y).unwrap();
-        let (theirs, ours, swapped) = both_ways(model, &input(c.shape, 9));
+        let (theirs, ours, swapped) = both_ways(model, &input(&c.dims(), 9));
         assert_eq!(swapped, 0);
         assert_eq!(theirs, ours);
     }
