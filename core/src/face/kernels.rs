@@ -65,6 +65,12 @@ impl Window {
         sane.then_some(window)
     }
 
+    /// Both ops' `TypedOp::output_facts`.
+    fn output_facts(&self, input: &TypedFact) -> TractResult<TVec<TypedFact>> {
+        let shape = input.shape.as_concrete().context("concrete input")?;
+        Ok(tvec!(f32::fact(self.output_shape(shape))))
+    }
+
     fn output_shape(&self, input_shape: &[usize]) -> TVec<usize> {
         let [oh, ow] = self.output;
         if self.batched {
@@ -276,8 +282,7 @@ impl PlaneOp for FrameMaxPool {
 
 impl TypedOp for FrameMaxPool {
     fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
-        let input = inputs[0].shape.as_concrete().context("concrete input")?;
-        Ok(tvec!(f32::fact(self.window.output_shape(input))))
+        self.window.output_facts(inputs[0])
     }
     as_op!();
 }
@@ -342,8 +347,7 @@ impl PlaneOp for FrameDepthwise {
 
 impl TypedOp for FrameDepthwise {
     fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
-        let input = inputs[0].shape.as_concrete().context("concrete input")?;
-        Ok(tvec!(f32::fact(self.window.output_shape(input))))
+        self.window.output_facts(inputs[0])
     }
     as_op!();
 }
