@@ -18,6 +18,14 @@ echo "== format and lints"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked --features "$features" -- -D warnings
 
+echo "== each crate on its own, default features, every target (examples, benches, tests)"
+# The unified feature set above can hide a target that only compiles because another member
+# turned a feature on; `check` keeps this cheap.
+for crate in $(cargo metadata --no-deps --format-version 1 --locked |
+  python3 -c 'import json,sys; print(" ".join(p["name"] for p in json.load(sys.stdin)["packages"]))'); do
+  cargo check -p "$crate" --all-targets --locked --quiet
+done
+
 echo "== Rust tests (SQLite and PostgreSQL at ${HUIJIAO_TEST_POSTGRES_URL%%@*}@…)"
 cargo test --workspace --locked --features "$features"
 

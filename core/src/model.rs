@@ -1,11 +1,18 @@
 //! Domain vocabulary shared by server and apps (see DOMAIN.md "Words used in code").
 
-use serde::{Deserialize, Serialize};
+/// A closed vocabulary stored and sent as strings (statuses, kinds): what generic code (the
+/// server's transition helper) needs of it.
+pub trait Vocabulary: Sized + Copy + Eq + std::fmt::Debug + 'static {
+    fn as_str(self) -> &'static str;
+    fn parse(s: &str) -> Option<Self>;
+}
 
+/// An enum with one stable snake_case spelling per variant (wire and database), `ALL`,
+/// `as_str` and `parse`. Used for every vocabulary shared with the apps.
 macro_rules! string_enum {
     ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $s:literal),+ $(,)? }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(rename_all = "snake_case")]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
@@ -24,6 +31,15 @@ macro_rules! string_enum {
             }
         }
 
+        impl $crate::model::Vocabulary for $name {
+            fn as_str(self) -> &'static str {
+                $name::as_str(self)
+            }
+            fn parse(s: &str) -> Option<Self> {
+                $name::parse(s)
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
@@ -31,6 +47,7 @@ macro_rules! string_enum {
         }
     };
 }
+pub(crate) use string_enum;
 
 string_enum! {
     /// One account, one role. The three admin duties are separate roles so that no account can
@@ -228,5 +245,20 @@ string_enum! {
         Open = "open",
         Acknowledged = "acknowledged",
         Resolved = "resolved",
+    }
+}
+
+string_enum! {
+    /// What a live event on `/api/v1/events` is about (`EventView.kind`). The wire field stays
+    /// a string: an app must ignore a kind it does not know (a newer server may send more).
+    EventKind {
+        Alert = "alert",
+        Checkin = "checkin",
+        CheckinRequest = "checkin_request",
+        Leave = "leave",
+        Relocation = "relocation",
+        Visitor = "visitor",
+        /// The connection fell behind: refetch what is on screen.
+        Resync = "resync",
     }
 }

@@ -128,6 +128,11 @@ impl HuijiaoClient {
         Ok(self.inner.me().await?)
     }
 
+    /// The jurisdiction's leave rules, to pass to `assess_leave` (fetch once per session).
+    pub async fn leave_rules(&self) -> Result<huijiao_core::policy::leave::LeaveRules> {
+        Ok(self.inner.leave_rules().await?)
+    }
+
     /// What the case must do now, including the reporting interval of the level in force.
     pub async fn obligations(&self, case_id: Uuid) -> Result<ObligationsView> {
         Ok(self.inner.obligations(case_id).await?)
@@ -654,11 +659,13 @@ impl HuijiaoOutbox {
 
 // ---- the same rules as the server, to explain before the user acts -----------------------
 
-/// The level that must approve a leave from `start` to `end` applied for `today`, and why
-/// ("this leave needs county approval"). `other_starts`/`other_ends`: the supervisee's other
-/// approved or taken leaves, pairwise.
+/// The level that must approve a leave from `start` to `end` applied for `today` under the
+/// jurisdiction's `rules` (`HuijiaoClient::leave_rules`), and why ("this leave needs county
+/// approval"). `other_starts`/`other_ends`: the supervisee's other approved or taken leaves,
+/// pairwise.
 #[uniffi::export]
 pub fn assess_leave(
+    rules: huijiao_core::policy::leave::LeaveRules,
     today: NaiveDate,
     start: NaiveDate,
     end: NaiveDate,
@@ -667,18 +674,12 @@ pub fn assess_leave(
     urgent: bool,
 ) -> Result<huijiao_core::policy::leave::LeaveAssessment> {
     let others: Vec<_> = other_starts.into_iter().zip(other_ends).collect();
-    huijiao_core::policy::leave::assess_leave(
-        &Default::default(),
-        today,
-        start,
-        end,
-        &others,
-        urgent,
+    huijiao_core::policy::leave::assess_leave(&rules, today, start, end, &others, urgent).map_err(
+        |code| HuijiaoError::Validation {
+            field: "start_date".into(),
+            detail: code.code().into(),
+        },
     )
-    .map_err(|code| HuijiaoError::Validation {
-        field: "start_date".into(),
-        detail: code.code().into(),
-    })
 }
 
 /// Minutes between location reports at a level ("reporting interval is 10 min").

@@ -42,6 +42,9 @@ pub struct Config {
     pub media_old_key_files: Vec<PathBuf>,
     pub checkin: CheckinConfig,
     pub location: LocationConfig,
+    /// The jurisdiction's leave rules (notice, approval levels by length, standing approvals,
+    /// 销假 check-in); defaults are the national ones.
+    pub leave: huijiao_core::policy::leave::LeaveRules,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -150,6 +153,7 @@ impl Default for Config {
             media_old_key_files: vec![],
             checkin: CheckinConfig::default(),
             location: LocationConfig::default(),
+            leave: Default::default(),
         }
     }
 }

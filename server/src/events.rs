@@ -1,14 +1,15 @@
 //! Live events: an in-process bus (tokio broadcast) and the WebSocket `/api/v1/events`.
 //! Each connection sees only what its caller may see: officers their jurisdiction's cases,
-//! a supervisee their own case. Authentication is the access token, sent as the first
-//! message or as `?access_token=` (browsers cannot set headers on a WebSocket).
+//! a supervisee their own case. Authentication is the access token, checked before the
+//! upgrade: an `Authorization` header (native apps) or `?access_token=` (browsers cannot set
+//! headers on a WebSocket).
 
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{FromRequestParts, Query, State};
 use axum::http::request::Parts;
 use axum::response::Response;
 use huijiao_core::api::EventView;
-use huijiao_core::model::Role;
+use huijiao_core::model::{EventKind, Role};
 use serde::Deserialize;
 use tokio::sync::broadcast;
 use uuid::Uuid;
@@ -127,7 +128,8 @@ async fn stream(
                 Ok(_) => {}
                 // Fell behind: tell the client to refetch rather than silently drop.
                 Err(broadcast::error::RecvError::Lagged(_)) => {
-                    let _ = socket.send(Message::Text(r#"{"kind":"resync","case_id":"00000000-0000-0000-0000-000000000000","payload":null}"#.into())).await;
+                    let resync = EventView { kind: EventKind::Resync.as_str().into(), case_id: Uuid::nil(), payload: serde_json::Value::Null };
+                    let _ = socket.send(Message::Text(serde_json::to_string(&resync).unwrap_or_default().into())).await;
                 }
                 Err(broadcast::error::RecvError::Closed) => break,
             },

@@ -1,80 +1,190 @@
-//! Background jobs: periodic work (overdue leaves, missed check-ins) that must run once across server
-//! instances. On PostgreSQL a transaction-level advisory lock elects the runner; SQLite is a
-//! single instance by nature. Each job is itself idempotent (conditional updates), so a
-//! restart or an overlap never double-fires.
+//! Background jobs: periodic work that must run once across server instances. `JOBS` is the
+//! list; each job runs in its own transaction under its own PostgreSQL advisory lock (SQLite
+//! is a single instance by nature), so one domain's failure is logged and rolled back without
+//! undoing the others, and two instances never run the same job at once. Each job is itself
+//! idempotent (conditional updates), so a restart or an overlap never double-fires; its live
+//! events are published after its commit.
 
 use std::time::Duration;
 
-use chrono::Utc;
-use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
+use chrono::{DateTime, Utc};
+use futures::future::BoxFuture;
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
 
 use crate::error::ApiResult;
 use crate::state::AppState;
+use crate::work::Work;
 
-/// Advisory lock key of the job runner ("HJJOBS").
-const LOCK_KEY: i64 = 0x484a_4a4f_4253;
+/// First key of every job's advisory lock ("HJJB"); the second is the job's name hashed.
+const LOCK_SPACE: i32 = 0x484a_4a42;
 
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct JobReport {
-    /// False when another instance held the lock.
-    pub ran: bool,
-    pub overdue_leaves: usize,
-    pub missed_checkins: usize,
-    pub purged_photos: usize,
-    pub silent: usize,
-    pub purged_points: u64,
+/// One job's body: does its work inside `work` and says how many things it handled.
+pub type JobFn = for<'a> fn(&'a AppState, &'a Work, DateTime<Utc>) -> BoxFuture<'a, ApiResult<u64>>;
+
+pub struct Job {
+    /// Stable: it names the lock and the report line.
+    pub name: &'static str,
+    pub run: JobFn,
 }
 
-pub async fn run_once(state: &AppState) -> ApiResult<JobReport> {
-    let txn = state.db.begin().await?;
-    if txn.get_database_backend() == DbBackend::Postgres {
-        let row = txn
-            .query_one(Statement::from_string(
-                DbBackend::Postgres,
-                format!("SELECT pg_try_advisory_xact_lock({LOCK_KEY}) AS locked"),
-            ))
+/// Every job, in the order they run.
+pub const JOBS: &[Job] = &[
+    Job {
+        name: "leave.overdue",
+        run: |s, w, now| Box::pin(leave_overdue(s, w, now)),
+    },
+    Job {
+        name: "checkins.missed",
+        run: |_, w, now| Box::pin(checkins_missed(w, now)),
+    },
+    Job {
+        name: "checkins.requests_expired",
+        run: |_, w, now| Box::pin(requests_expired(w, now)),
+    },
+    Job {
+        name: "checkins.random_requests",
+        run: |s, w, now| Box::pin(random_requests(s, w, now)),
+    },
+    Job {
+        name: "checkins.retention",
+        run: |s, w, now| Box::pin(checkin_retention(s, w, now)),
+    },
+    Job {
+        name: "locations.silence",
+        run: |s, w, now| Box::pin(location_silence(s, w, now)),
+    },
+    Job {
+        name: "locations.retention",
+        run: |s, w, now| Box::pin(location_retention(s, w, now)),
+    },
+];
+
+async fn leave_overdue(_: &AppState, w: &Work, now: DateTime<Utc>) -> ApiResult<u64> {
+    Ok(crate::requests::leave::mark_overdue(w, now.date_naive()).await? as u64)
+}
+
+async fn checkins_missed(w: &Work, now: DateTime<Utc>) -> ApiResult<u64> {
+    let events = crate::checkins::schedule::mark_missed(w.db(), now).await?;
+    let n = events.len() as u64;
+    w.publish_all(events);
+    Ok(n)
+}
+
+async fn requests_expired(w: &Work, now: DateTime<Utc>) -> ApiResult<u64> {
+    let events = crate::checkins::requests::mark_expired(w.db(), now).await?;
+    let n = events.len() as u64;
+    w.publish_all(events);
+    Ok(n)
+}
+
+async fn random_requests(s: &AppState, w: &Work, now: DateTime<Utc>) -> ApiResult<u64> {
+    let mut roll = || rand::random::<f64>();
+    let interval = s.config.jobs_interval_secs.max(60);
+    let events = crate::checkins::requests::ask_at_random(w.db(), now, interval, &mut roll).await?;
+    let n = events.len() as u64;
+    w.publish_all(events);
+    Ok(n)
+}
+
+async fn checkin_retention(s: &AppState, w: &Work, now: DateTime<Utc>) -> ApiResult<u64> {
+    let purged =
+        crate::checkins::retention::purge(w.db(), &s.media, &s.config.checkin.retention, now)
             .await?;
-        let locked: bool = row
-            .map(|r| r.try_get("", "locked"))
-            .transpose()?
-            .unwrap_or(false);
-        if !locked {
-            return Ok(JobReport::default());
+    Ok(purged.checkin_photos as u64)
+}
+
+async fn location_silence(s: &AppState, w: &Work, now: DateTime<Utc>) -> ApiResult<u64> {
+    let events = crate::locations::monitor::mark_silent(w.db(), &s.config.location, now).await?;
+    let n = events.len() as u64;
+    w.publish_all(events);
+    Ok(n)
+}
+
+async fn location_retention(s: &AppState, w: &Work, now: DateTime<Utc>) -> ApiResult<u64> {
+    let purged = crate::locations::monitor::purge(w.db(), &s.config.location, now).await?;
+    Ok(purged.deleted + purged.thinned)
+}
+
+/// What one run did, job by job.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct JobReport {
+    /// Jobs that ran here, with how many things each handled.
+    pub ran: Vec<(&'static str, u64)>,
+    /// Jobs another instance was running (its lock was held).
+    pub skipped: Vec<&'static str>,
+    /// Jobs that failed (rolled back, logged; retried next run), with the error code.
+    pub failed: Vec<(&'static str, String)>,
+}
+
+impl JobReport {
+    /// How many things `job` handled in this run (0 if it did not run here).
+    pub fn count(&self, job: &str) -> u64 {
+        self.ran
+            .iter()
+            .find(|(name, _)| *name == job)
+            .map_or(0, |(_, n)| *n)
+    }
+}
+
+/// Runs every job of `JOBS` once.
+pub async fn run_once(state: &AppState) -> ApiResult<JobReport> {
+    run(state, JOBS).await
+}
+
+/// Runs `jobs` once, each in its own transaction.
+pub async fn run(state: &AppState, jobs: &[Job]) -> ApiResult<JobReport> {
+    let mut report = JobReport::default();
+    let now = Utc::now();
+    for job in jobs {
+        let work = Work::begin(state).await?;
+        if !lock(&work, job.name).await? {
+            report.skipped.push(job.name);
+            continue;
+        }
+        match (job.run)(state, &work, now).await {
+            Ok(n) => {
+                work.commit().await?;
+                report.ran.push((job.name, n));
+            }
+            Err(e) => {
+                // Dropping `work` rolls this job back; the others go on.
+                tracing::warn!(job = job.name, code = %e.code, "job failed; will retry");
+                report.failed.push((job.name, e.code.code().to_owned()));
+            }
         }
     }
-    let now = Utc::now();
-    let overdue = crate::requests::leave::mark_overdue(&txn, now.date_naive()).await?;
-    let mut missed = crate::checkins::schedule::mark_missed(&txn, now).await?;
-    missed.extend(crate::checkins::requests::mark_expired(&txn, now).await?);
-    let mut roll = || rand::random::<f64>();
-    let asked = crate::checkins::requests::ask_at_random(
-        &txn,
-        now,
-        state.config.jobs_interval_secs.max(60),
-        &mut roll,
-    )
-    .await?;
-    let purged =
-        crate::checkins::retention::purge(&txn, &state.media, &state.config.checkin.retention, now)
-            .await?;
-    let silent = crate::locations::monitor::mark_silent(&txn, &state.config.location, now).await?;
-    let points = crate::locations::monitor::purge(&txn, &state.config.location, now).await?;
-    txn.commit().await?;
     // Another instance may have changed the fences.
     state.fences.refresh_if_changed(&state.db).await?;
-    let report = JobReport {
-        ran: true,
-        overdue_leaves: overdue.len(),
-        missed_checkins: missed.len(),
-        purged_photos: purged.checkin_photos,
-        silent: silent.len(),
-        purged_points: points.deleted + points.thinned,
-    };
-    // Announced only after the commit: nothing is pushed that could still roll back.
-    for e in overdue.into_iter().chain(missed).chain(asked).chain(silent) {
-        state.events.publish(e);
-    }
     Ok(report)
+}
+
+/// Takes the job's transaction-level advisory lock on PostgreSQL (released at commit or
+/// rollback); false when another instance holds it.
+async fn lock(work: &Work, job: &str) -> ApiResult<bool> {
+    let db = work.db();
+    if db.get_database_backend() != DbBackend::Postgres {
+        return Ok(true);
+    }
+    let row = db
+        .query_one(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_try_advisory_xact_lock($1, $2) AS locked",
+            [LOCK_SPACE.into(), name_key(job).into()],
+        ))
+        .await?;
+    Ok(row
+        .map(|r| r.try_get::<bool>("", "locked"))
+        .transpose()?
+        .unwrap_or(false))
+}
+
+/// FNV-1a of the job's name: the same on every instance and every build.
+fn name_key(name: &str) -> i32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in name.bytes() {
+        h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
+    }
+    h as i32
 }
 
 /// Runs the jobs every `interval` until the process ends.
@@ -85,14 +195,28 @@ pub fn spawn(state: AppState, interval: Duration) -> tokio::task::JoinHandle<()>
         loop {
             tick.tick().await;
             match run_once(&state).await {
-                Ok(r) if r.overdue_leaves + r.missed_checkins > 0 => tracing::info!(
-                    overdue_leaves = r.overdue_leaves,
-                    missed_checkins = r.missed_checkins,
-                    "jobs ran"
-                ),
-                Ok(_) => {}
-                Err(e) => tracing::warn!(code = %e.code, "jobs failed; will retry"),
+                Ok(r) => {
+                    let busy: Vec<_> = r.ran.iter().filter(|(_, n)| *n > 0).collect();
+                    if !busy.is_empty() {
+                        tracing::info!(jobs = ?busy, "jobs ran");
+                    }
+                }
+                Err(e) => tracing::warn!(code = %e.code, "jobs could not start; will retry"),
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn job_names_are_unique_and_their_locks_differ() {
+        let mut keys: Vec<_> = super::JOBS
+            .iter()
+            .map(|j| super::name_key(j.name))
+            .collect();
+        keys.sort();
+        keys.dedup();
+        assert_eq!(keys.len(), super::JOBS.len());
+    }
 }

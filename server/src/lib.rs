@@ -1,6 +1,7 @@
 //! Huijiao server: the record of community corrections. Organised by domain; each domain
 //! module exposes `routes()` merged under `/api/v1` in `app`.
 
+pub mod actor;
 pub mod alerts;
 pub mod app;
 pub mod audit;
@@ -20,7 +21,9 @@ pub mod media;
 pub mod org;
 pub mod requests;
 pub mod state;
+pub mod transition;
 pub mod validate;
+pub mod work;
 
 use std::net::SocketAddr;
 
@@ -36,13 +39,26 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
 }
 
 /// Loads and checks the face models named in the configuration (a start-up error if missing
-/// or altered).
+/// or altered). A relative `model_dir` is taken from the working directory, so the error names
+/// the folder it resolved to and how to fill it.
 pub fn load_face(state: &mut AppState) -> anyhow::Result<()> {
-    let engine =
-        huijiao_core::face::FaceEngine::load(&state.config.model_dir, state.config.checkin.quality)
-            .map_err(|e| {
-                anyhow::anyhow!("face models in {}: {e}", state.config.model_dir.display())
-            })?;
+    let dir = std::path::absolute(&state.config.model_dir)?;
+    let engine = huijiao_core::face::FaceEngine::load(&dir, state.config.checkin.quality)
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "face models: {e}\n  looked in {} (model_dir = {:?}{})\n  fix: set HUIJIAO_MODEL_DIR \
+                 (or model_dir in the config file) to the folder with the three models, or build \
+                 them there with `scripts/rebuild-models.sh {}`",
+                dir.display(),
+                state.config.model_dir,
+                if state.config.model_dir.is_relative() {
+                    ", relative to the working directory"
+                } else {
+                    ""
+                },
+                dir.display(),
+            )
+        })?;
     state.face = Some(std::sync::Arc::new(engine));
     Ok(())
 }

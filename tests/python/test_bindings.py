@@ -242,20 +242,28 @@ def test_live_event_reaches_the_listener(server):
     sub.cancel()
 
 
-def test_the_same_rules_as_the_server():
-    """The apps explain a rule before the server enforces it, with the same code."""
+def test_the_same_rules_as_the_server(server):
+    """The apps explain a rule before the server enforces it, with the same code and the
+    jurisdiction's rules as the server holds them."""
+    sv = client(server, DEVICE)
+    run(sv.login("sv.maxiaojun", PASSWORD))
+    rules = run(sv.leave_rules())
+    assert (rules.min_notice_days, rules.office_max_days, rules.return_checkin_hours) == (3, 7, 6)
     today = datetime.date.today()
     d = lambda n: str(today + datetime.timedelta(days=n))
-    short = mobile.assess_leave(d(0), d(5), d(9), [], [], False)
+    short = mobile.assess_leave(rules, d(0), d(5), d(9), [], [], False)
     assert (short.days, short.required_level) == (5, core.ApprovalLevel.JUDICIAL_OFFICE)
-    long = mobile.assess_leave(d(0), d(5), d(14), [], [], False)
+    long = mobile.assess_leave(rules, d(0), d(5), d(14), [], [], False)
     assert long.required_level == core.ApprovalLevel.COUNTY_AGENCY
     assert core.LeaveRule.LONG_LEAVE in long.rules
     # 25 days taken within two months: 6 more is over 30 in the window, one level up.
-    window = mobile.assess_leave(d(0), d(20), d(25), [d(-20)], [d(4)], False)
+    window = mobile.assess_leave(rules, d(0), d(20), d(25), [d(-20)], [d(4)], False)
     assert core.LeaveRule.OVER_WINDOW_TOTAL in window.rules
+    # Another jurisdiction's rules (a longer office limit) give another answer, same code.
+    rules.office_max_days = 10
+    assert mobile.assess_leave(rules, d(0), d(5), d(14), [], [], False).required_level == core.ApprovalLevel.JUDICIAL_OFFICE
     with pytest.raises(mobile.HuijiaoError.Validation) as e:
-        mobile.assess_leave(d(0), d(1), d(2), [], [], False)
+        mobile.assess_leave(rules, d(0), d(1), d(2), [], [], False)
     assert e.value.detail == "leave.notice_too_short"
     assert mobile.location_interval_minutes(core.SupervisionLevel.STRICT, False) == 10
     assert mobile.location_interval_minutes(core.SupervisionLevel.LENIENT, True) == 30

@@ -355,6 +355,11 @@ impl Client {
         self.get("/me").await
     }
 
+    /// The jurisdiction's leave rules, for `policy::leave::assess_leave` in the app.
+    pub async fn leave_rules(&self) -> Result<crate::policy::leave::LeaveRules, ClientError> {
+        self.get("/rules/leave").await
+    }
+
     pub async fn obligations(&self, case_id: Uuid) -> Result<ObligationsView, ClientError> {
         self.get(&format!("/cases/{case_id}/obligations")).await
     }

@@ -8,8 +8,12 @@ use serde::{Deserialize, Serialize};
 use crate::error::ErrorCode;
 use crate::model::UnitKind;
 
-/// Defaults from DOMAIN.md; provinces and cities may set their own.
+/// Defaults from DOMAIN.md; provinces and cities may set their own (the server's `[leave]`
+/// settings; the apps read them from `GET /rules`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct LeaveRules {
     /// Apply at least this many days before leaving (urgent cases are flagged, not refused).
     pub min_notice_days: i64,
@@ -22,6 +26,8 @@ pub struct LeaveRules {
     pub window_max_days: i64,
     /// A standing approval for frequent cross-city workers lasts this many months.
     pub standing_months: u32,
+    /// 销假 needs a passed face check-in from the last this many hours.
+    pub return_checkin_hours: i64,
 }
 
 impl Default for LeaveRules {
@@ -33,9 +39,20 @@ impl Default for LeaveRules {
             window_days: 60,
             window_max_days: 30,
             standing_months: 6,
+            return_checkin_hours: 6,
         }
     }
 }
+
+/// What evidence a leave may carry (measures art. 27: the reason is shown with papers).
+pub const ATTACHMENT_KINDS: [&str; 5] = ["medical", "employer", "school", "legal", "other"];
+
+/// Evidence is added while the request can still be decided on it: a draft or a request
+/// awaiting decision.
+pub const LEAVE_ATTACHABLE: [crate::model::LeaveStatus; 2] = [
+    crate::model::LeaveStatus::Draft,
+    crate::model::LeaveStatus::Submitted,
+];
 
 /// Who must decide.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -8,6 +8,7 @@ pub mod leave;
 pub mod location;
 pub mod requests;
 pub mod schedule;
+pub mod transitions;
 
 use crate::error::ErrorCode;
 use crate::model::{CaseStatus, SupervisionLevel, UnitKind};
@@ -22,26 +23,12 @@ pub fn parent_kind(kind: UnitKind) -> Option<UnitKind> {
     }
 }
 
-/// Whether a case may move from `from` to `to`.
-///
-/// A case starts in `pre_intake`, becomes `active` with the intake announcement (入矫宣告), and
-/// ends by release at term, revocation or termination (death, re-offending). An absconded
-/// case (脱管) can be found again (back to active) or revoked. Ended cases are archived
-/// read-only, so nothing leaves released/revoked/terminated.
+/// Whether a case may move from `from` to `to` by any action of `transitions::CASE`.
 pub fn case_transition_allowed(from: CaseStatus, to: CaseStatus) -> bool {
-    use CaseStatus::*;
-    matches!(
-        (from, to),
-        (PreIntake, Active)
-            | (PreIntake, Terminated)
-            | (Active, Released)
-            | (Active, Revoked)
-            | (Active, Terminated)
-            | (Active, Absconded)
-            | (Absconded, Active)
-            | (Absconded, Revoked)
-            | (Absconded, Terminated)
-    )
+    transitions::CASE
+        .rules
+        .iter()
+        .any(|r| r.from.contains(&from) && r.to == Some(to))
 }
 
 pub fn case_is_closed(status: CaseStatus) -> bool {

@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::error::ErrorCode;
+use crate::model::UnitKind;
 use crate::policy::leave::ApprovalLevel;
 
 /// Apply at least this many days before moving ("a month ahead").
@@ -18,6 +19,12 @@ pub fn check_relocation_date(today: NaiveDate, move_date: NaiveDate) -> Result<(
         return Err(ErrorCode::RelocationNoticeTooShort);
     }
     Ok(())
+}
+
+/// A case moves to a unit that supervises people: a county agency or a judicial office (not a
+/// city or province bureau, which supervise units).
+pub fn may_receive_relocation(kind: UnitKind) -> bool {
+    matches!(kind, UnitKind::CountyAgency | UnitKind::JudicialOffice)
 }
 
 /// Who the supervisee wants to meet.
@@ -58,6 +65,23 @@ pub fn visit_needs_approval(relation: VisitorRelation) -> bool {
     !matches!(relation, VisitorRelation::Other)
 }
 
+/// A visit request: whether it needs an officer's approval (law art. 23), and the refusal when
+/// one that does is not in the future (it could no longer be decided before it happens).
+pub fn assess_visit(
+    relation: VisitorRelation,
+    meeting_at: chrono::DateTime<chrono::Utc>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<bool, (&'static str, &'static str)> {
+    let needs = visit_needs_approval(relation);
+    if needs && meeting_at <= now {
+        return Err((
+            "meeting_at",
+            "a meeting that needs approval must be in the future",
+        ));
+    }
+    Ok(needs)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,5 +108,35 @@ mod tests {
             assert_eq!(VisitorRelation::parse(r.as_str()), Some(r));
         }
         assert!(!visit_needs_approval(VisitorRelation::Other));
+    }
+
+    #[test]
+    fn a_visit_to_approve_is_in_the_future_and_only_units_that_supervise_receive() {
+        let now = chrono::Utc::now();
+        let past = now - chrono::Duration::minutes(1);
+        assert_eq!(
+            assess_visit(
+                VisitorRelation::Victim,
+                now + chrono::Duration::hours(1),
+                now
+            ),
+            Ok(true)
+        );
+        assert_eq!(
+            assess_visit(VisitorRelation::Victim, past, now).map_err(|e| e.0),
+            Err("meeting_at")
+        );
+        assert_eq!(
+            assess_visit(VisitorRelation::Other, past, now),
+            Ok(false),
+            "recorded, also afterwards"
+        );
+        assert!(
+            may_receive_relocation(UnitKind::JudicialOffice)
+                && may_receive_relocation(UnitKind::CountyAgency)
+        );
+        assert!(
+            !may_receive_relocation(UnitKind::City) && !may_receive_relocation(UnitKind::Province)
+        );
     }
 }

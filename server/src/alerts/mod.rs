@@ -4,25 +4,29 @@
 use axum::extract::State;
 use chrono::Utc;
 use huijiao_core::api::{AlertResolveRequest, AlertView, EventView, Problem};
-use huijiao_core::model::{AlertKind, AlertSeverity, AlertState, Role};
+use huijiao_core::model::EventKind;
+use huijiao_core::model::{AlertKind, AlertSeverity, AlertState};
+use huijiao_core::policy::transitions::{AlertAction, Party, ALERT};
 use huijiao_core::ErrorCode;
 use sea_orm::sea_query::{Expr, Query as SqlQuery};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    QueryOrder, QuerySelect,
 };
 use serde::Deserialize;
 use serde_json::json;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use crate::audit::{self, Actor};
-use crate::auth::extractor::AuthUser;
+use crate::actor::Actor;
+use crate::auth::extractor::Officer;
 use crate::entities::{alert, case};
 use crate::error::{ApiError, ApiResult, Json, Path, Query};
 use crate::events::Event;
 use crate::state::AppState;
+use crate::transition::apply;
 use crate::validate::check_text;
+use crate::work::Work;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -38,7 +42,7 @@ pub fn view(a: alert::Model) -> ApiResult<AlertView> {
         kind: AlertKind::parse(&a.kind).ok_or_else(|| ApiError::internal("bad alert kind"))?,
         severity: AlertSeverity::parse(&a.severity)
             .ok_or_else(|| ApiError::internal("bad severity"))?,
-        state: AlertState::parse(&a.state).ok_or_else(|| ApiError::internal("bad alert state"))?,
+        state: crate::transition::status_of::<alert::Entity, AlertState>(&a)?,
         evidence: a.evidence,
         assigned_officer_id: a.assigned_officer_id,
         created_at: a.created_at,
@@ -83,7 +87,7 @@ pub async fn raise(
         unit_path,
         supervisee: None,
         view: EventView {
-            kind: "alert".into(),
+            kind: EventKind::Alert.as_str().into(),
             case_id: c.id,
             payload: serde_json::to_value(view(a.clone())?).unwrap_or_default(),
         },
@@ -116,7 +120,7 @@ pub async fn clear(
         unit_path: crate::org::unit_path(db, c.unit_id).await?,
         supervisee: None,
         view: EventView {
-            kind: "alert".into(),
+            kind: EventKind::Alert.as_str().into(),
             case_id: c.id,
             payload: serde_json::to_value(view(a)?).unwrap_or_default(),
         },
@@ -137,10 +141,9 @@ pub struct AlertQuery {
     responses((status = 200, body = Vec<AlertView>), (status = 403, body = Problem)))]
 async fn list_alerts(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Officer,
     Query(q): Query<AlertQuery>,
 ) -> ApiResult<Json<Vec<AlertView>>> {
-    caller.require(&[Role::Officer])?;
     let limit = q.limit.unwrap_or(100);
     if !(1..=500).contains(&limit) {
         return Err(ApiError::field("limit", "must be 1 to 500"));
@@ -168,56 +171,48 @@ async fn list_alerts(
     Ok(Json(rows.into_iter().map(view).collect::<ApiResult<_>>()?))
 }
 
-async fn transition(
+async fn take(
     state: &AppState,
-    caller: &AuthUser,
+    caller: &Officer,
     id: Uuid,
-    from: &[AlertState],
-    to: AlertState,
+    action: AlertAction,
     note: Option<String>,
 ) -> ApiResult<Json<AlertView>> {
-    caller.require(&[Role::Officer])?;
-    let txn = state.db.begin().await?;
+    let work = Work::begin(state).await?;
     let a = alert::Entity::find_by_id(id)
-        .one(&txn)
+        .one(work.db())
         .await?
         .ok_or(ErrorCode::NotFound)?;
-    crate::cases::find_case(&txn, caller, a.case_id).await?;
-    if !from.iter().any(|s| s.as_str() == a.state) {
-        return Err(ErrorCode::AlertTransitionInvalid.into());
-    }
+    crate::cases::find_case(work.db(), caller, a.case_id).await?;
     let now = Utc::now();
-    let mut q = alert::Entity::update_many()
-        .col_expr(alert::Column::State, Expr::value(to.as_str()))
-        .col_expr(alert::Column::Version, Expr::value(a.version + 1))
-        .filter(alert::Column::Id.eq(id))
-        .filter(alert::Column::Version.eq(a.version));
-    q = match to {
-        AlertState::Acknowledged => q
-            .col_expr(alert::Column::AcknowledgedBy, Expr::value(caller.id))
-            .col_expr(alert::Column::AcknowledgedAt, Expr::value(now)),
-        _ => q
-            .col_expr(alert::Column::ResolvedBy, Expr::value(caller.id))
-            .col_expr(alert::Column::ResolvedAt, Expr::value(now))
-            .col_expr(alert::Column::ResolutionNote, Expr::value(note)),
-    };
-    if q.exec(&txn).await?.rows_affected != 1 {
-        return Err(ErrorCode::Conflict.into());
-    }
-    audit::record(
-        &txn,
+    let party = Party::person(caller.role, None);
+    let a = apply(
+        work.db(),
+        &ALERT,
+        action,
+        party,
+        &a,
+        None,
+        |q| match action {
+            AlertAction::Acknowledge => q
+                .col_expr(alert::Column::AcknowledgedBy, Expr::value(caller.id))
+                .col_expr(alert::Column::AcknowledgedAt, Expr::value(now)),
+            AlertAction::Resolve => q
+                .col_expr(alert::Column::ResolvedBy, Expr::value(caller.id))
+                .col_expr(alert::Column::ResolvedAt, Expr::value(now))
+                .col_expr(alert::Column::ResolutionNote, Expr::value(note)),
+        },
+    )
+    .await?;
+    work.audit(
         &Actor::from(caller),
-        &format!("alert.{}", to.as_str()),
+        &format!("alert.{}", a.state),
         "alert",
-        Some(id.to_string()),
+        id,
         json!({ "case_id": a.case_id }),
     )
     .await?;
-    let a = alert::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or(ErrorCode::NotFound)?;
-    txn.commit().await?;
+    work.commit().await?;
     Ok(Json(view(a)?))
 }
 
@@ -225,18 +220,10 @@ async fn transition(
     responses((status = 200, body = AlertView), (status = 404, body = Problem), (status = 409, body = Problem)))]
 async fn acknowledge(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Officer,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<AlertView>> {
-    transition(
-        &state,
-        &caller,
-        id,
-        &[AlertState::Open],
-        AlertState::Acknowledged,
-        None,
-    )
-    .await
+    take(&state, &caller, id, AlertAction::Acknowledge, None).await
 }
 
 /// Resolves with a note saying what was done.
@@ -244,17 +231,16 @@ async fn acknowledge(
     responses((status = 200, body = AlertView), (status = 404, body = Problem), (status = 409, body = Problem)))]
 async fn resolve(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Officer,
     Path(id): Path<Uuid>,
     Json(req): Json<AlertResolveRequest>,
 ) -> ApiResult<Json<AlertView>> {
     check_text("note", &req.note, 2000)?;
-    transition(
+    take(
         &state,
         &caller,
         id,
-        &[AlertState::Open, AlertState::Acknowledged],
-        AlertState::Resolved,
+        AlertAction::Resolve,
         Some(req.note.trim().into()),
     )
     .await

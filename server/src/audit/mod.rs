@@ -5,7 +5,6 @@
 use axum::extract::State;
 use chrono::{DateTime, Utc};
 use huijiao_core::api::{AuditEntryView, AuditVerifyView};
-use huijiao_core::model::Role;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -16,28 +15,11 @@ use sha2::{Digest, Sha256};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use crate::auth::extractor::{AuthUser, RequestMeta};
+pub use crate::actor::Actor;
+use crate::auth::extractor::AuditAdmin;
 use crate::entities::audit_entry;
 use crate::error::{ApiResult, Json, Query};
 use crate::state::AppState;
-
-/// Who did it. Login attempts have no user yet, only an address.
-#[derive(Debug, Clone, Default)]
-pub struct Actor {
-    pub id: Option<Uuid>,
-    pub role: Option<Role>,
-    pub meta: RequestMeta,
-}
-
-impl From<&AuthUser> for Actor {
-    fn from(u: &AuthUser) -> Self {
-        Actor {
-            id: Some(u.id),
-            role: Some(u.role),
-            meta: u.meta.clone(),
-        }
-    }
-}
 
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -222,10 +204,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
     responses((status = 200, body = Vec<AuditEntryView>), (status = 403, body = huijiao_core::api::Problem)))]
 async fn list_audit(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: AuditAdmin,
     Query(q): Query<AuditQuery>,
 ) -> ApiResult<Json<Vec<AuditEntryView>>> {
-    caller.require(&[Role::AuditAdmin])?;
     let limit = q.limit.unwrap_or(100);
     if !(1..=500).contains(&limit) {
         return Err(crate::error::ApiError::field("limit", "must be 1 to 500"));
@@ -290,9 +271,8 @@ async fn list_audit(
     responses((status = 200, body = AuditVerifyView), (status = 403, body = huijiao_core::api::Problem)))]
 async fn verify_audit(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: AuditAdmin,
 ) -> ApiResult<Json<AuditVerifyView>> {
-    caller.require(&[Role::AuditAdmin])?;
     let view = verify(&state.db).await?;
     record(
         &state.db,

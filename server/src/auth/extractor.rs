@@ -22,12 +22,8 @@ use crate::state::AppState;
 
 pub const DEVICE_HEADER: &str = "x-device-id";
 
-/// Where a request came from, for the audit log.
-#[derive(Debug, Clone, Default)]
-pub struct RequestMeta {
-    pub ip: Option<String>,
-    pub request_id: Option<String>,
-}
+use crate::actor::Actor;
+pub use crate::actor::RequestMeta;
 
 impl FromRequestParts<AppState> for RequestMeta {
     type Rejection = ApiError;
@@ -145,15 +141,17 @@ impl FromRequestParts<AppState> for AuthUser {
     }
 }
 
-impl AuthUser {
-    pub fn require(&self, roles: &[Role]) -> ApiResult<()> {
-        if roles.contains(&self.role) {
-            Ok(())
-        } else {
-            Err(ErrorCode::Forbidden.into())
+impl From<&AuthUser> for Actor {
+    fn from(u: &AuthUser) -> Self {
+        Actor {
+            id: Some(u.id),
+            role: Some(u.role),
+            meta: u.meta.clone(),
         }
     }
+}
 
+impl AuthUser {
     /// Units this caller may see: admins (system, security) all; an officer their unit's subtree.
     pub fn unit_scope(&self) -> ApiResult<Condition> {
         match self.role {
@@ -214,4 +212,60 @@ impl AuthUser {
             _ => false,
         }
     }
+}
+
+/// Role extractors: the role a handler serves is in its signature (`caller: Officer`), checked
+/// before the handler runs; each derefs to the `AuthUser` it wraps.
+macro_rules! role_extractor {
+    ($($(#[$m:meta])* $name:ident => $($role:ident)|+;)+) => {$(
+        $(#[$m])*
+        #[derive(Debug, Clone)]
+        pub struct $name(pub AuthUser);
+
+        impl FromRequestParts<AppState> for $name {
+            type Rejection = ApiError;
+
+            async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Self> {
+                let user = AuthUser::from_request_parts(parts, state).await?;
+                if matches!(user.role, $(Role::$role)|+) {
+                    Ok($name(user))
+                } else {
+                    Err(ErrorCode::Forbidden.into())
+                }
+            }
+        }
+
+        impl std::ops::Deref for $name {
+            type Target = AuthUser;
+            fn deref(&self) -> &AuthUser {
+                &self.0
+            }
+        }
+
+        impl From<&$name> for Actor {
+            fn from(u: &$name) -> Self {
+                Actor::from(&u.0)
+            }
+        }
+    )+};
+}
+
+role_extractor! {
+    /// A corrections officer (司法所 / 县级社区矫正机构 and above), scoped to their unit's subtree.
+    Officer => Officer;
+    /// A supervisee on their bound, approved phone.
+    Supervisee => Supervisee;
+    /// The system administrator duty (org tree, accounts, schedules).
+    SystemAdmin => SystemAdmin;
+    /// The security administrator duty (locks, sessions).
+    SecurityAdmin => SecurityAdmin;
+    /// The audit administrator duty (reads and verifies the audit chain, nothing else).
+    AuditAdmin => AuditAdmin;
+    /// Either duty that manages accounts: the system admin creates them, the security admin
+    /// locks and unlocks them.
+    AccountAdmin => SystemAdmin | SecurityAdmin;
+    /// Who may read the staff directory: officers (their subtree) and the account duties.
+    DirectoryReader => Officer | SystemAdmin | SecurityAdmin;
+    /// Either side of a supervisee's request: the supervisee or an officer of the case.
+    RequestParty => Supervisee | Officer;
 }

@@ -15,11 +15,10 @@ use uuid::Uuid;
 
 use super::{find_case, find_case_for_write};
 use crate::audit::{self, Actor};
-use crate::auth::extractor::AuthUser;
+use crate::auth::extractor::Officer;
 use crate::entities::{device, session};
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::state::AppState;
-use huijiao_core::model::Role;
 
 fn device_view(d: device::Model) -> ApiResult<DeviceView> {
     Ok(DeviceView {
@@ -39,11 +38,10 @@ fn device_view(d: device::Model) -> ApiResult<DeviceView> {
     responses((status = 200, body = Vec<DeviceView>), (status = 404, body = Problem)))]
 pub async fn list_devices(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Officer,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<Vec<DeviceView>>> {
     let c = find_case(&state.db, &caller, id).await?;
-    caller.require(&[Role::Officer])?;
     let Some(uid) = c.user_id else {
         return Ok(Json(vec![]));
     };
@@ -61,7 +59,7 @@ pub async fn list_devices(
 
 async fn set_device(
     state: &AppState,
-    caller: &AuthUser,
+    caller: &Officer,
     id: Uuid,
     device_row: Uuid,
     approve: bool,
@@ -140,7 +138,7 @@ async fn set_device(
     responses((status = 200, body = DeviceView), (status = 404, body = Problem)))]
 pub async fn approve_device(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Officer,
     Path((id, device_row)): Path<(Uuid, Uuid)>,
 ) -> ApiResult<Json<DeviceView>> {
     set_device(&state, &caller, id, device_row, true).await
@@ -152,7 +150,7 @@ pub async fn approve_device(
     responses((status = 200, body = DeviceView), (status = 404, body = Problem)))]
 pub async fn revoke_device(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Officer,
     Path((id, device_row)): Path<(Uuid, Uuid)>,
 ) -> ApiResult<Json<DeviceView>> {
     set_device(&state, &caller, id, device_row, false).await

@@ -19,11 +19,13 @@ use uuid::Uuid;
 
 use super::{case_view, find_case, find_case_for_write, level, status};
 use crate::audit::{self, Actor};
-use crate::auth::extractor::AuthUser;
+use crate::auth::extractor::{AuthUser, Officer};
 use crate::entities::{case, level_change, org_unit, session, status_change, user};
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::state::AppState;
+use crate::transition::apply;
 use crate::validate::{check_coordinates, check_text};
+use huijiao_core::policy::transitions::{CaseAction, Party, CASE};
 
 /// Writes a case row bumping its version, only if nobody else changed it since it was read:
 /// an officer with a stale screen gets `resource.conflict` instead of overwriting.
@@ -55,10 +57,9 @@ pub async fn save_case(
     responses((status = 201, body = CaseView), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_case(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Officer,
     Json(req): Json<CaseCreateRequest>,
 ) -> ApiResult<(StatusCode, Json<CaseView>)> {
-    caller.require(&[Role::Officer])?;
     let txn = state.db.begin().await?;
     let c = insert_case(&state, &txn, &caller, &req).await?;
     txn.commit().await?;
@@ -215,7 +216,7 @@ async fn record_status(
     responses((status = 200, body = CaseView), (status = 409, body = Problem)))]
 pub async fn announce(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Officer,
     Path(id): Path<Uuid>,
     Json(req): Json<AnnounceRequest>,
 ) -> ApiResult<Json<CaseView>> {
@@ -226,17 +227,26 @@ pub async fn announce(
     let txn = state.db.begin().await?;
     let c = find_case_for_write(&txn, &caller, id).await?;
     let from = status(&c)?;
-    if from != CaseStatus::PreIntake {
-        return Err(ErrorCode::CaseTransitionInvalid.into());
-    }
-    let version = c.version;
-    let mut am: case::ActiveModel = c.into();
-    am.status = Set(CaseStatus::Active.as_str().into());
-    am.announced_at = Set(Some(Utc::now()));
-    am.announced_by = Set(Some(caller.id));
-    am.announce_place = Set(Some(req.place.trim().into()));
-    am.announce_attendees = Set(Some(json!(req.attendees)));
-    let c = save_case(&txn, am, version).await?;
+    let now = Utc::now();
+    let c = apply(
+        &txn,
+        &CASE,
+        CaseAction::Announce,
+        Party::person(caller.role, None),
+        &c,
+        None,
+        |q| {
+            q.col_expr(case::Column::AnnouncedAt, Expr::value(now))
+                .col_expr(case::Column::AnnouncedBy, Expr::value(caller.id))
+                .col_expr(case::Column::AnnouncePlace, Expr::value(req.place.trim()))
+                .col_expr(
+                    case::Column::AnnounceAttendees,
+                    Expr::value(json!(req.attendees)),
+                )
+                .col_expr(case::Column::UpdatedAt, Expr::value(now))
+        },
+    )
+    .await?;
     record_status(
         &txn,
         id,
@@ -281,7 +291,7 @@ fn initial_password() -> String {
     responses((status = 201, body = IssuedLoginView), (status = 409, body = Problem)))]
 pub async fn issue_login(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Officer,
     Path(id): Path<Uuid>,
     Json(req): Json<IssueLoginRequest>,
 ) -> ApiResult<(StatusCode, Json<IssuedLoginView>)> {
@@ -336,7 +346,7 @@ pub async fn issue_login(
     responses((status = 201, body = LevelChangeView), (status = 409, body = Problem)))]
 pub async fn change_level(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Officer,
     Path(id): Path<Uuid>,
     Json(req): Json<LevelChangeRequest>,
 ) -> ApiResult<(StatusCode, Json<LevelChangeView>)> {
@@ -416,7 +426,7 @@ pub async fn list_levels(
     responses((status = 200, body = CaseView), (status = 409, body = Problem)))]
 pub async fn change_status(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Officer,
     Path(id): Path<Uuid>,
     Json(req): Json<StatusChangeRequest>,
 ) -> ApiResult<Json<CaseView>> {
@@ -425,16 +435,19 @@ pub async fn change_status(
     let c = find_case_for_write(&txn, &caller, id).await?;
     let from = status(&c)?;
     // Activation happens only through the announcement, which records who and where.
-    if req.status == CaseStatus::Active && from == CaseStatus::PreIntake
-        || !policy::case_transition_allowed(from, req.status)
-    {
-        return Err(ErrorCode::CaseTransitionInvalid.into());
-    }
-    let version = c.version;
+    let action = CaseAction::to_status(req.status).ok_or(ErrorCode::CaseTransitionInvalid)?;
     let user_id = c.user_id;
-    let mut am: case::ActiveModel = c.into();
-    am.status = Set(req.status.as_str().into());
-    let c = save_case(&txn, am, version).await?;
+    let now = Utc::now();
+    let c = apply(
+        &txn,
+        &CASE,
+        action,
+        Party::person(caller.role, None),
+        &c,
+        None,
+        |q| q.col_expr(case::Column::UpdatedAt, Expr::value(now)),
+    )
+    .await?;
     record_status(&txn, id, from, req.status, req.reason.trim(), caller.id).await?;
     if let (true, Some(uid)) = (policy::case_is_closed(req.status), user_id) {
         user::Entity::update_many()

@@ -19,7 +19,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use crate::audit::{self, Actor};
-use crate::auth::extractor::AuthUser;
+use crate::auth::extractor::{AuthUser, Officer, Supervisee};
 use crate::entities::case;
 use crate::error::{ApiError, ApiResult, Json, Path, Query};
 use crate::state::AppState;
@@ -59,9 +59,8 @@ pub async fn find_case(
 /// The supervisee's own, active case.
 pub async fn own_active_case(
     db: &impl ConnectionTrait,
-    caller: &AuthUser,
+    caller: &Supervisee,
 ) -> ApiResult<case::Model> {
-    caller.require(&[Role::Supervisee])?;
     let c = case::Entity::find()
         .filter(case::Column::UserId.eq(caller.id))
         .one(db)
@@ -76,11 +75,10 @@ pub async fn own_active_case(
 /// Loads a case the caller may change: an officer of its jurisdiction, and not archived.
 pub async fn find_case_for_write(
     db: &impl ConnectionTrait,
-    caller: &AuthUser,
+    caller: &Officer,
     id: Uuid,
 ) -> ApiResult<case::Model> {
     let c = find_case(db, caller, id).await?;
-    caller.require(&[Role::Officer])?;
     if policy::case_is_closed(status(&c)?) {
         return Err(ErrorCode::CaseClosed.into());
     }
@@ -252,10 +250,9 @@ fn csv_field(s: &str) -> String {
     responses((status = 200, content_type = "text/csv", body = String), (status = 403, body = Problem)))]
 async fn export_cases(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Officer,
     Query(q): Query<CaseListQuery>,
 ) -> ApiResult<impl IntoResponse> {
-    caller.require(&[Role::Officer])?;
     let rows = scoped_list(
         &state,
         &caller,

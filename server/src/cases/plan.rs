@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::{find_case, find_case_for_write, strings};
 use crate::audit::{self, Actor};
-use crate::auth::extractor::AuthUser;
+use crate::auth::extractor::{AuthUser, Officer};
 use crate::entities::correction_plan;
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::state::AppState;
@@ -36,7 +36,7 @@ fn plan_view(p: correction_plan::Model) -> PlanView {
     responses((status = 201, body = PlanView), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_plan(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Officer,
     Path(id): Path<Uuid>,
     Json(req): Json<PlanUpdateRequest>,
 ) -> ApiResult<(StatusCode, Json<PlanView>)> {

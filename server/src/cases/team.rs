@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use super::{find_case, find_case_for_write};
 use crate::audit::{self, Actor};
-use crate::auth::extractor::AuthUser;
+use crate::auth::extractor::{AuthUser, Officer};
 use crate::entities::{org_unit, team_member, user};
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::state::AppState;
@@ -40,7 +40,7 @@ fn member_view(m: team_member::Model) -> ApiResult<TeamMemberView> {
     responses((status = 201, body = TeamMemberView), (status = 422, body = Problem)))]
 pub async fn add_member(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Officer,
     Path(id): Path<Uuid>,
     Json(req): Json<TeamMemberRequest>,
 ) -> ApiResult<(StatusCode, Json<TeamMemberView>)> {
@@ -134,7 +134,7 @@ pub async fn list_team(
     responses((status = 204), (status = 404, body = Problem)))]
 pub async fn remove_member(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Officer,
     Path((id, member_id)): Path<(Uuid, Uuid)>,
 ) -> ApiResult<StatusCode> {
     let txn = state.db.begin().await?;

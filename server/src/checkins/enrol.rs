@@ -8,7 +8,6 @@ use axum::http::StatusCode;
 use chrono::Utc;
 use huijiao_core::api::{FaceEnrolRequest, FaceTemplateView, Problem};
 use huijiao_core::face::models::EMBEDDING_MODEL_ID;
-use huijiao_core::model::Role;
 use huijiao_core::ErrorCode;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -20,7 +19,7 @@ use uuid::Uuid;
 
 use super::{decode_photo, face_error};
 use crate::audit::{self, Actor};
-use crate::auth::extractor::AuthUser;
+use crate::auth::extractor::Officer;
 use crate::cases::{find_case, find_case_for_write};
 use crate::entities::face_template;
 use crate::error::{ApiError, ApiResult, Json, Path};
@@ -41,7 +40,7 @@ fn view(t: face_template::Model) -> FaceTemplateView {
     responses((status = 201, body = FaceTemplateView), (status = 422, body = Problem), (status = 503, body = Problem)))]
 pub async fn enrol_face(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Officer,
     Path(id): Path<Uuid>,
     Json(req): Json<FaceEnrolRequest>,
 ) -> ApiResult<(StatusCode, Json<FaceTemplateView>)> {
@@ -125,11 +124,10 @@ pub async fn enrol_face(
     responses((status = 200, body = Vec<FaceTemplateView>), (status = 404, body = Problem)))]
 pub async fn face_history(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Officer,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<Vec<FaceTemplateView>>> {
     find_case(&state.db, &caller, id).await?;
-    caller.require(&[Role::Officer])?;
     let rows = face_template::Entity::find()
         .filter(face_template::Column::CaseId.eq(id))
         .order_by_asc(face_template::Column::Version)

@@ -35,6 +35,25 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .layer(DefaultBodyLimit::max(PHOTO_BODY_LIMIT))
 }
 
+/// Whether the case has a passed check-in since `since` (销假 is made with one: it proves who
+/// is back). Other domains ask this, never the check-in table.
+pub async fn passed_since(
+    db: &impl sea_orm::ConnectionTrait,
+    case_id: uuid::Uuid,
+    since: chrono::DateTime<chrono::Utc>,
+) -> ApiResult<bool> {
+    use crate::entities::checkin;
+    use huijiao_core::policy::checkin::CheckinResult;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    Ok(checkin::Entity::find()
+        .filter(checkin::Column::CaseId.eq(case_id))
+        .filter(checkin::Column::Result.eq(CheckinResult::Passed.as_str()))
+        .filter(checkin::Column::CreatedAt.gte(since))
+        .one(db)
+        .await?
+        .is_some())
+}
+
 pub fn decode_photo(field: &str, b64: &str) -> ApiResult<Vec<u8>> {
     base64::engine::general_purpose::STANDARD
         .decode(b64.trim())

@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Utc};
 use huijiao_core::api::{CheckinRequestCreate, CheckinRequestView, EventView, Problem};
+use huijiao_core::model::EventKind;
 use huijiao_core::model::{AlertKind, AlertSeverity, CaseStatus};
 use huijiao_core::policy::schedule;
 use huijiao_core::ErrorCode;
@@ -17,12 +18,13 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::audit::{self, Actor};
-use crate::auth::extractor::AuthUser;
+use crate::auth::extractor::{AuthUser, Officer};
 use crate::cases::{find_case, find_case_for_write};
 use crate::entities::{case, checkin_request as cr};
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::events::Event;
 use crate::state::AppState;
+use crate::work::Work;
 
 fn view(r: cr::Model) -> CheckinRequestView {
     CheckinRequestView {
@@ -40,12 +42,12 @@ fn view(r: cr::Model) -> CheckinRequestView {
     responses((status = 201, body = CheckinRequestView), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn request_checkin(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Officer,
     Path(id): Path<Uuid>,
     Json(req): Json<CheckinRequestCreate>,
 ) -> ApiResult<(StatusCode, Json<CheckinRequestView>)> {
-    let txn = state.db.begin().await?;
-    let c = find_case_for_write(&txn, &caller, id).await?;
+    let work = Work::begin(&state).await?;
+    let c = find_case_for_write(work.db(), &caller, id).await?;
     if crate::cases::status(&c)? != CaseStatus::Active || c.user_id.is_none() {
         return Err(ErrorCode::CaseNotActive.into());
     }
@@ -67,29 +69,20 @@ pub async fn request_checkin(
         checkin_id: Set(None),
         created_at: Set(now),
     }
-    .insert(&txn)
+    .insert(work.db())
     .await?;
-    audit::record(
-        &txn,
+    work.audit(
         &Actor::from(&caller),
         "checkin.requested",
         "case",
-        Some(id.to_string()),
+        id,
         json!({ "request_id": r.id, "deadline": r.deadline }),
     )
     .await?;
-    let path = crate::org::unit_path(&txn, c.unit_id).await?;
-    txn.commit().await?;
     let v = view(r);
-    state.events.publish(Event {
-        unit_path: path,
-        supervisee: c.user_id,
-        view: EventView {
-            kind: "checkin_request".into(),
-            case_id: c.id,
-            payload: serde_json::to_value(&v).unwrap_or_default(),
-        },
-    });
+    work.notify_case(&c, EventKind::CheckinRequest, &v, true)
+        .await?;
+    work.commit().await?;
     Ok((StatusCode::CREATED, Json(v)))
 }
 
@@ -242,7 +235,7 @@ pub async fn ask_at_random<C: ConnectionTrait + TransactionTrait>(
             unit_path,
             supervisee: c.user_id,
             view: EventView {
-                kind: "checkin_request".into(),
+                kind: EventKind::CheckinRequest.as_str().into(),
                 case_id: c.id,
                 payload: serde_json::to_value(view(r)).unwrap_or_default(),
             },

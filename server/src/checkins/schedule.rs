@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use huijiao_core::api::{ObligationsView, Problem, SensitivePeriodRequest, SensitivePeriodView};
-use huijiao_core::model::{AlertKind, CaseStatus, Role, SupervisionLevel};
+use huijiao_core::model::{AlertKind, CaseStatus, SupervisionLevel};
 use huijiao_core::policy::checkin::CheckinResult;
 use huijiao_core::policy::schedule::{self, DailyBand, Window};
 use huijiao_core::policy::{effective_level, Jurisdiction};
@@ -17,7 +17,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::audit::{self, Actor};
-use crate::auth::extractor::AuthUser;
+use crate::auth::extractor::{AuthUser, SystemAdmin};
 use crate::cases::find_case;
 use crate::entities::{case, checkin, face_template, missed_window, sensitive_period};
 use crate::error::{ApiError, ApiResult, Json, Path};
@@ -76,10 +76,9 @@ async fn window_met(
     responses((status = 201, body = SensitivePeriodView), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn declare_sensitive_period(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: SystemAdmin,
     Json(req): Json<SensitivePeriodRequest>,
 ) -> ApiResult<(StatusCode, Json<SensitivePeriodView>)> {
-    caller.require(&[Role::SystemAdmin])?;
     check_text("name", &req.name, 200)?;
     if req.end_date < req.start_date || (req.end_date - req.start_date).num_days() > 90 {
         return Err(ApiError::field(

@@ -8,7 +8,8 @@ use base64::Engine;
 use chrono::{Duration, Utc};
 use huijiao_core::api::{ChallengeView, CheckinRequest, CheckinView, EventView, Problem};
 use huijiao_core::face::{compare, quality, Decision, Template};
-use huijiao_core::model::{AlertKind, AlertSeverity, Role};
+use huijiao_core::model::EventKind;
+use huijiao_core::model::{AlertKind, AlertSeverity};
 use huijiao_core::policy::checkin::{self as rules, CheckinReason, CheckinResult, Fix};
 use huijiao_core::ErrorCode;
 use sea_orm::sea_query::Expr;
@@ -21,7 +22,7 @@ use uuid::Uuid;
 
 use super::{decode_photo, face_error};
 use crate::audit::{self, Actor};
-use crate::auth::extractor::AuthUser;
+use crate::auth::extractor::{AuthUser, Officer, Supervisee};
 use crate::auth::tokens::hash_refresh_token as sha256_hex;
 use crate::cases::{find_case, own_active_case};
 use crate::entities::{checkin, checkin_challenge, face_template};
@@ -47,7 +48,7 @@ fn view(c: &checkin::Model) -> ApiResult<CheckinView> {
     responses((status = 201, body = ChallengeView), (status = 403, body = Problem)))]
 pub async fn challenge(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Supervisee,
 ) -> ApiResult<(StatusCode, Json<ChallengeView>)> {
     let c = own_active_case(&state.db, &caller).await?;
     let mut bytes = [0u8; 32];
@@ -79,7 +80,7 @@ pub async fn challenge(
         (status = 422, body = Problem), (status = 429, body = Problem), (status = 503, body = Problem)))]
 pub async fn submit_checkin(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Supervisee,
     Json(req): Json<CheckinRequest>,
 ) -> ApiResult<(StatusCode, Json<CheckinView>)> {
     let cfg = &state.config.checkin;
@@ -307,7 +308,7 @@ pub async fn submit_checkin(
         unit_path,
         supervisee: Some(caller.id),
         view: EventView {
-            kind: "checkin".into(),
+            kind: EventKind::Checkin.as_str().into(),
             case_id: c.id,
             payload: serde_json::to_value(&v).unwrap_or_default(),
         },
@@ -341,7 +342,7 @@ pub async fn list_checkins(
     responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = Problem)))]
 pub async fn checkin_photo(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Officer,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Response> {
     let row = checkin::Entity::find_by_id(id)
@@ -349,7 +350,6 @@ pub async fn checkin_photo(
         .await?
         .ok_or(ErrorCode::NotFound)?;
     find_case(&state.db, &caller, row.case_id).await?;
-    caller.require(&[Role::Officer])?;
     let key = row.photo_key.ok_or(ErrorCode::NotFound)?;
     let bytes = state.media.get(&key, row.case_id.as_bytes()).await?;
     audit::record(

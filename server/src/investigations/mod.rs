@@ -7,7 +7,7 @@ use chrono::Utc;
 use huijiao_core::api::{
     InvestigationCreateRequest, InvestigationOpinionRequest, InvestigationView, Problem,
 };
-use huijiao_core::model::{InvestigationOpinion, InvestigationStatus, Role};
+use huijiao_core::model::{InvestigationOpinion, InvestigationStatus};
 use huijiao_core::{policy, ErrorCode};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
@@ -19,7 +19,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use crate::audit::{self, Actor};
-use crate::auth::extractor::AuthUser;
+use crate::auth::extractor::Officer;
 use crate::entities::{investigation, org_unit};
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::state::AppState;
@@ -33,8 +33,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 /// Investigations are officers' work, scoped by the unit's subtree.
-fn scope(caller: &AuthUser) -> ApiResult<Condition> {
-    caller.require(&[Role::Officer])?;
+fn scope(caller: &Officer) -> ApiResult<Condition> {
     let path = caller.unit_path.clone().ok_or(ErrorCode::Forbidden)?;
     Ok(Condition::all().add(
         investigation::Column::UnitId.in_subquery(
@@ -81,7 +80,7 @@ fn view(i: investigation::Model) -> ApiResult<InvestigationView> {
     responses((status = 201, body = InvestigationView), (status = 422, body = Problem)))]
 async fn create_investigation(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Officer,
     Json(req): Json<InvestigationCreateRequest>,
 ) -> ApiResult<(StatusCode, Json<InvestigationView>)> {
     scope(&caller)?;
@@ -139,7 +138,7 @@ async fn create_investigation(
     responses((status = 200, body = Vec<InvestigationView>), (status = 403, body = Problem)))]
 async fn list_investigations(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Officer,
 ) -> ApiResult<Json<Vec<InvestigationView>>> {
     let rows = investigation::Entity::find()
         .filter(scope(&caller)?)
@@ -162,7 +161,7 @@ async fn list_investigations(
     responses((status = 200, body = InvestigationView), (status = 404, body = Problem)))]
 async fn get_investigation(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Officer,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<InvestigationView>> {
     let i = investigation::Entity::find_by_id(id)
@@ -188,7 +187,7 @@ async fn get_investigation(
     responses((status = 200, body = InvestigationView), (status = 409, body = Problem)))]
 async fn file_opinion(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Officer,
     Path(id): Path<Uuid>,
     Json(req): Json<InvestigationOpinionRequest>,
 ) -> ApiResult<Json<InvestigationView>> {

@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::Utc;
 use huijiao_core::api::{FenceRequest, FenceUpdateRequest, FenceView, Problem};
-use huijiao_core::model::{FenceKind, Role};
+use huijiao_core::model::FenceKind;
 use huijiao_core::policy::location::{FenceError, FenceSchedule, FenceShape};
 use huijiao_core::ErrorCode;
 use sea_orm::sea_query::{Expr, Query as SqlQuery};
@@ -20,7 +20,7 @@ use uuid::Uuid;
 use super::index::ActiveFence;
 use super::rules::{clear_rule_everywhere, Rule};
 use crate::audit::{self, Actor};
-use crate::auth::extractor::AuthUser;
+use crate::auth::extractor::{AuthUser, Officer};
 use crate::cases::{find_case, find_case_for_write};
 use crate::entities::{case, fence, org_unit};
 use crate::error::{ApiError, ApiResult, Json, Path, Query};
@@ -75,10 +75,9 @@ async fn check_unit(state: &AppState, caller: &AuthUser, unit_id: Uuid) -> ApiRe
     responses((status = 201, body = FenceView), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_fence(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Officer,
     Json(req): Json<FenceRequest>,
 ) -> ApiResult<(StatusCode, Json<FenceView>)> {
-    caller.require(&[Role::Officer])?;
     check_body(&req.name, &req.shape, &req.schedule)?;
     match (req.case_id, req.unit_id) {
         (Some(case_id), None) => {
@@ -163,10 +162,9 @@ pub struct FenceQuery {
     responses((status = 200, body = Vec<FenceView>), (status = 404, body = Problem)))]
 pub async fn list_fences(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Officer,
     Query(q): Query<FenceQuery>,
 ) -> ApiResult<Json<Vec<FenceView>>> {
-    caller.require(&[Role::Officer])?;
     let owners = if let Some(case_id) = q.case_id {
         let c = find_case(&state.db, &caller, case_id).await?;
         let path = crate::org::unit_path(&state.db, c.unit_id).await?;
@@ -210,8 +208,7 @@ pub async fn list_fences(
 
 /// A fence the officer may see and change: its case in their jurisdiction, or its unit in
 /// their subtree.
-async fn find_fence(state: &AppState, caller: &AuthUser, id: Uuid) -> ApiResult<fence::Model> {
-    caller.require(&[Role::Officer])?;
+async fn find_fence(state: &AppState, caller: &Officer, id: Uuid) -> ApiResult<fence::Model> {
     let f = fence::Entity::find_by_id(id)
         .one(&state.db)
         .await?
@@ -230,7 +227,7 @@ async fn find_fence(state: &AppState, caller: &AuthUser, id: Uuid) -> ApiResult<
     responses((status = 200, body = FenceView), (status = 404, body = Problem)))]
 pub async fn get_fence(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Officer,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<FenceView>> {
     Ok(Json(view(find_fence(&state, &caller, id).await?)?))
@@ -243,7 +240,7 @@ pub async fn get_fence(
         (status = 422, body = Problem)))]
 pub async fn update_fence(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Officer,
     Path(id): Path<Uuid>,
     Json(req): Json<FenceUpdateRequest>,
 ) -> ApiResult<Json<FenceView>> {
@@ -294,7 +291,7 @@ pub async fn update_fence(
     responses((status = 200, body = FenceView), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn archive_fence(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Officer,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<FenceView>> {
     let f = find_fence(&state, &caller, id).await?;

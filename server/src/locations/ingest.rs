@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use huijiao_core::api::{LocationBatchRequest, LocationBatchResult, LocationPointIn, Problem};
-use huijiao_core::model::{AlertKind, AlertSeverity, CaseStatus, FenceKind, Role};
+use huijiao_core::model::{AlertKind, AlertSeverity, CaseStatus, FenceKind};
 use huijiao_core::policy::location::{
     impossible_speed, observe_activity_areas, observe_exclusion_zone, slack_m, Observation,
     TimedFix,
@@ -24,7 +24,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::rules::{self, Rule, States};
-use crate::auth::extractor::AuthUser;
+use crate::auth::extractor::Supervisee;
 use crate::cases::own_active_case;
 use crate::entities::{case, last_position, location_batch, location_point};
 use crate::error::{ApiError, ApiResult, Json};
@@ -76,7 +76,7 @@ fn check_point(
         (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn submit_batch(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Supervisee,
     Json(req): Json<LocationBatchRequest>,
 ) -> ApiResult<(StatusCode, Json<LocationBatchResult>)> {
     let cfg = &state.config.location;
@@ -133,7 +133,7 @@ fn replay(
 /// duplicate fail), the points, the rule states, alerts and the last position.
 async fn store(
     state: &AppState,
-    caller: &AuthUser,
+    caller: &Supervisee,
     device_id: &str,
     req: &LocationBatchRequest,
     now: DateTime<Utc>,
@@ -142,7 +142,6 @@ async fn store(
     let txn = state.db.begin().await?;
     // One batch of a case at a time (PostgreSQL row lock; SQLite has one writer anyway), so
     // two batches cannot both read the same rule states.
-    caller.require(&[Role::Supervisee])?;
     let c = &case::Entity::find()
         .filter(case::Column::UserId.eq(caller.id))
         .lock_exclusive()

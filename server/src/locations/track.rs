@@ -6,7 +6,6 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 use huijiao_core::api::{PositionView, Problem, TrackPoint, TrackView};
-use huijiao_core::model::Role;
 use huijiao_core::policy;
 use huijiao_core::policy::location::{is_silent, simplify_track};
 use sea_orm::sea_query::Query as SqlQuery;
@@ -16,7 +15,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::audit::{self, Actor};
-use crate::auth::extractor::AuthUser;
+use crate::auth::extractor::Officer;
 use crate::cases::find_case;
 use crate::entities::{case, last_position, location_point};
 use crate::error::{ApiError, ApiResult, Json, Path, Query};
@@ -39,11 +38,10 @@ pub struct TrackQuery {
     responses((status = 200, body = TrackView), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn track(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Officer,
     Path(id): Path<Uuid>,
     Query(q): Query<TrackQuery>,
 ) -> ApiResult<Json<TrackView>> {
-    caller.require(&[Role::Officer])?;
     if q.to <= q.from || q.to - q.from > Duration::days(31) {
         return Err(ApiError::field("to", "after from, at most 31 days later"));
     }
@@ -98,9 +96,8 @@ pub async fn track(
     responses((status = 200, body = Vec<PositionView>), (status = 403, body = Problem)))]
 pub async fn current_positions(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Officer,
 ) -> ApiResult<Json<Vec<PositionView>>> {
-    caller.require(&[Role::Officer])?;
     let now = Utc::now();
     let limits = state.config.location.limits;
     let rows = last_position::Entity::find()

@@ -16,7 +16,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use crate::audit::{self, Actor};
-use crate::auth::extractor::AuthUser;
+use crate::auth::extractor::{AuthUser, DirectoryReader, SecurityAdmin, SystemAdmin};
 use crate::auth::password;
 use crate::entities::{org_unit, session, user};
 use crate::error::{ApiError, ApiResult, Json, Path};
@@ -56,6 +56,36 @@ impl PathCache {
 }
 
 /// The materialised path of a unit ("" if it vanished), for jurisdiction filters on events.
+/// The level an officer decides at, from their unit's kind.
+pub async fn officer_level(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+) -> ApiResult<huijiao_core::policy::leave::ApprovalLevel> {
+    let unit = org_unit::Entity::find_by_id(caller.unit_id.ok_or(ErrorCode::Forbidden)?)
+        .one(db)
+        .await?
+        .ok_or(ErrorCode::Forbidden)?;
+    Ok(huijiao_core::policy::leave::ApprovalLevel::of_unit(
+        UnitKind::parse(&unit.kind).ok_or_else(|| ApiError::internal("bad unit kind"))?,
+    ))
+}
+
+/// The caller as the state machines of `policy::transitions` see them: their role, and for
+/// an officer the level they decide at.
+pub async fn party(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+) -> ApiResult<huijiao_core::policy::transitions::Party> {
+    let level = match caller.role {
+        Role::Officer => Some(officer_level(db, caller).await?),
+        _ => None,
+    };
+    Ok(huijiao_core::policy::transitions::Party::person(
+        caller.role,
+        level,
+    ))
+}
+
 pub async fn unit_path(db: &impl ConnectionTrait, unit_id: Uuid) -> ApiResult<String> {
     Ok(org_unit::Entity::find_by_id(unit_id)
         .one(db)
@@ -126,10 +156,9 @@ pub async fn insert_unit(
     responses((status = 201, body = UnitView), (status = 422, body = Problem), (status = 403, body = Problem)))]
 async fn create_unit(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: SystemAdmin,
     Json(req): Json<UnitCreateRequest>,
 ) -> ApiResult<(StatusCode, Json<UnitView>)> {
-    caller.require(&[Role::SystemAdmin])?;
     let txn = state.db.begin().await?;
     let unit = insert_unit(&txn, &req).await?;
     audit::record(
@@ -243,10 +272,9 @@ pub async fn insert_user(
     responses((status = 201, body = UserView), (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn create_user(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: SystemAdmin,
     Json(req): Json<UserCreateRequest>,
 ) -> ApiResult<(StatusCode, Json<UserView>)> {
-    caller.require(&[Role::SystemAdmin])?;
     if req.role == Role::Supervisee {
         return Err(ErrorCode::RoleNotAllowed.into());
     }
@@ -270,7 +298,7 @@ async fn create_user(
     responses((status = 200, body = Vec<UserView>), (status = 403, body = Problem)))]
 async fn list_users(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: DirectoryReader,
 ) -> ApiResult<Json<Vec<UserView>>> {
     let mut find = user::Entity::find();
     if caller.role == Role::Officer {
@@ -282,8 +310,6 @@ async fn list_users(
             .map(|u| u.id)
             .collect();
         find = find.filter(Condition::all().add(user::Column::UnitId.is_in(units)));
-    } else {
-        caller.require(&[Role::SystemAdmin, Role::SecurityAdmin])?;
     }
     let users = find
         .order_by_asc(user::Column::Username)
@@ -302,13 +328,12 @@ async fn list_users(
 
 async fn set_user_state(
     state: &AppState,
-    caller: &AuthUser,
+    caller: &SecurityAdmin,
     id: Uuid,
     action: &str,
     change: impl FnOnce(&mut user::ActiveModel),
     end_sessions: bool,
 ) -> ApiResult<Json<UserView>> {
-    caller.require(&[Role::SecurityAdmin])?;
     if id == caller.id {
         return Err(ErrorCode::Forbidden.into());
     }
@@ -348,7 +373,7 @@ async fn set_user_state(
     responses((status = 200, body = UserView), (status = 403, body = Problem), (status = 404, body = Problem)))]
 async fn unlock_user(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: SecurityAdmin,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<UserView>> {
     set_user_state(
@@ -370,7 +395,7 @@ async fn unlock_user(
     responses((status = 200, body = UserView), (status = 403, body = Problem), (status = 404, body = Problem)))]
 async fn disable_user(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: SecurityAdmin,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<UserView>> {
     set_user_state(
@@ -391,7 +416,7 @@ async fn disable_user(
     responses((status = 200, body = UserView), (status = 403, body = Problem), (status = 404, body = Problem)))]
 async fn enable_user(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: SecurityAdmin,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<UserView>> {
     set_user_state(

@@ -8,6 +8,7 @@ use base64::Engine;
 use chrono::Utc;
 use huijiao_core::api::{AttachmentUpload, AttachmentView, Problem};
 use huijiao_core::model::LeaveStatus;
+use huijiao_core::policy::leave as rules;
 use huijiao_core::ErrorCode;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -17,14 +18,13 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::audit::{self, Actor};
-use crate::auth::extractor::AuthUser;
+use crate::auth::extractor::{AuthUser, RequestParty};
 use crate::cases::find_case;
 use crate::entities::{leave_attachment as la, leave_request};
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::state::AppState;
 
 const MAX_BYTES: usize = 10 * 1024 * 1024;
-const KINDS: [&str; 5] = ["medical", "employer", "school", "legal", "other"];
 
 fn sniff_ok(content_type: &str, bytes: &[u8]) -> bool {
     match content_type {
@@ -64,22 +64,16 @@ async fn leave_for(
     responses((status = 201, body = AttachmentView), (status = 409, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)))]
 pub async fn upload(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: RequestParty,
     Path(id): Path<Uuid>,
     Json(req): Json<AttachmentUpload>,
 ) -> ApiResult<(StatusCode, Json<AttachmentView>)> {
     let l = leave_for(&state, &caller, id).await?;
-    caller.require(&[
-        huijiao_core::model::Role::Supervisee,
-        huijiao_core::model::Role::Officer,
-    ])?;
-    if !matches!(
-        LeaveStatus::parse(&l.status),
-        Some(LeaveStatus::Draft | LeaveStatus::Submitted)
-    ) {
+    let status = crate::transition::status_of::<leave_request::Entity, LeaveStatus>(&l)?;
+    if !rules::LEAVE_ATTACHABLE.contains(&status) {
         return Err(ErrorCode::LeaveTransitionInvalid.into());
     }
-    if !KINDS.contains(&req.kind.as_str()) {
+    if !rules::ATTACHMENT_KINDS.contains(&req.kind.as_str()) {
         return Err(ApiError::field(
             "kind",
             "medical, employer, school, legal or other",

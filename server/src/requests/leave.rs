@@ -9,27 +9,33 @@ use huijiao_core::api::{
     LeaveCreateRequest, LeaveDecisionRequest, LeaveExtendRequest, LeaveStepView, LeaveView, Place,
     Problem,
 };
-use huijiao_core::model::{AlertKind, AlertSeverity, LeaveReason, LeaveStatus, Role};
-use huijiao_core::policy::leave::{self as rules, ApprovalLevel, LeaveRules};
+use huijiao_core::model::EventKind;
+use huijiao_core::model::{AlertKind, AlertSeverity, LeaveReason, LeaveStatus};
+use huijiao_core::policy::leave::{self as rules, ApprovalLevel};
+use huijiao_core::policy::transitions::{
+    LeaveAction, Party, LEAVE, LEAVE_HOLDING, LEAVE_IN_FORCE, LEAVE_PENDING_OR_HOLDING,
+};
 use huijiao_core::ErrorCode;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, TransactionTrait,
+    QueryOrder,
 };
 use serde::Deserialize;
 use serde_json::json;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::officer_level;
-use crate::audit::{self, Actor};
-use crate::auth::extractor::AuthUser;
+use crate::actor::Actor;
+use crate::auth::extractor::{AuthUser, Officer, Supervisee};
 use crate::cases::find_case;
 use crate::entities::{case, leave_request, leave_step};
 use crate::error::{ApiError, ApiResult, Json, Path, Query};
+use crate::org::{officer_level, party};
 use crate::state::AppState;
+use crate::transition::{apply, status_of};
 use crate::validate::check_text;
+use crate::work::Work;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -45,26 +51,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(extend_leave))
 }
 
-/// How recent the passed check-in that comes with a return report must be.
-const RETURN_CHECKIN_HOURS: i64 = 6;
-
-/// Leaves that hold days: they count toward the two-month total and may not overlap.
-const HOLDING: [LeaveStatus; 4] = [
-    LeaveStatus::Approved,
-    LeaveStatus::Active,
-    LeaveStatus::Returned,
-    LeaveStatus::Overdue,
-];
-const PENDING_OR_HOLDING: [LeaveStatus; 5] = [
-    LeaveStatus::Submitted,
-    LeaveStatus::Approved,
-    LeaveStatus::Active,
-    LeaveStatus::Returned,
-    LeaveStatus::Overdue,
-];
-
 fn status(l: &leave_request::Model) -> ApiResult<LeaveStatus> {
-    LeaveStatus::parse(&l.status).ok_or_else(|| ApiError::internal("bad leave status"))
+    status_of::<leave_request::Entity, _>(l)
 }
 
 async fn view(db: &impl ConnectionTrait, l: leave_request::Model) -> ApiResult<LeaveView> {
@@ -145,7 +133,7 @@ async fn other_leaves(
     let mut q = leave_request::Entity::find()
         .filter(leave_request::Column::CaseId.eq(case_id))
         .filter(leave_request::Column::ParentId.is_null())
-        .filter(leave_request::Column::Status.is_in(HOLDING.map(LeaveStatus::as_str)));
+        .filter(leave_request::Column::Status.is_in(LEAVE_HOLDING.map(LeaveStatus::as_str)));
     if let Some(id) = except {
         q = q.filter(leave_request::Column::Id.ne(id));
     }
@@ -166,7 +154,9 @@ async fn overlaps(
     let mut q = leave_request::Entity::find()
         .filter(leave_request::Column::CaseId.eq(case_id))
         .filter(leave_request::Column::ParentId.is_null())
-        .filter(leave_request::Column::Status.is_in(PENDING_OR_HOLDING.map(LeaveStatus::as_str)))
+        .filter(
+            leave_request::Column::Status.is_in(LEAVE_PENDING_OR_HOLDING.map(LeaveStatus::as_str)),
+        )
         .filter(leave_request::Column::StartDate.lte(end))
         .filter(leave_request::Column::EndDate.gte(start));
     if let Some(id) = except {
@@ -185,38 +175,30 @@ fn check_place(p: &Place) -> ApiResult<()> {
     responses((status = 201, body = LeaveView), (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn create_leave(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Supervisee,
     Path(id): Path<Uuid>,
     Json(req): Json<LeaveCreateRequest>,
 ) -> ApiResult<(StatusCode, Json<LeaveView>)> {
     check_text("reason_text", &req.reason_text, 2000)?;
     check_text("contact_while_away", &req.contact_while_away, 200)?;
     check_place(&req.destination)?;
-    let txn = state.db.begin().await?;
-    let c = find_case(&txn, &caller, id).await?;
-    caller.require(&[Role::Supervisee])?;
+    let work = Work::begin(&state).await?;
+    let c = find_case(work.db(), &caller, id).await?;
     if crate::cases::status(&c)? != huijiao_core::model::CaseStatus::Active {
         return Err(ErrorCode::CaseNotActive.into());
     }
     let today = Utc::now().date_naive();
-    let lr = LeaveRules::default();
+    let lr = &state.config.leave;
     let (end, a) = if req.standing {
-        rules::assess_standing(&lr, today, req.start_date)?
+        rules::assess_standing(lr, today, req.start_date)?
     } else {
-        let others = other_leaves(&txn, id, None).await?;
+        let others = other_leaves(work.db(), id, None).await?;
         (
             req.end_date,
-            rules::assess_leave(
-                &lr,
-                today,
-                req.start_date,
-                req.end_date,
-                &others,
-                req.urgent,
-            )?,
+            rules::assess_leave(lr, today, req.start_date, req.end_date, &others, req.urgent)?,
         )
     };
-    if overlaps(&txn, id, req.start_date, end, None).await? {
+    if overlaps(work.db(), id, req.start_date, end, None).await? {
         return Err(ErrorCode::LeaveOverlaps.into());
     }
     let now = Utc::now();
@@ -255,10 +237,10 @@ async fn create_leave(
         overdue_at: Set(None),
         version: Set(1),
     }
-    .insert(&txn)
+    .insert(work.db())
     .await?;
     step(
-        &txn,
+        work.db(),
         l.id,
         Some(caller.id),
         if req.submit { "submit" } else { "draft" },
@@ -266,17 +248,16 @@ async fn create_leave(
         None,
     )
     .await?;
-    audit::record(
-        &txn,
+    work.audit(
         &Actor::from(&caller),
         "leave.create",
         "leave",
-        Some(l.id.to_string()),
+        l.id,
         json!({ "case_id": id, "required_level": l.required_level, "submitted": req.submit }),
     )
     .await?;
-    let v = view(&txn, l).await?;
-    txn.commit().await?;
+    let v = view(work.db(), l).await?;
+    work.commit().await?;
     Ok((StatusCode::CREATED, Json(v)))
 }
 
@@ -292,38 +273,6 @@ async fn find_leave(
         .ok_or(ErrorCode::NotFound)?;
     find_case(db, caller, l.case_id).await?;
     Ok(l)
-}
-
-/// Moves a leave from one of `from` to `to` if nobody changed it meanwhile (conditional
-/// update): of two officers deciding at once, exactly one succeeds.
-async fn transition(
-    db: &impl ConnectionTrait,
-    l: &leave_request::Model,
-    from: &[LeaveStatus],
-    to: LeaveStatus,
-    expected_version: Option<i32>,
-    set: impl FnOnce(
-        sea_orm::UpdateMany<leave_request::Entity>,
-    ) -> sea_orm::UpdateMany<leave_request::Entity>,
-) -> ApiResult<leave_request::Model> {
-    if !from.contains(&status(l)?) {
-        return Err(ErrorCode::LeaveTransitionInvalid.into());
-    }
-    if expected_version.is_some_and(|v| v != l.version) {
-        return Err(ErrorCode::Conflict.into());
-    }
-    let q = leave_request::Entity::update_many()
-        .col_expr(leave_request::Column::Status, Expr::value(to.as_str()))
-        .col_expr(leave_request::Column::Version, Expr::value(l.version + 1))
-        .filter(leave_request::Column::Id.eq(l.id))
-        .filter(leave_request::Column::Version.eq(l.version));
-    if set(q).exec(db).await?.rows_affected != 1 {
-        return Err(ErrorCode::Conflict.into());
-    }
-    leave_request::Entity::find_by_id(l.id)
-        .one(db)
-        .await?
-        .ok_or_else(|| ErrorCode::NotFound.into())
 }
 
 /// One leave with its steps.
@@ -372,10 +321,9 @@ pub struct QueueQuery {
     responses((status = 200, body = Vec<LeaveView>), (status = 403, body = Problem)))]
 async fn leave_queue(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Officer,
     Query(q): Query<QueueQuery>,
 ) -> ApiResult<Json<Vec<LeaveView>>> {
-    caller.require(&[Role::Officer])?;
     let mine = officer_level(&state.db, &caller).await?;
     let rows = leave_request::Entity::find()
         .filter(leave_request::Column::Status.eq(LeaveStatus::Submitted.as_str()))
@@ -402,36 +350,41 @@ async fn leave_queue(
     Ok(Json(out))
 }
 
+/// A supervisee's own step on their leave (submit, cancel, depart, return), stamping `at_column`.
 async fn supervisee_action(
     state: &AppState,
-    caller: &AuthUser,
+    caller: &Supervisee,
     id: Uuid,
-    from: &[LeaveStatus],
-    to: LeaveStatus,
-    action: &str,
+    action: LeaveAction,
     at_column: Option<leave_request::Column>,
 ) -> ApiResult<Json<LeaveView>> {
-    let txn = state.db.begin().await?;
-    let l = find_leave(&txn, caller, id).await?;
-    caller.require(&[Role::Supervisee])?;
+    let work = Work::begin(state).await?;
+    let l = find_leave(work.db(), caller, id).await?;
     let now = Utc::now();
-    let l = transition(&txn, &l, from, to, None, |q| match at_column {
-        Some(c) => q.col_expr(c, Expr::value(now)),
-        None => q,
-    })
+    let l = apply(
+        work.db(),
+        &LEAVE,
+        action,
+        party(work.db(), caller).await?,
+        &l,
+        None,
+        |q| match at_column {
+            Some(c) => q.col_expr(c, Expr::value(now)),
+            None => q,
+        },
+    )
     .await?;
-    step(&txn, id, Some(caller.id), action, None, None).await?;
-    audit::record(
-        &txn,
+    step(work.db(), id, Some(caller.id), action.as_str(), None, None).await?;
+    work.audit(
         &Actor::from(caller),
         &format!("leave.{action}"),
         "leave",
-        Some(id.to_string()),
+        id,
         json!({}),
     )
     .await?;
-    let v = view(&txn, l).await?;
-    txn.commit().await?;
+    let v = view(work.db(), l).await?;
+    work.commit().await?;
     Ok(Json(v))
 }
 
@@ -440,16 +393,14 @@ async fn supervisee_action(
     responses((status = 200, body = LeaveView), (status = 409, body = Problem)))]
 async fn submit_leave(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Supervisee,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<LeaveView>> {
     supervisee_action(
         &state,
         &caller,
         id,
-        &[LeaveStatus::Draft],
-        LeaveStatus::Submitted,
-        "submit",
+        LeaveAction::Submit,
         Some(leave_request::Column::SubmittedAt),
     )
     .await
@@ -460,23 +411,10 @@ async fn submit_leave(
     responses((status = 200, body = LeaveView), (status = 409, body = Problem)))]
 async fn cancel_leave(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Supervisee,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<LeaveView>> {
-    supervisee_action(
-        &state,
-        &caller,
-        id,
-        &[
-            LeaveStatus::Draft,
-            LeaveStatus::Submitted,
-            LeaveStatus::Approved,
-        ],
-        LeaveStatus::Cancelled,
-        "cancel",
-        None,
-    )
-    .await
+    supervisee_action(&state, &caller, id, LeaveAction::Cancel, None).await
 }
 
 /// Reports departure on an approved leave.
@@ -484,16 +422,14 @@ async fn cancel_leave(
     responses((status = 200, body = LeaveView), (status = 409, body = Problem)))]
 async fn depart(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Supervisee,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<LeaveView>> {
     supervisee_action(
         &state,
         &caller,
         id,
-        &[LeaveStatus::Approved],
-        LeaveStatus::Active,
-        "depart",
+        LeaveAction::Depart,
         Some(leave_request::Column::DepartedAt),
     )
     .await
@@ -504,30 +440,20 @@ async fn depart(
     responses((status = 200, body = LeaveView), (status = 409, body = Problem)))]
 async fn report_return(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Supervisee,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<LeaveView>> {
     // 销假 is made with a check-in: a passed face check-in in the last hours proves who is back.
     let l = find_leave(&state.db, &caller, id).await?;
-    let recent = crate::entities::checkin::Entity::find()
-        .filter(crate::entities::checkin::Column::CaseId.eq(l.case_id))
-        .filter(crate::entities::checkin::Column::Result.eq("passed"))
-        .filter(
-            crate::entities::checkin::Column::CreatedAt
-                .gte(Utc::now() - chrono::Duration::hours(RETURN_CHECKIN_HOURS)),
-        )
-        .one(&state.db)
-        .await?;
-    if recent.is_none() && caller.role == Role::Supervisee {
+    let since = Utc::now() - chrono::Duration::hours(state.config.leave.return_checkin_hours);
+    if !crate::checkins::passed_since(&state.db, l.case_id, since).await? {
         return Err(ErrorCode::LeaveReturnNeedsCheckin.into());
     }
     supervisee_action(
         &state,
         &caller,
         id,
-        &[LeaveStatus::Active, LeaveStatus::Overdue],
-        LeaveStatus::Returned,
-        "return",
+        LeaveAction::Return,
         Some(leave_request::Column::ReturnedAt),
     )
     .await
@@ -535,82 +461,80 @@ async fn report_return(
 
 async fn decide(
     state: &AppState,
-    caller: &AuthUser,
+    caller: &Officer,
     id: Uuid,
     req: LeaveDecisionRequest,
-    approve: bool,
+    action: LeaveAction,
 ) -> ApiResult<Json<LeaveView>> {
     check_text("opinion", &req.opinion, 2000)?;
-    let txn = state.db.begin().await?;
-    let l = find_leave(&txn, caller, id).await?;
-    caller.require(&[Role::Officer])?;
-    let mine = officer_level(&txn, caller).await?;
+    let work = Work::begin(state).await?;
+    let l = find_leave(work.db(), caller, id).await?;
+    let mine = officer_level(work.db(), caller).await?;
     let needed =
         ApprovalLevel::parse(&l.required_level).ok_or_else(|| ApiError::internal("bad level"))?;
-    if approve && !rules::may_approve(mine, needed) {
+    if action == LeaveAction::Approve && !rules::may_approve(mine, needed) {
         return Err(needed.needs_code().into());
     }
     let now = Utc::now();
-    let to = if approve {
-        LeaveStatus::Approved
-    } else {
-        LeaveStatus::Rejected
-    };
-    let decided = transition(
-        &txn,
+    let party = Party::person(caller.role, Some(mine));
+    let decided = apply(
+        work.db(),
+        &LEAVE,
+        action,
+        party,
         &l,
-        &[LeaveStatus::Submitted],
-        to,
         Some(req.version),
         |q| q.col_expr(leave_request::Column::DecidedAt, Expr::value(now)),
     )
     .await?;
-    let action = if approve { "approve" } else { "reject" };
     step(
-        &txn,
+        work.db(),
         id,
         Some(caller.id),
-        action,
+        action.as_str(),
         Some(mine),
         Some(req.opinion.trim().into()),
     )
     .await?;
-    if let (true, Some(parent)) = (approve, l.parent_id) {
-        // An approved extension moves the end of the leave it extends.
+    if let (LeaveAction::Approve, Some(parent)) = (action, l.parent_id) {
+        // An approved extension moves the end of the leave it extends (a new version of it:
+        // a screen showing the old end date is stale).
         leave_request::Entity::update_many()
             .col_expr(leave_request::Column::EndDate, Expr::value(l.end_date))
             .col_expr(leave_request::Column::Days, Expr::value(l.days))
+            .col_expr(
+                leave_request::Column::Version,
+                Expr::col(leave_request::Column::Version).add(1),
+            )
             .filter(leave_request::Column::Id.eq(parent))
-            .exec(&txn)
+            .exec(work.db())
             .await?;
-        step(&txn, parent, Some(caller.id), "extended", Some(mine), None).await?;
+        step(
+            work.db(),
+            parent,
+            Some(caller.id),
+            "extended",
+            Some(mine),
+            None,
+        )
+        .await?;
     }
-    audit::record(
-        &txn,
+    work.audit(
         &Actor::from(caller),
         &format!("leave.{action}"),
         "leave",
-        Some(id.to_string()),
+        id,
         json!({ "level": mine.as_str() }),
     )
     .await?;
-    let v = view(&txn, decided).await?;
-    // Tell the supervisee (and the officers of the jurisdiction) once it is committed.
-    let c = crate::entities::case::Entity::find_by_id(l.case_id)
-        .one(&txn)
+    let v = view(work.db(), decided).await?;
+    // The supervisee (and the officers of the jurisdiction) hear of it once it is committed.
+    let c = case::Entity::find_by_id(l.case_id)
+        .one(work.db())
         .await?
         .ok_or(ErrorCode::NotFound)?;
-    let unit_path = crate::org::unit_path(&txn, c.unit_id).await?;
-    txn.commit().await?;
-    state.events.publish(crate::events::Event {
-        unit_path,
-        supervisee: c.user_id,
-        view: huijiao_core::api::EventView {
-            kind: "leave".into(),
-            case_id: c.id,
-            payload: serde_json::to_value(&v).unwrap_or_default(),
-        },
-    });
+    work.notify_case(&c, EventKind::Leave, &v, true).await?;
+    work.commit().await?;
     Ok(Json(v))
 }
 
@@ -620,11 +544,11 @@ async fn decide(
     responses((status = 200, body = LeaveView), (status = 403, body = Problem), (status = 409, body = Problem)))]
 async fn approve_leave(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Officer,
     Path(id): Path<Uuid>,
     Json(req): Json<LeaveDecisionRequest>,
 ) -> ApiResult<Json<LeaveView>> {
-    decide(&state, &caller, id, req, true).await
+    decide(&state, &caller, id, req, LeaveAction::Approve).await
 }
 
 /// Rejects, with the reason.
@@ -632,11 +556,11 @@ async fn approve_leave(
     responses((status = 200, body = LeaveView), (status = 409, body = Problem)))]
 async fn reject_leave(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Officer,
     Path(id): Path<Uuid>,
     Json(req): Json<LeaveDecisionRequest>,
 ) -> ApiResult<Json<LeaveView>> {
-    decide(&state, &caller, id, req, false).await
+    decide(&state, &caller, id, req, LeaveAction::Reject).await
 }
 
 /// Asks to stay longer: a new request on the same rules, assessed on the new total.
@@ -644,26 +568,26 @@ async fn reject_leave(
     responses((status = 201, body = LeaveView), (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn extend_leave(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Supervisee,
     Path(id): Path<Uuid>,
     Json(req): Json<LeaveExtendRequest>,
 ) -> ApiResult<(StatusCode, Json<LeaveView>)> {
     check_text("reason_text", &req.reason_text, 2000)?;
-    let txn = state.db.begin().await?;
-    let parent = find_leave(&txn, &caller, id).await?;
-    caller.require(&[Role::Supervisee])?;
-    if parent.parent_id.is_some()
-        || !matches!(
-            status(&parent)?,
-            LeaveStatus::Approved | LeaveStatus::Active
-        )
-    {
+    let work = Work::begin(&state).await?;
+    let parent = find_leave(work.db(), &caller, id).await?;
+    // Only a leave itself is extended, not an extension request.
+    if parent.parent_id.is_some() {
         return Err(ErrorCode::LeaveTransitionInvalid.into());
     }
+    LEAVE.check(
+        LeaveAction::Extend,
+        status(&parent)?,
+        party(work.db(), &caller).await?,
+    )?;
     let today = Utc::now().date_naive();
-    let others = other_leaves(&txn, parent.case_id, Some(parent.id)).await?;
+    let others = other_leaves(work.db(), parent.case_id, Some(parent.id)).await?;
     let a = rules::assess_extension(
-        &LeaveRules::default(),
+        &state.config.leave,
         today,
         parent.start_date,
         parent.end_date,
@@ -671,7 +595,7 @@ async fn extend_leave(
         &others,
     )?;
     if overlaps(
-        &txn,
+        work.db(),
         parent.case_id,
         parent.end_date.succ_opt().unwrap_or(parent.end_date),
         req.new_end_date,
@@ -703,76 +627,82 @@ async fn extend_leave(
         version: Set(1),
         ..leave_request::ActiveModel::from(parent.clone())
     }
-    .insert(&txn)
+    .insert(work.db())
     .await?;
-    step(&txn, l.id, Some(caller.id), "extend", None, None).await?;
-    audit::record(
-        &txn,
+    step(work.db(), l.id, Some(caller.id), "extend", None, None).await?;
+    work.audit(
         &Actor::from(&caller),
         "leave.extend",
         "leave",
-        Some(l.id.to_string()),
+        l.id,
         json!({ "parent": parent.id, "required_level": l.required_level }),
     )
     .await?;
-    let v = view(&txn, l).await?;
-    txn.commit().await?;
+    let v = view(work.db(), l).await?;
+    work.commit().await?;
     Ok((StatusCode::CREATED, Json(v)))
 }
 
 /// Marks active leaves whose end date has passed as overdue, each exactly once (the update is
-/// conditional on the status), with an alert for the officer carrying the sanction the rules
-/// suggest. Returns the alert events to publish. Safe to run on several instances at once.
-pub async fn mark_overdue<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
-    today: NaiveDate,
-) -> ApiResult<Vec<crate::events::Event>> {
+/// conditional on the version read: another run, or a return reported meanwhile, wins), with
+/// an alert for the officer carrying the sanction the rules suggest. Safe to run on several
+/// instances at once.
+pub async fn mark_overdue(work: &Work, today: NaiveDate) -> ApiResult<usize> {
     let due = leave_request::Entity::find()
         .filter(leave_request::Column::Status.eq(LeaveStatus::Active.as_str()))
         .filter(leave_request::Column::EndDate.lt(today))
-        .all(db)
+        .all(work.db())
         .await?;
-    let mut marked = Vec::new();
+    let mut marked = 0;
     for l in due {
-        let txn = db.begin().await?;
-        let res = leave_request::Entity::update_many()
-            .col_expr(
-                leave_request::Column::Status,
-                Expr::value(LeaveStatus::Overdue.as_str()),
-            )
-            .col_expr(leave_request::Column::OverdueAt, Expr::value(Utc::now()))
-            .col_expr(leave_request::Column::Version, Expr::value(l.version + 1))
-            .filter(leave_request::Column::Id.eq(l.id))
-            .filter(leave_request::Column::Status.eq(LeaveStatus::Active.as_str()))
-            .exec(&txn)
-            .await?;
-        if res.rows_affected == 1 {
-            let days = (today - l.end_date).num_days();
-            let sanction = rules::sanction_for_overdue(days);
-            step(&txn, l.id, None, "overdue", None, None).await?;
-            audit::record(&txn, &Actor::default(), "leave.overdue", "leave", Some(l.id.to_string()), json!({ "case_id": l.case_id, "days_overdue": days, "sanction_suggestion": sanction })).await?;
-            // Not back: 失联 risk. The officer is alerted at once.
-            let c = case::Entity::find_by_id(l.case_id)
-                .one(&txn)
-                .await?
-                .ok_or(ErrorCode::NotFound)?;
-            let (_, event) = crate::alerts::raise(
-                &txn,
-                &c,
-                AlertKind::LeaveOverdue,
-                AlertSeverity::High,
-                json!({ "leave_id": l.id, "days_overdue": days, "sanction_suggestion": sanction }),
-            )
-            .await?;
-            marked.push(event);
+        let now = Utc::now();
+        match apply(
+            work.db(),
+            &LEAVE,
+            LeaveAction::MarkOverdue,
+            Party::System,
+            &l,
+            None,
+            |q| q.col_expr(leave_request::Column::OverdueAt, Expr::value(now)),
+        )
+        .await
+        {
+            Ok(_) => {}
+            Err(e) if e.code == ErrorCode::Conflict => continue,
+            Err(e) => return Err(e),
         }
-        txn.commit().await?;
+        let days = (today - l.end_date).num_days();
+        let sanction = rules::sanction_for_overdue(days);
+        step(work.db(), l.id, None, "overdue", None, None).await?;
+        work.audit(
+            &Actor::system(),
+            "leave.overdue",
+            "leave",
+            l.id,
+            json!({ "case_id": l.case_id, "days_overdue": days, "sanction_suggestion": sanction }),
+        )
+        .await?;
+        // Not back: 失联 risk. The officer is alerted at once.
+        let c = case::Entity::find_by_id(l.case_id)
+            .one(work.db())
+            .await?
+            .ok_or(ErrorCode::NotFound)?;
+        let (_, event) = crate::alerts::raise(
+            work.db(),
+            &c,
+            AlertKind::LeaveOverdue,
+            AlertSeverity::High,
+            json!({ "leave_id": l.id, "days_overdue": days, "sanction_suggestion": sanction }),
+        )
+        .await?;
+        work.publish(event);
+        marked += 1;
     }
     Ok(marked)
 }
 
 /// The approved leave a supervisee is on for `date`, if any: the location rules suspend the
-/// activity area for its dates and destination (hook for the fences work).
+/// activity area for its dates (`locations::rules` asks this when a fix would violate).
 pub async fn leave_on(
     db: &impl ConnectionTrait,
     case_id: Uuid,
@@ -781,10 +711,7 @@ pub async fn leave_on(
     Ok(leave_request::Entity::find()
         .filter(leave_request::Column::CaseId.eq(case_id))
         .filter(leave_request::Column::ParentId.is_null())
-        .filter(
-            leave_request::Column::Status
-                .is_in([LeaveStatus::Approved.as_str(), LeaveStatus::Active.as_str()]),
-        )
+        .filter(leave_request::Column::Status.is_in(LEAVE_IN_FORCE.map(LeaveStatus::as_str)))
         .filter(leave_request::Column::StartDate.lte(date))
         .filter(leave_request::Column::EndDate.gte(date))
         .one(db)

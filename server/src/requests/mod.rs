@@ -6,20 +6,18 @@ pub mod leave;
 pub mod relocation;
 pub mod visitor;
 
-use huijiao_core::model::UnitKind;
-use huijiao_core::policy::leave::ApprovalLevel;
-use huijiao_core::ErrorCode;
-use sea_orm::{ConnectionTrait, EntityTrait};
+use axum::extract::State;
+use huijiao_core::policy::leave::LeaveRules;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::auth::extractor::AuthUser;
-use crate::entities::org_unit;
-use crate::error::{ApiError, ApiResult};
+use crate::error::Json;
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     use utoipa_axum::routes;
     leave::routes()
+        .routes(routes!(leave_rules))
         .merge(relocation::routes())
         .merge(visitor::routes())
         .merge(
@@ -31,16 +29,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
         )
 }
 
-/// The level an officer decides at, from their unit's kind.
-pub async fn officer_level(
-    db: &impl ConnectionTrait,
-    caller: &AuthUser,
-) -> ApiResult<ApprovalLevel> {
-    let unit = org_unit::Entity::find_by_id(caller.unit_id.ok_or(ErrorCode::Forbidden)?)
-        .one(db)
-        .await?
-        .ok_or(ErrorCode::Forbidden)?;
-    Ok(ApprovalLevel::of_unit(
-        UnitKind::parse(&unit.kind).ok_or_else(|| ApiError::internal("bad unit kind"))?,
-    ))
+/// The jurisdiction's leave rules: the apps run the same assessment with them before a
+/// supervisee applies ("this leave needs county approval"), so what they explain is what the
+/// server enforces.
+#[utoipa::path(get, path = "/rules/leave", tag = "requests",
+    responses((status = 200, body = LeaveRules)))]
+async fn leave_rules(State(state): State<AppState>, _caller: AuthUser) -> Json<LeaveRules> {
+    Json(state.config.leave)
 }

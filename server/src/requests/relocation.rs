@@ -9,29 +9,32 @@ use huijiao_core::api::{
     ConsultationRequest, LeaveDecisionRequest, Problem, RelocationCreateRequest, RelocationView,
     Residence,
 };
+use huijiao_core::model::EventKind;
 use huijiao_core::model::{CaseStatus, RequestStatus, Role, UnitKind};
-use huijiao_core::policy::leave::{may_approve, ApprovalLevel};
 use huijiao_core::policy::requests as rules;
+use huijiao_core::policy::transitions::{RelocationAction, RELOCATION};
 use huijiao_core::ErrorCode;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, TransactionTrait,
+    QueryOrder,
 };
 use serde_json::json;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::officer_level;
-use crate::audit::{self, Actor};
-use crate::auth::extractor::AuthUser;
+use crate::actor::Actor;
+use crate::auth::extractor::{AuthUser, Officer, Supervisee};
 use crate::cases::find_case;
 use crate::cases::intake::save_case;
 use crate::entities::{case, org_unit, relocation_request as rr};
 use crate::error::{ApiError, ApiResult, Json, Path};
+use crate::org::party;
 use crate::state::AppState;
+use crate::transition::{apply, status_of};
 use crate::validate::check_coordinates;
 use crate::validate::check_text;
+use crate::work::Work;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -45,6 +48,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 fn view(r: rr::Model) -> ApiResult<RelocationView> {
+    let status = status_of::<rr::Entity, RequestStatus>(&r)?;
     Ok(RelocationView {
         id: r.id,
         case_id: r.case_id,
@@ -57,7 +61,7 @@ fn view(r: rr::Model) -> ApiResult<RelocationView> {
         },
         move_date: r.move_date,
         reason: r.reason,
-        status: RequestStatus::parse(&r.status).ok_or_else(|| ApiError::internal("bad status"))?,
+        status,
         consulted_by: r.consulted_by,
         consultation_agrees: r.consultation_agrees,
         consultation_opinion: r.consultation_opinion,
@@ -72,7 +76,7 @@ fn view(r: rr::Model) -> ApiResult<RelocationView> {
     responses((status = 201, body = RelocationView), (status = 422, body = Problem)))]
 async fn create_relocation(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Supervisee,
     Path(id): Path<Uuid>,
     Json(req): Json<RelocationCreateRequest>,
 ) -> ApiResult<(StatusCode, Json<RelocationView>)> {
@@ -84,22 +88,16 @@ async fn create_relocation(
         req.new_residence.lon,
     )?;
     rules::check_relocation_date(Utc::now().date_naive(), req.move_date)?;
-    let txn = state.db.begin().await?;
-    let c = find_case(&txn, &caller, id).await?;
-    caller.require(&[Role::Supervisee])?;
+    let work = Work::begin(&state).await?;
+    let c = find_case(work.db(), &caller, id).await?;
     if crate::cases::status(&c)? != CaseStatus::Active {
         return Err(ErrorCode::CaseNotActive.into());
     }
     let to = org_unit::Entity::find_by_id(req.to_unit_id)
-        .one(&txn)
+        .one(work.db())
         .await?;
     let to = to
-        .filter(|u| {
-            matches!(
-                UnitKind::parse(&u.kind),
-                Some(UnitKind::JudicialOffice | UnitKind::CountyAgency)
-            )
-        })
+        .filter(|u| UnitKind::parse(&u.kind).is_some_and(rules::may_receive_relocation))
         .ok_or_else(|| ApiError::field("to_unit_id", "a county agency or judicial office"))?;
     if to.id == c.unit_id {
         return Err(ErrorCode::RelocationSameUnit.into());
@@ -126,18 +124,17 @@ async fn create_relocation(
         created_at: Set(Utc::now()),
         version: Set(1),
     }
-    .insert(&txn)
+    .insert(work.db())
     .await?;
-    audit::record(
-        &txn,
+    work.audit(
         &Actor::from(&caller),
         "relocation.create",
         "relocation",
-        Some(r.id.to_string()),
+        r.id,
         json!({ "case_id": id, "to_unit_id": to.id }),
     )
     .await?;
-    txn.commit().await?;
+    work.commit().await?;
     Ok((StatusCode::CREATED, Json(view(r)?)))
 }
 
@@ -172,32 +169,6 @@ async fn find(db: &impl ConnectionTrait, caller: &AuthUser, id: Uuid) -> ApiResu
     }
 }
 
-/// Conditional status change: of two officers acting at once, one succeeds.
-async fn set_status(
-    db: &impl ConnectionTrait,
-    r: &rr::Model,
-    version: i32,
-    to: RequestStatus,
-    set: impl FnOnce(sea_orm::UpdateMany<rr::Entity>) -> sea_orm::UpdateMany<rr::Entity>,
-) -> ApiResult<rr::Model> {
-    if r.status != RequestStatus::Submitted.as_str() {
-        return Err(ErrorCode::RequestTransitionInvalid.into());
-    }
-    let q = rr::Entity::update_many()
-        .col_expr(rr::Column::Status, Expr::value(to.as_str()))
-        .col_expr(rr::Column::Version, Expr::value(r.version + 1))
-        .filter(rr::Column::Id.eq(r.id))
-        .filter(rr::Column::Version.eq(version))
-        .filter(rr::Column::Status.eq(RequestStatus::Submitted.as_str()));
-    if set(q).exec(db).await?.rows_affected != 1 {
-        return Err(ErrorCode::Conflict.into());
-    }
-    rr::Entity::find_by_id(r.id)
-        .one(db)
-        .await?
-        .ok_or_else(|| ErrorCode::NotFound.into())
-}
-
 #[utoipa::path(get, path = "/relocations/{id}", tag = "requests", params(("id" = Uuid, Path)),
     responses((status = 200, body = RelocationView), (status = 404, body = Problem)))]
 async fn get_relocation(
@@ -230,9 +201,8 @@ async fn list_case_relocations(
     responses((status = 200, body = Vec<RelocationView>), (status = 403, body = Problem)))]
 async fn list_relocations(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Officer,
 ) -> ApiResult<Json<Vec<RelocationView>>> {
-    caller.require(&[Role::Officer])?;
     let path = caller.unit_path.clone().ok_or(ErrorCode::Forbidden)?;
     let units_below = sea_orm::sea_query::Query::select()
         .column(org_unit::Column::Id)
@@ -265,77 +235,88 @@ async fn list_relocations(
     responses((status = 200, body = RelocationView), (status = 404, body = Problem), (status = 409, body = Problem)))]
 async fn consult(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Officer,
     Path(id): Path<Uuid>,
     Json(req): Json<ConsultationRequest>,
 ) -> ApiResult<Json<RelocationView>> {
     check_text("opinion", &req.opinion, 2000)?;
-    let txn = state.db.begin().await?;
-    let r = find(&txn, &caller, id).await?;
-    if !is_receiving_officer(&txn, &caller, &r).await?
-        || officer_level(&txn, &caller).await? < ApprovalLevel::CountyAgency
-    {
+    let work = Work::begin(&state).await?;
+    let r = find(work.db(), &caller, id).await?;
+    // The opinion is the receiving side's: the case's own officers cannot give it.
+    if !is_receiving_officer(work.db(), &caller, &r).await? {
         return Err(ErrorCode::Forbidden.into());
     }
     let now = Utc::now();
-    let r = set_status(&txn, &r, req.version, RequestStatus::Submitted, |q| {
-        q.col_expr(rr::Column::ConsultedBy, Expr::value(caller.id))
-            .col_expr(rr::Column::ConsultedAt, Expr::value(now))
-            .col_expr(rr::Column::ConsultationAgrees, Expr::value(req.agree))
-            .col_expr(
-                rr::Column::ConsultationOpinion,
-                Expr::value(req.opinion.trim()),
-            )
-    })
+    let party = party(work.db(), &caller).await?;
+    let r = apply(
+        work.db(),
+        &RELOCATION,
+        RelocationAction::Consult,
+        party,
+        &r,
+        Some(req.version),
+        |q| {
+            q.col_expr(rr::Column::ConsultedBy, Expr::value(caller.id))
+                .col_expr(rr::Column::ConsultedAt, Expr::value(now))
+                .col_expr(rr::Column::ConsultationAgrees, Expr::value(req.agree))
+                .col_expr(
+                    rr::Column::ConsultationOpinion,
+                    Expr::value(req.opinion.trim()),
+                )
+        },
+    )
     .await?;
-    audit::record(
-        &txn,
+    work.audit(
         &Actor::from(&caller),
         "relocation.consult",
         "relocation",
-        Some(id.to_string()),
+        id,
         json!({ "agree": req.agree }),
     )
     .await?;
-    txn.commit().await?;
+    work.commit().await?;
     Ok(Json(view(r)?))
 }
 
 async fn decide(
     state: &AppState,
-    caller: &AuthUser,
+    caller: &Officer,
     id: Uuid,
     req: LeaveDecisionRequest,
-    approve: bool,
+    action: RelocationAction,
 ) -> ApiResult<Json<RelocationView>> {
     check_text("opinion", &req.opinion, 2000)?;
-    let txn = state.db.begin().await?;
+    let work = Work::begin(state).await?;
     let r = rr::Entity::find_by_id(id)
-        .one(&txn)
+        .one(work.db())
         .await?
         .ok_or(ErrorCode::NotFound)?;
-    let c = find_case(&txn, caller, r.case_id).await?;
-    let c_user = c.user_id;
-    caller.require(&[Role::Officer])?;
-    if !may_approve(officer_level(&txn, caller).await?, rules::RELOCATION_LEVEL) {
-        return Err(rules::RELOCATION_LEVEL.needs_code().into());
-    }
-    if approve && r.consultation_agrees != Some(true) {
+    let c = find_case(work.db(), caller, r.case_id).await?;
+    let party = party(work.db(), caller).await?;
+    RELOCATION.check(action, status_of::<rr::Entity, _>(&r)?, party)?;
+    if action == RelocationAction::Approve && r.consultation_agrees != Some(true) {
         return Err(ErrorCode::RelocationConsultationRequired.into());
     }
     let now = Utc::now();
-    let to = if approve {
-        RequestStatus::Approved
-    } else {
-        RequestStatus::Rejected
-    };
-    let decided = set_status(&txn, &r, req.version, to, |q| {
-        q.col_expr(rr::Column::DecidedBy, Expr::value(caller.id))
-            .col_expr(rr::Column::DecidedAt, Expr::value(now))
-            .col_expr(rr::Column::DecisionOpinion, Expr::value(req.opinion.trim()))
-    })
+    let decided = apply(
+        work.db(),
+        &RELOCATION,
+        action,
+        party,
+        &r,
+        Some(req.version),
+        |q| {
+            q.col_expr(rr::Column::DecidedBy, Expr::value(caller.id))
+                .col_expr(rr::Column::DecidedAt, Expr::value(now))
+                .col_expr(rr::Column::DecisionOpinion, Expr::value(req.opinion.trim()))
+        },
+    )
     .await?;
-    if approve {
+    let v = view(decided)?;
+    // Told to the jurisdiction it leaves (and the supervisee), with the case as it was.
+    work.notify_case(&c, EventKind::Relocation, &v, true)
+        .await?;
+    if action == RelocationAction::Approve {
         // The whole file moves: every record hangs off the case, so moving the case moves it.
         let version = c.version;
         let mut am: case::ActiveModel = c.into();
@@ -344,43 +325,25 @@ async fn decide(
         am.residence_address = Set(r.new_address.clone());
         am.residence_lat = Set(r.new_lat);
         am.residence_lon = Set(r.new_lon);
-        save_case(&txn, am, version).await?;
-        audit::record(
-            &txn,
+        save_case(work.db(), am, version).await?;
+        work.audit(
             &Actor::from(caller),
             "case.transferred",
             "case",
-            Some(r.case_id.to_string()),
+            r.case_id,
             json!({ "from_unit_id": r.from_unit_id, "to_unit_id": r.to_unit_id, "relocation": id }),
         )
         .await?;
     }
-    let action = if approve {
-        "relocation.approve"
-    } else {
-        "relocation.reject"
-    };
-    audit::record(
-        &txn,
+    work.audit(
         &Actor::from(caller),
-        action,
+        &format!("relocation.{action}"),
         "relocation",
-        Some(id.to_string()),
+        id,
         json!({}),
     )
     .await?;
-    let unit_path = crate::org::unit_path(&txn, r.from_unit_id).await?;
-    txn.commit().await?;
-    let v = view(decided)?;
-    state.events.publish(crate::events::Event {
-        unit_path,
-        supervisee: c_user,
-        view: huijiao_core::api::EventView {
-            kind: "relocation".into(),
-            case_id: r.case_id,
-            payload: serde_json::to_value(&v).unwrap_or_default(),
-        },
-    });
+    work.commit().await?;
     Ok(Json(v))
 }
 
@@ -389,48 +352,56 @@ async fn decide(
     responses((status = 200, body = RelocationView), (status = 403, body = Problem), (status = 409, body = Problem)))]
 async fn approve_relocation(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Officer,
     Path(id): Path<Uuid>,
     Json(req): Json<LeaveDecisionRequest>,
 ) -> ApiResult<Json<RelocationView>> {
-    decide(&state, &caller, id, req, true).await
+    decide(&state, &caller, id, req, RelocationAction::Approve).await
 }
 
 #[utoipa::path(post, path = "/relocations/{id}/reject", tag = "requests", params(("id" = Uuid, Path)), request_body = LeaveDecisionRequest,
     responses((status = 200, body = RelocationView), (status = 403, body = Problem), (status = 409, body = Problem)))]
 async fn reject_relocation(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Officer,
     Path(id): Path<Uuid>,
     Json(req): Json<LeaveDecisionRequest>,
 ) -> ApiResult<Json<RelocationView>> {
-    decide(&state, &caller, id, req, false).await
+    decide(&state, &caller, id, req, RelocationAction::Reject).await
 }
 
 #[utoipa::path(post, path = "/relocations/{id}/cancel", tag = "requests", params(("id" = Uuid, Path)),
     responses((status = 200, body = RelocationView), (status = 409, body = Problem)))]
 async fn cancel_relocation(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Supervisee,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<RelocationView>> {
-    let txn = state.db.begin().await?;
+    let work = Work::begin(&state).await?;
     let r = rr::Entity::find_by_id(id)
-        .one(&txn)
+        .one(work.db())
         .await?
         .ok_or(ErrorCode::NotFound)?;
-    find_case(&txn, &caller, r.case_id).await?;
-    caller.require(&[Role::Supervisee])?;
-    let r = set_status(&txn, &r, r.version, RequestStatus::Cancelled, |q| q).await?;
-    audit::record(
-        &txn,
+    find_case(work.db(), &caller, r.case_id).await?;
+    let party = party(work.db(), &caller).await?;
+    let r = apply(
+        work.db(),
+        &RELOCATION,
+        RelocationAction::Cancel,
+        party,
+        &r,
+        None,
+        |q| q,
+    )
+    .await?;
+    work.audit(
         &Actor::from(&caller),
         "relocation.cancel",
         "relocation",
-        Some(id.to_string()),
+        id,
         json!({}),
     )
     .await?;
-    txn.commit().await?;
+    work.commit().await?;
     Ok(Json(view(r)?))
 }

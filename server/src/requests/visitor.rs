@@ -5,25 +5,30 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::Utc;
 use huijiao_core::api::{LeaveDecisionRequest, Problem, VisitorCreateRequest, VisitorView};
-use huijiao_core::model::{RequestStatus, Role};
+use huijiao_core::model::EventKind;
+use huijiao_core::model::RequestStatus;
 use huijiao_core::policy::requests::{self as rules, VisitorRelation};
+use huijiao_core::policy::transitions::{VisitorAction, VISITOR};
 use huijiao_core::ErrorCode;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, TransactionTrait,
+    QueryOrder,
 };
 use serde_json::json;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use crate::audit::{self, Actor};
-use crate::auth::extractor::AuthUser;
+use crate::actor::Actor;
+use crate::auth::extractor::{AuthUser, Officer, Supervisee};
 use crate::cases::find_case;
 use crate::entities::visitor_request as vr;
 use crate::error::{ApiError, ApiResult, Json, Path};
+use crate::org::party;
 use crate::state::AppState;
+use crate::transition::{apply, status_of};
 use crate::validate::check_text;
+use crate::work::Work;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -35,6 +40,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 fn view(v: vr::Model) -> ApiResult<VisitorView> {
+    let status = status_of::<vr::Entity, RequestStatus>(&v)?;
     Ok(VisitorView {
         id: v.id,
         case_id: v.case_id,
@@ -44,7 +50,7 @@ fn view(v: vr::Model) -> ApiResult<VisitorView> {
         meeting_at: v.meeting_at,
         place: v.place,
         purpose: v.purpose,
-        status: RequestStatus::parse(&v.status).ok_or_else(|| ApiError::internal("bad status"))?,
+        status,
         decided_by: v.decided_by,
         decision_opinion: v.decision_opinion,
         version: v.version,
@@ -55,23 +61,17 @@ fn view(v: vr::Model) -> ApiResult<VisitorView> {
     responses((status = 201, body = VisitorView), (status = 422, body = Problem)))]
 async fn create_visit(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Supervisee,
     Path(id): Path<Uuid>,
     Json(req): Json<VisitorCreateRequest>,
 ) -> ApiResult<(StatusCode, Json<VisitorView>)> {
     check_text("visitor_name", &req.visitor_name, 200)?;
     check_text("place", &req.place, 500)?;
     check_text("purpose", &req.purpose, 2000)?;
-    let needs = rules::visit_needs_approval(req.relation);
-    if needs && req.meeting_at <= Utc::now() {
-        return Err(ApiError::field(
-            "meeting_at",
-            "a meeting that needs approval must be in the future",
-        ));
-    }
-    let txn = state.db.begin().await?;
-    find_case(&txn, &caller, id).await?;
-    caller.require(&[Role::Supervisee])?;
+    let needs = rules::assess_visit(req.relation, req.meeting_at, Utc::now())
+        .map_err(|(field, why)| ApiError::field(field, why))?;
+    let work = Work::begin(&state).await?;
+    find_case(work.db(), &caller, id).await?;
     let v = vr::ActiveModel {
         id: Set(Uuid::now_v7()),
         case_id: Set(id),
@@ -94,18 +94,17 @@ async fn create_visit(
         created_at: Set(Utc::now()),
         version: Set(1),
     }
-    .insert(&txn)
+    .insert(work.db())
     .await?;
-    audit::record(
-        &txn,
+    work.audit(
         &Actor::from(&caller),
         "visitor.create",
         "visitor",
-        Some(v.id.to_string()),
+        v.id,
         json!({ "case_id": id, "relation": v.relation }),
     )
     .await?;
-    txn.commit().await?;
+    work.commit().await?;
     Ok((StatusCode::CREATED, Json(view(v)?)))
 }
 
@@ -144,68 +143,48 @@ async fn list_case_visits(
     Ok(Json(rows.into_iter().map(view).collect::<ApiResult<_>>()?))
 }
 
+/// An officer's decision, or the supervisee withdrawing: the table says which, from where.
 async fn change(
     state: &AppState,
     caller: &AuthUser,
     id: Uuid,
     version: Option<i32>,
     opinion: Option<String>,
-    to: RequestStatus,
-    role: Role,
+    action: VisitorAction,
 ) -> ApiResult<Json<VisitorView>> {
-    let txn = state.db.begin().await?;
-    let v = find(&txn, caller, id).await?;
-    caller.require(&[role])?;
-    if v.status != RequestStatus::Submitted.as_str() {
-        return Err(ErrorCode::RequestTransitionInvalid.into());
-    }
+    let work = Work::begin(state).await?;
+    let v = find(work.db(), caller, id).await?;
     let now = Utc::now();
-    let mut q = vr::Entity::update_many()
-        .col_expr(vr::Column::Status, Expr::value(to.as_str()))
-        .col_expr(vr::Column::Version, Expr::value(v.version + 1))
-        .filter(vr::Column::Id.eq(id))
-        .filter(vr::Column::Version.eq(version.unwrap_or(v.version)))
-        .filter(vr::Column::Status.eq(RequestStatus::Submitted.as_str()));
-    if role == Role::Officer {
-        q = q
-            .col_expr(vr::Column::DecidedBy, Expr::value(caller.id))
-            .col_expr(vr::Column::DecidedAt, Expr::value(now))
-            .col_expr(vr::Column::DecisionOpinion, Expr::value(opinion));
-    }
-    if q.exec(&txn).await?.rows_affected != 1 {
-        return Err(ErrorCode::Conflict.into());
-    }
-    audit::record(
-        &txn,
+    let party = party(work.db(), caller).await?;
+    let decision = action != VisitorAction::Cancel;
+    let v = apply(work.db(), &VISITOR, action, party, &v, version, |q| {
+        if decision {
+            q.col_expr(vr::Column::DecidedBy, Expr::value(caller.id))
+                .col_expr(vr::Column::DecidedAt, Expr::value(now))
+                .col_expr(vr::Column::DecisionOpinion, Expr::value(opinion))
+        } else {
+            q
+        }
+    })
+    .await?;
+    let status = status_of::<vr::Entity, RequestStatus>(&v)?;
+    work.audit(
         &Actor::from(caller),
-        &format!("visitor.{}", to.as_str()),
+        &format!("visitor.{status}"),
         "visitor",
-        Some(id.to_string()),
+        id,
         json!({}),
     )
     .await?;
-    let v = vr::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or(ErrorCode::NotFound)?;
     let c = crate::entities::case::Entity::find_by_id(v.case_id)
-        .one(&txn)
+        .one(work.db())
         .await?
         .ok_or(ErrorCode::NotFound)?;
-    let unit_path = crate::org::unit_path(&txn, c.unit_id).await?;
-    txn.commit().await?;
     let v = view(v)?;
-    if role == Role::Officer {
-        state.events.publish(crate::events::Event {
-            unit_path,
-            supervisee: c.user_id,
-            view: huijiao_core::api::EventView {
-                kind: "visitor".into(),
-                case_id: c.id,
-                payload: serde_json::to_value(&v).unwrap_or_default(),
-            },
-        });
+    if decision {
+        work.notify_case(&c, EventKind::Visitor, &v, true).await?;
     }
+    work.commit().await?;
     Ok(Json(v))
 }
 
@@ -213,7 +192,7 @@ async fn change(
     responses((status = 200, body = VisitorView), (status = 409, body = Problem)))]
 async fn approve_visit(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Officer,
     Path(id): Path<Uuid>,
     Json(req): Json<LeaveDecisionRequest>,
 ) -> ApiResult<Json<VisitorView>> {
@@ -224,8 +203,7 @@ async fn approve_visit(
         id,
         Some(req.version),
         Some(req.opinion.trim().into()),
-        RequestStatus::Approved,
-        Role::Officer,
+        VisitorAction::Approve,
     )
     .await
 }
@@ -234,7 +212,7 @@ async fn approve_visit(
     responses((status = 200, body = VisitorView), (status = 409, body = Problem)))]
 async fn reject_visit(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Officer,
     Path(id): Path<Uuid>,
     Json(req): Json<LeaveDecisionRequest>,
 ) -> ApiResult<Json<VisitorView>> {
@@ -245,8 +223,7 @@ async fn reject_visit(
         id,
         Some(req.version),
         Some(req.opinion.trim().into()),
-        RequestStatus::Rejected,
-        Role::Officer,
+        VisitorAction::Reject,
     )
     .await
 }
@@ -255,17 +232,8 @@ async fn reject_visit(
     responses((status = 200, body = VisitorView), (status = 409, body = Problem)))]
 async fn cancel_visit(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: Supervisee,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<VisitorView>> {
-    change(
-        &state,
-        &caller,
-        id,
-        None,
-        None,
-        RequestStatus::Cancelled,
-        Role::Supervisee,
-    )
-    .await
+    change(&state, &caller, id, None, None, VisitorAction::Cancel).await
 }

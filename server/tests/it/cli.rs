@@ -114,3 +114,85 @@ fn corrupt_key_and_bad_config_are_start_up_errors() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("no_such_setting"));
 }
+
+fn model_dir() -> std::path::PathBuf {
+    std::env::var_os("HUIJIAO_MODEL_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/models")
+        })
+}
+
+/// Started from a directory other than the repository (here: an empty folder), the server
+/// says where it looked for the models and how to fix it; given the models, it serves, with
+/// its relative data directory under the working directory.
+#[test]
+fn serve_from_another_directory() {
+    let cwd = tempfile::tempdir().unwrap();
+    let out = bin()
+        .args(["serve"])
+        .current_dir(cwd.path())
+        .env_remove("HUIJIAO_MODEL_DIR")
+        .env_remove("HUIJIAO_DATA_DIR")
+        .env("HUIJIAO_LISTEN", "127.0.0.1:0")
+        .env("HUIJIAO_JOBS_INTERVAL_SECS", "0")
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "no models, no server");
+    let err = String::from_utf8_lossy(&out.stderr);
+    let looked = cwd.path().join("../shared/models");
+    assert!(
+        err.contains(&format!("looked in {}", looked.display())),
+        "names the resolved folder: {err}"
+    );
+    assert!(err.contains("relative to the working directory"), "{err}");
+    assert!(err.contains("scripts/rebuild-models.sh"), "{err}");
+    assert!(err.contains("HUIJIAO_MODEL_DIR"), "{err}");
+
+    let models = std::path::absolute(model_dir()).unwrap();
+    let mut child = bin()
+        .args(["serve"])
+        .current_dir(cwd.path())
+        .env_remove("HUIJIAO_DATA_DIR")
+        .env("HUIJIAO_MODEL_DIR", &models)
+        .env("HUIJIAO_LISTEN", "127.0.0.1:0")
+        .env("HUIJIAO_JOBS_INTERVAL_SECS", "0")
+        .env("HUIJIAO_LOG_JSON", "true")
+        .env("RUST_LOG", "info")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let addr = std::io::BufRead::lines(std::io::BufReader::new(stdout))
+        .map_while(Result::ok)
+        .find_map(|line| {
+            let v: serde_json::Value = serde_json::from_str(&line).ok()?;
+            v["fields"]["addr"].as_str().map(str::to_owned)
+        });
+    let health = addr.as_deref().map(|addr| {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(addr).unwrap();
+        write!(
+            s,
+            "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut body = String::new();
+        s.read_to_string(&mut body).unwrap();
+        body
+    });
+    let _ = child.kill();
+    let out = child.wait_with_output().unwrap();
+    let health = health.unwrap_or_else(|| {
+        panic!(
+            "server did not start: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    assert!(
+        cwd.path().join("data/huijiao.db").exists(),
+        "the default data_dir is relative to the working directory"
+    );
+}

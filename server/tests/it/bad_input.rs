@@ -1,6 +1,6 @@
 //! Bad input gets the one error envelope, in the asked language, and writes nothing.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{case_body, World};

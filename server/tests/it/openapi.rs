@@ -1,7 +1,7 @@
 //! The OpenAPI document is generated from the code and snapshot-tested: a change to any path,
 //! parameter or schema shows up here. Set `UPDATE_SNAPSHOTS=1` to accept an intended change.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 
@@ -33,6 +33,24 @@ fn every_error_code_is_documented_in_the_readme() {
             readme.contains(&format!("`{}`", code.code())),
             "README does not list {}",
             code.code()
+        );
+    }
+}
+
+/// The apps' developers read the live event kinds in the README: a new kind must be listed.
+#[test]
+fn every_event_kind_is_documented_in_the_readme() {
+    let readme = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"),
+    )
+    .unwrap();
+    let events = &readme[readme
+        .find("### Live event kinds")
+        .expect("README has the section")..];
+    for kind in huijiao_core::model::EventKind::ALL {
+        assert!(
+            events.contains(&format!("| `{kind}` |")),
+            "README's live event kinds do not list {kind}"
         );
     }
 }

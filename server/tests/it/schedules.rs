@@ -1,7 +1,7 @@
 //! Check-in schedules: windows by level, sensitive periods, missed windows raising one alert
 //! each (exactly once) with escalation.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use chrono::{Duration, NaiveTime, TimeZone, Utc};

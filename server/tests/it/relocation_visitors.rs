@@ -1,6 +1,6 @@
 //! Relocation (迁居, art. 30) and visitor (会客, law art. 23) requests over HTTP.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use chrono::{Duration, Utc};
@@ -73,9 +73,10 @@ both!(relocation_moves_the_case_after_consultation, |app| {
             decision(&r["version"]),
         )
         .await;
-    assert_eq!(
-        (s, v["code"].as_str()),
-        (StatusCode::FORBIDDEN, Some("leave.needs_county_approval"))
+    common::assert_problem(
+        &(s, v),
+        StatusCode::FORBIDDEN,
+        "leave.needs_county_approval",
     );
     let (s, v) = app
         .post(
@@ -255,10 +256,7 @@ both!(visits_with_restricted_people_need_approval, |app| {
             None,
         )
         .await;
-    assert_eq!(
-        (s, v["code"].as_str()),
-        (StatusCode::CONFLICT, Some("request.transition_invalid"))
-    );
+    common::assert_problem(&(s, v), StatusCode::CONFLICT, "request.transition_invalid");
     let mut past = visit("accomplice");
     past["meeting_at"] = json!(Utc::now() - Duration::hours(1));
     let (s, v) = w.call(&app, "sv.a1", "POST", &path, Some(past)).await;

@@ -2,7 +2,7 @@
 //! (an officer of a sibling office or county, an unassigned volunteer, another supervisee, the
 //! admin duties) get 403/404, see nothing of the case, and change nothing.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 
@@ -254,6 +254,8 @@ const SELF_ENDPOINTS: &[&str] = &[
     "/sensitive-periods",
     // A supervisee reports the location of their own phone only; covered in locations.rs.
     "/locations/batches",
+    // The jurisdiction's leave rules are the same for every signed-in user (leave.rs).
+    "/rules/leave",
 ];
 
 /// Row counts of everything but the logs that reads append to.

@@ -2,7 +2,7 @@
 //! models: enrolment, pass, wrong person, replay, nonce misuse, device, location findings,
 //! idempotent retry, alerts and encryption at rest.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use base64::Engine;

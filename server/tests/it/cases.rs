@@ -1,6 +1,6 @@
 //! Intake, levels, status, plans, teams, investigations, and a minor's masking.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{case_body, World};

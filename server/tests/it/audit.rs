@@ -1,7 +1,7 @@
 //! The audit log: writes and sensitive reads are recorded; the hash chain verifies and
 //! catches an edited, deleted or truncated row.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::World;

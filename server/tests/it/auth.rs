@@ -1,6 +1,6 @@
 //! Login, lockout, refresh rotation and reuse detection, token tampering, device binding.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use base64::Engine;

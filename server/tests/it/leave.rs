@@ -1,7 +1,7 @@
 //! Leave (外出) over HTTP: one test per legal rule (measures 2020 art. 27-28), wrong-level
 //! approvals, races, cancellation, return, extension and overdue detection.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use chrono::{Duration, NaiveDate, Utc};
@@ -242,10 +242,7 @@ both!(approve_after_cancel_and_double_approval, |app| {
         .await;
     assert_eq!(s, StatusCode::OK);
     let (s, v) = decide(&app, w.token("officer.a1"), &l, "approve").await;
-    assert_eq!(
-        (s, v["code"].as_str()),
-        (StatusCode::CONFLICT, Some("leave.transition_invalid"))
-    );
+    common::assert_problem(&(s, v), StatusCode::CONFLICT, "leave.transition_invalid");
 
     // Two officers approve at once: one wins, the other gets a conflict, one approval recorded.
     let (_, l) = apply(&app, &w, body(20, 22, false)).await;
@@ -360,17 +357,21 @@ both!(depart_return_overdue_and_the_location_hook, |app| {
     );
 
     // Not back by the end date: marked overdue once, with the sanction suggestion.
-    let marked = huijiao_server::requests::leave::mark_overdue(&app.state.db, day(8))
+    let work = huijiao_server::work::Work::begin(&app.state).await.unwrap();
+    let marked = huijiao_server::requests::leave::mark_overdue(&work, day(8))
         .await
         .unwrap();
-    assert_eq!(marked.len(), 1);
-    assert!(
-        huijiao_server::requests::leave::mark_overdue(&app.state.db, day(9))
+    work.commit().await.unwrap();
+    assert_eq!(marked, 1);
+    let work = huijiao_server::work::Work::begin(&app.state).await.unwrap();
+    assert_eq!(
+        huijiao_server::requests::leave::mark_overdue(&work, day(9))
             .await
-            .unwrap()
-            .is_empty(),
+            .unwrap(),
+        0,
         "exactly once"
     );
+    work.commit().await.unwrap();
     let (_, v) = app
         .get(&format!("/api/v1/leaves/{id}"), w.token("officer.a1"))
         .await;
@@ -386,10 +387,7 @@ both!(depart_return_overdue_and_the_location_hook, |app| {
     assert_eq!(alerts[0]["evidence"]["sanction_suggestion"], "admonition");
     // 销假 comes with a check-in: without a recent passed one it is refused.
     let (s, v) = w.call(&app, "sv.a1", "POST", &path("return"), None).await;
-    assert_eq!(
-        (s, v["code"].as_str()),
-        (StatusCode::CONFLICT, Some("leave.return_needs_checkin"))
-    );
+    common::assert_problem(&(s, v), StatusCode::CONFLICT, "leave.return_needs_checkin");
     passed_checkin_now(&app, &w).await;
     // The late return is still reported and kept.
     let (s, v) = w.call(&app, "sv.a1", "POST", &path("return"), None).await;
@@ -432,10 +430,7 @@ both!(extension_crossing_thirty_days_goes_up, |app| {
     );
     assert_eq!(ext["parent_id"], l["id"]);
     let (s, v) = decide(&app, w.token("officer.county_a"), &ext, "approve").await;
-    assert_eq!(
-        (s, v["code"].as_str()),
-        (StatusCode::FORBIDDEN, Some("leave.needs_city_approval"))
-    );
+    common::assert_problem(&(s, v), StatusCode::FORBIDDEN, "leave.needs_city_approval");
     assert_eq!(decide(&app, &city, &ext, "approve").await.0, StatusCode::OK);
     let (_, parent) = app
         .get(&format!("/api/v1/leaves/{id}"), w.token("officer.a1"))
@@ -495,12 +490,16 @@ both!(the_job_runner_marks_overdue_once, |app| {
         huijiao_server::jobs::run_once(&app.state)
     );
     let (a, b) = (a.unwrap(), b.unwrap());
-    assert_eq!(a.overdue_leaves + b.overdue_leaves, 1, "{a:?} {b:?}");
+    assert_eq!(
+        a.count("leave.overdue") + b.count("leave.overdue"),
+        1,
+        "{a:?} {b:?}"
+    );
     assert_eq!(
         huijiao_server::jobs::run_once(&app.state)
             .await
             .unwrap()
-            .overdue_leaves,
+            .count("leave.overdue"),
         0
     );
 });
@@ -573,8 +572,5 @@ both!(evidence_attachments, |app| {
             ),
         )
         .await;
-    assert_eq!(
-        (s, v["code"].as_str()),
-        (StatusCode::CONFLICT, Some("leave.transition_invalid"))
-    );
+    common::assert_problem(&(s, v), StatusCode::CONFLICT, "leave.transition_invalid");
 });

@@ -1,0 +1,461 @@
+//! The state machines of requests, alerts and cases, as tables: action → the states it may
+//! start from → the state it leads to → who may take it. The server applies a row through one
+//! helper (a conditional update on the record's version); the apps ask the same tables which
+//! actions are possible now, so a button is shown only when the server would accept it.
+//!
+//! Sources: leave, Implementing Measures 2020 art. 27-28 (销假 on return, overdue = not back by
+//! the end date); relocation, art. 30 (the new place is consulted, the county of the current
+//! place decides); visitors, Community Corrections Law art. 23; case life, law art. 44-46 and
+//! measures art. 53-55 (release, revocation, termination; absconding, 脱管, art. 47).
+
+use crate::error::ErrorCode;
+use crate::model::{string_enum, AlertState, CaseStatus, LeaveStatus, RequestStatus, Role};
+use crate::policy::leave::ApprovalLevel;
+
+/// Who may take an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Who {
+    /// The supervisee, on their own record.
+    Supervisee,
+    /// An officer of the jurisdiction, at least at this level when one is named. Leave
+    /// approval also depends on the request's own required level (`leave::may_approve`).
+    Officer(Option<ApprovalLevel>),
+    /// The server's jobs (e.g. marking a leave overdue); no person can.
+    System,
+}
+
+/// Who is asking: a signed-in person (with the level an officer decides at) or a job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Party {
+    Person {
+        role: Role,
+        /// The officer's decision level (from their unit); `None` for everyone else.
+        level: Option<ApprovalLevel>,
+    },
+    System,
+}
+
+impl Party {
+    pub fn person(role: Role, level: Option<ApprovalLevel>) -> Party {
+        Party::Person { role, level }
+    }
+}
+
+impl Who {
+    /// `Ok` when `party` may act; else the refusal: `forbidden`, or the level it needs.
+    fn admits(self, party: Party) -> Result<(), ErrorCode> {
+        match (self, party) {
+            (
+                Who::Supervisee,
+                Party::Person {
+                    role: Role::Supervisee,
+                    ..
+                },
+            ) => Ok(()),
+            (
+                Who::Officer(None),
+                Party::Person {
+                    role: Role::Officer,
+                    ..
+                },
+            ) => Ok(()),
+            (
+                Who::Officer(Some(min)),
+                Party::Person {
+                    role: Role::Officer,
+                    level,
+                },
+            ) => match level {
+                Some(l) if l >= min => Ok(()),
+                _ => Err(min.needs_code()),
+            },
+            (Who::System, Party::System) => Ok(()),
+            _ => Err(ErrorCode::Forbidden),
+        }
+    }
+}
+
+/// One row of a state machine.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule<S: 'static, A: 'static> {
+    pub action: A,
+    pub from: &'static [S],
+    /// `None`: the record keeps its state (the action adds to it, e.g. a consultation).
+    pub to: Option<S>,
+    pub who: Who,
+}
+
+/// A state machine: its rows and the code answered when the record is in the wrong state.
+#[derive(Debug)]
+pub struct Machine<S: 'static, A: 'static> {
+    pub rules: &'static [Rule<S, A>],
+    pub invalid: ErrorCode,
+}
+
+impl<S: Copy + Eq + std::fmt::Debug, A: Copy + Eq + std::fmt::Debug> Machine<S, A> {
+    /// The row of `action` (each action has exactly one; a test checks every table).
+    pub fn rule(&self, action: A) -> &'static Rule<S, A> {
+        self.rules
+            .iter()
+            .find(|r| r.action == action)
+            .unwrap_or_else(|| panic!("{action:?} has no row in its state machine"))
+    }
+
+    /// The state `action` leads to from `from` when `party` takes it. Who is checked first
+    /// (a stranger learns nothing of the record's state), then the state.
+    pub fn check(&self, action: A, from: S, party: Party) -> Result<S, ErrorCode> {
+        let rule = self.rule(action);
+        rule.who.admits(party)?;
+        if !rule.from.contains(&from) {
+            return Err(self.invalid);
+        }
+        Ok(rule.to.unwrap_or(from))
+    }
+
+    /// The actions `party` may take on a record in state `from`, in table order.
+    pub fn possible(&self, from: S, party: Party) -> Vec<A> {
+        self.rules
+            .iter()
+            .filter(|r| r.from.contains(&from) && r.who.admits(party).is_ok())
+            .map(|r| r.action)
+            .collect()
+    }
+}
+
+string_enum! {
+    /// What can be done to a leave request.
+    LeaveAction {
+        Submit = "submit",
+        Cancel = "cancel",
+        Approve = "approve",
+        Reject = "reject",
+        Depart = "depart",
+        /// 销假: reporting back, also after the end date.
+        Return = "return",
+        /// Asking to stay longer: a new request on the same rules, the leave keeps its state.
+        Extend = "extend",
+        /// Not back by the end date (the job).
+        MarkOverdue = "mark_overdue",
+    }
+}
+
+use LeaveStatus as L;
+#[rustfmt::skip]
+pub const LEAVE: Machine<LeaveStatus, LeaveAction> = Machine {
+    invalid: ErrorCode::LeaveTransitionInvalid,
+    rules: &[
+        Rule { action: LeaveAction::Submit, from: &[L::Draft], to: Some(L::Submitted), who: Who::Supervisee },
+        Rule { action: LeaveAction::Cancel, from: &[L::Draft, L::Submitted, L::Approved], to: Some(L::Cancelled), who: Who::Supervisee },
+        Rule { action: LeaveAction::Approve, from: &[L::Submitted], to: Some(L::Approved), who: Who::Officer(None) },
+        Rule { action: LeaveAction::Reject, from: &[L::Submitted], to: Some(L::Rejected), who: Who::Officer(None) },
+        Rule { action: LeaveAction::Depart, from: &[L::Approved], to: Some(L::Active), who: Who::Supervisee },
+        Rule { action: LeaveAction::Return, from: &[L::Active, L::Overdue], to: Some(L::Returned), who: Who::Supervisee },
+        Rule { action: LeaveAction::Extend, from: &[L::Approved, L::Active], to: None, who: Who::Supervisee },
+        Rule { action: LeaveAction::MarkOverdue, from: &[L::Active], to: Some(L::Overdue), who: Who::System },
+    ],
+};
+
+/// Leaves that hold days: they count toward the two-month total and may not overlap.
+pub const LEAVE_HOLDING: [LeaveStatus; 4] = [L::Approved, L::Active, L::Returned, L::Overdue];
+/// Leaves another leave may not overlap: pending or holding days.
+pub const LEAVE_PENDING_OR_HOLDING: [LeaveStatus; 5] = [
+    L::Submitted,
+    L::Approved,
+    L::Active,
+    L::Returned,
+    L::Overdue,
+];
+/// Leaves in force on their dates: the location rules suspend the activity area.
+pub const LEAVE_IN_FORCE: [LeaveStatus; 2] = [L::Approved, L::Active];
+
+string_enum! {
+    /// What can be done to a relocation request.
+    RelocationAction {
+        /// The receiving agency's opinion (征求意见); the request stays submitted.
+        Consult = "consult",
+        Approve = "approve",
+        Reject = "reject",
+        Cancel = "cancel",
+    }
+}
+
+use RequestStatus as R;
+/// The county agency decides; the receiving county gives its opinion (art. 30).
+#[rustfmt::skip]
+pub const RELOCATION: Machine<RequestStatus, RelocationAction> = Machine {
+    invalid: ErrorCode::RequestTransitionInvalid,
+    rules: &[
+        Rule { action: RelocationAction::Consult, from: &[R::Submitted], to: None, who: Who::Officer(Some(ApprovalLevel::CountyAgency)) },
+        Rule { action: RelocationAction::Approve, from: &[R::Submitted], to: Some(R::Approved), who: Who::Officer(Some(ApprovalLevel::CountyAgency)) },
+        Rule { action: RelocationAction::Reject, from: &[R::Submitted], to: Some(R::Rejected), who: Who::Officer(Some(ApprovalLevel::CountyAgency)) },
+        Rule { action: RelocationAction::Cancel, from: &[R::Submitted], to: Some(R::Cancelled), who: Who::Supervisee },
+    ],
+};
+
+string_enum! {
+    /// What can be done to a visitor request.
+    VisitorAction {
+        Approve = "approve",
+        Reject = "reject",
+        Cancel = "cancel",
+    }
+}
+
+/// Visits that need approval start `submitted`; others are `recorded` and final.
+#[rustfmt::skip]
+pub const VISITOR: Machine<RequestStatus, VisitorAction> = Machine {
+    invalid: ErrorCode::RequestTransitionInvalid,
+    rules: &[
+        Rule { action: VisitorAction::Approve, from: &[R::Submitted], to: Some(R::Approved), who: Who::Officer(None) },
+        Rule { action: VisitorAction::Reject, from: &[R::Submitted], to: Some(R::Rejected), who: Who::Officer(None) },
+        Rule { action: VisitorAction::Cancel, from: &[R::Submitted], to: Some(R::Cancelled), who: Who::Supervisee },
+    ],
+};
+
+string_enum! {
+    /// What an officer does with an alert.
+    AlertAction {
+        Acknowledge = "acknowledge",
+        Resolve = "resolve",
+    }
+}
+
+#[rustfmt::skip]
+pub const ALERT: Machine<AlertState, AlertAction> = Machine {
+    invalid: ErrorCode::AlertTransitionInvalid,
+    rules: &[
+        Rule { action: AlertAction::Acknowledge, from: &[AlertState::Open], to: Some(AlertState::Acknowledged), who: Who::Officer(None) },
+        Rule { action: AlertAction::Resolve, from: &[AlertState::Open, AlertState::Acknowledged], to: Some(AlertState::Resolved), who: Who::Officer(None) },
+    ],
+};
+
+string_enum! {
+    /// A case's life. Activation happens only through the announcement (入矫宣告), which
+    /// records who and where.
+    CaseAction {
+        Announce = "announce",
+        Release = "release",
+        Revoke = "revoke",
+        Terminate = "terminate",
+        Abscond = "abscond",
+        /// An absconded supervisee is found again.
+        Resume = "resume",
+    }
+}
+
+use CaseStatus as C;
+/// Ended cases (released, revoked, terminated) are archived read-only: no row leaves them.
+#[rustfmt::skip]
+pub const CASE: Machine<CaseStatus, CaseAction> = Machine {
+    invalid: ErrorCode::CaseTransitionInvalid,
+    rules: &[
+        Rule { action: CaseAction::Announce, from: &[C::PreIntake], to: Some(C::Active), who: Who::Officer(None) },
+        Rule { action: CaseAction::Release, from: &[C::Active], to: Some(C::Released), who: Who::Officer(None) },
+        Rule { action: CaseAction::Revoke, from: &[C::Active, C::Absconded], to: Some(C::Revoked), who: Who::Officer(None) },
+        Rule { action: CaseAction::Terminate, from: &[C::PreIntake, C::Active, C::Absconded], to: Some(C::Terminated), who: Who::Officer(None) },
+        Rule { action: CaseAction::Abscond, from: &[C::Active], to: Some(C::Absconded), who: Who::Officer(None) },
+        Rule { action: CaseAction::Resume, from: &[C::Absconded], to: Some(C::Active), who: Who::Officer(None) },
+    ],
+};
+
+impl CaseAction {
+    /// The action a status change to `to` is (`POST /cases/{id}/status` names the target).
+    /// `None` for `pre_intake`, which no action leads to.
+    pub fn to_status(to: CaseStatus) -> Option<CaseAction> {
+        match to {
+            C::PreIntake => None,
+            C::Active => Some(CaseAction::Resume),
+            C::Released => Some(CaseAction::Release),
+            C::Revoked => Some(CaseAction::Revoke),
+            C::Terminated => Some(CaseAction::Terminate),
+            C::Absconded => Some(CaseAction::Abscond),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn every_action_has_one_row<S: Copy + Eq + std::fmt::Debug, A: Copy + Eq + std::fmt::Debug>(
+        m: &Machine<S, A>,
+        all: &[A],
+    ) {
+        for a in all {
+            assert_eq!(
+                m.rules.iter().filter(|r| r.action == *a).count(),
+                1,
+                "{a:?}"
+            );
+        }
+        assert_eq!(m.rules.len(), all.len());
+    }
+
+    #[test]
+    fn tables_are_complete() {
+        every_action_has_one_row(&LEAVE, LeaveAction::ALL);
+        every_action_has_one_row(&RELOCATION, RelocationAction::ALL);
+        every_action_has_one_row(&VISITOR, VisitorAction::ALL);
+        every_action_has_one_row(&ALERT, AlertAction::ALL);
+        every_action_has_one_row(&CASE, CaseAction::ALL);
+    }
+
+    const SV: Party = Party::Person {
+        role: Role::Supervisee,
+        level: None,
+    };
+    const OFFICE: Party = Party::Person {
+        role: Role::Officer,
+        level: Some(ApprovalLevel::JudicialOffice),
+    };
+    const COUNTY: Party = Party::Person {
+        role: Role::Officer,
+        level: Some(ApprovalLevel::CountyAgency),
+    };
+
+    /// Measures art. 27-28: the supervisee submits, cancels before departure, departs and
+    /// reports back; an officer decides; only the job marks a leave overdue.
+    #[test]
+    fn leave_life() {
+        assert_eq!(
+            LEAVE.check(LeaveAction::Submit, L::Draft, SV),
+            Ok(L::Submitted)
+        );
+        assert_eq!(
+            LEAVE.check(LeaveAction::Approve, L::Submitted, OFFICE),
+            Ok(L::Approved)
+        );
+        assert_eq!(
+            LEAVE.check(LeaveAction::Approve, L::Submitted, SV),
+            Err(ErrorCode::Forbidden)
+        );
+        assert_eq!(
+            LEAVE.check(LeaveAction::Approve, L::Draft, OFFICE),
+            Err(ErrorCode::LeaveTransitionInvalid)
+        );
+        assert_eq!(
+            LEAVE.check(LeaveAction::Cancel, L::Active, SV),
+            Err(ErrorCode::LeaveTransitionInvalid),
+            "too late once departed"
+        );
+        assert_eq!(
+            LEAVE.check(LeaveAction::Return, L::Overdue, SV),
+            Ok(L::Returned),
+            "a late return stays on record"
+        );
+        assert_eq!(
+            LEAVE.check(LeaveAction::Extend, L::Active, SV),
+            Ok(L::Active),
+            "an extension is a new request"
+        );
+        assert_eq!(
+            LEAVE.check(LeaveAction::MarkOverdue, L::Active, OFFICE),
+            Err(ErrorCode::Forbidden)
+        );
+        assert_eq!(
+            LEAVE.check(LeaveAction::MarkOverdue, L::Active, Party::System),
+            Ok(L::Overdue)
+        );
+        assert_eq!(
+            LEAVE.possible(L::Approved, SV),
+            vec![
+                LeaveAction::Cancel,
+                LeaveAction::Depart,
+                LeaveAction::Extend
+            ]
+        );
+        assert_eq!(
+            LEAVE.possible(L::Submitted, OFFICE),
+            vec![LeaveAction::Approve, LeaveAction::Reject]
+        );
+        assert!(LEAVE.possible(L::Returned, SV).is_empty());
+        for s in [L::Rejected, L::Cancelled, L::Returned] {
+            assert!(
+                LEAVE.possible(s, SV).is_empty() && LEAVE.possible(s, COUNTY).is_empty(),
+                "{s:?} is final"
+            );
+        }
+    }
+
+    /// Art. 30: only a county agency (or above) gives the opinion and decides.
+    #[test]
+    fn relocation_needs_the_county() {
+        assert_eq!(
+            RELOCATION.check(RelocationAction::Approve, R::Submitted, OFFICE),
+            Err(ErrorCode::LeaveNeedsCountyApproval)
+        );
+        assert_eq!(
+            RELOCATION.check(RelocationAction::Approve, R::Submitted, COUNTY),
+            Ok(R::Approved)
+        );
+        assert_eq!(
+            RELOCATION.check(RelocationAction::Consult, R::Submitted, COUNTY),
+            Ok(R::Submitted)
+        );
+        assert_eq!(
+            RELOCATION.check(RelocationAction::Cancel, R::Approved, SV),
+            Err(ErrorCode::RequestTransitionInvalid)
+        );
+        assert_eq!(RELOCATION.possible(R::Submitted, OFFICE), vec![]);
+        assert_eq!(
+            RELOCATION.possible(R::Submitted, SV),
+            vec![RelocationAction::Cancel]
+        );
+    }
+
+    /// Law art. 23: approval of a visit is an officer's; the supervisee may withdraw it.
+    #[test]
+    fn visitor_and_alert() {
+        assert_eq!(
+            VISITOR.check(VisitorAction::Approve, R::Recorded, OFFICE),
+            Err(ErrorCode::RequestTransitionInvalid),
+            "a recorded visit needs no decision"
+        );
+        assert_eq!(
+            VISITOR.possible(R::Submitted, OFFICE),
+            vec![VisitorAction::Approve, VisitorAction::Reject]
+        );
+        assert_eq!(
+            ALERT.check(AlertAction::Acknowledge, AlertState::Acknowledged, OFFICE),
+            Err(ErrorCode::AlertTransitionInvalid)
+        );
+        assert_eq!(
+            ALERT.check(AlertAction::Resolve, AlertState::Acknowledged, OFFICE),
+            Ok(AlertState::Resolved)
+        );
+        assert_eq!(
+            ALERT.check(AlertAction::Resolve, AlertState::Open, SV),
+            Err(ErrorCode::Forbidden)
+        );
+    }
+
+    /// Law art. 44-46: nothing leaves an ended case; an absconded case is found or ended.
+    #[test]
+    fn case_life() {
+        for s in CaseStatus::ALL
+            .iter()
+            .copied()
+            .filter(|s| crate::policy::case_is_closed(*s))
+        {
+            assert!(
+                CASE.possible(s, COUNTY).is_empty(),
+                "{s:?} is archived read-only"
+            );
+        }
+        assert_eq!(
+            CASE.check(CaseAction::Resume, C::Absconded, OFFICE),
+            Ok(C::Active)
+        );
+        assert_eq!(
+            CASE.check(CaseAction::Resume, C::PreIntake, OFFICE),
+            Err(ErrorCode::CaseTransitionInvalid),
+            "activation is the announcement"
+        );
+        assert_eq!(CaseAction::to_status(C::PreIntake), None);
+        for s in CaseStatus::ALL {
+            if let Some(a) = CaseAction::to_status(*s) {
+                assert_eq!(CASE.rule(a).to, Some(*s));
+            }
+        }
+    }
+}

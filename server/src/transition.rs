@@ -1,0 +1,100 @@
+//! The one way a record with a status changes state: the core table says whether the action
+//! is allowed (who, from which state, to which), and the update is conditional on the version
+//! that was read, so of two officers deciding at once exactly one succeeds and the other gets
+//! 409 `resource.conflict` — a stale screen never overwrites a newer decision.
+
+use huijiao_core::model::Vocabulary;
+use huijiao_core::policy::transitions::{Machine, Party};
+use huijiao_core::ErrorCode;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, ModelTrait, QueryFilter, UpdateMany};
+use uuid::Uuid;
+
+use crate::error::{ApiError, ApiResult};
+
+/// A table whose rows carry an id, a status and a version that only `apply` moves.
+pub trait Versioned: EntityTrait {
+    const ID: Self::Column;
+    const STATUS: Self::Column;
+    const VERSION: Self::Column;
+    /// What the record is called in an internal error ("bad leave status").
+    const NAME: &'static str;
+    fn id(m: &Self::Model) -> Uuid;
+    fn status(m: &Self::Model) -> &str;
+    fn version(m: &Self::Model) -> i32;
+}
+
+/// The stored status of a record, read as its vocabulary (a value outside it is a 500: the
+/// database holds something no migration wrote).
+pub fn status_of<E: Versioned, S: Vocabulary>(m: &E::Model) -> ApiResult<S> {
+    S::parse(E::status(m)).ok_or_else(|| ApiError::internal(format!("bad {} status", E::NAME)))
+}
+
+/// Takes `action` on `row` for `party`: the table decides (403 / the level needed / the
+/// machine's `…transition_invalid`); `expected_version` (what the client saw) must be the
+/// row's; then one conditional update sets the new status, bumps the version and applies
+/// `set` (decision columns). Returns the record as stored.
+pub async fn apply<M, S, A>(
+    db: &impl ConnectionTrait,
+    machine: &Machine<S, A>,
+    action: A,
+    party: Party,
+    row: &M,
+    expected_version: Option<i32>,
+    set: impl FnOnce(UpdateMany<M::Entity>) -> UpdateMany<M::Entity>,
+) -> ApiResult<M>
+where
+    M: ModelTrait,
+    M::Entity: Versioned + EntityTrait<Model = M>,
+    S: Vocabulary,
+    A: Copy + Eq + std::fmt::Debug,
+{
+    type E<M> = <M as ModelTrait>::Entity;
+    let to = machine.check(action, status_of::<E<M>, S>(row)?, party)?;
+    let version = E::<M>::version(row);
+    if expected_version.is_some_and(|v| v != version) {
+        return Err(ErrorCode::Conflict.into());
+    }
+    let id = E::<M>::id(row);
+    let q = E::<M>::update_many()
+        .col_expr(E::<M>::STATUS, Expr::value(to.as_str()))
+        .col_expr(E::<M>::VERSION, Expr::value(version + 1))
+        .filter(E::<M>::ID.eq(id))
+        .filter(E::<M>::VERSION.eq(version));
+    if set(q).exec(db).await?.rows_affected != 1 {
+        return Err(ErrorCode::Conflict.into());
+    }
+    E::<M>::find()
+        .filter(E::<M>::ID.eq(id))
+        .one(db)
+        .await?
+        .ok_or_else(|| ErrorCode::NotFound.into())
+}
+
+macro_rules! versioned {
+    ($($module:ident => $name:literal, $status:ident . $field:ident);+ $(;)?) => {$(
+        impl Versioned for crate::entities::$module::Entity {
+            const ID: Self::Column = crate::entities::$module::Column::Id;
+            const STATUS: Self::Column = crate::entities::$module::Column::$status;
+            const VERSION: Self::Column = crate::entities::$module::Column::Version;
+            const NAME: &'static str = $name;
+            fn id(m: &Self::Model) -> Uuid {
+                m.id
+            }
+            fn status(m: &Self::Model) -> &str {
+                &m.$field
+            }
+            fn version(m: &Self::Model) -> i32 {
+                m.version
+            }
+        }
+    )+};
+}
+
+versioned!(
+    leave_request => "leave", Status.status;
+    relocation_request => "relocation", Status.status;
+    visitor_request => "visitor", Status.status;
+    case => "case", Status.status;
+    alert => "alert", State.state;
+);

@@ -1,0 +1,118 @@
+//! One unit of work: a transaction, the audit entries written in it, and the live events it
+//! produces, which are published only once the commit has succeeded (never announce what may
+//! still roll back). Every write handler goes `Work::begin` → checks and changes → `commit`.
+
+use std::sync::Mutex;
+
+use huijiao_core::api::EventView;
+use huijiao_core::model::EventKind;
+use sea_orm::{DatabaseTransaction, TransactionTrait};
+use serde::Serialize;
+
+use crate::actor::Actor;
+use crate::entities::case;
+use crate::error::ApiResult;
+use crate::events::{Event, EventBus};
+use crate::org::PathCache;
+use crate::state::AppState;
+
+pub struct Work {
+    txn: DatabaseTransaction,
+    events: Mutex<Vec<Event>>,
+    bus: EventBus,
+    paths: PathCache,
+}
+
+impl Work {
+    pub async fn begin(state: &AppState) -> ApiResult<Work> {
+        Ok(Work {
+            txn: state.db.begin().await?,
+            events: Mutex::default(),
+            bus: state.events.clone(),
+            paths: state.unit_paths.clone(),
+        })
+    }
+
+    /// The transaction, for queries and service functions (`&impl ConnectionTrait`).
+    pub fn db(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
+
+    /// Appends to the audit chain inside this transaction: the entry lands with the act or
+    /// not at all.
+    pub async fn audit(
+        &self,
+        actor: &Actor,
+        action: &str,
+        target_kind: &str,
+        target_id: impl ToString,
+        detail: serde_json::Value,
+    ) -> ApiResult<()> {
+        crate::audit::record(
+            &self.txn,
+            actor,
+            action,
+            target_kind,
+            Some(target_id.to_string()),
+            detail,
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Queues an event for after the commit.
+    pub fn publish(&self, event: Event) {
+        self.events.lock().expect("not poisoned").push(event);
+    }
+
+    pub fn publish_all(&self, events: impl IntoIterator<Item = Event>) {
+        self.events.lock().expect("not poisoned").extend(events);
+    }
+
+    /// Queues an event about a case for the officers of its jurisdiction, and for the
+    /// supervisee too when `to_supervisee`.
+    pub async fn notify_case(
+        &self,
+        c: &case::Model,
+        kind: EventKind,
+        payload: &impl Serialize,
+        to_supervisee: bool,
+    ) -> ApiResult<()> {
+        let event = case_event(&self.txn, &self.paths, c, kind, payload, to_supervisee).await?;
+        self.publish(event);
+        Ok(())
+    }
+
+    /// Commits, then publishes what was queued.
+    pub async fn commit(self) -> ApiResult<()> {
+        self.txn.commit().await?;
+        for e in self.events.into_inner().expect("not poisoned") {
+            self.bus.publish(e);
+        }
+        Ok(())
+    }
+}
+
+/// An event about a case: the unit path decides which officers hear it.
+pub async fn case_event(
+    db: &impl sea_orm::ConnectionTrait,
+    paths: &PathCache,
+    c: &case::Model,
+    kind: EventKind,
+    payload: &impl Serialize,
+    to_supervisee: bool,
+) -> ApiResult<Event> {
+    let unit_path = paths
+        .get(db, c.unit_id)
+        .await?
+        .ok_or_else(|| crate::error::ApiError::internal("case unit missing"))?;
+    Ok(Event {
+        unit_path,
+        supervisee: if to_supervisee { c.user_id } else { None },
+        view: EventView {
+            kind: kind.as_str().into(),
+            case_id: c.id,
+            payload: serde_json::to_value(payload).unwrap_or_default(),
+        },
+    })
+}

@@ -1,0 +1,21 @@
+//! The server's tests, one binary (one link, one process-wide face engine): the real router
+//! over real, freshly migrated databases — every database test on SQLite and PostgreSQL
+//! (`both!`). `common` is the harness; each module is one domain or concern.
+
+#[macro_use]
+mod common;
+
+mod access;
+mod audit;
+mod auth;
+mod bad_input;
+mod cases;
+mod checkins;
+mod cli;
+mod jobs;
+mod leave;
+mod locations;
+mod migrations;
+mod openapi;
+mod relocation_visitors;
+mod schedules;
