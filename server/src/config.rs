@@ -208,6 +208,16 @@ impl Config {
                 })
                 .split("__"),
         );
+        // `LeaveRules` is also an API type that must tolerate unknown fields (old apps, new
+        // servers), so the configuration checks its keys here.
+        if let Ok(leave) = fig.find_value("leave") {
+            let known = serde_json::to_value(huijiao_core::policy::leave::LeaveRules::default())?;
+            for key in leave.as_dict().into_iter().flat_map(|d| d.keys()) {
+                if known.get(key).is_none() {
+                    anyhow::bail!("unknown setting leave.{key}");
+                }
+            }
+        }
         if let Ok(url) = std::env::var("DATABASE_URL") {
             fig = fig.merge(Serialized::default("database_url", url));
         }

@@ -9,9 +9,11 @@ use crate::error::ErrorCode;
 use crate::model::UnitKind;
 
 /// Defaults from DOMAIN.md; provinces and cities may set their own (the server's `[leave]`
-/// settings; the apps read them from `GET /rules`).
+/// settings; the apps read them from `GET /rules/leave`). Unknown fields are ignored here, so
+/// an installed app still reads a newer server's rules; the server's configuration refuses
+/// unknown keys itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct LeaveRules {

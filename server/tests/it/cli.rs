@@ -113,6 +113,20 @@ fn corrupt_key_and_bad_config_are_start_up_errors() {
         "unknown settings are refused, not ignored"
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("no_such_setting"));
+
+    // The jurisdiction's rules are settings too: a misspelt one is refused, not ignored.
+    std::fs::write(&cfg, "[leave]\noffice_max_day = 10\n").unwrap();
+    let out = bin()
+        .args(["--config", cfg.to_str().unwrap(), "migrate"])
+        .env("HUIJIAO_DATA_DIR", dir.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("leave.office_max_day"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn model_dir() -> std::path::PathBuf {

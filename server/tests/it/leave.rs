@@ -574,3 +574,44 @@ both!(evidence_attachments, |app| {
         .await;
     common::assert_problem(&(s, v), StatusCode::CONFLICT, "leave.transition_invalid");
 });
+
+/// A jurisdiction's own leave rules (here: a judicial office approves up to 10 days) come from
+/// the configuration, are served to the apps as they are enforced, and decide the level.
+async fn jurisdiction_rules(backend: common::Backend) {
+    let app = common::TestApp::with_config(backend, |c| c.leave.office_max_days = 10).await;
+    let w = World::build(&app).await;
+    let (s, rules) = w
+        .call(&app, "sv.a1", "GET", "/api/v1/rules/leave", None)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{rules}");
+    let rules: huijiao_core::policy::leave::LeaveRules = serde_json::from_value(rules).unwrap();
+    assert_eq!(rules.office_max_days, 10);
+    assert_eq!(
+        rules.min_notice_days, 3,
+        "the others stay the national defaults"
+    );
+    // Ten days: the county's under the national default, the office's here.
+    let (s, v) = apply(&app, &w, body(5, 14, false)).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(
+        (v["days"].as_i64(), v["required_level"].as_str()),
+        (Some(10), Some("judicial_office"))
+    );
+    let (s, v) = apply(&app, &w, body(20, 30, false)).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(
+        v["required_level"], "county_agency",
+        "11 days is over this jurisdiction's limit"
+    );
+}
+
+mod jurisdiction_rules_come_from_configuration {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::jurisdiction_rules(crate::common::Backend::Sqlite).await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        super::jurisdiction_rules(crate::common::Backend::Postgres).await
+    }
+}
