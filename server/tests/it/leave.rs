@@ -580,11 +580,10 @@ both!(evidence_attachments, |app| {
 async fn jurisdiction_rules(backend: common::Backend) {
     let app = common::TestApp::with_config(backend, |c| c.leave.office_max_days = 10).await;
     let w = World::build(&app).await;
-    let (s, rules) = w
-        .call(&app, "sv.a1", "GET", "/api/v1/rules/leave", None)
-        .await;
-    assert_eq!(s, StatusCode::OK, "{rules}");
-    let rules: huijiao_core::policy::leave::LeaveRules = serde_json::from_value(rules).unwrap();
+    let rules: huijiao_core::policy::leave::LeaveRules = common::body(
+        w.call(&app, "sv.a1", "GET", "/api/v1/rules/leave", None)
+            .await,
+    );
     assert_eq!(rules.office_max_days, 10);
     assert_eq!(
         rules.min_notice_days, 3,

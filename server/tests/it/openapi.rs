@@ -1,8 +1,6 @@
 //! The OpenAPI document is generated from the code and snapshot-tested: a change to any path,
 //! parameter or schema shows up here. Set `UPDATE_SNAPSHOTS=1` to accept an intended change.
 
-use crate::common;
-
 use axum::http::StatusCode;
 
 #[test]
