@@ -118,10 +118,17 @@ fun main() {
     }
 
     check("the same rules as the server") {
+        val sv = client(DEVICE)
+        sv.login("sv.maxiaojun", PASSWORD)
+        val rules = sv.leaveRules()
+        expect(rules.officeMaxDays == 7L, "office max ${rules.officeMaxDays}")
         val today = LocalDate.now()
-        val a = assessLeave(today.toString(), today.plusDays(5).toString(), today.plusDays(14).toString(),
+        val a = assessLeave(rules, today.toString(), today.plusDays(5).toString(), today.plusDays(14).toString(),
             listOf(), listOf(), false)
         expect(a.requiredLevel == ApprovalLevel.COUNTY_AGENCY, "${a.requiredLevel}")
+        val b = assessLeave(rules.copy(officeMaxDays = 10L), today.toString(), today.plusDays(5).toString(),
+            today.plusDays(14).toString(), listOf(), listOf(), false)
+        expect(b.requiredLevel == ApprovalLevel.JUDICIAL_OFFICE, "another jurisdiction: ${b.requiredLevel}")
         expect(locationIntervalMinutes(SupervisionLevel.NORMAL, false) == 30u, "interval")
     }
 
