@@ -6,13 +6,27 @@ use uuid::Uuid;
 
 use crate::model::*;
 
-macro_rules! api_type {
+/// What a client sends: unknown fields are refused (a misspelt field is a 422 naming it, not
+/// a silently ignored setting).
+macro_rules! request_type {
     ($(#[$m:meta])* $vis:vis struct $name:ident { $($body:tt)* }) => {
         $(#[$m])*
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
         #[serde(deny_unknown_fields)]
+        $vis struct $name { $($body)* }
+    };
+}
+
+/// What the server sends (and values inside both): unknown fields are ignored, so an app
+/// already installed keeps reading the answers of a newer server that added one.
+macro_rules! view_type {
+    ($(#[$m:meta])* $vis:vis struct $name:ident { $($body:tt)* }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
         $vis struct $name { $($body)* }
     };
 }
@@ -54,7 +68,7 @@ pub struct FieldProblem {
 
 // ---- auth -------------------------------------------------------------------------------
 
-api_type! {
+request_type! {
     pub struct LoginRequest {
         pub username: String,
         pub password: String,
@@ -66,7 +80,7 @@ api_type! {
     }
 }
 
-api_type! {
+request_type! {
     pub struct RefreshRequest {
         pub refresh_token: String,
         #[serde(default)]
@@ -74,14 +88,14 @@ api_type! {
     }
 }
 
-api_type! {
+request_type! {
     pub struct PasswordChangeRequest {
         pub current_password: String,
         pub new_password: String,
     }
 }
 
-api_type! {
+view_type! {
     pub struct TokenView {
         pub access_token: String,
         pub refresh_token: String,
@@ -92,7 +106,7 @@ api_type! {
     }
 }
 
-api_type! {
+view_type! {
     pub struct MeView {
         pub id: Uuid,
         pub username: String,
@@ -106,7 +120,7 @@ api_type! {
 
 // ---- org --------------------------------------------------------------------------------
 
-api_type! {
+request_type! {
     pub struct UnitCreateRequest {
         pub name: String,
         pub kind: UnitKind,
@@ -117,7 +131,7 @@ api_type! {
     }
 }
 
-api_type! {
+view_type! {
     pub struct UnitView {
         pub id: Uuid,
         pub name: String,
@@ -127,7 +141,7 @@ api_type! {
     }
 }
 
-api_type! {
+request_type! {
     pub struct UserCreateRequest {
         pub username: String,
         pub password: String,
@@ -139,7 +153,7 @@ api_type! {
     }
 }
 
-api_type! {
+view_type! {
     pub struct UserView {
         pub id: Uuid,
         pub username: String,
@@ -152,7 +166,7 @@ api_type! {
     }
 }
 
-api_type! {
+view_type! {
     pub struct DeviceView {
         pub id: Uuid,
         pub device_id: String,
@@ -166,7 +180,7 @@ api_type! {
 
 // ---- cases ------------------------------------------------------------------------------
 
-api_type! {
+view_type! {
     pub struct Residence {
         pub address: String,
         pub lat: f64,
@@ -174,7 +188,7 @@ api_type! {
     }
 }
 
-api_type! {
+request_type! {
     pub struct CaseCreateRequest {
         pub name: String,
         pub national_id: String,
@@ -195,7 +209,7 @@ api_type! {
     }
 }
 
-api_type! {
+view_type! {
     /// One row of a caseload list. A minor's name and id are masked here for everyone.
     pub struct CaseSummaryView {
         pub id: Uuid,
@@ -212,7 +226,7 @@ api_type! {
     }
 }
 
-api_type! {
+view_type! {
     pub struct CaseView {
         pub id: Uuid,
         pub name: String,
@@ -239,7 +253,7 @@ api_type! {
     }
 }
 
-api_type! {
+request_type! {
     pub struct AnnounceRequest {
         /// Where the announcement (入矫宣告) took place.
         pub place: String,
@@ -249,13 +263,13 @@ api_type! {
     }
 }
 
-api_type! {
+request_type! {
     pub struct IssueLoginRequest {
         pub username: String,
     }
 }
 
-api_type! {
+view_type! {
     /// The one-time initial password is shown once, to the officer at intake.
     pub struct IssuedLoginView {
         pub user_id: Uuid,
@@ -264,14 +278,14 @@ api_type! {
     }
 }
 
-api_type! {
+request_type! {
     pub struct LevelChangeRequest {
         pub level: SupervisionLevel,
         pub reason: String,
     }
 }
 
-api_type! {
+view_type! {
     pub struct LevelChangeView {
         pub id: Uuid,
         pub from_level: Option<SupervisionLevel>,
@@ -282,14 +296,14 @@ api_type! {
     }
 }
 
-api_type! {
+request_type! {
     pub struct StatusChangeRequest {
         pub status: CaseStatus,
         pub reason: String,
     }
 }
 
-api_type! {
+request_type! {
     pub struct PlanUpdateRequest {
         /// The version this edit is based on (0 for the first plan): a stale screen gets a
         /// `plan.version_conflict` instead of overwriting someone else's edit.
@@ -299,7 +313,7 @@ api_type! {
     }
 }
 
-api_type! {
+view_type! {
     pub struct PlanView {
         pub case_id: Uuid,
         pub version: i32,
@@ -310,7 +324,7 @@ api_type! {
     }
 }
 
-api_type! {
+request_type! {
     pub struct TeamMemberRequest {
         pub kind: TeamMemberKind,
         /// For officers, volunteers and social workers: their user account.
@@ -324,7 +338,7 @@ api_type! {
     }
 }
 
-api_type! {
+view_type! {
     pub struct TeamMemberView {
         pub id: Uuid,
         pub kind: TeamMemberKind,
@@ -338,7 +352,7 @@ api_type! {
 
 // ---- pre-sentence investigations ----------------------------------------------------------
 
-api_type! {
+request_type! {
     pub struct InvestigationCreateRequest {
         pub unit_id: Uuid,
         pub court: String,
@@ -351,14 +365,14 @@ api_type! {
     }
 }
 
-api_type! {
+request_type! {
     pub struct InvestigationOpinionRequest {
         pub opinion: InvestigationOpinion,
         pub text: String,
     }
 }
 
-api_type! {
+view_type! {
     pub struct InvestigationView {
         pub id: Uuid,
         pub unit_id: Uuid,
@@ -379,7 +393,7 @@ api_type! {
 
 // ---- audit ------------------------------------------------------------------------------
 
-api_type! {
+view_type! {
     pub struct AuditEntryView {
         pub seq: i64,
         pub at: DateTime<Utc>,
@@ -395,7 +409,7 @@ api_type! {
     }
 }
 
-api_type! {
+view_type! {
     pub struct AuditVerifyView {
         pub ok: bool,
         pub checked: i64,
@@ -404,7 +418,7 @@ api_type! {
     }
 }
 
-api_type! {
+view_type! {
     pub struct HealthView {
         pub status: String,
         pub version: String,
@@ -413,7 +427,7 @@ api_type! {
 
 // ---- leave requests -----------------------------------------------------------------------
 
-api_type! {
+view_type! {
     pub struct Place {
         pub name: String,
         pub lat: f64,
@@ -421,7 +435,7 @@ api_type! {
     }
 }
 
-api_type! {
+request_type! {
     pub struct LeaveCreateRequest {
         pub reason_category: LeaveReason,
         pub reason_text: String,
@@ -443,7 +457,7 @@ api_type! {
     }
 }
 
-api_type! {
+request_type! {
     pub struct LeaveDecisionRequest {
         /// The version the officer saw: a decision on a changed request is refused.
         pub version: i32,
@@ -451,14 +465,14 @@ api_type! {
     }
 }
 
-api_type! {
+request_type! {
     pub struct LeaveExtendRequest {
         pub new_end_date: NaiveDate,
         pub reason_text: String,
     }
 }
 
-api_type! {
+view_type! {
     pub struct LeaveStepView {
         pub action: String,
         pub actor_id: Option<Uuid>,
@@ -468,7 +482,7 @@ api_type! {
     }
 }
 
-api_type! {
+view_type! {
     pub struct LeaveView {
         pub id: Uuid,
         pub case_id: Uuid,
@@ -496,7 +510,7 @@ api_type! {
 
 // ---- relocation and visitor requests ------------------------------------------------------
 
-api_type! {
+request_type! {
     pub struct RelocationCreateRequest {
         /// The judicial office (or county agency) of the new place.
         pub to_unit_id: Uuid,
@@ -506,7 +520,7 @@ api_type! {
     }
 }
 
-api_type! {
+request_type! {
     pub struct ConsultationRequest {
         pub version: i32,
         pub agree: bool,
@@ -514,7 +528,7 @@ api_type! {
     }
 }
 
-api_type! {
+view_type! {
     pub struct RelocationView {
         pub id: Uuid,
         pub case_id: Uuid,
@@ -533,7 +547,7 @@ api_type! {
     }
 }
 
-api_type! {
+request_type! {
     pub struct VisitorCreateRequest {
         pub visitor_name: String,
         pub relation: crate::policy::requests::VisitorRelation,
@@ -543,7 +557,7 @@ api_type! {
     }
 }
 
-api_type! {
+view_type! {
     pub struct VisitorView {
         pub id: Uuid,
         pub case_id: Uuid,
@@ -562,14 +576,14 @@ api_type! {
 
 // ---- face enrolment, check-ins, alerts ----------------------------------------------------
 
-api_type! {
+request_type! {
     pub struct FaceEnrolRequest {
         /// 1–5 reference photos taken at the office, JPEG or PNG, base64.
         pub photos: Vec<String>,
     }
 }
 
-api_type! {
+view_type! {
     pub struct FaceTemplateView {
         pub version: i32,
         pub reference_count: i32,
@@ -579,7 +593,7 @@ api_type! {
     }
 }
 
-api_type! {
+view_type! {
     /// A single-use code binding the next check-in to this supervisee and phone.
     pub struct ChallengeView {
         pub nonce: String,
@@ -587,7 +601,7 @@ api_type! {
     }
 }
 
-api_type! {
+view_type! {
     pub struct GpsFix {
         pub lat: f64,
         pub lon: f64,
@@ -601,7 +615,7 @@ api_type! {
     }
 }
 
-api_type! {
+request_type! {
     pub struct CheckinRequest {
         pub nonce: String,
         /// The selfie, JPEG or PNG, base64.
@@ -613,7 +627,7 @@ api_type! {
     }
 }
 
-api_type! {
+view_type! {
     pub struct CheckinView {
         pub id: Uuid,
         pub case_id: Uuid,
@@ -625,7 +639,7 @@ api_type! {
     }
 }
 
-api_type! {
+view_type! {
     pub struct AlertView {
         pub id: Uuid,
         pub case_id: Uuid,
@@ -644,7 +658,7 @@ api_type! {
     }
 }
 
-api_type! {
+request_type! {
     pub struct AlertResolveRequest {
         pub note: String,
     }
@@ -661,7 +675,7 @@ pub struct EventView {
     pub payload: serde_json::Value,
 }
 
-api_type! {
+request_type! {
     pub struct SensitivePeriodRequest {
         pub name: String,
         pub start_date: NaiveDate,
@@ -669,7 +683,7 @@ api_type! {
     }
 }
 
-api_type! {
+view_type! {
     pub struct SensitivePeriodView {
         pub id: Uuid,
         pub name: String,
@@ -678,7 +692,7 @@ api_type! {
     }
 }
 
-api_type! {
+view_type! {
     /// What the supervisee must do now, from the jurisdiction policy.
     pub struct ObligationsView {
         pub level: SupervisionLevel,
@@ -694,7 +708,7 @@ api_type! {
     }
 }
 
-api_type! {
+request_type! {
     pub struct CheckinRequestCreate {
         /// Minutes the supervisee has; default by level (strict 30, normal 60, lenient 120).
         #[serde(default)]
@@ -702,7 +716,7 @@ api_type! {
     }
 }
 
-api_type! {
+view_type! {
     pub struct CheckinRequestView {
         pub id: Uuid,
         pub case_id: Uuid,
@@ -714,7 +728,7 @@ api_type! {
     }
 }
 
-api_type! {
+request_type! {
     pub struct AttachmentUpload {
         /// medical, employer, school, legal, other.
         pub kind: String,
@@ -725,7 +739,7 @@ api_type! {
     }
 }
 
-api_type! {
+view_type! {
     pub struct AttachmentView {
         pub id: Uuid,
         pub kind: String,
@@ -736,7 +750,7 @@ api_type! {
     }
 }
 
-api_type! {
+request_type! {
     /// One fix from the phone.
     pub struct LocationPointIn {
         pub lat: f64,
@@ -755,7 +769,7 @@ api_type! {
     }
 }
 
-api_type! {
+request_type! {
     pub struct LocationBatchRequest {
         /// Chosen by the phone once per batch: a retry with the same id stores nothing twice.
         pub batch_id: Uuid,
@@ -763,7 +777,7 @@ api_type! {
     }
 }
 
-api_type! {
+view_type! {
     pub struct LocationBatchResult {
         pub batch_id: Uuid,
         pub accepted: u32,
@@ -774,7 +788,7 @@ api_type! {
     }
 }
 
-api_type! {
+request_type! {
     /// A fence for one supervisee (optionally under one of their prohibition orders) or for
     /// everyone in a unit. Exactly one of `case_id` and `unit_id`.
     pub struct FenceRequest {
@@ -793,7 +807,7 @@ api_type! {
     }
 }
 
-api_type! {
+request_type! {
     /// Redraws a fence; its kind and owner stay.
     pub struct FenceUpdateRequest {
         /// The version the officer saw; a stale screen gets `resource.conflict`.
@@ -805,7 +819,7 @@ api_type! {
     }
 }
 
-api_type! {
+view_type! {
     pub struct FenceView {
         pub id: Uuid,
         pub name: String,
@@ -824,7 +838,7 @@ api_type! {
     }
 }
 
-api_type! {
+view_type! {
     pub struct TrackPoint {
         pub lat: f64,
         pub lon: f64,
@@ -834,7 +848,7 @@ api_type! {
     }
 }
 
-api_type! {
+view_type! {
     pub struct TrackView {
         pub case_id: Uuid,
         /// Points stored in the range before simplification.
@@ -846,7 +860,7 @@ api_type! {
     }
 }
 
-api_type! {
+view_type! {
     pub struct PositionView {
         pub case_id: Uuid,
         /// Masked for minors.
@@ -860,5 +874,78 @@ api_type! {
         pub mock: bool,
         /// No report for longer than the level allows (失联).
         pub silent: bool,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::checkin::{CheckinReason, CheckinResult};
+
+    /// An app already installed reads the answers of a newer server: a field it does not know
+    /// is ignored, a kind or status it does not know is `Unknown`, the rest is intact.
+    #[test]
+    fn an_old_client_reads_a_newer_servers_answers() {
+        let alert: AlertView = serde_json::from_value(serde_json::json!({
+            "id": "01890000-0000-7000-8000-000000000001",
+            "case_id": "01890000-0000-7000-8000-000000000002",
+            "kind": "drone_sighting",
+            "severity": "catastrophic",
+            "state": "escalated",
+            "evidence": {},
+            "assigned_officer_id": null,
+            "created_at": "2026-12-01T08:00:00Z",
+            "acknowledged_by": null,
+            "resolved_by": null,
+            "resolution_note": null,
+            "cleared_at": null,
+            "escalation_level": 2
+        }))
+        .expect("an extra field and unknown kinds do not break decoding");
+        assert_eq!(
+            (alert.kind, alert.severity, alert.state),
+            (
+                AlertKind::Unknown,
+                AlertSeverity::Unknown,
+                AlertState::Unknown
+            )
+        );
+        assert_eq!(alert.created_at.to_rfc3339(), "2026-12-01T08:00:00+00:00");
+        let checkin: CheckinView = serde_json::from_value(serde_json::json!({
+            "id": "01890000-0000-7000-8000-000000000003",
+            "case_id": "01890000-0000-7000-8000-000000000002",
+            "result": "held_for_liveness",
+            "reasons": ["face_mismatch", "pose_not_met"],
+            "face_distance": 0.7,
+            "created_at": "2026-12-01T08:00:00Z",
+            "counts_for_window": false
+        }))
+        .unwrap();
+        assert_eq!(checkin.result, CheckinResult::Unknown);
+        assert_eq!(
+            checkin.reasons,
+            vec![CheckinReason::FaceMismatch, CheckinReason::Unknown]
+        );
+        // Known values still read as themselves, and `Unknown` is never a stored spelling.
+        assert_eq!(
+            serde_json::from_str::<AlertKind>("\"leave_overdue\"").unwrap(),
+            AlertKind::LeaveOverdue
+        );
+        assert_eq!(AlertKind::parse("unknown"), None);
+        assert!(!AlertKind::ALL.contains(&AlertKind::Unknown));
+    }
+
+    /// What a client sends stays strict: a misspelt field or an unknown value is refused.
+    #[test]
+    fn requests_refuse_what_they_do_not_know() {
+        let err = serde_json::from_value::<StatusChangeRequest>(
+            serde_json::json!({ "status": "released", "reason": "x", "note": "typo'd field" }),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("unknown field `note`"), "{err}");
+        assert!(serde_json::from_value::<StatusChangeRequest>(
+            serde_json::json!({ "status": "vanished", "reason": "x" })
+        )
+        .is_err());
     }
 }

@@ -10,22 +10,17 @@ pub trait Vocabulary: Sized + Copy + Eq + std::fmt::Debug + 'static {
 /// An enum with one stable snake_case spelling per variant (wire and database), `ALL`,
 /// `as_str` and `parse`. Used for every vocabulary shared with the apps.
 macro_rules! string_enum {
-    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $s:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-        #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
-        pub enum $name { $($(#[$vm])* $variant),+ }
-
+    (@impl $name:ident { $($variant:ident = $s:literal),+ } $($unknown:ident)?) => {
         impl $name {
+            /// Every value this version knows (never `Unknown`).
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
             /// The stable wire and database spelling.
             pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $s),+ }
+                match self { $($name::$variant => $s,)+ $($name::$unknown => "unknown",)? }
             }
 
+            /// A known value from its spelling (`None` for anything else, "unknown" included).
             pub fn parse(s: &str) -> Option<Self> {
                 match s { $($s => Some($name::$variant),)+ _ => None }
             }
@@ -45,6 +40,32 @@ macro_rules! string_enum {
                 f.write_str(self.as_str())
             }
         }
+    };
+    // `open`: a vocabulary only the server sends (alert kinds, statuses). An installed app
+    // reads a value a newer server added as `Unknown` instead of failing the whole answer;
+    // the server never stores or sends `Unknown`.
+    (open $(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $s:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+        pub enum $name {
+            $($(#[$vm])* $variant,)+
+            /// A value this version does not know (from a newer server): show it as "other".
+            #[serde(other)]
+            Unknown,
+        }
+        string_enum!(@impl $name { $($variant = $s),+ } Unknown);
+    };
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $s:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+        pub enum $name { $($(#[$vm])* $variant),+ }
+        string_enum!(@impl $name { $($variant = $s),+ });
     };
 }
 pub(crate) use string_enum;
@@ -121,6 +142,7 @@ string_enum! {
 }
 
 string_enum! {
+    open
     DeviceStatus {
         Pending = "pending",
         Approved = "approved",
@@ -129,6 +151,7 @@ string_enum! {
 }
 
 string_enum! {
+    open
     InvestigationStatus {
         Requested = "requested",
         OpinionFiled = "opinion_filed",
@@ -153,6 +176,7 @@ string_enum! {
 }
 
 string_enum! {
+    open
     /// draft → submitted → approved → active (departed) → returned (销假), or rejected,
     /// cancelled, and overdue when not back by the end date.
     LeaveStatus {
@@ -180,6 +204,7 @@ string_enum! {
 }
 
 string_enum! {
+    open
     /// Relocation and visitor requests: submitted → approved / rejected, or cancelled;
     /// `recorded` for a visit that needs no approval.
     RequestStatus {
@@ -192,6 +217,7 @@ string_enum! {
 }
 
 string_enum! {
+    open
     AlertKind {
         CheckinFailed = "checkin_failed",
         CheckinNeedsReview = "checkin_needs_review",
@@ -232,6 +258,7 @@ string_enum! {
 }
 
 string_enum! {
+    open
     AlertSeverity {
         Low = "low",
         Medium = "medium",
@@ -241,6 +268,7 @@ string_enum! {
 }
 
 string_enum! {
+    open
     AlertState {
         Open = "open",
         Acknowledged = "acknowledged",

@@ -24,6 +24,9 @@ pub enum CheckinReason {
     InaccurateFix,
     /// Outside the activity area.
     OutsideArea,
+    /// A reason this version does not know (from a newer server).
+    #[serde(other)]
+    Unknown,
 }
 
 impl CheckinReason {
@@ -47,6 +50,9 @@ pub enum CheckinResult {
     Passed,
     Failed,
     NeedsReview,
+    /// A result this version does not know (from a newer server); never stored.
+    #[serde(other)]
+    Unknown,
 }
 
 impl CheckinResult {
@@ -55,6 +61,7 @@ impl CheckinResult {
             CheckinResult::Passed => "passed",
             CheckinResult::Failed => "failed",
             CheckinResult::NeedsReview => "needs_review",
+            CheckinResult::Unknown => "unknown",
         }
     }
 

@@ -130,6 +130,9 @@ pub enum LeaveRule {
     LateNotice,
     /// Standing approval for frequent cross-city work (simplified, county decides).
     StandingApproval,
+    /// A rule this version does not know (from a newer server).
+    #[serde(other)]
+    Unknown,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -144,6 +144,9 @@ async fn list_alerts(
     caller: Officer,
     Query(q): Query<AlertQuery>,
 ) -> ApiResult<Json<Vec<AlertView>>> {
+    if q.state == Some(AlertState::Unknown) {
+        return Err(ApiError::field("state", "open, acknowledged or resolved"));
+    }
     let limit = q.limit.unwrap_or(100);
     if !(1..=500).contains(&limit) {
         return Err(ApiError::field("limit", "must be 1 to 500"));

@@ -264,6 +264,15 @@ both!(bad_urls_and_methods_get_the_envelope, |app| {
         (s, v["code"].as_str()),
         (StatusCode::BAD_REQUEST, Some("request.invalid_query"))
     );
+    // An open vocabulary (apps read values they do not know as `unknown`) is still strict
+    // on the way in: a filter on a state that does not exist is refused, not an empty list.
+    for state in ["unknown", "escalated"] {
+        common::assert_problem(
+            &app.get(&format!("/api/v1/alerts?state={state}"), t).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "request.invalid_field",
+        );
+    }
     let (s, v) = app.get("/api/v1/cases?limit=100000", t).await;
     assert_eq!(
         (s, v["code"].as_str()),
