@@ -290,3 +290,100 @@ string_enum! {
         Resync = "resync",
     }
 }
+
+string_enum! {
+    /// What an audit entry records, in one tense: what happened (`leave.approved`). Entries
+    /// written before this list existed keep the names they were written with (the chain
+    /// hashes them), so a query by action may need the old name for old entries.
+    AuditAction {
+        AlertAcknowledged = "alert.acknowledged",
+        AlertResolved = "alert.resolved",
+        AuditQueried = "audit.queried",
+        AuditVerified = "audit.verified",
+        AuthLockedOut = "auth.locked_out",
+        AuthLoggedIn = "auth.logged_in",
+        AuthLoggedOut = "auth.logged_out",
+        AuthLoginFailed = "auth.login_failed",
+        AuthPasswordChanged = "auth.password_changed",
+        AuthRefreshReused = "auth.refresh_reused",
+        AuthRefreshed = "auth.refreshed",
+        BiometricsPurged = "biometrics.purged",
+        CaseAnnounced = "case.announced",
+        CaseCreated = "case.created",
+        CaseExported = "case.exported",
+        CaseLevelChanged = "case.level_changed",
+        CaseListed = "case.listed",
+        CaseLoginIssued = "case.login_issued",
+        CaseRead = "case.read",
+        CaseStatusChanged = "case.status_changed",
+        CaseTransferred = "case.transferred",
+        CheckinMissed = "checkin.missed",
+        CheckinPhotoRead = "checkin.photo_read",
+        CheckinRequestMissed = "checkin.request_missed",
+        CheckinRequested = "checkin.requested",
+        CheckinSubmitted = "checkin.submitted",
+        DemoSeeded = "demo.seeded",
+        DeviceApproved = "device.approved",
+        DeviceRegistered = "device.registered",
+        DeviceRevoked = "device.revoked",
+        FaceEnrolled = "face.enrolled",
+        FenceArchived = "fence.archived",
+        FenceCreated = "fence.created",
+        FenceUpdated = "fence.updated",
+        InvestigationCreated = "investigation.created",
+        InvestigationListed = "investigation.listed",
+        InvestigationOpinionFiled = "investigation.opinion_filed",
+        InvestigationRead = "investigation.read",
+        LeaveApproved = "leave.approved",
+        LeaveAttachmentAdded = "leave.attachment_added",
+        LeaveAttachmentRead = "leave.attachment_read",
+        LeaveCancelled = "leave.cancelled",
+        LeaveCreated = "leave.created",
+        LeaveDeparted = "leave.departed",
+        LeaveExtensionRequested = "leave.extension_requested",
+        LeaveMarkedOverdue = "leave.marked_overdue",
+        LeaveRejected = "leave.rejected",
+        LeaveReturned = "leave.returned",
+        LeaveSubmitted = "leave.submitted",
+        LocationPositionsRead = "location.positions_read",
+        LocationTrackRead = "location.track_read",
+        PlanUpdated = "plan.updated",
+        RelocationApproved = "relocation.approved",
+        RelocationCancelled = "relocation.cancelled",
+        RelocationConsulted = "relocation.consulted",
+        RelocationCreated = "relocation.created",
+        RelocationRejected = "relocation.rejected",
+        SensitivePeriodDeclared = "sensitive_period.declared",
+        TeamMemberAdded = "team.member_added",
+        TeamMemberRemoved = "team.member_removed",
+        UnitCreated = "unit.created",
+        UserCreated = "user.created",
+        UserDisabled = "user.disabled",
+        UserEnabled = "user.enabled",
+        UserUnlocked = "user.unlocked",
+        VisitorApproved = "visitor.approved",
+        VisitorCancelled = "visitor.cancelled",
+        VisitorCreated = "visitor.created",
+        VisitorRejected = "visitor.rejected",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AuditAction;
+
+    /// One tense in the audit log: every action says what happened.
+    #[test]
+    fn audit_actions_are_past_tense_and_namespaced() {
+        for a in AuditAction::ALL {
+            let (domain, what) = a.as_str().split_once('.').expect("domain.what");
+            assert!(
+                !domain.is_empty() && what.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                "{a}"
+            );
+            let word = what.split('_').find(|w| w.ends_with("ed") || *w == "read");
+            assert!(word.is_some(), "{a} is not past tense");
+            assert_eq!(AuditAction::parse(a.as_str()), Some(*a));
+        }
+    }
+}

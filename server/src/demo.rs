@@ -3,6 +3,7 @@
 
 use chrono::{Duration, Utc};
 use huijiao_core::api::{CaseCreateRequest, Residence, UnitCreateRequest, UserCreateRequest};
+use huijiao_core::model::AuditAction;
 use huijiao_core::model::{
     DeviceStatus, FenceKind, Role, SentenceKind, SupervisionLevel, TeamMemberKind, UnitKind,
 };
@@ -55,7 +56,7 @@ pub async fn create_admin(
     audit::record(
         &txn,
         &Actor::default(),
-        "user.create",
+        AuditAction::UserCreated,
         "user",
         Some(u.id.to_string()),
         json!({ "role": u.role, "via": "cli" }),
@@ -485,7 +486,7 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<bool> {
     audit::record(
         &txn,
         &Actor::default(),
-        "demo.seed",
+        AuditAction::DemoSeeded,
         "system",
         None,
         json!({}),

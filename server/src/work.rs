@@ -5,7 +5,7 @@
 use std::sync::Mutex;
 
 use huijiao_core::api::EventView;
-use huijiao_core::model::EventKind;
+use huijiao_core::model::{AuditAction, EventKind};
 use sea_orm::{DatabaseTransaction, TransactionTrait};
 use serde::Serialize;
 
@@ -43,7 +43,7 @@ impl Work {
     pub async fn audit(
         &self,
         actor: &Actor,
-        action: &str,
+        action: AuditAction,
         target_kind: &str,
         target_id: impl ToString,
         detail: serde_json::Value,

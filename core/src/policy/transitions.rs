@@ -9,7 +9,9 @@
 //! measures art. 53-55 (release, revocation, termination; absconding, 脱管, art. 47).
 
 use crate::error::ErrorCode;
-use crate::model::{string_enum, AlertState, CaseStatus, LeaveStatus, RequestStatus, Role};
+use crate::model::{
+    string_enum, AlertState, AuditAction, CaseStatus, LeaveStatus, RequestStatus, Role,
+};
 use crate::policy::leave::ApprovalLevel;
 
 /// Who may take an action.
@@ -272,6 +274,51 @@ impl CaseAction {
         }
     }
 }
+
+/// What the audit log records when an action is taken (one entry per action, past tense).
+macro_rules! audited {
+    ($action:ident { $($variant:ident => $audit:ident),+ $(,)? }) => {
+        impl From<$action> for AuditAction {
+            fn from(a: $action) -> AuditAction {
+                match a { $($action::$variant => AuditAction::$audit),+ }
+            }
+        }
+    };
+}
+
+audited!(LeaveAction {
+    Submit => LeaveSubmitted,
+    Cancel => LeaveCancelled,
+    Approve => LeaveApproved,
+    Reject => LeaveRejected,
+    Depart => LeaveDeparted,
+    Return => LeaveReturned,
+    Extend => LeaveExtensionRequested,
+    MarkOverdue => LeaveMarkedOverdue,
+});
+audited!(RelocationAction {
+    Consult => RelocationConsulted,
+    Approve => RelocationApproved,
+    Reject => RelocationRejected,
+    Cancel => RelocationCancelled,
+});
+audited!(VisitorAction {
+    Approve => VisitorApproved,
+    Reject => VisitorRejected,
+    Cancel => VisitorCancelled,
+});
+audited!(AlertAction {
+    Acknowledge => AlertAcknowledged,
+    Resolve => AlertResolved,
+});
+audited!(CaseAction {
+    Announce => CaseAnnounced,
+    Release => CaseStatusChanged,
+    Revoke => CaseStatusChanged,
+    Terminate => CaseStatusChanged,
+    Abscond => CaseStatusChanged,
+    Resume => CaseStatusChanged,
+});
 
 #[cfg(test)]
 mod tests {

@@ -4,6 +4,7 @@
 use axum::extract::State;
 use chrono::Utc;
 use huijiao_core::api::{AlertResolveRequest, AlertView, EventView, Problem};
+use huijiao_core::model::AuditAction;
 use huijiao_core::model::EventKind;
 use huijiao_core::model::{AlertKind, AlertSeverity, AlertState};
 use huijiao_core::policy::transitions::{AlertAction, Party, ALERT};
@@ -209,7 +210,7 @@ async fn take(
     .await?;
     work.audit(
         &Actor::from(caller),
-        &format!("alert.{}", a.state),
+        AuditAction::from(action),
         "alert",
         id,
         json!({ "case_id": a.case_id }),

@@ -5,6 +5,7 @@
 use axum::extract::State;
 use chrono::{DateTime, Utc};
 use huijiao_core::api::{AuditEntryView, AuditVerifyView};
+use huijiao_core::model::AuditAction;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -51,7 +52,7 @@ fn chain_hash(e: &audit_entry::Model) -> String {
 pub async fn record<C: ConnectionTrait + TransactionTrait>(
     conn: &C,
     actor: &Actor,
-    action: &str,
+    action: AuditAction,
     target_kind: &str,
     target_id: Option<String>,
     detail: serde_json::Value,
@@ -82,7 +83,7 @@ pub async fn record<C: ConnectionTrait + TransactionTrait>(
         at,
         actor_id: actor.id,
         actor_role: actor.role.map(|r| r.as_str().to_owned()),
-        action: action.to_owned(),
+        action: action.as_str().to_owned(),
         target_kind: target_kind.to_owned(),
         target_id,
         ip: actor.meta.ip.clone(),
@@ -241,7 +242,7 @@ async fn list_audit(
     record(
         &state.db,
         &Actor::from(&caller),
-        "audit.query",
+        AuditAction::AuditQueried,
         "audit",
         None,
         serde_json::json!({ "returned": rows.len() }),
@@ -277,7 +278,7 @@ async fn verify_audit(
     record(
         &state.db,
         &Actor::from(&caller),
-        "audit.verify",
+        AuditAction::AuditVerified,
         "audit",
         None,
         serde_json::json!({ "ok": view.ok, "checked": view.checked }),

@@ -11,6 +11,7 @@ use chrono::{Duration, Utc};
 use huijiao_core::api::{
     LoginRequest, MeView, PasswordChangeRequest, Problem, RefreshRequest, TokenView,
 };
+use huijiao_core::model::AuditAction;
 use huijiao_core::model::{DeviceStatus, Role, UserStatus};
 use huijiao_core::{policy, ErrorCode};
 use sea_orm::sea_query::Expr;
@@ -110,7 +111,7 @@ async fn login(
                 audit::record(
                     &txn,
                     &anonymous,
-                    "auth.lockout",
+                    AuditAction::AuthLockedOut,
                     "user",
                     Some(id.to_string()),
                     json!({ "until": until }),
@@ -121,7 +122,7 @@ async fn login(
         audit::record(
             &txn,
             &anonymous,
-            "auth.login_failed",
+            AuditAction::AuthLoginFailed,
             "user",
             anonymous.id.map(|i| i.to_string()),
             json!({}),
@@ -176,7 +177,7 @@ async fn login(
                 audit::record(
                     &txn,
                     &actor,
-                    "device.registered",
+                    AuditAction::DeviceRegistered,
                     "user",
                     Some(u.id.to_string()),
                     json!({ "device_id": device_id }),
@@ -217,7 +218,7 @@ async fn login(
     audit::record(
         &txn,
         &actor,
-        "auth.login",
+        AuditAction::AuthLoggedIn,
         "session",
         Some(session_id.to_string()),
         json!({}),
@@ -344,7 +345,7 @@ async fn refresh(
         audit::record(
             &txn,
             &actor,
-            "auth.refresh_reused",
+            AuditAction::AuthRefreshReused,
             "session",
             Some(sess.id.to_string()),
             json!({}),
@@ -379,7 +380,7 @@ async fn refresh(
     audit::record(
         &txn,
         &actor,
-        "auth.refresh",
+        AuditAction::AuthRefreshed,
         "session",
         Some(sess.id.to_string()),
         json!({}),
@@ -398,7 +399,7 @@ async fn logout(State(state): State<AppState>, caller: AuthUser) -> ApiResult<St
     audit::record(
         &txn,
         &Actor::from(&caller),
-        "auth.logout",
+        AuditAction::AuthLoggedOut,
         "session",
         Some(caller.session_id.to_string()),
         json!({}),
@@ -445,7 +446,7 @@ async fn change_password(
     audit::record(
         &txn,
         &Actor::from(&caller),
-        "auth.password_changed",
+        AuditAction::AuthPasswordChanged,
         "user",
         Some(caller.id.to_string()),
         json!({}),

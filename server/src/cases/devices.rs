@@ -3,6 +3,7 @@
 use axum::extract::State;
 use chrono::Utc;
 use huijiao_core::api::{DeviceView, Problem};
+use huijiao_core::model::AuditAction;
 use huijiao_core::model::DeviceStatus;
 use huijiao_core::ErrorCode;
 use sea_orm::sea_query::Expr;
@@ -114,9 +115,9 @@ async fn set_device(
         am.update(&txn).await?
     };
     let action = if approve {
-        "device.approve"
+        AuditAction::DeviceApproved
     } else {
-        "device.revoke"
+        AuditAction::DeviceRevoked
     };
     audit::record(
         &txn,

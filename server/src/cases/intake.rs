@@ -7,6 +7,7 @@ use huijiao_core::api::{
     AnnounceRequest, CaseCreateRequest, CaseView, IssueLoginRequest, IssuedLoginView,
     LevelChangeRequest, LevelChangeView, Problem, StatusChangeRequest, UserCreateRequest,
 };
+use huijiao_core::model::AuditAction;
 use huijiao_core::model::{CaseStatus, Role, SupervisionLevel, UserStatus};
 use huijiao_core::{policy, ErrorCode};
 use sea_orm::sea_query::Expr;
@@ -180,7 +181,7 @@ pub async fn insert_case(
     audit::record(
         db,
         &Actor::from(caller),
-        "case.create",
+        AuditAction::CaseCreated,
         "case",
         Some(id.to_string()),
         json!({ "unit_id": unit.id, "minor": req.minor }),
@@ -259,7 +260,7 @@ pub async fn announce(
     audit::record(
         &txn,
         &Actor::from(&caller),
-        "case.announce",
+        AuditAction::CaseAnnounced,
         "case",
         Some(id.to_string()),
         json!({}),
@@ -324,7 +325,7 @@ pub async fn issue_login(
     audit::record(
         &txn,
         &Actor::from(&caller),
-        "case.login_issued",
+        AuditAction::CaseLoginIssued,
         "case",
         Some(id.to_string()),
         json!({ "user_id": u.id }),
@@ -375,7 +376,7 @@ pub async fn change_level(
     audit::record(
         &txn,
         &Actor::from(&caller),
-        "case.level_changed",
+        AuditAction::CaseLevelChanged,
         "case",
         Some(id.to_string()),
         json!({ "from": from, "to": req.level }),
@@ -469,7 +470,7 @@ pub async fn change_status(
     audit::record(
         &txn,
         &Actor::from(&caller),
-        "case.status_changed",
+        AuditAction::CaseStatusChanged,
         "case",
         Some(id.to_string()),
         json!({ "from": from, "to": req.status }),

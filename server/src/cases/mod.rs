@@ -10,6 +10,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use huijiao_core::api::{CaseSummaryView, CaseView, Problem, Residence};
+use huijiao_core::model::AuditAction;
 use huijiao_core::model::{CaseStatus, Role, SentenceKind, SupervisionLevel};
 use huijiao_core::{policy, ErrorCode};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -222,7 +223,7 @@ async fn list_cases(
     audit::record(
         &state.db,
         &Actor::from(&caller),
-        "case.list",
+        AuditAction::CaseListed,
         "case",
         None,
         json!({ "returned": rows.len() }),
@@ -266,7 +267,7 @@ async fn export_cases(
     audit::record(
         &state.db,
         &Actor::from(&caller),
-        "case.export",
+        AuditAction::CaseExported,
         "case",
         None,
         json!({ "returned": rows.len() }),
@@ -309,7 +310,7 @@ async fn get_case(
     audit::record(
         &state.db,
         &Actor::from(&caller),
-        "case.read",
+        AuditAction::CaseRead,
         "case",
         Some(id.to_string()),
         json!({}),

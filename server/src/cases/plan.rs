@@ -4,6 +4,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::Utc;
 use huijiao_core::api::{PlanUpdateRequest, PlanView, Problem};
+use huijiao_core::model::AuditAction;
 use huijiao_core::ErrorCode;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -81,7 +82,7 @@ pub async fn update_plan(
     audit::record(
         &txn,
         &Actor::from(&caller),
-        "plan.update",
+        AuditAction::PlanUpdated,
         "case",
         Some(id.to_string()),
         json!({ "version": plan.version }),

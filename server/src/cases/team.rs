@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::Utc;
 use huijiao_core::api::{Problem, TeamMemberRequest, TeamMemberView};
+use huijiao_core::model::AuditAction;
 use huijiao_core::model::{Role, TeamMemberKind};
 use huijiao_core::ErrorCode;
 use sea_orm::{
@@ -97,7 +98,7 @@ pub async fn add_member(
     audit::record(
         &txn,
         &Actor::from(&caller),
-        "team.add",
+        AuditAction::TeamMemberAdded,
         "case",
         Some(id.to_string()),
         json!({ "member_id": m.id, "kind": m.kind, "user_id": m.user_id }),
@@ -151,7 +152,7 @@ pub async fn remove_member(
     audit::record(
         &txn,
         &Actor::from(&caller),
-        "team.remove",
+        AuditAction::TeamMemberRemoved,
         "case",
         Some(id.to_string()),
         json!({ "member_id": member_id }),

@@ -1,6 +1,7 @@
 //! Enrolment at intake: 1–5 reference photos, quality-gated, kept encrypted; re-enrolment
 //! keeps the history (older templates are inactive, not deleted).
 
+use huijiao_core::model::AuditAction;
 use std::sync::Arc;
 
 use axum::extract::State;
@@ -109,7 +110,7 @@ pub async fn enrol_face(
     audit::record(
         &txn,
         &Actor::from(&caller),
-        "face.enrol",
+        AuditAction::FaceEnrolled,
         "case",
         Some(id.to_string()),
         json!({ "version": t.version, "references": t.reference_count }),

@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Utc};
 use huijiao_core::api::{CheckinRequestCreate, CheckinRequestView, EventView, Problem};
+use huijiao_core::model::AuditAction;
 use huijiao_core::model::EventKind;
 use huijiao_core::model::{AlertKind, AlertSeverity, CaseStatus};
 use huijiao_core::policy::schedule;
@@ -73,7 +74,7 @@ pub async fn request_checkin(
     .await?;
     work.audit(
         &Actor::from(&caller),
-        "checkin.requested",
+        AuditAction::CheckinRequested,
         "case",
         id,
         json!({ "request_id": r.id, "deadline": r.deadline }),
@@ -154,7 +155,7 @@ pub async fn mark_expired<C: ConnectionTrait + TransactionTrait>(
                 audit::record(
                     &txn,
                     &Actor::default(),
-                    "checkin.request_missed",
+                    AuditAction::CheckinRequestMissed,
                     "case",
                     Some(c.id.to_string()),
                     json!({ "request_id": r.id }),
@@ -223,7 +224,7 @@ pub async fn ask_at_random<C: ConnectionTrait + TransactionTrait>(
         audit::record(
             &txn,
             &Actor::default(),
-            "checkin.requested",
+            AuditAction::CheckinRequested,
             "case",
             Some(c.id.to_string()),
             json!({ "request_id": r.id, "random": true }),

@@ -2,6 +2,7 @@
 //! 90 days; failed or doubtful ones 30 days after their alert is resolved; everything of a case
 //! (templates, reference photos, check-in photos) 30 days after it closes. Audited.
 
+use huijiao_core::model::AuditAction;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
@@ -118,7 +119,7 @@ pub async fn purge<C: ConnectionTrait + TransactionTrait>(
         audit::record(
             db,
             &Actor::default(),
-            "biometrics.purged",
+            AuditAction::BiometricsPurged,
             "case",
             Some(case_id.to_string()),
             json!({ "checkin_photos": photos, "templates_removed": closed.contains_key(&case_id) }),

@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use huijiao_core::api::{ObligationsView, Problem, SensitivePeriodRequest, SensitivePeriodView};
+use huijiao_core::model::AuditAction;
 use huijiao_core::model::{AlertKind, CaseStatus, SupervisionLevel};
 use huijiao_core::policy::checkin::CheckinResult;
 use huijiao_core::policy::schedule::{self, DailyBand, Window};
@@ -100,7 +101,7 @@ pub async fn declare_sensitive_period(
     audit::record(
         &txn,
         &Actor::from(&caller),
-        "sensitive_period.declare",
+        AuditAction::SensitivePeriodDeclared,
         "sensitive_period",
         Some(p.id.to_string()),
         json!({ "start": p.start_date, "end": p.end_date }),
@@ -244,7 +245,7 @@ pub async fn mark_missed<C: ConnectionTrait + TransactionTrait>(
                     audit::record(
                         &txn,
                         &Actor::default(),
-                        "checkin.missed",
+                        AuditAction::CheckinMissed,
                         "case",
                         Some(c.id.to_string()),
                         json!({ "window_start": w.start, "alert_id": alert.id }),

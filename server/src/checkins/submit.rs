@@ -8,6 +8,7 @@ use base64::Engine;
 use chrono::{Duration, Utc};
 use huijiao_core::api::{ChallengeView, CheckinRequest, CheckinView, EventView, Problem};
 use huijiao_core::face::{compare, quality, Decision, Template};
+use huijiao_core::model::AuditAction;
 use huijiao_core::model::EventKind;
 use huijiao_core::model::{AlertKind, AlertSeverity};
 use huijiao_core::policy::checkin::{self as rules, CheckinReason, CheckinResult, Fix};
@@ -295,7 +296,7 @@ pub async fn submit_checkin(
     audit::record(
         &txn,
         &Actor::from(&caller),
-        "checkin.submit",
+        AuditAction::CheckinSubmitted,
         "case",
         Some(c.id.to_string()),
         json!({ "checkin_id": row.id, "result": result }),
@@ -355,7 +356,7 @@ pub async fn checkin_photo(
     audit::record(
         &state.db,
         &Actor::from(&caller),
-        "checkin.photo_read",
+        AuditAction::CheckinPhotoRead,
         "case",
         Some(row.case_id.to_string()),
         json!({ "checkin_id": id }),

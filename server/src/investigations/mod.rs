@@ -7,6 +7,7 @@ use chrono::Utc;
 use huijiao_core::api::{
     InvestigationCreateRequest, InvestigationOpinionRequest, InvestigationView, Problem,
 };
+use huijiao_core::model::AuditAction;
 use huijiao_core::model::{InvestigationOpinion, InvestigationStatus};
 use huijiao_core::{policy, ErrorCode};
 use sea_orm::sea_query::{Expr, Query};
@@ -124,7 +125,7 @@ async fn create_investigation(
     audit::record(
         &txn,
         &Actor::from(&caller),
-        "investigation.create",
+        AuditAction::InvestigationCreated,
         "investigation",
         Some(i.id.to_string()),
         json!({ "unit_id": i.unit_id }),
@@ -148,7 +149,7 @@ async fn list_investigations(
     audit::record(
         &state.db,
         &Actor::from(&caller),
-        "investigation.list",
+        AuditAction::InvestigationListed,
         "investigation",
         None,
         json!({ "returned": rows.len() }),
@@ -172,7 +173,7 @@ async fn get_investigation(
     audit::record(
         &state.db,
         &Actor::from(&caller),
-        "investigation.read",
+        AuditAction::InvestigationRead,
         "investigation",
         Some(id.to_string()),
         json!({}),
@@ -224,7 +225,7 @@ async fn file_opinion(
     audit::record(
         &txn,
         &Actor::from(&caller),
-        "investigation.opinion",
+        AuditAction::InvestigationOpinionFiled,
         "investigation",
         Some(id.to_string()),
         json!({ "opinion": req.opinion }),

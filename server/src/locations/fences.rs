@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::Utc;
 use huijiao_core::api::{FenceRequest, FenceUpdateRequest, FenceView, Problem};
+use huijiao_core::model::AuditAction;
 use huijiao_core::model::FenceKind;
 use huijiao_core::policy::location::{FenceError, FenceSchedule, FenceShape};
 use huijiao_core::ErrorCode;
@@ -132,7 +133,7 @@ pub async fn create_fence(
     audit::record(
         &txn,
         &Actor::from(&caller),
-        "fence.create",
+        AuditAction::FenceCreated,
         "fence",
         Some(f.id.to_string()),
         json!({"kind": f.kind, "case_id": f.case_id, "unit_id": f.unit_id}),
@@ -268,7 +269,7 @@ pub async fn update_fence(
     audit::record(
         &txn,
         &Actor::from(&caller),
-        "fence.update",
+        AuditAction::FenceUpdated,
         "fence",
         Some(id.to_string()),
         json!({"version": f.version + 1}),
@@ -321,7 +322,7 @@ pub async fn archive_fence(
     audit::record(
         &txn,
         &Actor::from(&caller),
-        "fence.archive",
+        AuditAction::FenceArchived,
         "fence",
         Some(id.to_string()),
         json!({}),

@@ -2,6 +2,7 @@
 //! last known position of everyone in their caseload.
 
 use axum::extract::State;
+use huijiao_core::model::AuditAction;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
@@ -65,7 +66,7 @@ pub async fn track(
     audit::record(
         &state.db,
         &Actor::from(&caller),
-        "location.track_read",
+        AuditAction::LocationTrackRead,
         "case",
         Some(c.id.to_string()),
         json!({"from": q.from, "to": q.to}),
@@ -147,7 +148,7 @@ pub async fn current_positions(
     audit::record(
         &state.db,
         &Actor::from(&caller),
-        "location.positions_read",
+        AuditAction::LocationPositionsRead,
         "unit",
         caller.unit_id.map(|u| u.to_string()),
         json!({"count": out.len()}),

@@ -4,6 +4,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::Utc;
 use huijiao_core::api::{Problem, UnitCreateRequest, UnitView, UserCreateRequest, UserView};
+use huijiao_core::model::AuditAction;
 use huijiao_core::model::{Role, UnitKind, UserStatus};
 use huijiao_core::{policy, ErrorCode};
 use sea_orm::sea_query::Expr;
@@ -164,7 +165,7 @@ async fn create_unit(
     audit::record(
         &txn,
         &Actor::from(&caller),
-        "unit.create",
+        AuditAction::UnitCreated,
         "unit",
         Some(unit.id.to_string()),
         json!({ "kind": unit.kind, "parent_id": unit.parent_id }),
@@ -283,7 +284,7 @@ async fn create_user(
     audit::record(
         &txn,
         &Actor::from(&caller),
-        "user.create",
+        AuditAction::UserCreated,
         "user",
         Some(u.id.to_string()),
         json!({ "role": u.role, "unit_id": u.unit_id }),
@@ -330,7 +331,7 @@ async fn set_user_state(
     state: &AppState,
     caller: &SecurityAdmin,
     id: Uuid,
-    action: &str,
+    action: AuditAction,
     change: impl FnOnce(&mut user::ActiveModel),
     end_sessions: bool,
 ) -> ApiResult<Json<UserView>> {
@@ -349,7 +350,7 @@ async fn set_user_state(
     if end_sessions {
         session::Entity::update_many()
             .col_expr(session::Column::RevokedAt, Expr::value(Utc::now()))
-            .col_expr(session::Column::RevokeReason, Expr::value(action))
+            .col_expr(session::Column::RevokeReason, Expr::value(action.as_str()))
             .filter(session::Column::UserId.eq(id))
             .filter(session::Column::RevokedAt.is_null())
             .exec(&txn)
@@ -380,7 +381,7 @@ async fn unlock_user(
         &state,
         &caller,
         id,
-        "user.unlock",
+        AuditAction::UserUnlocked,
         |am| {
             am.failed_logins = Set(0);
             am.locked_until = Set(None);
@@ -402,7 +403,7 @@ async fn disable_user(
         &state,
         &caller,
         id,
-        "user.disable",
+        AuditAction::UserDisabled,
         |am| {
             am.status = Set(UserStatus::Disabled.as_str().into());
         },
@@ -423,7 +424,7 @@ async fn enable_user(
         &state,
         &caller,
         id,
-        "user.enable",
+        AuditAction::UserEnabled,
         |am| {
             am.status = Set(UserStatus::Active.as_str().into());
         },

@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use chrono::Utc;
 use huijiao_core::api::{AttachmentUpload, AttachmentView, Problem};
+use huijiao_core::model::AuditAction;
 use huijiao_core::model::LeaveStatus;
 use huijiao_core::policy::leave as rules;
 use huijiao_core::ErrorCode;
@@ -111,7 +112,7 @@ pub async fn upload(
     audit::record(
         &txn,
         &Actor::from(&caller),
-        "leave.attachment",
+        AuditAction::LeaveAttachmentAdded,
         "leave",
         Some(id.to_string()),
         json!({ "attachment_id": a.id, "kind": a.kind }),
@@ -155,7 +156,7 @@ pub async fn download(
     audit::record(
         &state.db,
         &Actor::from(&caller),
-        "leave.attachment_read",
+        AuditAction::LeaveAttachmentRead,
         "leave",
         Some(id.to_string()),
         json!({ "attachment_id": a.id, "case_id": l.case_id }),

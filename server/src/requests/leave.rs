@@ -9,6 +9,7 @@ use huijiao_core::api::{
     LeaveCreateRequest, LeaveDecisionRequest, LeaveExtendRequest, LeaveStepView, LeaveView, Place,
     Problem,
 };
+use huijiao_core::model::AuditAction;
 use huijiao_core::model::EventKind;
 use huijiao_core::model::{AlertKind, AlertSeverity, LeaveReason, LeaveStatus};
 use huijiao_core::policy::leave::{self as rules, ApprovalLevel};
@@ -250,7 +251,7 @@ async fn create_leave(
     .await?;
     work.audit(
         &Actor::from(&caller),
-        "leave.create",
+        AuditAction::LeaveCreated,
         "leave",
         l.id,
         json!({ "case_id": id, "required_level": l.required_level, "submitted": req.submit }),
@@ -377,7 +378,7 @@ async fn supervisee_action(
     step(work.db(), id, Some(caller.id), action.as_str(), None, None).await?;
     work.audit(
         &Actor::from(caller),
-        &format!("leave.{action}"),
+        AuditAction::from(action),
         "leave",
         id,
         json!({}),
@@ -521,7 +522,7 @@ async fn decide(
     }
     work.audit(
         &Actor::from(caller),
-        &format!("leave.{action}"),
+        AuditAction::from(action),
         "leave",
         id,
         json!({ "level": mine.as_str() }),
@@ -632,7 +633,7 @@ async fn extend_leave(
     step(work.db(), l.id, Some(caller.id), "extend", None, None).await?;
     work.audit(
         &Actor::from(&caller),
-        "leave.extend",
+        AuditAction::LeaveExtensionRequested,
         "leave",
         l.id,
         json!({ "parent": parent.id, "required_level": l.required_level }),
@@ -676,7 +677,7 @@ pub async fn mark_overdue(work: &Work, today: NaiveDate) -> ApiResult<usize> {
         step(work.db(), l.id, None, "overdue", None, None).await?;
         work.audit(
             &Actor::system(),
-            "leave.overdue",
+            AuditAction::LeaveMarkedOverdue,
             "leave",
             l.id,
             json!({ "case_id": l.case_id, "days_overdue": days, "sanction_suggestion": sanction }),

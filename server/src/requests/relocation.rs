@@ -9,6 +9,7 @@ use huijiao_core::api::{
     ConsultationRequest, LeaveDecisionRequest, Problem, RelocationCreateRequest, RelocationView,
     Residence,
 };
+use huijiao_core::model::AuditAction;
 use huijiao_core::model::EventKind;
 use huijiao_core::model::{CaseStatus, RequestStatus, Role, UnitKind};
 use huijiao_core::policy::requests as rules;
@@ -128,7 +129,7 @@ async fn create_relocation(
     .await?;
     work.audit(
         &Actor::from(&caller),
-        "relocation.create",
+        AuditAction::RelocationCreated,
         "relocation",
         r.id,
         json!({ "case_id": id, "to_unit_id": to.id }),
@@ -268,7 +269,7 @@ async fn consult(
     .await?;
     work.audit(
         &Actor::from(&caller),
-        "relocation.consult",
+        AuditAction::RelocationConsulted,
         "relocation",
         id,
         json!({ "agree": req.agree }),
@@ -328,7 +329,7 @@ async fn decide(
         save_case(work.db(), am, version).await?;
         work.audit(
             &Actor::from(caller),
-            "case.transferred",
+            AuditAction::CaseTransferred,
             "case",
             r.case_id,
             json!({ "from_unit_id": r.from_unit_id, "to_unit_id": r.to_unit_id, "relocation": id }),
@@ -337,7 +338,7 @@ async fn decide(
     }
     work.audit(
         &Actor::from(caller),
-        &format!("relocation.{action}"),
+        AuditAction::from(action),
         "relocation",
         id,
         json!({}),
@@ -396,7 +397,7 @@ async fn cancel_relocation(
     .await?;
     work.audit(
         &Actor::from(&caller),
-        "relocation.cancel",
+        AuditAction::RelocationCancelled,
         "relocation",
         id,
         json!({}),

@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::Utc;
 use huijiao_core::api::{LeaveDecisionRequest, Problem, VisitorCreateRequest, VisitorView};
+use huijiao_core::model::AuditAction;
 use huijiao_core::model::EventKind;
 use huijiao_core::model::RequestStatus;
 use huijiao_core::policy::requests::{self as rules, VisitorRelation};
@@ -98,7 +99,7 @@ async fn create_visit(
     .await?;
     work.audit(
         &Actor::from(&caller),
-        "visitor.create",
+        AuditAction::VisitorCreated,
         "visitor",
         v.id,
         json!({ "case_id": id, "relation": v.relation }),
@@ -167,10 +168,9 @@ async fn change(
         }
     })
     .await?;
-    let status = status_of::<vr::Entity, RequestStatus>(&v)?;
     work.audit(
         &Actor::from(caller),
-        &format!("visitor.{status}"),
+        AuditAction::from(action),
         "visitor",
         id,
         json!({}),

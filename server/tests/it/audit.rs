@@ -39,11 +39,11 @@ both!(writes_and_sensitive_reads_are_recorded, |app| {
         .collect();
     for expected in [
         "case.read",
-        "team.add",
-        "device.approve",
+        "team.member_added",
+        "device.approved",
         "case.login_issued",
-        "case.announce",
-        "case.create",
+        "case.announced",
+        "case.created",
     ] {
         assert!(
             actions.contains(&expected),
@@ -72,7 +72,7 @@ both!(writes_and_sensitive_reads_are_recorded, |app| {
     let (_, entries) = app.get("/api/v1/audit?action=auth.login_failed", aa).await;
     assert_eq!(entries.as_array().unwrap().len(), 1);
     let (_, entries) = app
-        .get("/api/v1/audit?action=audit.query&limit=500", aa)
+        .get("/api/v1/audit?action=audit.queried&limit=500", aa)
         .await;
     assert!(entries.as_array().unwrap().len() >= 2);
     // Nothing personal is written into the log.

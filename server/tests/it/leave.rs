@@ -378,7 +378,10 @@ both!(depart_return_overdue_and_the_location_hook, |app| {
     assert_eq!(v["status"], "overdue");
     assert_eq!(v["sanction_suggestion"], "admonition");
     let (_, audit) = app
-        .get("/api/v1/audit?action=leave.overdue", w.token("auditadmin"))
+        .get(
+            "/api/v1/audit?action=leave.marked_overdue",
+            w.token("auditadmin"),
+        )
         .await;
     assert_eq!(audit.as_array().unwrap().len(), 1);
     // The officer is alerted.
