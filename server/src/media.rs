@@ -12,7 +12,7 @@ use rand::RngCore;
 use sha2::Digest;
 
 use crate::error::{ApiError, ApiResult};
-use crate::state::load_or_generate_secret;
+use crate::secrets::load_or_generate_secret;
 
 const MAGIC: &[u8; 4] = b"HJM1";
 

@@ -1,6 +1,7 @@
-//! Shared application state and the keys it holds.
+//! Shared application state, built from parts that do not import it back: keys
+//! (`auth::tokens`, `secrets`), media (`media`), the event bus (`events::bus`), the fence index
+//! (`locations::index`) and the unit-path cache (`org::paths`).
 
-use std::path::Path;
 use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
@@ -19,10 +20,10 @@ pub struct AppState {
     /// Loaded by `serve` (or a test); check-ins answer `checkin.face_unavailable` without it.
     pub face: Option<Arc<huijiao_core::face::FaceEngine>>,
     pub media: crate::media::MediaStore,
-    pub events: crate::events::EventBus,
+    pub events: crate::events::bus::EventBus,
     /// Fences in force, in memory (R-tree).
     pub fences: crate::locations::index::SharedIndex,
-    pub unit_paths: crate::org::PathCache,
+    pub unit_paths: crate::org::paths::PathCache,
 }
 
 impl AppState {
@@ -39,7 +40,7 @@ impl AppState {
             .id_hmac_key_file
             .clone()
             .unwrap_or_else(|| config.data_dir.join("id-hmac.key"));
-        let key = load_or_generate_secret(&hmac_path, 32, |_| Ok(()))?;
+        let key = crate::secrets::load_or_generate_secret(&hmac_path, 32, |_| Ok(()))?;
         let id_hmac_key: [u8; 32] = key
             .try_into()
             .map_err(|_| anyhow::anyhow!("{} must hold exactly 32 bytes", hmac_path.display()))?;
@@ -57,7 +58,7 @@ impl AppState {
         Ok(AppState {
             face: None,
             media,
-            events: crate::events::EventBus::default(),
+            events: crate::events::bus::EventBus::default(),
             fences: Default::default(),
             unit_paths: Default::default(),
             db,
@@ -76,45 +77,4 @@ impl AppState {
         mac.update(normalised_id.as_bytes());
         hex::encode(mac.finalize().into_bytes())
     }
-}
-
-/// Reads a secret file, or creates it with `len` random bytes (mode 0600) when absent.
-/// `check` validates what was read so a corrupt file is a start-up error, not a silent pass.
-pub fn load_or_generate_secret(
-    path: &Path,
-    len: usize,
-    check: impl Fn(&[u8]) -> anyhow::Result<()>,
-) -> anyhow::Result<Vec<u8>> {
-    match std::fs::read(path) {
-        Ok(bytes) => {
-            check(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-            Ok(bytes)
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let mut bytes = vec![0u8; len];
-            rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut bytes);
-            write_private(path, &bytes)?;
-            Ok(bytes)
-        }
-        Err(e) => Err(anyhow::anyhow!("cannot read {}: {e}", path.display())),
-    }
-}
-
-pub fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    use std::io::Write;
-    #[cfg(unix)]
-    use std::os::unix::fs::OpenOptionsExt;
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    opts.mode(0o600);
-    let mut f = opts
-        .open(path)
-        .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", path.display()))?;
-    f.write_all(bytes)?;
-    f.sync_all()?;
-    Ok(())
 }

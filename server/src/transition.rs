@@ -1,7 +1,7 @@
-//! The one way a record with a status changes state: the core table says whether the action
-//! is allowed (who, from which state, to which), and the update is conditional on the version
-//! that was read, so of two officers deciding at once exactly one succeeds and the other gets
-//! 409 `resource.conflict` — a stale screen never overwrites a newer decision.
+//! The one way a versioned record changes: an update conditional on the version that was read,
+//! so of two officers acting at once exactly one succeeds and the other gets 409
+//! `resource.conflict` — a stale screen never overwrites a newer decision. A status change is
+//! a row of a core `policy::transitions` table (who, from which state, to which), applied here.
 
 use huijiao_core::model::Vocabulary;
 use huijiao_core::policy::transitions::{Machine, Party};
@@ -12,28 +12,55 @@ use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult};
 
-/// A table whose rows carry an id, a status and a version that only `apply` moves.
+/// A table whose rows carry an id and a version that only this module's updates move.
 pub trait Versioned: EntityTrait {
     const ID: Self::Column;
-    const STATUS: Self::Column;
     const VERSION: Self::Column;
     /// What the record is called in an internal error ("bad leave status").
     const NAME: &'static str;
     fn id(m: &Self::Model) -> Uuid;
-    fn status(m: &Self::Model) -> &str;
     fn version(m: &Self::Model) -> i32;
+}
+
+/// A versioned table with a status column that follows a `policy::transitions` table.
+pub trait Stateful: Versioned {
+    const STATUS: Self::Column;
+    fn status(m: &Self::Model) -> &str;
 }
 
 /// The stored status of a record, read as its vocabulary (a value outside it is a 500: the
 /// database holds something no migration wrote).
-pub fn status_of<E: Versioned, S: Vocabulary>(m: &E::Model) -> ApiResult<S> {
+pub fn status_of<E: Stateful, S: Vocabulary>(m: &E::Model) -> ApiResult<S> {
     S::parse(E::status(m)).ok_or_else(|| ApiError::internal(format!("bad {} status", E::NAME)))
+}
+
+/// The one conditional update: applies `set` to row `id` only if it still has `version`, and
+/// bumps the version. 409 `resource.conflict` when someone changed it meanwhile. Returns the
+/// record as stored.
+pub async fn update_at_version<E: Versioned>(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    version: i32,
+    set: impl FnOnce(UpdateMany<E>) -> UpdateMany<E>,
+) -> ApiResult<E::Model> {
+    let q = E::update_many()
+        .col_expr(E::VERSION, Expr::value(version + 1))
+        .filter(E::ID.eq(id))
+        .filter(E::VERSION.eq(version));
+    if set(q).exec(db).await?.rows_affected != 1 {
+        return Err(ErrorCode::Conflict.into());
+    }
+    E::find()
+        .filter(E::ID.eq(id))
+        .one(db)
+        .await?
+        .ok_or_else(|| ErrorCode::NotFound.into())
 }
 
 /// Takes `action` on `row` for `party`: the table decides (403 / the level needed / the
 /// machine's `…transition_invalid`); `expected_version` (what the client saw) must be the
-/// row's; then one conditional update sets the new status, bumps the version and applies
-/// `set` (decision columns). Returns the record as stored.
+/// row's; then one conditional update sets the new status and applies `set` (decision
+/// columns).
 pub async fn apply<M, S, A>(
     db: &impl ConnectionTrait,
     machine: &Machine<S, A>,
@@ -45,7 +72,7 @@ pub async fn apply<M, S, A>(
 ) -> ApiResult<M>
 where
     M: ModelTrait,
-    M::Entity: Versioned + EntityTrait<Model = M>,
+    M::Entity: Stateful + EntityTrait<Model = M>,
     S: Vocabulary,
     A: Copy + Eq + std::fmt::Debug,
 {
@@ -55,39 +82,33 @@ where
     if expected_version.is_some_and(|v| v != version) {
         return Err(ErrorCode::Conflict.into());
     }
-    let id = E::<M>::id(row);
-    let q = E::<M>::update_many()
-        .col_expr(E::<M>::STATUS, Expr::value(to.as_str()))
-        .col_expr(E::<M>::VERSION, Expr::value(version + 1))
-        .filter(E::<M>::ID.eq(id))
-        .filter(E::<M>::VERSION.eq(version));
-    if set(q).exec(db).await?.rows_affected != 1 {
-        return Err(ErrorCode::Conflict.into());
-    }
-    E::<M>::find()
-        .filter(E::<M>::ID.eq(id))
-        .one(db)
-        .await?
-        .ok_or_else(|| ErrorCode::NotFound.into())
+    update_at_version::<E<M>>(db, E::<M>::id(row), version, |q| {
+        set(q.col_expr(E::<M>::STATUS, Expr::value(to.as_str())))
+    })
+    .await
 }
 
 macro_rules! versioned {
-    ($($module:ident => $name:literal, $status:ident . $field:ident);+ $(;)?) => {$(
+    ($($module:ident => $name:literal $(, $status:ident . $field:ident)?);+ $(;)?) => {$(
         impl Versioned for crate::entities::$module::Entity {
             const ID: Self::Column = crate::entities::$module::Column::Id;
-            const STATUS: Self::Column = crate::entities::$module::Column::$status;
             const VERSION: Self::Column = crate::entities::$module::Column::Version;
             const NAME: &'static str = $name;
             fn id(m: &Self::Model) -> Uuid {
                 m.id
             }
-            fn status(m: &Self::Model) -> &str {
-                &m.$field
-            }
             fn version(m: &Self::Model) -> i32 {
                 m.version
             }
         }
+        $(
+            impl Stateful for crate::entities::$module::Entity {
+                const STATUS: Self::Column = crate::entities::$module::Column::$status;
+                fn status(m: &Self::Model) -> &str {
+                    &m.$field
+                }
+            }
+        )?
     )+};
 }
 
@@ -97,4 +118,5 @@ versioned!(
     visitor_request => "visitor", Status.status;
     case => "case", Status.status;
     alert => "alert", State.state;
+    fence => "fence";
 );

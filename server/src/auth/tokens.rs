@@ -10,7 +10,7 @@ use sha2::Digest;
 use uuid::Uuid;
 
 use crate::config::AuthConfig;
-use crate::state::{load_or_generate_secret, write_private};
+use crate::secrets::{load_or_generate_secret, write_private};
 use huijiao_core::ErrorCode;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

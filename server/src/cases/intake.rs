@@ -35,22 +35,9 @@ pub async fn save_case(
     mut am: case::ActiveModel,
     read_version: i32,
 ) -> ApiResult<case::Model> {
-    am.version = Set(read_version + 1);
     am.updated_at = Set(Utc::now());
     let id = am.id.clone().unwrap();
-    let res = case::Entity::update_many()
-        .set(am)
-        .filter(case::Column::Id.eq(id))
-        .filter(case::Column::Version.eq(read_version))
-        .exec(db)
-        .await?;
-    if res.rows_affected != 1 {
-        return Err(ErrorCode::Conflict.into());
-    }
-    case::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(|| ErrorCode::NotFound.into())
+    crate::transition::update_at_version::<case::Entity>(db, id, read_version, |q| q.set(am)).await
 }
 
 /// Registers a case (pre-intake) for a person whose judgment has taken effect.

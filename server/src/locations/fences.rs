@@ -252,33 +252,26 @@ pub async fn update_fence(
     }
     let now = Utc::now();
     let txn = state.db.begin().await?;
-    let done = fence::Entity::update_many()
-        .col_expr(fence::Column::Name, Expr::value(req.name.trim()))
-        .col_expr(fence::Column::Shape, Expr::value(json!(req.shape)))
-        .col_expr(fence::Column::Schedule, Expr::value(json!(req.schedule)))
-        .col_expr(fence::Column::UpdatedAt, Expr::value(now))
-        .col_expr(fence::Column::Version, Expr::value(f.version + 1))
-        .filter(fence::Column::Id.eq(id))
-        .filter(fence::Column::Version.eq(req.version))
-        .filter(fence::Column::ArchivedAt.is_null())
-        .exec(&txn)
+    // Archived meanwhile by someone else: the version moved, so this is a conflict too.
+    let updated =
+        crate::transition::update_at_version::<fence::Entity>(&txn, id, req.version, |q| {
+            q.col_expr(fence::Column::Name, Expr::value(req.name.trim()))
+                .col_expr(fence::Column::Shape, Expr::value(json!(req.shape)))
+                .col_expr(fence::Column::Schedule, Expr::value(json!(req.schedule)))
+                .col_expr(fence::Column::UpdatedAt, Expr::value(now))
+                .filter(fence::Column::ArchivedAt.is_null())
+        })
         .await?;
-    if done.rows_affected == 0 {
-        return Err(ErrorCode::Conflict.into());
-    }
     audit::record(
         &txn,
         &Actor::from(&caller),
         AuditAction::FenceUpdated,
         "fence",
         Some(id.to_string()),
-        json!({"version": f.version + 1}),
+        json!({"version": updated.version}),
     )
     .await?;
-    let f = fence::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or(ErrorCode::NotFound)?;
+    let f = updated;
     txn.commit().await?;
     state
         .fences

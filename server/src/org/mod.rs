@@ -24,6 +24,9 @@ use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::state::AppState;
 use crate::validate::check_text;
 
+pub mod paths;
+pub use paths::{unit_path, PathCache};
+
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create_unit, list_units))
@@ -34,29 +37,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(enable_user))
 }
 
-/// Unit paths read once per process. A unit is never moved in the tree (there is no such
-/// endpoint), so a path once read stays true; every authenticated request needs its caller's.
-#[derive(Clone, Default)]
-pub struct PathCache(std::sync::Arc<std::sync::RwLock<std::collections::HashMap<Uuid, String>>>);
-
-impl PathCache {
-    /// The path of a unit, `None` if there is no such unit.
-    pub async fn get(&self, db: &impl ConnectionTrait, unit_id: Uuid) -> ApiResult<Option<String>> {
-        if let Some(p) = self.0.read().expect("not poisoned").get(&unit_id) {
-            return Ok(Some(p.clone()));
-        }
-        let Some(u) = org_unit::Entity::find_by_id(unit_id).one(db).await? else {
-            return Ok(None);
-        };
-        self.0
-            .write()
-            .expect("not poisoned")
-            .insert(unit_id, u.path.clone());
-        Ok(Some(u.path))
-    }
-}
-
-/// The materialised path of a unit ("" if it vanished), for jurisdiction filters on events.
 /// The level an officer decides at, from their unit's kind.
 pub async fn officer_level(
     db: &impl ConnectionTrait,
@@ -85,14 +65,6 @@ pub async fn party(
         caller.role,
         level,
     ))
-}
-
-pub async fn unit_path(db: &impl ConnectionTrait, unit_id: Uuid) -> ApiResult<String> {
-    Ok(org_unit::Entity::find_by_id(unit_id)
-        .one(db)
-        .await?
-        .map(|u| u.path)
-        .unwrap_or_default())
 }
 
 pub fn unit_view(u: org_unit::Model) -> ApiResult<UnitView> {

@@ -19,3 +19,4 @@ mod migrations;
 mod openapi;
 mod relocation_visitors;
 mod schedules;
+mod structure;

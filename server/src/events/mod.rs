@@ -14,50 +14,12 @@ use serde::Deserialize;
 use tokio::sync::broadcast;
 use uuid::Uuid;
 
+pub mod bus;
+
 use crate::auth::extractor::AuthUser;
 use crate::state::AppState;
 
-#[derive(Debug, Clone)]
-pub struct Event {
-    /// Path of the case's unit at the time of the event (officers' subtree filter).
-    pub unit_path: String,
-    /// The supervisee's user id, if they should see it.
-    pub supervisee: Option<Uuid>,
-    pub view: EventView,
-}
-
-#[derive(Clone)]
-pub struct EventBus {
-    tx: broadcast::Sender<Event>,
-    /// Set when the server stops: open sockets close (clients reconnect elsewhere or later)
-    /// instead of holding the shutdown up.
-    closing: std::sync::Arc<tokio::sync::watch::Sender<bool>>,
-}
-
-impl Default for EventBus {
-    fn default() -> Self {
-        EventBus {
-            tx: broadcast::channel(1024).0,
-            closing: std::sync::Arc::new(tokio::sync::watch::channel(false).0),
-        }
-    }
-}
-
-impl EventBus {
-    pub fn publish(&self, e: Event) {
-        // No subscriber is not an error: nobody is watching right now.
-        let _ = self.tx.send(e);
-    }
-
-    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
-        self.tx.subscribe()
-    }
-
-    /// Closes every open event socket (the server is stopping).
-    pub fn close(&self) {
-        self.closing.send_replace(true);
-    }
-}
+pub use bus::{Event, EventBus};
 
 fn visible(caller: &AuthUser, e: &Event) -> bool {
     match caller.role {
@@ -99,7 +61,7 @@ pub async fn ws(
         Err(e) => return axum::response::IntoResponse::into_response(e),
     };
     let rx = state.events.subscribe();
-    let closing = state.events.closing.subscribe();
+    let closing = state.events.closing();
     upgrade.on_upgrade(move |socket| stream(socket, caller, rx, closing))
 }
 

@@ -1,0 +1,146 @@
+//! The house rules that a reviewer would otherwise have to remember, checked on the source:
+//! no module imports one that imports it back, roles are in handler signatures, state changes
+//! go through the one helper.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+fn src() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            rust_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+/// The file a `crate::a::b::…` path lands in: the deepest module file that exists.
+fn module_file(segments: &[&str]) -> Option<String> {
+    let root = src();
+    for n in (1..=segments.len()).rev() {
+        let rel = segments[..n].join("/");
+        for candidate in [format!("{rel}.rs"), format!("{rel}/mod.rs")] {
+            if root.join(&candidate).is_file() {
+                return Some(candidate);
+            }
+        }
+    }
+    None
+}
+
+/// File → the files it refers to through `crate::` paths (and `super::` from a `mod.rs`'s
+/// children, which is the same as naming the parent).
+fn graph() -> BTreeMap<String, BTreeSet<String>> {
+    let mut files = vec![];
+    rust_files(&src(), &mut files);
+    let mut g = BTreeMap::new();
+    for f in files {
+        let rel = f
+            .strip_prefix(src())
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let text = std::fs::read_to_string(&f).unwrap();
+        let mut deps = BTreeSet::new();
+        for (i, _) in text.match_indices("crate::") {
+            let rest = &text[i + "crate::".len()..];
+            let path: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == ':')
+                .collect();
+            let segments: Vec<&str> = path.split("::").filter(|s| !s.is_empty()).collect();
+            if let Some(target) = module_file(&segments) {
+                if target != rel {
+                    deps.insert(target);
+                }
+            }
+        }
+        g.insert(rel, deps);
+    }
+    g
+}
+
+#[test]
+fn no_module_imports_one_that_imports_it_back() {
+    let g = graph();
+    // Depth-first search for a back edge; report the cycle it closes.
+    fn visit(
+        n: &str,
+        g: &BTreeMap<String, BTreeSet<String>>,
+        stack: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(at) = stack.iter().position(|s| s == n) {
+            let mut cycle = stack[at..].to_vec();
+            cycle.push(n.to_owned());
+            return Some(cycle);
+        }
+        if done.contains(n) {
+            return None;
+        }
+        stack.push(n.to_owned());
+        for d in g.get(n).into_iter().flatten() {
+            if let Some(c) = visit(d, g, stack, done) {
+                return Some(c);
+            }
+        }
+        stack.pop();
+        done.insert(n.to_owned());
+        None
+    }
+    // Handlers are allowed to be reached from anywhere that routes them; what must not happen
+    // is a building block of the state (or the audit chain) depending on what depends on it.
+    let leaves = [
+        "actor.rs",
+        "secrets.rs",
+        "events/bus.rs",
+        "org/paths.rs",
+        "locations/index.rs",
+        "auth/tokens.rs",
+        "media.rs",
+        "config.rs",
+        "state.rs",
+        "transition.rs",
+        "work.rs",
+    ];
+    let mut done = BTreeSet::new();
+    for start in leaves {
+        assert!(g.contains_key(start), "{start} moved: update this list");
+        if let Some(cycle) = visit(start, &g, &mut vec![], &mut done) {
+            panic!("module cycle: {}", cycle.join(" → "));
+        }
+    }
+}
+
+#[test]
+fn roles_are_in_signatures_and_state_changes_go_through_one_helper() {
+    let mut files = vec![];
+    rust_files(&src(), &mut files);
+    for f in files {
+        let rel = f
+            .strip_prefix(src())
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let text = std::fs::read_to_string(&f).unwrap();
+        assert!(
+            !text.contains(".require(&["),
+            "{rel}: a role check in a handler body; take a role extractor (auth::extractor)"
+        );
+        if rel != "transition.rs" {
+            for line in text.lines() {
+                assert!(
+                    !(line.contains("Column::Version.eq(") && line.contains("filter")),
+                    "{rel}: a conditional update on the version outside transition::apply \
+                     (or cases::intake::save_case): {line}"
+                );
+            }
+        }
+    }
+}
