@@ -55,6 +55,21 @@ pub enum CheckinResult {
     Unknown,
 }
 
+/// The alert a check-in's result raises for the case officer: a failure is urgent, a doubtful
+/// one waits for an officer to compare the photos; a pass raises none.
+pub fn alert_for(
+    result: CheckinResult,
+) -> Option<(crate::model::AlertKind, crate::model::AlertSeverity)> {
+    use crate::model::{AlertKind, AlertSeverity};
+    match result {
+        CheckinResult::Passed => None,
+        CheckinResult::Failed => Some((AlertKind::CheckinFailed, AlertSeverity::High)),
+        CheckinResult::NeedsReview | CheckinResult::Unknown => {
+            Some((AlertKind::CheckinNeedsReview, AlertSeverity::Medium))
+        }
+    }
+}
+
 impl CheckinResult {
     pub fn as_str(self) -> &'static str {
         match self {

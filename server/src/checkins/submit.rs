@@ -6,11 +6,10 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use chrono::{Duration, Utc};
-use huijiao_core::api::{ChallengeView, CheckinRequest, CheckinView, EventView, Problem};
+use huijiao_core::api::{ChallengeView, CheckinRequest, CheckinView, Problem};
 use huijiao_core::face::{compare, quality, Decision, Template};
 use huijiao_core::model::AuditAction;
 use huijiao_core::model::EventKind;
-use huijiao_core::model::{AlertKind, AlertSeverity};
 use huijiao_core::policy::checkin::{self as rules, CheckinReason, CheckinResult, Fix};
 use huijiao_core::ErrorCode;
 use sea_orm::sea_query::Expr;
@@ -28,9 +27,9 @@ use crate::auth::tokens::hash_refresh_token as sha256_hex;
 use crate::cases::{find_case, own_active_case};
 use crate::entities::{checkin, checkin_challenge, face_template};
 use crate::error::{ApiError, ApiResult, Json, Path};
-use crate::events::Event;
 use crate::state::AppState;
 use crate::validate::{check_coordinates, check_text};
+use crate::work::Work;
 
 fn view(c: &checkin::Model) -> ApiResult<CheckinView> {
     Ok(CheckinView {
@@ -226,18 +225,18 @@ pub async fn submit_checkin(
         .media
         .put(&format!("checkins/{}", c.id), &photo, aad)
         .await?;
-    let txn = state.db.begin().await?;
+    let work = Work::begin(&state).await?;
     // Consume the challenge: of two submissions racing with one code, one gets through.
     let consumed = checkin_challenge::Entity::update_many()
         .col_expr(checkin_challenge::Column::UsedAt, Expr::value(now))
         .filter(checkin_challenge::Column::Id.eq(challenge.id))
         .filter(checkin_challenge::Column::UsedAt.is_null())
-        .exec(&txn)
+        .exec(work.db())
         .await?
         .rows_affected
         == 1;
     if !consumed {
-        drop(txn);
+        drop(work);
         state.media.delete(&photo_key).await?;
         // The same key may have won the race: answer with its result.
         if let Some(existing) = checkin::Entity::find()
@@ -273,50 +272,33 @@ pub async fn submit_checkin(
         photo_purged_at: Set(None),
         created_at: Set(now),
     }
-    .insert(&txn)
+    .insert(work.db())
     .await?;
-    let mut events = vec![];
     if result == CheckinResult::Passed {
-        super::requests::meet_open(&txn, c.id, row.id, now).await?;
-    } else {
-        let (kind, severity) = match result {
-            CheckinResult::Failed => (AlertKind::CheckinFailed, AlertSeverity::High),
-            _ => (AlertKind::CheckinNeedsReview, AlertSeverity::Medium),
-        };
+        super::requests::meet_open(work.db(), c.id, row.id, now).await?;
+    }
+    if let Some((kind, severity)) = rules::alert_for(result) {
         let (_, e) = crate::alerts::raise(
-            &txn,
+            work.db(),
             &c,
             kind,
             severity,
             json!({ "checkin_id": row.id, "reasons": reasons }),
         )
         .await?;
-        events.push(e);
+        work.publish(e);
     }
-    audit::record(
-        &txn,
+    work.audit(
         &Actor::from(&caller),
         AuditAction::CheckinSubmitted,
         "case",
-        Some(c.id.to_string()),
+        c.id,
         json!({ "checkin_id": row.id, "result": result }),
     )
     .await?;
-    txn.commit().await?;
     let v = view(&row)?;
-    let unit_path = crate::org::unit_path(&state.db, c.unit_id).await?;
-    events.push(Event {
-        unit_path,
-        supervisee: Some(caller.id),
-        view: EventView {
-            kind: EventKind::Checkin.as_str().into(),
-            case_id: c.id,
-            payload: serde_json::to_value(&v).unwrap_or_default(),
-        },
-    });
-    for e in events {
-        state.events.publish(e);
-    }
+    work.notify_case(&c, EventKind::Checkin, &v, true).await?;
+    work.commit().await?;
     Ok((StatusCode::CREATED, Json(v)))
 }
 
