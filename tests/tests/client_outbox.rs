@@ -14,8 +14,7 @@ use huijiao_core::client::outbox::{Outbox, OutboxState};
 use huijiao_core::client::{Client, MemoryTokenStore, TokenStore, Tokens};
 use huijiao_core::model::LocationProvider;
 use huijiao_core::Lang;
-use huijiao_server::config::Config;
-use huijiao_server::demo::{DEMO_DEVICE, DEMO_PASSWORD};
+use huijiao_e2e::{free_addr, TestServer, DEMO_DEVICE, DEMO_PASSWORD};
 use uuid::Uuid;
 
 fn batch(n: usize, lat: f64, minutes_ago: i64) -> LocationBatchRequest {
@@ -37,41 +36,8 @@ fn batch(n: usize, lat: f64, minutes_ago: i64) -> LocationBatchRequest {
     }
 }
 
-struct Server {
-    stop: tokio::sync::oneshot::Sender<()>,
-    task: tokio::task::JoinHandle<anyhow::Result<()>>,
-}
-
-async fn serve_on(data_dir: &std::path::Path, addr: std::net::SocketAddr) -> Server {
-    serve_with(data_dir, addr, |_| {}).await
-}
-
-async fn serve_with(
-    data_dir: &std::path::Path,
-    addr: std::net::SocketAddr,
-    tweak: impl FnOnce(&mut Config),
-) -> Server {
-    let mut config = Config {
-        data_dir: data_dir.to_path_buf(),
-        ..Config::default()
-    };
-    tweak(&mut config);
-    let state = huijiao_server::prepare(config).await.unwrap();
-    huijiao_server::demo::seed_if_empty(&state).await.unwrap();
-    let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(huijiao_server::serve(state, listener, async move {
-        let _ = stopped.await;
-    }));
-    Server { stop, task }
-}
-
-async fn free_addr() -> std::net::SocketAddr {
-    tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .unwrap()
-        .local_addr()
-        .unwrap()
+async fn serve_on(data_dir: &std::path::Path, addr: std::net::SocketAddr) -> TestServer {
+    TestServer::start(data_dir, addr, |_| {}, |_| {}).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -94,8 +60,7 @@ async fn offline_writes_are_delivered_once_when_the_server_returns() {
     );
 
     // The network goes: the server is stopped.
-    let _ = server.stop.send(());
-    server.task.await.unwrap().unwrap();
+    server.stop().await;
     let outbox = Outbox::open(&phone.path().join("outbox.db"))
         .await
         .unwrap()
@@ -202,8 +167,7 @@ async fn offline_writes_are_delivered_once_when_the_server_returns() {
     sv.logout().await.unwrap();
     assert!(!sv.is_signed_in());
     assert!(tokens.load().is_none());
-    let _ = server.stop.send(());
-    server.task.await.unwrap().unwrap();
+    server.stop().await;
 }
 
 /// A server that fails on purpose: two 5xx, one answer too slow, then it stores the batch but
@@ -413,8 +377,7 @@ async fn live_events_reach_the_listener_across_a_server_restart() {
     assert_eq!(e.payload["status"], "approved");
 
     // The server restarts: the stream notices, waits, and comes back by itself.
-    let _ = server.stop.send(());
-    server.task.await.unwrap().unwrap();
+    server.stop().await;
     hear(&mut rx, |h| {
         matches!(h, Heard::State(StreamState::Disconnected { .. }))
     })
@@ -447,18 +410,22 @@ async fn live_events_reach_the_listener_across_a_server_restart() {
             .map_or(true, |h| h.is_none()),
         "a dropped subscription is silent"
     );
-    let _ = server.stop.send(());
-    server.task.await.unwrap().unwrap();
+    server.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_expired_access_token_is_refreshed_once_for_many_calls() {
     let data = tempfile::tempdir().unwrap();
     let addr = free_addr().await;
-    let server = serve_with(data.path(), addr, |c| {
-        c.auth.access_ttl_secs = 1;
-        c.auth.clock_leeway_secs = 0;
-    })
+    let server = TestServer::start(
+        data.path(),
+        addr,
+        |c| {
+            c.auth.access_ttl_secs = 1;
+            c.auth.clock_leeway_secs = 0;
+        },
+        |_| {},
+    )
     .await;
     let store = Arc::new(MemoryTokenStore::default());
     let officer = Client::new(&format!("http://{addr}"), None, store.clone(), Lang::En).unwrap();
@@ -491,6 +458,5 @@ async fn an_expired_access_token_is_refreshed_once_for_many_calls() {
     // Reuse ends the whole session: the rightful client must sign in again.
     tokio::time::sleep(Duration::from_millis(1100)).await;
     assert!(officer.me().await.is_err());
-    let _ = server.stop.send(());
-    server.task.await.unwrap().unwrap();
+    server.stop().await;
 }

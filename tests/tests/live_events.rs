@@ -5,43 +5,14 @@
 use std::time::Duration;
 
 use futures::StreamExt;
-use huijiao_server::config::Config;
-use huijiao_server::demo::{DEMO_DEVICE, DEMO_PASSWORD};
+use huijiao_e2e::{login, TestServer, DEMO_DEVICE};
 use serde_json::{json, Value};
-
-async fn login(http: &reqwest::Client, base: &str, user: &str, device: Option<&str>) -> String {
-    let v: Value = http
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({ "username": user, "password": DEMO_PASSWORD, "device_id": device }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    v["access_token"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{v}"))
-        .to_owned()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn leave_decision_reaches_the_supervisee_live() {
     let dir = tempfile::tempdir().unwrap();
-    let state = huijiao_server::prepare(Config {
-        data_dir: dir.path().to_path_buf(),
-        ..Config::default()
-    })
-    .await
-    .unwrap();
-    huijiao_server::demo::seed_if_empty(&state).await.unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(huijiao_server::serve(state, listener, async move {
-        let _ = stopped.await;
-    }));
-    let base = format!("http://{addr}");
+    let server = TestServer::demo(dir.path()).await;
+    let (addr, base) = (server.addr, server.base.clone());
     let http = reqwest::Client::new();
 
     let sv = login(&http, &base, "sv.maxiaojun", Some(DEMO_DEVICE)).await;
@@ -124,13 +95,8 @@ async fn leave_decision_reaches_the_supervisee_live() {
         "another county hears nothing"
     );
 
-    let _ = stop.send(());
-    // Open sockets do not hold the server up forever once asked to stop.
+    // Open sockets do not hold the server up once asked to stop: it closes them.
+    server.stop().await;
     drop(sv_ws);
     drop(stranger_ws);
-    tokio::time::timeout(Duration::from_secs(10), server)
-        .await
-        .expect("server stops")
-        .unwrap()
-        .unwrap();
 }

@@ -1,47 +1,28 @@
 //! The real server on a real port (SQLite, demo data), driven over HTTP: what a phone or a
 //! browser sees, including request ids, metrics and a graceful stop.
 
-use std::time::Duration;
-
-use huijiao_server::config::Config;
+use huijiao_e2e::{any_port, TestServer};
 use serde_json::{json, Value};
 
-struct Running {
-    base: String,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    task: tokio::task::JoinHandle<anyhow::Result<()>>,
-    _dir: tempfile::TempDir,
-}
-
-async fn start() -> Running {
-    let dir = tempfile::tempdir().unwrap();
-    let config = Config {
-        data_dir: dir.path().to_path_buf(),
-        ..Config::default()
-    };
-    let mut state = huijiao_server::prepare(config).await.unwrap();
-    assert!(huijiao_server::demo::seed_if_empty(&state).await.unwrap());
-    let recorder = metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder();
-    state.metrics = Some(recorder.handle());
-    // Process-wide recorder for this test binary (one test installs it).
-    let _ = metrics::set_global_recorder(recorder);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(huijiao_server::serve(state, listener, async move {
-        let _ = rx.await;
-    }));
-    Running {
-        base,
-        stop: Some(tx),
-        task,
-        _dir: dir,
-    }
+async fn start(dir: &std::path::Path) -> TestServer {
+    TestServer::start(
+        dir,
+        any_port(),
+        |_| {},
+        |state| {
+            let recorder = metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder();
+            state.metrics = Some(recorder.handle());
+            // Process-wide recorder for this test binary (one test installs it).
+            let _ = metrics::set_global_recorder(recorder);
+        },
+    )
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_server_end_to_end() {
-    let mut srv = start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let srv = start(dir.path()).await;
     let http = reqwest::Client::new();
     let health: Value = http
         .get(format!("{}/readyz", srv.base))
@@ -138,10 +119,5 @@ async fn demo_server_end_to_end() {
     );
 
     // Graceful stop: the server returns once asked.
-    srv.stop.take().unwrap().send(()).unwrap();
-    tokio::time::timeout(Duration::from_secs(10), &mut srv.task)
-        .await
-        .expect("server stops")
-        .unwrap()
-        .unwrap();
+    srv.stop().await;
 }
