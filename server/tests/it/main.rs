@@ -12,6 +12,7 @@ mod bad_input;
 mod cases;
 mod checkins;
 mod cli;
+mod client_coverage;
 mod jobs;
 mod leave;
 mod locations;

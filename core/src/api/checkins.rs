@@ -1,0 +1,119 @@
+//! Face enrolment, check-ins, sensitive periods, obligations and check-in requests.
+
+use super::*;
+
+request_type! {
+    pub struct FaceEnrolRequest {
+        /// 1–5 reference photos taken at the office, JPEG or PNG, base64.
+        pub photos: Vec<String>,
+    }
+}
+
+view_type! {
+    pub struct FaceTemplateView {
+        pub version: i32,
+        pub reference_count: i32,
+        pub model: String,
+        pub created_by: Uuid,
+        pub created_at: DateTime<Utc>,
+    }
+}
+
+view_type! {
+    /// A single-use code binding the next check-in to this supervisee and phone.
+    pub struct ChallengeView {
+        pub nonce: String,
+        pub expires_at: DateTime<Utc>,
+    }
+}
+
+view_type! {
+    pub struct GpsFix {
+        pub lat: f64,
+        pub lon: f64,
+        /// Horizontal accuracy, metres.
+        pub accuracy_m: f64,
+        pub fix_time: DateTime<Utc>,
+        /// gps, network, fused…
+        pub provider: String,
+        /// The OS reports a mock-location provider.
+        pub mock: bool,
+    }
+}
+
+request_type! {
+    pub struct CheckinRequest {
+        pub nonce: String,
+        /// The selfie, JPEG or PNG, base64.
+        pub photo: String,
+        pub location: GpsFix,
+        pub app_version: String,
+        /// Chosen by the app per check-in; sending it again returns the first result.
+        pub idempotency_key: String,
+    }
+}
+
+view_type! {
+    pub struct CheckinView {
+        pub id: Uuid,
+        pub case_id: Uuid,
+        pub result: crate::policy::checkin::CheckinResult,
+        pub reasons: Vec<crate::policy::checkin::CheckinReason>,
+        /// Face distance to the enrolled template (lower is closer; dlib threshold 0.6).
+        pub face_distance: Option<f64>,
+        pub created_at: DateTime<Utc>,
+    }
+}
+
+request_type! {
+    pub struct SensitivePeriodRequest {
+        pub name: String,
+        pub start_date: NaiveDate,
+        pub end_date: NaiveDate,
+    }
+}
+
+view_type! {
+    pub struct SensitivePeriodView {
+        pub id: Uuid,
+        pub name: String,
+        pub start_date: NaiveDate,
+        pub end_date: NaiveDate,
+    }
+}
+
+view_type! {
+    /// What the supervisee must do now, from the jurisdiction policy.
+    pub struct ObligationsView {
+        pub level: SupervisionLevel,
+        /// One stricter during a sensitive period.
+        pub effective_level: SupervisionLevel,
+        pub in_sensitive_period: bool,
+        pub checkin_every_days: u32,
+        pub location_interval_minutes: u32,
+        pub window: crate::policy::schedule::Window,
+        pub window_closes_at: DateTime<Utc>,
+        /// A passed check-in already counts for the current window.
+        pub window_met: bool,
+    }
+}
+
+request_type! {
+    pub struct CheckinRequestCreate {
+        /// Minutes the supervisee has; default by level (strict 30, normal 60, lenient 120).
+        #[serde(default)]
+        pub deadline_minutes: Option<i64>,
+    }
+}
+
+view_type! {
+    pub struct CheckinRequestView {
+        pub id: Uuid,
+        pub case_id: Uuid,
+        pub requested_by: Option<Uuid>,
+        pub deadline: DateTime<Utc>,
+        /// open, met, missed.
+        pub status: String,
+        pub checkin_id: Option<Uuid>,
+    }
+}

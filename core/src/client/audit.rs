@@ -1,0 +1,15 @@
+//! The audit log (audit admin). One `impl Client` block per domain; the transport is in `mod.rs`.
+
+use super::*;
+
+impl Client {
+    /// The audit log (audit admin).
+    pub async fn audit(&self) -> Result<Vec<AuditEntryView>, ClientError> {
+        self.get("/audit").await
+    }
+
+    /// Checks the audit hash chain.
+    pub async fn verify_audit(&self) -> Result<AuditVerifyView, ClientError> {
+        self.get("/audit/verify").await
+    }
+}

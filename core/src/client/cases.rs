@@ -1,0 +1,145 @@
+//! Cases: list, intake, levels, status, plans, teams, devices. One `impl Client` block per domain; the transport is in `mod.rs`.
+
+use super::*;
+
+impl Client {
+    /// The caller's caseload (officers: their jurisdiction; volunteers: their teams).
+    pub async fn cases(&self) -> Result<Vec<CaseSummaryView>, ClientError> {
+        self.get("/cases").await
+    }
+
+    pub async fn case(&self, id: Uuid) -> Result<CaseView, ClientError> {
+        self.get(&format!("/cases/{id}")).await
+    }
+
+    /// Registers a case at intake.
+    pub async fn create_case(&self, req: &CaseCreateRequest) -> Result<CaseView, ClientError> {
+        self.call(Method::POST, "/cases", Some(req)).await
+    }
+
+    /// The caseload as CSV (minors masked).
+    pub async fn export_cases_csv(&self) -> Result<Vec<u8>, ClientError> {
+        self.bytes("/cases/export.csv").await
+    }
+
+    /// The intake announcement (入矫宣告).
+    pub async fn announce(
+        &self,
+        case_id: Uuid,
+        req: &AnnounceRequest,
+    ) -> Result<CaseView, ClientError> {
+        self.call(
+            Method::POST,
+            &format!("/cases/{case_id}/announce"),
+            Some(req),
+        )
+        .await
+    }
+
+    pub async fn change_status(
+        &self,
+        case_id: Uuid,
+        req: &StatusChangeRequest,
+    ) -> Result<CaseView, ClientError> {
+        self.call(Method::POST, &format!("/cases/{case_id}/status"), Some(req))
+            .await
+    }
+
+    pub async fn levels(&self, case_id: Uuid) -> Result<Vec<LevelChangeView>, ClientError> {
+        self.get(&format!("/cases/{case_id}/levels")).await
+    }
+
+    pub async fn change_level(
+        &self,
+        case_id: Uuid,
+        req: &LevelChangeRequest,
+    ) -> Result<LevelChangeView, ClientError> {
+        self.call(Method::POST, &format!("/cases/{case_id}/levels"), Some(req))
+            .await
+    }
+
+    /// Creates the supervisee's app login.
+    pub async fn issue_login(
+        &self,
+        case_id: Uuid,
+        req: &IssueLoginRequest,
+    ) -> Result<IssuedLoginView, ClientError> {
+        self.call(Method::POST, &format!("/cases/{case_id}/login"), Some(req))
+            .await
+    }
+
+    pub async fn plan(&self, case_id: Uuid) -> Result<PlanView, ClientError> {
+        self.get(&format!("/cases/{case_id}/plan")).await
+    }
+
+    pub async fn update_plan(
+        &self,
+        case_id: Uuid,
+        req: &PlanUpdateRequest,
+    ) -> Result<PlanView, ClientError> {
+        self.call(Method::PUT, &format!("/cases/{case_id}/plan"), Some(req))
+            .await
+    }
+
+    /// Every version of the plan.
+    pub async fn plans(&self, case_id: Uuid) -> Result<Vec<PlanView>, ClientError> {
+        self.get(&format!("/cases/{case_id}/plans")).await
+    }
+
+    pub async fn team(&self, case_id: Uuid) -> Result<Vec<TeamMemberView>, ClientError> {
+        self.get(&format!("/cases/{case_id}/team")).await
+    }
+
+    pub async fn add_team_member(
+        &self,
+        case_id: Uuid,
+        req: &TeamMemberRequest,
+    ) -> Result<TeamMemberView, ClientError> {
+        self.call(Method::POST, &format!("/cases/{case_id}/team"), Some(req))
+            .await
+    }
+
+    pub async fn remove_team_member(
+        &self,
+        case_id: Uuid,
+        member_id: Uuid,
+    ) -> Result<(), ClientError> {
+        self.no_content(
+            Method::DELETE,
+            &format!("/cases/{case_id}/team/{member_id}"),
+            None::<&()>,
+        )
+        .await
+    }
+
+    pub async fn devices(&self, case_id: Uuid) -> Result<Vec<DeviceView>, ClientError> {
+        self.get(&format!("/cases/{case_id}/devices")).await
+    }
+
+    /// Approves a new phone; the old one stops working.
+    pub async fn approve_device(
+        &self,
+        case_id: Uuid,
+        device_id: Uuid,
+    ) -> Result<DeviceView, ClientError> {
+        self.call(
+            Method::POST,
+            &format!("/cases/{case_id}/devices/{device_id}/approve"),
+            None::<&()>,
+        )
+        .await
+    }
+
+    pub async fn revoke_device(
+        &self,
+        case_id: Uuid,
+        device_id: Uuid,
+    ) -> Result<DeviceView, ClientError> {
+        self.call(
+            Method::POST,
+            &format!("/cases/{case_id}/devices/{device_id}/revoke"),
+            None::<&()>,
+        )
+        .await
+    }
+}

@@ -1,0 +1,224 @@
+//! Leave, relocation and visitor requests, and leave evidence. One `impl Client` block per domain; the transport is in `mod.rs`.
+
+use super::*;
+
+impl Client {
+    /// The jurisdiction's leave rules, for `policy::leave::assess_leave` in the app.
+    pub async fn leave_rules(&self) -> Result<crate::policy::leave::LeaveRules, ClientError> {
+        self.get("/rules/leave").await
+    }
+
+    pub async fn apply_leave(
+        &self,
+        case_id: Uuid,
+        req: &LeaveCreateRequest,
+    ) -> Result<LeaveView, ClientError> {
+        self.post(&format!("/cases/{case_id}/leaves"), req).await
+    }
+
+    pub async fn leaves_of(&self, case_id: Uuid) -> Result<Vec<LeaveView>, ClientError> {
+        self.get(&format!("/cases/{case_id}/leaves")).await
+    }
+
+    /// Leaves waiting for a decision at the caller's level.
+    pub async fn leave_queue(&self) -> Result<Vec<LeaveView>, ClientError> {
+        self.get("/leaves").await
+    }
+
+    pub async fn decide_leave(
+        &self,
+        id: Uuid,
+        approve: bool,
+        req: &LeaveDecisionRequest,
+    ) -> Result<LeaveView, ClientError> {
+        let path = if approve {
+            format!("/leaves/{id}/approve")
+        } else {
+            format!("/leaves/{id}/reject")
+        };
+        self.post(&path, req).await
+    }
+
+    pub async fn leave(&self, id: Uuid) -> Result<LeaveView, ClientError> {
+        self.get(&format!("/leaves/{id}")).await
+    }
+
+    /// Submits a draft.
+    pub async fn submit_leave(&self, id: Uuid) -> Result<LeaveView, ClientError> {
+        self.call(Method::POST, &format!("/leaves/{id}/submit"), None::<&()>)
+            .await
+    }
+
+    pub async fn cancel_leave(&self, id: Uuid) -> Result<LeaveView, ClientError> {
+        self.call(Method::POST, &format!("/leaves/{id}/cancel"), None::<&()>)
+            .await
+    }
+
+    /// Reports leaving on approved leave.
+    pub async fn depart(&self, id: Uuid) -> Result<LeaveView, ClientError> {
+        self.call(Method::POST, &format!("/leaves/{id}/depart"), None::<&()>)
+            .await
+    }
+
+    /// Reports back (销假); needs a passed check-in from the last hours.
+    pub async fn return_from_leave(&self, id: Uuid) -> Result<LeaveView, ClientError> {
+        self.call(Method::POST, &format!("/leaves/{id}/return"), None::<&()>)
+            .await
+    }
+
+    pub async fn extend_leave(
+        &self,
+        id: Uuid,
+        req: &LeaveExtendRequest,
+    ) -> Result<LeaveView, ClientError> {
+        self.call(Method::POST, &format!("/leaves/{id}/extend"), Some(req))
+            .await
+    }
+
+    pub async fn leave_attachments(&self, id: Uuid) -> Result<Vec<AttachmentView>, ClientError> {
+        self.get(&format!("/leaves/{id}/attachments")).await
+    }
+
+    /// Evidence for a leave (medical, employer…).
+    pub async fn upload_leave_attachment(
+        &self,
+        id: Uuid,
+        req: &AttachmentUpload,
+    ) -> Result<AttachmentView, ClientError> {
+        self.call(
+            Method::POST,
+            &format!("/leaves/{id}/attachments"),
+            Some(req),
+        )
+        .await
+    }
+
+    /// The file itself.
+    pub async fn leave_attachment(
+        &self,
+        id: Uuid,
+        attachment_id: Uuid,
+    ) -> Result<Vec<u8>, ClientError> {
+        self.bytes(&format!("/leaves/{id}/attachments/{attachment_id}"))
+            .await
+    }
+
+    pub async fn relocations_of(&self, case_id: Uuid) -> Result<Vec<RelocationView>, ClientError> {
+        self.get(&format!("/cases/{case_id}/relocations")).await
+    }
+
+    pub async fn apply_relocation(
+        &self,
+        case_id: Uuid,
+        req: &RelocationCreateRequest,
+    ) -> Result<RelocationView, ClientError> {
+        self.call(
+            Method::POST,
+            &format!("/cases/{case_id}/relocations"),
+            Some(req),
+        )
+        .await
+    }
+
+    pub async fn relocation(&self, id: Uuid) -> Result<RelocationView, ClientError> {
+        self.get(&format!("/relocations/{id}")).await
+    }
+
+    /// Relocations waiting on the caller's agency.
+    pub async fn relocation_queue(&self) -> Result<Vec<RelocationView>, ClientError> {
+        self.get("/relocations").await
+    }
+
+    /// The receiving agency's opinion.
+    pub async fn consult_relocation(
+        &self,
+        id: Uuid,
+        req: &ConsultationRequest,
+    ) -> Result<RelocationView, ClientError> {
+        self.call(
+            Method::POST,
+            &format!("/relocations/{id}/consult"),
+            Some(req),
+        )
+        .await
+    }
+
+    pub async fn approve_relocation(
+        &self,
+        id: Uuid,
+        req: &LeaveDecisionRequest,
+    ) -> Result<RelocationView, ClientError> {
+        self.call(
+            Method::POST,
+            &format!("/relocations/{id}/approve"),
+            Some(req),
+        )
+        .await
+    }
+
+    pub async fn reject_relocation(
+        &self,
+        id: Uuid,
+        req: &LeaveDecisionRequest,
+    ) -> Result<RelocationView, ClientError> {
+        self.call(
+            Method::POST,
+            &format!("/relocations/{id}/reject"),
+            Some(req),
+        )
+        .await
+    }
+
+    pub async fn cancel_relocation(&self, id: Uuid) -> Result<RelocationView, ClientError> {
+        self.call(
+            Method::POST,
+            &format!("/relocations/{id}/cancel"),
+            None::<&()>,
+        )
+        .await
+    }
+
+    pub async fn visits_of(&self, case_id: Uuid) -> Result<Vec<VisitorView>, ClientError> {
+        self.get(&format!("/cases/{case_id}/visitors")).await
+    }
+
+    pub async fn register_visit(
+        &self,
+        case_id: Uuid,
+        req: &VisitorCreateRequest,
+    ) -> Result<VisitorView, ClientError> {
+        self.call(
+            Method::POST,
+            &format!("/cases/{case_id}/visitors"),
+            Some(req),
+        )
+        .await
+    }
+
+    pub async fn visit(&self, id: Uuid) -> Result<VisitorView, ClientError> {
+        self.get(&format!("/visitors/{id}")).await
+    }
+
+    pub async fn approve_visit(
+        &self,
+        id: Uuid,
+        req: &LeaveDecisionRequest,
+    ) -> Result<VisitorView, ClientError> {
+        self.call(Method::POST, &format!("/visitors/{id}/approve"), Some(req))
+            .await
+    }
+
+    pub async fn reject_visit(
+        &self,
+        id: Uuid,
+        req: &LeaveDecisionRequest,
+    ) -> Result<VisitorView, ClientError> {
+        self.call(Method::POST, &format!("/visitors/{id}/reject"), Some(req))
+            .await
+    }
+
+    pub async fn cancel_visit(&self, id: Uuid) -> Result<VisitorView, ClientError> {
+        self.call(Method::POST, &format!("/visitors/{id}/cancel"), None::<&()>)
+            .await
+    }
+}
