@@ -10,8 +10,18 @@ use huijiao_core::api::*;
 use huijiao_core::client::events::EventListener;
 use huijiao_core::client::outbox::{FlushReport, Outbox, OutboxItem, OutboxListener};
 use huijiao_core::client::{Client, ClientError, Subscription, TokenStore};
+use huijiao_core::policy::transitions;
 use huijiao_core::{ErrorCode, Lang};
 use uuid::Uuid;
+
+mod alerts;
+mod audit;
+mod cases;
+mod checkins;
+mod investigations;
+mod locations;
+mod org;
+mod requests;
 
 uniffi::setup_scaffolding!();
 // Ids cross as strings, as core declares.
@@ -128,445 +138,9 @@ impl HuijiaoClient {
         Ok(self.inner.me().await?)
     }
 
-    /// The jurisdiction's leave rules, to pass to `assess_leave` (fetch once per session).
-    pub async fn leave_rules(&self) -> Result<huijiao_core::policy::leave::LeaveRules> {
-        Ok(self.inner.leave_rules().await?)
-    }
-
-    /// What the case must do now, including the reporting interval of the level in force.
-    pub async fn obligations(&self, case_id: Uuid) -> Result<ObligationsView> {
-        Ok(self.inner.obligations(case_id).await?)
-    }
-
-    /// A check-in now: asks for a code, then sends the selfie (JPEG or PNG bytes) and the fix.
-    pub async fn check_in(
-        &self,
-        photo: Vec<u8>,
-        location: GpsFix,
-        app_version: String,
-    ) -> Result<CheckinView> {
-        use base64::Engine;
-        let challenge = self.inner.checkin_challenge().await?;
-        let req = CheckinRequest {
-            nonce: challenge.nonce,
-            photo: base64::engine::general_purpose::STANDARD.encode(photo),
-            location,
-            app_version,
-            idempotency_key: Uuid::new_v4().to_string(),
-        };
-        Ok(self.inner.submit_checkin(&req).await?)
-    }
-
-    pub async fn apply_leave(&self, case_id: Uuid, req: LeaveCreateRequest) -> Result<LeaveView> {
-        Ok(self.inner.apply_leave(case_id, &req).await?)
-    }
-
-    pub async fn cases(&self) -> Result<Vec<CaseSummaryView>> {
-        Ok(self.inner.cases().await?)
-    }
-
-    pub async fn alerts(&self) -> Result<Vec<AlertView>> {
-        Ok(self.inner.alerts().await?)
-    }
-
-    pub async fn leave_queue(&self) -> Result<Vec<LeaveView>> {
-        Ok(self.inner.leave_queue().await?)
-    }
-
-    pub async fn decide_leave(
-        &self,
-        id: Uuid,
-        approve: bool,
-        req: LeaveDecisionRequest,
-    ) -> Result<LeaveView> {
-        Ok(self.inner.decide_leave(id, approve, &req).await?)
-    }
-
-    /// Enrols a supervisee's face from 1–5 reference photos (JPEG or PNG bytes).
-    pub async fn enrol_face(
-        &self,
-        case_id: Uuid,
-        photos: Vec<Vec<u8>>,
-    ) -> Result<FaceTemplateView> {
-        use base64::Engine;
-        let req = FaceEnrolRequest {
-            photos: photos
-                .iter()
-                .map(|p| base64::engine::general_purpose::STANDARD.encode(p))
-                .collect(),
-        };
-        Ok(self.inner.enrol_face(case_id, &req).await?)
-    }
-
-    pub async fn positions(&self) -> Result<Vec<PositionView>> {
-        Ok(self.inner.positions().await?)
-    }
-
-    pub async fn track(
-        &self,
-        case_id: Uuid,
-        from: std::time::SystemTime,
-        to: std::time::SystemTime,
-        tolerance_m: Option<f64>,
-    ) -> Result<TrackView> {
-        Ok(self
-            .inner
-            .track(case_id, from.into(), to.into(), tolerance_m)
-            .await?)
-    }
-
-    pub async fn case(&self, id: Uuid) -> Result<CaseView> {
-        Ok(self.inner.case(id).await?)
-    }
-
-    pub async fn leaves_of(&self, case_id: Uuid) -> Result<Vec<LeaveView>> {
-        Ok(self.inner.leaves_of(case_id).await?)
-    }
-
-    pub async fn acknowledge_alert(&self, id: Uuid) -> Result<AlertView> {
-        Ok(self.inner.acknowledge_alert(id).await?)
-    }
-
-    pub async fn resolve_alert(&self, id: Uuid, note: String) -> Result<AlertView> {
-        Ok(self.inner.resolve_alert(id, &note).await?)
-    }
-
-    pub async fn send_locations(&self, req: LocationBatchRequest) -> Result<LocationBatchResult> {
-        Ok(self.inner.send_locations(&req).await?)
-    }
-
-    pub async fn create_fence(&self, req: FenceRequest) -> Result<FenceView> {
-        Ok(self.inner.create_fence(&req).await?)
-    }
-
     /// Changes the password; other sessions end.
     pub async fn change_password(&self, req: PasswordChangeRequest) -> Result<()> {
         Ok(self.inner.change_password(&req).await?)
-    }
-
-    /// The declared sensitive periods (重大节会).
-    pub async fn sensitive_periods(&self) -> Result<Vec<SensitivePeriodView>> {
-        Ok(self.inner.sensitive_periods().await?)
-    }
-
-    pub async fn leave(&self, id: Uuid) -> Result<LeaveView> {
-        Ok(self.inner.leave(id).await?)
-    }
-
-    /// Submits a draft.
-    pub async fn submit_leave(&self, id: Uuid) -> Result<LeaveView> {
-        Ok(self.inner.submit_leave(id).await?)
-    }
-
-    pub async fn cancel_leave(&self, id: Uuid) -> Result<LeaveView> {
-        Ok(self.inner.cancel_leave(id).await?)
-    }
-
-    /// Reports leaving on approved leave.
-    pub async fn depart(&self, id: Uuid) -> Result<LeaveView> {
-        Ok(self.inner.depart(id).await?)
-    }
-
-    /// Reports back (销假); needs a passed check-in from the last hours.
-    pub async fn return_from_leave(&self, id: Uuid) -> Result<LeaveView> {
-        Ok(self.inner.return_from_leave(id).await?)
-    }
-
-    pub async fn extend_leave(&self, id: Uuid, req: LeaveExtendRequest) -> Result<LeaveView> {
-        Ok(self.inner.extend_leave(id, &req).await?)
-    }
-
-    pub async fn leave_attachments(&self, id: Uuid) -> Result<Vec<AttachmentView>> {
-        Ok(self.inner.leave_attachments(id).await?)
-    }
-
-    /// Evidence for a leave (medical, employer…).
-    pub async fn upload_leave_attachment(
-        &self,
-        id: Uuid,
-        req: AttachmentUpload,
-    ) -> Result<AttachmentView> {
-        Ok(self.inner.upload_leave_attachment(id, &req).await?)
-    }
-
-    /// The file itself.
-    pub async fn leave_attachment(&self, id: Uuid, attachment_id: Uuid) -> Result<Vec<u8>> {
-        Ok(self.inner.leave_attachment(id, attachment_id).await?)
-    }
-
-    pub async fn relocations_of(&self, case_id: Uuid) -> Result<Vec<RelocationView>> {
-        Ok(self.inner.relocations_of(case_id).await?)
-    }
-
-    pub async fn apply_relocation(
-        &self,
-        case_id: Uuid,
-        req: RelocationCreateRequest,
-    ) -> Result<RelocationView> {
-        Ok(self.inner.apply_relocation(case_id, &req).await?)
-    }
-
-    pub async fn relocation(&self, id: Uuid) -> Result<RelocationView> {
-        Ok(self.inner.relocation(id).await?)
-    }
-
-    /// Relocations waiting on the caller's agency.
-    pub async fn relocation_queue(&self) -> Result<Vec<RelocationView>> {
-        Ok(self.inner.relocation_queue().await?)
-    }
-
-    /// The receiving agency's opinion.
-    pub async fn consult_relocation(
-        &self,
-        id: Uuid,
-        req: ConsultationRequest,
-    ) -> Result<RelocationView> {
-        Ok(self.inner.consult_relocation(id, &req).await?)
-    }
-
-    pub async fn approve_relocation(
-        &self,
-        id: Uuid,
-        req: LeaveDecisionRequest,
-    ) -> Result<RelocationView> {
-        Ok(self.inner.approve_relocation(id, &req).await?)
-    }
-
-    pub async fn reject_relocation(
-        &self,
-        id: Uuid,
-        req: LeaveDecisionRequest,
-    ) -> Result<RelocationView> {
-        Ok(self.inner.reject_relocation(id, &req).await?)
-    }
-
-    pub async fn cancel_relocation(&self, id: Uuid) -> Result<RelocationView> {
-        Ok(self.inner.cancel_relocation(id).await?)
-    }
-
-    pub async fn visits_of(&self, case_id: Uuid) -> Result<Vec<VisitorView>> {
-        Ok(self.inner.visits_of(case_id).await?)
-    }
-
-    pub async fn register_visit(
-        &self,
-        case_id: Uuid,
-        req: VisitorCreateRequest,
-    ) -> Result<VisitorView> {
-        Ok(self.inner.register_visit(case_id, &req).await?)
-    }
-
-    pub async fn visit(&self, id: Uuid) -> Result<VisitorView> {
-        Ok(self.inner.visit(id).await?)
-    }
-
-    pub async fn approve_visit(&self, id: Uuid, req: LeaveDecisionRequest) -> Result<VisitorView> {
-        Ok(self.inner.approve_visit(id, &req).await?)
-    }
-
-    pub async fn reject_visit(&self, id: Uuid, req: LeaveDecisionRequest) -> Result<VisitorView> {
-        Ok(self.inner.reject_visit(id, &req).await?)
-    }
-
-    pub async fn cancel_visit(&self, id: Uuid) -> Result<VisitorView> {
-        Ok(self.inner.cancel_visit(id).await?)
-    }
-
-    pub async fn checkins_of(&self, case_id: Uuid) -> Result<Vec<CheckinView>> {
-        Ok(self.inner.checkins_of(case_id).await?)
-    }
-
-    /// The selfie of a check-in (officers; the read is audited).
-    pub async fn checkin_photo(&self, id: Uuid) -> Result<Vec<u8>> {
-        Ok(self.inner.checkin_photo(id).await?)
-    }
-
-    pub async fn checkin_requests_of(&self, case_id: Uuid) -> Result<Vec<CheckinRequestView>> {
-        Ok(self.inner.checkin_requests_of(case_id).await?)
-    }
-
-    /// Asks for an unscheduled check-in.
-    pub async fn request_checkin(
-        &self,
-        case_id: Uuid,
-        req: CheckinRequestCreate,
-    ) -> Result<CheckinRequestView> {
-        Ok(self.inner.request_checkin(case_id, &req).await?)
-    }
-
-    pub async fn face_history(&self, case_id: Uuid) -> Result<Vec<FaceTemplateView>> {
-        Ok(self.inner.face_history(case_id).await?)
-    }
-
-    /// Registers a case at intake.
-    pub async fn create_case(&self, req: CaseCreateRequest) -> Result<CaseView> {
-        Ok(self.inner.create_case(&req).await?)
-    }
-
-    /// The caseload as CSV (minors masked).
-    pub async fn export_cases_csv(&self) -> Result<Vec<u8>> {
-        Ok(self.inner.export_cases_csv().await?)
-    }
-
-    /// The intake announcement (入矫宣告).
-    pub async fn announce(&self, case_id: Uuid, req: AnnounceRequest) -> Result<CaseView> {
-        Ok(self.inner.announce(case_id, &req).await?)
-    }
-
-    pub async fn change_status(&self, case_id: Uuid, req: StatusChangeRequest) -> Result<CaseView> {
-        Ok(self.inner.change_status(case_id, &req).await?)
-    }
-
-    pub async fn levels(&self, case_id: Uuid) -> Result<Vec<LevelChangeView>> {
-        Ok(self.inner.levels(case_id).await?)
-    }
-
-    pub async fn change_level(
-        &self,
-        case_id: Uuid,
-        req: LevelChangeRequest,
-    ) -> Result<LevelChangeView> {
-        Ok(self.inner.change_level(case_id, &req).await?)
-    }
-
-    /// Creates the supervisee's app login.
-    pub async fn issue_login(
-        &self,
-        case_id: Uuid,
-        req: IssueLoginRequest,
-    ) -> Result<IssuedLoginView> {
-        Ok(self.inner.issue_login(case_id, &req).await?)
-    }
-
-    pub async fn plan(&self, case_id: Uuid) -> Result<PlanView> {
-        Ok(self.inner.plan(case_id).await?)
-    }
-
-    pub async fn update_plan(&self, case_id: Uuid, req: PlanUpdateRequest) -> Result<PlanView> {
-        Ok(self.inner.update_plan(case_id, &req).await?)
-    }
-
-    /// Every version of the plan.
-    pub async fn plans(&self, case_id: Uuid) -> Result<Vec<PlanView>> {
-        Ok(self.inner.plans(case_id).await?)
-    }
-
-    pub async fn team(&self, case_id: Uuid) -> Result<Vec<TeamMemberView>> {
-        Ok(self.inner.team(case_id).await?)
-    }
-
-    pub async fn add_team_member(
-        &self,
-        case_id: Uuid,
-        req: TeamMemberRequest,
-    ) -> Result<TeamMemberView> {
-        Ok(self.inner.add_team_member(case_id, &req).await?)
-    }
-
-    pub async fn remove_team_member(&self, case_id: Uuid, member_id: Uuid) -> Result<()> {
-        Ok(self.inner.remove_team_member(case_id, member_id).await?)
-    }
-
-    pub async fn devices(&self, case_id: Uuid) -> Result<Vec<DeviceView>> {
-        Ok(self.inner.devices(case_id).await?)
-    }
-
-    /// Approves a new phone; the old one stops working.
-    pub async fn approve_device(&self, case_id: Uuid, device_id: Uuid) -> Result<DeviceView> {
-        Ok(self.inner.approve_device(case_id, device_id).await?)
-    }
-
-    pub async fn revoke_device(&self, case_id: Uuid, device_id: Uuid) -> Result<DeviceView> {
-        Ok(self.inner.revoke_device(case_id, device_id).await?)
-    }
-
-    pub async fn investigations(&self) -> Result<Vec<InvestigationView>> {
-        Ok(self.inner.investigations().await?)
-    }
-
-    pub async fn create_investigation(
-        &self,
-        req: InvestigationCreateRequest,
-    ) -> Result<InvestigationView> {
-        Ok(self.inner.create_investigation(&req).await?)
-    }
-
-    pub async fn investigation(&self, id: Uuid) -> Result<InvestigationView> {
-        Ok(self.inner.investigation(id).await?)
-    }
-
-    pub async fn file_investigation_opinion(
-        &self,
-        id: Uuid,
-        req: InvestigationOpinionRequest,
-    ) -> Result<InvestigationView> {
-        Ok(self.inner.file_investigation_opinion(id, &req).await?)
-    }
-
-    /// Every fence binding a supervisee: their own and their units'.
-    pub async fn fences_of(&self, case_id: Uuid) -> Result<Vec<FenceView>> {
-        Ok(self.inner.fences_of(case_id).await?)
-    }
-
-    pub async fn fence(&self, id: Uuid) -> Result<FenceView> {
-        Ok(self.inner.fence(id).await?)
-    }
-
-    pub async fn update_fence(&self, id: Uuid, req: FenceUpdateRequest) -> Result<FenceView> {
-        Ok(self.inner.update_fence(id, &req).await?)
-    }
-
-    pub async fn archive_fence(&self, id: Uuid) -> Result<FenceView> {
-        Ok(self.inner.archive_fence(id).await?)
-    }
-
-    pub async fn units(&self) -> Result<Vec<UnitView>> {
-        Ok(self.inner.units().await?)
-    }
-
-    pub async fn unit(&self, id: Uuid) -> Result<UnitView> {
-        Ok(self.inner.unit(id).await?)
-    }
-
-    pub async fn create_unit(&self, req: UnitCreateRequest) -> Result<UnitView> {
-        Ok(self.inner.create_unit(&req).await?)
-    }
-
-    pub async fn users(&self) -> Result<Vec<UserView>> {
-        Ok(self.inner.users().await?)
-    }
-
-    pub async fn create_user(&self, req: UserCreateRequest) -> Result<UserView> {
-        Ok(self.inner.create_user(&req).await?)
-    }
-
-    pub async fn unlock_user(&self, id: Uuid) -> Result<UserView> {
-        Ok(self.inner.unlock_user(id).await?)
-    }
-
-    pub async fn disable_user(&self, id: Uuid) -> Result<UserView> {
-        Ok(self.inner.disable_user(id).await?)
-    }
-
-    pub async fn enable_user(&self, id: Uuid) -> Result<UserView> {
-        Ok(self.inner.enable_user(id).await?)
-    }
-
-    pub async fn declare_sensitive_period(
-        &self,
-        req: SensitivePeriodRequest,
-    ) -> Result<SensitivePeriodView> {
-        Ok(self.inner.declare_sensitive_period(&req).await?)
-    }
-
-    /// The audit log (audit admin).
-    pub async fn audit(&self) -> Result<Vec<AuditEntryView>> {
-        Ok(self.inner.audit().await?)
-    }
-
-    /// Checks the audit hash chain.
-    pub async fn verify_audit(&self) -> Result<AuditVerifyView> {
-        Ok(self.inner.verify_audit().await?)
     }
 
     /// Starts the live event stream; it runs until the returned handle is dropped.
@@ -574,6 +148,64 @@ impl HuijiaoClient {
         let _rt = RUNTIME.enter();
         Arc::new(TaskHandle {
             inner: self.inner.subscribe_events(listener),
+        })
+    }
+
+    // ---- one object per domain, sharing this client's session ------------------------
+
+    /// Cases: the caseload, intake, levels and status, plans, teams, devices.
+    pub fn cases(&self) -> Arc<cases::CasesClient> {
+        Arc::new(cases::CasesClient {
+            inner: self.inner.clone(),
+        })
+    }
+
+    /// Leave (外出), relocation (迁居) and visitor (会客) requests, and leave evidence.
+    pub fn requests(&self) -> Arc<requests::RequestsClient> {
+        Arc::new(requests::RequestsClient {
+            inner: self.inner.clone(),
+        })
+    }
+
+    /// Face enrolment, check-ins, obligations, sensitive periods and check-in requests.
+    pub fn checkins(&self) -> Arc<checkins::CheckinsClient> {
+        Arc::new(checkins::CheckinsClient {
+            inner: self.inner.clone(),
+        })
+    }
+
+    /// Location reports, fences, tracks and positions.
+    pub fn locations(&self) -> Arc<locations::LocationsClient> {
+        Arc::new(locations::LocationsClient {
+            inner: self.inner.clone(),
+        })
+    }
+
+    /// Alerts for officers.
+    pub fn alerts(&self) -> Arc<alerts::AlertsClient> {
+        Arc::new(alerts::AlertsClient {
+            inner: self.inner.clone(),
+        })
+    }
+
+    /// Pre-sentence investigations (调查评估).
+    pub fn investigations(&self) -> Arc<investigations::InvestigationsClient> {
+        Arc::new(investigations::InvestigationsClient {
+            inner: self.inner.clone(),
+        })
+    }
+
+    /// Units and accounts (the admin duties).
+    pub fn org(&self) -> Arc<org::OrgClient> {
+        Arc::new(org::OrgClient {
+            inner: self.inner.clone(),
+        })
+    }
+
+    /// The audit log (the audit admin).
+    pub fn audit(&self) -> Arc<audit::AuditClient> {
+        Arc::new(audit::AuditClient {
+            inner: self.inner.clone(),
         })
     }
 }
@@ -680,6 +312,53 @@ pub fn assess_leave(
             detail: code.code().into(),
         },
     )
+}
+
+/// The actions the signed-in user may take on `leave` now (the buttons to show): the server's
+/// own state table. `role` and `officer_level` come from `me()` and the officer's unit.
+#[uniffi::export]
+pub fn leave_actions(
+    leave: LeaveView,
+    role: huijiao_core::model::Role,
+    officer_level: Option<huijiao_core::policy::leave::ApprovalLevel>,
+) -> Vec<transitions::LeaveAction> {
+    transitions::leave_actions(
+        leave.status,
+        transitions::Party::person(role, officer_level),
+        leave.required_level,
+        leave.parent_id.is_some(),
+    )
+}
+
+/// The actions the signed-in user may take on a relocation request now.
+#[uniffi::export]
+pub fn relocation_actions(
+    relocation: RelocationView,
+    role: huijiao_core::model::Role,
+    officer_level: Option<huijiao_core::policy::leave::ApprovalLevel>,
+) -> Vec<transitions::RelocationAction> {
+    transitions::RELOCATION.possible(
+        relocation.status,
+        transitions::Party::person(role, officer_level),
+    )
+}
+
+/// The actions the signed-in user may take on a visitor request now.
+#[uniffi::export]
+pub fn visitor_actions(
+    visit: VisitorView,
+    role: huijiao_core::model::Role,
+) -> Vec<transitions::VisitorAction> {
+    transitions::VISITOR.possible(visit.status, transitions::Party::person(role, None))
+}
+
+/// The actions the signed-in officer may take on an alert now.
+#[uniffi::export]
+pub fn alert_actions(
+    alert: AlertView,
+    role: huijiao_core::model::Role,
+) -> Vec<transitions::AlertAction> {
+    transitions::ALERT.possible(alert.state, transitions::Party::person(role, None))
 }
 
 /// Minutes between location reports at a level ("reporting interval is 10 min").

@@ -94,7 +94,7 @@ fun main() {
         expect(box.items().single().state == OutboxState.SENT, "not marked sent")
         val officer = client()
         officer.login("officer.donggang", PASSWORD)
-        expect(officer.positions().any { it.caseId == caseId }, "no position for the case")
+        expect(officer.locations().positions().any { it.caseId == caseId }, "no position for the case")
     }
 
     check("a live event reaches the listener") {
@@ -106,11 +106,11 @@ fun main() {
         val subscription = sv.subscribeEvents(ears)
         ears.next { if (it is StreamState.Connected) it else null }
         val today = LocalDate.now()
-        val leave = sv.applyLeave(caseId, LeaveCreateRequest(
+        val leave = sv.requests().applyLeave(caseId, LeaveCreateRequest(
             LeaveReason.WORK, "出差", Place("天水", 34.58, 105.72),
             today.plusDays(8).toString(), today.plusDays(9).toString(), "13800000000",
             false, false, true))
-        officer.decideLeave(leave.id, false, LeaveDecisionRequest(leave.version, "不同意"))
+        officer.requests().decideLeave(leave.id, false, LeaveDecisionRequest(leave.version, "不同意"))
         val event = ears.next { it as? EventView }
         expect(event.kind == "leave" && event.caseId == caseId, "heard ${event.kind}")
         expect(event.payload.contains("\"rejected\""), event.payload)
@@ -120,7 +120,7 @@ fun main() {
     check("the same rules as the server") {
         val sv = client(DEVICE)
         sv.login("sv.maxiaojun", PASSWORD)
-        val rules = sv.leaveRules()
+        val rules = sv.requests().leaveRules()
         expect(rules.officeMaxDays == 7L, "office max ${rules.officeMaxDays}")
         val today = LocalDate.now()
         val a = assessLeave(rules, today.toString(), today.plusDays(5).toString(), today.plusDays(14).toString(),

@@ -116,7 +116,7 @@ def test_every_role_signs_in(server):
     # A volunteer sees only the cases of their team; masked lists still carry ids.
     vol = client(server)
     run(vol.login("volunteer.donggang", PASSWORD))
-    assert len(run(vol.cases())) >= 1
+    assert len(run(vol.cases().list())) >= 1
 
 
 def test_errors_map_to_actionable_variants(server):
@@ -144,13 +144,13 @@ def test_checkin_with_a_real_photo(server):
     sv = client(server, DEVICE)
     case_id = run(sv.login("sv.maxiaojun", PASSWORD)).case_id
     hopper = (SHARED / "faces" / "grace_hopper.jpg").read_bytes()
-    template = run(officer.enrol_face(case_id, [hopper]))
+    template = run(officer.checkins().enrol_face(case_id, [hopper]))
     assert template.reference_count == 1
     fix = core.GpsFix(lat=36.05, lon=103.83, accuracy_m=10.0,
                       fix_time=datetime.datetime.now(datetime.timezone.utc),
                       provider="gps", mock=False)
     # The enrolment photo itself is refused as a replay: a check-in needs a fresh selfie.
-    replay = run(sv.check_in(hopper, fix, "py-test"))
+    replay = run(sv.checkins().check_in(hopper, fix, "py-test"))
     assert replay.result == core.CheckinResult.FAILED
     assert core.CheckinReason.REPLAYED_PHOTO in replay.reasons
 
@@ -193,7 +193,7 @@ def test_offline_queue_is_delivered_once(server):
     handle.cancel()
     officer = client(server)
     run(officer.login("officer.donggang", PASSWORD))
-    mine = [p for p in run(officer.positions()) if p.case_id == case_id]
+    mine = [p for p in run(officer.locations().positions()) if p.case_id == case_id]
     assert len(mine) == 1 and abs(mine[0].lat - points[-1].lat) < 1e-9
 
 
@@ -229,13 +229,21 @@ def test_live_event_reaches_the_listener(server):
     sub = sv.subscribe_events(ears)
     wait_for(ears, lambda h: h[0] == "state" and h[1].is_CONNECTED())
     today = datetime.date.today()
-    leave = run(sv.apply_leave(case_id, core.LeaveCreateRequest(
+    leave = run(sv.requests().apply_leave(case_id, core.LeaveCreateRequest(
         reason_category=core.LeaveReason.FAMILY, reason_text="探亲",
         destination=core.Place(name="天水", lat=34.58, lon=105.72),
         start_date=str(today + datetime.timedelta(days=5)),
         end_date=str(today + datetime.timedelta(days=6)),
         contact_while_away="13800000000", urgent=False, standing=False, submit=True)))
-    run(officer.decide_leave(leave.id, True, core.LeaveDecisionRequest(version=leave.version, opinion="同意")))
+    # The buttons each side sees come from the server's own state table.
+    assert mobile.leave_actions(leave, core.Role.SUPERVISEE, None) == [core.LeaveAction.CANCEL]
+    assert mobile.leave_actions(leave, core.Role.OFFICER, core.ApprovalLevel.JUDICIAL_OFFICE) == [
+        core.LeaveAction.APPROVE, core.LeaveAction.REJECT]
+    run(officer.requests().decide_leave(leave.id, True, core.LeaveDecisionRequest(version=leave.version, opinion="同意")))
+    decided = run(sv.requests().leave(leave.id))
+    assert mobile.leave_actions(decided, core.Role.SUPERVISEE, None) == [
+        core.LeaveAction.CANCEL, core.LeaveAction.DEPART, core.LeaveAction.EXTEND]
+    assert mobile.leave_actions(decided, core.Role.OFFICER, core.ApprovalLevel.CITY) == []
     _, event = wait_for(ears, lambda h: h[0] == "event")
     assert event.kind == "leave" and event.case_id == case_id
     assert '"approved"' in event.payload
@@ -247,7 +255,7 @@ def test_the_same_rules_as_the_server(server):
     jurisdiction's rules as the server holds them."""
     sv = client(server, DEVICE)
     run(sv.login("sv.maxiaojun", PASSWORD))
-    rules = run(sv.leave_rules())
+    rules = run(sv.requests().leave_rules())
     assert (rules.min_notice_days, rules.office_max_days, rules.return_checkin_hours) == (3, 7, 6)
     today = datetime.date.today()
     d = lambda n: str(today + datetime.timedelta(days=n))
@@ -276,23 +284,23 @@ def test_the_rest_of_the_api_by_role(server):
     run(officer.login("officer.donggang", PASSWORD))
     sv = client(server, DEVICE)
     case_id = run(sv.login("sv.maxiaojun", PASSWORD)).case_id
-    assert run(officer.case(case_id)).id == case_id
-    assert len(run(officer.plans(case_id))) >= 1
-    assert any(d.device_id == DEVICE for d in run(officer.devices(case_id)))
-    assert run(officer.team(case_id)) is not None
-    assert run(officer.fences_of(case_id))  # the demo's district area and bar-street zone
+    assert run(officer.cases().case(case_id)).id == case_id
+    assert len(run(officer.cases().plans(case_id))) >= 1
+    assert any(d.device_id == DEVICE for d in run(officer.cases().devices(case_id)))
+    assert run(officer.cases().team(case_id)) is not None
+    assert run(officer.locations().fences_of(case_id))  # the demo's district area and bar-street zone
     now = datetime.datetime.now(datetime.timezone.utc)
-    track = run(officer.track(case_id, now - datetime.timedelta(hours=1), now, 0.0))
+    track = run(officer.locations().track(case_id, now - datetime.timedelta(hours=1), now, 0.0))
     assert track.case_id == case_id
-    assert b"," in run(officer.export_cases_csv())
-    assert run(sv.leaves_of(case_id)) is not None
-    assert isinstance(run(sv.sensitive_periods()), list)
+    assert b"," in run(officer.cases().export_cases_csv())
+    assert run(sv.requests().leaves_of(case_id)) is not None
+    assert isinstance(run(sv.checkins().sensitive_periods()), list)
     audit = client(server)
     run(audit.login("auditadmin", PASSWORD))
-    assert run(audit.verify_audit()).ok
+    assert run(audit.audit().verify_audit()).ok
     sysadmin = client(server)
     run(sysadmin.login("sysadmin", PASSWORD))
-    assert any(u.username == "officer.donggang" for u in run(sysadmin.users()))
+    assert any(u.username == "officer.donggang" for u in run(sysadmin.org().users()))
     # Admin duties see no case data, as the server says.
     with pytest.raises(mobile.HuijiaoError.Unauthorized):
-        run(sysadmin.cases())
+        run(sysadmin.cases().list())

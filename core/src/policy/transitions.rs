@@ -275,6 +275,29 @@ impl CaseAction {
     }
 }
 
+/// The actions `party` may take on a leave now, for the app's buttons. Beyond the table: an
+/// officer approves only at or above the leave's required level (measures art. 28), and only
+/// a leave itself is extended, not an extension request.
+pub fn leave_actions(
+    status: LeaveStatus,
+    party: Party,
+    required: ApprovalLevel,
+    is_extension: bool,
+) -> Vec<LeaveAction> {
+    LEAVE
+        .possible(status, party)
+        .into_iter()
+        .filter(|a| match a {
+            LeaveAction::Approve => matches!(
+                party,
+                Party::Person { level: Some(l), .. } if crate::policy::leave::may_approve(l, required)
+            ),
+            LeaveAction::Extend => !is_extension,
+            _ => true,
+        })
+        .collect()
+}
+
 /// What the audit log records when an action is taken (one entry per action, past tense).
 macro_rules! audited {
     ($action:ident { $($variant:ident => $audit:ident),+ $(,)? }) => {
@@ -422,6 +445,32 @@ mod tests {
                 "{s:?} is final"
             );
         }
+    }
+
+    /// The app's buttons: an office officer sees "reject" but not "approve" on a leave the
+    /// county must decide; an extension request cannot itself be extended.
+    #[test]
+    fn leave_buttons() {
+        use ApprovalLevel::*;
+        assert_eq!(
+            leave_actions(L::Submitted, OFFICE, CountyAgency, false),
+            vec![LeaveAction::Reject]
+        );
+        assert_eq!(
+            leave_actions(L::Submitted, COUNTY, CountyAgency, false),
+            vec![LeaveAction::Approve, LeaveAction::Reject]
+        );
+        assert_eq!(
+            leave_actions(L::Active, SV, JudicialOffice, false),
+            vec![LeaveAction::Return, LeaveAction::Extend]
+        );
+        assert_eq!(
+            leave_actions(L::Active, SV, JudicialOffice, true),
+            vec![LeaveAction::Return]
+        );
+        assert!(
+            leave_actions(L::Submitted, SV, JudicialOffice, false) == vec![LeaveAction::Cancel]
+        );
     }
 
     /// Art. 30: only a county agency (or above) gives the opinion and decides.

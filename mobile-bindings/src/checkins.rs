@@ -1,0 +1,96 @@
+//! Face enrolment, check-ins, obligations, sensitive periods and check-in requests.
+
+use std::sync::Arc;
+
+use huijiao_core::api::*;
+use huijiao_core::client::Client;
+use uuid::Uuid;
+
+use crate::Result;
+
+/// Face enrolment, check-ins, obligations, sensitive periods and check-in requests. (`HuijiaoClient::checkins()`)
+#[derive(uniffi::Object)]
+pub struct CheckinsClient {
+    pub(crate) inner: Arc<Client>,
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl CheckinsClient {
+    /// What the case must do now, including the reporting interval of the level in force.
+    pub async fn obligations(&self, case_id: Uuid) -> Result<ObligationsView> {
+        Ok(self.inner.obligations(case_id).await?)
+    }
+
+    /// A check-in now: asks for a code, then sends the selfie (JPEG or PNG bytes) and the fix.
+    pub async fn check_in(
+        &self,
+        photo: Vec<u8>,
+        location: GpsFix,
+        app_version: String,
+    ) -> Result<CheckinView> {
+        use base64::Engine;
+        let challenge = self.inner.checkin_challenge().await?;
+        let req = CheckinRequest {
+            nonce: challenge.nonce,
+            photo: base64::engine::general_purpose::STANDARD.encode(photo),
+            location,
+            app_version,
+            idempotency_key: Uuid::new_v4().to_string(),
+        };
+        Ok(self.inner.submit_checkin(&req).await?)
+    }
+
+    /// Enrols a supervisee's face from 1–5 reference photos (JPEG or PNG bytes).
+    pub async fn enrol_face(
+        &self,
+        case_id: Uuid,
+        photos: Vec<Vec<u8>>,
+    ) -> Result<FaceTemplateView> {
+        use base64::Engine;
+        let req = FaceEnrolRequest {
+            photos: photos
+                .iter()
+                .map(|p| base64::engine::general_purpose::STANDARD.encode(p))
+                .collect(),
+        };
+        Ok(self.inner.enrol_face(case_id, &req).await?)
+    }
+
+    /// The declared sensitive periods (重大节会).
+    pub async fn sensitive_periods(&self) -> Result<Vec<SensitivePeriodView>> {
+        Ok(self.inner.sensitive_periods().await?)
+    }
+
+    pub async fn checkins_of(&self, case_id: Uuid) -> Result<Vec<CheckinView>> {
+        Ok(self.inner.checkins_of(case_id).await?)
+    }
+
+    /// The selfie of a check-in (officers; the read is audited).
+    pub async fn checkin_photo(&self, id: Uuid) -> Result<Vec<u8>> {
+        Ok(self.inner.checkin_photo(id).await?)
+    }
+
+    pub async fn checkin_requests_of(&self, case_id: Uuid) -> Result<Vec<CheckinRequestView>> {
+        Ok(self.inner.checkin_requests_of(case_id).await?)
+    }
+
+    /// Asks for an unscheduled check-in.
+    pub async fn request_checkin(
+        &self,
+        case_id: Uuid,
+        req: CheckinRequestCreate,
+    ) -> Result<CheckinRequestView> {
+        Ok(self.inner.request_checkin(case_id, &req).await?)
+    }
+
+    pub async fn face_history(&self, case_id: Uuid) -> Result<Vec<FaceTemplateView>> {
+        Ok(self.inner.face_history(case_id).await?)
+    }
+
+    pub async fn declare_sensitive_period(
+        &self,
+        req: SensitivePeriodRequest,
+    ) -> Result<SensitivePeriodView> {
+        Ok(self.inner.declare_sensitive_period(&req).await?)
+    }
+}
