@@ -29,7 +29,7 @@ use crate::state::AppState;
     info(title = "Huijiao API", description = "Community corrections (社区矫正). Errors are RFC 7807 `application/problem+json` with a stable `code`; messages follow `Accept-Language` (zh-CN default, en)."),
     servers((url = "/api/v1")),
     modifiers(&BearerAuth),
-    tags((name = "auth"), (name = "org"), (name = "cases"), (name = "investigations"), (name = "requests"), (name = "checkins"), (name = "alerts"), (name = "audit"))
+    tags((name = "auth"), (name = "org"), (name = "cases"), (name = "investigations"), (name = "requests"), (name = "checkins"), (name = "locations"), (name = "alerts"), (name = "audit"))
 )]
 struct ApiDoc;
 

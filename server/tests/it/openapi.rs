@@ -77,3 +77,26 @@ both!(document_and_ui_are_served, |app| {
     let (s, _, body) = app.call_raw("GET", "/readyz", None, &[], None, None).await;
     assert_eq!(s, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
 });
+
+/// Every tag an operation uses is declared (with its place in the browsable reference).
+#[test]
+fn every_operation_tag_is_declared() {
+    let doc = serde_json::to_value(huijiao_server::app::openapi()).unwrap();
+    let declared: Vec<&str> = doc["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for tag in op["tags"].as_array().into_iter().flatten() {
+                let tag = tag.as_str().unwrap();
+                assert!(
+                    declared.contains(&tag),
+                    "{method} {path}: tag {tag} is not declared in app.rs"
+                );
+            }
+        }
+    }
+}

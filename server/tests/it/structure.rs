@@ -144,3 +144,20 @@ fn roles_are_in_signatures_and_state_changes_go_through_one_helper() {
         }
     }
 }
+
+/// A test file nobody declares in `main.rs` would silently never run.
+#[test]
+fn every_test_module_is_declared() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it");
+    let main = std::fs::read_to_string(dir.join("main.rs")).unwrap();
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        let stem = p.file_stem().unwrap().to_string_lossy().into_owned();
+        if p.extension().is_some_and(|x| x == "rs") && stem != "main" {
+            assert!(
+                main.contains(&format!("mod {stem};")),
+                "tests/it/{stem}.rs is not in main.rs"
+            );
+        }
+    }
+}
