@@ -63,27 +63,32 @@ async fn leave_overdue(_: &AppState, w: &Work, now: DateTime<Utc>) -> ApiResult<
     Ok(crate::requests::leave::mark_overdue(w, now.date_naive()).await? as u64)
 }
 
-async fn checkins_missed(w: &Work, now: DateTime<Utc>) -> ApiResult<u64> {
-    let events = crate::checkins::schedule::mark_missed(w.db(), now).await?;
+/// Queues a job's events for after its commit; each is one thing handled.
+fn announce(w: &Work, events: Vec<crate::events::Event>) -> u64 {
     let n = events.len() as u64;
     w.publish_all(events);
-    Ok(n)
+    n
+}
+
+async fn checkins_missed(w: &Work, now: DateTime<Utc>) -> ApiResult<u64> {
+    Ok(announce(
+        w,
+        crate::checkins::schedule::mark_missed(w.db(), now).await?,
+    ))
 }
 
 async fn requests_expired(w: &Work, now: DateTime<Utc>) -> ApiResult<u64> {
-    let events = crate::checkins::requests::mark_expired(w.db(), now).await?;
-    let n = events.len() as u64;
-    w.publish_all(events);
-    Ok(n)
+    Ok(announce(
+        w,
+        crate::checkins::requests::mark_expired(w.db(), now).await?,
+    ))
 }
 
 async fn random_requests(s: &AppState, w: &Work, now: DateTime<Utc>) -> ApiResult<u64> {
     let mut roll = || rand::random::<f64>();
     let interval = s.config.jobs_interval_secs.max(60);
     let events = crate::checkins::requests::ask_at_random(w.db(), now, interval, &mut roll).await?;
-    let n = events.len() as u64;
-    w.publish_all(events);
-    Ok(n)
+    Ok(announce(w, events))
 }
 
 async fn checkin_retention(s: &AppState, w: &Work, now: DateTime<Utc>) -> ApiResult<u64> {
@@ -95,9 +100,7 @@ async fn checkin_retention(s: &AppState, w: &Work, now: DateTime<Utc>) -> ApiRes
 
 async fn location_silence(s: &AppState, w: &Work, now: DateTime<Utc>) -> ApiResult<u64> {
     let events = crate::locations::monitor::mark_silent(w.db(), &s.config.location, now).await?;
-    let n = events.len() as u64;
-    w.publish_all(events);
-    Ok(n)
+    Ok(announce(w, events))
 }
 
 async fn location_retention(s: &AppState, w: &Work, now: DateTime<Utc>) -> ApiResult<u64> {

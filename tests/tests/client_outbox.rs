@@ -127,30 +127,16 @@ async fn offline_writes_are_delivered_once_when_the_server_returns() {
         .unwrap();
     let positions = officer.positions().await.unwrap();
     assert!(positions.iter().any(|p| p.case_id == case_id));
-    let http = reqwest::Client::new();
-    let login: serde_json::Value = http
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&serde_json::json!({ "username": "officer.donggang", "password": DEMO_PASSWORD }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let track: serde_json::Value = http
-        .get(format!(
-            "{base}/api/v1/cases/{case_id}/track?from={}&to={}&tolerance_m=0",
-            (Utc::now() - chrono::Duration::hours(1)).format("%Y-%m-%dT%H:%M:%SZ"),
-            (Utc::now() + chrono::Duration::minutes(1)).format("%Y-%m-%dT%H:%M:%SZ"),
-        ))
-        .bearer_auth(login["access_token"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap()
-        .json()
+    let track = officer
+        .track(
+            case_id,
+            Utc::now() - chrono::Duration::hours(1),
+            Utc::now() + chrono::Duration::minutes(1),
+            Some(0.0),
+        )
         .await
         .unwrap();
-    assert_eq!(track["total_points"], 15, "{track}");
+    assert_eq!(track.total_points, 15, "{track:?}");
 
     // A batch the server refuses for good is surfaced, not retried forever.
     let mut bad = batch(2, 36.06, 1);
