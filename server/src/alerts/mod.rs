@@ -4,9 +4,7 @@
 use axum::extract::State;
 use chrono::Utc;
 use huijiao_core::api::{AlertResolveRequest, AlertView, EventView, Problem};
-use huijiao_core::model::AuditAction;
-use huijiao_core::model::EventKind;
-use huijiao_core::model::{AlertKind, AlertSeverity, AlertState};
+use huijiao_core::model::{AlertKind, AlertSeverity, AlertState, AuditAction, EventKind};
 use huijiao_core::policy::transitions::{AlertAction, Party, ALERT};
 use huijiao_core::ErrorCode;
 use sea_orm::sea_query::{Expr, Query as SqlQuery};

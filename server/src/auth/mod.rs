@@ -11,8 +11,7 @@ use chrono::{Duration, Utc};
 use huijiao_core::api::{
     LoginRequest, MeView, PasswordChangeRequest, Problem, RefreshRequest, TokenView,
 };
-use huijiao_core::model::AuditAction;
-use huijiao_core::model::{DeviceStatus, Role, UserStatus};
+use huijiao_core::model::{AuditAction, DeviceStatus, Role, UserStatus};
 use huijiao_core::{policy, ErrorCode};
 use sea_orm::sea_query::Expr;
 use sea_orm::{

@@ -3,8 +3,7 @@
 use axum::extract::State;
 use chrono::Utc;
 use huijiao_core::api::{DeviceView, Problem};
-use huijiao_core::model::AuditAction;
-use huijiao_core::model::DeviceStatus;
+use huijiao_core::model::{AuditAction, DeviceStatus};
 use huijiao_core::ErrorCode;
 use sea_orm::sea_query::Expr;
 use sea_orm::{

@@ -7,8 +7,8 @@ use huijiao_core::api::{
     AnnounceRequest, CaseCreateRequest, CaseView, IssueLoginRequest, IssuedLoginView,
     LevelChangeRequest, LevelChangeView, Problem, StatusChangeRequest, UserCreateRequest,
 };
-use huijiao_core::model::AuditAction;
-use huijiao_core::model::{CaseStatus, Role, SupervisionLevel, UserStatus};
+use huijiao_core::model::{AuditAction, CaseStatus, Role, SupervisionLevel, UserStatus};
+use huijiao_core::policy::transitions::{CaseAction, Party, CASE};
 use huijiao_core::{policy, ErrorCode};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -26,7 +26,6 @@ use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::state::AppState;
 use crate::transition::apply;
 use crate::validate::{check_coordinates, check_text};
-use huijiao_core::policy::transitions::{CaseAction, Party, CASE};
 
 /// Writes a case row bumping its version, only if nobody else changed it since it was read:
 /// an officer with a stale screen gets `resource.conflict` instead of overwriting.

@@ -5,8 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::Utc;
 use huijiao_core::api::{Problem, TeamMemberRequest, TeamMemberView};
-use huijiao_core::model::AuditAction;
-use huijiao_core::model::{Role, TeamMemberKind};
+use huijiao_core::model::{AuditAction, Role, TeamMemberKind};
 use huijiao_core::ErrorCode;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,

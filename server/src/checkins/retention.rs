@@ -2,11 +2,10 @@
 //! 90 days; failed or doubtful ones 30 days after their alert is resolved; everything of a case
 //! (templates, reference photos, check-in photos) 30 days after it closes. Audited.
 
-use huijiao_core::model::AuditAction;
+use huijiao_core::model::{AlertState, AuditAction, CaseStatus};
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
-use huijiao_core::model::{AlertState, CaseStatus};
 use huijiao_core::policy::checkin::{photo_due, CheckinResult, RetentionRules};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};

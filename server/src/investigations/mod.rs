@@ -7,8 +7,7 @@ use chrono::Utc;
 use huijiao_core::api::{
     InvestigationCreateRequest, InvestigationOpinionRequest, InvestigationView, Problem,
 };
-use huijiao_core::model::AuditAction;
-use huijiao_core::model::{InvestigationOpinion, InvestigationStatus};
+use huijiao_core::model::{AuditAction, InvestigationOpinion, InvestigationStatus};
 use huijiao_core::{policy, ErrorCode};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{

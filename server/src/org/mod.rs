@@ -4,8 +4,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::Utc;
 use huijiao_core::api::{Problem, UnitCreateRequest, UnitView, UserCreateRequest, UserView};
-use huijiao_core::model::AuditAction;
-use huijiao_core::model::{Role, UnitKind, UserStatus};
+use huijiao_core::model::{AuditAction, Role, UnitKind, UserStatus};
 use huijiao_core::{policy, ErrorCode};
 use sea_orm::sea_query::Expr;
 use sea_orm::{

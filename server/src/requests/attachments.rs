@@ -7,8 +7,7 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use chrono::Utc;
 use huijiao_core::api::{AttachmentUpload, AttachmentView, Problem};
-use huijiao_core::model::AuditAction;
-use huijiao_core::model::LeaveStatus;
+use huijiao_core::model::{AuditAction, LeaveStatus};
 use huijiao_core::policy::leave as rules;
 use huijiao_core::ErrorCode;
 use sea_orm::{

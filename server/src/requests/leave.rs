@@ -9,9 +9,9 @@ use huijiao_core::api::{
     LeaveCreateRequest, LeaveDecisionRequest, LeaveExtendRequest, LeaveStepView, LeaveView, Place,
     Problem,
 };
-use huijiao_core::model::AuditAction;
-use huijiao_core::model::EventKind;
-use huijiao_core::model::{AlertKind, AlertSeverity, LeaveReason, LeaveStatus};
+use huijiao_core::model::{
+    AlertKind, AlertSeverity, AuditAction, EventKind, LeaveReason, LeaveStatus,
+};
 use huijiao_core::policy::leave::{self as rules, ApprovalLevel};
 use huijiao_core::policy::transitions::{
     LeaveAction, Party, LEAVE, LEAVE_HOLDING, LEAVE_IN_FORCE, LEAVE_PENDING_OR_HOLDING,

@@ -9,9 +9,7 @@ use huijiao_core::api::{
     ConsultationRequest, LeaveDecisionRequest, Problem, RelocationCreateRequest, RelocationView,
     Residence,
 };
-use huijiao_core::model::AuditAction;
-use huijiao_core::model::EventKind;
-use huijiao_core::model::{CaseStatus, RequestStatus, Role, UnitKind};
+use huijiao_core::model::{AuditAction, CaseStatus, EventKind, RequestStatus, Role, UnitKind};
 use huijiao_core::policy::requests as rules;
 use huijiao_core::policy::transitions::{RelocationAction, RELOCATION};
 use huijiao_core::ErrorCode;
