@@ -50,10 +50,13 @@ macro_rules! string_enum {
         #[serde(rename_all = "snake_case")]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+        #[cfg_attr(feature = "sea-orm", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+        #[cfg_attr(feature = "sea-orm", sea_orm(rs_type = "String", db_type = "Text"))]
         pub enum $name {
-            $($(#[$vm])* $variant,)+
+            $($(#[$vm])* #[cfg_attr(feature = "sea-orm", sea_orm(string_value = $s))] $variant,)+
             /// A value this version does not know (from a newer server): show it as "other".
             #[serde(other)]
+            #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "unknown"))]
             Unknown,
         }
         string_enum!(@impl $name { $($variant = $s),+ } Unknown);
@@ -64,7 +67,9 @@ macro_rules! string_enum {
         #[serde(rename_all = "snake_case")]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
-        pub enum $name { $($(#[$vm])* $variant),+ }
+        #[cfg_attr(feature = "sea-orm", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+        #[cfg_attr(feature = "sea-orm", sea_orm(rs_type = "String", db_type = "Text"))]
+        pub enum $name { $($(#[$vm])* #[cfg_attr(feature = "sea-orm", sea_orm(string_value = $s))] $variant),+ }
         string_enum!(@impl $name { $($variant = $s),+ });
     };
 }

@@ -357,13 +357,13 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<bool> {
         .map_err(e)?;
         let mut am: case::ActiveModel = c.clone().into();
         if p.active {
-            am.status = Set("active".into());
+            am.status = Set(huijiao_core::model::CaseStatus::Active);
             am.announced_at = Set(Some(Utc::now()));
             am.announced_by = Set(Some(officer.id));
             am.announce_place = Set(Some(unit.name.clone()));
         }
         if p.level != policy::INTAKE_LEVEL {
-            am.level = Set(p.level.as_str().into());
+            am.level = Set(p.level);
             level_change::ActiveModel {
                 id: Set(Uuid::now_v7()),
                 case_id: Set(c.id),

@@ -10,28 +10,24 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, ModelTrait, QueryFilter, UpdateMany};
 use uuid::Uuid;
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 
 /// A table whose rows carry an id and a version that only this module's updates move.
 pub trait Versioned: EntityTrait {
     const ID: Self::Column;
     const VERSION: Self::Column;
-    /// What the record is called in an internal error ("bad leave status").
+    /// What the record is called (in messages).
     const NAME: &'static str;
     fn id(m: &Self::Model) -> Uuid;
     fn version(m: &Self::Model) -> i32;
 }
 
-/// A versioned table with a status column that follows a `policy::transitions` table.
+/// A versioned table with a status column (typed: sea-orm reads it as its core vocabulary)
+/// that follows a `policy::transitions` table.
 pub trait Stateful: Versioned {
+    type Status: Vocabulary;
     const STATUS: Self::Column;
-    fn status(m: &Self::Model) -> &str;
-}
-
-/// The stored status of a record, read as its vocabulary (a value outside it is a 500: the
-/// database holds something no migration wrote).
-pub fn status_of<E: Stateful, S: Vocabulary>(m: &E::Model) -> ApiResult<S> {
-    S::parse(E::status(m)).ok_or_else(|| ApiError::internal(format!("bad {} status", E::NAME)))
+    fn status(m: &Self::Model) -> Self::Status;
 }
 
 /// The one conditional update: applies `set` to row `id` only if it still has `version`, and
@@ -61,9 +57,9 @@ pub async fn update_at_version<E: Versioned>(
 /// machine's `…transition_invalid`); `expected_version` (what the client saw) must be the
 /// row's; then one conditional update sets the new status and applies `set` (decision
 /// columns).
-pub async fn apply<M, S, A>(
+pub async fn apply<M, A>(
     db: &impl ConnectionTrait,
-    machine: &Machine<S, A>,
+    machine: &Machine<<M::Entity as Stateful>::Status, A>,
     action: A,
     party: Party,
     row: &M,
@@ -73,11 +69,10 @@ pub async fn apply<M, S, A>(
 where
     M: ModelTrait,
     M::Entity: Stateful + EntityTrait<Model = M>,
-    S: Vocabulary,
     A: Copy + Eq + std::fmt::Debug,
 {
     type E<M> = <M as ModelTrait>::Entity;
-    let to = machine.check(action, status_of::<E<M>, S>(row)?, party)?;
+    let to = machine.check(action, E::<M>::status(row), party)?;
     let version = E::<M>::version(row);
     if expected_version.is_some_and(|v| v != version) {
         return Err(ErrorCode::Conflict.into());
@@ -89,7 +84,7 @@ where
 }
 
 macro_rules! versioned {
-    ($($module:ident => $name:literal $(, $status:ident . $field:ident)?);+ $(;)?) => {$(
+    ($($module:ident => $name:literal $(, $status:ident . $field:ident : $ty:ty)?);+ $(;)?) => {$(
         impl Versioned for crate::entities::$module::Entity {
             const ID: Self::Column = crate::entities::$module::Column::Id;
             const VERSION: Self::Column = crate::entities::$module::Column::Version;
@@ -103,9 +98,10 @@ macro_rules! versioned {
         }
         $(
             impl Stateful for crate::entities::$module::Entity {
+                type Status = $ty;
                 const STATUS: Self::Column = crate::entities::$module::Column::$status;
-                fn status(m: &Self::Model) -> &str {
-                    &m.$field
+                fn status(m: &Self::Model) -> $ty {
+                    m.$field
                 }
             }
         )?
@@ -113,10 +109,10 @@ macro_rules! versioned {
 }
 
 versioned!(
-    leave_request => "leave", Status.status;
-    relocation_request => "relocation", Status.status;
-    visitor_request => "visitor", Status.status;
-    case => "case", Status.status;
-    alert => "alert", State.state;
+    leave_request => "leave", Status.status: huijiao_core::model::LeaveStatus;
+    relocation_request => "relocation", Status.status: huijiao_core::model::RequestStatus;
+    visitor_request => "visitor", Status.status: huijiao_core::model::RequestStatus;
+    case => "case", Status.status: huijiao_core::model::CaseStatus;
+    alert => "alert", State.state: huijiao_core::model::AlertState;
     fence => "fence";
 );

@@ -18,7 +18,7 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{case_view, find_case, find_case_for_write, level, status};
+use super::{case_view, find_case, find_case_for_write};
 use crate::audit::{self, Actor};
 use crate::auth::extractor::{AuthUser, Officer};
 use crate::entities::{case, level_change, org_unit, session, status_change, user};
@@ -139,8 +139,8 @@ pub async fn insert_case(
         prohibition_orders: Set(json!(req.prohibition_orders)),
         unit_id: Set(unit.id),
         officer_id: Set(req.officer_id.or(Some(caller.id))),
-        status: Set(CaseStatus::PreIntake.as_str().into()),
-        level: Set(policy::INTAKE_LEVEL.as_str().into()),
+        status: Set(CaseStatus::PreIntake),
+        level: Set(policy::INTAKE_LEVEL),
         user_id: Set(None),
         announced_at: Set(None),
         announced_by: Set(None),
@@ -213,7 +213,7 @@ pub async fn announce(
     }
     let txn = state.db.begin().await?;
     let c = find_case_for_write(&txn, &caller, id).await?;
-    let from = status(&c)?;
+    let from = c.status;
     let now = Utc::now();
     let c = apply(
         &txn,
@@ -284,7 +284,7 @@ pub async fn issue_login(
 ) -> ApiResult<(StatusCode, Json<IssuedLoginView>)> {
     let txn = state.db.begin().await?;
     let c = find_case_for_write(&txn, &caller, id).await?;
-    if status(&c)? != CaseStatus::Active {
+    if c.status != CaseStatus::Active {
         return Err(ErrorCode::CaseNotActive.into());
     }
     if c.user_id.is_some() {
@@ -340,13 +340,13 @@ pub async fn change_level(
     check_text("reason", &req.reason, 1000)?;
     let txn = state.db.begin().await?;
     let c = find_case_for_write(&txn, &caller, id).await?;
-    let from = level(&c)?;
+    let from = c.level;
     if from == req.level {
         return Err(ErrorCode::LevelUnchanged.into());
     }
     let version = c.version;
     let mut am: case::ActiveModel = c.into();
-    am.level = Set(req.level.as_str().into());
+    am.level = Set(req.level);
     save_case(&txn, am, version).await?;
     let change = level_change::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -420,7 +420,7 @@ pub async fn change_status(
     check_text("reason", &req.reason, 1000)?;
     let txn = state.db.begin().await?;
     let c = find_case_for_write(&txn, &caller, id).await?;
-    let from = status(&c)?;
+    let from = c.status;
     // Activation happens only through the announcement, which records who and where.
     let action = CaseAction::to_status(req.status).ok_or(ErrorCode::CaseTransitionInvalid)?;
     let user_id = c.user_id;

@@ -66,7 +66,7 @@ pub async fn own_active_case(
         .one(db)
         .await?
         .ok_or(ErrorCode::NotFound)?;
-    if crate::cases::status(&c)? != CaseStatus::Active {
+    if c.status != CaseStatus::Active {
         return Err(ErrorCode::CaseNotActive.into());
     }
     Ok(c)
@@ -79,18 +79,10 @@ pub async fn find_case_for_write(
     id: Uuid,
 ) -> ApiResult<case::Model> {
     let c = find_case(db, caller, id).await?;
-    if policy::case_is_closed(status(&c)?) {
+    if policy::case_is_closed(c.status) {
         return Err(ErrorCode::CaseClosed.into());
     }
     Ok(c)
-}
-
-pub fn status(c: &case::Model) -> ApiResult<CaseStatus> {
-    CaseStatus::parse(&c.status).ok_or_else(|| ApiError::internal("bad case status"))
-}
-
-pub fn level(c: &case::Model) -> ApiResult<SupervisionLevel> {
-    SupervisionLevel::parse(&c.level).ok_or_else(|| ApiError::internal("bad case level"))
 }
 
 fn strings(v: &serde_json::Value) -> Vec<String> {
@@ -121,8 +113,8 @@ pub fn case_view(c: case::Model, caller: &AuthUser) -> ApiResult<CaseView> {
         minor: c.minor,
         sentence_kind: SentenceKind::parse(&c.sentence_kind)
             .ok_or_else(|| ApiError::internal("bad sentence kind"))?,
-        status: status(&c)?,
-        level: level(&c)?,
+        status: c.status,
+        level: c.level,
         crime: c.crime,
         court: c.court,
         judgment_number: c.judgment_number,
@@ -160,8 +152,8 @@ fn summary_view(c: case::Model) -> ApiResult<CaseSummaryView> {
         minor: c.minor,
         sentence_kind: SentenceKind::parse(&c.sentence_kind)
             .ok_or_else(|| ApiError::internal("bad sentence kind"))?,
-        status: status(&c)?,
-        level: level(&c)?,
+        status: c.status,
+        level: c.level,
         unit_id: c.unit_id,
         officer_id: c.officer_id,
         start_date: c.start_date,

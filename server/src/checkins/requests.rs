@@ -47,14 +47,12 @@ pub async fn request_checkin(
 ) -> ApiResult<(StatusCode, Json<CheckinRequestView>)> {
     let work = Work::begin(&state).await?;
     let c = find_case_for_write(work.db(), &caller, id).await?;
-    if crate::cases::status(&c)? != CaseStatus::Active || c.user_id.is_none() {
+    if c.status != CaseStatus::Active || c.user_id.is_none() {
         return Err(ErrorCode::CaseNotActive.into());
     }
-    let minutes = req.deadline_minutes.unwrap_or_else(|| {
-        schedule::random_checkin_minutes(
-            crate::cases::level(&c).unwrap_or(huijiao_core::model::SupervisionLevel::Strict),
-        )
-    });
+    let minutes = req
+        .deadline_minutes
+        .unwrap_or_else(|| schedule::random_checkin_minutes(c.level));
     if !(5..=24 * 60).contains(&minutes) {
         return Err(ApiError::field("deadline_minutes", "5 minutes to 24 hours"));
     }
@@ -188,7 +186,7 @@ pub async fn ask_at_random<C: ConnectionTrait + TransactionTrait>(
         .await?;
     let mut events = Vec::new();
     for c in cases {
-        let level = crate::cases::level(&c)?;
+        let level = c.level;
         if roll() >= schedule::random_checkin_chance(level, interval_secs, &band) {
             continue;
         }

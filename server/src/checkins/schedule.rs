@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use huijiao_core::api::{ObligationsView, Problem, SensitivePeriodRequest, SensitivePeriodView};
-use huijiao_core::model::{AlertKind, AuditAction, CaseStatus, SupervisionLevel};
+use huijiao_core::model::{AlertKind, AuditAction, CaseStatus};
 use huijiao_core::policy::checkin::CheckinResult;
 use huijiao_core::policy::schedule::{self, DailyBand, Window};
 use huijiao_core::policy::{effective_level, Jurisdiction};
@@ -34,10 +34,6 @@ pub async fn in_sensitive_period(db: &impl ConnectionTrait, date: NaiveDate) -> 
         .is_some())
 }
 
-fn case_level(c: &case::Model) -> ApiResult<SupervisionLevel> {
-    crate::cases::level(c)
-}
-
 async fn window_on(
     db: &impl ConnectionTrait,
     c: &case::Model,
@@ -45,7 +41,7 @@ async fn window_on(
 ) -> ApiResult<Window> {
     Ok(schedule::window_for(
         &Jurisdiction::default(),
-        case_level(c)?,
+        c.level,
         in_sensitive_period(db, date).await?,
         c.start_date,
         date,
@@ -153,7 +149,7 @@ pub async fn obligations(
         .with_timezone(&schedule::local_offset())
         .date_naive();
     let sensitive = in_sensitive_period(&state.db, today).await?;
-    let level = case_level(&c)?;
+    let level = c.level;
     let effective = effective_level(level, sensitive);
     let j = Jurisdiction::default();
     let w = schedule::window_for(&j, level, sensitive, c.start_date, today);

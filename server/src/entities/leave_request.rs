@@ -23,7 +23,7 @@ pub struct Model {
     pub required_level: String,
     pub standing: bool,
     pub contact_while_away: String,
-    pub status: String,
+    pub status: huijiao_core::model::LeaveStatus,
     pub created_by: Uuid,
     pub created_at: DateTimeUtc,
     pub submitted_at: Option<DateTimeUtc>,

@@ -14,7 +14,7 @@ pub struct Model {
     pub new_lon: f64,
     pub move_date: Date,
     pub reason: String,
-    pub status: String,
+    pub status: huijiao_core::model::RequestStatus,
     pub consulted_by: Option<Uuid>,
     pub consulted_at: Option<DateTimeUtc>,
     pub consultation_agrees: Option<bool>,

@@ -12,7 +12,7 @@ pub struct Model {
     pub meeting_at: DateTimeUtc,
     pub place: String,
     pub purpose: String,
-    pub status: String,
+    pub status: huijiao_core::model::RequestStatus,
     pub decided_by: Option<Uuid>,
     pub decided_at: Option<DateTimeUtc>,
     pub decision_opinion: Option<String>,

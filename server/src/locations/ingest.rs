@@ -148,7 +148,7 @@ async fn store(
         .one(&txn)
         .await?
         .ok_or(ApiError::from(ErrorCode::NotFound))?;
-    if crate::cases::status(c)? != CaseStatus::Active {
+    if c.status != CaseStatus::Active {
         return Err(ApiError::from(ErrorCode::CaseNotActive).into());
     }
     let result = LocationBatchResult {

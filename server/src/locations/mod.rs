@@ -45,7 +45,7 @@ pub async fn in_sensitive_period_at(
 
 /// Minutes between location reports for the level in force (one stricter in a sensitive period).
 pub fn interval_for(c: &case::Model, sensitive: bool) -> ApiResult<u32> {
-    let level = effective_level(crate::cases::level(c)?, sensitive);
+    let level = effective_level(c.level, sensitive);
     Ok(Jurisdiction::default()
         .obligations(level)
         .location_interval_minutes)

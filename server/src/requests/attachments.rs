@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use chrono::Utc;
 use huijiao_core::api::{AttachmentUpload, AttachmentView, Problem};
-use huijiao_core::model::{AuditAction, LeaveStatus};
+use huijiao_core::model::AuditAction;
 use huijiao_core::policy::leave as rules;
 use huijiao_core::ErrorCode;
 use sea_orm::{
@@ -69,8 +69,7 @@ pub async fn upload(
     Json(req): Json<AttachmentUpload>,
 ) -> ApiResult<(StatusCode, Json<AttachmentView>)> {
     let l = leave_for(&state, &caller, id).await?;
-    let status = crate::transition::status_of::<leave_request::Entity, LeaveStatus>(&l)?;
-    if !rules::LEAVE_ATTACHABLE.contains(&status) {
+    if !rules::LEAVE_ATTACHABLE.contains(&l.status) {
         return Err(ErrorCode::LeaveTransitionInvalid.into());
     }
     if !rules::ATTACHMENT_KINDS.contains(&req.kind.as_str()) {

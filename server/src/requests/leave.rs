@@ -34,7 +34,7 @@ use crate::entities::{case, leave_request, leave_step};
 use crate::error::{ApiError, ApiResult, Json, Path, Query};
 use crate::org::{officer_level, party};
 use crate::state::AppState;
-use crate::transition::{apply, status_of};
+use crate::transition::apply;
 use crate::validate::check_text;
 use crate::work::Work;
 
@@ -52,10 +52,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(extend_leave))
 }
 
-fn status(l: &leave_request::Model) -> ApiResult<LeaveStatus> {
-    status_of::<leave_request::Entity, _>(l)
-}
-
 async fn view(db: &impl ConnectionTrait, l: leave_request::Model) -> ApiResult<LeaveView> {
     let steps = leave_step::Entity::find()
         .filter(leave_step::Column::LeaveId.eq(l.id))
@@ -71,7 +67,7 @@ async fn view(db: &impl ConnectionTrait, l: leave_request::Model) -> ApiResult<L
             at: s.at,
         })
         .collect();
-    let st = status(&l)?;
+    let st = l.status;
     let sanction_suggestion = (st == LeaveStatus::Overdue)
         .then(|| rules::sanction_for_overdue((Utc::now().date_naive() - l.end_date).num_days()));
     Ok(LeaveView {
@@ -185,7 +181,7 @@ async fn create_leave(
     check_place(&req.destination)?;
     let work = Work::begin(&state).await?;
     let c = find_case(work.db(), &caller, id).await?;
-    if crate::cases::status(&c)? != huijiao_core::model::CaseStatus::Active {
+    if c.status != huijiao_core::model::CaseStatus::Active {
         return Err(ErrorCode::CaseNotActive.into());
     }
     let today = Utc::now().date_naive();
@@ -226,9 +222,7 @@ async fn create_leave(
             LeaveStatus::Submitted
         } else {
             LeaveStatus::Draft
-        }
-        .as_str()
-        .into()),
+        }),
         created_by: Set(caller.id),
         created_at: Set(now),
         submitted_at: Set(req.submit.then_some(now)),
@@ -582,7 +576,7 @@ async fn extend_leave(
     }
     LEAVE.check(
         LeaveAction::Extend,
-        status(&parent)?,
+        parent.status,
         party(work.db(), &caller).await?,
     )?;
     let today = Utc::now().date_naive();
@@ -617,7 +611,7 @@ async fn extend_leave(
         urgent: Set(false),
         late_notice: Set(false),
         required_level: Set(a.required_level.as_str().into()),
-        status: Set(LeaveStatus::Submitted.as_str().into()),
+        status: Set(LeaveStatus::Submitted),
         created_by: Set(caller.id),
         created_at: Set(now),
         submitted_at: Set(Some(now)),

@@ -30,7 +30,7 @@ use crate::entities::{case, org_unit, relocation_request as rr};
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::org::party;
 use crate::state::AppState;
-use crate::transition::{apply, status_of};
+use crate::transition::apply;
 use crate::validate::check_coordinates;
 use crate::validate::check_text;
 use crate::work::Work;
@@ -47,7 +47,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 fn view(r: rr::Model) -> ApiResult<RelocationView> {
-    let status = status_of::<rr::Entity, RequestStatus>(&r)?;
+    let status = r.status;
     Ok(RelocationView {
         id: r.id,
         case_id: r.case_id,
@@ -89,7 +89,7 @@ async fn create_relocation(
     rules::check_relocation_date(Utc::now().date_naive(), req.move_date)?;
     let work = Work::begin(&state).await?;
     let c = find_case(work.db(), &caller, id).await?;
-    if crate::cases::status(&c)? != CaseStatus::Active {
+    if c.status != CaseStatus::Active {
         return Err(ErrorCode::CaseNotActive.into());
     }
     let to = org_unit::Entity::find_by_id(req.to_unit_id)
@@ -111,7 +111,7 @@ async fn create_relocation(
         new_lon: Set(req.new_residence.lon),
         move_date: Set(req.move_date),
         reason: Set(req.reason.trim().into()),
-        status: Set(RequestStatus::Submitted.as_str().into()),
+        status: Set(RequestStatus::Submitted),
         consulted_by: Set(None),
         consulted_at: Set(None),
         consultation_agrees: Set(None),
@@ -292,7 +292,7 @@ async fn decide(
         .ok_or(ErrorCode::NotFound)?;
     let c = find_case(work.db(), caller, r.case_id).await?;
     let party = party(work.db(), caller).await?;
-    RELOCATION.check(action, status_of::<rr::Entity, _>(&r)?, party)?;
+    RELOCATION.check(action, r.status, party)?;
     if action == RelocationAction::Approve && r.consultation_agrees != Some(true) {
         return Err(ErrorCode::RelocationConsultationRequired.into());
     }

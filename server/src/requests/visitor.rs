@@ -25,7 +25,7 @@ use crate::entities::visitor_request as vr;
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::org::party;
 use crate::state::AppState;
-use crate::transition::{apply, status_of};
+use crate::transition::apply;
 use crate::validate::check_text;
 use crate::work::Work;
 
@@ -39,7 +39,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 fn view(v: vr::Model) -> ApiResult<VisitorView> {
-    let status = status_of::<vr::Entity, RequestStatus>(&v)?;
+    let status = v.status;
     Ok(VisitorView {
         id: v.id,
         case_id: v.case_id,
@@ -83,9 +83,7 @@ async fn create_visit(
             RequestStatus::Submitted
         } else {
             RequestStatus::Recorded
-        }
-        .as_str()
-        .into()),
+        }),
         decided_by: Set(None),
         decided_at: Set(None),
         decision_opinion: Set(None),

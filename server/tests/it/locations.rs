@@ -8,6 +8,7 @@ use crate::common;
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Timelike, Utc};
 use common::World;
+use huijiao_core::model::{AlertSeverity, AlertState};
 use huijiao_core::policy::schedule::local_offset;
 use huijiao_server::entities::{alert, last_position, location_point};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
@@ -411,7 +412,7 @@ both!(
         .await;
         let raised = alerts(&app, &w, "outside_activity_area").await;
         assert_eq!(raised.len(), 1);
-        assert_eq!(raised[0].severity, "high");
+        assert_eq!(raised[0].severity, AlertSeverity::High);
         assert!(raised[0].cleared_at.is_none());
         // At the edge (1990 m: inside by 10 m with 30 m accuracy): not sure, nothing changes.
         send(&app, &w, vec![fix(north(1990.0), 30.0, minutes_ago(10.0))]).await;
@@ -423,7 +424,7 @@ both!(
         let after = alerts(&app, &w, "outside_activity_area").await;
         assert_eq!(after.len(), 1);
         assert!(after[0].cleared_at.is_some());
-        assert_eq!(after[0].state, "open");
+        assert_eq!(after[0].state, AlertState::Open);
         // Leaving again is a new violation.
         send(
             &app,
@@ -598,7 +599,7 @@ both!(
         huijiao_server::jobs::run_once(&app.state).await.unwrap();
         let silent = alerts(&app, &w, "location_silence").await;
         assert_eq!(silent.len(), 1);
-        assert_eq!(silent[0].severity, "critical");
+        assert_eq!(silent[0].severity, AlertSeverity::Critical);
         let (_, pos) = app
             .get("/api/v1/locations/current", w.token("officer.a1"))
             .await;

@@ -102,7 +102,9 @@ both!(missed_windows_alert_once_and_escalate, |app| {
         "repeated misses escalate"
     );
     assert_eq!(alerts[2].evidence["sanction_suggestion"], "admonition");
-    assert!(alerts.iter().all(|a| a.kind == "checkin_missed"));
+    assert!(alerts
+        .iter()
+        .all(|a| a.kind == huijiao_core::model::AlertKind::CheckinMissed));
     // Before the band closes today, today's window is not missed yet.
     let other: Uuid = w.case_a2.parse().unwrap();
     enrolled_days_ago(&app, other, 0).await;
@@ -223,7 +225,7 @@ both!(retention_purges_biometrics_on_schedule, |app| {
             .await
             .unwrap();
             let mut am: alert::ActiveModel = a.into();
-            am.state = Set("resolved".into());
+            am.state = Set(huijiao_core::model::AlertState::Resolved);
             am.resolved_at = Set(Some(now - Duration::days(*days)));
             am.update(&app.state.db).await.unwrap();
         }
