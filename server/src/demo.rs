@@ -76,7 +76,7 @@ fn demo_national_id(region: &str, birth: &str, seq: u32) -> String {
 fn ctx(u: &user::Model, path: &str) -> AuthUser {
     AuthUser {
         id: u.id,
-        role: Role::parse(&u.role).unwrap_or(Role::Officer),
+        role: u.role,
         unit_id: u.unit_id,
         unit_path: Some(path.into()),
         session_id: Uuid::nil(),
@@ -396,7 +396,7 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<bool> {
                 user_id: Set(u.id),
                 device_id: Set(DEMO_DEVICE.into()),
                 name: Set(Some("demo".into())),
-                status: Set(DeviceStatus::Approved.as_str().into()),
+                status: Set(DeviceStatus::Approved),
                 first_seen_at: Set(Utc::now()),
                 approved_by: Set(Some(officer.id)),
                 approved_at: Set(Some(Utc::now())),
@@ -411,7 +411,7 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<bool> {
             team_member::ActiveModel {
                 id: Set(Uuid::now_v7()),
                 case_id: Set(c.id),
-                kind: Set(TeamMemberKind::Volunteer.as_str().into()),
+                kind: Set(TeamMemberKind::Volunteer),
                 user_id: Set(Some(v.id)),
                 name: Set(v.display_name.clone()),
                 phone: Set(None),
@@ -515,7 +515,7 @@ async fn demo_fence(
     fence::ActiveModel {
         id: Set(Uuid::now_v7()),
         name: Set(name.into()),
-        kind: Set(kind.as_str().into()),
+        kind: Set(kind),
         shape: Set(json!(shape)),
         schedule: Set(json!(schedule)),
         case_id: Set(case_id),

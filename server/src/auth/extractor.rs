@@ -99,10 +99,10 @@ impl FromRequestParts<AppState> for AuthUser {
         if s.revoked_at.is_some() || s.expires_at < now {
             return Err(ErrorCode::SessionRevoked.into());
         }
-        if u.status != UserStatus::Active.as_str() {
+        if u.status != UserStatus::Active {
             return Err(ErrorCode::AccountDisabled.into());
         }
-        let role = Role::parse(&u.role).ok_or(ErrorCode::TokenInvalid)?;
+        let role = u.role;
         if role.as_str() != claims.role {
             return Err(ErrorCode::TokenInvalid.into());
         }

@@ -136,10 +136,10 @@ async fn login(
             None => ErrorCode::InvalidCredentials.into(),
         });
     };
-    if u.status != UserStatus::Active.as_str() {
+    if u.status != UserStatus::Active {
         return Err(ErrorCode::AccountDisabled.into());
     }
-    let role = Role::parse(&u.role).ok_or_else(|| ApiError::internal("unknown role in users"))?;
+    let role = u.role;
     let actor = Actor {
         id: Some(u.id),
         role: Some(role),
@@ -155,7 +155,7 @@ async fn login(
             .one(&txn)
             .await?;
         match existing {
-            Some(d) if d.status == DeviceStatus::Approved.as_str() => Some(device_id),
+            Some(d) if d.status == DeviceStatus::Approved => Some(device_id),
             Some(_) => return Err(ErrorCode::DevicePending.into()),
             None => {
                 device::ActiveModel {
@@ -166,7 +166,7 @@ async fn login(
                         .device_name
                         .clone()
                         .map(|n| n.chars().take(200).collect())),
-                    status: Set(DeviceStatus::Pending.as_str().into()),
+                    status: Set(DeviceStatus::Pending),
                     first_seen_at: Set(now),
                     approved_by: Set(None),
                     approved_at: Set(None),
@@ -324,7 +324,7 @@ async fn refresh(
         .one(&txn)
         .await?
         .ok_or(ErrorCode::RefreshInvalid)?;
-    let role = Role::parse(&u.role).ok_or(ErrorCode::RefreshInvalid)?;
+    let role = u.role;
     let actor = Actor {
         id: Some(u.id),
         role: Some(role),
@@ -353,7 +353,7 @@ async fn refresh(
         txn.commit().await?;
         return Err(ErrorCode::RefreshReused.into());
     }
-    if u.status != UserStatus::Active.as_str() {
+    if u.status != UserStatus::Active {
         return Err(ErrorCode::AccountDisabled.into());
     }
     if role == Role::Supervisee {

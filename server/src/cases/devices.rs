@@ -17,14 +17,13 @@ use super::{find_case, find_case_for_write};
 use crate::audit::{self, Actor};
 use crate::auth::extractor::Officer;
 use crate::entities::{device, session};
-use crate::error::{ApiError, ApiResult, Json, Path};
+use crate::error::{ApiResult, Json, Path};
 use crate::state::AppState;
 
 fn device_view(d: device::Model) -> ApiResult<DeviceView> {
     Ok(DeviceView {
         id: d.id,
-        status: DeviceStatus::parse(&d.status)
-            .ok_or_else(|| ApiError::internal("bad device status"))?,
+        status: d.status,
         device_id: d.device_id,
         name: d.name,
         first_seen_at: d.first_seen_at,
@@ -100,7 +99,7 @@ async fn set_device(
             .exec(&txn)
             .await?;
         let mut am: device::ActiveModel = d.into();
-        am.status = Set(DeviceStatus::Approved.as_str().into());
+        am.status = Set(DeviceStatus::Approved);
         am.approved_by = Set(Some(caller.id));
         am.approved_at = Set(Some(now));
         am.update(&txn).await?
@@ -110,7 +109,7 @@ async fn set_device(
             .exec(&txn)
             .await?;
         let mut am: device::ActiveModel = d.into();
-        am.status = Set(DeviceStatus::Revoked.as_str().into());
+        am.status = Set(DeviceStatus::Revoked);
         am.update(&txn).await?
     };
     let action = if approve {

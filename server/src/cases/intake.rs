@@ -89,7 +89,7 @@ pub async fn insert_case(
     if let Some(officer) = req.officer_id {
         let o = user::Entity::find_by_id(officer).one(db).await?;
         let ok = match o {
-            Some(o) if o.role == Role::Officer.as_str() => match o.unit_id {
+            Some(o) if o.role == Role::Officer => match o.unit_id {
                 Some(u) => org_unit::Entity::find_by_id(u)
                     .one(db)
                     .await?
@@ -127,7 +127,7 @@ pub async fn insert_case(
         national_id_masked: Set(policy::mask_national_id(&national_id)),
         gender: Set(req.gender.clone()),
         minor: Set(req.minor),
-        sentence_kind: Set(req.sentence_kind.as_str().into()),
+        sentence_kind: Set(req.sentence_kind),
         crime: Set(req.crime.trim().into()),
         court: Set(req.court.trim().into()),
         judgment_number: Set(req.judgment_number.trim().into()),

@@ -10,7 +10,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use huijiao_core::api::{CaseSummaryView, CaseView, Problem, Residence};
-use huijiao_core::model::{AuditAction, CaseStatus, Role, SentenceKind, SupervisionLevel};
+use huijiao_core::model::{AuditAction, CaseStatus, Role, SupervisionLevel};
 use huijiao_core::{policy, ErrorCode};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Deserialize;
@@ -111,8 +111,7 @@ pub fn case_view(c: case::Model, caller: &AuthUser) -> ApiResult<CaseView> {
         },
         gender: c.gender.clone(),
         minor: c.minor,
-        sentence_kind: SentenceKind::parse(&c.sentence_kind)
-            .ok_or_else(|| ApiError::internal("bad sentence kind"))?,
+        sentence_kind: c.sentence_kind,
         status: c.status,
         level: c.level,
         crime: c.crime,
@@ -150,8 +149,7 @@ fn summary_view(c: case::Model) -> ApiResult<CaseSummaryView> {
             c.national_id_masked.clone()
         },
         minor: c.minor,
-        sentence_kind: SentenceKind::parse(&c.sentence_kind)
-            .ok_or_else(|| ApiError::internal("bad sentence kind"))?,
+        sentence_kind: c.sentence_kind,
         status: c.status,
         level: c.level,
         unit_id: c.unit_id,

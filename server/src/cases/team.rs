@@ -18,15 +18,14 @@ use super::{find_case, find_case_for_write};
 use crate::audit::{self, Actor};
 use crate::auth::extractor::{AuthUser, Officer};
 use crate::entities::{org_unit, team_member, user};
-use crate::error::{ApiError, ApiResult, Json, Path};
+use crate::error::{ApiResult, Json, Path};
 use crate::state::AppState;
 use crate::validate::check_text;
 
 fn member_view(m: team_member::Model) -> ApiResult<TeamMemberView> {
     Ok(TeamMemberView {
         id: m.id,
-        kind: TeamMemberKind::parse(&m.kind)
-            .ok_or_else(|| ApiError::internal("bad team member kind"))?,
+        kind: m.kind,
         user_id: m.user_id,
         name: m.name,
         phone: m.phone,
@@ -62,9 +61,7 @@ pub async fn add_member(
                 Some(unit) => org_unit::Entity::find_by_id(unit).one(&txn).await?,
                 None => None,
             };
-            if u.role != role.as_str()
-                || !unit.is_some_and(|unit| caller.covers_unit_path(&unit.path))
-            {
+            if u.role != role || !unit.is_some_and(|unit| caller.covers_unit_path(&unit.path)) {
                 return Err(ErrorCode::TeamMemberInvalid.into());
             }
             let already = team_member::Entity::find()
@@ -83,7 +80,7 @@ pub async fn add_member(
     let m = team_member::ActiveModel {
         id: Set(Uuid::now_v7()),
         case_id: Set(id),
-        kind: Set(req.kind.as_str().into()),
+        kind: Set(req.kind),
         user_id: Set(req.user_id),
         name: Set(req.name.trim().into()),
         phone: Set(req.phone),

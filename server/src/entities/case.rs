@@ -11,7 +11,7 @@ pub struct Model {
     pub national_id_masked: String,
     pub gender: Option<String>,
     pub minor: bool,
-    pub sentence_kind: String,
+    pub sentence_kind: huijiao_core::model::SentenceKind,
     pub crime: String,
     pub court: String,
     pub judgment_number: String,

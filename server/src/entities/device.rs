@@ -9,7 +9,7 @@ pub struct Model {
     pub user_id: Uuid,
     pub device_id: String,
     pub name: Option<String>,
-    pub status: String,
+    pub status: huijiao_core::model::DeviceStatus,
     pub first_seen_at: DateTimeUtc,
     pub approved_by: Option<Uuid>,
     pub approved_at: Option<DateTimeUtc>,

@@ -7,7 +7,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub name: String,
-    pub kind: String,
+    pub kind: huijiao_core::model::FenceKind,
     pub shape: Json,
     pub schedule: Json,
     pub case_id: Option<Uuid>,

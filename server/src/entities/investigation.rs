@@ -15,7 +15,7 @@ pub struct Model {
     pub charge: String,
     pub requested_on: Date,
     pub due_on: Date,
-    pub status: String,
+    pub status: huijiao_core::model::InvestigationStatus,
     pub opinion: Option<String>,
     pub opinion_text: Option<String>,
     pub filed_by: Option<Uuid>,

@@ -9,7 +9,7 @@ pub struct Model {
     pub case_id: Uuid,
     pub unit_id: Uuid,
     pub parent_id: Option<Uuid>,
-    pub reason_category: String,
+    pub reason_category: huijiao_core::model::LeaveReason,
     pub reason_text: String,
     pub destination: String,
     pub dest_lat: f64,

@@ -7,7 +7,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub parent_id: Option<Uuid>,
-    pub kind: String,
+    pub kind: huijiao_core::model::UnitKind,
     pub name: String,
     pub code: Option<String>,
     pub path: String,

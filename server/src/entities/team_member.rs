@@ -7,7 +7,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub case_id: Uuid,
-    pub kind: String,
+    pub kind: huijiao_core::model::TeamMemberKind,
     pub user_id: Option<Uuid>,
     pub name: String,
     pub phone: Option<String>,

@@ -66,8 +66,7 @@ fn view(i: investigation::Model) -> ApiResult<InvestigationView> {
         charge: i.charge,
         requested_on: i.requested_on,
         due_on: i.due_on,
-        status: InvestigationStatus::parse(&i.status)
-            .ok_or_else(|| ApiError::internal("bad status"))?,
+        status: i.status,
         opinion: i.opinion.as_deref().and_then(InvestigationOpinion::parse),
         opinion_text: i.opinion_text,
         filed_by: i.filed_by,
@@ -111,7 +110,7 @@ async fn create_investigation(
         charge: Set(req.charge.trim().into()),
         requested_on: Set(req.requested_on),
         due_on: Set(req.due_on),
-        status: Set(InvestigationStatus::Requested.as_str().into()),
+        status: Set(InvestigationStatus::Requested),
         opinion: Set(None),
         opinion_text: Set(None),
         filed_by: Set(None),

@@ -33,7 +33,7 @@ fn view(f: fence::Model) -> ApiResult<FenceView> {
     Ok(FenceView {
         id: f.id,
         name: f.name,
-        kind: FenceKind::parse(&f.kind).ok_or_else(|| ApiError::internal("bad fence kind"))?,
+        kind: f.kind,
         active_now: f.archived_at.is_none() && schedule.is_active(Utc::now()),
         shape,
         schedule,
@@ -114,7 +114,7 @@ pub async fn create_fence(
     let f = fence::ActiveModel {
         id: Set(Uuid::now_v7()),
         name: Set(req.name.trim().to_owned()),
-        kind: Set(req.kind.as_str().into()),
+        kind: Set(req.kind),
         shape: Set(json!(req.shape)),
         schedule: Set(json!(req.schedule)),
         case_id: Set(req.case_id),
@@ -305,7 +305,7 @@ pub async fn archive_fence(
     if done.rows_affected == 0 {
         return Err(ErrorCode::FenceArchived.into());
     }
-    let events = if FenceKind::parse(&f.kind) == Some(FenceKind::ExclusionZone) {
+    let events = if f.kind == FenceKind::ExclusionZone {
         clear_rule_everywhere(&txn, &Rule::Zone(id), now).await?
     } else {
         // Activity areas are judged together: the next fix re-judges without this one.

@@ -38,7 +38,7 @@ impl ActiveFence {
         Ok(ActiveFence {
             id: f.id,
             name: f.name.clone(),
-            kind: FenceKind::parse(&f.kind).ok_or_else(|| ApiError::internal("bad fence kind"))?,
+            kind: f.kind,
             shape: shape.compile().map_err(|e| ApiError::internal(e.message))?,
             schedule: serde_json::from_value(f.schedule.clone()).map_err(ApiError::internal)?,
             case_id: f.case_id,

@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::Utc;
 use huijiao_core::api::{Problem, UnitCreateRequest, UnitView, UserCreateRequest, UserView};
-use huijiao_core::model::{AuditAction, Role, UnitKind, UserStatus};
+use huijiao_core::model::{AuditAction, Role, UserStatus};
 use huijiao_core::{policy, ErrorCode};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -46,7 +46,7 @@ pub async fn officer_level(
         .await?
         .ok_or(ErrorCode::Forbidden)?;
     Ok(huijiao_core::policy::leave::ApprovalLevel::of_unit(
-        UnitKind::parse(&unit.kind).ok_or_else(|| ApiError::internal("bad unit kind"))?,
+        unit.kind,
     ))
 }
 
@@ -69,7 +69,7 @@ pub async fn party(
 pub fn unit_view(u: org_unit::Model) -> ApiResult<UnitView> {
     Ok(UnitView {
         id: u.id,
-        kind: UnitKind::parse(&u.kind).ok_or_else(|| ApiError::internal("bad unit kind"))?,
+        kind: u.kind,
         name: u.name,
         parent_id: u.parent_id,
         code: u.code,
@@ -79,8 +79,8 @@ pub fn unit_view(u: org_unit::Model) -> ApiResult<UnitView> {
 pub fn user_view(u: user::Model) -> ApiResult<UserView> {
     Ok(UserView {
         id: u.id,
-        role: Role::parse(&u.role).ok_or_else(|| ApiError::internal("bad role"))?,
-        status: UserStatus::parse(&u.status).ok_or_else(|| ApiError::internal("bad status"))?,
+        role: u.role,
+        status: u.status,
         username: u.username,
         display_name: u.display_name,
         unit_id: u.unit_id,
@@ -103,7 +103,7 @@ pub async fn insert_unit(
                 .one(db)
                 .await?
                 .ok_or_else(|| ApiError::field("parent_id", "no such unit"))?;
-            if parent.kind != expected.as_str() {
+            if parent.kind != expected {
                 return Err(ErrorCode::UnitParentInvalid.into());
             }
             format!("{}{id}/", parent.path)
@@ -113,7 +113,7 @@ pub async fn insert_unit(
     Ok(org_unit::ActiveModel {
         id: Set(id),
         parent_id: Set(req.parent_id),
-        kind: Set(req.kind.as_str().into()),
+        kind: Set(req.kind),
         name: Set(req.name.trim().into()),
         code: Set(req.code.clone()),
         path: Set(path),
@@ -222,10 +222,10 @@ pub async fn insert_user(
         username: Set(username.into()),
         password_hash: Set(hash),
         display_name: Set(req.display_name.trim().into()),
-        role: Set(req.role.as_str().into()),
+        role: Set(req.role),
         unit_id: Set(req.unit_id),
         phone: Set(req.phone.clone()),
-        status: Set(UserStatus::Active.as_str().into()),
+        status: Set(UserStatus::Active),
         failed_logins: Set(0),
         locked_until: Set(None),
         created_at: Set(now),
@@ -290,7 +290,7 @@ async fn list_users(
     // A supervisee's account carries their name; the case is where their identity is shown, to
     // those who need it, so account lists mask it for everyone (minors included).
     let users = users.into_iter().map(|mut u| {
-        if u.role == Role::Supervisee.as_str() {
+        if u.role == Role::Supervisee {
             u.display_name = policy::mask_name(&u.display_name);
         }
         user_view(u)
@@ -376,7 +376,7 @@ async fn disable_user(
         id,
         AuditAction::UserDisabled,
         |am| {
-            am.status = Set(UserStatus::Disabled.as_str().into());
+            am.status = Set(UserStatus::Disabled);
         },
         true,
     )
@@ -397,7 +397,7 @@ async fn enable_user(
         id,
         AuditAction::UserEnabled,
         |am| {
-            am.status = Set(UserStatus::Active.as_str().into());
+            am.status = Set(UserStatus::Active);
         },
         false,
     )

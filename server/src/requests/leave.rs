@@ -9,9 +9,7 @@ use huijiao_core::api::{
     LeaveCreateRequest, LeaveDecisionRequest, LeaveExtendRequest, LeaveStepView, LeaveView, Place,
     Problem,
 };
-use huijiao_core::model::{
-    AlertKind, AlertSeverity, AuditAction, EventKind, LeaveReason, LeaveStatus,
-};
+use huijiao_core::model::{AlertKind, AlertSeverity, AuditAction, EventKind, LeaveStatus};
 use huijiao_core::policy::leave::{self as rules, ApprovalLevel};
 use huijiao_core::policy::transitions::{
     LeaveAction, Party, LEAVE, LEAVE_HOLDING, LEAVE_IN_FORCE, LEAVE_PENDING_OR_HOLDING,
@@ -74,8 +72,7 @@ async fn view(db: &impl ConnectionTrait, l: leave_request::Model) -> ApiResult<L
         id: l.id,
         case_id: l.case_id,
         parent_id: l.parent_id,
-        reason_category: LeaveReason::parse(&l.reason_category)
-            .ok_or_else(|| ApiError::internal("bad reason"))?,
+        reason_category: l.reason_category,
         reason_text: l.reason_text,
         destination: Place {
             name: l.destination,
@@ -204,7 +201,7 @@ async fn create_leave(
         case_id: Set(id),
         unit_id: Set(c.unit_id),
         parent_id: Set(None),
-        reason_category: Set(req.reason_category.as_str().into()),
+        reason_category: Set(req.reason_category),
         reason_text: Set(req.reason_text.trim().into()),
         destination: Set(req.destination.name.trim().into()),
         dest_lat: Set(req.destination.lat),

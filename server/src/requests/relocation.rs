@@ -9,7 +9,7 @@ use huijiao_core::api::{
     ConsultationRequest, LeaveDecisionRequest, Problem, RelocationCreateRequest, RelocationView,
     Residence,
 };
-use huijiao_core::model::{AuditAction, CaseStatus, EventKind, RequestStatus, Role, UnitKind};
+use huijiao_core::model::{AuditAction, CaseStatus, EventKind, RequestStatus, Role};
 use huijiao_core::policy::requests as rules;
 use huijiao_core::policy::transitions::{RelocationAction, RELOCATION};
 use huijiao_core::ErrorCode;
@@ -96,7 +96,7 @@ async fn create_relocation(
         .one(work.db())
         .await?;
     let to = to
-        .filter(|u| UnitKind::parse(&u.kind).is_some_and(rules::may_receive_relocation))
+        .filter(|u| rules::may_receive_relocation(u.kind))
         .ok_or_else(|| ApiError::field("to_unit_id", "a county agency or judicial office"))?;
     if to.id == c.unit_id {
         return Err(ErrorCode::RelocationSameUnit.into());

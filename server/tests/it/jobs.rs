@@ -17,7 +17,7 @@ fn mark<'a>(
         org_unit::ActiveModel {
             id: Set(id),
             parent_id: Set(None),
-            kind: Set("province".into()),
+            kind: Set(huijiao_core::model::UnitKind::Province),
             name: Set(unit.into()),
             code: Set(None),
             path: Set(format!("/{id}/")),
