@@ -46,12 +46,21 @@ impl CheckinReason {
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum)
+)]
+#[cfg_attr(feature = "sea-orm", sea_orm(rs_type = "String", db_type = "Text"))]
 pub enum CheckinResult {
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "passed"))]
     Passed,
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "failed"))]
     Failed,
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "needs_review"))]
     NeedsReview,
     /// A result this version does not know (from a newer server); never stored.
     #[serde(other)]
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "unknown"))]
     Unknown,
 }
 

@@ -61,9 +61,17 @@ pub const LEAVE_ATTACHABLE: [crate::model::LeaveStatus; 2] = [
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum)
+)]
+#[cfg_attr(feature = "sea-orm", sea_orm(rs_type = "String", db_type = "Text"))]
 pub enum ApprovalLevel {
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "judicial_office"))]
     JudicialOffice,
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "county_agency"))]
     CountyAgency,
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "city"))]
     City,
 }
 

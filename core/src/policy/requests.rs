@@ -32,12 +32,22 @@ pub fn may_receive_relocation(kind: UnitKind) -> bool {
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum)
+)]
+#[cfg_attr(feature = "sea-orm", sea_orm(rs_type = "String", db_type = "Text"))]
 pub enum VisitorRelation {
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "victim"))]
     Victim,
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "complainant"))]
     Complainant,
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "informant"))]
     Informant,
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "accomplice"))]
     Accomplice,
     /// Anyone else: recorded, no approval needed.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "other"))]
     Other,
 }
 

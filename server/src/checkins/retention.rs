@@ -6,7 +6,7 @@ use huijiao_core::model::{AlertState, AuditAction, CaseStatus};
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
-use huijiao_core::policy::checkin::{photo_due, CheckinResult, RetentionRules};
+use huijiao_core::policy::checkin::{photo_due, RetentionRules};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
 use serde_json::json;
@@ -62,7 +62,7 @@ pub async fn purge<C: ConnectionTrait + TransactionTrait>(
         .await?;
     let mut per_case: HashMap<Uuid, usize> = HashMap::new();
     for c in with_photos {
-        let result = CheckinResult::parse(&c.result).unwrap_or(CheckinResult::Failed);
+        let result = c.result;
         let due = closed.contains_key(&c.case_id)
             || photo_due(
                 rules,

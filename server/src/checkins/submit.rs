@@ -34,8 +34,7 @@ fn view(c: &checkin::Model) -> ApiResult<CheckinView> {
     Ok(CheckinView {
         id: c.id,
         case_id: c.case_id,
-        result: CheckinResult::parse(&c.result)
-            .ok_or_else(|| ApiError::internal("bad check-in result"))?,
+        result: c.result,
         reasons: serde_json::from_value(c.reasons.clone()).map_err(ApiError::internal)?,
         face_distance: c.face_distance,
         created_at: c.created_at,
@@ -255,7 +254,7 @@ pub async fn submit_checkin(
         device_id: Set(device),
         idempotency_key: Set(key.into()),
         challenge_id: Set(challenge.id),
-        result: Set(result.as_str().into()),
+        result: Set(result),
         reasons: Set(json!(reasons)),
         face_distance: Set(Some(f64::from(verdict.distance))),
         matched_reference: Set(Some(verdict.matched_reference as i32)),

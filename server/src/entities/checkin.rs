@@ -11,7 +11,7 @@ pub struct Model {
     pub device_id: String,
     pub idempotency_key: String,
     pub challenge_id: Uuid,
-    pub result: String,
+    pub result: huijiao_core::policy::checkin::CheckinResult,
     pub reasons: Json,
     pub face_distance: Option<f64>,
     pub matched_reference: Option<i32>,

@@ -8,7 +8,7 @@ pub struct Model {
     pub id: Uuid,
     pub case_id: Uuid,
     pub visitor_name: String,
-    pub relation: String,
+    pub relation: huijiao_core::policy::requests::VisitorRelation,
     pub meeting_at: DateTimeUtc,
     pub place: String,
     pub purpose: String,

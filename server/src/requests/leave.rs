@@ -29,7 +29,7 @@ use crate::actor::Actor;
 use crate::auth::extractor::{AuthUser, Officer, Supervisee};
 use crate::cases::find_case;
 use crate::entities::{case, leave_request, leave_step};
-use crate::error::{ApiError, ApiResult, Json, Path, Query};
+use crate::error::{ApiResult, Json, Path, Query};
 use crate::org::{officer_level, party};
 use crate::state::AppState;
 use crate::transition::apply;
@@ -60,7 +60,7 @@ async fn view(db: &impl ConnectionTrait, l: leave_request::Model) -> ApiResult<L
         .map(|s| LeaveStepView {
             action: s.action,
             actor_id: s.actor_id,
-            level: s.level.as_deref().and_then(ApprovalLevel::parse),
+            level: s.level,
             opinion: s.opinion,
             at: s.at,
         })
@@ -83,8 +83,7 @@ async fn view(db: &impl ConnectionTrait, l: leave_request::Model) -> ApiResult<L
         end_date: l.end_date,
         days: l.days,
         window_total_days: l.window_total_days,
-        required_level: ApprovalLevel::parse(&l.required_level)
-            .ok_or_else(|| ApiError::internal("bad level"))?,
+        required_level: l.required_level,
         urgent: l.urgent,
         late_notice: l.late_notice,
         standing: l.standing,
@@ -109,7 +108,7 @@ async fn step(
         leave_id: Set(leave),
         actor_id: Set(actor),
         action: Set(action.into()),
-        level: Set(level.map(|l| l.as_str().into())),
+        level: Set(level),
         opinion: Set(opinion),
         at: Set(Utc::now()),
     }
@@ -212,7 +211,7 @@ async fn create_leave(
         window_total_days: Set(a.window_total_days as i32),
         urgent: Set(req.urgent),
         late_notice: Set(a.late_notice),
-        required_level: Set(a.required_level.as_str().into()),
+        required_level: Set(a.required_level),
         standing: Set(req.standing),
         contact_while_away: Set(req.contact_while_away.trim().into()),
         status: Set(if req.submit {
@@ -333,8 +332,7 @@ async fn leave_queue(
         .await?;
     let mut out = Vec::new();
     for l in rows {
-        let needed = ApprovalLevel::parse(&l.required_level)
-            .ok_or_else(|| ApiError::internal("bad level"))?;
+        let needed = l.required_level;
         if needed == mine || (q.include_lower && needed < mine) {
             out.push(view(&state.db, l).await?);
         }
@@ -462,8 +460,7 @@ async fn decide(
     let work = Work::begin(state).await?;
     let l = find_leave(work.db(), caller, id).await?;
     let mine = officer_level(work.db(), caller).await?;
-    let needed =
-        ApprovalLevel::parse(&l.required_level).ok_or_else(|| ApiError::internal("bad level"))?;
+    let needed = l.required_level;
     if action == LeaveAction::Approve && !rules::may_approve(mine, needed) {
         return Err(needed.needs_code().into());
     }
@@ -607,7 +604,7 @@ async fn extend_leave(
         window_total_days: Set(a.window_total_days as i32),
         urgent: Set(false),
         late_notice: Set(false),
-        required_level: Set(a.required_level.as_str().into()),
+        required_level: Set(a.required_level),
         status: Set(LeaveStatus::Submitted),
         created_by: Set(caller.id),
         created_at: Set(now),

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use chrono::Utc;
 use huijiao_core::api::{LeaveDecisionRequest, Problem, VisitorCreateRequest, VisitorView};
 use huijiao_core::model::{AuditAction, EventKind, RequestStatus};
-use huijiao_core::policy::requests::{self as rules, VisitorRelation};
+use huijiao_core::policy::requests::{self as rules};
 use huijiao_core::policy::transitions::{VisitorAction, VISITOR};
 use huijiao_core::ErrorCode;
 use sea_orm::sea_query::Expr;
@@ -44,8 +44,7 @@ fn view(v: vr::Model) -> ApiResult<VisitorView> {
         id: v.id,
         case_id: v.case_id,
         visitor_name: v.visitor_name,
-        relation: VisitorRelation::parse(&v.relation)
-            .ok_or_else(|| ApiError::internal("bad relation"))?,
+        relation: v.relation,
         meeting_at: v.meeting_at,
         place: v.place,
         purpose: v.purpose,
@@ -75,7 +74,7 @@ async fn create_visit(
         id: Set(Uuid::now_v7()),
         case_id: Set(id),
         visitor_name: Set(req.visitor_name.trim().into()),
-        relation: Set(req.relation.as_str().into()),
+        relation: Set(req.relation),
         meeting_at: Set(req.meeting_at),
         place: Set(req.place.trim().into()),
         purpose: Set(req.purpose.trim().into()),

@@ -537,7 +537,9 @@ pub async fn insert_checkin(
         device_id: Set("phone-1".into()),
         idempotency_key: Set(id.to_string()),
         challenge_id: Set(uuid::Uuid::now_v7()),
-        result: Set(result.into()),
+        result: Set(
+            huijiao_core::policy::checkin::CheckinResult::parse(result).expect("a check-in result")
+        ),
         reasons: Set(json!([])),
         face_distance: Set(Some(0.3)),
         matched_reference: Set(Some(0)),
