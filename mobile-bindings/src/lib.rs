@@ -292,7 +292,7 @@ impl HuijiaoOutbox {
 // ---- the same rules as the server, to explain before the user acts -----------------------
 
 /// The level that must approve a leave from `start` to `end` applied for `today` under the
-/// jurisdiction's `rules` (`HuijiaoClient::leave_rules`), and why ("this leave needs county
+/// jurisdiction's `rules` (`requests().rules().leave`), and why ("this leave needs county
 /// approval"). `other_starts`/`other_ends`: the supervisee's other approved or taken leaves,
 /// pairwise.
 #[uniffi::export]

@@ -16,9 +16,10 @@ pub struct RequestsClient {
 
 #[uniffi::export(async_runtime = "tokio")]
 impl RequestsClient {
-    /// The jurisdiction's leave rules, to pass to `assess_leave` (fetch once per session).
-    pub async fn leave_rules(&self) -> Result<huijiao_core::policy::leave::LeaveRules> {
-        Ok(self.inner.leave_rules().await?)
+    /// The jurisdiction's rules (leave, relocation notice, visits needing approval); pass
+    /// `.leave` to `assess_leave` (fetch once per session).
+    pub async fn rules(&self) -> Result<huijiao_core::policy::JurisdictionRules> {
+        Ok(self.inner.rules().await?)
     }
 
     pub async fn apply_leave(&self, case_id: Uuid, req: LeaveCreateRequest) -> Result<LeaveView> {

@@ -42,9 +42,10 @@ pub struct Config {
     pub media_old_key_files: Vec<PathBuf>,
     pub checkin: CheckinConfig,
     pub location: LocationConfig,
-    /// The jurisdiction's leave rules (notice, approval levels by length, standing approvals,
-    /// 销假 check-in); defaults are the national ones.
-    pub leave: huijiao_core::policy::leave::LeaveRules,
+    /// The jurisdiction's rules: leave (notice, approval levels by length, standing approvals,
+    /// 销假 check-in), relocation notice and which visits need approval; defaults are the
+    /// national ones. Served to the apps at `GET /rules`.
+    pub rules: huijiao_core::policy::JurisdictionRules,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -153,7 +154,7 @@ impl Default for Config {
             media_old_key_files: vec![],
             checkin: CheckinConfig::default(),
             location: LocationConfig::default(),
-            leave: Default::default(),
+            rules: Default::default(),
         }
     }
 }
@@ -208,13 +209,18 @@ impl Config {
                 })
                 .split("__"),
         );
-        // `LeaveRules` is also an API type that must tolerate unknown fields (old apps, new
-        // servers), so the configuration checks its keys here.
-        if let Ok(leave) = fig.find_value("leave") {
-            let known = serde_json::to_value(huijiao_core::policy::leave::LeaveRules::default())?;
-            for key in leave.as_dict().into_iter().flat_map(|d| d.keys()) {
-                if known.get(key).is_none() {
-                    anyhow::bail!("unknown setting leave.{key}");
+        // The rules are also an API type that must tolerate unknown fields (old apps, new
+        // servers), so the configuration checks their keys here.
+        let known = serde_json::to_value(huijiao_core::policy::JurisdictionRules::default())?;
+        if let Ok(rules) = fig.find_value("rules") {
+            for (key, value) in rules.as_dict().into_iter().flatten() {
+                let Some(section) = known.get(key) else {
+                    anyhow::bail!("unknown setting rules.{key}");
+                };
+                for inner in value.as_dict().into_iter().flat_map(|d| d.keys()) {
+                    if section.get(inner).is_none() {
+                        anyhow::bail!("unknown setting rules.{key}.{inner}");
+                    }
                 }
             }
         }

@@ -120,7 +120,7 @@ fun main() {
     check("the same rules as the server") {
         val sv = client(DEVICE)
         sv.login("sv.maxiaojun", PASSWORD)
-        val rules = sv.requests().leaveRules()
+        val rules = sv.requests().rules().leave
         expect(rules.officeMaxDays == 7L, "office max ${rules.officeMaxDays}")
         val today = LocalDate.now()
         val a = assessLeave(rules, today.toString(), today.plusDays(5).toString(), today.plusDays(14).toString(),

@@ -255,8 +255,11 @@ def test_the_same_rules_as_the_server(server):
     jurisdiction's rules as the server holds them."""
     sv = client(server, DEVICE)
     run(sv.login("sv.maxiaojun", PASSWORD))
-    rules = run(sv.requests().leave_rules())
+    jurisdiction = run(sv.requests().rules())
+    rules = jurisdiction.leave
     assert (rules.min_notice_days, rules.office_max_days, rules.return_checkin_hours) == (3, 7, 6)
+    assert jurisdiction.requests.relocation_notice_days == 30
+    assert core.VisitorRelation.VICTIM in jurisdiction.requests.visits_needing_approval
     today = datetime.date.today()
     d = lambda n: str(today + datetime.timedelta(days=n))
     short = mobile.assess_leave(rules, d(0), d(5), d(9), [], [], False)

@@ -3,9 +3,10 @@
 use super::*;
 
 impl Client {
-    /// The jurisdiction's leave rules, for `policy::leave::assess_leave` in the app.
-    pub async fn leave_rules(&self) -> Result<crate::policy::leave::LeaveRules, ClientError> {
-        self.get("/rules/leave").await
+    /// The jurisdiction's rules, for `policy::leave::assess_leave` and the request checks in
+    /// the app.
+    pub async fn rules(&self) -> Result<crate::policy::JurisdictionRules, ClientError> {
+        self.get("/rules").await
     }
 
     pub async fn apply_leave(

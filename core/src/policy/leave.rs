@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::ErrorCode;
 use crate::model::UnitKind;
 
-/// Defaults from DOMAIN.md; provinces and cities may set their own (the server's `[leave]`
-/// settings; the apps read them from `GET /rules/leave`). Unknown fields are ignored here, so
+/// Defaults from DOMAIN.md; provinces and cities may set their own (the server's
+/// `[rules.leave]` settings; the apps read them from `GET /rules`). Unknown fields are ignored here, so
 /// an installed app still reads a newer server's rules; the server's configuration refuses
 /// unknown keys itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

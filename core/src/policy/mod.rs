@@ -13,6 +13,18 @@ pub mod transitions;
 use crate::error::ErrorCode;
 use crate::model::{CaseStatus, SupervisionLevel, UnitKind};
 
+/// A jurisdiction's rules that the apps run before the server does (`GET /rules`): leave,
+/// relocation and visitor rules. Defaults are the national ones; the server's configuration
+/// (`[rules.leave]`, `[rules.requests]`) sets a jurisdiction's own.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct JurisdictionRules {
+    pub leave: leave::LeaveRules,
+    pub requests: requests::RequestRules,
+}
+
 /// The unit kind a unit of `kind` must hang under; `None` for the root (province).
 pub fn parent_kind(kind: UnitKind) -> Option<UnitKind> {
     match kind {
@@ -29,6 +41,17 @@ pub fn case_transition_allowed(from: CaseStatus, to: CaseStatus) -> bool {
         .rules
         .iter()
         .any(|r| r.from.contains(&from) && r.to == Some(to))
+}
+
+/// A supervisee acts (applies, checks in, reports locations) and is asked to act only while
+/// the case is active: not before the intake announcement, not after it ended, not while
+/// absconded (law art. 17, 44-46).
+pub fn require_active(status: CaseStatus) -> Result<(), ErrorCode> {
+    if status == CaseStatus::Active {
+        Ok(())
+    } else {
+        Err(ErrorCode::CaseNotActive)
+    }
 }
 
 pub fn case_is_closed(status: CaseStatus) -> bool {

@@ -7,15 +7,43 @@ use crate::error::ErrorCode;
 use crate::model::UnitKind;
 use crate::policy::leave::ApprovalLevel;
 
-/// Apply at least this many days before moving ("a month ahead").
-pub const RELOCATION_NOTICE_DAYS: i64 = 30;
-
 /// The county agency of the current place decides a relocation, after consulting the agency
 /// of the new place.
 pub const RELOCATION_LEVEL: ApprovalLevel = ApprovalLevel::CountyAgency;
 
-pub fn check_relocation_date(today: NaiveDate, move_date: NaiveDate) -> Result<(), ErrorCode> {
-    if (move_date - today).num_days() < RELOCATION_NOTICE_DAYS {
+/// Relocation and visitor rules of a jurisdiction (the server's `[rules.requests]` settings;
+/// the apps read them from `GET /rules`). Unknown fields are ignored on the wire.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct RequestRules {
+    /// Apply at least this many days before moving ("a month ahead", measures art. 30).
+    pub relocation_notice_days: i64,
+    /// Meeting these needs an officer's approval (law art. 23); other visits are recorded.
+    pub visits_needing_approval: Vec<VisitorRelation>,
+}
+
+impl Default for RequestRules {
+    fn default() -> Self {
+        RequestRules {
+            relocation_notice_days: 30,
+            visits_needing_approval: vec![
+                VisitorRelation::Victim,
+                VisitorRelation::Complainant,
+                VisitorRelation::Informant,
+                VisitorRelation::Accomplice,
+            ],
+        }
+    }
+}
+
+pub fn check_relocation_date(
+    rules: &RequestRules,
+    today: NaiveDate,
+    move_date: NaiveDate,
+) -> Result<(), ErrorCode> {
+    if (move_date - today).num_days() < rules.relocation_notice_days {
         return Err(ErrorCode::RelocationNoticeTooShort);
     }
     Ok(())
@@ -71,18 +99,19 @@ impl VisitorRelation {
 }
 
 /// Contact with the victim, complainant, informant or accomplices needs approval (law art. 23).
-pub fn visit_needs_approval(relation: VisitorRelation) -> bool {
-    !matches!(relation, VisitorRelation::Other)
+pub fn visit_needs_approval(rules: &RequestRules, relation: VisitorRelation) -> bool {
+    rules.visits_needing_approval.contains(&relation)
 }
 
 /// A visit request: whether it needs an officer's approval (law art. 23), and the refusal when
 /// one that does is not in the future (it could no longer be decided before it happens).
 pub fn assess_visit(
+    rules: &RequestRules,
     relation: VisitorRelation,
     meeting_at: chrono::DateTime<chrono::Utc>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<bool, (&'static str, &'static str)> {
-    let needs = visit_needs_approval(relation);
+    let needs = visit_needs_approval(rules, relation);
     if needs && meeting_at <= now {
         return Err((
             "meeting_at",
@@ -99,9 +128,10 @@ mod tests {
     #[test]
     fn relocation_needs_a_month() {
         let d = |s: &str| s.parse::<NaiveDate>().unwrap();
-        assert!(check_relocation_date(d("2026-03-01"), d("2026-03-31")).is_ok());
+        let r = RequestRules::default();
+        assert!(check_relocation_date(&r, d("2026-03-01"), d("2026-03-31")).is_ok());
         assert_eq!(
-            check_relocation_date(d("2026-03-01"), d("2026-03-30")),
+            check_relocation_date(&r, d("2026-03-01"), d("2026-03-30")),
             Err(ErrorCode::RelocationNoticeTooShort)
         );
     }
@@ -114,18 +144,23 @@ mod tests {
             VisitorRelation::Informant,
             VisitorRelation::Accomplice,
         ] {
-            assert!(visit_needs_approval(r), "{r:?}");
+            assert!(visit_needs_approval(&RequestRules::default(), r), "{r:?}");
             assert_eq!(VisitorRelation::parse(r.as_str()), Some(r));
         }
-        assert!(!visit_needs_approval(VisitorRelation::Other));
+        assert!(!visit_needs_approval(
+            &RequestRules::default(),
+            VisitorRelation::Other
+        ));
     }
 
     #[test]
     fn a_visit_to_approve_is_in_the_future_and_only_units_that_supervise_receive() {
         let now = chrono::Utc::now();
+        let r = &RequestRules::default();
         let past = now - chrono::Duration::minutes(1);
         assert_eq!(
             assess_visit(
+                r,
                 VisitorRelation::Victim,
                 now + chrono::Duration::hours(1),
                 now
@@ -133,11 +168,11 @@ mod tests {
             Ok(true)
         );
         assert_eq!(
-            assess_visit(VisitorRelation::Victim, past, now).map_err(|e| e.0),
+            assess_visit(r, VisitorRelation::Victim, past, now).map_err(|e| e.0),
             Err("meeting_at")
         );
         assert_eq!(
-            assess_visit(VisitorRelation::Other, past, now),
+            assess_visit(r, VisitorRelation::Other, past, now),
             Ok(false),
             "recorded, also afterwards"
         );

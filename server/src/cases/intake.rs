@@ -284,9 +284,7 @@ pub async fn issue_login(
 ) -> ApiResult<(StatusCode, Json<IssuedLoginView>)> {
     let txn = state.db.begin().await?;
     let c = find_case_for_write(&txn, &caller, id).await?;
-    if c.status != CaseStatus::Active {
-        return Err(ErrorCode::CaseNotActive.into());
-    }
+    policy::require_active(c.status)?;
     if c.user_id.is_some() {
         return Err(ErrorCode::LoginAlreadyIssued.into());
     }

@@ -66,9 +66,7 @@ pub async fn own_active_case(
         .one(db)
         .await?
         .ok_or(ErrorCode::NotFound)?;
-    if c.status != CaseStatus::Active {
-        return Err(ErrorCode::CaseNotActive.into());
-    }
+    policy::require_active(c.status)?;
     Ok(c)
 }
 

@@ -47,7 +47,9 @@ pub async fn request_checkin(
 ) -> ApiResult<(StatusCode, Json<CheckinRequestView>)> {
     let work = Work::begin(&state).await?;
     let c = find_case_for_write(work.db(), &caller, id).await?;
-    if c.status != CaseStatus::Active || c.user_id.is_none() {
+    huijiao_core::policy::require_active(c.status)?;
+    // An active case without an app login yet has nobody to ask.
+    if c.user_id.is_none() {
         return Err(ErrorCode::CaseNotActive.into());
     }
     let minutes = req

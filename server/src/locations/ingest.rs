@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use huijiao_core::api::{LocationBatchRequest, LocationBatchResult, LocationPointIn, Problem};
-use huijiao_core::model::{AlertKind, AlertSeverity, CaseStatus, FenceKind};
+use huijiao_core::model::{AlertKind, AlertSeverity, FenceKind};
 use huijiao_core::policy::location::{
     impossible_speed, observe_activity_areas, observe_exclusion_zone, slack_m, Observation,
     TimedFix,
@@ -148,9 +148,7 @@ async fn store(
         .one(&txn)
         .await?
         .ok_or(ApiError::from(ErrorCode::NotFound))?;
-    if c.status != CaseStatus::Active {
-        return Err(ApiError::from(ErrorCode::CaseNotActive).into());
-    }
+    huijiao_core::policy::require_active(c.status).map_err(ApiError::from)?;
     let result = LocationBatchResult {
         batch_id: req.batch_id,
         accepted: req.points.len() as u32,

@@ -177,11 +177,9 @@ async fn create_leave(
     check_place(&req.destination)?;
     let work = Work::begin(&state).await?;
     let c = find_case(work.db(), &caller, id).await?;
-    if c.status != huijiao_core::model::CaseStatus::Active {
-        return Err(ErrorCode::CaseNotActive.into());
-    }
+    huijiao_core::policy::require_active(c.status)?;
     let today = Utc::now().date_naive();
-    let lr = &state.config.leave;
+    let lr = &state.config.rules.leave;
     let (end, a) = if req.standing {
         rules::assess_standing(lr, today, req.start_date)?
     } else {
@@ -435,7 +433,7 @@ async fn report_return(
 ) -> ApiResult<Json<LeaveView>> {
     // 销假 is made with a check-in: a passed face check-in in the last hours proves who is back.
     let l = find_leave(&state.db, &caller, id).await?;
-    let since = Utc::now() - chrono::Duration::hours(state.config.leave.return_checkin_hours);
+    let since = Utc::now() - chrono::Duration::hours(state.config.rules.leave.return_checkin_hours);
     if !crate::checkins::passed_since(&state.db, l.case_id, since).await? {
         return Err(ErrorCode::LeaveReturnNeedsCheckin.into());
     }
@@ -576,7 +574,7 @@ async fn extend_leave(
     let today = Utc::now().date_naive();
     let others = other_leaves(work.db(), parent.case_id, Some(parent.id)).await?;
     let a = rules::assess_extension(
-        &state.config.leave,
+        &state.config.rules.leave,
         today,
         parent.start_date,
         parent.end_date,

@@ -7,7 +7,7 @@ pub mod relocation;
 pub mod visitor;
 
 use axum::extract::State;
-use huijiao_core::policy::leave::LeaveRules;
+use huijiao_core::policy::JurisdictionRules;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::auth::extractor::AuthUser;
@@ -17,7 +17,7 @@ use crate::state::AppState;
 pub fn routes() -> OpenApiRouter<AppState> {
     use utoipa_axum::routes;
     leave::routes()
-        .routes(routes!(leave_rules))
+        .routes(routes!(jurisdiction_rules))
         .merge(relocation::routes())
         .merge(visitor::routes())
         .merge(
@@ -29,11 +29,14 @@ pub fn routes() -> OpenApiRouter<AppState> {
         )
 }
 
-/// The jurisdiction's leave rules: the apps run the same assessment with them before a
-/// supervisee applies ("this leave needs county approval"), so what they explain is what the
-/// server enforces.
-#[utoipa::path(get, path = "/rules/leave", tag = "requests",
-    responses((status = 200, body = LeaveRules)))]
-async fn leave_rules(State(state): State<AppState>, _caller: AuthUser) -> Json<LeaveRules> {
-    Json(state.config.leave)
+/// The jurisdiction's rules: the apps run the same assessments with them before a supervisee
+/// applies ("this leave needs county approval", "a move needs a month's notice", "meeting this
+/// person needs approval"), so what they explain is what the server enforces.
+#[utoipa::path(get, path = "/rules", tag = "requests",
+    responses((status = 200, body = JurisdictionRules)))]
+async fn jurisdiction_rules(
+    State(state): State<AppState>,
+    _caller: AuthUser,
+) -> Json<JurisdictionRules> {
+    Json(state.config.rules.clone())
 }

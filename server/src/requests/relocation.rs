@@ -9,7 +9,7 @@ use huijiao_core::api::{
     ConsultationRequest, LeaveDecisionRequest, Problem, RelocationCreateRequest, RelocationView,
     Residence,
 };
-use huijiao_core::model::{AuditAction, CaseStatus, EventKind, RequestStatus, Role};
+use huijiao_core::model::{AuditAction, EventKind, RequestStatus, Role};
 use huijiao_core::policy::requests as rules;
 use huijiao_core::policy::transitions::{RelocationAction, RELOCATION};
 use huijiao_core::ErrorCode;
@@ -86,12 +86,14 @@ async fn create_relocation(
         req.new_residence.lat,
         req.new_residence.lon,
     )?;
-    rules::check_relocation_date(Utc::now().date_naive(), req.move_date)?;
+    rules::check_relocation_date(
+        &state.config.rules.requests,
+        Utc::now().date_naive(),
+        req.move_date,
+    )?;
     let work = Work::begin(&state).await?;
     let c = find_case(work.db(), &caller, id).await?;
-    if c.status != CaseStatus::Active {
-        return Err(ErrorCode::CaseNotActive.into());
-    }
+    huijiao_core::policy::require_active(c.status)?;
     let to = org_unit::Entity::find_by_id(req.to_unit_id)
         .one(work.db())
         .await?;

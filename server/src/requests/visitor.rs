@@ -66,8 +66,13 @@ async fn create_visit(
     check_text("visitor_name", &req.visitor_name, 200)?;
     check_text("place", &req.place, 500)?;
     check_text("purpose", &req.purpose, 2000)?;
-    let needs = rules::assess_visit(req.relation, req.meeting_at, Utc::now())
-        .map_err(|(field, why)| ApiError::field(field, why))?;
+    let needs = rules::assess_visit(
+        &state.config.rules.requests,
+        req.relation,
+        req.meeting_at,
+        Utc::now(),
+    )
+    .map_err(|(field, why)| ApiError::field(field, why))?;
     let work = Work::begin(&state).await?;
     find_case(work.db(), &caller, id).await?;
     let v = vr::ActiveModel {

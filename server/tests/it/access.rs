@@ -254,8 +254,8 @@ const SELF_ENDPOINTS: &[&str] = &[
     "/sensitive-periods",
     // A supervisee reports the location of their own phone only; covered in locations.rs.
     "/locations/batches",
-    // The jurisdiction's leave rules are the same for every signed-in user (leave.rs).
-    "/rules/leave",
+    // The jurisdiction's rules are the same for every signed-in user (leave.rs).
+    "/rules",
 ];
 
 /// Row counts of everything but the logs that reads append to.

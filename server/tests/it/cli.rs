@@ -115,7 +115,7 @@ fn corrupt_key_and_bad_config_are_start_up_errors() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("no_such_setting"));
 
     // The jurisdiction's rules are settings too: a misspelt one is refused, not ignored.
-    std::fs::write(&cfg, "[leave]\noffice_max_day = 10\n").unwrap();
+    std::fs::write(&cfg, "[rules.leave]\noffice_max_day = 10\n").unwrap();
     let out = bin()
         .args(["--config", cfg.to_str().unwrap(), "migrate"])
         .env("HUIJIAO_DATA_DIR", dir.path())
@@ -123,7 +123,7 @@ fn corrupt_key_and_bad_config_are_start_up_errors() {
         .unwrap();
     assert!(!out.status.success());
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("leave.office_max_day"),
+        String::from_utf8_lossy(&out.stderr).contains("rules.leave.office_max_day"),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );

@@ -90,3 +90,41 @@ fn every_operation_has_a_client_method() {
         "{calls:?}"
     );
 }
+
+/// Every call of the typed client is reachable from the apps through the bindings.
+#[test]
+fn every_client_method_is_in_the_bindings() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let read_all = |dir: &str, skip: &[&str]| -> String {
+        let mut text = String::new();
+        for e in std::fs::read_dir(root.join(dir)).unwrap() {
+            let p = e.unwrap().path();
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            if p.extension().is_some_and(|x| x == "rs") && !skip.contains(&name.as_str()) {
+                text.push_str(&std::fs::read_to_string(&p).unwrap());
+            }
+        }
+        text
+    };
+    // The per-domain files hold the calls; mod.rs is the transport, events/outbox their own objects.
+    let client = read_all("core/src/client", &["mod.rs", "events.rs", "outbox.rs"]);
+    // Whitespace removed: rustfmt may break `self.inner.x(` over lines.
+    let bindings: String = read_all("mobile-bindings/src", &[])
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let methods: Vec<&str> = client
+        .split("pub async fn ")
+        .skip(1)
+        .map(|rest| rest.split(['(', '<']).next().unwrap())
+        .collect();
+    assert!(methods.len() > 50, "{methods:?}");
+    let missing: Vec<_> = methods
+        .iter()
+        .filter(|m| !bindings.contains(&format!(".inner.{m}(")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "client calls the apps cannot reach: {missing:?}"
+    );
+}

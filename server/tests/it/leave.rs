@@ -6,6 +6,7 @@ use crate::common;
 use axum::http::StatusCode;
 use chrono::{Duration, NaiveDate, Utc};
 use common::{World, PASSWORD};
+use huijiao_core::policy::requests::VisitorRelation;
 use sea_orm::QueryFilter;
 use serde_json::{json, Value};
 
@@ -581,17 +582,43 @@ both!(evidence_attachments, |app| {
 /// A jurisdiction's own leave rules (here: a judicial office approves up to 10 days) come from
 /// the configuration, are served to the apps as they are enforced, and decide the level.
 async fn jurisdiction_rules(backend: common::Backend) {
-    let app = common::TestApp::with_config(backend, |c| c.leave.office_max_days = 10).await;
+    let app = common::TestApp::with_config(backend, |c| {
+        c.rules.leave.office_max_days = 10;
+        c.rules.requests.relocation_notice_days = 10;
+        c.rules.requests.visits_needing_approval = vec![VisitorRelation::Victim];
+    })
+    .await;
     let w = World::build(&app).await;
-    let rules: huijiao_core::policy::leave::LeaveRules = common::body(
-        w.call(&app, "sv.a1", "GET", "/api/v1/rules/leave", None)
-            .await,
-    );
-    assert_eq!(rules.office_max_days, 10);
+    let rules: huijiao_core::policy::JurisdictionRules =
+        common::body(w.call(&app, "sv.a1", "GET", "/api/v1/rules", None).await);
+    assert_eq!(rules.leave.office_max_days, 10);
     assert_eq!(
-        rules.min_notice_days, 3,
+        rules.leave.min_notice_days, 3,
         "the others stay the national defaults"
     );
+    assert_eq!(rules.requests.relocation_notice_days, 10);
+    // A move 15 days ahead is early enough here (30 days nationally).
+    let (s, v) = w
+        .call(
+            &app,
+            "sv.a1",
+            "POST",
+            &format!("/api/v1/cases/{}/relocations", w.case_a1),
+            Some(json!({ "to_unit_id": w.office_b1, "new_residence": { "address": "七里河区示例路9号", "lat": 36.07, "lon": 103.78 }, "move_date": day(15), "reason": "工作调动" })),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    // Here only meeting the victim needs approval: meeting an accomplice is recorded.
+    let visit = |relation: &str| json!({ "visitor_name": "某某", "relation": relation, "meeting_at": chrono::Utc::now() + Duration::days(2), "place": "家中", "purpose": "探望" });
+    let path = format!("/api/v1/cases/{}/visitors", w.case_a1);
+    let (_, v) = w
+        .call(&app, "sv.a1", "POST", &path, Some(visit("accomplice")))
+        .await;
+    assert_eq!(v["status"], "recorded", "{v}");
+    let (_, v) = w
+        .call(&app, "sv.a1", "POST", &path, Some(visit("victim")))
+        .await;
+    assert_eq!(v["status"], "submitted", "{v}");
     // Ten days: the county's under the national default, the office's here.
     let (s, v) = apply(&app, &w, body(5, 14, false)).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
