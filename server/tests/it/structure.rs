@@ -34,19 +34,28 @@ fn module_file(segments: &[&str]) -> Option<String> {
     None
 }
 
-/// File → the files it refers to through `crate::` paths (and `super::` from a `mod.rs`'s
-/// children, which is the same as naming the parent).
-fn graph() -> BTreeMap<String, BTreeSet<String>> {
+/// Every source file of the server: its path under `src/` and its text.
+fn sources() -> Vec<(String, String)> {
     let mut files = vec![];
     rust_files(&src(), &mut files);
+    files
+        .into_iter()
+        .map(|f| {
+            let rel = f
+                .strip_prefix(src())
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (rel, std::fs::read_to_string(&f).unwrap())
+        })
+        .collect()
+}
+
+/// File → the files it refers to through `crate::` paths (what a `super::` names is the
+/// file's own parent, which cannot close a cycle through the leaves checked below).
+fn graph() -> BTreeMap<String, BTreeSet<String>> {
     let mut g = BTreeMap::new();
-    for f in files {
-        let rel = f
-            .strip_prefix(src())
-            .unwrap()
-            .to_string_lossy()
-            .into_owned();
-        let text = std::fs::read_to_string(&f).unwrap();
+    for (rel, text) in sources() {
         let mut deps = BTreeSet::new();
         for (i, _) in text.match_indices("crate::") {
             let rest = &text[i + "crate::".len()..];
@@ -120,15 +129,7 @@ fn no_module_imports_one_that_imports_it_back() {
 
 #[test]
 fn roles_are_in_signatures_and_state_changes_go_through_one_helper() {
-    let mut files = vec![];
-    rust_files(&src(), &mut files);
-    for f in files {
-        let rel = f
-            .strip_prefix(src())
-            .unwrap()
-            .to_string_lossy()
-            .into_owned();
-        let text = std::fs::read_to_string(&f).unwrap();
+    for (rel, text) in sources() {
         assert!(
             !text.contains(".require(&["),
             "{rel}: a role check in a handler body; take a role extractor (auth::extractor)"
