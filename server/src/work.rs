@@ -94,7 +94,7 @@ impl Work {
 }
 
 /// An event about a case: the unit path decides which officers hear it.
-pub async fn case_event(
+async fn case_event(
     db: &impl sea_orm::ConnectionTrait,
     paths: &PathCache,
     c: &case::Model,

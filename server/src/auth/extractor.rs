@@ -261,9 +261,6 @@ role_extractor! {
     SecurityAdmin => SecurityAdmin;
     /// The audit administrator duty (reads and verifies the audit chain, nothing else).
     AuditAdmin => AuditAdmin;
-    /// Either duty that manages accounts: the system admin creates them, the security admin
-    /// locks and unlocks them.
-    AccountAdmin => SystemAdmin | SecurityAdmin;
     /// Who may read the staff directory: officers (their subtree) and the account duties.
     DirectoryReader => Officer | SystemAdmin | SecurityAdmin;
     /// Either side of a supervisee's request: the supervisee or an officer of the case.
