@@ -282,6 +282,17 @@ string_enum! {
 }
 
 string_enum! {
+    open
+    /// An ad-hoc check-in request (an officer's or the system's random spot check).
+    CheckinRequestStatus {
+        /// Waiting for a passed check-in before its deadline.
+        Open = "open",
+        Met = "met",
+        Missed = "missed",
+    }
+}
+
+string_enum! {
     /// What a live event on `/api/v1/events` is about (`EventView.kind`). The wire field stays
     /// a string: an app must ignore a kind it does not know (a newer server may send more).
     EventKind {

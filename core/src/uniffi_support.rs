@@ -1,7 +1,7 @@
 //! How the types uniffi does not know cross the FFI (feature `uniffi`): ids as strings, times
-//! as platform timestamps, dates as ISO `YYYY-MM-DD`, free JSON and fence shapes as JSON text.
+//! as platform timestamps, dates as ISO `YYYY-MM-DD`, times of day as `HH:MM:SS`, free JSON and fence shapes as JSON text.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use uuid::Uuid;
 
 use crate::policy::location::FenceShape;
@@ -28,6 +28,12 @@ uniffi::custom_type!(NaiveDate, String, {
     remote,
     try_lift: |s| s.parse().map_err(|e| unparsable("date (YYYY-MM-DD)", e)),
     lower: |d| d.to_string(),
+});
+
+uniffi::custom_type!(NaiveTime, String, {
+    remote,
+    try_lift: |s| s.parse().map_err(|e| unparsable("time of day (HH:MM:SS)", e)),
+    lower: |t| t.to_string(),
 });
 
 type Json = serde_json::Value;

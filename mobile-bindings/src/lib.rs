@@ -361,29 +361,30 @@ pub fn alert_actions(
     transitions::ALERT.possible(alert.state, transitions::Party::person(role, None))
 }
 
-/// Minutes between location reports at a level ("reporting interval is 10 min").
+/// Minutes between location reports at a level ("reporting interval is 10 min"), by the
+/// jurisdiction's `rules.supervision` from `GET /rules`.
 #[uniffi::export]
 pub fn location_interval_minutes(
+    supervision: huijiao_core::policy::Jurisdiction,
     level: huijiao_core::model::SupervisionLevel,
     in_sensitive_period: bool,
 ) -> u32 {
     let level = huijiao_core::policy::effective_level(level, in_sensitive_period);
-    huijiao_core::policy::Jurisdiction::default()
-        .obligations(level)
-        .location_interval_minutes
+    supervision.obligations(level).location_interval_minutes
 }
 
 /// The check-in window holding `date` for a case supervised since `start_date` ("next check-in
 /// due by…").
 #[uniffi::export]
 pub fn checkin_window(
+    supervision: huijiao_core::policy::Jurisdiction,
     level: huijiao_core::model::SupervisionLevel,
     in_sensitive_period: bool,
     start_date: NaiveDate,
     date: NaiveDate,
 ) -> huijiao_core::policy::schedule::Window {
     huijiao_core::policy::schedule::window_for(
-        &Default::default(),
+        &supervision,
         level,
         in_sensitive_period,
         start_date,

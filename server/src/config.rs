@@ -213,16 +213,7 @@ impl Config {
         // servers), so the configuration checks their keys here.
         let known = serde_json::to_value(huijiao_core::policy::JurisdictionRules::default())?;
         if let Ok(rules) = fig.find_value("rules") {
-            for (key, value) in rules.as_dict().into_iter().flatten() {
-                let Some(section) = known.get(key) else {
-                    anyhow::bail!("unknown setting rules.{key}");
-                };
-                for inner in value.as_dict().into_iter().flat_map(|d| d.keys()) {
-                    if section.get(inner).is_none() {
-                        anyhow::bail!("unknown setting rules.{key}.{inner}");
-                    }
-                }
-            }
+            check_known_keys("rules", &rules, &known)?;
         }
         if let Ok(url) = std::env::var("DATABASE_URL") {
             fig = fig.merge(Serialized::default("database_url", url));
@@ -240,4 +231,20 @@ impl Config {
             self.database_url.clone()
         }
     }
+}
+
+/// Refuses a configured key that `known` (the defaults, as JSON) does not have, at any depth:
+/// a misspelt rule would otherwise be ignored silently and the national default applied.
+fn check_known_keys(
+    at: &str,
+    given: &figment::value::Value,
+    known: &serde_json::Value,
+) -> anyhow::Result<()> {
+    for (key, value) in given.as_dict().into_iter().flatten() {
+        let Some(inner) = known.get(key) else {
+            anyhow::bail!("unknown setting {at}.{key}");
+        };
+        check_known_keys(&format!("{at}.{key}"), value, inner)?;
+    }
+    Ok(())
 }

@@ -1,6 +1,7 @@
-//! Background jobs: periodic work that must run once across server instances. `JOBS` is the
-//! list; each job runs in its own transaction under its own PostgreSQL advisory lock (SQLite
-//! is a single instance by nature), so one domain's failure is logged and rolled back without
+//! Background jobs: periodic work that must run once across server instances. Each domain
+//! lists its own in a `JOBS` constant, named in its `app::DOMAINS` row. Each job runs in its
+//! own transaction under its own PostgreSQL advisory lock (SQLite is a single instance by
+//! nature), so one domain's failure is logged and rolled back without
 //! undoing the others, and two instances never run the same job at once. Each job is itself
 //! idempotent (conditional updates), so a restart or an overlap never double-fires; its live
 //! events are published after its commit.
@@ -27,85 +28,16 @@ pub struct Job {
     pub run: JobFn,
 }
 
-/// Every job, in the order they run.
-pub const JOBS: &[Job] = &[
-    Job {
-        name: "leave.overdue",
-        run: |s, w, now| Box::pin(leave_overdue(s, w, now)),
-    },
-    Job {
-        name: "checkins.missed",
-        run: |_, w, now| Box::pin(checkins_missed(w, now)),
-    },
-    Job {
-        name: "checkins.requests_expired",
-        run: |_, w, now| Box::pin(requests_expired(w, now)),
-    },
-    Job {
-        name: "checkins.random_requests",
-        run: |s, w, now| Box::pin(random_requests(s, w, now)),
-    },
-    Job {
-        name: "checkins.retention",
-        run: |s, w, now| Box::pin(checkin_retention(s, w, now)),
-    },
-    Job {
-        name: "locations.silence",
-        run: |s, w, now| Box::pin(location_silence(s, w, now)),
-    },
-    Job {
-        name: "locations.retention",
-        run: |s, w, now| Box::pin(location_retention(s, w, now)),
-    },
-];
-
-async fn leave_overdue(_: &AppState, w: &Work, now: DateTime<Utc>) -> ApiResult<u64> {
-    Ok(crate::requests::leave::mark_overdue(w, now.date_naive()).await? as u64)
+/// Every job: each domain's `JOBS`, in the order of `app::DOMAINS`.
+pub fn all() -> impl Iterator<Item = &'static Job> {
+    crate::app::DOMAINS.iter().flat_map(|d| d.jobs.iter())
 }
 
 /// Queues a job's events for after its commit; each is one thing handled.
-fn announce(w: &Work, events: Vec<crate::events::Event>) -> u64 {
+pub fn announce(w: &Work, events: Vec<crate::events::Event>) -> u64 {
     let n = events.len() as u64;
     w.publish_all(events);
     n
-}
-
-async fn checkins_missed(w: &Work, now: DateTime<Utc>) -> ApiResult<u64> {
-    Ok(announce(
-        w,
-        crate::checkins::schedule::mark_missed(w.db(), now).await?,
-    ))
-}
-
-async fn requests_expired(w: &Work, now: DateTime<Utc>) -> ApiResult<u64> {
-    Ok(announce(
-        w,
-        crate::checkins::requests::mark_expired(w.db(), now).await?,
-    ))
-}
-
-async fn random_requests(s: &AppState, w: &Work, now: DateTime<Utc>) -> ApiResult<u64> {
-    let mut roll = || rand::random::<f64>();
-    let interval = s.config.jobs_interval_secs.max(60);
-    let events = crate::checkins::requests::ask_at_random(w.db(), now, interval, &mut roll).await?;
-    Ok(announce(w, events))
-}
-
-async fn checkin_retention(s: &AppState, w: &Work, now: DateTime<Utc>) -> ApiResult<u64> {
-    let purged =
-        crate::checkins::retention::purge(w.db(), &s.media, &s.config.checkin.retention, now)
-            .await?;
-    Ok(purged.checkin_photos as u64)
-}
-
-async fn location_silence(s: &AppState, w: &Work, now: DateTime<Utc>) -> ApiResult<u64> {
-    let events = crate::locations::monitor::mark_silent(w.db(), &s.config.location, now).await?;
-    Ok(announce(w, events))
-}
-
-async fn location_retention(s: &AppState, w: &Work, now: DateTime<Utc>) -> ApiResult<u64> {
-    let purged = crate::locations::monitor::purge(w.db(), &s.config.location, now).await?;
-    Ok(purged.deleted + purged.thinned)
 }
 
 /// What one run did, job by job.
@@ -129,13 +61,13 @@ impl JobReport {
     }
 }
 
-/// Runs every job of `JOBS` once.
+/// Runs every domain's jobs once.
 pub async fn run_once(state: &AppState) -> ApiResult<JobReport> {
-    run(state, JOBS).await
+    run(state, all()).await
 }
 
 /// Runs `jobs` once, each in its own transaction.
-pub async fn run(state: &AppState, jobs: &[Job]) -> ApiResult<JobReport> {
+pub async fn run<'j>(state: &AppState, jobs: impl IntoIterator<Item = &'j Job>) -> ApiResult<JobReport> {
     let mut report = JobReport::default();
     let now = Utc::now();
     for job in jobs {
@@ -214,12 +146,9 @@ pub fn spawn(state: AppState, interval: Duration) -> tokio::task::JoinHandle<()>
 mod tests {
     #[test]
     fn job_names_are_unique_and_their_locks_differ() {
-        let mut keys: Vec<_> = super::JOBS
-            .iter()
-            .map(|j| super::name_key(j.name))
-            .collect();
+        let mut keys: Vec<_> = super::all().map(|j| super::name_key(j.name)).collect();
         keys.sort();
         keys.dedup();
-        assert_eq!(keys.len(), super::JOBS.len());
+        assert_eq!(keys.len(), super::all().count());
     }
 }

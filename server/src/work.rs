@@ -4,7 +4,6 @@
 
 use std::sync::Mutex;
 
-use huijiao_core::api::EventView;
 use huijiao_core::model::{AuditAction, EventKind};
 use sea_orm::{DatabaseTransaction, TransactionTrait};
 use serde::Serialize;
@@ -106,13 +105,6 @@ async fn case_event(
         .get(db, c.unit_id)
         .await?
         .ok_or_else(|| crate::error::ApiError::internal("case unit missing"))?;
-    Ok(Event {
-        unit_path,
-        supervisee: if to_supervisee { c.user_id } else { None },
-        view: EventView {
-            kind: kind.as_str().into(),
-            case_id: c.id,
-            payload: serde_json::to_value(payload).unwrap_or_default(),
-        },
-    })
+    let supervisee = if to_supervisee { c.user_id } else { None };
+    Ok(Event::about_case(unit_path, c.id, supervisee, kind, payload))
 }

@@ -120,7 +120,8 @@ fun main() {
     check("the same rules as the server") {
         val sv = client(DEVICE)
         sv.login("sv.maxiaojun", PASSWORD)
-        val rules = sv.requests().rules().leave
+        val jurisdiction = sv.requests().rules()
+        val rules = jurisdiction.leave
         expect(rules.officeMaxDays == 7L, "office max ${rules.officeMaxDays}")
         val today = LocalDate.now()
         val a = assessLeave(rules, today.toString(), today.plusDays(5).toString(), today.plusDays(14).toString(),
@@ -129,7 +130,7 @@ fun main() {
         val b = assessLeave(rules.copy(officeMaxDays = 10L), today.toString(), today.plusDays(5).toString(),
             today.plusDays(14).toString(), listOf(), listOf(), false)
         expect(b.requiredLevel == ApprovalLevel.JUDICIAL_OFFICE, "another jurisdiction: ${b.requiredLevel}")
-        expect(locationIntervalMinutes(SupervisionLevel.NORMAL, false) == 30u, "interval")
+        expect(locationIntervalMinutes(jurisdiction.supervision, SupervisionLevel.NORMAL, false) == 30u, "interval")
     }
 
     println("Kotlin: $passed passed, $failed failed")

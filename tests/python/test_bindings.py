@@ -276,10 +276,18 @@ def test_the_same_rules_as_the_server(server):
     with pytest.raises(mobile.HuijiaoError.Validation) as e:
         mobile.assess_leave(rules, d(0), d(1), d(2), [], [], False)
     assert e.value.detail == "leave.notice_too_short"
-    assert mobile.location_interval_minutes(core.SupervisionLevel.STRICT, False) == 10
-    assert mobile.location_interval_minutes(core.SupervisionLevel.LENIENT, True) == 30
-    w = mobile.checkin_window(core.SupervisionLevel.NORMAL, False, d(-10), d(0))
+    supervision = jurisdiction.supervision
+    assert mobile.location_interval_minutes(supervision, core.SupervisionLevel.STRICT, False) == 10
+    assert mobile.location_interval_minutes(supervision, core.SupervisionLevel.LENIENT, True) == 30
+    w = mobile.checkin_window(supervision, core.SupervisionLevel.NORMAL, False, d(-10), d(0))
     assert w.start <= d(0) <= w.end and w.level == core.SupervisionLevel.NORMAL
+    days = lambda w: (datetime.date.fromisoformat(w.end) - datetime.date.fromisoformat(w.start)).days + 1
+    assert days(w) == supervision.normal.checkin_every_days == 7
+    # A jurisdiction asking for a check-in every three days at the normal level.
+    supervision.normal.checkin_every_days = 3
+    w = mobile.checkin_window(supervision, core.SupervisionLevel.NORMAL, False, d(-10), d(0))
+    assert days(w) == 3
+    assert jurisdiction.checkin_band.opens == "08:00:00"
 
 
 def test_the_rest_of_the_api_by_role(server):

@@ -112,8 +112,7 @@ view_type! {
         pub case_id: Uuid,
         pub requested_by: Option<Uuid>,
         pub deadline: DateTime<Utc>,
-        /// open, met, missed.
-        pub status: String,
+        pub status: CheckinRequestStatus,
         pub checkin_id: Option<Uuid>,
     }
 }

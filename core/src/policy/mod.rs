@@ -14,8 +14,10 @@ use crate::error::ErrorCode;
 use crate::model::{CaseStatus, SupervisionLevel, UnitKind};
 
 /// A jurisdiction's rules that the apps run before the server does (`GET /rules`): leave,
-/// relocation and visitor rules. Defaults are the national ones; the server's configuration
-/// (`[rules.leave]`, `[rules.requests]`) sets a jurisdiction's own.
+/// relocation and visitor rules, what each supervision level obliges and when check-ins
+/// count. Defaults are the national ones; the server's configuration (`[rules.leave]`,
+/// `[rules.requests]`, `[rules.supervision.<level>]`, `[rules.checkin_band]`) sets a
+/// jurisdiction's own.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -23,6 +25,8 @@ use crate::model::{CaseStatus, SupervisionLevel, UnitKind};
 pub struct JurisdictionRules {
     pub leave: leave::LeaveRules,
     pub requests: requests::RequestRules,
+    pub supervision: Jurisdiction,
+    pub checkin_band: schedule::DailyBand,
 }
 
 /// The unit kind a unit of `kind` must hang under; `None` for the root (province).
@@ -65,7 +69,9 @@ pub fn case_is_closed(status: CaseStatus) -> bool {
 pub const INTAKE_LEVEL: SupervisionLevel = SupervisionLevel::Strict;
 
 /// What a supervision level obliges (DOMAIN.md table; defaults, per jurisdiction).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Obligations {
     /// Days between scheduled face check-ins.
     pub checkin_every_days: u32,
@@ -79,8 +85,12 @@ pub struct Obligations {
     pub home_visits_per_quarter: u32,
 }
 
-/// The policy table of one jurisdiction. `Jurisdiction::default()` is the national default.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What each level obliges in one jurisdiction. `Jurisdiction::default()` is the national
+/// default; the server reads a jurisdiction's own from `[rules.supervision]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Jurisdiction {
     pub strict: Obligations,
     pub normal: Obligations,

@@ -15,6 +15,9 @@ pub fn local_offset() -> FixedOffset {
 
 /// The daily band in which check-ins count (local time), per jurisdiction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct DailyBand {
     pub opens: NaiveTime,
     pub closes: NaiveTime,

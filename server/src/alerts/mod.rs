@@ -3,7 +3,7 @@
 
 use axum::extract::State;
 use chrono::Utc;
-use huijiao_core::api::{AlertResolveRequest, AlertView, EventView, Problem};
+use huijiao_core::api::{AlertResolveRequest, AlertView, Problem};
 use huijiao_core::model::{AlertKind, AlertSeverity, AlertState, AuditAction, EventKind};
 use huijiao_core::policy::transitions::{AlertAction, Party, ALERT};
 use huijiao_core::ErrorCode;
@@ -80,16 +80,7 @@ pub async fn raise(
     }
     .insert(db)
     .await?;
-    let unit_path = crate::org::unit_path(db, c.unit_id).await?;
-    let event = Event {
-        unit_path,
-        supervisee: None,
-        view: EventView {
-            kind: EventKind::Alert.as_str().into(),
-            case_id: c.id,
-            payload: serde_json::to_value(view(a.clone())?).unwrap_or_default(),
-        },
-    };
+    let event = alert_event(db, c, a.clone()).await?;
     Ok((a, event))
 }
 
@@ -114,15 +105,13 @@ pub async fn clear(
         .one(db)
         .await?
         .ok_or(ErrorCode::NotFound)?;
-    Ok(Some(Event {
-        unit_path: crate::org::unit_path(db, c.unit_id).await?,
-        supervisee: None,
-        view: EventView {
-            kind: EventKind::Alert.as_str().into(),
-            case_id: c.id,
-            payload: serde_json::to_value(view(a)?).unwrap_or_default(),
-        },
-    }))
+    Ok(Some(alert_event(db, c, a).await?))
+}
+
+/// An alert is news for the case's officers only.
+async fn alert_event(db: &impl ConnectionTrait, c: &case::Model, a: alert::Model) -> ApiResult<Event> {
+    let unit_path = crate::org::unit_path(db, c.unit_id).await?;
+    Ok(Event::about_case(unit_path, c.id, None, EventKind::Alert, &view(a)?))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -11,6 +11,7 @@ use base64::Engine;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::error::{ApiError, ApiResult};
+use crate::jobs::announce;
 use crate::state::AppState;
 
 /// Photos travel base64 in JSON: up to 5 reference photos of a few MB each.
@@ -81,3 +82,40 @@ pub fn face_error(field: String, e: huijiao_core::face::FaceError) -> ApiError {
         ..code.into()
     }
 }
+
+/// Periodic work of this domain (run by `jobs`).
+pub const JOBS: &[crate::jobs::Job] = &[
+    crate::jobs::Job {
+        name: "checkins.missed",
+        run: |s, w, now| {
+            Box::pin(async move { Ok(announce(w, schedule::mark_missed(w.db(), &s.config.rules, now).await?)) })
+        },
+    },
+    crate::jobs::Job {
+        name: "checkins.requests_expired",
+        run: |_, w, now| {
+            Box::pin(async move { Ok(announce(w, requests::mark_expired(w.db(), now).await?)) })
+        },
+    },
+    crate::jobs::Job {
+        name: "checkins.random_requests",
+        run: |s, w, now| {
+            Box::pin(async move {
+                let mut roll = || rand::random::<f64>();
+                let interval = s.config.jobs_interval_secs.max(60);
+                let events = requests::ask_at_random(w.db(), &s.config.rules.checkin_band, now, interval, &mut roll).await?;
+                Ok(announce(w, events))
+            })
+        },
+    },
+    crate::jobs::Job {
+        name: "checkins.retention",
+        run: |s, w, now| {
+            Box::pin(async move {
+                let purged =
+                    retention::purge(w.db(), &s.media, &s.config.checkin.retention, now).await?;
+                Ok(purged.checkin_photos as u64)
+            })
+        },
+    },
+];

@@ -5,7 +5,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Utc};
 use huijiao_core::api::{CheckinRequestCreate, CheckinRequestView, EventView, Problem};
-use huijiao_core::model::{AlertKind, AlertSeverity, AuditAction, CaseStatus, EventKind};
+use huijiao_core::model::{
+    AlertKind, AlertSeverity, AuditAction, CaseStatus, CheckinRequestStatus, EventKind,
+};
 use huijiao_core::policy::schedule;
 use huijiao_core::ErrorCode;
 use sea_orm::sea_query::Expr;
@@ -64,7 +66,7 @@ pub async fn request_checkin(
         case_id: Set(c.id),
         requested_by: Set(Some(caller.id)),
         deadline: Set(now + Duration::minutes(minutes)),
-        status: Set("open".into()),
+        status: Set(CheckinRequestStatus::Open),
         checkin_id: Set(None),
         created_at: Set(now),
     }
@@ -109,10 +111,10 @@ pub async fn meet_open(
     at: DateTime<Utc>,
 ) -> ApiResult<()> {
     cr::Entity::update_many()
-        .col_expr(cr::Column::Status, Expr::value("met"))
+        .col_expr(cr::Column::Status, Expr::value(CheckinRequestStatus::Met.as_str()))
         .col_expr(cr::Column::CheckinId, Expr::value(checkin_id))
         .filter(cr::Column::CaseId.eq(case_id))
-        .filter(cr::Column::Status.eq("open"))
+        .filter(cr::Column::Status.eq(CheckinRequestStatus::Open))
         .filter(cr::Column::Deadline.gte(at))
         .exec(db)
         .await?;
@@ -125,7 +127,7 @@ pub async fn mark_expired<C: ConnectionTrait + TransactionTrait>(
     now: DateTime<Utc>,
 ) -> ApiResult<Vec<Event>> {
     let due = cr::Entity::find()
-        .filter(cr::Column::Status.eq("open"))
+        .filter(cr::Column::Status.eq(CheckinRequestStatus::Open))
         .filter(cr::Column::Deadline.lt(now))
         .all(db)
         .await?;
@@ -133,9 +135,9 @@ pub async fn mark_expired<C: ConnectionTrait + TransactionTrait>(
     for r in due {
         let txn = db.begin().await?;
         let claimed = cr::Entity::update_many()
-            .col_expr(cr::Column::Status, Expr::value("missed"))
+            .col_expr(cr::Column::Status, Expr::value(CheckinRequestStatus::Missed.as_str()))
             .filter(cr::Column::Id.eq(r.id))
-            .filter(cr::Column::Status.eq("open"))
+            .filter(cr::Column::Status.eq(CheckinRequestStatus::Open))
             .exec(&txn)
             .await?
             .rows_affected
@@ -172,11 +174,11 @@ pub async fn mark_expired<C: ConnectionTrait + TransactionTrait>(
 /// own). Returns the events to publish.
 pub async fn ask_at_random<C: ConnectionTrait + TransactionTrait>(
     db: &C,
+    band: &schedule::DailyBand,
     now: DateTime<Utc>,
     interval_secs: u64,
     roll: &mut impl FnMut() -> f64,
 ) -> ApiResult<Vec<Event>> {
-    let band = schedule::DailyBand::default();
     let local = now.with_timezone(&schedule::local_offset()).time();
     if local < band.opens || local >= band.closes {
         return Ok(vec![]);
@@ -200,7 +202,7 @@ pub async fn ask_at_random<C: ConnectionTrait + TransactionTrait>(
             .is_some();
         let open = cr::Entity::find()
             .filter(cr::Column::CaseId.eq(c.id))
-            .filter(cr::Column::Status.eq("open"))
+            .filter(cr::Column::Status.eq(CheckinRequestStatus::Open))
             .one(db)
             .await?
             .is_some();
@@ -213,7 +215,7 @@ pub async fn ask_at_random<C: ConnectionTrait + TransactionTrait>(
             case_id: Set(c.id),
             requested_by: Set(None),
             deadline: Set(now + Duration::minutes(schedule::random_checkin_minutes(level))),
-            status: Set("open".into()),
+            status: Set(CheckinRequestStatus::Open),
             checkin_id: Set(None),
             created_at: Set(now),
         }

@@ -8,7 +8,7 @@ use huijiao_core::api::{ObligationsView, Problem, SensitivePeriodRequest, Sensit
 use huijiao_core::model::{AlertKind, AuditAction, CaseStatus};
 use huijiao_core::policy::checkin::CheckinResult;
 use huijiao_core::policy::schedule::{self, DailyBand, Window};
-use huijiao_core::policy::{effective_level, Jurisdiction};
+use huijiao_core::policy::{effective_level, Jurisdiction, JurisdictionRules};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, TransactionTrait,
@@ -36,11 +36,12 @@ pub async fn in_sensitive_period(db: &impl ConnectionTrait, date: NaiveDate) -> 
 
 async fn window_on(
     db: &impl ConnectionTrait,
+    j: &Jurisdiction,
     c: &case::Model,
     date: NaiveDate,
 ) -> ApiResult<Window> {
     Ok(schedule::window_for(
-        &Jurisdiction::default(),
+        j,
         c.level,
         in_sensitive_period(db, date).await?,
         c.start_date,
@@ -151,15 +152,15 @@ pub async fn obligations(
     let sensitive = in_sensitive_period(&state.db, today).await?;
     let level = c.level;
     let effective = effective_level(level, sensitive);
-    let j = Jurisdiction::default();
-    let w = schedule::window_for(&j, level, sensitive, c.start_date, today);
-    let band = DailyBand::default();
+    let rules = &state.config.rules;
+    let w = schedule::window_for(&rules.supervision, level, sensitive, c.start_date, today);
+    let band = rules.checkin_band;
     Ok(Json(ObligationsView {
         level,
         effective_level: effective,
         in_sensitive_period: sensitive,
-        checkin_every_days: j.obligations(effective).checkin_every_days,
-        location_interval_minutes: j.obligations(effective).location_interval_minutes,
+        checkin_every_days: rules.supervision.obligations(effective).checkin_every_days,
+        location_interval_minutes: rules.supervision.obligations(effective).location_interval_minutes,
         window: w,
         window_closes_at: w.closes_at(&band),
         window_met: window_met(&state.db, c.id, &w, &band).await?,
@@ -174,9 +175,10 @@ const LOOKBACK_DAYS: i64 = 3;
 /// across runs and instances). Returns the events to publish.
 pub async fn mark_missed<C: ConnectionTrait + TransactionTrait>(
     db: &C,
+    rules: &JurisdictionRules,
     now: DateTime<Utc>,
 ) -> ApiResult<Vec<Event>> {
-    let band = DailyBand::default();
+    let band = rules.checkin_band;
     let today = now.with_timezone(&schedule::local_offset()).date_naive();
     let cases = case::Entity::find()
         .filter(case::Column::Status.eq(CaseStatus::Active.as_str()))
@@ -200,7 +202,7 @@ pub async fn mark_missed<C: ConnectionTrait + TransactionTrait>(
         let mut seen = std::collections::HashSet::new();
         for back in (0..=LOOKBACK_DAYS).rev() {
             let date = today - Duration::days(back);
-            let w = window_on(db, &c, date).await?;
+            let w = window_on(db, &rules.supervision, &c, date).await?;
             if !seen.insert(w.start) || w.start < enrolled_on || w.closes_at(&band) > now {
                 continue;
             }

@@ -9,7 +9,7 @@ pub struct Model {
     pub case_id: Uuid,
     pub requested_by: Option<Uuid>,
     pub deadline: DateTimeUtc,
-    pub status: String,
+    pub status: huijiao_core::model::CheckinRequestStatus,
     pub checkin_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
 }

@@ -2,6 +2,8 @@
 //! Imports nothing of the server, so the state is built from it without a cycle.
 
 use huijiao_core::api::EventView;
+use huijiao_core::model::EventKind;
+use serde::Serialize;
 use tokio::sync::broadcast;
 use uuid::Uuid;
 
@@ -12,6 +14,28 @@ pub struct Event {
     /// The supervisee's user id, if they should see it.
     pub supervisee: Option<Uuid>,
     pub view: EventView,
+}
+
+impl Event {
+    /// An event about a case, heard by the officers above `unit_path` and, when given, by the
+    /// supervisee.
+    pub fn about_case(
+        unit_path: String,
+        case_id: Uuid,
+        supervisee: Option<Uuid>,
+        kind: EventKind,
+        payload: &impl Serialize,
+    ) -> Event {
+        Event {
+            unit_path,
+            supervisee,
+            view: EventView {
+                kind: kind.as_str().into(),
+                case_id,
+                payload: serde_json::to_value(payload).unwrap_or_default(),
+            },
+        }
+    }
 }
 
 #[derive(Clone)]

@@ -18,7 +18,7 @@ use huijiao_core::ErrorCode;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
-    SqlErr, TransactionTrait,
+    SqlErr,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -28,8 +28,8 @@ use crate::auth::extractor::Supervisee;
 use crate::cases::own_active_case;
 use crate::entities::{case, last_position, location_batch, location_point};
 use crate::error::{ApiError, ApiResult, Json};
-use crate::events::Event;
 use crate::state::AppState;
+use crate::work::Work;
 
 fn check_point(
     i: usize,
@@ -94,12 +94,7 @@ pub async fn submit_batch(
     let device_id = caller.device_id.clone().ok_or(ErrorCode::DeviceMismatch)?;
     // No lookup first: the batch id's unique key settles a retry (the common case is new).
     match store(&state, &caller, &device_id, &req, now).await {
-        Ok((result, events)) => {
-            for e in events {
-                state.events.publish(e);
-            }
-            Ok((StatusCode::CREATED, Json(result)))
-        }
+        Ok(result) => Ok((StatusCode::CREATED, Json(result))),
         Err(e)
             if e.sql_err()
                 .is_some_and(|e| matches!(e, SqlErr::UniqueConstraintViolation(_))) =>
@@ -137,15 +132,16 @@ async fn store(
     device_id: &str,
     req: &LocationBatchRequest,
     now: DateTime<Utc>,
-) -> Result<(LocationBatchResult, Vec<Event>), StoreError> {
+) -> Result<LocationBatchResult, StoreError> {
     let index = state.fences.snapshot(&state.db).await?;
-    let txn = state.db.begin().await?;
+    let work = Work::begin(state).await?;
+    let txn = work.db();
     // One batch of a case at a time (PostgreSQL row lock; SQLite has one writer anyway), so
     // two batches cannot both read the same rule states.
     let c = &case::Entity::find()
         .filter(case::Column::UserId.eq(caller.id))
         .lock_exclusive()
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or(ApiError::from(ErrorCode::NotFound))?;
     huijiao_core::policy::require_active(c.status).map_err(ApiError::from)?;
@@ -153,7 +149,7 @@ async fn store(
         batch_id: req.batch_id,
         accepted: req.points.len() as u32,
         duplicate: false,
-        interval_minutes: super::interval_minutes(&txn, c, now).await?,
+        interval_minutes: super::interval_minutes(txn, &state.config.rules.supervision, c, now).await?,
     };
     location_batch::Entity::insert(location_batch::ActiveModel {
         id: Set(req.batch_id),
@@ -163,7 +159,7 @@ async fn store(
         point_count: Set(req.points.len() as i32),
         result: Set(serde_json::to_value(&result).map_err(ApiError::internal)?),
     })
-    .exec_without_returning(&txn)
+    .exec_without_returning(txn)
     .await?;
     location_point::Entity::insert_many(req.points.iter().map(|p| location_point::ActiveModel {
         id: sea_orm::ActiveValue::NotSet,
@@ -178,10 +174,10 @@ async fn store(
         battery: Set(p.battery.map(i16::from)),
         thinned: Set(false),
     }))
-    .exec_without_returning(&txn)
+    .exec_without_returning(txn)
     .await?;
 
-    let last = last_position::Entity::find_by_id(c.id).one(&txn).await?;
+    let last = last_position::Entity::find_by_id(c.id).one(txn).await?;
     // Fixes older than the last one judged (a phone emptying its queue late) are kept for the
     // track but do not move the rule states back in time.
     let mut fresh: Vec<&LocationPointIn> = req
@@ -192,7 +188,7 @@ async fn store(
     fresh.sort_by_key(|p| p.fix_time);
     let mut events = Vec::new();
     if let Some(newest) = fresh.last() {
-        let mut states = rules::load(&txn, c.id).await?;
+        let mut states = rules::load(txn, c.id).await?;
         let judge = Judge {
             state,
             c,
@@ -200,7 +196,7 @@ async fn store(
             units: unit_ids(
                 &state
                     .unit_paths
-                    .get(&txn, c.unit_id)
+                    .get(txn, c.unit_id)
                     .await?
                     .unwrap_or_default(),
             ),
@@ -227,7 +223,7 @@ async fn store(
                     let evidence = json!({"from": a.at, "to": fix.at, "speed_mps": speed.round()});
                     let kind = (AlertKind::ImpossibleSpeed, AlertSeverity::Medium);
                     events.push(
-                        crate::alerts::raise(&txn, c, kind.0, kind.1, evidence)
+                        crate::alerts::raise(txn, c, kind.0, kind.1, evidence)
                             .await?
                             .1,
                     );
@@ -238,7 +234,7 @@ async fn store(
             // Approved leave suspends the activity area for its dates (the destination is
             // elsewhere); asked only when it matters.
             if area == Observation::Violating
-                && judge.on_leave(&txn, &mut leave_days, p.fix_time).await?
+                && judge.on_leave(txn, &mut leave_days, p.fix_time).await?
             {
                 area = Observation::Clear;
             }
@@ -251,7 +247,7 @@ async fn store(
             Duration::zero(),
             || serde_json::Value::Null,
         );
-        events.extend(rules::settle(&txn, c, &mut states).await?);
+        events.extend(rules::settle(txn, c, &mut states).await?);
         last_position::Entity::insert(last_position::ActiveModel {
             case_id: Set(c.id),
             lat: Set(newest.lat),
@@ -275,7 +271,7 @@ async fn store(
                 ])
                 .to_owned(),
         )
-        .exec_without_returning(&txn)
+        .exec_without_returning(txn)
         .await?;
     } else if let Some(l) = last {
         // Only late fixes: the phone is still reporting, which is what silence watches.
@@ -283,11 +279,12 @@ async fn store(
             received_at: Set(now),
             ..l.into()
         })
-        .exec(&txn)
+        .exec(txn)
         .await?;
     }
-    txn.commit().await?;
-    Ok((result, events))
+    work.publish_all(events);
+    work.commit().await?;
+    Ok(result)
 }
 
 /// A database failure kept as `DbErr` (to tell a duplicate batch apart) or any API error.

@@ -44,17 +44,38 @@ pub async fn in_sensitive_period_at(
 }
 
 /// Minutes between location reports for the level in force (one stricter in a sensitive period).
-pub fn interval_for(c: &case::Model, sensitive: bool) -> ApiResult<u32> {
-    let level = effective_level(c.level, sensitive);
-    Ok(Jurisdiction::default()
-        .obligations(level)
-        .location_interval_minutes)
+pub fn interval_for(j: &Jurisdiction, c: &case::Model, sensitive: bool) -> u32 {
+    j.obligations(effective_level(c.level, sensitive))
+        .location_interval_minutes
 }
 
 pub async fn interval_minutes(
     db: &impl ConnectionTrait,
+    j: &Jurisdiction,
     c: &case::Model,
     at: DateTime<Utc>,
 ) -> ApiResult<u32> {
-    interval_for(c, in_sensitive_period_at(db, at).await?)
+    Ok(interval_for(j, c, in_sensitive_period_at(db, at).await?))
 }
+
+/// Periodic work of this domain (run by `jobs`).
+pub const JOBS: &[crate::jobs::Job] = &[
+    crate::jobs::Job {
+        name: "locations.silence",
+        run: |s, w, now| {
+            Box::pin(async move {
+                let events = monitor::mark_silent(w.db(), &s.config.location, &s.config.rules.supervision, now).await?;
+                Ok(crate::jobs::announce(w, events))
+            })
+        },
+    },
+    crate::jobs::Job {
+        name: "locations.retention",
+        run: |s, w, now| {
+            Box::pin(async move {
+                let purged = monitor::purge(w.db(), &s.config.location, now).await?;
+                Ok(purged.deleted + purged.thinned)
+            })
+        },
+    },
+];

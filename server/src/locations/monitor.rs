@@ -7,6 +7,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use serde_json::json;
 
 use super::rules::{self, Rule};
+use huijiao_core::policy::Jurisdiction;
 use crate::config::LocationConfig;
 use crate::entities::{case, device, last_position, location_batch, location_point};
 use crate::error::ApiResult;
@@ -17,6 +18,7 @@ use crate::events::Event;
 pub async fn mark_silent(
     db: &impl ConnectionTrait,
     cfg: &LocationConfig,
+    supervision: &Jurisdiction,
     now: DateTime<Utc>,
 ) -> ApiResult<Vec<Event>> {
     let sensitive = super::in_sensitive_period_at(db, now).await?;
@@ -39,7 +41,7 @@ pub async fn mark_silent(
                 .and_then(|d| d.approved_at),
         };
         let Some(heard) = heard else { continue };
-        let interval = super::interval_for(&c, sensitive)?;
+        let interval = super::interval_for(supervision, &c, sensitive);
         if !is_silent(&cfg.limits, heard, interval, now) {
             continue;
         }

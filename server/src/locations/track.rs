@@ -126,7 +126,7 @@ pub async fn current_positions(
         let Some(c) = cases.get(&p.case_id) else {
             continue;
         };
-        let interval = super::interval_for(c, sensitive)?;
+        let interval = super::interval_for(&state.config.rules.supervision, c, sensitive);
         out.push(PositionView {
             case_id: c.id,
             // A list: minors masked for everyone (DOMAIN.md).

@@ -129,6 +129,32 @@ fn corrupt_key_and_bad_config_are_start_up_errors() {
     );
 }
 
+/// A jurisdiction's own supervision table: one level's setting changes, the rest keep the
+/// national defaults; a misspelling at any depth is refused.
+#[test]
+fn supervision_rules_from_the_config_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("huijiao.toml");
+    std::fs::write(
+        &cfg,
+        "[rules.supervision.normal]\ncheckin_every_days = 3\n[rules.checkin_band]\nopens = \"07:30:00\"\n",
+    )
+    .unwrap();
+    let c = huijiao_server::config::Config::load(Some(&cfg)).unwrap();
+    assert_eq!(c.rules.supervision.normal.checkin_every_days, 3);
+    assert_eq!(c.rules.supervision.normal.location_interval_minutes, 30);
+    assert_eq!(c.rules.supervision.strict, huijiao_core::policy::Jurisdiction::default().strict);
+    assert_eq!(c.rules.checkin_band.opens.to_string(), "07:30:00");
+    assert_eq!(c.rules.checkin_band.closes.to_string(), "20:00:00");
+
+    std::fs::write(&cfg, "[rules.supervision.normal]\ncheckin_every_day = 3\n").unwrap();
+    let e = huijiao_server::config::Config::load(Some(&cfg)).unwrap_err();
+    assert!(
+        e.to_string().contains("rules.supervision.normal.checkin_every_day"),
+        "{e}"
+    );
+}
+
 fn model_dir() -> std::path::PathBuf {
     std::env::var_os("HUIJIAO_MODEL_DIR")
         .map(std::path::PathBuf::from)

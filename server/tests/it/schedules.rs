@@ -62,7 +62,7 @@ both!(missed_windows_alert_once_and_escalate, |app| {
     passed_checkin(&app, case_id, user, local(today - Duration::days(2), 10)).await;
     passed_checkin(&app, case_id, user, local(today - Duration::days(1), 21)).await;
     let evening = local(today, 21);
-    let events = huijiao_server::checkins::schedule::mark_missed(&app.state.db, evening)
+    let events = huijiao_server::checkins::schedule::mark_missed(&app.state.db, &app.state.config.rules, evening)
         .await
         .unwrap();
     // Windows today-3, today-1 and today were missed; today-2 was met.
@@ -76,7 +76,7 @@ both!(missed_windows_alert_once_and_escalate, |app| {
             .collect::<Vec<_>>()
     );
     assert!(
-        huijiao_server::checkins::schedule::mark_missed(&app.state.db, evening)
+        huijiao_server::checkins::schedule::mark_missed(&app.state.db, &app.state.config.rules, evening)
             .await
             .unwrap()
             .is_empty(),
@@ -84,6 +84,7 @@ both!(missed_windows_alert_once_and_escalate, |app| {
     );
     assert!(huijiao_server::checkins::schedule::mark_missed(
         &app.state.db,
+        &app.state.config.rules,
         evening + Duration::minutes(5)
     )
     .await
@@ -109,7 +110,7 @@ both!(missed_windows_alert_once_and_escalate, |app| {
     let other: Uuid = w.case_a2.parse().unwrap();
     enrolled_days_ago(&app, other, 0).await;
     let noon = local(today, 12);
-    let e = huijiao_server::checkins::schedule::mark_missed(&app.state.db, noon)
+    let e = huijiao_server::checkins::schedule::mark_missed(&app.state.db, &app.state.config.rules, noon)
         .await
         .unwrap();
     assert!(
@@ -280,6 +281,7 @@ both!(the_system_asks_for_random_checkins, |app| {
     // Not enrolled: never asked. At night: never asked.
     assert!(huijiao_server::checkins::requests::ask_at_random(
         &app.state.db,
+        &app.state.config.rules.checkin_band,
         at_ten,
         300,
         &mut always
@@ -290,6 +292,7 @@ both!(the_system_asks_for_random_checkins, |app| {
     enrolled_days_ago(&app, case_id, 1).await;
     assert!(huijiao_server::checkins::requests::ask_at_random(
         &app.state.db,
+        &app.state.config.rules.checkin_band,
         at_night,
         300,
         &mut always
@@ -299,19 +302,19 @@ both!(the_system_asks_for_random_checkins, |app| {
     .is_empty());
     let mut never = || 0.999_999;
     assert!(
-        huijiao_server::checkins::requests::ask_at_random(&app.state.db, at_ten, 300, &mut never)
+        huijiao_server::checkins::requests::ask_at_random(&app.state.db, &app.state.config.rules.checkin_band, at_ten, 300, &mut never)
             .await
             .unwrap()
             .is_empty(),
         "the dice say no"
     );
     let e =
-        huijiao_server::checkins::requests::ask_at_random(&app.state.db, at_ten, 300, &mut always)
+        huijiao_server::checkins::requests::ask_at_random(&app.state.db, &app.state.config.rules.checkin_band, at_ten, 300, &mut always)
             .await
             .unwrap();
     assert_eq!((e.len(), e[0].view.kind.as_str()), (1, "checkin_request"));
     assert!(
-        huijiao_server::checkins::requests::ask_at_random(&app.state.db, at_ten, 300, &mut always)
+        huijiao_server::checkins::requests::ask_at_random(&app.state.db, &app.state.config.rules.checkin_band, at_ten, 300, &mut always)
             .await
             .unwrap()
             .is_empty(),
