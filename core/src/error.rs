@@ -52,6 +52,35 @@ impl Lang {
     }
 }
 
+/// A message for a person in both languages the API speaks (a field problem's `message`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Said {
+    pub en: std::borrow::Cow<'static, str>,
+    pub zh: std::borrow::Cow<'static, str>,
+}
+
+impl Said {
+    pub fn new(
+        en: impl Into<std::borrow::Cow<'static, str>>,
+        zh: impl Into<std::borrow::Cow<'static, str>>,
+    ) -> Said {
+        Said { en: en.into(), zh: zh.into() }
+    }
+
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.en,
+            Lang::ZhCn => &self.zh,
+        }
+    }
+}
+
+impl From<ErrorCode> for Said {
+    fn from(code: ErrorCode) -> Said {
+        Said::new(code.message(Lang::En), code.message(Lang::ZhCn))
+    }
+}
+
 macro_rules! error_codes {
     ($($variant:ident = ($code:literal, $status:literal, $en:literal, $zh:literal)),+ $(,)?) => {
         /// Every error the API can return. `code()` is stable across releases.

@@ -18,4 +18,4 @@ uniffi::setup_scaffolding!();
 #[cfg(feature = "uniffi")]
 mod uniffi_support;
 
-pub use error::{ErrorCode, Lang};
+pub use error::{ErrorCode, Lang, Said};

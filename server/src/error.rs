@@ -6,35 +6,44 @@
 //! get the same envelope there, so a client only ever sees one error shape.
 
 use axum::body::Body;
-use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::rejection::PathRejection;
 use axum::extract::{FromRequest, Request};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use huijiao_core::api::{FieldProblem, Problem};
-use huijiao_core::{ErrorCode, Lang};
+use huijiao_core::{ErrorCode, Lang, Said};
 use serde::de::DeserializeOwned;
 
 #[derive(Debug, Clone)]
 pub struct ApiError {
     pub code: ErrorCode,
-    pub errors: Vec<FieldProblem>,
+    pub errors: Vec<FieldError>,
     pub locked_until: Option<DateTime<Utc>>,
+}
+
+/// One field's problem, said in both languages; the response carries the asked one.
+#[derive(Debug, Clone)]
+pub struct FieldError {
+    pub field: String,
+    pub message: Said,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
-    pub fn field(field: impl Into<String>, message: impl Into<String>) -> ApiError {
-        ApiError {
-            code: ErrorCode::InvalidField,
-            errors: vec![FieldProblem {
-                field: field.into(),
-                message: message.into(),
-            }],
-            locked_until: None,
-        }
+    pub fn field(field: impl Into<String>, message: Said) -> ApiError {
+        ApiError::from(ErrorCode::InvalidField).naming(field, message)
+    }
+
+    /// The same error, naming the field at fault.
+    pub fn naming(mut self, field: impl Into<String>, message: Said) -> ApiError {
+        self.errors.push(FieldError {
+            field: field.into(),
+            message,
+        });
+        self
     }
 
     /// Logs an unexpected failure once, with the detail, and returns the generic 500.
@@ -91,7 +100,14 @@ pub fn problem_body(err: &ApiError, lang: Lang, request_id: Option<String>) -> P
         code: err.code.code().into(),
         detail: message.into(),
         request_id,
-        errors: err.errors.clone(),
+        errors: err
+            .errors
+            .iter()
+            .map(|e| FieldProblem {
+                field: e.field.clone(),
+                message: e.message.get(lang).to_owned(),
+            })
+            .collect(),
         locked_until: err.locked_until,
     }
 }
@@ -183,26 +199,46 @@ where
                 _ => ApiError::from(ErrorCode::MalformedJson),
             })?;
         let de = &mut serde_json::Deserializer::from_slice(&bytes);
-        match serde_path_to_error::deserialize::<_, T>(de) {
-            Ok(v) => Ok(Json(v)),
+        match serde_path_to_error::deserialize::<_, T>(&mut *de) {
+            // One JSON value and nothing after it: `{…}GARBAGE` is not a body we understood.
+            Ok(v) => match de.end() {
+                Ok(()) => Ok(Json(v)),
+                Err(_) => Err(ErrorCode::MalformedJson.into()),
+            },
             Err(e) => {
                 let inner = e.inner();
                 if inner.is_syntax() || inner.is_eof() {
                     Err(ErrorCode::MalformedJson.into())
                 } else {
                     let path = e.path().to_string();
-                    let message = inner.to_string();
-                    // serde's message may quote the offending value; keep only its first part so
-                    // that user data is not echoed.
-                    let message = message.split(" at line").next().unwrap_or("").to_owned();
                     Err(ApiError::field(
                         if path == "." { String::new() } else { path },
-                        message,
+                        serde_said(&inner.to_string()),
                     ))
                 }
             }
         }
     }
+}
+
+/// serde's message in both languages. Its English may quote the offending value; only its
+/// first part is kept so that user data is not echoed.
+pub fn serde_said(message: &str) -> Said {
+    let en = message.split(" at line").next().unwrap_or("").to_owned();
+    let zh = if en.starts_with("unknown field") {
+        "未知字段"
+    } else if en.starts_with("missing field") {
+        "缺少必填字段"
+    } else if en.starts_with("unknown variant") {
+        "不是允许的取值"
+    } else if en.starts_with("invalid type") {
+        "类型不符"
+    } else if en.starts_with("invalid length") {
+        "长度不符"
+    } else {
+        "取值无效"
+    };
+    Said::new(en, zh)
 }
 
 impl<T: serde::Serialize> IntoResponse for Json<T> {
@@ -246,9 +282,25 @@ where
         parts: &mut http::request::Parts,
         state: &S,
     ) -> Result<Self, Self::Rejection> {
-        axum::extract::Query::<T>::from_request_parts(parts, state)
-            .await
-            .map(|q| Query(q.0))
-            .map_err(|_: QueryRejection| ErrorCode::InvalidQuery.into())
+        let _ = state;
+        let query = parts.uri.query().unwrap_or_default();
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize::<_, T>(de)
+            .map(Query)
+            .map_err(|e| {
+                // The parameter at fault is named; a missing one is named in serde's message.
+                let path = e.path().to_string();
+                let said = serde_said(&e.inner().to_string());
+                let field = if path == "." {
+                    said.en
+                        .split('`')
+                        .nth(1)
+                        .map(str::to_owned)
+                        .unwrap_or_default()
+                } else {
+                    path
+                };
+                ApiError::from(ErrorCode::InvalidQuery).naming(field, said)
+            })
     }
 }

@@ -33,7 +33,7 @@ use state::AppState;
 
 /// Connects, migrates and builds the state: everything `serve` needs before listening.
 pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
-    std::fs::create_dir_all(&config.data_dir)?;
+    secrets::make_private(&config.data_dir)?;
     let db = db::connect(&config.database_url(), config.db_max_connections).await?;
     db::migrate(&db).await?;
     AppState::new(db, config)

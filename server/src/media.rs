@@ -82,7 +82,7 @@ impl MediaStore {
         key_file: &Path,
         old_key_files: &[std::path::PathBuf],
     ) -> anyhow::Result<MediaStore> {
-        std::fs::create_dir_all(dir)?;
+        crate::secrets::make_private(dir)?;
         let current = load_or_generate_secret(key_file, 32, |b| {
             anyhow::ensure!(b.len() == 32, "must hold exactly 32 bytes");
             Ok(())
@@ -167,5 +167,22 @@ mod tests {
         let n = tampered.len();
         tampered[n - 1] ^= 1;
         assert!(old.open(&tampered, b"case-1").is_err());
+    }
+
+    /// Blobs and their folders are the server's alone, whatever umask it was started with.
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn media_files_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let tmp = tempfile::tempdir().unwrap();
+        rustix::process::umask(rustix::fs::Mode::empty());
+        let dir = tmp.path().join("media");
+        let store = MediaStore::local(&dir, &tmp.path().join("media.key"), &[]).unwrap();
+        let key = store.put("checkins/case-1", b"face", b"case-1").await.unwrap();
+        assert_eq!(mode(&dir), 0o700);
+        assert_eq!(mode(&dir.join(&key)), 0o600);
+        assert_eq!(mode(dir.join(&key).parent().unwrap()), 0o700);
+        assert_eq!(mode(&tmp.path().join("media.key")), 0o600);
     }
 }

@@ -25,6 +25,24 @@ pub fn load_or_generate_secret(
     }
 }
 
+/// Makes `dir` (created if missing) and everything this process creates from now on private
+/// to the server's user: umask 077, so the SQLite database, its WAL and journal, the media
+/// blobs and their folders are 0600/0700 whatever umask the server was started with; `dir`
+/// itself is set to 0700 in case it existed.
+pub fn make_private(dir: &Path) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
+        std::fs::create_dir_all(dir)?;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+            .map_err(|e| anyhow::anyhow!("cannot make {} private: {e}", dir.display()))?;
+    }
+    #[cfg(not(unix))]
+    std::fs::create_dir_all(dir)?;
+    Ok(())
+}
+
 pub fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     use std::io::Write;
     #[cfg(unix)]

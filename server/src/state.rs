@@ -28,7 +28,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: DatabaseConnection, config: Config) -> anyhow::Result<AppState> {
-        std::fs::create_dir_all(&config.data_dir)?;
+        crate::secrets::make_private(&config.data_dir)?;
         let jwt_path = config
             .auth
             .jwt_key_file

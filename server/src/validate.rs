@@ -1,16 +1,18 @@
 //! Input checks shared by the domains; each failure names the field.
 
+use huijiao_core::Said;
+use huijiao_core::policy::text::{self, Shape};
+
 use crate::error::{ApiError, ApiResult};
 
+/// One line of text people type (a name, a place, a title): the core text rule.
 pub fn check_text(field: &str, value: &str, max: usize) -> ApiResult<()> {
-    let n = value.trim().chars().count();
-    if n == 0 || n > max || value.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(ApiError::field(
-            field,
-            format!("1 to {max} characters, no control characters"),
-        ));
-    }
-    Ok(())
+    text::check(value, max, Shape::Line).map_err(|p| ApiError::field(field, p.message()))
+}
+
+/// Free text that may span lines (a reason, an opinion, a note): the core text rule.
+pub fn check_paragraphs(field: &str, value: &str, max: usize) -> ApiResult<()> {
+    text::check(value, max, Shape::Paragraphs).map_err(|p| ApiError::field(field, p.message()))
 }
 
 pub fn check_coordinates(field: &str, lat: f64, lon: f64) -> ApiResult<()> {
@@ -21,7 +23,7 @@ pub fn check_coordinates(field: &str, lat: f64, lon: f64) -> ApiResult<()> {
     {
         return Err(ApiError::field(
             field,
-            "latitude −90…90 and longitude −180…180",
+            Said::new("latitude −90…90 and longitude −180…180", "纬度须在 −90 到 90 之间，经度须在 −180 到 180 之间"),
         ));
     }
     Ok(())

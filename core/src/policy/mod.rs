@@ -8,6 +8,7 @@ pub mod leave;
 pub mod location;
 pub mod requests;
 pub mod schedule;
+pub mod text;
 pub mod transitions;
 
 use crate::error::ErrorCode;

@@ -110,12 +110,15 @@ pub fn assess_visit(
     relation: VisitorRelation,
     meeting_at: chrono::DateTime<chrono::Utc>,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<bool, (&'static str, &'static str)> {
+) -> Result<bool, (&'static str, crate::error::Said)> {
     let needs = visit_needs_approval(rules, relation);
     if needs && meeting_at <= now {
         return Err((
             "meeting_at",
-            "a meeting that needs approval must be in the future",
+            crate::error::Said::new(
+                "a meeting that needs approval must be in the future",
+                "需要批准的会客必须在将来",
+            ),
         ));
     }
     Ok(needs)

@@ -1,6 +1,7 @@
 //! Alerts for officers: raised by failed or doubtful check-ins (and later missed ones, fences,
 //! overdue returns), scoped by jurisdiction, acknowledged and resolved with a note, pushed live.
 
+use huijiao_core::Said;
 use axum::extract::State;
 use chrono::Utc;
 use huijiao_core::api::{AlertResolveRequest, AlertView, Problem};
@@ -24,7 +25,7 @@ use crate::error::{ApiError, ApiResult, Json, Path, Query};
 use crate::events::Event;
 use crate::state::AppState;
 use crate::transition::apply;
-use crate::validate::check_text;
+use crate::validate::check_paragraphs;
 use crate::work::Work;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -132,11 +133,11 @@ async fn list_alerts(
     Query(q): Query<AlertQuery>,
 ) -> ApiResult<Json<Vec<AlertView>>> {
     if q.state == Some(AlertState::Unknown) {
-        return Err(ApiError::field("state", "open, acknowledged or resolved"));
+        return Err(ApiError::field("state", Said::new("open, acknowledged or resolved", "待处理、已确认或已解决")));
     }
     let limit = q.limit.unwrap_or(100);
     if !(1..=500).contains(&limit) {
-        return Err(ApiError::field("limit", "must be 1 to 500"));
+        return Err(ApiError::field("limit", Said::new("must be 1 to 500", "须为 1 到 500")));
     }
     let mut find = alert::Entity::find().filter(
         alert::Column::CaseId.in_subquery(
@@ -225,7 +226,7 @@ async fn resolve(
     Path(id): Path<Uuid>,
     Json(req): Json<AlertResolveRequest>,
 ) -> ApiResult<Json<AlertView>> {
-    check_text("note", &req.note, 2000)?;
+    check_paragraphs("note", &req.note, 2000)?;
     take(
         &state,
         &caller,

@@ -5,6 +5,7 @@ pub mod extractor;
 pub mod password;
 pub mod tokens;
 
+use huijiao_core::Said;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{Duration, Utc};
@@ -42,7 +43,7 @@ fn clean_device_id(device_id: Option<&str>) -> ApiResult<Option<String>> {
         None | Some("") => Ok(None),
         Some(d) if d.len() > 128 || d.chars().any(char::is_control) => Err(ApiError::field(
             "device_id",
-            "at most 128 printable characters",
+            Said::new("at most 128 printable characters", "最多 128 个可打印字符"),
         )),
         Some(d) => Ok(Some(d.to_owned())),
     }

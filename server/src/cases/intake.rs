@@ -1,5 +1,6 @@
 //! Registering a case, the intake announcement, the app login, level and status changes.
 
+use huijiao_core::Said;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::Utc;
@@ -25,7 +26,7 @@ use crate::entities::{case, level_change, org_unit, session, status_change, user
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::state::AppState;
 use crate::transition::apply;
-use crate::validate::{check_coordinates, check_text};
+use crate::validate::{check_coordinates, check_paragraphs, check_text};
 
 /// Writes a case row bumping its version, only if nobody else changed it since it was read:
 /// an officer with a stale screen gets `resource.conflict` instead of overwriting.
@@ -67,25 +68,19 @@ pub async fn insert_case(
     check_text("residence.address", &req.residence.address, 500)?;
     check_coordinates("residence", req.residence.lat, req.residence.lon)?;
     for (i, order) in req.prohibition_orders.iter().enumerate() {
-        check_text(&format!("prohibition_orders[{i}]"), order, 500)?;
+        check_paragraphs(&format!("prohibition_orders[{i}]"), order, 500)?;
     }
     if req.prohibition_orders.len() > 50 {
-        return Err(ApiError::field("prohibition_orders", "at most 50"));
+        return Err(ApiError::field("prohibition_orders", Said::new("at most 50", "最多 50 项")));
     }
     if req.end_date <= req.start_date {
         return Err(ErrorCode::CaseDatesInvalid.into());
     }
-    let national_id = policy::validate_national_id(&req.national_id).map_err(|code| ApiError {
-        errors: vec![huijiao_core::api::FieldProblem {
-            field: "national_id".into(),
-            message: code.message(huijiao_core::Lang::En).into(),
-        }],
-        ..code.into()
-    })?;
+    let national_id = policy::validate_national_id(&req.national_id).map_err(|code| ApiError::from(code).naming("national_id", code.into()))?;
     let unit = org_unit::Entity::find_by_id(req.unit_id).one(db).await?;
     let unit = unit
         .filter(|u| caller.covers_unit_path(&u.path))
-        .ok_or_else(|| ApiError::field("unit_id", "no such unit in your jurisdiction"))?;
+        .ok_or_else(|| ApiError::field("unit_id", Said::new("no such unit in your jurisdiction", "您的辖区内没有这个单位")))?;
     if let Some(officer) = req.officer_id {
         let o = user::Entity::find_by_id(officer).one(db).await?;
         let ok = match o {
@@ -101,7 +96,7 @@ pub async fn insert_case(
         if !ok {
             return Err(ApiError::field(
                 "officer_id",
-                "no such officer in your jurisdiction",
+                Said::new("no such officer in your jurisdiction", "您的辖区内没有这名工作人员"),
             ));
         }
     }
@@ -335,7 +330,7 @@ pub async fn change_level(
     Path(id): Path<Uuid>,
     Json(req): Json<LevelChangeRequest>,
 ) -> ApiResult<(StatusCode, Json<LevelChangeView>)> {
-    check_text("reason", &req.reason, 1000)?;
+    check_paragraphs("reason", &req.reason, 1000)?;
     let txn = state.db.begin().await?;
     let c = find_case_for_write(&txn, &caller, id).await?;
     let from = c.level;
@@ -415,7 +410,7 @@ pub async fn change_status(
     Path(id): Path<Uuid>,
     Json(req): Json<StatusChangeRequest>,
 ) -> ApiResult<Json<CaseView>> {
-    check_text("reason", &req.reason, 1000)?;
+    check_paragraphs("reason", &req.reason, 1000)?;
     let txn = state.db.begin().await?;
     let c = find_case_for_write(&txn, &caller, id).await?;
     let from = c.status;

@@ -6,6 +6,7 @@ pub mod intake;
 mod plan;
 mod team;
 
+use huijiao_core::Said;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -176,7 +177,7 @@ async fn scoped_list(
 ) -> ApiResult<Vec<case::Model>> {
     let limit = q.limit.unwrap_or(100.min(max));
     if !(1..=max).contains(&limit) {
-        return Err(ApiError::field("limit", format!("must be 1 to {max}")));
+        return Err(ApiError::field("limit", Said::new(format!("must be 1 to {max}"), format!("须为 1 到 {max}"))));
     }
     let mut find = case::Entity::find().filter(caller.case_scope()?);
     if let Some(s) = q.status {

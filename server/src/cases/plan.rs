@@ -1,5 +1,6 @@
 //! The correction plan (矫正方案): one per person, versioned, never overwritten.
 
+use huijiao_core::Said;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::Utc;
@@ -19,7 +20,7 @@ use crate::auth::extractor::{AuthUser, Officer};
 use crate::entities::correction_plan;
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::state::AppState;
-use crate::validate::check_text;
+use crate::validate::check_paragraphs;
 
 fn plan_view(p: correction_plan::Model) -> PlanView {
     PlanView {
@@ -41,12 +42,12 @@ pub async fn update_plan(
     Path(id): Path<Uuid>,
     Json(req): Json<PlanUpdateRequest>,
 ) -> ApiResult<(StatusCode, Json<PlanView>)> {
-    check_text("text", &req.text, 20_000)?;
+    check_paragraphs("text", &req.text, 20_000)?;
     if req.measures.is_empty() || req.measures.len() > 100 {
-        return Err(ApiError::field("measures", "1 to 100 measures"));
+        return Err(ApiError::field("measures", Said::new("1 to 100 measures", "须有 1 到 100 项措施")));
     }
     for (i, m) in req.measures.iter().enumerate() {
-        check_text(&format!("measures[{i}]"), m, 1000)?;
+        check_paragraphs(&format!("measures[{i}]"), m, 1000)?;
     }
     let txn = state.db.begin().await?;
     find_case_for_write(&txn, &caller, id).await?;

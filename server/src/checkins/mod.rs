@@ -6,6 +6,7 @@ pub mod retention;
 pub mod schedule;
 mod submit;
 
+use huijiao_core::Said;
 use axum::extract::DefaultBodyLimit;
 use base64::Engine;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -58,10 +59,10 @@ pub async fn passed_since(
 pub fn decode_photo(field: &str, b64: &str) -> ApiResult<Vec<u8>> {
     base64::engine::general_purpose::STANDARD
         .decode(b64.trim())
-        .map_err(|_| ApiError::field(field, "base64 of a JPEG or PNG"))
+        .map_err(|_| ApiError::field(field, Said::new("base64 of a JPEG or PNG", "须为 JPEG 或 PNG 的 base64")))
         .and_then(|b| {
             if b.is_empty() {
-                Err(ApiError::field(field, "empty"))
+                Err(ApiError::field(field, Said::new("empty", "不能为空")))
             } else {
                 Ok(b)
             }
@@ -74,13 +75,7 @@ pub fn face_error(field: String, e: huijiao_core::face::FaceError) -> ApiError {
     if code == huijiao_core::ErrorCode::Internal {
         return ApiError::internal(e);
     }
-    ApiError {
-        errors: vec![huijiao_core::api::FieldProblem {
-            field,
-            message: e.to_string(),
-        }],
-        ..code.into()
-    }
+    ApiError::from(code).naming(field, code.into())
 }
 
 /// Periodic work of this domain (run by `jobs`).

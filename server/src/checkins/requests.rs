@@ -1,6 +1,7 @@
 //! Unscheduled check-ins: an officer asks for a check-in now, with a short deadline by level.
 //! A passed check-in before the deadline meets it; the job marks the rest missed, once.
 
+use huijiao_core::Said;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Utc};
@@ -58,7 +59,7 @@ pub async fn request_checkin(
         .deadline_minutes
         .unwrap_or_else(|| schedule::random_checkin_minutes(c.level));
     if !(5..=24 * 60).contains(&minutes) {
-        return Err(ApiError::field("deadline_minutes", "5 minutes to 24 hours"));
+        return Err(ApiError::field("deadline_minutes", Said::new("5 minutes to 24 hours", "须为 5 分钟到 24 小时")));
     }
     let now = Utc::now();
     let r = cr::ActiveModel {

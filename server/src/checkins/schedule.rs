@@ -1,6 +1,7 @@
 //! Check-in obligations over time: the current window, sensitive periods, and the job that
 //! finds windows that closed without a passed check-in (each exactly once) and escalates.
 
+use huijiao_core::Said;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -80,7 +81,7 @@ pub async fn declare_sensitive_period(
     if req.end_date < req.start_date || (req.end_date - req.start_date).num_days() > 90 {
         return Err(ApiError::field(
             "end_date",
-            "on or after start_date, at most 90 days later",
+            Said::new("on or after start_date, at most 90 days later", "不能早于 start_date，且最多晚 90 天"),
         ));
     }
     let txn = state.db.begin().await?;

@@ -1,6 +1,7 @@
 //! The check-in itself: a single-use challenge bound to the supervisee and phone, then the
 //! selfie and GPS fix, checked for replay, face match and location, kept whatever the outcome.
 
+use huijiao_core::Said;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -86,7 +87,7 @@ pub async fn submit_checkin(
     if !(8..=128).contains(&key.len()) || key.chars().any(char::is_control) {
         return Err(ApiError::field(
             "idempotency_key",
-            "8 to 128 printable characters",
+            Said::new("8 to 128 printable characters", "须为 8 到 128 个可打印字符"),
         ));
     }
     check_text("app_version", &req.app_version, 64)?;
@@ -95,7 +96,7 @@ pub async fn submit_checkin(
     if !(req.location.accuracy_m.is_finite() && req.location.accuracy_m >= 0.0) {
         return Err(ApiError::field(
             "location.accuracy_m",
-            "a non-negative number of metres",
+            Said::new("a non-negative number of metres", "须为不小于 0 的米数"),
         ));
     }
     let c = own_active_case(&state.db, &caller).await?;

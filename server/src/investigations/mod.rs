@@ -1,6 +1,7 @@
 //! Pre-sentence investigations (调查评估): a court asks whether community correction suits a
 //! defendant; an officer of the receiving unit investigates and files an opinion.
 
+use huijiao_core::Said;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::Utc;
@@ -23,7 +24,7 @@ use crate::auth::extractor::Officer;
 use crate::entities::{investigation, org_unit};
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::state::AppState;
-use crate::validate::check_text;
+use crate::validate::{check_paragraphs, check_text};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -87,18 +88,18 @@ async fn create_investigation(
     check_text("defendant_name", &req.defendant_name, 100)?;
     check_text("charge", &req.charge, 500)?;
     if req.due_on < req.requested_on {
-        return Err(ApiError::field("due_on", "must not be before requested_on"));
+        return Err(ApiError::field("due_on", Said::new("must not be before requested_on", "不能早于 requested_on")));
     }
     let id_number = policy::validate_national_id(&req.defendant_national_id).map_err(|_| {
         ApiError::field(
             "defendant_national_id",
-            "not a valid national identity number",
+            Said::new("not a valid national identity number", "不是有效的公民身份号码"),
         )
     })?;
     let txn = state.db.begin().await?;
     let unit = org_unit::Entity::find_by_id(req.unit_id).one(&txn).await?;
     unit.filter(|u| caller.covers_unit_path(&u.path))
-        .ok_or_else(|| ApiError::field("unit_id", "no such unit in your jurisdiction"))?;
+        .ok_or_else(|| ApiError::field("unit_id", Said::new("no such unit in your jurisdiction", "您的辖区内没有这个单位")))?;
     let i = investigation::ActiveModel {
         id: Set(Uuid::now_v7()),
         unit_id: Set(req.unit_id),
@@ -190,7 +191,7 @@ async fn file_opinion(
     Path(id): Path<Uuid>,
     Json(req): Json<InvestigationOpinionRequest>,
 ) -> ApiResult<Json<InvestigationView>> {
-    check_text("text", &req.text, 20_000)?;
+    check_paragraphs("text", &req.text, 20_000)?;
     let txn = state.db.begin().await?;
     let i = investigation::Entity::find_by_id(id)
         .filter(scope(&caller)?)

@@ -1,6 +1,7 @@
 //! Fences: officers draw activity areas and exclusion zones for a supervisee (optionally under
 //! one of their prohibition orders) or for everyone in a unit. Removing one archives it.
 
+use huijiao_core::Said;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::Utc;
@@ -88,7 +89,7 @@ pub async fn create_fence(
                 if i as usize >= orders.len() {
                     return Err(ApiError::field(
                         "prohibition_order",
-                        format!("the case has {} prohibition orders", orders.len()),
+                        Said::new(format!("the case has {} prohibition orders", orders.len()), format!("该案件只有 {} 项禁止令", orders.len())),
                     ));
                 }
             }
@@ -97,7 +98,7 @@ pub async fn create_fence(
             if req.prohibition_order.is_some() {
                 return Err(ApiError::field(
                     "prohibition_order",
-                    "only for a supervisee's fence",
+                    Said::new("only for a supervisee's fence", "只适用于针对某个矫正对象的围栏"),
                 ));
             }
             check_unit(&state, &caller, unit_id).await?;
@@ -105,7 +106,7 @@ pub async fn create_fence(
         _ => {
             return Err(ApiError::field(
                 "case_id",
-                "give exactly one of case_id and unit_id",
+                Said::new("give exactly one of case_id and unit_id", "case_id 和 unit_id 须且只须给出一个"),
             ))
         }
     }

@@ -1,5 +1,6 @@
 //! Org units (province → city → county agency → judicial office) and staff accounts.
 
+use huijiao_core::Said;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::Utc;
@@ -102,7 +103,7 @@ pub async fn insert_unit(
             let parent = org_unit::Entity::find_by_id(parent_id)
                 .one(db)
                 .await?
-                .ok_or_else(|| ApiError::field("parent_id", "no such unit"))?;
+                .ok_or_else(|| ApiError::field("parent_id", Said::new("no such unit", "没有这个单位")))?;
             if parent.kind != expected {
                 return Err(ErrorCode::UnitParentInvalid.into());
             }
@@ -193,7 +194,7 @@ pub async fn insert_user(
     {
         return Err(ApiError::field(
             "username",
-            "3 to 64 characters: letters, digits, . _ - @",
+            Said::new("3 to 64 characters: letters, digits, . _ - @", "3 到 64 个字符：字母、数字、. _ - @"),
         ));
     }
     check_text("display_name", &req.display_name, 200)?;
@@ -205,7 +206,7 @@ pub async fn insert_user(
         org_unit::Entity::find_by_id(unit)
             .one(db)
             .await?
-            .ok_or_else(|| ApiError::field("unit_id", "no such unit"))?;
+            .ok_or_else(|| ApiError::field("unit_id", Said::new("no such unit", "没有这个单位")))?;
     }
     if user::Entity::find()
         .filter(user::Column::Username.eq(username))

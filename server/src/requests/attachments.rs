@@ -1,6 +1,7 @@
 //! Evidence for leave requests, stored encrypted; readable by who can see the case. The bytes
 //! must be what they claim (JPEG, PNG or PDF by their magic numbers).
 
+use huijiao_core::Said;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -75,19 +76,19 @@ pub async fn upload(
     if !rules::ATTACHMENT_KINDS.contains(&req.kind.as_str()) {
         return Err(ApiError::field(
             "kind",
-            "medical, employer, school, legal or other",
+            Said::new("medical, employer, school, legal or other", "须为 medical、employer、school、legal 或 other"),
         ));
     }
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(req.content.trim())
-        .map_err(|_| ApiError::field("content", "base64"))?;
+        .map_err(|_| ApiError::field("content", Said::new("base64", "须为 base64")))?;
     if bytes.len() > MAX_BYTES {
         return Err(ErrorCode::BodyTooLarge.into());
     }
     if !sniff_ok(&req.content_type, &bytes) {
         return Err(ApiError::field(
             "content_type",
-            "image/jpeg, image/png or application/pdf, matching the content",
+            Said::new("image/jpeg, image/png or application/pdf, matching the content", "须为 image/jpeg、image/png 或 application/pdf，且与内容相符"),
         ));
     }
     let key = state

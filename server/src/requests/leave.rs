@@ -33,7 +33,7 @@ use crate::error::{ApiResult, Json, Path, Query};
 use crate::org::{officer_level, party};
 use crate::state::AppState;
 use crate::transition::apply;
-use crate::validate::check_text;
+use crate::validate::{check_paragraphs, check_text};
 use crate::work::Work;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -172,7 +172,7 @@ async fn create_leave(
     Path(id): Path<Uuid>,
     Json(req): Json<LeaveCreateRequest>,
 ) -> ApiResult<(StatusCode, Json<LeaveView>)> {
-    check_text("reason_text", &req.reason_text, 2000)?;
+    check_paragraphs("reason_text", &req.reason_text, 2000)?;
     check_text("contact_while_away", &req.contact_while_away, 200)?;
     check_place(&req.destination)?;
     let work = Work::begin(&state).await?;
@@ -454,7 +454,7 @@ async fn decide(
     req: LeaveDecisionRequest,
     action: LeaveAction,
 ) -> ApiResult<Json<LeaveView>> {
-    check_text("opinion", &req.opinion, 2000)?;
+    check_paragraphs("opinion", &req.opinion, 2000)?;
     let work = Work::begin(state).await?;
     let l = find_leave(work.db(), caller, id).await?;
     let mine = officer_level(work.db(), caller).await?;
@@ -559,7 +559,7 @@ async fn extend_leave(
     Path(id): Path<Uuid>,
     Json(req): Json<LeaveExtendRequest>,
 ) -> ApiResult<(StatusCode, Json<LeaveView>)> {
-    check_text("reason_text", &req.reason_text, 2000)?;
+    check_paragraphs("reason_text", &req.reason_text, 2000)?;
     let work = Work::begin(&state).await?;
     let parent = find_leave(work.db(), &caller, id).await?;
     // Only a leave itself is extended, not an extension request.

@@ -2,6 +2,7 @@
 //! the new place is consulted; the county agency of the current place decides; on approval the
 //! case, with its whole file, moves to the receiving unit.
 
+use huijiao_core::Said;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::Utc;
@@ -32,7 +33,7 @@ use crate::org::party;
 use crate::state::AppState;
 use crate::transition::apply;
 use crate::validate::check_coordinates;
-use crate::validate::check_text;
+use crate::validate::{check_paragraphs, check_text};
 use crate::work::Work;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -79,7 +80,7 @@ async fn create_relocation(
     Path(id): Path<Uuid>,
     Json(req): Json<RelocationCreateRequest>,
 ) -> ApiResult<(StatusCode, Json<RelocationView>)> {
-    check_text("reason", &req.reason, 2000)?;
+    check_paragraphs("reason", &req.reason, 2000)?;
     check_text("new_residence.address", &req.new_residence.address, 500)?;
     check_coordinates(
         "new_residence",
@@ -99,7 +100,7 @@ async fn create_relocation(
         .await?;
     let to = to
         .filter(|u| rules::may_receive_relocation(u.kind))
-        .ok_or_else(|| ApiError::field("to_unit_id", "a county agency or judicial office"))?;
+        .ok_or_else(|| ApiError::field("to_unit_id", Said::new("a county agency or judicial office", "须为县级社区矫正机构或司法所")))?;
     if to.id == c.unit_id {
         return Err(ErrorCode::RelocationSameUnit.into());
     }
@@ -240,7 +241,7 @@ async fn consult(
     Path(id): Path<Uuid>,
     Json(req): Json<ConsultationRequest>,
 ) -> ApiResult<Json<RelocationView>> {
-    check_text("opinion", &req.opinion, 2000)?;
+    check_paragraphs("opinion", &req.opinion, 2000)?;
     let work = Work::begin(&state).await?;
     let r = find(work.db(), &caller, id).await?;
     // The opinion is the receiving side's: the case's own officers cannot give it.
@@ -286,7 +287,7 @@ async fn decide(
     req: LeaveDecisionRequest,
     action: RelocationAction,
 ) -> ApiResult<Json<RelocationView>> {
-    check_text("opinion", &req.opinion, 2000)?;
+    check_paragraphs("opinion", &req.opinion, 2000)?;
     let work = Work::begin(state).await?;
     let r = rr::Entity::find_by_id(id)
         .one(work.db())

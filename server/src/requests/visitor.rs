@@ -26,7 +26,7 @@ use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::org::party;
 use crate::state::AppState;
 use crate::transition::apply;
-use crate::validate::check_text;
+use crate::validate::{check_paragraphs, check_text};
 use crate::work::Work;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -65,7 +65,7 @@ async fn create_visit(
 ) -> ApiResult<(StatusCode, Json<VisitorView>)> {
     check_text("visitor_name", &req.visitor_name, 200)?;
     check_text("place", &req.place, 500)?;
-    check_text("purpose", &req.purpose, 2000)?;
+    check_paragraphs("purpose", &req.purpose, 2000)?;
     let needs = rules::assess_visit(
         &state.config.rules.requests,
         req.relation,
@@ -196,7 +196,7 @@ async fn approve_visit(
     Path(id): Path<Uuid>,
     Json(req): Json<LeaveDecisionRequest>,
 ) -> ApiResult<Json<VisitorView>> {
-    check_text("opinion", &req.opinion, 2000)?;
+    check_paragraphs("opinion", &req.opinion, 2000)?;
     change(
         &state,
         &caller,
@@ -216,7 +216,7 @@ async fn reject_visit(
     Path(id): Path<Uuid>,
     Json(req): Json<LeaveDecisionRequest>,
 ) -> ApiResult<Json<VisitorView>> {
-    check_text("opinion", &req.opinion, 2000)?;
+    check_paragraphs("opinion", &req.opinion, 2000)?;
     change(
         &state,
         &caller,

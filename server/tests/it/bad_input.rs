@@ -171,6 +171,62 @@ both!(bad_bodies_get_the_envelope_and_write_nothing, |app| {
             Some("name"),
         ),
         (
+            "a valid body followed by more bytes",
+            format!("{good}GARBAGE").into_bytes(),
+            "application/json",
+            StatusCode::BAD_REQUEST,
+            "request.malformed_json",
+            None,
+        ),
+        (
+            "two JSON values",
+            format!("{good} {good}").into_bytes(),
+            "application/json",
+            StatusCode::BAD_REQUEST,
+            "request.malformed_json",
+            None,
+        ),
+        (
+            "a line break in a one-line field",
+            with("name", json!("马小\n军")),
+            "application/json",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "request.invalid_field",
+            Some("name"),
+        ),
+        (
+            "right-to-left override",
+            with("name", json!("马小军\u{202E}fdp")),
+            "application/json",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "request.invalid_field",
+            Some("name"),
+        ),
+        (
+            "zero-width characters only",
+            with("name", json!("\u{200B}\u{200C}")),
+            "application/json",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "request.invalid_field",
+            Some("name"),
+        ),
+        (
+            "byte-order mark",
+            with("court", json!("\u{FEFF}兰州市城关区人民法院")),
+            "application/json",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "request.invalid_field",
+            Some("court"),
+        ),
+        (
+            "noncharacter",
+            with("crime", json!("盗窃\u{FFFF}")),
+            "application/json",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "request.invalid_field",
+            Some("crime"),
+        ),
+        (
             "unit outside jurisdiction",
             with("unit_id", json!(w.office_b1)),
             "application/json",
@@ -249,6 +305,24 @@ both!(errors_speak_the_asked_language, |app| {
         fr["detail"], zh["detail"],
         "unsupported languages fall back to Chinese"
     );
+
+    // Field messages too: ours, serde's and the face engine's.
+    let mut bad = common::case_body(&w.office_a1, 60, false);
+    bad["name"] = json!("\u{202E}x");
+    let (_, zh, _) = send(&app, t, bad.to_string().into_bytes(), "application/json", "zh-CN").await;
+    let (_, en, _) = send(&app, t, bad.to_string().into_bytes(), "application/json", "en").await;
+    assert_eq!(zh["errors"][0]["message"], "不能含文字方向控制字符", "{zh}");
+    assert_eq!(en["errors"][0]["message"], "no text-direction control characters", "{en}");
+    bad = common::case_body(&w.office_a1, 60, false);
+    bad["sentence_kind"] = json!("house_arrest");
+    let (_, zh, _) = send(&app, t, bad.to_string().into_bytes(), "application/json", "zh-CN").await;
+    assert_eq!(zh["errors"][0]["message"], "不是允许的取值", "{zh}");
+    assert!(!zh.to_string().contains("house_arrest"), "the value is not echoed: {zh}");
+    let (_, zh, _) = send(&app, t, b"{\"x\":1}".to_vec(), "application/json", "zh-CN").await;
+    assert!(
+        zh["errors"][0]["message"].as_str().is_some_and(|m| !m.is_ascii()),
+        "{zh}"
+    );
 });
 
 both!(bad_urls_and_methods_get_the_envelope, |app| {
@@ -263,6 +337,15 @@ both!(bad_urls_and_methods_get_the_envelope, |app| {
     assert_eq!(
         (s, v["code"].as_str()),
         (StatusCode::BAD_REQUEST, Some("request.invalid_query"))
+    );
+    assert_eq!(v["errors"][0]["field"], "status", "the parameter is named: {v}");
+    let (s, v) = app.get("/api/v1/cases?limit=many", t).await;
+    assert_eq!((s, v["errors"][0]["field"].as_str()), (StatusCode::BAD_REQUEST, Some("limit")), "{v}");
+    let (_, v) = app.get("/api/v1/cases?colour=red", t).await;
+    assert_eq!(
+        (v["code"].as_str(), v["errors"][0]["field"].as_str()),
+        (Some("request.invalid_query"), Some("colour")),
+        "{v}"
     );
     // An open vocabulary (apps read values they do not know as `unknown`) is still strict
     // on the way in: a filter on a state that does not exist is refused, not an empty list.

@@ -129,6 +129,39 @@ fn corrupt_key_and_bad_config_are_start_up_errors() {
     );
 }
 
+/// The data folder, the database (and its WAL) and the keys are the server's alone even when
+/// it is started with a permissive umask.
+#[cfg(unix)]
+#[test]
+fn data_files_are_private_whatever_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = Command::new("sh")
+        .args(["-c", "umask 000; exec \"$0\" migrate"])
+        .arg(env!("CARGO_BIN_EXE_huijiao-server"))
+        .env_remove("DATABASE_URL")
+        .env("HUIJIAO_DATA_DIR", &data)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut seen = 0;
+    let mut walk = vec![data.clone()];
+    while let Some(p) = walk.pop() {
+        let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+        if p.is_dir() {
+            assert_eq!(mode, 0o700, "{}", p.display());
+            walk.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+        } else {
+            assert_eq!(mode, 0o600, "{}", p.display());
+            seen += 1;
+        }
+    }
+    assert!(data.join("huijiao.db").exists() && seen >= 3, "database and keys checked");
+}
+
 /// A jurisdiction's own supervision table: one level's setting changes, the rest keep the
 /// national defaults; a misspelling at any depth is refused.
 #[test]
