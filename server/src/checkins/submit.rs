@@ -14,7 +14,7 @@ use huijiao_core::policy::checkin::{self as rules, CheckinReason, CheckinResult,
 use huijiao_core::ErrorCode;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect,
 };
 use serde_json::json;
@@ -25,7 +25,7 @@ use crate::audit::{self, Actor};
 use crate::auth::extractor::{AuthUser, Officer, Supervisee};
 use crate::auth::tokens::hash_refresh_token as sha256_hex;
 use crate::cases::{find_case, own_active_case};
-use crate::entities::{checkin, checkin_challenge, face_template};
+use crate::entities::{case, checkin, checkin_challenge, face_template};
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::state::AppState;
 use crate::validate::{check_coordinates, check_text};
@@ -44,12 +44,14 @@ fn view(c: &checkin::Model) -> ApiResult<CheckinView> {
 
 /// A single-use check-in code for this supervisee and phone, valid for a short time.
 #[utoipa::path(post, path = "/checkins/challenge", tag = "checkins",
-    responses((status = 201, body = ChallengeView), (status = 403, body = Problem)))]
+    responses((status = 201, body = ChallengeView), (status = 403, body = Problem), (status = 429, body = Problem)))]
 pub async fn challenge(
     State(state): State<AppState>,
     caller: Supervisee,
 ) -> ApiResult<(StatusCode, Json<ChallengeView>)> {
     let c = own_active_case(&state.db, &caller).await?;
+    // Over the day's cap, the app is told now, before the supervisee takes a photo.
+    refuse_over_cap(&state.db, &state.config.checkin, c.id, Utc::now()).await?;
     let mut bytes = [0u8; 32];
     rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut bytes);
     let nonce = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
@@ -123,16 +125,7 @@ pub async fn submit_checkin(
                 && ch.expires_at > now
         })
         .ok_or(ErrorCode::ChallengeInvalid)?;
-    let since = now - Duration::hours(24);
-    let failed_today = checkin::Entity::find()
-        .filter(checkin::Column::CaseId.eq(c.id))
-        .filter(checkin::Column::CreatedAt.gte(since))
-        .filter(checkin::Column::Result.ne(CheckinResult::Passed.as_str()))
-        .count(&state.db)
-        .await?;
-    if failed_today >= cfg.max_failed_per_day {
-        return Err(ErrorCode::TooManyAttempts.into());
-    }
+    refuse_over_cap(&state.db, cfg, c.id, now).await?;
     let aad = c.id.as_bytes();
     let t = face_template::Entity::find()
         .filter(face_template::Column::CaseId.eq(c.id))
@@ -225,28 +218,45 @@ pub async fn submit_checkin(
         .put(&format!("checkins/{}", c.id), &photo, aad)
         .await?;
     let work = Work::begin(&state).await?;
-    // Consume the challenge: of two submissions racing with one code, one gets through.
-    let consumed = checkin_challenge::Entity::update_many()
-        .col_expr(checkin_challenge::Column::UsedAt, Expr::value(now))
-        .filter(checkin_challenge::Column::Id.eq(challenge.id))
-        .filter(checkin_challenge::Column::UsedAt.is_null())
-        .exec(work.db())
-        .await?
-        .rows_affected
-        == 1;
-    if !consumed {
-        drop(work);
-        state.media.delete(&photo_key).await?;
-        // The same key may have won the race: answer with its result.
+    // One check-in of a case at a time (PostgreSQL locks the case row; SQLite has one
+    // connection): what was checked before the face work is checked again under the lock.
+    case::Entity::find_by_id(c.id)
+        .lock_exclusive()
+        .one(work.db())
+        .await?;
+    let refusal = async {
+        // The same key may have won a race (with this code or another): its result.
         if let Some(existing) = checkin::Entity::find()
             .filter(checkin::Column::UserId.eq(caller.id))
             .filter(checkin::Column::IdempotencyKey.eq(key))
-            .one(&state.db)
+            .one(work.db())
             .await?
         {
-            return Ok((StatusCode::OK, Json(view(&existing)?)));
+            return Ok(Some(Ok((StatusCode::OK, Json(view(&existing)?)))));
         }
-        return Err(ErrorCode::ChallengeInvalid.into());
+        // Consume the challenge: of two submissions racing with one code, one gets through.
+        let consumed = checkin_challenge::Entity::update_many()
+            .col_expr(checkin_challenge::Column::UsedAt, Expr::value(now))
+            .filter(checkin_challenge::Column::Id.eq(challenge.id))
+            .filter(checkin_challenge::Column::UsedAt.is_null())
+            .exec(work.db())
+            .await?
+            .rows_affected
+            == 1;
+        if !consumed {
+            return Ok(Some(Err(ErrorCode::ChallengeInvalid.into())));
+        }
+        // Parallel uploads with several codes all passed the early check; one at a time here.
+        if let Err(e) = refuse_over_cap(work.db(), cfg, c.id, now).await {
+            return Ok(Some(Err(e)));
+        }
+        ApiResult::Ok(None)
+    }
+    .await?;
+    if let Some(answer) = refusal {
+        drop(work);
+        state.media.delete(&photo_key).await?;
+        return answer;
     }
     let row = checkin::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -299,6 +309,26 @@ pub async fn submit_checkin(
     work.notify_case(&c, EventKind::Checkin, &v, true).await?;
     work.commit().await?;
     Ok((StatusCode::CREATED, Json(v)))
+}
+
+/// 429 once the case has had `max_failed_per_day` failed or doubtful check-ins in 24 hours
+/// (the app then tells the supervisee to call their officer).
+async fn refuse_over_cap(
+    db: &impl ConnectionTrait,
+    cfg: &crate::config::CheckinConfig,
+    case_id: Uuid,
+    now: chrono::DateTime<Utc>,
+) -> ApiResult<()> {
+    let failed = checkin::Entity::find()
+        .filter(checkin::Column::CaseId.eq(case_id))
+        .filter(checkin::Column::CreatedAt.gte(now - Duration::hours(24)))
+        .filter(checkin::Column::Result.ne(CheckinResult::Passed.as_str()))
+        .count(db)
+        .await?;
+    if failed >= cfg.max_failed_per_day {
+        return Err(ErrorCode::TooManyAttempts.into());
+    }
+    Ok(())
 }
 
 /// A case's check-ins, newest first.

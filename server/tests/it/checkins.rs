@@ -612,3 +612,51 @@ both!(the_enrolment_photo_itself_is_a_replay, |app| {
         "{v}"
     );
 });
+
+both!(limits_hold_under_parallel_uploads, |app| {
+    let _ = app;
+    let (app, w) = app_with_faces_config(app.backend, |c| c.checkin.max_failed_per_day = 3).await;
+    let stranger = face("astronaut.png");
+    // Eight codes, then eight uploads of someone else at once: the cap holds.
+    let mut nonces = Vec::new();
+    for _ in 0..8 {
+        nonces.push(challenge(&app, &w).await);
+    }
+    let uploads = nonces.iter().enumerate().map(|(i, n)| {
+        let photo = brighter(&stranger, i as u8 * 3).encode_jpeg(85);
+        let (app, w) = (&app, &w);
+        async move { checkin(app, w, n, &photo, home(), &format!("key-parallel-{i}")).await }
+    });
+    let answers = futures::future::join_all(uploads).await;
+    let stored = answers.iter().filter(|(s, _)| *s == StatusCode::CREATED).count();
+    let refused = answers
+        .iter()
+        .filter(|(s, v)| *s == StatusCode::TOO_MANY_REQUESTS && v["code"] == "checkin.too_many_attempts")
+        .count();
+    assert_eq!((stored, refused), (3, 5), "{answers:?}");
+    assert_eq!(app.count("checkins").await, 3);
+    // Over the cap, the app is told at the challenge, before a photo is taken.
+    let got = w
+        .call(&app, "sv.a1", "POST", "/api/v1/checkins/challenge", None)
+        .await;
+    common::assert_problem(&got, StatusCode::TOO_MANY_REQUESTS, "checkin.too_many_attempts");
+});
+
+both!(one_key_sent_twice_at_once_gets_the_first_result, |app| {
+    let _ = app;
+    let (app, w) = app_with_faces(app.backend).await;
+    let hopper = face("grace_hopper.jpg");
+    // The app sent the same check-in twice (a retry) but asked for a new code the second
+    // time: both answers are the one check-in.
+    let (n1, n2) = (challenge(&app, &w).await, challenge(&app, &w).await);
+    let photo = brighter(&hopper, 8).encode_jpeg(85);
+    let (a, b) = tokio::join!(
+        checkin(&app, &w, &n1, &photo, home(), "key-twice-0001"),
+        checkin(&app, &w, &n2, &photo, home(), "key-twice-0001"),
+    );
+    let mut statuses = [a.0, b.0];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::CREATED], "{a:?} {b:?}");
+    assert_eq!(a.1["id"], b.1["id"]);
+    assert_eq!(app.count("checkins").await, 1);
+});
