@@ -190,6 +190,7 @@ error_codes! {
     FaceOverexposed = ("face.overexposed", 422, "The face is overexposed; avoid direct light.", "人脸过曝，请避免强光直射。"),
     FaceCutOff = ("face.cut_off", 422, "The face is cut off by the edge of the photo.", "人脸被照片边缘截断。"),
     FaceReferenceCount = ("face.reference_count", 422, "Enrolment takes 1 to 5 reference photos.", "人脸采集需要 1 至 5 张参考照片。"),
+    FaceReferencesDiffer = ("face.references_differ", 422, "The reference photos are not all of the same person.", "参考照片不是同一个人。"),
     FaceTemplateIncompatible = ("face.template_incompatible", 409, "The enrolled face was made by another model version; enrol again.", "已采集的人脸模板来自其他模型版本，请重新采集。"),
 
     Internal = ("internal.error", 500, "Something went wrong on our side; it has been logged.", "服务器内部错误，已记录。"),

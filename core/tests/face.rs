@@ -254,6 +254,25 @@ fn enrolment_takes_one_to_five_good_photos() {
         .enroll(&[&good, &png(&photo("grace_hopper.jpg").flip_horizontal())])
         .unwrap();
     assert_eq!(t.embeddings.len(), 2);
+    // Two people are not one template (either would pass afterwards).
+    let two = e.enroll(&[&good, &png(&photo("grace_hopper.jpg").flip_horizontal()), &png(&photo("astronaut.png"))]);
+    assert_eq!(two.unwrap_err(), (2, FaceError::ReferencesDiffer(2, 0)));
+}
+
+/// The same photo lit from one side (a window to the left): a different picture of the same
+/// face, as a second photo taken at the office would be.
+fn side_lit(img: &Rgb, lo: f32) -> Rgb {
+    let mut out = img.clone();
+    for y in 0..img.height {
+        for x in 0..img.width {
+            let f = lo + (1.0 - lo) * x as f32 / img.width as f32;
+            for c in 0..3 {
+                let i = (y * img.width + x) * 3 + c;
+                out.data[i] = (f32::from(img.data[i]) * f).round() as u8;
+            }
+        }
+    }
+    out
 }
 
 #[test]
@@ -274,6 +293,17 @@ fn replayed_photo_has_a_near_identical_hash() {
         quality::hamming(original.phash, reencoded.phash)
     );
     assert!(quality::hamming(original.phash, slightly_scaled.phash) <= 8);
+    // A mirrored copy is the same picture: caught through the mirrored hash.
+    let mirrored = e.analyze(&png(&hopper.flip_horizontal())).unwrap();
+    assert!(quality::hamming(original.phash, mirrored.phash) > 6, "the plain hash misses it");
+    assert!(mirrored.is_replay([original.phash], 6), "{}", quality::hamming(original.phash, mirrored.phash_mirrored));
+    assert!(original.is_replay([mirrored.phash], 6));
+    for lo in [0.45f32, 0.3, 0.2] {
+        let lit = e.analyze(&png(&side_lit(&hopper, lo))).unwrap();
+        let rot = e.analyze(&png(&side_lit(&hopper, lo).crop(20, 10, hopper.width - 40, hopper.height - 30))).unwrap();
+        eprintln!("side-lit {lo}: hamming {} / mirrored {}, distance {}; cropped {} {}", quality::hamming(original.phash, lit.phash), quality::hamming(original.phash, lit.phash_mirrored),
+            huijiao_core::face::distance(&original.embedding, &lit.embedding), quality::hamming(original.phash, rot.phash), huijiao_core::face::distance(&original.embedding, &rot.embedding));
+    }
     assert!(
         quality::hamming(original.phash, other.phash) >= 16,
         "{}",
@@ -375,3 +405,4 @@ fn our_pool_and_depthwise_kernels_leave_the_models_outputs_as_tract_computes_the
         }
     }
 }
+

@@ -195,7 +195,7 @@ async fn run(
         "POST",
         &format!("/api/v1/cases/{case_id}/face"),
         Some(&officer),
-        json!({ "photos": [b64(&hopper.flip_horizontal().encode_png())] }),
+        json!({ "photos": [b64(&hopper.crop(20, 10, hopper.width - 40, hopper.height - 30).encode_png())] }),
     )
     .await;
     // Enrolled from the mirrored photo; the selfie (~1 MP JPEG) is the unmirrored one.

@@ -49,6 +49,8 @@ pub enum FaceError {
     FaceCutOff,
     #[error("{0} photos given; enrolment takes 1 to 5")]
     ReferenceCount(usize),
+    #[error("reference photo {0} is not the same person as photo {1}")]
+    ReferencesDiffer(usize, usize),
     #[error("template from another model ({0})")]
     TemplateIncompatible(String),
     #[error("model file missing: {0}")]
@@ -73,6 +75,7 @@ impl FaceError {
             FaceError::FaceOverexposed => ErrorCode::FaceOverexposed,
             FaceError::FaceCutOff => ErrorCode::FaceCutOff,
             FaceError::ReferenceCount(_) => ErrorCode::FaceReferenceCount,
+            FaceError::ReferencesDiffer(..) => ErrorCode::FaceReferencesDiffer,
             FaceError::TemplateIncompatible(_) => ErrorCode::FaceTemplateIncompatible,
             FaceError::ModelMissing(_) | FaceError::ModelCorrupt(_) | FaceError::Inference(_) => {
                 ErrorCode::Internal
@@ -177,6 +180,21 @@ pub struct FaceAnalysis {
     pub quality: Quality,
     pub embedding: Vec<f32>,
     pub phash: u64,
+    /// The hash of the mirrored chip: a mirrored copy of an earlier photo (what a phone's
+    /// front camera or an editor's "flip" makes) hashes like this one, so a replay check
+    /// compares both (`is_replay`).
+    pub phash_mirrored: u64,
+}
+
+impl FaceAnalysis {
+    /// Whether this photo is a copy, straight or mirrored, of a photo hashed as one of
+    /// `earlier` (within `max_hamming` bits).
+    pub fn is_replay(&self, earlier: impl IntoIterator<Item = u64>, max_hamming: u32) -> bool {
+        earlier.into_iter().any(|h| {
+            quality::hamming(h, self.phash) <= max_hamming
+                || quality::hamming(h, self.phash_mirrored) <= max_hamming
+        })
+    }
 }
 
 /// An enrolled person: one embedding per reference photo.
@@ -353,7 +371,27 @@ impl FaceEngine {
             },
             embedding: self.embed_chip(&chip)?,
             phash: quality::perceptual_hash(&chip),
+            phash_mirrored: self.mirrored_hash(img, &chip)?,
         })
+    }
+
+    /// The replay hash of the mirrored photo, found and aligned on its own: the detector's
+    /// keypoints on a mirrored picture are not the mirror of its keypoints on the original
+    /// (a few pixels off, enough to move a chip hash by a third of its bits), so flipping the
+    /// chip would miss a mirrored copy. Detecting on the flipped pixels gives exactly what
+    /// analysing the copy's original gave. Costs one more detection, no embedding.
+    /// (Should the detector miss the mirrored face, the flipped chip stands in.)
+    fn mirrored_hash(&self, img: &Rgb, chip: &Rgb) -> Result<u64, FaceError> {
+        let mirrored = img.flip_horizontal();
+        let chip = self
+            .detect(&mirrored)?
+            .first()
+            .and_then(|f| {
+                let kp = [f.keypoints[RIGHT_EYE], f.keypoints[LEFT_EYE], f.keypoints[NOSE_TIP]];
+                align::chip(&mirrored, &kp)
+            })
+            .unwrap_or_else(|| chip.flip_horizontal());
+        Ok(quality::perceptual_hash(&chip))
     }
 
     /// Enrols from 1–5 reference photos; every one must pass the quality gate. On failure the
@@ -362,11 +400,12 @@ impl FaceEngine {
         if photos.is_empty() || photos.len() > MAX_REFERENCES {
             return Err((0, FaceError::ReferenceCount(photos.len())));
         }
-        let embeddings = photos
+        let embeddings: Vec<Vec<f32>> = photos
             .iter()
             .enumerate()
             .map(|(i, p)| self.analyze(p).map(|a| a.embedding).map_err(|e| (i, e)))
             .collect::<Result<_, _>>()?;
+        references_agree(&embeddings, &MatchPolicy::default())?;
         Ok(Template {
             model: EMBEDDING_MODEL_ID.into(),
             embeddings,
@@ -383,6 +422,20 @@ impl FaceEngine {
         let a = self.analyze(probe)?;
         compare(template, &a, policy)
     }
+}
+
+/// Every reference photo of one template must show the same person: each pair closer than
+/// the match threshold. Otherwise two people could be enrolled as one and either would
+/// pass. The error names the later photo of the first pair that differs.
+pub fn references_agree(embeddings: &[Vec<f32>], policy: &MatchPolicy) -> Result<(), (usize, FaceError)> {
+    for (j, b) in embeddings.iter().enumerate() {
+        for (i, a) in embeddings[..j].iter().enumerate() {
+            if distance(a, b) >= policy.threshold {
+                return Err((j, FaceError::ReferencesDiffer(j, i)));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Compares an analysed probe with a template (pure: no model involved).
@@ -461,6 +514,7 @@ mod tests {
             },
             embedding: vec![0.01; EMBEDDING_DIM],
             phash: 0,
+            phash_mirrored: 0,
         };
         let v = compare(&t, &probe, &MatchPolicy::default()).unwrap();
         assert_eq!((v.matched_reference, v.decision), (1, Decision::Match));

@@ -69,9 +69,12 @@ pub async fn enrol_face(
     .await
     .map_err(ApiError::internal)?
     .map_err(|(i, e)| face_error(format!("photos[{i}]"), e))?;
+    let embeddings: Vec<Vec<f32>> = analyses.iter().map(|a| a.embedding.clone()).collect();
+    huijiao_core::face::references_agree(&embeddings, &state.config.checkin.match_policy)
+        .map_err(|(i, e)| face_error(format!("photos[{i}]"), e))?;
     let template = huijiao_core::face::Template {
         model: EMBEDDING_MODEL_ID.into(),
-        embeddings: analyses.iter().map(|a| a.embedding.clone()).collect(),
+        embeddings,
     };
     let hashes: Vec<i64> = analyses.iter().map(|a| a.phash as i64).collect();
 

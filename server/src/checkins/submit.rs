@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use chrono::{Duration, Utc};
 use huijiao_core::api::{ChallengeView, CheckinRequest, CheckinView, Problem};
-use huijiao_core::face::{compare, quality, Decision, Template};
+use huijiao_core::face::{compare, Decision, Template};
 use huijiao_core::model::{AuditAction, EventKind};
 use huijiao_core::policy::checkin::{self as rules, CheckinReason, CheckinResult, Fix};
 use huijiao_core::ErrorCode;
@@ -186,12 +186,8 @@ pub async fn submit_checkin(
         .as_ref()
         .and_then(|h| serde_json::from_value(h.clone()).ok())
         .unwrap_or_default();
-    if recent
-        .into_iter()
-        .flatten()
-        .chain(enrolment_hashes)
-        .any(|h| quality::hamming(h as u64, analysis.phash) <= cfg.replay_max_hamming)
-    {
+    let earlier = recent.into_iter().flatten().chain(enrolment_hashes);
+    if analysis.is_replay(earlier.map(|h| h as u64), cfg.replay_max_hamming) {
         reasons.push(CheckinReason::ReplayedPhoto);
     }
     let on_leave = crate::requests::leave::leave_on(&state.db, c.id, now.date_naive())

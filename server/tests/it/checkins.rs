@@ -35,8 +35,24 @@ fn brighter(img: &Rgb, by: u8) -> Rgb {
     )
 }
 
-/// Enrolled from the mirrored photo: check-ins then use the unmirrored one, which is the same
-/// face but not the same picture (the very enrolment picture would be a replay).
+/// The office's reference photo: the test photo lit from one side and framed differently,
+/// so it is the same face but not the same picture as the check-in selfies made from the
+/// plain photo (the reference picture itself, or its mirror, would be a replay).
+fn reference_photo() -> Rgb {
+    let hopper = face("grace_hopper.jpg");
+    let mut lit = hopper.clone();
+    for y in 0..hopper.height {
+        for x in 0..hopper.width {
+            let f = 0.45 + 0.55 * x as f32 / hopper.width as f32;
+            for c in 0..3 {
+                let i = (y * hopper.width + x) * 3 + c;
+                lit.data[i] = (f32::from(hopper.data[i]) * f).round() as u8;
+            }
+        }
+    }
+    lit.crop(30, 0, hopper.width - 30, hopper.height - 20)
+}
+
 async fn app_with_faces(backend: Backend) -> (TestApp, World) {
     app_with_faces_config(backend, |_| {}).await
 }
@@ -51,12 +67,11 @@ async fn app_with_faces_config(
     })
     .await;
     let w = World::build(&app).await;
-    let hopper = face("grace_hopper.jpg");
     let (s, v) = app
         .post(
             &format!("/api/v1/cases/{}/face", w.case_a1),
             w.token("officer.a1"),
-            json!({ "photos": [b64(&hopper.flip_horizontal().encode_png())] }),
+            json!({ "photos": [b64(&reference_photo().encode_png())] }),
         )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
@@ -469,6 +484,16 @@ both!(enrolment_rules, |app| {
         (s, v["errors"][0]["field"].as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, Some("photos[0]"))
     );
+    // Two people as one template: refused, naming the photo that differs.
+    let got = app
+        .post(
+            &path,
+            t,
+            json!({ "photos": [b64(&face("grace_hopper.jpg").encode_png()), b64(&reference_photo().encode_png()), b64(&face("astronaut.png").encode_png())] }),
+        )
+        .await;
+    common::assert_problem(&got, StatusCode::UNPROCESSABLE_ENTITY, "face.references_differ");
+    assert_eq!(got.1["errors"][0]["field"], "photos[2]");
     assert_eq!(app.count("face_templates").await, 0, "nothing half-written");
     // Enrol, re-enrol: history kept, only the newest active.
     for _ in 0..2 {
@@ -594,23 +619,27 @@ both!(unscheduled_checkin_requests, |app| {
 both!(the_enrolment_photo_itself_is_a_replay, |app| {
     let _ = app;
     let (app, w) = app_with_faces(app.backend).await;
-    let mirrored = face("grace_hopper.jpg").flip_horizontal();
+    // The reference photo, straight and mirrored (a flipped copy is the same picture).
+    let reference = reference_photo();
+    for (i, photo) in [reference.clone(), reference.flip_horizontal()].iter().enumerate() {
+        let n = challenge(&app, &w).await;
+        let (s, v) = checkin(&app, &w, &n, &photo.encode_jpeg(92), home(), &format!("key-enrol-replay-{i}")).await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        assert_eq!(
+            (v["result"].as_str(), v["reasons"].clone()),
+            (Some("failed"), json!(["replayed_photo"])),
+            "photo {i}: {v}"
+        );
+    }
+    // A mirrored copy of an earlier selfie too.
+    let hopper = face("grace_hopper.jpg");
+    let selfie = brighter(&hopper.crop(20, 10, hopper.width - 40, hopper.height - 30), 12);
     let n = challenge(&app, &w).await;
-    let (s, v) = checkin(
-        &app,
-        &w,
-        &n,
-        &mirrored.encode_jpeg(92),
-        home(),
-        "key-enrol-replay",
-    )
-    .await;
-    assert_eq!(s, StatusCode::CREATED, "{v}");
-    assert_eq!(
-        (v["result"].as_str(), v["reasons"].clone()),
-        (Some("failed"), json!(["replayed_photo"])),
-        "{v}"
-    );
+    let (_, v) = checkin(&app, &w, &n, &selfie.encode_jpeg(85), home(), "key-selfie-0001").await;
+    assert_eq!(v["result"], "passed", "{v}");
+    let n = challenge(&app, &w).await;
+    let (_, v) = checkin(&app, &w, &n, &selfie.flip_horizontal().encode_jpeg(85), home(), "key-selfie-mirror").await;
+    assert_eq!(v["reasons"], json!(["replayed_photo"]), "{v}");
 });
 
 both!(limits_hold_under_parallel_uploads, |app| {
