@@ -326,6 +326,13 @@ impl FaceEngine {
         let face = *faces.first().ok_or(FaceError::NoFace)?;
         let lim = &self.limits;
         let side = face.width().max(face.height());
+        // A face too small to judge is the first thing to fix ("hold the phone closer"): at
+        // that size the short-range model also returns loose boxes around it, which would
+        // otherwise read as a second face.
+        let largest = faces.iter().map(|f| f.width().max(f.height())).fold(0.0, f32::max);
+        if largest < lim.min_face_px {
+            return Err(FaceError::FaceTooSmall);
+        }
         if faces[1..]
             .iter()
             .any(|f| f.width().max(f.height()) >= lim.second_face_ratio * side)
