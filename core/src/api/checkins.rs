@@ -62,6 +62,11 @@ view_type! {
         /// Face distance to the enrolled template (lower is closer; dlib threshold 0.6).
         pub face_distance: Option<f64>,
         pub created_at: DateTime<Utc>,
+        /// On the answer to a submission (and its retries): whether it meets its scheduled
+        /// window, which window, and the day's hours, so the app can say "this does not count:
+        /// check-ins count from 08:00". Absent in lists.
+        #[serde(default)]
+        pub counted: Option<crate::policy::schedule::WindowCount>,
     }
 }
 

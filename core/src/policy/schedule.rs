@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::leave::SanctionSuggestion;
 use super::{effective_level, Jurisdiction};
-use crate::model::{AlertSeverity, SupervisionLevel};
+use crate::model::{string_enum, AlertSeverity, SupervisionLevel};
 
 /// Local time of the jurisdiction: China Standard Time, UTC+8 all year (no summer time).
 pub fn local_offset() -> FixedOffset {
@@ -81,6 +81,57 @@ pub fn window_for(
     }
 }
 
+string_enum! {
+    open
+    /// Why a check-in does not satisfy its window.
+    NotCounted {
+        /// Failed or doubtful: only a passed check-in counts.
+        NotPassed = "not_passed",
+        /// Made before the day's band opened (the app says when it opens).
+        BeforeHours = "before_hours",
+        /// Made after the day's band closed.
+        AfterHours = "after_hours",
+    }
+}
+
+/// Whether a check-in satisfies the scheduled window it was made in: what the app tells the
+/// supervisee right after ("counted for 1–7 Dec" or "this does not count: check-ins count
+/// from 08:00").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct WindowCount {
+    pub counts: bool,
+    pub not_counted: Option<NotCounted>,
+    /// The window the check-in falls in (local dates).
+    pub window: Window,
+    /// The daily band of that window, local time.
+    pub opens: chrono::NaiveTime,
+    pub closes: chrono::NaiveTime,
+}
+
+/// Judges a check-in made at `at` (passed or not) against the window holding its local date.
+pub fn count_checkin(window: Window, band: &DailyBand, at: DateTime<Utc>, passed: bool) -> WindowCount {
+    let t = at.with_timezone(&local_offset()).time();
+    let not_counted = if !passed {
+        Some(NotCounted::NotPassed)
+    } else if t < band.opens {
+        Some(NotCounted::BeforeHours)
+    } else if t >= band.closes {
+        Some(NotCounted::AfterHours)
+    } else {
+        None
+    };
+    debug_assert!(not_counted.is_some() || window.contains(at, band));
+    WindowCount {
+        counts: not_counted.is_none(),
+        not_counted,
+        window,
+        opens: band.opens,
+        closes: band.closes,
+    }
+}
+
 /// Minutes given for an unscheduled (random) check-in, by level.
 pub fn random_checkin_minutes(level: SupervisionLevel) -> i64 {
     match level {
@@ -127,6 +178,27 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
+    }
+
+    /// A passed check-in at 07:30 local is on record but does not meet the window; the answer
+    /// says why and when the band opens (DOMAIN.md: check-ins count inside the daily band).
+    #[test]
+    fn a_checkin_outside_the_band_does_not_count() {
+        let w = window_for(&Jurisdiction::default(), Normal, false, d("2026-01-01"), d("2026-01-09"));
+        let band = DailyBand::default();
+        let at = |hm: &str| {
+            local_offset()
+                .from_local_datetime(&d("2026-01-09").and_time(hm.parse().unwrap()))
+                .unwrap()
+                .with_timezone(&Utc)
+        };
+        let early = count_checkin(w, &band, at("07:30:00"), true);
+        assert_eq!((early.counts, early.not_counted), (false, Some(NotCounted::BeforeHours)));
+        assert_eq!((early.opens.to_string().as_str(), early.window.start), ("08:00:00", d("2026-01-08")));
+        assert_eq!(count_checkin(w, &band, at("20:00:00"), true).not_counted, Some(NotCounted::AfterHours));
+        assert_eq!(count_checkin(w, &band, at("12:00:00"), false).not_counted, Some(NotCounted::NotPassed));
+        let ok = count_checkin(w, &band, at("08:00:00"), true);
+        assert!(ok.counts && ok.not_counted.is_none());
     }
 
     #[test]

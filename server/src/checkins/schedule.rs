@@ -50,6 +50,19 @@ async fn window_on(
     ))
 }
 
+/// Whether a check-in meets the scheduled window of its local date.
+pub async fn count(
+    db: &impl ConnectionTrait,
+    rules: &JurisdictionRules,
+    c: &case::Model,
+    row: &checkin::Model,
+) -> ApiResult<schedule::WindowCount> {
+    let date = row.created_at.with_timezone(&schedule::local_offset()).date_naive();
+    let w = window_on(db, &rules.supervision, c, date).await?;
+    let passed = row.result == CheckinResult::Passed;
+    Ok(schedule::count_checkin(w, &rules.checkin_band, row.created_at, passed))
+}
+
 /// Whether a passed check-in falls within the window (and the daily band).
 async fn window_met(
     db: &impl ConnectionTrait,

@@ -39,6 +39,20 @@ fn view(c: &checkin::Model) -> ApiResult<CheckinView> {
         reasons: serde_json::from_value(c.reasons.clone()).map_err(ApiError::internal)?,
         face_distance: c.face_distance,
         created_at: c.created_at,
+        counted: None,
+    })
+}
+
+/// The view a submission answers with: the check-in and whether it counted.
+async fn submitted(
+    db: &impl ConnectionTrait,
+    rules: &huijiao_core::policy::JurisdictionRules,
+    c: &case::Model,
+    row: &checkin::Model,
+) -> ApiResult<CheckinView> {
+    Ok(CheckinView {
+        counted: Some(super::schedule::count(db, rules, c, row).await?),
+        ..view(row)?
     })
 }
 
@@ -109,7 +123,8 @@ pub async fn submit_checkin(
         .one(&state.db)
         .await?
     {
-        return Ok((StatusCode::OK, Json(view(&existing)?)));
+        let v = submitted(&state.db, &state.config.rules, &c, &existing).await?;
+        return Ok((StatusCode::OK, Json(v)));
     }
     let engine = state.face.clone().ok_or(ErrorCode::FaceUnavailable)?;
     let now = Utc::now();
@@ -228,7 +243,8 @@ pub async fn submit_checkin(
             .one(work.db())
             .await?
         {
-            return Ok(Some(Ok((StatusCode::OK, Json(view(&existing)?)))));
+            let v = submitted(work.db(), &state.config.rules, &c, &existing).await?;
+            return Ok(Some(Ok((StatusCode::OK, Json(v)))));
         }
         // Consume the challenge: of two submissions racing with one code, one gets through.
         let consumed = checkin_challenge::Entity::update_many()
@@ -301,7 +317,7 @@ pub async fn submit_checkin(
         json!({ "checkin_id": row.id, "result": result }),
     )
     .await?;
-    let v = view(&row)?;
+    let v = submitted(work.db(), &state.config.rules, &c, &row).await?;
     work.notify_case(&c, EventKind::Checkin, &v, true).await?;
     work.commit().await?;
     Ok((StatusCode::CREATED, Json(v)))

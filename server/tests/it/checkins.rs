@@ -689,3 +689,41 @@ both!(one_key_sent_twice_at_once_gets_the_first_result, |app| {
     assert_eq!(a.1["id"], b.1["id"]);
     assert_eq!(app.count("checkins").await, 1);
 });
+
+both!(a_checkin_outside_the_days_hours_says_it_does_not_count, |app| {
+    let _ = app;
+    use chrono::{NaiveTime, Timelike};
+    let now = Utc::now().with_timezone(&huijiao_core::policy::schedule::local_offset()).time();
+    // Hours that leave out the present moment: later today, or (late at night) earlier.
+    let (opens, closes, why) = if now.hour() < 22 {
+        (NaiveTime::from_hms_opt(now.hour() + 1, 0, 0).unwrap(), NaiveTime::from_hms_opt(23, 59, 0).unwrap(), "before_hours")
+    } else {
+        (NaiveTime::from_hms_opt(0, 0, 0).unwrap(), NaiveTime::from_hms_opt(now.hour() - 1, 0, 0).unwrap(), "after_hours")
+    };
+    let (app, w) = app_with_faces_config(app.backend, |c| {
+        c.rules.checkin_band.opens = opens;
+        c.rules.checkin_band.closes = closes;
+    })
+    .await;
+    let hopper = face("grace_hopper.jpg");
+    let n = challenge(&app, &w).await;
+    let selfie = brighter(&hopper, 8).encode_jpeg(85);
+    let (s, v) = checkin(&app, &w, &n, &selfie, home(), "key-hours-0001").await;
+    assert_eq!((s, v["result"].as_str()), (StatusCode::CREATED, Some("passed")), "{v}");
+    let counted = &v["counted"];
+    assert_eq!((counted["counts"].as_bool(), counted["not_counted"].as_str()), (Some(false), Some(why)), "{v}");
+    assert_eq!(counted["opens"], opens.to_string());
+    assert!(counted["window"]["start"].is_string() && counted["window"]["level"] == "strict", "{v}");
+    // The retry answers the same.
+    let (s, again) = checkin(&app, &w, &n, &selfie, home(), "key-hours-0001").await;
+    assert_eq!((s, &again), (StatusCode::OK, &v));
+    // Within the hours, it counts.
+    let (app, w) = app_with_faces_config(app.backend, |c| {
+        c.rules.checkin_band.opens = NaiveTime::MIN;
+        c.rules.checkin_band.closes = NaiveTime::from_hms_opt(23, 59, 59).unwrap();
+    })
+    .await;
+    let n = challenge(&app, &w).await;
+    let (_, v) = checkin(&app, &w, &n, &selfie, home(), "key-hours-0002").await;
+    assert_eq!((v["counted"]["counts"].as_bool(), &v["counted"]["not_counted"]), (Some(true), &Value::Null), "{v}");
+});
