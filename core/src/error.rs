@@ -173,6 +173,7 @@ error_codes! {
 
     NotEnrolled = ("checkin.not_enrolled", 409, "No face is enrolled for this case yet; the officer enrols it at intake.", "该案件尚未采集人脸，请由工作人员在入矫时采集。"),
     ChallengeInvalid = ("checkin.challenge_invalid", 409, "The check-in code is unknown, used, expired or for another phone; start the check-in again.", "签到码无效、已使用、已过期或不属于本机，请重新开始签到。"),
+    LoginThrottled = ("auth.too_many_attempts", 429, "Too many failed sign-ins from this network; try again later.", "此网络登录失败次数过多，请稍后再试。"),
     TooManyAttempts = ("checkin.too_many_attempts", 429, "Too many failed check-ins today; contact your officer.", "今日签到失败次数过多，请联系矫正工作人员。"),
     FaceUnavailable = ("checkin.face_unavailable", 503, "Face verification is not available on this server right now.", "服务器暂时无法进行人脸核验。"),
     AlertTransitionInvalid = ("alert.transition_invalid", 409, "The alert is not in a state that allows this; reload it.", "预警当前状态不允许此操作，请刷新。"),

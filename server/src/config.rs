@@ -127,6 +127,9 @@ pub struct AuthConfig {
     /// Failed logins in a row before the account locks.
     pub lockout_threshold: i32,
     pub lockout_minutes: i64,
+    /// Failed logins from one client address (any user names) before that address is
+    /// refused for `lockout_minutes`: one address cannot lock every account it can name.
+    pub address_max_failures: i32,
     /// Argon2id cost: memory in KiB, iterations, parallelism (OWASP defaults).
     pub argon2_memory_kib: u32,
     pub argon2_iterations: u32,
@@ -171,6 +174,7 @@ impl Default for AuthConfig {
             refresh_ttl_secs: 30 * 24 * 3600,
             lockout_threshold: 5,
             lockout_minutes: 15,
+            address_max_failures: 20,
             argon2_memory_kib: 19 * 1024,
             argon2_iterations: 2,
             argon2_parallelism: 1,

@@ -12,6 +12,7 @@ mod m20261122_000007_leave_attachments;
 mod m20261122_000008_template_hashes;
 mod m20261122_000009_checkin_rejections;
 mod m20261122_000010_locations;
+mod m20261202_000011_login_throttles;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000008_template_hashes::Migration),
             Box::new(m20261122_000009_checkin_rejections::Migration),
             Box::new(m20261122_000010_locations::Migration),
+            Box::new(m20261202_000011_login_throttles::Migration),
         ]
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod extractor;
 pub mod password;
+pub mod throttle;
 pub mod tokens;
 
 use huijiao_core::Said;
@@ -64,24 +65,47 @@ async fn login(
     if req.username.len() > 64 || req.password.len() > 1024 {
         return Err(ErrorCode::InvalidCredentials.into());
     }
+    let username = req.username.trim();
+    let now = Utc::now();
+    let window = Duration::minutes(cfg.lockout_minutes);
+    let address = meta.ip.as_deref().map(throttle::address_key);
+    if let Some(addr) = &address {
+        if throttle::locked(&state.db, addr, now).await?.is_some() {
+            return Err(ErrorCode::LoginThrottled.into());
+        }
+    }
     let found = user::Entity::find()
-        .filter(user::Column::Username.eq(req.username.trim()))
+        .filter(user::Column::Username.eq(username))
         .one(&state.db)
         .await?;
-    let now = Utc::now();
     let anonymous = Actor {
         id: found.as_ref().map(|u| u.id),
         role: None,
         meta: meta.clone(),
     };
-    if let Some(u) = &found {
-        if let Some(until) = u.locked_until.filter(|t| *t > now) {
-            return Err(ApiError {
-                locked_until: Some(until),
-                ..ErrorCode::AccountLocked.into()
-            });
+    // The attempt is counted before the password is checked, so of parallel guesses only
+    // `lockout_threshold` are ever checked. A locked name answers after the same work as a
+    // wrong password, so neither timing nor lockout tells whether the account exists.
+    let key = throttle::user_key(username);
+    let locked = |until| ApiError {
+        locked_until: Some(until),
+        ..ErrorCode::AccountLocked.into()
+    };
+    let attempt = match throttle::count(&state.db, &key, window, now).await? {
+        Ok(n) if n > cfg.lockout_threshold => {
+            let until = now + window;
+            throttle::lock(&state.db, &key, until).await?;
+            Err(until)
         }
-    }
+        other => other,
+    };
+    let attempt = match attempt {
+        Ok(n) => n,
+        Err(until) => {
+            password::verify(cfg, req.password.clone(), None).await?;
+            return Err(locked(until));
+        }
+    };
     let ok = password::verify(
         cfg,
         req.password.clone(),
@@ -90,24 +114,26 @@ async fn login(
     .await?;
     let Some(u) = found.filter(|_| ok) else {
         let txn = state.db.begin().await?;
-        let mut locked_until = None;
+        if let Some(addr) = &address {
+            if let Ok(n) = throttle::count(&txn, addr, window, now).await? {
+                if n >= cfg.address_max_failures {
+                    throttle::lock(&txn, addr, now + window).await?;
+                }
+            }
+        }
+        let lock_until = (attempt >= cfg.lockout_threshold).then(|| now + window);
+        if let Some(until) = lock_until {
+            throttle::lock(&txn, &key, until).await?;
+        }
         if let Some(id) = anonymous.id {
+            // The account's own view of it, for officers and the security admin.
             user::Entity::update_many()
-                .col_expr(
-                    user::Column::FailedLogins,
-                    Expr::col(user::Column::FailedLogins).add(1),
-                )
+                .col_expr(user::Column::FailedLogins, Expr::value(attempt))
+                .col_expr(user::Column::LockedUntil, Expr::value(lock_until))
                 .filter(user::Column::Id.eq(id))
                 .exec(&txn)
                 .await?;
-            let fresh = user::Entity::find_by_id(id).one(&txn).await?;
-            if let Some(fresh) = fresh.filter(|f| f.failed_logins >= cfg.lockout_threshold) {
-                let until = now + Duration::minutes(cfg.lockout_minutes);
-                let mut am: user::ActiveModel = fresh.into();
-                am.failed_logins = Set(0);
-                am.locked_until = Set(Some(until));
-                am.update(&txn).await?;
-                locked_until = Some(until);
+            if let Some(until) = lock_until {
                 audit::record(
                     &txn,
                     &anonymous,
@@ -129,14 +155,12 @@ async fn login(
         )
         .await?;
         txn.commit().await?;
-        return Err(match locked_until {
-            Some(until) => ApiError {
-                locked_until: Some(until),
-                ..ErrorCode::AccountLocked.into()
-            },
+        return Err(match lock_until {
+            Some(until) => locked(until),
             None => ErrorCode::InvalidCredentials.into(),
         });
     };
+    throttle::clear(&state.db, &key).await?;
     if u.status != UserStatus::Active {
         return Err(ErrorCode::AccountDisabled.into());
     }

@@ -319,6 +319,9 @@ async fn set_user_state(
     change(&mut am);
     am.updated_at = Set(Utc::now());
     let u = am.update(&txn).await?;
+    if action == AuditAction::UserUnlocked {
+        crate::auth::throttle::clear(&txn, &crate::auth::throttle::user_key(&u.username)).await?;
+    }
     if end_sessions {
         session::Entity::update_many()
             .col_expr(session::Column::RevokedAt, Expr::value(Utc::now()))

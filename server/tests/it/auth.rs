@@ -117,6 +117,81 @@ both!(lockout_threshold_is_configurable, |app| {
     assert_eq!(s, StatusCode::LOCKED);
 });
 
+both!(parallel_guesses_cannot_pass_the_lockout, |app| {
+    let _w = World::build(&app).await;
+    // Twenty wrong passwords at once, threshold 5: only five are ever checked.
+    let guesses = (0..20).map(|i| {
+        let app = &app;
+        async move { login_raw(app, "officer.b1", &format!("Wrong-Password-{i}"), None).await }
+    });
+    let answers = futures::future::join_all(guesses).await;
+    let wrong = answers.iter().filter(|(s, _)| *s == StatusCode::UNAUTHORIZED).count();
+    let locked = answers
+        .iter()
+        .filter(|(s, v)| *s == StatusCode::LOCKED && v["code"] == "auth.account_locked")
+        .count();
+    assert_eq!((wrong, locked), (4, 16), "{answers:?}");
+    assert_eq!(login_raw(&app, "officer.b1", PASSWORD, None).await.0, StatusCode::LOCKED);
+});
+
+both!(unknown_names_lock_like_known_ones, |app| {
+    let _w = World::build(&app).await;
+    // The same answers in the same order, so a lockout does not reveal who has an account.
+    for name in ["officer.b1", "nobody.here"] {
+        let answers: Vec<_> = futures::future::join_all(
+            (0..6).map(|_| login_raw(&app, name, "Wrong-Password-1", None)),
+        )
+        .await
+        .into_iter()
+        .map(|(s, v)| (s, v["code"].as_str().unwrap().to_owned()))
+        .collect();
+        let mut statuses: Vec<_> = answers.iter().map(|(s, _)| s.as_u16()).collect();
+        statuses.sort();
+        assert_eq!(statuses, [401, 401, 401, 401, 423, 423], "{name}: {answers:?}");
+    }
+});
+
+both!(one_address_cannot_lock_every_account, |app| {
+    let _ = app;
+    let app = common::TestApp::with_config(app.backend, |c| {
+        c.trust_forwarded_for = true;
+        c.auth.address_max_failures = 7;
+    })
+    .await;
+    let w = World::build(&app).await;
+    let from = |ip: &'static str, user: &'static str, password: &'static str| {
+        let app = &app;
+        async move {
+            let (s, _, b) = app
+                .call_raw(
+                    "POST",
+                    "/api/v1/auth/login",
+                    None,
+                    &[("x-forwarded-for", ip)],
+                    Some(json!({ "username": user, "password": password }).to_string().into_bytes()),
+                    Some("application/json"),
+                )
+                .await;
+            (s, serde_json::from_slice::<serde_json::Value>(&b).unwrap())
+        }
+    };
+    // Five failures lock officer.b1; two more (on other names) use up the address's allowance.
+    for _ in 0..5 {
+        from("203.0.113.9", "officer.b1", "Wrong-Password-1").await;
+    }
+    for user in ["officer.a2", "officer.a2"] {
+        assert_eq!(from("203.0.113.9", user, "Wrong-Password-1").await.0, StatusCode::UNAUTHORIZED);
+    }
+    // From now on that address is refused before any account is touched: officer.a1 is safe.
+    let got = from("203.0.113.9", "officer.a1", "Wrong-Password-1").await;
+    common::assert_problem(&got, StatusCode::TOO_MANY_REQUESTS, "auth.too_many_attempts");
+    for _ in 0..5 {
+        from("203.0.113.9", "officer.a1", "Wrong-Password-1").await;
+    }
+    assert_eq!(from("198.51.100.4", "officer.a1", PASSWORD).await.0, StatusCode::OK);
+    let _ = w;
+});
+
 both!(refresh_rotates_and_reuse_revokes_the_family, |app| {
     let _w = World::build(&app).await;
     let (_, first) = login_raw(&app, "officer.a2", PASSWORD, None).await;
