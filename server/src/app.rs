@@ -32,6 +32,38 @@ use crate::state::AppState;
 )]
 struct ApiDoc;
 
+/// Errors are sent as `application/problem+json` (RFC 7807): the document says so. Applied
+/// to the merged document (the derive's modifiers run before the routes add their paths).
+struct ProblemJson;
+
+impl utoipa::Modify for ProblemJson {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::RefOr;
+        for item in openapi.paths.paths.values_mut() {
+            let ops = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for op in ops.into_iter().flatten() {
+                for response in op.responses.responses.values_mut() {
+                    let RefOr::T(response) = response else { continue };
+                    let is_problem = response.content.get("application/json").is_some_and(|c| {
+                        matches!(&c.schema, Some(RefOr::Ref(r)) if r.ref_location.ends_with("/Problem"))
+                    });
+                    if is_problem {
+                        if let Some(content) = response.content.shift_remove("application/json") {
+                            response.content.insert("application/problem+json".into(), content);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 struct BearerAuth;
 
 impl utoipa::Modify for BearerAuth {
@@ -86,12 +118,14 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
             .map(|d| utoipa::openapi::tag::Tag::new(d.tag))
             .collect(),
     );
-    DOMAINS
+    let (router, mut doc) = DOMAINS
         .iter()
         .fold(OpenApiRouter::with_openapi(doc), |router, d| {
             router.merge((d.routes)())
         })
-        .split_for_parts()
+        .split_for_parts();
+    utoipa::Modify::modify(&ProblemJson, &mut doc);
+    (router, doc)
 }
 
 pub fn openapi() -> utoipa::openapi::OpenApi {

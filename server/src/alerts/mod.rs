@@ -116,6 +116,7 @@ async fn alert_event(db: &impl ConnectionTrait, c: &case::Model, a: alert::Model
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AlertQuery {
     pub state: Option<AlertState>,

@@ -181,6 +181,7 @@ pub async fn verify(db: &impl ConnectionTrait) -> Result<AuditVerifyView, DbErr>
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
     pub actor_id: Option<Uuid>,

@@ -159,6 +159,7 @@ fn summary_view(c: case::Model) -> ApiResult<CaseSummaryView> {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CaseListQuery {
     pub status: Option<CaseStatus>,

@@ -148,6 +148,7 @@ pub async fn create_fence(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct FenceQuery {
     /// Every fence binding this supervisee: their own and their units'.

@@ -27,6 +27,7 @@ use crate::state::AppState;
 const MAX_TRACK_POINTS: u64 = 50_000;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct TrackQuery {
     pub from: DateTime<Utc>,

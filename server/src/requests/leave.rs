@@ -298,6 +298,7 @@ async fn list_case_leaves(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct QueueQuery {
     /// Also list requests below the caller's level (filed for information).

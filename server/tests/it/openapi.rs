@@ -100,3 +100,29 @@ fn every_operation_tag_is_declared() {
         }
     }
 }
+
+/// Generated clients trust the document: a parameter declared `in: path` must be in the path
+/// template, and errors are declared with the media type they are sent with.
+#[test]
+fn parameters_and_error_media_types_are_what_the_server_does() {
+    let doc = serde_json::to_value(huijiao_server::app::openapi()).unwrap();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                let name = p["name"].as_str().unwrap();
+                if p["in"] == "path" {
+                    assert!(path.contains(&format!("{{{name}}}")), "{method} {path}: {name} is no path parameter");
+                }
+            }
+            for (status, r) in op["responses"].as_object().unwrap() {
+                if status.starts_with('4') || status.starts_with('5') {
+                    let content = r["content"].as_object().unwrap();
+                    assert!(
+                        content.contains_key("application/problem+json") && !content.contains_key("application/json"),
+                        "{method} {path} {status}: {content:?}"
+                    );
+                }
+            }
+        }
+    }
+}
