@@ -45,9 +45,21 @@ pub enum HuijiaoError {
     /// No answer from the server: retry later (the outbox does it by itself).
     #[error("network unavailable")]
     Network,
-    /// Sign in again (expired session, wrong password, other phone…); `code` says which.
+    /// Sign in again (expired session, wrong password, locked account…); `code` says which.
     #[error("unauthorized: {code}")]
     Unauthorized { code: String },
+    /// Signed in, but not allowed this (`access.forbidden`, `leave.needs_county_approval`, a
+    /// phone not approved…): show why, do not sign out.
+    #[error("forbidden: {code}")]
+    Forbidden { code: String },
+    /// Too many attempts (check-ins today, sign-ins from this network): wait or call the
+    /// officer, as `code` says; retrying now does not help.
+    #[error("too many attempts: {code}")]
+    TooManyAttempts { code: String },
+    /// The server took too long with this request: it may or may not have been done, so
+    /// retry with the same idempotency key.
+    #[error("timed out")]
+    Timeout,
     /// The input is wrong; `field` names it (empty when not one field), `detail` says how.
     /// (Not `message`: Kotlin exceptions already have one.)
     #[error("invalid {field}: {detail}")]
@@ -72,7 +84,10 @@ impl From<ClientError> for HuijiaoError {
             ClientError::Api { status, problem } => {
                 let code = problem.code.clone();
                 match (status, ErrorCode::from_code(&code)) {
-                    (401 | 403 | 423, _) => HuijiaoError::Unauthorized { code },
+                    (401 | 423, _) => HuijiaoError::Unauthorized { code },
+                    (403, _) => HuijiaoError::Forbidden { code },
+                    (429, _) => HuijiaoError::TooManyAttempts { code },
+                    (408, _) => HuijiaoError::Timeout,
                     (404, _) => HuijiaoError::NotFound,
                     (409, _) => HuijiaoError::Conflict { code },
                     (400 | 422, _) => {
@@ -396,4 +411,30 @@ pub fn checkin_window(
 #[uniffi::export]
 pub fn core_version() -> String {
     env!("CARGO_PKG_VERSION").into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(status: u16, code: &str) -> HuijiaoError {
+        let problem: huijiao_core::api::Problem = serde_json::from_value(serde_json::json!({
+            "type": "about:blank", "title": "t", "status": status, "code": code, "detail": "d"
+        }))
+        .unwrap();
+        ClientError::Api { status, problem: Box::new(problem) }.into()
+    }
+
+    /// What the app does next depends on the kind: sign in again, explain, wait, retry.
+    #[test]
+    fn each_status_is_its_own_kind() {
+        assert!(matches!(answer(401, "auth.token_expired"), HuijiaoError::Unauthorized { .. }));
+        assert!(matches!(answer(423, "auth.account_locked"), HuijiaoError::Unauthorized { .. }));
+        for code in ["access.forbidden", "leave.needs_county_approval"] {
+            assert!(matches!(answer(403, code), HuijiaoError::Forbidden { code: c } if c == code));
+        }
+        assert!(matches!(answer(429, "checkin.too_many_attempts"), HuijiaoError::TooManyAttempts { .. }));
+        assert!(matches!(answer(408, "request.timeout"), HuijiaoError::Timeout));
+        assert!(matches!(answer(409, "resource.conflict"), HuijiaoError::Conflict { .. }));
+    }
 }

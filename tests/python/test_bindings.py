@@ -312,6 +312,8 @@ def test_the_rest_of_the_api_by_role(server):
     sysadmin = client(server)
     run(sysadmin.login("sysadmin", PASSWORD))
     assert any(u.username == "officer.donggang" for u in run(sysadmin.org().users()))
-    # Admin duties see no case data, as the server says.
-    with pytest.raises(mobile.HuijiaoError.Unauthorized):
+    # Admin duties see no case data, as the server says: forbidden, not "sign in again".
+    with pytest.raises(mobile.HuijiaoError.Forbidden) as e:
         run(sysadmin.cases().list())
+    assert e.value.code == "access.forbidden"
+    assert run(sysadmin.org().users())  # still signed in
