@@ -175,7 +175,7 @@ async fn take(
         .one(work.db())
         .await?
         .ok_or(ErrorCode::NotFound)?;
-    crate::cases::find_case(work.db(), caller, a.case_id).await?;
+    let c = crate::cases::find_case(work.db(), caller, a.case_id).await?;
     let now = Utc::now();
     let party = Party::person(caller.role, None);
     let a = apply(
@@ -204,8 +204,11 @@ async fn take(
         json!({ "case_id": a.case_id }),
     )
     .await?;
+    // The other officers' screens drop or update it (one officer acknowledges for all).
+    let v = view(a)?;
+    work.notify_case(&c, EventKind::Alert, &v, false).await?;
     work.commit().await?;
-    Ok(Json(view(a)?))
+    Ok(Json(v))
 }
 
 #[utoipa::path(post, path = "/alerts/{id}/acknowledge", tag = "alerts", params(("id" = Uuid, Path)),

@@ -246,6 +246,10 @@ async fn create_leave(
     )
     .await?;
     let v = view(work.db(), l).await?;
+    // A draft is the supervisee's own business until submitted.
+    if req.submit {
+        work.notify_case(&c, EventKind::Leave, &v, true).await?;
+    }
     work.commit().await?;
     Ok((StatusCode::CREATED, Json(v)))
 }
@@ -373,6 +377,12 @@ async fn supervisee_action(
     )
     .await?;
     let v = view(work.db(), l).await?;
+    // Submitted, cancelled, departed, returned: news for the officers' queues.
+    let c = case::Entity::find_by_id(v.case_id)
+        .one(work.db())
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    work.notify_case(&c, EventKind::Leave, &v, true).await?;
     work.commit().await?;
     Ok(Json(v))
 }
@@ -627,6 +637,11 @@ async fn extend_leave(
     )
     .await?;
     let v = view(work.db(), l).await?;
+    let c = case::Entity::find_by_id(v.case_id)
+        .one(work.db())
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    work.notify_case(&c, EventKind::Leave, &v, true).await?;
     work.commit().await?;
     Ok((StatusCode::CREATED, Json(v)))
 }

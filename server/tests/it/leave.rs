@@ -636,3 +636,65 @@ mod jurisdiction_rules_come_from_configuration {
         super::jurisdiction_rules(crate::common::Backend::Postgres).await
     }
 }
+
+both!(every_state_change_is_pushed_live, |app| {
+    let w = World::build(&app).await;
+    let mut events = app.state.events.subscribe();
+    let mut heard = |kind: &str| {
+        let mut seen = Vec::new();
+        while let Ok(e) = events.try_recv() {
+            if e.view.kind == kind {
+                assert!(e.unit_path.contains(&w.office_a1), "the case's officers hear it");
+                let p = &e.view.payload;
+                seen.push(p["status"].as_str().or(p["state"].as_str()).unwrap_or("").to_owned());
+            }
+        }
+        seen
+    };
+    // A draft is not news; submitting it is, and so is every step after.
+    let mut draft = body(3, 5, false);
+    draft["submit"] = json!(false);
+    let (_, l) = apply(&app, &w, draft).await;
+    assert!(heard("leave").is_empty());
+    let id = l["id"].as_str().unwrap().to_owned();
+    let act = |a: &'static str| {
+        let (app, w, id) = (&app, &w, id.clone());
+        async move {
+            let got = w.call(app, "sv.a1", "POST", &format!("/api/v1/leaves/{id}/{a}"), None).await;
+            assert_eq!(got.0, StatusCode::OK, "{a}: {}", got.1);
+            got.1
+        }
+    };
+    let l = act("submit").await;
+    decide(&app, w.token("officer.a1"), &l, "approve").await;
+    act("depart").await;
+    passed_checkin_now(&app, &w).await;
+    act("return").await;
+    assert_eq!(heard("leave"), ["submitted", "approved", "active", "returned"]);
+
+    // An alert acknowledged and resolved by one officer updates everyone's list.
+    let case_id: uuid::Uuid = w.case_a1.parse().unwrap();
+    use sea_orm::EntityTrait;
+    let c = huijiao_server::entities::case::Entity::find_by_id(case_id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let (a, _) = huijiao_server::alerts::raise(
+        &app.state.db,
+        &c,
+        huijiao_core::model::AlertKind::CheckinMissed,
+        huijiao_core::model::AlertSeverity::Medium,
+        json!({}),
+    )
+    .await
+    .unwrap();
+    let t = w.token("officer.a1");
+    let (s, v) = app.call("POST", &format!("/api/v1/alerts/{}/acknowledge", a.id), Some(t), None).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (s, v) = app
+        .post(&format!("/api/v1/alerts/{}/resolve", a.id), t, json!({ "note": "已电话联系" }))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(heard("alert"), ["acknowledged", "resolved"]);
+});
