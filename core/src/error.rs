@@ -64,7 +64,10 @@ impl Said {
         en: impl Into<std::borrow::Cow<'static, str>>,
         zh: impl Into<std::borrow::Cow<'static, str>>,
     ) -> Said {
-        Said { en: en.into(), zh: zh.into() }
+        Said {
+            en: en.into(),
+            zh: zh.into(),
+        }
     }
 
     pub fn get(&self, lang: Lang) -> &str {

@@ -172,7 +172,10 @@ fn bad_photos_get_their_own_errors() {
     // Smaller still: "hold the phone closer", never "no face" or "two faces" (at 1/6 the
     // short-range model adds a loose box around the small face).
     for shrink in [3.5f32, 4.0, 4.6, 5.0, 5.5, 6.0, 7.0] {
-        let small = hopper.resize((hopper.width as f32 / shrink) as usize, (hopper.height as f32 / shrink) as usize);
+        let small = hopper.resize(
+            (hopper.width as f32 / shrink) as usize,
+            (hopper.height as f32 / shrink) as usize,
+        );
         let mut scene = canvas(400, 300, 110);
         paste(&mut scene, &small, 150, 60);
         assert_eq!(err(png(&scene)), FaceError::FaceTooSmall, "1/{shrink}");
@@ -263,7 +266,11 @@ fn enrolment_takes_one_to_five_good_photos() {
         .unwrap();
     assert_eq!(t.embeddings.len(), 2);
     // Two people are not one template (either would pass afterwards).
-    let two = e.enroll(&[&good, &png(&photo("grace_hopper.jpg").flip_horizontal()), &png(&photo("astronaut.png"))]);
+    let two = e.enroll(&[
+        &good,
+        &png(&photo("grace_hopper.jpg").flip_horizontal()),
+        &png(&photo("astronaut.png")),
+    ]);
     assert_eq!(two.unwrap_err(), (2, FaceError::ReferencesDiffer(2, 0)));
 }
 
@@ -303,8 +310,15 @@ fn replayed_photo_has_a_near_identical_hash() {
     assert!(quality::hamming(original.phash, slightly_scaled.phash) <= 8);
     // A mirrored copy is the same picture: caught through the mirrored hash.
     let mirrored = e.analyze(&png(&hopper.flip_horizontal())).unwrap();
-    assert!(quality::hamming(original.phash, mirrored.phash) > 6, "the plain hash misses it");
-    assert!(mirrored.is_replay([original.phash], 6), "{}", quality::hamming(original.phash, mirrored.phash_mirrored));
+    assert!(
+        quality::hamming(original.phash, mirrored.phash) > 6,
+        "the plain hash misses it"
+    );
+    assert!(
+        mirrored.is_replay([original.phash], 6),
+        "{}",
+        quality::hamming(original.phash, mirrored.phash_mirrored)
+    );
     assert!(original.is_replay([mirrored.phash], 6));
     // Another picture of the same face (lit from one side, framed differently) is no replay.
     let other_picture = side_lit(&hopper, 0.45).crop(20, 10, hopper.width - 40, hopper.height - 30);
@@ -412,5 +426,3 @@ fn our_pool_and_depthwise_kernels_leave_the_models_outputs_as_tract_computes_the
         }
     }
 }
-
-

@@ -20,6 +20,11 @@ impl AlertsClient {
         Ok(self.inner.alerts().await?)
     }
 
+    /// The supervisee's own alerts: what was raised about them and whether it is handled.
+    pub async fn own_alerts(&self) -> Result<Vec<huijiao_core::api::OwnAlertView>> {
+        Ok(self.inner.own_alerts().await?)
+    }
+
     pub async fn acknowledge_alert(&self, id: Uuid) -> Result<AlertView> {
         Ok(self.inner.acknowledge_alert(id).await?)
     }

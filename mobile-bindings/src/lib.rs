@@ -422,19 +422,38 @@ mod tests {
             "type": "about:blank", "title": "t", "status": status, "code": code, "detail": "d"
         }))
         .unwrap();
-        ClientError::Api { status, problem: Box::new(problem) }.into()
+        ClientError::Api {
+            status,
+            problem: Box::new(problem),
+        }
+        .into()
     }
 
     /// What the app does next depends on the kind: sign in again, explain, wait, retry.
     #[test]
     fn each_status_is_its_own_kind() {
-        assert!(matches!(answer(401, "auth.token_expired"), HuijiaoError::Unauthorized { .. }));
-        assert!(matches!(answer(423, "auth.account_locked"), HuijiaoError::Unauthorized { .. }));
+        assert!(matches!(
+            answer(401, "auth.token_expired"),
+            HuijiaoError::Unauthorized { .. }
+        ));
+        assert!(matches!(
+            answer(423, "auth.account_locked"),
+            HuijiaoError::Unauthorized { .. }
+        ));
         for code in ["access.forbidden", "leave.needs_county_approval"] {
             assert!(matches!(answer(403, code), HuijiaoError::Forbidden { code: c } if c == code));
         }
-        assert!(matches!(answer(429, "checkin.too_many_attempts"), HuijiaoError::TooManyAttempts { .. }));
-        assert!(matches!(answer(408, "request.timeout"), HuijiaoError::Timeout));
-        assert!(matches!(answer(409, "resource.conflict"), HuijiaoError::Conflict { .. }));
+        assert!(matches!(
+            answer(429, "checkin.too_many_attempts"),
+            HuijiaoError::TooManyAttempts { .. }
+        ));
+        assert!(matches!(
+            answer(408, "request.timeout"),
+            HuijiaoError::Timeout
+        ));
+        assert!(matches!(
+            answer(409, "resource.conflict"),
+            HuijiaoError::Conflict { .. }
+        ));
     }
 }

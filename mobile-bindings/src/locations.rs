@@ -16,6 +16,11 @@ pub struct LocationsClient {
 
 #[uniffi::export(async_runtime = "tokio")]
 impl LocationsClient {
+    /// The supervisee's activity areas, to draw on their map.
+    pub async fn own_areas(&self) -> Result<Vec<FenceView>> {
+        Ok(self.inner.own_areas().await?)
+    }
+
     pub async fn positions(&self) -> Result<Vec<PositionView>> {
         Ok(self.inner.positions().await?)
     }

@@ -49,13 +49,17 @@ impl utoipa::Modify for ProblemJson {
             ];
             for op in ops.into_iter().flatten() {
                 for response in op.responses.responses.values_mut() {
-                    let RefOr::T(response) = response else { continue };
+                    let RefOr::T(response) = response else {
+                        continue;
+                    };
                     let is_problem = response.content.get("application/json").is_some_and(|c| {
                         matches!(&c.schema, Some(RefOr::Ref(r)) if r.ref_location.ends_with("/Problem"))
                     });
                     if is_problem {
                         if let Some(content) = response.content.shift_remove("application/json") {
-                            response.content.insert("application/problem+json".into(), content);
+                            response
+                                .content
+                                .insert("application/problem+json".into(), content);
                         }
                     }
                 }
@@ -98,15 +102,51 @@ pub struct Domain {
 /// Every domain, in the order of the API document (and of the job runs). A new domain is one
 /// row here; a handler whose tag has no row fails `openapi::every_operation_tag_is_declared`.
 pub const DOMAINS: &[Domain] = &[
-    Domain { tag: "auth", routes: crate::auth::routes, jobs: &[] },
-    Domain { tag: "org", routes: crate::org::routes, jobs: &[] },
-    Domain { tag: "cases", routes: crate::cases::routes, jobs: &[] },
-    Domain { tag: "investigations", routes: crate::investigations::routes, jobs: &[] },
-    Domain { tag: "requests", routes: crate::requests::routes, jobs: crate::requests::JOBS },
-    Domain { tag: "checkins", routes: crate::checkins::routes, jobs: crate::checkins::JOBS },
-    Domain { tag: "locations", routes: crate::locations::routes, jobs: crate::locations::JOBS },
-    Domain { tag: "alerts", routes: crate::alerts::routes, jobs: &[] },
-    Domain { tag: "audit", routes: crate::audit::routes, jobs: &[] },
+    Domain {
+        tag: "auth",
+        routes: crate::auth::routes,
+        jobs: &[],
+    },
+    Domain {
+        tag: "org",
+        routes: crate::org::routes,
+        jobs: &[],
+    },
+    Domain {
+        tag: "cases",
+        routes: crate::cases::routes,
+        jobs: &[],
+    },
+    Domain {
+        tag: "investigations",
+        routes: crate::investigations::routes,
+        jobs: &[],
+    },
+    Domain {
+        tag: "requests",
+        routes: crate::requests::routes,
+        jobs: crate::requests::JOBS,
+    },
+    Domain {
+        tag: "checkins",
+        routes: crate::checkins::routes,
+        jobs: crate::checkins::JOBS,
+    },
+    Domain {
+        tag: "locations",
+        routes: crate::locations::routes,
+        jobs: crate::locations::JOBS,
+    },
+    Domain {
+        tag: "alerts",
+        routes: crate::alerts::routes,
+        jobs: &[],
+    },
+    Domain {
+        tag: "audit",
+        routes: crate::audit::routes,
+        jobs: &[],
+    },
 ];
 
 /// The API routes and their OpenAPI document, built from the handlers' annotations.

@@ -193,6 +193,9 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<bool> {
         staff("sysadmin", "系统管理员", Role::SystemAdmin, None),
         staff("secadmin", "安全管理员", Role::SecurityAdmin, None),
         staff("auditadmin", "审计管理员", Role::AuditAdmin, None),
+        // Leaves over the county's limits go to the city (measures art. 28): someone must
+        // see that queue.
+        staff("officer.lanzhou", "陈明", Role::Officer, Some(&lanzhou)),
         staff(
             "officer.chengguan",
             "张建国",

@@ -67,7 +67,10 @@ pub async fn run_once(state: &AppState) -> ApiResult<JobReport> {
 }
 
 /// Runs `jobs` once, each in its own transaction.
-pub async fn run<'j>(state: &AppState, jobs: impl IntoIterator<Item = &'j Job>) -> ApiResult<JobReport> {
+pub async fn run<'j>(
+    state: &AppState,
+    jobs: impl IntoIterator<Item = &'j Job>,
+) -> ApiResult<JobReport> {
     let mut report = JobReport::default();
     let now = Utc::now();
     for job in jobs {

@@ -179,7 +179,10 @@ mod tests {
         rustix::process::umask(rustix::fs::Mode::empty());
         let dir = tmp.path().join("media");
         let store = MediaStore::local(&dir, &tmp.path().join("media.key"), &[]).unwrap();
-        let key = store.put("checkins/case-1", b"face", b"case-1").await.unwrap();
+        let key = store
+            .put("checkins/case-1", b"face", b"case-1")
+            .await
+            .unwrap();
         assert_eq!(mode(&dir), 0o700);
         assert_eq!(mode(&dir.join(&key)), 0o600);
         assert_eq!(mode(dir.join(&key).parent().unwrap()), 0o700);

@@ -1,7 +1,7 @@
 //! Input checks shared by the domains; each failure names the field.
 
-use huijiao_core::Said;
 use huijiao_core::policy::text::{self, Shape};
+use huijiao_core::Said;
 
 use crate::error::{ApiError, ApiResult};
 
@@ -23,7 +23,10 @@ pub fn check_coordinates(field: &str, lat: f64, lon: f64) -> ApiResult<()> {
     {
         return Err(ApiError::field(
             field,
-            Said::new("latitude −90…90 and longitude −180…180", "纬度须在 −90 到 90 之间，经度须在 −180 到 180 之间"),
+            Said::new(
+                "latitude −90…90 and longitude −180…180",
+                "纬度须在 −90 到 90 之间，经度须在 −180 到 180 之间",
+            ),
         ));
     }
     Ok(())

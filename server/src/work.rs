@@ -106,5 +106,7 @@ async fn case_event(
         .await?
         .ok_or_else(|| crate::error::ApiError::internal("case unit missing"))?;
     let supervisee = if to_supervisee { c.user_id } else { None };
-    Ok(Event::about_case(unit_path, c.id, supervisee, kind, payload))
+    Ok(Event::about_case(
+        unit_path, c.id, supervisee, kind, payload,
+    ))
 }

@@ -306,6 +306,9 @@ def test_the_rest_of_the_api_by_role(server):
     assert b"," in run(officer.cases().export_cases_csv())
     assert run(sv.requests().leaves_of(case_id)) is not None
     assert isinstance(run(sv.checkins().sensitive_periods()), list)
+    # The supervisee's own alerts and activity areas (never exclusion zones).
+    assert isinstance(run(sv.alerts().own_alerts()), list)
+    assert all(f.kind == core.FenceKind.ACTIVITY_AREA for f in run(sv.locations().own_areas()))
     audit = client(server)
     run(audit.login("auditadmin", PASSWORD))
     assert run(audit.audit().verify_audit()).ok

@@ -3,6 +3,19 @@
 use super::*;
 
 view_type! {
+    /// An alert as its supervisee sees it: what happened and whether it is being handled,
+    /// without the evidence, the officer's notes or a suggested sanction.
+    pub struct OwnAlertView {
+        pub id: Uuid,
+        pub kind: AlertKind,
+        pub severity: AlertSeverity,
+        pub state: AlertState,
+        pub created_at: DateTime<Utc>,
+        pub cleared_at: Option<DateTime<Utc>>,
+    }
+}
+
+view_type! {
     pub struct AlertView {
         pub id: Uuid,
         pub case_id: Uuid,

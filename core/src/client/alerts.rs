@@ -7,6 +7,11 @@ impl Client {
         self.get("/alerts").await
     }
 
+    /// The signed-in supervisee's own alerts (no evidence or notes).
+    pub async fn own_alerts(&self) -> Result<Vec<OwnAlertView>, ClientError> {
+        self.get("/me/alerts").await
+    }
+
     pub async fn acknowledge_alert(&self, id: Uuid) -> Result<AlertView, ClientError> {
         self.post(&format!("/alerts/{id}/acknowledge"), &serde_json::json!({}))
             .await

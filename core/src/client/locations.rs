@@ -3,6 +3,11 @@
 use super::*;
 
 impl Client {
+    /// The signed-in supervisee's activity areas, for the map (never exclusion zones).
+    pub async fn own_areas(&self) -> Result<Vec<FenceView>, ClientError> {
+        self.get("/me/areas").await
+    }
+
     pub async fn send_locations(
         &self,
         req: &LocationBatchRequest,

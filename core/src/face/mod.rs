@@ -329,7 +329,10 @@ impl FaceEngine {
         // A face too small to judge is the first thing to fix ("hold the phone closer"): at
         // that size the short-range model also returns loose boxes around it, which would
         // otherwise read as a second face.
-        let largest = faces.iter().map(|f| f.width().max(f.height())).fold(0.0, f32::max);
+        let largest = faces
+            .iter()
+            .map(|f| f.width().max(f.height()))
+            .fold(0.0, f32::max);
         if largest < lim.min_face_px {
             return Err(FaceError::FaceTooSmall);
         }
@@ -394,7 +397,11 @@ impl FaceEngine {
             .detect(&mirrored)?
             .first()
             .and_then(|f| {
-                let kp = [f.keypoints[RIGHT_EYE], f.keypoints[LEFT_EYE], f.keypoints[NOSE_TIP]];
+                let kp = [
+                    f.keypoints[RIGHT_EYE],
+                    f.keypoints[LEFT_EYE],
+                    f.keypoints[NOSE_TIP],
+                ];
                 align::chip(&mirrored, &kp)
             })
             .unwrap_or_else(|| chip.flip_horizontal());
@@ -434,7 +441,10 @@ impl FaceEngine {
 /// Every reference photo of one template must show the same person: each pair closer than
 /// the match threshold. Otherwise two people could be enrolled as one and either would
 /// pass. The error names the later photo of the first pair that differs.
-pub fn references_agree(embeddings: &[Vec<f32>], policy: &MatchPolicy) -> Result<(), (usize, FaceError)> {
+pub fn references_agree(
+    embeddings: &[Vec<f32>],
+    policy: &MatchPolicy,
+) -> Result<(), (usize, FaceError)> {
     for (j, b) in embeddings.iter().enumerate() {
         for (i, a) in embeddings[..j].iter().enumerate() {
             if distance(a, b) >= policy.threshold {

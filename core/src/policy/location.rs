@@ -70,12 +70,18 @@ fn bad(field: impl Into<String>, message: Said) -> FenceError {
 fn check_position(field: &str, p: [f64; 2]) -> Result<(), FenceError> {
     let [lon, lat] = p;
     if !lon.is_finite() || !lat.is_finite() {
-        return Err(bad(field, Said::new("coordinates must be numbers", "坐标必须是数字")));
+        return Err(bad(
+            field,
+            Said::new("coordinates must be numbers", "坐标必须是数字"),
+        ));
     }
     if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
         return Err(bad(
             field,
-            Said::new("longitude must be -180..180 and latitude -90..90", "经度须在 -180 到 180 之间，纬度须在 -90 到 90 之间"),
+            Said::new(
+                "longitude must be -180..180 and latitude -90..90",
+                "经度须在 -180 到 180 之间，纬度须在 -90 到 90 之间",
+            ),
         ));
     }
     Ok(())
@@ -104,7 +110,10 @@ impl FenceShape {
             FenceShape::Circle { center, radius_m } => {
                 check_position("center", *center)?;
                 if !radius_m.is_finite() || !(10.0..=100_000.0).contains(radius_m) {
-                    return Err(bad("radius_m", Said::new("must be 10 m to 100 km", "须在 10 米到 100 公里之间")));
+                    return Err(bad(
+                        "radius_m",
+                        Said::new("must be 10 m to 100 km", "须在 10 米到 100 公里之间"),
+                    ));
                 }
                 let [lon, lat] = *center;
                 let kx = M_PER_DEG * lat.to_radians().cos().max(1e-6);
@@ -123,14 +132,23 @@ impl FenceShape {
 
 fn compile_polygon(rings: &[Vec<[f64; 2]>]) -> Result<CompiledShape, FenceError> {
     if rings.is_empty() || rings.len() > MAX_RINGS {
-        return Err(bad("coordinates", Said::new(format!("needs 1 to {MAX_RINGS} rings"), format!("须有 1 到 {MAX_RINGS} 个环"))));
+        return Err(bad(
+            "coordinates",
+            Said::new(
+                format!("needs 1 to {MAX_RINGS} rings"),
+                format!("须有 1 到 {MAX_RINGS} 个环"),
+            ),
+        ));
     }
     let (mut min, mut max) = ([f64::MAX; 2], [f64::MIN; 2]);
     for (r, ring) in rings.iter().enumerate() {
         if ring.len() < 4 || ring.len() > MAX_RING_POSITIONS {
             return Err(bad(
                 format!("coordinates[{r}]"),
-                Said::new(format!("a ring needs 4 to {MAX_RING_POSITIONS} positions"), format!("每个环须有 4 到 {MAX_RING_POSITIONS} 个点")),
+                Said::new(
+                    format!("a ring needs 4 to {MAX_RING_POSITIONS} positions"),
+                    format!("每个环须有 4 到 {MAX_RING_POSITIONS} 个点"),
+                ),
             ));
         }
         if ring.first() != ring.last() {
@@ -148,7 +166,10 @@ fn compile_polygon(rings: &[Vec<[f64; 2]>]) -> Result<CompiledShape, FenceError>
         }
     }
     if max[0] - min[0] > 10.0 || max[1] - min[1] > 10.0 {
-        return Err(bad("coordinates", Said::new("a fence may span at most 10 degrees", "围栏跨度最多 10 度")));
+        return Err(bad(
+            "coordinates",
+            Said::new("a fence may span at most 10 degrees", "围栏跨度最多 10 度"),
+        ));
     }
     let origin = ((min[0] + max[0]) / 2.0, (min[1] + max[1]) / 2.0);
     let kx = M_PER_DEG * origin.1.to_radians().cos().max(1e-6);
@@ -164,7 +185,10 @@ fn compile_polygon(rings: &[Vec<[f64; 2]>]) -> Result<CompiledShape, FenceError>
     use geo::algorithm::Validation;
     if let Err(e) = polygon.check_validation() {
         // geo's messages name rings and positions, never personal data.
-        return Err(bad("coordinates", Said::new(format!("invalid polygon: {e}"), format!("多边形无效：{e}"))));
+        return Err(bad(
+            "coordinates",
+            Said::new(format!("invalid polygon: {e}"), format!("多边形无效：{e}")),
+        ));
     }
     Ok(CompiledShape {
         origin,
@@ -242,30 +266,50 @@ fn minutes(field: &str, hhmm: &str) -> Result<u32, FenceError> {
         let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
         (h < 24 && m < 60 && hhmm.len() == 5).then_some(h * 60 + m)
     });
-    parsed.ok_or_else(|| bad(field, Said::new("must be HH:MM (00:00 to 23:59)", "格式须为 HH:MM（00:00 到 23:59）")))
+    parsed.ok_or_else(|| {
+        bad(
+            field,
+            Said::new(
+                "must be HH:MM (00:00 to 23:59)",
+                "格式须为 HH:MM（00:00 到 23:59）",
+            ),
+        )
+    })
 }
 
 impl FenceSchedule {
     pub fn validate(&self) -> Result<(), FenceError> {
         if let (Some(a), Some(b)) = (self.valid_from, self.valid_until) {
             if b < a {
-                return Err(bad("valid_until", Said::new("must not be before valid_from", "不能早于 valid_from")));
+                return Err(bad(
+                    "valid_until",
+                    Said::new("must not be before valid_from", "不能早于 valid_from"),
+                ));
             }
         }
         if self.windows.len() > 28 {
-            return Err(bad("windows", Said::new("at most 28 windows", "最多 28 个时段")));
+            return Err(bad(
+                "windows",
+                Said::new("at most 28 windows", "最多 28 个时段"),
+            ));
         }
         for (i, w) in self.windows.iter().enumerate() {
             if w.days.is_empty() || w.days.iter().any(|d| !(1..=7).contains(d)) {
                 return Err(bad(
                     format!("windows[{i}].days"),
-                    Said::new("days are 1 (Mon) to 7 (Sun)", "星期为 1（周一）到 7（周日）"),
+                    Said::new(
+                        "days are 1 (Mon) to 7 (Sun)",
+                        "星期为 1（周一）到 7（周日）",
+                    ),
                 ));
             }
             let s = minutes(&format!("windows[{i}].start"), &w.start)?;
             let e = minutes(&format!("windows[{i}].end"), &w.end)?;
             if s == e {
-                return Err(bad(format!("windows[{i}].end"), Said::new("must differ from start", "不能与开始时间相同")));
+                return Err(bad(
+                    format!("windows[{i}].end"),
+                    Said::new("must differ from start", "不能与开始时间相同"),
+                ));
             }
         }
         Ok(())

@@ -111,7 +111,12 @@ pub struct WindowCount {
 }
 
 /// Judges a check-in made at `at` (passed or not) against the window holding its local date.
-pub fn count_checkin(window: Window, band: &DailyBand, at: DateTime<Utc>, passed: bool) -> WindowCount {
+pub fn count_checkin(
+    window: Window,
+    band: &DailyBand,
+    at: DateTime<Utc>,
+    passed: bool,
+) -> WindowCount {
     let t = at.with_timezone(&local_offset()).time();
     let not_counted = if !passed {
         Some(NotCounted::NotPassed)
@@ -184,7 +189,13 @@ mod tests {
     /// says why and when the band opens (DOMAIN.md: check-ins count inside the daily band).
     #[test]
     fn a_checkin_outside_the_band_does_not_count() {
-        let w = window_for(&Jurisdiction::default(), Normal, false, d("2026-01-01"), d("2026-01-09"));
+        let w = window_for(
+            &Jurisdiction::default(),
+            Normal,
+            false,
+            d("2026-01-01"),
+            d("2026-01-09"),
+        );
         let band = DailyBand::default();
         let at = |hm: &str| {
             local_offset()
@@ -193,10 +204,22 @@ mod tests {
                 .with_timezone(&Utc)
         };
         let early = count_checkin(w, &band, at("07:30:00"), true);
-        assert_eq!((early.counts, early.not_counted), (false, Some(NotCounted::BeforeHours)));
-        assert_eq!((early.opens.to_string().as_str(), early.window.start), ("08:00:00", d("2026-01-08")));
-        assert_eq!(count_checkin(w, &band, at("20:00:00"), true).not_counted, Some(NotCounted::AfterHours));
-        assert_eq!(count_checkin(w, &band, at("12:00:00"), false).not_counted, Some(NotCounted::NotPassed));
+        assert_eq!(
+            (early.counts, early.not_counted),
+            (false, Some(NotCounted::BeforeHours))
+        );
+        assert_eq!(
+            (early.opens.to_string().as_str(), early.window.start),
+            ("08:00:00", d("2026-01-08"))
+        );
+        assert_eq!(
+            count_checkin(w, &band, at("20:00:00"), true).not_counted,
+            Some(NotCounted::AfterHours)
+        );
+        assert_eq!(
+            count_checkin(w, &band, at("12:00:00"), false).not_counted,
+            Some(NotCounted::NotPassed)
+        );
         let ok = count_checkin(w, &band, at("08:00:00"), true);
         assert!(ok.counts && ok.not_counted.is_none());
     }

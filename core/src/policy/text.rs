@@ -19,7 +19,9 @@ pub enum Shape {
 pub enum TextProblem {
     /// Empty, or only whitespace and invisible characters.
     Blank,
-    TooLong { max: usize },
+    TooLong {
+        max: usize,
+    },
     /// A line break in a one-line value.
     LineBreak,
     /// A control character (other than a line break where allowed).
@@ -33,10 +35,14 @@ pub enum TextProblem {
 impl TextProblem {
     pub fn message(self) -> Said {
         match self {
-            TextProblem::Blank => Said::new("must not be empty or invisible", "不能为空，也不能只含不可见字符"),
-            TextProblem::TooLong { max } => {
-                Said::new(format!("at most {max} characters"), format!("最多 {max} 个字符"))
-            }
+            TextProblem::Blank => Said::new(
+                "must not be empty or invisible",
+                "不能为空，也不能只含不可见字符",
+            ),
+            TextProblem::TooLong { max } => Said::new(
+                format!("at most {max} characters"),
+                format!("最多 {max} 个字符"),
+            ),
             TextProblem::LineBreak => Said::new("one line: no line breaks", "只能一行，不能换行"),
             TextProblem::Control => Said::new("no control characters", "不能含控制字符"),
             TextProblem::Bidi => Said::new(
@@ -113,7 +119,13 @@ mod tests {
 
     #[test]
     fn what_people_type_passes() {
-        for ok in ["马小军", "Zhang San", "兰州市城关区 东岗西路 1号", "👨‍👩‍👧 family", "O'Brien-Smith"] {
+        for ok in [
+            "马小军",
+            "Zhang San",
+            "兰州市城关区 东岗西路 1号",
+            "👨‍👩‍👧 family",
+            "O'Brien-Smith",
+        ] {
             assert_eq!(check(ok, 50, Line), Ok(()), "{ok}");
         }
         assert_eq!(check("第一行\n第二行\r\n\t第三行", 50, Paragraphs), Ok(()));

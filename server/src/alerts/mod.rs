@@ -1,13 +1,13 @@
 //! Alerts for officers: raised by failed or doubtful check-ins (and later missed ones, fences,
 //! overdue returns), scoped by jurisdiction, acknowledged and resolved with a note, pushed live.
 
-use huijiao_core::Said;
 use axum::extract::State;
 use chrono::Utc;
-use huijiao_core::api::{AlertResolveRequest, AlertView, Problem};
+use huijiao_core::api::{AlertResolveRequest, AlertView, OwnAlertView, Problem};
 use huijiao_core::model::{AlertKind, AlertSeverity, AlertState, AuditAction, EventKind};
 use huijiao_core::policy::transitions::{AlertAction, Party, ALERT};
 use huijiao_core::ErrorCode;
+use huijiao_core::Said;
 use sea_orm::sea_query::{Expr, Query as SqlQuery};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
@@ -19,7 +19,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use crate::actor::Actor;
-use crate::auth::extractor::Officer;
+use crate::auth::extractor::{Officer, Supervisee};
 use crate::entities::{alert, case};
 use crate::error::{ApiError, ApiResult, Json, Path, Query};
 use crate::events::Event;
@@ -31,6 +31,7 @@ use crate::work::Work;
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_alerts))
+        .routes(routes!(own_alerts))
         .routes(routes!(acknowledge))
         .routes(routes!(resolve))
 }
@@ -110,9 +111,48 @@ pub async fn clear(
 }
 
 /// An alert is news for the case's officers only.
-async fn alert_event(db: &impl ConnectionTrait, c: &case::Model, a: alert::Model) -> ApiResult<Event> {
+async fn alert_event(
+    db: &impl ConnectionTrait,
+    c: &case::Model,
+    a: alert::Model,
+) -> ApiResult<Event> {
     let unit_path = crate::org::unit_path(db, c.unit_id).await?;
-    Ok(Event::about_case(unit_path, c.id, None, EventKind::Alert, &view(a)?))
+    Ok(Event::about_case(
+        unit_path,
+        c.id,
+        None,
+        EventKind::Alert,
+        &view(a)?,
+    ))
+}
+
+/// The signed-in supervisee's own alerts, newest first (the last 100): the app shows them so
+/// that nothing is raised behind their back.
+#[utoipa::path(get, path = "/me/alerts", tag = "alerts",
+    responses((status = 200, body = Vec<OwnAlertView>), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn own_alerts(
+    State(state): State<AppState>,
+    caller: Supervisee,
+) -> ApiResult<Json<Vec<OwnAlertView>>> {
+    let c = crate::cases::own_case(&state.db, &caller).await?;
+    let rows = alert::Entity::find()
+        .filter(alert::Column::CaseId.eq(c.id))
+        .order_by_desc(alert::Column::CreatedAt)
+        .limit(100)
+        .all(&state.db)
+        .await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|a| OwnAlertView {
+                id: a.id,
+                kind: a.kind,
+                severity: a.severity,
+                state: a.state,
+                created_at: a.created_at,
+                cleared_at: a.cleared_at,
+            })
+            .collect(),
+    ))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -134,11 +174,17 @@ async fn list_alerts(
     Query(q): Query<AlertQuery>,
 ) -> ApiResult<Json<Vec<AlertView>>> {
     if q.state == Some(AlertState::Unknown) {
-        return Err(ApiError::field("state", Said::new("open, acknowledged or resolved", "待处理、已确认或已解决")));
+        return Err(ApiError::field(
+            "state",
+            Said::new("open, acknowledged or resolved", "待处理、已确认或已解决"),
+        ));
     }
     let limit = q.limit.unwrap_or(100);
     if !(1..=500).contains(&limit) {
-        return Err(ApiError::field("limit", Said::new("must be 1 to 500", "须为 1 到 500")));
+        return Err(ApiError::field(
+            "limit",
+            Said::new("must be 1 to 500", "须为 1 到 500"),
+        ));
     }
     let mut find = alert::Entity::find().filter(
         alert::Column::CaseId.in_subquery(

@@ -2,11 +2,11 @@
 //! (who, what, when, from where) in the same transaction as the act itself. Entries form a
 //! hash chain, so editing, deleting or reordering a row is detectable by `verify`.
 
-use huijiao_core::Said;
 use axum::extract::State;
 use chrono::{DateTime, Utc};
 use huijiao_core::api::{AuditEntryView, AuditVerifyView};
 use huijiao_core::model::AuditAction;
+use huijiao_core::Said;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -212,7 +212,10 @@ async fn list_audit(
 ) -> ApiResult<Json<Vec<AuditEntryView>>> {
     let limit = q.limit.unwrap_or(100);
     if !(1..=500).contains(&limit) {
-        return Err(crate::error::ApiError::field("limit", Said::new("must be 1 to 500", "须为 1 到 500")));
+        return Err(crate::error::ApiError::field(
+            "limit",
+            Said::new("must be 1 to 500", "须为 1 到 500"),
+        ));
     }
     let mut find = audit_entry::Entity::find();
     if let Some(v) = q.actor_id {

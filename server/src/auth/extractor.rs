@@ -112,7 +112,10 @@ impl FromRequestParts<AppState> for AuthUser {
                 .get(DEVICE_HEADER)
                 .and_then(|v| v.to_str().ok());
             let bound = claims.dev.as_deref().ok_or(ErrorCode::TokenInvalid)?;
-            if sent != Some(bound) || s.device_id.as_deref() != Some(bound) {
+            // No header at all is an app that forgot it (the documented code says what to
+            // send); another phone's id is a mismatch.
+            let sent = sent.ok_or(ErrorCode::DeviceRequired)?;
+            if sent != bound || s.device_id.as_deref() != Some(bound) {
                 return Err(ErrorCode::DeviceMismatch.into());
             }
             let approved = device::Entity::find()

@@ -6,7 +6,6 @@ pub mod password;
 pub mod throttle;
 pub mod tokens;
 
-use huijiao_core::Said;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{Duration, Utc};
@@ -14,6 +13,7 @@ use huijiao_core::api::{
     LoginRequest, MeView, PasswordChangeRequest, Problem, RefreshRequest, TokenView,
 };
 use huijiao_core::model::{AuditAction, DeviceStatus, Role, UserStatus};
+use huijiao_core::Said;
 use huijiao_core::{policy, ErrorCode};
 use sea_orm::sea_query::Expr;
 use sea_orm::{

@@ -82,7 +82,11 @@ pub async fn locked(
     now: DateTime<Utc>,
 ) -> ApiResult<Option<DateTime<Utc>>> {
     let backend = db.get_database_backend();
-    let p = if backend == DbBackend::Postgres { "$1" } else { "?" };
+    let p = if backend == DbBackend::Postgres {
+        "$1"
+    } else {
+        "?"
+    };
     let row = db
         .query_one(Statement::from_sql_and_values(
             backend,
@@ -102,7 +106,11 @@ pub async fn locked(
 /// Locks `key` until `until`.
 pub async fn lock(db: &impl ConnectionTrait, key: &str, until: DateTime<Utc>) -> ApiResult<()> {
     let backend = db.get_database_backend();
-    let (a, b) = if backend == DbBackend::Postgres { ("$1", "$2") } else { ("?", "?") };
+    let (a, b) = if backend == DbBackend::Postgres {
+        ("$1", "$2")
+    } else {
+        ("?", "?")
+    };
     db.execute(Statement::from_sql_and_values(
         backend,
         format!("UPDATE login_throttles SET locked_until_ms = {a} WHERE key = {b}"),
@@ -115,7 +123,11 @@ pub async fn lock(db: &impl ConnectionTrait, key: &str, until: DateTime<Utc>) ->
 /// Forgets `key`'s attempts (a successful sign-in, or a security admin's unlock).
 pub async fn clear(db: &impl ConnectionTrait, key: &str) -> ApiResult<()> {
     let backend = db.get_database_backend();
-    let p = if backend == DbBackend::Postgres { "$1" } else { "?" };
+    let p = if backend == DbBackend::Postgres {
+        "$1"
+    } else {
+        "?"
+    };
     db.execute(Statement::from_sql_and_values(
         backend,
         format!("DELETE FROM login_throttles WHERE key = {p}"),

@@ -1,6 +1,5 @@
 //! Registering a case, the intake announcement, the app login, level and status changes.
 
-use huijiao_core::Said;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::Utc;
@@ -10,6 +9,7 @@ use huijiao_core::api::{
 };
 use huijiao_core::model::{AuditAction, CaseStatus, Role, SupervisionLevel, UserStatus};
 use huijiao_core::policy::transitions::{CaseAction, Party, CASE};
+use huijiao_core::Said;
 use huijiao_core::{policy, ErrorCode};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -71,16 +71,28 @@ pub async fn insert_case(
         check_paragraphs(&format!("prohibition_orders[{i}]"), order, 500)?;
     }
     if req.prohibition_orders.len() > 50 {
-        return Err(ApiError::field("prohibition_orders", Said::new("at most 50", "最多 50 项")));
+        return Err(ApiError::field(
+            "prohibition_orders",
+            Said::new("at most 50", "最多 50 项"),
+        ));
     }
     if req.end_date <= req.start_date {
         return Err(ErrorCode::CaseDatesInvalid.into());
     }
-    let national_id = policy::validate_national_id(&req.national_id).map_err(|code| ApiError::from(code).naming("national_id", code.into()))?;
+    let national_id = policy::validate_national_id(&req.national_id)
+        .map_err(|code| ApiError::from(code).naming("national_id", code.into()))?;
     let unit = org_unit::Entity::find_by_id(req.unit_id).one(db).await?;
     let unit = unit
         .filter(|u| caller.covers_unit_path(&u.path))
-        .ok_or_else(|| ApiError::field("unit_id", Said::new("no such unit in your jurisdiction", "您的辖区内没有这个单位")))?;
+        .ok_or_else(|| {
+            ApiError::field(
+                "unit_id",
+                Said::new(
+                    "no such unit in your jurisdiction",
+                    "您的辖区内没有这个单位",
+                ),
+            )
+        })?;
     if let Some(officer) = req.officer_id {
         let o = user::Entity::find_by_id(officer).one(db).await?;
         let ok = match o {
@@ -96,7 +108,10 @@ pub async fn insert_case(
         if !ok {
             return Err(ApiError::field(
                 "officer_id",
-                Said::new("no such officer in your jurisdiction", "您的辖区内没有这名工作人员"),
+                Said::new(
+                    "no such officer in your jurisdiction",
+                    "您的辖区内没有这名工作人员",
+                ),
             ));
         }
     }

@@ -6,12 +6,12 @@ pub mod intake;
 mod plan;
 mod team;
 
-use huijiao_core::Said;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use huijiao_core::api::{CaseSummaryView, CaseView, Problem, Residence};
 use huijiao_core::model::{AuditAction, CaseStatus, Role, SupervisionLevel};
+use huijiao_core::Said;
 use huijiao_core::{policy, ErrorCode};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Deserialize;
@@ -57,16 +57,21 @@ pub async fn find_case(
         .ok_or_else(|| ErrorCode::NotFound.into())
 }
 
+/// The supervisee's own case, whatever its status (what they may read of it).
+pub async fn own_case(db: &impl ConnectionTrait, caller: &Supervisee) -> ApiResult<case::Model> {
+    case::Entity::find()
+        .filter(case::Column::UserId.eq(caller.id))
+        .one(db)
+        .await?
+        .ok_or_else(|| ErrorCode::NotFound.into())
+}
+
 /// The supervisee's own, active case.
 pub async fn own_active_case(
     db: &impl ConnectionTrait,
     caller: &Supervisee,
 ) -> ApiResult<case::Model> {
-    let c = case::Entity::find()
-        .filter(case::Column::UserId.eq(caller.id))
-        .one(db)
-        .await?
-        .ok_or(ErrorCode::NotFound)?;
+    let c = own_case(db, caller).await?;
     policy::require_active(c.status)?;
     Ok(c)
 }
@@ -178,7 +183,10 @@ async fn scoped_list(
 ) -> ApiResult<Vec<case::Model>> {
     let limit = q.limit.unwrap_or(100.min(max));
     if !(1..=max).contains(&limit) {
-        return Err(ApiError::field("limit", Said::new(format!("must be 1 to {max}"), format!("须为 1 到 {max}"))));
+        return Err(ApiError::field(
+            "limit",
+            Said::new(format!("must be 1 to {max}"), format!("须为 1 到 {max}")),
+        ));
     }
     let mut find = case::Entity::find().filter(caller.case_scope()?);
     if let Some(s) = q.status {

@@ -1,12 +1,12 @@
 //! The correction plan (矫正方案): one per person, versioned, never overwritten.
 
-use huijiao_core::Said;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::Utc;
 use huijiao_core::api::{PlanUpdateRequest, PlanView, Problem};
 use huijiao_core::model::AuditAction;
 use huijiao_core::ErrorCode;
+use huijiao_core::Said;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
     TransactionTrait,
@@ -44,7 +44,10 @@ pub async fn update_plan(
 ) -> ApiResult<(StatusCode, Json<PlanView>)> {
     check_paragraphs("text", &req.text, 20_000)?;
     if req.measures.is_empty() || req.measures.len() > 100 {
-        return Err(ApiError::field("measures", Said::new("1 to 100 measures", "须有 1 到 100 项措施")));
+        return Err(ApiError::field(
+            "measures",
+            Said::new("1 to 100 measures", "须有 1 到 100 项措施"),
+        ));
     }
     for (i, m) in req.measures.iter().enumerate() {
         check_paragraphs(&format!("measures[{i}]"), m, 1000)?;

@@ -6,9 +6,9 @@ pub mod retention;
 pub mod schedule;
 mod submit;
 
-use huijiao_core::Said;
 use axum::extract::DefaultBodyLimit;
 use base64::Engine;
+use huijiao_core::Said;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::error::{ApiError, ApiResult};
@@ -59,7 +59,12 @@ pub async fn passed_since(
 pub fn decode_photo(field: &str, b64: &str) -> ApiResult<Vec<u8>> {
     base64::engine::general_purpose::STANDARD
         .decode(b64.trim())
-        .map_err(|_| ApiError::field(field, Said::new("base64 of a JPEG or PNG", "须为 JPEG 或 PNG 的 base64")))
+        .map_err(|_| {
+            ApiError::field(
+                field,
+                Said::new("base64 of a JPEG or PNG", "须为 JPEG 或 PNG 的 base64"),
+            )
+        })
         .and_then(|b| {
             if b.is_empty() {
                 Err(ApiError::field(field, Said::new("empty", "不能为空")))
@@ -83,7 +88,12 @@ pub const JOBS: &[crate::jobs::Job] = &[
     crate::jobs::Job {
         name: "checkins.missed",
         run: |s, w, now| {
-            Box::pin(async move { Ok(announce(w, schedule::mark_missed(w.db(), &s.config.rules, now).await?)) })
+            Box::pin(async move {
+                Ok(announce(
+                    w,
+                    schedule::mark_missed(w.db(), &s.config.rules, now).await?,
+                ))
+            })
         },
     },
     crate::jobs::Job {
@@ -98,7 +108,14 @@ pub const JOBS: &[crate::jobs::Job] = &[
             Box::pin(async move {
                 let mut roll = || rand::random::<f64>();
                 let interval = s.config.jobs_interval_secs.max(60);
-                let events = requests::ask_at_random(w.db(), &s.config.rules.checkin_band, now, interval, &mut roll).await?;
+                let events = requests::ask_at_random(
+                    w.db(),
+                    &s.config.rules.checkin_band,
+                    now,
+                    interval,
+                    &mut roll,
+                )
+                .await?;
                 Ok(announce(w, events))
             })
         },

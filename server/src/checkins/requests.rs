@@ -1,7 +1,6 @@
 //! Unscheduled check-ins: an officer asks for a check-in now, with a short deadline by level.
 //! A passed check-in before the deadline meets it; the job marks the rest missed, once.
 
-use huijiao_core::Said;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Utc};
@@ -11,6 +10,7 @@ use huijiao_core::model::{
 };
 use huijiao_core::policy::schedule;
 use huijiao_core::ErrorCode;
+use huijiao_core::Said;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
@@ -59,7 +59,10 @@ pub async fn request_checkin(
         .deadline_minutes
         .unwrap_or_else(|| schedule::random_checkin_minutes(c.level));
     if !(5..=24 * 60).contains(&minutes) {
-        return Err(ApiError::field("deadline_minutes", Said::new("5 minutes to 24 hours", "须为 5 分钟到 24 小时")));
+        return Err(ApiError::field(
+            "deadline_minutes",
+            Said::new("5 minutes to 24 hours", "须为 5 分钟到 24 小时"),
+        ));
     }
     let now = Utc::now();
     let r = cr::ActiveModel {
@@ -112,7 +115,10 @@ pub async fn meet_open(
     at: DateTime<Utc>,
 ) -> ApiResult<()> {
     cr::Entity::update_many()
-        .col_expr(cr::Column::Status, Expr::value(CheckinRequestStatus::Met.as_str()))
+        .col_expr(
+            cr::Column::Status,
+            Expr::value(CheckinRequestStatus::Met.as_str()),
+        )
         .col_expr(cr::Column::CheckinId, Expr::value(checkin_id))
         .filter(cr::Column::CaseId.eq(case_id))
         .filter(cr::Column::Status.eq(CheckinRequestStatus::Open))
@@ -136,7 +142,10 @@ pub async fn mark_expired<C: ConnectionTrait + TransactionTrait>(
     for r in due {
         let txn = db.begin().await?;
         let claimed = cr::Entity::update_many()
-            .col_expr(cr::Column::Status, Expr::value(CheckinRequestStatus::Missed.as_str()))
+            .col_expr(
+                cr::Column::Status,
+                Expr::value(CheckinRequestStatus::Missed.as_str()),
+            )
             .filter(cr::Column::Id.eq(r.id))
             .filter(cr::Column::Status.eq(CheckinRequestStatus::Open))
             .exec(&txn)

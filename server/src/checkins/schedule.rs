@@ -1,7 +1,6 @@
 //! Check-in obligations over time: the current window, sensitive periods, and the job that
 //! finds windows that closed without a passed check-in (each exactly once) and escalates.
 
-use huijiao_core::Said;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -10,6 +9,7 @@ use huijiao_core::model::{AlertKind, AuditAction, CaseStatus};
 use huijiao_core::policy::checkin::CheckinResult;
 use huijiao_core::policy::schedule::{self, DailyBand, Window};
 use huijiao_core::policy::{effective_level, Jurisdiction, JurisdictionRules};
+use huijiao_core::Said;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, TransactionTrait,
@@ -57,10 +57,18 @@ pub async fn count(
     c: &case::Model,
     row: &checkin::Model,
 ) -> ApiResult<schedule::WindowCount> {
-    let date = row.created_at.with_timezone(&schedule::local_offset()).date_naive();
+    let date = row
+        .created_at
+        .with_timezone(&schedule::local_offset())
+        .date_naive();
     let w = window_on(db, &rules.supervision, c, date).await?;
     let passed = row.result == CheckinResult::Passed;
-    Ok(schedule::count_checkin(w, &rules.checkin_band, row.created_at, passed))
+    Ok(schedule::count_checkin(
+        w,
+        &rules.checkin_band,
+        row.created_at,
+        passed,
+    ))
 }
 
 /// Whether a passed check-in falls within the window (and the daily band).
@@ -94,7 +102,10 @@ pub async fn declare_sensitive_period(
     if req.end_date < req.start_date || (req.end_date - req.start_date).num_days() > 90 {
         return Err(ApiError::field(
             "end_date",
-            Said::new("on or after start_date, at most 90 days later", "不能早于 start_date，且最多晚 90 天"),
+            Said::new(
+                "on or after start_date, at most 90 days later",
+                "不能早于 start_date，且最多晚 90 天",
+            ),
         ));
     }
     let txn = state.db.begin().await?;
@@ -174,7 +185,10 @@ pub async fn obligations(
         effective_level: effective,
         in_sensitive_period: sensitive,
         checkin_every_days: rules.supervision.obligations(effective).checkin_every_days,
-        location_interval_minutes: rules.supervision.obligations(effective).location_interval_minutes,
+        location_interval_minutes: rules
+            .supervision
+            .obligations(effective)
+            .location_interval_minutes,
         window: w,
         window_closes_at: w.closes_at(&band),
         window_met: window_met(&state.db, c.id, &w, &band).await?,

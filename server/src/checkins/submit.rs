@@ -1,7 +1,6 @@
 //! The check-in itself: a single-use challenge bound to the supervisee and phone, then the
 //! selfie and GPS fix, checked for replay, face match and location, kept whatever the outcome.
 
-use huijiao_core::Said;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -12,10 +11,11 @@ use huijiao_core::face::{compare, Decision, Template};
 use huijiao_core::model::{AuditAction, EventKind};
 use huijiao_core::policy::checkin::{self as rules, CheckinReason, CheckinResult, Fix};
 use huijiao_core::ErrorCode;
+use huijiao_core::Said;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -103,7 +103,10 @@ pub async fn submit_checkin(
     if !(8..=128).contains(&key.len()) || key.chars().any(char::is_control) {
         return Err(ApiError::field(
             "idempotency_key",
-            Said::new("8 to 128 printable characters", "须为 8 到 128 个可打印字符"),
+            Said::new(
+                "8 to 128 printable characters",
+                "须为 8 到 128 个可打印字符",
+            ),
         ));
     }
     check_text("app_version", &req.app_version, 64)?;

@@ -1,7 +1,6 @@
 //! Pre-sentence investigations (调查评估): a court asks whether community correction suits a
 //! defendant; an officer of the receiving unit investigates and files an opinion.
 
-use huijiao_core::Said;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::Utc;
@@ -9,6 +8,7 @@ use huijiao_core::api::{
     InvestigationCreateRequest, InvestigationOpinionRequest, InvestigationView, Problem,
 };
 use huijiao_core::model::{AuditAction, InvestigationOpinion, InvestigationStatus};
+use huijiao_core::Said;
 use huijiao_core::{policy, ErrorCode};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
@@ -88,18 +88,32 @@ async fn create_investigation(
     check_text("defendant_name", &req.defendant_name, 100)?;
     check_text("charge", &req.charge, 500)?;
     if req.due_on < req.requested_on {
-        return Err(ApiError::field("due_on", Said::new("must not be before requested_on", "不能早于 requested_on")));
+        return Err(ApiError::field(
+            "due_on",
+            Said::new("must not be before requested_on", "不能早于 requested_on"),
+        ));
     }
     let id_number = policy::validate_national_id(&req.defendant_national_id).map_err(|_| {
         ApiError::field(
             "defendant_national_id",
-            Said::new("not a valid national identity number", "不是有效的公民身份号码"),
+            Said::new(
+                "not a valid national identity number",
+                "不是有效的公民身份号码",
+            ),
         )
     })?;
     let txn = state.db.begin().await?;
     let unit = org_unit::Entity::find_by_id(req.unit_id).one(&txn).await?;
     unit.filter(|u| caller.covers_unit_path(&u.path))
-        .ok_or_else(|| ApiError::field("unit_id", Said::new("no such unit in your jurisdiction", "您的辖区内没有这个单位")))?;
+        .ok_or_else(|| {
+            ApiError::field(
+                "unit_id",
+                Said::new(
+                    "no such unit in your jurisdiction",
+                    "您的辖区内没有这个单位",
+                ),
+            )
+        })?;
     let i = investigation::ActiveModel {
         id: Set(Uuid::now_v7()),
         unit_id: Set(req.unit_id),

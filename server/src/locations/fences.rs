@@ -1,7 +1,6 @@
 //! Fences: officers draw activity areas and exclusion zones for a supervisee (optionally under
 //! one of their prohibition orders) or for everyone in a unit. Removing one archives it.
 
-use huijiao_core::Said;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::Utc;
@@ -9,6 +8,7 @@ use huijiao_core::api::{FenceRequest, FenceUpdateRequest, FenceView, Problem};
 use huijiao_core::model::{AuditAction, FenceKind};
 use huijiao_core::policy::location::{FenceError, FenceSchedule, FenceShape};
 use huijiao_core::ErrorCode;
+use huijiao_core::Said;
 use sea_orm::sea_query::{Expr, Query as SqlQuery};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter,
@@ -21,7 +21,7 @@ use uuid::Uuid;
 use super::index::ActiveFence;
 use super::rules::{clear_rule_everywhere, Rule};
 use crate::audit::{self, Actor};
-use crate::auth::extractor::{AuthUser, Officer};
+use crate::auth::extractor::{AuthUser, Officer, Supervisee};
 use crate::cases::{find_case, find_case_for_write};
 use crate::entities::{case, fence, org_unit};
 use crate::error::{ApiError, ApiResult, Json, Path, Query};
@@ -89,7 +89,10 @@ pub async fn create_fence(
                 if i as usize >= orders.len() {
                     return Err(ApiError::field(
                         "prohibition_order",
-                        Said::new(format!("the case has {} prohibition orders", orders.len()), format!("该案件只有 {} 项禁止令", orders.len())),
+                        Said::new(
+                            format!("the case has {} prohibition orders", orders.len()),
+                            format!("该案件只有 {} 项禁止令", orders.len()),
+                        ),
                     ));
                 }
             }
@@ -98,7 +101,10 @@ pub async fn create_fence(
             if req.prohibition_order.is_some() {
                 return Err(ApiError::field(
                     "prohibition_order",
-                    Said::new("only for a supervisee's fence", "只适用于针对某个矫正对象的围栏"),
+                    Said::new(
+                        "only for a supervisee's fence",
+                        "只适用于针对某个矫正对象的围栏",
+                    ),
                 ));
             }
             check_unit(&state, &caller, unit_id).await?;
@@ -106,7 +112,10 @@ pub async fn create_fence(
         _ => {
             return Err(ApiError::field(
                 "case_id",
-                Said::new("give exactly one of case_id and unit_id", "case_id 和 unit_id 须且只须给出一个"),
+                Said::new(
+                    "give exactly one of case_id and unit_id",
+                    "case_id 和 unit_id 须且只须给出一个",
+                ),
             ))
         }
     }
@@ -202,6 +211,30 @@ pub async fn list_fences(
         find = find.filter(fence::Column::ArchivedAt.is_null());
     }
     let rows = find
+        .order_by_asc(fence::Column::CreatedAt)
+        .all(&state.db)
+        .await?;
+    Ok(Json(rows.into_iter().map(view).collect::<ApiResult<_>>()?))
+}
+
+/// The signed-in supervisee's activity areas (their own and their units'), for the app's map.
+/// Exclusion zones are never shown: one may be drawn around a victim's home.
+#[utoipa::path(get, path = "/me/areas", tag = "locations",
+    responses((status = 200, body = Vec<FenceView>), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn own_areas(
+    State(state): State<AppState>,
+    caller: Supervisee,
+) -> ApiResult<Json<Vec<FenceView>>> {
+    let c = crate::cases::own_case(&state.db, &caller).await?;
+    let path = crate::org::unit_path(&state.db, c.unit_id).await?;
+    let rows = fence::Entity::find()
+        .filter(
+            Condition::any()
+                .add(fence::Column::CaseId.eq(c.id))
+                .add(fence::Column::UnitId.is_in(super::ingest::unit_ids(&path))),
+        )
+        .filter(fence::Column::Kind.eq(FenceKind::ActivityArea))
+        .filter(fence::Column::ArchivedAt.is_null())
         .order_by_asc(fence::Column::CreatedAt)
         .all(&state.db)
         .await?;

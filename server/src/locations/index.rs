@@ -39,7 +39,9 @@ impl ActiveFence {
             id: f.id,
             name: f.name.clone(),
             kind: f.kind,
-            shape: shape.compile().map_err(|e| ApiError::internal(e.message.en))?,
+            shape: shape
+                .compile()
+                .map_err(|e| ApiError::internal(e.message.en))?,
             schedule: serde_json::from_value(f.schedule.clone()).map_err(ApiError::internal)?,
             case_id: f.case_id,
             unit_id: f.unit_id,

@@ -40,30 +40,51 @@ fn check_point(
 ) -> ApiResult<()> {
     let f = |name: &str| format!("points[{i}].{name}");
     if !(p.lat.is_finite() && (-90.0..=90.0).contains(&p.lat)) {
-        return Err(ApiError::field(f("lat"), Said::new("latitude -90 to 90", "纬度须在 -90 到 90 之间")));
+        return Err(ApiError::field(
+            f("lat"),
+            Said::new("latitude -90 to 90", "纬度须在 -90 到 90 之间"),
+        ));
     }
     if !(p.lon.is_finite() && (-180.0..=180.0).contains(&p.lon)) {
-        return Err(ApiError::field(f("lon"), Said::new("longitude -180 to 180", "经度须在 -180 到 180 之间")));
+        return Err(ApiError::field(
+            f("lon"),
+            Said::new("longitude -180 to 180", "经度须在 -180 到 180 之间"),
+        ));
     }
     if !(p.accuracy_m.is_finite() && (0.0..=100_000.0).contains(&p.accuracy_m)) {
-        return Err(ApiError::field(f("accuracy_m"), Said::new("0 to 100000 metres", "须为 0 到 100000 米")));
+        return Err(ApiError::field(
+            f("accuracy_m"),
+            Said::new("0 to 100000 metres", "须为 0 到 100000 米"),
+        ));
     }
     if let Some(s) = p.speed_mps {
         if !(s.is_finite() && (0.0..=1000.0).contains(&s)) {
-            return Err(ApiError::field(f("speed_mps"), Said::new("0 to 1000 m/s", "须为 0 到 1000 米/秒")));
+            return Err(ApiError::field(
+                f("speed_mps"),
+                Said::new("0 to 1000 m/s", "须为 0 到 1000 米/秒"),
+            ));
         }
     }
     if p.battery.is_some_and(|b| b > 100) {
-        return Err(ApiError::field(f("battery"), Said::new("0 to 100 percent", "须为 0 到 100")));
+        return Err(ApiError::field(
+            f("battery"),
+            Said::new("0 to 100 percent", "须为 0 到 100"),
+        ));
     }
     // A little clock skew is normal on phones; a fix from the future is not.
     if p.fix_time > now + Duration::minutes(5) {
-        return Err(ApiError::field(f("fix_time"), Said::new("in the future", "不能是将来的时间")));
+        return Err(ApiError::field(
+            f("fix_time"),
+            Said::new("in the future", "不能是将来的时间"),
+        ));
     }
     if p.fix_time < now - max_age {
         return Err(ApiError::field(
             f("fix_time"),
-            Said::new(format!("older than {} days", max_age.num_days()), format!("早于 {} 天前", max_age.num_days())),
+            Said::new(
+                format!("older than {} days", max_age.num_days()),
+                format!("早于 {} 天前", max_age.num_days()),
+            ),
         ));
     }
     Ok(())
@@ -85,7 +106,10 @@ pub async fn submit_batch(
     if req.points.is_empty() || req.points.len() > cfg.max_batch_points {
         return Err(ApiError::field(
             "points",
-            Said::new(format!("1 to {} points", cfg.max_batch_points), format!("须有 1 到 {} 个点", cfg.max_batch_points)),
+            Said::new(
+                format!("1 to {} points", cfg.max_batch_points),
+                format!("须有 1 到 {} 个点", cfg.max_batch_points),
+            ),
         ));
     }
     let max_age = Duration::days(cfg.max_fix_age_days);
@@ -150,7 +174,8 @@ async fn store(
         batch_id: req.batch_id,
         accepted: req.points.len() as u32,
         duplicate: false,
-        interval_minutes: super::interval_minutes(txn, &state.config.rules.supervision, c, now).await?,
+        interval_minutes: super::interval_minutes(txn, &state.config.rules.supervision, c, now)
+            .await?,
     };
     location_batch::Entity::insert(location_batch::ActiveModel {
         id: Set(req.batch_id),

@@ -23,6 +23,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(ingest::submit_batch))
         .routes(routes!(fences::create_fence, fences::list_fences))
+        .routes(routes!(fences::own_areas))
         .routes(routes!(
             fences::get_fence,
             fences::update_fence,
@@ -64,7 +65,13 @@ pub const JOBS: &[crate::jobs::Job] = &[
         name: "locations.silence",
         run: |s, w, now| {
             Box::pin(async move {
-                let events = monitor::mark_silent(w.db(), &s.config.location, &s.config.rules.supervision, now).await?;
+                let events = monitor::mark_silent(
+                    w.db(),
+                    &s.config.location,
+                    &s.config.rules.supervision,
+                    now,
+                )
+                .await?;
                 Ok(crate::jobs::announce(w, events))
             })
         },

@@ -7,11 +7,11 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use serde_json::json;
 
 use super::rules::{self, Rule};
-use huijiao_core::policy::Jurisdiction;
 use crate::config::LocationConfig;
 use crate::entities::{case, device, last_position, location_batch, location_point};
 use crate::error::ApiResult;
 use crate::events::Event;
+use huijiao_core::policy::Jurisdiction;
 
 /// Opens a silence violation (one alert, critical) for every active case whose phone should be
 /// reporting and has not for `silence_intervals` intervals. A report clears it (see ingest).

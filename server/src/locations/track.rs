@@ -1,9 +1,9 @@
 //! What officers read: a supervisee's track over a time range (simplified for drawing) and the
 //! last known position of everyone in their caseload.
 
-use huijiao_core::Said;
 use axum::extract::State;
 use huijiao_core::model::AuditAction;
+use huijiao_core::Said;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
@@ -46,11 +46,20 @@ pub async fn track(
     Query(q): Query<TrackQuery>,
 ) -> ApiResult<Json<TrackView>> {
     if q.to <= q.from || q.to - q.from > Duration::days(31) {
-        return Err(ApiError::field("to", Said::new("after from, at most 31 days later", "须晚于 from，且最多晚 31 天")));
+        return Err(ApiError::field(
+            "to",
+            Said::new(
+                "after from, at most 31 days later",
+                "须晚于 from，且最多晚 31 天",
+            ),
+        ));
     }
     let tolerance = q.tolerance_m.unwrap_or(10.0);
     if !(tolerance.is_finite() && (0.0..=1000.0).contains(&tolerance)) {
-        return Err(ApiError::field("tolerance_m", Said::new("0 to 1000 metres", "须为 0 到 1000 米")));
+        return Err(ApiError::field(
+            "tolerance_m",
+            Said::new("0 to 1000 metres", "须为 0 到 1000 米"),
+        ));
     }
     let c = find_case(&state.db, &caller, id).await?;
     let in_range = location_point::Entity::find()

@@ -1,11 +1,11 @@
 //! Org units (province → city → county agency → judicial office) and staff accounts.
 
-use huijiao_core::Said;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::Utc;
 use huijiao_core::api::{Problem, UnitCreateRequest, UnitView, UserCreateRequest, UserView};
 use huijiao_core::model::{AuditAction, Role, UserStatus};
+use huijiao_core::Said;
 use huijiao_core::{policy, ErrorCode};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -103,7 +103,9 @@ pub async fn insert_unit(
             let parent = org_unit::Entity::find_by_id(parent_id)
                 .one(db)
                 .await?
-                .ok_or_else(|| ApiError::field("parent_id", Said::new("no such unit", "没有这个单位")))?;
+                .ok_or_else(|| {
+                    ApiError::field("parent_id", Said::new("no such unit", "没有这个单位"))
+                })?;
             if parent.kind != expected {
                 return Err(ErrorCode::UnitParentInvalid.into());
             }
@@ -194,7 +196,10 @@ pub async fn insert_user(
     {
         return Err(ApiError::field(
             "username",
-            Said::new("3 to 64 characters: letters, digits, . _ - @", "3 到 64 个字符：字母、数字、. _ - @"),
+            Said::new(
+                "3 to 64 characters: letters, digits, . _ - @",
+                "3 到 64 个字符：字母、数字、. _ - @",
+            ),
         ));
     }
     check_text("display_name", &req.display_name, 200)?;

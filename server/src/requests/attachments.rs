@@ -1,7 +1,6 @@
 //! Evidence for leave requests, stored encrypted; readable by who can see the case. The bytes
 //! must be what they claim (JPEG, PNG or PDF by their magic numbers).
 
-use huijiao_core::Said;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -11,6 +10,7 @@ use huijiao_core::api::{AttachmentUpload, AttachmentView, Problem};
 use huijiao_core::model::AuditAction;
 use huijiao_core::policy::leave as rules;
 use huijiao_core::ErrorCode;
+use huijiao_core::Said;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
     TransactionTrait,
@@ -76,7 +76,10 @@ pub async fn upload(
     if !rules::ATTACHMENT_KINDS.contains(&req.kind.as_str()) {
         return Err(ApiError::field(
             "kind",
-            Said::new("medical, employer, school, legal or other", "须为 medical、employer、school、legal 或 other"),
+            Said::new(
+                "medical, employer, school, legal or other",
+                "须为 medical、employer、school、legal 或 other",
+            ),
         ));
     }
     let bytes = base64::engine::general_purpose::STANDARD
@@ -88,7 +91,10 @@ pub async fn upload(
     if !sniff_ok(&req.content_type, &bytes) {
         return Err(ApiError::field(
             "content_type",
-            Said::new("image/jpeg, image/png or application/pdf, matching the content", "须为 image/jpeg、image/png 或 application/pdf，且与内容相符"),
+            Said::new(
+                "image/jpeg, image/png or application/pdf, matching the content",
+                "须为 image/jpeg、image/png 或 application/pdf，且与内容相符",
+            ),
         ));
     }
     let key = state

@@ -44,5 +44,7 @@ async fn jurisdiction_rules(
 /// Periodic work of this domain (run by `jobs`).
 pub const JOBS: &[crate::jobs::Job] = &[crate::jobs::Job {
     name: "leave.overdue",
-    run: |_, w, now| Box::pin(async move { Ok(leave::mark_overdue(w, now.date_naive()).await? as u64) }),
+    run: |_, w, now| {
+        Box::pin(async move { Ok(leave::mark_overdue(w, now.date_naive()).await? as u64) })
+    },
 }];

@@ -2,7 +2,6 @@
 //! the new place is consulted; the county agency of the current place decides; on approval the
 //! case, with its whole file, moves to the receiving unit.
 
-use huijiao_core::Said;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::Utc;
@@ -14,6 +13,7 @@ use huijiao_core::model::{AuditAction, EventKind, RequestStatus, Role};
 use huijiao_core::policy::requests as rules;
 use huijiao_core::policy::transitions::{RelocationAction, RELOCATION};
 use huijiao_core::ErrorCode;
+use huijiao_core::Said;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
@@ -100,7 +100,15 @@ async fn create_relocation(
         .await?;
     let to = to
         .filter(|u| rules::may_receive_relocation(u.kind))
-        .ok_or_else(|| ApiError::field("to_unit_id", Said::new("a county agency or judicial office", "须为县级社区矫正机构或司法所")))?;
+        .ok_or_else(|| {
+            ApiError::field(
+                "to_unit_id",
+                Said::new(
+                    "a county agency or judicial office",
+                    "须为县级社区矫正机构或司法所",
+                ),
+            )
+        })?;
     if to.id == c.unit_id {
         return Err(ErrorCode::RelocationSameUnit.into());
     }

@@ -256,6 +256,9 @@ const SELF_ENDPOINTS: &[&str] = &[
     "/locations/batches",
     // The jurisdiction's rules are the same for every signed-in user (leave.rs).
     "/rules",
+    // A supervisee's own alerts and activity areas (locations.rs).
+    "/me/alerts",
+    "/me/areas",
 ];
 
 /// Row counts of everything but the logs that reads append to.

@@ -309,18 +309,47 @@ both!(errors_speak_the_asked_language, |app| {
     // Field messages too: ours, serde's and the face engine's.
     let mut bad = common::case_body(&w.office_a1, 60, false);
     bad["name"] = json!("\u{202E}x");
-    let (_, zh, _) = send(&app, t, bad.to_string().into_bytes(), "application/json", "zh-CN").await;
-    let (_, en, _) = send(&app, t, bad.to_string().into_bytes(), "application/json", "en").await;
+    let (_, zh, _) = send(
+        &app,
+        t,
+        bad.to_string().into_bytes(),
+        "application/json",
+        "zh-CN",
+    )
+    .await;
+    let (_, en, _) = send(
+        &app,
+        t,
+        bad.to_string().into_bytes(),
+        "application/json",
+        "en",
+    )
+    .await;
     assert_eq!(zh["errors"][0]["message"], "不能含文字方向控制字符", "{zh}");
-    assert_eq!(en["errors"][0]["message"], "no text-direction control characters", "{en}");
+    assert_eq!(
+        en["errors"][0]["message"], "no text-direction control characters",
+        "{en}"
+    );
     bad = common::case_body(&w.office_a1, 60, false);
     bad["sentence_kind"] = json!("house_arrest");
-    let (_, zh, _) = send(&app, t, bad.to_string().into_bytes(), "application/json", "zh-CN").await;
+    let (_, zh, _) = send(
+        &app,
+        t,
+        bad.to_string().into_bytes(),
+        "application/json",
+        "zh-CN",
+    )
+    .await;
     assert_eq!(zh["errors"][0]["message"], "不是允许的取值", "{zh}");
-    assert!(!zh.to_string().contains("house_arrest"), "the value is not echoed: {zh}");
+    assert!(
+        !zh.to_string().contains("house_arrest"),
+        "the value is not echoed: {zh}"
+    );
     let (_, zh, _) = send(&app, t, b"{\"x\":1}".to_vec(), "application/json", "zh-CN").await;
     assert!(
-        zh["errors"][0]["message"].as_str().is_some_and(|m| !m.is_ascii()),
+        zh["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_ascii()),
         "{zh}"
     );
 });
@@ -338,9 +367,16 @@ both!(bad_urls_and_methods_get_the_envelope, |app| {
         (s, v["code"].as_str()),
         (StatusCode::BAD_REQUEST, Some("request.invalid_query"))
     );
-    assert_eq!(v["errors"][0]["field"], "status", "the parameter is named: {v}");
+    assert_eq!(
+        v["errors"][0]["field"], "status",
+        "the parameter is named: {v}"
+    );
     let (s, v) = app.get("/api/v1/cases?limit=many", t).await;
-    assert_eq!((s, v["errors"][0]["field"].as_str()), (StatusCode::BAD_REQUEST, Some("limit")), "{v}");
+    assert_eq!(
+        (s, v["errors"][0]["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("limit")),
+        "{v}"
+    );
     let (_, v) = app.get("/api/v1/cases?colour=red", t).await;
     assert_eq!(
         (v["code"].as_str(), v["errors"][0]["field"].as_str()),

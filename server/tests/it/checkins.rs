@@ -492,7 +492,11 @@ both!(enrolment_rules, |app| {
             json!({ "photos": [b64(&face("grace_hopper.jpg").encode_png()), b64(&reference_photo().encode_png()), b64(&face("astronaut.png").encode_png())] }),
         )
         .await;
-    common::assert_problem(&got, StatusCode::UNPROCESSABLE_ENTITY, "face.references_differ");
+    common::assert_problem(
+        &got,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "face.references_differ",
+    );
     assert_eq!(got.1["errors"][0]["field"], "photos[2]");
     assert_eq!(app.count("face_templates").await, 0, "nothing half-written");
     // Enrol, re-enrol: history kept, only the newest active.
@@ -621,9 +625,20 @@ both!(the_enrolment_photo_itself_is_a_replay, |app| {
     let (app, w) = app_with_faces(app.backend).await;
     // The reference photo, straight and mirrored (a flipped copy is the same picture).
     let reference = reference_photo();
-    for (i, photo) in [reference.clone(), reference.flip_horizontal()].iter().enumerate() {
+    for (i, photo) in [reference.clone(), reference.flip_horizontal()]
+        .iter()
+        .enumerate()
+    {
         let n = challenge(&app, &w).await;
-        let (s, v) = checkin(&app, &w, &n, &photo.encode_jpeg(92), home(), &format!("key-enrol-replay-{i}")).await;
+        let (s, v) = checkin(
+            &app,
+            &w,
+            &n,
+            &photo.encode_jpeg(92),
+            home(),
+            &format!("key-enrol-replay-{i}"),
+        )
+        .await;
         assert_eq!(s, StatusCode::CREATED, "{v}");
         assert_eq!(
             (v["result"].as_str(), v["reasons"].clone()),
@@ -633,12 +648,31 @@ both!(the_enrolment_photo_itself_is_a_replay, |app| {
     }
     // A mirrored copy of an earlier selfie too.
     let hopper = face("grace_hopper.jpg");
-    let selfie = brighter(&hopper.crop(20, 10, hopper.width - 40, hopper.height - 30), 12);
+    let selfie = brighter(
+        &hopper.crop(20, 10, hopper.width - 40, hopper.height - 30),
+        12,
+    );
     let n = challenge(&app, &w).await;
-    let (_, v) = checkin(&app, &w, &n, &selfie.encode_jpeg(85), home(), "key-selfie-0001").await;
+    let (_, v) = checkin(
+        &app,
+        &w,
+        &n,
+        &selfie.encode_jpeg(85),
+        home(),
+        "key-selfie-0001",
+    )
+    .await;
     assert_eq!(v["result"], "passed", "{v}");
     let n = challenge(&app, &w).await;
-    let (_, v) = checkin(&app, &w, &n, &selfie.flip_horizontal().encode_jpeg(85), home(), "key-selfie-mirror").await;
+    let (_, v) = checkin(
+        &app,
+        &w,
+        &n,
+        &selfie.flip_horizontal().encode_jpeg(85),
+        home(),
+        "key-selfie-mirror",
+    )
+    .await;
     assert_eq!(v["reasons"], json!(["replayed_photo"]), "{v}");
 });
 
@@ -657,10 +691,15 @@ both!(limits_hold_under_parallel_uploads, |app| {
         async move { checkin(app, w, n, &photo, home(), &format!("key-parallel-{i}")).await }
     });
     let answers = futures::future::join_all(uploads).await;
-    let stored = answers.iter().filter(|(s, _)| *s == StatusCode::CREATED).count();
+    let stored = answers
+        .iter()
+        .filter(|(s, _)| *s == StatusCode::CREATED)
+        .count();
     let refused = answers
         .iter()
-        .filter(|(s, v)| *s == StatusCode::TOO_MANY_REQUESTS && v["code"] == "checkin.too_many_attempts")
+        .filter(|(s, v)| {
+            *s == StatusCode::TOO_MANY_REQUESTS && v["code"] == "checkin.too_many_attempts"
+        })
         .count();
     assert_eq!((stored, refused), (3, 5), "{answers:?}");
     assert_eq!(app.count("checkins").await, 3);
@@ -668,7 +707,11 @@ both!(limits_hold_under_parallel_uploads, |app| {
     let got = w
         .call(&app, "sv.a1", "POST", "/api/v1/checkins/challenge", None)
         .await;
-    common::assert_problem(&got, StatusCode::TOO_MANY_REQUESTS, "checkin.too_many_attempts");
+    common::assert_problem(
+        &got,
+        StatusCode::TOO_MANY_REQUESTS,
+        "checkin.too_many_attempts",
+    );
 });
 
 both!(one_key_sent_twice_at_once_gets_the_first_result, |app| {
@@ -685,45 +728,80 @@ both!(one_key_sent_twice_at_once_gets_the_first_result, |app| {
     );
     let mut statuses = [a.0, b.0];
     statuses.sort();
-    assert_eq!(statuses, [StatusCode::OK, StatusCode::CREATED], "{a:?} {b:?}");
+    assert_eq!(
+        statuses,
+        [StatusCode::OK, StatusCode::CREATED],
+        "{a:?} {b:?}"
+    );
     assert_eq!(a.1["id"], b.1["id"]);
     assert_eq!(app.count("checkins").await, 1);
 });
 
-both!(a_checkin_outside_the_days_hours_says_it_does_not_count, |app| {
-    let _ = app;
-    use chrono::{NaiveTime, Timelike};
-    let now = Utc::now().with_timezone(&huijiao_core::policy::schedule::local_offset()).time();
-    // Hours that leave out the present moment: later today, or (late at night) earlier.
-    let (opens, closes, why) = if now.hour() < 22 {
-        (NaiveTime::from_hms_opt(now.hour() + 1, 0, 0).unwrap(), NaiveTime::from_hms_opt(23, 59, 0).unwrap(), "before_hours")
-    } else {
-        (NaiveTime::from_hms_opt(0, 0, 0).unwrap(), NaiveTime::from_hms_opt(now.hour() - 1, 0, 0).unwrap(), "after_hours")
-    };
-    let (app, w) = app_with_faces_config(app.backend, |c| {
-        c.rules.checkin_band.opens = opens;
-        c.rules.checkin_band.closes = closes;
-    })
-    .await;
-    let hopper = face("grace_hopper.jpg");
-    let n = challenge(&app, &w).await;
-    let selfie = brighter(&hopper, 8).encode_jpeg(85);
-    let (s, v) = checkin(&app, &w, &n, &selfie, home(), "key-hours-0001").await;
-    assert_eq!((s, v["result"].as_str()), (StatusCode::CREATED, Some("passed")), "{v}");
-    let counted = &v["counted"];
-    assert_eq!((counted["counts"].as_bool(), counted["not_counted"].as_str()), (Some(false), Some(why)), "{v}");
-    assert_eq!(counted["opens"], opens.to_string());
-    assert!(counted["window"]["start"].is_string() && counted["window"]["level"] == "strict", "{v}");
-    // The retry answers the same.
-    let (s, again) = checkin(&app, &w, &n, &selfie, home(), "key-hours-0001").await;
-    assert_eq!((s, &again), (StatusCode::OK, &v));
-    // Within the hours, it counts.
-    let (app, w) = app_with_faces_config(app.backend, |c| {
-        c.rules.checkin_band.opens = NaiveTime::MIN;
-        c.rules.checkin_band.closes = NaiveTime::from_hms_opt(23, 59, 59).unwrap();
-    })
-    .await;
-    let n = challenge(&app, &w).await;
-    let (_, v) = checkin(&app, &w, &n, &selfie, home(), "key-hours-0002").await;
-    assert_eq!((v["counted"]["counts"].as_bool(), &v["counted"]["not_counted"]), (Some(true), &Value::Null), "{v}");
-});
+both!(
+    a_checkin_outside_the_days_hours_says_it_does_not_count,
+    |app| {
+        let _ = app;
+        use chrono::{NaiveTime, Timelike};
+        let now = Utc::now()
+            .with_timezone(&huijiao_core::policy::schedule::local_offset())
+            .time();
+        // Hours that leave out the present moment: later today, or (late at night) earlier.
+        let (opens, closes, why) = if now.hour() < 22 {
+            (
+                NaiveTime::from_hms_opt(now.hour() + 1, 0, 0).unwrap(),
+                NaiveTime::from_hms_opt(23, 59, 0).unwrap(),
+                "before_hours",
+            )
+        } else {
+            (
+                NaiveTime::from_hms_opt(0, 0, 0).unwrap(),
+                NaiveTime::from_hms_opt(now.hour() - 1, 0, 0).unwrap(),
+                "after_hours",
+            )
+        };
+        let (app, w) = app_with_faces_config(app.backend, |c| {
+            c.rules.checkin_band.opens = opens;
+            c.rules.checkin_band.closes = closes;
+        })
+        .await;
+        let hopper = face("grace_hopper.jpg");
+        let n = challenge(&app, &w).await;
+        let selfie = brighter(&hopper, 8).encode_jpeg(85);
+        let (s, v) = checkin(&app, &w, &n, &selfie, home(), "key-hours-0001").await;
+        assert_eq!(
+            (s, v["result"].as_str()),
+            (StatusCode::CREATED, Some("passed")),
+            "{v}"
+        );
+        let counted = &v["counted"];
+        assert_eq!(
+            (counted["counts"].as_bool(), counted["not_counted"].as_str()),
+            (Some(false), Some(why)),
+            "{v}"
+        );
+        assert_eq!(counted["opens"], opens.to_string());
+        assert!(
+            counted["window"]["start"].is_string() && counted["window"]["level"] == "strict",
+            "{v}"
+        );
+        // The retry answers the same.
+        let (s, again) = checkin(&app, &w, &n, &selfie, home(), "key-hours-0001").await;
+        assert_eq!((s, &again), (StatusCode::OK, &v));
+        // Within the hours, it counts.
+        let (app, w) = app_with_faces_config(app.backend, |c| {
+            c.rules.checkin_band.opens = NaiveTime::MIN;
+            c.rules.checkin_band.closes = NaiveTime::from_hms_opt(23, 59, 59).unwrap();
+        })
+        .await;
+        let n = challenge(&app, &w).await;
+        let (_, v) = checkin(&app, &w, &n, &selfie, home(), "key-hours-0002").await;
+        assert_eq!(
+            (
+                v["counted"]["counts"].as_bool(),
+                &v["counted"]["not_counted"]
+            ),
+            (Some(true), &Value::Null),
+            "{v}"
+        );
+    }
+);

@@ -88,6 +88,8 @@ fn migrate_create_admin_and_seed_demo() {
     assert!(
         stdout.contains("officer.donggang") && stdout.contains(huijiao_server::demo::DEMO_PASSWORD)
     );
+    // A city-level officer decides the leaves beyond the county's limits.
+    assert!(stdout.contains("officer.lanzhou"), "{stdout}");
 }
 
 #[test]
@@ -146,7 +148,11 @@ fn data_files_are_private_whatever_the_umask() {
         .env("HUIJIAO_DATA_DIR", &data)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let mut seen = 0;
     let mut walk = vec![data.clone()];
     while let Some(p) = walk.pop() {
@@ -159,7 +165,10 @@ fn data_files_are_private_whatever_the_umask() {
             seen += 1;
         }
     }
-    assert!(data.join("huijiao.db").exists() && seen >= 3, "database and keys checked");
+    assert!(
+        data.join("huijiao.db").exists() && seen >= 3,
+        "database and keys checked"
+    );
 }
 
 /// A jurisdiction's own supervision table: one level's setting changes, the rest keep the
@@ -176,14 +185,18 @@ fn supervision_rules_from_the_config_file() {
     let c = huijiao_server::config::Config::load(Some(&cfg)).unwrap();
     assert_eq!(c.rules.supervision.normal.checkin_every_days, 3);
     assert_eq!(c.rules.supervision.normal.location_interval_minutes, 30);
-    assert_eq!(c.rules.supervision.strict, huijiao_core::policy::Jurisdiction::default().strict);
+    assert_eq!(
+        c.rules.supervision.strict,
+        huijiao_core::policy::Jurisdiction::default().strict
+    );
     assert_eq!(c.rules.checkin_band.opens.to_string(), "07:30:00");
     assert_eq!(c.rules.checkin_band.closes.to_string(), "20:00:00");
 
     std::fs::write(&cfg, "[rules.supervision.normal]\ncheckin_every_day = 3\n").unwrap();
     let e = huijiao_server::config::Config::load(Some(&cfg)).unwrap_err();
     assert!(
-        e.to_string().contains("rules.supervision.normal.checkin_every_day"),
+        e.to_string()
+            .contains("rules.supervision.normal.checkin_every_day"),
         "{e}"
     );
 }

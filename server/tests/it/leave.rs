@@ -144,7 +144,10 @@ both!(approval_level_follows_the_rules, |app| {
             (last.action.as_str(), last.opinion.as_deref()),
             ("approve", Some("同意"))
         );
-        assert!(last.level.is_some() && last.actor_id.is_some(), "who and at which level");
+        assert!(
+            last.level.is_some() && last.actor_id.is_some(),
+            "who and at which level"
+        );
     }
 });
 
@@ -644,9 +647,18 @@ both!(every_state_change_is_pushed_live, |app| {
         let mut seen = Vec::new();
         while let Ok(e) = events.try_recv() {
             if e.view.kind == kind {
-                assert!(e.unit_path.contains(&w.office_a1), "the case's officers hear it");
+                assert!(
+                    e.unit_path.contains(&w.office_a1),
+                    "the case's officers hear it"
+                );
                 let p = &e.view.payload;
-                seen.push(p["status"].as_str().or(p["state"].as_str()).unwrap_or("").to_owned());
+                seen.push(
+                    p["status"]
+                        .as_str()
+                        .or(p["state"].as_str())
+                        .unwrap_or("")
+                        .to_owned(),
+                );
             }
         }
         seen
@@ -660,7 +672,15 @@ both!(every_state_change_is_pushed_live, |app| {
     let act = |a: &'static str| {
         let (app, w, id) = (&app, &w, id.clone());
         async move {
-            let got = w.call(app, "sv.a1", "POST", &format!("/api/v1/leaves/{id}/{a}"), None).await;
+            let got = w
+                .call(
+                    app,
+                    "sv.a1",
+                    "POST",
+                    &format!("/api/v1/leaves/{id}/{a}"),
+                    None,
+                )
+                .await;
             assert_eq!(got.0, StatusCode::OK, "{a}: {}", got.1);
             got.1
         }
@@ -670,7 +690,10 @@ both!(every_state_change_is_pushed_live, |app| {
     act("depart").await;
     passed_checkin_now(&app, &w).await;
     act("return").await;
-    assert_eq!(heard("leave"), ["submitted", "approved", "active", "returned"]);
+    assert_eq!(
+        heard("leave"),
+        ["submitted", "approved", "active", "returned"]
+    );
 
     // An alert acknowledged and resolved by one officer updates everyone's list.
     let case_id: uuid::Uuid = w.case_a1.parse().unwrap();
@@ -690,10 +713,21 @@ both!(every_state_change_is_pushed_live, |app| {
     .await
     .unwrap();
     let t = w.token("officer.a1");
-    let (s, v) = app.call("POST", &format!("/api/v1/alerts/{}/acknowledge", a.id), Some(t), None).await;
+    let (s, v) = app
+        .call(
+            "POST",
+            &format!("/api/v1/alerts/{}/acknowledge", a.id),
+            Some(t),
+            None,
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let (s, v) = app
-        .post(&format!("/api/v1/alerts/{}/resolve", a.id), t, json!({ "note": "已电话联系" }))
+        .post(
+            &format!("/api/v1/alerts/{}/resolve", a.id),
+            t,
+            json!({ "note": "已电话联系" }),
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(heard("alert"), ["acknowledged", "resolved"]);

@@ -675,3 +675,50 @@ both!(raw_points_are_thinned_then_deleted, |app| {
             .unwrap();
     assert_eq!(again, Default::default());
 });
+
+both!(
+    a_supervisee_sees_their_alerts_and_areas_but_no_exclusion_zone,
+    |app| {
+        let w = World::build(&app).await;
+        let area = fence(&app, &w, home_area(&w)).await;
+        fence(&app, &w, json!({ "name": "被害人住所", "kind": "exclusion_zone", "shape": { "type": "Circle", "center": [103.9, 36.1], "radius_m": 300.0 }, "case_id": w.case_a1 })).await;
+        let mut fake = fix(HOME, 5.0, minutes_ago(30.0));
+        fake["mock"] = json!(true);
+        send(&app, &w, vec![fake]).await;
+
+        let (s, areas) = w.call(&app, "sv.a1", "GET", "/api/v1/me/areas", None).await;
+        assert_eq!(s, StatusCode::OK, "{areas}");
+        let ids: Vec<_> = areas
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["id"].clone())
+            .collect();
+        assert_eq!(ids, [area["id"].clone()], "the activity area only: {areas}");
+        let (s, own) = w
+            .call(&app, "sv.a1", "GET", "/api/v1/me/alerts", None)
+            .await;
+        assert_eq!(s, StatusCode::OK, "{own}");
+        let own = own.as_array().unwrap();
+        assert_eq!(own.len(), 1);
+        assert_eq!(
+            (own[0]["kind"].as_str(), own[0]["state"].as_str()),
+            (Some("mock_location"), Some("open"))
+        );
+        assert!(
+            own[0].get("evidence").is_none() && own[0].get("resolution_note").is_none(),
+            "{own:?}"
+        );
+        // Another supervisee sees none of it; officers use the jurisdiction's lists.
+        let (_, other) = w
+            .call(&app, "sv.a2", "GET", "/api/v1/me/alerts", None)
+            .await;
+        assert_eq!(other, json!([]));
+        let (_, other) = w.call(&app, "sv.a2", "GET", "/api/v1/me/areas", None).await;
+        assert_eq!(other, json!([]));
+        assert_eq!(
+            app.get("/api/v1/me/alerts", w.token("officer.a1")).await.0,
+            StatusCode::FORBIDDEN
+        );
+    }
+);

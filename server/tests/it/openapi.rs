@@ -111,14 +111,18 @@ fn parameters_and_error_media_types_are_what_the_server_does() {
             for p in op["parameters"].as_array().into_iter().flatten() {
                 let name = p["name"].as_str().unwrap();
                 if p["in"] == "path" {
-                    assert!(path.contains(&format!("{{{name}}}")), "{method} {path}: {name} is no path parameter");
+                    assert!(
+                        path.contains(&format!("{{{name}}}")),
+                        "{method} {path}: {name} is no path parameter"
+                    );
                 }
             }
             for (status, r) in op["responses"].as_object().unwrap() {
                 if status.starts_with('4') || status.starts_with('5') {
                     let content = r["content"].as_object().unwrap();
                     assert!(
-                        content.contains_key("application/problem+json") && !content.contains_key("application/json"),
+                        content.contains_key("application/problem+json")
+                            && !content.contains_key("application/json"),
                         "{method} {path} {status}: {content:?}"
                     );
                 }

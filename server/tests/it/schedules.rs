@@ -62,9 +62,13 @@ both!(missed_windows_alert_once_and_escalate, |app| {
     passed_checkin(&app, case_id, user, local(today - Duration::days(2), 10)).await;
     passed_checkin(&app, case_id, user, local(today - Duration::days(1), 21)).await;
     let evening = local(today, 21);
-    let events = huijiao_server::checkins::schedule::mark_missed(&app.state.db, &app.state.config.rules, evening)
-        .await
-        .unwrap();
+    let events = huijiao_server::checkins::schedule::mark_missed(
+        &app.state.db,
+        &app.state.config.rules,
+        evening,
+    )
+    .await
+    .unwrap();
     // Windows today-3, today-1 and today were missed; today-2 was met.
     assert_eq!(
         events.len(),
@@ -76,10 +80,14 @@ both!(missed_windows_alert_once_and_escalate, |app| {
             .collect::<Vec<_>>()
     );
     assert!(
-        huijiao_server::checkins::schedule::mark_missed(&app.state.db, &app.state.config.rules, evening)
-            .await
-            .unwrap()
-            .is_empty(),
+        huijiao_server::checkins::schedule::mark_missed(
+            &app.state.db,
+            &app.state.config.rules,
+            evening
+        )
+        .await
+        .unwrap()
+        .is_empty(),
         "exactly once"
     );
     assert!(huijiao_server::checkins::schedule::mark_missed(
@@ -110,9 +118,13 @@ both!(missed_windows_alert_once_and_escalate, |app| {
     let other: Uuid = w.case_a2.parse().unwrap();
     enrolled_days_ago(&app, other, 0).await;
     let noon = local(today, 12);
-    let e = huijiao_server::checkins::schedule::mark_missed(&app.state.db, &app.state.config.rules, noon)
-        .await
-        .unwrap();
+    let e = huijiao_server::checkins::schedule::mark_missed(
+        &app.state.db,
+        &app.state.config.rules,
+        noon,
+    )
+    .await
+    .unwrap();
     assert!(
         e.iter().all(|e| e.view.case_id != other),
         "the window is still open"
@@ -302,22 +314,39 @@ both!(the_system_asks_for_random_checkins, |app| {
     .is_empty());
     let mut never = || 0.999_999;
     assert!(
-        huijiao_server::checkins::requests::ask_at_random(&app.state.db, &app.state.config.rules.checkin_band, at_ten, 300, &mut never)
-            .await
-            .unwrap()
-            .is_empty(),
+        huijiao_server::checkins::requests::ask_at_random(
+            &app.state.db,
+            &app.state.config.rules.checkin_band,
+            at_ten,
+            300,
+            &mut never
+        )
+        .await
+        .unwrap()
+        .is_empty(),
         "the dice say no"
     );
-    let e =
-        huijiao_server::checkins::requests::ask_at_random(&app.state.db, &app.state.config.rules.checkin_band, at_ten, 300, &mut always)
-            .await
-            .unwrap();
+    let e = huijiao_server::checkins::requests::ask_at_random(
+        &app.state.db,
+        &app.state.config.rules.checkin_band,
+        at_ten,
+        300,
+        &mut always,
+    )
+    .await
+    .unwrap();
     assert_eq!((e.len(), e[0].view.kind.as_str()), (1, "checkin_request"));
     assert!(
-        huijiao_server::checkins::requests::ask_at_random(&app.state.db, &app.state.config.rules.checkin_band, at_ten, 300, &mut always)
-            .await
-            .unwrap()
-            .is_empty(),
+        huijiao_server::checkins::requests::ask_at_random(
+            &app.state.db,
+            &app.state.config.rules.checkin_band,
+            at_ten,
+            300,
+            &mut always
+        )
+        .await
+        .unwrap()
+        .is_empty(),
         "one open request at a time"
     );
     let (_, list) = w
