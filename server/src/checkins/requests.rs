@@ -201,7 +201,7 @@ pub async fn ask_at_random<C: ConnectionTrait + TransactionTrait>(
     let mut events = Vec::new();
     for c in cases {
         let level = c.level;
-        if roll() >= schedule::random_checkin_chance(level, interval_secs, &band) {
+        if roll() >= schedule::random_checkin_chance(level, interval_secs, band) {
             continue;
         }
         let enrolled = crate::entities::face_template::Entity::find()
