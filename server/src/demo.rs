@@ -217,10 +217,16 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<bool> {
     for r in &reqs {
         users.push(insert_user(state, &txn, r).await.map_err(e)?);
     }
-    let officer_dg = ctx(&users[4], &donggang.path);
-    let officer_yn = ctx(&users[5], &yannan.path);
-    let officer_xy = ctx(&users[6], &xiyuan.path);
-    let (vol_dg, vol_yn) = (&users[7], &users[8]);
+    let by_name = |name: &str| {
+        users
+            .iter()
+            .find(|u| u.username == name)
+            .expect("a demo user of the list above")
+    };
+    let officer_dg = ctx(by_name("officer.donggang"), &donggang.path);
+    let officer_yn = ctx(by_name("officer.yannan"), &yannan.path);
+    let officer_xy = ctx(by_name("officer.xiyuan"), &xiyuan.path);
+    let (vol_dg, vol_yn) = (by_name("volunteer.donggang"), by_name("volunteer.yannan"));
 
     struct Person<'a> {
         name: &'a str,
@@ -476,7 +482,7 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<bool> {
     ];
     demo_fence(
         &txn,
-        users[3].id,
+        by_name("officer.chengguan").id,
         "城关区活动范围",
         FenceKind::ActivityArea,
         FenceShape::Polygon {

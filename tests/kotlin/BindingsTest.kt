@@ -111,6 +111,8 @@ fun main() {
             today.plusDays(8).toString(), today.plusDays(9).toString(), "13800000000",
             false, false, true))
         officer.requests().decideLeave(leave.id, false, LeaveDecisionRequest(leave.version, "不同意"))
+        val submitted = ears.next { it as? EventView }
+        expect(submitted.payload.contains("\"submitted\""), submitted.payload)
         val event = ears.next { it as? EventView }
         expect(event.kind == "leave" && event.caseId == caseId, "heard ${event.kind}")
         expect(event.payload.contains("\"rejected\""), event.payload)

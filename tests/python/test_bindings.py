@@ -244,6 +244,9 @@ def test_live_event_reaches_the_listener(server):
     assert mobile.leave_actions(decided, core.Role.SUPERVISEE, None) == [
         core.LeaveAction.CANCEL, core.LeaveAction.DEPART, core.LeaveAction.EXTEND]
     assert mobile.leave_actions(decided, core.Role.OFFICER, core.ApprovalLevel.CITY) == []
+    # Their own submission is heard first, then the decision.
+    _, event = wait_for(ears, lambda h: h[0] == "event")
+    assert '"submitted"' in event.payload
     _, event = wait_for(ears, lambda h: h[0] == "event")
     assert event.kind == "leave" and event.case_id == case_id
     assert '"approved"' in event.payload

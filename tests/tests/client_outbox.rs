@@ -356,6 +356,14 @@ async fn live_events_reach_the_listener_across_a_server_restart() {
         .decide_leave(first.id, true, &decide(&first))
         .await
         .unwrap();
+    // The supervisee hears their own submission, then the decision.
+    let Heard::Event(e) = hear(&mut rx, |h| matches!(h, Heard::Event(_))).await else {
+        unreachable!()
+    };
+    assert_eq!(
+        (e.kind.as_str(), e.payload["status"].as_str()),
+        ("leave", Some("submitted"))
+    );
     let Heard::Event(e) = hear(&mut rx, |h| matches!(h, Heard::Event(_))).await else {
         unreachable!()
     };
@@ -378,7 +386,12 @@ async fn live_events_reach_the_listener_across_a_server_restart() {
         .decide_leave(second.id, false, &decide(&second))
         .await
         .unwrap();
-    let Heard::Event(e) = hear(&mut rx, |h| matches!(h, Heard::Event(_))).await else {
+    let Heard::Event(e) = hear(
+        &mut rx,
+        |h| matches!(h, Heard::Event(e) if e.payload["status"] != "submitted"),
+    )
+    .await
+    else {
         unreachable!()
     };
     assert_eq!(e.payload["status"], "rejected");
