@@ -74,12 +74,17 @@ async fn leave_decision_reaches_the_supervisee_live() {
         .unwrap();
     assert_eq!(decided.status(), 200);
 
-    let msg = tokio::time::timeout(Duration::from_secs(5), sv_ws.next())
-        .await
-        .expect("event arrives")
-        .unwrap()
-        .unwrap();
-    let event: Value = serde_json::from_str(msg.to_text().unwrap()).unwrap();
+    // The supervisee hears their own submission, then the decision.
+    let mut next = async || {
+        let msg = tokio::time::timeout(Duration::from_secs(5), sv_ws.next())
+            .await
+            .expect("event arrives")
+            .unwrap()
+            .unwrap();
+        serde_json::from_str::<Value>(msg.to_text().unwrap()).unwrap()
+    };
+    assert_eq!(next().await["payload"]["status"], "submitted");
+    let event = next().await;
     assert_eq!(
         (
             event["kind"].as_str(),
