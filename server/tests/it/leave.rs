@@ -540,6 +540,70 @@ both!(evidence_attachments, |app| {
         (s, v["errors"][0]["field"].as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, Some("kind"))
     );
+    // Files are what they claim all the way through, not just in their first bytes.
+    let png_then_html = [
+        b"\x89PNG\r\n\x1a\n".as_slice(),
+        b"<html><script>alert(1)</script></html>",
+    ]
+    .concat();
+    let mut bomb = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+    let ihdr = [20_000u32.to_be_bytes(), 20_000u32.to_be_bytes()].concat();
+    bomb.extend(&ihdr);
+    bomb.extend([8, 2, 0, 0, 0]);
+    let crc = crc32(&bomb[12..]);
+    bomb.extend(crc.to_be_bytes());
+    bomb.extend(b"\0\0\0\0IEND\xaeB`\x82");
+    let open_action = b"%PDF-1.4\n1 0 obj << /Type /Catalog /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >> endobj\n%%EOF";
+    let escaped =
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog /Names << /J#61vaScript 2 0 R >> >> endobj\n%%EOF";
+    let hidden = {
+        use std::io::Write;
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        z.write_all(b"<< /S /JavaScript /JS (app.alert(1)) >>")
+            .unwrap();
+        let stream = z.finish().unwrap();
+        [
+            b"%PDF-1.5\n3 0 obj << /Type /ObjStm /Filter /FlateDecode >>\nstream\n".as_slice(),
+            &stream,
+            b"\nendstream\nendobj\n%%EOF",
+        ]
+        .concat()
+    };
+    for (what, ct, bytes) in [
+        ("PNG header then HTML", "image/png", png_then_html),
+        ("400-megapixel PNG", "image/png", bomb),
+        (
+            "PDF that runs a script on opening",
+            "application/pdf",
+            open_action.to_vec(),
+        ),
+        (
+            "the script's name escaped",
+            "application/pdf",
+            escaped.to_vec(),
+        ),
+        (
+            "the script in a compressed stream",
+            "application/pdf",
+            hidden,
+        ),
+    ] {
+        let got = w
+            .call(
+                &app,
+                "sv.a1",
+                "POST",
+                &path,
+                Some(json!({ "kind": "medical", "content_type": ct, "content": b64(&bytes) })),
+            )
+            .await;
+        common::assert_problem(
+            &got,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "request.invalid_field",
+        );
+        assert_eq!(got.1["errors"][0]["field"], "content", "{what}: {}", got.1);
+    }
     // The officer reads it; a sibling office cannot; on disk it is sealed.
     let (_, list) = app.get(&path, w.token("officer.a1")).await;
     assert_eq!(list.as_array().unwrap().len(), 1);
@@ -554,6 +618,23 @@ both!(evidence_attachments, |app| {
         )
         .await;
     assert_eq!((s, bytes.as_slice()), (StatusCode::OK, pdf.as_slice()));
+    let (_, h, _) = app
+        .call_raw(
+            "GET",
+            &format!("{path}/{}", a["id"].as_str().unwrap()),
+            Some(w.token("officer.a1")),
+            &[],
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(h.get("x-content-type-options").unwrap(), "nosniff");
+    assert!(h
+        .get("content-disposition")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .starts_with("attachment;"));
     assert_eq!(
         app.get(&path, w.token("officer.a2")).await.0,
         StatusCode::NOT_FOUND
@@ -732,3 +813,19 @@ both!(every_state_change_is_pushed_live, |app| {
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(heard("alert"), ["acknowledged", "resolved"]);
 });
+
+/// CRC-32 (PNG chunks).
+fn crc32(data: &[u8]) -> u32 {
+    let mut c = 0xFFFF_FFFFu32;
+    for &b in data {
+        c ^= u32::from(b);
+        for _ in 0..8 {
+            c = if c & 1 != 0 {
+                0xEDB8_8320 ^ (c >> 1)
+            } else {
+                c >> 1
+            };
+        }
+    }
+    !c
+}
