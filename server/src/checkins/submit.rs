@@ -22,7 +22,7 @@ use uuid::Uuid;
 
 use super::{decode_photo, face_error};
 use crate::audit::{self, Actor};
-use crate::auth::extractor::{AuthUser, Officer, Supervisee};
+use crate::auth::extractor::{Officer, RequestParty, Supervisee};
 use crate::auth::tokens::hash_refresh_token as sha256_hex;
 use crate::cases::{find_case, own_active_case};
 use crate::entities::{case, checkin, checkin_challenge, face_template};
@@ -351,7 +351,7 @@ async fn refuse_over_cap(
     responses((status = 200, body = Vec<CheckinView>), (status = 404, body = Problem)))]
 pub async fn list_checkins(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: RequestParty,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<Vec<CheckinView>>> {
     find_case(&state.db, &caller, id).await?;

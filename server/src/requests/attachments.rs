@@ -119,7 +119,7 @@ pub async fn upload(
     responses((status = 200, body = Vec<AttachmentView>), (status = 404, body = Problem)))]
 pub async fn list(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: RequestParty,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<Vec<AttachmentView>>> {
     leave_for(&state, &caller, id).await?;
@@ -136,7 +136,7 @@ pub async fn list(
     responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = Problem)))]
 pub async fn download(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: RequestParty,
     Path((id, attachment_id)): Path<(Uuid, Uuid)>,
 ) -> ApiResult<Response> {
     let l = leave_for(&state, &caller, id).await?;

@@ -24,7 +24,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use crate::actor::Actor;
-use crate::auth::extractor::{AuthUser, Officer, Supervisee};
+use crate::auth::extractor::{AuthUser, Officer, RequestParty, Supervisee};
 use crate::cases::find_case;
 use crate::cases::intake::save_case;
 use crate::entities::{case, org_unit, relocation_request as rr};
@@ -183,7 +183,7 @@ async fn find(db: &impl ConnectionTrait, caller: &AuthUser, id: Uuid) -> ApiResu
     responses((status = 200, body = RelocationView), (status = 404, body = Problem)))]
 async fn get_relocation(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: RequestParty,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<RelocationView>> {
     Ok(Json(view(find(&state.db, &caller, id).await?)?))
@@ -193,7 +193,7 @@ async fn get_relocation(
     responses((status = 200, body = Vec<RelocationView>), (status = 404, body = Problem)))]
 async fn list_case_relocations(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: RequestParty,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<Vec<RelocationView>>> {
     find_case(&state.db, &caller, id).await?;

@@ -19,7 +19,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use crate::actor::Actor;
-use crate::auth::extractor::{AuthUser, Officer, Supervisee};
+use crate::auth::extractor::{AuthUser, Officer, RequestParty, Supervisee};
 use crate::cases::find_case;
 use crate::entities::visitor_request as vr;
 use crate::error::{ApiError, ApiResult, Json, Path};
@@ -122,7 +122,7 @@ async fn find(db: &impl ConnectionTrait, caller: &AuthUser, id: Uuid) -> ApiResu
     responses((status = 200, body = VisitorView), (status = 404, body = Problem)))]
 async fn get_visit(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: RequestParty,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<VisitorView>> {
     Ok(Json(view(find(&state.db, &caller, id).await?)?))
@@ -132,7 +132,7 @@ async fn get_visit(
     responses((status = 200, body = Vec<VisitorView>), (status = 404, body = Problem)))]
 async fn list_case_visits(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: RequestParty,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<Vec<VisitorView>>> {
     find_case(&state.db, &caller, id).await?;

@@ -582,6 +582,29 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
         StatusCode::OK,
         "the county sees its offices' investigations"
     );
+    // The team's volunteer helps with daily life and education: the plan, the schedule and
+    // the case, but not the medical papers, the new address, who is visiting or the check-ins.
+    for path in [
+        "/cases/{id}/plan",
+        "/cases/{id}/obligations",
+        "/cases/{id}/leaves",
+    ] {
+        let (s, v) = w.call(&app, "volunteer.a1", "GET", &fill(path), None).await;
+        assert_eq!(s, StatusCode::OK, "{path}: {v}");
+    }
+    for path in [
+        "/leaves/{id}/attachments",
+        "/cases/{id}/relocations",
+        "/relocations/{id}",
+        "/cases/{id}/visitors",
+        "/visitors/{id}",
+        "/cases/{id}/checkins",
+    ] {
+        let got = w.call(&app, "volunteer.a1", "GET", &fill(path), None).await;
+        common::assert_problem(&got, StatusCode::FORBIDDEN, "access.forbidden");
+        let (s, _) = w.call(&app, "officer.a1", "GET", &fill(path), None).await;
+        assert_eq!(s, StatusCode::OK, "the officer still reads {path}");
+    }
     assert_eq!(snapshot(&app).await, before);
 });
 
