@@ -84,15 +84,7 @@ pub async fn insert_case(
     let unit = org_unit::Entity::find_by_id(req.unit_id).one(db).await?;
     let unit = unit
         .filter(|u| caller.covers_unit_path(&u.path))
-        .ok_or_else(|| {
-            ApiError::field(
-                "unit_id",
-                Said::new(
-                    "no such unit in your jurisdiction",
-                    "您的辖区内没有这个单位",
-                ),
-            )
-        })?;
+        .ok_or_else(crate::org::unit_not_in_jurisdiction)?;
     if let Some(officer) = req.officer_id {
         let o = user::Entity::find_by_id(officer).one(db).await?;
         let ok = match o {

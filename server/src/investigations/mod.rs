@@ -105,15 +105,7 @@ async fn create_investigation(
     let txn = state.db.begin().await?;
     let unit = org_unit::Entity::find_by_id(req.unit_id).one(&txn).await?;
     unit.filter(|u| caller.covers_unit_path(&u.path))
-        .ok_or_else(|| {
-            ApiError::field(
-                "unit_id",
-                Said::new(
-                    "no such unit in your jurisdiction",
-                    "您的辖区内没有这个单位",
-                ),
-            )
-        })?;
+        .ok_or_else(crate::org::unit_not_in_jurisdiction)?;
     let i = investigation::ActiveModel {
         id: Set(Uuid::now_v7()),
         unit_id: Set(req.unit_id),

@@ -27,6 +27,17 @@ use crate::validate::check_text;
 pub mod paths;
 pub use paths::{unit_path, PathCache};
 
+/// The refusal of a `unit_id` the caller may not use: it does not say whether the unit exists.
+pub fn unit_not_in_jurisdiction() -> ApiError {
+    ApiError::field(
+        "unit_id",
+        Said::new(
+            "no such unit in your jurisdiction",
+            "您的辖区内没有这个单位",
+        ),
+    )
+}
+
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create_unit, list_units))
