@@ -120,12 +120,7 @@ pub async fn submit_checkin(
     }
     let c = own_active_case(&state.db, &caller).await?;
     // A retry of a check-in already made (the app lost the answer): the same answer.
-    if let Some(existing) = checkin::Entity::find()
-        .filter(checkin::Column::UserId.eq(caller.id))
-        .filter(checkin::Column::IdempotencyKey.eq(key))
-        .one(&state.db)
-        .await?
-    {
+    if let Some(existing) = by_key(&state.db, caller.id, key).await? {
         let v = submitted(&state.db, &state.config.rules, &c, &existing).await?;
         return Ok((StatusCode::OK, Json(v)));
     }
@@ -232,43 +227,14 @@ pub async fn submit_checkin(
         .put(&format!("checkins/{}", c.id), &photo, aad)
         .await?;
     let work = Work::begin(&state).await?;
-    // One check-in of a case at a time (PostgreSQL locks the case row; SQLite has one
-    // connection): what was checked before the face work is checked again under the lock.
-    case::Entity::find_by_id(c.id)
-        .lock_exclusive()
-        .one(work.db())
-        .await?;
-    let refusal = async {
-        // The same key may have won a race (with this code or another): its result.
-        if let Some(existing) = checkin::Entity::find()
-            .filter(checkin::Column::UserId.eq(caller.id))
-            .filter(checkin::Column::IdempotencyKey.eq(key))
-            .one(work.db())
-            .await?
-        {
-            let v = submitted(work.db(), &state.config.rules, &c, &existing).await?;
-            return Ok(Some(Ok((StatusCode::OK, Json(v)))));
-        }
-        // Consume the challenge: of two submissions racing with one code, one gets through.
-        let consumed = checkin_challenge::Entity::update_many()
-            .col_expr(checkin_challenge::Column::UsedAt, Expr::value(now))
-            .filter(checkin_challenge::Column::Id.eq(challenge.id))
-            .filter(checkin_challenge::Column::UsedAt.is_null())
-            .exec(work.db())
-            .await?
-            .rows_affected
-            == 1;
-        if !consumed {
-            return Ok(Some(Err(ErrorCode::ChallengeInvalid.into())));
-        }
-        // Parallel uploads with several codes all passed the early check; one at a time here.
-        if let Err(e) = refuse_over_cap(work.db(), cfg, c.id, now).await {
-            return Ok(Some(Err(e)));
-        }
-        ApiResult::Ok(None)
-    }
-    .await?;
-    if let Some(answer) = refusal {
+    let answer = match claim(&work, &state, &caller, &c, key, challenge.id, now).await {
+        Ok(None) => None,
+        Ok(Some(first)) => Some(Ok((StatusCode::OK, Json(first)))),
+        Err(e) => Some(Err(e)),
+    };
+    // Answered or refused here, nothing is left behind: the transaction rolls back, the
+    // photo goes.
+    if let Some(answer) = answer {
         drop(work);
         state.media.delete(&photo_key).await?;
         return answer;
@@ -324,6 +290,57 @@ pub async fn submit_checkin(
     work.notify_case(&c, EventKind::Checkin, &v, true).await?;
     work.commit().await?;
     Ok((StatusCode::CREATED, Json(v)))
+}
+
+/// The check-in a supervisee already made with this idempotency key, if any.
+async fn by_key(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    key: &str,
+) -> ApiResult<Option<checkin::Model>> {
+    Ok(checkin::Entity::find()
+        .filter(checkin::Column::UserId.eq(user_id))
+        .filter(checkin::Column::IdempotencyKey.eq(key))
+        .one(db)
+        .await?)
+}
+
+/// Under the case's lock (PostgreSQL row lock; SQLite has one connection), what was checked
+/// before the face work is checked again: `Some` is the first answer to this key (a race with
+/// this code or another won), `None` clears the submission to be stored; the challenge is
+/// consumed (of two submissions racing with one code, one gets through), and parallel uploads
+/// with several codes meet the day's cap one at a time.
+async fn claim(
+    work: &Work,
+    state: &AppState,
+    caller: &Supervisee,
+    c: &case::Model,
+    key: &str,
+    challenge_id: Uuid,
+    now: chrono::DateTime<Utc>,
+) -> ApiResult<Option<CheckinView>> {
+    case::Entity::find_by_id(c.id)
+        .lock_exclusive()
+        .one(work.db())
+        .await?;
+    if let Some(existing) = by_key(work.db(), caller.id, key).await? {
+        return Ok(Some(
+            submitted(work.db(), &state.config.rules, c, &existing).await?,
+        ));
+    }
+    let consumed = checkin_challenge::Entity::update_many()
+        .col_expr(checkin_challenge::Column::UsedAt, Expr::value(now))
+        .filter(checkin_challenge::Column::Id.eq(challenge_id))
+        .filter(checkin_challenge::Column::UsedAt.is_null())
+        .exec(work.db())
+        .await?
+        .rows_affected
+        == 1;
+    if !consumed {
+        return Err(ErrorCode::ChallengeInvalid.into());
+    }
+    refuse_over_cap(work.db(), &state.config.checkin, c.id, now).await?;
+    Ok(None)
 }
 
 /// 429 once the case has had `max_failed_per_day` failed or doubtful check-ins in 24 hours
