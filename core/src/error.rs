@@ -122,7 +122,7 @@ error_codes! {
     BodyTooLarge = ("request.body_too_large", 413, "The request body is too large.", "请求体过大。"),
     UnsupportedMediaType = ("request.unsupported_media_type", 415, "The request must be sent as application/json.", "请求须以 application/json 格式发送。"),
     InvalidQuery = ("request.invalid_query", 400, "A query parameter is invalid.", "查询参数无效。"),
-    InvalidPath = ("request.invalid_path", 400, "An identifier in the URL is invalid.", "URL 中的标识无效。"),
+    InvalidPath = ("request.invalid_path", 404, "Nothing is at this address: an identifier in the URL is not valid.", "该地址不存在：URL 中的标识无效。"),
     RequestTimeout = ("request.timeout", 408, "The request took too long and was stopped.", "请求处理超时，已中止。"),
 
     InvalidCredentials = ("auth.invalid_credentials", 401, "Wrong user name or password.", "用户名或密码错误。"),
@@ -195,6 +195,8 @@ error_codes! {
     FaceCutOff = ("face.cut_off", 422, "The face is cut off by the edge of the photo.", "人脸被照片边缘截断。"),
     FaceReferenceCount = ("face.reference_count", 422, "Enrolment takes 1 to 5 reference photos.", "人脸采集需要 1 至 5 张参考照片。"),
     FaceReferencesDiffer = ("face.references_differ", 422, "The reference photos are not all of the same person.", "参考照片不是同一个人。"),
+    LivenessFrameCount = ("liveness.frame_count", 422, "Send one photo for each pose the check-in code asked for.", "请按签到码要求的每个动作各拍一张照片。"),
+    LivenessPoseNotMet = ("liveness.pose_not_met", 422, "A photo does not show the head pose asked for; follow the instructions and try again.", "照片中的头部动作与要求不符，请按提示重新拍摄。"),
     FaceTemplateIncompatible = ("face.template_incompatible", 409, "The enrolled face was made by another model version; enrol again.", "已采集的人脸模板来自其他模型版本，请重新采集。"),
 
     Internal = ("internal.error", 500, "Something went wrong on our side; it has been logged.", "服务器内部错误，已记录。"),

@@ -98,11 +98,11 @@ impl CasesClient {
     }
 
     /// Approves a new phone; the old one stops working.
-    pub async fn approve_device(&self, case_id: Uuid, device_id: Uuid) -> Result<DeviceView> {
-        Ok(self.inner.approve_device(case_id, device_id).await?)
+    pub async fn approve_device(&self, case_id: Uuid, record_id: Uuid) -> Result<DeviceView> {
+        Ok(self.inner.approve_device(case_id, record_id).await?)
     }
 
-    pub async fn revoke_device(&self, case_id: Uuid, device_id: Uuid) -> Result<DeviceView> {
-        Ok(self.inner.revoke_device(case_id, device_id).await?)
+    pub async fn revoke_device(&self, case_id: Uuid, record_id: Uuid) -> Result<DeviceView> {
+        Ok(self.inner.revoke_device(case_id, record_id).await?)
     }
 }

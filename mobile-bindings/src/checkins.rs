@@ -21,18 +21,30 @@ impl CheckinsClient {
         Ok(self.inner.obligations(case_id).await?)
     }
 
-    /// A check-in now: asks for a code, then sends the selfie (JPEG or PNG bytes) and the fix.
+    /// Starts a check-in: a single-use code and the head poses to photograph for it, in
+    /// order (the first is always `Straight`). Show the instructions, take one photo per pose.
+    pub async fn challenge(&self) -> Result<ChallengeView> {
+        Ok(self.inner.checkin_challenge().await?)
+    }
+
+    /// Sends a check-in for a code from `challenge`: the straight photo, one frame for each
+    /// further pose (JPEG or PNG bytes, as the camera sees them, not mirrored) and the fix.
+    /// A frame that does not show its pose is `Validation { field: "frames[0]", … }`
+    /// (`liveness.pose_not_met`): ask again and retake.
     pub async fn check_in(
         &self,
+        nonce: String,
         photo: Vec<u8>,
+        frames: Vec<Vec<u8>>,
         location: GpsFix,
         app_version: String,
     ) -> Result<CheckinView> {
         use base64::Engine;
-        let challenge = self.inner.checkin_challenge().await?;
+        let b64 = |p: &[u8]| base64::engine::general_purpose::STANDARD.encode(p);
         let req = CheckinRequest {
-            nonce: challenge.nonce,
-            photo: base64::engine::general_purpose::STANDARD.encode(photo),
+            nonce,
+            photo: b64(&photo),
+            frames: frames.iter().map(|f| b64(f)).collect(),
             location,
             app_version,
             idempotency_key: Uuid::new_v4().to_string(),

@@ -60,10 +60,15 @@ pub enum HuijiaoError {
     /// retry with the same idempotency key.
     #[error("timed out")]
     Timeout,
-    /// The input is wrong; `field` names it (empty when not one field), `detail` says how.
-    /// (Not `message`: Kotlin exceptions already have one.)
+    /// The input is wrong; `field` names it (empty when not one field), `detail` says how,
+    /// `code` is the server's stable code (`face.too_dark`, `liveness.pose_not_met`…) for the
+    /// app to pick its screen. (Not `message`: Kotlin exceptions already have one.)
     #[error("invalid {field}: {detail}")]
-    Validation { field: String, detail: String },
+    Validation {
+        field: String,
+        detail: String,
+        code: String,
+    },
     #[error("not found")]
     NotFound,
     /// The record changed meanwhile or the action does not fit its state: reload.
@@ -94,7 +99,8 @@ impl From<ClientError> for HuijiaoError {
                         let first = problem.errors.first();
                         HuijiaoError::Validation {
                             field: first.map(|f| f.field.clone()).unwrap_or_default(),
-                            detail: first.map_or(code, |f| f.message.clone()),
+                            detail: first.map_or_else(|| code.clone(), |f| f.message.clone()),
+                            code,
                         }
                     }
                     (_, _) if status >= 500 => HuijiaoError::Network,
@@ -266,18 +272,25 @@ impl HuijiaoOutbox {
         Ok(batch.batch_id)
     }
 
-    /// Queues a check-in taken offline; its code is fetched when it is sent.
+    /// Queues a check-in the network could not take. Taken offline, `nonce` is `None` and
+    /// `frames` empty: a code is fetched when it is sent, and an officer reviews the face (no
+    /// pose proved it live). Taken for a code, pass the code and its frames: they are sent
+    /// while the code lives, and as an offline check-in after.
     pub async fn enqueue_checkin(
         &self,
         photo: Vec<u8>,
+        nonce: Option<String>,
+        frames: Vec<Vec<u8>>,
         location: GpsFix,
         app_version: String,
     ) -> Result<String> {
         use base64::Engine;
+        let b64 = |p: &[u8]| base64::engine::general_purpose::STANDARD.encode(p);
         let key = Uuid::new_v4().to_string();
         self.inner
             .enqueue_checkin(
-                base64::engine::general_purpose::STANDARD.encode(photo),
+                b64(&photo),
+                nonce.map(|n| (n, frames.iter().map(|f| b64(f)).collect())),
                 location,
                 app_version,
                 key.clone(),
@@ -324,7 +337,8 @@ pub fn assess_leave(
     huijiao_core::policy::leave::assess_leave(&rules, today, start, end, &others, urgent).map_err(
         |code| HuijiaoError::Validation {
             field: "start_date".into(),
-            detail: code.code().into(),
+            detail: code.message(huijiao_core::error::Lang::En).into(),
+            code: code.code().into(),
         },
     )
 }

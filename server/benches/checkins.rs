@@ -69,6 +69,9 @@ async fn run(
     // the pass path is what is measured.
     config.checkin.replay_lookback = 0;
     config.checkin.max_failed_per_day = u64::MAX;
+    // One photo a check-in: the pipeline's unit. A jurisdiction asking for poses sends one
+    // more photo per turn, each through the same face work.
+    config.rules.liveness.mode = huijiao_core::policy::liveness::LivenessMode::SinglePhoto;
     let mut state = huijiao_server::prepare(config).await.unwrap();
     state.face = Some(engine.clone());
     let router = huijiao_server::app::router(state.clone());

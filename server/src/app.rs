@@ -13,6 +13,7 @@ use axum::Router;
 use huijiao_core::api::HealthView;
 use huijiao_core::ErrorCode;
 use sea_orm::ConnectionTrait;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
@@ -32,14 +33,36 @@ use crate::state::AppState;
 )]
 struct ApiDoc;
 
-/// Errors are sent as `application/problem+json` (RFC 7807): the document says so. Applied
-/// to the merged document (the derive's modifiers run before the routes add their paths).
+/// Errors are sent as `application/problem+json` (RFC 7807) and the document says which an
+/// operation can answer: 401 and 403 for a signed-in call (no session; wrong role or out of
+/// scope), 404 where the path names a record, 400 and 422 where it takes a body or a query,
+/// 413 for a body; anything else (409, 429, 500, 503…) is the `default` response, the same
+/// envelope. Sign-in and refresh need no token (`security: [{}]`). Applied to the merged
+/// document (the derive's modifiers run before the routes add their paths).
 struct ProblemJson;
+
+/// Operations called without a token.
+const PUBLIC_PATHS: &[&str] = &["/auth/login", "/auth/refresh"];
 
 impl utoipa::Modify for ProblemJson {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::RefOr;
-        for item in openapi.paths.paths.values_mut() {
+        use utoipa::openapi::path::ParameterIn;
+        use utoipa::openapi::security::SecurityRequirement;
+        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+        let problem = |description: &str| -> RefOr<utoipa::openapi::Response> {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/problem+json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("Problem")))
+                        .build(),
+                )
+                .build()
+                .into()
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let public = PUBLIC_PATHS.contains(&path.as_str());
             let ops = [
                 &mut item.get,
                 &mut item.put,
@@ -62,6 +85,42 @@ impl utoipa::Modify for ProblemJson {
                                 .insert("application/problem+json".into(), content);
                         }
                     }
+                }
+                let has_query = op
+                    .parameters
+                    .iter()
+                    .flatten()
+                    .any(|p| matches!(p.parameter_in, ParameterIn::Query));
+                let has_body = op.request_body.is_some();
+                let mut owed = vec![];
+                if public {
+                    op.security = Some(vec![SecurityRequirement::default()]);
+                } else {
+                    owed.push(("401", "Not signed in, or the session has ended (`auth.*`)."));
+                    owed.push((
+                        "403",
+                        "Not this role's, or outside the caller's scope (`access.forbidden`, …).",
+                    ));
+                }
+                if path.contains('{') {
+                    owed.push((
+                        "404",
+                        "No such record within the caller's scope, or an invalid id in the path.",
+                    ));
+                }
+                if has_body || has_query {
+                    owed.push(("400", "Malformed body or query (`request.*`)."));
+                }
+                if has_body {
+                    owed.push(("413", "The body is larger than this operation takes."));
+                    owed.push(("422", "A field is invalid; `errors` names it."));
+                }
+                owed.push(("default", "Any other outcome (conflict, too many attempts, unavailable…): the problem envelope, with its `code`."));
+                for (status, description) in owed {
+                    op.responses
+                        .responses
+                        .entry(status.into())
+                        .or_insert_with(|| problem(description));
                 }
             }
         }
@@ -218,6 +277,11 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .fallback(|| async { ApiError::from(ErrorCode::NotFound) })
+        // A bug that panics in a handler answers 500 in the envelope (and is logged) instead
+        // of dropping the connection: the client can tell "our fault" from "no network".
+        .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| {
+            ApiError::internal("a request handler panicked").into_response()
+        }))
         .layer(middleware::from_fn(render_problems))
         .layer(middleware::from_fn(track_metrics))
         .layer(axum::extract::DefaultBodyLimit::max(cfg.max_body_bytes))

@@ -222,7 +222,13 @@ impl Config {
         if let Ok(url) = std::env::var("DATABASE_URL") {
             fig = fig.merge(Serialized::default("database_url", url));
         }
-        Ok(fig.extract()?)
+        let config: Config = fig.extract()?;
+        config
+            .rules
+            .liveness
+            .check()
+            .map_err(|e| anyhow::anyhow!("rules.liveness: {e}"))?;
+        Ok(config)
     }
 
     pub fn database_url(&self) -> String {

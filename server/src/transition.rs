@@ -39,8 +39,10 @@ pub async fn update_at_version<E: Versioned>(
     version: i32,
     set: impl FnOnce(UpdateMany<E>) -> UpdateMany<E>,
 ) -> ApiResult<E::Model> {
+    // No row reaches the largest version: a client claiming it saw that one is stale.
+    let next = version.checked_add(1).ok_or(ErrorCode::Conflict)?;
     let q = E::update_many()
-        .col_expr(E::VERSION, Expr::value(version + 1))
+        .col_expr(E::VERSION, Expr::value(next))
         .filter(E::ID.eq(id))
         .filter(E::VERSION.eq(version));
     if set(q).exec(db).await?.rows_affected != 1 {

@@ -149,10 +149,20 @@ def test_checkin_with_a_real_photo(server):
     fix = core.GpsFix(lat=36.05, lon=103.83, accuracy_m=10.0,
                       fix_time=datetime.datetime.now(datetime.timezone.utc),
                       provider="gps", mock=False)
-    # The enrolment photo itself is refused as a replay: a check-in needs a fresh selfie.
-    replay = run(sv.checkins().check_in(hopper, fix, "py-test"))
+    # The code asks for a straight photo, then a turn of the head.
+    code = run(sv.checkins().challenge())
+    assert code.poses[0] == core.Pose.STRAIGHT
+    assert code.poses[1] in (core.Pose.TURN_LEFT, core.Pose.TURN_RIGHT)
+    # The same still photo for the turn: refused, naming the frame; the code stays usable.
+    with pytest.raises(mobile.HuijiaoError.Validation) as e:
+        run(sv.checkins().check_in(code.nonce, hopper, [hopper], fix, "py-test"))
+    assert (e.value.field, e.value.code) == ("frames[0]", "liveness.pose_not_met")
+    # Without frames (as if taken offline) it is judged, and the enrolment photo itself is a
+    # replay: a check-in needs a fresh selfie.
+    replay = run(sv.checkins().check_in(code.nonce, hopper, [], fix, "py-test"))
     assert replay.result == core.CheckinResult.FAILED
     assert core.CheckinReason.REPLAYED_PHOTO in replay.reasons
+    assert core.CheckinReason.LIVENESS_UNCHECKED in replay.reasons
 
 
 def test_offline_queue_is_delivered_once(server):
@@ -278,7 +288,7 @@ def test_the_same_rules_as_the_server(server):
     assert mobile.assess_leave(rules, d(0), d(5), d(14), [], [], False).required_level == core.ApprovalLevel.JUDICIAL_OFFICE
     with pytest.raises(mobile.HuijiaoError.Validation) as e:
         mobile.assess_leave(rules, d(0), d(1), d(2), [], [], False)
-    assert e.value.detail == "leave.notice_too_short"
+    assert e.value.code == "leave.notice_too_short"
     supervision = jurisdiction.supervision
     assert mobile.location_interval_minutes(supervision, core.SupervisionLevel.STRICT, False) == 10
     assert mobile.location_interval_minutes(supervision, core.SupervisionLevel.LENIENT, True) == 30

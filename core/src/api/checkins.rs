@@ -20,10 +20,15 @@ view_type! {
 }
 
 view_type! {
-    /// A single-use code binding the next check-in to this supervisee and phone.
+    /// A single-use code binding the next check-in to this supervisee and phone, and the
+    /// head poses it asks for (active liveness): one photo each, in this order. The first is
+    /// always `straight` (the photo that is matched and kept); a jurisdiction in single-photo
+    /// mode asks for that one only.
     pub struct ChallengeView {
         pub nonce: String,
         pub expires_at: DateTime<Utc>,
+        #[serde(default)]
+        pub poses: Vec<crate::policy::liveness::Pose>,
     }
 }
 
@@ -44,8 +49,13 @@ view_type! {
 request_type! {
     pub struct CheckinRequest {
         pub nonce: String,
-        /// The selfie, JPEG or PNG, base64.
+        /// The selfie looking straight (the code's first pose), JPEG or PNG, base64.
         pub photo: String,
+        /// One photo for each further pose of the code, in order (frames as the camera sees
+        /// them, not the mirrored preview). Without them — a check-in taken offline, before
+        /// any code — the face's liveness is unproven and an officer reviews the check-in.
+        #[serde(default)]
+        pub frames: Vec<String>,
         pub location: GpsFix,
         pub app_version: String,
         /// Chosen by the app per check-in; sending it again returns the first result.

@@ -116,15 +116,15 @@ impl Client {
         self.get(&format!("/cases/{case_id}/devices")).await
     }
 
-    /// Approves a new phone; the old one stops working.
+    /// Approves a new phone (`record_id`: its `DeviceView.id`); the old one stops working.
     pub async fn approve_device(
         &self,
         case_id: Uuid,
-        device_id: Uuid,
+        record_id: Uuid,
     ) -> Result<DeviceView, ClientError> {
         self.call(
             Method::POST,
-            &format!("/cases/{case_id}/devices/{device_id}/approve"),
+            &format!("/cases/{case_id}/devices/{record_id}/approve"),
             None::<&()>,
         )
         .await
@@ -133,11 +133,11 @@ impl Client {
     pub async fn revoke_device(
         &self,
         case_id: Uuid,
-        device_id: Uuid,
+        record_id: Uuid,
     ) -> Result<DeviceView, ClientError> {
         self.call(
             Method::POST,
-            &format!("/cases/{case_id}/devices/{device_id}/revoke"),
+            &format!("/cases/{case_id}/devices/{record_id}/revoke"),
             None::<&()>,
         )
         .await

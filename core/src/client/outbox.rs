@@ -69,11 +69,18 @@ pub struct OutboxItem {
     pub created_at: DateTime<Utc>,
 }
 
-/// A check-in taken while offline: the challenge is fetched when it is sent (a code lives two
-/// minutes), so the server sees the fix's real age and judges it (a stale fix goes to review).
+/// A check-in that could not be sent at once. Taken offline, it has no code: one is fetched
+/// when it is sent (a code lives two minutes), so the server sees the fix's real age and judges
+/// it (a stale fix, or a face whose liveness no pose proved, goes to review). Taken online with
+/// a code and its pose frames, it is sent with them while the code lives, and as an offline
+/// one once the code has expired: the check-in is never lost for want of a code.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct CheckinDraft {
     photo: String,
+    #[serde(default)]
+    frames: Vec<String>,
+    #[serde(default)]
+    nonce: Option<String>,
     location: GpsFix,
     app_version: String,
     idempotency_key: String,
@@ -219,16 +226,21 @@ impl Outbox {
         .await
     }
 
-    /// Queues a check-in; the challenge is fetched when it is sent.
+    /// Queues a check-in. `posed`: the code it was taken for and one frame per further pose
+    /// (base64); without it the code is fetched when the check-in is sent.
     pub async fn enqueue_checkin(
         &self,
         photo_base64: String,
+        posed: Option<(String, Vec<String>)>,
         location: GpsFix,
         app_version: String,
         idempotency_key: String,
     ) -> Result<(), ClientError> {
+        let (nonce, frames) = posed.map_or((None, Vec::new()), |(n, f)| (Some(n), f));
         let draft = CheckinDraft {
             photo: photo_base64,
+            frames,
+            nonce,
             location,
             app_version,
             idempotency_key: idempotency_key.clone(),
@@ -398,15 +410,24 @@ impl Outbox {
 async fn send_checkin(client: &Client, body: &[u8]) -> Result<(), ClientError> {
     let draft: CheckinDraft =
         serde_json::from_slice(body).map_err(|e| ClientError::Decode(e.to_string()))?;
-    let challenge = client.checkin_challenge().await?;
-    client
-        .submit_checkin(&CheckinRequest {
-            nonce: challenge.nonce,
-            photo: draft.photo,
-            location: draft.location,
-            app_version: draft.app_version,
-            idempotency_key: draft.idempotency_key,
-        })
-        .await
-        .map(|_| ())
+    let mut req = CheckinRequest {
+        nonce: String::new(),
+        photo: draft.photo,
+        frames: draft.frames,
+        location: draft.location,
+        app_version: draft.app_version,
+        idempotency_key: draft.idempotency_key,
+    };
+    if let Some(nonce) = draft.nonce {
+        req.nonce = nonce;
+        match client.submit_checkin(&req).await {
+            Err(e) if e.code() == Some(crate::ErrorCode::ChallengeInvalid) => {}
+            other => return other.map(|_| ()),
+        }
+    }
+    // No code, or it expired while the check-in waited: a fresh one, without the frames
+    // taken for the old one's poses.
+    req.nonce = client.checkin_challenge().await?.nonce;
+    req.frames.clear();
+    client.submit_checkin(&req).await.map(|_| ())
 }

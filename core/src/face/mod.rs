@@ -11,6 +11,8 @@ pub mod image;
 mod kernels;
 pub mod models;
 pub mod quality;
+#[cfg(feature = "fixtures")]
+pub mod synth;
 
 use std::path::Path;
 
@@ -184,9 +186,17 @@ pub struct FaceAnalysis {
     /// front camera or an editor's "flip" makes) hashes like this one, so a replay check
     /// compares both (`is_replay`).
     pub phash_mirrored: u64,
+    /// Right eye, left eye and nose tip in source pixels: the head pose (`yaw`).
+    pub landmarks: [[f32; 2]; 3],
 }
 
 impl FaceAnalysis {
+    /// How far the head is turned (`policy::liveness::yaw`).
+    pub fn yaw(&self) -> Option<f32> {
+        let [right, left, nose] = self.landmarks;
+        crate::policy::liveness::yaw(right, left, nose)
+    }
+
     /// Whether this photo is a copy, straight or mirrored, of a photo hashed as one of
     /// `earlier` (within `max_hamming` bits).
     pub fn is_replay(&self, earlier: impl IntoIterator<Item = u64>, max_hamming: u32) -> bool {
@@ -382,6 +392,7 @@ impl FaceEngine {
             embedding: self.embed_chip(&chip)?,
             phash: quality::perceptual_hash(&chip),
             phash_mirrored: self.mirrored_hash(img, &chip)?,
+            landmarks: kp,
         })
     }
 
@@ -532,6 +543,7 @@ mod tests {
             embedding: vec![0.01; EMBEDDING_DIM],
             phash: 0,
             phash_mirrored: 0,
+            landmarks: [[0.0; 2]; 3],
         };
         let v = compare(&t, &probe, &MatchPolicy::default()).unwrap();
         assert_eq!((v.matched_reference, v.decision), (1, Decision::Match));

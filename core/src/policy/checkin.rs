@@ -18,6 +18,9 @@ pub enum CheckinReason {
     ReplayedPhoto,
     /// The phone reports a mock (fake) location provider.
     MockLocation,
+    /// The jurisdiction asks for head poses and the check-in came without them (taken
+    /// offline): the face matched, but nothing shows it was live.
+    LivenessUnchecked,
     /// The fix is older than allowed, or from the future.
     StaleFix,
     /// The fix is too imprecise to place the person.

@@ -5,6 +5,7 @@
 
 pub mod checkin;
 pub mod leave;
+pub mod liveness;
 pub mod location;
 pub mod requests;
 pub mod schedule;
@@ -16,8 +17,8 @@ use crate::model::{CaseStatus, SupervisionLevel, UnitKind};
 
 /// A jurisdiction's rules that the apps run before the server does (`GET /rules`): leave,
 /// relocation and visitor rules, what each supervision level obliges and when check-ins
-/// count. Defaults are the national ones; the server's configuration (`[rules.leave]`,
-/// `[rules.requests]`, `[rules.supervision.<level>]`, `[rules.checkin_band]`) sets a
+/// count, and how a check-in proves a live face. Defaults are the national ones; the server's configuration (`[rules.leave]`,
+/// `[rules.requests]`, `[rules.supervision.<level>]`, `[rules.checkin_band]`, `[rules.liveness]`) sets a
 /// jurisdiction's own.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
@@ -28,6 +29,7 @@ pub struct JurisdictionRules {
     pub requests: requests::RequestRules,
     pub supervision: Jurisdiction,
     pub checkin_band: schedule::DailyBand,
+    pub liveness: liveness::LivenessRules,
 }
 
 /// The unit kind a unit of `kind` must hang under; `None` for the root (province).
@@ -208,8 +210,33 @@ pub fn mask_name(name: &str) -> String {
     }
 }
 
-/// What a minor's national id looks like in lists and exports: nothing of it.
+/// What a withheld national id looks like: nothing of it.
 pub const MINOR_ID_MASK: &str = "******************";
+
+/// How much of a supervisee's identity a reader sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdentityShown {
+    /// Name, and the id with its birth date hidden (`mask_national_id`).
+    Full,
+    /// Family name only, no id (`mask_name`, `MINOR_ID_MASK`).
+    Masked,
+}
+
+/// Who sees a supervisee's identity. A minor's is confidential (law art. 54): only the
+/// officers of the case and the person themself see it, and only in a detail view, never in a
+/// list or an export. A volunteer or social worker on the correction team sees every identity
+/// masked: they help with daily life and education, which needs the person, not their papers
+/// (law art. 4 and 11, personal information used only as the work needs it).
+pub fn identity_shown(minor: bool, reader: crate::model::Role, detail: bool) -> IdentityShown {
+    use crate::model::Role;
+    match reader {
+        Role::Volunteer => IdentityShown::Masked,
+        _ if minor && !(detail && matches!(reader, Role::Officer | Role::Supervisee)) => {
+            IdentityShown::Masked
+        }
+        _ => IdentityShown::Full,
+    }
+}
 
 /// Passwords: at least 10 characters from at least 3 of lower, upper, digit, other; at most
 /// 128 (argon2 input stays bounded).
@@ -323,6 +350,22 @@ mod tests {
             Err(ErrorCode::NationalIdInvalid),
             "non-ASCII digit"
         );
+    }
+
+    #[test]
+    fn who_sees_an_identity() {
+        use crate::model::Role::*;
+        use IdentityShown::*;
+        // An adult: officers and the person see it, in lists too; a volunteer never.
+        assert_eq!(identity_shown(false, Officer, false), Full);
+        assert_eq!(identity_shown(false, Supervisee, true), Full);
+        assert_eq!(identity_shown(false, Volunteer, true), Masked);
+        assert_eq!(identity_shown(false, Volunteer, false), Masked);
+        // A minor (art. 54): the officer and the person in a detail view only.
+        assert_eq!(identity_shown(true, Officer, true), Full);
+        assert_eq!(identity_shown(true, Supervisee, true), Full);
+        assert_eq!(identity_shown(true, Officer, false), Masked);
+        assert_eq!(identity_shown(true, Volunteer, true), Masked);
     }
 
     #[test]

@@ -13,6 +13,7 @@ mod m20261122_000008_template_hashes;
 mod m20261122_000009_checkin_rejections;
 mod m20261122_000010_locations;
 mod m20261202_000011_login_throttles;
+mod m20261202_000012_challenge_poses;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000009_checkin_rejections::Migration),
             Box::new(m20261122_000010_locations::Migration),
             Box::new(m20261202_000011_login_throttles::Migration),
+            Box::new(m20261202_000012_challenge_poses::Migration),
         ]
     }
 }

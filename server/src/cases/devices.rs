@@ -132,8 +132,8 @@ async fn set_device(
 
 /// Approves a phone as the supervisee's one bound device; any other approved device is revoked
 /// and its sessions end.
-#[utoipa::path(post, path = "/cases/{id}/devices/{device_id}/approve", tag = "cases",
-    params(("id" = Uuid, Path), ("device_id" = Uuid, Path, description = "the device record id")),
+#[utoipa::path(post, path = "/cases/{id}/devices/{record_id}/approve", tag = "cases",
+    params(("id" = Uuid, Path), ("record_id" = Uuid, Path, description = "the device record's `id` (`DeviceView.id`), not the phone's `device_id`")),
     responses((status = 200, body = DeviceView), (status = 404, body = Problem)))]
 pub async fn approve_device(
     State(state): State<AppState>,
@@ -144,8 +144,8 @@ pub async fn approve_device(
 }
 
 /// Revokes a device (lost or replaced phone); its sessions end.
-#[utoipa::path(post, path = "/cases/{id}/devices/{device_id}/revoke", tag = "cases",
-    params(("id" = Uuid, Path), ("device_id" = Uuid, Path, description = "the device record id")),
+#[utoipa::path(post, path = "/cases/{id}/devices/{record_id}/revoke", tag = "cases",
+    params(("id" = Uuid, Path), ("record_id" = Uuid, Path, description = "the device record's `id` (`DeviceView.id`), not the phone's `device_id`")),
     responses((status = 200, body = DeviceView), (status = 404, body = Problem)))]
 pub async fn revoke_device(
     State(state): State<AppState>,

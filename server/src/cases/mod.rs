@@ -93,26 +93,20 @@ fn strings(v: &serde_json::Value) -> Vec<String> {
     serde_json::from_value(v.clone()).unwrap_or_default()
 }
 
-/// Who may see a minor's identity in a detail view: officers of the jurisdiction and the
-/// supervisee themself. Lists and exports mask it for everyone.
-fn sees_minor_identity(caller: &AuthUser) -> bool {
-    matches!(caller.role, Role::Officer | Role::Supervisee)
+/// The name and id a reader sees (`policy::identity_shown`).
+fn identity(c: &case::Model, reader: Role, detail: bool) -> (String, String) {
+    match policy::identity_shown(c.minor, reader, detail) {
+        policy::IdentityShown::Full => (c.name.clone(), c.national_id_masked.clone()),
+        policy::IdentityShown::Masked => (policy::mask_name(&c.name), policy::MINOR_ID_MASK.into()),
+    }
 }
 
 pub fn case_view(c: case::Model, caller: &AuthUser) -> ApiResult<CaseView> {
-    let mask = c.minor && !sees_minor_identity(caller);
+    let (name, national_id_masked) = identity(&c, caller.role, true);
     Ok(CaseView {
         id: c.id,
-        name: if mask {
-            policy::mask_name(&c.name)
-        } else {
-            c.name.clone()
-        },
-        national_id_masked: if mask {
-            policy::MINOR_ID_MASK.into()
-        } else {
-            c.national_id_masked.clone()
-        },
+        name,
+        national_id_masked,
         gender: c.gender.clone(),
         minor: c.minor,
         sentence_kind: c.sentence_kind,
@@ -139,19 +133,12 @@ pub fn case_view(c: case::Model, caller: &AuthUser) -> ApiResult<CaseView> {
     })
 }
 
-fn summary_view(c: case::Model) -> ApiResult<CaseSummaryView> {
+fn summary_view(c: case::Model, reader: Role) -> ApiResult<CaseSummaryView> {
+    let (name, national_id_masked) = identity(&c, reader, false);
     Ok(CaseSummaryView {
         id: c.id,
-        name: if c.minor {
-            policy::mask_name(&c.name)
-        } else {
-            c.name.clone()
-        },
-        national_id_masked: if c.minor {
-            policy::MINOR_ID_MASK.into()
-        } else {
-            c.national_id_masked.clone()
-        },
+        name,
+        national_id_masked,
         minor: c.minor,
         sentence_kind: c.sentence_kind,
         status: c.status,
@@ -170,8 +157,11 @@ pub struct CaseListQuery {
     pub status: Option<CaseStatus>,
     pub level: Option<SupervisionLevel>,
     pub unit_id: Option<Uuid>,
-    /// 1–500, default 100.
+    /// 1–500 (export: 1–10 000), default 100 (export: 10 000).
+    #[param(minimum = 1)]
     pub limit: Option<u64>,
+    /// Rows to skip, default 0.
+    #[param(maximum = 9_223_372_036_854_775_807_u64)]
     pub offset: Option<u64>,
 }
 
@@ -188,6 +178,11 @@ async fn scoped_list(
             Said::new(format!("must be 1 to {max}"), format!("须为 1 到 {max}")),
         ));
     }
+    // The databases count rows in signed 64 bits.
+    let offset = q.offset.unwrap_or(0);
+    if offset > i64::MAX as u64 {
+        return Err(ApiError::field("offset", Said::new("too large", "过大")));
+    }
     let mut find = case::Entity::find().filter(caller.case_scope()?);
     if let Some(s) = q.status {
         find = find.filter(case::Column::Status.eq(s.as_str()));
@@ -201,14 +196,14 @@ async fn scoped_list(
     Ok(find
         .order_by_asc(case::Column::CreatedAt)
         .order_by_asc(case::Column::Id)
-        .offset(q.offset.unwrap_or(0))
+        .offset(offset)
         .limit(limit)
         .all(&state.db)
         .await?)
 }
 
 /// Cases the caller may see (officer: their jurisdiction; volunteer: assigned; supervisee:
-/// their own). Minors' names and ids are masked.
+/// their own). Minors' names and ids are masked, and every one for a volunteer.
 #[utoipa::path(get, path = "/cases", tag = "cases", params(CaseListQuery),
     responses((status = 200, body = Vec<CaseSummaryView>), (status = 403, body = Problem)))]
 async fn list_cases(
@@ -228,7 +223,7 @@ async fn list_cases(
     .await?;
     Ok(Json(
         rows.into_iter()
-            .map(summary_view)
+            .map(|c| summary_view(c, caller.role))
             .collect::<ApiResult<_>>()?,
     ))
 }
@@ -274,7 +269,7 @@ async fn export_cases(
         "id,name,national_id,minor,sentence_kind,status,level,unit_id,start_date,end_date\n",
     );
     for c in rows {
-        let v = summary_view(c)?;
+        let v = summary_view(c, caller.role)?;
         out.push_str(
             &[
                 v.id.to_string(),

@@ -7,9 +7,10 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use chrono::{Duration, Utc};
 use huijiao_core::api::{ChallengeView, CheckinRequest, CheckinView, Problem};
-use huijiao_core::face::{compare, Decision, Template};
+use huijiao_core::face::{compare, Decision, FaceAnalysis, Template};
 use huijiao_core::model::{AuditAction, EventKind};
 use huijiao_core::policy::checkin::{self as rules, CheckinReason, CheckinResult, Fix};
+use huijiao_core::policy::liveness::{self, Pose, PoseNotMet};
 use huijiao_core::ErrorCode;
 use huijiao_core::Said;
 use sea_orm::sea_query::Expr;
@@ -71,6 +72,7 @@ pub async fn challenge(
     let nonce = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
     let now = Utc::now();
     let expires_at = now + Duration::seconds(state.config.checkin.challenge_ttl_secs);
+    let poses = liveness::draw_poses(&state.config.rules.liveness, rand::random::<bool>);
     checkin_challenge::ActiveModel {
         id: Set(Uuid::now_v7()),
         user_id: Set(caller.id),
@@ -79,14 +81,58 @@ pub async fn challenge(
         nonce_hash: Set(sha256_hex(&nonce)),
         expires_at: Set(expires_at),
         used_at: Set(None),
+        poses: Set(Some(
+            poses
+                .iter()
+                .map(|p| p.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
+        )),
         created_at: Set(now),
     }
     .insert(&state.db)
     .await?;
     Ok((
         StatusCode::CREATED,
-        Json(ChallengeView { nonce, expires_at }),
+        Json(ChallengeView {
+            nonce,
+            expires_at,
+            poses,
+        }),
     ))
+}
+
+/// The poses a code asks for; a code issued before active liveness asks for one straight photo.
+fn poses_of(ch: &checkin_challenge::Model) -> Vec<Pose> {
+    let poses: Vec<Pose> = ch
+        .poses
+        .as_deref()
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(Pose::parse)
+        .collect();
+    if poses.is_empty() {
+        vec![Pose::Straight]
+    } else {
+        poses
+    }
+}
+
+/// The field a photo of a check-in travels in: the straight photo, then the pose frames.
+fn photo_field(index: usize) -> String {
+    match index {
+        0 => "photo".into(),
+        i => format!("frames[{}]", i - 1),
+    }
+}
+
+/// What the supervisee is asked to do for a pose, in both languages.
+fn pose_instruction(pose: Pose) -> Said {
+    match pose {
+        Pose::Straight => Said::new("look straight at the camera", "请正视镜头"),
+        Pose::TurnLeft => Said::new("turn your head to your left", "请向左转头"),
+        Pose::TurnRight => Said::new("turn your head to your right", "请向右转头"),
+    }
 }
 
 /// Submits a check-in. The same idempotency key again returns the first result (200).
@@ -106,6 +152,15 @@ pub async fn submit_checkin(
             Said::new(
                 "8 to 128 printable characters",
                 "须为 8 到 128 个可打印字符",
+            ),
+        ));
+    }
+    if req.frames.len() > usize::from(liveness::MAX_TURNS) {
+        return Err(ApiError::from(ErrorCode::LivenessFrameCount).naming(
+            "frames",
+            Said::new(
+                format!("at most {} photos", liveness::MAX_TURNS),
+                format!("最多 {} 张照片", liveness::MAX_TURNS),
             ),
         ));
     }
@@ -149,41 +204,73 @@ pub async fn submit_checkin(
     let template = Template::from_bytes(&state.media.keys.open(&t.template, aad)?)
         .ok_or_else(|| ApiError::internal("unreadable face template"))?;
 
-    // Face work is CPU-bound: off the async executor. Quality failures come back as 422 and
-    // leave the challenge unused, so the supervisee can retake the photo.
+    // The code's poses: one photo each, or (taken offline, before any code) the straight
+    // photo alone, whose liveness then stays unproven.
+    let poses = poses_of(&challenge);
+    if !req.frames.is_empty() && req.frames.len() + 1 != poses.len() {
+        return Err(ApiError::from(ErrorCode::LivenessFrameCount).naming(
+            "frames",
+            Said::new(
+                format!("{} photos after the straight one", poses.len() - 1),
+                format!("正视照片之后须再拍 {} 张", poses.len() - 1),
+            ),
+        ));
+    }
     let photo = decode_photo("photo", &req.photo)?;
-    let for_engine = photo.clone();
-    let analysis = match tokio::task::spawn_blocking(move || engine.analyze(&for_engine))
-        .await
-        .map_err(ApiError::internal)?
-    {
+    let mut photos = vec![photo.clone()];
+    for (i, f) in req.frames.iter().enumerate() {
+        photos.push(decode_photo(&photo_field(i + 1), f)?);
+    }
+
+    // Face work is CPU-bound: off the async executor. Quality and pose failures come back as
+    // 422 and leave the challenge unused, so the supervisee can retake the photos.
+    let analyses = tokio::task::spawn_blocking(move || {
+        photos
+            .iter()
+            .enumerate()
+            .map(|(i, p)| engine.analyze(p).map_err(|e| (i, e)))
+            .collect::<Result<Vec<FaceAnalysis>, _>>()
+    })
+    .await
+    .map_err(ApiError::internal)?;
+    let rejected = |err: ApiError| reject(&state, &c, &caller, &device, now, err);
+    let analyses = match analyses {
         Ok(a) => a,
-        Err(e) => {
-            let err = face_error("photo".into(), e);
-            // Every attempt is on record; a refused one without its photo.
-            if err.code != ErrorCode::Internal {
-                crate::entities::checkin_rejection::ActiveModel {
-                    id: Set(Uuid::now_v7()),
-                    case_id: Set(c.id),
-                    user_id: Set(caller.id),
-                    device_id: Set(device.clone()),
-                    code: Set(err.code.code().into()),
-                    created_at: Set(now),
-                }
-                .insert(&state.db)
-                .await?;
-            }
-            return Err(err);
-        }
+        Err((i, e)) => return Err(rejected(face_error(photo_field(i), e)).await?),
     };
-    let verdict = compare(&template, &analysis, &cfg.match_policy)
+    // Single-photo mode (or a code from before poses) asks for no pose: nothing to prove.
+    let poses_asked = poses.len() > 1;
+    let frames_sent = analyses.len() > 1;
+    if poses_asked && frames_sent {
+        let yaws: Vec<Option<f32>> = analyses.iter().map(FaceAnalysis::yaw).collect();
+        if let Err(PoseNotMet {
+            frame, expected, ..
+        }) = liveness::check_poses(&state.config.rules.liveness, &poses, &yaws)
+        {
+            let err = ApiError::from(ErrorCode::LivenessPoseNotMet)
+                .naming(photo_field(frame), pose_instruction(expected));
+            return Err(rejected(err).await?);
+        }
+    }
+    // Every photo must be the enrolled person; the furthest decides.
+    let verdicts = analyses
+        .iter()
+        .map(|a| compare(&template, a, &cfg.match_policy))
+        .collect::<Result<Vec<_>, _>>()
         .map_err(|e| face_error("photo".into(), e))?;
+    let worst = verdicts
+        .iter()
+        .max_by(|a, b| a.distance.total_cmp(&b.distance))
+        .expect("the straight photo at least");
 
     let mut reasons = Vec::new();
-    match verdict.decision {
+    match worst.decision {
         Decision::Match => {}
         Decision::NoMatch => reasons.push(CheckinReason::FaceMismatch),
         Decision::Inconclusive => reasons.push(CheckinReason::FaceInconclusive),
+    }
+    if poses_asked && !frames_sent {
+        reasons.push(CheckinReason::LivenessUnchecked);
     }
     let recent: Vec<Option<i64>> = checkin::Entity::find()
         .select_only()
@@ -199,8 +286,16 @@ pub async fn submit_checkin(
         .as_ref()
         .and_then(|h| serde_json::from_value(h.clone()).ok())
         .unwrap_or_default();
-    let earlier = recent.into_iter().flatten().chain(enrolment_hashes);
-    if analysis.is_replay(earlier.map(|h| h as u64), cfg.replay_max_hamming) {
+    let earlier: Vec<u64> = recent
+        .into_iter()
+        .flatten()
+        .chain(enrolment_hashes)
+        .map(|h| h as u64)
+        .collect();
+    if analyses
+        .iter()
+        .any(|a| a.is_replay(earlier.iter().copied(), cfg.replay_max_hamming))
+    {
         reasons.push(CheckinReason::ReplayedPhoto);
     }
     let on_leave = crate::requests::leave::leave_on(&state.db, c.id, now.date_naive())
@@ -248,9 +343,9 @@ pub async fn submit_checkin(
         challenge_id: Set(challenge.id),
         result: Set(result),
         reasons: Set(json!(reasons)),
-        face_distance: Set(Some(f64::from(verdict.distance))),
-        matched_reference: Set(Some(verdict.matched_reference as i32)),
-        phash: Set(Some(analysis.phash as i64)),
+        face_distance: Set(Some(f64::from(worst.distance))),
+        matched_reference: Set(Some(verdicts[0].matched_reference as i32)),
+        phash: Set(Some(analyses[0].phash as i64)),
         lat: Set(loc.lat),
         lon: Set(loc.lon),
         accuracy_m: Set(loc.accuracy_m),
@@ -305,6 +400,31 @@ async fn by_key(
         .await?)
 }
 
+/// Puts a refused attempt (a photo that cannot be judged, a pose not shown) on record, without
+/// its photos, and hands the error back. Pose failures count towards the day's cap.
+async fn reject(
+    state: &AppState,
+    c: &case::Model,
+    caller: &Supervisee,
+    device: &str,
+    now: chrono::DateTime<Utc>,
+    err: ApiError,
+) -> ApiResult<ApiError> {
+    if err.code != ErrorCode::Internal {
+        crate::entities::checkin_rejection::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            case_id: Set(c.id),
+            user_id: Set(caller.id),
+            device_id: Set(device.into()),
+            code: Set(err.code.code().into()),
+            created_at: Set(now),
+        }
+        .insert(&state.db)
+        .await?;
+    }
+    Ok(err)
+}
+
 /// Under the case's lock (PostgreSQL row lock; SQLite has one connection), what was checked
 /// before the face work is checked again: `Some` is the first answer to this key (a race with
 /// this code or another won), `None` clears the submission to be stored; the challenge is
@@ -343,21 +463,31 @@ async fn claim(
     Ok(None)
 }
 
-/// 429 once the case has had `max_failed_per_day` failed or doubtful check-ins in 24 hours
-/// (the app then tells the supervisee to call their officer).
+/// 429 once the case has had `max_failed_per_day` failed or doubtful check-ins, or pose
+/// failures, in 24 hours (the app then tells the supervisee to call their officer).
 async fn refuse_over_cap(
     db: &impl ConnectionTrait,
     cfg: &crate::config::CheckinConfig,
     case_id: Uuid,
     now: chrono::DateTime<Utc>,
 ) -> ApiResult<()> {
+    use crate::entities::checkin_rejection;
+    let since = now - Duration::hours(24);
     let failed = checkin::Entity::find()
         .filter(checkin::Column::CaseId.eq(case_id))
-        .filter(checkin::Column::CreatedAt.gte(now - Duration::hours(24)))
+        .filter(checkin::Column::CreatedAt.gte(since))
         .filter(checkin::Column::Result.ne(CheckinResult::Passed.as_str()))
         .count(db)
         .await?;
-    if failed >= cfg.max_failed_per_day {
+    // A head that does not turn as asked is someone trying photos, or someone who needs the
+    // officer's help: either way it counts (a blurred or dark photo does not).
+    let poses_not_shown = checkin_rejection::Entity::find()
+        .filter(checkin_rejection::Column::CaseId.eq(case_id))
+        .filter(checkin_rejection::Column::CreatedAt.gte(since))
+        .filter(checkin_rejection::Column::Code.eq(ErrorCode::LivenessPoseNotMet.code()))
+        .count(db)
+        .await?;
+    if failed + poses_not_shown >= cfg.max_failed_per_day {
         return Err(ErrorCode::TooManyAttempts.into());
     }
     Ok(())

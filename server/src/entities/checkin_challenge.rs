@@ -13,6 +13,9 @@ pub struct Model {
     pub nonce_hash: String,
     pub expires_at: DateTimeUtc,
     pub used_at: Option<DateTimeUtc>,
+    /// `policy::liveness::Pose`s in order, comma-separated; `None` on codes issued before
+    /// active liveness (one straight photo).
+    pub poses: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

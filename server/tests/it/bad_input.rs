@@ -357,11 +357,16 @@ both!(errors_speak_the_asked_language, |app| {
 both!(bad_urls_and_methods_get_the_envelope, |app| {
     let w = World::build(&app).await;
     let t = w.token("officer.a1");
-    let (s, v) = app.get("/api/v1/cases/not-a-uuid", t).await;
-    assert_eq!(
-        (s, v["code"].as_str()),
-        (StatusCode::BAD_REQUEST, Some("request.invalid_path"))
-    );
+    // An id that cannot be one names nothing: 404, and the code says why (a format the
+    // export does not offer, like `export.xlsx` beside `export.csv`, is no resource either).
+    for path in ["/api/v1/cases/not-a-uuid", "/api/v1/cases/export.xlsx"] {
+        let (s, v) = app.get(path, t).await;
+        assert_eq!(
+            (s, v["code"].as_str()),
+            (StatusCode::NOT_FOUND, Some("request.invalid_path")),
+            "{path}"
+        );
+    }
     let (s, v) = app.get("/api/v1/cases?status=paroled", t).await;
     assert_eq!(
         (s, v["code"].as_str()),

@@ -357,7 +357,7 @@ both!(team_membership_decides_what_a_volunteer_sees, |app| {
 });
 
 both!(
-    a_minors_identity_is_masked_in_lists_exports_and_for_volunteers,
+    a_minors_identity_is_masked_in_lists_exports_and_every_one_for_volunteers,
     |app| {
         let w = World::build(&app).await;
         let t = w.token("officer.a1");
@@ -420,6 +420,35 @@ both!(
             .await;
         assert_eq!(v["name"], "测****");
         assert_eq!(v["national_id_masked"], huijiao_core::policy::MINOR_ID_MASK);
+        // An adult's identity too, in the detail view and in the list: a volunteer helps
+        // the person, the papers are not theirs to see.
+        app.post(
+            &format!("/api/v1/cases/{}/team", w.case_a1),
+            t,
+            json!({ "kind": "volunteer", "user_id": vol, "name": "志愿者" }),
+        )
+        .await;
+        let adult = format!("/api/v1/cases/{}", w.case_a1);
+        assert_eq!(app.get(&adult, t).await.1["name"], "测试人1");
+        let (_, v) = w.call(&app, "volunteer.a1", "GET", &adult, None).await;
+        assert_eq!(
+            (v["name"].as_str(), v["national_id_masked"].as_str()),
+            (Some("测***"), Some(huijiao_core::policy::MINOR_ID_MASK)),
+            "{v}"
+        );
+        let (_, list) = w
+            .call(&app, "volunteer.a1", "GET", "/api/v1/cases", None)
+            .await;
+        assert!(
+            list.as_array()
+                .unwrap()
+                .iter()
+                .all(
+                    |r| r["national_id_masked"] == huijiao_core::policy::MINOR_ID_MASK
+                        && r["name"].as_str().unwrap().ends_with('*')
+                ),
+            "{list}"
+        );
         // The full id is never stored, only its keyed hash and the masked form.
         let dump = format!(
             "{:?}",

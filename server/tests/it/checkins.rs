@@ -11,7 +11,7 @@ use common::{Backend, TestApp, World};
 use huijiao_core::face::image::Rgb;
 use serde_json::{json, Value};
 
-fn face(name: &str) -> Rgb {
+pub(crate) fn face(name: &str) -> Rgb {
     Rgb::decode(
         &std::fs::read(
             std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -23,11 +23,11 @@ fn face(name: &str) -> Rgb {
     .unwrap()
 }
 
-fn b64(bytes: &[u8]) -> String {
+pub(crate) fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
-fn brighter(img: &Rgb, by: u8) -> Rgb {
+pub(crate) fn brighter(img: &Rgb, by: u8) -> Rgb {
     Rgb::from_raw(
         img.width,
         img.height,
@@ -38,7 +38,7 @@ fn brighter(img: &Rgb, by: u8) -> Rgb {
 /// The office's reference photo: the test photo lit from one side and framed differently,
 /// so it is the same face but not the same picture as the check-in selfies made from the
 /// plain photo (the reference picture itself, or its mirror, would be a replay).
-fn reference_photo() -> Rgb {
+pub(crate) fn reference_photo() -> Rgb {
     let hopper = face("grace_hopper.jpg");
     let mut lit = hopper.clone();
     for y in 0..hopper.height {
@@ -53,11 +53,25 @@ fn reference_photo() -> Rgb {
     lit.crop(30, 0, hopper.width - 30, hopper.height - 20)
 }
 
+/// Check-ins with one photo (a jurisdiction's single-photo mode): what these tests are about
+/// is the same with or without poses; `liveness.rs` tests the poses.
 async fn app_with_faces(backend: Backend) -> (TestApp, World) {
     app_with_faces_config(backend, |_| {}).await
 }
 
 async fn app_with_faces_config(
+    backend: Backend,
+    tweak: impl FnOnce(&mut huijiao_server::config::Config),
+) -> (TestApp, World) {
+    enrolled(backend, |c| {
+        c.rules.liveness.mode = huijiao_core::policy::liveness::LivenessMode::SinglePhoto;
+        tweak(c);
+    })
+    .await
+}
+
+/// A server with the face engine and `officer.a1`'s case enrolled from `reference_photo`.
+pub(crate) async fn enrolled(
     backend: Backend,
     tweak: impl FnOnce(&mut huijiao_server::config::Config),
 ) -> (TestApp, World) {
@@ -78,15 +92,15 @@ async fn app_with_faces_config(
     (app, w)
 }
 
-fn fix(lat: f64, lon: f64, age_secs: i64, accuracy: f64, mock: bool) -> Value {
+pub(crate) fn fix(lat: f64, lon: f64, age_secs: i64, accuracy: f64, mock: bool) -> Value {
     json!({ "lat": lat, "lon": lon, "accuracy_m": accuracy, "fix_time": Utc::now() - Duration::seconds(age_secs), "provider": "gps", "mock": mock })
 }
 
-fn home() -> Value {
+pub(crate) fn home() -> Value {
     fix(36.061, 103.831, 20, 15.0, false)
 }
 
-async fn challenge(app: &TestApp, w: &World) -> String {
+pub(crate) async fn challenge(app: &TestApp, w: &World) -> String {
     let (s, v) = w
         .call(app, "sv.a1", "POST", "/api/v1/checkins/challenge", None)
         .await;

@@ -15,6 +15,7 @@ mod cli;
 mod client_coverage;
 mod jobs;
 mod leave;
+mod liveness;
 mod locations;
 mod migrations;
 mod openapi;
