@@ -45,7 +45,7 @@ run() { # name, then extra arguments
   echo "-- as $name"
   # From the scratch folder: schemathesis keeps a cache where it runs.
   (cd "$work" && "$venv/bin/schemathesis" run "$base/openapi.json" --url "$base" \
-    --checks not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance \
+    --checks "${SCHEMATHESIS_CHECKS:-not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance,negative_data_rejection}" \
     --phases examples,coverage,fuzzing --max-examples "$examples" --seed 20261202 --workers 1 \
     --exclude-path /auth/logout --exclude-path /auth/password \
     --suppress-health-check all --request-timeout 30 --warnings off "$@")

@@ -198,6 +198,17 @@ where
                 StatusCode::PAYLOAD_TOO_LARGE => ApiError::from(ErrorCode::BodyTooLarge),
                 _ => ApiError::from(ErrorCode::MalformedJson),
             })?;
+        // Every request body is a JSON object. serde would also fill a struct from an array
+        // of its fields in order (`[]` for one whose fields are all optional): refuse that.
+        let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+        if first.is_some_and(|&b| b != b'{')
+            && serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).is_ok()
+        {
+            return Err(ApiError::field(
+                "",
+                Said::new("the body must be a JSON object", "请求体须为 JSON 对象"),
+            ));
+        }
         let de = &mut serde_json::Deserializer::from_slice(&bytes);
         match serde_path_to_error::deserialize::<_, T>(&mut *de) {
             // One JSON value and nothing after it: `{…}GARBAGE` is not a body we understood.

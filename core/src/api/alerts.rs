@@ -36,6 +36,7 @@ view_type! {
 
 request_type! {
     pub struct AlertResolveRequest {
+        #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
         pub note: String,
     }
 }

@@ -4,7 +4,9 @@ use super::*;
 
 request_type! {
     pub struct LoginRequest {
+        #[cfg_attr(feature = "openapi", schema(max_length = 64))]
         pub username: String,
+        #[cfg_attr(feature = "openapi", schema(max_length = 1024))]
         pub password: String,
         /// Required for supervisees: the phone's stable install id.
         #[serde(default)]

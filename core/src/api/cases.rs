@@ -4,6 +4,7 @@ use super::*;
 
 view_type! {
     pub struct Residence {
+        #[cfg_attr(feature = "openapi", schema(max_length = 500))]
         pub address: String,
         pub lat: f64,
         pub lon: f64,
@@ -12,18 +13,23 @@ view_type! {
 
 request_type! {
     pub struct CaseCreateRequest {
+        #[cfg_attr(feature = "openapi", schema(max_length = 100))]
         pub name: String,
         pub national_id: String,
         pub gender: Option<String>,
         pub sentence_kind: SentenceKind,
+        #[cfg_attr(feature = "openapi", schema(max_length = 500))]
         pub crime: String,
+        #[cfg_attr(feature = "openapi", schema(max_length = 200))]
         pub court: String,
+        #[cfg_attr(feature = "openapi", schema(max_length = 100))]
         pub judgment_number: String,
         pub start_date: NaiveDate,
         pub end_date: NaiveDate,
         pub residence: Residence,
         pub minor: bool,
         #[serde(default)]
+        #[cfg_attr(feature = "openapi", schema(max_items = 50))]
         pub prohibition_orders: Vec<String>,
         pub unit_id: Uuid,
         #[serde(default)]
@@ -78,6 +84,7 @@ view_type! {
 request_type! {
     pub struct AnnounceRequest {
         /// Where the announcement (入矫宣告) took place.
+        #[cfg_attr(feature = "openapi", schema(max_length = 500))]
         pub place: String,
         /// Who else attended (family, village committee…).
         #[serde(default)]
@@ -103,6 +110,7 @@ view_type! {
 request_type! {
     pub struct LevelChangeRequest {
         pub level: SupervisionLevel,
+        #[cfg_attr(feature = "openapi", schema(max_length = 1000))]
         pub reason: String,
     }
 }
@@ -121,6 +129,7 @@ view_type! {
 request_type! {
     pub struct StatusChangeRequest {
         pub status: CaseStatus,
+        #[cfg_attr(feature = "openapi", schema(max_length = 1000))]
         pub reason: String,
     }
 }
@@ -130,7 +139,9 @@ request_type! {
         /// The version this edit is based on (0 for the first plan): a stale screen gets a
         /// `plan.version_conflict` instead of overwriting someone else's edit.
         pub base_version: i32,
+        #[cfg_attr(feature = "openapi", schema(max_length = 20000))]
         pub text: String,
+        #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 100))]
         pub measures: Vec<String>,
     }
 }
@@ -152,6 +163,7 @@ request_type! {
         /// For officers, volunteers and social workers: their user account.
         #[serde(default)]
         pub user_id: Option<Uuid>,
+        #[cfg_attr(feature = "openapi", schema(max_length = 200))]
         pub name: String,
         #[serde(default)]
         pub phone: Option<String>,

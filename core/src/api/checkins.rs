@@ -5,6 +5,7 @@ use super::*;
 request_type! {
     pub struct FaceEnrolRequest {
         /// 1–5 reference photos taken at the office, JPEG or PNG, base64.
+        #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 5))]
         pub photos: Vec<String>,
     }
 }
@@ -40,6 +41,7 @@ view_type! {
         pub accuracy_m: f64,
         pub fix_time: DateTime<Utc>,
         /// gps, network, fused…
+        #[cfg_attr(feature = "openapi", schema(max_length = 32))]
         pub provider: String,
         /// The OS reports a mock-location provider.
         pub mock: bool,
@@ -55,10 +57,13 @@ request_type! {
         /// them, not the mirrored preview). Without them — a check-in taken offline, before
         /// any code — the face's liveness is unproven and an officer reviews the check-in.
         #[serde(default)]
+        #[cfg_attr(feature = "openapi", schema(max_items = 2))]
         pub frames: Vec<String>,
         pub location: GpsFix,
+        #[cfg_attr(feature = "openapi", schema(max_length = 64))]
         pub app_version: String,
         /// Chosen by the app per check-in; sending it again returns the first result.
+        #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 128))]
         pub idempotency_key: String,
     }
 }
@@ -82,6 +87,7 @@ view_type! {
 
 request_type! {
     pub struct SensitivePeriodRequest {
+        #[cfg_attr(feature = "openapi", schema(max_length = 200))]
         pub name: String,
         pub start_date: NaiveDate,
         pub end_date: NaiveDate,

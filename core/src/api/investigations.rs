@@ -5,10 +5,13 @@ use super::*;
 request_type! {
     pub struct InvestigationCreateRequest {
         pub unit_id: Uuid,
+        #[cfg_attr(feature = "openapi", schema(max_length = 200))]
         pub court: String,
+        #[cfg_attr(feature = "openapi", schema(max_length = 100))]
         pub defendant_name: String,
         pub defendant_national_id: String,
         pub minor: bool,
+        #[cfg_attr(feature = "openapi", schema(max_length = 500))]
         pub charge: String,
         pub requested_on: NaiveDate,
         pub due_on: NaiveDate,
@@ -18,6 +21,7 @@ request_type! {
 request_type! {
     pub struct InvestigationOpinionRequest {
         pub opinion: InvestigationOpinion,
+        #[cfg_attr(feature = "openapi", schema(max_length = 20000))]
         pub text: String,
     }
 }

@@ -25,6 +25,7 @@ request_type! {
     pub struct LocationBatchRequest {
         /// Chosen by the phone once per batch: a retry with the same id stores nothing twice.
         pub batch_id: Uuid,
+        #[cfg_attr(feature = "openapi", schema(min_items = 1))]
         pub points: Vec<LocationPointIn>,
     }
 }
@@ -44,6 +45,7 @@ request_type! {
     /// A fence for one supervisee (optionally under one of their prohibition orders) or for
     /// everyone in a unit. Exactly one of `case_id` and `unit_id`.
     pub struct FenceRequest {
+        #[cfg_attr(feature = "openapi", schema(max_length = 200))]
         pub name: String,
         pub kind: FenceKind,
         pub shape: crate::policy::location::FenceShape,
@@ -64,6 +66,7 @@ request_type! {
     pub struct FenceUpdateRequest {
         /// The version the officer saw; a stale screen gets `resource.conflict`.
         pub version: i32,
+        #[cfg_attr(feature = "openapi", schema(max_length = 200))]
         pub name: String,
         pub shape: crate::policy::location::FenceShape,
         #[serde(default)]

@@ -4,6 +4,7 @@ use super::*;
 
 request_type! {
     pub struct UnitCreateRequest {
+        #[cfg_attr(feature = "openapi", schema(max_length = 200))]
         pub name: String,
         pub kind: UnitKind,
         pub parent_id: Option<Uuid>,
@@ -25,8 +26,10 @@ view_type! {
 
 request_type! {
     pub struct UserCreateRequest {
+        #[cfg_attr(feature = "openapi", schema(min_length = 3, max_length = 64))]
         pub username: String,
         pub password: String,
+        #[cfg_attr(feature = "openapi", schema(max_length = 200))]
         pub display_name: String,
         pub role: Role,
         pub unit_id: Option<Uuid>,

@@ -4,6 +4,7 @@ use super::*;
 
 view_type! {
     pub struct Place {
+        #[cfg_attr(feature = "openapi", schema(max_length = 500))]
         pub name: String,
         pub lat: f64,
         pub lon: f64,
@@ -13,12 +14,14 @@ view_type! {
 request_type! {
     pub struct LeaveCreateRequest {
         pub reason_category: LeaveReason,
+        #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
         pub reason_text: String,
         pub destination: Place,
         pub start_date: NaiveDate,
         /// Ignored for a standing approval (it runs for the jurisdiction's standing period).
         pub end_date: NaiveDate,
         /// How to reach the supervisee while away.
+        #[cfg_attr(feature = "openapi", schema(max_length = 200))]
         pub contact_while_away: String,
         /// Less than the notice period before leaving: allowed only marked urgent, and flagged.
         #[serde(default)]
@@ -36,6 +39,7 @@ request_type! {
     pub struct LeaveDecisionRequest {
         /// The version the officer saw: a decision on a changed request is refused.
         pub version: i32,
+        #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
         pub opinion: String,
     }
 }
@@ -43,6 +47,7 @@ request_type! {
 request_type! {
     pub struct LeaveExtendRequest {
         pub new_end_date: NaiveDate,
+        #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
         pub reason_text: String,
     }
 }
@@ -91,6 +96,7 @@ request_type! {
         pub to_unit_id: Uuid,
         pub new_residence: Residence,
         pub move_date: NaiveDate,
+        #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
         pub reason: String,
     }
 }
@@ -99,6 +105,7 @@ request_type! {
     pub struct ConsultationRequest {
         pub version: i32,
         pub agree: bool,
+        #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
         pub opinion: String,
     }
 }
@@ -124,10 +131,13 @@ view_type! {
 
 request_type! {
     pub struct VisitorCreateRequest {
+        #[cfg_attr(feature = "openapi", schema(max_length = 200))]
         pub visitor_name: String,
         pub relation: crate::policy::requests::VisitorRelation,
         pub meeting_at: DateTime<Utc>,
+        #[cfg_attr(feature = "openapi", schema(max_length = 500))]
         pub place: String,
+        #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
         pub purpose: String,
     }
 }

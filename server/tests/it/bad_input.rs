@@ -354,6 +354,36 @@ both!(errors_speak_the_asked_language, |app| {
     );
 });
 
+both!(a_body_must_be_an_object, |app| {
+    // serde fills a struct from an array of its fields in order: `[]` made a check-in request
+    // whose fields are all optional (found by schemathesis).
+    let w = World::build(&app).await;
+    let t = w.token("officer.a1");
+    let path = format!("/api/v1/cases/{}/checkin-requests", w.case_a1);
+    for body in ["[]", " [null]", "\"x\"", "7"] {
+        let (s, _, v) = app
+            .call_raw(
+                "POST",
+                &path,
+                Some(t),
+                &[],
+                Some(body.as_bytes().to_vec()),
+                Some("application/json"),
+            )
+            .await;
+        let v: Value = serde_json::from_slice(&v).unwrap();
+        assert_eq!(
+            (s, v["code"].as_str()),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some("request.invalid_field")
+            ),
+            "{body}: {v}"
+        );
+    }
+    assert_eq!(app.count("checkin_requests").await, 0);
+});
+
 both!(bad_urls_and_methods_get_the_envelope, |app| {
     let w = World::build(&app).await;
     let t = w.token("officer.a1");
