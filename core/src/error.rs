@@ -197,6 +197,7 @@ error_codes! {
     FaceReferencesDiffer = ("face.references_differ", 422, "The reference photos are not all of the same person.", "参考照片不是同一个人。"),
     LivenessFrameCount = ("liveness.frame_count", 422, "Send one photo for each pose the check-in code asked for.", "请按签到码要求的每个动作各拍一张照片。"),
     LivenessPoseNotMet = ("liveness.pose_not_met", 422, "A photo does not show the head pose asked for; follow the instructions and try again.", "照片中的头部动作与要求不符，请按提示重新拍摄。"),
+    RollCallTransitionInvalid = ("rollcall.transition_invalid", 409, "The roll call is not in a state that allows this; reload it.", "视频点名当前状态不允许此操作，请刷新。"),
     FaceTemplateIncompatible = ("face.template_incompatible", 409, "The enrolled face was made by another model version; enrol again.", "已采集的人脸模板来自其他模型版本，请重新采集。"),
 
     Internal = ("internal.error", 500, "Something went wrong on our side; it has been logged.", "服务器内部错误，已记录。"),

@@ -8,6 +8,7 @@ pub mod leave;
 pub mod liveness;
 pub mod location;
 pub mod requests;
+pub mod rollcall;
 pub mod schedule;
 pub mod text;
 pub mod transitions;

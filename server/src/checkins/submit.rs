@@ -155,15 +155,6 @@ pub async fn submit_checkin(
             ),
         ));
     }
-    if req.frames.len() > usize::from(liveness::MAX_TURNS) {
-        return Err(ApiError::from(ErrorCode::LivenessFrameCount).naming(
-            "frames",
-            Said::new(
-                format!("at most {} photos", liveness::MAX_TURNS),
-                format!("最多 {} 张照片", liveness::MAX_TURNS),
-            ),
-        ));
-    }
     check_text("app_version", &req.app_version, 64)?;
     check_text("location.provider", &req.location.provider, 32)?;
     check_coordinates("location", req.location.lat, req.location.lon)?;
