@@ -20,6 +20,7 @@ pub mod locations;
 pub mod media;
 pub mod org;
 pub mod requests;
+pub mod rollcalls;
 pub mod secrets;
 pub mod state;
 pub mod transition;

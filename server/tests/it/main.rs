@@ -20,5 +20,6 @@ mod locations;
 mod migrations;
 mod openapi;
 mod relocation_visitors;
+mod rollcall_media;
 mod schedules;
 mod structure;

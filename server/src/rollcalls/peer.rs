@@ -1,0 +1,233 @@
+//! The server's side of a roll call's video: a WebRTC peer (`str0m`, sans-IO; ICE-lite on one
+//! UDP port of the configured address) that answers the caller's SDP offer, receives the video,
+//! decodes every VP8 frame (each one is needed for the next) and hands a picture every
+//! `sample_every` to whoever judges it — dropping a picture rather than waiting when the judge
+//! is busy, so the media loop never blocks on face work. A frame that cannot be decoded (loss)
+//! makes the peer ask the caller for a keyframe (PLI), at most twice a second.
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use huijiao_core::face::image::Rgb;
+use str0m::change::SdpOffer;
+use str0m::crypto::CryptoProvider;
+use str0m::media::{KeyframeRequestKind, Mid};
+use str0m::net::{Protocol, Receive};
+use str0m::{Candidate, Event, IceConnectionState, Input, Output, Rtc, RtcConfig};
+use tokio::net::UdpSocket;
+use tokio::sync::{mpsc, oneshot};
+
+use super::vp8::Decoder;
+
+#[derive(Debug, Clone)]
+pub struct PeerConfig {
+    /// Address the peer's UDP socket binds to (a port is picked per call).
+    pub bind: IpAddr,
+    /// Address announced to the caller when it differs from `bind` (behind a 1:1 NAT).
+    pub advertise: Option<IpAddr>,
+    /// One picture is handed on per this much video.
+    pub sample_every: Duration,
+    /// A call with no video for this long ends (`PeerEnd::Idle`).
+    pub idle_timeout: Duration,
+}
+
+/// A sampled picture and when it came, counted from the call's first picture.
+#[derive(Clone)]
+pub struct Sample {
+    pub at: Duration,
+    pub picture: Rgb,
+}
+
+/// How a call's media ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PeerEnd {
+    /// The caller hung up or the connection was lost.
+    Closed,
+    /// No video for `idle_timeout`.
+    Idle,
+    /// The server ended it (`Call::hang_up`, or the call's handle dropped).
+    HungUp,
+    Failed(String),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PeerError {
+    #[error("the offer is not a valid SDP offer: {0}")]
+    Offer(String),
+    #[error("the offer carries no video the server can decode (VP8)")]
+    NoVideo,
+    #[error("network: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("webrtc: {0}")]
+    Rtc(String),
+}
+
+/// A running call: its samples, how it ended, and the way to end it.
+pub struct Call {
+    pub samples: mpsc::Receiver<Sample>,
+    pub ended: oneshot::Receiver<PeerEnd>,
+    hang_up: Option<oneshot::Sender<()>>,
+    /// The UDP address the peer listens on.
+    pub local: SocketAddr,
+}
+
+impl Call {
+    pub fn hang_up(&mut self) {
+        if let Some(tx) = self.hang_up.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+fn crypto() -> Arc<CryptoProvider> {
+    static PROVIDER: OnceLock<Arc<CryptoProvider>> = OnceLock::new();
+    PROVIDER
+        .get_or_init(|| Arc::new(str0m::crypto::from_feature_flags()))
+        .clone()
+}
+
+/// Answers `offer` (SDP text) and starts the call's media loop on the runtime. Returns the SDP
+/// answer to send back and the running call.
+pub async fn answer(cfg: &PeerConfig, offer: &str) -> Result<(String, Call), PeerError> {
+    let offer = SdpOffer::from_sdp_string(offer).map_err(|e| PeerError::Offer(e.to_string()))?;
+    let socket = UdpSocket::bind((cfg.bind, 0)).await?;
+    let local = socket.local_addr()?;
+    let announced = SocketAddr::new(cfg.advertise.unwrap_or(cfg.bind), local.port());
+    let mut rtc = RtcConfig::new()
+        .set_crypto_provider(crypto())
+        .set_ice_lite(true)
+        .clear_codecs()
+        .enable_vp8(true)
+        .build(Instant::now());
+    let candidate = Candidate::host(announced, "udp").map_err(|e| PeerError::Rtc(e.to_string()))?;
+    rtc.add_local_candidate(candidate);
+    let answer = rtc
+        .sdp_api()
+        .accept_offer(offer)
+        .map_err(|e| PeerError::Rtc(e.to_string()))?;
+    let answer = answer.to_sdp_string();
+    // Only VP8 is enabled: an answer naming it accepted the caller's video.
+    if !answer.contains("VP8/90000") {
+        return Err(PeerError::NoVideo);
+    }
+    // A picture every second or two is all the judge takes; a few queued cover a slow one.
+    let (samples_tx, samples) = mpsc::channel(4);
+    let (ended_tx, ended) = oneshot::channel();
+    let (hang_up, hang_up_rx) = oneshot::channel();
+    let cfg = cfg.clone();
+    tokio::spawn(async move {
+        let end = run(rtc, socket, local, &cfg, samples_tx, hang_up_rx).await;
+        let _ = ended_tx.send(end);
+    });
+    Ok((
+        answer,
+        Call {
+            samples,
+            ended,
+            hang_up: Some(hang_up),
+            local,
+        },
+    ))
+}
+
+async fn run(
+    mut rtc: Rtc,
+    socket: UdpSocket,
+    local: SocketAddr,
+    cfg: &PeerConfig,
+    samples: mpsc::Sender<Sample>,
+    mut hang_up: oneshot::Receiver<()>,
+) -> PeerEnd {
+    let mut decoder = match Decoder::new() {
+        Ok(d) => d,
+        Err(e) => return PeerEnd::Failed(e.to_string()),
+    };
+    let mut buf = vec![0u8; 2048];
+    let started = Instant::now();
+    let mut first_picture: Option<Instant> = None;
+    let mut last_sample: Option<Instant> = None;
+    let mut last_pli: Option<Instant> = None;
+    let mut last_video = started;
+    loop {
+        let timeout = match rtc.poll_output() {
+            Ok(Output::Timeout(t)) => t,
+            Ok(Output::Transmit(t)) => {
+                // A lost datagram is what UDP does; WebRTC recovers (NACK, keyframes).
+                let _ = socket.send_to(&t.contents, t.destination).await;
+                continue;
+            }
+            Ok(Output::Event(event)) => {
+                match event {
+                    Event::IceConnectionStateChange(IceConnectionState::Disconnected) => {
+                        return PeerEnd::Closed;
+                    }
+                    Event::MediaData(data) => {
+                        let now = Instant::now();
+                        last_video = now;
+                        let due =
+                            last_sample.is_none_or(|t| now.duration_since(t) >= cfg.sample_every);
+                        let decoded = decoder.decode(&data.data, due);
+                        if !data.contiguous || decoded.is_err() {
+                            ask_keyframe(&mut rtc, data.mid, &mut last_pli, now);
+                        }
+                        if let Ok(Some(picture)) = decoded {
+                            last_sample = Some(now);
+                            let at = now.duration_since(*first_picture.get_or_insert(now));
+                            // Busy judge: this picture is dropped, the next one will do.
+                            let _ = samples.try_send(Sample { at, picture });
+                        }
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+            Err(e) => return PeerEnd::Failed(e.to_string()),
+        };
+        if !rtc.is_alive() {
+            return PeerEnd::Closed;
+        }
+        if Instant::now().duration_since(last_video) > cfg.idle_timeout {
+            rtc.disconnect();
+            return PeerEnd::Idle;
+        }
+        let wake = tokio::time::Instant::from_std(timeout.min(Instant::now() + cfg.idle_timeout));
+        let input = tokio::select! {
+            _ = &mut hang_up => {
+                rtc.disconnect();
+                return PeerEnd::HungUp;
+            }
+            got = socket.recv_from(&mut buf) => match got {
+                Ok((n, source)) => match buf[..n].try_into() {
+                    Ok(contents) => Input::Receive(
+                        Instant::now(),
+                        Receive { proto: Protocol::Udp, source, destination: local, contents },
+                    ),
+                    // Not a datagram WebRTC knows: ignore it.
+                    Err(_) => continue,
+                },
+                Err(e) => return PeerEnd::Failed(e.to_string()),
+            },
+            _ = tokio::time::sleep_until(wake) => Input::Timeout(Instant::now()),
+        };
+        if let Err(e) = rtc.handle_input(input) {
+            return PeerEnd::Failed(e.to_string());
+        }
+    }
+}
+
+/// Asks the caller for a keyframe (PLI), at most twice a second: after loss the stream cannot
+/// be decoded until one comes.
+fn ask_keyframe(rtc: &mut Rtc, mid: Mid, last: &mut Option<Instant>, now: Instant) {
+    if last.is_some_and(|t| now.duration_since(t) < Duration::from_millis(500)) {
+        return;
+    }
+    if let Some(mut writer) = rtc.writer(mid) {
+        if writer
+            .request_keyframe(None, KeyframeRequestKind::Pli)
+            .is_ok()
+        {
+            *last = Some(now);
+        }
+    }
+}
