@@ -182,7 +182,7 @@ fn main() {
                 tasks.push(tokio::spawn(async move {
                     let mut send = |i: usize, _: bool| video[i % video.len()].clone();
                     let report = caller
-                        .stream(&mut send, FPS, Duration::from_secs(SECONDS), 0.0, || {})
+                        .stream(&mut send, FPS, Duration::from_secs(SECONDS), 0.0, || true)
                         .await;
                     drop(caller);
                     report

@@ -187,6 +187,62 @@ impl Rgb {
         }
     }
 
+    /// A picture from planar I420 (BT.601, limited range: what VP8 and H.264 carry): the Y
+    /// plane at `w`×`h`, U and V at half size rounded up, each row `stride` bytes apart.
+    pub fn from_i420(w: usize, h: usize, planes: [(&[u8], usize); 3]) -> Rgb {
+        let [(y, ys), (u, us), (v, vs)] = planes;
+        let mut data = Vec::with_capacity(w * h * 3);
+        for row in 0..h {
+            let (yr, ur, vr) = (&y[row * ys..], &u[(row / 2) * us..], &v[(row / 2) * vs..]);
+            for col in 0..w {
+                // Fixed point, ×1024: 1.164, 1.596, 0.392, 0.813, 2.017.
+                let l = 1192 * (i32::from(yr[col]) - 16);
+                let cb = i32::from(ur[col / 2]) - 128;
+                let cr = i32::from(vr[col / 2]) - 128;
+                let px = |x: i32| ((x + 512) >> 10).clamp(0, 255) as u8;
+                data.extend([
+                    px(l + 1634 * cr),
+                    px(l - 401 * cb - 833 * cr),
+                    px(l + 2066 * cb),
+                ]);
+            }
+        }
+        Rgb {
+            width: w,
+            height: h,
+            data,
+        }
+    }
+
+    /// The picture as planar I420 (BT.601, limited range) into `planes` (Y at full size, U and
+    /// V at half, each row `stride` bytes apart). Sides must be even.
+    pub fn to_i420(&self, planes: [(&mut [u8], usize); 3]) {
+        let [(y, ys), (u, us), (v, vs)] = planes;
+        let (w, h) = (self.width, self.height);
+        for row in 0..h {
+            for col in 0..w {
+                let [r, g, b] = self.pixel(col, row).map(i32::from);
+                y[row * ys + col] = ((263 * r + 516 * g + 100 * b + 512) / 1024 + 16) as u8;
+            }
+        }
+        for row in 0..h / 2 {
+            for col in 0..w / 2 {
+                let mut sum = [0i32; 3];
+                for (dx, dy) in [(0, 0), (1, 0), (0, 1), (1, 1)] {
+                    let p = self.pixel(2 * col + dx, 2 * row + dy);
+                    for c in 0..3 {
+                        sum[c] += i32::from(p[c]);
+                    }
+                }
+                let [r, g, b] = sum.map(|s| s / 4);
+                u[row * us + col] =
+                    ((-152 * r - 298 * g + 450 * b + 512) / 1024 + 128).clamp(0, 255) as u8;
+                v[row * vs + col] =
+                    ((450 * r - 377 * g - 73 * b + 512) / 1024 + 128).clamp(0, 255) as u8;
+            }
+        }
+    }
+
     pub fn encode_png(&self) -> Vec<u8> {
         let mut out = Vec::new();
         image::codecs::png::PngEncoder::new(&mut out)

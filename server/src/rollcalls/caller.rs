@@ -13,7 +13,7 @@ use str0m::change::{SdpAnswer, SdpPendingOffer};
 use str0m::format::Codec;
 use str0m::media::{Direction, Frequency, MediaKind, MediaTime, Mid};
 use str0m::net::{Protocol, Receive};
-use str0m::{Candidate, Event, Input, Output, Rtc, RtcConfig};
+use str0m::{Candidate, Event, IceConnectionState, Input, Output, Rtc, RtcConfig};
 use tokio::net::UdpSocket;
 
 /// Frame `n` of a 640×480 video of `photo` held in the hand: the photo on a grey ground,
@@ -97,15 +97,16 @@ impl Caller {
 
     /// Connects and sends `fps` frames a second for `duration` after the connection is up,
     /// losing a share `loss` of its outgoing packets (seeded: the same packets each run).
-    /// `tick` runs between steps (a test collects what the server sampled meanwhile).
-    /// Gives up when no connection is made within 10 seconds.
+    /// `tick` runs between steps (a test collects what the server sampled meanwhile); the
+    /// call ends early when it answers `false`, or when the server's side goes away. Gives up
+    /// when no connection is made within 10 seconds.
     pub async fn stream(
         &mut self,
         video: &mut Video<'_>,
         fps: u32,
         duration: Duration,
         loss: f64,
-        mut tick: impl FnMut(),
+        mut tick: impl FnMut() -> bool,
     ) -> Result<CallerReport, String> {
         let mut lossy = rand::rngs::StdRng::seed_from_u64(15);
         let mut buf = vec![0u8; 2048];
@@ -120,7 +121,9 @@ impl Caller {
             keyframes_asked: 0,
         };
         loop {
-            tick();
+            if !tick() || !self.rtc.is_alive() {
+                return Ok(report);
+            }
             let timeout = match self.rtc.poll_output().map_err(|e| e.to_string())? {
                 Output::Timeout(t) => t,
                 Output::Transmit(t) => {
@@ -135,6 +138,9 @@ impl Caller {
                         Event::Connected => {
                             connected = Some(Instant::now());
                             report.connected = true;
+                        }
+                        Event::IceConnectionStateChange(IceConnectionState::Disconnected) => {
+                            return Ok(report);
                         }
                         Event::KeyframeRequest(_) => {
                             keyframe = true;
@@ -152,8 +158,10 @@ impl Caller {
                 Some(at) if at.elapsed() >= duration => return Ok(report),
                 _ => {}
             }
+            // One frame per turn of the loop: str0m takes one write between polls (a caller
+            // that fell behind catches up a frame per turn).
             if let Some(at) = connected {
-                while at + every * report.frames_sent as u32 <= Instant::now() {
+                if at + every * report.frames_sent as u32 <= Instant::now() {
                     let n = report.frames_sent;
                     let data = video(n, keyframe);
                     keyframe = false;

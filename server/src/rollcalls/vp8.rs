@@ -122,19 +122,11 @@ unsafe fn i420_to_rgb(img: &vpx::vpx_image_t) -> Result<Rgb, Vp8Error> {
             std::slice::from_raw_parts(img.planes[2], stride(2) * h.div_ceil(2)),
         )
     };
-    let mut out = Vec::with_capacity(w * h * 3);
-    for row in 0..h {
-        for col in 0..w {
-            let yy = f32::from(y[row * stride(0) + col]) - 16.0;
-            let cb = f32::from(u[(row / 2) * stride(1) + col / 2]) - 128.0;
-            let cr = f32::from(v[(row / 2) * stride(2) + col / 2]) - 128.0;
-            let l = 1.164 * yy;
-            out.push((l + 1.596 * cr).round().clamp(0.0, 255.0) as u8);
-            out.push((l - 0.392 * cb - 0.813 * cr).round().clamp(0.0, 255.0) as u8);
-            out.push((l + 2.017 * cb).round().clamp(0.0, 255.0) as u8);
-        }
-    }
-    Ok(Rgb::from_raw(w, h, out))
+    Ok(Rgb::from_i420(
+        w,
+        h,
+        [(y, stride(0)), (u, stride(1)), (v, stride(2))],
+    ))
 }
 
 /// An encoded frame.
@@ -259,12 +251,13 @@ impl Encoder {
         Ok(out)
     }
 
-    /// RGB → I420 into the encoder's image (BT.601, limited range).
+    /// RGB → I420 into the encoder's image.
     fn fill(&mut self, rgb: &Rgb) {
-        let (w, h) = (self.width, self.height);
+        let h = self.height;
         let img = &*self.img;
         let stride = |i: usize| img.stride[i] as usize;
-        // SAFETY: `vpx_img_alloc` made planes of these strides for `w`×`h` (chroma halved).
+        // SAFETY: `vpx_img_alloc` made planes of these strides for `w`×`h` (chroma halved);
+        // the image is ours alone under `&mut self`.
         let (y, u, v) = unsafe {
             (
                 std::slice::from_raw_parts_mut(img.planes[0], stride(0) * h),
@@ -272,34 +265,7 @@ impl Encoder {
                 std::slice::from_raw_parts_mut(img.planes[2], stride(2) * h / 2),
             )
         };
-        let px = |x: usize, yy: usize| {
-            let p = rgb.pixel(x, yy);
-            (f32::from(p[0]), f32::from(p[1]), f32::from(p[2]))
-        };
-        for row in 0..h {
-            for col in 0..w {
-                let (r, g, b) = px(col, row);
-                y[row * stride(0) + col] = (16.0 + 0.257 * r + 0.504 * g + 0.098 * b)
-                    .round()
-                    .clamp(0.0, 255.0) as u8;
-            }
-        }
-        for row in 0..h / 2 {
-            for col in 0..w / 2 {
-                let mut acc = (0.0, 0.0, 0.0);
-                for (dx, dy) in [(0, 0), (1, 0), (0, 1), (1, 1)] {
-                    let (r, g, b) = px(2 * col + dx, 2 * row + dy);
-                    acc = (acc.0 + r / 4.0, acc.1 + g / 4.0, acc.2 + b / 4.0);
-                }
-                let (r, g, b) = acc;
-                u[row * stride(1) + col] = (128.0 - 0.148 * r - 0.291 * g + 0.439 * b)
-                    .round()
-                    .clamp(0.0, 255.0) as u8;
-                v[row * stride(2) + col] = (128.0 + 0.439 * r - 0.368 * g - 0.071 * b)
-                    .round()
-                    .clamp(0.0, 255.0) as u8;
-            }
-        }
+        rgb.to_i420([(y, stride(0)), (u, stride(1)), (v, stride(2))]);
     }
 }
 
