@@ -2,7 +2,8 @@
 //! engine on a bounded blocking pool shared by all calls (a picture that finds the pool full
 //! is skipped — the next one comes within a second), its finding goes to the core rule
 //! (`policy::rollcall::judge`), and when the rule says the baseline is in, a head turn is drawn
-//! at random and asked of the supervisee (the caller's `ask`, e.g. a live event).
+//! at random and asked of the supervisee at a random moment (the caller's `ask`, e.g. a live
+//! event).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -51,6 +52,9 @@ impl Judge {
         let started = Instant::now();
         let mut frames = Vec::new();
         let mut asked: Option<(Pose, u64)> = None;
+        // When the baseline is in, the turn is asked after a random 0–3.5 s more, so a clip
+        // cannot be cut to turn at the moment the question always comes.
+        let mut ask_at: Option<u64> = None;
         let mut best: Option<(f32, Rgb)> = None;
         loop {
             // A call whose pictures stop still reaches its deadline: wake once a second.
@@ -103,9 +107,15 @@ impl Judge {
             }
             match judge(&self.rules, &self.liveness, &frames, asked, now_ms) {
                 Judgement::Pending { ask: true } if asked.is_none() => {
-                    let pose = draw_challenge(&mut roll);
-                    asked = Some((pose, now_ms));
-                    ask(pose);
+                    let at = *ask_at.get_or_insert_with(|| {
+                        let jitter = (0..3).fold(0, |acc, _| acc * 2 + u64::from(roll()));
+                        now_ms + 500 * jitter
+                    });
+                    if now_ms >= at {
+                        let pose = draw_challenge(&mut roll);
+                        asked = Some((pose, now_ms));
+                        ask(pose);
+                    }
                 }
                 Judgement::Pending { .. } => {}
                 decided => return verdict(Some(decided), asked, frames.len(), best),

@@ -4,7 +4,7 @@
 //! the enrolled face to the real engine; 10 % of the caller's packets lost still gets there
 //! (retransmission), a stream without its keyframe gets one by asking (PLI); a caller gone
 //! ends the call; an offer without VP8 is refused. Judged live: a head that turns as asked
-//! passes; a photo held up (never turns) and someone else fail.
+//! passes; a photo held up (never turns), a clip (turns on its own) and someone else fail.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
@@ -136,10 +136,19 @@ async fn a_lossy_network_still_gets_pictures_through() {
     assert!(is_the_enrolled_face(&app, &pictures) >= 2);
 }
 
-/// A judged call: the caller shows `photo`; once the server asks for a turn, `turns` says
-/// whether the head in the video turns as asked (the photo rendered turned, as a real head
-/// would show it) or stays as it is (a photo held up to the camera).
-async fn judged_call(app: &TestApp, photo: &Rgb, turns: bool) -> Verdict {
+/// How the head in a judged call's video moves.
+#[derive(Clone, Copy, PartialEq)]
+enum Head {
+    /// It turns when asked, the way asked (the photo rendered turned, as a real head shows).
+    AsAsked,
+    /// It never moves: a photo held up to the camera.
+    Still,
+    /// It turns by itself, both ways in turn: a recorded clip playing.
+    OnItsOwn,
+}
+
+/// A judged call: the caller shows `photo`, its head moving as `head` says.
+async fn judged_call(app: &TestApp, photo: &Rgb, head: Head) -> Verdict {
     let engine = app.state.face.clone().unwrap();
     let template = engine.enroll(&[&reference_photo().encode_png()]).unwrap();
     let landmarks = engine.analyze_image(photo).map(|a| a.landmarks).ok();
@@ -181,9 +190,16 @@ async fn judged_call(app: &TestApp, photo: &Rgb, turns: bool) -> Verdict {
     });
     let mut encoder = Encoder::new(640, 480, 800).unwrap();
     let mut video = |n: usize, keyframe: bool| {
-        let shown = match *asked.lock().unwrap() {
-            Some(Pose::TurnLeft) if turns => left.as_ref().unwrap(),
-            Some(Pose::TurnRight) if turns => right.as_ref().unwrap(),
+        let shown = match (head, *asked.lock().unwrap()) {
+            (Head::AsAsked, Some(Pose::TurnLeft)) => left.as_ref().unwrap(),
+            (Head::AsAsked, Some(Pose::TurnRight)) => right.as_ref().unwrap(),
+            // A clip: the head turns one way, then the other, every second, whatever is asked.
+            (Head::OnItsOwn, _) if n > 15 => [
+                photo,
+                left.as_ref().unwrap(),
+                photo,
+                right.as_ref().unwrap(),
+            ][(n / 15) % 4],
             _ => photo,
         };
         encoder
@@ -206,25 +222,35 @@ async fn judged_call(app: &TestApp, photo: &Rgb, turns: bool) -> Verdict {
 async fn a_live_call_passes_when_the_head_turns_as_asked() {
     let app = TestApp::with_face(Backend::Sqlite, |_| {}).await;
     let hopper = face("grace_hopper.jpg");
-    let v = judged_call(&app, &hopper, true).await;
+    let v = judged_call(&app, &hopper, Head::AsAsked).await;
     assert_eq!(v.judgement, Some(Judgement::Passed));
-    assert_eq!(v.asked.map(|a| a.0), Some(Pose::TurnLeft));
+    let (pose, at) = v.asked.expect("a turn asked");
+    assert!(
+        pose != Pose::Straight && at >= Duration::from_secs(2),
+        "{pose:?} at {at:?}"
+    );
     let (distance, snapshot) = v.best.expect("a snapshot kept");
     assert!(distance < 0.55 && snapshot.width == 640);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_photo_held_up_or_someone_else_fails() {
+async fn a_photo_held_up_a_clip_or_someone_else_fails() {
     let app = TestApp::with_face(Backend::Sqlite, |_| {}).await;
     // The right face, but it never turns: a photo held up to the camera.
-    let v = judged_call(&app, &face("grace_hopper.jpg"), false).await;
+    let v = judged_call(&app, &face("grace_hopper.jpg"), Head::Still).await;
     assert_eq!(
         v.judgement,
         Some(Judgement::Failed(RollCallReason::PoseNotShown))
     );
     assert!(v.asked.is_some());
     // Someone else, turning as asked.
-    let v = judged_call(&app, &face("astronaut.png"), true).await;
+    // The right face in a recorded clip that turns on its own.
+    let v = judged_call(&app, &face("grace_hopper.jpg"), Head::OnItsOwn).await;
+    assert_eq!(
+        v.judgement,
+        Some(Judgement::Failed(RollCallReason::PoseUnprompted))
+    );
+    let v = judged_call(&app, &face("astronaut.png"), Head::AsAsked).await;
     assert_eq!(
         v.judgement,
         Some(Judgement::Failed(RollCallReason::FaceMismatch))
