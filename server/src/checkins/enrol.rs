@@ -23,7 +23,7 @@ use crate::audit::{self, Actor};
 use crate::auth::extractor::Officer;
 use crate::cases::{find_case, find_case_for_write};
 use crate::entities::face_template;
-use crate::error::{ApiError, ApiResult, Json, Path};
+use crate::error::{ApiResult, Json, Path};
 use crate::state::AppState;
 
 fn view(t: face_template::Model) -> FaceTemplateView {
@@ -57,18 +57,10 @@ pub async fn enrol_face(
         .map(|(i, p)| decode_photo(&format!("photos[{i}]"), p))
         .collect::<ApiResult<Vec<_>>>()?;
     let photos = Arc::new(photos);
-    let for_engine = photos.clone();
     // Each reference photo: its embedding, and its hash so it cannot be replayed later.
-    let analyses = tokio::task::spawn_blocking(move || {
-        for_engine
-            .iter()
-            .enumerate()
-            .map(|(i, p)| engine.analyze(p).map_err(|e| (i, e)))
-            .collect::<Result<Vec<_>, _>>()
-    })
-    .await
-    .map_err(ApiError::internal)?
-    .map_err(|(i, e)| face_error(format!("photos[{i}]"), e))?;
+    let analyses = super::analyze_photos(engine, photos.clone())
+        .await?
+        .map_err(|(i, e)| face_error(format!("photos[{i}]"), e))?;
     let embeddings: Vec<Vec<f32>> = analyses.iter().map(|a| a.embedding.clone()).collect();
     huijiao_core::face::references_agree(&embeddings, &state.config.checkin.match_policy)
         .map_err(|(i, e)| face_error(format!("photos[{i}]"), e))?;

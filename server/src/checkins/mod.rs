@@ -74,6 +74,24 @@ pub fn decode_photo(field: &str, b64: &str) -> ApiResult<Vec<u8>> {
         })
 }
 
+/// Analyses photos off the async executor (face work is CPU-bound); the first that fails
+/// comes back with its index.
+pub async fn analyze_photos(
+    engine: std::sync::Arc<huijiao_core::face::FaceEngine>,
+    photos: std::sync::Arc<Vec<Vec<u8>>>,
+) -> ApiResult<Result<Vec<huijiao_core::face::FaceAnalysis>, (usize, huijiao_core::face::FaceError)>>
+{
+    tokio::task::spawn_blocking(move || {
+        photos
+            .iter()
+            .enumerate()
+            .map(|(i, p)| engine.analyze(p).map_err(|e| (i, e)))
+            .collect()
+    })
+    .await
+    .map_err(ApiError::internal)
+}
+
 /// A face-engine failure as an API error naming the photo.
 pub fn face_error(field: String, e: huijiao_core::face::FaceError) -> ApiError {
     let code = e.code();

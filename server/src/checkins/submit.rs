@@ -213,17 +213,9 @@ pub async fn submit_checkin(
         photos.push(decode_photo(&photo_field(i + 1), f)?);
     }
 
-    // Face work is CPU-bound: off the async executor. Quality and pose failures come back as
-    // 422 and leave the challenge unused, so the supervisee can retake the photos.
-    let analyses = tokio::task::spawn_blocking(move || {
-        photos
-            .iter()
-            .enumerate()
-            .map(|(i, p)| engine.analyze(p).map_err(|e| (i, e)))
-            .collect::<Result<Vec<FaceAnalysis>, _>>()
-    })
-    .await
-    .map_err(ApiError::internal)?;
+    // Quality and pose failures come back as 422 and leave the challenge unused, so the
+    // supervisee can retake the photos.
+    let analyses = super::analyze_photos(engine, std::sync::Arc::new(photos)).await?;
     let rejected = |err: ApiError| reject(&state, &c, &caller, &device, now, err);
     let analyses = match analyses {
         Ok(a) => a,
