@@ -25,14 +25,12 @@ const SECONDS: u64 = 10;
 /// This thread's CPU time so far (user + system), from /proc.
 fn thread_cpu() -> Duration {
     let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap_or_default();
-    // Fields after the command name (which may hold spaces, inside parentheses).
+    // Fields after the command name (which may hold spaces, inside parentheses): state,
+    // ppid, pgrp, session, tty, tpgid, flags, four fault counts, then utime and stime.
     let rest = stat.rsplit(')').next().unwrap_or("");
-    let f: Vec<u64> = rest
-        .split_whitespace()
-        .filter_map(|v| v.parse().ok())
-        .collect();
-    // utime and stime are fields 14 and 15 of stat, 11 and 12 after the state letter.
-    let ticks = f.get(10).copied().unwrap_or(0) + f.get(11).copied().unwrap_or(0);
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let field = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    let ticks = field(11) + field(12);
     Duration::from_millis(ticks * 10)
 }
 
