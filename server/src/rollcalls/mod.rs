@@ -4,6 +4,8 @@
 //! domain (calls as records, answering, jobs) builds on it.
 
 pub mod caller;
+#[cfg(feature = "h264")]
+pub mod h264;
 pub mod judge;
 pub mod peer;
 pub mod vp8;

@@ -19,6 +19,7 @@ use huijiao_server::rollcalls::caller::{panning_frame, Caller, CallerReport};
 use huijiao_server::rollcalls::judge::{Judge, Verdict};
 use huijiao_server::rollcalls::peer::{self, PeerConfig, PeerEnd, PeerError, Sample};
 use huijiao_server::rollcalls::vp8::Encoder;
+use str0m::format::Codec;
 use str0m::media::{Direction, MediaKind};
 use str0m::{Candidate, RtcConfig};
 use tokio::sync::Semaphore;
@@ -45,7 +46,7 @@ async fn call(
     loss: f64,
     joined_late: bool,
 ) -> (Vec<Sample>, CallerReport, PeerEnd) {
-    let (mut caller, offer) = Caller::offer().await.unwrap();
+    let (mut caller, offer) = Caller::offer(Codec::Vp8).await.unwrap();
     let (answer, mut server) = peer::answer(&server_peer(), &offer).await.unwrap();
     caller.accept(&answer).unwrap();
     let mut encoder = Encoder::new(640, 480, 800).unwrap();
@@ -167,7 +168,7 @@ async fn judged_call(app: &TestApp, photo: &Rgb, head: Head) -> Verdict {
         liveness: LivenessRules::default(),
         pool: Arc::new(Semaphore::new(2)),
     };
-    let (mut caller, offer) = Caller::offer().await.unwrap();
+    let (mut caller, offer) = Caller::offer(Codec::Vp8).await.unwrap();
     let cfg = PeerConfig {
         sample_every: Duration::from_millis(400),
         ..server_peer()
@@ -261,8 +262,34 @@ async fn a_photo_held_up_a_clip_or_someone_else_fails() {
     );
 }
 
+/// Phones' hardware encoders send H.264: decoded too (feature `h264`, on in the test command).
+#[cfg(feature = "h264")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn h264_video_reaches_the_face_engine_too() {
+    let app = TestApp::with_face(Backend::Sqlite, |_| {}).await;
+    let photo = face("grace_hopper.jpg");
+    let (mut caller, offer) = Caller::offer(Codec::H264).await.unwrap();
+    let (answer, mut server) = peer::answer(&server_peer(), &offer).await.unwrap();
+    caller.accept(&answer).unwrap();
+    let mut encoder = huijiao_server::rollcalls::h264::Encoder::new(800).unwrap();
+    let mut video =
+        |n: usize, keyframe: bool| encoder.encode(&panning_frame(&photo, n), keyframe).unwrap();
+    let mut samples = Vec::new();
+    caller
+        .stream(&mut video, 15, Duration::from_secs(4), 0.0, || {
+            while let Ok(s) = server.samples.try_recv() {
+                samples.push(s);
+            }
+            true
+        })
+        .await
+        .unwrap();
+    assert!(samples.len() >= 3, "{} pictures in 4 s", samples.len());
+    assert_eq!(is_the_enrolled_face(&app, &samples), samples.len());
+}
+
 #[tokio::test]
-async fn an_offer_without_vp8_video_is_refused() {
+async fn an_offer_without_video_the_server_decodes_is_refused() {
     let rtc_config = || {
         RtcConfig::new()
             .set_crypto_provider(std::sync::Arc::new(str0m::crypto::from_feature_flags()))
