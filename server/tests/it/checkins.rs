@@ -100,6 +100,18 @@ pub(crate) fn home() -> Value {
     fix(36.061, 103.831, 20, 15.0, false)
 }
 
+/// Over the day's cap the app is told at the challenge, before a photo is taken.
+pub(crate) async fn over_the_cap(app: &TestApp, w: &World) {
+    let got = w
+        .call(app, "sv.a1", "POST", "/api/v1/checkins/challenge", None)
+        .await;
+    common::assert_problem(
+        &got,
+        StatusCode::TOO_MANY_REQUESTS,
+        "checkin.too_many_attempts",
+    );
+}
+
 pub(crate) async fn challenge(app: &TestApp, w: &World) -> String {
     let (s, v) = w
         .call(app, "sv.a1", "POST", "/api/v1/checkins/challenge", None)
@@ -718,14 +730,7 @@ both!(limits_hold_under_parallel_uploads, |app| {
     assert_eq!((stored, refused), (3, 5), "{answers:?}");
     assert_eq!(app.count("checkins").await, 3);
     // Over the cap, the app is told at the challenge, before a photo is taken.
-    let got = w
-        .call(&app, "sv.a1", "POST", "/api/v1/checkins/challenge", None)
-        .await;
-    common::assert_problem(
-        &got,
-        StatusCode::TOO_MANY_REQUESTS,
-        "checkin.too_many_attempts",
-    );
+    over_the_cap(&app, &w).await;
 });
 
 both!(one_key_sent_twice_at_once_gets_the_first_result, |app| {

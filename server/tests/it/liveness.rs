@@ -4,7 +4,7 @@
 //! frames is refused, a check-in without frames (taken offline) goes to an officer, pose
 //! failures count towards the day's cap, and single-photo mode asks for no pose.
 
-use crate::checkins::{b64, brighter, enrolled, face, home};
+use crate::checkins::{b64, brighter, enrolled, face, home, over_the_cap};
 use crate::common::{self, TestApp, World};
 
 use axum::http::StatusCode;
@@ -219,14 +219,7 @@ both!(pose_failures_count_towards_the_days_cap, |app| {
             "frames[0]",
         );
     }
-    let got = w
-        .call(&app, "sv.a1", "POST", "/api/v1/checkins/challenge", None)
-        .await;
-    common::assert_problem(
-        &got,
-        StatusCode::TOO_MANY_REQUESTS,
-        "checkin.too_many_attempts",
-    );
+    over_the_cap(&app, &w).await;
     assert_eq!(app.count("checkin_rejections").await, 2);
     assert_eq!(app.count("checkins").await, 0);
 });
