@@ -198,6 +198,9 @@ error_codes! {
     LivenessFrameCount = ("liveness.frame_count", 422, "Send one photo for each pose the check-in code asked for.", "请按签到码要求的每个动作各拍一张照片。"),
     LivenessPoseNotMet = ("liveness.pose_not_met", 422, "A photo does not show the head pose asked for; follow the instructions and try again.", "照片中的头部动作与要求不符，请按提示重新拍摄。"),
     RollCallTransitionInvalid = ("rollcall.transition_invalid", 409, "The roll call is not in a state that allows this; reload it.", "视频点名当前状态不允许此操作，请刷新。"),
+    RollCallAlreadyOpen = ("rollcall.already_open", 409, "This person already has a roll call open.", "该人员已有进行中的视频点名。"),
+    RollCallDeadlinePassed = ("rollcall.deadline_passed", 409, "The time to answer this roll call has passed; it is recorded as missed.", "视频点名应答时间已过，已记录为未应答。"),
+    RollCallOfferInvalid = ("rollcall.offer_invalid", 422, "The call could not be set up: the app sent no video the server can take (VP8 or H.264).", "无法建立通话：应用未提供服务器可接收的视频（VP8 或 H.264）。"),
     FaceTemplateIncompatible = ("face.template_incompatible", 409, "The enrolled face was made by another model version; enrol again.", "已采集的人脸模板来自其他模型版本，请重新采集。"),
 
     Internal = ("internal.error", 500, "Something went wrong on our side; it has been logged.", "服务器内部错误，已记录。"),

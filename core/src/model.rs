@@ -238,6 +238,11 @@ string_enum! {
         ImpossibleSpeed = "impossible_speed",
         /// No location report for several intervals (失联).
         LocationSilence = "location_silence",
+        /// A video roll call not answered (or not brought to a verdict) in time.
+        RollCallMissed = "roll_call_missed",
+        /// A video roll call failed: someone else, or no live face.
+        RollCallFailed = "roll_call_failed",
+        RollCallNeedsReview = "roll_call_needs_review",
     }
 }
 
@@ -302,6 +307,10 @@ string_enum! {
         Leave = "leave",
         Relocation = "relocation",
         Visitor = "visitor",
+        /// A video roll call rang, was answered, decided, missed or excused.
+        RollCall = "roll_call",
+        /// During a roll call: the head turn the supervisee must show now.
+        RollCallTurn = "roll_call_turn",
         /// The connection fell behind: refetch what is on screen.
         Resync = "resync",
     }
@@ -369,6 +378,13 @@ string_enum! {
         RelocationConsulted = "relocation.consulted",
         RelocationCreated = "relocation.created",
         RelocationRejected = "relocation.rejected",
+        RollCallAnswered = "roll_call.answered",
+        RollCallDecided = "roll_call.decided",
+        RollCallExcused = "roll_call.excused",
+        RollCallMissed = "roll_call.missed",
+        RollCallReviewed = "roll_call.reviewed",
+        RollCallSnapshotRead = "roll_call.snapshot_read",
+        RollCallStarted = "roll_call.started",
         SensitivePeriodDeclared = "sensitive_period.declared",
         TeamMemberAdded = "team.member_added",
         TeamMemberRemoved = "team.member_removed",

@@ -22,6 +22,7 @@ mod investigations;
 mod locations;
 mod org;
 mod requests;
+mod rollcalls;
 
 uniffi::setup_scaffolding!();
 // Ids cross as strings, as core declares.
@@ -191,6 +192,13 @@ impl HuijiaoClient {
     /// Face enrolment, check-ins, obligations, sensitive periods and check-in requests.
     pub fn checkins(&self) -> Arc<checkins::CheckinsClient> {
         Arc::new(checkins::CheckinsClient {
+            inner: self.inner.clone(),
+        })
+    }
+
+    /// Video roll calls (视频点名).
+    pub fn roll_calls(&self) -> Arc<rollcalls::RollCallsClient> {
+        Arc::new(rollcalls::RollCallsClient {
             inner: self.inner.clone(),
         })
     }

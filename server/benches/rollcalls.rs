@@ -121,6 +121,7 @@ fn main() {
     let cfg = PeerConfig {
         bind: "127.0.0.1".parse().unwrap(),
         advertise: None,
+        ports: None,
         sample_every: Duration::from_secs(1),
         idle_timeout: Duration::from_secs(3),
     };

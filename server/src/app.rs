@@ -197,6 +197,11 @@ pub const DOMAINS: &[Domain] = &[
         jobs: crate::locations::JOBS,
     },
     Domain {
+        tag: "rollcalls",
+        routes: crate::rollcalls::routes,
+        jobs: crate::rollcalls::JOBS,
+    },
+    Domain {
         tag: "alerts",
         routes: crate::alerts::routes,
         jobs: &[],

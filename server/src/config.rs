@@ -42,6 +42,7 @@ pub struct Config {
     pub media_old_key_files: Vec<PathBuf>,
     pub checkin: CheckinConfig,
     pub location: LocationConfig,
+    pub roll_calls: RollCallConfig,
     /// The jurisdiction's rules: leave (notice, approval levels by length, standing approvals,
     /// 销假 check-in), relocation notice and which visits need approval; defaults are the
     /// national ones. Served to the apps at `GET /rules`.
@@ -110,6 +111,50 @@ impl Default for CheckinConfig {
     }
 }
 
+/// The server's side of video roll calls (`[roll_calls]`; the jurisdiction's rules for them are
+/// `[rules.roll_calls]`). Each call is one UDP socket on `bind`; phones reach it directly, so
+/// `bind` (or `advertise`, behind a 1:1 NAT) must be an address they can reach, and the port
+/// range open in the firewall.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RollCallConfig {
+    pub bind: std::net::IpAddr,
+    pub advertise: Option<std::net::IpAddr>,
+    /// UDP ports the calls use, inclusive; `0, 0` = any the system gives.
+    pub port_min: u16,
+    pub port_max: u16,
+    /// One picture judged per this many milliseconds of video.
+    pub sample_every_ms: u64,
+    /// A call whose video stops this long ends (connection lost).
+    pub idle_timeout_secs: u64,
+    /// After answering, video must arrive within this, or the call rings again.
+    pub connect_timeout_secs: u64,
+    /// Pictures judged at once over all calls (each takes a core for ~20 ms); beyond it a
+    /// picture is skipped and the next one taken.
+    pub judge_workers: usize,
+    /// STUN/TURN servers handed to the apps (e.g. a `coturn` for phones behind symmetric NAT).
+    pub ice_servers: Vec<huijiao_core::api::IceServerView>,
+    /// Days a call's snapshot is kept, then purged (the verdict stays).
+    pub snapshot_keep_days: i64,
+}
+
+impl Default for RollCallConfig {
+    fn default() -> Self {
+        RollCallConfig {
+            bind: std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+            advertise: None,
+            port_min: 0,
+            port_max: 0,
+            sample_every_ms: 1000,
+            idle_timeout_secs: 10,
+            connect_timeout_secs: 20,
+            judge_workers: 2,
+            ice_servers: vec![],
+            snapshot_keep_days: 180,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AuthConfig {
@@ -157,6 +202,7 @@ impl Default for Config {
             media_old_key_files: vec![],
             checkin: CheckinConfig::default(),
             location: LocationConfig::default(),
+            roll_calls: RollCallConfig::default(),
             rules: Default::default(),
         }
     }
@@ -228,6 +274,18 @@ impl Config {
             .liveness
             .check()
             .map_err(|e| anyhow::anyhow!("rules.liveness: {e}"))?;
+        config
+            .rules
+            .roll_calls
+            .check()
+            .map_err(|e| anyhow::anyhow!("rules.roll_calls: {e}"))?;
+        let rc = &config.roll_calls;
+        if rc.port_min > rc.port_max || (rc.port_min == 0) != (rc.port_max == 0) {
+            anyhow::bail!("roll_calls: port_min..=port_max must be a range, or both 0");
+        }
+        if rc.judge_workers == 0 || rc.sample_every_ms == 0 {
+            anyhow::bail!("roll_calls: judge_workers and sample_every_ms must be at least 1");
+        }
         Ok(config)
     }
 

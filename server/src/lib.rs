@@ -19,6 +19,7 @@ pub mod jobs;
 pub mod locations;
 pub mod media;
 pub mod org;
+pub mod push;
 pub mod requests;
 pub mod rollcalls;
 pub mod secrets;

@@ -24,6 +24,10 @@ pub struct AppState {
     /// Fences in force, in memory (R-tree).
     pub fences: crate::locations::index::SharedIndex,
     pub unit_paths: crate::org::paths::PathCache,
+    /// Push notifications to phones (in-process until a vendor client is configured).
+    pub push: Arc<dyn crate::push::Push>,
+    /// Face work of live roll calls in flight, over all calls (`roll_calls.judge_workers`).
+    pub rollcall_pool: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -61,6 +65,8 @@ impl AppState {
             events: crate::events::bus::EventBus::default(),
             fences: Default::default(),
             unit_paths: Default::default(),
+            push: Arc::new(crate::push::InProcessPush::default()),
+            rollcall_pool: Arc::new(tokio::sync::Semaphore::new(config.roll_calls.judge_workers)),
             db,
             config: Arc::new(config),
             jwt: Arc::new(jwt),

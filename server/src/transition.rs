@@ -117,4 +117,5 @@ versioned!(
     case => "case", Status.status: huijiao_core::model::CaseStatus;
     alert => "alert", State.state: huijiao_core::model::AlertState;
     fence => "fence";
+    roll_call => "roll call", Status.status: huijiao_core::policy::rollcall::RollCallStatus;
 );

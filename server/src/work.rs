@@ -1,8 +1,8 @@
 //! One unit of work: a transaction, the audit entries written in it, and the live events it
-//! produces, which are published only once the commit has succeeded (never announce what may
-//! still roll back). Every write handler goes `Work::begin` → checks and changes → `commit`.
+//! produces and the push notifications it sends, both only once the commit has succeeded (never
+//! announce what may still roll back). Every write handler goes `Work::begin` → checks and changes → `commit`.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use huijiao_core::model::{AuditAction, EventKind};
 use sea_orm::{DatabaseTransaction, TransactionTrait};
@@ -13,6 +13,7 @@ use crate::entities::case;
 use crate::error::ApiResult;
 use crate::events::{Event, EventBus};
 use crate::org::PathCache;
+use crate::push::{Push, PushNote};
 use crate::state::AppState;
 
 pub struct Work {
@@ -20,6 +21,8 @@ pub struct Work {
     events: Mutex<Vec<Event>>,
     bus: EventBus,
     paths: PathCache,
+    pushes: Mutex<Vec<PushNote>>,
+    push: Arc<dyn Push>,
 }
 
 impl Work {
@@ -29,6 +32,8 @@ impl Work {
             events: Mutex::default(),
             bus: state.events.clone(),
             paths: state.unit_paths.clone(),
+            pushes: Mutex::default(),
+            push: state.push.clone(),
         })
     }
 
@@ -68,6 +73,11 @@ impl Work {
         self.events.lock().expect("not poisoned").extend(events);
     }
 
+    /// Queues a push notification for after the commit.
+    pub fn push(&self, note: PushNote) {
+        self.pushes.lock().expect("not poisoned").push(note);
+    }
+
     /// Queues an event about a case for the officers of its jurisdiction, and for the
     /// supervisee too when `to_supervisee`.
     pub async fn notify_case(
@@ -87,6 +97,9 @@ impl Work {
         self.txn.commit().await?;
         for e in self.events.into_inner().expect("not poisoned") {
             self.bus.publish(e);
+        }
+        for note in self.pushes.into_inner().expect("not poisoned") {
+            crate::push::send(self.push.as_ref(), note).await;
         }
         Ok(())
     }

@@ -163,6 +163,20 @@ def test_checkin_with_a_real_photo(server):
     assert replay.result == core.CheckinResult.FAILED
     assert core.CheckinReason.REPLAYED_PHOTO in replay.reasons
     assert core.CheckinReason.LIVENESS_UNCHECKED in replay.reasons
+    # The officer calls the (now enrolled) supervisee on video; the phone sees it ringing. An
+    # offer without video the server can decode is refused, and the call keeps ringing.
+    started = run(officer.roll_calls().start(
+        core.RollCallStart(case_ids=[case_id], at=None, note="python")))
+    assert len(started.started) == 1 and started.skipped == []
+    call = started.started[0]
+    mine = run(sv.roll_calls().of_case(case_id))
+    assert [c.id for c in mine][0] == call.id and mine[0].status == core.RollCallStatus.RINGING
+    with pytest.raises(mobile.HuijiaoError.Validation) as e:
+        run(sv.roll_calls().answer(call.id, "v=0"))
+    assert e.value.code == "rollcall.offer_invalid"
+    excused = run(officer.roll_calls().excuse(
+        call.id, core.RollCallExcuse(reason="python test", version=None)))
+    assert excused.status == core.RollCallStatus.EXCUSED
 
 
 def test_offline_queue_is_delivered_once(server):

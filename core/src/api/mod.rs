@@ -94,6 +94,7 @@ mod investigations;
 mod locations;
 mod org;
 mod requests;
+mod rollcalls;
 
 pub use alerts::*;
 pub use audit::*;
@@ -104,6 +105,7 @@ pub use investigations::*;
 pub use locations::*;
 pub use org::*;
 pub use requests::*;
+pub use rollcalls::*;
 
 #[cfg(test)]
 mod tests {

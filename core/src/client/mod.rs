@@ -13,6 +13,7 @@ mod locations;
 mod org;
 pub mod outbox;
 mod requests;
+mod rollcalls;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

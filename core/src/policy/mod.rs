@@ -18,9 +18,10 @@ use crate::model::{CaseStatus, SupervisionLevel, UnitKind};
 
 /// A jurisdiction's rules that the apps run before the server does (`GET /rules`): leave,
 /// relocation and visitor rules, what each supervision level obliges and when check-ins
-/// count, and how a check-in proves a live face. Defaults are the national ones; the server's configuration (`[rules.leave]`,
-/// `[rules.requests]`, `[rules.supervision.<level>]`, `[rules.checkin_band]`, `[rules.liveness]`) sets a
-/// jurisdiction's own.
+/// count, how a check-in proves a live face, and how video roll calls are answered and judged.
+/// Defaults are the national ones; the server's configuration (`[rules.leave]`,
+/// `[rules.requests]`, `[rules.supervision.<level>]`, `[rules.checkin_band]`,
+/// `[rules.liveness]`, `[rules.roll_calls]`) sets a jurisdiction's own.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -31,6 +32,7 @@ pub struct JurisdictionRules {
     pub supervision: Jurisdiction,
     pub checkin_band: schedule::DailyBand,
     pub liveness: liveness::LivenessRules,
+    pub roll_calls: rollcall::RollCallRules,
 }
 
 /// The unit kind a unit of `kind` must hang under; `None` for the root (province).

@@ -14,6 +14,7 @@ mod m20261122_000009_checkin_rejections;
 mod m20261122_000010_locations;
 mod m20261202_000011_login_throttles;
 mod m20261202_000012_challenge_poses;
+mod m20261202_000013_roll_calls;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000010_locations::Migration),
             Box::new(m20261202_000011_login_throttles::Migration),
             Box::new(m20261202_000012_challenge_poses::Migration),
+            Box::new(m20261202_000013_roll_calls::Migration),
         ]
     }
 }

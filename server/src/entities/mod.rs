@@ -24,6 +24,7 @@ pub mod missed_window;
 pub mod org_unit;
 pub mod refresh_token;
 pub mod relocation_request;
+pub mod roll_call;
 pub mod sensitive_period;
 pub mod session;
 pub mod status_change;

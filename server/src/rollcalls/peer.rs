@@ -28,6 +28,8 @@ pub struct PeerConfig {
     pub bind: IpAddr,
     /// Address announced to the caller when it differs from `bind` (behind a 1:1 NAT).
     pub advertise: Option<IpAddr>,
+    /// UDP ports to use, inclusive (the firewall's opening); `None` = any free port.
+    pub ports: Option<(u16, u16)>,
     /// One picture is handed on per this much video.
     pub sample_every: Duration,
     /// A call with no video for this long ends (`PeerEnd::Idle`).
@@ -93,7 +95,7 @@ fn crypto() -> Arc<CryptoProvider> {
 /// answer to send back and the running call.
 pub async fn answer(cfg: &PeerConfig, offer: &str) -> Result<(String, Call), PeerError> {
     let offer = SdpOffer::from_sdp_string(offer).map_err(|e| PeerError::Offer(e.to_string()))?;
-    let socket = UdpSocket::bind((cfg.bind, 0)).await?;
+    let socket = bind(cfg).await?;
     let local = socket.local_addr()?;
     let announced = SocketAddr::new(cfg.advertise.unwrap_or(cfg.bind), local.port());
     let mut rtc = RtcConfig::new()
@@ -131,6 +133,25 @@ pub async fn answer(cfg: &PeerConfig, offer: &str) -> Result<(String, Call), Pee
             hang_up: Some(hang_up),
             local,
         },
+    ))
+}
+
+/// A socket on a free port of the configured range, tried from a random one.
+async fn bind(cfg: &PeerConfig) -> std::io::Result<UdpSocket> {
+    let Some((lo, hi)) = cfg.ports else {
+        return UdpSocket::bind((cfg.bind, 0)).await;
+    };
+    let span = u32::from(hi.saturating_sub(lo)) + 1;
+    let start = rand::random::<u32>() % span;
+    for i in 0..span {
+        let port = lo + ((start + i) % span) as u16;
+        if let Ok(socket) = UdpSocket::bind((cfg.bind, port)).await {
+            return Ok(socket);
+        }
+    }
+    Err(std::io::Error::new(
+        std::io::ErrorKind::AddrInUse,
+        "every port of the roll-call range is in use",
     ))
 }
 

@@ -156,6 +156,29 @@ fn scoped_endpoints() -> Vec<(&'static str, &'static str, Option<Value>)> {
         ("get", "/cases/{id}/obligations", None),
         ("get", "/cases/{id}/checkin-requests", None),
         ("post", "/cases/{id}/checkin-requests", Some(json!({}))),
+        (
+            "post",
+            "/roll-calls",
+            Some(json!({ "case_ids": ["{case}"] })),
+        ),
+        ("get", "/roll-calls/{id}", None),
+        ("get", "/cases/{id}/roll-calls", None),
+        (
+            "post",
+            "/roll-calls/{id}/answer",
+            Some(json!({ "sdp_offer": "v=0" })),
+        ),
+        (
+            "post",
+            "/roll-calls/{id}/excuse",
+            Some(json!({ "reason": "x" })),
+        ),
+        (
+            "post",
+            "/roll-calls/{id}/review",
+            Some(json!({ "decision": "confirm", "note": "x" })),
+        ),
+        ("get", "/roll-calls/{id}/snapshot", None),
         ("get", "/leaves/{id}/attachments", None),
         (
             "post",
@@ -208,6 +231,7 @@ const LISTS: &[&str] = &[
     "/alerts",
     "/fences",
     "/locations/current",
+    "/roll-calls",
 ];
 
 /// Admin-duty endpoints and the one role allowed each.
@@ -288,6 +312,7 @@ async fn snapshot(app: &common::TestApp) -> Vec<i64> {
         "fences",
         "location_points",
         "location_states",
+        "roll_calls",
     ] {
         v.push(app.count(t).await);
     }
@@ -375,6 +400,40 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
         .unwrap();
         (row_id.to_string(), a.id.to_string())
     };
+    // A ringing roll call on the case, written directly.
+    let roll_call_id = {
+        use huijiao_server::entities::roll_call;
+        use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+        let now = chrono::Utc::now();
+        let id = uuid::Uuid::now_v7();
+        roll_call::ActiveModel {
+            id: Set(id),
+            case_id: Set(w.case_a1.parse().unwrap()),
+            status: Set(huijiao_core::policy::rollcall::RollCallStatus::Ringing),
+            initiated_by: Set(None),
+            note: Set(None),
+            ring_at: Set(now),
+            answer_by: Set(now + chrono::Duration::minutes(5)),
+            answered_at: Set(None),
+            device_id: Set(None),
+            decided_at: Set(None),
+            challenge: Set(None),
+            reasons: Set(json!([])),
+            face_distance: Set(None),
+            frames_judged: Set(0),
+            snapshot_key: Set(Some("rollcalls/none".into())),
+            snapshot_purged_at: Set(None),
+            decision_note: Set(None),
+            decided_by: Set(None),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(&app.state.db)
+        .await
+        .unwrap();
+        id.to_string()
+    };
     let (s, fence) = app
         .post("/api/v1/fences", a1, json!({ "name": "酒吧", "kind": "exclusion_zone", "shape": { "type": "Circle", "center": [103.83, 36.07], "radius_m": 200.0 }, "case_id": w.case_a1, "prohibition_order": 0 }))
         .await;
@@ -402,6 +461,7 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
             Some("checkins") => &checkin_id,
             Some("alerts") => &alert_id,
             Some("fences") => &fence_id,
+            Some("roll-calls") => &roll_call_id,
             _ => &w.case_a1,
         };
         format!(

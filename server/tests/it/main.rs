@@ -21,5 +21,6 @@ mod migrations;
 mod openapi;
 mod relocation_visitors;
 mod rollcall_media;
+mod rollcalls;
 mod schedules;
 mod structure;

@@ -31,6 +31,7 @@ fn server_peer() -> PeerConfig {
     PeerConfig {
         bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
         advertise: None,
+        ports: None,
         sample_every: Duration::from_millis(900),
         idle_timeout: Duration::from_secs(3),
     }

@@ -1,0 +1,88 @@
+//! Video roll calls. One `impl Client` block per domain; the transport is in `mod.rs`. The
+//! media itself goes over the app's WebRTC stack: these calls carry its offer and answer.
+
+use super::*;
+use crate::policy::rollcall::RollCallStatus;
+
+impl Client {
+    /// Calls the selected people now, or at `req.at` (officers).
+    pub async fn start_roll_calls(
+        &self,
+        req: &RollCallStart,
+    ) -> Result<RollCallStartView, ClientError> {
+        self.post("/roll-calls", req).await
+    }
+
+    /// Roll calls in the officer's jurisdiction, latest first; `status` narrows them (e.g.
+    /// `needs_review`, the review queue); `from`/`to` bound when they rang (today's calls).
+    pub async fn roll_calls(
+        &self,
+        status: Option<RollCallStatus>,
+        from: Option<chrono::DateTime<chrono::Utc>>,
+        to: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<Vec<RollCallView>, ClientError> {
+        let t = |d: chrono::DateTime<chrono::Utc>| d.format("%Y-%m-%dT%H:%M:%S%.fZ").to_string();
+        let mut query = Vec::new();
+        if let Some(s) = status {
+            query.push(format!("status={}", s.as_str()));
+        }
+        if let Some(from) = from {
+            query.push(format!("from={}", t(from)));
+        }
+        if let Some(to) = to {
+            query.push(format!("to={}", t(to)));
+        }
+        let path = if query.is_empty() {
+            "/roll-calls".to_owned()
+        } else {
+            format!("/roll-calls?{}", query.join("&"))
+        };
+        self.get(&path).await
+    }
+
+    pub async fn roll_call(&self, id: Uuid) -> Result<RollCallView, ClientError> {
+        self.get(&format!("/roll-calls/{id}")).await
+    }
+
+    pub async fn roll_calls_of(&self, case_id: Uuid) -> Result<Vec<RollCallView>, ClientError> {
+        self.get(&format!("/cases/{case_id}/roll-calls")).await
+    }
+
+    /// Answers a ringing call with the app's WebRTC offer (SDP, candidates gathered); returns
+    /// the server's answer to hand to the WebRTC stack.
+    pub async fn answer_roll_call(
+        &self,
+        id: Uuid,
+        sdp_offer: &str,
+    ) -> Result<RollCallAnswerView, ClientError> {
+        self.post(
+            &format!("/roll-calls/{id}/answer"),
+            &RollCallAnswer {
+                sdp_offer: sdp_offer.to_owned(),
+            },
+        )
+        .await
+    }
+
+    pub async fn excuse_roll_call(
+        &self,
+        id: Uuid,
+        req: &RollCallExcuse,
+    ) -> Result<RollCallView, ClientError> {
+        self.post(&format!("/roll-calls/{id}/excuse"), req).await
+    }
+
+    /// Decides a call that needs review (confirm: it was them; reject: it was not).
+    pub async fn review_roll_call(
+        &self,
+        id: Uuid,
+        req: &RollCallReview,
+    ) -> Result<RollCallView, ClientError> {
+        self.post(&format!("/roll-calls/{id}/review"), req).await
+    }
+
+    /// The snapshot a call kept (officers; the read is audited). JPEG.
+    pub async fn roll_call_snapshot(&self, id: Uuid) -> Result<Vec<u8>, ClientError> {
+        self.bytes(&format!("/roll-calls/{id}/snapshot")).await
+    }
+}

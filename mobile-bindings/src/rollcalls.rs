@@ -1,0 +1,65 @@
+//! Video roll calls: officers start, list, excuse and review them; the supervisee's app answers
+//! with its WebRTC offer. The media runs in the platform's WebRTC stack (the answer view's SDP
+//! goes to it); the head turn to show arrives as a `roll_call_turn` event.
+
+use std::sync::Arc;
+
+use huijiao_core::api::*;
+use huijiao_core::client::Client;
+use huijiao_core::policy::rollcall::RollCallStatus;
+use uuid::Uuid;
+
+use crate::Result;
+
+/// Video roll calls (视频点名). (`HuijiaoClient::roll_calls()`)
+#[derive(uniffi::Object)]
+pub struct RollCallsClient {
+    pub(crate) inner: Arc<Client>,
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl RollCallsClient {
+    /// Calls the selected people now, or at `req.at` (officers).
+    pub async fn start(&self, req: RollCallStart) -> Result<RollCallStartView> {
+        Ok(self.inner.start_roll_calls(&req).await?)
+    }
+
+    /// Roll calls in the officer's jurisdiction, latest first, narrowed by status and time.
+    pub async fn list(
+        &self,
+        status: Option<RollCallStatus>,
+        from: Option<std::time::SystemTime>,
+        to: Option<std::time::SystemTime>,
+    ) -> Result<Vec<RollCallView>> {
+        Ok(self
+            .inner
+            .roll_calls(status, from.map(Into::into), to.map(Into::into))
+            .await?)
+    }
+
+    pub async fn get(&self, id: Uuid) -> Result<RollCallView> {
+        Ok(self.inner.roll_call(id).await?)
+    }
+
+    pub async fn of_case(&self, case_id: Uuid) -> Result<Vec<RollCallView>> {
+        Ok(self.inner.roll_calls_of(case_id).await?)
+    }
+
+    /// Answers a ringing call with the WebRTC stack's offer; hand the answer's SDP back to it.
+    pub async fn answer(&self, id: Uuid, sdp_offer: String) -> Result<RollCallAnswerView> {
+        Ok(self.inner.answer_roll_call(id, &sdp_offer).await?)
+    }
+
+    pub async fn excuse(&self, id: Uuid, req: RollCallExcuse) -> Result<RollCallView> {
+        Ok(self.inner.excuse_roll_call(id, &req).await?)
+    }
+
+    pub async fn review(&self, id: Uuid, req: RollCallReview) -> Result<RollCallView> {
+        Ok(self.inner.review_roll_call(id, &req).await?)
+    }
+
+    /// The snapshot a call kept (JPEG; officers; the read is audited).
+    pub async fn snapshot(&self, id: Uuid) -> Result<Vec<u8>> {
+        Ok(self.inner.roll_call_snapshot(id).await?)
+    }
+}

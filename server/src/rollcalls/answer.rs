@@ -1,0 +1,375 @@
+//! Answering a roll call: the supervisee's app (on its bound phone) sends its WebRTC offer,
+//! the server answers it as a peer of the call and judges the video live on its own task —
+//! pictures through the face engine, a head turn asked by a live event at a random moment —
+//! then records the verdict, the best snapshot (encrypted) and an alert when it failed.
+//! A connection lost before a verdict rings the call again until its deadline.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::State;
+use chrono::Utc;
+use huijiao_core::api::{Problem, RollCallAnswer, RollCallAnswerView, RollCallTurnView};
+use huijiao_core::face::Template;
+use huijiao_core::model::{AlertKind, AlertSeverity, AuditAction, EventKind};
+use huijiao_core::policy::liveness::Pose;
+use huijiao_core::policy::rollcall::{Judgement, RollCallAction, ROLL_CALL};
+use huijiao_core::policy::transitions::Party;
+use huijiao_core::{ErrorCode, Said};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::json;
+use tokio::sync::mpsc;
+use uuid::Uuid;
+
+use super::judge::{Judge, Verdict};
+use super::peer::{self, Call, PeerConfig, PeerError};
+use super::view;
+use crate::actor::Actor;
+use crate::auth::extractor::Supervisee;
+use crate::cases::own_case;
+use crate::entities::{case, face_template, roll_call};
+use crate::error::{ApiError, ApiResult, Json, Path};
+use crate::events::Event;
+use crate::state::AppState;
+use crate::transition::apply;
+use crate::work::Work;
+
+/// The peer's settings from the server's configuration.
+fn peer_config(state: &AppState) -> PeerConfig {
+    let rc = &state.config.roll_calls;
+    PeerConfig {
+        bind: rc.bind,
+        advertise: rc.advertise,
+        ports: (rc.port_min != 0).then_some((rc.port_min, rc.port_max)),
+        sample_every: Duration::from_millis(rc.sample_every_ms),
+        idle_timeout: Duration::from_secs(rc.idle_timeout_secs),
+    }
+}
+
+/// Answers a ringing roll call with the app's WebRTC offer (SDP, candidates gathered); the
+/// server's SDP answer comes back, and the video is judged live: follow the `roll_call_turn`
+/// event when it comes. The verdict arrives as a `roll_call` event.
+#[utoipa::path(post, path = "/roll-calls/{id}/answer", tag = "rollcalls", params(("id" = Uuid, Path)), request_body = RollCallAnswer,
+    responses((status = 200, body = RollCallAnswerView), (status = 404, body = Problem), (status = 409, body = Problem),
+        (status = 422, body = Problem), (status = 503, body = Problem)))]
+pub async fn answer(
+    State(state): State<AppState>,
+    caller: Supervisee,
+    Path(id): Path<Uuid>,
+    Json(req): Json<RollCallAnswer>,
+) -> ApiResult<Json<RollCallAnswerView>> {
+    if req.sdp_offer.trim().is_empty() || req.sdp_offer.len() > 20_000 {
+        return Err(ApiError::field(
+            "sdp_offer",
+            Said::new(
+                "a WebRTC SDP offer, at most 20,000 characters",
+                "须为 WebRTC SDP offer，最多 20000 个字符",
+            ),
+        ));
+    }
+    let c = own_case(&state.db, &caller).await?;
+    let row = roll_call::Entity::find_by_id(id)
+        .filter(roll_call::Column::CaseId.eq(c.id))
+        .one(&state.db)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    let now = Utc::now();
+    if row.status == huijiao_core::policy::rollcall::RollCallStatus::Ringing && row.answer_by < now
+    {
+        // Too late: recorded as missed now rather than at the job's next run (unless a run
+        // just did).
+        let work = Work::begin(&state).await?;
+        if let Ok(events) = super::schedule::miss(work.db(), &row, now).await {
+            work.publish_all(events);
+            work.commit().await?;
+        }
+        return Err(ErrorCode::RollCallDeadlinePassed.into());
+    }
+    ROLL_CALL.check(
+        RollCallAction::Answer,
+        row.status,
+        Party::person(caller.role, None),
+    )?;
+    let engine = state.face.clone().ok_or(ErrorCode::FaceUnavailable)?;
+    let t = face_template::Entity::find()
+        .filter(face_template::Column::CaseId.eq(c.id))
+        .filter(face_template::Column::Active.eq(true))
+        .one(&state.db)
+        .await?
+        .ok_or(ErrorCode::NotEnrolled)?;
+    let template = Template::from_bytes(&state.media.keys.open(&t.template, c.id.as_bytes())?)
+        .ok_or_else(|| ApiError::internal("unreadable face template"))?;
+
+    // The peer first: an offer it cannot take leaves the call ringing, untouched.
+    let (sdp_answer, media) = match peer::answer(&peer_config(&state), &req.sdp_offer).await {
+        Ok(ok) => ok,
+        Err(e @ (PeerError::Offer(_) | PeerError::NoVideo | PeerError::Rtc(_))) => {
+            return Err(ApiError::from(ErrorCode::RollCallOfferInvalid)
+                .naming("sdp_offer", Said::new(e.to_string(), e.to_string())))
+        }
+        Err(PeerError::Io(e)) => return Err(ApiError::internal(e)),
+    };
+    let work = Work::begin(&state).await?;
+    // Dropping `media` on an error below hangs the peer up.
+    let row = apply(
+        work.db(),
+        &ROLL_CALL,
+        RollCallAction::Answer,
+        Party::person(caller.role, None),
+        &row,
+        None,
+        |q| {
+            q.col_expr(roll_call::Column::AnsweredAt, Expr::value(now))
+                .col_expr(
+                    roll_call::Column::DeviceId,
+                    Expr::value(caller.device_id.clone()),
+                )
+                .col_expr(roll_call::Column::UpdatedAt, Expr::value(now))
+        },
+    )
+    .await?;
+    work.audit(
+        &Actor::from(&caller),
+        AuditAction::RollCallAnswered,
+        "case",
+        c.id,
+        json!({ "roll_call_id": row.id }),
+    )
+    .await?;
+    let v = view(&row)?;
+    work.notify_case(&c, EventKind::RollCall, &v, true).await?;
+    work.commit().await?;
+
+    let unit_path = crate::org::unit_path(&state.db, c.unit_id).await?;
+    let judge = Judge {
+        engine,
+        template: Arc::new(template),
+        policy: state.config.checkin.match_policy,
+        rules: state.config.rules.roll_calls,
+        liveness: state.config.rules.liveness,
+        pool: state.rollcall_pool.clone(),
+    };
+    tokio::spawn(session(state.clone(), c, row.id, media, judge, unit_path));
+    Ok(Json(RollCallAnswerView {
+        sdp_answer,
+        roll_call: v,
+        ice_servers: state.config.roll_calls.ice_servers.clone(),
+    }))
+}
+
+/// What the supervisee is told to do for the asked turn.
+fn turn_instruction(pose: Pose) -> Said {
+    match pose {
+        Pose::TurnLeft => Said::new("Turn your head to your left now", "请现在向左转头"),
+        Pose::TurnRight => Said::new("Turn your head to your right now", "请现在向右转头"),
+        _ => Said::new("Look straight at the camera", "请正视镜头"),
+    }
+}
+
+/// A call's life after the answer: the first picture must come within the connect timeout
+/// (else it rings again), then the judge runs until its verdict or the connection's end.
+async fn session(
+    state: AppState,
+    c: case::Model,
+    id: Uuid,
+    mut media: Call,
+    judge: Judge,
+    unit_path: String,
+) {
+    let connect = Duration::from_secs(state.config.roll_calls.connect_timeout_secs);
+    let first = tokio::time::timeout(connect, media.samples.recv()).await;
+    let verdict = match first {
+        Ok(Some(first)) => {
+            if let Err(e) = verifying(&state, &c, id).await {
+                tracing::warn!(roll_call = %id, error = ?e.code, "roll call not moved to verifying");
+                media.hang_up();
+                return;
+            }
+            // The judge reads the first picture like the others.
+            let (tx, mut pictures) = mpsc::channel(4);
+            let _ = tx.try_send(first);
+            let (_, closed) = mpsc::channel(1);
+            let mut upstream = std::mem::replace(&mut media.samples, closed);
+            tokio::spawn(async move {
+                while let Some(s) = upstream.recv().await {
+                    if tx.send(s).await.is_err() {
+                        break;
+                    }
+                }
+            });
+            let within_secs = judge.rules.challenge_secs;
+            let events = state.events.clone();
+            let ask = |pose: Pose| {
+                let said = turn_instruction(pose);
+                let turn = RollCallTurnView {
+                    roll_call_id: id,
+                    pose,
+                    instruction_en: said.en.to_string(),
+                    instruction_zh: said.zh.to_string(),
+                    within_secs,
+                };
+                events.publish(Event::about_case(
+                    unit_path.clone(),
+                    c.id,
+                    c.user_id,
+                    EventKind::RollCallTurn,
+                    &turn,
+                ));
+            };
+            judge.run(&mut pictures, ask, rand::random::<bool>).await
+        }
+        // No video in time, or the connection went first.
+        _ => Verdict {
+            judgement: None,
+            asked: None,
+            frames_judged: 0,
+            best: None,
+        },
+    };
+    media.hang_up();
+    if let Err(e) = record(&state, &c, id, verdict).await {
+        tracing::error!(roll_call = %id, error = ?e.code, "roll call verdict not recorded");
+    }
+}
+
+/// Answered → verifying: the video is arriving.
+async fn verifying(state: &AppState, c: &case::Model, id: Uuid) -> ApiResult<()> {
+    let work = Work::begin(state).await?;
+    let row = roll_call::Entity::find_by_id(id)
+        .one(work.db())
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    let now = Utc::now();
+    let row = apply(
+        work.db(),
+        &ROLL_CALL,
+        RollCallAction::Verify,
+        Party::System,
+        &row,
+        None,
+        |q| q.col_expr(roll_call::Column::UpdatedAt, Expr::value(now)),
+    )
+    .await?;
+    work.notify_case(c, EventKind::RollCall, &view(&row)?, true)
+        .await?;
+    work.commit().await
+}
+
+/// Records how the call ended: the verdict with its evidence, or — the connection lost first —
+/// ringing again until the deadline (missed after it).
+async fn record(state: &AppState, c: &case::Model, id: Uuid, verdict: Verdict) -> ApiResult<()> {
+    let now = Utc::now();
+    let (action, reasons, alert) = match verdict.judgement {
+        Some(Judgement::Passed) => (RollCallAction::Pass, vec![], None),
+        Some(Judgement::Failed(r)) => (
+            RollCallAction::Fail,
+            vec![r],
+            Some((AlertKind::RollCallFailed, AlertSeverity::High)),
+        ),
+        Some(Judgement::NeedsReview(r)) => (
+            RollCallAction::Refer,
+            vec![r],
+            Some((AlertKind::RollCallNeedsReview, AlertSeverity::Medium)),
+        ),
+        // The judge only returns a decision or the end of the pictures.
+        Some(Judgement::Pending { .. }) | None => (RollCallAction::Drop, vec![], None),
+    };
+    let work = Work::begin(state).await?;
+    let row = roll_call::Entity::find_by_id(id)
+        .one(work.db())
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    if action == RollCallAction::Drop {
+        if row.answer_by < now {
+            let events = super::schedule::miss(work.db(), &row, now).await?;
+            work.publish_all(events);
+        } else {
+            let row = apply(
+                work.db(),
+                &ROLL_CALL,
+                action,
+                Party::System,
+                &row,
+                None,
+                |q| q.col_expr(roll_call::Column::UpdatedAt, Expr::value(now)),
+            )
+            .await?;
+            work.notify_case(c, EventKind::RollCall, &view(&row)?, true)
+                .await?;
+            if let Some(user) = c.user_id {
+                work.push(super::ringing_note(&row, user));
+            }
+        }
+        return work.commit().await;
+    }
+    // Evidence: the frame closest to the enrolled face, encrypted, bound to the case.
+    let snapshot = match &verdict.best {
+        Some((_, picture)) => Some(
+            state
+                .media
+                .put(
+                    &format!("rollcalls/{}", c.id),
+                    &picture.encode_jpeg(85),
+                    c.id.as_bytes(),
+                )
+                .await?,
+        ),
+        None => None,
+    };
+    let distance = verdict.best.as_ref().map(|b| f64::from(b.0));
+    let challenge = verdict.asked.map(|(p, _)| p.as_str());
+    let judged = verdict.frames_judged as i32;
+    let stored = apply(
+        work.db(),
+        &ROLL_CALL,
+        action,
+        Party::System,
+        &row,
+        None,
+        |q| {
+            q.col_expr(roll_call::Column::DecidedAt, Expr::value(now))
+                .col_expr(roll_call::Column::Reasons, Expr::value(json!(reasons)))
+                .col_expr(roll_call::Column::FaceDistance, Expr::value(distance))
+                .col_expr(roll_call::Column::FramesJudged, Expr::value(judged))
+                .col_expr(roll_call::Column::Challenge, Expr::value(challenge))
+                .col_expr(
+                    roll_call::Column::SnapshotKey,
+                    Expr::value(snapshot.clone()),
+                )
+                .col_expr(roll_call::Column::UpdatedAt, Expr::value(now))
+        },
+    )
+    .await;
+    let row = match stored {
+        Ok(row) => row,
+        Err(e) => {
+            if let Some(key) = &snapshot {
+                state.media.delete(key).await?;
+            }
+            return Err(e);
+        }
+    };
+    if let Some((kind, severity)) = alert {
+        let (_, e) = crate::alerts::raise(
+            work.db(),
+            c,
+            kind,
+            severity,
+            json!({ "roll_call_id": row.id, "reasons": reasons }),
+        )
+        .await?;
+        work.publish(e);
+    }
+    work.audit(
+        &Actor::default(),
+        AuditAction::RollCallDecided,
+        "case",
+        c.id,
+        json!({ "roll_call_id": row.id, "status": row.status, "reasons": reasons }),
+    )
+    .await?;
+    work.notify_case(c, EventKind::RollCall, &view(&row)?, true)
+        .await?;
+    work.commit().await
+}

@@ -1,0 +1,432 @@
+//! Roll calls as records: an officer calls one person or a selection (now or at a set time),
+//! lists and reads them, excuses one with a reason, decides one that needs review, and looks
+//! at the snapshot a call kept (audited).
+
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Duration, Utc};
+use huijiao_core::api::{
+    Problem, RollCallExcuse, RollCallReview, RollCallReviewDecision, RollCallSkipped,
+    RollCallStart, RollCallStartView, RollCallView,
+};
+use huijiao_core::model::{AuditAction, EventKind};
+use huijiao_core::policy::rollcall::{
+    RollCallAction, RollCallRules, RollCallStatus, OPEN, ROLL_CALL,
+};
+use huijiao_core::policy::transitions::Party;
+use huijiao_core::{ErrorCode, Lang, Said};
+use sea_orm::sea_query::{Expr, Query as SqlQuery};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use serde::Deserialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::view;
+use crate::actor::Actor;
+use crate::auth::extractor::{Officer, RequestParty};
+use crate::cases::{find_case, find_case_for_write};
+use crate::entities::{case, face_template, roll_call};
+use crate::error::{ApiError, ApiResult, Json, Path, Query};
+use crate::state::AppState;
+use crate::transition::apply;
+use crate::validate::check_paragraphs;
+use crate::work::Work;
+
+/// Opens a call on `c` ringing at `ring_at` (scheduled when that is later than `now`), or says
+/// why not: the case is not active or has no app login, no face is enrolled to verify, or a
+/// call is already open. Under the case's lock, so two starts at once open one call (the
+/// partial unique index is the backstop).
+pub(crate) async fn open_call(
+    db: &impl ConnectionTrait,
+    rules: &RollCallRules,
+    c: &case::Model,
+    initiated_by: Option<Uuid>,
+    note: Option<String>,
+    ring_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> ApiResult<Result<roll_call::Model, ErrorCode>> {
+    if huijiao_core::policy::require_active(c.status).is_err() || c.user_id.is_none() {
+        return Ok(Err(ErrorCode::CaseNotActive));
+    }
+    let enrolled = face_template::Entity::find()
+        .filter(face_template::Column::CaseId.eq(c.id))
+        .filter(face_template::Column::Active.eq(true))
+        .one(db)
+        .await?
+        .is_some();
+    if !enrolled {
+        return Ok(Err(ErrorCode::NotEnrolled));
+    }
+    case::Entity::find_by_id(c.id)
+        .lock_exclusive()
+        .one(db)
+        .await?;
+    if open_of(db, c.id).await?.is_some() {
+        return Ok(Err(ErrorCode::RollCallAlreadyOpen));
+    }
+    let date = ring_at
+        .with_timezone(&huijiao_core::policy::schedule::local_offset())
+        .date_naive();
+    let sensitive = crate::checkins::schedule::in_sensitive_period(db, date).await?;
+    let level = huijiao_core::policy::effective_level(c.level, sensitive);
+    let status = if ring_at > now {
+        RollCallStatus::Scheduled
+    } else {
+        RollCallStatus::Ringing
+    };
+    let ring_at = ring_at.max(now);
+    let row = roll_call::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        case_id: Set(c.id),
+        status: Set(status),
+        initiated_by: Set(initiated_by),
+        note: Set(note),
+        ring_at: Set(ring_at),
+        answer_by: Set(ring_at + Duration::minutes(i64::from(rules.answer_minutes.of(level)))),
+        answered_at: Set(None),
+        device_id: Set(None),
+        decided_at: Set(None),
+        challenge: Set(None),
+        reasons: Set(json!([])),
+        face_distance: Set(None),
+        frames_judged: Set(0),
+        snapshot_key: Set(None),
+        snapshot_purged_at: Set(None),
+        decision_note: Set(None),
+        decided_by: Set(None),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    Ok(Ok(row))
+}
+
+/// The case's open call, if any.
+pub(crate) async fn open_of(
+    db: &impl ConnectionTrait,
+    case_id: Uuid,
+) -> ApiResult<Option<roll_call::Model>> {
+    Ok(roll_call::Entity::find()
+        .filter(roll_call::Column::CaseId.eq(case_id))
+        .filter(roll_call::Column::Status.is_in(OPEN.map(|s| s.as_str())))
+        .one(db)
+        .await?)
+}
+
+/// Calls the selected people (a judicial office's whole list at once, or one person): each
+/// gets a call ringing now (or at `at`), a live event and a push notification. Someone who
+/// cannot be called is listed with the reason; one outside the officer's jurisdiction is a 404
+/// for the whole request.
+#[utoipa::path(post, path = "/roll-calls", tag = "rollcalls", request_body = RollCallStart,
+    responses((status = 201, body = RollCallStartView), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn start(
+    State(state): State<AppState>,
+    caller: Officer,
+    headers: HeaderMap,
+    Json(req): Json<RollCallStart>,
+) -> ApiResult<(StatusCode, Json<RollCallStartView>)> {
+    if req.case_ids.is_empty() || req.case_ids.len() > 100 {
+        return Err(ApiError::field(
+            "case_ids",
+            Said::new("1 to 100 cases", "须为 1 到 100 个案件"),
+        ));
+    }
+    let mut ids = req.case_ids.clone();
+    ids.sort();
+    ids.dedup();
+    if let Some(note) = &req.note {
+        check_paragraphs("note", note, 500)?;
+    }
+    let now = Utc::now();
+    let ring_at = req.at.unwrap_or(now);
+    if ring_at > now + Duration::days(7) {
+        return Err(ApiError::field(
+            "at",
+            Said::new("at most 7 days ahead", "最多提前 7 天"),
+        ));
+    }
+    let lang = Lang::from_accept_language(
+        headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    );
+    let work = Work::begin(&state).await?;
+    let mut started = Vec::new();
+    let mut skipped = Vec::new();
+    for id in ids {
+        let c = find_case_for_write(work.db(), &caller, id).await?;
+        let note = req.note.as_deref().map(str::trim).map(str::to_owned);
+        let rules = &state.config.rules.roll_calls;
+        match open_call(work.db(), rules, &c, Some(caller.id), note, ring_at, now).await? {
+            Ok(row) => {
+                work.audit(
+                    &Actor::from(&caller),
+                    AuditAction::RollCallStarted,
+                    "case",
+                    c.id,
+                    json!({ "roll_call_id": row.id, "ring_at": row.ring_at }),
+                )
+                .await?;
+                let v = view(&row)?;
+                if row.status == RollCallStatus::Ringing {
+                    if let Some(user) = c.user_id {
+                        work.push(super::ringing_note(&row, user));
+                    }
+                }
+                work.notify_case(&c, EventKind::RollCall, &v, true).await?;
+                started.push(v);
+            }
+            Err(code) => skipped.push(RollCallSkipped {
+                case_id: c.id,
+                code: code.code().into(),
+                message: code.message(lang).into(),
+            }),
+        }
+    }
+    work.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(RollCallStartView { started, skipped }),
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct RollCallQuery {
+    /// e.g. `needs_review` for the review queue.
+    pub status: Option<RollCallStatus>,
+    /// Calls ringing at or after this time (e.g. today's: local midnight).
+    pub from: Option<DateTime<Utc>>,
+    /// … and before this one.
+    pub to: Option<DateTime<Utc>>,
+    /// 1–500, default 100.
+    pub limit: Option<u64>,
+}
+
+/// Roll calls in the officer's jurisdiction, latest ringing first: today's, or the review queue
+/// (`status=needs_review`).
+#[utoipa::path(get, path = "/roll-calls", tag = "rollcalls", params(RollCallQuery),
+    responses((status = 200, body = Vec<RollCallView>), (status = 403, body = Problem)))]
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Officer,
+    Query(q): Query<RollCallQuery>,
+) -> ApiResult<Json<Vec<RollCallView>>> {
+    if q.status == Some(RollCallStatus::Unknown) {
+        return Err(ApiError::field(
+            "status",
+            Said::new("a roll-call status", "须为视频点名状态"),
+        ));
+    }
+    let limit = q.limit.unwrap_or(100);
+    if !(1..=500).contains(&limit) {
+        return Err(ApiError::field(
+            "limit",
+            Said::new("must be 1 to 500", "须为 1 到 500"),
+        ));
+    }
+    let mut find = roll_call::Entity::find().filter(
+        roll_call::Column::CaseId.in_subquery(
+            SqlQuery::select()
+                .column(case::Column::Id)
+                .from(case::Entity)
+                .cond_where(caller.case_scope()?)
+                .to_owned(),
+        ),
+    );
+    if let Some(s) = q.status {
+        find = find.filter(roll_call::Column::Status.eq(s.as_str()));
+    }
+    if let Some(from) = q.from {
+        find = find.filter(roll_call::Column::RingAt.gte(from));
+    }
+    if let Some(to) = q.to {
+        find = find.filter(roll_call::Column::RingAt.lt(to));
+    }
+    let rows = find
+        .order_by_desc(roll_call::Column::RingAt)
+        .limit(limit)
+        .all(&state.db)
+        .await?;
+    Ok(Json(rows.iter().map(view).collect::<ApiResult<_>>()?))
+}
+
+/// A call and the case it belongs to, if the caller may see that case (else 404).
+async fn find_call(
+    db: &impl ConnectionTrait,
+    caller: &crate::auth::extractor::AuthUser,
+    id: Uuid,
+) -> ApiResult<(roll_call::Model, case::Model)> {
+    let row = roll_call::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    let c = find_case(db, caller, row.case_id).await?;
+    Ok((row, c))
+}
+
+#[utoipa::path(get, path = "/roll-calls/{id}", tag = "rollcalls", params(("id" = Uuid, Path)),
+    responses((status = 200, body = RollCallView), (status = 404, body = Problem)))]
+pub async fn get_one(
+    State(state): State<AppState>,
+    caller: RequestParty,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<RollCallView>> {
+    let (row, _) = find_call(&state.db, &caller, id).await?;
+    Ok(Json(view(&row)?))
+}
+
+/// A case's roll calls, latest first (the supervisee sees their own).
+#[utoipa::path(get, path = "/cases/{id}/roll-calls", tag = "rollcalls", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<RollCallView>), (status = 404, body = Problem)))]
+pub async fn of_case(
+    State(state): State<AppState>,
+    caller: RequestParty,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<Vec<RollCallView>>> {
+    find_case(&state.db, &caller, id).await?;
+    let rows = roll_call::Entity::find()
+        .filter(roll_call::Column::CaseId.eq(id))
+        .order_by_desc(roll_call::Column::RingAt)
+        .limit(200)
+        .all(&state.db)
+        .await?;
+    Ok(Json(rows.iter().map(view).collect::<ApiResult<_>>()?))
+}
+
+/// An officer's decision on a call (excuse, confirm, reject): the state table decides whether
+/// it may be taken, the version the officer saw must still be the call's.
+async fn decide(
+    state: &AppState,
+    caller: &Officer,
+    id: Uuid,
+    action: RollCallAction,
+    note: &str,
+    version: Option<i32>,
+) -> ApiResult<Json<RollCallView>> {
+    check_paragraphs(
+        if action == RollCallAction::Excuse {
+            "reason"
+        } else {
+            "note"
+        },
+        note,
+        2000,
+    )?;
+    let work = Work::begin(state).await?;
+    let row = roll_call::Entity::find_by_id(id)
+        .one(work.db())
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    let c = find_case_for_write(work.db(), caller, row.case_id).await?;
+    let now = Utc::now();
+    let note = note.trim().to_owned();
+    let row = apply(
+        work.db(),
+        &ROLL_CALL,
+        action,
+        Party::person(caller.role, None),
+        &row,
+        version,
+        |q| {
+            q.col_expr(roll_call::Column::DecisionNote, Expr::value(note))
+                .col_expr(roll_call::Column::DecidedBy, Expr::value(caller.id))
+                .col_expr(roll_call::Column::DecidedAt, Expr::value(now))
+                .col_expr(roll_call::Column::UpdatedAt, Expr::value(now))
+        },
+    )
+    .await?;
+    let audited = if action == RollCallAction::Excuse {
+        AuditAction::RollCallExcused
+    } else {
+        AuditAction::RollCallReviewed
+    };
+    work.audit(
+        &Actor::from(caller),
+        audited,
+        "case",
+        c.id,
+        json!({ "roll_call_id": row.id, "action": action, "status": row.status }),
+    )
+    .await?;
+    let v = view(&row)?;
+    work.notify_case(&c, EventKind::RollCall, &v, true).await?;
+    work.commit().await?;
+    Ok(Json(v))
+}
+
+/// Excuses a call (ill, in hospital, called off): before it is answered, or after it was
+/// missed or failed. The reason is kept; a missed call's alert stays for the officer to resolve.
+#[utoipa::path(post, path = "/roll-calls/{id}/excuse", tag = "rollcalls", params(("id" = Uuid, Path)), request_body = RollCallExcuse,
+    responses((status = 200, body = RollCallView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn excuse(
+    State(state): State<AppState>,
+    caller: Officer,
+    Path(id): Path<Uuid>,
+    Json(req): Json<RollCallExcuse>,
+) -> ApiResult<Json<RollCallView>> {
+    decide(
+        &state,
+        &caller,
+        id,
+        RollCallAction::Excuse,
+        &req.reason,
+        req.version,
+    )
+    .await
+}
+
+/// Decides a call that needs review, from its snapshot: it was the supervisee (passed) or not
+/// (failed).
+#[utoipa::path(post, path = "/roll-calls/{id}/review", tag = "rollcalls", params(("id" = Uuid, Path)), request_body = RollCallReview,
+    responses((status = 200, body = RollCallView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn review(
+    State(state): State<AppState>,
+    caller: Officer,
+    Path(id): Path<Uuid>,
+    Json(req): Json<RollCallReview>,
+) -> ApiResult<Json<RollCallView>> {
+    let action = match req.decision {
+        RollCallReviewDecision::Confirm => RollCallAction::Confirm,
+        RollCallReviewDecision::Reject => RollCallAction::Reject,
+    };
+    decide(&state, &caller, id, action, &req.note, req.version).await
+}
+
+/// The snapshot a call kept (the frame closest to the enrolled face), for the officers of the
+/// case only. Audited.
+#[utoipa::path(get, path = "/roll-calls/{id}/snapshot", tag = "rollcalls", params(("id" = Uuid, Path)),
+    responses((status = 200, content_type = "image/jpeg", body = Vec<u8>), (status = 404, body = Problem)))]
+pub async fn snapshot(
+    State(state): State<AppState>,
+    caller: Officer,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Response> {
+    let (row, c) = find_call(&state.db, &caller, id).await?;
+    let key = row.snapshot_key.ok_or(ErrorCode::NotFound)?;
+    let bytes = state.media.get(&key, c.id.as_bytes()).await?;
+    crate::audit::record(
+        &state.db,
+        &Actor::from(&caller),
+        AuditAction::RollCallSnapshotRead,
+        "case",
+        Some(c.id.to_string()),
+        json!({ "roll_call_id": id }),
+    )
+    .await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/jpeg"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        bytes,
+    )
+        .into_response())
+}

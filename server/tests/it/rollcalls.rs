@@ -1,0 +1,577 @@
+//! Video roll calls through the API, on both databases: an officer calls, the supervisee's
+//! phone is pushed and answers with a real WebRTC offer (the Rust caller, VP8 over loopback
+//! UDP), the server judges the live video — the enrolled face, turning as the live event asks —
+//! and records the verdict with an encrypted snapshot; someone else fails with an alert. Calls
+//! not answered in time are missed once, with an escalating alert; officers excuse and review
+//! with the version they saw; the system calls at random at the level's rate.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::http::StatusCode;
+use chrono::{TimeZone, Utc};
+use huijiao_core::api::RollCallTurnView;
+use huijiao_core::face::image::Rgb;
+use huijiao_core::face::synth::turn_head;
+use huijiao_core::policy::liveness::Pose;
+use huijiao_server::entities::{case, roll_call};
+use huijiao_server::push::InProcessPush;
+use huijiao_server::rollcalls::caller::{panning_frame, Caller};
+use huijiao_server::rollcalls::schedule;
+use huijiao_server::rollcalls::vp8::Encoder;
+use huijiao_server::work::Work;
+use rand::{Rng, SeedableRng};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::{json, Value};
+use str0m::format::Codec;
+
+use crate::checkins::{enrolled, face};
+use crate::common::{assert_problem, Backend, TestApp, World};
+
+/// A server with `officer.a1`'s case enrolled, short roll-call timings, and push notes kept.
+async fn app(backend: Backend) -> (TestApp, World, Arc<InProcessPush>) {
+    app_with(backend, |_| {}).await
+}
+
+async fn app_with(
+    backend: Backend,
+    tweak: impl FnOnce(&mut huijiao_server::config::Config),
+) -> (TestApp, World, Arc<InProcessPush>) {
+    let (mut app, w) = enrolled(backend, |c| {
+        tweak(c);
+        c.rules.roll_calls.challenge_after_secs = 2;
+        c.rules.roll_calls.challenge_secs = 4;
+        c.rules.roll_calls.max_verify_secs = 20;
+        c.roll_calls.sample_every_ms = 400;
+    })
+    .await;
+    let push = Arc::new(InProcessPush::default());
+    app.state.push = push.clone();
+    app.router = huijiao_server::app::router(app.state.clone());
+    (app, w, push)
+}
+
+async fn start(app: &TestApp, w: &World, who: &str, cases: &[&str]) -> Value {
+    let (s, v) = w
+        .call(
+            app,
+            who,
+            "POST",
+            "/api/v1/roll-calls",
+            Some(json!({ "case_ids": cases, "note": "例行点名" })),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    v
+}
+
+async fn get(app: &TestApp, w: &World, id: &str) -> Value {
+    let (s, v) = w
+        .call(
+            app,
+            "officer.a1",
+            "GET",
+            &format!("/api/v1/roll-calls/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    v
+}
+
+/// The supervisee answers call `id` from the phone showing `photo`, turning the head when the
+/// server asks; returns the call once it has its verdict.
+async fn answer_live(app: &TestApp, w: &World, id: &str, photo: &Rgb) -> Value {
+    let engine = app.state.face.clone().unwrap();
+    let landmarks = engine.analyze_image(photo).map(|a| a.landmarks).ok();
+    let turned = |deg: f32| landmarks.map(|l| turn_head(photo, &l, deg));
+    let (left, right) = (turned(30.0), turned(-30.0));
+    let mut events = app.state.events.subscribe();
+    let asked: Arc<Mutex<Option<Pose>>> = Arc::default();
+    let decided = Arc::new(AtomicBool::new(false));
+    let (told, over, call_id) = (asked.clone(), decided.clone(), id.to_owned());
+    let listener = tokio::spawn(async move {
+        while let Ok(e) = events.recv().await {
+            let p = &e.view.payload;
+            match e.view.kind.as_str() {
+                "roll_call_turn" => {
+                    let turn: RollCallTurnView = serde_json::from_value(p.clone()).unwrap();
+                    assert_eq!(turn.roll_call_id.to_string(), call_id);
+                    assert!(turn.instruction_zh.contains("转头"), "{turn:?}");
+                    *told.lock().unwrap() = Some(turn.pose);
+                }
+                "roll_call"
+                    if p["id"] == call_id.as_str()
+                        && !["answered", "verifying"].contains(&p["status"].as_str().unwrap()) =>
+                {
+                    over.store(true, Ordering::SeqCst);
+                }
+                _ => {}
+            }
+        }
+    });
+    let (mut caller, offer) = Caller::offer(Codec::Vp8).await.unwrap();
+    let (s, v) = w
+        .call(
+            app,
+            "sv.a1",
+            "POST",
+            &format!("/api/v1/roll-calls/{id}/answer"),
+            Some(json!({ "sdp_offer": offer })),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["roll_call"]["status"], "answered");
+    caller.accept(v["sdp_answer"].as_str().unwrap()).unwrap();
+    let mut encoder = Encoder::new(640, 480, 800).unwrap();
+    let mut video = |n: usize, keyframe: bool| {
+        let shown = match (*asked.lock().unwrap(), &left, &right) {
+            (Some(Pose::TurnLeft), Some(l), _) => l,
+            (Some(Pose::TurnRight), _, Some(r)) => r,
+            _ => photo,
+        };
+        encoder
+            .encode(&panning_frame(shown, n), 66, keyframe)
+            .unwrap()
+            .remove(0)
+            .data
+    };
+    let _ = caller
+        .stream(&mut video, 15, Duration::from_secs(30), 0.0, || {
+            !decided.load(Ordering::SeqCst)
+        })
+        .await;
+    drop(caller);
+    listener.abort();
+    for _ in 0..100 {
+        let v = get(app, w, id).await;
+        if !["answered", "verifying"].contains(&v["status"].as_str().unwrap()) {
+            return v;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no verdict for {id}");
+}
+
+macro_rules! both_with_face {
+    ($name:ident, |$backend:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let $backend = Backend::Sqlite;
+                $body
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let $backend = Backend::Postgres;
+                $body
+            }
+        }
+    };
+}
+
+both_with_face!(a_live_answer_passes_and_someone_else_fails, |backend| {
+    let (app, w, push) = app(backend).await;
+    let (a1, a2) = (w.case_a1.as_str(), w.case_a2.as_str());
+    // The county calls both of its people: one is enrolled, the other has no face to verify.
+    let v = start(&app, &w, "officer.county_a", &[a1, a2]).await;
+    assert_eq!(v["started"].as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(v["skipped"][0]["case_id"], a2);
+    assert_eq!(v["skipped"][0]["code"], "checkin.not_enrolled");
+    let call = &v["started"][0];
+    assert_eq!(
+        (call["status"].as_str(), call["case_id"].as_str()),
+        (Some("ringing"), Some(a1))
+    );
+    assert!(call["initiated_by"].is_string());
+    let id = call["id"].as_str().unwrap().to_owned();
+    // The phone is woken, with nothing on the lock screen about the case.
+    let notes = push.sent();
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0].record_id.to_string(), id);
+    assert!(!notes[0].title_zh.contains("测试人"));
+    // Never two open at once.
+    let again = start(&app, &w, "officer.a1", &[a1]).await;
+    assert_eq!(
+        again["skipped"][0]["code"], "rollcall.already_open",
+        "{again}"
+    );
+    // Another office's officer cannot call, see or decide it.
+    let got = w
+        .call(
+            &app,
+            "officer.b1",
+            "POST",
+            "/api/v1/roll-calls",
+            Some(json!({ "case_ids": [a1] })),
+        )
+        .await;
+    assert_problem(&got, StatusCode::NOT_FOUND, "resource.not_found");
+    let got = w
+        .call(
+            &app,
+            "officer.b1",
+            "GET",
+            &format!("/api/v1/roll-calls/{id}"),
+            None,
+        )
+        .await;
+    assert_problem(&got, StatusCode::NOT_FOUND, "resource.not_found");
+
+    let done = answer_live(&app, &w, &id, &face("grace_hopper.jpg")).await;
+    assert_eq!(done["status"], "passed", "{done}");
+    assert!(["turn_left", "turn_right"].contains(&done["challenge"].as_str().unwrap()));
+    assert!(done["face_distance"].as_f64().unwrap() < 0.55);
+    assert!(done["frames_judged"].as_i64().unwrap() >= 5);
+    assert_eq!(done["has_snapshot"], true);
+    // The snapshot is the officers', read audited; encrypted at rest (not a JPEG on disk).
+    let before = app.count("audit_entries").await;
+    let (s, _, jpeg) = app
+        .call_raw(
+            "GET",
+            &format!("/api/v1/roll-calls/{id}/snapshot"),
+            Some(w.token("officer.a1")),
+            &[],
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(jpeg.starts_with(&[0xFF, 0xD8]), "a JPEG");
+    assert_eq!(app.count("audit_entries").await, before + 1);
+    let got = w
+        .call(
+            &app,
+            "sv.a1",
+            "GET",
+            &format!("/api/v1/roll-calls/{id}/snapshot"),
+            None,
+        )
+        .await;
+    assert_problem(&got, StatusCode::FORBIDDEN, "access.forbidden");
+    // Answering again: it is over.
+    let got = w
+        .call(
+            &app,
+            "sv.a1",
+            "POST",
+            &format!("/api/v1/roll-calls/{id}/answer"),
+            Some(json!({ "sdp_offer": "v=0" })),
+        )
+        .await;
+    assert_problem(&got, StatusCode::CONFLICT, "rollcall.transition_invalid");
+
+    // Someone else answers the next call on the phone: failed, an alert, no snapshot of them.
+    let v = start(&app, &w, "officer.a1", &[a1]).await;
+    let id = v["started"][0]["id"].as_str().unwrap().to_owned();
+    let done = answer_live(&app, &w, &id, &face("astronaut.png")).await;
+    assert_eq!(done["status"], "failed", "{done}");
+    assert_eq!(done["reasons"], json!(["face_mismatch"]));
+    assert_eq!(done["has_snapshot"], false);
+    let (_, alerts) = w
+        .call(&app, "officer.a1", "GET", "/api/v1/alerts", None)
+        .await;
+    assert!(alerts
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["kind"] == "roll_call_failed" && a["evidence"]["roll_call_id"] == id.as_str()));
+    // The case's history, as the supervisee sees it.
+    let (s, mine) = w
+        .call(
+            &app,
+            "sv.a1",
+            "GET",
+            &format!("/api/v1/cases/{a1}/roll-calls"),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let statuses: Vec<&str> = mine
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["failed", "passed"]);
+});
+
+/// Sets a call's answer deadline in the past, as if its time had run out.
+async fn expire(app: &TestApp, id: &str) {
+    roll_call::Entity::update_many()
+        .col_expr(
+            roll_call::Column::AnswerBy,
+            Expr::value(Utc::now() - chrono::Duration::minutes(1)),
+        )
+        .filter(roll_call::Column::Id.eq(id.parse::<uuid::Uuid>().unwrap()))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+}
+
+fn alerts_of_kind(alerts: &Value, kind: &str) -> Vec<Value> {
+    alerts
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["kind"] == kind)
+        .cloned()
+        .collect()
+}
+
+both_with_face!(unanswered_calls_are_missed_once_and_escalate, |backend| {
+    let (app, w, _) = app(backend).await;
+    let a1 = w.case_a1.as_str();
+    let v = start(&app, &w, "officer.a1", &[a1]).await;
+    let id = v["started"][0]["id"].as_str().unwrap().to_owned();
+    expire(&app, &id).await;
+    let missed = schedule::mark_missed(&app.state, &app.state.db, Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(missed.len(), 2, "the alert and the call's own event");
+    assert_eq!(get(&app, &w, &id).await["status"], "missed");
+    // Once: the next run finds nothing.
+    assert!(schedule::mark_missed(&app.state, &app.state.db, Utc::now())
+        .await
+        .unwrap()
+        .is_empty());
+    let (_, alerts) = w
+        .call(&app, "officer.a1", "GET", "/api/v1/alerts", None)
+        .await;
+    let first = alerts_of_kind(&alerts, "roll_call_missed");
+    assert_eq!(first.len(), 1);
+    assert_eq!(first[0]["severity"], "high");
+    assert!(first[0]["evidence"]["sanction_suggestion"].is_null());
+
+    // The second call is answered too late: refused, and missed at once (no job needed);
+    // a second miss in 90 days suggests an admonition (measures art. 35).
+    let v = start(&app, &w, "officer.a1", &[a1]).await;
+    let id2 = v["started"][0]["id"].as_str().unwrap().to_owned();
+    expire(&app, &id2).await;
+    let got = w
+        .call(
+            &app,
+            "sv.a1",
+            "POST",
+            &format!("/api/v1/roll-calls/{id2}/answer"),
+            Some(json!({ "sdp_offer": "v=0" })),
+        )
+        .await;
+    assert_problem(&got, StatusCode::CONFLICT, "rollcall.deadline_passed");
+    assert_eq!(get(&app, &w, &id2).await["status"], "missed");
+    let (_, alerts) = w
+        .call(&app, "officer.a1", "GET", "/api/v1/alerts", None)
+        .await;
+    let missed = alerts_of_kind(&alerts, "roll_call_missed");
+    assert_eq!(missed.len(), 2);
+    assert!(
+        missed
+            .iter()
+            .any(|a| a["evidence"]["sanction_suggestion"] == "admonition"),
+        "{missed:?}"
+    );
+
+    // The officer learns he was in hospital: excused with the reason, with the version seen.
+    let seen = get(&app, &w, &id).await;
+    let stale = seen["version"].as_i64().unwrap() - 1;
+    let path = format!("/api/v1/roll-calls/{id}/excuse");
+    let got = w
+        .call(
+            &app,
+            "officer.a1",
+            "POST",
+            &path,
+            Some(json!({ "reason": "住院治疗", "version": stale })),
+        )
+        .await;
+    assert_problem(&got, StatusCode::CONFLICT, "resource.conflict");
+    let got = w
+        .call(
+            &app,
+            "officer.a1",
+            "POST",
+            &path,
+            Some(json!({ "reason": "  " })),
+        )
+        .await;
+    assert_problem(
+        &got,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "request.invalid_field",
+    );
+    let got = w
+        .call(
+            &app,
+            "sv.a1",
+            "POST",
+            &path,
+            Some(json!({ "reason": "我在医院" })),
+        )
+        .await;
+    assert_problem(&got, StatusCode::FORBIDDEN, "access.forbidden");
+    let (s, v) = w
+        .call(
+            &app,
+            "officer.a1",
+            "POST",
+            &path,
+            Some(json!({ "reason": "住院治疗", "version": seen["version"] })),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        (v["status"].as_str(), v["decision_note"].as_str()),
+        (Some("excused"), Some("住院治疗"))
+    );
+    let got = w
+        .call(
+            &app,
+            "officer.a1",
+            "POST",
+            &path,
+            Some(json!({ "reason": "再次" })),
+        )
+        .await;
+    assert_problem(&got, StatusCode::CONFLICT, "rollcall.transition_invalid");
+    // Only a call that needs review can be reviewed.
+    let got = w
+        .call(
+            &app,
+            "officer.a1",
+            "POST",
+            &format!("/api/v1/roll-calls/{id2}/review"),
+            Some(json!({ "decision": "confirm", "note": "本人" })),
+        )
+        .await;
+    assert_problem(&got, StatusCode::CONFLICT, "rollcall.transition_invalid");
+
+    // A call set for later rings when due, not before.
+    let at = Utc::now() + chrono::Duration::hours(2);
+    let (s, v) = w
+        .call(
+            &app,
+            "officer.a1",
+            "POST",
+            "/api/v1/roll-calls",
+            Some(json!({ "case_ids": [a1], "at": at })),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let later = v["started"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(v["started"][0]["status"], "scheduled");
+    let w0 = Work::begin(&app.state).await.unwrap();
+    assert_eq!(schedule::ring_due(&w0, Utc::now()).await.unwrap(), 0);
+    assert_eq!(schedule::ring_due(&w0, at).await.unwrap(), 1);
+    w0.commit().await.unwrap();
+    assert_eq!(get(&app, &w, &later).await["status"], "ringing");
+    // The officer's lists: today's, and by status.
+    let (s, ringing) = w
+        .call(
+            &app,
+            "officer.a1",
+            "GET",
+            "/api/v1/roll-calls?status=ringing",
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(ringing.as_array().unwrap().len(), 1);
+    let got = w
+        .call(
+            &app,
+            "officer.a1",
+            "GET",
+            "/api/v1/roll-calls?status=asleep",
+            None,
+        )
+        .await;
+    assert_problem(
+        &got,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "request.invalid_field",
+    );
+    let got = w
+        .call(
+            &app,
+            "officer.a1",
+            "GET",
+            "/api/v1/roll-calls?limit=0",
+            None,
+        )
+        .await;
+    assert_problem(
+        &got,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "request.invalid_field",
+    );
+});
+
+both_with_face!(the_system_calls_at_random_at_the_levels_rate, |backend| {
+    // The job runs hourly here: 12 runs in each day's hours.
+    let (app, w, push) = app_with(backend, |c| c.jobs_interval_secs = 3600).await;
+    case::Entity::update_many()
+        .col_expr(case::Column::Level, Expr::value("strict"))
+        .filter(case::Column::Id.eq(w.case_a1.parse::<uuid::Uuid>().unwrap()))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    // Over a quarter, each run rolls once per active case with a login, in the day's hours only;
+    // each call is closed before the next run (an answered call is not open).
+    let mut rng = rand::rngs::StdRng::seed_from_u64(20261202);
+    let mut roll = || rng.gen::<f64>();
+    let mut called = 0;
+    let start_day = chrono::FixedOffset::east_opt(8 * 3600)
+        .unwrap()
+        .with_ymd_and_hms(2026, 12, 1, 0, 0, 0)
+        .unwrap()
+        .with_timezone(&Utc);
+    let interval = app.state.config.jobs_interval_secs as i64;
+    for run in 0..(90 * 24 * 3600 / interval) {
+        let now = start_day + chrono::Duration::seconds(run * interval);
+        let work = Work::begin(&app.state).await.unwrap();
+        let n = schedule::call_at_random(&app.state, &work, now, &mut roll)
+            .await
+            .unwrap();
+        work.commit().await.unwrap();
+        if n > 0 {
+            called += n;
+            roll_call::Entity::update_many()
+                .col_expr(roll_call::Column::Status, Expr::value("passed"))
+                .filter(roll_call::Column::Status.eq("ringing"))
+                .exec(&app.state.db)
+                .await
+                .unwrap();
+        }
+    }
+    // Strict: 4 a month, 12 in the quarter on average (normal would be 3); the normal case
+    // a2 has no face enrolled, so it is passed over whatever the roll.
+    assert!(
+        (6..=20).contains(&called),
+        "{called} system calls in 90 days"
+    );
+    let all = roll_call::Entity::find().all(&app.state.db).await.unwrap();
+    assert_eq!(all.len() as u64, called);
+    assert!(all
+        .iter()
+        .all(|c| c.case_id.to_string() == w.case_a1 && c.initiated_by.is_none()));
+    // Each rang the phone, and every call rang inside the day's hours (08:00–20:00 local).
+    assert_eq!(push.sent().len() as u64, called);
+    let (_, calls) = w
+        .call(
+            &app,
+            "officer.a1",
+            "GET",
+            &format!("/api/v1/cases/{}/roll-calls", w.case_a1),
+            None,
+        )
+        .await;
+    for c in calls.as_array().unwrap() {
+        let at: chrono::DateTime<Utc> = serde_json::from_value(c["ring_at"].clone()).unwrap();
+        let local = at.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap());
+        assert!((8..20).contains(&chrono::Timelike::hour(&local)), "{local}");
+    }
+});
