@@ -76,6 +76,10 @@ view_type! {
         pub decided_by: Option<Uuid>,
         pub version: i32,
         pub created_at: DateTime<Utc>,
+        /// For the supervisee reading their ringing call: the STUN/TURN servers to give the
+        /// WebRTC stack before it makes its offer (configured; may be empty). Empty otherwise.
+        #[serde(default)]
+        pub ice_servers: Vec<IceServerView>,
     }
 }
 
@@ -92,8 +96,6 @@ view_type! {
     pub struct RollCallAnswerView {
         pub sdp_answer: String,
         pub roll_call: RollCallView,
-        /// STUN/TURN servers for the connection (configured; may be empty).
-        pub ice_servers: Vec<IceServerView>,
     }
 }
 

@@ -154,7 +154,6 @@ pub async fn answer(
     Ok(Json(RollCallAnswerView {
         sdp_answer,
         roll_call: v,
-        ice_servers: state.config.roll_calls.ice_servers.clone(),
     }))
 }
 

@@ -272,6 +272,8 @@ async fn find_call(
     Ok((row, c))
 }
 
+/// A roll call. The supervisee reading their ringing call also gets the STUN/TURN servers to
+/// make the WebRTC offer with.
 #[utoipa::path(get, path = "/roll-calls/{id}", tag = "rollcalls", params(("id" = Uuid, Path)),
     responses((status = 200, body = RollCallView), (status = 404, body = Problem)))]
 pub async fn get_one(
@@ -280,7 +282,12 @@ pub async fn get_one(
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<RollCallView>> {
     let (row, _) = find_call(&state.db, &caller, id).await?;
-    Ok(Json(view(&row)?))
+    let mut v = view(&row)?;
+    if caller.role == huijiao_core::model::Role::Supervisee && row.status == RollCallStatus::Ringing
+    {
+        v.ice_servers = state.config.roll_calls.ice_servers.clone();
+    }
+    Ok(Json(v))
 }
 
 /// A case's roll calls, latest first (the supervisee sees their own).

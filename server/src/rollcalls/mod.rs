@@ -13,6 +13,7 @@ mod calls;
 #[cfg(feature = "h264")]
 pub mod h264;
 pub mod judge;
+mod page;
 pub mod peer;
 pub mod schedule;
 pub mod vp8;
@@ -59,6 +60,7 @@ pub(crate) fn view(r: &roll_call::Model) -> ApiResult<RollCallView> {
         decided_by: r.decided_by,
         version: r.version,
         created_at: r.created_at,
+        ice_servers: vec![],
     })
 }
 
@@ -72,6 +74,8 @@ pub(crate) fn ringing_note(r: &roll_call::Model, user_id: uuid::Uuid) -> PushNot
         title_zh: "视频点名：请立即应答".into(),
     }
 }
+
+pub use page::answer_page;
 
 /// Periodic work of this domain (run by `jobs`).
 pub const JOBS: &[crate::jobs::Job] = &[

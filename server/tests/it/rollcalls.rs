@@ -45,6 +45,11 @@ async fn app_with(
         c.rules.roll_calls.challenge_secs = 4;
         c.rules.roll_calls.max_verify_secs = 20;
         c.roll_calls.sample_every_ms = 400;
+        c.roll_calls.ice_servers = vec![huijiao_core::api::IceServerView {
+            urls: vec!["turn:turn.example.org:3478".into()],
+            username: Some("huijiao".into()),
+            credential: Some("secret".into()),
+        }];
     })
     .await;
     let push = Arc::new(InProcessPush::default());
@@ -194,6 +199,21 @@ both_with_face!(a_live_answer_passes_and_someone_else_fails, |backend| {
     assert_eq!(notes.len(), 1);
     assert_eq!(notes[0].record_id.to_string(), id);
     assert!(!notes[0].title_zh.contains("测试人"));
+    // The phone gets the TURN server to offer through; officers' views do not carry it.
+    let (_, mine) = w
+        .call(
+            &app,
+            "sv.a1",
+            "GET",
+            &format!("/api/v1/roll-calls/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        mine["ice_servers"][0]["urls"][0],
+        "turn:turn.example.org:3478"
+    );
+    assert_eq!(get(&app, &w, &id).await["ice_servers"], json!([]));
     // Never two open at once.
     let again = start(&app, &w, "officer.a1", &[a1]).await;
     assert_eq!(
