@@ -58,8 +58,9 @@ impl RollCallsClient {
         Ok(self.inner.review_roll_call(id, &req).await?)
     }
 
-    /// The snapshot a call kept (JPEG; officers; the read is audited).
-    pub async fn snapshot(&self, id: Uuid) -> Result<Vec<u8>> {
-        Ok(self.inner.roll_call_snapshot(id).await?)
+    /// A picture a call kept as evidence: the best match or the challenge's frame (JPEG;
+    /// officers; the read is audited).
+    pub async fn snapshot(&self, id: Uuid, frame: EvidenceFrame) -> Result<Vec<u8>> {
+        Ok(self.inner.roll_call_snapshot(id, frame).await?)
     }
 }

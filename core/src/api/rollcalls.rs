@@ -71,6 +71,10 @@ view_type! {
         pub frames_judged: i32,
         /// A snapshot of the matched face is kept (`GET /roll-calls/{id}/snapshot`).
         pub has_snapshot: bool,
+        /// The challenge's frame is kept (`GET /roll-calls/{id}/snapshot?frame=turn`): the turn
+        /// shown, or what was shown instead.
+        #[serde(default)]
+        pub has_turn_frame: bool,
         /// The officer's excuse or review note, and who wrote it.
         pub decision_note: Option<String>,
         pub decided_by: Option<Uuid>,
@@ -139,5 +143,15 @@ request_type! {
         pub note: String,
         #[serde(default)]
         pub version: Option<i32>,
+    }
+}
+
+string_enum! {
+    /// Which picture of a call's evidence.
+    EvidenceFrame {
+        /// The frame closest to the enrolled face.
+        Best = "best",
+        /// The frame of the challenge: the turn shown, or what was shown instead.
+        Turn = "turn",
     }
 }

@@ -81,8 +81,17 @@ impl Client {
         self.post(&format!("/roll-calls/{id}/review"), req).await
     }
 
-    /// The snapshot a call kept (officers; the read is audited). JPEG.
-    pub async fn roll_call_snapshot(&self, id: Uuid) -> Result<Vec<u8>, ClientError> {
-        self.bytes(&format!("/roll-calls/{id}/snapshot")).await
+    /// A picture a call kept as evidence: the best match, or the challenge's frame (officers;
+    /// the read is audited). JPEG.
+    pub async fn roll_call_snapshot(
+        &self,
+        id: Uuid,
+        frame: EvidenceFrame,
+    ) -> Result<Vec<u8>, ClientError> {
+        self.bytes(&format!(
+            "/roll-calls/{id}/snapshot?frame={}",
+            frame.as_str()
+        ))
+        .await
     }
 }

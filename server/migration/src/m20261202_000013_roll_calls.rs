@@ -1,5 +1,5 @@
 //! Video roll calls: one row a call, from ringing to its verdict, with the evidence kept
-//! (the matched snapshot, encrypted in the media store) and who excused or reviewed it. A case
+//! (the matched snapshot and the challenge's frame, encrypted in the media store) and who excused or reviewed it. A case
 //! has at most one call open (a partial unique index, the same SQL on SQLite and PostgreSQL).
 
 use sea_orm_migration::{prelude::*, schema::*};
@@ -25,6 +25,7 @@ enum RollCalls {
     FaceDistance,
     FramesJudged,
     SnapshotKey,
+    TurnFrameKey,
     SnapshotPurgedAt,
     DecisionNote,
     DecidedBy,
@@ -60,6 +61,7 @@ impl MigrationTrait for Migration {
                 .col(double_null(RollCalls::FaceDistance))
                 .col(integer(RollCalls::FramesJudged).default(0))
                 .col(string_null(RollCalls::SnapshotKey))
+                .col(string_null(RollCalls::TurnFrameKey))
                 .col(timestamp_with_time_zone_null(RollCalls::SnapshotPurgedAt))
                 .col(text_null(RollCalls::DecisionNote))
                 .col(uuid_null(RollCalls::DecidedBy))

@@ -21,6 +21,7 @@ pub struct Model {
     pub face_distance: Option<f64>,
     pub frames_judged: i32,
     pub snapshot_key: Option<String>,
+    pub turn_frame_key: Option<String>,
     pub snapshot_purged_at: Option<DateTimeUtc>,
     pub decision_note: Option<String>,
     pub decided_by: Option<Uuid>,

@@ -224,6 +224,7 @@ async fn session(
             asked: None,
             frames_judged: 0,
             best: None,
+            turn: None,
         },
     };
     media.hang_up();
@@ -302,20 +303,25 @@ async fn record(state: &AppState, c: &case::Model, id: Uuid, verdict: Verdict) -
         }
         return work.commit().await;
     }
-    // Evidence: the frame closest to the enrolled face, encrypted, bound to the case.
-    let snapshot = match &verdict.best {
-        Some((_, picture)) => Some(
-            state
-                .media
-                .put(
-                    &format!("rollcalls/{}", c.id),
-                    &picture.encode_jpeg(85),
-                    c.id.as_bytes(),
-                )
-                .await?,
-        ),
-        None => None,
-    };
+    // Evidence: the frame closest to the enrolled face and the challenge's frame, encrypted,
+    // bound to the case.
+    let mut evidence = Vec::new();
+    for picture in [verdict.best.as_ref().map(|b| &b.1), verdict.turn.as_ref()] {
+        evidence.push(match picture {
+            Some(p) => Some(
+                state
+                    .media
+                    .put(
+                        &format!("rollcalls/{}", c.id),
+                        &p.encode_jpeg(85),
+                        c.id.as_bytes(),
+                    )
+                    .await?,
+            ),
+            None => None,
+        });
+    }
+    let (snapshot, turn_frame) = (evidence[0].clone(), evidence[1].clone());
     let distance = verdict.best.as_ref().map(|b| f64::from(b.0));
     let challenge = verdict.asked.map(|(p, _)| p.as_str());
     let judged = verdict.frames_judged as i32;
@@ -332,10 +338,8 @@ async fn record(state: &AppState, c: &case::Model, id: Uuid, verdict: Verdict) -
                 .col_expr(roll_call::Column::FaceDistance, Expr::value(distance))
                 .col_expr(roll_call::Column::FramesJudged, Expr::value(judged))
                 .col_expr(roll_call::Column::Challenge, Expr::value(challenge))
-                .col_expr(
-                    roll_call::Column::SnapshotKey,
-                    Expr::value(snapshot.clone()),
-                )
+                .col_expr(roll_call::Column::SnapshotKey, Expr::value(snapshot))
+                .col_expr(roll_call::Column::TurnFrameKey, Expr::value(turn_frame))
                 .col_expr(roll_call::Column::UpdatedAt, Expr::value(now))
         },
     )
@@ -343,7 +347,7 @@ async fn record(state: &AppState, c: &case::Model, id: Uuid, verdict: Verdict) -
     let row = match stored {
         Ok(row) => row,
         Err(e) => {
-            if let Some(key) = &snapshot {
+            for key in evidence.iter().flatten() {
                 state.media.delete(key).await?;
             }
             return Err(e);

@@ -7,8 +7,8 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, Utc};
 use huijiao_core::api::{
-    Problem, RollCallExcuse, RollCallReview, RollCallReviewDecision, RollCallSkipped,
-    RollCallStart, RollCallStartView, RollCallView,
+    EvidenceFrame, Problem, RollCallExcuse, RollCallReview, RollCallReviewDecision,
+    RollCallSkipped, RollCallStart, RollCallStartView, RollCallView,
 };
 use huijiao_core::model::{AuditAction, EventKind};
 use huijiao_core::policy::rollcall::{
@@ -95,6 +95,7 @@ pub(crate) async fn open_call(
         face_distance: Set(None),
         frames_judged: Set(0),
         snapshot_key: Set(None),
+        turn_frame_key: Set(None),
         snapshot_purged_at: Set(None),
         decision_note: Set(None),
         decided_by: Set(None),
@@ -407,17 +408,30 @@ pub async fn review(
     decide(&state, &caller, id, action, &req.note, req.version).await
 }
 
-/// The snapshot a call kept (the frame closest to the enrolled face), for the officers of the
-/// case only. Audited.
-#[utoipa::path(get, path = "/roll-calls/{id}/snapshot", tag = "rollcalls", params(("id" = Uuid, Path)),
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct SnapshotQuery {
+    /// `best` (default) or `turn`.
+    pub frame: Option<EvidenceFrame>,
+}
+
+/// A picture a call kept as evidence, for the officers of the case only. Audited.
+#[utoipa::path(get, path = "/roll-calls/{id}/snapshot", tag = "rollcalls", params(("id" = Uuid, Path), SnapshotQuery),
     responses((status = 200, content_type = "image/jpeg", body = Vec<u8>), (status = 404, body = Problem)))]
 pub async fn snapshot(
     State(state): State<AppState>,
     caller: Officer,
     Path(id): Path<Uuid>,
+    Query(q): Query<SnapshotQuery>,
 ) -> ApiResult<Response> {
     let (row, c) = find_call(&state.db, &caller, id).await?;
-    let key = row.snapshot_key.ok_or(ErrorCode::NotFound)?;
+    let frame = q.frame.unwrap_or(EvidenceFrame::Best);
+    let key = match frame {
+        EvidenceFrame::Best => row.snapshot_key,
+        EvidenceFrame::Turn => row.turn_frame_key,
+    }
+    .ok_or(ErrorCode::NotFound)?;
     let bytes = state.media.get(&key, c.id.as_bytes()).await?;
     crate::audit::record(
         &state.db,
@@ -425,7 +439,7 @@ pub async fn snapshot(
         AuditAction::RollCallSnapshotRead,
         "case",
         Some(c.id.to_string()),
-        json!({ "roll_call_id": id }),
+        json!({ "roll_call_id": id, "frame": frame }),
     )
     .await?;
     Ok((

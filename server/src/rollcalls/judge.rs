@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use huijiao_core::face::image::Rgb;
 use huijiao_core::face::{compare, Decision, FaceEngine, MatchPolicy, Template};
-use huijiao_core::policy::liveness::{LivenessRules, Pose};
+use huijiao_core::policy::liveness::{seen_pose, LivenessRules, Pose};
 use huijiao_core::policy::rollcall::{
     draw_challenge, judge, FaceMatch, Frame, FrameFinding, Judgement, RollCallRules,
 };
@@ -27,6 +27,9 @@ pub struct Verdict {
     pub frames_judged: usize,
     /// The picture closest to the enrolled face (the evidence kept), with its distance.
     pub best: Option<(f32, Rgb)>,
+    /// The challenge's evidence: the first picture after the question that showed the turn
+    /// asked, or else the last face seen after it (what was shown instead).
+    pub turn: Option<Rgb>,
 }
 
 /// Everything a judge needs besides the pictures.
@@ -56,11 +59,12 @@ impl Judge {
         // cannot be cut to turn at the moment the question always comes.
         let mut ask_at: Option<u64> = None;
         let mut best: Option<(f32, Rgb)> = None;
+        let mut turn: Option<(bool, Rgb)> = None;
         loop {
             // A call whose pictures stop still reaches its deadline: wake once a second.
             let sample = match tokio::time::timeout(Duration::from_secs(1), samples.recv()).await {
                 Ok(Some(s)) => Some(s),
-                Ok(None) => return verdict(None, asked, frames.len(), best),
+                Ok(None) => return verdict(None, asked, frames.len(), best, turn),
                 Err(_) => None,
             };
             let mut now_ms = started.elapsed().as_millis() as u64;
@@ -89,6 +93,14 @@ impl Judge {
                     if let Ok((finding, picture)) = judged {
                         let finding = match finding {
                             Some((matched, yaw, distance)) => {
+                                if let Some((pose, _)) = asked {
+                                    let shown = yaw
+                                        .and_then(|y| seen_pose(&self.liveness, y))
+                                        .is_some_and(|p| p == pose);
+                                    if turn.as_ref().is_none_or(|t| !t.0) {
+                                        turn = Some((shown, picture.clone()));
+                                    }
+                                }
                                 if matched == FaceMatch::Match
                                     && best.as_ref().is_none_or(|b| distance < b.0)
                                 {
@@ -118,7 +130,7 @@ impl Judge {
                     }
                 }
                 Judgement::Pending { .. } => {}
-                decided => return verdict(Some(decided), asked, frames.len(), best),
+                decided => return verdict(Some(decided), asked, frames.len(), best, turn),
             }
         }
     }
@@ -129,11 +141,13 @@ fn verdict(
     asked: Option<(Pose, u64)>,
     frames_judged: usize,
     best: Option<(f32, Rgb)>,
+    turn: Option<(bool, Rgb)>,
 ) -> Verdict {
     Verdict {
         judgement,
         asked: asked.map(|(p, ms)| (p, Duration::from_millis(ms))),
         frames_judged,
         best,
+        turn: turn.map(|t| t.1),
     }
 }

@@ -56,6 +56,7 @@ pub(crate) fn view(r: &roll_call::Model) -> ApiResult<RollCallView> {
         face_distance: r.face_distance,
         frames_judged: r.frames_judged,
         has_snapshot: r.snapshot_key.is_some(),
+        has_turn_frame: r.turn_frame_key.is_some(),
         decision_note: r.decision_note.clone(),
         decided_by: r.decided_by,
         version: r.version,

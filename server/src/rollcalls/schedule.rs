@@ -14,7 +14,7 @@ use huijiao_core::policy::transitions::Party;
 use huijiao_core::ErrorCode;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     TransactionTrait,
 };
 use serde_json::json;
@@ -220,9 +220,9 @@ pub async fn call_at_random(
     Ok(called)
 }
 
-/// Deletes the snapshots kept longer than `roll_calls.snapshot_keep_days` after the verdict,
-/// and every snapshot of a case closed longer than `checkin.retention.after_close_days` ago.
-/// The verdict stays. Audited per case.
+/// Deletes the evidence pictures (snapshot and challenge frame) kept longer than
+/// `roll_calls.snapshot_keep_days` after the verdict, and every one of a case closed longer
+/// than `checkin.retention.after_close_days` ago. The verdict stays. Audited per case.
 pub async fn purge_snapshots(
     state: &AppState,
     db: &(impl ConnectionTrait + TransactionTrait),
@@ -242,26 +242,35 @@ pub async fn purge_snapshots(
         .into_iter()
         .map(|c| c.id)
         .collect();
-    let with_snapshot = roll_call::Entity::find()
-        .filter(roll_call::Column::SnapshotKey.is_not_null())
+    let with_evidence = roll_call::Entity::find()
+        .filter(
+            Condition::any()
+                .add(roll_call::Column::SnapshotKey.is_not_null())
+                .add(roll_call::Column::TurnFrameKey.is_not_null()),
+        )
         .all(db)
         .await?;
     let mut per_case: std::collections::BTreeMap<uuid::Uuid, u64> = Default::default();
-    for row in with_snapshot {
+    for row in with_evidence {
         let expired = row.decided_at.is_some_and(|d| d < now - keep);
-        let Some(key) = row
-            .snapshot_key
-            .as_deref()
-            .filter(|_| expired || closed.contains(&row.case_id))
-        else {
+        if !expired && !closed.contains(&row.case_id) {
             continue;
-        };
-        // The file first: a crash between the two leaves a row naming nothing, never a
-        // snapshot nobody knows about.
-        state.media.delete(key).await?;
+        }
+        // The files first: a crash between the two leaves a row naming nothing, never a
+        // picture nobody knows about.
+        for key in [&row.snapshot_key, &row.turn_frame_key]
+            .into_iter()
+            .flatten()
+        {
+            state.media.delete(key).await?;
+        }
         roll_call::Entity::update_many()
             .col_expr(
                 roll_call::Column::SnapshotKey,
+                Expr::value(Option::<String>::None),
+            )
+            .col_expr(
+                roll_call::Column::TurnFrameKey,
                 Expr::value(Option::<String>::None),
             )
             .col_expr(roll_call::Column::SnapshotPurgedAt, Expr::value(now))

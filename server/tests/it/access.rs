@@ -422,6 +422,7 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
             face_distance: Set(None),
             frames_judged: Set(0),
             snapshot_key: Set(Some("rollcalls/none".into())),
+            turn_frame_key: Set(None),
             snapshot_purged_at: Set(None),
             decision_note: Set(None),
             decided_by: Set(None),

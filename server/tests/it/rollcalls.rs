@@ -248,6 +248,8 @@ both_with_face!(a_live_answer_passes_and_someone_else_fails, |backend| {
     assert!(done["face_distance"].as_f64().unwrap() < 0.55);
     assert!(done["frames_judged"].as_i64().unwrap() >= 5);
     assert_eq!(done["has_snapshot"], true);
+    assert_eq!(done["has_turn_frame"], true);
+    let passed_id = id.clone();
     // The snapshot is the officers', read audited; encrypted at rest (not a JPEG on disk).
     let before = app.count("audit_entries").await;
     let (s, _, jpeg) = app
@@ -263,6 +265,22 @@ both_with_face!(a_live_answer_passes_and_someone_else_fails, |backend| {
     assert_eq!(s, StatusCode::OK);
     assert!(jpeg.starts_with(&[0xFF, 0xD8]), "a JPEG");
     assert_eq!(app.count("audit_entries").await, before + 1);
+    let (s, _, turn) = app
+        .call_raw(
+            "GET",
+            &format!("/api/v1/roll-calls/{id}/snapshot?frame=turn"),
+            Some(w.token("officer.a1")),
+            &[],
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        turn.starts_with(&[0xFF, 0xD8]) && turn != jpeg,
+        "the turn, not the best match"
+    );
+    assert_eq!(media_files(&app), 2);
     let got = w
         .call(
             &app,
@@ -291,7 +309,13 @@ both_with_face!(a_live_answer_passes_and_someone_else_fails, |backend| {
     let done = answer_live(&app, &w, &id, &face("astronaut.png")).await;
     assert_eq!(done["status"], "failed", "{done}");
     assert_eq!(done["reasons"], json!(["face_mismatch"]));
-    assert_eq!(done["has_snapshot"], false);
+    assert_eq!(
+        (
+            done["has_snapshot"].as_bool(),
+            done["has_turn_frame"].as_bool()
+        ),
+        (Some(false), Some(false))
+    );
     let (_, alerts) = w
         .call(&app, "officer.a1", "GET", "/api/v1/alerts", None)
         .await;
@@ -318,7 +342,70 @@ both_with_face!(a_live_answer_passes_and_someone_else_fails, |backend| {
         .map(|c| c["status"].as_str().unwrap())
         .collect();
     assert_eq!(statuses, ["failed", "passed"]);
+
+    // The evidence is purged on schedule (the stranger failed before any turn was asked and
+    // left no picture); the verdicts stay.
+    assert_eq!(media_files(&app), 2);
+    let keep = app.state.config.roll_calls.snapshot_keep_days;
+    let soon = Utc::now() + chrono::Duration::days(keep - 1);
+    assert_eq!(
+        schedule::purge_snapshots(&app.state, &app.state.db, soon)
+            .await
+            .unwrap(),
+        0
+    );
+    let later = Utc::now() + chrono::Duration::days(keep + 1);
+    assert_eq!(
+        schedule::purge_snapshots(&app.state, &app.state.db, later)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(media_files(&app), 0);
+    let gone = get(&app, &w, &passed_id).await;
+    assert_eq!(
+        (
+            gone["status"].as_str(),
+            gone["has_snapshot"].as_bool(),
+            gone["has_turn_frame"].as_bool()
+        ),
+        (Some("passed"), Some(false), Some(false))
+    );
+    let got = w
+        .call(
+            &app,
+            "officer.a1",
+            "GET",
+            &format!("/api/v1/roll-calls/{passed_id}/snapshot"),
+            None,
+        )
+        .await;
+    assert_problem(&got, StatusCode::NOT_FOUND, "resource.not_found");
 });
+
+/// Files under the media store of roll calls (the enrolment photos live elsewhere), each
+/// checked to be sealed (no JPEG on disk).
+fn media_files(app: &TestApp) -> usize {
+    fn count(dir: &std::path::Path) -> usize {
+        std::fs::read_dir(dir).map_or(0, |entries| {
+            entries
+                .flatten()
+                .map(|e| {
+                    let p = e.path();
+                    if p.is_dir() {
+                        return count(&p);
+                    }
+                    assert!(
+                        !std::fs::read(&p).unwrap().starts_with(&[0xFF, 0xD8]),
+                        "{p:?} is a plain JPEG"
+                    );
+                    1
+                })
+                .sum()
+        })
+    }
+    count(&app.dir.path().join("media").join("rollcalls"))
+}
 
 /// Sets a call's answer deadline in the past, as if its time had run out.
 async fn expire(app: &TestApp, id: &str) {
