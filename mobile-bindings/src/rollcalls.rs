@@ -37,6 +37,18 @@ impl RollCallsClient {
             .await?)
     }
 
+    /// Statistics per unit of the officer's jurisdiction over a period (default: 30 days).
+    pub async fn stats(
+        &self,
+        from: Option<std::time::SystemTime>,
+        to: Option<std::time::SystemTime>,
+    ) -> Result<Vec<RollCallUnitStats>> {
+        Ok(self
+            .inner
+            .roll_call_stats(from.map(Into::into), to.map(Into::into))
+            .await?)
+    }
+
     pub async fn get(&self, id: Uuid) -> Result<RollCallView> {
         Ok(self.inner.roll_call(id).await?)
     }

@@ -155,3 +155,13 @@ string_enum! {
         Turn = "turn",
     }
 }
+
+view_type! {
+    /// One unit's roll calls over the period asked (`GET /roll-calls/stats`): the units under
+    /// the officer's that have cases, each with its own people's calls.
+    pub struct RollCallUnitStats {
+        pub unit_id: Uuid,
+        pub unit_name: String,
+        pub tally: crate::policy::rollcall::RollCallTally,
+    }
+}

@@ -21,23 +21,24 @@ impl Client {
         from: Option<chrono::DateTime<chrono::Utc>>,
         to: Option<chrono::DateTime<chrono::Utc>>,
     ) -> Result<Vec<RollCallView>, ClientError> {
-        let t = |d: chrono::DateTime<chrono::Utc>| d.format("%Y-%m-%dT%H:%M:%S%.fZ").to_string();
-        let mut query = Vec::new();
-        if let Some(s) = status {
-            query.push(format!("status={}", s.as_str()));
-        }
-        if let Some(from) = from {
-            query.push(format!("from={}", t(from)));
-        }
-        if let Some(to) = to {
-            query.push(format!("to={}", t(to)));
-        }
-        let path = if query.is_empty() {
-            "/roll-calls".to_owned()
-        } else {
-            format!("/roll-calls?{}", query.join("&"))
-        };
-        self.get(&path).await
+        let status = status.map(|s| format!("status={}", s.as_str()));
+        self.get(&with_period(
+            "/roll-calls",
+            status.into_iter().collect(),
+            from,
+            to,
+        ))
+        .await
+    }
+
+    /// Statistics per unit of the officer's jurisdiction over a period (default: 30 days).
+    pub async fn roll_call_stats(
+        &self,
+        from: Option<chrono::DateTime<chrono::Utc>>,
+        to: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<Vec<RollCallUnitStats>, ClientError> {
+        self.get(&with_period("/roll-calls/stats", vec![], from, to))
+            .await
     }
 
     pub async fn roll_call(&self, id: Uuid) -> Result<RollCallView, ClientError> {
@@ -93,5 +94,22 @@ impl Client {
             frame.as_str()
         ))
         .await
+    }
+}
+
+/// `path` with the query `params` and the period's bounds.
+fn with_period(
+    path: &str,
+    mut params: Vec<String>,
+    from: Option<chrono::DateTime<chrono::Utc>>,
+    to: Option<chrono::DateTime<chrono::Utc>>,
+) -> String {
+    let t = |d: chrono::DateTime<chrono::Utc>| d.format("%Y-%m-%dT%H:%M:%S%.fZ").to_string();
+    params.extend(from.map(|d| format!("from={}", t(d))));
+    params.extend(to.map(|d| format!("to={}", t(d))));
+    if params.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{}", params.join("&"))
     }
 }

@@ -345,6 +345,59 @@ pub fn judge(
     }
 }
 
+/// Roll calls counted over a period (a unit's statistics). Rates are over the calls that came
+/// to an end other than an excuse (passed, failed, needs review, missed); `None` without any.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct RollCallTally {
+    /// Calls that rang in the period.
+    pub calls: u32,
+    /// Still ringing or being judged.
+    pub open: u32,
+    pub passed: u32,
+    pub failed: u32,
+    pub needs_review: u32,
+    pub missed: u32,
+    pub excused: u32,
+    /// Of the ended calls, those answered by their deadline.
+    pub answered_in_time: u32,
+    /// Percent of the ended calls answered by their deadline.
+    pub answered_in_time_pct: Option<f64>,
+    /// Percent of the ended calls that passed (a reviewed call counts as decided).
+    pub passed_pct: Option<f64>,
+}
+
+impl RollCallTally {
+    /// Counts one call: its status and whether it was answered by its deadline.
+    pub fn add(&mut self, status: RollCallStatus, answered_in_time: bool) {
+        if status == R::Scheduled {
+            return;
+        }
+        self.calls += 1;
+        match status {
+            R::Passed => self.passed += 1,
+            R::Failed => self.failed += 1,
+            R::NeedsReview => self.needs_review += 1,
+            R::Missed => self.missed += 1,
+            R::Excused => {
+                self.excused += 1;
+                return;
+            }
+            _ => {
+                self.open += 1;
+                return;
+            }
+        }
+        if answered_in_time {
+            self.answered_in_time += 1;
+        }
+        let ended = f64::from(self.passed + self.failed + self.needs_review + self.missed);
+        self.answered_in_time_pct = Some(100.0 * f64::from(self.answered_in_time) / ended);
+        self.passed_pct = Some(100.0 * f64::from(self.passed) / ended);
+    }
+}
+
 /// How a missed roll call escalates with the misses of the last 90 days (this one included):
 /// one is an urgent alert (a missed call may be someone gone); a second is a failure to
 /// report as required (admonition, measures art. 35); more, after that, is not correcting
@@ -538,6 +591,27 @@ mod tests {
             0.0
         );
         assert!(system_call_chance(&j, SupervisionLevel::Lenient, true, 300, &band) > 0.0);
+    }
+
+    #[test]
+    fn a_tally_rates_the_ended_calls() {
+        let mut t = RollCallTally::default();
+        assert_eq!(t.passed_pct, None);
+        for (status, in_time) in [
+            (R::Passed, true),
+            (R::Passed, true),
+            (R::Failed, true),
+            (R::Missed, false),
+            (R::Excused, false),
+            (R::Ringing, false),
+            (R::Scheduled, false),
+        ] {
+            t.add(status, in_time);
+        }
+        // Six rang (the scheduled one has not); four ended: three answered in time, two passed.
+        assert_eq!((t.calls, t.open, t.excused), (6, 1, 1));
+        assert_eq!(t.answered_in_time_pct, Some(75.0));
+        assert_eq!(t.passed_pct, Some(50.0));
     }
 
     #[test]

@@ -8,11 +8,11 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, Utc};
 use huijiao_core::api::{
     EvidenceFrame, Problem, RollCallExcuse, RollCallReview, RollCallReviewDecision,
-    RollCallSkipped, RollCallStart, RollCallStartView, RollCallView,
+    RollCallSkipped, RollCallStart, RollCallStartView, RollCallUnitStats, RollCallView,
 };
 use huijiao_core::model::{AuditAction, EventKind};
 use huijiao_core::policy::rollcall::{
-    RollCallAction, RollCallRules, RollCallStatus, OPEN, ROLL_CALL,
+    RollCallAction, RollCallRules, RollCallStatus, RollCallTally, OPEN, ROLL_CALL,
 };
 use huijiao_core::policy::transitions::Party;
 use huijiao_core::{ErrorCode, Lang, Said};
@@ -29,7 +29,7 @@ use super::view;
 use crate::actor::Actor;
 use crate::auth::extractor::{Officer, RequestParty};
 use crate::cases::{find_case, find_case_for_write};
-use crate::entities::{case, face_template, roll_call};
+use crate::entities::{case, face_template, org_unit, roll_call};
 use crate::error::{ApiError, ApiResult, Json, Path, Query};
 use crate::state::AppState;
 use crate::transition::apply;
@@ -450,4 +450,76 @@ pub async fn snapshot(
         bytes,
     )
         .into_response())
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct StatsQuery {
+    /// Calls ringing at or after this time; default 30 days ago.
+    pub from: Option<DateTime<Utc>>,
+    /// … and before this one; default now. At most 366 days after `from`.
+    pub to: Option<DateTime<Utc>>,
+}
+
+/// Roll-call statistics per unit over a period (answered within the deadline, passed), for
+/// the units in the officer's jurisdiction, each counting its own cases' calls.
+#[utoipa::path(get, path = "/roll-calls/stats", tag = "rollcalls", params(StatsQuery),
+    responses((status = 200, body = Vec<RollCallUnitStats>), (status = 403, body = Problem)))]
+pub async fn stats(
+    State(state): State<AppState>,
+    caller: Officer,
+    Query(q): Query<StatsQuery>,
+) -> ApiResult<Json<Vec<RollCallUnitStats>>> {
+    let to = q.to.unwrap_or_else(Utc::now);
+    let from = q.from.unwrap_or(to - Duration::days(30));
+    if from >= to || to - from > Duration::days(366) {
+        return Err(ApiError::field(
+            "to",
+            Said::new(
+                "after `from`, at most 366 days later",
+                "须晚于 from，且最多晚 366 天",
+            ),
+        ));
+    }
+    let cases: std::collections::HashMap<Uuid, Uuid> = case::Entity::find()
+        .filter(caller.case_scope()?)
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.unit_id))
+        .collect();
+    let calls = roll_call::Entity::find()
+        .filter(roll_call::Column::CaseId.is_in(cases.keys().copied()))
+        .filter(roll_call::Column::RingAt.gte(from))
+        .filter(roll_call::Column::RingAt.lt(to))
+        .all(&state.db)
+        .await?;
+    let mut per_unit: std::collections::BTreeMap<Uuid, RollCallTally> = cases
+        .values()
+        .map(|u| (*u, RollCallTally::default()))
+        .collect();
+    for call in calls {
+        let in_time = call.answered_at.is_some_and(|a| a <= call.answer_by);
+        if let Some(tally) = cases.get(&call.case_id).and_then(|u| per_unit.get_mut(u)) {
+            tally.add(call.status, in_time);
+        }
+    }
+    let names: std::collections::HashMap<Uuid, String> = org_unit::Entity::find()
+        .filter(org_unit::Column::Id.is_in(per_unit.keys().copied()))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect();
+    Ok(Json(
+        per_unit
+            .into_iter()
+            .map(|(unit_id, tally)| RollCallUnitStats {
+                unit_id,
+                unit_name: names.get(&unit_id).cloned().unwrap_or_default(),
+                tally,
+            })
+            .collect(),
+    ))
 }

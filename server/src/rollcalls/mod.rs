@@ -32,6 +32,7 @@ use crate::state::AppState;
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(calls::start, calls::list))
+        .routes(routes!(calls::stats))
         .routes(routes!(calls::get_one))
         .routes(routes!(calls::of_case))
         .routes(routes!(answer::answer))

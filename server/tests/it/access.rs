@@ -232,6 +232,7 @@ const LISTS: &[&str] = &[
     "/fences",
     "/locations/current",
     "/roll-calls",
+    "/roll-calls/stats",
 ];
 
 /// Admin-duty endpoints and the one role allowed each.

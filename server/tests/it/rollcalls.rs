@@ -601,6 +601,61 @@ both_with_face!(unanswered_calls_are_missed_once_and_escalate, |backend| {
         StatusCode::UNPROCESSABLE_ENTITY,
         "request.invalid_field",
     );
+    // The statistics per unit over the last 30 days: the office's calls (one excused, one
+    // missed; the one set for later rings in two hours, outside the period); the county sees
+    // both its offices, the other with nothing yet.
+    let (s, stats) = w
+        .call(
+            &app,
+            "officer.county_a",
+            "GET",
+            "/api/v1/roll-calls/stats",
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{stats}");
+    let stats = stats.as_array().unwrap();
+    assert_eq!(stats.len(), 2, "{stats:?}");
+    let office = stats
+        .iter()
+        .find(|u| u["unit_id"] == w.office_a1.as_str())
+        .unwrap();
+    let t = &office["tally"];
+    assert_eq!(
+        [
+            &t["calls"],
+            &t["open"],
+            &t["missed"],
+            &t["excused"],
+            &t["answered_in_time"]
+        ],
+        [&json!(2), &json!(0), &json!(1), &json!(1), &json!(0)],
+        "{office}"
+    );
+    assert_eq!(
+        (t["answered_in_time_pct"].as_f64(), t["passed_pct"].as_f64()),
+        (Some(0.0), Some(0.0))
+    );
+    let other = stats
+        .iter()
+        .find(|u| u["unit_id"] != w.office_a1.as_str())
+        .unwrap();
+    assert_eq!(other["tally"]["calls"], 0);
+    assert!(other["tally"]["passed_pct"].is_null());
+    let got = w
+        .call(
+            &app,
+            "officer.a1",
+            "GET",
+            "/api/v1/roll-calls/stats?from=2026-01-01T00:00:00Z&to=2025-01-01T00:00:00Z",
+            None,
+        )
+        .await;
+    assert_problem(
+        &got,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "request.invalid_field",
+    );
     let got = w
         .call(
             &app,
