@@ -200,6 +200,7 @@ error_codes! {
     RollCallTransitionInvalid = ("rollcall.transition_invalid", 409, "The roll call is not in a state that allows this; reload it.", "视频点名当前状态不允许此操作，请刷新。"),
     RollCallAlreadyOpen = ("rollcall.already_open", 409, "This person already has a roll call open.", "该人员已有进行中的视频点名。"),
     RollCallDeadlinePassed = ("rollcall.deadline_passed", 409, "The time to answer this roll call has passed; it is recorded as missed.", "视频点名应答时间已过，已记录为未应答。"),
+    RollCallNotLive = ("rollcall.not_live", 409, "This roll call has no live video now.", "该视频点名当前没有实时画面。"),
     RollCallOfferInvalid = ("rollcall.offer_invalid", 422, "The call could not be set up: the app sent no video the server can take (VP8 or H.264).", "无法建立通话：应用未提供服务器可接收的视频（VP8 或 H.264）。"),
     FaceTemplateIncompatible = ("face.template_incompatible", 409, "The enrolled face was made by another model version; enrol again.", "已采集的人脸模板来自其他模型版本，请重新采集。"),
 

@@ -62,6 +62,11 @@ impl RollCallsClient {
         Ok(self.inner.answer_roll_call(id, &sdp_offer).await?)
     }
 
+    /// Joins a live call to watch it (officers); hand the answer's SDP to the WebRTC stack.
+    pub async fn watch(&self, id: Uuid, sdp_offer: String) -> Result<RollCallWatchView> {
+        Ok(self.inner.watch_roll_call(id, &sdp_offer).await?)
+    }
+
     pub async fn excuse(&self, id: Uuid, req: RollCallExcuse) -> Result<RollCallView> {
         Ok(self.inner.excuse_roll_call(id, &req).await?)
     }

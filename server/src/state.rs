@@ -28,6 +28,8 @@ pub struct AppState {
     pub push: Arc<dyn crate::push::Push>,
     /// Face work of live roll calls in flight, over all calls (`roll_calls.judge_workers`).
     pub rollcall_pool: Arc<tokio::sync::Semaphore>,
+    /// Roll calls whose video is flowing now, for officers to join.
+    pub live_calls: crate::rollcalls::LiveCalls,
 }
 
 impl AppState {
@@ -66,6 +68,7 @@ impl AppState {
             fences: Default::default(),
             unit_paths: Default::default(),
             push: Arc::new(crate::push::InProcessPush::default()),
+            live_calls: Default::default(),
             rollcall_pool: Arc::new(tokio::sync::Semaphore::new(config.roll_calls.judge_workers)),
             db,
             config: Arc::new(config),

@@ -103,6 +103,21 @@ view_type! {
     }
 }
 
+request_type! {
+    /// An officer joins a live call to watch: their WebRTC offer (receive-only video; SDP with
+    /// the candidates gathered).
+    pub struct RollCallWatch {
+        #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 20000))]
+        pub sdp_offer: String,
+    }
+}
+
+view_type! {
+    pub struct RollCallWatchView {
+        pub sdp_answer: String,
+    }
+}
+
 view_type! {
     /// The `roll_call_turn` event: what the supervisee must do now, in both languages.
     pub struct RollCallTurnView {

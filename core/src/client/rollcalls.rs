@@ -65,6 +65,22 @@ impl Client {
         .await
     }
 
+    /// Joins a live call to watch it (officers): the WebRTC offer (receive-only video) in,
+    /// the server's answer out; the video is the phone's own, relayed.
+    pub async fn watch_roll_call(
+        &self,
+        id: Uuid,
+        sdp_offer: &str,
+    ) -> Result<RollCallWatchView, ClientError> {
+        self.post(
+            &format!("/roll-calls/{id}/watch"),
+            &RollCallWatch {
+                sdp_offer: sdp_offer.to_owned(),
+            },
+        )
+        .await
+    }
+
     pub async fn excuse_roll_call(
         &self,
         id: Uuid,

@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use axum::extract::State;
 use chrono::Utc;
-use huijiao_core::api::{Problem, RollCallAnswer, RollCallAnswerView, RollCallTurnView};
+use huijiao_core::api::{
+    Problem, RollCallAnswer, RollCallAnswerView, RollCallTurnView, RollCallWatch, RollCallWatchView,
+};
 use huijiao_core::face::Template;
 use huijiao_core::model::{AlertKind, AlertSeverity, AuditAction, EventKind};
 use huijiao_core::policy::liveness::Pose;
@@ -26,8 +28,8 @@ use super::judge::{Judge, Verdict};
 use super::peer::{self, Call, PeerConfig, PeerError};
 use super::view;
 use crate::actor::Actor;
-use crate::auth::extractor::Supervisee;
-use crate::cases::own_case;
+use crate::auth::extractor::{Officer, Supervisee};
+use crate::cases::{find_case, own_case};
 use crate::entities::{case, face_template, roll_call};
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::events::Event;
@@ -60,13 +62,7 @@ pub async fn answer(
     Json(req): Json<RollCallAnswer>,
 ) -> ApiResult<Json<RollCallAnswerView>> {
     if req.sdp_offer.trim().is_empty() || req.sdp_offer.len() > 20_000 {
-        return Err(ApiError::field(
-            "sdp_offer",
-            Said::new(
-                "a WebRTC SDP offer, at most 20,000 characters",
-                "须为 WebRTC SDP offer，最多 20000 个字符",
-            ),
-        ));
+        return Err(ApiError::field("sdp_offer", offer_limits()));
     }
     let c = own_case(&state.db, &caller).await?;
     let row = roll_call::Entity::find_by_id(id)
@@ -102,14 +98,9 @@ pub async fn answer(
         .ok_or_else(|| ApiError::internal("unreadable face template"))?;
 
     // The peer first: an offer it cannot take leaves the call ringing, untouched.
-    let (sdp_answer, media) = match peer::answer(&peer_config(&state), &req.sdp_offer).await {
-        Ok(ok) => ok,
-        Err(e @ (PeerError::Offer(_) | PeerError::NoVideo | PeerError::Rtc(_))) => {
-            return Err(ApiError::from(ErrorCode::RollCallOfferInvalid)
-                .naming("sdp_offer", Said::new(e.to_string(), e.to_string())))
-        }
-        Err(PeerError::Io(e)) => return Err(ApiError::internal(e)),
-    };
+    let (sdp_answer, media) = peer::answer(&peer_config(&state), &req.sdp_offer)
+        .await
+        .map_err(offer_error)?;
     let work = Work::begin(&state).await?;
     // Dropping `media` on an error below hangs the peer up.
     let row = apply(
@@ -157,6 +148,58 @@ pub async fn answer(
     }))
 }
 
+/// An officer joins a call whose video is flowing, to watch it live (the phone's own video,
+/// relayed; the server keeps judging). Audited.
+#[utoipa::path(post, path = "/roll-calls/{id}/watch", tag = "rollcalls", params(("id" = Uuid, Path)), request_body = RollCallWatch,
+    responses((status = 200, body = RollCallWatchView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn watch(
+    State(state): State<AppState>,
+    caller: Officer,
+    Path(id): Path<Uuid>,
+    Json(req): Json<RollCallWatch>,
+) -> ApiResult<Json<RollCallWatchView>> {
+    if req.sdp_offer.trim().is_empty() || req.sdp_offer.len() > 20_000 {
+        return Err(ApiError::field("sdp_offer", offer_limits()));
+    }
+    let row = roll_call::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    let c = find_case(&state.db, &caller, row.case_id).await?;
+    let feed = state.live_calls.get(id).ok_or(ErrorCode::RollCallNotLive)?;
+    let (sdp_answer, watching) = peer::watch(&peer_config(&state), &req.sdp_offer, &feed)
+        .await
+        .map_err(offer_error)?;
+    crate::audit::record(
+        &state.db,
+        &Actor::from(&caller),
+        AuditAction::RollCallWatched,
+        "case",
+        Some(c.id.to_string()),
+        json!({ "roll_call_id": id }),
+    )
+    .await?;
+    // The relay runs until the call or the officer's connection ends.
+    tokio::spawn(watching.finished());
+    Ok(Json(RollCallWatchView { sdp_answer }))
+}
+
+fn offer_limits() -> Said {
+    Said::new(
+        "a WebRTC SDP offer, at most 20,000 characters",
+        "须为 WebRTC SDP offer，最多 20000 个字符",
+    )
+}
+
+/// An offer the peer could not take as the API's error (422 naming `sdp_offer`).
+fn offer_error(e: PeerError) -> ApiError {
+    match e {
+        PeerError::Io(e) => ApiError::internal(e),
+        e => ApiError::from(ErrorCode::RollCallOfferInvalid)
+            .naming("sdp_offer", Said::new(e.to_string(), e.to_string())),
+    }
+}
+
 /// What the supervisee is told to do for the asked turn.
 fn turn_instruction(pose: Pose) -> Said {
     match pose {
@@ -178,6 +221,8 @@ async fn session(
 ) {
     let connect = Duration::from_secs(state.config.roll_calls.connect_timeout_secs);
     let first = tokio::time::timeout(connect, media.samples.recv()).await;
+    // Officers may join while the video flows; the feed closes with the call.
+    state.live_calls.add(id, media.feed.clone());
     let verdict = match first {
         Ok(Some(first)) => {
             if let Err(e) = verifying(&state, &c, id).await {
@@ -227,7 +272,9 @@ async fn session(
             turn: None,
         },
     };
+    state.live_calls.remove(id);
     media.hang_up();
+    drop(media);
     if let Err(e) = record(&state, &c, id, verdict).await {
         tracing::error!(roll_call = %id, error = ?e.code, "roll call verdict not recorded");
     }

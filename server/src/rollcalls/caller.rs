@@ -46,6 +46,10 @@ pub struct Caller {
     mid: Mid,
     codec: Codec,
     pending: Option<SdpPendingOffer>,
+    /// A watcher (an officer joining) receives instead of sending.
+    watching: bool,
+    /// Frames received, as encoded (a watcher's).
+    pub received: Vec<Vec<u8>>,
 }
 
 /// What a caller saw of its call.
@@ -59,6 +63,16 @@ pub struct CallerReport {
 impl Caller {
     /// A caller on loopback offering video in `codec` (VP8, or H.264), and its SDP offer.
     pub async fn offer(codec: Codec) -> std::io::Result<(Caller, String)> {
+        Self::new(codec, Direction::SendOnly).await
+    }
+
+    /// An officer's end joining a call to watch it (receive-only VP8), and its SDP offer.
+    /// `stream` then receives for the duration (its `video` is never asked).
+    pub async fn watcher() -> std::io::Result<(Caller, String)> {
+        Self::new(Codec::Vp8, Direction::RecvOnly).await
+    }
+
+    async fn new(codec: Codec, direction: Direction) -> std::io::Result<(Caller, String)> {
         let socket = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).await?;
         let local = socket.local_addr()?;
         let mut rtc = RtcConfig::new()
@@ -71,7 +85,7 @@ impl Caller {
             Candidate::host(local, "udp").map_err(|e| std::io::Error::other(e.to_string()))?;
         rtc.add_local_candidate(candidate);
         let mut change = rtc.sdp_api();
-        let mid = change.add_media(MediaKind::Video, Direction::SendOnly, None, None, None);
+        let mid = change.add_media(MediaKind::Video, direction, None, None, None);
         let (offer, pending) = change
             .apply()
             .ok_or_else(|| std::io::Error::other("no offer"))?;
@@ -83,6 +97,8 @@ impl Caller {
                 mid,
                 codec,
                 pending: Some(pending),
+                watching: direction == Direction::RecvOnly,
+                received: Vec::new(),
             },
             offer.to_sdp_string(),
         ))
@@ -149,6 +165,7 @@ impl Caller {
                             keyframe = true;
                             report.keyframes_asked += 1;
                         }
+                        Event::MediaData(d) => self.received.push(d.data.to_vec()),
                         _ => {}
                     }
                     continue;
@@ -163,7 +180,7 @@ impl Caller {
             }
             // One frame per turn of the loop: str0m takes one write between polls (a caller
             // that fell behind catches up a frame per turn).
-            if let Some(at) = connected {
+            if let Some(at) = connected.filter(|_| !self.watching) {
                 if at + every * report.frames_sent as u32 <= Instant::now() {
                     let n = report.frames_sent;
                     let data = video(n, keyframe);
@@ -185,7 +202,9 @@ impl Caller {
                     report.frames_sent += 1;
                 }
             }
-            let next_frame = connected.map(|at| at + every * report.frames_sent as u32);
+            let next_frame = connected
+                .filter(|_| !self.watching)
+                .map(|at| at + every * report.frames_sent as u32);
             let wake = next_frame.map_or(timeout, |n| n.min(timeout));
             let wait = wake.saturating_duration_since(Instant::now());
             let input = match tokio::time::timeout(wait, self.socket.recv_from(&mut buf)).await {

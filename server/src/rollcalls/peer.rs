@@ -16,9 +16,10 @@ use str0m::media::{KeyframeRequestKind, Mid};
 use str0m::net::{Protocol, Receive};
 use str0m::{Candidate, Event, IceConnectionState, Input, Output, Rtc, RtcConfig};
 use tokio::net::UdpSocket;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{broadcast, mpsc, oneshot};
 
-use str0m::format::Codec;
+use str0m::format::{Codec, PayloadParams};
+use str0m::media::MediaTime;
 
 use super::vp8;
 
@@ -67,13 +68,31 @@ pub enum PeerError {
     Rtc(String),
 }
 
-/// A running call: its samples, how it ended, and the way to end it.
+/// A video frame as the caller sent it (still encoded), for the officers watching the call.
+#[derive(Clone)]
+pub struct Forwarded {
+    pub params: PayloadParams,
+    pub time: MediaTime,
+    pub network_time: Instant,
+    pub data: Arc<[u8]>,
+}
+
+/// What a watcher of a call holds: the caller's frames as they come, and a way to ask the
+/// caller for a keyframe (a watcher joining mid-call cannot decode until one comes).
+#[derive(Clone)]
+pub struct Feed {
+    pub frames: broadcast::Sender<Forwarded>,
+    pub keyframe: mpsc::Sender<()>,
+}
+
+/// A running call: its samples, how it ended, the way to end it, and its feed for watchers.
 pub struct Call {
     pub samples: mpsc::Receiver<Sample>,
     pub ended: oneshot::Receiver<PeerEnd>,
     hang_up: Option<oneshot::Sender<()>>,
     /// The UDP address the peer listens on.
     pub local: SocketAddr,
+    pub feed: Feed,
 }
 
 impl Call {
@@ -91,9 +110,12 @@ fn crypto() -> Arc<CryptoProvider> {
         .clone()
 }
 
-/// Answers `offer` (SDP text) and starts the call's media loop on the runtime. Returns the SDP
-/// answer to send back and the running call.
-pub async fn answer(cfg: &PeerConfig, offer: &str) -> Result<(String, Call), PeerError> {
+/// A peer on a fresh socket that has accepted `offer`, with only the codecs we decode; fails
+/// when the offer has no video in one of them.
+async fn accept(
+    cfg: &PeerConfig,
+    offer: &str,
+) -> Result<(Rtc, UdpSocket, SocketAddr, String), PeerError> {
     let offer = SdpOffer::from_sdp_string(offer).map_err(|e| PeerError::Offer(e.to_string()))?;
     let socket = bind(cfg).await?;
     let local = socket.local_addr()?;
@@ -116,13 +138,30 @@ pub async fn answer(cfg: &PeerConfig, offer: &str) -> Result<(String, Call), Pee
     if !answer.contains("VP8/90000") && !answer.contains("H264/90000") {
         return Err(PeerError::NoVideo);
     }
+    Ok((rtc, socket, local, answer))
+}
+
+/// Answers `offer` (SDP text) and starts the call's media loop on the runtime. Returns the SDP
+/// answer to send back and the running call.
+pub async fn answer(cfg: &PeerConfig, offer: &str) -> Result<(String, Call), PeerError> {
+    let (rtc, socket, local, answer) = accept(cfg, offer).await?;
     // A picture every second or two is all the judge takes; a few queued cover a slow one.
     let (samples_tx, samples) = mpsc::channel(4);
     let (ended_tx, ended) = oneshot::channel();
     let (hang_up, hang_up_rx) = oneshot::channel();
+    // A second of video queued per watcher; one that falls further behind skips ahead.
+    let (frames, _) = broadcast::channel(32);
+    let (keyframe, keyframe_rx) = mpsc::channel(4);
+    let feed = Feed { frames, keyframe };
     let cfg = cfg.clone();
+    let forward = feed.frames.clone();
     tokio::spawn(async move {
-        let end = run(rtc, socket, local, &cfg, samples_tx, hang_up_rx).await;
+        let io = Io {
+            socket,
+            local,
+            hang_up: hang_up_rx,
+        };
+        let end = run(rtc, io, &cfg, samples_tx, forward, keyframe_rx).await;
         let _ = ended_tx.send(end);
     });
     Ok((
@@ -132,6 +171,146 @@ pub async fn answer(cfg: &PeerConfig, offer: &str) -> Result<(String, Call), Pee
             ended,
             hang_up: Some(hang_up),
             local,
+            feed,
+        },
+    ))
+}
+
+/// An officer's connection to a call they watch; it ends with the call, or when dropped.
+pub struct Watch {
+    pub ended: oneshot::Receiver<PeerEnd>,
+    _hang_up: oneshot::Sender<()>,
+}
+
+impl Watch {
+    /// Runs until the relay ends (the call over, or the officer gone), and says how.
+    pub async fn finished(self) -> PeerEnd {
+        let Watch { ended, _hang_up } = self;
+        ended.await.unwrap_or(PeerEnd::HungUp)
+    }
+}
+
+/// Answers an officer's offer (receive-only video) and relays the call's frames to them as
+/// they come (an SFU's forwarding: no decoding, the caller's own bitstream), asking the caller
+/// for a keyframe when they join or ask. The judge keeps judging; watching changes nothing in
+/// the call.
+pub async fn watch(
+    cfg: &PeerConfig,
+    offer: &str,
+    feed: &Feed,
+) -> Result<(String, Watch), PeerError> {
+    let (rtc, socket, local, answer) = accept(cfg, offer).await?;
+    let (ended_tx, ended) = oneshot::channel();
+    let (hang_up, hang_up_rx) = oneshot::channel();
+    let frames = feed.frames.subscribe();
+    let keyframe = feed.keyframe.clone();
+    tokio::spawn(async move {
+        let io = Io {
+            socket,
+            local,
+            hang_up: hang_up_rx,
+        };
+        let end = relay(rtc, io, frames, keyframe).await;
+        let _ = ended_tx.send(end);
+    });
+    Ok((
+        answer,
+        Watch {
+            ended,
+            _hang_up: hang_up,
+        },
+    ))
+}
+
+async fn relay(
+    mut rtc: Rtc,
+    io: Io,
+    mut frames: broadcast::Receiver<Forwarded>,
+    keyframe: mpsc::Sender<()>,
+) -> PeerEnd {
+    let Io {
+        socket,
+        local,
+        mut hang_up,
+    } = io;
+    let mut mid: Option<Mid> = None;
+    let mut buf = vec![0u8; 2048];
+    loop {
+        let timeout = match rtc.poll_output() {
+            Ok(Output::Timeout(t)) => t,
+            Ok(Output::Transmit(t)) => {
+                let _ = socket.send_to(&t.contents, t.destination).await;
+                continue;
+            }
+            Ok(Output::Event(event)) => {
+                match event {
+                    Event::IceConnectionStateChange(IceConnectionState::Disconnected) => {
+                        return PeerEnd::Closed;
+                    }
+                    Event::MediaAdded(added) => mid = Some(added.mid),
+                    // Joined mid-stream, or lost a frame: only a keyframe lets them decode.
+                    Event::Connected | Event::KeyframeRequest(_) => {
+                        let _ = keyframe.try_send(());
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+            Err(e) => return PeerEnd::Failed(e.to_string()),
+        };
+        if !rtc.is_alive() {
+            return PeerEnd::Closed;
+        }
+        let input = tokio::select! {
+            _ = &mut hang_up => {
+                rtc.disconnect();
+                return PeerEnd::HungUp;
+            }
+            got = frames.recv() => {
+                match got {
+                    Ok(f) => {
+                        if let Some(writer) = mid.and_then(|m| rtc.writer(m)) {
+                            if let Some(pt) = writer.match_params(f.params) {
+                                // Before the connection is up a frame has nowhere to go.
+                                let _ = writer.write(pt, f.network_time, f.time, f.data);
+                            }
+                        }
+                    }
+                    Err(broadcast::error::RecvError::Lagged(_)) => {
+                        let _ = keyframe.try_send(());
+                    }
+                    // The call is over.
+                    Err(broadcast::error::RecvError::Closed) => {
+                        rtc.disconnect();
+                        return PeerEnd::Closed;
+                    }
+                }
+                continue;
+            }
+            got = socket.recv_from(&mut buf) => match got {
+                Ok((n, source)) => match datagram(&buf[..n], source, local) {
+                    Some(input) => input,
+                    None => continue,
+                },
+                Err(e) => return PeerEnd::Failed(e.to_string()),
+            },
+            _ = tokio::time::sleep_until(tokio::time::Instant::from_std(timeout)) => Input::Timeout(Instant::now()),
+        };
+        if let Err(e) = rtc.handle_input(input) {
+            return PeerEnd::Failed(e.to_string());
+        }
+    }
+}
+
+/// A received datagram as str0m's input; `None` for one WebRTC does not know.
+fn datagram(contents: &[u8], source: SocketAddr, destination: SocketAddr) -> Option<Input<'_>> {
+    Some(Input::Receive(
+        Instant::now(),
+        Receive {
+            proto: Protocol::Udp,
+            source,
+            destination,
+            contents: contents.try_into().ok()?,
         },
     ))
 }
@@ -155,14 +334,27 @@ async fn bind(cfg: &PeerConfig) -> std::io::Result<UdpSocket> {
     ))
 }
 
-async fn run(
-    mut rtc: Rtc,
+/// A peer's socket, its address, and the signal that ends it.
+struct Io {
     socket: UdpSocket,
     local: SocketAddr,
+    hang_up: oneshot::Receiver<()>,
+}
+
+async fn run(
+    mut rtc: Rtc,
+    io: Io,
     cfg: &PeerConfig,
     samples: mpsc::Sender<Sample>,
-    mut hang_up: oneshot::Receiver<()>,
+    forward: broadcast::Sender<Forwarded>,
+    mut keyframes: mpsc::Receiver<()>,
 ) -> PeerEnd {
+    let Io {
+        socket,
+        local,
+        mut hang_up,
+    } = io;
+    let mut video_mid: Option<Mid> = None;
     let mut decoder: Option<VideoDecoder> = None;
     let mut buf = vec![0u8; 2048];
     let started = Instant::now();
@@ -186,6 +378,15 @@ async fn run(
                     Event::MediaData(data) => {
                         let now = Instant::now();
                         last_video = now;
+                        video_mid = Some(data.mid);
+                        if forward.receiver_count() > 0 {
+                            let _ = forward.send(Forwarded {
+                                params: data.params,
+                                time: data.time,
+                                network_time: data.network_time,
+                                data: data.data.clone(),
+                            });
+                        }
                         let due =
                             last_sample.is_none_or(|t| now.duration_since(t) >= cfg.sample_every);
                         let codec = data.params.spec().codec;
@@ -228,14 +429,17 @@ async fn run(
                 rtc.disconnect();
                 return PeerEnd::HungUp;
             }
+            Some(()) = keyframes.recv() => {
+                if let Some(mid) = video_mid {
+                    ask_keyframe(&mut rtc, mid, &mut last_pli, Instant::now());
+                }
+                continue;
+            }
             got = socket.recv_from(&mut buf) => match got {
-                Ok((n, source)) => match buf[..n].try_into() {
-                    Ok(contents) => Input::Receive(
-                        Instant::now(),
-                        Receive { proto: Protocol::Udp, source, destination: local, contents },
-                    ),
+                Ok((n, source)) => match datagram(&buf[..n], source, local) {
+                    Some(input) => input,
                     // Not a datagram WebRTC knows: ignore it.
-                    Err(_) => continue,
+                    None => continue,
                 },
                 Err(e) => return PeerEnd::Failed(e.to_string()),
             },

@@ -170,6 +170,11 @@ fn scoped_endpoints() -> Vec<(&'static str, &'static str, Option<Value>)> {
         ),
         (
             "post",
+            "/roll-calls/{id}/watch",
+            Some(json!({ "sdp_offer": "v=0" })),
+        ),
+        (
+            "post",
             "/roll-calls/{id}/excuse",
             Some(json!({ "reason": "x" })),
         ),

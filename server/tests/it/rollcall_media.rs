@@ -311,3 +311,76 @@ async fn an_offer_without_video_the_server_decodes_is_refused() {
         Err(PeerError::Offer(_))
     ));
 }
+
+/// An officer joins a call already under way to watch: the server relays the caller's own VP8
+/// to them (asking the caller for a keyframe when they join), while the judge keeps getting its
+/// pictures; the officer's connection ends with the call.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_officer_watching_gets_the_callers_video() {
+    let app = TestApp::with_face(Backend::Sqlite, |_| {}).await;
+    let photo = face("grace_hopper.jpg");
+    let (mut caller, offer) = Caller::offer(Codec::Vp8).await.unwrap();
+    let (answer, mut server) = peer::answer(&server_peer(), &offer).await.unwrap();
+    caller.accept(&answer).unwrap();
+    let feed = server.feed.clone();
+    let calling = tokio::spawn(async move {
+        let mut encoder = Encoder::new(640, 480, 800).unwrap();
+        let mut video = |n: usize, keyframe: bool| {
+            encoder
+                .encode(&panning_frame(&photo, n), 66, keyframe)
+                .unwrap()
+                .remove(0)
+                .data
+        };
+        let mut judged = 0;
+        let report = caller
+            .stream(&mut video, 15, Duration::from_secs(7), 0.0, || {
+                while server.samples.try_recv().is_ok() {
+                    judged += 1;
+                }
+                true
+            })
+            .await
+            .unwrap();
+        (report, judged, caller, server)
+    });
+    // The officer joins a second and a half into the call.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let (mut officer, offer) = Caller::watcher().await.unwrap();
+    let (answer, watch) = peer::watch(&server_peer(), &offer, &feed).await.unwrap();
+    drop(feed);
+    officer.accept(&answer).unwrap();
+    let mut nothing = |_: usize, _: bool| Vec::new();
+    let watched = officer
+        .stream(&mut nothing, 15, Duration::from_secs(4), 0.0, || true)
+        .await
+        .unwrap();
+    let (report, judged, caller, server) = calling.await.unwrap();
+    assert!(watched.connected);
+    assert!(report.keyframes_asked >= 1, "joining asks for a keyframe");
+    // The officer decodes what the phone sent, from that keyframe on.
+    let mut decoder = huijiao_server::rollcalls::vp8::Decoder::new().unwrap();
+    let pictures: Vec<Sample> = officer
+        .received
+        .iter()
+        .filter_map(|f| decoder.decode(f, true).ok().flatten())
+        .map(|picture| Sample {
+            at: Duration::ZERO,
+            picture,
+        })
+        .collect();
+    assert!(
+        pictures.len() >= 30,
+        "{} frames seen by the officer in 4 s",
+        pictures.len()
+    );
+    let some: Vec<Sample> = pictures.into_iter().step_by(15).collect();
+    assert_eq!(is_the_enrolled_face(&app, &some), some.len());
+    assert!(judged >= 5, "the judge's pictures kept coming: {judged}");
+    drop(caller);
+    drop(server);
+    let end = tokio::time::timeout(Duration::from_secs(20), watch.finished())
+        .await
+        .expect("the officer's side ended with the call");
+    assert!(matches!(end, PeerEnd::Closed), "{end:?}");
+}

@@ -86,9 +86,46 @@ async fn get(app: &TestApp, w: &World, id: &str) -> Value {
     v
 }
 
+/// An officer joins call `id` to watch it (through the router, as the app would) and receives
+/// for three seconds; how many frames reached them.
+async fn watch(router: axum::Router, token: String, id: String) -> usize {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let (mut officer, offer) = Caller::watcher().await.unwrap();
+    let req = axum::http::Request::builder()
+        .method("POST")
+        .uri(format!("/api/v1/roll-calls/{id}/watch"))
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from(
+            json!({ "sdp_offer": offer }).to_string(),
+        ))
+        .unwrap();
+    let res = router.oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let body: Value =
+        serde_json::from_slice(&res.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    officer
+        .accept(body["sdp_answer"].as_str().unwrap())
+        .unwrap();
+    let mut nothing = |_: usize, _: bool| Vec::new();
+    let watched = officer
+        .stream(&mut nothing, 15, Duration::from_secs(3), 0.0, || true)
+        .await;
+    assert!(watched.is_ok_and(|r| r.connected));
+    officer.received.len()
+}
+
 /// The supervisee answers call `id` from the phone showing `photo`, turning the head when the
-/// server asks; returns the call once it has its verdict.
-async fn answer_live(app: &TestApp, w: &World, id: &str, photo: &Rgb) -> Value {
+/// server asks; returns the call once it has its verdict. With `watched`, an officer joins once
+/// the video flows; the frames they received come back too.
+async fn answer_live(
+    app: &TestApp,
+    w: &World,
+    id: &str,
+    photo: &Rgb,
+    watched: bool,
+) -> (Value, usize) {
     let engine = app.state.face.clone().unwrap();
     let landmarks = engine.analyze_image(photo).map(|a| a.landmarks).ok();
     let turned = |deg: f32| landmarks.map(|l| turn_head(photo, &l, deg));
@@ -97,7 +134,11 @@ async fn answer_live(app: &TestApp, w: &World, id: &str, photo: &Rgb) -> Value {
     let asked: Arc<Mutex<Option<Pose>>> = Arc::default();
     let decided = Arc::new(AtomicBool::new(false));
     let (told, over, call_id) = (asked.clone(), decided.clone(), id.to_owned());
+    let officer = watched.then(|| (app.router.clone(), w.token("officer.a1").to_owned()));
+    let watching: Arc<Mutex<Option<tokio::task::JoinHandle<usize>>>> = Arc::default();
+    let joined = watching.clone();
     let listener = tokio::spawn(async move {
+        let mut officer = officer;
         while let Ok(e) = events.recv().await {
             let p = &e.view.payload;
             match e.view.kind.as_str() {
@@ -106,6 +147,12 @@ async fn answer_live(app: &TestApp, w: &World, id: &str, photo: &Rgb) -> Value {
                     assert_eq!(turn.roll_call_id.to_string(), call_id);
                     assert!(turn.instruction_zh.contains("转头"), "{turn:?}");
                     *told.lock().unwrap() = Some(turn.pose);
+                }
+                "roll_call" if p["id"] == call_id.as_str() && p["status"] == "verifying" => {
+                    if let Some((router, token)) = officer.take() {
+                        let watcher = tokio::spawn(watch(router, token, call_id.clone()));
+                        *joined.lock().unwrap() = Some(watcher);
+                    }
                 }
                 "roll_call"
                     if p["id"] == call_id.as_str()
@@ -150,10 +197,15 @@ async fn answer_live(app: &TestApp, w: &World, id: &str, photo: &Rgb) -> Value {
         .await;
     drop(caller);
     listener.abort();
+    let watcher = watching.lock().unwrap().take();
+    let seen = match watcher {
+        Some(w) => w.await.unwrap(),
+        None => 0,
+    };
     for _ in 0..100 {
         let v = get(app, w, id).await;
         if !["answered", "verifying"].contains(&v["status"].as_str().unwrap()) {
-            return v;
+            return (v, seen);
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -242,8 +294,20 @@ both_with_face!(a_live_answer_passes_and_someone_else_fails, |backend| {
         .await;
     assert_problem(&got, StatusCode::NOT_FOUND, "resource.not_found");
 
-    let done = answer_live(&app, &w, &id, &face("grace_hopper.jpg")).await;
+    let (done, watched) = answer_live(&app, &w, &id, &face("grace_hopper.jpg"), true).await;
     assert_eq!(done["status"], "passed", "{done}");
+    // The officer who joined saw the call live while it was judged; now it is over.
+    assert!(watched >= 10, "{watched} frames reached the officer");
+    let got = w
+        .call(
+            &app,
+            "officer.a1",
+            "POST",
+            &format!("/api/v1/roll-calls/{id}/watch"),
+            Some(json!({ "sdp_offer": "v=0" })),
+        )
+        .await;
+    assert_problem(&got, StatusCode::CONFLICT, "rollcall.not_live");
     assert!(["turn_left", "turn_right"].contains(&done["challenge"].as_str().unwrap()));
     assert!(done["face_distance"].as_f64().unwrap() < 0.55);
     assert!(done["frames_judged"].as_i64().unwrap() >= 5);
@@ -306,7 +370,7 @@ both_with_face!(a_live_answer_passes_and_someone_else_fails, |backend| {
     // Someone else answers the next call on the phone: failed, an alert, no snapshot of them.
     let v = start(&app, &w, "officer.a1", &[a1]).await;
     let id = v["started"][0]["id"].as_str().unwrap().to_owned();
-    let done = answer_live(&app, &w, &id, &face("astronaut.png")).await;
+    let (done, _) = answer_live(&app, &w, &id, &face("astronaut.png"), false).await;
     assert_eq!(done["status"], "failed", "{done}");
     assert_eq!(done["reasons"], json!(["face_mismatch"]));
     assert_eq!(
