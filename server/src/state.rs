@@ -1,6 +1,7 @@
 //! Shared application state, built from parts that do not import it back: keys
 //! (`auth::tokens`, `secrets`), media (`media`), the event bus (`events::bus`), the fence index
-//! (`locations::index`) and the unit-path cache (`org::paths`).
+//! (`locations::index`), the unit-path cache (`org::paths`), push (`push`) and the live
+//! roll calls (`rollcalls::peer`).
 
 use std::sync::Arc;
 
@@ -29,7 +30,7 @@ pub struct AppState {
     /// Face work of live roll calls in flight, over all calls (`roll_calls.judge_workers`).
     pub rollcall_pool: Arc<tokio::sync::Semaphore>,
     /// Roll calls whose video is flowing now, for officers to join.
-    pub live_calls: crate::rollcalls::LiveCalls,
+    pub live_calls: crate::rollcalls::peer::LiveCalls,
 }
 
 impl AppState {

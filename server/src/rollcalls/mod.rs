@@ -80,27 +80,6 @@ pub(crate) fn ringing_note(r: &roll_call::Model, user_id: uuid::Uuid) -> PushNot
 
 pub use page::answer_page;
 
-/// The feeds of the calls whose video is flowing now, by roll call (a call's session adds its
-/// own and takes it away when it ends).
-#[derive(Clone, Default)]
-pub struct LiveCalls(
-    std::sync::Arc<std::sync::Mutex<std::collections::HashMap<uuid::Uuid, peer::Feed>>>,
-);
-
-impl LiveCalls {
-    fn add(&self, id: uuid::Uuid, feed: peer::Feed) {
-        self.0.lock().expect("not poisoned").insert(id, feed);
-    }
-
-    fn remove(&self, id: uuid::Uuid) {
-        self.0.lock().expect("not poisoned").remove(&id);
-    }
-
-    fn get(&self, id: uuid::Uuid) -> Option<peer::Feed> {
-        self.0.lock().expect("not poisoned").get(&id).cloned()
-    }
-}
-
 /// Periodic work of this domain (run by `jobs`).
 pub const JOBS: &[crate::jobs::Job] = &[
     crate::jobs::Job {

@@ -85,6 +85,25 @@ pub struct Feed {
     pub keyframe: mpsc::Sender<()>,
 }
 
+/// The feeds of the calls whose video is flowing now, by roll call (a call's session adds its
+/// own and takes it away when it ends).
+#[derive(Clone, Default)]
+pub struct LiveCalls(std::sync::Arc<std::sync::Mutex<std::collections::HashMap<uuid::Uuid, Feed>>>);
+
+impl LiveCalls {
+    pub fn add(&self, id: uuid::Uuid, feed: Feed) {
+        self.0.lock().expect("not poisoned").insert(id, feed);
+    }
+
+    pub fn remove(&self, id: uuid::Uuid) {
+        self.0.lock().expect("not poisoned").remove(&id);
+    }
+
+    pub fn get(&self, id: uuid::Uuid) -> Option<Feed> {
+        self.0.lock().expect("not poisoned").get(&id).cloned()
+    }
+}
+
 /// A running call: its samples, how it ended, the way to end it, and its feed for watchers.
 pub struct Call {
     pub samples: mpsc::Receiver<Sample>,
