@@ -61,9 +61,7 @@ pub async fn answer(
     Path(id): Path<Uuid>,
     Json(req): Json<RollCallAnswer>,
 ) -> ApiResult<Json<RollCallAnswerView>> {
-    if req.sdp_offer.trim().is_empty() || req.sdp_offer.len() > 20_000 {
-        return Err(ApiError::field("sdp_offer", offer_limits()));
-    }
+    check_offer(&req.sdp_offer)?;
     let c = own_case(&state.db, &caller).await?;
     let row = roll_call::Entity::find_by_id(id)
         .filter(roll_call::Column::CaseId.eq(c.id))
@@ -158,9 +156,7 @@ pub async fn watch(
     Path(id): Path<Uuid>,
     Json(req): Json<RollCallWatch>,
 ) -> ApiResult<Json<RollCallWatchView>> {
-    if req.sdp_offer.trim().is_empty() || req.sdp_offer.len() > 20_000 {
-        return Err(ApiError::field("sdp_offer", offer_limits()));
-    }
+    check_offer(&req.sdp_offer)?;
     let row = roll_call::Entity::find_by_id(id)
         .one(&state.db)
         .await?
@@ -184,11 +180,17 @@ pub async fn watch(
     Ok(Json(RollCallWatchView { sdp_answer }))
 }
 
-fn offer_limits() -> Said {
-    Said::new(
-        "a WebRTC SDP offer, at most 20,000 characters",
-        "须为 WebRTC SDP offer，最多 20000 个字符",
-    )
+fn check_offer(offer: &str) -> ApiResult<()> {
+    if offer.trim().is_empty() || offer.len() > 20_000 {
+        return Err(ApiError::field(
+            "sdp_offer",
+            Said::new(
+                "a WebRTC SDP offer, at most 20,000 characters",
+                "须为 WebRTC SDP offer，最多 20000 个字符",
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// An offer the peer could not take as the API's error (422 naming `sdp_offer`).

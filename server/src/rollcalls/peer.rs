@@ -255,17 +255,11 @@ async fn relay(
     let mut mid: Option<Mid> = None;
     let mut buf = vec![0u8; 2048];
     loop {
-        let timeout = match rtc.poll_output() {
-            Ok(Output::Timeout(t)) => t,
-            Ok(Output::Transmit(t)) => {
-                let _ = socket.send_to(&t.contents, t.destination).await;
-                continue;
-            }
-            Ok(Output::Event(event)) => {
+        let timeout = match step(&mut rtc, &socket).await {
+            Ok(Step::Wait(t)) => t,
+            Err(end) => return end,
+            Ok(Step::Event(event)) => {
                 match event {
-                    Event::IceConnectionStateChange(IceConnectionState::Disconnected) => {
-                        return PeerEnd::Closed;
-                    }
                     Event::MediaAdded(added) => mid = Some(added.mid),
                     // Joined mid-stream, or lost a frame: only a keyframe lets them decode.
                     Event::Connected | Event::KeyframeRequest(_) => {
@@ -275,7 +269,6 @@ async fn relay(
                 }
                 continue;
             }
-            Err(e) => return PeerEnd::Failed(e.to_string()),
         };
         if !rtc.is_alive() {
             return PeerEnd::Closed;
@@ -317,6 +310,33 @@ async fn relay(
         };
         if let Err(e) = rtc.handle_input(input) {
             return PeerEnd::Failed(e.to_string());
+        }
+    }
+}
+
+/// What driving a peer's output came to: an event, or the time to wait until.
+// An event is moved out at once, never stored: its size costs nothing.
+#[allow(clippy::large_enum_variant)]
+enum Step {
+    Event(Event),
+    Wait(Instant),
+}
+
+/// Sends what the peer has to send, and returns at its next event or timeout; the connection
+/// lost (or a failure) ends the call.
+async fn step(rtc: &mut Rtc, socket: &UdpSocket) -> Result<Step, PeerEnd> {
+    loop {
+        match rtc.poll_output() {
+            Ok(Output::Timeout(t)) => return Ok(Step::Wait(t)),
+            Ok(Output::Transmit(t)) => {
+                // A lost datagram is what UDP does; WebRTC recovers (NACK, keyframes).
+                let _ = socket.send_to(&t.contents, t.destination).await;
+            }
+            Ok(Output::Event(Event::IceConnectionStateChange(
+                IceConnectionState::Disconnected,
+            ))) => return Err(PeerEnd::Closed),
+            Ok(Output::Event(e)) => return Ok(Step::Event(e)),
+            Err(e) => return Err(PeerEnd::Failed(e.to_string())),
         }
     }
 }
@@ -382,58 +402,46 @@ async fn run(
     let mut last_pli: Option<Instant> = None;
     let mut last_video = started;
     loop {
-        let timeout = match rtc.poll_output() {
-            Ok(Output::Timeout(t)) => t,
-            Ok(Output::Transmit(t)) => {
-                // A lost datagram is what UDP does; WebRTC recovers (NACK, keyframes).
-                let _ = socket.send_to(&t.contents, t.destination).await;
-                continue;
-            }
-            Ok(Output::Event(event)) => {
-                match event {
-                    Event::IceConnectionStateChange(IceConnectionState::Disconnected) => {
-                        return PeerEnd::Closed;
+        let timeout = match step(&mut rtc, &socket).await {
+            Ok(Step::Wait(t)) => t,
+            Err(end) => return end,
+            Ok(Step::Event(event)) => {
+                if let Event::MediaData(data) = event {
+                    let now = Instant::now();
+                    last_video = now;
+                    video_mid = Some(data.mid);
+                    if forward.receiver_count() > 0 {
+                        let _ = forward.send(Forwarded {
+                            params: data.params,
+                            time: data.time,
+                            network_time: data.network_time,
+                            data: data.data.clone(),
+                        });
                     }
-                    Event::MediaData(data) => {
-                        let now = Instant::now();
-                        last_video = now;
-                        video_mid = Some(data.mid);
-                        if forward.receiver_count() > 0 {
-                            let _ = forward.send(Forwarded {
-                                params: data.params,
-                                time: data.time,
-                                network_time: data.network_time,
-                                data: data.data.clone(),
-                            });
-                        }
-                        let due =
-                            last_sample.is_none_or(|t| now.duration_since(t) >= cfg.sample_every);
-                        let codec = data.params.spec().codec;
-                        if decoder.as_ref().is_none_or(|d| d.codec() != codec) {
-                            match VideoDecoder::new(codec) {
-                                Ok(d) => decoder = Some(d),
-                                Err(e) => return PeerEnd::Failed(e),
-                            }
-                        }
-                        let decoded = match decoder.as_mut() {
-                            Some(d) => d.decode(&data.data, due),
-                            None => continue,
-                        };
-                        if !data.contiguous || decoded.is_err() {
-                            ask_keyframe(&mut rtc, data.mid, &mut last_pli, now);
-                        }
-                        if let Ok(Some(picture)) = decoded {
-                            last_sample = Some(now);
-                            let at = now.duration_since(*first_picture.get_or_insert(now));
-                            // Busy judge: this picture is dropped, the next one will do.
-                            let _ = samples.try_send(Sample { at, picture });
+                    let due = last_sample.is_none_or(|t| now.duration_since(t) >= cfg.sample_every);
+                    let codec = data.params.spec().codec;
+                    if decoder.as_ref().is_none_or(|d| d.codec() != codec) {
+                        match VideoDecoder::new(codec) {
+                            Ok(d) => decoder = Some(d),
+                            Err(e) => return PeerEnd::Failed(e),
                         }
                     }
-                    _ => {}
+                    let decoded = match decoder.as_mut() {
+                        Some(d) => d.decode(&data.data, due),
+                        None => continue,
+                    };
+                    if !data.contiguous || decoded.is_err() {
+                        ask_keyframe(&mut rtc, data.mid, &mut last_pli, now);
+                    }
+                    if let Ok(Some(picture)) = decoded {
+                        last_sample = Some(now);
+                        let at = now.duration_since(*first_picture.get_or_insert(now));
+                        // Busy judge: this picture is dropped, the next one will do.
+                        let _ = samples.try_send(Sample { at, picture });
+                    }
                 }
                 continue;
             }
-            Err(e) => return PeerEnd::Failed(e.to_string()),
         };
         if !rtc.is_alive() {
             return PeerEnd::Closed;
