@@ -471,6 +471,61 @@ fn media_files(app: &TestApp) -> usize {
     count(&app.dir.path().join("media").join("rollcalls"))
 }
 
+both_with_face!(a_call_cut_off_rings_again_until_its_deadline, |backend| {
+    // The phone's video stops (lost network): after two seconds of silence the call ends.
+    let (app, w, push) = app_with(backend, |c| c.roll_calls.idle_timeout_secs = 2).await;
+    let v = start(&app, &w, "officer.a1", &[w.case_a1.as_str()]).await;
+    let id = v["started"][0]["id"].as_str().unwrap().to_owned();
+    let (mut caller, offer) = Caller::offer(Codec::Vp8).await.unwrap();
+    let (s, v) = w
+        .call(
+            &app,
+            "sv.a1",
+            "POST",
+            &format!("/api/v1/roll-calls/{id}/answer"),
+            Some(json!({ "sdp_offer": offer })),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    caller.accept(v["sdp_answer"].as_str().unwrap()).unwrap();
+    let photo = face("grace_hopper.jpg");
+    let mut encoder = Encoder::new(640, 480, 800).unwrap();
+    let mut video = |n: usize, keyframe: bool| {
+        encoder
+            .encode(&panning_frame(&photo, n), 66, keyframe)
+            .unwrap()
+            .remove(0)
+            .data
+    };
+    // A second of video, before any turn is asked, then nothing.
+    caller
+        .stream(&mut video, 15, Duration::from_secs(1), 0.0, || true)
+        .await
+        .unwrap();
+    assert_eq!(get(&app, &w, &id).await["status"], "verifying");
+    drop(caller);
+    let mut now = Value::Null;
+    for _ in 0..100 {
+        now = get(&app, &w, &id).await;
+        if now["status"] != "verifying" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // Nothing decided, nothing lost: it rings again (the phone too) until its deadline.
+    assert_eq!(now["status"], "ringing", "{now}");
+    assert!(now["decided_at"].is_null() && now["reasons"] == json!([]));
+    assert_eq!(push.sent().len(), 2, "rang, and rang again");
+    let (_, alerts) = w
+        .call(&app, "officer.a1", "GET", "/api/v1/alerts", None)
+        .await;
+    assert!(alerts
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|a| a["evidence"]["roll_call_id"] != id.as_str()));
+});
+
 /// Sets a call's answer deadline in the past, as if its time had run out.
 async fn expire(app: &TestApp, id: &str) {
     roll_call::Entity::update_many()
