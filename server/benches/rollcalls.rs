@@ -7,6 +7,9 @@
 //!    one thread (a current-thread runtime), the callers (str0m, pre-encoded video) on others;
 //!    the server thread's CPU time over the wall time gives the calls one core sustains, and
 //!    every call must get its picture a second.
+//! 3. N concurrent judged calls (the same video turning its head when asked): the server's
+//!    peers and judges on one thread, face work on one more (a pool of one): how long from
+//!    the question to the decision (p50/p95), and how many passed.
 //!
 //! Usage: `cargo bench -p huijiao-server --bench rollcalls -- [N …]` (default 8 16 32).
 
@@ -15,7 +18,10 @@ use std::time::{Duration, Instant};
 
 use huijiao_core::face::image::Rgb;
 use huijiao_core::face::{FaceEngine, QualityLimits};
+use huijiao_core::policy::liveness::Pose;
+use huijiao_core::policy::rollcall::Judgement;
 use huijiao_server::rollcalls::caller::{panning_frame, Caller};
+use huijiao_server::rollcalls::judge::Judge;
 use huijiao_server::rollcalls::peer::{self, PeerConfig};
 use huijiao_server::rollcalls::vp8::{Decoder, Encoder};
 use str0m::format::Codec;
@@ -56,16 +62,7 @@ fn main() {
     };
 
     // 10 s of video, encoded once: every caller sends the same bytes.
-    let mut encoder = Encoder::new(640, 480, 800).unwrap();
-    let video: Vec<Vec<u8>> = (0..(FPS as usize * 10))
-        .map(|i| {
-            encoder
-                .encode(&panning_frame(&photo, i), 66, i == 0)
-                .unwrap()
-                .remove(0)
-                .data
-        })
-        .collect();
+    let video = encoded(&photo);
     let kbps = video.iter().map(Vec::len).sum::<usize>() * 8 / 10 / 1000;
 
     println!("== one thread: where a call's CPU goes (640×480 VP8, {kbps} kbit/s)");
@@ -87,7 +84,9 @@ fn main() {
         }
     }
     let with_rgb_ms = per_frame(t.elapsed(), video.len());
-    let engine = FaceEngine::load(&models, QualityLimits::default()).expect("face models");
+    let engine = std::sync::Arc::new(
+        FaceEngine::load(&models, QualityLimits::default()).expect("face models"),
+    );
     engine
         .analyze_image(&pictures[0])
         .expect("a face in the video");
@@ -125,6 +124,8 @@ fn main() {
         sample_every: Duration::from_secs(1),
         idle_timeout: Duration::from_secs(3),
     };
+    decisions(&engine, &photo, &counts, &cfg, &callers);
+
     let video = std::sync::Arc::new(video);
     type Offer = (String, tokio::sync::oneshot::Sender<String>);
     for n in counts {
@@ -208,6 +209,153 @@ fn main() {
             100.0 * share / n as f64,
             n as f64 / share.max(1e-9),
             started.elapsed().as_secs_f64()
+        );
+    }
+}
+
+/// 10 s of 640×480 video of `picture`, panning, its first frame a keyframe.
+fn encoded(picture: &Rgb) -> Vec<Vec<u8>> {
+    let mut encoder = Encoder::new(640, 480, 800).unwrap();
+    (0..(FPS as usize * 10))
+        .map(|i| {
+            encoder
+                .encode(&panning_frame(picture, i), 66, i == 0)
+                .unwrap()
+                .remove(0)
+                .data
+        })
+        .collect()
+}
+
+/// Part 3: `n` calls at once, each judged as in service; each caller turns the head the way
+/// asked (switching to that pre-encoded video, which starts with a keyframe). Prints how long
+/// from the question to the decision.
+fn decisions(
+    engine: &std::sync::Arc<FaceEngine>,
+    photo: &Rgb,
+    counts: &[usize],
+    cfg: &PeerConfig,
+    callers: &tokio::runtime::Runtime,
+) {
+    use huijiao_core::face::synth::turn_head;
+    use std::sync::{Arc, Mutex};
+    let landmarks = engine.analyze_image(photo).unwrap().landmarks;
+    let straight = Arc::new(encoded(photo));
+    let left = Arc::new(encoded(&turn_head(photo, &landmarks, 30.0)));
+    let right = Arc::new(encoded(&turn_head(photo, &landmarks, -30.0)));
+    let template = Arc::new(engine.enroll(&[&photo.encode_png()]).unwrap());
+    println!(
+        "== judged calls: peers and judges on one thread, faces on one more; question → decision"
+    );
+    // The question asked (and when), and whether the decision is in: shared by the two ends.
+    type Asked = Arc<(
+        Mutex<Option<(Pose, Instant)>>,
+        std::sync::atomic::AtomicBool,
+    )>;
+    for &n in counts {
+        let server_cfg = cfg.clone();
+        let (offers_tx, mut offers) =
+            tokio::sync::mpsc::channel::<(String, Asked, tokio::sync::oneshot::Sender<String>)>(n);
+        let (engine, template) = (engine.clone(), template.clone());
+        let server_thread = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async move {
+                let pool = Arc::new(tokio::sync::Semaphore::new(1));
+                let mut judging = Vec::new();
+                for _ in 0..n {
+                    let Some((offer, asked, reply)) = offers.recv().await else {
+                        break;
+                    };
+                    let (answer, mut call) = peer::answer(&server_cfg, &offer).await.unwrap();
+                    let _ = reply.send(answer);
+                    let judge = Judge {
+                        engine: engine.clone(),
+                        template: template.clone(),
+                        policy: Default::default(),
+                        rules: Default::default(),
+                        liveness: Default::default(),
+                        pool: pool.clone(),
+                    };
+                    judging.push(tokio::spawn(async move {
+                        let told = asked.clone();
+                        let verdict = judge
+                            .run(
+                                &mut call.samples,
+                                move |pose| *told.0.lock().unwrap() = Some((pose, Instant::now())),
+                                rand::random::<bool>,
+                            )
+                            .await;
+                        let decided = Instant::now();
+                        asked.1.store(true, std::sync::atomic::Ordering::SeqCst);
+                        call.hang_up();
+                        let asked_at = asked.0.lock().unwrap().map(|a| a.1);
+                        (verdict.judgement, asked_at.map(|a| decided - a))
+                    }));
+                }
+                let mut out = Vec::new();
+                for j in judging {
+                    out.push(j.await.unwrap());
+                }
+                out
+            })
+        });
+        callers.block_on(async {
+            let mut tasks = Vec::new();
+            for _ in 0..n {
+                let asked: Asked = Arc::new((Mutex::new(None), Default::default()));
+                let (mut caller, offer) = Caller::offer(Codec::Vp8).await.unwrap();
+                let (tx, rx) = tokio::sync::oneshot::channel();
+                offers_tx.send((offer, asked.clone(), tx)).await.unwrap();
+                caller.accept(&rx.await.unwrap()).unwrap();
+                let (straight, left, right) = (straight.clone(), left.clone(), right.clone());
+                tasks.push(tokio::spawn(async move {
+                    let mut turned_at: Option<usize> = None;
+                    let mut send = |i: usize, _: bool| {
+                        let pose = asked.0.lock().unwrap().map(|a| a.0);
+                        let video = match pose {
+                            Some(Pose::TurnLeft) => &left,
+                            Some(Pose::TurnRight) => &right,
+                            _ => return straight[i % straight.len()].clone(),
+                        };
+                        let from = *turned_at.get_or_insert(i);
+                        video[(i - from) % video.len()].clone()
+                    };
+                    let over = asked.clone();
+                    let _ = caller
+                        .stream(&mut send, FPS, Duration::from_secs(40), 0.0, || {
+                            !over.1.load(std::sync::atomic::Ordering::SeqCst)
+                        })
+                        .await;
+                }));
+            }
+            for t in tasks {
+                t.await.unwrap();
+            }
+        });
+        let results = server_thread.join().unwrap();
+        let passed = results
+            .iter()
+            .filter(|r| r.0 == Some(Judgement::Passed))
+            .count();
+        let mut latencies: Vec<f64> = results
+            .iter()
+            .filter_map(|r| r.1.map(|d| d.as_secs_f64()))
+            .collect();
+        latencies.sort_by(f64::total_cmp);
+        let at = |q: f64| {
+            latencies
+                .get(((latencies.len() as f64 - 1.0) * q).round() as usize)
+                .copied()
+                .unwrap_or(f64::NAN)
+        };
+        println!(
+            "{n:3} calls: {passed} passed; question → decision p50 {:.2} s, p95 {:.2} s (max {:.2} s)",
+            at(0.5),
+            at(0.95),
+            latencies.last().copied().unwrap_or(f64::NAN)
         );
     }
 }

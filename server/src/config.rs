@@ -130,7 +130,7 @@ pub struct RollCallConfig {
     /// After answering, video must arrive within this, or the call rings again.
     pub connect_timeout_secs: u64,
     /// Pictures judged at once over all calls (each takes a core for ~20 ms); beyond it a
-    /// picture is skipped and the next one taken.
+    /// call's picture waits its turn while its peer drops the ones it cannot queue.
     pub judge_workers: usize,
     /// STUN/TURN servers handed to the apps (e.g. a `coturn` for phones behind symmetric NAT).
     pub ice_servers: Vec<huijiao_core::api::IceServerView>,

@@ -1,6 +1,7 @@
 //! Judging a live call from the pictures its peer samples: each picture goes through the face
-//! engine on a bounded blocking pool shared by all calls (a picture that finds the pool full
-//! is skipped — the next one comes within a second), its finding goes to the core rule
+//! engine on a bounded blocking pool shared by all calls (a call's picture waits its turn
+//! there; meanwhile its peer keeps decoding and drops the pictures its short queue cannot
+//! hold, so the media loop never waits on face work), its finding goes to the core rule
 //! (`policy::rollcall::judge`), and when the rule says the baseline is in, a head turn is drawn
 //! at random and asked of the supervisee at a random moment (the caller's `ask`, e.g. a live
 //! event).
@@ -39,7 +40,7 @@ pub struct Judge {
     pub policy: MatchPolicy,
     pub rules: RollCallRules,
     pub liveness: LivenessRules,
-    /// Face work in flight across all calls; beyond it pictures are skipped.
+    /// Face work in flight across all calls; beyond it a picture waits for a permit.
     pub pool: Arc<Semaphore>,
 }
 
@@ -70,7 +71,9 @@ impl Judge {
             let mut now_ms = started.elapsed().as_millis() as u64;
             if let Some(sample) = sample {
                 now_ms = sample.at.as_millis() as u64;
-                if let Ok(permit) = self.pool.clone().try_acquire_owned() {
+                // Waiting here holds up this call's judging only (the semaphore is never
+                // closed, so this always gets a permit).
+                if let Ok(permit) = self.pool.clone().acquire_owned().await {
                     let (engine, template, policy) =
                         (self.engine.clone(), self.template.clone(), self.policy);
                     let picture = sample.picture;
