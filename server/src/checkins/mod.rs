@@ -56,6 +56,21 @@ pub async fn passed_since(
         .is_some())
 }
 
+/// The case's enrolled face (its active template), if any. Check-ins, roll calls and the
+/// random spot checks ask this, never the template table.
+pub async fn active_template(
+    db: &impl sea_orm::ConnectionTrait,
+    case_id: uuid::Uuid,
+) -> ApiResult<Option<crate::entities::face_template::Model>> {
+    use crate::entities::face_template;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    Ok(face_template::Entity::find()
+        .filter(face_template::Column::CaseId.eq(case_id))
+        .filter(face_template::Column::Active.eq(true))
+        .one(db)
+        .await?)
+}
+
 pub fn decode_photo(field: &str, b64: &str) -> ApiResult<Vec<u8>> {
     base64::engine::general_purpose::STANDARD
         .decode(b64.trim())

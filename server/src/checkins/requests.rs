@@ -204,12 +204,7 @@ pub async fn ask_at_random<C: ConnectionTrait + TransactionTrait>(
         if roll() >= schedule::random_checkin_chance(level, interval_secs, band) {
             continue;
         }
-        let enrolled = crate::entities::face_template::Entity::find()
-            .filter(crate::entities::face_template::Column::CaseId.eq(c.id))
-            .filter(crate::entities::face_template::Column::Active.eq(true))
-            .one(db)
-            .await?
-            .is_some();
+        let enrolled = super::active_template(db, c.id).await?.is_some();
         let open = cr::Entity::find()
             .filter(cr::Column::CaseId.eq(c.id))
             .filter(cr::Column::Status.eq(CheckinRequestStatus::Open))

@@ -26,7 +26,7 @@ use crate::audit::{self, Actor};
 use crate::auth::extractor::{Officer, RequestParty, Supervisee};
 use crate::auth::tokens::hash_refresh_token as sha256_hex;
 use crate::cases::{find_case, own_active_case};
-use crate::entities::{case, checkin, checkin_challenge, face_template};
+use crate::entities::{case, checkin, checkin_challenge};
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::state::AppState;
 use crate::validate::{check_coordinates, check_text};
@@ -186,10 +186,7 @@ pub async fn submit_checkin(
         .ok_or(ErrorCode::ChallengeInvalid)?;
     refuse_over_cap(&state.db, cfg, c.id, now).await?;
     let aad = c.id.as_bytes();
-    let t = face_template::Entity::find()
-        .filter(face_template::Column::CaseId.eq(c.id))
-        .filter(face_template::Column::Active.eq(true))
-        .one(&state.db)
+    let t = super::active_template(&state.db, c.id)
         .await?
         .ok_or(ErrorCode::NotEnrolled)?;
     let template = Template::from_bytes(&state.media.keys.open(&t.template, aad)?)

@@ -29,8 +29,8 @@ use super::peer::{self, Call, PeerConfig, PeerError};
 use super::view;
 use crate::actor::Actor;
 use crate::auth::extractor::{Officer, Supervisee};
-use crate::cases::{find_case, own_case};
-use crate::entities::{case, face_template, roll_call};
+use crate::cases::own_case;
+use crate::entities::{case, roll_call};
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::events::Event;
 use crate::state::AppState;
@@ -86,10 +86,7 @@ pub async fn answer(
         Party::person(caller.role, None),
     )?;
     let engine = state.face.clone().ok_or(ErrorCode::FaceUnavailable)?;
-    let t = face_template::Entity::find()
-        .filter(face_template::Column::CaseId.eq(c.id))
-        .filter(face_template::Column::Active.eq(true))
-        .one(&state.db)
+    let t = crate::checkins::active_template(&state.db, c.id)
         .await?
         .ok_or(ErrorCode::NotEnrolled)?;
     let template = Template::from_bytes(&state.media.keys.open(&t.template, c.id.as_bytes())?)
@@ -157,11 +154,7 @@ pub async fn watch(
     Json(req): Json<RollCallWatch>,
 ) -> ApiResult<Json<RollCallWatchView>> {
     check_offer(&req.sdp_offer)?;
-    let row = roll_call::Entity::find_by_id(id)
-        .one(&state.db)
-        .await?
-        .ok_or(ErrorCode::NotFound)?;
-    let c = find_case(&state.db, &caller, row.case_id).await?;
+    let (_, c) = super::calls::find_call(&state.db, &caller, id).await?;
     let feed = state.live_calls.get(id).ok_or(ErrorCode::RollCallNotLive)?;
     let (sdp_answer, watching) = peer::watch(&peer_config(&state), &req.sdp_offer, &feed)
         .await

@@ -29,7 +29,7 @@ use super::view;
 use crate::actor::Actor;
 use crate::auth::extractor::{Officer, RequestParty};
 use crate::cases::{find_case, find_case_for_write};
-use crate::entities::{case, face_template, org_unit, roll_call};
+use crate::entities::{case, org_unit, roll_call};
 use crate::error::{ApiError, ApiResult, Json, Path, Query};
 use crate::state::AppState;
 use crate::transition::apply;
@@ -52,13 +52,7 @@ pub(crate) async fn open_call(
     if huijiao_core::policy::require_active(c.status).is_err() || c.user_id.is_none() {
         return Ok(Err(ErrorCode::CaseNotActive));
     }
-    let enrolled = face_template::Entity::find()
-        .filter(face_template::Column::CaseId.eq(c.id))
-        .filter(face_template::Column::Active.eq(true))
-        .one(db)
-        .await?
-        .is_some();
-    if !enrolled {
+    if crate::checkins::active_template(db, c.id).await?.is_none() {
         return Ok(Err(ErrorCode::NotEnrolled));
     }
     case::Entity::find_by_id(c.id)
@@ -260,7 +254,7 @@ pub async fn list(
 }
 
 /// A call and the case it belongs to, if the caller may see that case (else 404).
-async fn find_call(
+pub(super) async fn find_call(
     db: &impl ConnectionTrait,
     caller: &crate::auth::extractor::AuthUser,
     id: Uuid,

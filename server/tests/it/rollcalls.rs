@@ -856,3 +856,93 @@ both_with_face!(the_system_calls_at_random_at_the_levels_rate, |backend| {
         assert!((8..20).contains(&chrono::Timelike::hour(&local)), "{local}");
     }
 });
+
+both!(
+    bad_input_to_roll_calls_is_refused_and_writes_nothing,
+    |app| {
+        let w = World::build(&app).await;
+        let a1 = w.case_a1.as_str();
+        let post = |who: &'static str, path: String, body: Value| {
+            let (app, w) = (&app, &w);
+            async move { w.call(app, who, "POST", &path, Some(body)).await }
+        };
+        let start = "/api/v1/roll-calls".to_owned();
+        let invalid = |got: &(StatusCode, Value), field: &str| {
+            assert_problem(
+                got,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "request.invalid_field",
+            );
+            assert_eq!(got.1["errors"][0]["field"], field, "{got:?}");
+        };
+        invalid(
+            &post("officer.a1", start.clone(), json!({ "case_ids": [] })).await,
+            "case_ids",
+        );
+        let many: Vec<String> = (0..101).map(|_| uuid::Uuid::now_v7().to_string()).collect();
+        invalid(
+            &post("officer.a1", start.clone(), json!({ "case_ids": many })).await,
+            "case_ids",
+        );
+        let next_month = Utc::now() + chrono::Duration::days(8);
+        invalid(
+            &post(
+                "officer.a1",
+                start.clone(),
+                json!({ "case_ids": [a1], "at": next_month }),
+            )
+            .await,
+            "at",
+        );
+        invalid(
+            &post(
+                "officer.a1",
+                start.clone(),
+                json!({ "case_ids": [a1], "note": "长".repeat(501) }),
+            )
+            .await,
+            "note",
+        );
+        let got = post(
+            "officer.a1",
+            start.clone(),
+            json!({ "case_ids": [a1], "colour": "red" }),
+        )
+        .await;
+        assert_eq!(got.0, StatusCode::UNPROCESSABLE_ENTITY, "{got:?}");
+        // The offer is checked before anything is looked up.
+        let any = uuid::Uuid::now_v7();
+        for (who, verb) in [("sv.a1", "answer"), ("officer.a1", "watch")] {
+            let path = format!("/api/v1/roll-calls/{any}/{verb}");
+            invalid(
+                &post(who, path.clone(), json!({ "sdp_offer": "  " })).await,
+                "sdp_offer",
+            );
+            invalid(
+                &post(who, path, json!({ "sdp_offer": "v".repeat(20_001) })).await,
+                "sdp_offer",
+            );
+        }
+        let got = post(
+            "officer.a1",
+            format!("/api/v1/roll-calls/{any}/review"),
+            json!({ "decision": "maybe", "note": "x" }),
+        )
+        .await;
+        assert_eq!(got.0, StatusCode::UNPROCESSABLE_ENTITY, "{got:?}");
+        let got = w
+            .call(
+                &app,
+                "officer.a1",
+                "GET",
+                &format!("/api/v1/roll-calls/{any}/snapshot?frame=profile"),
+                None,
+            )
+            .await;
+        assert!(
+            got.0 == StatusCode::BAD_REQUEST || got.0 == StatusCode::UNPROCESSABLE_ENTITY,
+            "{got:?}"
+        );
+        assert_eq!(app.count("roll_calls").await, 0);
+    }
+);
