@@ -384,6 +384,7 @@ string_enum! {
         RollCallMissed = "roll_call.missed",
         RollCallReviewed = "roll_call.reviewed",
         RollCallSnapshotRead = "roll_call.snapshot_read",
+        RollCallRecordingRead = "roll_call.recording_read",
         RollCallWatched = "roll_call.watched",
         RollCallStarted = "roll_call.started",
         SensitivePeriodDeclared = "sensitive_period.declared",

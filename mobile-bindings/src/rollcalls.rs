@@ -80,4 +80,10 @@ impl RollCallsClient {
     pub async fn snapshot(&self, id: Uuid, frame: EvidenceFrame) -> Result<Vec<u8>> {
         Ok(self.inner.roll_call_snapshot(id, frame).await?)
     }
+
+    /// A call's recording where the jurisdiction records calls (VP8 in IVF, or H.264 Annex B;
+    /// officers; the read is audited).
+    pub async fn recording(&self, id: Uuid) -> Result<Vec<u8>> {
+        Ok(self.inner.roll_call_recording(id).await?)
+    }
 }

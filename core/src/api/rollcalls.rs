@@ -75,6 +75,10 @@ view_type! {
         /// shown, or what was shown instead.
         #[serde(default)]
         pub has_turn_frame: bool,
+        /// The call's video is kept (`GET /roll-calls/{id}/recording`): only where the
+        /// jurisdiction records calls, until its retention ends.
+        #[serde(default)]
+        pub has_recording: bool,
         /// The officer's excuse or review note, and who wrote it.
         pub decision_note: Option<String>,
         pub decided_by: Option<Uuid>,

@@ -111,6 +111,13 @@ impl Client {
         ))
         .await
     }
+
+    /// A call's recording, where the jurisdiction records calls: VP8 in IVF
+    /// (`video/x-ivf`) or an H.264 Annex-B stream (`RollCallView::has_recording` says whether
+    /// one is kept). Officers; the read is audited.
+    pub async fn roll_call_recording(&self, id: Uuid) -> Result<Vec<u8>, ClientError> {
+        self.bytes(&format!("/roll-calls/{id}/recording")).await
+    }
 }
 
 /// `path` with the query `params` and the period's bounds.

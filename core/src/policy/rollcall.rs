@@ -123,6 +123,12 @@ pub struct RollCallRules {
     pub challenge_secs: u32,
     /// Seconds from the first frame after which a call without a verdict fails.
     pub max_verify_secs: u32,
+    /// Whether calls are recorded: the video the phone sent, kept encrypted beside the
+    /// snapshots. Off unless the jurisdiction's rules require it (data minimisation: the
+    /// snapshots are the evidence otherwise).
+    pub record_video: bool,
+    /// Days a recording is kept after the verdict, then purged (the verdict stays).
+    pub recording_keep_days: u32,
 }
 
 impl Default for RollCallRules {
@@ -138,6 +144,8 @@ impl Default for RollCallRules {
             challenge_after_secs: 3,
             challenge_secs: 5,
             max_verify_secs: 30,
+            record_video: false,
+            recording_keep_days: 30,
         }
     }
 }
@@ -160,6 +168,9 @@ impl RollCallRules {
         .contains(&0)
         {
             return Err("answer_minutes must be at least 1".into());
+        }
+        if self.record_video && self.recording_keep_days == 0 {
+            return Err("recording_keep_days must be at least 1 when record_video is on".into());
         }
         Ok(())
     }
@@ -632,6 +643,11 @@ mod tests {
         assert!(r.check().is_err());
         let mut r = rules();
         r.max_verify_secs = 5;
+        assert!(r.check().is_err());
+        let mut r = rules();
+        r.recording_keep_days = 0;
+        assert_eq!(r.check(), Ok(()), "no recording, nothing to keep");
+        r.record_video = true;
         assert!(r.check().is_err());
     }
 }

@@ -15,6 +15,7 @@ mod m20261122_000010_locations;
 mod m20261202_000011_login_throttles;
 mod m20261202_000012_challenge_poses;
 mod m20261202_000013_roll_calls;
+mod m20261202_000014_roll_call_recordings;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000011_login_throttles::Migration),
             Box::new(m20261202_000012_challenge_poses::Migration),
             Box::new(m20261202_000013_roll_calls::Migration),
+            Box::new(m20261202_000014_roll_call_recordings::Migration),
         ]
     }
 }

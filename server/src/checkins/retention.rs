@@ -3,7 +3,7 @@
 //! (templates, reference photos, check-in photos) 30 days after it closes. Audited.
 
 use huijiao_core::model::{AlertState, AuditAction, CaseStatus};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Duration, Utc};
 use huijiao_core::policy::checkin::{photo_due, RetentionRules};
@@ -21,6 +21,27 @@ use crate::media::MediaStore;
 pub struct PurgeReport {
     pub checkin_photos: usize,
     pub templates: usize,
+}
+
+/// The cases closed (released, revoked, terminated) more than `after_close_days` ago: all of
+/// their biometric evidence is due.
+pub(crate) async fn closed_before(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    after_close_days: i64,
+) -> ApiResult<BTreeSet<Uuid>> {
+    Ok(case::Entity::find()
+        .filter(case::Column::Status.is_in([
+            CaseStatus::Released.as_str(),
+            CaseStatus::Revoked.as_str(),
+            CaseStatus::Terminated.as_str(),
+        ]))
+        .filter(case::Column::UpdatedAt.lt(now - Duration::days(after_close_days)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| c.id)
+        .collect())
 }
 
 pub async fn purge<C: ConnectionTrait + TransactionTrait>(
@@ -43,18 +64,7 @@ pub async fn purge<C: ConnectionTrait + TransactionTrait>(
             ))
         })
         .collect();
-    let closed: HashMap<Uuid, DateTime<Utc>> = case::Entity::find()
-        .filter(case::Column::Status.is_in([
-            CaseStatus::Released.as_str(),
-            CaseStatus::Revoked.as_str(),
-            CaseStatus::Terminated.as_str(),
-        ]))
-        .filter(case::Column::UpdatedAt.lt(now - Duration::days(rules.after_close_days)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c.updated_at))
-        .collect();
+    let closed = closed_before(db, now, rules.after_close_days).await?;
 
     let with_photos = checkin::Entity::find()
         .filter(checkin::Column::PhotoKey.is_not_null())
@@ -63,7 +73,7 @@ pub async fn purge<C: ConnectionTrait + TransactionTrait>(
     let mut per_case: HashMap<Uuid, usize> = HashMap::new();
     for c in with_photos {
         let result = c.result;
-        let due = closed.contains_key(&c.case_id)
+        let due = closed.contains(&c.case_id)
             || photo_due(
                 rules,
                 result,
@@ -89,7 +99,7 @@ pub async fn purge<C: ConnectionTrait + TransactionTrait>(
         *per_case.entry(c.case_id).or_default() += 1;
         report.checkin_photos += 1;
     }
-    for case_id in closed.keys() {
+    for case_id in &closed {
         let templates = face_template::Entity::find()
             .filter(face_template::Column::CaseId.eq(*case_id))
             .all(db)
@@ -121,7 +131,7 @@ pub async fn purge<C: ConnectionTrait + TransactionTrait>(
             AuditAction::BiometricsPurged,
             "case",
             Some(case_id.to_string()),
-            json!({ "checkin_photos": photos, "templates_removed": closed.contains_key(&case_id) }),
+            json!({ "checkin_photos": photos, "templates_removed": closed.contains(&case_id) }),
         )
         .await?;
     }

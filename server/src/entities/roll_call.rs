@@ -23,6 +23,10 @@ pub struct Model {
     pub snapshot_key: Option<String>,
     pub turn_frame_key: Option<String>,
     pub snapshot_purged_at: Option<DateTimeUtc>,
+    pub recording_key: Option<String>,
+    /// `video/x-ivf` (VP8) or `video/h264` (Annex B).
+    pub recording_type: Option<String>,
+    pub recording_purged_at: Option<DateTimeUtc>,
     pub decision_note: Option<String>,
     pub decided_by: Option<Uuid>,
     pub version: i32,

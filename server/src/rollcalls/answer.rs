@@ -26,6 +26,7 @@ use uuid::Uuid;
 
 use super::judge::{Judge, Verdict};
 use super::peer::{self, Call, PeerConfig, PeerError};
+use super::recording::{Recorder, Recording};
 use super::view;
 use crate::actor::Actor;
 use crate::auth::extractor::{Officer, Supervisee};
@@ -96,6 +97,13 @@ pub async fn answer(
     let (sdp_answer, media) = peer::answer(&peer_config(&state), &req.sdp_offer)
         .await
         .map_err(offer_error)?;
+    // Recording starts before the first frame can arrive.
+    let recorder = state
+        .config
+        .rules
+        .roll_calls
+        .record_video
+        .then(|| Recorder::start(&media.feed));
     let work = Work::begin(&state).await?;
     // Dropping `media` on an error below hangs the peer up.
     let row = apply(
@@ -136,7 +144,13 @@ pub async fn answer(
         liveness: state.config.rules.liveness,
         pool: state.rollcall_pool.clone(),
     };
-    tokio::spawn(session(state.clone(), c, row.id, media, judge, unit_path));
+    let call = Session {
+        media,
+        recorder,
+        judge,
+        unit_path,
+    };
+    tokio::spawn(session(state.clone(), c, row.id, call));
     Ok(Json(RollCallAnswerView {
         sdp_answer,
         roll_call: v,
@@ -204,16 +218,24 @@ fn turn_instruction(pose: Pose) -> Said {
     }
 }
 
-/// A call's life after the answer: the first picture must come within the connect timeout
-/// (else it rings again), then the judge runs until its verdict or the connection's end.
-async fn session(
-    state: AppState,
-    c: case::Model,
-    id: Uuid,
-    mut media: Call,
+/// What a call's session runs on: the media, its recording if the rules want one, the judge,
+/// and where the call's events go.
+struct Session {
+    media: Call,
+    recorder: Option<Recorder>,
     judge: Judge,
     unit_path: String,
-) {
+}
+
+/// A call's life after the answer: the first picture must come within the connect timeout
+/// (else it rings again), then the judge runs until its verdict or the connection's end.
+async fn session(state: AppState, c: case::Model, id: Uuid, call: Session) {
+    let Session {
+        mut media,
+        recorder,
+        judge,
+        unit_path,
+    } = call;
     let connect = Duration::from_secs(state.config.roll_calls.connect_timeout_secs);
     let first = tokio::time::timeout(connect, media.samples.recv()).await;
     // Officers may join while the video flows; the feed closes with the call.
@@ -268,9 +290,13 @@ async fn session(
         },
     };
     state.live_calls.remove(id);
+    let recording = match recorder {
+        Some(r) => r.finish().await,
+        None => None,
+    };
     media.hang_up();
     drop(media);
-    if let Err(e) = record(&state, &c, id, verdict).await {
+    if let Err(e) = record(&state, &c, id, verdict, recording).await {
         tracing::error!(roll_call = %id, error = ?e.code, "roll call verdict not recorded");
     }
 }
@@ -299,8 +325,15 @@ async fn verifying(state: &AppState, c: &case::Model, id: Uuid) -> ApiResult<()>
 }
 
 /// Records how the call ended: the verdict with its evidence, or — the connection lost first —
-/// ringing again until the deadline (missed after it).
-async fn record(state: &AppState, c: &case::Model, id: Uuid, verdict: Verdict) -> ApiResult<()> {
+/// ringing again until the deadline (missed after it; an attempt without a verdict keeps no
+/// recording: the next answer records anew).
+async fn record(
+    state: &AppState,
+    c: &case::Model,
+    id: Uuid,
+    verdict: Verdict,
+    recording: Option<Recording>,
+) -> ApiResult<()> {
     let now = Utc::now();
     let (action, reasons, alert) = match verdict.judgement {
         Some(Judgement::Passed) => (RollCallAction::Pass, vec![], None),
@@ -364,6 +397,18 @@ async fn record(state: &AppState, c: &case::Model, id: Uuid, verdict: Verdict) -
         });
     }
     let (snapshot, turn_frame) = (evidence[0].clone(), evidence[1].clone());
+    let recording_type = recording.as_ref().map(|r| r.media_type);
+    let recording_key = match &recording {
+        Some(r) => {
+            let key = state
+                .media
+                .put(&format!("rollcalls/{}", c.id), &r.bytes, c.id.as_bytes())
+                .await?;
+            evidence.push(Some(key.clone()));
+            Some(key)
+        }
+        None => None,
+    };
     let distance = verdict.best.as_ref().map(|b| f64::from(b.0));
     let challenge = verdict.asked.map(|(p, _)| p.as_str());
     let judged = verdict.frames_judged as i32;
@@ -382,6 +427,11 @@ async fn record(state: &AppState, c: &case::Model, id: Uuid, verdict: Verdict) -
                 .col_expr(roll_call::Column::Challenge, Expr::value(challenge))
                 .col_expr(roll_call::Column::SnapshotKey, Expr::value(snapshot))
                 .col_expr(roll_call::Column::TurnFrameKey, Expr::value(turn_frame))
+                .col_expr(roll_call::Column::RecordingKey, Expr::value(recording_key))
+                .col_expr(
+                    roll_call::Column::RecordingType,
+                    Expr::value(recording_type),
+                )
                 .col_expr(roll_call::Column::UpdatedAt, Expr::value(now))
         },
     )

@@ -91,6 +91,9 @@ pub(crate) async fn open_call(
         snapshot_key: Set(None),
         turn_frame_key: Set(None),
         snapshot_purged_at: Set(None),
+        recording_key: Set(None),
+        recording_type: Set(None),
+        recording_purged_at: Set(None),
         decision_note: Set(None),
         decided_by: Set(None),
         version: Set(1),
@@ -440,6 +443,39 @@ pub async fn snapshot(
         [
             (header::CONTENT_TYPE, "image/jpeg"),
             (header::CACHE_CONTROL, "no-store"),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// The call's recording (where the jurisdiction records calls): the video the phone sent, as
+/// it sent it — VP8 in IVF, or H.264 as an Annex-B stream. Officers of the case only; audited.
+#[utoipa::path(get, path = "/roll-calls/{id}/recording", tag = "rollcalls", params(("id" = Uuid, Path)),
+    responses((status = 200, content_type = "video/x-ivf", body = Vec<u8>), (status = 404, body = Problem)))]
+pub async fn recording(
+    State(state): State<AppState>,
+    caller: Officer,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Response> {
+    let (row, c) = find_call(&state.db, &caller, id).await?;
+    let (Some(key), Some(media_type)) = (row.recording_key, row.recording_type) else {
+        return Err(ErrorCode::NotFound.into());
+    };
+    let bytes = state.media.get(&key, c.id.as_bytes()).await?;
+    crate::audit::record(
+        &state.db,
+        &Actor::from(&caller),
+        AuditAction::RollCallRecordingRead,
+        "case",
+        Some(c.id.to_string()),
+        json!({ "roll_call_id": id }),
+    )
+    .await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, media_type),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
         ],
         bytes,
     )

@@ -15,6 +15,7 @@ pub mod h264;
 pub mod judge;
 mod page;
 pub mod peer;
+pub mod recording;
 pub mod schedule;
 pub mod vp8;
 
@@ -40,6 +41,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(calls::excuse))
         .routes(routes!(calls::review))
         .routes(routes!(calls::snapshot))
+        .routes(routes!(calls::recording))
 }
 
 pub(crate) fn view(r: &roll_call::Model) -> ApiResult<RollCallView> {
@@ -59,6 +61,7 @@ pub(crate) fn view(r: &roll_call::Model) -> ApiResult<RollCallView> {
         frames_judged: r.frames_judged,
         has_snapshot: r.snapshot_key.is_some(),
         has_turn_frame: r.turn_frame_key.is_some(),
+        has_recording: r.recording_key.is_some(),
         decision_note: r.decision_note.clone(),
         decided_by: r.decided_by,
         version: r.version,
@@ -103,6 +106,6 @@ pub const JOBS: &[crate::jobs::Job] = &[
     },
     crate::jobs::Job {
         name: "rollcalls.retention",
-        run: |s, w, now| Box::pin(async move { schedule::purge_snapshots(s, w.db(), now).await }),
+        run: |s, w, now| Box::pin(async move { schedule::purge_evidence(s, w.db(), now).await }),
     },
 ];

@@ -5,6 +5,8 @@
 //! with an alert that escalates with the misses of 90 days; snapshots are purged on schedule.
 
 use chrono::{DateTime, Duration, Utc};
+use std::collections::BTreeMap;
+
 use huijiao_core::model::{AlertKind, AuditAction, CaseStatus, EventKind};
 use huijiao_core::policy::rollcall::{
     missed_escalation, system_call_chance, RollCallAction, RollCallStatus, ROLL_CALL,
@@ -18,6 +20,7 @@ use sea_orm::{
     TransactionTrait,
 };
 use serde_json::json;
+use uuid::Uuid;
 
 use super::view;
 use crate::actor::Actor;
@@ -220,77 +223,82 @@ pub async fn call_at_random(
     Ok(called)
 }
 
-/// Deletes the evidence pictures (snapshot and challenge frame) kept longer than
-/// `roll_calls.snapshot_keep_days` after the verdict, and every one of a case closed longer
-/// than `checkin.retention.after_close_days` ago. The verdict stays. Audited per case.
-pub async fn purge_snapshots(
+/// Deletes a call's evidence when its time is up: the pictures (snapshot and challenge frame)
+/// `roll_calls.snapshot_keep_days` after the verdict, the recording
+/// `rules.roll_calls.recording_keep_days` after it, and all of it once the case has been closed
+/// longer than `checkin.retention.after_close_days`. The verdict stays. Audited per case.
+pub async fn purge_evidence(
     state: &AppState,
     db: &(impl ConnectionTrait + TransactionTrait),
     now: DateTime<Utc>,
 ) -> ApiResult<u64> {
-    let keep = Duration::days(state.config.roll_calls.snapshot_keep_days);
-    let after_close = Duration::days(state.config.checkin.retention.after_close_days);
-    let closed: Vec<uuid::Uuid> = case::Entity::find()
-        .filter(case::Column::Status.is_in([
-            CaseStatus::Released.as_str(),
-            CaseStatus::Revoked.as_str(),
-            CaseStatus::Terminated.as_str(),
-        ]))
-        .filter(case::Column::UpdatedAt.lt(now - after_close))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| c.id)
-        .collect();
+    let pictures_due = now - Duration::days(state.config.roll_calls.snapshot_keep_days);
+    let recordings_due =
+        now - Duration::days(i64::from(state.config.rules.roll_calls.recording_keep_days));
+    let closed = crate::checkins::retention::closed_before(
+        db,
+        now,
+        state.config.checkin.retention.after_close_days,
+    )
+    .await?;
     let with_evidence = roll_call::Entity::find()
         .filter(
             Condition::any()
                 .add(roll_call::Column::SnapshotKey.is_not_null())
-                .add(roll_call::Column::TurnFrameKey.is_not_null()),
+                .add(roll_call::Column::TurnFrameKey.is_not_null())
+                .add(roll_call::Column::RecordingKey.is_not_null()),
         )
         .all(db)
         .await?;
-    let mut per_case: std::collections::BTreeMap<uuid::Uuid, u64> = Default::default();
+    // Per case: calls whose pictures, and whose recordings, went.
+    let mut per_case: BTreeMap<Uuid, (u64, u64)> = BTreeMap::new();
     for row in with_evidence {
-        let expired = row.decided_at.is_some_and(|d| d < now - keep);
-        if !expired && !closed.contains(&row.case_id) {
+        let closed = closed.contains(&row.case_id);
+        let due = |after: DateTime<Utc>| closed || row.decided_at.is_some_and(|d| d < after);
+        let pictures: Vec<&String> = [&row.snapshot_key, &row.turn_frame_key]
+            .into_iter()
+            .flatten()
+            .filter(|_| due(pictures_due))
+            .collect();
+        let recording = row.recording_key.as_ref().filter(|_| due(recordings_due));
+        if pictures.is_empty() && recording.is_none() {
             continue;
         }
         // The files first: a crash between the two leaves a row naming nothing, never a
-        // picture nobody knows about.
-        for key in [&row.snapshot_key, &row.turn_frame_key]
-            .into_iter()
-            .flatten()
-        {
+        // picture or a video nobody knows about.
+        for key in pictures.iter().copied().chain(recording) {
             state.media.delete(key).await?;
         }
-        roll_call::Entity::update_many()
-            .col_expr(
-                roll_call::Column::SnapshotKey,
-                Expr::value(Option::<String>::None),
-            )
-            .col_expr(
-                roll_call::Column::TurnFrameKey,
-                Expr::value(Option::<String>::None),
-            )
-            .col_expr(roll_call::Column::SnapshotPurgedAt, Expr::value(now))
-            .filter(roll_call::Column::Id.eq(row.id))
-            .exec(db)
-            .await?;
-        *per_case.entry(row.case_id).or_default() += 1;
+        let none = || Expr::value(Option::<String>::None);
+        let mut update = roll_call::Entity::update_many().filter(roll_call::Column::Id.eq(row.id));
+        let count = per_case.entry(row.case_id).or_default();
+        if !pictures.is_empty() {
+            update = update
+                .col_expr(roll_call::Column::SnapshotKey, none())
+                .col_expr(roll_call::Column::TurnFrameKey, none())
+                .col_expr(roll_call::Column::SnapshotPurgedAt, Expr::value(now));
+            count.0 += 1;
+        }
+        if recording.is_some() {
+            update = update
+                .col_expr(roll_call::Column::RecordingKey, none())
+                .col_expr(roll_call::Column::RecordingPurgedAt, Expr::value(now));
+            count.1 += 1;
+        }
+        update.exec(db).await?;
     }
     let mut purged = 0;
-    for (case_id, n) in per_case {
+    for (case_id, (pictures, recordings)) in per_case {
         crate::audit::record(
             db,
             &Actor::default(),
             AuditAction::BiometricsPurged,
             "case",
             Some(case_id.to_string()),
-            json!({ "roll_call_snapshots": n }),
+            json!({ "roll_call_snapshots": pictures, "roll_call_recordings": recordings }),
         )
         .await?;
-        purged += n;
+        purged += pictures + recordings;
     }
     Ok(purged)
 }

@@ -184,6 +184,7 @@ fn scoped_endpoints() -> Vec<(&'static str, &'static str, Option<Value>)> {
             Some(json!({ "decision": "confirm", "note": "x" })),
         ),
         ("get", "/roll-calls/{id}/snapshot", None),
+        ("get", "/roll-calls/{id}/recording", None),
         ("get", "/leaves/{id}/attachments", None),
         (
             "post",
@@ -430,6 +431,9 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
             snapshot_key: Set(Some("rollcalls/none".into())),
             turn_frame_key: Set(None),
             snapshot_purged_at: Set(None),
+            recording_key: Set(Some("rollcalls/none".into())),
+            recording_type: Set(Some("video/x-ivf".into())),
+            recording_purged_at: Set(None),
             decision_note: Set(None),
             decided_by: Set(None),
             version: Set(1),

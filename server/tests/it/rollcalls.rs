@@ -298,6 +298,17 @@ both_with_face!(a_live_answer_passes_and_someone_else_fails, |backend| {
     assert_eq!(done["status"], "passed", "{done}");
     // The officer who joined saw the call live while it was judged; now it is over.
     assert!(watched >= 10, "{watched} frames reached the officer");
+    let (_, entries) = app
+        .get(
+            "/api/v1/audit?action=roll_call.watched",
+            w.token("auditadmin"),
+        )
+        .await;
+    assert_eq!(
+        entries[0]["detail"]["roll_call_id"],
+        id.as_str(),
+        "{entries}"
+    );
     let got = w
         .call(
             &app,
@@ -313,6 +324,7 @@ both_with_face!(a_live_answer_passes_and_someone_else_fails, |backend| {
     assert!(done["frames_judged"].as_i64().unwrap() >= 5);
     assert_eq!(done["has_snapshot"], true);
     assert_eq!(done["has_turn_frame"], true);
+    assert_eq!(done["has_recording"], false, "recording is off by default");
     let passed_id = id.clone();
     // The snapshot is the officers', read audited; encrypted at rest (not a JPEG on disk).
     let before = app.count("audit_entries").await;
@@ -413,14 +425,14 @@ both_with_face!(a_live_answer_passes_and_someone_else_fails, |backend| {
     let keep = app.state.config.roll_calls.snapshot_keep_days;
     let soon = Utc::now() + chrono::Duration::days(keep - 1);
     assert_eq!(
-        schedule::purge_snapshots(&app.state, &app.state.db, soon)
+        schedule::purge_evidence(&app.state, &app.state.db, soon)
             .await
             .unwrap(),
         0
     );
     let later = Utc::now() + chrono::Duration::days(keep + 1);
     assert_eq!(
-        schedule::purge_snapshots(&app.state, &app.state.db, later)
+        schedule::purge_evidence(&app.state, &app.state.db, later)
             .await
             .unwrap(),
         1
@@ -447,8 +459,115 @@ both_with_face!(a_live_answer_passes_and_someone_else_fails, |backend| {
     assert_problem(&got, StatusCode::NOT_FOUND, "resource.not_found");
 });
 
+both_with_face!(
+    a_recorded_call_keeps_its_video_until_its_own_retention,
+    |backend| {
+        let (app, w, _) = app_with(backend, |c| {
+            c.rules.roll_calls.record_video = true;
+            c.rules.roll_calls.recording_keep_days = 7;
+        })
+        .await;
+        let v = start(&app, &w, "officer.a1", &[w.case_a1.as_str()]).await;
+        let id = v["started"][0]["id"].as_str().unwrap().to_owned();
+        let (done, _) = answer_live(&app, &w, &id, &face("grace_hopper.jpg"), false).await;
+        assert_eq!(done["status"], "passed", "{done}");
+        assert_eq!(done["has_recording"], true, "{done}");
+        // Two pictures and the video, each sealed.
+        assert_eq!(media_files(&app), 3);
+        let before = app.count("audit_entries").await;
+        let (s, headers, ivf) = app
+            .call_raw(
+                "GET",
+                &format!("/api/v1/roll-calls/{id}/recording"),
+                Some(w.token("officer.a1")),
+                &[],
+                None,
+                None,
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(headers["content-type"], "video/x-ivf");
+        assert_eq!(
+            app.count("audit_entries").await,
+            before + 1,
+            "the read is audited"
+        );
+        // The phone's own VP8, as sent: it decodes, from its first frame, to the person's face.
+        let frames = ivf_frames(&ivf);
+        assert!(frames.len() >= 15, "{} frames", frames.len());
+        let mut decoder = huijiao_server::rollcalls::vp8::Decoder::new().unwrap();
+        let first = decoder.decode(frames[0], true).unwrap().expect("a picture");
+        assert_eq!((first.width, first.height), (640, 480));
+        assert!(app
+            .state
+            .face
+            .as_ref()
+            .unwrap()
+            .analyze_image(&first)
+            .is_ok());
+        for f in &frames[1..] {
+            decoder.decode(f, false).unwrap();
+        }
+        // Not the supervisee's to read.
+        let got = w
+            .call(
+                &app,
+                "sv.a1",
+                "GET",
+                &format!("/api/v1/roll-calls/{id}/recording"),
+                None,
+            )
+            .await;
+        assert_problem(&got, StatusCode::FORBIDDEN, "access.forbidden");
+        // The video goes after its own (shorter) retention; the pictures and the verdict stay.
+        let later = Utc::now() + chrono::Duration::days(8);
+        assert_eq!(
+            schedule::purge_evidence(&app.state, &app.state.db, later)
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(media_files(&app), 2);
+        let kept = get(&app, &w, &id).await;
+        assert_eq!(
+            (
+                kept["status"].as_str(),
+                kept["has_recording"].as_bool(),
+                kept["has_snapshot"].as_bool()
+            ),
+            (Some("passed"), Some(false), Some(true))
+        );
+        let got = w
+            .call(
+                &app,
+                "officer.a1",
+                "GET",
+                &format!("/api/v1/roll-calls/{id}/recording"),
+                None,
+            )
+            .await;
+        assert_problem(&got, StatusCode::NOT_FOUND, "resource.not_found");
+    }
+);
+
+/// The frames of an IVF file, after checking its header.
+fn ivf_frames(ivf: &[u8]) -> Vec<&[u8]> {
+    assert_eq!(&ivf[0..4], b"DKIF");
+    assert_eq!(&ivf[8..12], b"VP80");
+    let count = u32::from_le_bytes(ivf[24..28].try_into().unwrap()) as usize;
+    let mut frames = Vec::new();
+    let mut at = 32;
+    while at + 12 <= ivf.len() {
+        let len = u32::from_le_bytes(ivf[at..at + 4].try_into().unwrap()) as usize;
+        frames.push(&ivf[at + 12..at + 12 + len]);
+        at += 12 + len;
+    }
+    assert_eq!((at, frames.len()), (ivf.len(), count));
+    frames
+}
+
 /// Files under the media store of roll calls (the enrolment photos live elsewhere), each
-/// checked to be sealed (no JPEG on disk).
+/// checked to be sealed (no JPEG or IVF on disk).
 fn media_files(app: &TestApp) -> usize {
     fn count(dir: &std::path::Path) -> usize {
         std::fs::read_dir(dir).map_or(0, |entries| {
@@ -459,9 +578,10 @@ fn media_files(app: &TestApp) -> usize {
                     if p.is_dir() {
                         return count(&p);
                     }
+                    let bytes = std::fs::read(&p).unwrap();
                     assert!(
-                        !std::fs::read(&p).unwrap().starts_with(&[0xFF, 0xD8]),
-                        "{p:?} is a plain JPEG"
+                        !bytes.starts_with(&[0xFF, 0xD8]) && !bytes.starts_with(b"DKIF"),
+                        "{p:?} is a plain JPEG or video"
                     );
                     1
                 })

@@ -1,0 +1,434 @@
+//! Education (教育学习): how many minutes of study a month a supervisee owes, and how the time
+//! spent on a lesson is credited from the app's heartbeats. DOMAIN.md §5: the seeds' norm is at
+//! least 8 hours a month (2012 Implementing Measures art. 15); the 2020 law leaves the hours to
+//! local rules, so they are jurisdiction data, by supervision level.
+//!
+//! Crediting is evidence-based, not a timer the app reports: a step between two heartbeats
+//! counts only while the lesson plays in the foreground with someone at the phone, only as far
+//! as the video moved with the clock, and never more than one heartbeat interval plus grace;
+//! the sum can never pass the wall-clock time the server saw since the session opened.
+//! Heartbeats are taken once by sequence, so a retried one credits nothing twice.
+//!
+//! Pure: the server keeps the clock per session and applies what this returns.
+
+use serde::{Deserialize, Serialize};
+
+use super::rollcall::ByLevel;
+use crate::model::SupervisionLevel;
+
+/// A jurisdiction's education rules (`[rules.learning]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct LearningRules {
+    /// Minutes of education owed each calendar month (China time), by the level in force.
+    pub minutes_per_month: ByLevel,
+    /// Seconds between the app's heartbeats while a lesson is open.
+    pub heartbeat_secs: u32,
+    /// Slack allowed on each step for timers and the network.
+    pub grace_secs: u32,
+    /// With no touch or key for this long the person is not studying: the clock stops.
+    pub idle_stop_secs: u32,
+}
+
+impl Default for LearningRules {
+    fn default() -> Self {
+        LearningRules {
+            minutes_per_month: ByLevel {
+                strict: 480,
+                normal: 480,
+                lenient: 480,
+            },
+            heartbeat_secs: 30,
+            grace_secs: 10,
+            idle_stop_secs: 300,
+        }
+    }
+}
+
+impl LearningRules {
+    pub fn check(&self) -> Result<(), String> {
+        if self.heartbeat_secs == 0 || self.heartbeat_secs > 600 {
+            return Err("heartbeat_secs must be 1 to 600".into());
+        }
+        if self.grace_secs > self.heartbeat_secs {
+            return Err("grace_secs must not exceed heartbeat_secs".into());
+        }
+        if self.idle_stop_secs < self.heartbeat_secs {
+            return Err("idle_stop_secs must be at least heartbeat_secs".into());
+        }
+        Ok(())
+    }
+
+    /// Minutes owed in a month at `level`.
+    pub fn owed_minutes(&self, level: SupervisionLevel) -> u32 {
+        self.minutes_per_month.of(level)
+    }
+}
+
+/// What the app reports every `heartbeat_secs` while a lesson is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Beat {
+    /// 1, 2, 3… within the session; a number already taken is a retry.
+    pub seq: u32,
+    /// The phone's clock, milliseconds (only differences between beats are used).
+    pub client_ms: i64,
+    /// Playback position in the lesson's media, milliseconds (0 for text).
+    pub position_ms: u64,
+    /// The media is playing (for text: the page is open).
+    pub playing: bool,
+    /// The app is in the foreground with the screen on.
+    pub foreground: bool,
+    /// Seconds since the last touch or key.
+    pub idle_secs: u32,
+}
+
+/// How a lesson may be studied, as crediting needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pacing {
+    /// Video or audio: the position must advance with the clock.
+    pub timed_media: bool,
+    /// Whether jumping ahead is allowed (else a jump credits nothing).
+    pub seek_allowed: bool,
+}
+
+/// A session's clock: the last beat taken and what has been credited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct StudyClock {
+    /// The last beat taken (0: none yet).
+    pub last_seq: u32,
+    pub last_client_ms: i64,
+    pub last_position_ms: u64,
+    /// Whether the last beat was studying (playing, foreground, not idle).
+    pub last_studying: bool,
+    pub credited_ms: u64,
+    /// The furthest position reached by playing (not by jumping), milliseconds.
+    pub furthest_ms: u64,
+}
+
+/// Why a beat credited nothing (or less than its step), for the session's evidence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoCredit {
+    /// A sequence number already taken (a retry) or older than the last.
+    Repeated,
+    /// The first beat: it starts the clock.
+    Started,
+    /// Paused, in the background, or idle, at this beat or the one before.
+    NotStudying,
+    /// The phone's clock went backwards.
+    ClockBack,
+    /// The position jumped ahead of the clock where seeking is not allowed, or went back.
+    Seeked,
+    /// The step was longer than a heartbeat plus grace (a lost beat, a sleeping phone): the
+    /// excess is not credited.
+    Capped,
+    /// The server has not seen that much time pass since the session opened.
+    WallClock,
+}
+
+/// The outcome of one beat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Credit {
+    pub clock: StudyClock,
+    /// Milliseconds this beat added.
+    pub added_ms: u64,
+    /// Why it added nothing or less than its step; `None` when the whole step counted.
+    pub cut: Option<NoCredit>,
+}
+
+/// Takes one beat into a session's clock. `wall_ms` is the time the server has seen pass since
+/// the session opened (its own clock at the beat's arrival): the credit never goes past it.
+pub fn credit(
+    clock: &StudyClock,
+    beat: &Beat,
+    pacing: Pacing,
+    rules: &LearningRules,
+    wall_ms: u64,
+) -> Credit {
+    let unchanged = |cut| Credit {
+        clock: *clock,
+        added_ms: 0,
+        cut: Some(cut),
+    };
+    if beat.seq <= clock.last_seq {
+        return unchanged(NoCredit::Repeated);
+    }
+    let studying = beat.playing && beat.foreground && beat.idle_secs < rules.idle_stop_secs;
+    let mut next = StudyClock {
+        last_seq: beat.seq,
+        last_client_ms: beat.client_ms,
+        last_position_ms: beat.position_ms,
+        last_studying: studying,
+        ..*clock
+    };
+    let (step, cut) = if clock.last_seq == 0 {
+        (0, Some(NoCredit::Started))
+    } else if !studying || !clock.last_studying {
+        (0, Some(NoCredit::NotStudying))
+    } else if beat.client_ms < clock.last_client_ms {
+        (0, Some(NoCredit::ClockBack))
+    } else {
+        let elapsed = (beat.client_ms - clock.last_client_ms) as u64;
+        let grace = u64::from(rules.grace_secs) * 1000;
+        let (step, cut) = if !pacing.timed_media {
+            (elapsed, None)
+        } else if beat.position_ms < clock.last_position_ms {
+            (0, Some(NoCredit::Seeked))
+        } else {
+            let moved = beat.position_ms - clock.last_position_ms;
+            if moved > elapsed + grace && !pacing.seek_allowed {
+                (0, Some(NoCredit::Seeked))
+            } else {
+                // Played for at most as long as the clock ran, and no longer than it moved.
+                if moved <= elapsed + grace {
+                    next.furthest_ms = next.furthest_ms.max(beat.position_ms);
+                }
+                (elapsed.min(moved), None)
+            }
+        };
+        let cap = u64::from(rules.heartbeat_secs) * 1000 + grace;
+        if step > cap {
+            (cap, Some(NoCredit::Capped))
+        } else {
+            (step, cut)
+        }
+    };
+    let room = wall_ms.saturating_sub(clock.credited_ms);
+    let (added, cut) = if step > room {
+        (room, Some(NoCredit::WallClock))
+    } else {
+        (step, cut)
+    };
+    next.credited_ms = clock.credited_ms + added;
+    Credit {
+        clock: next,
+        added_ms: added,
+        cut,
+    }
+}
+
+/// A calendar month, China time: what the ledger is kept by.
+pub fn month_of(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.with_timezone(&super::schedule::local_offset())
+        .format("%Y-%m")
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{Rng, SeedableRng};
+
+    const VIDEO: Pacing = Pacing {
+        timed_media: true,
+        seek_allowed: false,
+    };
+    const TEXT: Pacing = Pacing {
+        timed_media: false,
+        seek_allowed: true,
+    };
+
+    fn beat(seq: u32, secs: i64, position_secs: u64) -> Beat {
+        Beat {
+            seq,
+            client_ms: secs * 1000,
+            position_ms: position_secs * 1000,
+            playing: true,
+            foreground: true,
+            idle_secs: 0,
+        }
+    }
+
+    /// Runs beats through a fresh clock with plenty of wall-clock room.
+    fn run(beats: &[Beat], pacing: Pacing) -> (StudyClock, Vec<Credit>) {
+        let rules = LearningRules::default();
+        let mut clock = StudyClock::default();
+        let mut out = Vec::new();
+        for b in beats {
+            let c = credit(&clock, b, pacing, &rules, u64::MAX);
+            clock = c.clock;
+            out.push(c);
+        }
+        (clock, out)
+    }
+
+    #[test]
+    fn watching_in_step_with_the_clock_is_credited() {
+        let (clock, credits) = run(&[beat(1, 0, 0), beat(2, 30, 30), beat(3, 60, 60)], VIDEO);
+        assert_eq!(credits[0].cut, Some(NoCredit::Started));
+        assert_eq!(clock.credited_ms, 60_000);
+        assert_eq!(clock.furthest_ms, 60_000);
+    }
+
+    #[test]
+    fn a_retried_beat_credits_nothing_twice() {
+        let b = [
+            beat(1, 0, 0),
+            beat(2, 30, 30),
+            beat(2, 30, 30),
+            beat(1, 0, 0),
+        ];
+        let (clock, credits) = run(&b, VIDEO);
+        assert_eq!(clock.credited_ms, 30_000);
+        assert_eq!(credits[2].cut, Some(NoCredit::Repeated));
+        assert_eq!(credits[3].added_ms, 0);
+    }
+
+    #[test]
+    fn jumping_ahead_credits_nothing_where_seeking_is_not_allowed() {
+        let b = [beat(1, 0, 0), beat(2, 30, 600), beat(3, 60, 630)];
+        let (clock, credits) = run(&b, VIDEO);
+        assert_eq!(credits[1].cut, Some(NoCredit::Seeked));
+        assert_eq!(clock.credited_ms, 30_000, "only the step after the jump");
+        assert_eq!(clock.furthest_ms, 630_000);
+        let (clock, _) = run(
+            &b,
+            Pacing {
+                seek_allowed: true,
+                ..VIDEO
+            },
+        );
+        assert_eq!(
+            clock.credited_ms, 60_000,
+            "a jump allowed still counts its clock time only"
+        );
+    }
+
+    #[test]
+    fn paused_background_or_idle_stops_the_clock() {
+        let mut paused = beat(2, 30, 30);
+        paused.playing = false;
+        let mut away = beat(2, 30, 30);
+        away.foreground = false;
+        let mut idle = beat(2, 30, 30);
+        idle.idle_secs = 300;
+        for b in [paused, away, idle] {
+            let (clock, credits) = run(&[beat(1, 0, 0), b, beat(3, 60, 60)], VIDEO);
+            assert_eq!(credits[1].cut, Some(NoCredit::NotStudying));
+            assert_eq!(
+                credits[2].cut,
+                Some(NoCredit::NotStudying),
+                "the step after a pause starts the clock again"
+            );
+            assert_eq!(clock.credited_ms, 0);
+        }
+    }
+
+    #[test]
+    fn a_long_step_is_capped_at_a_heartbeat_plus_grace() {
+        let (clock, credits) = run(&[beat(1, 0, 0), beat(2, 600, 0)], TEXT);
+        assert_eq!(credits[1].cut, Some(NoCredit::Capped));
+        assert_eq!(clock.credited_ms, 40_000);
+    }
+
+    #[test]
+    fn the_phones_clock_going_back_credits_nothing() {
+        let (clock, credits) = run(&[beat(1, 100, 0), beat(2, 50, 0)], TEXT);
+        assert_eq!(credits[1].cut, Some(NoCredit::ClockBack));
+        assert_eq!(clock.credited_ms, 0);
+    }
+
+    #[test]
+    fn never_more_than_the_server_saw_pass() {
+        let rules = LearningRules::default();
+        let c = credit(&StudyClock::default(), &beat(1, 0, 0), TEXT, &rules, 0);
+        // A phone whose clock runs fast claims 30 s where the server saw 5 s.
+        let c = credit(&c.clock, &beat(2, 30, 0), TEXT, &rules, 5_000);
+        assert_eq!((c.added_ms, c.cut), (5_000, Some(NoCredit::WallClock)));
+    }
+
+    /// Properties over many random sessions (seeded): whatever the app sends, in whatever
+    /// order and however often, the credit never passes the wall clock, never decreases, never
+    /// counts a sequence number twice, and a jump ahead (not allowed) adds nothing.
+    #[test]
+    fn properties_hold_for_random_sessions() {
+        let rules = LearningRules::default();
+        let mut rng = rand::rngs::StdRng::seed_from_u64(16);
+        for _ in 0..2_000 {
+            let pacing = Pacing {
+                timed_media: rng.gen_bool(0.7),
+                seek_allowed: rng.gen_bool(0.3),
+            };
+            let mut clock = StudyClock::default();
+            let (mut client, mut position, mut wall) = (0i64, 0u64, 0u64);
+            let mut taken = std::collections::BTreeSet::new();
+            let mut sent: Vec<Beat> = Vec::new();
+            for seq in 1..rng.gen_range(2..60u32) {
+                let dt = rng.gen_range(0..90_000u64);
+                wall += rng.gen_range(0..90_000u64);
+                client += dt as i64 * if rng.gen_bool(0.05) { -1 } else { 1 };
+                position = match rng.gen_range(0..10) {
+                    0 => position + rng.gen_range(0..3_000_000),
+                    1 => position.saturating_sub(rng.gen_range(0..60_000)),
+                    _ => position + dt,
+                };
+                let b = Beat {
+                    seq,
+                    client_ms: client,
+                    position_ms: position,
+                    playing: rng.gen_bool(0.9),
+                    foreground: rng.gen_bool(0.9),
+                    idle_secs: rng.gen_range(0..400),
+                };
+                sent.push(b);
+                // Retries and stale beats come back at random.
+                let b = if rng.gen_bool(0.2) {
+                    sent[rng.gen_range(0..sent.len())]
+                } else {
+                    b
+                };
+                let before = clock;
+                let c = credit(&clock, &b, pacing, &rules, wall);
+                assert!(c.clock.credited_ms >= before.credited_ms, "never decreases");
+                assert!(
+                    c.clock.credited_ms <= wall.max(before.credited_ms),
+                    "within the wall clock"
+                );
+                assert!(c.added_ms <= u64::from(rules.heartbeat_secs + rules.grace_secs) * 1000);
+                if !taken.insert(b.seq) || b.seq <= before.last_seq {
+                    assert_eq!(c.added_ms, 0, "a sequence number counts once");
+                    assert_eq!(c.clock, before);
+                }
+                if pacing.timed_media
+                    && !pacing.seek_allowed
+                    && b.position_ms
+                        > before.last_position_ms
+                            + (b.client_ms - before.last_client_ms).max(0) as u64
+                            + u64::from(rules.grace_secs) * 1000
+                {
+                    assert_eq!(c.added_ms, 0, "a jump ahead adds nothing");
+                }
+                clock = c.clock;
+            }
+        }
+    }
+
+    #[test]
+    fn months_are_china_time() {
+        use chrono::TimeZone;
+        let late_utc = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 30, 17, 0, 0)
+            .unwrap();
+        assert_eq!(
+            month_of(late_utc),
+            "2026-12",
+            "01:00 on 1 December in Beijing"
+        );
+    }
+
+    #[test]
+    fn rules_are_checked() {
+        assert_eq!(LearningRules::default().check(), Ok(()));
+        let r = LearningRules {
+            idle_stop_secs: 10,
+            ..LearningRules::default()
+        };
+        assert!(r.check().is_err());
+        assert_eq!(
+            LearningRules::default().owed_minutes(SupervisionLevel::Normal),
+            480
+        );
+    }
+}
