@@ -202,6 +202,10 @@ error_codes! {
     RollCallDeadlinePassed = ("rollcall.deadline_passed", 409, "The time to answer this roll call has passed; it is recorded as missed.", "视频点名应答时间已过，已记录为未应答。"),
     RollCallNotLive = ("rollcall.not_live", 409, "This roll call has no live video now.", "该视频点名当前没有实时画面。"),
     RollCallOfferInvalid = ("rollcall.offer_invalid", 422, "The call could not be set up: the app sent no video the server can take (VP8 or H.264).", "无法建立通话：应用未提供服务器可接收的视频（VP8 或 H.264）。"),
+    CourseTransitionInvalid = ("learning.course_transition_invalid", 409, "The course is not in a state that allows this; reload it.", "课程当前状态不允许此操作，请刷新。"),
+    CourseAuthorLevel = ("learning.author_level", 403, "Courses are authored by a county agency or a unit above it.", "课程须由县级社区矫正机构或上级单位编写。"),
+    StudySessionEnded = ("learning.session_ended", 409, "This study session has ended (another device opened the lesson, or it was closed); open the lesson again.", "本次学习已结束（其他设备打开了课程或已关闭），请重新打开课程。"),
+    LessonNotTimed = ("learning.lesson_not_timed", 422, "A quiz is not studied by time; take it as a quiz.", "测验不按学习时长计，请作答测验。"),
     FaceTemplateIncompatible = ("face.template_incompatible", 409, "The enrolled face was made by another model version; enrol again.", "已采集的人脸模板来自其他模型版本，请重新采集。"),
 
     Internal = ("internal.error", 500, "Something went wrong on our side; it has been logged.", "服务器内部错误，已记录。"),

@@ -243,6 +243,8 @@ string_enum! {
         /// A video roll call failed: someone else, or no live face.
         RollCallFailed = "roll_call_failed",
         RollCallNeedsReview = "roll_call_needs_review",
+        /// A month closed short of its education minutes.
+        LearningShortfall = "learning_shortfall",
     }
 }
 
@@ -311,6 +313,8 @@ string_enum! {
         RollCall = "roll_call",
         /// During a roll call: the head turn the supervisee must show now.
         RollCallTurn = "roll_call_turn",
+        /// A study session ended on this device because another device opened a lesson.
+        StudySession = "study_session",
         /// The connection fell behind: refetch what is on screen.
         Resync = "resync",
     }
@@ -347,6 +351,9 @@ string_enum! {
         CheckinRequestMissed = "checkin.request_missed",
         CheckinRequested = "checkin.requested",
         CheckinSubmitted = "checkin.submitted",
+        CourseArchived = "course.archived",
+        CourseCreated = "course.created",
+        CoursePublished = "course.published",
         DemoSeeded = "demo.seeded",
         DeviceApproved = "device.approved",
         DeviceRegistered = "device.registered",
@@ -370,6 +377,7 @@ string_enum! {
         LeaveRejected = "leave.rejected",
         LeaveReturned = "leave.returned",
         LeaveSubmitted = "leave.submitted",
+        LearningAdjusted = "learning.adjusted",
         LocationPositionsRead = "location.positions_read",
         LocationTrackRead = "location.track_read",
         PlanUpdated = "plan.updated",

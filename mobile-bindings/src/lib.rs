@@ -19,6 +19,7 @@ mod audit;
 mod cases;
 mod checkins;
 mod investigations;
+mod learning;
 mod locations;
 mod org;
 mod requests;
@@ -203,6 +204,13 @@ impl HuijiaoClient {
         })
     }
 
+    /// Education: courses, study sessions, the monthly ledger.
+    pub fn learning(&self) -> Arc<learning::LearningClient> {
+        Arc::new(learning::LearningClient {
+            inner: self.inner.clone(),
+        })
+    }
+
     /// Location reports, fences, tracks and positions.
     pub fn locations(&self) -> Arc<locations::LocationsClient> {
         Arc::new(locations::LocationsClient {
@@ -278,6 +286,15 @@ impl HuijiaoOutbox {
         };
         self.inner.enqueue_locations(&batch).await?;
         Ok(batch.batch_id)
+    }
+
+    /// Queues heartbeats of a study session the network could not take (each sequence number
+    /// counts once on the server, so a batch sent twice is harmless).
+    pub async fn enqueue_study_beats(&self, session_id: Uuid, beats: Vec<StudyBeat>) -> Result<()> {
+        Ok(self
+            .inner
+            .enqueue_study_beats(session_id, &StudyBeats { beats })
+            .await?)
     }
 
     /// Queues a check-in the network could not take. Taken offline, `nonce` is `None` and

@@ -202,6 +202,11 @@ pub const DOMAINS: &[Domain] = &[
         jobs: crate::rollcalls::JOBS,
     },
     Domain {
+        tag: "learning",
+        routes: crate::learning::routes,
+        jobs: crate::learning::JOBS,
+    },
+    Domain {
         tag: "alerts",
         routes: crate::alerts::routes,
         jobs: &[],

@@ -279,6 +279,11 @@ impl Config {
             .roll_calls
             .check()
             .map_err(|e| anyhow::anyhow!("rules.roll_calls: {e}"))?;
+        config
+            .rules
+            .learning
+            .check()
+            .map_err(|e| anyhow::anyhow!("rules.learning: {e}"))?;
         let rc = &config.roll_calls;
         if rc.port_min > rc.port_max || (rc.port_min == 0) != (rc.port_max == 0) {
             anyhow::bail!("roll_calls: port_min..=port_max must be a range, or both 0");

@@ -492,6 +492,7 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<bool> {
         (None, Some(chengguan.id)),
     )
     .await?;
+    demo_course(&txn, by_name("officer.chengguan").id, &chengguan).await?;
     audit::record(
         &txn,
         &Actor::default(),
@@ -509,6 +510,61 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<bool> {
         println!("  {username:<22} {role:<15} {unit}");
     }
     Ok(true)
+}
+
+/// A published course of the district, so a supervisee's app has something to study: two
+/// text lessons on what the measures ask of them.
+async fn demo_course(
+    db: &impl sea_orm::ConnectionTrait,
+    by: Uuid,
+    unit: &crate::entities::org_unit::Model,
+) -> anyhow::Result<()> {
+    use crate::entities::{course, lesson};
+    use huijiao_core::policy::learning::{CourseCategory, CourseStatus, LessonKind};
+    let now = Utc::now();
+    let id = Uuid::now_v7();
+    course::ActiveModel {
+        id: Set(id),
+        unit_id: Set(unit.id),
+        unit_path: Set(unit.path.clone()),
+        title: Set("社区矫正对象须知".into()),
+        category: Set(CourseCategory::EntryExit),
+        description: Set(Some("入矫教育：报到、报告、外出与教育学习的规定。".into())),
+        status: Set(CourseStatus::Published),
+        published_at: Set(Some(now)),
+        created_by: Set(Some(by)),
+        version: Set(2),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    let lessons = [
+        (
+            "报到与报告",
+            "收到判决、裁定或决定后按时到执行地社区矫正机构报到；按规定定期报告本人的生活、工作和遵守规定的情况；\n\n手机保持开机，按要求完成人脸签到和视频点名；变更手机号码须及时报告。",
+        ),
+        (
+            "外出与迁居",
+            "离开所居住的市、县须经批准，一般提前三日申请并附证明材料；按期返回并报告，不能按期返回的须及时说明。\n\n变更执行地须提前一个月申请，经批准后方可迁居。",
+        ),
+    ];
+    for (ordinal, (title, body)) in lessons.into_iter().enumerate() {
+        lesson::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            course_id: Set(id),
+            ordinal: Set(ordinal as i32 + 1),
+            title: Set(title.into()),
+            kind: Set(LessonKind::Text),
+            body: Set(Some(body.into())),
+            duration_secs: Set(0),
+            min_minutes: Set(10),
+            seek_allowed: Set(true),
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
 }
 
 async fn demo_fence(

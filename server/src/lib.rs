@@ -16,6 +16,7 @@ pub mod error;
 pub mod events;
 pub mod investigations;
 pub mod jobs;
+pub mod learning;
 pub mod locations;
 pub mod media;
 pub mod org;

@@ -118,4 +118,5 @@ versioned!(
     alert => "alert", State.state: huijiao_core::model::AlertState;
     fence => "fence";
     roll_call => "roll call", Status.status: huijiao_core::policy::rollcall::RollCallStatus;
+    course => "course", Status.status: huijiao_core::policy::learning::CourseStatus;
 );

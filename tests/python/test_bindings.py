@@ -179,6 +179,50 @@ def test_checkin_with_a_real_photo(server):
     assert excused.status == core.RollCallStatus.EXCUSED
 
 
+def test_studying_a_lesson_through_the_bindings(server):
+    sv = client(server, DEVICE)
+    case_id = run(sv.login("sv.maxiaojun", PASSWORD)).case_id
+    courses = run(sv.learning().courses())
+    course = next(c for c in courses if c.title == "社区矫正对象须知")
+    assert course.status == core.CourseStatus.PUBLISHED
+    first, second = course.lessons[0], course.lessons[1]
+    session = run(sv.learning().open_lesson(first.id))
+    assert session.status == core.StudySessionStatus.OPEN and session.heartbeat_secs == 30
+    now_ms = int(time.time() * 1000)
+    beats = [core.StudyBeat(seq=n, client_ms=now_ms + n * 30_000, position_ms=0, playing=True,
+                            foreground=True, idle_secs=2) for n in (1, 2)]
+    # Made offline: the outbox sends them once; sending them again changes nothing.
+    box = run(mobile.HuijiaoOutbox.open(str(pathlib.Path(tempfile.mkdtemp()) / "o.db"), sv))
+    run(box.enqueue_study_beats(session.id, beats))
+    run(box.enqueue_study_beats(session.id, beats))
+    assert run(box.flush()).sent == 1
+    again = run(sv.learning().send_beats(session.id, beats))
+    assert again.last_seq == 2
+    # The server saw a second pass, not a minute: the phone's clock does not decide.
+    assert again.credited_secs <= 1
+    # Another lesson opened: the first session is over.
+    run(sv.learning().open_lesson(second.id))
+    with pytest.raises(mobile.HuijiaoError.Conflict) as e:
+        run(sv.learning().send_beats(session.id, [beats[0]]))
+    assert e.value.code == "learning.session_ended"
+    # The officer credits a lecture attended on paper; the person and their volunteer see it.
+    officer = client(server)
+    run(officer.login("officer.donggang", PASSWORD))
+    month = run(sv.learning().month(case_id, None))
+    assert month.owed_minutes == 480
+    adjusted = run(officer.learning().adjust(case_id, core.LearningAdjustment(
+        month=month.month, minutes=90, reason="线下法治讲座")))
+    assert adjusted.credited_minutes == month.credited_minutes + 90
+    assert adjusted.adjustments[0].reason == "线下法治讲座"
+    vol = client(server)
+    run(vol.login("volunteer.donggang", PASSWORD))
+    assert run(vol.learning().month(case_id, month.month)).credited_minutes == adjusted.credited_minutes
+    with pytest.raises(mobile.HuijiaoError.Validation) as e:
+        run(officer.learning().adjust(case_id, core.LearningAdjustment(
+            month="2026-13", minutes=5, reason="x")))
+    assert e.value.field == "month"
+
+
 def test_offline_queue_is_delivered_once(server):
     sv = client(server, DEVICE)
     case_id = run(sv.login("sv.maxiaojun", PASSWORD)).case_id

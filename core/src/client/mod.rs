@@ -9,6 +9,7 @@ mod cases;
 mod checkins;
 pub mod events;
 mod investigations;
+mod learning;
 mod locations;
 mod org;
 pub mod outbox;

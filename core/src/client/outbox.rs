@@ -1,4 +1,5 @@
-//! The durable outbox: writes made on a bad network (location batches, check-ins) are kept in
+//! The durable outbox: writes made on a bad network (location batches, check-ins, study
+//! heartbeats) are kept in
 //! SQLite on the phone, each with the idempotency key the server dedupes on, and sent in order
 //! when the network returns, with backoff. A restart loses nothing (the file is the queue); a
 //! send whose answer was lost is sent again and the server answers "already have it"; a
@@ -16,7 +17,7 @@ use sqlx::{Row, SqlitePool};
 use tokio::sync::watch;
 
 use super::{Client, ClientError, Subscription};
-use crate::api::{CheckinRequest, GpsFix, LocationBatchRequest};
+use crate::api::{CheckinRequest, GpsFix, LocationBatchRequest, StudyBeats};
 
 /// Schema version of the outbox file (`PRAGMA user_version`).
 const SCHEMA_VERSION: i64 = 1;
@@ -58,7 +59,7 @@ impl OutboxState {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct OutboxItem {
     pub id: i64,
-    /// `location_batch` or `checkin`.
+    /// `location_batch`, `checkin` or `study_beats`.
     pub kind: String,
     pub idempotency_key: String,
     pub state: OutboxState,
@@ -222,6 +223,29 @@ impl Outbox {
             "/locations/batches",
             body,
             &req.batch_id.to_string(),
+        )
+        .await
+    }
+
+    /// Queues heartbeats of a study session the network could not take. The server takes each
+    /// sequence number once, so the first and last number make the key.
+    pub async fn enqueue_study_beats(
+        &self,
+        session_id: uuid::Uuid,
+        req: &StudyBeats,
+    ) -> Result<(), ClientError> {
+        let seqs = req.beats.iter().map(|b| b.seq);
+        let key = format!(
+            "study:{session_id}:{}-{}",
+            seqs.clone().min().unwrap_or(0),
+            seqs.max().unwrap_or(0)
+        );
+        let body = serde_json::to_vec(req).map_err(storage)?;
+        self.enqueue(
+            "study_beats",
+            &format!("/study-sessions/{session_id}/beats"),
+            body,
+            &key,
         )
         .await
     }

@@ -13,8 +13,128 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::leave::ApprovalLevel;
 use super::rollcall::ByLevel;
-use crate::model::SupervisionLevel;
+use super::transitions::{Machine, Rule, Who};
+use crate::error::ErrorCode;
+use crate::model::{string_enum, SupervisionLevel};
+
+string_enum! {
+    open
+    /// What a course teaches (the categories the seeds' programmes report).
+    CourseCategory {
+        Law = "law",
+        Psychology = "psychology",
+        Vocational = "vocational",
+        DrugPrevention = "drug_prevention",
+        /// 警示教育.
+        Warning = "warning",
+        /// 入矫 / 解矫 education at the start and end of the term.
+        EntryExit = "entry_exit",
+    }
+}
+
+string_enum! {
+    open
+    /// Where a course stands: authored as a draft, published to the units under its own, or
+    /// archived (no new study; the records stay).
+    CourseStatus {
+        Draft = "draft",
+        Published = "published",
+        Archived = "archived",
+    }
+}
+
+string_enum! {
+    /// What can happen to a course.
+    CourseAction {
+        Publish = "publish",
+        Archive = "archive",
+    }
+}
+
+/// Courses are authored and published at county level or above (the county agency runs
+/// education; a judicial office assigns and follows it).
+#[rustfmt::skip]
+pub const COURSE: Machine<CourseStatus, CourseAction> = Machine {
+    invalid: ErrorCode::CourseTransitionInvalid,
+    rules: &[
+        Rule { action: CourseAction::Publish, from: &[CourseStatus::Draft], to: Some(CourseStatus::Published), who: Who::Officer(Some(ApprovalLevel::CountyAgency)) },
+        Rule { action: CourseAction::Archive, from: &[CourseStatus::Draft, CourseStatus::Published], to: Some(CourseStatus::Archived), who: Who::Officer(Some(ApprovalLevel::CountyAgency)) },
+    ],
+};
+
+string_enum! {
+    open
+    LessonKind {
+        Video = "video",
+        Audio = "audio",
+        Text = "text",
+        Pdf = "pdf",
+        Quiz = "quiz",
+    }
+}
+
+impl LessonKind {
+    /// How the lesson is credited: video and audio by a position that moves with the clock,
+    /// text and PDF by time open; a quiz is not credited by time (`None`).
+    pub fn pacing(self, seek_allowed: bool) -> Option<Pacing> {
+        match self {
+            LessonKind::Video | LessonKind::Audio => Some(Pacing {
+                timed_media: true,
+                seek_allowed,
+            }),
+            LessonKind::Text | LessonKind::Pdf => Some(Pacing {
+                timed_media: false,
+                seek_allowed: true,
+            }),
+            LessonKind::Quiz | LessonKind::Unknown => None,
+        }
+    }
+}
+
+string_enum! {
+    open
+    StudySessionStatus {
+        Open = "open",
+        /// Closed by the app, or by the server after the idle limit.
+        Ended = "ended",
+        /// Another device opened a lesson: one session a person at a time.
+        Superseded = "superseded",
+    }
+}
+
+string_enum! {
+    open
+    /// Where credited minutes come from.
+    CreditSource {
+        /// Online study (heartbeats).
+        Lesson = "lesson",
+        /// A group lecture attended.
+        Lecture = "lecture",
+        /// An officer's correction, with a reason (audited).
+        Adjustment = "adjustment",
+    }
+}
+
+/// A lesson is completed once it was studied for its minimum and, for video and audio, played
+/// to near its end (the last 5 % or 30 s may be skipped: credits roll).
+pub fn lesson_completed(
+    kind: LessonKind,
+    duration_secs: u32,
+    min_minutes: u32,
+    clock: &StudyClock,
+) -> bool {
+    let studied = clock.credited_ms >= u64::from(min_minutes) * 60_000;
+    let played = match kind.pacing(false) {
+        Some(p) if p.timed_media => {
+            let end = u64::from(duration_secs) * 1000;
+            clock.furthest_ms + (end / 20).min(30_000) >= end
+        }
+        _ => true,
+    };
+    studied && played
+}
 
 /// A jurisdiction's education rules (`[rules.learning]`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -128,6 +248,21 @@ pub enum NoCredit {
     WallClock,
 }
 
+impl NoCredit {
+    /// The stored and wire spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoCredit::Repeated => "repeated",
+            NoCredit::Started => "started",
+            NoCredit::NotStudying => "not_studying",
+            NoCredit::ClockBack => "clock_back",
+            NoCredit::Seeked => "seeked",
+            NoCredit::Capped => "capped",
+            NoCredit::WallClock => "wall_clock",
+        }
+    }
+}
+
 /// The outcome of one beat.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Credit {
@@ -206,6 +341,60 @@ pub fn credit(
         clock: next,
         added_ms: added,
         cut,
+    }
+}
+
+/// The minutes owed in `month` (`YYYY-MM`) by someone under supervision from `start` to `end`
+/// (inclusive): the level's monthly minutes, in proportion to the days of the month they were
+/// under supervision (a term starting on the 16th of a 30-day month owes half). `None` for a
+/// month that is not `YYYY-MM`.
+pub fn owed_in_month(
+    rules: &LearningRules,
+    level: SupervisionLevel,
+    month: &str,
+    start: chrono::NaiveDate,
+    end: chrono::NaiveDate,
+) -> Option<u32> {
+    use chrono::{Datelike, NaiveDate};
+    let first = NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").ok()?;
+    let next = if first.month() == 12 {
+        NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)?
+    } else {
+        NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)?
+    };
+    let days_in_month = (next - first).num_days();
+    let from = start.max(first);
+    let until = (end + chrono::Duration::days(1)).min(next);
+    let days = (until - from).num_days().clamp(0, days_in_month);
+    let owed = u64::from(rules.owed_minutes(level)) * days as u64 / days_in_month as u64;
+    Some(owed as u32)
+}
+
+/// The month before `month` (`YYYY-MM`).
+pub fn previous_month(month: &str) -> Option<String> {
+    use chrono::Datelike;
+    let first = chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").ok()?;
+    let before = first - chrono::Duration::days(1);
+    Some(format!("{:04}-{:02}", before.year(), before.month()))
+}
+
+/// How a month short of its minutes is raised: the first shortfall is a notice to the officer
+/// (who tells the person); short again the next month — skipping education after being told —
+/// warrants an admonition (Implementing Measures 2020 art. 35).
+pub fn shortfall_escalation(
+    short_before: bool,
+) -> (
+    crate::model::AlertSeverity,
+    Option<super::leave::SanctionSuggestion>,
+) {
+    use crate::model::AlertSeverity;
+    if short_before {
+        (
+            AlertSeverity::High,
+            Some(super::leave::SanctionSuggestion::Admonition),
+        )
+    } else {
+        (AlertSeverity::Medium, None)
     }
 }
 
@@ -415,6 +604,86 @@ mod tests {
             month_of(late_utc),
             "2026-12",
             "01:00 on 1 December in Beijing"
+        );
+    }
+
+    #[test]
+    fn a_video_is_completed_when_studied_long_enough_and_played_to_its_end() {
+        let clock = |credited_s: u64, furthest_s: u64| StudyClock {
+            credited_ms: credited_s * 1000,
+            furthest_ms: furthest_s * 1000,
+            ..StudyClock::default()
+        };
+        assert!(lesson_completed(
+            LessonKind::Video,
+            600,
+            10,
+            &clock(600, 580)
+        ));
+        assert!(
+            !lesson_completed(LessonKind::Video, 600, 10, &clock(600, 300)),
+            "not played through"
+        );
+        assert!(
+            !lesson_completed(LessonKind::Video, 600, 10, &clock(590, 600)),
+            "not long enough"
+        );
+        assert!(lesson_completed(LessonKind::Text, 0, 5, &clock(300, 0)));
+        assert_eq!(
+            LessonKind::Quiz.pacing(false),
+            None,
+            "a quiz is not studied by time"
+        );
+    }
+
+    #[test]
+    fn a_term_starting_or_ending_inside_a_month_owes_its_share() {
+        let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let r = LearningRules::default();
+        let owed =
+            |start, end| owed_in_month(&r, SupervisionLevel::Normal, "2026-11", d(start), d(end));
+        assert_eq!(
+            owed("2025-01-01", "2027-01-01"),
+            Some(480),
+            "the whole month"
+        );
+        assert_eq!(
+            owed("2026-11-16", "2027-01-01"),
+            Some(240),
+            "from the 16th of 30 days"
+        );
+        assert_eq!(
+            owed("2025-01-01", "2026-11-15"),
+            Some(240),
+            "until the 15th"
+        );
+        assert_eq!(
+            owed("2026-12-01", "2027-01-01"),
+            Some(0),
+            "not yet under supervision"
+        );
+        assert_eq!(
+            owed_in_month(
+                &r,
+                SupervisionLevel::Normal,
+                "2026-13",
+                d("2025-01-01"),
+                d("2027-01-01")
+            ),
+            None
+        );
+        assert_eq!(previous_month("2026-01").as_deref(), Some("2025-12"));
+        assert_eq!(previous_month("2026-11").as_deref(), Some("2026-10"));
+    }
+
+    #[test]
+    fn short_again_after_being_told_suggests_an_admonition() {
+        use crate::model::AlertSeverity;
+        use crate::policy::leave::SanctionSuggestion;
+        assert_eq!(shortfall_escalation(false), (AlertSeverity::Medium, None));
+        assert_eq!(
+            shortfall_escalation(true),
+            (AlertSeverity::High, Some(SanctionSuggestion::Admonition))
         );
     }
 

@@ -16,6 +16,7 @@ mod m20261202_000011_login_throttles;
 mod m20261202_000012_challenge_poses;
 mod m20261202_000013_roll_calls;
 mod m20261202_000014_roll_call_recordings;
+mod m20261202_000015_learning;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000012_challenge_poses::Migration),
             Box::new(m20261202_000013_roll_calls::Migration),
             Box::new(m20261202_000014_roll_call_recordings::Migration),
+            Box::new(m20261202_000015_learning::Migration),
         ]
     }
 }

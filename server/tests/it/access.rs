@@ -222,6 +222,34 @@ fn scoped_endpoints() -> Vec<(&'static str, &'static str, Option<Value>)> {
             "/investigations/{id}/opinion",
             Some(json!({ "opinion": "suitable", "text": "x" })),
         ),
+        ("get", "/cases/{id}/learning", None),
+        (
+            "post",
+            "/cases/{id}/learning/adjustments",
+            Some(json!({ "month": "2026-11", "minutes": 600, "reason": "x" })),
+        ),
+        ("get", "/cases/{id}/study-sessions", None),
+        // A draft course of county A: nobody below or beside the county sees it.
+        ("get", "/courses/{id}", None),
+        (
+            "post",
+            "/courses/{id}/publish",
+            Some(json!({ "version": 1 })),
+        ),
+        (
+            "post",
+            "/courses/{id}/archive",
+            Some(json!({ "version": 1 })),
+        ),
+        ("post", "/lessons/{id}/sessions", None),
+        (
+            "post",
+            "/study-sessions/{id}/beats",
+            Some(
+                json!({ "beats": [{ "seq": 1, "client_ms": 0, "playing": true, "foreground": true }] }),
+            ),
+        ),
+        ("post", "/study-sessions/{id}/end", None),
     ]
 }
 
@@ -239,6 +267,8 @@ const LISTS: &[&str] = &[
     "/locations/current",
     "/roll-calls",
     "/roll-calls/stats",
+    "/courses",
+    "/learning/shortfalls",
 ];
 
 /// Admin-duty endpoints and the one role allowed each.
@@ -320,6 +350,12 @@ async fn snapshot(app: &common::TestApp) -> Vec<i64> {
         "location_points",
         "location_states",
         "roll_calls",
+        "courses",
+        "lessons",
+        "study_sessions",
+        "study_beats",
+        "learning_credits",
+        "learning_months",
     ] {
         v.push(app.count(t).await);
     }
@@ -445,6 +481,41 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
         .unwrap();
         id.to_string()
     };
+    // A draft course of county A, and a study session of sv.a1 on its lesson written directly
+    // (a draft cannot be studied through the API).
+    let (s, course) = w
+        .call(&app, "officer.county_a", "POST", "/api/v1/courses", Some(json!({ "title": "法治教育", "category": "law", "lessons": [{ "title": "第一课", "kind": "text", "body": "正文", "min_minutes": 1 }] })))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{course}");
+    let course_id = course["id"].as_str().unwrap().to_owned();
+    let lesson_id = course["lessons"][0]["id"].as_str().unwrap().to_owned();
+    let session_id = {
+        use huijiao_server::entities::study_session;
+        use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+        let id = uuid::Uuid::now_v7();
+        study_session::ActiveModel {
+            id: Set(id),
+            case_id: Set(w.case_a1.parse().unwrap()),
+            lesson_id: Set(lesson_id.parse().unwrap()),
+            device_id: Set(Some("phone-1".into())),
+            status: Set(huijiao_core::policy::learning::StudySessionStatus::Open),
+            opened_at: Set(chrono::Utc::now()),
+            ended_at: Set(None),
+            last_beat_at: Set(None),
+            last_seq: Set(0),
+            last_client_ms: Set(0),
+            last_position_ms: Set(0),
+            last_studying: Set(false),
+            credited_ms: Set(0),
+            furthest_ms: Set(0),
+            completed: Set(false),
+            version: Set(1),
+        }
+        .insert(&app.state.db)
+        .await
+        .unwrap();
+        id.to_string()
+    };
     let (s, fence) = app
         .post("/api/v1/fences", a1, json!({ "name": "酒吧", "kind": "exclusion_zone", "shape": { "type": "Circle", "center": [103.83, 36.07], "radius_m": 200.0 }, "case_id": w.case_a1, "prohibition_order": 0 }))
         .await;
@@ -473,6 +544,9 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
             Some("alerts") => &alert_id,
             Some("fences") => &fence_id,
             Some("roll-calls") => &roll_call_id,
+            Some("courses") => &course_id,
+            Some("lessons") => &lesson_id,
+            Some("study-sessions") => &session_id,
             _ => &w.case_a1,
         };
         format!(
@@ -495,6 +569,8 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
     }
     covered.insert("post /cases".into());
     covered.insert("post /investigations".into());
+    // Authoring is the county's; who may is tested in learning.rs.
+    covered.insert("post /courses".into());
     for (m, p, _, _) in duty_endpoints() {
         covered.insert(format!("{m} {p}"));
     }
@@ -559,7 +635,8 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
                     && !text.contains(&inv)
                     && !text.contains(&leave)
                     && !text.contains(&reloc)
-                    && !text.contains(&alert_id),
+                    && !text.contains(&alert_id)
+                    && !text.contains(&course_id),
                 "{who} saw case data in {l}: {text}"
             );
             if *l == "/units" && s == StatusCode::OK && who.starts_with("officer") {

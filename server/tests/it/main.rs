@@ -14,6 +14,7 @@ mod checkins;
 mod cli;
 mod client_coverage;
 mod jobs;
+mod learning;
 mod leave;
 mod liveness;
 mod locations;

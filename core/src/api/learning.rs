@@ -1,0 +1,198 @@
+//! Education (教育学习): courses authored by a county agency (or above) and published to the
+//! units under it, study sessions credited from the app's heartbeats, and the monthly ledger.
+
+use super::*;
+use crate::policy::learning::{
+    Beat, CourseCategory, CourseStatus, CreditSource, LessonKind, StudySessionStatus,
+};
+
+request_type! {
+    /// A lesson as authored.
+    pub struct LessonCreate {
+        #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
+        pub title: String,
+        pub kind: LessonKind,
+        /// The text of a `text` lesson (plain paragraphs).
+        #[serde(default)]
+        #[cfg_attr(feature = "openapi", schema(max_length = 100000))]
+        pub body: Option<String>,
+        /// Length of the video or audio, seconds (0 for text).
+        #[serde(default)]
+        #[cfg_attr(feature = "openapi", schema(maximum = 36000))]
+        pub duration_secs: u32,
+        /// Minutes of study before the lesson counts as completed.
+        #[cfg_attr(feature = "openapi", schema(maximum = 600))]
+        pub min_minutes: u32,
+        /// Whether the video may be jumped ahead in (time jumped over is never credited).
+        #[serde(default)]
+        pub seek_allowed: bool,
+    }
+}
+
+request_type! {
+    /// A new course (a draft of the caller's unit), with its lessons in order.
+    pub struct CourseCreate {
+        #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
+        pub title: String,
+        pub category: CourseCategory,
+        #[serde(default)]
+        #[cfg_attr(feature = "openapi", schema(max_length = 5000))]
+        pub description: Option<String>,
+        #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 100))]
+        pub lessons: Vec<LessonCreate>,
+    }
+}
+
+view_type! {
+    pub struct LessonView {
+        pub id: Uuid,
+        pub ordinal: i32,
+        pub title: String,
+        pub kind: LessonKind,
+        pub body: Option<String>,
+        pub duration_secs: i32,
+        pub min_minutes: i32,
+        pub seek_allowed: bool,
+    }
+}
+
+view_type! {
+    pub struct CourseView {
+        pub id: Uuid,
+        /// The authoring unit: the course reaches the people under it.
+        pub unit_id: Uuid,
+        pub title: String,
+        pub category: CourseCategory,
+        pub description: Option<String>,
+        pub status: CourseStatus,
+        pub lessons: Vec<LessonView>,
+        pub published_at: Option<DateTime<Utc>>,
+        pub version: i32,
+        pub created_at: DateTime<Utc>,
+    }
+}
+
+request_type! {
+    /// Publishing or archiving: the version the officer saw.
+    pub struct CourseDecision {
+        pub version: i32,
+    }
+}
+
+request_type! {
+    /// One heartbeat of an open lesson (every `rules.learning.heartbeat_secs`).
+    pub struct StudyBeat {
+        /// 1, 2, 3… within the session; a number already sent is a harmless retry.
+        #[cfg_attr(feature = "openapi", schema(minimum = 1))]
+        pub seq: u32,
+        /// The phone's clock, milliseconds since the epoch (only differences are used).
+        pub client_ms: i64,
+        /// Playback position, milliseconds (0 for text).
+        #[serde(default)]
+        pub position_ms: u64,
+        pub playing: bool,
+        pub foreground: bool,
+        /// Seconds since the last touch or key.
+        #[serde(default)]
+        pub idle_secs: u32,
+    }
+}
+
+impl From<&StudyBeat> for Beat {
+    fn from(b: &StudyBeat) -> Beat {
+        Beat {
+            seq: b.seq,
+            client_ms: b.client_ms,
+            position_ms: b.position_ms,
+            playing: b.playing,
+            foreground: b.foreground,
+            idle_secs: b.idle_secs,
+        }
+    }
+}
+
+request_type! {
+    /// Heartbeats in order; several at once when the app was offline (its outbox).
+    pub struct StudyBeats {
+        #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 200))]
+        pub beats: Vec<StudyBeat>,
+    }
+}
+
+view_type! {
+    /// A study session: one person on one lesson, on one device, credited from its beats.
+    pub struct StudySessionView {
+        pub id: Uuid,
+        pub case_id: Uuid,
+        pub lesson_id: Uuid,
+        pub status: StudySessionStatus,
+        pub opened_at: DateTime<Utc>,
+        pub ended_at: Option<DateTime<Utc>>,
+        /// The last heartbeat taken (the next one sends a higher number).
+        pub last_seq: u32,
+        pub credited_secs: u64,
+        /// The furthest position reached by playing, seconds.
+        pub furthest_secs: u64,
+        /// The lesson's completion rule is met (studied long enough, played through).
+        pub completed: bool,
+        /// How often to send heartbeats.
+        pub heartbeat_secs: u32,
+    }
+}
+
+view_type! {
+    /// Minutes credited from one source in a month.
+    pub struct LearningCreditView {
+        pub source: CreditSource,
+        pub minutes: i64,
+    }
+}
+
+view_type! {
+    /// A person's education in one month (China time): owed, credited, short.
+    pub struct LearningMonthView {
+        pub case_id: Uuid,
+        /// `YYYY-MM`.
+        pub month: String,
+        pub owed_minutes: u32,
+        pub credited_minutes: i64,
+        pub short_minutes: i64,
+        pub by_source: Vec<LearningCreditView>,
+        pub adjustments: Vec<LearningAdjustmentView>,
+    }
+}
+
+request_type! {
+    /// An officer's correction of a month's minutes (negative to take time away), with why.
+    pub struct LearningAdjustment {
+        /// `YYYY-MM`.
+        #[cfg_attr(feature = "openapi", schema(pattern = r"^\d{4}-\d{2}$"))]
+        pub month: String,
+        #[cfg_attr(feature = "openapi", schema(minimum = -6000, maximum = 6000))]
+        pub minutes: i32,
+        #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 2000))]
+        pub reason: String,
+    }
+}
+
+view_type! {
+    pub struct LearningAdjustmentView {
+        pub id: Uuid,
+        pub minutes: i32,
+        pub reason: String,
+        pub by: Option<Uuid>,
+        pub at: DateTime<Utc>,
+    }
+}
+
+view_type! {
+    /// A person short of their education minutes in a month (`GET /learning/shortfalls`).
+    pub struct LearningShortView {
+        pub case_id: Uuid,
+        pub unit_id: Uuid,
+        pub month: String,
+        pub owed_minutes: u32,
+        pub credited_minutes: i64,
+        pub short_minutes: i64,
+    }
+}

@@ -1,0 +1,112 @@
+//! Education: courses, study sessions with their heartbeats, the monthly ledger. Heartbeats
+//! made offline go through the outbox (`Outbox::enqueue_study_beats`): the server takes each
+//! sequence number once, so a resent batch changes nothing.
+
+use super::*;
+
+impl Client {
+    /// A new course, a draft of the officer's unit (county agency or above).
+    pub async fn create_course(&self, req: &CourseCreate) -> Result<CourseView, ClientError> {
+        self.post("/courses", req).await
+    }
+
+    /// The courses the caller may see: for a supervisee, what they can study.
+    pub async fn courses(&self) -> Result<Vec<CourseView>, ClientError> {
+        self.get("/courses").await
+    }
+
+    pub async fn course(&self, id: Uuid) -> Result<CourseView, ClientError> {
+        self.get(&format!("/courses/{id}")).await
+    }
+
+    /// Publishes a draft at the version seen: it reaches every unit under the authoring one.
+    pub async fn publish_course(&self, id: Uuid, version: i32) -> Result<CourseView, ClientError> {
+        self.post(
+            &format!("/courses/{id}/publish"),
+            &CourseDecision { version },
+        )
+        .await
+    }
+
+    pub async fn archive_course(&self, id: Uuid, version: i32) -> Result<CourseView, ClientError> {
+        self.post(
+            &format!("/courses/{id}/archive"),
+            &CourseDecision { version },
+        )
+        .await
+    }
+
+    /// Opens a lesson for study on this phone (a session open on another device ends).
+    pub async fn open_lesson(&self, lesson_id: Uuid) -> Result<StudySessionView, ClientError> {
+        self.post(
+            &format!("/lessons/{lesson_id}/sessions"),
+            &serde_json::json!({}),
+        )
+        .await
+    }
+
+    /// Sends heartbeats of an open session; the session comes back as credited.
+    pub async fn send_study_beats(
+        &self,
+        session_id: Uuid,
+        req: &StudyBeats,
+    ) -> Result<StudySessionView, ClientError> {
+        self.post(&format!("/study-sessions/{session_id}/beats"), req)
+            .await
+    }
+
+    /// Closes a session (the lesson left).
+    pub async fn end_study_session(
+        &self,
+        session_id: Uuid,
+    ) -> Result<StudySessionView, ClientError> {
+        self.post(
+            &format!("/study-sessions/{session_id}/end"),
+            &serde_json::json!({}),
+        )
+        .await
+    }
+
+    /// A case's study sessions, latest first.
+    pub async fn study_sessions_of(
+        &self,
+        case_id: Uuid,
+    ) -> Result<Vec<StudySessionView>, ClientError> {
+        self.get(&format!("/cases/{case_id}/study-sessions")).await
+    }
+
+    /// A case's education in `month` (`YYYY-MM`; default this month, China time).
+    pub async fn learning_month(
+        &self,
+        case_id: Uuid,
+        month: Option<&str>,
+    ) -> Result<LearningMonthView, ClientError> {
+        let path = format!("/cases/{case_id}/learning");
+        match month {
+            Some(m) => self.get(&format!("{path}?month={m}")).await,
+            None => self.get(&path).await,
+        }
+    }
+
+    /// Who in the officer's jurisdiction is short of their minutes in `month` (default this
+    /// one), most short first.
+    pub async fn learning_shortfalls(
+        &self,
+        month: Option<&str>,
+    ) -> Result<Vec<LearningShortView>, ClientError> {
+        match month {
+            Some(m) => self.get(&format!("/learning/shortfalls?month={m}")).await,
+            None => self.get("/learning/shortfalls").await,
+        }
+    }
+
+    /// An officer's correction of a month's minutes, with the reason.
+    pub async fn adjust_learning(
+        &self,
+        case_id: Uuid,
+        req: &LearningAdjustment,
+    ) -> Result<LearningMonthView, ClientError> {
+        self.post(&format!("/cases/{case_id}/learning/adjustments"), req)
+            .await
+    }
+}

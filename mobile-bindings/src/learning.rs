@@ -1,0 +1,86 @@
+//! Education: courses (officers author and publish; supervisees study), study sessions and
+//! their heartbeats, the monthly ledger. The app's study loop: `open_lesson`, then
+//! `send_beats` every `heartbeat_secs` (through `HuijiaoOutbox::enqueue_study_beats` when the
+//! network fails), then `end_session`.
+
+use std::sync::Arc;
+
+use huijiao_core::api::*;
+use huijiao_core::client::Client;
+use uuid::Uuid;
+
+use crate::Result;
+
+/// Education (教育学习). (`HuijiaoClient::learning()`)
+#[derive(uniffi::Object)]
+pub struct LearningClient {
+    pub(crate) inner: Arc<Client>,
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl LearningClient {
+    /// A new course, a draft of the officer's unit (county agency or above).
+    pub async fn create_course(&self, req: CourseCreate) -> Result<CourseView> {
+        Ok(self.inner.create_course(&req).await?)
+    }
+
+    /// The courses the caller may see: for a supervisee, what they can study.
+    pub async fn courses(&self) -> Result<Vec<CourseView>> {
+        Ok(self.inner.courses().await?)
+    }
+
+    pub async fn course(&self, id: Uuid) -> Result<CourseView> {
+        Ok(self.inner.course(id).await?)
+    }
+
+    pub async fn publish_course(&self, id: Uuid, version: i32) -> Result<CourseView> {
+        Ok(self.inner.publish_course(id, version).await?)
+    }
+
+    pub async fn archive_course(&self, id: Uuid, version: i32) -> Result<CourseView> {
+        Ok(self.inner.archive_course(id, version).await?)
+    }
+
+    /// Opens a lesson for study on this phone (a session open on another device ends).
+    pub async fn open_lesson(&self, lesson_id: Uuid) -> Result<StudySessionView> {
+        Ok(self.inner.open_lesson(lesson_id).await?)
+    }
+
+    /// Sends heartbeats; the session comes back as credited.
+    pub async fn send_beats(
+        &self,
+        session_id: Uuid,
+        beats: Vec<StudyBeat>,
+    ) -> Result<StudySessionView> {
+        Ok(self
+            .inner
+            .send_study_beats(session_id, &StudyBeats { beats })
+            .await?)
+    }
+
+    pub async fn end_session(&self, session_id: Uuid) -> Result<StudySessionView> {
+        Ok(self.inner.end_study_session(session_id).await?)
+    }
+
+    pub async fn sessions_of(&self, case_id: Uuid) -> Result<Vec<StudySessionView>> {
+        Ok(self.inner.study_sessions_of(case_id).await?)
+    }
+
+    /// A case's education in `month` (`YYYY-MM`; default this month, China time).
+    pub async fn month(&self, case_id: Uuid, month: Option<String>) -> Result<LearningMonthView> {
+        Ok(self.inner.learning_month(case_id, month.as_deref()).await?)
+    }
+
+    /// Who in the officer's jurisdiction is short of their minutes in `month` (default this one).
+    pub async fn shortfalls(&self, month: Option<String>) -> Result<Vec<LearningShortView>> {
+        Ok(self.inner.learning_shortfalls(month.as_deref()).await?)
+    }
+
+    pub async fn adjust(
+        &self,
+        case_id: Uuid,
+        req: LearningAdjustment,
+    ) -> Result<LearningMonthView> {
+        Ok(self.inner.adjust_learning(case_id, &req).await?)
+    }
+}

@@ -1,0 +1,23 @@
+//! Table `lessons`.
+use huijiao_core::policy::learning::LessonKind;
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "lessons")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub course_id: Uuid,
+    pub ordinal: i32,
+    pub title: String,
+    pub kind: LessonKind,
+    pub body: Option<String>,
+    pub duration_secs: i32,
+    pub min_minutes: i32,
+    pub seek_allowed: bool,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

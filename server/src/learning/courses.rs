@@ -1,0 +1,348 @@
+//! Courses: authored as drafts by an officer of a county agency (or above) with their lessons,
+//! published to every unit under the authoring one, archived when retired. Officers see the
+//! courses of their units above and below; a supervisee sees the published ones that reach
+//! their unit.
+
+use std::collections::HashMap;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::Utc;
+use huijiao_core::api::{CourseCreate, CourseDecision, CourseView, LessonCreate, Problem};
+use huijiao_core::model::{AuditAction, Role};
+use huijiao_core::policy::learning::{
+    CourseAction, CourseCategory, CourseStatus, LessonKind, COURSE,
+};
+use huijiao_core::{ErrorCode, Said};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
+    QueryFilter, QueryOrder,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::course_view;
+use crate::actor::Actor;
+use crate::auth::extractor::{AuthUser, Officer, RequestParty};
+use crate::entities::{case, course, lesson};
+use crate::error::{ApiError, ApiResult, Json, Path};
+use crate::state::AppState;
+use crate::transition::apply;
+use crate::validate::{check_paragraphs, check_text};
+use crate::work::Work;
+
+fn check_lesson(i: usize, l: &LessonCreate) -> ApiResult<()> {
+    let field = |name: &str| format!("lessons[{i}].{name}");
+    check_text(&field("title"), &l.title, 200)?;
+    if l.kind == LessonKind::Unknown {
+        return Err(ApiError::field(
+            field("kind"),
+            Said::new(
+                "video, audio, text, pdf or quiz",
+                "须为 video、audio、text、pdf 或 quiz",
+            ),
+        ));
+    }
+    match (&l.body, l.kind) {
+        (Some(body), LessonKind::Text) => check_paragraphs(&field("body"), body, 100_000)?,
+        (None, LessonKind::Text) => {
+            return Err(ApiError::field(
+                field("body"),
+                Said::new("a text lesson needs its text", "文字课程须有正文"),
+            ))
+        }
+        (Some(_), _) => {
+            return Err(ApiError::field(
+                field("body"),
+                Said::new("only a text lesson has a body", "只有文字课程有正文"),
+            ))
+        }
+        (None, _) => {}
+    }
+    let timed = matches!(l.kind, LessonKind::Video | LessonKind::Audio);
+    if timed != (l.duration_secs > 0) || l.duration_secs > 36_000 {
+        return Err(ApiError::field(
+            field("duration_secs"),
+            Said::new(
+                "the length of a video or audio lesson, 1 to 36000 seconds; 0 for the others",
+                "视频或音频课程的时长，1 到 36000 秒；其他课程为 0",
+            ),
+        ));
+    }
+    if l.min_minutes > 600 || (timed && u64::from(l.min_minutes) * 60 > u64::from(l.duration_secs))
+    {
+        return Err(ApiError::field(
+            field("min_minutes"),
+            Said::new(
+                "at most 600, and no longer than the video or audio",
+                "最多 600，且不超过视频或音频时长",
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A new course, a draft of the officer's unit (county agency or above), with its lessons.
+#[utoipa::path(post, path = "/courses", tag = "learning", request_body = CourseCreate,
+    responses((status = 201, body = CourseView), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Officer,
+    Json(req): Json<CourseCreate>,
+) -> ApiResult<(StatusCode, Json<CourseView>)> {
+    check_text("title", &req.title, 200)?;
+    if req.category == CourseCategory::Unknown {
+        return Err(ApiError::field(
+            "category",
+            Said::new("a course category", "须为课程类别"),
+        ));
+    }
+    if let Some(d) = &req.description {
+        check_paragraphs("description", d, 5000)?;
+    }
+    if req.lessons.is_empty() || req.lessons.len() > 100 {
+        return Err(ApiError::field(
+            "lessons",
+            Said::new("1 to 100 lessons", "须为 1 到 100 节课"),
+        ));
+    }
+    for (i, l) in req.lessons.iter().enumerate() {
+        check_lesson(i, l)?;
+    }
+    let work = Work::begin(&state).await?;
+    let party = crate::org::party(work.db(), &caller).await?;
+    // Authoring needs the level publishing does: a judicial office cannot make a draft either.
+    COURSE
+        .check(CourseAction::Publish, CourseStatus::Draft, party)
+        .map_err(|_| ErrorCode::CourseAuthorLevel)?;
+    let unit_id = caller.unit_id.ok_or(ErrorCode::Forbidden)?;
+    let now = Utc::now();
+    let row = course::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        unit_id: Set(unit_id),
+        unit_path: Set(crate::org::unit_path(work.db(), unit_id).await?),
+        title: Set(req.title.trim().to_owned()),
+        category: Set(req.category),
+        description: Set(req.description.as_deref().map(str::trim).map(str::to_owned)),
+        status: Set(CourseStatus::Draft),
+        published_at: Set(None),
+        created_by: Set(Some(caller.id)),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(work.db())
+    .await?;
+    let mut lessons = Vec::new();
+    for (i, l) in req.lessons.iter().enumerate() {
+        lessons.push(
+            lesson::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                course_id: Set(row.id),
+                ordinal: Set(i as i32 + 1),
+                title: Set(l.title.trim().to_owned()),
+                kind: Set(l.kind),
+                body: Set(l.body.clone()),
+                duration_secs: Set(l.duration_secs as i32),
+                min_minutes: Set(l.min_minutes as i32),
+                seek_allowed: Set(l.seek_allowed),
+            }
+            .insert(work.db())
+            .await?,
+        );
+    }
+    work.audit(
+        &Actor::from(&caller),
+        AuditAction::CourseCreated,
+        "course",
+        row.id,
+        json!({ "lessons": lessons.len() }),
+    )
+    .await?;
+    work.commit().await?;
+    Ok((StatusCode::CREATED, Json(course_view(row, lessons))))
+}
+
+/// The units' paths `path` lies under, itself included ("/a/b/" → "/a/", "/a/b/").
+fn path_and_above(path: &str) -> Vec<String> {
+    path.match_indices('/')
+        .skip(1)
+        .map(|(i, _)| path[..=i].to_owned())
+        .collect()
+}
+
+/// Which courses the caller may see: an officer those of their own subtree and the published
+/// (or archived) ones of the units above; a supervisee the published ones of the units above
+/// their case's unit.
+async fn visible(db: &impl ConnectionTrait, caller: &AuthUser) -> ApiResult<Condition> {
+    match caller.role {
+        Role::Officer => {
+            let path = caller.unit_path.as_deref().ok_or(ErrorCode::Forbidden)?;
+            // Drafts stay with the authoring unit and the units above it.
+            Ok(Condition::any()
+                .add(
+                    Condition::all()
+                        .add(course::Column::UnitPath.is_in(path_and_above(path)))
+                        .add(course::Column::Status.ne(CourseStatus::Draft.as_str())),
+                )
+                .add(course::Column::UnitPath.like(format!("{path}%"))))
+        }
+        Role::Supervisee => {
+            let c = case::Entity::find()
+                .filter(case::Column::UserId.eq(caller.id))
+                .one(db)
+                .await?
+                .ok_or(ErrorCode::NotFound)?;
+            let path = crate::org::unit_path(db, c.unit_id).await?;
+            Ok(Condition::all()
+                .add(course::Column::UnitPath.is_in(path_and_above(&path)))
+                .add(course::Column::Status.eq(CourseStatus::Published.as_str())))
+        }
+        _ => Err(ErrorCode::Forbidden.into()),
+    }
+}
+
+/// A course the caller may see, with its lessons in order (else 404).
+pub(super) async fn find_course(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+    id: Uuid,
+) -> ApiResult<(course::Model, Vec<lesson::Model>)> {
+    let row = course::Entity::find_by_id(id)
+        .filter(visible(db, caller).await?)
+        .one(db)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    let lessons = lesson::Entity::find()
+        .filter(lesson::Column::CourseId.eq(id))
+        .order_by_asc(lesson::Column::Ordinal)
+        .all(db)
+        .await?;
+    Ok((row, lessons))
+}
+
+/// The courses the caller may see, newest first: for a supervisee, what they can study.
+#[utoipa::path(get, path = "/courses", tag = "learning",
+    responses((status = 200, body = Vec<CourseView>), (status = 403, body = Problem)))]
+pub async fn list(
+    State(state): State<AppState>,
+    caller: RequestParty,
+) -> ApiResult<Json<Vec<CourseView>>> {
+    let rows = course::Entity::find()
+        .filter(visible(&state.db, &caller).await?)
+        .order_by_desc(course::Column::CreatedAt)
+        .all(&state.db)
+        .await?;
+    let ids: Vec<Uuid> = rows.iter().map(|c| c.id).collect();
+    let mut lessons: HashMap<Uuid, Vec<lesson::Model>> = HashMap::new();
+    for l in lesson::Entity::find()
+        .filter(lesson::Column::CourseId.is_in(ids))
+        .order_by_asc(lesson::Column::Ordinal)
+        .all(&state.db)
+        .await?
+    {
+        lessons.entry(l.course_id).or_default().push(l);
+    }
+    Ok(Json(
+        rows.into_iter()
+            .map(|c| {
+                let mine = lessons.remove(&c.id).unwrap_or_default();
+                course_view(c, mine)
+            })
+            .collect(),
+    ))
+}
+
+#[utoipa::path(get, path = "/courses/{id}", tag = "learning", params(("id" = Uuid, Path)),
+    responses((status = 200, body = CourseView), (status = 404, body = Problem)))]
+pub async fn get_one(
+    State(state): State<AppState>,
+    caller: RequestParty,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<CourseView>> {
+    let (row, lessons) = find_course(&state.db, &caller, id).await?;
+    Ok(Json(course_view(row, lessons)))
+}
+
+/// Publishing or archiving a course of the officer's own subtree, at the version seen.
+async fn decide(
+    state: &AppState,
+    caller: &Officer,
+    id: Uuid,
+    action: CourseAction,
+    version: i32,
+) -> ApiResult<Json<CourseView>> {
+    let work = Work::begin(state).await?;
+    let (row, lessons) = find_course(work.db(), caller, id).await?;
+    let own = caller
+        .unit_path
+        .as_deref()
+        .is_some_and(|p| row.unit_path.starts_with(p));
+    if !own {
+        // Seen from below: a course of a unit above is not theirs to change.
+        return Err(ErrorCode::Forbidden.into());
+    }
+    let party = crate::org::party(work.db(), caller).await?;
+    let now = Utc::now();
+    let row = apply(
+        work.db(),
+        &COURSE,
+        action,
+        party,
+        &row,
+        Some(version),
+        |q| {
+            let q = q.col_expr(course::Column::UpdatedAt, Expr::value(now));
+            if action == CourseAction::Publish {
+                q.col_expr(course::Column::PublishedAt, Expr::value(now))
+            } else {
+                q
+            }
+        },
+    )
+    .await?;
+    let audit = match action {
+        CourseAction::Publish => AuditAction::CoursePublished,
+        CourseAction::Archive => AuditAction::CourseArchived,
+    };
+    work.audit(&Actor::from(caller), audit, "course", row.id, json!({}))
+        .await?;
+    work.commit().await?;
+    Ok(Json(course_view(row, lessons)))
+}
+
+/// Publishes a draft: from now it reaches every unit under the authoring one.
+#[utoipa::path(post, path = "/courses/{id}/publish", tag = "learning", params(("id" = Uuid, Path)), request_body = CourseDecision,
+    responses((status = 200, body = CourseView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn publish(
+    State(state): State<AppState>,
+    caller: Officer,
+    Path(id): Path<Uuid>,
+    Json(req): Json<CourseDecision>,
+) -> ApiResult<Json<CourseView>> {
+    decide(&state, &caller, id, CourseAction::Publish, req.version).await
+}
+
+/// Archives a course: no new study sessions; what was credited stays.
+#[utoipa::path(post, path = "/courses/{id}/archive", tag = "learning", params(("id" = Uuid, Path)), request_body = CourseDecision,
+    responses((status = 200, body = CourseView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn archive(
+    State(state): State<AppState>,
+    caller: Officer,
+    Path(id): Path<Uuid>,
+    Json(req): Json<CourseDecision>,
+) -> ApiResult<Json<CourseView>> {
+    decide(&state, &caller, id, CourseAction::Archive, req.version).await
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_path_and_the_units_above_it() {
+        assert_eq!(
+            super::path_and_above("/p/c/k/"),
+            ["/p/", "/p/c/", "/p/c/k/"]
+        );
+    }
+}

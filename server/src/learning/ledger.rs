@@ -1,0 +1,307 @@
+//! The monthly ledger: minutes owed at the person's level, minutes credited by source (online
+//! lessons, group lectures, officers' adjustments), and the shortfall. Months are China time.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{Datelike, NaiveDate, Utc};
+use std::collections::HashMap;
+
+use huijiao_core::api::{
+    LearningAdjustment, LearningAdjustmentView, LearningCreditView, LearningMonthView,
+    LearningShortView, Problem,
+};
+use huijiao_core::model::{AlertKind, AuditAction, CaseStatus};
+use huijiao_core::policy::learning::{
+    month_of, owed_in_month, previous_month, shortfall_escalation, CreditSource,
+};
+use huijiao_core::Said;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder,
+};
+use serde::Deserialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::actor::Actor;
+use crate::auth::extractor::{AuthUser, Officer};
+use crate::cases::{find_case, find_case_for_write};
+use crate::entities::{case, learning_credit, learning_month};
+use crate::error::{ApiError, ApiResult, Json, Path, Query};
+use crate::state::AppState;
+use crate::validate::check_paragraphs;
+use crate::work::Work;
+
+/// `YYYY-MM` as a real month, no later than this one (China time).
+fn check_month(field: &str, month: &str) -> ApiResult<()> {
+    let valid = month.len() == 7
+        && NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
+            .is_ok_and(|d| d.year() >= 2000);
+    if !valid || month > month_of(Utc::now()).as_str() {
+        return Err(ApiError::field(
+            field,
+            Said::new(
+                "a month as YYYY-MM, not in the future",
+                "须为 YYYY-MM 格式的月份，且不晚于本月",
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// What `c` owes in `month`: the level's minutes, for the days of it under supervision.
+fn owed(state: &AppState, c: &case::Model, month: &str) -> u32 {
+    owed_in_month(
+        &state.config.rules.learning,
+        c.level,
+        month,
+        c.start_date,
+        c.end_date,
+    )
+    .unwrap_or(0)
+}
+
+/// A case's month as the ledger has it.
+pub(super) async fn month_view(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    c: &case::Model,
+    month: &str,
+) -> ApiResult<LearningMonthView> {
+    let rows = learning_credit::Entity::find()
+        .filter(learning_credit::Column::CaseId.eq(c.id))
+        .filter(learning_credit::Column::Month.eq(month))
+        .order_by_asc(learning_credit::Column::CreatedAt)
+        .all(db)
+        .await?;
+    let ms_of = |source: CreditSource| -> i64 {
+        rows.iter()
+            .filter(|r| r.source == source)
+            .map(|r| r.credited_ms)
+            .sum()
+    };
+    let by_source: Vec<LearningCreditView> = [
+        CreditSource::Lesson,
+        CreditSource::Lecture,
+        CreditSource::Adjustment,
+    ]
+    .into_iter()
+    .map(|source| LearningCreditView {
+        source,
+        minutes: ms_of(source) / 60_000,
+    })
+    .collect();
+    let total_ms: i64 = rows.iter().map(|r| r.credited_ms).sum();
+    let credited_minutes = (total_ms / 60_000).max(0);
+    let owed_minutes = owed(state, c, month);
+    Ok(LearningMonthView {
+        case_id: c.id,
+        month: month.to_owned(),
+        owed_minutes,
+        credited_minutes,
+        short_minutes: (i64::from(owed_minutes) - credited_minutes).max(0),
+        by_source,
+        adjustments: rows
+            .iter()
+            .filter(|r| r.source == CreditSource::Adjustment)
+            .map(|r| LearningAdjustmentView {
+                id: r.id,
+                minutes: (r.credited_ms / 60_000) as i32,
+                reason: r.reason.clone().unwrap_or_default(),
+                by: r.created_by,
+                at: r.created_at,
+            })
+            .collect(),
+    })
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct MonthQuery {
+    /// `YYYY-MM`; default this month (China time).
+    pub month: Option<String>,
+}
+
+/// A person's education in a month: owed, credited by source, short. The supervisee reads
+/// their own, officers and the person's volunteers theirs.
+#[utoipa::path(get, path = "/cases/{id}/learning", tag = "learning", params(("id" = Uuid, Path), MonthQuery),
+    responses((status = 200, body = LearningMonthView), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn month(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<Uuid>,
+    Query(q): Query<MonthQuery>,
+) -> ApiResult<Json<LearningMonthView>> {
+    let month = q.month.unwrap_or_else(|| month_of(Utc::now()));
+    check_month("month", &month)?;
+    let c = find_case(&state.db, &caller, id).await?;
+    Ok(Json(month_view(&state.db, &state, &c, &month).await?))
+}
+
+/// An officer corrects a month's minutes (e.g. study done on paper, or time to take back),
+/// with the reason; audited.
+#[utoipa::path(post, path = "/cases/{id}/learning/adjustments", tag = "learning", params(("id" = Uuid, Path)), request_body = LearningAdjustment,
+    responses((status = 201, body = LearningMonthView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn adjust(
+    State(state): State<AppState>,
+    caller: Officer,
+    Path(id): Path<Uuid>,
+    Json(req): Json<LearningAdjustment>,
+) -> ApiResult<(StatusCode, Json<LearningMonthView>)> {
+    check_month("month", &req.month)?;
+    if req.minutes == 0 || !(-6000..=6000).contains(&req.minutes) {
+        return Err(ApiError::field(
+            "minutes",
+            Said::new(
+                "minutes to add (or take away, negative), at most 6000 either way, not 0",
+                "增加（负数为扣减）的分钟数，绝对值不超过 6000，不能为 0",
+            ),
+        ));
+    }
+    check_paragraphs("reason", &req.reason, 2000)?;
+    let work = Work::begin(&state).await?;
+    let c = find_case_for_write(work.db(), &caller, id).await?;
+    let now = Utc::now();
+    let row = learning_credit::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        case_id: Set(c.id),
+        month: Set(req.month.clone()),
+        source: Set(CreditSource::Adjustment),
+        session_id: Set(None),
+        credited_ms: Set(i64::from(req.minutes) * 60_000),
+        reason: Set(Some(req.reason.trim().to_owned())),
+        created_by: Set(Some(caller.id)),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(work.db())
+    .await?;
+    work.audit(
+        &Actor::from(&caller),
+        AuditAction::LearningAdjusted,
+        "case",
+        c.id,
+        json!({ "credit_id": row.id, "month": req.month, "minutes": req.minutes }),
+    )
+    .await?;
+    let view = month_view(work.db(), &state, &c, &req.month).await?;
+    work.commit().await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// Who in the officer's jurisdiction is short of their minutes in a month (default this one,
+/// so far), most short first.
+#[utoipa::path(get, path = "/learning/shortfalls", tag = "learning", params(MonthQuery),
+    responses((status = 200, body = Vec<LearningShortView>), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn shortfalls(
+    State(state): State<AppState>,
+    caller: Officer,
+    Query(q): Query<MonthQuery>,
+) -> ApiResult<Json<Vec<LearningShortView>>> {
+    let month = q.month.unwrap_or_else(|| month_of(Utc::now()));
+    check_month("month", &month)?;
+    let cases = case::Entity::find()
+        .filter(caller.case_scope()?)
+        .filter(case::Column::Status.eq(CaseStatus::Active.as_str()))
+        .all(&state.db)
+        .await?;
+    let credited = credited_by_case(&state.db, &month).await?;
+    let mut short: Vec<LearningShortView> = cases
+        .iter()
+        .map(|c| {
+            let owed_minutes = owed(&state, c, &month);
+            let credited_minutes = credited.get(&c.id).copied().unwrap_or(0) / 60_000;
+            LearningShortView {
+                case_id: c.id,
+                unit_id: c.unit_id,
+                month: month.clone(),
+                owed_minutes,
+                credited_minutes,
+                short_minutes: (i64::from(owed_minutes) - credited_minutes).max(0),
+            }
+        })
+        .filter(|v| v.short_minutes > 0)
+        .collect();
+    short.sort_by_key(|v| std::cmp::Reverse(v.short_minutes));
+    Ok(Json(short))
+}
+
+/// Milliseconds credited in `month`, by case.
+async fn credited_by_case(db: &impl ConnectionTrait, month: &str) -> ApiResult<HashMap<Uuid, i64>> {
+    let mut by_case: HashMap<Uuid, i64> = HashMap::new();
+    for r in learning_credit::Entity::find()
+        .filter(learning_credit::Column::Month.eq(month))
+        .all(db)
+        .await?
+    {
+        *by_case.entry(r.case_id).or_default() += r.credited_ms;
+    }
+    Ok(by_case)
+}
+
+/// Closes last month (China time) for every active case, once: what was owed and credited is
+/// kept, and a case short of its minutes raises an alert — with an admonition suggested when
+/// the month before was short too. Returns the alerts' events.
+pub async fn close_last_month(
+    state: &AppState,
+    db: &impl ConnectionTrait,
+    now: chrono::DateTime<Utc>,
+) -> ApiResult<Vec<crate::events::Event>> {
+    let month = previous_month(&month_of(now)).ok_or_else(|| ApiError::internal("no month"))?;
+    let before = previous_month(&month).ok_or_else(|| ApiError::internal("no month"))?;
+    let closed: std::collections::HashSet<Uuid> = learning_month::Entity::find()
+        .filter(learning_month::Column::Month.eq(month.as_str()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.case_id)
+        .collect();
+    let short_before: std::collections::HashSet<Uuid> = learning_month::Entity::find()
+        .filter(learning_month::Column::Month.eq(before.as_str()))
+        .filter(learning_month::Column::ShortMinutes.gt(0))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.case_id)
+        .collect();
+    let credited = credited_by_case(db, &month).await?;
+    let cases = case::Entity::find()
+        .filter(case::Column::Status.eq(CaseStatus::Active.as_str()))
+        .all(db)
+        .await?;
+    let mut events = Vec::new();
+    for c in cases.iter().filter(|c| !closed.contains(&c.id)) {
+        let owed_minutes = owed(state, c, &month);
+        let credited_minutes = credited.get(&c.id).copied().unwrap_or(0).max(0) / 60_000;
+        let short = (i64::from(owed_minutes) - credited_minutes).max(0);
+        let alert_id = if short > 0 {
+            let (severity, suggestion) = shortfall_escalation(short_before.contains(&c.id));
+            let (alert, event) = crate::alerts::raise(
+                db,
+                c,
+                AlertKind::LearningShortfall,
+                severity,
+                json!({ "month": month, "owed_minutes": owed_minutes, "credited_minutes": credited_minutes,
+                        "short_minutes": short, "sanction_suggestion": suggestion }),
+            )
+            .await?;
+            events.push(event);
+            Some(alert.id)
+        } else {
+            None
+        };
+        learning_month::ActiveModel {
+            case_id: Set(c.id),
+            month: Set(month.clone()),
+            owed_minutes: Set(owed_minutes as i32),
+            credited_minutes: Set(credited_minutes),
+            short_minutes: Set(short),
+            alert_id: Set(alert_id),
+            closed_at: Set(now),
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(events)
+}

@@ -1,0 +1,405 @@
+//! Study sessions: the supervisee's app opens a lesson (one open session a person: opening on
+//! a second device ends the first) and sends heartbeats; the core's `credit` decides what each
+//! is worth, every beat is kept with what it credited, and the month's ledger grows with it.
+//! Beats are taken once by sequence number, so an outbox resending a batch changes nothing.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use huijiao_core::api::{Problem, StudyBeats, StudySessionView};
+use huijiao_core::model::EventKind;
+use huijiao_core::policy::learning::{
+    credit, lesson_completed, month_of, Beat, CreditSource, NoCredit, StudyClock,
+    StudySessionStatus,
+};
+use huijiao_core::{ErrorCode, Said};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect,
+};
+use uuid::Uuid;
+
+use super::courses::find_course;
+use super::session_view;
+use crate::auth::extractor::{RequestParty, Supervisee};
+use crate::cases::{find_case, own_case};
+use crate::entities::{case, learning_credit, lesson, study_beat, study_session};
+use crate::error::{ApiError, ApiResult, Json, Path};
+use crate::state::AppState;
+use crate::work::Work;
+
+/// Opens a lesson for study on this phone; a session open elsewhere ends (that device gets a
+/// `study_session` event). Send heartbeats every `heartbeat_secs` from now.
+#[utoipa::path(post, path = "/lessons/{id}/sessions", tag = "learning", params(("id" = Uuid, Path)),
+    responses((status = 201, body = StudySessionView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn open(
+    State(state): State<AppState>,
+    caller: Supervisee,
+    Path(id): Path<Uuid>,
+) -> ApiResult<(StatusCode, Json<StudySessionView>)> {
+    let work = Work::begin(&state).await?;
+    let l = lesson::Entity::find_by_id(id)
+        .one(work.db())
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    // Only a lesson of a published course that reaches the person (else 404).
+    find_course(work.db(), &caller, l.course_id).await?;
+    if l.kind.pacing(l.seek_allowed).is_none() {
+        return Err(ErrorCode::LessonNotTimed.into());
+    }
+    let c = own_case(work.db(), &caller).await?;
+    huijiao_core::policy::require_active(c.status)?;
+    // Two opens at once (two phones): the case's lock puts them in line.
+    case::Entity::find_by_id(c.id)
+        .lock_exclusive()
+        .one(work.db())
+        .await?;
+    let now = Utc::now();
+    let rules = &state.config.rules.learning;
+    if let Some(earlier) = open_of(work.db(), c.id).await? {
+        let ended = end(work.db(), &earlier, StudySessionStatus::Superseded, now).await?;
+        work.notify_case(
+            &c,
+            EventKind::StudySession,
+            &session_view(&ended, rules),
+            true,
+        )
+        .await?;
+    }
+    let row = study_session::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        case_id: Set(c.id),
+        lesson_id: Set(l.id),
+        device_id: Set(caller.device_id.clone()),
+        status: Set(StudySessionStatus::Open),
+        opened_at: Set(now),
+        ended_at: Set(None),
+        last_beat_at: Set(None),
+        last_seq: Set(0),
+        last_client_ms: Set(0),
+        last_position_ms: Set(0),
+        last_studying: Set(false),
+        credited_ms: Set(0),
+        furthest_ms: Set(0),
+        completed: Set(false),
+        version: Set(1),
+    }
+    .insert(work.db())
+    .await?;
+    work.commit().await?;
+    Ok((StatusCode::CREATED, Json(session_view(&row, rules))))
+}
+
+async fn open_of(
+    db: &impl ConnectionTrait,
+    case_id: Uuid,
+) -> ApiResult<Option<study_session::Model>> {
+    Ok(study_session::Entity::find()
+        .filter(study_session::Column::CaseId.eq(case_id))
+        .filter(study_session::Column::Status.eq(StudySessionStatus::Open.as_str()))
+        .one(db)
+        .await?)
+}
+
+async fn lesson_of(
+    db: &impl ConnectionTrait,
+    s: &study_session::Model,
+) -> ApiResult<lesson::Model> {
+    lesson::Entity::find_by_id(s.lesson_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::internal("a session's lesson is gone"))
+}
+
+/// Ends an open session (`status`: ended or superseded).
+async fn end(
+    db: &impl ConnectionTrait,
+    s: &study_session::Model,
+    status: StudySessionStatus,
+    now: DateTime<Utc>,
+) -> ApiResult<study_session::Model> {
+    study_session::Entity::update_many()
+        .col_expr(study_session::Column::Status, Expr::value(status.as_str()))
+        .col_expr(study_session::Column::EndedAt, Expr::value(now))
+        .col_expr(
+            study_session::Column::Version,
+            Expr::col(study_session::Column::Version).add(1),
+        )
+        .filter(study_session::Column::Id.eq(s.id))
+        .exec(db)
+        .await?;
+    study_session::Entity::find_by_id(s.id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ErrorCode::NotFound.into())
+}
+
+/// The caller's own session (else 404), locked for the rest of the transaction.
+async fn own_session(
+    db: &impl ConnectionTrait,
+    caller: &Supervisee,
+    id: Uuid,
+) -> ApiResult<(study_session::Model, case::Model)> {
+    let c = own_case(db, caller).await?;
+    let s = study_session::Entity::find_by_id(id)
+        .filter(study_session::Column::CaseId.eq(c.id))
+        .lock_exclusive()
+        .one(db)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    Ok((s, c))
+}
+
+fn check_beats(req: &StudyBeats) -> ApiResult<()> {
+    if req.beats.is_empty() || req.beats.len() > 200 {
+        return Err(ApiError::field(
+            "beats",
+            Said::new("1 to 200 heartbeats", "须为 1 到 200 个心跳"),
+        ));
+    }
+    for (i, b) in req.beats.iter().enumerate() {
+        if b.seq == 0 || b.seq > i32::MAX as u32 {
+            return Err(ApiError::field(
+                format!("beats[{i}].seq"),
+                Said::new("a sequence number from 1", "须为从 1 开始的序号"),
+            ));
+        }
+        if b.position_ms > i64::MAX as u64 / 2 {
+            return Err(ApiError::field(
+                format!("beats[{i}].position_ms"),
+                Said::new(
+                    "a playback position in milliseconds",
+                    "须为以毫秒计的播放位置",
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Takes heartbeats of an open session (in any order, retries included: each sequence number
+/// counts once) and answers with the session as credited.
+#[utoipa::path(post, path = "/study-sessions/{id}/beats", tag = "learning", params(("id" = Uuid, Path)), request_body = StudyBeats,
+    responses((status = 200, body = StudySessionView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn beats(
+    State(state): State<AppState>,
+    caller: Supervisee,
+    Path(id): Path<Uuid>,
+    Json(req): Json<StudyBeats>,
+) -> ApiResult<Json<StudySessionView>> {
+    check_beats(&req)?;
+    let work = Work::begin(&state).await?;
+    let (s, _) = own_session(work.db(), &caller, id).await?;
+    if s.status != StudySessionStatus::Open {
+        return Err(ErrorCode::StudySessionEnded.into());
+    }
+    if s.device_id != caller.device_id {
+        return Err(ErrorCode::Forbidden.into());
+    }
+    let l = lesson_of(work.db(), &s).await?;
+    let rules = &state.config.rules.learning;
+    let pacing = l
+        .kind
+        .pacing(l.seek_allowed)
+        .ok_or(ErrorCode::LessonNotTimed)?;
+    let now = Utc::now();
+    let wall_ms = (now - s.opened_at).num_milliseconds().max(0) as u64;
+    let mut clock = clock_of(&s);
+    let mut beats: Vec<Beat> = req.beats.iter().map(Beat::from).collect();
+    beats.sort_by_key(|b| b.seq);
+    let mut added = 0u64;
+    for b in &beats {
+        let c = credit(&clock, b, pacing, rules, wall_ms);
+        if c.cut == Some(NoCredit::Repeated) {
+            continue;
+        }
+        study_beat::ActiveModel {
+            session_id: Set(s.id),
+            seq: Set(b.seq as i32),
+            client_ms: Set(b.client_ms),
+            position_ms: Set(b.position_ms as i64),
+            playing: Set(b.playing),
+            foreground: Set(b.foreground),
+            idle_secs: Set(b.idle_secs.min(i32::MAX as u32) as i32),
+            received_at: Set(now),
+            added_ms: Set(c.added_ms as i64),
+            cut: Set(c.cut.map(|k| k.as_str().to_owned())),
+        }
+        .insert(work.db())
+        .await?;
+        added += c.added_ms;
+        clock = c.clock;
+    }
+    let completed = s.completed
+        || lesson_completed(
+            l.kind,
+            l.duration_secs.max(0) as u32,
+            l.min_minutes.max(0) as u32,
+            &clock,
+        );
+    study_session::Entity::update_many()
+        .col_expr(
+            study_session::Column::LastSeq,
+            Expr::value(clock.last_seq as i32),
+        )
+        .col_expr(
+            study_session::Column::LastClientMs,
+            Expr::value(clock.last_client_ms),
+        )
+        .col_expr(
+            study_session::Column::LastPositionMs,
+            Expr::value(clock.last_position_ms as i64),
+        )
+        .col_expr(
+            study_session::Column::LastStudying,
+            Expr::value(clock.last_studying),
+        )
+        .col_expr(
+            study_session::Column::CreditedMs,
+            Expr::value(clock.credited_ms as i64),
+        )
+        .col_expr(
+            study_session::Column::FurthestMs,
+            Expr::value(clock.furthest_ms as i64),
+        )
+        .col_expr(study_session::Column::Completed, Expr::value(completed))
+        .col_expr(study_session::Column::LastBeatAt, Expr::value(now))
+        .col_expr(
+            study_session::Column::Version,
+            Expr::col(study_session::Column::Version).add(1),
+        )
+        .filter(study_session::Column::Id.eq(s.id))
+        .exec(work.db())
+        .await?;
+    if added > 0 {
+        add_to_ledger(work.db(), &s, month_of(now), added as i64, now).await?;
+    }
+    let s = study_session::Entity::find_by_id(s.id)
+        .one(work.db())
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    work.commit().await?;
+    Ok(Json(session_view(&s, rules)))
+}
+
+pub(super) fn clock_of(s: &study_session::Model) -> StudyClock {
+    StudyClock {
+        last_seq: s.last_seq.max(0) as u32,
+        last_client_ms: s.last_client_ms,
+        last_position_ms: s.last_position_ms.max(0) as u64,
+        last_studying: s.last_studying,
+        credited_ms: s.credited_ms.max(0) as u64,
+        furthest_ms: s.furthest_ms.max(0) as u64,
+    }
+}
+
+/// Adds a session's time to its row of the month (one row per session and month).
+async fn add_to_ledger(
+    db: &impl ConnectionTrait,
+    s: &study_session::Model,
+    month: String,
+    ms: i64,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let updated = learning_credit::Entity::update_many()
+        .col_expr(
+            learning_credit::Column::CreditedMs,
+            Expr::col(learning_credit::Column::CreditedMs).add(ms),
+        )
+        .col_expr(learning_credit::Column::UpdatedAt, Expr::value(now))
+        .filter(learning_credit::Column::SessionId.eq(s.id))
+        .filter(learning_credit::Column::Month.eq(month.as_str()))
+        .exec(db)
+        .await?;
+    if updated.rows_affected == 0 {
+        learning_credit::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            case_id: Set(s.case_id),
+            month: Set(month),
+            source: Set(CreditSource::Lesson),
+            session_id: Set(Some(s.id)),
+            credited_ms: Set(ms),
+            reason: Set(None),
+            created_by: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Closes the session (the lesson left); ending one already ended changes nothing.
+#[utoipa::path(post, path = "/study-sessions/{id}/end", tag = "learning", params(("id" = Uuid, Path)),
+    responses((status = 200, body = StudySessionView), (status = 404, body = Problem)))]
+pub async fn finish(
+    State(state): State<AppState>,
+    caller: Supervisee,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<StudySessionView>> {
+    let work = Work::begin(&state).await?;
+    let (s, _) = own_session(work.db(), &caller, id).await?;
+    let s = if s.status == StudySessionStatus::Open {
+        end(work.db(), &s, StudySessionStatus::Ended, Utc::now()).await?
+    } else {
+        s
+    };
+    work.commit().await?;
+    Ok(Json(session_view(&s, &state.config.rules.learning)))
+}
+
+/// A case's study sessions, latest first: the person's learning record (the supervisee their
+/// own, officers of the case).
+#[utoipa::path(get, path = "/cases/{id}/study-sessions", tag = "learning", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<StudySessionView>), (status = 404, body = Problem)))]
+pub async fn of_case(
+    State(state): State<AppState>,
+    caller: RequestParty,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<Vec<StudySessionView>>> {
+    find_case(&state.db, &caller, id).await?;
+    let rows = study_session::Entity::find()
+        .filter(study_session::Column::CaseId.eq(id))
+        .order_by_desc(study_session::Column::OpenedAt)
+        .limit(200)
+        .all(&state.db)
+        .await?;
+    let rules = &state.config.rules.learning;
+    Ok(Json(rows.iter().map(|s| session_view(s, rules)).collect()))
+}
+
+/// Ends the sessions no heartbeat has reached for the idle limit (the app closed or lost):
+/// nothing more can be credited to them, and the person's next lesson opens clean.
+pub async fn end_silent(
+    state: &AppState,
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> ApiResult<u64> {
+    let cutoff =
+        now - chrono::Duration::seconds(i64::from(state.config.rules.learning.idle_stop_secs));
+    let silent = study_session::Entity::update_many()
+        .col_expr(
+            study_session::Column::Status,
+            Expr::value(StudySessionStatus::Ended.as_str()),
+        )
+        .col_expr(study_session::Column::EndedAt, Expr::value(now))
+        .col_expr(
+            study_session::Column::Version,
+            Expr::col(study_session::Column::Version).add(1),
+        )
+        .filter(study_session::Column::Status.eq(StudySessionStatus::Open.as_str()))
+        .filter(
+            Condition::any()
+                .add(study_session::Column::LastBeatAt.lt(cutoff))
+                .add(
+                    Condition::all()
+                        .add(study_session::Column::LastBeatAt.is_null())
+                        .add(study_session::Column::OpenedAt.lt(cutoff)),
+                ),
+        )
+        .exec(db)
+        .await?;
+    Ok(silent.rows_affected)
+}

@@ -1,0 +1,651 @@
+//! Education through the API, on both databases: a county officer authors and publishes a
+//! course, the supervisee studies a video lesson with heartbeats and the month's ledger is
+//! credited from them — retries counted once, a jump ahead not at all, never more than the
+//! server's own clock allows — one session a person at a time, officers adjust with a reason,
+//! silent sessions are ended by a job, and a month closed short raises one alert, escalating
+//! when the month before was short too.
+
+use axum::http::StatusCode;
+use chrono::Utc;
+use huijiao_server::entities::study_session;
+use huijiao_server::learning::{ledger, sessions};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::{json, Value};
+
+use crate::common::{assert_problem, TestApp, World};
+
+fn course_body() -> Value {
+    json!({
+        "title": "社区矫正法律知识",
+        "category": "law",
+        "description": "第一单元",
+        "lessons": [
+            { "title": "社区矫正法导读", "kind": "video", "duration_secs": 600, "min_minutes": 9 },
+            { "title": "请假与外出规定", "kind": "text", "body": "未经批准不得离开所居住的市、县。", "min_minutes": 5 },
+            { "title": "小测验", "kind": "quiz", "min_minutes": 0 }
+        ]
+    })
+}
+
+/// Beats `from..=to` of a video watched straight through: every 30 s, position with the clock.
+fn watched(from: u32, to: u32) -> Value {
+    let beats: Vec<Value> = (from..=to)
+        .map(|seq| {
+            let ms = i64::from(seq - 1) * 30_000;
+            json!({ "seq": seq, "client_ms": 1_700_000_000_000i64 + ms, "position_ms": ms,
+                    "playing": true, "foreground": true, "idle_secs": 3 })
+        })
+        .collect();
+    json!({ "beats": beats })
+}
+
+/// Moves a session's opening back, as if it had been open that long (the credit never passes
+/// the time the server saw).
+async fn opened_ago(app: &TestApp, id: &str, minutes: i64) {
+    study_session::Entity::update_many()
+        .col_expr(
+            study_session::Column::OpenedAt,
+            Expr::value(Utc::now() - chrono::Duration::minutes(minutes)),
+        )
+        .filter(study_session::Column::Id.eq(id.parse::<uuid::Uuid>().unwrap()))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+}
+
+async fn published_course(app: &TestApp, w: &World) -> Value {
+    let (s, course) = w
+        .call(
+            app,
+            "officer.county_a",
+            "POST",
+            "/api/v1/courses",
+            Some(course_body()),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{course}");
+    let id = course["id"].as_str().unwrap();
+    let (s, course) = w
+        .call(
+            app,
+            "officer.county_a",
+            "POST",
+            &format!("/api/v1/courses/{id}/publish"),
+            Some(json!({ "version": 1 })),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{course}");
+    course
+}
+
+both!(
+    a_video_lesson_studied_with_heartbeats_credits_the_month,
+    |app| {
+        let w = World::build(&app).await;
+        let a1 = w.case_a1.clone();
+        // A judicial office follows education; it does not author it.
+        let got = w
+            .call(
+                &app,
+                "officer.a1",
+                "POST",
+                "/api/v1/courses",
+                Some(course_body()),
+            )
+            .await;
+        assert_problem(&got, StatusCode::FORBIDDEN, "learning.author_level");
+        let (s, draft) = w
+            .call(
+                &app,
+                "officer.county_a",
+                "POST",
+                "/api/v1/courses",
+                Some(course_body()),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{draft}");
+        assert_eq!(draft["status"], "draft");
+        assert_eq!(draft["lessons"].as_array().unwrap().len(), 3);
+        let course_id = draft["id"].as_str().unwrap().to_owned();
+        let video = draft["lessons"][0]["id"].as_str().unwrap().to_owned();
+        let text = draft["lessons"][1]["id"].as_str().unwrap().to_owned();
+        let quiz = draft["lessons"][2]["id"].as_str().unwrap().to_owned();
+        // A draft reaches nobody.
+        let (_, mine) = w.call(&app, "sv.a1", "GET", "/api/v1/courses", None).await;
+        assert_eq!(mine, json!([]));
+        let got = w
+            .call(
+                &app,
+                "sv.a1",
+                "POST",
+                &format!("/api/v1/lessons/{video}/sessions"),
+                None,
+            )
+            .await;
+        assert_problem(&got, StatusCode::NOT_FOUND, "resource.not_found");
+        // Published at the version seen; the office below sees it, another county does not.
+        let publish = format!("/api/v1/courses/{course_id}/publish");
+        let got = w
+            .call(
+                &app,
+                "officer.county_a",
+                "POST",
+                &publish,
+                Some(json!({ "version": 7 })),
+            )
+            .await;
+        assert_problem(&got, StatusCode::CONFLICT, "resource.conflict");
+        let got = w
+            .call(
+                &app,
+                "officer.a1",
+                "POST",
+                &publish,
+                Some(json!({ "version": 1 })),
+            )
+            .await;
+        // The office below does not even see the county's draft.
+        assert_problem(&got, StatusCode::NOT_FOUND, "resource.not_found");
+        let (s, course) = w
+            .call(
+                &app,
+                "officer.county_a",
+                "POST",
+                &publish,
+                Some(json!({ "version": 1 })),
+            )
+            .await;
+        assert_eq!(
+            (s, course["status"].as_str()),
+            (StatusCode::OK, Some("published"))
+        );
+        // Published from above: the office follows it, but it is not theirs to retire.
+        let got = w
+            .call(
+                &app,
+                "officer.a1",
+                "POST",
+                &format!("/api/v1/courses/{course_id}/archive"),
+                Some(json!({ "version": 2 })),
+            )
+            .await;
+        assert_problem(&got, StatusCode::FORBIDDEN, "access.forbidden");
+        let (s, _) = w
+            .call(
+                &app,
+                "officer.a1",
+                "GET",
+                &format!("/api/v1/courses/{course_id}"),
+                None,
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        let got = w
+            .call(
+                &app,
+                "officer.b1",
+                "GET",
+                &format!("/api/v1/courses/{course_id}"),
+                None,
+            )
+            .await;
+        assert_problem(&got, StatusCode::NOT_FOUND, "resource.not_found");
+        let (_, mine) = w.call(&app, "sv.a1", "GET", "/api/v1/courses", None).await;
+        assert_eq!(mine[0]["id"], course_id.as_str(), "{mine}");
+
+        // A quiz is not studied by the clock.
+        let got = w
+            .call(
+                &app,
+                "sv.a1",
+                "POST",
+                &format!("/api/v1/lessons/{quiz}/sessions"),
+                None,
+            )
+            .await;
+        assert_problem(
+            &got,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "learning.lesson_not_timed",
+        );
+
+        // Ten minutes of the video, watched straight through.
+        let (s, session) = w
+            .call(
+                &app,
+                "sv.a1",
+                "POST",
+                &format!("/api/v1/lessons/{video}/sessions"),
+                None,
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{session}");
+        assert_eq!(session["heartbeat_secs"], 30);
+        let sid = session["id"].as_str().unwrap().to_owned();
+        let beats_path = format!("/api/v1/study-sessions/{sid}/beats");
+        // Sent at once (the phone was offline), before the server saw the time pass: only what
+        // the server's own clock allows.
+        let (s, early) = w
+            .call(&app, "sv.a1", "POST", &beats_path, Some(watched(1, 3)))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{early}");
+        assert!(early["credited_secs"].as_u64().unwrap() <= 2, "{early}");
+        opened_ago(&app, &sid, 15).await;
+        let (_, done) = w
+            .call(&app, "sv.a1", "POST", &beats_path, Some(watched(1, 21)))
+            .await;
+        assert_eq!(done["last_seq"], 21, "{done}");
+        let credited = done["credited_secs"].as_u64().unwrap();
+        assert!((538..=600).contains(&credited), "{done}");
+        assert_eq!(done["completed"], true, "{done}");
+        // The outbox sends the batch again: nothing changes.
+        let (_, again) = w
+            .call(&app, "sv.a1", "POST", &beats_path, Some(watched(1, 21)))
+            .await;
+        assert_eq!(again["credited_secs"], done["credited_secs"]);
+        assert_eq!(app.count("study_beats").await, 21);
+
+        let ledger = format!("/api/v1/cases/{a1}/learning");
+        let (s, month) = w.call(&app, "sv.a1", "GET", &ledger, None).await;
+        assert_eq!(s, StatusCode::OK, "{month}");
+        let minutes = (credited / 60) as i64;
+        assert_eq!(month["owed_minutes"], 480);
+        assert_eq!(month["credited_minutes"], minutes);
+        assert_eq!(month["short_minutes"], 480 - minutes);
+        assert_eq!(
+            month["by_source"][0],
+            json!({ "source": "lesson", "minutes": minutes })
+        );
+
+        // An officer adds a lecture on paper, with the reason; audited; the volunteer sees it.
+        let this_month = month["month"].as_str().unwrap().to_owned();
+        let before = app.count("audit_entries").await;
+        let (s, adjusted) = w
+        .call(
+            &app,
+            "officer.a1",
+            "POST",
+            &format!("/api/v1/cases/{a1}/learning/adjustments"),
+            Some(json!({ "month": this_month, "minutes": 60, "reason": "参加线下法治讲座（纸质签到）" })),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{adjusted}");
+        assert_eq!(adjusted["credited_minutes"], minutes + 60);
+        assert_eq!(adjusted["adjustments"][0]["minutes"], 60);
+        assert_eq!(app.count("audit_entries").await, before + 1);
+        let (s, seen) = w.call(&app, "volunteer.a1", "GET", &ledger, None).await;
+        assert_eq!(
+            (s, &seen["credited_minutes"]),
+            (StatusCode::OK, &json!(minutes + 60))
+        );
+        let got = w.call(&app, "officer.b1", "GET", &ledger, None).await;
+        assert_problem(&got, StatusCode::NOT_FOUND, "resource.not_found");
+
+        // One lesson at a time: opening another ends the first.
+        let (_, second) = w
+            .call(
+                &app,
+                "sv.a1",
+                "POST",
+                &format!("/api/v1/lessons/{text}/sessions"),
+                None,
+            )
+            .await;
+        let got = w
+            .call(&app, "sv.a1", "POST", &beats_path, Some(watched(22, 22)))
+            .await;
+        assert_problem(&got, StatusCode::CONFLICT, "learning.session_ended");
+        let (_, record) = w
+            .call(
+                &app,
+                "officer.a1",
+                "GET",
+                &format!("/api/v1/cases/{a1}/study-sessions"),
+                None,
+            )
+            .await;
+        assert_eq!(record[0]["id"], second["id"]);
+        assert_eq!(record[1]["status"], "superseded");
+
+        // Jumping ahead in a video that does not allow it credits nothing.
+        let (_, jump) = w
+            .call(
+                &app,
+                "sv.a1",
+                "POST",
+                &format!("/api/v1/lessons/{video}/sessions"),
+                None,
+            )
+            .await;
+        let jid = jump["id"].as_str().unwrap().to_owned();
+        opened_ago(&app, &jid, 15).await;
+        let mut beats = watched(1, 2);
+        beats["beats"][1]["position_ms"] = json!(400_000);
+        let (_, jumped) = w
+            .call(
+                &app,
+                "sv.a1",
+                "POST",
+                &format!("/api/v1/study-sessions/{jid}/beats"),
+                Some(beats),
+            )
+            .await;
+        assert_eq!(jumped["credited_secs"], 0, "{jumped}");
+
+        // Closing is final, and closing twice harmless.
+        let end = format!("/api/v1/study-sessions/{jid}/end");
+        let (_, ended) = w.call(&app, "sv.a1", "POST", &end, None).await;
+        assert_eq!(ended["status"], "ended");
+        let (s, again) = w.call(&app, "sv.a1", "POST", &end, None).await;
+        assert_eq!((s, &again["status"]), (StatusCode::OK, &json!("ended")));
+
+        // A session the app left without closing is ended once the idle limit passes.
+        let (_, left) = w
+            .call(
+                &app,
+                "sv.a1",
+                "POST",
+                &format!("/api/v1/lessons/{text}/sessions"),
+                None,
+            )
+            .await;
+        opened_ago(&app, left["id"].as_str().unwrap(), 10).await;
+        assert_eq!(
+            sessions::end_silent(&app.state, &app.state.db, Utc::now())
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            sessions::end_silent(&app.state, &app.state.db, Utc::now())
+                .await
+                .unwrap(),
+            0
+        );
+
+        // Archived: nobody starts it any more; the time credited stays.
+        let (s, archived) = w
+            .call(
+                &app,
+                "officer.county_a",
+                "POST",
+                &format!("/api/v1/courses/{course_id}/archive"),
+                Some(json!({ "version": 2 })),
+            )
+            .await;
+        assert_eq!(
+            (s, archived["status"].as_str()),
+            (StatusCode::OK, Some("archived"))
+        );
+        let got = w
+            .call(
+                &app,
+                "sv.a1",
+                "POST",
+                &format!("/api/v1/lessons/{video}/sessions"),
+                None,
+            )
+            .await;
+        assert_problem(&got, StatusCode::NOT_FOUND, "resource.not_found");
+        let (_, month) = w.call(&app, "sv.a1", "GET", &ledger, None).await;
+        assert_eq!(month["credited_minutes"], minutes + 60);
+    }
+);
+
+both!(bad_input_to_learning_is_refused_and_writes_nothing, |app| {
+    let w = World::build(&app).await;
+    let a1 = w.case_a1.clone();
+    let tables = [
+        "courses",
+        "lessons",
+        "study_sessions",
+        "study_beats",
+        "learning_credits",
+    ];
+    let counts = async || {
+        let mut n = Vec::new();
+        for t in tables {
+            n.push(app.count(t).await);
+        }
+        n
+    };
+    let before = counts().await;
+    let bad_courses = [
+        (json!({ "lessons": [] }), "lessons"),
+        (json!({ "title": " " }), "title"),
+        (json!({ "category": "astrology" }), "category"),
+        (
+            json!({ "lessons": [{ "title": "x", "kind": "hologram", "min_minutes": 1 }] }),
+            "lessons[0].kind",
+        ),
+        (
+            json!({ "lessons": [{ "title": "x", "kind": "text", "min_minutes": 1 }] }),
+            "lessons[0].body",
+        ),
+        (
+            json!({ "lessons": [{ "title": "x", "kind": "video", "min_minutes": 1 }] }),
+            "lessons[0].duration_secs",
+        ),
+        (
+            json!({ "lessons": [{ "title": "x", "kind": "video", "duration_secs": 60, "min_minutes": 5 }] }),
+            "lessons[0].min_minutes",
+        ),
+        (
+            json!({ "lessons": [{ "title": "x", "kind": "pdf", "body": "y", "min_minutes": 1 }] }),
+            "lessons[0].body",
+        ),
+    ];
+    for (patch, field) in bad_courses {
+        let mut body = course_body();
+        for (k, v) in patch.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        let got = w
+            .call(
+                &app,
+                "officer.county_a",
+                "POST",
+                "/api/v1/courses",
+                Some(body),
+            )
+            .await;
+        assert_problem(
+            &got,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "request.invalid_field",
+        );
+        assert!(got.1.to_string().contains(field), "{field}: {}", got.1);
+    }
+    let course = published_course(&app, &w).await;
+    let video = course["lessons"][0]["id"].as_str().unwrap().to_owned();
+    let (_, session) = w
+        .call(
+            &app,
+            "sv.a1",
+            "POST",
+            &format!("/api/v1/lessons/{video}/sessions"),
+            None,
+        )
+        .await;
+    let beats_path = format!(
+        "/api/v1/study-sessions/{}/beats",
+        session["id"].as_str().unwrap()
+    );
+    let before = {
+        let mut b = before;
+        b[0] += 1;
+        b[1] += 3;
+        b[2] += 1;
+        b
+    };
+    assert_eq!(counts().await, before);
+    let mut zero = watched(1, 2);
+    zero["beats"][0]["seq"] = json!(0);
+    for body in [
+        json!({ "beats": [] }),
+        zero,
+        json!({ "beats": [{ "seq": 1 }] }),
+    ] {
+        let (s, v) = w.call(&app, "sv.a1", "POST", &beats_path, Some(body)).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    }
+    let adjust = format!("/api/v1/cases/{a1}/learning/adjustments");
+    let next_year = format!("{}-01", chrono::Datelike::year(&Utc::now()) + 1);
+    for (body, field) in [
+        (
+            json!({ "month": "2026-13", "minutes": 10, "reason": "x" }),
+            "month",
+        ),
+        (
+            json!({ "month": next_year, "minutes": 10, "reason": "x" }),
+            "month",
+        ),
+        (
+            json!({ "month": "2026-11", "minutes": 0, "reason": "x" }),
+            "minutes",
+        ),
+        (
+            json!({ "month": "2026-11", "minutes": 10, "reason": "" }),
+            "reason",
+        ),
+    ] {
+        let got = w
+            .call(&app, "officer.a1", "POST", &adjust, Some(body))
+            .await;
+        assert_problem(
+            &got,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "request.invalid_field",
+        );
+        assert!(got.1.to_string().contains(field), "{field}: {}", got.1);
+    }
+    let got = w
+        .call(
+            &app,
+            "sv.a1",
+            "GET",
+            &format!("/api/v1/cases/{a1}/learning?month=11-2026"),
+            None,
+        )
+        .await;
+    assert_problem(
+        &got,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "request.invalid_field",
+    );
+    // A supervisee cannot author, adjust or publish.
+    let got = w
+        .call(
+            &app,
+            "sv.a1",
+            "POST",
+            "/api/v1/courses",
+            Some(course_body()),
+        )
+        .await;
+    assert_problem(&got, StatusCode::FORBIDDEN, "access.forbidden");
+    let got = w
+        .call(
+            &app,
+            "sv.a1",
+            "POST",
+            &adjust,
+            Some(json!({ "month": "2026-11", "minutes": 600, "reason": "x" })),
+        )
+        .await;
+    assert_problem(&got, StatusCode::FORBIDDEN, "access.forbidden");
+    assert_eq!(counts().await, before);
+});
+
+both!(
+    a_month_short_of_its_minutes_is_raised_once_and_escalates,
+    |app| {
+        let w = World::build(&app).await;
+        let (a1, a2) = (w.case_a1.clone(), w.case_a2.clone());
+        // October: a1's lecture hours were entered by the officer; a2 studied nothing.
+        let (s, v) = w
+            .call(
+                &app,
+                "officer.a1",
+                "POST",
+                &format!("/api/v1/cases/{a1}/learning/adjustments"),
+                Some(json!({ "month": "2026-10", "minutes": 480, "reason": "十月集中教育八小时" })),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        assert_eq!(v["short_minutes"], 0, "{v}");
+        let (_, short) = w
+            .call(
+                &app,
+                "officer.county_a",
+                "GET",
+                "/api/v1/learning/shortfalls?month=2026-10",
+                None,
+            )
+            .await;
+        assert_eq!(short.as_array().unwrap().len(), 1, "{short}");
+        assert_eq!(short[0]["case_id"], a2.as_str());
+        assert_eq!(short[0]["short_minutes"], 480);
+        let (_, none) = w
+            .call(
+                &app,
+                "officer.a1",
+                "GET",
+                "/api/v1/learning/shortfalls?month=2026-10",
+                None,
+            )
+            .await;
+        assert_eq!(none, json!([]), "a2 is not a1's office's");
+
+        let shortfall_alerts = async || {
+            let (_, alerts) = w
+                .call(&app, "officer.county_a", "GET", "/api/v1/alerts", None)
+                .await;
+            alerts
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|a| a["kind"] == "learning_shortfall")
+                .cloned()
+                .collect::<Vec<Value>>()
+        };
+        let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap().to_utc();
+        // 08:00 on 3 November in Beijing: October is closed, once however often the job runs.
+        let november = at("2026-11-03T00:00:00Z");
+        for _ in 0..2 {
+            ledger::close_last_month(&app.state, &app.state.db, november)
+                .await
+                .unwrap();
+        }
+        let alerts = shortfall_alerts().await;
+        assert_eq!(alerts.len(), 1, "{alerts:?}");
+        assert_eq!(alerts[0]["case_id"], a2.as_str());
+        assert_eq!(alerts[0]["severity"], "medium");
+        assert_eq!(alerts[0]["evidence"]["month"], "2026-10");
+        assert!(alerts[0]["evidence"]["sanction_suggestion"].is_null());
+        assert_eq!(app.count("learning_months").await, 2);
+        // November closed on 1 December (00:30 Beijing is still 30 November in UTC): a2 short
+        // again after being told — an admonition is suggested; a1's first shortfall is a notice.
+        ledger::close_last_month(&app.state, &app.state.db, at("2026-11-30T16:30:00Z"))
+            .await
+            .unwrap();
+        let alerts = shortfall_alerts().await;
+        assert_eq!(alerts.len(), 3, "{alerts:?}");
+        let of = |case: &str| {
+            alerts
+                .iter()
+                .find(|a| a["case_id"] == case && a["evidence"]["month"] == "2026-11")
+                .unwrap()
+                .clone()
+        };
+        assert_eq!(of(&a2)["severity"], "high");
+        assert_eq!(of(&a2)["evidence"]["sanction_suggestion"], "admonition");
+        assert_eq!(of(&a1)["severity"], "medium");
+        assert!(of(&a1)["evidence"]["sanction_suggestion"].is_null());
+        let got = w
+            .call(&app, "sv.a1", "GET", "/api/v1/learning/shortfalls", None)
+            .await;
+        assert_problem(&got, StatusCode::FORBIDDEN, "access.forbidden");
+    }
+);
