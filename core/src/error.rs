@@ -206,6 +206,9 @@ error_codes! {
     CourseAuthorLevel = ("learning.author_level", 403, "Courses are authored by a county agency or a unit above it.", "课程须由县级社区矫正机构或上级单位编写。"),
     StudySessionEnded = ("learning.session_ended", 409, "This study session has ended (another device opened the lesson, or it was closed); open the lesson again.", "本次学习已结束（其他设备打开了课程或已关闭），请重新打开课程。"),
     LessonNotTimed = ("learning.lesson_not_timed", 422, "A quiz is not studied by time; take it as a quiz.", "测验不按学习时长计，请作答测验。"),
+    NotAQuiz = ("learning.not_a_quiz", 422, "This lesson is not a quiz.", "该课程不是测验。"),
+    QuizAttemptsExhausted = ("learning.attempts_exhausted", 409, "No attempts are left for this quiz.", "该测验的作答次数已用完。"),
+    QuizAttemptSubmitted = ("learning.attempt_submitted", 409, "This attempt has already been submitted.", "本次作答已提交。"),
     FaceTemplateIncompatible = ("face.template_incompatible", 409, "The enrolled face was made by another model version; enrol again.", "已采集的人脸模板来自其他模型版本，请重新采集。"),
 
     Internal = ("internal.error", 500, "Something went wrong on our side; it has been logged.", "服务器内部错误，已记录。"),

@@ -381,6 +381,7 @@ string_enum! {
         LocationPositionsRead = "location.positions_read",
         LocationTrackRead = "location.track_read",
         PlanUpdated = "plan.updated",
+        QuizSubmitted = "quiz.submitted",
         RelocationApproved = "relocation.approved",
         RelocationCancelled = "relocation.cancelled",
         RelocationConsulted = "relocation.consulted",

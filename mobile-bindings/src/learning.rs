@@ -83,4 +83,21 @@ impl LearningClient {
     ) -> Result<LearningMonthView> {
         Ok(self.inner.adjust_learning(case_id, &req).await?)
     }
+
+    /// Starts an attempt at a quiz (or gives back the open one).
+    pub async fn start_quiz(&self, lesson_id: Uuid) -> Result<QuizAttemptView> {
+        Ok(self.inner.start_quiz(lesson_id).await?)
+    }
+
+    /// Submits an attempt's answers, once.
+    pub async fn submit_quiz(&self, attempt_id: Uuid, answers: Vec<QuizAnswer>) -> Result<QuizAttemptView> {
+        Ok(self
+            .inner
+            .submit_quiz(attempt_id, &QuizSubmission { answers })
+            .await?)
+    }
+
+    pub async fn quiz_attempts_of(&self, case_id: Uuid) -> Result<Vec<QuizAttemptView>> {
+        Ok(self.inner.quiz_attempts_of(case_id).await?)
+    }
 }

@@ -519,8 +519,9 @@ async fn demo_course(
     by: Uuid,
     unit: &crate::entities::org_unit::Model,
 ) -> anyhow::Result<()> {
-    use crate::entities::{course, lesson};
+    use crate::entities::{course, lesson, quiz_question};
     use huijiao_core::policy::learning::{CourseCategory, CourseStatus, LessonKind};
+    use huijiao_core::policy::quiz::QuestionKind;
     let now = Utc::now();
     let id = Uuid::now_v7();
     course::ActiveModel {
@@ -560,6 +561,51 @@ async fn demo_course(
             duration_secs: Set(0),
             min_minutes: Set(10),
             seek_allowed: Set(true),
+            pass_percent: Set(None),
+            max_attempts: Set(None),
+        }
+        .insert(db)
+        .await?;
+    }
+    let quiz = lesson::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        course_id: Set(id),
+        ordinal: Set(3),
+        title: Set("须知小测验".into()),
+        kind: Set(LessonKind::Quiz),
+        body: Set(None),
+        duration_secs: Set(0),
+        min_minutes: Set(0),
+        seek_allowed: Set(true),
+        pass_percent: Set(Some(60)),
+        max_attempts: Set(Some(3)),
+    }
+    .insert(db)
+    .await?;
+    let questions = [
+        (
+            QuestionKind::Single,
+            "离开所居住的市、县，应当：",
+            vec!["无需告知", "经社区矫正机构批准", "告知邻居即可"],
+            vec![1u32],
+        ),
+        (
+            QuestionKind::TrueFalse,
+            "变更执行地须提前一个月提出申请。",
+            vec!["对", "错"],
+            vec![0],
+        ),
+    ];
+    for (ordinal, (kind, prompt, options, key)) in questions.into_iter().enumerate() {
+        quiz_question::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            lesson_id: Set(quiz.id),
+            ordinal: Set(ordinal as i32 + 1),
+            kind: Set(kind),
+            prompt: Set(prompt.into()),
+            options: Set(json!(options)),
+            key: Set(json!(key)),
+            points: Set(5),
         }
         .insert(db)
         .await?;

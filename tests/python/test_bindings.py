@@ -205,6 +205,17 @@ def test_studying_a_lesson_through_the_bindings(server):
     with pytest.raises(mobile.HuijiaoError.Conflict) as e:
         run(sv.learning().send_beats(session.id, [beats[0]]))
     assert e.value.code == "learning.session_ended"
+    # The course's quiz: scored on the server, the keys never sent.
+    quiz = course.lessons[2]
+    assert quiz.kind == core.LessonKind.QUIZ and quiz.questions == 2
+    attempt = run(sv.learning().start_quiz(quiz.id))
+    right = {"离开所居住的市、县，应当：": [1], "变更执行地须提前一个月提出申请。": [0]}
+    scored = run(sv.learning().submit_quiz(attempt.id, [
+        core.QuizAnswer(question_id=q.id, chosen=right[q.prompt]) for q in attempt.questions]))
+    assert scored.passed and scored.points == 10 and all(r.right for r in scored.results)
+    with pytest.raises(mobile.HuijiaoError.Conflict) as e:
+        run(sv.learning().submit_quiz(attempt.id, []))
+    assert e.value.code == "learning.attempt_submitted"
     # The officer credits a lecture attended on paper; the person and their volunteer see it.
     officer = client(server)
     run(officer.login("officer.donggang", PASSWORD))

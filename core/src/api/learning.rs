@@ -5,6 +5,7 @@ use super::*;
 use crate::policy::learning::{
     Beat, CourseCategory, CourseStatus, CreditSource, LessonKind, StudySessionStatus,
 };
+use crate::policy::quiz::QuestionKind;
 
 request_type! {
     /// A lesson as authored.
@@ -26,6 +27,35 @@ request_type! {
         /// Whether the video may be jumped ahead in (time jumped over is never credited).
         #[serde(default)]
         pub seek_allowed: bool,
+        /// A quiz's questions (and only a quiz's).
+        #[serde(default)]
+        #[cfg_attr(feature = "openapi", schema(max_items = 100))]
+        pub questions: Vec<QuestionCreate>,
+        /// A quiz's pass mark, percent of its points (default 60).
+        #[serde(default)]
+        #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 100))]
+        pub pass_percent: Option<u32>,
+        /// How many times a quiz may be taken (default 3).
+        #[serde(default)]
+        #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 10))]
+        pub max_attempts: Option<u32>,
+    }
+}
+
+request_type! {
+    /// A quiz question as authored, with its key (never sent to a supervisee's app).
+    pub struct QuestionCreate {
+        pub kind: QuestionKind,
+        #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 1000))]
+        pub prompt: String,
+        /// 2 to 10 options (true/false: exactly 2, true first).
+        #[cfg_attr(feature = "openapi", schema(min_items = 2, max_items = 10))]
+        pub options: Vec<String>,
+        /// The right options' indices (one, except for multiple choice).
+        #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 10))]
+        pub key: Vec<u32>,
+        #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 100))]
+        pub points: u32,
     }
 }
 
@@ -53,6 +83,10 @@ view_type! {
         pub duration_secs: i32,
         pub min_minutes: i32,
         pub seek_allowed: bool,
+        /// A quiz's question count, pass mark and attempts allowed.
+        pub questions: u32,
+        pub pass_percent: Option<i32>,
+        pub max_attempts: Option<i32>,
     }
 }
 
@@ -194,5 +228,65 @@ view_type! {
         pub owed_minutes: u32,
         pub credited_minutes: i64,
         pub short_minutes: i64,
+    }
+}
+
+view_type! {
+    /// A question as the supervisee sees it: no key.
+    pub struct QuizQuestionView {
+        pub id: Uuid,
+        pub kind: QuestionKind,
+        pub prompt: String,
+        pub options: Vec<String>,
+        pub points: u32,
+    }
+}
+
+view_type! {
+    /// Whether an answer of a submitted attempt was right (the key itself is never sent).
+    pub struct QuizResultView {
+        pub question_id: Uuid,
+        pub chosen: Vec<u32>,
+        pub right: bool,
+    }
+}
+
+view_type! {
+    /// One attempt at a quiz: its questions in the order asked, and once submitted its score.
+    pub struct QuizAttemptView {
+        pub id: Uuid,
+        pub case_id: Uuid,
+        pub lesson_id: Uuid,
+        /// 1 for the first attempt.
+        pub attempt_no: i32,
+        pub max_attempts: i32,
+        pub submitted: bool,
+        pub questions: Vec<QuizQuestionView>,
+        pub started_at: DateTime<Utc>,
+        pub submitted_at: Option<DateTime<Utc>>,
+        pub points: Option<i32>,
+        pub max_points: i32,
+        pub percent: Option<i32>,
+        pub pass_percent: i32,
+        pub passed: Option<bool>,
+        /// After submission, right or not per question.
+        pub results: Vec<QuizResultView>,
+    }
+}
+
+request_type! {
+    pub struct QuizAnswer {
+        pub question_id: Uuid,
+        /// The options chosen (indices).
+        #[cfg_attr(feature = "openapi", schema(max_items = 10))]
+        pub chosen: Vec<u32>,
+    }
+}
+
+request_type! {
+    /// The answers of an attempt, submitted once; a question left out scores nothing.
+    pub struct QuizSubmission {
+        #[cfg_attr(feature = "openapi", schema(max_items = 100))]
+        pub answers: Vec<QuizAnswer>,
     }
 }

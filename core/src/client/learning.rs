@@ -109,4 +109,31 @@ impl Client {
         self.post(&format!("/cases/{case_id}/learning/adjustments"), req)
             .await
     }
+
+    /// Starts an attempt at a quiz (or gives back the open one): its questions, no keys.
+    pub async fn start_quiz(&self, lesson_id: Uuid) -> Result<QuizAttemptView, ClientError> {
+        self.post(
+            &format!("/lessons/{lesson_id}/attempts"),
+            &serde_json::json!({}),
+        )
+        .await
+    }
+
+    /// Submits an attempt's answers, once; the score comes back.
+    pub async fn submit_quiz(
+        &self,
+        attempt_id: Uuid,
+        req: &QuizSubmission,
+    ) -> Result<QuizAttemptView, ClientError> {
+        self.post(&format!("/quiz-attempts/{attempt_id}/submit"), req)
+            .await
+    }
+
+    /// A case's quiz attempts with their answers (the supervisee, officers).
+    pub async fn quiz_attempts_of(
+        &self,
+        case_id: Uuid,
+    ) -> Result<Vec<QuizAttemptView>, ClientError> {
+        self.get(&format!("/cases/{case_id}/quiz-attempts")).await
+    }
 }

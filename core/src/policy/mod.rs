@@ -8,6 +8,7 @@ pub mod learning;
 pub mod leave;
 pub mod liveness;
 pub mod location;
+pub mod quiz;
 pub mod requests;
 pub mod rollcall;
 pub mod schedule;

@@ -39,6 +39,39 @@ enum Lessons {
     DurationSecs,
     MinMinutes,
     SeekAllowed,
+    PassPercent,
+    MaxAttempts,
+}
+
+#[derive(DeriveIden)]
+enum QuizQuestions {
+    Table,
+    Id,
+    LessonId,
+    Ordinal,
+    Kind,
+    Prompt,
+    Options,
+    Key,
+    Points,
+}
+
+#[derive(DeriveIden)]
+enum QuizAttempts {
+    Table,
+    Id,
+    CaseId,
+    LessonId,
+    AttemptNo,
+    QuestionOrder,
+    Answers,
+    Points,
+    MaxPoints,
+    Percent,
+    Passed,
+    StartedAt,
+    SubmittedAt,
+    Version,
 }
 
 #[derive(DeriveIden)]
@@ -154,6 +187,8 @@ impl MigrationTrait for Migration {
                 .col(integer(Lessons::DurationSecs))
                 .col(integer(Lessons::MinMinutes))
                 .col(boolean(Lessons::SeekAllowed))
+                .col(integer_null(Lessons::PassPercent))
+                .col(integer_null(Lessons::MaxAttempts))
                 .foreign_key(
                     ForeignKey::create()
                         .from(Lessons::Table, Lessons::CourseId)
@@ -168,6 +203,68 @@ impl MigrationTrait for Migration {
                 .table(Lessons::Table)
                 .col(Lessons::CourseId)
                 .col(Lessons::Ordinal)
+                .unique()
+                .to_owned(),
+        )
+        .await?;
+        // A quiz's questions with their keys (never served to a supervisee), and the attempts:
+        // the order each asked its questions in, the answers and the score. One number per
+        // attempt of a person at a quiz: two starts at once cannot both be the third.
+        m.create_table(
+            Table::create()
+                .table(QuizQuestions::Table)
+                .col(uuid(QuizQuestions::Id).primary_key())
+                .col(uuid(QuizQuestions::LessonId))
+                .col(integer(QuizQuestions::Ordinal))
+                .col(string_len(QuizQuestions::Kind, 16))
+                .col(text(QuizQuestions::Prompt))
+                .col(json(QuizQuestions::Options))
+                .col(json(QuizQuestions::Key))
+                .col(integer(QuizQuestions::Points))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(QuizQuestions::Table, QuizQuestions::LessonId)
+                        .to(Lessons::Table, Lessons::Id),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(QuizAttempts::Table)
+                .col(uuid(QuizAttempts::Id).primary_key())
+                .col(uuid(QuizAttempts::CaseId))
+                .col(uuid(QuizAttempts::LessonId))
+                .col(integer(QuizAttempts::AttemptNo))
+                .col(json(QuizAttempts::QuestionOrder))
+                .col(json_null(QuizAttempts::Answers))
+                .col(integer_null(QuizAttempts::Points))
+                .col(integer(QuizAttempts::MaxPoints))
+                .col(integer_null(QuizAttempts::Percent))
+                .col(boolean_null(QuizAttempts::Passed))
+                .col(timestamp_with_time_zone(QuizAttempts::StartedAt))
+                .col(timestamp_with_time_zone_null(QuizAttempts::SubmittedAt))
+                .col(integer(QuizAttempts::Version).default(1))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(QuizAttempts::Table, QuizAttempts::CaseId)
+                        .to(Cases::Table, Cases::Id),
+                )
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(QuizAttempts::Table, QuizAttempts::LessonId)
+                        .to(Lessons::Table, Lessons::Id),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ux_quiz_attempts_number")
+                .table(QuizAttempts::Table)
+                .col(QuizAttempts::CaseId)
+                .col(QuizAttempts::LessonId)
+                .col(QuizAttempts::AttemptNo)
                 .unique()
                 .to_owned(),
         )
@@ -322,6 +419,8 @@ impl MigrationTrait for Migration {
             LearningCredits::Table.into_iden(),
             StudyBeats::Table.into_iden(),
             StudySessions::Table.into_iden(),
+            QuizAttempts::Table.into_iden(),
+            QuizQuestions::Table.into_iden(),
             Lessons::Table.into_iden(),
             Courses::Table.into_iden(),
         ] {

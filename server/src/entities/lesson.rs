@@ -15,6 +15,8 @@ pub struct Model {
     pub duration_secs: i32,
     pub min_minutes: i32,
     pub seek_allowed: bool,
+    pub pass_percent: Option<i32>,
+    pub max_attempts: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -26,6 +26,8 @@ pub mod location_point;
 pub mod location_state;
 pub mod missed_window;
 pub mod org_unit;
+pub mod quiz_attempt;
+pub mod quiz_question;
 pub mod refresh_token;
 pub mod relocation_request;
 pub mod roll_call;

@@ -13,6 +13,7 @@ use huijiao_core::model::{AuditAction, Role};
 use huijiao_core::policy::learning::{
     CourseAction, CourseCategory, CourseStatus, LessonKind, COURSE,
 };
+use huijiao_core::policy::quiz::{Keyed, QuestionProblem};
 use huijiao_core::{ErrorCode, Said};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -22,15 +23,19 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use super::course_view;
+use super::{course_view, question_counts};
 use crate::actor::Actor;
 use crate::auth::extractor::{AuthUser, Officer, RequestParty};
-use crate::entities::{case, course, lesson};
+use crate::entities::{case, course, lesson, quiz_question};
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::state::AppState;
 use crate::transition::apply;
 use crate::validate::{check_paragraphs, check_text};
 use crate::work::Work;
+
+/// A quiz's pass mark and attempts when the author sets none.
+const DEFAULT_PASS_PERCENT: u32 = 60;
+const DEFAULT_MAX_ATTEMPTS: u32 = 3;
 
 fn check_lesson(i: usize, l: &LessonCreate) -> ApiResult<()> {
     let field = |name: &str| format!("lessons[{i}].{name}");
@@ -70,6 +75,7 @@ fn check_lesson(i: usize, l: &LessonCreate) -> ApiResult<()> {
             ),
         ));
     }
+    check_quiz(i, l)?;
     if l.min_minutes > 600 || (timed && u64::from(l.min_minutes) * 60 > u64::from(l.duration_secs))
     {
         return Err(ApiError::field(
@@ -79,6 +85,79 @@ fn check_lesson(i: usize, l: &LessonCreate) -> ApiResult<()> {
                 "最多 600，且不超过视频或音频时长",
             ),
         ));
+    }
+    Ok(())
+}
+
+/// A quiz's questions, pass mark and attempts; none of them on another kind of lesson.
+fn check_quiz(i: usize, l: &LessonCreate) -> ApiResult<()> {
+    let field = |name: &str| format!("lessons[{i}].{name}");
+    if l.kind != LessonKind::Quiz {
+        if !l.questions.is_empty() || l.pass_percent.is_some() || l.max_attempts.is_some() {
+            return Err(ApiError::field(
+                field("questions"),
+                Said::new(
+                    "only a quiz has questions, a pass mark and attempts",
+                    "只有测验有题目、及格线和作答次数",
+                ),
+            ));
+        }
+        return Ok(());
+    }
+    if l.questions.is_empty() || l.questions.len() > 100 {
+        return Err(ApiError::field(
+            field("questions"),
+            Said::new("a quiz has 1 to 100 questions", "测验须有 1 到 100 道题"),
+        ));
+    }
+    if l.pass_percent.is_some_and(|p| !(1..=100).contains(&p)) {
+        return Err(ApiError::field(
+            field("pass_percent"),
+            Said::new("1 to 100", "须为 1 到 100"),
+        ));
+    }
+    if l.max_attempts.is_some_and(|a| !(1..=10).contains(&a)) {
+        return Err(ApiError::field(
+            field("max_attempts"),
+            Said::new("1 to 10", "须为 1 到 10"),
+        ));
+    }
+    for (j, q) in l.questions.iter().enumerate() {
+        let at = |name: &str| format!("lessons[{i}].questions[{j}].{name}");
+        check_text(&at("prompt"), &q.prompt, 1000)?;
+        for (k, o) in q.options.iter().enumerate() {
+            check_text(&at(&format!("options[{k}]")), o, 200)?;
+        }
+        let keyed = Keyed {
+            kind: q.kind,
+            options: q.options.len(),
+            key: q.key.clone(),
+            points: q.points,
+        };
+        if let Err(problem) = keyed.check() {
+            let (name, said) = match problem {
+                QuestionProblem::Kind => (
+                    "kind",
+                    Said::new("single, multiple or true_false", "须为 single、multiple 或 true_false"),
+                ),
+                QuestionProblem::Options => (
+                    "options",
+                    Said::new(
+                        "2 to 10 options (true/false: exactly 2)",
+                        "须有 2 到 10 个选项（判断题恰为 2 个）",
+                    ),
+                ),
+                QuestionProblem::Key => (
+                    "key",
+                    Said::new(
+                        "the right options' indices: one, or for multiple choice one or more, each once",
+                        "正确选项的序号：单选和判断题一个，多选题至少一个，不得重复",
+                    ),
+                ),
+                QuestionProblem::Points => ("points", Said::new("1 to 100", "须为 1 到 100")),
+            };
+            return Err(ApiError::field(at(name), said));
+        }
     }
     Ok(())
 }
@@ -147,10 +226,29 @@ pub async fn create(
                 duration_secs: Set(l.duration_secs as i32),
                 min_minutes: Set(l.min_minutes as i32),
                 seek_allowed: Set(l.seek_allowed),
+                pass_percent: Set((l.kind == LessonKind::Quiz)
+                    .then(|| l.pass_percent.unwrap_or(DEFAULT_PASS_PERCENT) as i32)),
+                max_attempts: Set((l.kind == LessonKind::Quiz)
+                    .then(|| l.max_attempts.unwrap_or(DEFAULT_MAX_ATTEMPTS) as i32)),
             }
             .insert(work.db())
             .await?,
         );
+        let lesson_id = lessons.last().map(|m| m.id).unwrap_or_default();
+        for (j, q) in l.questions.iter().enumerate() {
+            quiz_question::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                lesson_id: Set(lesson_id),
+                ordinal: Set(j as i32 + 1),
+                kind: Set(q.kind),
+                prompt: Set(q.prompt.trim().to_owned()),
+                options: Set(json!(q.options.iter().map(|o| o.trim()).collect::<Vec<_>>())),
+                key: Set(json!(q.key)),
+                points: Set(q.points as i32),
+            }
+            .insert(work.db())
+            .await?;
+        }
     }
     work.audit(
         &Actor::from(&caller),
@@ -160,8 +258,12 @@ pub async fn create(
         json!({ "lessons": lessons.len() }),
     )
     .await?;
+    let questions = question_counts(work.db(), &lessons).await?;
     work.commit().await?;
-    Ok((StatusCode::CREATED, Json(course_view(row, lessons))))
+    Ok((
+        StatusCode::CREATED,
+        Json(course_view(row, lessons, &questions)),
+    ))
 }
 
 /// The units' paths `path` lies under, itself included ("/a/b/" → "/a/", "/a/b/").
@@ -235,20 +337,21 @@ pub async fn list(
         .all(&state.db)
         .await?;
     let ids: Vec<Uuid> = rows.iter().map(|c| c.id).collect();
-    let mut lessons: HashMap<Uuid, Vec<lesson::Model>> = HashMap::new();
-    for l in lesson::Entity::find()
+    let all = lesson::Entity::find()
         .filter(lesson::Column::CourseId.is_in(ids))
         .order_by_asc(lesson::Column::Ordinal)
         .all(&state.db)
-        .await?
-    {
+        .await?;
+    let questions = question_counts(&state.db, &all).await?;
+    let mut lessons: HashMap<Uuid, Vec<lesson::Model>> = HashMap::new();
+    for l in all {
         lessons.entry(l.course_id).or_default().push(l);
     }
     Ok(Json(
         rows.into_iter()
             .map(|c| {
                 let mine = lessons.remove(&c.id).unwrap_or_default();
-                course_view(c, mine)
+                course_view(c, mine, &questions)
             })
             .collect(),
     ))
@@ -262,7 +365,8 @@ pub async fn get_one(
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<CourseView>> {
     let (row, lessons) = find_course(&state.db, &caller, id).await?;
-    Ok(Json(course_view(row, lessons)))
+    let questions = question_counts(&state.db, &lessons).await?;
+    Ok(Json(course_view(row, lessons, &questions)))
 }
 
 /// Publishing or archiving a course of the officer's own subtree, at the version seen.
@@ -308,8 +412,9 @@ async fn decide(
     };
     work.audit(&Actor::from(caller), audit, "course", row.id, json!({}))
         .await?;
+    let questions = question_counts(work.db(), &lessons).await?;
     work.commit().await?;
-    Ok(Json(course_view(row, lessons)))
+    Ok(Json(course_view(row, lessons, &questions)))
 }
 
 /// Publishes a draft: from now it reaches every unit under the authoring one.

@@ -1,16 +1,22 @@
 //! Education (教育学习): courses and their lessons (`courses`), study sessions credited from the
-//! app's heartbeats by the core's `policy::learning::credit` (`sessions`), and the monthly
-//! ledger of minutes owed and credited (`ledger`).
+//! app's heartbeats by the core's `policy::learning::credit` (`sessions`), quizzes scored on
+//! the server (`quizzes`), and the monthly ledger of minutes owed and credited (`ledger`).
 
 mod courses;
 pub mod ledger;
+mod quizzes;
 pub mod sessions;
 
+use std::collections::HashMap;
+
 use huijiao_core::api::{CourseView, LessonView, StudySessionView};
-use huijiao_core::policy::learning::{LearningRules, StudySessionStatus};
+use huijiao_core::policy::learning::{LearningRules, LessonKind, StudySessionStatus};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use uuid::Uuid;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::entities::{course, lesson, study_session};
+use crate::entities::{course, lesson, quiz_question, study_session};
+use crate::error::ApiResult;
 use crate::jobs::announce;
 use crate::state::AppState;
 
@@ -27,9 +33,40 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(ledger::month))
         .routes(routes!(ledger::adjust))
         .routes(routes!(ledger::shortfalls))
+        .routes(routes!(quizzes::start))
+        .routes(routes!(quizzes::submit))
+        .routes(routes!(quizzes::of_case))
 }
 
-pub(crate) fn course_view(c: course::Model, lessons: Vec<lesson::Model>) -> CourseView {
+/// How many questions each of these lessons (quizzes) has.
+pub(crate) async fn question_counts(
+    db: &impl ConnectionTrait,
+    lessons: &[lesson::Model],
+) -> ApiResult<HashMap<Uuid, u32>> {
+    let ids: Vec<Uuid> = lessons
+        .iter()
+        .filter(|l| l.kind == LessonKind::Quiz)
+        .map(|l| l.id)
+        .collect();
+    let mut counts = HashMap::new();
+    if ids.is_empty() {
+        return Ok(counts);
+    }
+    for q in quiz_question::Entity::find()
+        .filter(quiz_question::Column::LessonId.is_in(ids))
+        .all(db)
+        .await?
+    {
+        *counts.entry(q.lesson_id).or_default() += 1;
+    }
+    Ok(counts)
+}
+
+pub(crate) fn course_view(
+    c: course::Model,
+    lessons: Vec<lesson::Model>,
+    questions: &HashMap<Uuid, u32>,
+) -> CourseView {
     CourseView {
         id: c.id,
         unit_id: c.unit_id,
@@ -48,6 +85,9 @@ pub(crate) fn course_view(c: course::Model, lessons: Vec<lesson::Model>) -> Cour
                 duration_secs: l.duration_secs,
                 min_minutes: l.min_minutes,
                 seek_allowed: l.seek_allowed,
+                questions: questions.get(&l.id).copied().unwrap_or(0),
+                pass_percent: l.pass_percent,
+                max_attempts: l.max_attempts,
             })
             .collect(),
         published_at: c.published_at,

@@ -250,6 +250,9 @@ fn scoped_endpoints() -> Vec<(&'static str, &'static str, Option<Value>)> {
             ),
         ),
         ("post", "/study-sessions/{id}/end", None),
+        ("post", "/lessons/{id}/attempts", None),
+        ("post", "/quiz-attempts/{id}/submit", Some(json!({ "answers": [] }))),
+        ("get", "/cases/{id}/quiz-attempts", None),
     ]
 }
 
@@ -356,6 +359,8 @@ async fn snapshot(app: &common::TestApp) -> Vec<i64> {
         "study_beats",
         "learning_credits",
         "learning_months",
+        "quiz_questions",
+        "quiz_attempts",
     ] {
         v.push(app.count(t).await);
     }
@@ -516,6 +521,30 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
         .unwrap();
         id.to_string()
     };
+    let attempt_id = {
+        use huijiao_server::entities::quiz_attempt;
+        use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+        let id = uuid::Uuid::now_v7();
+        quiz_attempt::ActiveModel {
+            id: Set(id),
+            case_id: Set(w.case_a1.parse().unwrap()),
+            lesson_id: Set(lesson_id.parse().unwrap()),
+            attempt_no: Set(1),
+            question_order: Set(json!([])),
+            answers: Set(None),
+            points: Set(None),
+            max_points: Set(0),
+            percent: Set(None),
+            passed: Set(None),
+            started_at: Set(chrono::Utc::now()),
+            submitted_at: Set(None),
+            version: Set(1),
+        }
+        .insert(&app.state.db)
+        .await
+        .unwrap();
+        id.to_string()
+    };
     let (s, fence) = app
         .post("/api/v1/fences", a1, json!({ "name": "酒吧", "kind": "exclusion_zone", "shape": { "type": "Circle", "center": [103.83, 36.07], "radius_m": 200.0 }, "case_id": w.case_a1, "prohibition_order": 0 }))
         .await;
@@ -547,6 +576,7 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
             Some("courses") => &course_id,
             Some("lessons") => &lesson_id,
             Some("study-sessions") => &session_id,
+            Some("quiz-attempts") => &attempt_id,
             _ => &w.case_a1,
         };
         format!(

@@ -1,0 +1,28 @@
+//! Table `quiz_attempts`.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "quiz_attempts")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub case_id: Uuid,
+    pub lesson_id: Uuid,
+    pub attempt_no: i32,
+    /// The question ids in the order this attempt asks them.
+    pub question_order: Json,
+    /// `[{question_id, chosen}]` as submitted.
+    pub answers: Option<Json>,
+    pub points: Option<i32>,
+    pub max_points: i32,
+    pub percent: Option<i32>,
+    pub passed: Option<bool>,
+    pub started_at: DateTimeUtc,
+    pub submitted_at: Option<DateTimeUtc>,
+    pub version: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
