@@ -90,7 +90,11 @@ impl LearningClient {
     }
 
     /// Submits an attempt's answers, once.
-    pub async fn submit_quiz(&self, attempt_id: Uuid, answers: Vec<QuizAnswer>) -> Result<QuizAttemptView> {
+    pub async fn submit_quiz(
+        &self,
+        attempt_id: Uuid,
+        answers: Vec<QuizAnswer>,
+    ) -> Result<QuizAttemptView> {
         Ok(self
             .inner
             .submit_quiz(attempt_id, &QuizSubmission { answers })

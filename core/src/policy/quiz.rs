@@ -55,8 +55,8 @@ impl Keyed {
         let mut key = self.key.clone();
         key.sort_unstable();
         key.dedup();
-        let in_range = key.len() == self.key.len()
-            && key.iter().all(|&k| (k as usize) < self.options);
+        let in_range =
+            key.len() == self.key.len() && key.iter().all(|&k| (k as usize) < self.options);
         let count_ok = match self.kind {
             QuestionKind::Multiple => !key.is_empty(),
             _ => key.len() == 1,
@@ -185,9 +185,16 @@ mod tests {
             q(QuestionKind::TrueFalse, 2, &[0], 2),
         ];
         let s = score(&qs, &[Some(vec![1]), Some(vec![1])], 60);
-        assert_eq!((s.points, s.max_points, s.percent, s.passed), (3, 5, 60, true));
+        assert_eq!(
+            (s.points, s.max_points, s.percent, s.passed),
+            (3, 5, 60, true)
+        );
         let s = score(&qs, &[Some(vec![1])], 61);
-        assert_eq!((s.percent, s.passed), (60, false), "a missing answer scores nothing");
+        assert_eq!(
+            (s.percent, s.passed),
+            (60, false),
+            "a missing answer scores nothing"
+        );
         let s = score(&qs, &[None, Some(vec![0])], 60);
         assert_eq!((s.points, s.passed), (2, false));
     }
@@ -196,7 +203,9 @@ mod tests {
     fn the_order_is_a_permutation_and_varies() {
         let mut seed = 7u64;
         let mut roll = || {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             seed >> 33
         };
         let a = question_order(10, &mut roll);

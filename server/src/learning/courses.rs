@@ -242,7 +242,11 @@ pub async fn create(
                 ordinal: Set(j as i32 + 1),
                 kind: Set(q.kind),
                 prompt: Set(q.prompt.trim().to_owned()),
-                options: Set(json!(q.options.iter().map(|o| o.trim()).collect::<Vec<_>>())),
+                options: Set(json!(q
+                    .options
+                    .iter()
+                    .map(|o| o.trim())
+                    .collect::<Vec<_>>())),
                 key: Set(json!(q.key)),
                 points: Set(q.points as i32),
             }

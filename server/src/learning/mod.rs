@@ -12,8 +12,8 @@ use std::collections::HashMap;
 use huijiao_core::api::{CourseView, LessonView, StudySessionView};
 use huijiao_core::policy::learning::{LearningRules, LessonKind, StudySessionStatus};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
-use uuid::Uuid;
 use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
 
 use crate::entities::{course, lesson, quiz_question, study_session};
 use crate::error::ApiResult;

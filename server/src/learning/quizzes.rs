@@ -45,7 +45,8 @@ async fn questions_of(
 }
 
 fn keyed(q: &quiz_question::Model) -> ApiResult<Keyed> {
-    let options: Vec<String> = serde_json::from_value(q.options.clone()).map_err(ApiError::internal)?;
+    let options: Vec<String> =
+        serde_json::from_value(q.options.clone()).map_err(ApiError::internal)?;
     Ok(Keyed {
         kind: q.kind,
         options: options.len(),
@@ -61,9 +62,13 @@ fn attempt_view(
     l: &lesson::Model,
     questions: &[quiz_question::Model],
 ) -> ApiResult<QuizAttemptView> {
-    let order: Vec<Uuid> = serde_json::from_value(a.question_order.clone()).map_err(ApiError::internal)?;
+    let order: Vec<Uuid> =
+        serde_json::from_value(a.question_order.clone()).map_err(ApiError::internal)?;
     let by_id: HashMap<Uuid, &quiz_question::Model> = questions.iter().map(|q| (q.id, q)).collect();
-    let asked: Vec<&quiz_question::Model> = order.iter().filter_map(|id| by_id.get(id).copied()).collect();
+    let asked: Vec<&quiz_question::Model> = order
+        .iter()
+        .filter_map(|id| by_id.get(id).copied())
+        .collect();
     let answers: Vec<(Uuid, Vec<u32>)> = match &a.answers {
         Some(v) => serde_json::from_value::<Vec<huijiao_core::api::QuizAnswer>>(v.clone())
             .map_err(ApiError::internal)?
@@ -101,7 +106,8 @@ fn attempt_view(
                     id: q.id,
                     kind: q.kind,
                     prompt: q.prompt.clone(),
-                    options: serde_json::from_value(q.options.clone()).map_err(ApiError::internal)?,
+                    options: serde_json::from_value(q.options.clone())
+                        .map_err(ApiError::internal)?,
                     points: q.points.max(0) as u32,
                 })
             })
@@ -213,13 +219,16 @@ pub async fn submit(
         .await?
         .ok_or(ErrorCode::NotFound)?;
     let questions = questions_of(work.db(), l.id).await?;
-    let order: Vec<Uuid> = serde_json::from_value(a.question_order.clone()).map_err(ApiError::internal)?;
+    let order: Vec<Uuid> =
+        serde_json::from_value(a.question_order.clone()).map_err(ApiError::internal)?;
     let mut seen = std::collections::HashSet::new();
     for (i, answer) in req.answers.iter().enumerate() {
         let q = questions.iter().find(|q| q.id == answer.question_id);
         let fits = q.is_some_and(|q| {
             let n = keyed(q).map_or(0, |k| k.options);
-            order.contains(&q.id) && answer.chosen.len() <= n && answer.chosen.iter().all(|&c| (c as usize) < n)
+            order.contains(&q.id)
+                && answer.chosen.len() <= n
+                && answer.chosen.iter().all(|&c| (c as usize) < n)
         });
         if !fits || !seen.insert(answer.question_id) {
             return Err(ApiError::field(
@@ -248,7 +257,10 @@ pub async fn submit(
     );
     let now = Utc::now();
     let updated = quiz_attempt::Entity::update_many()
-        .col_expr(quiz_attempt::Column::Answers, Expr::value(json!(req.answers)))
+        .col_expr(
+            quiz_attempt::Column::Answers,
+            Expr::value(json!(req.answers)),
+        )
         .col_expr(quiz_attempt::Column::Points, Expr::value(s.points as i32))
         .col_expr(quiz_attempt::Column::Percent, Expr::value(s.percent as i32))
         .col_expr(quiz_attempt::Column::Passed, Expr::value(s.passed))

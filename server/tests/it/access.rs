@@ -251,7 +251,11 @@ fn scoped_endpoints() -> Vec<(&'static str, &'static str, Option<Value>)> {
         ),
         ("post", "/study-sessions/{id}/end", None),
         ("post", "/lessons/{id}/attempts", None),
-        ("post", "/quiz-attempts/{id}/submit", Some(json!({ "answers": [] }))),
+        (
+            "post",
+            "/quiz-attempts/{id}/submit",
+            Some(json!({ "answers": [] })),
+        ),
         ("get", "/cases/{id}/quiz-attempts", None),
     ]
 }

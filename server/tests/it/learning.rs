@@ -23,7 +23,8 @@ fn course_body() -> Value {
         "lessons": [
             { "title": "社区矫正法导读", "kind": "video", "duration_secs": 600, "min_minutes": 9 },
             { "title": "请假与外出规定", "kind": "text", "body": "未经批准不得离开所居住的市、县。", "min_minutes": 5 },
-            { "title": "小测验", "kind": "quiz", "min_minutes": 0 }
+            { "title": "小测验", "kind": "quiz", "min_minutes": 0,
+              "questions": [{ "kind": "true_false", "prompt": "外出须经批准。", "options": ["对", "错"], "key": [0], "points": 1 }] }
         ]
     })
 }
@@ -663,7 +664,13 @@ async fn quiz(app: &TestApp, w: &World) -> (String, Value) {
             ] }]
     });
     let (s, course) = w
-        .call(app, "officer.county_a", "POST", "/api/v1/courses", Some(body))
+        .call(
+            app,
+            "officer.county_a",
+            "POST",
+            "/api/v1/courses",
+            Some(body),
+        )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{course}");
     let id = course["id"].as_str().unwrap();
@@ -677,7 +684,10 @@ async fn quiz(app: &TestApp, w: &World) -> (String, Value) {
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{course}");
-    (course["lessons"][0]["id"].as_str().unwrap().to_owned(), course)
+    (
+        course["lessons"][0]["id"].as_str().unwrap().to_owned(),
+        course,
+    )
 }
 
 /// Answers for `attempt`'s questions: the right ones for prompts starting with one of
@@ -701,116 +711,206 @@ fn answers(attempt: &Value, right: &[&str]) -> Value {
     json!({ "answers": answers })
 }
 
-both!(a_quiz_is_scored_on_the_server_and_its_attempts_are_limited, |app| {
-    let w = World::build(&app).await;
-    let a1 = w.case_a1.clone();
-    let (lesson, course) = quiz(&app, &w).await;
-    assert_eq!(course["lessons"][0]["questions"], 3);
-    assert_eq!(course["lessons"][0]["pass_percent"], 70);
-    // The keys never reach the app: not in the course, not in the attempt.
-    assert!(!course.to_string().contains("\"key\""), "{course}");
-    let start = format!("/api/v1/lessons/{lesson}/attempts");
-    let (s, first) = w.call(&app, "sv.a1", "POST", &start, None).await;
-    assert_eq!(s, StatusCode::CREATED, "{first}");
-    assert_eq!(first["attempt_no"], 1);
-    assert_eq!(first["questions"].as_array().unwrap().len(), 3);
-    assert!(!first.to_string().contains("\"key\""), "{first}");
-    assert_eq!(first["max_points"], 10);
-    // Asking again gives back the open attempt, not a second one.
-    let (s, same) = w.call(&app, "sv.a1", "POST", &start, None).await;
-    assert_eq!((s, &same["id"]), (StatusCode::OK, &first["id"]));
-    // 5 of 10 points: below 70 %.
-    let submit = format!("/api/v1/quiz-attempts/{}/submit", first["id"].as_str().unwrap());
-    let (s, scored) = w
-        .call(&app, "sv.a1", "POST", &submit, Some(answers(&first, &["离开"])))
-        .await;
-    assert_eq!(s, StatusCode::OK, "{scored}");
-    assert_eq!(
-        (&scored["points"], &scored["percent"], &scored["passed"]),
-        (&json!(5), &json!(50), &json!(false)),
-        "{scored}"
-    );
-    let right: Vec<bool> = scored["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["right"].as_bool().unwrap())
-        .collect();
-    assert_eq!(right.iter().filter(|r| **r).count(), 1);
-    let got = w
-        .call(&app, "sv.a1", "POST", &submit, Some(answers(&first, &["离开"])))
-        .await;
-    assert_problem(&got, StatusCode::CONFLICT, "learning.attempt_submitted");
-    // The second and last attempt: all right.
-    let (_, second) = w.call(&app, "sv.a1", "POST", &start, None).await;
-    assert_eq!(second["attempt_no"], 2);
-    let (_, passed) = w
-        .call(
-            &app,
-            "sv.a1",
-            "POST",
-            &format!("/api/v1/quiz-attempts/{}/submit", second["id"].as_str().unwrap()),
-            Some(answers(&second, &["离开", "哪些", "变更"])),
-        )
-        .await;
-    assert_eq!((&passed["points"], &passed["passed"]), (&json!(10), &json!(true)), "{passed}");
-    let got = w.call(&app, "sv.a1", "POST", &start, None).await;
-    assert_problem(&got, StatusCode::CONFLICT, "learning.attempts_exhausted");
-    // The officer sees both attempts with the answers; the volunteer does not.
-    let record = format!("/api/v1/cases/{a1}/quiz-attempts");
-    let (s, attempts) = w.call(&app, "officer.a1", "GET", &record, None).await;
-    assert_eq!(s, StatusCode::OK);
-    assert_eq!(attempts.as_array().unwrap().len(), 2);
-    let got = w.call(&app, "volunteer.a1", "GET", &record, None).await;
-    assert_problem(&got, StatusCode::FORBIDDEN, "access.forbidden");
-    // A quiz is not studied by the clock, and a lesson that is not a quiz has no attempts.
-    let got = w
-        .call(&app, "sv.a1", "POST", &format!("/api/v1/lessons/{lesson}/sessions"), None)
-        .await;
-    assert_problem(&got, StatusCode::UNPROCESSABLE_ENTITY, "learning.lesson_not_timed");
-    let text = published_course(&app, &w).await["lessons"][1]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let got = w
-        .call(&app, "sv.a1", "POST", &format!("/api/v1/lessons/{text}/attempts"), None)
-        .await;
-    assert_problem(&got, StatusCode::UNPROCESSABLE_ENTITY, "learning.not_a_quiz");
-});
+both!(
+    a_quiz_is_scored_on_the_server_and_its_attempts_are_limited,
+    |app| {
+        let w = World::build(&app).await;
+        let a1 = w.case_a1.clone();
+        let (lesson, course) = quiz(&app, &w).await;
+        assert_eq!(course["lessons"][0]["questions"], 3);
+        assert_eq!(course["lessons"][0]["pass_percent"], 70);
+        // The keys never reach the app: not in the course, not in the attempt.
+        assert!(!course.to_string().contains("\"key\""), "{course}");
+        let start = format!("/api/v1/lessons/{lesson}/attempts");
+        let (s, first) = w.call(&app, "sv.a1", "POST", &start, None).await;
+        assert_eq!(s, StatusCode::CREATED, "{first}");
+        assert_eq!(first["attempt_no"], 1);
+        assert_eq!(first["questions"].as_array().unwrap().len(), 3);
+        assert!(!first.to_string().contains("\"key\""), "{first}");
+        assert_eq!(first["max_points"], 10);
+        // Asking again gives back the open attempt, not a second one.
+        let (s, same) = w.call(&app, "sv.a1", "POST", &start, None).await;
+        assert_eq!((s, &same["id"]), (StatusCode::OK, &first["id"]));
+        // 5 of 10 points: below 70 %.
+        let submit = format!(
+            "/api/v1/quiz-attempts/{}/submit",
+            first["id"].as_str().unwrap()
+        );
+        let (s, scored) = w
+            .call(
+                &app,
+                "sv.a1",
+                "POST",
+                &submit,
+                Some(answers(&first, &["离开"])),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{scored}");
+        assert_eq!(
+            (&scored["points"], &scored["percent"], &scored["passed"]),
+            (&json!(5), &json!(50), &json!(false)),
+            "{scored}"
+        );
+        let right: Vec<bool> = scored["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["right"].as_bool().unwrap())
+            .collect();
+        assert_eq!(right.iter().filter(|r| **r).count(), 1);
+        let got = w
+            .call(
+                &app,
+                "sv.a1",
+                "POST",
+                &submit,
+                Some(answers(&first, &["离开"])),
+            )
+            .await;
+        assert_problem(&got, StatusCode::CONFLICT, "learning.attempt_submitted");
+        // The second and last attempt: all right.
+        let (_, second) = w.call(&app, "sv.a1", "POST", &start, None).await;
+        assert_eq!(second["attempt_no"], 2);
+        let (_, passed) = w
+            .call(
+                &app,
+                "sv.a1",
+                "POST",
+                &format!(
+                    "/api/v1/quiz-attempts/{}/submit",
+                    second["id"].as_str().unwrap()
+                ),
+                Some(answers(&second, &["离开", "哪些", "变更"])),
+            )
+            .await;
+        assert_eq!(
+            (&passed["points"], &passed["passed"]),
+            (&json!(10), &json!(true)),
+            "{passed}"
+        );
+        let got = w.call(&app, "sv.a1", "POST", &start, None).await;
+        assert_problem(&got, StatusCode::CONFLICT, "learning.attempts_exhausted");
+        // The officer sees both attempts with the answers; the volunteer does not.
+        let record = format!("/api/v1/cases/{a1}/quiz-attempts");
+        let (s, attempts) = w.call(&app, "officer.a1", "GET", &record, None).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(attempts.as_array().unwrap().len(), 2);
+        let got = w.call(&app, "volunteer.a1", "GET", &record, None).await;
+        assert_problem(&got, StatusCode::FORBIDDEN, "access.forbidden");
+        // A quiz is not studied by the clock, and a lesson that is not a quiz has no attempts.
+        let got = w
+            .call(
+                &app,
+                "sv.a1",
+                "POST",
+                &format!("/api/v1/lessons/{lesson}/sessions"),
+                None,
+            )
+            .await;
+        assert_problem(
+            &got,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "learning.lesson_not_timed",
+        );
+        let text = published_course(&app, &w).await["lessons"][1]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let got = w
+            .call(
+                &app,
+                "sv.a1",
+                "POST",
+                &format!("/api/v1/lessons/{text}/attempts"),
+                None,
+            )
+            .await;
+        assert_problem(
+            &got,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "learning.not_a_quiz",
+        );
+    }
+);
 
 both!(bad_quizzes_and_answers_are_refused, |app| {
     let w = World::build(&app).await;
-    let base = |question: Value| {
-        json!({ "title": "测验", "category": "law", "lessons": [{ "title": "测验", "kind": "quiz", "min_minutes": 0, "questions": [question] }] })
-    };
+    let base = |question: Value| json!({ "title": "测验", "category": "law", "lessons": [{ "title": "测验", "kind": "quiz", "min_minutes": 0, "questions": [question] }] });
     for (question, field) in [
-        (json!({ "kind": "single", "prompt": "?", "options": ["a", "b"], "key": [2], "points": 1 }), "questions[0].key"),
-        (json!({ "kind": "single", "prompt": "?", "options": ["a", "b"], "key": [0, 1], "points": 1 }), "questions[0].key"),
-        (json!({ "kind": "true_false", "prompt": "?", "options": ["a", "b", "c"], "key": [0], "points": 1 }), "questions[0].options"),
-        (json!({ "kind": "essay", "prompt": "?", "options": ["a", "b"], "key": [0], "points": 1 }), "questions[0].kind"),
-        (json!({ "kind": "single", "prompt": "?", "options": ["a", "b"], "key": [0], "points": 0 }), "questions[0].points"),
-        (json!({ "kind": "single", "prompt": " ", "options": ["a", "b"], "key": [0], "points": 1 }), "questions[0].prompt"),
+        (
+            json!({ "kind": "single", "prompt": "?", "options": ["a", "b"], "key": [2], "points": 1 }),
+            "questions[0].key",
+        ),
+        (
+            json!({ "kind": "single", "prompt": "?", "options": ["a", "b"], "key": [0, 1], "points": 1 }),
+            "questions[0].key",
+        ),
+        (
+            json!({ "kind": "true_false", "prompt": "?", "options": ["a", "b", "c"], "key": [0], "points": 1 }),
+            "questions[0].options",
+        ),
+        (
+            json!({ "kind": "essay", "prompt": "?", "options": ["a", "b"], "key": [0], "points": 1 }),
+            "questions[0].kind",
+        ),
+        (
+            json!({ "kind": "single", "prompt": "?", "options": ["a", "b"], "key": [0], "points": 0 }),
+            "questions[0].points",
+        ),
+        (
+            json!({ "kind": "single", "prompt": " ", "options": ["a", "b"], "key": [0], "points": 1 }),
+            "questions[0].prompt",
+        ),
     ] {
         let got = w
-            .call(&app, "officer.county_a", "POST", "/api/v1/courses", Some(base(question)))
+            .call(
+                &app,
+                "officer.county_a",
+                "POST",
+                "/api/v1/courses",
+                Some(base(question)),
+            )
             .await;
-        assert_problem(&got, StatusCode::UNPROCESSABLE_ENTITY, "request.invalid_field");
+        assert_problem(
+            &got,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "request.invalid_field",
+        );
         assert!(got.1.to_string().contains(field), "{field}: {}", got.1);
     }
     // Questions on a lesson that is not a quiz.
     let mut body = course_body();
     body["lessons"][1]["questions"] = json!([{ "kind": "single", "prompt": "?", "options": ["a", "b"], "key": [0], "points": 1 }]);
     let got = w
-        .call(&app, "officer.county_a", "POST", "/api/v1/courses", Some(body))
+        .call(
+            &app,
+            "officer.county_a",
+            "POST",
+            "/api/v1/courses",
+            Some(body),
+        )
         .await;
-    assert_problem(&got, StatusCode::UNPROCESSABLE_ENTITY, "request.invalid_field");
+    assert_problem(
+        &got,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "request.invalid_field",
+    );
     assert_eq!(app.count("courses").await, 0);
     assert_eq!(app.count("quiz_questions").await, 0);
     let (lesson, _) = quiz(&app, &w).await;
     let (_, attempt) = w
-        .call(&app, "sv.a1", "POST", &format!("/api/v1/lessons/{lesson}/attempts"), None)
+        .call(
+            &app,
+            "sv.a1",
+            "POST",
+            &format!("/api/v1/lessons/{lesson}/attempts"),
+            None,
+        )
         .await;
-    let submit = format!("/api/v1/quiz-attempts/{}/submit", attempt["id"].as_str().unwrap());
+    let submit = format!(
+        "/api/v1/quiz-attempts/{}/submit",
+        attempt["id"].as_str().unwrap()
+    );
     let q0 = attempt["questions"][0]["id"].clone();
     for answers in [
         json!([{ "question_id": uuid::Uuid::now_v7(), "chosen": [0] }]),
@@ -818,18 +918,40 @@ both!(bad_quizzes_and_answers_are_refused, |app| {
         json!([{ "question_id": q0, "chosen": [0] }, { "question_id": q0, "chosen": [1] }]),
     ] {
         let got = w
-            .call(&app, "sv.a1", "POST", &submit, Some(json!({ "answers": answers })))
+            .call(
+                &app,
+                "sv.a1",
+                "POST",
+                &submit,
+                Some(json!({ "answers": answers })),
+            )
             .await;
-        assert_problem(&got, StatusCode::UNPROCESSABLE_ENTITY, "request.invalid_field");
+        assert_problem(
+            &got,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "request.invalid_field",
+        );
     }
     // Nothing was scored: the attempt is still open and takes a good submission.
     let (s, v) = w
-        .call(&app, "sv.a1", "POST", &submit, Some(json!({ "answers": [] })))
+        .call(
+            &app,
+            "sv.a1",
+            "POST",
+            &submit,
+            Some(json!({ "answers": [] })),
+        )
         .await;
     assert_eq!((s, &v["points"]), (StatusCode::OK, &json!(0)), "{v}");
     // Someone else's attempt is not theirs to submit.
     let got = w
-        .call(&app, "sv.a2", "POST", &submit, Some(json!({ "answers": [] })))
+        .call(
+            &app,
+            "sv.a2",
+            "POST",
+            &submit,
+            Some(json!({ "answers": [] })),
+        )
         .await;
     assert_problem(&got, StatusCode::NOT_FOUND, "resource.not_found");
 });
