@@ -209,6 +209,8 @@ error_codes! {
     NotAQuiz = ("learning.not_a_quiz", 422, "This lesson is not a quiz.", "该课程不是测验。"),
     QuizAttemptsExhausted = ("learning.attempts_exhausted", 409, "No attempts are left for this quiz.", "该测验的作答次数已用完。"),
     QuizAttemptSubmitted = ("learning.attempt_submitted", 409, "This attempt has already been submitted.", "本次作答已提交。"),
+    LessonMediaInvalid = ("learning.media_invalid", 422, "This file is not what the lesson takes: a video lesson takes MP4 or WebM, an audio lesson MP3 or M4A, a PDF lesson a PDF; text and quiz lessons take no file.", "文件与课程类型不符：视频课程须为 MP4 或 WebM，音频课程须为 MP3 或 M4A，PDF 课程须为 PDF，文字课程和测验不能上传文件。"),
+    RangeNotSatisfiable = ("request.range_not_satisfiable", 416, "The byte range asked for is outside the file.", "请求的字节范围超出文件大小。"),
     FaceTemplateIncompatible = ("face.template_incompatible", 409, "The enrolled face was made by another model version; enrol again.", "已采集的人脸模板来自其他模型版本，请重新采集。"),
 
     Internal = ("internal.error", 500, "Something went wrong on our side; it has been logged.", "服务器内部错误，已记录。"),

@@ -104,4 +104,28 @@ impl LearningClient {
     pub async fn quiz_attempts_of(&self, case_id: Uuid) -> Result<Vec<QuizAttemptView>> {
         Ok(self.inner.quiz_attempts_of(case_id).await?)
     }
+
+    /// Uploads a lesson's file while its course is a draft (officers).
+    pub async fn upload_media(
+        &self,
+        lesson_id: Uuid,
+        content_type: String,
+        bytes: Vec<u8>,
+    ) -> Result<LessonView> {
+        Ok(self
+            .inner
+            .upload_lesson_media(lesson_id, &content_type, &bytes)
+            .await?)
+    }
+
+    /// A lesson's file, whole, or bytes `first..=last` of it.
+    pub async fn media(
+        &self,
+        lesson_id: Uuid,
+        first: Option<u64>,
+        last: Option<u64>,
+    ) -> Result<Vec<u8>> {
+        let range = first.zip(last);
+        Ok(self.inner.lesson_media(lesson_id, range).await?)
+    }
 }

@@ -563,6 +563,9 @@ async fn demo_course(
             seek_allowed: Set(true),
             pass_percent: Set(None),
             max_attempts: Set(None),
+            media_key: Set(None),
+            media_type: Set(None),
+            media_bytes: Set(None),
         }
         .insert(db)
         .await?;
@@ -579,6 +582,9 @@ async fn demo_course(
         seek_allowed: Set(true),
         pass_percent: Set(Some(60)),
         max_attempts: Set(Some(3)),
+        media_key: Set(None),
+        media_type: Set(None),
+        media_bytes: Set(None),
     }
     .insert(db)
     .await?;

@@ -120,6 +120,27 @@ impl MediaStore {
         self.keys.open(&blob, aad)
     }
 
+    /// Stores published material as it is (course videos, not personal data: served in byte
+    /// ranges to players, which sealing whole files would defeat); returns the object key.
+    pub async fn put_public(&self, prefix: &str, bytes: Vec<u8>) -> ApiResult<String> {
+        let key = format!("{prefix}/{}", uuid::Uuid::now_v7());
+        self.store
+            .put(&StorePath::from(key.as_str()), PutPayload::from(bytes))
+            .await
+            .map_err(ApiError::internal)?;
+        Ok(key)
+    }
+
+    /// Bytes `range` of an object stored with `put_public`.
+    pub async fn get_range(&self, key: &str, range: std::ops::Range<u64>) -> ApiResult<Vec<u8>> {
+        Ok(self
+            .store
+            .get_range(&StorePath::from(key), range)
+            .await
+            .map_err(ApiError::internal)?
+            .to_vec())
+    }
+
     pub async fn delete(&self, key: &str) -> ApiResult<()> {
         match self.store.delete(&StorePath::from(key)).await {
             Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),

@@ -216,6 +216,21 @@ def test_studying_a_lesson_through_the_bindings(server):
     with pytest.raises(mobile.HuijiaoError.Conflict) as e:
         run(sv.learning().submit_quiz(attempt.id, []))
     assert e.value.code == "learning.attempt_submitted"
+    # The district authors a PDF lesson, uploads its file and publishes; the phone reads it
+    # whole and in a byte range, as a viewer does.
+    county = client(server)
+    run(county.login("officer.chengguan", PASSWORD))
+    draft = run(county.learning().create_course(core.CourseCreate(
+        title="法治读本", category=core.CourseCategory.LAW, description=None,
+        lessons=[core.LessonCreate(title="第一章", kind=core.LessonKind.PDF, body=None,
+                                   duration_secs=0, min_minutes=5, seek_allowed=True,
+                                   questions=[], pass_percent=None, max_attempts=None)])))
+    pdf = b"%PDF-1.4\n" + bytes(range(256)) * 4
+    lesson = run(county.learning().upload_media(draft.lessons[0].id, "application/pdf", pdf))
+    assert lesson.media_bytes == len(pdf)
+    run(county.learning().publish_course(draft.id, draft.version))
+    assert run(sv.learning().media(lesson.id, None, None)) == pdf
+    assert run(sv.learning().media(lesson.id, 9, 18)) == pdf[9:19]
     # The officer credits a lecture attended on paper; the person and their volunteer see it.
     officer = client(server)
     run(officer.login("officer.donggang", PASSWORD))

@@ -87,6 +87,10 @@ view_type! {
         pub questions: u32,
         pub pass_percent: Option<i32>,
         pub max_attempts: Option<i32>,
+        /// The lesson's video, audio or PDF (`GET /lessons/{id}/media`, byte ranges served):
+        /// its type and size, when one is uploaded.
+        pub media_type: Option<String>,
+        pub media_bytes: Option<i64>,
     }
 }
 

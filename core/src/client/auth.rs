@@ -13,7 +13,13 @@ impl Client {
         })
         .map_err(|e| ClientError::Decode(e.to_string()))?;
         let (status, bytes) = self
-            .send_once(&Method::POST, "/auth/login", Some(&body), None)
+            .send_once(
+                &Method::POST,
+                "/auth/login",
+                Some(&body),
+                None,
+                &Extra::default(),
+            )
             .await?;
         if !status.is_success() {
             return Err(ClientError::Api {

@@ -136,4 +136,49 @@ impl Client {
     ) -> Result<Vec<QuizAttemptView>, ClientError> {
         self.get(&format!("/cases/{case_id}/quiz-attempts")).await
     }
+
+    /// Uploads a lesson's file while its course is a draft (officers): `content_type` is
+    /// `video/mp4`, `video/webm`, `audio/mpeg`, `audio/mp4` or `application/pdf`.
+    pub async fn upload_lesson_media(
+        &self,
+        lesson_id: Uuid,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> Result<LessonView, ClientError> {
+        let extra = Extra {
+            content_type,
+            range: None,
+        };
+        let (_, body) = self
+            .send_with(
+                reqwest::Method::PUT,
+                &format!("/lessons/{lesson_id}/media"),
+                Some(bytes),
+                &extra,
+            )
+            .await?;
+        decode(&body)
+    }
+
+    /// A lesson's file, whole, or bytes `first..=last` of it (a player reading ahead).
+    pub async fn lesson_media(
+        &self,
+        lesson_id: Uuid,
+        range: Option<(u64, u64)>,
+    ) -> Result<Vec<u8>, ClientError> {
+        let range = range.map(|(a, b)| format!("bytes={a}-{b}"));
+        let extra = Extra {
+            range: range.as_deref(),
+            ..Extra::default()
+        };
+        let (_, body) = self
+            .send_with(
+                reqwest::Method::GET,
+                &format!("/lessons/{lesson_id}/media"),
+                None,
+                &extra,
+            )
+            .await?;
+        Ok(body.to_vec())
+    }
 }

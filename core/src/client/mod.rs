@@ -195,6 +195,7 @@ impl Client {
         path: &str,
         body: Option<&[u8]>,
         access: Option<&str>,
+        extra: &Extra<'_>,
     ) -> Result<(StatusCode, bytes::Bytes), ClientError> {
         let mut req = self
             .http
@@ -208,8 +209,11 @@ impl Client {
         }
         if let Some(b) = body {
             req = req
-                .header("content-type", "application/json")
+                .header("content-type", extra.content_type)
                 .body(b.to_vec());
+        }
+        if let Some(range) = extra.range {
+            req = req.header("range", range);
         }
         let res = req.send().await?;
         let status = res.status();
@@ -224,15 +228,26 @@ impl Client {
         path: &str,
         body: Option<&[u8]>,
     ) -> Result<(StatusCode, bytes::Bytes), ClientError> {
+        self.send_with(method, path, body, &Extra::default()).await
+    }
+
+    /// `send` with a body that is not JSON, or a byte range asked for.
+    async fn send_with(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&[u8]>,
+        extra: &Extra<'_>,
+    ) -> Result<(StatusCode, bytes::Bytes), ClientError> {
         let tokens = self.tokens.load().ok_or(ClientError::NotSignedIn)?;
         let (status, bytes) = self
-            .send_once(&method, path, body, Some(&tokens.access))
+            .send_once(&method, path, body, Some(&tokens.access), extra)
             .await?;
         let (status, bytes) = if status == StatusCode::UNAUTHORIZED
             && problem(status, &bytes).code == ErrorCode::TokenExpired.code()
         {
             let fresh = self.refresh(&tokens).await?;
-            self.send_once(&method, path, body, Some(&fresh.access))
+            self.send_once(&method, path, body, Some(&fresh.access), extra)
                 .await?
         } else {
             (status, bytes)
@@ -260,7 +275,13 @@ impl Client {
         })
         .map_err(|e| ClientError::Decode(e.to_string()))?;
         let (status, bytes) = self
-            .send_once(&Method::POST, "/auth/refresh", Some(&body), None)
+            .send_once(
+                &Method::POST,
+                "/auth/refresh",
+                Some(&body),
+                None,
+                &Extra::default(),
+            )
             .await?;
         if !status.is_success() {
             let p = problem(status, &bytes);
@@ -325,6 +346,21 @@ impl Client {
         body: &impl Serialize,
     ) -> Result<R, ClientError> {
         self.call(Method::POST, path, Some(body)).await
+    }
+}
+
+/// What a request carries besides its body: the body's type (JSON unless said) and a byte range.
+struct Extra<'a> {
+    content_type: &'a str,
+    range: Option<&'a str>,
+}
+
+impl Default for Extra<'_> {
+    fn default() -> Self {
+        Extra {
+            content_type: "application/json",
+            range: None,
+        }
     }
 }
 

@@ -41,6 +41,9 @@ enum Lessons {
     SeekAllowed,
     PassPercent,
     MaxAttempts,
+    MediaKey,
+    MediaType,
+    MediaBytes,
 }
 
 #[derive(DeriveIden)]
@@ -189,6 +192,9 @@ impl MigrationTrait for Migration {
                 .col(boolean(Lessons::SeekAllowed))
                 .col(integer_null(Lessons::PassPercent))
                 .col(integer_null(Lessons::MaxAttempts))
+                .col(string_null(Lessons::MediaKey))
+                .col(string_len_null(Lessons::MediaType, 64))
+                .col(big_integer_null(Lessons::MediaBytes))
                 .foreign_key(
                     ForeignKey::create()
                         .from(Lessons::Table, Lessons::CourseId)

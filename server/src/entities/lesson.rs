@@ -17,6 +17,10 @@ pub struct Model {
     pub seek_allowed: bool,
     pub pass_percent: Option<i32>,
     pub max_attempts: Option<i32>,
+    /// The lesson's video, audio or PDF in the media store (course material, stored plain).
+    pub media_key: Option<String>,
+    pub media_type: Option<String>,
+    pub media_bytes: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

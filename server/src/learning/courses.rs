@@ -18,14 +18,14 @@ use huijiao_core::{ErrorCode, Said};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    QueryFilter, QueryOrder,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::json;
 use uuid::Uuid;
 
 use super::{course_view, question_counts};
 use crate::actor::Actor;
-use crate::auth::extractor::{AuthUser, Officer, RequestParty};
+use crate::auth::extractor::{AuthUser, Officer, RequestParty, Supervisee};
 use crate::entities::{case, course, lesson, quiz_question};
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::state::AppState;
@@ -230,6 +230,9 @@ pub async fn create(
                     .then(|| l.pass_percent.unwrap_or(DEFAULT_PASS_PERCENT) as i32)),
                 max_attempts: Set((l.kind == LessonKind::Quiz)
                     .then(|| l.max_attempts.unwrap_or(DEFAULT_MAX_ATTEMPTS) as i32)),
+                media_key: Set(None),
+                media_type: Set(None),
+                media_bytes: Set(None),
             }
             .insert(work.db())
             .await?,
@@ -371,6 +374,28 @@ pub async fn get_one(
     let (row, lessons) = find_course(&state.db, &caller, id).await?;
     let questions = question_counts(&state.db, &lessons).await?;
     Ok(Json(course_view(row, lessons, &questions)))
+}
+
+/// A lesson the supervisee may study (of a published course that reaches them, else 404) and
+/// their case, which must be active; the case is locked for the rest of the transaction, so
+/// two starts at once (two phones, a double tap) go one after the other.
+pub(super) async fn lesson_to_study(
+    db: &impl ConnectionTrait,
+    caller: &Supervisee,
+    id: Uuid,
+) -> ApiResult<(lesson::Model, case::Model)> {
+    let l = lesson::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    find_course(db, caller, l.course_id).await?;
+    let c = crate::cases::own_case(db, caller).await?;
+    huijiao_core::policy::require_active(c.status)?;
+    case::Entity::find_by_id(c.id)
+        .lock_exclusive()
+        .one(db)
+        .await?;
+    Ok((l, c))
 }
 
 /// Publishing or archiving a course of the officer's own subtree, at the version seen.

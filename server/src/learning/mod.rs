@@ -4,6 +4,7 @@
 
 mod courses;
 pub mod ledger;
+mod media;
 mod quizzes;
 pub mod sessions;
 
@@ -36,6 +37,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(quizzes::start))
         .routes(routes!(quizzes::submit))
         .routes(routes!(quizzes::of_case))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(media::upload, media::download))
+                .layer(axum::extract::DefaultBodyLimit::max(media::MAX_MEDIA_BYTES)),
+        )
 }
 
 /// How many questions each of these lessons (quizzes) has.
@@ -62,6 +68,24 @@ pub(crate) async fn question_counts(
     Ok(counts)
 }
 
+pub(crate) fn lesson_view(l: lesson::Model, questions: u32) -> LessonView {
+    LessonView {
+        id: l.id,
+        ordinal: l.ordinal,
+        title: l.title,
+        kind: l.kind,
+        body: l.body,
+        duration_secs: l.duration_secs,
+        min_minutes: l.min_minutes,
+        seek_allowed: l.seek_allowed,
+        questions,
+        pass_percent: l.pass_percent,
+        max_attempts: l.max_attempts,
+        media_type: l.media_type,
+        media_bytes: l.media_bytes,
+    }
+}
+
 pub(crate) fn course_view(
     c: course::Model,
     lessons: Vec<lesson::Model>,
@@ -76,18 +100,9 @@ pub(crate) fn course_view(
         status: c.status,
         lessons: lessons
             .into_iter()
-            .map(|l| LessonView {
-                id: l.id,
-                ordinal: l.ordinal,
-                title: l.title,
-                kind: l.kind,
-                body: l.body,
-                duration_secs: l.duration_secs,
-                min_minutes: l.min_minutes,
-                seek_allowed: l.seek_allowed,
-                questions: questions.get(&l.id).copied().unwrap_or(0),
-                pass_percent: l.pass_percent,
-                max_attempts: l.max_attempts,
+            .map(|l| {
+                let n = questions.get(&l.id).copied().unwrap_or(0);
+                lesson_view(l, n)
             })
             .collect(),
         published_at: c.published_at,

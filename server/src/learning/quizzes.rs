@@ -23,11 +23,11 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use super::courses::find_course;
+use super::courses::lesson_to_study;
 use crate::actor::Actor;
 use crate::auth::extractor::{RequestParty, Supervisee};
 use crate::cases::{find_case, own_case};
-use crate::entities::{case, lesson, quiz_attempt, quiz_question};
+use crate::entities::{lesson, quiz_attempt, quiz_question};
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::state::AppState;
 use crate::work::Work;
@@ -134,21 +134,10 @@ pub async fn start(
     Path(id): Path<Uuid>,
 ) -> ApiResult<(StatusCode, Json<QuizAttemptView>)> {
     let work = Work::begin(&state).await?;
-    let l = lesson::Entity::find_by_id(id)
-        .one(work.db())
-        .await?
-        .ok_or(ErrorCode::NotFound)?;
-    find_course(work.db(), &caller, l.course_id).await?;
+    let (l, c) = lesson_to_study(work.db(), &caller, id).await?;
     if l.kind != LessonKind::Quiz {
         return Err(ErrorCode::NotAQuiz.into());
     }
-    let c = own_case(work.db(), &caller).await?;
-    huijiao_core::policy::require_active(c.status)?;
-    // Two starts at once (a double tap): the case's lock puts them in line.
-    case::Entity::find_by_id(c.id)
-        .lock_exclusive()
-        .one(work.db())
-        .await?;
     let questions = questions_of(work.db(), l.id).await?;
     let mine = quiz_attempt::Entity::find()
         .filter(quiz_attempt::Column::CaseId.eq(c.id))

@@ -20,7 +20,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::courses::find_course;
+use super::courses::lesson_to_study;
 use super::session_view;
 use crate::auth::extractor::{RequestParty, Supervisee};
 use crate::cases::{find_case, own_case};
@@ -39,22 +39,10 @@ pub async fn open(
     Path(id): Path<Uuid>,
 ) -> ApiResult<(StatusCode, Json<StudySessionView>)> {
     let work = Work::begin(&state).await?;
-    let l = lesson::Entity::find_by_id(id)
-        .one(work.db())
-        .await?
-        .ok_or(ErrorCode::NotFound)?;
-    // Only a lesson of a published course that reaches the person (else 404).
-    find_course(work.db(), &caller, l.course_id).await?;
+    let (l, c) = lesson_to_study(work.db(), &caller, id).await?;
     if l.kind.pacing(l.seek_allowed).is_none() {
         return Err(ErrorCode::LessonNotTimed.into());
     }
-    let c = own_case(work.db(), &caller).await?;
-    huijiao_core::policy::require_active(c.status)?;
-    // Two opens at once (two phones): the case's lock puts them in line.
-    case::Entity::find_by_id(c.id)
-        .lock_exclusive()
-        .one(work.db())
-        .await?;
     let now = Utc::now();
     let rules = &state.config.rules.learning;
     if let Some(earlier) = open_of(work.db(), c.id).await? {

@@ -251,6 +251,8 @@ fn scoped_endpoints() -> Vec<(&'static str, &'static str, Option<Value>)> {
         ),
         ("post", "/study-sessions/{id}/end", None),
         ("post", "/lessons/{id}/attempts", None),
+        ("put", "/lessons/{id}/media", None),
+        ("get", "/lessons/{id}/media", None),
         (
             "post",
             "/quiz-attempts/{id}/submit",

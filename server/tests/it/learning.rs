@@ -56,13 +56,18 @@ async fn opened_ago(app: &TestApp, id: &str, minutes: i64) {
 }
 
 async fn published_course(app: &TestApp, w: &World) -> Value {
+    publish(app, w, course_body()).await
+}
+
+/// A course authored by county A's officer from `body`, then published.
+async fn publish(app: &TestApp, w: &World, body: Value) -> Value {
     let (s, course) = w
         .call(
             app,
             "officer.county_a",
             "POST",
             "/api/v1/courses",
-            Some(course_body()),
+            Some(body),
         )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{course}");
@@ -663,31 +668,9 @@ async fn quiz(app: &TestApp, w: &World) -> (String, Value) {
                 { "kind": "true_false", "prompt": "变更执行地须提前一个月申请。", "options": ["对", "错"], "key": [0], "points": 2 }
             ] }]
     });
-    let (s, course) = w
-        .call(
-            app,
-            "officer.county_a",
-            "POST",
-            "/api/v1/courses",
-            Some(body),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{course}");
-    let id = course["id"].as_str().unwrap();
-    let (s, course) = w
-        .call(
-            app,
-            "officer.county_a",
-            "POST",
-            &format!("/api/v1/courses/{id}/publish"),
-            Some(json!({ "version": 1 })),
-        )
-        .await;
-    assert_eq!(s, StatusCode::OK, "{course}");
-    (
-        course["lessons"][0]["id"].as_str().unwrap().to_owned(),
-        course,
-    )
+    let course = publish(app, w, body).await;
+    let lesson = course["lessons"][0]["id"].as_str().unwrap().to_owned();
+    (lesson, course)
 }
 
 /// Answers for `attempt`'s questions: the right ones for prompts starting with one of
@@ -955,3 +938,135 @@ both!(bad_quizzes_and_answers_are_refused, |app| {
         .await;
     assert_problem(&got, StatusCode::NOT_FOUND, "resource.not_found");
 });
+
+both!(
+    a_lessons_file_goes_in_before_publishing_and_is_served_in_byte_ranges,
+    |app| {
+        let w = World::build(&app).await;
+        let (s, draft) = w
+            .call(
+                &app,
+                "officer.county_a",
+                "POST",
+                "/api/v1/courses",
+                Some(course_body()),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{draft}");
+        let course_id = draft["id"].as_str().unwrap().to_owned();
+        let video = draft["lessons"][0]["id"].as_str().unwrap().to_owned();
+        let media = format!("/api/v1/lessons/{video}/media");
+        // An MP4 (its `ftyp` box first), 1000 bytes.
+        let mut mp4 = b"\0\0\0\x18ftypisom\0\0\x02\0isomiso2".to_vec();
+        mp4.extend((0..1000 - mp4.len()).map(|i| (i % 251) as u8));
+        let put = |who: &'static str, body: Vec<u8>, content_type: &'static str| {
+            let token = w.token(who).to_owned();
+            let media = media.clone();
+            let app = &app;
+            async move {
+                let (s, _, b) = app
+                    .call_raw(
+                        "PUT",
+                        &media,
+                        Some(&token),
+                        &[],
+                        Some(body),
+                        Some(content_type),
+                    )
+                    .await;
+                (
+                    s,
+                    serde_json::from_slice::<Value>(&b).unwrap_or(Value::Null),
+                )
+            }
+        };
+        // Not what a video lesson takes; not the county's to change from below.
+        let got = put(
+            "officer.county_a",
+            b"%PDF-1.7\n".to_vec(),
+            "application/pdf",
+        )
+        .await;
+        assert_problem(
+            &got,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "learning.media_invalid",
+        );
+        let got = put(
+            "officer.county_a",
+            b"not really a video".to_vec(),
+            "video/mp4",
+        )
+        .await;
+        assert_problem(
+            &got,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "learning.media_invalid",
+        );
+        let got = put("officer.a1", mp4.clone(), "video/mp4").await;
+        assert_problem(&got, StatusCode::NOT_FOUND, "resource.not_found");
+        let (s, lesson) = put("officer.county_a", mp4.clone(), "video/mp4").await;
+        assert_eq!(s, StatusCode::OK, "{lesson}");
+        assert_eq!(
+            (
+                lesson["media_type"].as_str(),
+                lesson["media_bytes"].as_i64()
+            ),
+            (Some("video/mp4"), Some(1000))
+        );
+        // Not seen before publishing; then served whole or in ranges to the person studying.
+        let get = |range: Option<&'static str>| {
+            let token = w.token("sv.a1").to_owned();
+            let media = media.clone();
+            let app = &app;
+            async move {
+                let mut headers = vec![("x-device-id", "phone-1")];
+                if let Some(r) = range {
+                    headers.push(("range", r));
+                }
+                app.call_raw("GET", &media, Some(&token), &headers, None, None)
+                    .await
+            }
+        };
+        assert_eq!(get(None).await.0, StatusCode::NOT_FOUND);
+        let (s, _) = w
+            .call(
+                &app,
+                "officer.county_a",
+                "POST",
+                &format!("/api/v1/courses/{course_id}/publish"),
+                Some(json!({ "version": 1 })),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        let (s, h, whole) = get(None).await;
+        assert_eq!((s, whole.as_slice()), (StatusCode::OK, mp4.as_slice()));
+        assert_eq!(h["accept-ranges"], "bytes");
+        assert_eq!(h["content-type"], "video/mp4");
+        let (s, h, part) = get(Some("bytes=100-199")).await;
+        assert_eq!(s, StatusCode::PARTIAL_CONTENT);
+        assert_eq!(h["content-range"], "bytes 100-199/1000");
+        assert_eq!(part.as_slice(), &mp4[100..200]);
+        let (s, h, tail) = get(Some("bytes=-24")).await;
+        assert_eq!(
+            (s, h["content-range"].to_str().unwrap()),
+            (StatusCode::PARTIAL_CONTENT, "bytes 976-999/1000")
+        );
+        assert_eq!(tail.as_slice(), &mp4[976..]);
+        let (s, h, _) = get(Some("bytes=1000-")).await;
+        assert_eq!(s, StatusCode::RANGE_NOT_SATISFIABLE);
+        assert_eq!(h["content-range"], "bytes */1000");
+        // Published: the file no longer changes under the people studying it.
+        let got = put("officer.county_a", mp4.clone(), "video/mp4").await;
+        assert_problem(
+            &got,
+            StatusCode::CONFLICT,
+            "learning.course_transition_invalid",
+        );
+        // Another county's supervisee does not reach it.
+        let (s, _, _) = app
+            .call_raw("GET", &media, Some(w.token("officer.b1")), &[], None, None)
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+    }
+);

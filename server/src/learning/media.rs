@@ -1,0 +1,254 @@
+//! A lesson's file: the county's officer uploads the video, audio or PDF while the course is a
+//! draft; whoever may see the course reads it, in byte ranges as players ask (`Range:
+//! bytes=…`, RFC 9110 §14). Course material is not personal data, so it is stored as it is
+//! (`MediaStore::put_public`) and a range is read from the store without loading the file.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use huijiao_core::api::{LessonView, Problem};
+use huijiao_core::policy::learning::{CourseStatus, LessonKind};
+use huijiao_core::ErrorCode;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+use super::courses::find_course;
+use super::lesson_view;
+use crate::auth::extractor::{Officer, RequestParty};
+use crate::entities::lesson;
+use crate::error::{ApiError, ApiResult, Json, Path};
+use crate::state::AppState;
+use crate::work::Work;
+
+/// The largest lesson file taken (a lecture of an hour in modest quality).
+pub const MAX_MEDIA_BYTES: usize = 256 << 20;
+
+/// Whether `bytes` are a file of `content_type` that a lesson of `kind` takes (by their
+/// signature, not only the declared type).
+fn fits(kind: LessonKind, content_type: &str, bytes: &[u8]) -> bool {
+    let iso_media = bytes.len() > 8 && &bytes[4..8] == b"ftyp";
+    match (kind, content_type) {
+        (LessonKind::Video, "video/mp4") | (LessonKind::Audio, "audio/mp4") => iso_media,
+        (LessonKind::Video, "video/webm") => bytes.starts_with(&[0x1A, 0x45, 0xDF, 0xA3]),
+        (LessonKind::Audio, "audio/mpeg") => {
+            bytes.starts_with(b"ID3")
+                || (bytes.len() > 2 && bytes[0] == 0xFF && bytes[1] & 0xE0 == 0xE0)
+        }
+        (LessonKind::Pdf, "application/pdf") => bytes.starts_with(b"%PDF-"),
+        _ => false,
+    }
+}
+
+/// Uploads (or replaces) a lesson's file while its course is a draft. `Content-Type` says what
+/// it is: `video/mp4` or `video/webm`, `audio/mpeg` or `audio/mp4`, `application/pdf`.
+#[utoipa::path(put, path = "/lessons/{id}/media", tag = "learning", params(("id" = Uuid, Path)),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 200, body = LessonView), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)))]
+pub async fn upload(
+    State(state): State<AppState>,
+    caller: Officer,
+    Path(id): Path<Uuid>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Json<LessonView>> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let work = Work::begin(&state).await?;
+    let l = lesson::Entity::find_by_id(id)
+        .one(work.db())
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    let (course, _) = find_course(work.db(), &caller, l.course_id).await?;
+    if !caller
+        .unit_path
+        .as_deref()
+        .is_some_and(|p| course.unit_path.starts_with(p))
+    {
+        return Err(ErrorCode::Forbidden.into());
+    }
+    // What people study does not change under them: files go in before publishing.
+    if course.status != CourseStatus::Draft {
+        return Err(ErrorCode::CourseTransitionInvalid.into());
+    }
+    if !fits(l.kind, &content_type, &body) {
+        return Err(ErrorCode::LessonMediaInvalid.into());
+    }
+    let size = body.len() as i64;
+    let key = state
+        .media
+        .put_public(&format!("lessons/{}", l.id), body.to_vec())
+        .await?;
+    let stored = lesson::Entity::update_many()
+        .col_expr(lesson::Column::MediaKey, Expr::value(key.clone()))
+        .col_expr(lesson::Column::MediaType, Expr::value(content_type))
+        .col_expr(lesson::Column::MediaBytes, Expr::value(size))
+        .filter(lesson::Column::Id.eq(l.id))
+        .exec(work.db())
+        .await;
+    let committed = match stored {
+        Ok(_) => work.commit().await,
+        Err(e) => Err(e.into()),
+    };
+    if let Err(e) = committed {
+        state.media.delete(&key).await?;
+        return Err(e);
+    }
+    if let Some(old) = &l.media_key {
+        state.media.delete(old).await?;
+    }
+    let l = lesson::Entity::find_by_id(l.id)
+        .one(&state.db)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    Ok(Json(lesson_view(l, 0)))
+}
+
+/// What a `Range` header asks of a file of `size` bytes.
+#[derive(Debug, PartialEq, Eq)]
+enum Wanted {
+    All,
+    /// First and last byte, inclusive.
+    Part(u64, u64),
+    Unsatisfiable,
+}
+
+/// One byte range (`bytes=a-b`, `bytes=a-`, `bytes=-n`); anything else — other units, several
+/// ranges, a malformed value — is answered with the whole file, as RFC 9110 allows.
+fn wanted(range: Option<&str>, size: u64) -> Wanted {
+    let Some(spec) = range.and_then(|r| r.trim().strip_prefix("bytes=")) else {
+        return Wanted::All;
+    };
+    if spec.contains(',') {
+        return Wanted::All;
+    }
+    let Some((first, last)) = spec.trim().split_once('-') else {
+        return Wanted::All;
+    };
+    let number = |s: &str| -> Option<u64> {
+        (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse().ok())
+            .flatten()
+    };
+    match (
+        number(first),
+        number(last),
+        first.is_empty(),
+        last.is_empty(),
+    ) {
+        // The last n bytes.
+        (None, Some(n), true, false) => {
+            if n == 0 || size == 0 {
+                Wanted::Unsatisfiable
+            } else {
+                Wanted::Part(size - n.min(size), size - 1)
+            }
+        }
+        (Some(a), None, false, true) if a < size => Wanted::Part(a, size - 1),
+        (Some(a), Some(b), false, false) if a <= b && a < size => Wanted::Part(a, b.min(size - 1)),
+        (Some(a), _, false, _) if a >= size => Wanted::Unsatisfiable,
+        _ => Wanted::All,
+    }
+}
+
+/// A lesson's file, whole or the byte range asked for (206), for whoever may see the course.
+#[utoipa::path(get, path = "/lessons/{id}/media", tag = "learning", params(("id" = Uuid, Path)),
+    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 206, content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 404, body = Problem), (status = 416, body = Problem)))]
+pub async fn download(
+    State(state): State<AppState>,
+    caller: RequestParty,
+    Path(id): Path<Uuid>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let l = lesson::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    find_course(&state.db, &caller, l.course_id).await?;
+    let (Some(key), Some(media_type), Some(size)) = (&l.media_key, &l.media_type, l.media_bytes)
+    else {
+        return Err(ErrorCode::NotFound.into());
+    };
+    let size = size.max(0) as u64;
+    let etag = format!("\"{}\"", key.rsplit('/').next().unwrap_or(key));
+    let common = |mut r: Response| {
+        let h = r.headers_mut();
+        h.insert(
+            header::ACCEPT_RANGES,
+            header::HeaderValue::from_static("bytes"),
+        );
+        if let Ok(v) = header::HeaderValue::from_str(&etag) {
+            h.insert(header::ETAG, v);
+        }
+        h.insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("private"),
+        );
+        r
+    };
+    let range = headers.get(header::RANGE).and_then(|v| v.to_str().ok());
+    let (status, first, last) = match wanted(range, size) {
+        Wanted::All => (StatusCode::OK, 0, size.saturating_sub(1)),
+        Wanted::Part(a, b) => (StatusCode::PARTIAL_CONTENT, a, b),
+        Wanted::Unsatisfiable => {
+            let mut r = ApiError::from(ErrorCode::RangeNotSatisfiable).into_response();
+            if let Ok(v) = header::HeaderValue::from_str(&format!("bytes */{size}")) {
+                r.headers_mut().insert(header::CONTENT_RANGE, v);
+            }
+            return Ok(common(r));
+        }
+    };
+    let bytes = state.media.get_range(key, first..last + 1).await?;
+    let mut r = (status, [(header::CONTENT_TYPE, media_type.clone())], bytes).into_response();
+    if status == StatusCode::PARTIAL_CONTENT {
+        if let Ok(v) = header::HeaderValue::from_str(&format!("bytes {first}-{last}/{size}")) {
+            r.headers_mut().insert(header::CONTENT_RANGE, v);
+        }
+    }
+    Ok(common(r))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_ranges_as_players_ask_them() {
+        assert_eq!(wanted(None, 100), Wanted::All);
+        assert_eq!(wanted(Some("bytes=0-9"), 100), Wanted::Part(0, 9));
+        assert_eq!(wanted(Some("bytes=90-"), 100), Wanted::Part(90, 99));
+        assert_eq!(wanted(Some("bytes=-10"), 100), Wanted::Part(90, 99));
+        assert_eq!(wanted(Some("bytes=-1000"), 100), Wanted::Part(0, 99));
+        assert_eq!(wanted(Some("bytes=50-1000"), 100), Wanted::Part(50, 99));
+        assert_eq!(wanted(Some("bytes=100-"), 100), Wanted::Unsatisfiable);
+        assert_eq!(wanted(Some("bytes=100-200"), 100), Wanted::Unsatisfiable);
+        assert_eq!(wanted(Some("bytes=-0"), 100), Wanted::Unsatisfiable);
+        // Not understood: the whole file.
+        assert_eq!(wanted(Some("bytes=0-1,5-6"), 100), Wanted::All);
+        assert_eq!(wanted(Some("items=0-1"), 100), Wanted::All);
+        assert_eq!(wanted(Some("bytes=9-3"), 100), Wanted::All);
+        assert_eq!(wanted(Some("bytes=x-3"), 100), Wanted::All);
+    }
+
+    #[test]
+    fn a_file_must_be_what_its_type_and_the_lesson_say() {
+        let mp4 = b"\0\0\0\x18ftypisom\0\0\0\0";
+        assert!(fits(LessonKind::Video, "video/mp4", mp4));
+        assert!(!fits(LessonKind::Audio, "video/mp4", mp4));
+        assert!(!fits(LessonKind::Video, "video/webm", mp4));
+        assert!(fits(LessonKind::Pdf, "application/pdf", b"%PDF-1.7\n"));
+        assert!(!fits(LessonKind::Text, "application/pdf", b"%PDF-1.7\n"));
+        assert!(fits(LessonKind::Audio, "audio/mpeg", b"ID3\x04\0\0"));
+    }
+}
