@@ -352,6 +352,7 @@ string_enum! {
         CheckinRequested = "checkin.requested",
         CheckinSubmitted = "checkin.submitted",
         CourseArchived = "course.archived",
+        CourseAssigned = "course.assigned",
         CourseCreated = "course.created",
         CoursePublished = "course.published",
         DemoSeeded = "demo.seeded",

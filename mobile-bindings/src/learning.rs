@@ -128,4 +128,14 @@ impl LearningClient {
         let range = first.zip(last);
         Ok(self.inner.lesson_media(lesson_id, range).await?)
     }
+
+    /// Assigns a published course (officers).
+    pub async fn assign(&self, course_id: Uuid, req: CourseAssign) -> Result<CourseAssignmentView> {
+        Ok(self.inner.assign_course(course_id, &req).await?)
+    }
+
+    /// The courses assigned to a person, with their progress.
+    pub async fn assigned(&self, case_id: Uuid) -> Result<Vec<AssignedCourseView>> {
+        Ok(self.inner.assigned_courses(case_id).await?)
+    }
 }

@@ -294,3 +294,44 @@ request_type! {
         pub answers: Vec<QuizAnswer>,
     }
 }
+
+request_type! {
+    /// Assigns a published course, due by a date: to everyone under the officer's unit, to one
+    /// person (`case_id`), or to the people at one level (`level`).
+    pub struct CourseAssign {
+        #[serde(default)]
+        pub case_id: Option<Uuid>,
+        #[serde(default)]
+        pub level: Option<SupervisionLevel>,
+        pub due_on: NaiveDate,
+    }
+}
+
+view_type! {
+    pub struct CourseAssignmentView {
+        pub id: Uuid,
+        pub course_id: Uuid,
+        pub unit_id: Uuid,
+        pub case_id: Option<Uuid>,
+        pub level: Option<SupervisionLevel>,
+        pub due_on: NaiveDate,
+        pub assigned_by: Option<Uuid>,
+        pub created_at: DateTime<Utc>,
+    }
+}
+
+view_type! {
+    /// A course assigned to a person, with their progress in it.
+    pub struct AssignedCourseView {
+        pub assignment_id: Uuid,
+        pub course_id: Uuid,
+        pub course_title: String,
+        pub due_on: NaiveDate,
+        pub lessons: u32,
+        /// Lessons completed: studied long enough and played through, or a quiz passed.
+        pub lessons_completed: u32,
+        pub completed: bool,
+        /// Past its date and not completed.
+        pub overdue: bool,
+    }
+}

@@ -181,4 +181,23 @@ impl Client {
             .await?;
         Ok(body.to_vec())
     }
+
+    /// Assigns a published course, due by a date, to everyone under the officer's unit, one
+    /// person, or one level's people.
+    pub async fn assign_course(
+        &self,
+        course_id: Uuid,
+        req: &CourseAssign,
+    ) -> Result<CourseAssignmentView, ClientError> {
+        self.post(&format!("/courses/{course_id}/assignments"), req)
+            .await
+    }
+
+    /// The courses assigned to a person, earliest due first, with their progress.
+    pub async fn assigned_courses(
+        &self,
+        case_id: Uuid,
+    ) -> Result<Vec<AssignedCourseView>, ClientError> {
+        self.get(&format!("/cases/{case_id}/assigned-courses")).await
+    }
 }

@@ -398,6 +398,27 @@ pub fn shortfall_escalation(
     }
 }
 
+/// Whom a course assignment reaches: everyone under the assigning unit (`unit_path`), or only
+/// one person, or only the people at one supervision level.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssignmentTarget<'a> {
+    pub unit_path: &'a str,
+    pub case_id: Option<uuid::Uuid>,
+    pub level: Option<SupervisionLevel>,
+}
+
+/// Whether an assignment reaches a case of unit path `case_unit_path` at `level`.
+pub fn assignment_reaches(
+    target: &AssignmentTarget<'_>,
+    case_id: uuid::Uuid,
+    case_unit_path: &str,
+    level: SupervisionLevel,
+) -> bool {
+    case_unit_path.starts_with(target.unit_path)
+        && target.case_id.is_none_or(|c| c == case_id)
+        && target.level.is_none_or(|l| l == level)
+}
+
 /// A calendar month, China time: what the ledger is kept by.
 pub fn month_of(at: chrono::DateTime<chrono::Utc>) -> String {
     at.with_timezone(&super::schedule::local_offset())
@@ -685,6 +706,31 @@ mod tests {
             shortfall_escalation(true),
             (AlertSeverity::High, Some(SanctionSuggestion::Admonition))
         );
+    }
+
+    #[test]
+    fn an_assignment_reaches_the_unit_the_person_or_the_level_it_names() {
+        let me = uuid::Uuid::from_u128(1);
+        let other = uuid::Uuid::from_u128(2);
+        let all = AssignmentTarget {
+            unit_path: "/p/c/k/",
+            case_id: None,
+            level: None,
+        };
+        assert!(assignment_reaches(&all, me, "/p/c/k/o/", SupervisionLevel::Normal));
+        assert!(!assignment_reaches(&all, me, "/p/c/x/o/", SupervisionLevel::Normal));
+        let one = AssignmentTarget {
+            case_id: Some(me),
+            ..all.clone()
+        };
+        assert!(assignment_reaches(&one, me, "/p/c/k/o/", SupervisionLevel::Normal));
+        assert!(!assignment_reaches(&one, other, "/p/c/k/o/", SupervisionLevel::Normal));
+        let strict = AssignmentTarget {
+            level: Some(SupervisionLevel::Strict),
+            ..all
+        };
+        assert!(assignment_reaches(&strict, me, "/p/c/k/o/", SupervisionLevel::Strict));
+        assert!(!assignment_reaches(&strict, me, "/p/c/k/o/", SupervisionLevel::Lenient));
     }
 
     #[test]

@@ -129,6 +129,20 @@ enum LearningCredits {
 }
 
 #[derive(DeriveIden)]
+enum CourseAssignments {
+    Table,
+    Id,
+    CourseId,
+    UnitId,
+    UnitPath,
+    CaseId,
+    Level,
+    DueOn,
+    AssignedBy,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
 enum LearningMonths {
     Table,
     CaseId,
@@ -216,6 +230,27 @@ impl MigrationTrait for Migration {
         // A quiz's questions with their keys (never served to a supervisee), and the attempts:
         // the order each asked its questions in, the answers and the score. One number per
         // attempt of a person at a quiz: two starts at once cannot both be the third.
+        // Whom a course is assigned to, by when: everyone under a unit, one person, or a level.
+        m.create_table(
+            Table::create()
+                .table(CourseAssignments::Table)
+                .col(uuid(CourseAssignments::Id).primary_key())
+                .col(uuid(CourseAssignments::CourseId))
+                .col(uuid(CourseAssignments::UnitId))
+                .col(string(CourseAssignments::UnitPath))
+                .col(uuid_null(CourseAssignments::CaseId))
+                .col(string_len_null(CourseAssignments::Level, 16))
+                .col(date(CourseAssignments::DueOn))
+                .col(uuid_null(CourseAssignments::AssignedBy))
+                .col(timestamp_with_time_zone(CourseAssignments::CreatedAt))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(CourseAssignments::Table, CourseAssignments::CourseId)
+                        .to(Courses::Table, Courses::Id),
+                )
+                .to_owned(),
+        )
+        .await?;
         m.create_table(
             Table::create()
                 .table(QuizQuestions::Table)
@@ -426,6 +461,7 @@ impl MigrationTrait for Migration {
             StudyBeats::Table.into_iden(),
             StudySessions::Table.into_iden(),
             QuizAttempts::Table.into_iden(),
+            CourseAssignments::Table.into_iden(),
             QuizQuestions::Table.into_iden(),
             Lessons::Table.into_iden(),
             Courses::Table.into_iden(),

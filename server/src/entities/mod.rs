@@ -9,6 +9,7 @@ pub mod checkin_rejection;
 pub mod checkin_request;
 pub mod correction_plan;
 pub mod course;
+pub mod course_assignment;
 pub mod device;
 pub mod face_template;
 pub mod fence;

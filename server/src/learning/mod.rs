@@ -2,6 +2,7 @@
 //! app's heartbeats by the core's `policy::learning::credit` (`sessions`), quizzes scored on
 //! the server (`quizzes`), and the monthly ledger of minutes owed and credited (`ledger`).
 
+mod assignments;
 mod courses;
 pub mod ledger;
 mod media;
@@ -37,6 +38,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(quizzes::start))
         .routes(routes!(quizzes::submit))
         .routes(routes!(quizzes::of_case))
+        .routes(routes!(assignments::assign))
+        .routes(routes!(assignments::of_case))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(media::upload, media::download))

@@ -259,6 +259,12 @@ fn scoped_endpoints() -> Vec<(&'static str, &'static str, Option<Value>)> {
             Some(json!({ "answers": [] })),
         ),
         ("get", "/cases/{id}/quiz-attempts", None),
+        ("get", "/cases/{id}/assigned-courses", None),
+        (
+            "post",
+            "/courses/{id}/assignments",
+            Some(json!({ "due_on": "2099-01-01" })),
+        ),
     ]
 }
 
@@ -367,6 +373,7 @@ async fn snapshot(app: &common::TestApp) -> Vec<i64> {
         "learning_months",
         "quiz_questions",
         "quiz_attempts",
+        "course_assignments",
     ] {
         v.push(app.count(t).await);
     }
