@@ -1080,7 +1080,7 @@ both!(assigned_courses_come_with_progress_and_their_dates, |app| {
     let today = Utc::now()
         .with_timezone(&huijiao_core::policy::schedule::local_offset())
         .date_naive();
-    // To a1 alone, due in a week; to the county's strict-level people, due tomorrow.
+    // To a1 alone, due in a week; to the county's lenient-level people, due tomorrow.
     let (s, one) = w
         .call(&app, "officer.a1", "POST", &assign, Some(json!({ "case_id": a1, "due_on": today + chrono::Duration::days(7) })))
         .await;
