@@ -198,6 +198,7 @@ impl Client {
         &self,
         case_id: Uuid,
     ) -> Result<Vec<AssignedCourseView>, ClientError> {
-        self.get(&format!("/cases/{case_id}/assigned-courses")).await
+        self.get(&format!("/cases/{case_id}/assigned-courses"))
+            .await
     }
 }

@@ -717,20 +717,50 @@ mod tests {
             case_id: None,
             level: None,
         };
-        assert!(assignment_reaches(&all, me, "/p/c/k/o/", SupervisionLevel::Normal));
-        assert!(!assignment_reaches(&all, me, "/p/c/x/o/", SupervisionLevel::Normal));
+        assert!(assignment_reaches(
+            &all,
+            me,
+            "/p/c/k/o/",
+            SupervisionLevel::Normal
+        ));
+        assert!(!assignment_reaches(
+            &all,
+            me,
+            "/p/c/x/o/",
+            SupervisionLevel::Normal
+        ));
         let one = AssignmentTarget {
             case_id: Some(me),
             ..all.clone()
         };
-        assert!(assignment_reaches(&one, me, "/p/c/k/o/", SupervisionLevel::Normal));
-        assert!(!assignment_reaches(&one, other, "/p/c/k/o/", SupervisionLevel::Normal));
+        assert!(assignment_reaches(
+            &one,
+            me,
+            "/p/c/k/o/",
+            SupervisionLevel::Normal
+        ));
+        assert!(!assignment_reaches(
+            &one,
+            other,
+            "/p/c/k/o/",
+            SupervisionLevel::Normal
+        ));
         let strict = AssignmentTarget {
             level: Some(SupervisionLevel::Strict),
             ..all
         };
-        assert!(assignment_reaches(&strict, me, "/p/c/k/o/", SupervisionLevel::Strict));
-        assert!(!assignment_reaches(&strict, me, "/p/c/k/o/", SupervisionLevel::Lenient));
+        assert!(assignment_reaches(
+            &strict,
+            me,
+            "/p/c/k/o/",
+            SupervisionLevel::Strict
+        ));
+        assert!(!assignment_reaches(
+            &strict,
+            me,
+            "/p/c/k/o/",
+            SupervisionLevel::Lenient
+        ));
     }
 
     #[test]

@@ -52,6 +52,12 @@ pub async fn assign(
     Path(id): Path<Uuid>,
     Json(req): Json<CourseAssign>,
 ) -> ApiResult<(StatusCode, Json<CourseAssignmentView>)> {
+    // Whom it is about first: nothing is said of a course or a person out of reach.
+    let work = Work::begin(&state).await?;
+    let (c, _) = find_course(work.db(), &caller, id).await?;
+    if let Some(case_id) = req.case_id {
+        find_case_for_write(work.db(), &caller, case_id).await?;
+    }
     let today = Utc::now().with_timezone(&local_offset()).date_naive();
     if req.due_on < today || req.due_on > today + Duration::days(366) {
         return Err(ApiError::field(
@@ -62,13 +68,8 @@ pub async fn assign(
             ),
         ));
     }
-    let work = Work::begin(&state).await?;
-    let (c, _) = find_course(work.db(), &caller, id).await?;
     if c.status != CourseStatus::Published {
         return Err(ErrorCode::CourseTransitionInvalid.into());
-    }
-    if let Some(case_id) = req.case_id {
-        find_case_for_write(work.db(), &caller, case_id).await?;
     }
     let unit_id = caller.unit_id.ok_or(ErrorCode::Forbidden)?;
     let unit_path = caller.unit_path.clone().ok_or(ErrorCode::Forbidden)?;
@@ -164,8 +165,10 @@ pub async fn of_case(
         .iter()
         .filter_map(|course| {
             let a = due.get(&course.id)?;
-            let mine: Vec<&lesson::Model> =
-                lessons.iter().filter(|l| l.course_id == course.id).collect();
+            let mine: Vec<&lesson::Model> = lessons
+                .iter()
+                .filter(|l| l.course_id == course.id)
+                .collect();
             let completed_lessons = mine.iter().filter(|l| done.contains(&l.id)).count() as u32;
             let completed = completed_lessons == mine.len() as u32;
             Some(AssignedCourseView {

@@ -1082,28 +1082,59 @@ both!(assigned_courses_come_with_progress_and_their_dates, |app| {
         .date_naive();
     // To a1 alone, due in a week; to the county's lenient-level people, due tomorrow.
     let (s, one) = w
-        .call(&app, "officer.a1", "POST", &assign, Some(json!({ "case_id": a1, "due_on": today + chrono::Duration::days(7) })))
+        .call(
+            &app,
+            "officer.a1",
+            "POST",
+            &assign,
+            Some(json!({ "case_id": a1, "due_on": today + chrono::Duration::days(7) })),
+        )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{one}");
     let (s, _) = w
-        .call(&app, "officer.county_a", "POST", &assign, Some(json!({ "level": "lenient", "due_on": today + chrono::Duration::days(1) })))
+        .call(
+            &app,
+            "officer.county_a",
+            "POST",
+            &assign,
+            Some(json!({ "level": "lenient", "due_on": today + chrono::Duration::days(1) })),
+        )
         .await;
     assert_eq!(s, StatusCode::CREATED);
     let mine = format!("/api/v1/cases/{a1}/assigned-courses");
     let (s, list) = w.call(&app, "sv.a1", "GET", &mine, None).await;
     assert_eq!(s, StatusCode::OK, "{list}");
-    assert_eq!(list.as_array().unwrap().len(), 1, "a1 is not at the lenient level: {list}");
+    assert_eq!(
+        list.as_array().unwrap().len(),
+        1,
+        "a1 is not at the lenient level: {list}"
+    );
     assert_eq!(list[0]["due_on"], json!(today + chrono::Duration::days(7)));
-    assert_eq!((&list[0]["lessons"], &list[0]["lessons_completed"]), (&json!(3), &json!(0)));
+    assert_eq!(
+        (&list[0]["lessons"], &list[0]["lessons_completed"]),
+        (&json!(3), &json!(0))
+    );
     // a2 was not named, and is not lenient: nothing.
     let (_, theirs) = w
-        .call(&app, "officer.a2", "GET", &format!("/api/v1/cases/{a2}/assigned-courses"), None)
+        .call(
+            &app,
+            "officer.a2",
+            "GET",
+            &format!("/api/v1/cases/{a2}/assigned-courses"),
+            None,
+        )
         .await;
     assert_eq!(theirs, json!([]));
     // Passing the quiz completes one lesson; the volunteer sees the progress.
     let quiz = course["lessons"][2]["id"].as_str().unwrap().to_owned();
     let (_, attempt) = w
-        .call(&app, "sv.a1", "POST", &format!("/api/v1/lessons/{quiz}/attempts"), None)
+        .call(
+            &app,
+            "sv.a1",
+            "POST",
+            &format!("/api/v1/lessons/{quiz}/attempts"),
+            None,
+        )
         .await;
     let q = &attempt["questions"][0];
     let (_, scored) = w
@@ -1111,7 +1142,10 @@ both!(assigned_courses_come_with_progress_and_their_dates, |app| {
             &app,
             "sv.a1",
             "POST",
-            &format!("/api/v1/quiz-attempts/{}/submit", attempt["id"].as_str().unwrap()),
+            &format!(
+                "/api/v1/quiz-attempts/{}/submit",
+                attempt["id"].as_str().unwrap()
+            ),
             Some(json!({ "answers": [{ "question_id": q["id"], "chosen": [0] }] })),
         )
         .await;
@@ -1122,25 +1156,54 @@ both!(assigned_courses_come_with_progress_and_their_dates, |app| {
     assert_eq!(seen[0]["overdue"], false);
     // Bad input: a date gone, a person outside the office, a draft.
     let got = w
-        .call(&app, "officer.a1", "POST", &assign, Some(json!({ "due_on": today - chrono::Duration::days(1) })))
+        .call(
+            &app,
+            "officer.a1",
+            "POST",
+            &assign,
+            Some(json!({ "due_on": today - chrono::Duration::days(1) })),
+        )
         .await;
-    assert_problem(&got, StatusCode::UNPROCESSABLE_ENTITY, "request.invalid_field");
+    assert_problem(
+        &got,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "request.invalid_field",
+    );
     let got = w
-        .call(&app, "officer.a1", "POST", &assign, Some(json!({ "case_id": a2, "due_on": today })))
+        .call(
+            &app,
+            "officer.a1",
+            "POST",
+            &assign,
+            Some(json!({ "case_id": a2, "due_on": today })),
+        )
         .await;
     assert_problem(&got, StatusCode::NOT_FOUND, "resource.not_found");
     let (_, draft) = w
-        .call(&app, "officer.county_a", "POST", "/api/v1/courses", Some(course_body()))
+        .call(
+            &app,
+            "officer.county_a",
+            "POST",
+            "/api/v1/courses",
+            Some(course_body()),
+        )
         .await;
     let got = w
         .call(
             &app,
             "officer.county_a",
             "POST",
-            &format!("/api/v1/courses/{}/assignments", draft["id"].as_str().unwrap()),
+            &format!(
+                "/api/v1/courses/{}/assignments",
+                draft["id"].as_str().unwrap()
+            ),
             Some(json!({ "due_on": today })),
         )
         .await;
-    assert_problem(&got, StatusCode::CONFLICT, "learning.course_transition_invalid");
+    assert_problem(
+        &got,
+        StatusCode::CONFLICT,
+        "learning.course_transition_invalid",
+    );
     assert_eq!(app.count("course_assignments").await, 2);
 });
