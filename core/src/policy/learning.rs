@@ -305,7 +305,8 @@ pub fn credit(
     } else if beat.client_ms < clock.last_client_ms {
         (0, Some(NoCredit::ClockBack))
     } else {
-        let elapsed = (beat.client_ms - clock.last_client_ms) as u64;
+        // The phone's clock is the app's to send: no value of it may overflow the arithmetic.
+        let elapsed = beat.client_ms.saturating_sub(clock.last_client_ms) as u64;
         let grace = u64::from(rules.grace_secs) * 1000;
         let (step, cut) = if !pacing.timed_media {
             (elapsed, None)
@@ -538,6 +539,22 @@ mod tests {
         let (clock, credits) = run(&[beat(1, 100, 0), beat(2, 50, 0)], TEXT);
         assert_eq!(credits[1].cut, Some(NoCredit::ClockBack));
         assert_eq!(clock.credited_ms, 0);
+    }
+
+    #[test]
+    fn any_clock_values_the_app_sends_are_safe() {
+        let rules = LearningRules::default();
+        let mut clock = StudyClock::default();
+        for (seq, ms) in [(1, i64::MIN), (2, i64::MAX), (3, i64::MIN), (4, i64::MAX)] {
+            let b = Beat {
+                client_ms: ms,
+                position_ms: u64::MAX / 4,
+                ..beat(seq, 0, 0)
+            };
+            let c = credit(&clock, &b, VIDEO, &rules, 10_000);
+            assert!(c.clock.credited_ms <= 10_000);
+            clock = c.clock;
+        }
     }
 
     #[test]
