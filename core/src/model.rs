@@ -245,6 +245,8 @@ string_enum! {
         RollCallNeedsReview = "roll_call_needs_review",
         /// A month closed short of its education minutes.
         LearningShortfall = "learning_shortfall",
+        /// An assigned course not completed by its date.
+        LearningOverdue = "learning_overdue",
     }
 }
 

@@ -143,6 +143,15 @@ enum CourseAssignments {
 }
 
 #[derive(DeriveIden)]
+enum AssignmentOverdues {
+    Table,
+    AssignmentId,
+    CaseId,
+    AlertId,
+    RaisedAt,
+}
+
+#[derive(DeriveIden)]
 enum LearningMonths {
     Table,
     CaseId,
@@ -247,6 +256,27 @@ impl MigrationTrait for Migration {
                     ForeignKey::create()
                         .from(CourseAssignments::Table, CourseAssignments::CourseId)
                         .to(Courses::Table, Courses::Id),
+                )
+                .to_owned(),
+        )
+        .await?;
+        // An assigned course a person let pass its date: raised once (the key).
+        m.create_table(
+            Table::create()
+                .table(AssignmentOverdues::Table)
+                .col(uuid(AssignmentOverdues::AssignmentId))
+                .col(uuid(AssignmentOverdues::CaseId))
+                .col(uuid_null(AssignmentOverdues::AlertId))
+                .col(timestamp_with_time_zone(AssignmentOverdues::RaisedAt))
+                .primary_key(
+                    Index::create()
+                        .col(AssignmentOverdues::AssignmentId)
+                        .col(AssignmentOverdues::CaseId),
+                )
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(AssignmentOverdues::Table, AssignmentOverdues::AssignmentId)
+                        .to(CourseAssignments::Table, CourseAssignments::Id),
                 )
                 .to_owned(),
         )
@@ -461,6 +491,7 @@ impl MigrationTrait for Migration {
             StudyBeats::Table.into_iden(),
             StudySessions::Table.into_iden(),
             QuizAttempts::Table.into_iden(),
+            AssignmentOverdues::Table.into_iden(),
             CourseAssignments::Table.into_iden(),
             QuizQuestions::Table.into_iden(),
             Lessons::Table.into_iden(),

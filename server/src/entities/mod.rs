@@ -1,6 +1,7 @@
 //! sea-orm entities, one per table, mirroring the migrations. Logic lives in the domain modules.
 
 pub mod alert;
+pub mod assignment_overdue;
 pub mod audit_entry;
 pub mod case;
 pub mod checkin;

@@ -1,7 +1,8 @@
 //! Assigning courses: an officer assigns a published course, due by a date, to everyone under
 //! their unit, to one person, or to the people at one level; a person's assigned courses come
 //! with their progress (lessons completed — studied through, or a quiz passed) and whether they
-//! are overdue. The person's volunteers see the progress too.
+//! are overdue (and, once, an alert for each person who let one pass its date). The person's
+//! volunteers see the progress too.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -9,13 +10,13 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{Duration, Utc};
 use huijiao_core::api::{AssignedCourseView, CourseAssign, CourseAssignmentView, Problem};
-use huijiao_core::model::AuditAction;
+use huijiao_core::model::{AlertKind, AlertSeverity, AuditAction, CaseStatus};
 use huijiao_core::policy::learning::{assignment_reaches, AssignmentTarget, CourseStatus};
 use huijiao_core::policy::schedule::local_offset;
 use huijiao_core::{ErrorCode, Said};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter,
-    QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
+    QueryFilter, QueryOrder,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -24,7 +25,10 @@ use super::courses::find_course;
 use crate::actor::Actor;
 use crate::auth::extractor::{AuthUser, Officer};
 use crate::cases::{find_case, find_case_for_write};
-use crate::entities::{course, course_assignment, lesson, quiz_attempt, study_session};
+use crate::entities::{
+    assignment_overdue, case, course, course_assignment, lesson, org_unit, quiz_attempt,
+    study_session,
+};
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::state::AppState;
 use crate::work::Work;
@@ -98,6 +102,35 @@ pub async fn assign(
     Ok((StatusCode::CREATED, Json(assignment_view(&row))))
 }
 
+/// Which of `lessons` the case has completed: studied through, or a quiz passed.
+async fn completed_lessons(
+    db: &impl ConnectionTrait,
+    case_id: Uuid,
+    lessons: &[lesson::Model],
+) -> ApiResult<HashSet<Uuid>> {
+    let ids: Vec<Uuid> = lessons.iter().map(|l| l.id).collect();
+    let mut done: HashSet<Uuid> = study_session::Entity::find()
+        .filter(study_session::Column::CaseId.eq(case_id))
+        .filter(study_session::Column::Completed.eq(true))
+        .filter(study_session::Column::LessonId.is_in(ids.clone()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| s.lesson_id)
+        .collect();
+    done.extend(
+        quiz_attempt::Entity::find()
+            .filter(quiz_attempt::Column::CaseId.eq(case_id))
+            .filter(quiz_attempt::Column::Passed.eq(true))
+            .filter(quiz_attempt::Column::LessonId.is_in(ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|a| a.lesson_id),
+    );
+    Ok(done)
+}
+
 /// The courses assigned to a person, earliest due first, with their progress: for the
 /// supervisee (what to study, by when), officers and the person's volunteers.
 #[utoipa::path(get, path = "/cases/{id}/assigned-courses", tag = "learning", params(("id" = Uuid, Path)),
@@ -140,26 +173,7 @@ pub async fn of_case(
         .filter(lesson::Column::CourseId.is_in(course_ids))
         .all(db)
         .await?;
-    let lesson_ids: Vec<Uuid> = lessons.iter().map(|l| l.id).collect();
-    let mut done: HashSet<Uuid> = study_session::Entity::find()
-        .filter(study_session::Column::CaseId.eq(c.id))
-        .filter(study_session::Column::Completed.eq(true))
-        .filter(study_session::Column::LessonId.is_in(lesson_ids.clone()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| s.lesson_id)
-        .collect();
-    done.extend(
-        quiz_attempt::Entity::find()
-            .filter(quiz_attempt::Column::CaseId.eq(c.id))
-            .filter(quiz_attempt::Column::Passed.eq(true))
-            .filter(quiz_attempt::Column::LessonId.is_in(lesson_ids))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|a| a.lesson_id),
-    );
+    let done = completed_lessons(db, c.id, &lessons).await?;
     let today = Utc::now().with_timezone(&local_offset()).date_naive();
     let mut views: Vec<AssignedCourseView> = courses
         .iter()
@@ -185,4 +199,78 @@ pub async fn of_case(
         .collect();
     views.sort_by_key(|v| (v.due_on, v.course_id));
     Ok(Json(views))
+}
+
+/// Raises, once per assignment and person, an alert for an assigned course not completed by
+/// its date (China time): the officer follows it up (repeated, it feeds the enforcement rules
+/// as skipping education after being told). Returns the alerts' events.
+pub async fn raise_overdue(
+    db: &impl ConnectionTrait,
+    now: chrono::DateTime<Utc>,
+) -> ApiResult<Vec<crate::events::Event>> {
+    let today = now.with_timezone(&local_offset()).date_naive();
+    let past = course_assignment::Entity::find()
+        .filter(course_assignment::Column::DueOn.lt(today))
+        .all(db)
+        .await?;
+    if past.is_empty() {
+        return Ok(vec![]);
+    }
+    let raised: HashSet<(Uuid, Uuid)> = assignment_overdue::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.assignment_id, o.case_id))
+        .collect();
+    let cases = case::Entity::find()
+        .filter(case::Column::Status.eq(CaseStatus::Active.as_str()))
+        .all(db)
+        .await?;
+    let paths: std::collections::HashMap<Uuid, String> = org_unit::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.path))
+        .collect();
+    let mut events = Vec::new();
+    for a in &past {
+        let lessons = lesson::Entity::find()
+            .filter(lesson::Column::CourseId.eq(a.course_id))
+            .all(db)
+            .await?;
+        let target = AssignmentTarget {
+            unit_path: &a.unit_path,
+            case_id: a.case_id,
+            level: a.level,
+        };
+        for c in &cases {
+            let path = paths.get(&c.unit_id).map_or("", String::as_str);
+            if raised.contains(&(a.id, c.id)) || !assignment_reaches(&target, c.id, path, c.level) {
+                continue;
+            }
+            let done = completed_lessons(db, c.id, &lessons).await?;
+            if done.len() >= lessons.len() {
+                continue;
+            }
+            let (alert, event) = crate::alerts::raise(
+                db,
+                c,
+                AlertKind::LearningOverdue,
+                AlertSeverity::Medium,
+                json!({ "assignment_id": a.id, "course_id": a.course_id, "due_on": a.due_on,
+                        "lessons": lessons.len(), "lessons_completed": done.len() }),
+            )
+            .await?;
+            assignment_overdue::ActiveModel {
+                assignment_id: Set(a.id),
+                case_id: Set(c.id),
+                alert_id: Set(Some(alert.id)),
+                raised_at: Set(now),
+            }
+            .insert(db)
+            .await?;
+            events.push(event);
+        }
+    }
+    Ok(events)
 }

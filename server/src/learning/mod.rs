@@ -2,7 +2,7 @@
 //! app's heartbeats by the core's `policy::learning::credit` (`sessions`), quizzes scored on
 //! the server (`quizzes`), and the monthly ledger of minutes owed and credited (`ledger`).
 
-mod assignments;
+pub mod assignments;
 mod courses;
 pub mod ledger;
 mod media;
@@ -139,6 +139,12 @@ pub const JOBS: &[crate::jobs::Job] = &[
     crate::jobs::Job {
         name: "learning.silent_sessions",
         run: |s, w, now| Box::pin(async move { sessions::end_silent(s, w.db(), now).await }),
+    },
+    crate::jobs::Job {
+        name: "learning.overdue",
+        run: |_, w, now| {
+            Box::pin(async move { Ok(announce(w, assignments::raise_overdue(w.db(), now).await?)) })
+        },
     },
     crate::jobs::Job {
         name: "learning.month_end",

@@ -8,7 +8,7 @@
 use axum::http::StatusCode;
 use chrono::Utc;
 use huijiao_server::entities::study_session;
-use huijiao_server::learning::{ledger, sessions};
+use huijiao_server::learning::{assignments, ledger, sessions};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{json, Value};
@@ -1206,4 +1206,30 @@ both!(assigned_courses_come_with_progress_and_their_dates, |app| {
         "learning.course_transition_invalid",
     );
     assert_eq!(app.count("course_assignments").await, 2);
+
+    // A week and a day later: a1 has not finished the course — one alert, however often the
+    // job runs; the lenient-level assignment reached nobody.
+    let later = Utc::now() + chrono::Duration::days(8);
+    for _ in 0..2 {
+        assignments::raise_overdue(&app.state.db, later)
+            .await
+            .unwrap();
+    }
+    let (_, alerts) = w
+        .call(&app, "officer.county_a", "GET", "/api/v1/alerts", None)
+        .await;
+    let overdue: Vec<&Value> = alerts
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["kind"] == "learning_overdue")
+        .collect();
+    assert_eq!(overdue.len(), 1, "{alerts}");
+    assert_eq!(overdue[0]["case_id"], a1.as_str());
+    assert_eq!(overdue[0]["evidence"]["lessons_completed"], 1);
+    // Nothing is overdue before its date.
+    assert!(assignments::raise_overdue(&app.state.db, Utc::now())
+        .await
+        .unwrap()
+        .is_empty());
 });
