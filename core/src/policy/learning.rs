@@ -371,6 +371,23 @@ pub fn owed_in_month(
     Some(owed as u32)
 }
 
+/// Where a month stands: the minutes credited (never below zero, whatever adjustments took
+/// away) and the minutes still short of what is owed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Standing {
+    pub credited_minutes: i64,
+    pub short_minutes: i64,
+}
+
+/// A month's standing from the minutes owed and the milliseconds credited from every source.
+pub fn month_standing(owed_minutes: u32, credited_ms: i64) -> Standing {
+    let credited_minutes = credited_ms.max(0) / 60_000;
+    Standing {
+        credited_minutes,
+        short_minutes: (i64::from(owed_minutes) - credited_minutes).max(0),
+    }
+}
+
 /// The month before `month` (`YYYY-MM`).
 pub fn previous_month(month: &str) -> Option<String> {
     use chrono::Datelike;
@@ -712,6 +729,32 @@ mod tests {
         );
         assert_eq!(previous_month("2026-01").as_deref(), Some("2025-12"));
         assert_eq!(previous_month("2026-11").as_deref(), Some("2026-10"));
+    }
+
+    #[test]
+    fn a_months_standing_counts_whole_minutes_and_never_below_zero() {
+        assert_eq!(
+            month_standing(480, 90 * 60_000 + 59_999),
+            Standing {
+                credited_minutes: 90,
+                short_minutes: 390
+            }
+        );
+        assert_eq!(
+            month_standing(480, 600 * 60_000),
+            Standing {
+                credited_minutes: 600,
+                short_minutes: 0
+            }
+        );
+        assert_eq!(
+            month_standing(480, -60 * 60_000),
+            Standing {
+                credited_minutes: 0,
+                short_minutes: 480
+            },
+            "an adjustment taking away more than was credited"
+        );
     }
 
     #[test]

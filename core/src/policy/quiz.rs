@@ -20,6 +20,11 @@ string_enum! {
     }
 }
 
+/// A quiz's pass mark, percent of its points, when its author sets none.
+pub const DEFAULT_PASS_PERCENT: u32 = 60;
+/// How many attempts a quiz allows when its author sets none.
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
+
 /// A question as scoring needs it: its kind, the options' count, the right options' indices
 /// and the points it is worth.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -13,7 +13,9 @@ use huijiao_core::model::{AuditAction, Role};
 use huijiao_core::policy::learning::{
     CourseAction, CourseCategory, CourseStatus, LessonKind, COURSE,
 };
-use huijiao_core::policy::quiz::{Keyed, QuestionProblem};
+use huijiao_core::policy::quiz::{
+    Keyed, QuestionProblem, DEFAULT_MAX_ATTEMPTS, DEFAULT_PASS_PERCENT,
+};
 use huijiao_core::{ErrorCode, Said};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -32,10 +34,6 @@ use crate::state::AppState;
 use crate::transition::apply;
 use crate::validate::{check_paragraphs, check_text};
 use crate::work::Work;
-
-/// A quiz's pass mark and attempts when the author sets none.
-const DEFAULT_PASS_PERCENT: u32 = 60;
-const DEFAULT_MAX_ATTEMPTS: u32 = 3;
 
 fn check_lesson(i: usize, l: &LessonCreate) -> ApiResult<()> {
     let field = |name: &str| format!("lessons[{i}].{name}");

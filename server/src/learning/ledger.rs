@@ -12,7 +12,8 @@ use huijiao_core::api::{
 };
 use huijiao_core::model::{AlertKind, AuditAction, CaseStatus};
 use huijiao_core::policy::learning::{
-    month_of, owed_in_month, previous_month, shortfall_escalation, CreditSource,
+    month_of, month_standing, owed_in_month, previous_month, shortfall_escalation, CreditSource,
+    Standing,
 };
 use huijiao_core::Said;
 use sea_orm::{
@@ -91,15 +92,14 @@ pub(super) async fn month_view(
         minutes: ms_of(source) / 60_000,
     })
     .collect();
-    let total_ms: i64 = rows.iter().map(|r| r.credited_ms).sum();
-    let credited_minutes = (total_ms / 60_000).max(0);
     let owed_minutes = owed(state, c, month);
+    let standing = month_standing(owed_minutes, rows.iter().map(|r| r.credited_ms).sum());
     Ok(LearningMonthView {
         case_id: c.id,
         month: month.to_owned(),
         owed_minutes,
-        credited_minutes,
-        short_minutes: (i64::from(owed_minutes) - credited_minutes).max(0),
+        credited_minutes: standing.credited_minutes,
+        short_minutes: standing.short_minutes,
         by_source,
         adjustments: rows
             .iter()
@@ -211,14 +211,14 @@ pub async fn shortfalls(
         .iter()
         .map(|c| {
             let owed_minutes = owed(&state, c, &month);
-            let credited_minutes = credited.get(&c.id).copied().unwrap_or(0) / 60_000;
+            let standing = month_standing(owed_minutes, credited.get(&c.id).copied().unwrap_or(0));
             LearningShortView {
                 case_id: c.id,
                 unit_id: c.unit_id,
                 month: month.clone(),
                 owed_minutes,
-                credited_minutes,
-                short_minutes: (i64::from(owed_minutes) - credited_minutes).max(0),
+                credited_minutes: standing.credited_minutes,
+                short_minutes: standing.short_minutes,
             }
         })
         .filter(|v| v.short_minutes > 0)
@@ -273,8 +273,10 @@ pub async fn close_last_month(
     let mut events = Vec::new();
     for c in cases.iter().filter(|c| !closed.contains(&c.id)) {
         let owed_minutes = owed(state, c, &month);
-        let credited_minutes = credited.get(&c.id).copied().unwrap_or(0).max(0) / 60_000;
-        let short = (i64::from(owed_minutes) - credited_minutes).max(0);
+        let Standing {
+            credited_minutes,
+            short_minutes: short,
+        } = month_standing(owed_minutes, credited.get(&c.id).copied().unwrap_or(0));
         let alert_id = if short > 0 {
             let (severity, suggestion) = shortfall_escalation(short_before.contains(&c.id));
             let (alert, event) = crate::alerts::raise(
