@@ -396,6 +396,25 @@ pub(super) async fn lesson_to_study(
     Ok((l, c))
 }
 
+/// A course the officer may change: one of their own unit's subtree (else 403 for one seen
+/// from below, 404 for one not seen at all), with its lessons.
+pub(super) async fn course_to_change(
+    db: &impl ConnectionTrait,
+    caller: &Officer,
+    id: Uuid,
+) -> ApiResult<(course::Model, Vec<lesson::Model>)> {
+    let (row, lessons) = find_course(db, caller, id).await?;
+    let own = caller
+        .unit_path
+        .as_deref()
+        .is_some_and(|p| row.unit_path.starts_with(p));
+    if !own {
+        // Seen from below: a course of a unit above is not theirs to change.
+        return Err(ErrorCode::Forbidden.into());
+    }
+    Ok((row, lessons))
+}
+
 /// Publishing or archiving a course of the officer's own subtree, at the version seen.
 async fn decide(
     state: &AppState,
@@ -405,15 +424,7 @@ async fn decide(
     version: i32,
 ) -> ApiResult<Json<CourseView>> {
     let work = Work::begin(state).await?;
-    let (row, lessons) = find_course(work.db(), caller, id).await?;
-    let own = caller
-        .unit_path
-        .as_deref()
-        .is_some_and(|p| row.unit_path.starts_with(p));
-    if !own {
-        // Seen from below: a course of a unit above is not theirs to change.
-        return Err(ErrorCode::Forbidden.into());
-    }
+    let (row, lessons) = course_to_change(work.db(), caller, id).await?;
     let party = crate::org::party(work.db(), caller).await?;
     let now = Utc::now();
     let row = apply(

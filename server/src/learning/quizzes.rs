@@ -210,14 +210,16 @@ pub async fn submit(
     let questions = questions_of(work.db(), l.id).await?;
     let order: Vec<Uuid> =
         serde_json::from_value(a.question_order.clone()).map_err(ApiError::internal)?;
+    let keyed_questions: Vec<Keyed> = questions.iter().map(keyed).collect::<ApiResult<_>>()?;
     let mut seen = std::collections::HashSet::new();
     for (i, answer) in req.answers.iter().enumerate() {
-        let q = questions.iter().find(|q| q.id == answer.question_id);
-        let fits = q.is_some_and(|q| {
-            let n = keyed(q).map_or(0, |k| k.options);
-            order.contains(&q.id)
-                && answer.chosen.len() <= n
-                && answer.chosen.iter().all(|&c| (c as usize) < n)
+        let asked = questions
+            .iter()
+            .zip(&keyed_questions)
+            .find(|(q, _)| q.id == answer.question_id && order.contains(&q.id));
+        let fits = asked.is_some_and(|(_, k)| {
+            answer.chosen.len() <= k.options
+                && answer.chosen.iter().all(|&c| (c as usize) < k.options)
         });
         if !fits || !seen.insert(answer.question_id) {
             return Err(ApiError::field(
@@ -229,7 +231,6 @@ pub async fn submit(
             ));
         }
     }
-    let keyed_questions: Vec<Keyed> = questions.iter().map(keyed).collect::<ApiResult<_>>()?;
     let answers: Vec<Option<Vec<u32>>> = questions
         .iter()
         .map(|q| {

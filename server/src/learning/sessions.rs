@@ -16,7 +16,7 @@ use huijiao_core::{ErrorCode, Said};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    QueryFilter, QueryOrder, QuerySelect, UpdateMany,
 };
 use uuid::Uuid;
 
@@ -24,7 +24,7 @@ use super::courses::lesson_to_study;
 use super::session_view;
 use crate::auth::extractor::{RequestParty, Supervisee};
 use crate::cases::{find_case, own_case};
-use crate::entities::{case, learning_credit, lesson, study_beat, study_session};
+use crate::entities::{learning_credit, lesson, study_beat, study_session};
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::state::AppState;
 use crate::work::Work;
@@ -100,13 +100,8 @@ async fn lesson_of(
         .ok_or_else(|| ApiError::internal("a session's lesson is gone"))
 }
 
-/// Ends an open session (`status`: ended or superseded).
-async fn end(
-    db: &impl ConnectionTrait,
-    s: &study_session::Model,
-    status: StudySessionStatus,
-    now: DateTime<Utc>,
-) -> ApiResult<study_session::Model> {
+/// The update that ends sessions (`status`: ended or superseded); the caller says which.
+fn ending(status: StudySessionStatus, now: DateTime<Utc>) -> UpdateMany<study_session::Entity> {
     study_session::Entity::update_many()
         .col_expr(study_session::Column::Status, Expr::value(status.as_str()))
         .col_expr(study_session::Column::EndedAt, Expr::value(now))
@@ -114,6 +109,16 @@ async fn end(
             study_session::Column::Version,
             Expr::col(study_session::Column::Version).add(1),
         )
+}
+
+/// Ends an open session (`status`: ended or superseded).
+async fn end(
+    db: &impl ConnectionTrait,
+    s: &study_session::Model,
+    status: StudySessionStatus,
+    now: DateTime<Utc>,
+) -> ApiResult<study_session::Model> {
+    ending(status, now)
         .filter(study_session::Column::Id.eq(s.id))
         .exec(db)
         .await?;
@@ -128,15 +133,14 @@ async fn own_session(
     db: &impl ConnectionTrait,
     caller: &Supervisee,
     id: Uuid,
-) -> ApiResult<(study_session::Model, case::Model)> {
+) -> ApiResult<study_session::Model> {
     let c = own_case(db, caller).await?;
-    let s = study_session::Entity::find_by_id(id)
+    Ok(study_session::Entity::find_by_id(id)
         .filter(study_session::Column::CaseId.eq(c.id))
         .lock_exclusive()
         .one(db)
         .await?
-        .ok_or(ErrorCode::NotFound)?;
-    Ok((s, c))
+        .ok_or(ErrorCode::NotFound)?)
 }
 
 fn check_beats(req: &StudyBeats) -> ApiResult<()> {
@@ -178,7 +182,7 @@ pub async fn beats(
 ) -> ApiResult<Json<StudySessionView>> {
     check_beats(&req)?;
     let work = Work::begin(&state).await?;
-    let (s, _) = own_session(work.db(), &caller, id).await?;
+    let s = own_session(work.db(), &caller, id).await?;
     if s.status != StudySessionStatus::Open {
         return Err(ErrorCode::StudySessionEnded.into());
     }
@@ -226,52 +230,31 @@ pub async fn beats(
             l.min_minutes.max(0) as u32,
             &clock,
         );
-    study_session::Entity::update_many()
-        .col_expr(
-            study_session::Column::LastSeq,
-            Expr::value(clock.last_seq as i32),
-        )
-        .col_expr(
-            study_session::Column::LastClientMs,
-            Expr::value(clock.last_client_ms),
-        )
-        .col_expr(
-            study_session::Column::LastPositionMs,
-            Expr::value(clock.last_position_ms as i64),
-        )
-        .col_expr(
-            study_session::Column::LastStudying,
-            Expr::value(clock.last_studying),
-        )
-        .col_expr(
-            study_session::Column::CreditedMs,
-            Expr::value(clock.credited_ms as i64),
-        )
-        .col_expr(
-            study_session::Column::FurthestMs,
-            Expr::value(clock.furthest_ms as i64),
-        )
-        .col_expr(study_session::Column::Completed, Expr::value(completed))
-        .col_expr(study_session::Column::LastBeatAt, Expr::value(now))
-        .col_expr(
-            study_session::Column::Version,
-            Expr::col(study_session::Column::Version).add(1),
-        )
-        .filter(study_session::Column::Id.eq(s.id))
-        .exec(work.db())
+    // Under the row's lock: the version read is the one to step.
+    let next = study_session::Model {
+        last_seq: clock.last_seq as i32,
+        last_client_ms: clock.last_client_ms,
+        last_position_ms: clock.last_position_ms as i64,
+        last_studying: clock.last_studying,
+        credited_ms: clock.credited_ms as i64,
+        furthest_ms: clock.furthest_ms as i64,
+        completed,
+        last_beat_at: Some(now),
+        version: s.version + 1,
+        ..s.clone()
+    };
+    study_session::ActiveModel::from(next.clone())
+        .reset_all()
+        .update(work.db())
         .await?;
     if added > 0 {
         add_to_ledger(work.db(), &s, month_of(now), added as i64, now).await?;
     }
-    let s = study_session::Entity::find_by_id(s.id)
-        .one(work.db())
-        .await?
-        .ok_or(ErrorCode::NotFound)?;
     work.commit().await?;
-    Ok(Json(session_view(&s, rules)))
+    Ok(Json(session_view(&next, rules)))
 }
 
-pub(super) fn clock_of(s: &study_session::Model) -> StudyClock {
+fn clock_of(s: &study_session::Model) -> StudyClock {
     StudyClock {
         last_seq: s.last_seq.max(0) as u32,
         last_client_ms: s.last_client_ms,
@@ -328,7 +311,7 @@ pub async fn finish(
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<StudySessionView>> {
     let work = Work::begin(&state).await?;
-    let (s, _) = own_session(work.db(), &caller, id).await?;
+    let s = own_session(work.db(), &caller, id).await?;
     let s = if s.status == StudySessionStatus::Open {
         end(work.db(), &s, StudySessionStatus::Ended, Utc::now()).await?
     } else {
@@ -367,16 +350,7 @@ pub async fn end_silent(
 ) -> ApiResult<u64> {
     let cutoff =
         now - chrono::Duration::seconds(i64::from(state.config.rules.learning.idle_stop_secs));
-    let silent = study_session::Entity::update_many()
-        .col_expr(
-            study_session::Column::Status,
-            Expr::value(StudySessionStatus::Ended.as_str()),
-        )
-        .col_expr(study_session::Column::EndedAt, Expr::value(now))
-        .col_expr(
-            study_session::Column::Version,
-            Expr::col(study_session::Column::Version).add(1),
-        )
+    let silent = ending(StudySessionStatus::Ended, now)
         .filter(study_session::Column::Status.eq(StudySessionStatus::Open.as_str()))
         .filter(
             Condition::any()
