@@ -317,6 +317,8 @@ string_enum! {
         RollCallTurn = "roll_call_turn",
         /// A study session ended on this device because another device opened a lesson.
         StudySession = "study_session",
+        /// An officer marked or corrected the person's attendance at a group lecture.
+        LectureAttendance = "lecture_attendance",
         /// The connection fell behind: refetch what is on screen.
         Resync = "resync",
     }
@@ -381,6 +383,8 @@ string_enum! {
         LeaveReturned = "leave.returned",
         LeaveSubmitted = "leave.submitted",
         LearningAdjusted = "learning.adjusted",
+        LectureCreated = "lecture.created",
+        LectureMarked = "lecture.marked",
         LocationPositionsRead = "location.positions_read",
         LocationTrackRead = "location.track_read",
         PlanUpdated = "plan.updated",

@@ -138,4 +138,57 @@ impl LearningClient {
     pub async fn assigned(&self, case_id: Uuid) -> Result<Vec<AssignedCourseView>> {
         Ok(self.inner.assigned_courses(case_id).await?)
     }
+
+    /// Schedules a group lecture for everyone under a unit (the officer's or one below).
+    pub async fn create_lecture(&self, req: LectureCreate) -> Result<LectureView> {
+        Ok(self.inner.create_lecture(&req).await?)
+    }
+
+    /// Lectures ending after `from` (default: a week ago), soonest first; a supervisee's come
+    /// with their own attendance.
+    pub async fn lectures(&self, from: Option<std::time::SystemTime>) -> Result<Vec<LectureView>> {
+        Ok(self.inner.lectures(from.map(Into::into)).await?)
+    }
+
+    /// The code for the officer's screen as a QR code; ask again at its `valid_until`.
+    pub async fn lecture_code(&self, lecture_id: Uuid) -> Result<LectureCodeView> {
+        Ok(self.inner.lecture_code(lecture_id).await?)
+    }
+
+    /// Checks in at a lecture with what the scanned QR code holds and the phone's fix; sent
+    /// again, it returns the attendance already taken.
+    pub async fn attend_lecture_by_qr(
+        &self,
+        qr: String,
+        location: GpsFix,
+    ) -> Result<LectureAttendanceView> {
+        Ok(self.inner.attend_lecture_by_qr(&qr, location).await?)
+    }
+
+    /// Checks in with a code typed in (the QR code would not scan).
+    pub async fn attend_lecture(
+        &self,
+        lecture_id: Uuid,
+        req: LectureCheckIn,
+    ) -> Result<LectureAttendanceView> {
+        Ok(self.inner.attend_lecture(lecture_id, &req).await?)
+    }
+
+    /// An officer marks or corrects a person's attendance, with the reason.
+    pub async fn mark_lecture_attendance(
+        &self,
+        lecture_id: Uuid,
+        case_id: Uuid,
+        req: LectureMarkRequest,
+    ) -> Result<LectureAttendanceView> {
+        Ok(self
+            .inner
+            .mark_lecture_attendance(lecture_id, case_id, &req)
+            .await?)
+    }
+
+    /// Who attended, among the people the officer supervises.
+    pub async fn lecture_roster(&self, lecture_id: Uuid) -> Result<Vec<LectureAttendanceView>> {
+        Ok(self.inner.lecture_roster(lecture_id).await?)
+    }
 }

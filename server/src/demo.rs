@@ -493,6 +493,7 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<bool> {
     )
     .await?;
     demo_course(&txn, by_name("officer.chengguan").id, &chengguan).await?;
+    demo_lecture(&txn, by_name("officer.chengguan").id, &chengguan).await?;
     audit::record(
         &txn,
         &Actor::default(),
@@ -510,6 +511,40 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<bool> {
         println!("  {username:<22} {role:<15} {unit}");
     }
     Ok(true)
+}
+
+/// A group lecture of the district a week from today, 09:00–11:00 China time, at the
+/// district bureau (its attendance code shows from 08:30).
+async fn demo_lecture(
+    db: &impl sea_orm::ConnectionTrait,
+    by: Uuid,
+    unit: &crate::entities::org_unit::Model,
+) -> anyhow::Result<()> {
+    use crate::entities::lecture;
+    use huijiao_core::policy::learning::CourseCategory;
+    let day = Utc::now().date_naive() + chrono::Duration::days(7);
+    let starts = day.and_hms_opt(1, 0, 0).unwrap_or_default().and_utc();
+    let mut secret = [0u8; 32];
+    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut secret);
+    lecture::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        unit_id: Set(unit.id),
+        unit_path: Set(unit.path.clone()),
+        title: Set("警示教育：远离毒品".into()),
+        category: Set(CourseCategory::DrugPrevention),
+        place: Set("城关区司法局三楼会议室".into()),
+        lat: Set(36.0611),
+        lon: Set(103.8343),
+        radius_m: Set(150),
+        starts_at: Set(starts),
+        ends_at: Set(starts + chrono::Duration::hours(2)),
+        code_secret: Set(hex::encode(secret)),
+        created_by: Set(by),
+        created_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
 }
 
 /// A published course of the district, so a supervisee's app has something to study: two

@@ -249,6 +249,40 @@ def test_studying_a_lesson_through_the_bindings(server):
     assert e.value.field == "month"
 
 
+def test_a_lecture_attended_by_scanning_the_officers_code(server):
+    county = client(server)
+    run(county.login("officer.chengguan", PASSWORD))
+    units = {u.name: u.id for u in run(county.org().units())}
+    now = datetime.datetime.now(datetime.timezone.utc)
+    lecture = run(county.learning().create_lecture(core.LectureCreate(
+        unit_id=units["城关区社区矫正管理局"], title="法治讲座", category=core.CourseCategory.LAW,
+        place="城关区司法局", lat=36.0611, lon=103.8343, radius_m=150,
+        starts_at=now - datetime.timedelta(minutes=2),
+        ends_at=now + datetime.timedelta(minutes=88))))
+    assert lecture.minutes == 90
+    # The office below shows the code; the supervisee's phone scans it on site.
+    office = client(server)
+    run(office.login("officer.donggang", PASSWORD))
+    shown = run(office.learning().lecture_code(lecture.id))
+    sv = client(server, DEVICE)
+    case_id = run(sv.login("sv.maxiaojun", PASSWORD)).case_id
+    on_site = core.GpsFix(lat=36.0612, lon=103.8343, accuracy_m=8.0, fix_time=now,
+                          provider="gps", mock=False)
+    with pytest.raises(mobile.HuijiaoError.Validation) as e:
+        run(sv.learning().attend_lecture_by_qr("https://example.com/not-ours", on_site))
+    assert e.value.code == "lecture.code_wrong"
+    taken = run(sv.learning().attend_lecture_by_qr(shown.qr, on_site))
+    assert (taken.mark, taken.credited_minutes) == (core.AttendanceMark.PRESENT, 90)
+    mine = [l for l in run(sv.learning().lectures(None)) if l.id == lecture.id][0]
+    assert mine.attendance.mark == core.AttendanceMark.PRESENT
+    # The officer excuses them after all (called away): nothing credited, the reason kept.
+    marked = run(office.learning().mark_lecture_attendance(lecture.id, case_id, core.LectureMarkRequest(
+        mark=core.AttendanceMark.EXCUSED, arrived_at=None, reason="家中急事离场")))
+    assert marked.credited_minutes == 0
+    roster = run(office.learning().lecture_roster(lecture.id))
+    assert [(r.case_id, r.mark) for r in roster] == [(case_id, core.AttendanceMark.EXCUSED)]
+
+
 def test_offline_queue_is_delivered_once(server):
     sv = client(server, DEVICE)
     case_id = run(sv.login("sv.maxiaojun", PASSWORD)).case_id

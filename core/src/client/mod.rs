@@ -10,6 +10,7 @@ mod checkins;
 pub mod events;
 mod investigations;
 mod learning;
+mod lectures;
 mod locations;
 mod org;
 pub mod outbox;
@@ -149,6 +150,24 @@ pub struct Client {
 }
 
 impl Client {
+    /// What the server would answer with `code`, said here without asking it (the request
+    /// could not even be formed, e.g. a QR code that is not ours).
+    fn refused(&self, code: ErrorCode) -> ClientError {
+        ClientError::Api {
+            status: code.http_status(),
+            problem: Box::new(Problem {
+                type_: "about:blank".into(),
+                title: code.message(Lang::En).into(),
+                status: code.http_status(),
+                code: code.code().into(),
+                detail: code.message(self.lang).into(),
+                request_id: None,
+                errors: vec![],
+                locked_until: None,
+            }),
+        }
+    }
+
     /// `base_url` is the server's root, e.g. `https://huijiao.example.gov.cn`. Supervisee
     /// phones pass their stable install id as `device_id`.
     pub fn new(

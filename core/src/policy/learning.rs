@@ -150,6 +150,12 @@ pub struct LearningRules {
     pub grace_secs: u32,
     /// With no touch or key for this long the person is not studying: the clock stops.
     pub idle_stop_secs: u32,
+    /// A group lecture's attendance code changes this often (seconds).
+    pub lecture_code_secs: u32,
+    /// Scanning opens this many minutes before a lecture starts.
+    pub lecture_opens_before_mins: u32,
+    /// Arriving more than this many minutes after the start is late: credited from arrival.
+    pub lecture_late_mins: u32,
 }
 
 impl Default for LearningRules {
@@ -163,6 +169,9 @@ impl Default for LearningRules {
             heartbeat_secs: 30,
             grace_secs: 10,
             idle_stop_secs: 300,
+            lecture_code_secs: 30,
+            lecture_opens_before_mins: 30,
+            lecture_late_mins: 10,
         }
     }
 }
@@ -177,6 +186,15 @@ impl LearningRules {
         }
         if self.idle_stop_secs < self.heartbeat_secs {
             return Err("idle_stop_secs must be at least heartbeat_secs".into());
+        }
+        if !(10..=300).contains(&self.lecture_code_secs) {
+            return Err("lecture_code_secs must be 10 to 300".into());
+        }
+        if self.lecture_opens_before_mins > 240 || self.lecture_late_mins > 120 {
+            return Err(
+                "lecture_opens_before_mins must be at most 240, lecture_late_mins at most 120"
+                    .into(),
+            );
         }
         Ok(())
     }

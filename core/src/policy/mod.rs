@@ -6,6 +6,7 @@
 pub mod checkin;
 pub mod learning;
 pub mod leave;
+pub mod lecture;
 pub mod liveness;
 pub mod location;
 pub mod quiz;

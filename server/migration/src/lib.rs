@@ -17,6 +17,7 @@ mod m20261202_000012_challenge_poses;
 mod m20261202_000013_roll_calls;
 mod m20261202_000014_roll_call_recordings;
 mod m20261202_000015_learning;
+mod m20261202_000016_lectures;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000013_roll_calls::Migration),
             Box::new(m20261202_000014_roll_call_recordings::Migration),
             Box::new(m20261202_000015_learning::Migration),
+            Box::new(m20261202_000016_lectures::Migration),
         ]
     }
 }

@@ -94,7 +94,7 @@ fn strings(v: &serde_json::Value) -> Vec<String> {
 }
 
 /// The name and id a reader sees (`policy::identity_shown`).
-fn identity(c: &case::Model, reader: Role, detail: bool) -> (String, String) {
+pub(crate) fn identity(c: &case::Model, reader: Role, detail: bool) -> (String, String) {
     match policy::identity_shown(c.minor, reader, detail) {
         policy::IdentityShown::Full => (c.name.clone(), c.national_id_masked.clone()),
         policy::IdentityShown::Masked => (policy::mask_name(&c.name), policy::MINOR_ID_MASK.into()),

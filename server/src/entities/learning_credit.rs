@@ -12,6 +12,8 @@ pub struct Model {
     pub month: String,
     pub source: CreditSource,
     pub session_id: Option<Uuid>,
+    /// The lecture attendance a `lecture` row credits.
+    pub attendance_id: Option<Uuid>,
     /// Negative for an adjustment that takes time away.
     pub credited_ms: i64,
     pub reason: Option<String>,

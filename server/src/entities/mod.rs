@@ -21,6 +21,8 @@ pub mod learning_month;
 pub mod leave_attachment;
 pub mod leave_request;
 pub mod leave_step;
+pub mod lecture;
+pub mod lecture_attendance;
 pub mod lesson;
 pub mod level_change;
 pub mod location_batch;

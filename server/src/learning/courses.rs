@@ -272,7 +272,7 @@ pub async fn create(
 }
 
 /// The units' paths `path` lies under, itself included ("/a/b/" → "/a/", "/a/b/").
-fn path_and_above(path: &str) -> Vec<String> {
+pub(super) fn path_and_above(path: &str) -> Vec<String> {
     path.match_indices('/')
         .skip(1)
         .map(|(i, _)| path[..=i].to_owned())

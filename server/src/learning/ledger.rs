@@ -169,6 +169,7 @@ pub async fn adjust(
         month: Set(req.month.clone()),
         source: Set(CreditSource::Adjustment),
         session_id: Set(None),
+        attendance_id: Set(None),
         credited_ms: Set(i64::from(req.minutes) * 60_000),
         reason: Set(Some(req.reason.trim().to_owned())),
         created_by: Set(Some(caller.id)),

@@ -4,6 +4,7 @@
 
 pub mod assignments;
 mod courses;
+mod lectures;
 pub mod ledger;
 mod media;
 mod quizzes;
@@ -40,6 +41,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(quizzes::of_case))
         .routes(routes!(assignments::assign))
         .routes(routes!(assignments::of_case))
+        .routes(routes!(lectures::create, lectures::list))
+        .routes(routes!(lectures::code))
+        .routes(routes!(lectures::attend, lectures::roster))
+        .routes(routes!(lectures::mark))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(media::upload, media::download))

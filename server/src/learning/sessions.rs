@@ -290,6 +290,7 @@ async fn add_to_ledger(
             month: Set(month),
             source: Set(CreditSource::Lesson),
             session_id: Set(Some(s.id)),
+            attendance_id: Set(None),
             credited_ms: Set(ms),
             reason: Set(None),
             created_by: Set(None),

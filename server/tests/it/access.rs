@@ -265,6 +265,21 @@ fn scoped_endpoints() -> Vec<(&'static str, &'static str, Option<Value>)> {
             "/courses/{id}/assignments",
             Some(json!({ "due_on": "2099-01-01" })),
         ),
+        // A lecture of office A1, under way.
+        ("get", "/lectures/{id}/code", None),
+        (
+            "post",
+            "/lectures/{id}/attendance",
+            Some(
+                json!({ "code": "12345678", "location": { "lat": 36.06, "lon": 103.83, "accuracy_m": 10.0, "fix_time": "2026-12-02T00:00:00Z", "provider": "gps", "mock": false } }),
+            ),
+        ),
+        ("get", "/lectures/{id}/attendance", None),
+        (
+            "put",
+            "/lectures/{id}/attendance/{case_id}",
+            Some(json!({ "mark": "absent", "reason": "x" })),
+        ),
     ]
 }
 
@@ -284,6 +299,7 @@ const LISTS: &[&str] = &[
     "/roll-calls/stats",
     "/courses",
     "/learning/shortfalls",
+    "/lectures",
 ];
 
 /// Admin-duty endpoints and the one role allowed each.
@@ -374,6 +390,8 @@ async fn snapshot(app: &common::TestApp) -> Vec<i64> {
         "quiz_questions",
         "quiz_attempts",
         "course_assignments",
+        "lectures",
+        "lecture_attendances",
     ] {
         v.push(app.count(t).await);
     }
@@ -558,6 +576,12 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
         .unwrap();
         id.to_string()
     };
+    let starts = chrono::Utc::now() - chrono::Duration::minutes(5);
+    let (s, lecture) = app
+        .post("/api/v1/lectures", a1, json!({ "unit_id": w.office_a1, "title": "法治讲座", "category": "law", "place": "东岗司法所", "lat": 36.06, "lon": 103.83, "radius_m": 200, "starts_at": starts, "ends_at": starts + chrono::Duration::hours(2) }))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{lecture}");
+    let lecture_id = lecture["id"].as_str().unwrap().to_owned();
     let (s, fence) = app
         .post("/api/v1/fences", a1, json!({ "name": "酒吧", "kind": "exclusion_zone", "shape": { "type": "Circle", "center": [103.83, 36.07], "radius_m": 200.0 }, "case_id": w.case_a1, "prohibition_order": 0 }))
         .await;
@@ -590,6 +614,7 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
             Some("lessons") => &lesson_id,
             Some("study-sessions") => &session_id,
             Some("quiz-attempts") => &attempt_id,
+            Some("lectures") => &lecture_id,
             _ => &w.case_a1,
         };
         format!(
@@ -598,6 +623,7 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
                 .replace("{member_id}", &member)
                 .replace("{device_id}", &device)
                 .replace("{attachment_id}", &member)
+                .replace("{case_id}", &w.case_a1)
         )
     };
 
@@ -614,6 +640,8 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
     covered.insert("post /investigations".into());
     // Authoring is the county's; who may is tested in learning.rs.
     covered.insert("post /courses".into());
+    // Scheduling a lecture: for a unit of the officer's own, tested in lectures.rs.
+    covered.insert("post /lectures".into());
     for (m, p, _, _) in duty_endpoints() {
         covered.insert(format!("{m} {p}"));
     }

@@ -16,6 +16,7 @@ mod client_coverage;
 mod jobs;
 mod learning;
 mod leave;
+mod lectures;
 mod liveness;
 mod locations;
 mod migrations;

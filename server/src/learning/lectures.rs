@@ -1,0 +1,560 @@
+//! Group lectures (集中学习): an officer schedules a lecture for everyone under a unit at a
+//! venue; on the day, the officer's phone shows the lecture's rotating code as a QR code and
+//! each person scans it with a GPS fix inside the venue (`policy::lecture`), or the officer
+//! marks them (present, late, excused, absent; with a reason, audited). What an attendance
+//! credits is one row of the month's ledger, corrected in place when the officer corrects it.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{DateTime, Duration, Utc};
+use huijiao_core::api::{
+    LectureAttendanceView, LectureCheckIn, LectureCodeView, LectureCreate, LectureMarkRequest,
+    LectureView, Problem,
+};
+use huijiao_core::model::{AuditAction, EventKind, Role};
+use huijiao_core::policy::checkin::{check_fix, CheckinReason, Fix, LocationRules};
+use huijiao_core::policy::learning::{month_of, CourseCategory, CreditSource};
+use huijiao_core::policy::lecture::{
+    arrival, check_code, current_code, lecture_minutes, marked_minutes, qr_payload, scanning_open,
+    AttendanceMark, AttendanceMethod, CodeCheck,
+};
+use huijiao_core::{ErrorCode, Said};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect,
+};
+use serde::Deserialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::courses::path_and_above;
+use crate::actor::Actor;
+use crate::auth::extractor::{AuthUser, Officer, RequestParty, Supervisee};
+use crate::cases::{find_case_for_write, identity, own_case};
+use crate::entities::{case, learning_credit, lecture, lecture_attendance};
+use crate::error::{ApiError, ApiResult, Json, Path, Query};
+use crate::state::AppState;
+use crate::validate::{check_coordinates, check_paragraphs, check_text};
+use crate::work::Work;
+
+fn attendance_view(
+    a: &lecture_attendance::Model,
+    c: &case::Model,
+    reader: Role,
+) -> LectureAttendanceView {
+    LectureAttendanceView {
+        lecture_id: a.lecture_id,
+        case_id: a.case_id,
+        name: identity(c, reader, false).0,
+        mark: a.mark,
+        method: a.method,
+        arrived_at: a.arrived_at,
+        credited_minutes: a.credited_minutes.max(0) as u32,
+        marked_by: a.marked_by,
+        reason: a.reason.clone(),
+        updated_at: a.updated_at,
+    }
+}
+
+fn lecture_view(l: &lecture::Model, attendance: Option<LectureAttendanceView>) -> LectureView {
+    LectureView {
+        id: l.id,
+        unit_id: l.unit_id,
+        title: l.title.clone(),
+        category: l.category,
+        place: l.place.clone(),
+        lat: l.lat,
+        lon: l.lon,
+        radius_m: l.radius_m.max(0) as u32,
+        starts_at: l.starts_at,
+        ends_at: l.ends_at,
+        minutes: lecture_minutes(l.starts_at, l.ends_at),
+        attendance,
+        created_at: l.created_at,
+    }
+}
+
+fn check_create(req: &LectureCreate, now: DateTime<Utc>) -> ApiResult<()> {
+    check_text("title", &req.title, 200)?;
+    check_text("place", &req.place, 200)?;
+    if req.category == CourseCategory::Unknown {
+        return Err(ApiError::field(
+            "category",
+            Said::new("a course category", "须为课程类别"),
+        ));
+    }
+    check_coordinates("lat", req.lat, req.lon)?;
+    if !(20..=2000).contains(&req.radius_m) {
+        return Err(ApiError::field(
+            "radius_m",
+            Said::new("20 to 2000 metres", "须为 20 到 2000 米"),
+        ));
+    }
+    // A lecture held in the last month may be recorded after the fact (marked by officers).
+    if req.starts_at < now - Duration::days(31) || req.starts_at > now + Duration::days(366) {
+        return Err(ApiError::field(
+            "starts_at",
+            Said::new(
+                "within the last month or the coming year",
+                "须在过去一个月到未来一年之内",
+            ),
+        ));
+    }
+    if req.ends_at <= req.starts_at + Duration::minutes(10)
+        || req.ends_at > req.starts_at + Duration::hours(8)
+    {
+        return Err(ApiError::field(
+            "ends_at",
+            Said::new(
+                "10 minutes to 8 hours after the start",
+                "须在开始后 10 分钟到 8 小时之间",
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Schedules a lecture for everyone under `unit_id` (the officer's unit or one below).
+#[utoipa::path(post, path = "/lectures", tag = "learning", request_body = LectureCreate,
+    responses((status = 201, body = LectureView), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Officer,
+    Json(req): Json<LectureCreate>,
+) -> ApiResult<(StatusCode, Json<LectureView>)> {
+    let work = Work::begin(&state).await?;
+    let mine = caller.unit_path.clone().ok_or(ErrorCode::Forbidden)?;
+    let unit_path = crate::org::unit_path(work.db(), req.unit_id)
+        .await
+        .map_err(|_| ApiError::from(ErrorCode::Forbidden))?;
+    if !unit_path.starts_with(&mine) {
+        return Err(ErrorCode::Forbidden.into());
+    }
+    let now = Utc::now();
+    check_create(&req, now)?;
+    let mut secret = [0u8; 32];
+    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut secret);
+    let row = lecture::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        unit_id: Set(req.unit_id),
+        unit_path: Set(unit_path),
+        title: Set(req.title.trim().to_owned()),
+        category: Set(req.category),
+        place: Set(req.place.trim().to_owned()),
+        lat: Set(req.lat),
+        lon: Set(req.lon),
+        radius_m: Set(req.radius_m as i32),
+        starts_at: Set(req.starts_at),
+        ends_at: Set(req.ends_at),
+        code_secret: Set(hex::encode(secret)),
+        created_by: Set(caller.id),
+        created_at: Set(now),
+    }
+    .insert(work.db())
+    .await?;
+    work.audit(
+        &Actor::from(&caller),
+        AuditAction::LectureCreated,
+        "lecture",
+        row.id,
+        json!({ "unit_id": row.unit_id, "starts_at": row.starts_at }),
+    )
+    .await?;
+    work.commit().await?;
+    Ok((StatusCode::CREATED, Json(lecture_view(&row, None))))
+}
+
+/// The lectures a caller may see: an officer those of their units and of the units above
+/// (whose lectures their people attend); a supervisee those reaching their unit.
+async fn visible(db: &impl ConnectionTrait, caller: &AuthUser) -> ApiResult<Condition> {
+    match caller.role {
+        Role::Officer => {
+            let path = caller.unit_path.as_deref().ok_or(ErrorCode::Forbidden)?;
+            Ok(Condition::any()
+                .add(lecture::Column::UnitPath.is_in(path_and_above(path)))
+                .add(lecture::Column::UnitPath.like(format!("{path}%"))))
+        }
+        Role::Supervisee => {
+            let c = case::Entity::find()
+                .filter(case::Column::UserId.eq(caller.id))
+                .one(db)
+                .await?
+                .ok_or(ErrorCode::NotFound)?;
+            let path = crate::org::unit_path(db, c.unit_id).await?;
+            Ok(Condition::all().add(lecture::Column::UnitPath.is_in(path_and_above(&path))))
+        }
+        _ => Err(ErrorCode::Forbidden.into()),
+    }
+}
+
+async fn find_lecture(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+    id: Uuid,
+) -> ApiResult<lecture::Model> {
+    Ok(lecture::Entity::find_by_id(id)
+        .filter(visible(db, caller).await?)
+        .one(db)
+        .await?
+        .ok_or(ErrorCode::NotFound)?)
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct LectureQuery {
+    /// Lectures ending after this (default: a week ago).
+    pub from: Option<DateTime<Utc>>,
+}
+
+/// Lectures from `from` on, soonest first (a supervisee's with their own attendance).
+#[utoipa::path(get, path = "/lectures", tag = "learning", params(LectureQuery),
+    responses((status = 200, body = Vec<LectureView>), (status = 403, body = Problem)))]
+pub async fn list(
+    State(state): State<AppState>,
+    caller: RequestParty,
+    Query(q): Query<LectureQuery>,
+) -> ApiResult<Json<Vec<LectureView>>> {
+    let from = q.from.unwrap_or_else(|| Utc::now() - Duration::days(7));
+    let rows = lecture::Entity::find()
+        .filter(visible(&state.db, &caller).await?)
+        .filter(lecture::Column::EndsAt.gt(from))
+        .order_by_asc(lecture::Column::StartsAt)
+        .limit(200)
+        .all(&state.db)
+        .await?;
+    let mine = match caller.role {
+        Role::Supervisee => {
+            let c = case::Entity::find()
+                .filter(case::Column::UserId.eq(caller.id))
+                .one(&state.db)
+                .await?
+                .ok_or(ErrorCode::NotFound)?;
+            let ids: Vec<Uuid> = rows.iter().map(|l| l.id).collect();
+            let found = lecture_attendance::Entity::find()
+                .filter(lecture_attendance::Column::CaseId.eq(c.id))
+                .filter(lecture_attendance::Column::LectureId.is_in(ids))
+                .all(&state.db)
+                .await?;
+            found
+                .iter()
+                .map(|a| (a.lecture_id, attendance_view(a, &c, caller.role)))
+                .collect()
+        }
+        _ => std::collections::HashMap::new(),
+    };
+    let mut mine = mine;
+    Ok(Json(
+        rows.iter()
+            .map(|l| lecture_view(l, mine.remove(&l.id)))
+            .collect(),
+    ))
+}
+
+/// The code to show now (officers who can see the lecture, while scanning is open).
+#[utoipa::path(get, path = "/lectures/{id}/code", tag = "learning", params(("id" = Uuid, Path)),
+    responses((status = 200, body = LectureCodeView), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn code(
+    State(state): State<AppState>,
+    caller: Officer,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<LectureCodeView>> {
+    let l = find_lecture(&state.db, &caller, id).await?;
+    let rules = &state.config.rules.learning;
+    let now = Utc::now();
+    if !scanning_open(rules, l.starts_at, l.ends_at, now) {
+        return Err(ErrorCode::LectureNotOpen.into());
+    }
+    let (code, valid_until) = current_code(&secret_of(&l)?, now, rules.lecture_code_secs);
+    Ok(Json(LectureCodeView {
+        lecture_id: l.id,
+        qr: qr_payload(l.id, &code),
+        code,
+        valid_until,
+        rotate_secs: rules.lecture_code_secs,
+    }))
+}
+
+fn secret_of(l: &lecture::Model) -> ApiResult<Vec<u8>> {
+    hex::decode(&l.code_secret).map_err(|_| ApiError::internal("a lecture's secret is not hex"))
+}
+
+async fn attendance_of(
+    db: &impl ConnectionTrait,
+    lecture_id: Uuid,
+    case_id: Uuid,
+) -> ApiResult<Option<lecture_attendance::Model>> {
+    Ok(lecture_attendance::Entity::find()
+        .filter(lecture_attendance::Column::LectureId.eq(lecture_id))
+        .filter(lecture_attendance::Column::CaseId.eq(case_id))
+        .one(db)
+        .await?)
+}
+
+/// Puts what an attendance credits in its month's ledger row (made on first use).
+async fn credit(
+    db: &impl ConnectionTrait,
+    l: &lecture::Model,
+    a: &lecture_attendance::Model,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let ms = i64::from(a.credited_minutes) * 60_000;
+    let existing = learning_credit::Entity::find()
+        .filter(learning_credit::Column::AttendanceId.eq(a.id))
+        .one(db)
+        .await?;
+    match existing {
+        Some(row) => {
+            let mut row: learning_credit::ActiveModel = row.into();
+            row.credited_ms = Set(ms);
+            row.updated_at = Set(now);
+            row.update(db).await?;
+        }
+        None => {
+            learning_credit::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                case_id: Set(a.case_id),
+                month: Set(month_of(l.starts_at)),
+                source: Set(CreditSource::Lecture),
+                session_id: Set(None),
+                attendance_id: Set(Some(a.id)),
+                credited_ms: Set(ms),
+                reason: Set(None),
+                created_by: Set(a.marked_by),
+                created_at: Set(now),
+                updated_at: Set(now),
+            }
+            .insert(db)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// A supervisee on site checks in with the code scanned from the officer's screen and a GPS
+/// fix inside the venue. Sending it again (an outbox retry) returns the attendance taken.
+#[utoipa::path(post, path = "/lectures/{id}/attendance", tag = "learning", params(("id" = Uuid, Path)), request_body = LectureCheckIn,
+    responses((status = 201, body = LectureAttendanceView), (status = 200, body = LectureAttendanceView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn attend(
+    State(state): State<AppState>,
+    caller: Supervisee,
+    Path(id): Path<Uuid>,
+    Json(req): Json<LectureCheckIn>,
+) -> ApiResult<(StatusCode, Json<LectureAttendanceView>)> {
+    let work = Work::begin(&state).await?;
+    let l = find_lecture(work.db(), &caller, id).await?;
+    let c = own_case(work.db(), &caller).await?;
+    // One scan at a time per person: the second of two at once sees the first's attendance.
+    case::Entity::find_by_id(c.id)
+        .lock_exclusive()
+        .one(work.db())
+        .await?;
+    if let Some(a) = attendance_of(work.db(), l.id, c.id).await? {
+        return Ok((StatusCode::OK, Json(attendance_view(&a, &c, caller.role))));
+    }
+    huijiao_core::policy::require_active(c.status)?;
+    let rules = &state.config.rules.learning;
+    let now = Utc::now();
+    if !scanning_open(rules, l.starts_at, l.ends_at, now) {
+        return Err(ErrorCode::LectureNotOpen.into());
+    }
+    match check_code(&secret_of(&l)?, &req.code, now, rules.lecture_code_secs) {
+        CodeCheck::Valid => {}
+        CodeCheck::Expired => return Err(ErrorCode::LectureCodeExpired.into()),
+        CodeCheck::Wrong => return Err(ErrorCode::LectureCodeWrong.into()),
+    }
+    let loc = &req.location;
+    let venue = LocationRules {
+        area_radius_km: f64::from(l.radius_m) / 1000.0,
+        ..state.config.checkin.location
+    };
+    let fix = Fix {
+        lat: loc.lat,
+        lon: loc.lon,
+        accuracy_m: loc.accuracy_m,
+        fix_time: loc.fix_time,
+        mock: loc.mock,
+    };
+    let reasons = check_fix(&venue, &fix, now, Some((l.lat, l.lon)));
+    if reasons.iter().any(|r| *r != CheckinReason::OutsideArea) {
+        return Err(ErrorCode::LectureFixUnusable.into());
+    }
+    if !reasons.is_empty() {
+        return Err(ErrorCode::LectureOutsideVenue.into());
+    }
+    let (mark, minutes) = arrival(rules, l.starts_at, l.ends_at, now);
+    let a = lecture_attendance::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        lecture_id: Set(l.id),
+        case_id: Set(c.id),
+        mark: Set(mark),
+        method: Set(AttendanceMethod::Code),
+        arrived_at: Set(Some(now)),
+        lat: Set(Some(loc.lat)),
+        lon: Set(Some(loc.lon)),
+        accuracy_m: Set(Some(loc.accuracy_m)),
+        credited_minutes: Set(minutes as i32),
+        marked_by: Set(None),
+        reason: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(work.db())
+    .await?;
+    credit(work.db(), &l, &a, now).await?;
+    work.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(attendance_view(&a, &c, caller.role)),
+    ))
+}
+
+/// An officer marks or corrects a person's attendance (the person must be one the lecture is
+/// for); the ledger follows. Audited; the person is told.
+#[utoipa::path(put, path = "/lectures/{id}/attendance/{case_id}", tag = "learning",
+    params(("id" = Uuid, Path), ("case_id" = Uuid, Path)), request_body = LectureMarkRequest,
+    responses((status = 200, body = LectureAttendanceView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn mark(
+    State(state): State<AppState>,
+    caller: Officer,
+    Path((id, case_id)): Path<(Uuid, Uuid)>,
+    Json(req): Json<LectureMarkRequest>,
+) -> ApiResult<Json<LectureAttendanceView>> {
+    let work = Work::begin(&state).await?;
+    let l = find_lecture(work.db(), &caller, id).await?;
+    let c = find_case_for_write(work.db(), &caller, case_id).await?;
+    let case_path = crate::org::unit_path(work.db(), c.unit_id).await?;
+    if !case_path.starts_with(&l.unit_path) {
+        return Err(ErrorCode::NotFound.into());
+    }
+    check_paragraphs("reason", &req.reason, 2000)?;
+    let minutes =
+        marked_minutes(req.mark, l.starts_at, l.ends_at, req.arrived_at).ok_or_else(|| {
+            if req.mark == AttendanceMark::Unknown {
+                ApiError::field(
+                    "mark",
+                    Said::new(
+                        "present, late, excused or absent",
+                        "须为 present、late、excused 或 absent",
+                    ),
+                )
+            } else {
+                ApiError::field(
+                    "arrived_at",
+                    Said::new(
+                        "for late: when the person arrived, during the lecture",
+                        "迟到须填写到场时间，且在集中学习期间",
+                    ),
+                )
+            }
+        })?;
+    let now = Utc::now();
+    // Present or late can only be said of a lecture that has begun.
+    let attended = matches!(req.mark, AttendanceMark::Present | AttendanceMark::Late);
+    if attended && now < l.starts_at {
+        return Err(ErrorCode::LectureNotOpen.into());
+    }
+    case::Entity::find_by_id(c.id)
+        .lock_exclusive()
+        .one(work.db())
+        .await?;
+    let before = attendance_of(work.db(), l.id, c.id).await?;
+    let arrived_at = match req.mark {
+        AttendanceMark::Late => req.arrived_at,
+        AttendanceMark::Present => before.as_ref().and_then(|a| a.arrived_at),
+        _ => None,
+    };
+    let a = match &before {
+        Some(b) => {
+            let mut row: lecture_attendance::ActiveModel = b.clone().into();
+            row.mark = Set(req.mark);
+            row.method = Set(AttendanceMethod::Officer);
+            row.arrived_at = Set(arrived_at);
+            row.credited_minutes = Set(minutes as i32);
+            row.marked_by = Set(Some(caller.id));
+            row.reason = Set(Some(req.reason.trim().to_owned()));
+            row.updated_at = Set(now);
+            row.update(work.db()).await?
+        }
+        None => {
+            lecture_attendance::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                lecture_id: Set(l.id),
+                case_id: Set(c.id),
+                mark: Set(req.mark),
+                method: Set(AttendanceMethod::Officer),
+                arrived_at: Set(arrived_at),
+                lat: Set(None),
+                lon: Set(None),
+                accuracy_m: Set(None),
+                credited_minutes: Set(minutes as i32),
+                marked_by: Set(Some(caller.id)),
+                reason: Set(Some(req.reason.trim().to_owned())),
+                created_at: Set(now),
+                updated_at: Set(now),
+            }
+            .insert(work.db())
+            .await?
+        }
+    };
+    credit(work.db(), &l, &a, now).await?;
+    work.audit(
+        &Actor::from(&caller),
+        AuditAction::LectureMarked,
+        "lecture",
+        l.id,
+        json!({
+            "case_id": c.id,
+            "mark": req.mark,
+            "minutes": minutes,
+            "was": before.as_ref().map(|b| json!({ "mark": b.mark, "minutes": b.credited_minutes })),
+        }),
+    )
+    .await?;
+    let view = attendance_view(&a, &c, Role::Officer);
+    work.notify_case(&c, EventKind::LectureAttendance, &view, true)
+        .await?;
+    work.commit().await?;
+    Ok(Json(view))
+}
+
+/// Who attended a lecture, among the people the officer supervises (minors masked).
+#[utoipa::path(get, path = "/lectures/{id}/attendance", tag = "learning", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<LectureAttendanceView>), (status = 404, body = Problem)))]
+pub async fn roster(
+    State(state): State<AppState>,
+    caller: Officer,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<Vec<LectureAttendanceView>>> {
+    let l = find_lecture(&state.db, &caller, id).await?;
+    let cases: std::collections::HashMap<Uuid, case::Model> = case::Entity::find()
+        .filter(caller.case_scope()?)
+        .filter(
+            case::Column::Id.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(lecture_attendance::Column::CaseId)
+                    .from(lecture_attendance::Entity)
+                    .and_where(lecture_attendance::Column::LectureId.eq(l.id))
+                    .to_owned(),
+            ),
+        )
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect();
+    let rows = lecture_attendance::Entity::find()
+        .filter(lecture_attendance::Column::LectureId.eq(l.id))
+        .order_by_asc(lecture_attendance::Column::CreatedAt)
+        .all(&state.db)
+        .await?;
+    Ok(Json(
+        rows.iter()
+            .filter_map(|a| {
+                cases
+                    .get(&a.case_id)
+                    .map(|c| attendance_view(a, c, caller.role))
+            })
+            .collect(),
+    ))
+}
