@@ -247,6 +247,9 @@ string_enum! {
         LearningShortfall = "learning_shortfall",
         /// An assigned course not completed by its date.
         LearningOverdue = "learning_overdue",
+        /// A face check while studying failed or was not answered: the time since the last
+        /// passed check was taken back.
+        StudyFaceCheckFailed = "study_face_check_failed",
     }
 }
 
@@ -317,6 +320,8 @@ string_enum! {
         RollCallTurn = "roll_call_turn",
         /// A study session ended on this device because another device opened a lesson.
         StudySession = "study_session",
+        /// A face check is asked while studying: check in before `face_check_by`.
+        StudyFaceCheck = "study_face_check",
         /// An officer marked or corrected the person's attendance at a group lecture.
         LectureAttendance = "lecture_attendance",
         /// The connection fell behind: refetch what is on screen.

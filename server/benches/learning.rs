@@ -102,6 +102,8 @@ async fn open_sessions(state: &huijiao_server::state::AppState, sessions: usize)
                 furthest_ms: Set(0),
                 completed: Set(false),
                 version: Set(1),
+                verified_ms: Set(0),
+                face_check_by: Set(None),
             });
             out.push(Studying {
                 session: id,

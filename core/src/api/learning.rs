@@ -175,6 +175,9 @@ view_type! {
         pub completed: bool,
         /// How often to send heartbeats.
         pub heartbeat_secs: u32,
+        /// A face check is asked: check in (`POST /checkins`) before this, or the time since
+        /// the last passed check is taken back.
+        pub face_check_by: Option<DateTime<Utc>>,
     }
 }
 

@@ -101,6 +101,73 @@ string_enum! {
         Ended = "ended",
         /// Another device opened a lesson: one session a person at a time.
         Superseded = "superseded",
+        /// A face check failed or was not answered in time: the time since the last passed
+        /// check was taken back.
+        Voided = "voided",
+    }
+}
+
+string_enum! {
+    open
+    /// A face check while studying: planned for a moment of the session, asked when a
+    /// heartbeat reaches that moment, settled by the person's check-ins after the asking.
+    FaceCheckStatus {
+        Scheduled = "scheduled",
+        Asked = "asked",
+        Passed = "passed",
+        Failed = "failed",
+        Missed = "missed",
+    }
+}
+
+/// The moments of a session (seconds after it opens) at which a face check is asked: at the
+/// start if the rules say so, then `face_checks_per_hour` per hour of the lesson (rounded up)
+/// at moments drawn from `seed` (the session's own, so the server can replay them but the app
+/// cannot guess them), never in the first minute. Sorted, each once.
+pub fn face_check_moments(rules: &LearningRules, seed: u64, lesson_secs: u32) -> Vec<u32> {
+    let mut out = Vec::new();
+    if rules.face_check_at_start {
+        out.push(0);
+    }
+    let n = (u64::from(lesson_secs) * u64::from(rules.face_checks_per_hour)).div_ceil(3600);
+    if lesson_secs > 120 {
+        let span = u64::from(lesson_secs - 60);
+        let mut state = seed;
+        for _ in 0..n {
+            out.push(60 + (splitmix64(&mut state) % span) as u32);
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// SplitMix64 (Steele, Lea, Flood 2014): a small, well-mixed sequence from a seed.
+fn splitmix64(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// How an asked face check stands, given the results of the person's check-ins since it was
+/// asked: any pass settles it passed; otherwise a failure settles it failed; with neither by
+/// the deadline it is missed (a check-in an officer must review does not prove the face now);
+/// before the deadline it waits.
+pub fn settle_face_check(
+    results: &[crate::policy::checkin::CheckinResult],
+    deadline_passed: bool,
+) -> Option<FaceCheckStatus> {
+    use crate::policy::checkin::CheckinResult;
+    if results.contains(&CheckinResult::Passed) {
+        Some(FaceCheckStatus::Passed)
+    } else if results.contains(&CheckinResult::Failed) {
+        Some(FaceCheckStatus::Failed)
+    } else if deadline_passed {
+        Some(FaceCheckStatus::Missed)
+    } else {
+        None
     }
 }
 
@@ -156,6 +223,12 @@ pub struct LearningRules {
     pub lecture_opens_before_mins: u32,
     /// Arriving more than this many minutes after the start is late: credited from arrival.
     pub lecture_late_mins: u32,
+    /// Ask for a face check-in as a lesson starts (for people with an enrolled face).
+    pub face_check_at_start: bool,
+    /// Further face checks at random moments, this many per hour of lesson (0: none).
+    pub face_checks_per_hour: u32,
+    /// Seconds the person has to check in once asked.
+    pub face_check_deadline_secs: u32,
 }
 
 impl Default for LearningRules {
@@ -172,6 +245,9 @@ impl Default for LearningRules {
             lecture_code_secs: 30,
             lecture_opens_before_mins: 30,
             lecture_late_mins: 10,
+            face_check_at_start: false,
+            face_checks_per_hour: 0,
+            face_check_deadline_secs: 180,
         }
     }
 }
@@ -189,6 +265,12 @@ impl LearningRules {
         }
         if !(10..=300).contains(&self.lecture_code_secs) {
             return Err("lecture_code_secs must be 10 to 300".into());
+        }
+        if self.face_checks_per_hour > 12 || !(30..=900).contains(&self.face_check_deadline_secs) {
+            return Err(
+                "face_checks_per_hour must be at most 12, face_check_deadline_secs 30 to 900"
+                    .into(),
+            );
         }
         if self.lecture_opens_before_mins > 240 || self.lecture_late_mins > 120 {
             return Err(
@@ -839,6 +921,49 @@ mod tests {
             "/p/c/k/o/",
             SupervisionLevel::Lenient
         ));
+    }
+
+    #[test]
+    fn face_checks_fall_at_seeded_moments_of_the_lesson() {
+        let off = LearningRules::default();
+        assert!(face_check_moments(&off, 7, 3600).is_empty());
+        let rules = LearningRules {
+            face_check_at_start: true,
+            face_checks_per_hour: 2,
+            ..LearningRules::default()
+        };
+        let a = face_check_moments(&rules, 7, 5400);
+        // At the start, then ceil(1.5 h × 2) = 3 more, after the first minute, in the lesson.
+        assert_eq!(a.len(), 4, "{a:?}");
+        assert_eq!(a[0], 0);
+        assert!(a[1..].iter().all(|&t| (60..5400).contains(&t)), "{a:?}");
+        assert!(a.windows(2).all(|w| w[0] < w[1]));
+        // The same session gives the same moments; another session others.
+        assert_eq!(a, face_check_moments(&rules, 7, 5400));
+        assert_ne!(a, face_check_moments(&rules, 8, 5400));
+        // A lesson of two minutes or less is checked at the start only.
+        assert_eq!(face_check_moments(&rules, 7, 120), vec![0]);
+    }
+
+    #[test]
+    fn an_asked_face_check_is_settled_by_the_check_ins_after_it() {
+        use crate::policy::checkin::CheckinResult::*;
+        assert_eq!(settle_face_check(&[], false), None);
+        assert_eq!(settle_face_check(&[NeedsReview], false), None);
+        assert_eq!(
+            settle_face_check(&[NeedsReview], true),
+            Some(FaceCheckStatus::Missed)
+        );
+        assert_eq!(settle_face_check(&[], true), Some(FaceCheckStatus::Missed));
+        assert_eq!(
+            settle_face_check(&[Failed], false),
+            Some(FaceCheckStatus::Failed)
+        );
+        // A failed try and then the right face: passed.
+        assert_eq!(
+            settle_face_check(&[Failed, Passed], true),
+            Some(FaceCheckStatus::Passed)
+        );
     }
 
     #[test]

@@ -18,6 +18,7 @@ mod m20261202_000013_roll_calls;
 mod m20261202_000014_roll_call_recordings;
 mod m20261202_000015_learning;
 mod m20261202_000016_lectures;
+mod m20261202_000017_study_face_checks;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000014_roll_call_recordings::Migration),
             Box::new(m20261202_000015_learning::Migration),
             Box::new(m20261202_000016_lectures::Migration),
+            Box::new(m20261202_000017_study_face_checks::Migration),
         ]
     }
 }

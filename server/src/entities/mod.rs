@@ -39,6 +39,7 @@ pub mod sensitive_period;
 pub mod session;
 pub mod status_change;
 pub mod study_beat;
+pub mod study_face_check;
 pub mod study_session;
 pub mod team_member;
 pub mod user;

@@ -22,6 +22,10 @@ pub struct Model {
     pub furthest_ms: i64,
     pub completed: bool,
     pub version: i32,
+    /// Credited as of the last passed face check: what a failed or missed one falls back to.
+    pub verified_ms: i64,
+    /// The deadline of the face check asked now.
+    pub face_check_by: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

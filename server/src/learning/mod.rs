@@ -4,6 +4,7 @@
 
 pub mod assignments;
 mod courses;
+pub mod face_checks;
 mod lectures;
 pub mod ledger;
 mod media;
@@ -136,6 +137,7 @@ pub(crate) fn session_view(s: &study_session::Model, rules: &LearningRules) -> S
         } else {
             0
         },
+        face_check_by: s.face_check_by,
     }
 }
 
@@ -144,6 +146,10 @@ pub const JOBS: &[crate::jobs::Job] = &[
     crate::jobs::Job {
         name: "learning.silent_sessions",
         run: |s, w, now| Box::pin(async move { sessions::end_silent(s, w.db(), now).await }),
+    },
+    crate::jobs::Job {
+        name: "learning.face_checks",
+        run: |s, w, now| Box::pin(async move { face_checks::settle_overdue(s, w, now).await }),
     },
     crate::jobs::Job {
         name: "learning.overdue",

@@ -72,9 +72,12 @@ pub async fn open(
         furthest_ms: Set(0),
         completed: Set(false),
         version: Set(1),
+        verified_ms: Set(0),
+        face_check_by: Set(None),
     }
     .insert(work.db())
     .await?;
+    super::face_checks::plan(work.db(), &state, &row, &l).await?;
     work.commit().await?;
     Ok((StatusCode::CREATED, Json(session_view(&row, rules))))
 }
@@ -231,7 +234,7 @@ pub async fn beats(
             &clock,
         );
     // Under the row's lock: the version read is the one to step.
-    let next = study_session::Model {
+    let mut next = study_session::Model {
         last_seq: clock.last_seq as i32,
         last_client_ms: clock.last_client_ms,
         last_position_ms: clock.last_position_ms as i64,
@@ -243,12 +246,14 @@ pub async fn beats(
         version: s.version + 1,
         ..s.clone()
     };
+    let voided = super::face_checks::advance(&work, &state, &mut next, now).await?;
     study_session::ActiveModel::from(next.clone())
         .reset_all()
         .update(work.db())
         .await?;
-    if added > 0 {
-        add_to_ledger(work.db(), &s, month_of(now), added as i64, now).await?;
+    let delta = added as i64 - voided as i64;
+    if delta != 0 {
+        add_to_ledger(work.db(), &s, month_of(now), delta, now).await?;
     }
     work.commit().await?;
     Ok(Json(session_view(&next, rules)))
@@ -266,7 +271,7 @@ fn clock_of(s: &study_session::Model) -> StudyClock {
 }
 
 /// Adds a session's time to its row of the month (one row per session and month).
-async fn add_to_ledger(
+pub(super) async fn add_to_ledger(
     db: &impl ConnectionTrait,
     s: &study_session::Model,
     month: String,

@@ -546,6 +546,8 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
             furthest_ms: Set(0),
             completed: Set(false),
             version: Set(1),
+            verified_ms: Set(0),
+            face_check_by: Set(None),
         }
         .insert(&app.state.db)
         .await

@@ -1233,3 +1233,187 @@ both!(assigned_courses_come_with_progress_and_their_dates, |app| {
         .unwrap()
         .is_empty());
 });
+
+/// Check-ins while studying, with the office's photos: `checkins.rs` made the enrolment.
+async fn check_in_with(app: &TestApp, w: &World, photo: &[u8], key: &str) -> Value {
+    let nonce = crate::checkins::challenge(app, w).await;
+    let (s, v) = w
+        .call(app, "sv.a1", "POST", "/api/v1/checkins", Some(json!({ "nonce": nonce, "photo": crate::checkins::b64(photo), "location": crate::checkins::home(), "app_version": "1.0.0", "idempotency_key": key })))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    v
+}
+
+/// Makes a session's planned checks due now (their moments were drawn at random).
+async fn checks_due_now(app: &TestApp, session: &str) {
+    use huijiao_server::entities::study_face_check;
+    study_face_check::Entity::update_many()
+        .col_expr(
+            study_face_check::Column::DueAt,
+            Expr::value(Utc::now() - chrono::Duration::seconds(1)),
+        )
+        .filter(study_face_check::Column::SessionId.eq(session.parse::<uuid::Uuid>().unwrap()))
+        .filter(study_face_check::Column::Status.eq("scheduled"))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+}
+
+both!(
+    face_checks_while_studying_take_time_back_to_the_last_passed_one,
+    |app| {
+        let (app, w) = crate::checkins::enrolled(app.backend, |c| {
+            c.rules.liveness.mode = huijiao_core::policy::liveness::LivenessMode::SinglePhoto;
+            c.rules.learning.face_check_at_start = true;
+            c.rules.learning.face_checks_per_hour = 12;
+            c.rules.learning.face_check_deadline_secs = 60;
+        })
+        .await;
+        let course = published_course(&app, &w).await;
+        let video = course["lessons"][0]["id"].as_str().unwrap().to_owned();
+        let open = format!("/api/v1/lessons/{video}/sessions");
+        let (s, session) = w.call(&app, "sv.a1", "POST", &open, None).await;
+        assert_eq!(s, StatusCode::CREATED, "{session}");
+        let id = session["id"].as_str().unwrap().to_owned();
+        opened_ago(&app, &id, 30).await;
+        let beats = format!("/api/v1/study-sessions/{id}/beats");
+        // The first heartbeat asks for the face, live and in the answer.
+        let mut events = app.state.events.subscribe();
+        let (_, v) = w
+            .call(&app, "sv.a1", "POST", &beats, Some(watched(1, 3)))
+            .await;
+        let asked_by = v["face_check_by"]
+            .as_str()
+            .expect("a face check asked")
+            .to_owned();
+        assert_eq!(v["credited_secs"], 60);
+        let e = events.recv().await.unwrap();
+        assert_eq!(e.view.kind, "study_face_check");
+        // The right face (a fresh selfie): passed at the next heartbeat; 120 s are now safe.
+        let hopper = crate::checkins::face("grace_hopper.jpg");
+        let selfie = crate::checkins::brighter(
+            &hopper.crop(20, 10, hopper.width - 40, hopper.height - 30),
+            12,
+        )
+        .encode_jpeg(88);
+        assert_eq!(
+            check_in_with(&app, &w, &selfie, "study-check-01").await["result"],
+            "passed"
+        );
+        let (_, v) = w
+            .call(&app, "sv.a1", "POST", &beats, Some(watched(4, 5)))
+            .await;
+        assert_eq!(
+            (v["face_check_by"].clone(), v["credited_secs"].as_u64()),
+            (Value::Null, Some(120)),
+            "{asked_by}"
+        );
+        // The next check comes; someone else's face answers it. The minute since the pass is
+        // taken back, the session is over, the officer alerted.
+        checks_due_now(&app, &id).await;
+        let (_, v) = w
+            .call(&app, "sv.a1", "POST", &beats, Some(watched(6, 6)))
+            .await;
+        assert!(v["face_check_by"].is_string(), "{v}");
+        let other = crate::checkins::face("astronaut.png").encode_jpeg(90);
+        assert_eq!(
+            check_in_with(&app, &w, &other, "study-check-02").await["result"],
+            "failed"
+        );
+        let (s, v) = w
+            .call(&app, "sv.a1", "POST", &beats, Some(watched(7, 7)))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(
+            (v["status"].as_str(), v["credited_secs"].as_u64()),
+            (Some("voided"), Some(120)),
+            "{v}"
+        );
+        let got = w
+            .call(&app, "sv.a1", "POST", &beats, Some(watched(8, 8)))
+            .await;
+        assert_problem(&got, StatusCode::CONFLICT, "learning.session_ended");
+        let (_, month) = w
+            .call(
+                &app,
+                "sv.a1",
+                "GET",
+                &format!("/api/v1/cases/{}/learning", w.case_a1),
+                None,
+            )
+            .await;
+        assert_eq!(month["by_source"][0]["minutes"], 2, "{month}");
+        let (_, alerts) = w
+            .call(&app, "officer.a1", "GET", "/api/v1/alerts?state=open", None)
+            .await;
+        let study: Vec<&Value> = alerts
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| a["kind"] == "study_face_check_failed")
+            .collect();
+        assert_eq!(study.len(), 1, "{alerts}");
+
+        // A new session; the check asked at its start goes unanswered and the app goes quiet:
+        // past the deadline the job takes the time back just the same.
+        let (_, session) = w.call(&app, "sv.a1", "POST", &open, None).await;
+        let id = session["id"].as_str().unwrap().to_owned();
+        opened_ago(&app, &id, 30).await;
+        let beats = format!("/api/v1/study-sessions/{id}/beats");
+        let (_, v) = w
+            .call(&app, "sv.a1", "POST", &beats, Some(watched(1, 4)))
+            .await;
+        assert_eq!(v["credited_secs"], 90);
+        assert!(v["face_check_by"].is_string(), "{v}");
+        {
+            use huijiao_server::entities::study_face_check;
+            study_face_check::Entity::update_many()
+                .col_expr(
+                    study_face_check::Column::Deadline,
+                    Expr::value(Utc::now() - chrono::Duration::seconds(1)),
+                )
+                .filter(study_face_check::Column::Status.eq("asked"))
+                .exec(&app.state.db)
+                .await
+                .unwrap();
+        }
+        let report = huijiao_server::jobs::run_once(&app.state).await.unwrap();
+        assert!(
+            report.ran.contains(&("learning.face_checks", 1)),
+            "{report:?}"
+        );
+        let (_, sessions) = w
+            .call(
+                &app,
+                "sv.a1",
+                "GET",
+                &format!("/api/v1/cases/{}/study-sessions", w.case_a1),
+                None,
+            )
+            .await;
+        assert_eq!(
+            (
+                sessions[0]["status"].as_str(),
+                sessions[0]["credited_secs"].as_u64()
+            ),
+            (Some("voided"), Some(0)),
+            "{sessions}"
+        );
+        let (_, month) = w
+            .call(
+                &app,
+                "sv.a1",
+                "GET",
+                &format!("/api/v1/cases/{}/learning", w.case_a1),
+                None,
+            )
+            .await;
+        assert_eq!(month["by_source"][0]["minutes"], 2, "{month}");
+        // Run again, nothing more is settled.
+        let report = huijiao_server::jobs::run_once(&app.state).await.unwrap();
+        assert!(
+            report.ran.contains(&("learning.face_checks", 0)),
+            "{report:?}"
+        );
+    }
+);

@@ -1,0 +1,229 @@
+//! Face checks while studying (the Changsha "心岸" practice): when a lesson opens for someone
+//! with an enrolled face, the jurisdiction's moments are planned (`face_check_moments`, from a
+//! seed the app never sees); a heartbeat reaching one asks it (a `study_face_check` event, and
+//! `face_check_by` on the session), and the person answers with an ordinary check-in — the
+//! same face engine, liveness and replay rules. The check-ins after the asking settle it
+//! (`settle_face_check`): passed moves the session's verified point up to what is credited;
+//! failed, or nothing by the deadline, takes the time since the last passed check back out of
+//! the session and the month, ends the session and alerts the officer. Heartbeats settle and
+//! ask; the job `learning.face_checks` settles the ones whose app went quiet.
+
+use chrono::{DateTime, Duration, Utc};
+use huijiao_core::model::{AlertKind, AlertSeverity, EventKind};
+use huijiao_core::policy::checkin::CheckinResult;
+use huijiao_core::policy::learning::{
+    face_check_moments, month_of, settle_face_check, FaceCheckStatus, StudySessionStatus,
+};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::session_view;
+use super::sessions::add_to_ledger;
+use crate::entities::{case, checkin, lesson, study_face_check, study_session};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use crate::work::Work;
+
+fn enabled(state: &AppState) -> bool {
+    let r = &state.config.rules.learning;
+    r.face_check_at_start || r.face_checks_per_hour > 0
+}
+
+/// Plans a new session's checks (none for someone without an enrolled face: there is nothing
+/// to check against; the officer sees who is not enrolled).
+pub(super) async fn plan(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    s: &study_session::Model,
+    l: &lesson::Model,
+) -> ApiResult<()> {
+    if !enabled(state)
+        || crate::checkins::active_template(db, s.case_id)
+            .await?
+            .is_none()
+    {
+        return Ok(());
+    }
+    let lesson_secs = if l.duration_secs > 0 {
+        l.duration_secs
+    } else {
+        l.min_minutes * 60
+    };
+    let moments = face_check_moments(
+        &state.config.rules.learning,
+        rand::random::<u64>(),
+        lesson_secs.max(0) as u32,
+    );
+    for secs in moments {
+        study_face_check::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            session_id: Set(s.id),
+            case_id: Set(s.case_id),
+            due_at: Set(s.opened_at + Duration::seconds(i64::from(secs))),
+            asked_at: Set(None),
+            deadline: Set(None),
+            status: Set(FaceCheckStatus::Scheduled),
+            checkin_id: Set(None),
+            voided_ms: Set(None),
+            settled_at: Set(None),
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
+
+async fn case_of(db: &impl ConnectionTrait, s: &study_session::Model) -> ApiResult<case::Model> {
+    case::Entity::find_by_id(s.case_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::internal("a session's case is gone"))
+}
+
+/// At a heartbeat of an open session (`s` as it will be written): settles the check asked,
+/// then asks the next one due. Returns the milliseconds taken back (0 unless a check failed
+/// or was missed; then `s` is voided).
+pub(super) async fn advance(
+    work: &Work,
+    state: &AppState,
+    s: &mut study_session::Model,
+    now: DateTime<Utc>,
+) -> ApiResult<u64> {
+    if !enabled(state) {
+        return Ok(0);
+    }
+    let open: Vec<study_face_check::Model> = study_face_check::Entity::find()
+        .filter(study_face_check::Column::SessionId.eq(s.id))
+        .filter(study_face_check::Column::Status.is_in([
+            FaceCheckStatus::Scheduled.as_str(),
+            FaceCheckStatus::Asked.as_str(),
+        ]))
+        .order_by_asc(study_face_check::Column::DueAt)
+        .all(work.db())
+        .await?;
+    let mut waiting = false;
+    for check in open.iter().filter(|c| c.status == FaceCheckStatus::Asked) {
+        let voided = settle(work, state, s, check.clone(), now).await?;
+        if s.status == StudySessionStatus::Voided {
+            return Ok(voided);
+        }
+        waiting |= s.face_check_by.is_some();
+    }
+    let due = open
+        .iter()
+        .find(|c| c.status == FaceCheckStatus::Scheduled && c.due_at <= now);
+    if let (false, Some(check)) = (waiting, due) {
+        let deadline = now
+            + Duration::seconds(i64::from(
+                state.config.rules.learning.face_check_deadline_secs,
+            ));
+        let mut row: study_face_check::ActiveModel = check.clone().into();
+        row.status = Set(FaceCheckStatus::Asked);
+        row.asked_at = Set(Some(now));
+        row.deadline = Set(Some(deadline));
+        row.update(work.db()).await?;
+        s.face_check_by = Some(deadline);
+        let c = case_of(work.db(), s).await?;
+        let view = session_view(s, &state.config.rules.learning);
+        work.notify_case(&c, EventKind::StudyFaceCheck, &view, true)
+            .await?;
+    }
+    Ok(0)
+}
+
+/// Settles an asked check from the case's check-ins since it was asked, if it can be settled
+/// now; a failed or missed one voids `s` back to its last passed check (the ledger follows,
+/// the officer is alerted). Returns the milliseconds taken back.
+async fn settle(
+    work: &Work,
+    state: &AppState,
+    s: &mut study_session::Model,
+    check: study_face_check::Model,
+    now: DateTime<Utc>,
+) -> ApiResult<u64> {
+    let (Some(asked), Some(deadline)) = (check.asked_at, check.deadline) else {
+        return Ok(0);
+    };
+    let tries = checkin::Entity::find()
+        .filter(checkin::Column::CaseId.eq(s.case_id))
+        .filter(checkin::Column::CreatedAt.gte(asked))
+        .filter(checkin::Column::CreatedAt.lte(deadline))
+        .order_by_asc(checkin::Column::CreatedAt)
+        .all(work.db())
+        .await?;
+    let results: Vec<CheckinResult> = tries.iter().map(|t| t.result).collect();
+    let Some(status) = settle_face_check(&results, now > deadline) else {
+        return Ok(0);
+    };
+    let by = |r: CheckinResult| tries.iter().find(|t| t.result == r).map(|t| t.id);
+    let mut row: study_face_check::ActiveModel = check.clone().into();
+    row.status = Set(status);
+    row.settled_at = Set(Some(now));
+    s.face_check_by = None;
+    if status == FaceCheckStatus::Passed {
+        row.checkin_id = Set(by(CheckinResult::Passed));
+        row.update(work.db()).await?;
+        s.verified_ms = s.credited_ms;
+        return Ok(0);
+    }
+    let voided = (s.credited_ms - s.verified_ms).max(0);
+    row.checkin_id = Set(by(CheckinResult::Failed));
+    row.voided_ms = Set(Some(voided));
+    row.update(work.db()).await?;
+    s.credited_ms = s.verified_ms;
+    s.status = StudySessionStatus::Voided;
+    s.ended_at = s.ended_at.or(Some(now));
+    let c = case_of(work.db(), s).await?;
+    let (_, alert) = crate::alerts::raise(
+        work.db(),
+        &c,
+        AlertKind::StudyFaceCheckFailed,
+        AlertSeverity::Medium,
+        json!({ "session_id": s.id, "check_id": check.id, "status": status,
+                "checkin_id": by(CheckinResult::Failed), "voided_minutes": voided / 60_000 }),
+    )
+    .await?;
+    work.publish(alert);
+    let view = session_view(s, &state.config.rules.learning);
+    work.notify_case(&c, EventKind::StudySession, &view, true)
+        .await?;
+    Ok(voided as u64)
+}
+
+/// The job: settles the asked checks past their deadline whatever became of their session
+/// (closed, superseded, gone quiet), so leaving the lesson when asked takes the time back too.
+pub async fn settle_overdue(state: &AppState, work: &Work, now: DateTime<Utc>) -> ApiResult<u64> {
+    if !enabled(state) {
+        return Ok(0);
+    }
+    let overdue = study_face_check::Entity::find()
+        .filter(study_face_check::Column::Status.eq(FaceCheckStatus::Asked.as_str()))
+        .filter(study_face_check::Column::Deadline.lt(now))
+        .order_by_asc(study_face_check::Column::Deadline)
+        .all(work.db())
+        .await?;
+    let mut settled = 0;
+    for check in overdue {
+        let Some(mut s) = study_session::Entity::find_by_id(check.session_id)
+            .one(work.db())
+            .await?
+        else {
+            continue;
+        };
+        let voided = settle(work, state, &mut s, check, now).await?;
+        s.version += 1;
+        study_session::ActiveModel::from(s.clone())
+            .reset_all()
+            .update(work.db())
+            .await?;
+        if voided > 0 {
+            add_to_ledger(work.db(), &s, month_of(now), -(voided as i64), now).await?;
+        }
+        settled += 1;
+    }
+    Ok(settled)
+}
