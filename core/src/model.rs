@@ -388,6 +388,7 @@ string_enum! {
         LeaveReturned = "leave.returned",
         LeaveSubmitted = "leave.submitted",
         LearningAdjusted = "learning.adjusted",
+        LearningXapiExported = "learning.xapi_exported",
         LectureCreated = "lecture.created",
         LectureMarked = "lecture.marked",
         LocationPositionsRead = "location.positions_read",

@@ -191,4 +191,9 @@ impl LearningClient {
     pub async fn lecture_roster(&self, lecture_id: Uuid) -> Result<Vec<LectureAttendanceView>> {
         Ok(self.inner.lecture_roster(lecture_id).await?)
     }
+
+    /// A case's study record as xAPI statements (officers).
+    pub async fn xapi_statements(&self, case_id: Uuid) -> Result<Vec<XapiStatement>> {
+        Ok(self.inner.xapi_statements(case_id).await?)
+    }
 }

@@ -32,6 +32,8 @@ pub struct Config {
     pub trust_forwarded_for: bool,
     /// How often background jobs (overdue leaves…) run, in seconds; 0 turns them off here.
     pub jobs_interval_secs: u64,
+    /// This system's address as xAPI names it: the `homePage` of every exported actor.
+    pub xapi_home_page: String,
     pub auth: AuthConfig,
     /// Directory with the three face models (sha256-checked at start).
     pub model_dir: PathBuf,
@@ -195,6 +197,7 @@ impl Default for Config {
             cors_origins: vec![],
             trust_forwarded_for: false,
             jobs_interval_secs: 300,
+            xapi_home_page: "https://huijiao.example".into(),
             auth: AuthConfig::default(),
             model_dir: PathBuf::from("../shared/models"),
             media_dir: None,

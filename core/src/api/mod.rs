@@ -97,6 +97,7 @@ mod locations;
 mod org;
 mod requests;
 mod rollcalls;
+mod xapi;
 
 pub use alerts::*;
 pub use audit::*;
@@ -110,6 +111,7 @@ pub use locations::*;
 pub use org::*;
 pub use requests::*;
 pub use rollcalls::*;
+pub use xapi::*;
 
 #[cfg(test)]
 mod tests {

@@ -201,4 +201,9 @@ impl Client {
         self.get(&format!("/cases/{case_id}/assigned-courses"))
             .await
     }
+
+    /// A case's study record as xAPI statements, for a learning record store.
+    pub async fn xapi_statements(&self, case_id: Uuid) -> Result<Vec<XapiStatement>, ClientError> {
+        self.get(&format!("/cases/{case_id}/xapi-statements")).await
+    }
 }

@@ -1,6 +1,8 @@
 //! Education (教育学习): courses and their lessons (`courses`), study sessions credited from the
-//! app's heartbeats by the core's `policy::learning::credit` (`sessions`), quizzes scored on
-//! the server (`quizzes`), and the monthly ledger of minutes owed and credited (`ledger`).
+//! app's heartbeats by the core's `policy::learning::credit` (`sessions`) and kept honest by
+//! face checks while studying (`face_checks`), quizzes scored on the server (`quizzes`), group
+//! lectures attended on site (`lectures`), the monthly ledger of minutes owed and credited
+//! (`ledger`), and the record exported as xAPI statements (`xapi`).
 
 pub mod assignments;
 mod courses;
@@ -10,6 +12,7 @@ pub mod ledger;
 mod media;
 mod quizzes;
 pub mod sessions;
+mod xapi;
 
 use std::collections::HashMap;
 
@@ -46,6 +49,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(lectures::code))
         .routes(routes!(lectures::attend, lectures::roster))
         .routes(routes!(lectures::mark))
+        .routes(routes!(xapi::export))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(media::upload, media::download))

@@ -266,6 +266,7 @@ fn scoped_endpoints() -> Vec<(&'static str, &'static str, Option<Value>)> {
             Some(json!({ "due_on": "2099-01-01" })),
         ),
         // A lecture of office A1, under way.
+        ("get", "/cases/{id}/xapi-statements", None),
         ("get", "/lectures/{id}/code", None),
         (
             "post",

@@ -1415,5 +1415,29 @@ both!(
             report.ran.contains(&("learning.face_checks", 0)),
             "{report:?}"
         );
+        // As xAPI: each session launched, then terminated with the time it kept.
+        let (_, xs) = w
+            .call(
+                &app,
+                "officer.a1",
+                "GET",
+                &format!("/api/v1/cases/{}/xapi-statements", w.case_a1),
+                None,
+            )
+            .await;
+        let said = |verb: &str| -> Vec<String> {
+            let mut d: Vec<String> = xs
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|x| x["verb"]["display"]["en-US"] == verb)
+                .map(|x| x["result"]["duration"].as_str().unwrap_or("-").to_owned())
+                .collect();
+            d.sort();
+            d
+        };
+        assert_eq!(said("launched"), ["-", "-"], "{xs}");
+        assert_eq!(said("terminated"), ["PT0S", "PT2M"], "{xs}");
+        assert_eq!(xs.as_array().unwrap().len(), 4, "{xs}");
     }
 );

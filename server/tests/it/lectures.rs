@@ -308,6 +308,27 @@ both!(
             .map(|r| r["name"].as_str().unwrap())
             .collect();
         assert_eq!(names, ["测试人1", "测***"]);
+        // The record as xAPI: the actor is the case's account, never a name; the same ids on
+        // every export; the supervisee does not export.
+        let xapi = format!("/api/v1/cases/{a1}/xapi-statements");
+        let (s, xs) = w.call(&app, "officer.a1", "GET", &xapi, None).await;
+        assert_eq!(s, StatusCode::OK, "{xs}");
+        assert_eq!(xs.as_array().unwrap().len(), 1, "{xs}");
+        assert_eq!(
+            xs[0]["verb"]["id"],
+            "http://adlnet.gov/expapi/verbs/attended"
+        );
+        assert_eq!(xs[0]["object"]["id"], format!("urn:huijiao:lecture:{id}"));
+        assert_eq!(xs[0]["result"]["duration"], "PT1H");
+        assert_eq!(xs[0]["actor"]["account"]["name"], a1.as_str());
+        assert!(
+            !xs.to_string().contains("测试人") && !xs.to_string().contains("null"),
+            "{xs}"
+        );
+        let (_, again) = w.call(&app, "officer.a1", "GET", &xapi, None).await;
+        assert_eq!(again[0]["id"], xs[0]["id"]);
+        let got = w.call(&app, "sv.a1", "GET", &xapi, None).await;
+        assert_problem(&got, StatusCode::FORBIDDEN, "access.forbidden");
         // Office A2 supervises neither: its roster of the same lecture is empty.
         let (_, roster) = w.call(&app, "officer.a2", "GET", &attend, None).await;
         assert_eq!(roster, json!([]));
