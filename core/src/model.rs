@@ -322,6 +322,8 @@ string_enum! {
         StudySession = "study_session",
         /// A face check is asked while studying: check in before `face_check_by`.
         StudyFaceCheck = "study_face_check",
+        /// An officer accepted or returned the person's written reflection.
+        Reflection = "reflection",
         /// An officer marked or corrected the person's attendance at a group lecture.
         LectureAttendance = "lecture_attendance",
         /// The connection fell behind: refetch what is on screen.
@@ -400,6 +402,7 @@ string_enum! {
         RelocationConsulted = "relocation.consulted",
         RelocationCreated = "relocation.created",
         RelocationRejected = "relocation.rejected",
+        ReflectionReviewed = "reflection.reviewed",
         RollCallAnswered = "roll_call.answered",
         RollCallDecided = "roll_call.decided",
         RollCallExcused = "roll_call.excused",

@@ -196,4 +196,25 @@ impl LearningClient {
     pub async fn xapi_statements(&self, case_id: Uuid) -> Result<Vec<XapiStatement>> {
         Ok(self.inner.xapi_statements(case_id).await?)
     }
+
+    /// Writes the caller's reflection (观后感) on a lesson, or rewrites one that was returned.
+    pub async fn write_reflection(&self, lesson_id: Uuid, text: String) -> Result<ReflectionView> {
+        Ok(self
+            .inner
+            .write_reflection(lesson_id, &ReflectionWrite { text })
+            .await?)
+    }
+
+    pub async fn reflections_of(&self, case_id: Uuid) -> Result<Vec<ReflectionView>> {
+        Ok(self.inner.reflections_of(case_id).await?)
+    }
+
+    /// An officer accepts a reflection or returns it with what to improve.
+    pub async fn review_reflection(
+        &self,
+        id: Uuid,
+        req: ReflectionReview,
+    ) -> Result<ReflectionView> {
+        Ok(self.inner.review_reflection(id, &req).await?)
+    }
 }

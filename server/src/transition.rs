@@ -119,4 +119,5 @@ versioned!(
     fence => "fence";
     roll_call => "roll call", Status.status: huijiao_core::policy::rollcall::RollCallStatus;
     course => "course", Status.status: huijiao_core::policy::learning::CourseStatus;
+    reflection => "reflection", Status.status: huijiao_core::policy::learning::ReflectionStatus;
 );

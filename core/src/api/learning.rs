@@ -3,7 +3,8 @@
 
 use super::*;
 use crate::policy::learning::{
-    Beat, CourseCategory, CourseStatus, CreditSource, LessonKind, StudySessionStatus,
+    Beat, CourseCategory, CourseStatus, CreditSource, LessonKind, ReflectionStatus,
+    StudySessionStatus,
 };
 use crate::policy::quiz::QuestionKind;
 
@@ -336,5 +337,42 @@ view_type! {
         pub completed: bool,
         /// Past its date and not completed.
         pub overdue: bool,
+    }
+}
+
+request_type! {
+    /// A written reflection (观后感) on a lesson, or its rewrite once returned.
+    pub struct ReflectionWrite {
+        #[cfg_attr(feature = "openapi", schema(min_length = 100, max_length = 5000))]
+        pub text: String,
+    }
+}
+
+request_type! {
+    /// An officer's review of a reflection at the version seen: accepted, or returned with
+    /// what to improve.
+    pub struct ReflectionReview {
+        pub accept: bool,
+        #[serde(default)]
+        #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
+        pub comment: Option<String>,
+        pub version: i32,
+    }
+}
+
+view_type! {
+    pub struct ReflectionView {
+        pub id: Uuid,
+        pub case_id: Uuid,
+        pub lesson_id: Uuid,
+        pub lesson_title: String,
+        pub text: String,
+        pub status: ReflectionStatus,
+        pub submitted_at: DateTime<Utc>,
+        pub reviewed_by: Option<Uuid>,
+        pub reviewed_at: Option<DateTime<Utc>>,
+        /// The officer's comment (what to improve, when returned).
+        pub comment: Option<String>,
+        pub version: i32,
     }
 }

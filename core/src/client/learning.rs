@@ -206,4 +206,31 @@ impl Client {
     pub async fn xapi_statements(&self, case_id: Uuid) -> Result<Vec<XapiStatement>, ClientError> {
         self.get(&format!("/cases/{case_id}/xapi-statements")).await
     }
+
+    /// Writes the caller's reflection on a lesson, or rewrites one that was returned.
+    pub async fn write_reflection(
+        &self,
+        lesson_id: Uuid,
+        req: &ReflectionWrite,
+    ) -> Result<ReflectionView, ClientError> {
+        self.call(
+            Method::PUT,
+            &format!("/lessons/{lesson_id}/reflection"),
+            Some(req),
+        )
+        .await
+    }
+
+    pub async fn reflections_of(&self, case_id: Uuid) -> Result<Vec<ReflectionView>, ClientError> {
+        self.get(&format!("/cases/{case_id}/reflections")).await
+    }
+
+    /// An officer accepts a reflection or returns it with what to improve.
+    pub async fn review_reflection(
+        &self,
+        id: Uuid,
+        req: &ReflectionReview,
+    ) -> Result<ReflectionView, ClientError> {
+        self.post(&format!("/reflections/{id}/review"), req).await
+    }
 }

@@ -95,6 +95,41 @@ impl LessonKind {
 
 string_enum! {
     open
+    /// A written reflection (观后感) on a lesson: submitted, then accepted by an officer or
+    /// returned with a comment to be rewritten.
+    ReflectionStatus {
+        Submitted = "submitted",
+        Accepted = "accepted",
+        Returned = "returned",
+    }
+}
+
+string_enum! {
+    ReflectionAction {
+        Accept = "accept",
+        Return = "return",
+        Resubmit = "resubmit",
+    }
+}
+
+/// An officer of the case reviews; the person rewrites what came back.
+#[rustfmt::skip]
+pub const REFLECTION: Machine<ReflectionStatus, ReflectionAction> = Machine {
+    invalid: ErrorCode::ReflectionTransitionInvalid,
+    rules: &[
+        Rule { action: ReflectionAction::Accept, from: &[ReflectionStatus::Submitted], to: Some(ReflectionStatus::Accepted), who: Who::Officer(None) },
+        Rule { action: ReflectionAction::Return, from: &[ReflectionStatus::Submitted], to: Some(ReflectionStatus::Returned), who: Who::Officer(None) },
+        Rule { action: ReflectionAction::Resubmit, from: &[ReflectionStatus::Returned], to: Some(ReflectionStatus::Submitted), who: Who::Supervisee },
+    ],
+};
+
+/// A reflection is a real piece of writing: at least this many characters (Nanjing's
+/// 手机微课堂 asks for a few hundred), at most `REFLECTION_MAX_CHARS`.
+pub const REFLECTION_MIN_CHARS: usize = 100;
+pub const REFLECTION_MAX_CHARS: usize = 5000;
+
+string_enum! {
+    open
     StudySessionStatus {
         Open = "open",
         /// Closed by the app, or by the server after the idle limit.

@@ -19,6 +19,7 @@ mod m20261202_000014_roll_call_recordings;
 mod m20261202_000015_learning;
 mod m20261202_000016_lectures;
 mod m20261202_000017_study_face_checks;
+mod m20261202_000018_reflections;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000015_learning::Migration),
             Box::new(m20261202_000016_lectures::Migration),
             Box::new(m20261202_000017_study_face_checks::Migration),
+            Box::new(m20261202_000018_reflections::Migration),
         ]
     }
 }

@@ -32,6 +32,7 @@ pub mod missed_window;
 pub mod org_unit;
 pub mod quiz_attempt;
 pub mod quiz_question;
+pub mod reflection;
 pub mod refresh_token;
 pub mod relocation_request;
 pub mod roll_call;

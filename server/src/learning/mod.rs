@@ -1,6 +1,7 @@
 //! Education (教育学习): courses and their lessons (`courses`), study sessions credited from the
 //! app's heartbeats by the core's `policy::learning::credit` (`sessions`) and kept honest by
-//! face checks while studying (`face_checks`), quizzes scored on the server (`quizzes`), group
+//! face checks while studying (`face_checks`), quizzes scored on the server (`quizzes`) and written
+//! reflections reviewed by officers (`reflections`), group
 //! lectures attended on site (`lectures`), the monthly ledger of minutes owed and credited
 //! (`ledger`), and the record exported as xAPI statements (`xapi`).
 
@@ -11,6 +12,7 @@ mod lectures;
 pub mod ledger;
 mod media;
 mod quizzes;
+mod reflections;
 pub mod sessions;
 mod xapi;
 
@@ -50,6 +52,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(lectures::attend, lectures::roster))
         .routes(routes!(lectures::mark))
         .routes(routes!(xapi::export))
+        .routes(routes!(reflections::write))
+        .routes(routes!(reflections::of_case))
+        .routes(routes!(reflections::review))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(media::upload, media::download))

@@ -267,6 +267,17 @@ fn scoped_endpoints() -> Vec<(&'static str, &'static str, Option<Value>)> {
         ),
         // A lecture of office A1, under way.
         ("get", "/cases/{id}/xapi-statements", None),
+        ("get", "/cases/{id}/reflections", None),
+        (
+            "put",
+            "/lessons/{id}/reflection",
+            Some(json!({ "text": "x" })),
+        ),
+        (
+            "post",
+            "/reflections/{id}/review",
+            Some(json!({ "accept": true, "version": 1 })),
+        ),
         ("get", "/lectures/{id}/code", None),
         (
             "post",
@@ -393,6 +404,7 @@ async fn snapshot(app: &common::TestApp) -> Vec<i64> {
         "course_assignments",
         "lectures",
         "lecture_attendances",
+        "reflections",
     ] {
         v.push(app.count(t).await);
     }
@@ -555,6 +567,27 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
         .unwrap();
         id.to_string()
     };
+    let reflection_id = {
+        use huijiao_server::entities::reflection;
+        use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+        let id = uuid::Uuid::now_v7();
+        reflection::ActiveModel {
+            id: Set(id),
+            case_id: Set(w.case_a1.parse().unwrap()),
+            lesson_id: Set(lesson_id.parse().unwrap()),
+            text: Set("心得".into()),
+            status: Set(huijiao_core::policy::learning::ReflectionStatus::Submitted),
+            submitted_at: Set(chrono::Utc::now()),
+            reviewed_by: Set(None),
+            reviewed_at: Set(None),
+            comment: Set(None),
+            version: Set(1),
+        }
+        .insert(&app.state.db)
+        .await
+        .unwrap();
+        id.to_string()
+    };
     let attempt_id = {
         use huijiao_server::entities::quiz_attempt;
         use sea_orm::{ActiveModelTrait, ActiveValue::Set};
@@ -618,6 +651,7 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
             Some("study-sessions") => &session_id,
             Some("quiz-attempts") => &attempt_id,
             Some("lectures") => &lecture_id,
+            Some("reflections") => &reflection_id,
             _ => &w.case_a1,
         };
         format!(

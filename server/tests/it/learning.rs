@@ -1441,3 +1441,146 @@ both!(
         assert_eq!(xs.as_array().unwrap().len(), 4, "{xs}");
     }
 );
+
+both!(a_reflection_is_reviewed_returned_and_rewritten, |app| {
+    let w = World::build(&app).await;
+    let course = published_course(&app, &w).await;
+    let lesson = course["lessons"][1]["id"].as_str().unwrap().to_owned();
+    let write = format!("/api/v1/lessons/{lesson}/reflection");
+    let text = "学习了外出请假的规定，明白了未经批准不得离开所居住的市、县。".repeat(4);
+    // A line is not a reflection.
+    let got = w
+        .call(
+            &app,
+            "sv.a1",
+            "PUT",
+            &write,
+            Some(json!({ "text": "很好" })),
+        )
+        .await;
+    assert_problem(
+        &got,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "request.invalid_field",
+    );
+    let (s, r) = w
+        .call(&app, "sv.a1", "PUT", &write, Some(json!({ "text": text })))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    assert_eq!(
+        (r["status"].as_str(), r["version"].as_i64()),
+        (Some("submitted"), Some(1))
+    );
+    let id = r["id"].as_str().unwrap().to_owned();
+    // Waiting for review, it is not rewritten.
+    let got = w
+        .call(&app, "sv.a1", "PUT", &write, Some(json!({ "text": text })))
+        .await;
+    assert_problem(
+        &got,
+        StatusCode::CONFLICT,
+        "learning.reflection_transition_invalid",
+    );
+    let review = format!("/api/v1/reflections/{id}/review");
+    let got = w
+        .call(
+            &app,
+            "officer.b1",
+            "POST",
+            &review,
+            Some(json!({ "accept": true, "version": 1 })),
+        )
+        .await;
+    assert_problem(&got, StatusCode::NOT_FOUND, "resource.not_found");
+    // Returned, with what to improve (a return without it is refused).
+    let got = w
+        .call(
+            &app,
+            "officer.a1",
+            "POST",
+            &review,
+            Some(json!({ "accept": false, "version": 1 })),
+        )
+        .await;
+    assert_problem(
+        &got,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "request.invalid_field",
+    );
+    let (s, r) = w
+        .call(
+            &app,
+            "officer.a1",
+            "POST",
+            &review,
+            Some(json!({ "accept": false, "comment": "请结合自身经历谈谈体会", "version": 1 })),
+        )
+        .await;
+    assert_eq!(
+        (s, r["status"].as_str()),
+        (StatusCode::OK, Some("returned")),
+        "{r}"
+    );
+    let rewritten = format!("{text}我曾因探亲未按时报告，今后一定提前申请。");
+    let (s, r) = w
+        .call(
+            &app,
+            "sv.a1",
+            "PUT",
+            &write,
+            Some(json!({ "text": rewritten })),
+        )
+        .await;
+    assert_eq!(
+        (s, r["status"].as_str(), r["version"].as_i64()),
+        (StatusCode::OK, Some("submitted"), Some(3)),
+        "{r}"
+    );
+    // A screen from before the rewrite cannot accept what it did not read.
+    let got = w
+        .call(
+            &app,
+            "officer.a1",
+            "POST",
+            &review,
+            Some(json!({ "accept": true, "version": 2 })),
+        )
+        .await;
+    assert_problem(&got, StatusCode::CONFLICT, "resource.conflict");
+    let (s, r) = w
+        .call(
+            &app,
+            "officer.a1",
+            "POST",
+            &review,
+            Some(json!({ "accept": true, "version": 3 })),
+        )
+        .await;
+    assert_eq!(
+        (s, r["status"].as_str()),
+        (StatusCode::OK, Some("accepted")),
+        "{r}"
+    );
+    let (_, mine) = w
+        .call(
+            &app,
+            "sv.a1",
+            "GET",
+            &format!("/api/v1/cases/{}/reflections", w.case_a1),
+            None,
+        )
+        .await;
+    assert_eq!(mine[0]["text"], rewritten.as_str());
+    assert_eq!(mine[0]["lesson_title"], "请假与外出规定");
+    // The volunteer follows progress, not the person's writing.
+    let got = w
+        .call(
+            &app,
+            "volunteer.a1",
+            "GET",
+            &format!("/api/v1/cases/{}/reflections", w.case_a1),
+            None,
+        )
+        .await;
+    assert_problem(&got, StatusCode::FORBIDDEN, "access.forbidden");
+});
