@@ -160,6 +160,17 @@ fn check_quiz(i: usize, l: &LessonCreate) -> ApiResult<()> {
     Ok(())
 }
 
+/// A course's (or a lecture's) category must be one this server knows.
+pub(super) fn check_category(category: CourseCategory) -> ApiResult<()> {
+    if category == CourseCategory::Unknown {
+        return Err(ApiError::field(
+            "category",
+            Said::new("a course category", "须为课程类别"),
+        ));
+    }
+    Ok(())
+}
+
 /// A new course, a draft of the officer's unit (county agency or above), with its lessons.
 #[utoipa::path(post, path = "/courses", tag = "learning", request_body = CourseCreate,
     responses((status = 201, body = CourseView), (status = 403, body = Problem), (status = 422, body = Problem)))]
@@ -169,12 +180,7 @@ pub async fn create(
     Json(req): Json<CourseCreate>,
 ) -> ApiResult<(StatusCode, Json<CourseView>)> {
     check_text("title", &req.title, 200)?;
-    if req.category == CourseCategory::Unknown {
-        return Err(ApiError::field(
-            "category",
-            Said::new("a course category", "须为课程类别"),
-        ));
-    }
+    check_category(req.category)?;
     if let Some(d) = &req.description {
         check_paragraphs("description", d, 5000)?;
     }

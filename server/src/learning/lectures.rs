@@ -13,7 +13,7 @@ use huijiao_core::api::{
 };
 use huijiao_core::model::{AuditAction, EventKind, Role};
 use huijiao_core::policy::checkin::{check_fix, CheckinReason, Fix, LocationRules};
-use huijiao_core::policy::learning::{month_of, CourseCategory, CreditSource};
+use huijiao_core::policy::learning::{month_of, CreditSource};
 use huijiao_core::policy::lecture::{
     arrival, check_code, current_code, lecture_minutes, marked_minutes, qr_payload, scanning_open,
     AttendanceMark, AttendanceMethod, CodeCheck,
@@ -27,7 +27,7 @@ use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::courses::path_and_above;
+use super::courses::{check_category, path_and_above};
 use crate::actor::Actor;
 use crate::auth::extractor::{AuthUser, Officer, RequestParty, Supervisee};
 use crate::cases::{find_case_for_write, identity, own_case};
@@ -77,12 +77,7 @@ fn lecture_view(l: &lecture::Model, attendance: Option<LectureAttendanceView>) -
 fn check_create(req: &LectureCreate, now: DateTime<Utc>) -> ApiResult<()> {
     check_text("title", &req.title, 200)?;
     check_text("place", &req.place, 200)?;
-    if req.category == CourseCategory::Unknown {
-        return Err(ApiError::field(
-            "category",
-            Said::new("a course category", "须为课程类别"),
-        ));
-    }
+    check_category(req.category)?;
     check_coordinates("lat", req.lat, req.lon)?;
     if !(20..=2000).contains(&req.radius_m) {
         return Err(ApiError::field(
