@@ -16,7 +16,7 @@ use huijiao_core::policy::learning::{
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder,
+    QueryOrder, QuerySelect,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -208,9 +208,18 @@ pub async fn settle_overdue(state: &AppState, work: &Work, now: DateTime<Utc>) -
         .await?;
     let mut settled = 0;
     for check in overdue {
+        // Under the session's lock, as a heartbeat settles it: one of the two settles it.
         let Some(mut s) = study_session::Entity::find_by_id(check.session_id)
+            .lock_exclusive()
             .one(work.db())
             .await?
+        else {
+            continue;
+        };
+        let Some(check) = study_face_check::Entity::find_by_id(check.id)
+            .one(work.db())
+            .await?
+            .filter(|c| c.status == FaceCheckStatus::Asked)
         else {
             continue;
         };

@@ -218,7 +218,7 @@ pub async fn list(
         .limit(200)
         .all(&state.db)
         .await?;
-    let mine = match caller.role {
+    let mut mine: std::collections::HashMap<Uuid, LectureAttendanceView> = match caller.role {
         Role::Supervisee => {
             let c = case::Entity::find()
                 .filter(case::Column::UserId.eq(caller.id))
@@ -238,7 +238,6 @@ pub async fn list(
         }
         _ => std::collections::HashMap::new(),
     };
-    let mut mine = mine;
     Ok(Json(
         rows.iter()
             .map(|l| lecture_view(l, mine.remove(&l.id)))
