@@ -210,6 +210,7 @@ error_codes! {
     QuizAttemptsExhausted = ("learning.attempts_exhausted", 409, "No attempts are left for this quiz.", "该测验的作答次数已用完。"),
     QuizAttemptSubmitted = ("learning.attempt_submitted", 409, "This attempt has already been submitted.", "本次作答已提交。"),
     LessonMediaInvalid = ("learning.media_invalid", 422, "This file is not what the lesson takes: a video lesson takes MP4 or WebM, an audio lesson MP3 or M4A, a PDF lesson a PDF; text and quiz lessons take no file.", "文件与课程类型不符：视频课程须为 MP4 或 WebM，音频课程须为 MP3 或 M4A，PDF 课程须为 PDF，文字课程和测验不能上传文件。"),
+    QuizNotAwaitingReview = ("learning.not_awaiting_review", 409, "This attempt has no written answer waiting for a grade (not submitted yet, or already graded).", "本次作答没有待评分的简答（尚未提交或已评分）。"),
     ReflectionTransitionInvalid = ("learning.reflection_transition_invalid", 409, "This reflection cannot be changed now: it is waiting for review or was accepted; reload it.", "该观后感当前不能修改：正在等待审阅或已通过，请刷新。"),
     LectureNotOpen = ("lecture.not_open", 409, "Attendance for this lecture is not open now: it opens shortly before the start and closes at the end.", "该集中学习现在不能签到：开始前不久开放，结束时关闭。"),
     LectureCodeExpired = ("lecture.code_expired", 422, "This code has expired; scan the code on the officer's screen now.", "该签到码已过期，请扫描工作人员屏幕上当前的二维码。"),

@@ -396,6 +396,7 @@ string_enum! {
         LocationPositionsRead = "location.positions_read",
         LocationTrackRead = "location.track_read",
         PlanUpdated = "plan.updated",
+        QuizGraded = "quiz.graded",
         QuizSubmitted = "quiz.submitted",
         RelocationApproved = "relocation.approved",
         RelocationCancelled = "relocation.cancelled",

@@ -217,4 +217,9 @@ impl LearningClient {
     ) -> Result<ReflectionView> {
         Ok(self.inner.review_reflection(id, &req).await?)
     }
+
+    /// An officer grades an attempt's written answers (every one, at the version seen).
+    pub async fn grade_quiz(&self, attempt_id: Uuid, req: QuizGrade) -> Result<QuizAttemptView> {
+        Ok(self.inner.grade_quiz(attempt_id, &req).await?)
+    }
 }

@@ -255,7 +255,12 @@ view_type! {
     pub struct QuizResultView {
         pub question_id: Uuid,
         pub chosen: Vec<u32>,
+        /// A short text's answer.
+        pub text: Option<String>,
+        /// Full points (a short text: graded with all its points).
         pub right: bool,
+        /// A short text's points from the officer, once graded.
+        pub awarded: Option<u32>,
     }
 }
 
@@ -277,6 +282,10 @@ view_type! {
         pub percent: Option<i32>,
         pub pass_percent: i32,
         pub passed: Option<bool>,
+        /// Submitted with a written answer an officer has not graded yet.
+        pub awaiting_review: bool,
+        /// What an officer grading it saw.
+        pub version: i32,
         /// After submission, right or not per question.
         pub results: Vec<QuizResultView>,
     }
@@ -285,9 +294,31 @@ view_type! {
 request_type! {
     pub struct QuizAnswer {
         pub question_id: Uuid,
-        /// The options chosen (indices).
+        /// The options chosen (indices); none for a short text.
+        #[serde(default)]
         #[cfg_attr(feature = "openapi", schema(max_items = 10))]
         pub chosen: Vec<u32>,
+        /// A short text's answer (and only a short text's).
+        #[serde(default)]
+        #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
+        pub text: Option<String>,
+    }
+}
+
+request_type! {
+    /// The points an officer gives one written answer (0 to the question's points).
+    pub struct QuizGradeItem {
+        pub question_id: Uuid,
+        pub points: u32,
+    }
+}
+
+request_type! {
+    /// An officer's grades of an attempt's written answers, every one, at the version seen.
+    pub struct QuizGrade {
+        #[cfg_attr(feature = "openapi", schema(max_items = 100))]
+        pub grades: Vec<QuizGradeItem>,
+        pub version: i32,
     }
 }
 

@@ -233,4 +233,14 @@ impl Client {
     ) -> Result<ReflectionView, ClientError> {
         self.post(&format!("/reflections/{id}/review"), req).await
     }
+
+    /// An officer grades an attempt's written answers.
+    pub async fn grade_quiz(
+        &self,
+        attempt_id: Uuid,
+        req: &QuizGrade,
+    ) -> Result<QuizAttemptView, ClientError> {
+        self.post(&format!("/quiz-attempts/{attempt_id}/grade"), req)
+            .await
+    }
 }

@@ -17,6 +17,9 @@ string_enum! {
         Multiple = "multiple",
         /// Options are "true" and "false"; the key is one of them.
         TrueFalse = "true_false",
+        /// A written answer, graded by an officer (0 to the question's points): no options,
+        /// no key.
+        ShortText = "short_text",
     }
 }
 
@@ -38,7 +41,7 @@ pub struct Keyed {
 /// Why a question as authored cannot be asked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QuestionProblem {
-    /// Single and multiple choice need 2 to 10 options; true/false exactly 2.
+    /// Single and multiple choice need 2 to 10 options; true/false exactly 2; short text none.
     Options,
     /// The key names an option that does not exist, or the wrong number of them.
     Key,
@@ -52,6 +55,7 @@ impl Keyed {
         let options_ok = match self.kind {
             QuestionKind::Single | QuestionKind::Multiple => (2..=10).contains(&self.options),
             QuestionKind::TrueFalse => self.options == 2,
+            QuestionKind::ShortText => self.options == 0,
             QuestionKind::Unknown => return Err(QuestionProblem::Kind),
         };
         if !options_ok {
@@ -64,6 +68,7 @@ impl Keyed {
             key.len() == self.key.len() && key.iter().all(|&k| (k as usize) < self.options);
         let count_ok = match self.kind {
             QuestionKind::Multiple => !key.is_empty(),
+            QuestionKind::ShortText => key.is_empty(),
             _ => key.len() == 1,
         };
         if !in_range || !count_ok {
@@ -75,8 +80,12 @@ impl Keyed {
         Ok(())
     }
 
-    /// Whether `chosen` (option indices, in any order) is the right answer.
+    /// Whether `chosen` (option indices, in any order) is the right answer (a short text is
+    /// never right by itself: an officer grades it).
     pub fn is_right(&self, chosen: &[u32]) -> bool {
+        if self.kind == QuestionKind::ShortText {
+            return false;
+        }
         let mut chosen = chosen.to_vec();
         chosen.sort_unstable();
         chosen.dedup();
@@ -94,18 +103,35 @@ pub struct Score {
     /// Rounded down: 59.9 % is not 60 %.
     pub percent: u32,
     pub passed: bool,
+    /// A written answer waits for an officer's grade: nothing is passed or failed until then.
+    pub awaiting_review: bool,
 }
 
-/// Scores answers (`answers[i]` for `questions[i]`; a question left out scores nothing)
-/// against `pass_percent`.
-pub fn score(questions: &[Keyed], answers: &[Option<Vec<u32>>], pass_percent: u32) -> Score {
+/// Scores answers (`answers[i]` for `questions[i]`; a question left out scores nothing; a
+/// short text answered is `Some(vec![])`) against `pass_percent`, with the officer's grades of
+/// the short texts (`graded[i]`, at most the question's points) once given.
+pub fn score(
+    questions: &[Keyed],
+    answers: &[Option<Vec<u32>>],
+    graded: &[Option<u32>],
+    pass_percent: u32,
+) -> Score {
     let max_points: u32 = questions.iter().map(|q| q.points).sum();
-    let points: u32 = questions
-        .iter()
-        .zip(answers.iter().chain(std::iter::repeat(&None)))
-        .filter(|(q, a)| a.as_deref().is_some_and(|a| q.is_right(a)))
-        .map(|(q, _)| q.points)
-        .sum();
+    let answer = |i: usize| answers.get(i).and_then(Option::as_deref);
+    let grade = |i: usize| graded.get(i).copied().flatten();
+    let mut points = 0;
+    let mut awaiting_review = false;
+    for (i, q) in questions.iter().enumerate() {
+        match (q.kind, answer(i)) {
+            (_, None) => {}
+            (QuestionKind::ShortText, Some(_)) => match grade(i) {
+                Some(p) => points += p.min(q.points),
+                None => awaiting_review = true,
+            },
+            (_, Some(chosen)) if q.is_right(chosen) => points += q.points,
+            _ => {}
+        }
+    }
     let percent = if max_points == 0 {
         0
     } else {
@@ -115,7 +141,8 @@ pub fn score(questions: &[Keyed], answers: &[Option<Vec<u32>>], pass_percent: u3
         points,
         max_points,
         percent,
-        passed: max_points > 0 && percent >= pass_percent,
+        passed: !awaiting_review && max_points > 0 && percent >= pass_percent,
+        awaiting_review,
     }
 }
 
@@ -173,6 +200,34 @@ mod tests {
             q(QuestionKind::Single, 2, &[0], 0).check(),
             Err(QuestionProblem::Points)
         );
+        assert_eq!(q(QuestionKind::ShortText, 0, &[], 10).check(), Ok(()));
+        assert_eq!(
+            q(QuestionKind::ShortText, 2, &[], 10).check(),
+            Err(QuestionProblem::Options)
+        );
+        assert_eq!(
+            q(QuestionKind::ShortText, 0, &[0], 10).check(),
+            Err(QuestionProblem::Key)
+        );
+    }
+
+    #[test]
+    fn a_written_answer_waits_for_its_grade() {
+        let qs = [
+            q(QuestionKind::Single, 3, &[1], 40),
+            q(QuestionKind::ShortText, 0, &[], 60),
+        ];
+        let answers = [Some(vec![1]), Some(vec![])];
+        let waiting = score(&qs, &answers, &[], 60);
+        assert_eq!((waiting.points, waiting.passed, waiting.awaiting_review), (40, false, true));
+        let graded = score(&qs, &answers, &[None, Some(30)], 60);
+        assert_eq!((graded.points, graded.percent, graded.passed, graded.awaiting_review), (70, 70, true, false));
+        // A grade above the question's points counts as its points; a text left out scores
+        // nothing and waits for nobody.
+        assert_eq!(score(&qs, &answers, &[None, Some(500)], 60).points, 100);
+        let blank = score(&qs, &[Some(vec![1]), None], &[], 60);
+        assert_eq!((blank.points, blank.awaiting_review, blank.passed), (40, false, false));
+        assert!(!qs[1].is_right(&[]));
     }
 
     #[test]
@@ -189,18 +244,18 @@ mod tests {
             q(QuestionKind::Single, 4, &[1], 3),
             q(QuestionKind::TrueFalse, 2, &[0], 2),
         ];
-        let s = score(&qs, &[Some(vec![1]), Some(vec![1])], 60);
+        let s = score(&qs, &[Some(vec![1]), Some(vec![1])], &[], 60);
         assert_eq!(
             (s.points, s.max_points, s.percent, s.passed),
             (3, 5, 60, true)
         );
-        let s = score(&qs, &[Some(vec![1])], 61);
+        let s = score(&qs, &[Some(vec![1])], &[], 61);
         assert_eq!(
             (s.percent, s.passed),
             (60, false),
             "a missing answer scores nothing"
         );
-        let s = score(&qs, &[None, Some(vec![0])], 60);
+        let s = score(&qs, &[None, Some(vec![0])], &[], 60);
         assert_eq!((s.points, s.passed), (2, false));
     }
 

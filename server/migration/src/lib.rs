@@ -20,6 +20,7 @@ mod m20261202_000015_learning;
 mod m20261202_000016_lectures;
 mod m20261202_000017_study_face_checks;
 mod m20261202_000018_reflections;
+mod m20261202_000019_quiz_grades;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000016_lectures::Migration),
             Box::new(m20261202_000017_study_face_checks::Migration),
             Box::new(m20261202_000018_reflections::Migration),
+            Box::new(m20261202_000019_quiz_grades::Migration),
         ]
     }
 }

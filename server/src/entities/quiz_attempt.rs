@@ -20,6 +20,10 @@ pub struct Model {
     pub started_at: DateTimeUtc,
     pub submitted_at: Option<DateTimeUtc>,
     pub version: i32,
+    /// An officer's points for the written answers: `[{question_id, points}]`.
+    pub grades: Option<Json>,
+    pub graded_by: Option<Uuid>,
+    pub graded_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -136,20 +136,23 @@ fn check_quiz(i: usize, l: &LessonCreate) -> ApiResult<()> {
             let (name, said) = match problem {
                 QuestionProblem::Kind => (
                     "kind",
-                    Said::new("single, multiple or true_false", "须为 single、multiple 或 true_false"),
+                    Said::new(
+                        "single, multiple, true_false or short_text",
+                        "须为 single、multiple、true_false 或 short_text",
+                    ),
                 ),
                 QuestionProblem::Options => (
                     "options",
                     Said::new(
-                        "2 to 10 options (true/false: exactly 2)",
-                        "须有 2 到 10 个选项（判断题恰为 2 个）",
+                        "2 to 10 options (true/false: exactly 2; short text: none)",
+                        "须有 2 到 10 个选项（判断题恰为 2 个，简答题没有选项）",
                     ),
                 ),
                 QuestionProblem::Key => (
                     "key",
                     Said::new(
-                        "the right options' indices: one, or for multiple choice one or more, each once",
-                        "正确选项的序号：单选和判断题一个，多选题至少一个，不得重复",
+                        "the right options' indices: one, or for multiple choice one or more, each once; none for a short text",
+                        "正确选项的序号：单选和判断题一个，多选题至少一个，不得重复；简答题不填",
                     ),
                 ),
                 QuestionProblem::Points => ("points", Said::new("1 to 100", "须为 1 到 100")),

@@ -45,6 +45,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(quizzes::start))
         .routes(routes!(quizzes::submit))
         .routes(routes!(quizzes::of_case))
+        .routes(routes!(quizzes::grade))
         .routes(routes!(assignments::assign))
         .routes(routes!(assignments::of_case))
         .routes(routes!(lectures::create, lectures::list))

@@ -9,11 +9,12 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::Utc;
 use huijiao_core::api::{
-    Problem, QuizAttemptView, QuizQuestionView, QuizResultView, QuizSubmission,
+    Problem, QuizAnswer, QuizAttemptView, QuizGrade, QuizGradeItem, QuizQuestionView,
+    QuizResultView, QuizSubmission,
 };
 use huijiao_core::model::AuditAction;
 use huijiao_core::policy::learning::LessonKind;
-use huijiao_core::policy::quiz::{question_order, score, Keyed};
+use huijiao_core::policy::quiz::{question_order, score, Keyed, QuestionKind};
 use huijiao_core::{ErrorCode, Said};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -25,11 +26,12 @@ use uuid::Uuid;
 
 use super::courses::lesson_to_study;
 use crate::actor::Actor;
-use crate::auth::extractor::{RequestParty, Supervisee};
-use crate::cases::{find_case, own_case};
+use crate::auth::extractor::{Officer, RequestParty, Supervisee};
+use crate::cases::{find_case, find_case_for_write, own_case};
 use crate::entities::{lesson, quiz_attempt, quiz_question};
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::state::AppState;
+use crate::validate::check_paragraphs;
 use crate::work::Work;
 
 /// A quiz's questions, in authored order.
@@ -55,6 +57,32 @@ fn keyed(q: &quiz_question::Model) -> ApiResult<Keyed> {
     })
 }
 
+/// An officer's points for an attempt's written answers, by question.
+fn grades_of(a: &quiz_attempt::Model) -> ApiResult<HashMap<Uuid, u32>> {
+    let items: Vec<QuizGradeItem> = match &a.grades {
+        Some(v) => serde_json::from_value(v.clone()).map_err(ApiError::internal)?,
+        None => vec![],
+    };
+    Ok(items.into_iter().map(|g| (g.question_id, g.points)).collect())
+}
+
+/// Each question's answer for scoring: the options chosen, `Some(vec![])` for a written
+/// answer, `None` where nothing was answered.
+fn for_scoring(questions: &[quiz_question::Model], answers: &[QuizAnswer]) -> Vec<Option<Vec<u32>>> {
+    questions
+        .iter()
+        .map(|q| {
+            answers.iter().find(|a| a.question_id == q.id).map(|a| {
+                if q.kind == QuestionKind::ShortText {
+                    vec![]
+                } else {
+                    a.chosen.clone()
+                }
+            })
+        })
+        .collect()
+}
+
 /// The attempt as its reader may see it: the questions in its order, never their keys; once
 /// submitted, the score and which answers were right.
 fn attempt_view(
@@ -69,26 +97,28 @@ fn attempt_view(
         .iter()
         .filter_map(|id| by_id.get(id).copied())
         .collect();
-    let answers: Vec<(Uuid, Vec<u32>)> = match &a.answers {
-        Some(v) => serde_json::from_value::<Vec<huijiao_core::api::QuizAnswer>>(v.clone())
-            .map_err(ApiError::internal)?
-            .into_iter()
-            .map(|x| (x.question_id, x.chosen))
-            .collect(),
+    let answers: Vec<QuizAnswer> = match &a.answers {
+        Some(v) => serde_json::from_value(v.clone()).map_err(ApiError::internal)?,
         None => vec![],
     };
+    let grades = grades_of(a)?;
     let mut results = Vec::new();
     if a.submitted_at.is_some() {
         for q in &asked {
-            let chosen = answers
-                .iter()
-                .find(|(id, _)| *id == q.id)
-                .map(|(_, c)| c.clone())
-                .unwrap_or_default();
+            let answer = answers.iter().find(|x| x.question_id == q.id);
+            let chosen = answer.map(|x| x.chosen.clone()).unwrap_or_default();
+            let awarded = grades.get(&q.id).copied();
+            let right = if q.kind == QuestionKind::ShortText {
+                awarded == Some(q.points.max(0) as u32)
+            } else {
+                keyed(q)?.is_right(&chosen)
+            };
             results.push(QuizResultView {
                 question_id: q.id,
-                right: keyed(q)?.is_right(&chosen),
                 chosen,
+                text: answer.and_then(|x| x.text.clone()),
+                right,
+                awarded,
             });
         }
     }
@@ -119,6 +149,8 @@ fn attempt_view(
         percent: a.percent,
         pass_percent: l.pass_percent.unwrap_or(100),
         passed: a.passed,
+        awaiting_review: a.submitted_at.is_some() && a.passed.is_none(),
+        version: a.version,
         results,
     })
 }
@@ -174,6 +206,9 @@ pub async fn start(
         started_at: Set(Utc::now()),
         submitted_at: Set(None),
         version: Set(1),
+        grades: Set(None),
+        graded_by: Set(None),
+        graded_at: Set(None),
     }
     .insert(work.db())
     .await?;
@@ -218,31 +253,33 @@ pub async fn submit(
             .zip(&keyed_questions)
             .find(|(q, _)| q.id == answer.question_id && order.contains(&q.id));
         let fits = asked.is_some_and(|(_, k)| {
-            answer.chosen.len() <= k.options
-                && answer.chosen.iter().all(|&c| (c as usize) < k.options)
+            if k.kind == QuestionKind::ShortText {
+                answer.chosen.is_empty()
+                    && answer.text.as_deref().is_some_and(|t| !t.trim().is_empty())
+            } else {
+                answer.text.is_none()
+                    && answer.chosen.len() <= k.options
+                    && answer.chosen.iter().all(|&c| (c as usize) < k.options)
+            }
         });
         if !fits || !seen.insert(answer.question_id) {
             return Err(ApiError::field(
                 format!("answers[{i}]"),
                 Said::new(
-                    "an answer, once, to a question of this attempt, choosing among its options",
-                    "须对本次作答的题目作答一次，并在其选项中选择",
+                    "an answer, once, to a question of this attempt: options among its own, or for a short text the text",
+                    "须对本次作答的题目作答一次：在其选项中选择，简答题填写文字",
                 ),
             ));
         }
+        if let Some(t) = &answer.text {
+            check_paragraphs(&format!("answers[{i}].text"), t.trim(), 2000)?;
+        }
     }
-    let answers: Vec<Option<Vec<u32>>> = questions
-        .iter()
-        .map(|q| {
-            req.answers
-                .iter()
-                .find(|a| a.question_id == q.id)
-                .map(|a| a.chosen.clone())
-        })
-        .collect();
+    let answers = for_scoring(&questions, &req.answers);
     let s = score(
         &keyed_questions,
         &answers,
+        &[],
         l.pass_percent.unwrap_or(100).max(0) as u32,
     );
     let now = Utc::now();
@@ -253,7 +290,10 @@ pub async fn submit(
         )
         .col_expr(quiz_attempt::Column::Points, Expr::value(s.points as i32))
         .col_expr(quiz_attempt::Column::Percent, Expr::value(s.percent as i32))
-        .col_expr(quiz_attempt::Column::Passed, Expr::value(s.passed))
+        .col_expr(
+            quiz_attempt::Column::Passed,
+            Expr::value((!s.awaiting_review).then_some(s.passed)),
+        )
         .col_expr(quiz_attempt::Column::SubmittedAt, Expr::value(now))
         .col_expr(
             quiz_attempt::Column::Version,
@@ -314,4 +354,117 @@ pub async fn of_case(
         views.push(attempt_view(a, l, qs)?);
     }
     Ok(Json(views))
+}
+
+/// An officer of the case grades an attempt's written answers — every one, each 0 to its
+/// question's points — at the version seen; the attempt is then scored, passed or failed.
+/// Audited.
+#[utoipa::path(post, path = "/quiz-attempts/{id}/grade", tag = "learning", params(("id" = Uuid, Path)), request_body = QuizGrade,
+    responses((status = 200, body = QuizAttemptView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn grade(
+    State(state): State<AppState>,
+    caller: Officer,
+    Path(id): Path<Uuid>,
+    Json(req): Json<QuizGrade>,
+) -> ApiResult<Json<QuizAttemptView>> {
+    let work = Work::begin(&state).await?;
+    let a = quiz_attempt::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(work.db())
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    let c = find_case_for_write(work.db(), &caller, a.case_id).await?;
+    if a.submitted_at.is_none() || a.passed.is_some() {
+        return Err(ErrorCode::QuizNotAwaitingReview.into());
+    }
+    if a.version != req.version {
+        return Err(ErrorCode::Conflict.into());
+    }
+    let l = lesson::Entity::find_by_id(a.lesson_id)
+        .one(work.db())
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    let questions = questions_of(work.db(), l.id).await?;
+    let answers: Vec<QuizAnswer> = match &a.answers {
+        Some(v) => serde_json::from_value(v.clone()).map_err(ApiError::internal)?,
+        None => vec![],
+    };
+    let written: Vec<&quiz_question::Model> = questions
+        .iter()
+        .filter(|q| {
+            q.kind == QuestionKind::ShortText && answers.iter().any(|x| x.question_id == q.id)
+        })
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    for (i, g) in req.grades.iter().enumerate() {
+        let fits = written
+            .iter()
+            .find(|q| q.id == g.question_id)
+            .is_some_and(|q| g.points <= q.points.max(0) as u32);
+        if !fits || !seen.insert(g.question_id) {
+            return Err(ApiError::field(
+                format!("grades[{i}]"),
+                Said::new(
+                    "points, once, for a written answer of this attempt: 0 to its question's points",
+                    "须对本次作答的每道简答评分一次：0 到该题分值",
+                ),
+            ));
+        }
+    }
+    if seen.len() != written.len() {
+        return Err(ApiError::field(
+            "grades",
+            Said::new("a grade for every written answer", "须为每道简答评分"),
+        ));
+    }
+    let graded: Vec<Option<u32>> = questions
+        .iter()
+        .map(|q| {
+            req.grades
+                .iter()
+                .find(|g| g.question_id == q.id)
+                .map(|g| g.points)
+        })
+        .collect();
+    let keyed_questions: Vec<Keyed> = questions.iter().map(keyed).collect::<ApiResult<_>>()?;
+    let s = score(
+        &keyed_questions,
+        &for_scoring(&questions, &answers),
+        &graded,
+        l.pass_percent.unwrap_or(100).max(0) as u32,
+    );
+    let now = Utc::now();
+    let updated = quiz_attempt::Entity::update_many()
+        .col_expr(quiz_attempt::Column::Grades, Expr::value(json!(req.grades)))
+        .col_expr(quiz_attempt::Column::GradedBy, Expr::value(caller.id))
+        .col_expr(quiz_attempt::Column::GradedAt, Expr::value(now))
+        .col_expr(quiz_attempt::Column::Points, Expr::value(s.points as i32))
+        .col_expr(quiz_attempt::Column::Percent, Expr::value(s.percent as i32))
+        .col_expr(quiz_attempt::Column::Passed, Expr::value(s.passed))
+        .col_expr(
+            quiz_attempt::Column::Version,
+            Expr::col(quiz_attempt::Column::Version).add(1),
+        )
+        .filter(quiz_attempt::Column::Id.eq(a.id))
+        .filter(quiz_attempt::Column::Version.eq(a.version))
+        .exec(work.db())
+        .await?;
+    if updated.rows_affected == 0 {
+        return Err(ErrorCode::Conflict.into());
+    }
+    work.audit(
+        &Actor::from(&caller),
+        AuditAction::QuizGraded,
+        "case",
+        c.id,
+        json!({ "attempt_id": a.id, "points": s.points, "passed": s.passed }),
+    )
+    .await?;
+    let a = quiz_attempt::Entity::find_by_id(a.id)
+        .one(work.db())
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    let v = attempt_view(&a, &l, &questions)?;
+    work.commit().await?;
+    Ok(Json(v))
 }

@@ -259,6 +259,11 @@ fn scoped_endpoints() -> Vec<(&'static str, &'static str, Option<Value>)> {
             Some(json!({ "answers": [] })),
         ),
         ("get", "/cases/{id}/quiz-attempts", None),
+        (
+            "post",
+            "/quiz-attempts/{id}/grade",
+            Some(json!({ "grades": [], "version": 1 })),
+        ),
         ("get", "/cases/{id}/assigned-courses", None),
         (
             "post",
@@ -606,6 +611,9 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
             started_at: Set(chrono::Utc::now()),
             submitted_at: Set(None),
             version: Set(1),
+            grades: Set(None),
+            graded_by: Set(None),
+            graded_at: Set(None),
         }
         .insert(&app.state.db)
         .await
