@@ -120,18 +120,88 @@ impl MediaStore {
         self.keys.open(&blob, aad)
     }
 
-    /// Stores published material as it is (course videos, not personal data: served in byte
-    /// ranges to players, which sealing whole files would defeat); returns the object key.
-    pub async fn put_public(&self, prefix: &str, bytes: Vec<u8>) -> ApiResult<String> {
+    /// Stores published material as it streams in, so a lesson video never has to fit in
+    /// memory: nothing is kept until `check` has seen the file's first `HEAD` bytes (its
+    /// signature), more than `max` bytes is `request.body_too_large`, and a failure leaves
+    /// nothing behind. Returns the object key and the size.
+    pub async fn put_public_stream<S, E>(
+        &self,
+        prefix: &str,
+        mut chunks: S,
+        max: u64,
+        check: impl FnOnce(&[u8]) -> ApiResult<()>,
+    ) -> ApiResult<(String, u64)>
+    where
+        S: futures::Stream<Item = Result<bytes::Bytes, E>> + Unpin,
+        E: std::fmt::Display,
+    {
+        use futures::StreamExt;
+        const HEAD: usize = 16;
         let key = format!("{prefix}/{}", uuid::Uuid::now_v7());
-        self.store
-            .put(&StorePath::from(key.as_str()), PutPayload::from(bytes))
+        let upload = self
+            .store
+            .put_multipart(&StorePath::from(key.as_str()))
             .await
             .map_err(ApiError::internal)?;
-        Ok(key)
+        let mut writer = object_store::WriteMultipart::new(upload);
+        let mut check = Some(check);
+        let (mut head, mut held) = (Vec::with_capacity(HEAD), Vec::new());
+        let mut size = 0u64;
+        let taken: ApiResult<()> = async {
+            while let Some(chunk) = chunks.next().await {
+                let chunk = chunk.map_err(|_| {
+                    ApiError::field(
+                        "body",
+                        huijiao_core::Said::new("the file did not arrive whole", "文件未完整上传"),
+                    )
+                })?;
+                size += chunk.len() as u64;
+                if size > max {
+                    return Err(huijiao_core::ErrorCode::BodyTooLarge.into());
+                }
+                if check.is_some() {
+                    let room = HEAD - head.len();
+                    head.extend_from_slice(&chunk[..room.min(chunk.len())]);
+                    held.push(chunk);
+                    if head.len() == HEAD {
+                        (check.take().expect("not yet checked"))(&head)?;
+                    } else {
+                        continue;
+                    }
+                } else {
+                    held.push(chunk);
+                }
+                for c in held.drain(..) {
+                    writer
+                        .wait_for_capacity(2)
+                        .await
+                        .map_err(ApiError::internal)?;
+                    writer.put(c);
+                }
+            }
+            // A file shorter than the signature's bytes.
+            if let Some(check) = check.take() {
+                check(&head)?;
+            }
+            for c in held.drain(..) {
+                writer.put(c);
+            }
+            Ok(())
+        }
+        .await;
+        match taken {
+            Ok(()) => {
+                writer.finish().await.map_err(ApiError::internal)?;
+                Ok((key, size))
+            }
+            Err(e) => {
+                let _ = writer.abort().await;
+                Err(e)
+            }
+        }
     }
 
-    /// Bytes `range` of an object stored with `put_public`.
+    /// Bytes `range` of an object stored with `put_public_stream`.
     pub async fn get_range(&self, key: &str, range: std::ops::Range<u64>) -> ApiResult<Vec<u8>> {
         Ok(self
             .store
@@ -208,5 +278,62 @@ mod tests {
         assert_eq!(mode(&dir.join(&key)), 0o600);
         assert_eq!(mode(dir.join(&key).parent().unwrap()), 0o700);
         assert_eq!(mode(&tmp.path().join("media.key")), 0o600);
+    }
+
+    /// A file streamed in pieces smaller than its signature is checked before anything is
+    /// kept, taken whole, and refused (leaving nothing behind) when it is not what was said or
+    /// grows past the limit.
+    #[tokio::test]
+    async fn a_public_file_streams_in_checked_and_bounded() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("media");
+        let store = MediaStore::local(&dir, &tmp.path().join("media.key"), &[]).unwrap();
+        let pieces = |parts: &[&[u8]]| {
+            futures::stream::iter(
+                parts
+                    .iter()
+                    .map(|p| Ok::<_, std::io::Error>(bytes::Bytes::copy_from_slice(p)))
+                    .collect::<Vec<_>>(),
+            )
+        };
+        let is_pdf = |head: &[u8]| {
+            if head.starts_with(b"%PDF-") {
+                Ok(())
+            } else {
+                Err(huijiao_core::ErrorCode::LessonMediaInvalid.into())
+            }
+        };
+        let body: Vec<u8> = b"%PDF-1.4\n".iter().copied().chain(0..=255u8).collect();
+        let parts: Vec<&[u8]> = vec![&body[..3], &body[3..7], &body[7..100], &body[100..]];
+        let (key, size) = store
+            .put_public_stream("lessons/x", pieces(&parts), 1 << 20, is_pdf)
+            .await
+            .unwrap();
+        assert_eq!(size, body.len() as u64);
+        assert_eq!(store.get_range(&key, 0..size).await.unwrap(), body);
+        let files = || walk(&dir).len();
+        let kept = files();
+        let got = store
+            .put_public_stream("lessons/x", pieces(&[b"GIF8", b"9a......"]), 1 << 20, is_pdf)
+            .await;
+        assert_eq!(got.unwrap_err().code, huijiao_core::ErrorCode::LessonMediaInvalid);
+        let got = store
+            .put_public_stream("lessons/x", pieces(&parts), 100, is_pdf)
+            .await;
+        assert_eq!(got.unwrap_err().code, huijiao_core::ErrorCode::BodyTooLarge);
+        assert_eq!(files(), kept, "a refused file leaves nothing behind");
+    }
+
+    fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+        let mut out = vec![];
+        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else {
+                out.push(p);
+            }
+        }
+        out
     }
 }

@@ -1,9 +1,10 @@
 //! A lesson's file: the county's officer uploads the video, audio or PDF while the course is a
 //! draft; whoever may see the course reads it, in byte ranges as players ask (`Range:
-//! bytes=…`, RFC 9110 §14). Course material is not personal data, so it is stored as it is
-//! (`MediaStore::put_public`) and a range is read from the store without loading the file.
+//! bytes=…`, RFC 9110 §14). Course material is not personal data, so it is stored as it is,
+//! streamed in (`MediaStore::put_public_stream`: a file never has to fit in memory), and a
+//! range is read from the store without loading the file.
 
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -52,7 +53,7 @@ pub async fn upload(
     caller: Officer,
     Path(id): Path<Uuid>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> ApiResult<Json<LessonView>> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
@@ -63,40 +64,46 @@ pub async fn upload(
         .unwrap_or("")
         .trim()
         .to_ascii_lowercase();
-    let work = Work::begin(&state).await?;
-    let l = lesson::Entity::find_by_id(id)
-        .one(work.db())
-        .await?
-        .ok_or(ErrorCode::NotFound)?;
-    let (course, _) = course_to_change(work.db(), &caller, l.course_id).await?;
-    // What people study does not change under them: files go in before publishing.
-    if course.status != CourseStatus::Draft {
-        return Err(ErrorCode::CourseTransitionInvalid.into());
-    }
-    if !fits(l.kind, &content_type, &body) {
-        return Err(ErrorCode::LessonMediaInvalid.into());
-    }
-    let size = body.len() as i64;
-    let key = state
+    // Who may, before a byte is taken; no transaction is held while the file streams in.
+    let l = lesson_to_upload(&state.db, &caller, id).await?;
+    let (key, size) = state
         .media
-        .put_public(&format!("lessons/{}", l.id), body.to_vec())
+        .put_public_stream(
+            &format!("lessons/{}", l.id),
+            body.into_data_stream(),
+            MAX_MEDIA_BYTES as u64,
+            |head| {
+                if fits(l.kind, &content_type, head) {
+                    Ok(())
+                } else {
+                    Err(ErrorCode::LessonMediaInvalid.into())
+                }
+            },
+        )
         .await?;
-    let stored = lesson::Entity::update_many()
-        .col_expr(lesson::Column::MediaKey, Expr::value(key.clone()))
-        .col_expr(lesson::Column::MediaType, Expr::value(content_type))
-        .col_expr(lesson::Column::MediaBytes, Expr::value(size))
-        .filter(lesson::Column::Id.eq(l.id))
-        .exec(work.db())
-        .await;
-    let committed = match stored {
-        Ok(_) => work.commit().await,
-        Err(e) => Err(e.into()),
-    };
-    if let Err(e) = committed {
-        state.media.delete(&key).await?;
-        return Err(e);
+    // Stored: now the lesson points at it, if its course is still a draft.
+    let stored = async {
+        let work = Work::begin(&state).await?;
+        let l = lesson_to_upload(work.db(), &caller, id).await?;
+        lesson::Entity::update_many()
+            .col_expr(lesson::Column::MediaKey, Expr::value(key.clone()))
+            .col_expr(lesson::Column::MediaType, Expr::value(content_type.clone()))
+            .col_expr(lesson::Column::MediaBytes, Expr::value(size as i64))
+            .filter(lesson::Column::Id.eq(l.id))
+            .exec(work.db())
+            .await?;
+        work.commit().await?;
+        Ok::<_, ApiError>(l)
     }
-    if let Some(old) = &l.media_key {
+    .await;
+    let before = match stored {
+        Ok(before) => before,
+        Err(e) => {
+            state.media.delete(&key).await?;
+            return Err(e);
+        }
+    };
+    if let Some(old) = &before.media_key {
         state.media.delete(old).await?;
     }
     let l = lesson::Entity::find_by_id(l.id)
@@ -104,6 +111,24 @@ pub async fn upload(
         .await?
         .ok_or(ErrorCode::NotFound)?;
     Ok(Json(lesson_view(l, 0)))
+}
+
+/// The lesson, if its course is the officer's to change and still a draft: what people study
+/// does not change under them, so files go in before publishing.
+async fn lesson_to_upload(
+    db: &impl sea_orm::ConnectionTrait,
+    caller: &Officer,
+    id: Uuid,
+) -> ApiResult<lesson::Model> {
+    let l = lesson::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    let (course, _) = course_to_change(db, caller, l.course_id).await?;
+    if course.status != CourseStatus::Draft {
+        return Err(ErrorCode::CourseTransitionInvalid.into());
+    }
+    Ok(l)
 }
 
 /// What a `Range` header asks of a file of `size` bytes.

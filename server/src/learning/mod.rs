@@ -56,11 +56,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(reflections::write))
         .routes(routes!(reflections::of_case))
         .routes(routes!(reflections::review))
-        .merge(
-            OpenApiRouter::new()
-                .routes(routes!(media::upload, media::download))
-                .layer(axum::extract::DefaultBodyLimit::max(media::MAX_MEDIA_BYTES)),
-        )
+        // A lesson's file streams in, bounded by `media::MAX_MEDIA_BYTES` as it comes.
+        .routes(routes!(media::upload, media::download))
 }
 
 /// How many questions each of these lessons (quizzes) has.
