@@ -314,9 +314,17 @@ mod tests {
         let files = || walk(&dir).len();
         let kept = files();
         let got = store
-            .put_public_stream("lessons/x", pieces(&[b"GIF8", b"9a......"]), 1 << 20, is_pdf)
+            .put_public_stream(
+                "lessons/x",
+                pieces(&[b"GIF8", b"9a......"]),
+                1 << 20,
+                is_pdf,
+            )
             .await;
-        assert_eq!(got.unwrap_err().code, huijiao_core::ErrorCode::LessonMediaInvalid);
+        assert_eq!(
+            got.unwrap_err().code,
+            huijiao_core::ErrorCode::LessonMediaInvalid
+        );
         let got = store
             .put_public_stream("lessons/x", pieces(&parts), 100, is_pdf)
             .await;

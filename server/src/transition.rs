@@ -120,4 +120,5 @@ versioned!(
     roll_call => "roll call", Status.status: huijiao_core::policy::rollcall::RollCallStatus;
     course => "course", Status.status: huijiao_core::policy::learning::CourseStatus;
     reflection => "reflection", Status.status: huijiao_core::policy::learning::ReflectionStatus;
+    quiz_attempt => "quiz attempt";
 );

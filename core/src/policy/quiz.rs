@@ -219,14 +219,28 @@ mod tests {
         ];
         let answers = [Some(vec![1]), Some(vec![])];
         let waiting = score(&qs, &answers, &[], 60);
-        assert_eq!((waiting.points, waiting.passed, waiting.awaiting_review), (40, false, true));
+        assert_eq!(
+            (waiting.points, waiting.passed, waiting.awaiting_review),
+            (40, false, true)
+        );
         let graded = score(&qs, &answers, &[None, Some(30)], 60);
-        assert_eq!((graded.points, graded.percent, graded.passed, graded.awaiting_review), (70, 70, true, false));
+        assert_eq!(
+            (
+                graded.points,
+                graded.percent,
+                graded.passed,
+                graded.awaiting_review
+            ),
+            (70, 70, true, false)
+        );
         // A grade above the question's points counts as its points; a text left out scores
         // nothing and waits for nobody.
         assert_eq!(score(&qs, &answers, &[None, Some(500)], 60).points, 100);
         let blank = score(&qs, &[Some(vec![1]), None], &[], 60);
-        assert_eq!((blank.points, blank.awaiting_review, blank.passed), (40, false, false));
+        assert_eq!(
+            (blank.points, blank.awaiting_review, blank.passed),
+            (40, false, false)
+        );
         assert!(!qs[1].is_right(&[]));
     }
 

@@ -31,6 +31,7 @@ use crate::cases::{find_case, find_case_for_write, own_case};
 use crate::entities::{lesson, quiz_attempt, quiz_question};
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::state::AppState;
+use crate::transition::update_at_version;
 use crate::validate::check_paragraphs;
 use crate::work::Work;
 
@@ -63,12 +64,18 @@ fn grades_of(a: &quiz_attempt::Model) -> ApiResult<HashMap<Uuid, u32>> {
         Some(v) => serde_json::from_value(v.clone()).map_err(ApiError::internal)?,
         None => vec![],
     };
-    Ok(items.into_iter().map(|g| (g.question_id, g.points)).collect())
+    Ok(items
+        .into_iter()
+        .map(|g| (g.question_id, g.points))
+        .collect())
 }
 
 /// Each question's answer for scoring: the options chosen, `Some(vec![])` for a written
 /// answer, `None` where nothing was answered.
-fn for_scoring(questions: &[quiz_question::Model], answers: &[QuizAnswer]) -> Vec<Option<Vec<u32>>> {
+fn for_scoring(
+    questions: &[quiz_question::Model],
+    answers: &[QuizAnswer],
+) -> Vec<Option<Vec<u32>>> {
     questions
         .iter()
         .map(|q| {
@@ -434,24 +441,15 @@ pub async fn grade(
         l.pass_percent.unwrap_or(100).max(0) as u32,
     );
     let now = Utc::now();
-    let updated = quiz_attempt::Entity::update_many()
-        .col_expr(quiz_attempt::Column::Grades, Expr::value(json!(req.grades)))
-        .col_expr(quiz_attempt::Column::GradedBy, Expr::value(caller.id))
-        .col_expr(quiz_attempt::Column::GradedAt, Expr::value(now))
-        .col_expr(quiz_attempt::Column::Points, Expr::value(s.points as i32))
-        .col_expr(quiz_attempt::Column::Percent, Expr::value(s.percent as i32))
-        .col_expr(quiz_attempt::Column::Passed, Expr::value(s.passed))
-        .col_expr(
-            quiz_attempt::Column::Version,
-            Expr::col(quiz_attempt::Column::Version).add(1),
-        )
-        .filter(quiz_attempt::Column::Id.eq(a.id))
-        .filter(quiz_attempt::Column::Version.eq(a.version))
-        .exec(work.db())
-        .await?;
-    if updated.rows_affected == 0 {
-        return Err(ErrorCode::Conflict.into());
-    }
+    let a = update_at_version::<quiz_attempt::Entity>(work.db(), a.id, a.version, |q| {
+        q.col_expr(quiz_attempt::Column::Grades, Expr::value(json!(req.grades)))
+            .col_expr(quiz_attempt::Column::GradedBy, Expr::value(caller.id))
+            .col_expr(quiz_attempt::Column::GradedAt, Expr::value(now))
+            .col_expr(quiz_attempt::Column::Points, Expr::value(s.points as i32))
+            .col_expr(quiz_attempt::Column::Percent, Expr::value(s.percent as i32))
+            .col_expr(quiz_attempt::Column::Passed, Expr::value(s.passed))
+    })
+    .await?;
     work.audit(
         &Actor::from(&caller),
         AuditAction::QuizGraded,
@@ -460,10 +458,6 @@ pub async fn grade(
         json!({ "attempt_id": a.id, "points": s.points, "passed": s.passed }),
     )
     .await?;
-    let a = quiz_attempt::Entity::find_by_id(a.id)
-        .one(work.db())
-        .await?
-        .ok_or(ErrorCode::NotFound)?;
     let v = attempt_view(&a, &l, &questions)?;
     work.commit().await?;
     Ok(Json(v))

@@ -1598,7 +1598,13 @@ both!(a_written_answer_is_graded_by_an_officer, |app| {
     let course = publish(&app, &w, body).await;
     let lesson = course["lessons"][0]["id"].as_str().unwrap().to_owned();
     let (s, attempt) = w
-        .call(&app, "sv.a1", "POST", &format!("/api/v1/lessons/{lesson}/attempts"), None)
+        .call(
+            &app,
+            "sv.a1",
+            "POST",
+            &format!("/api/v1/lessons/{lesson}/attempts"),
+            None,
+        )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{attempt}");
     let id = attempt["id"].as_str().unwrap().to_owned();
@@ -1622,22 +1628,52 @@ both!(a_written_answer_is_graded_by_an_officer, |app| {
         json!([{ "question_id": single, "chosen": [1], "text": "社区矫正工作人员" }]),
     ] {
         let got = w
-            .call(&app, "sv.a1", "POST", &submit, Some(json!({ "answers": bad })))
+            .call(
+                &app,
+                "sv.a1",
+                "POST",
+                &submit,
+                Some(json!({ "answers": bad })),
+            )
             .await;
-        assert_problem(&got, StatusCode::UNPROCESSABLE_ENTITY, "request.invalid_field");
+        assert_problem(
+            &got,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "request.invalid_field",
+        );
     }
     let (s, done) = w
-        .call(&app, "sv.a1", "POST", &submit, Some(json!({ "answers": [
+        .call(
+            &app,
+            "sv.a1",
+            "POST",
+            &submit,
+            Some(json!({ "answers": [
             { "question_id": single, "chosen": [1] },
             { "question_id": text, "text": "先冷静下来，和家人或矫正工作人员谈一谈。" }
-        ] })))
+        ] })),
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{done}");
-    assert_eq!((done["awaiting_review"].as_bool(), done["passed"].clone(), done["points"].as_i64()), (Some(true), Value::Null, Some(4)), "{done}");
+    assert_eq!(
+        (
+            done["awaiting_review"].as_bool(),
+            done["passed"].clone(),
+            done["points"].as_i64()
+        ),
+        (Some(true), Value::Null, Some(4)),
+        "{done}"
+    );
     let grade = format!("/api/v1/quiz-attempts/{id}/grade");
     let version = done["version"].as_i64().unwrap();
     let got = w
-        .call(&app, "officer.b1", "POST", &grade, Some(json!({ "grades": [{ "question_id": text, "points": 5 }], "version": version })))
+        .call(
+            &app,
+            "officer.b1",
+            "POST",
+            &grade,
+            Some(json!({ "grades": [{ "question_id": text, "points": 5 }], "version": version })),
+        )
         .await;
     assert_problem(&got, StatusCode::NOT_FOUND, "resource.not_found");
     for bad in [
@@ -1646,24 +1682,75 @@ both!(a_written_answer_is_graded_by_an_officer, |app| {
         json!([]),
     ] {
         let got = w
-            .call(&app, "officer.a1", "POST", &grade, Some(json!({ "grades": bad, "version": version })))
+            .call(
+                &app,
+                "officer.a1",
+                "POST",
+                &grade,
+                Some(json!({ "grades": bad, "version": version })),
+            )
             .await;
-        assert_problem(&got, StatusCode::UNPROCESSABLE_ENTITY, "request.invalid_field");
+        assert_problem(
+            &got,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "request.invalid_field",
+        );
     }
     let got = w
-        .call(&app, "officer.a1", "POST", &grade, Some(json!({ "grades": [{ "question_id": text, "points": 5 }], "version": version + 1 })))
+        .call(
+            &app,
+            "officer.a1",
+            "POST",
+            &grade,
+            Some(
+                json!({ "grades": [{ "question_id": text, "points": 5 }], "version": version + 1 }),
+            ),
+        )
         .await;
     assert_problem(&got, StatusCode::CONFLICT, "resource.conflict");
     let (s, graded) = w
-        .call(&app, "officer.a1", "POST", &grade, Some(json!({ "grades": [{ "question_id": text, "points": 5 }], "version": version })))
+        .call(
+            &app,
+            "officer.a1",
+            "POST",
+            &grade,
+            Some(json!({ "grades": [{ "question_id": text, "points": 5 }], "version": version })),
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{graded}");
-    assert_eq!((graded["awaiting_review"].as_bool(), graded["passed"].as_bool(), graded["points"].as_i64(), graded["percent"].as_i64()), (Some(false), Some(true), Some(9), Some(90)), "{graded}");
-    let written = graded["results"].as_array().unwrap().iter().find(|r| r["question_id"] == text.as_str()).unwrap().clone();
-    assert_eq!((written["awarded"].as_i64(), written["right"].as_bool()), (Some(5), Some(false)), "{written}");
+    assert_eq!(
+        (
+            graded["awaiting_review"].as_bool(),
+            graded["passed"].as_bool(),
+            graded["points"].as_i64(),
+            graded["percent"].as_i64()
+        ),
+        (Some(false), Some(true), Some(9), Some(90)),
+        "{graded}"
+    );
+    let written = graded["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["question_id"] == text.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (written["awarded"].as_i64(), written["right"].as_bool()),
+        (Some(5), Some(false)),
+        "{written}"
+    );
     assert_eq!(written["text"], "先冷静下来，和家人或矫正工作人员谈一谈。");
     let got = w
-        .call(&app, "officer.a1", "POST", &grade, Some(json!({ "grades": [{ "question_id": text, "points": 6 }], "version": version + 1 })))
+        .call(
+            &app,
+            "officer.a1",
+            "POST",
+            &grade,
+            Some(
+                json!({ "grades": [{ "question_id": text, "points": 6 }], "version": version + 1 }),
+            ),
+        )
         .await;
     assert_problem(&got, StatusCode::CONFLICT, "learning.not_awaiting_review");
 });
