@@ -211,7 +211,7 @@ def test_studying_a_lesson_through_the_bindings(server):
     attempt = run(sv.learning().start_quiz(quiz.id))
     right = {"离开所居住的市、县，应当：": [1], "变更执行地须提前一个月提出申请。": [0]}
     scored = run(sv.learning().submit_quiz(attempt.id, [
-        core.QuizAnswer(question_id=q.id, chosen=right[q.prompt]) for q in attempt.questions]))
+        core.QuizAnswer(question_id=q.id, chosen=right[q.prompt], text=None) for q in attempt.questions]))
     assert scored.passed and scored.points == 10 and all(r.right for r in scored.results)
     with pytest.raises(mobile.HuijiaoError.Conflict) as e:
         run(sv.learning().submit_quiz(attempt.id, []))
