@@ -291,6 +291,20 @@ pub(super) fn path_and_above(path: &str) -> Vec<String> {
 /// Which courses the caller may see: an officer those of their own subtree and the published
 /// (or archived) ones of the units above; a supervisee the published ones of the units above
 /// their case's unit.
+/// The unit paths whose courses and lectures reach a supervisee: their case's unit and every
+/// unit above it.
+pub(super) async fn units_reaching(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+) -> ApiResult<Vec<String>> {
+    let c = case::Entity::find()
+        .filter(case::Column::UserId.eq(caller.id))
+        .one(db)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    Ok(path_and_above(&crate::org::unit_path(db, c.unit_id).await?))
+}
+
 async fn visible(db: &impl ConnectionTrait, caller: &AuthUser) -> ApiResult<Condition> {
     match caller.role {
         Role::Officer => {
@@ -304,17 +318,9 @@ async fn visible(db: &impl ConnectionTrait, caller: &AuthUser) -> ApiResult<Cond
                 )
                 .add(course::Column::UnitPath.like(format!("{path}%"))))
         }
-        Role::Supervisee => {
-            let c = case::Entity::find()
-                .filter(case::Column::UserId.eq(caller.id))
-                .one(db)
-                .await?
-                .ok_or(ErrorCode::NotFound)?;
-            let path = crate::org::unit_path(db, c.unit_id).await?;
-            Ok(Condition::all()
-                .add(course::Column::UnitPath.is_in(path_and_above(&path)))
-                .add(course::Column::Status.eq(CourseStatus::Published.as_str())))
-        }
+        Role::Supervisee => Ok(Condition::all()
+            .add(course::Column::UnitPath.is_in(units_reaching(db, caller).await?))
+            .add(course::Column::Status.eq(CourseStatus::Published.as_str()))),
         _ => Err(ErrorCode::Forbidden.into()),
     }
 }

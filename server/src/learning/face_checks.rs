@@ -34,7 +34,7 @@ fn enabled(state: &AppState) -> bool {
 }
 
 /// Plans a new session's checks (none for someone without an enrolled face: there is nothing
-/// to check against; the officer sees who is not enrolled).
+/// to check against).
 pub(super) async fn plan(
     db: &impl ConnectionTrait,
     state: &AppState,

@@ -27,7 +27,7 @@ use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::courses::{check_category, path_and_above};
+use super::courses::{check_category, path_and_above, units_reaching};
 use crate::actor::Actor;
 use crate::auth::extractor::{AuthUser, Officer, RequestParty, Supervisee};
 use crate::cases::{find_case_for_write, identity, own_case};
@@ -169,15 +169,8 @@ async fn visible(db: &impl ConnectionTrait, caller: &AuthUser) -> ApiResult<Cond
                 .add(lecture::Column::UnitPath.is_in(path_and_above(path)))
                 .add(lecture::Column::UnitPath.like(format!("{path}%"))))
         }
-        Role::Supervisee => {
-            let c = case::Entity::find()
-                .filter(case::Column::UserId.eq(caller.id))
-                .one(db)
-                .await?
-                .ok_or(ErrorCode::NotFound)?;
-            let path = crate::org::unit_path(db, c.unit_id).await?;
-            Ok(Condition::all().add(lecture::Column::UnitPath.is_in(path_and_above(&path))))
-        }
+        Role::Supervisee => Ok(Condition::all()
+            .add(lecture::Column::UnitPath.is_in(units_reaching(db, caller).await?))),
         _ => Err(ErrorCode::Forbidden.into()),
     }
 }
