@@ -43,16 +43,25 @@ run() { # name, then extra arguments
   local name=$1
   shift
   echo "-- as $name"
-  # From the scratch folder: schemathesis keeps a cache where it runs.
-  (cd "$work" && "$venv/bin/schemathesis" run "$base/openapi.json" --url "$base" \
+  # From a scratch folder of its own: schemathesis keeps a cache where it runs.
+  mkdir -p "$work/$name"
+  (cd "$work/$name" && "$venv/bin/schemathesis" run "$base/openapi.json" --url "$base" \
     --checks "${SCHEMATHESIS_CHECKS:-not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance,negative_data_rejection}" \
     --phases examples,coverage,fuzzing --max-examples "$examples" --seed 20261202 --workers 1 \
     --exclude-path /auth/logout --exclude-path /auth/password \
     --suppress-health-check all --request-timeout 30 --warnings off "$@")
 }
+# The two roles run side by side (each schemathesis is one busy Python process; the server
+# mostly waits), each into its own log, printed whole once both are done.
+run officer -H "Authorization: Bearer $officer" >"$work/officer.log" 2>&1 &
+officer_run=$!
+run supervisee -H "Authorization: Bearer $supervisee" -H "X-Device-Id: demo-phone" \
+  >"$work/supervisee.log" 2>&1 &
+supervisee_run=$!
 status=0
-run officer -H "Authorization: Bearer $officer" || status=1
-run supervisee -H "Authorization: Bearer $supervisee" -H "X-Device-Id: demo-phone" || status=1
+wait $officer_run || status=1
+wait $supervisee_run || status=1
+cat "$work/officer.log" "$work/supervisee.log"
 if grep -q 'panicked' "$work/server.log"; then
   grep -B2 -A8 'panicked' "$work/server.log" | head -40
   status=1

