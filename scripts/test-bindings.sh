@@ -6,8 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The same feature set as scripts/test.sh: after the tests, this builds nothing new.
-cargo build --workspace --locked --features huijiao-core/face,huijiao-mobile/cli
+# The same feature set as scripts/test.sh: after the tests, this builds nothing new (another
+# set would rebuild the core and everything above it).
+cargo build --workspace --locked --features "${HUIJIAO_FEATURES:-huijiao-core/fixtures,huijiao-mobile/cli,huijiao-server/h264}"
 lib=target/debug/libhuijiao_mobile.so
 out=target/bindings
 rm -rf "$out"

@@ -147,6 +147,31 @@ string_enum! {
 }
 
 string_enum! {
+    /// The six kinds of risk the seeds watch (六类风险): what a helper or officer flags.
+    RiskFactor {
+        EmotionalConflict = "emotional_conflict",
+        EconomicDispute = "economic_dispute",
+        NoJob = "no_job",
+        FamilyCrisis = "family_crisis",
+        SeriousIllness = "serious_illness",
+        UnusualPersonality = "unusual_personality",
+    }
+}
+
+string_enum! {
+    /// What a help session (帮教) was.
+    HelpKind {
+        Visit = "visit",
+        Talk = "talk",
+        PhoneCall = "phone_call",
+        EmploymentHelp = "employment_help",
+        FamilyMediation = "family_mediation",
+        Education = "education",
+        PsychologicalSupport = "psychological_support",
+    }
+}
+
+string_enum! {
     open
     DeviceStatus {
         Pending = "pending",
@@ -250,6 +275,8 @@ string_enum! {
         /// A face check while studying failed or was not answered: the time since the last
         /// passed check was taken back.
         StudyFaceCheckFailed = "study_face_check_failed",
+        /// A volunteer's help session flagged one of the six kinds of risk.
+        HelpRiskFlagged = "help_risk_flagged",
     }
 }
 
@@ -326,6 +353,11 @@ string_enum! {
         Reflection = "reflection",
         /// An officer marked or corrected the person's attendance at a group lecture.
         LectureAttendance = "lecture_attendance",
+        /// A help session was logged, confirmed, returned, amended or commented on (heard by
+        /// the case's officers and the session's author).
+        HelpSession = "help_session",
+        /// A volunteer was put on (or taken off) a case's correction team.
+        TeamAssignment = "team_assignment",
         /// The connection fell behind: refetch what is on screen.
         Resync = "resync",
     }
@@ -374,6 +406,10 @@ string_enum! {
         FenceArchived = "fence.archived",
         FenceCreated = "fence.created",
         FenceUpdated = "fence.updated",
+        HelpCertificateIssued = "help.certificate_issued",
+        HelpSessionConfirmed = "help_session.confirmed",
+        HelpSessionReturned = "help_session.returned",
+        ServiceRecordRead = "help.service_record_read",
         InvestigationCreated = "investigation.created",
         InvestigationListed = "investigation.listed",
         InvestigationOpinionFiled = "investigation.opinion_filed",

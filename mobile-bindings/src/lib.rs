@@ -18,6 +18,7 @@ mod alerts;
 mod audit;
 mod cases;
 mod checkins;
+mod help;
 mod investigations;
 mod learning;
 mod locations;
@@ -204,6 +205,13 @@ impl HuijiaoClient {
         })
     }
 
+    /// Help sessions and the volunteer service record.
+    pub fn help(&self) -> Arc<help::HelpClient> {
+        Arc::new(help::HelpClient {
+            inner: self.inner.clone(),
+        })
+    }
+
     /// Education: courses, study sessions, the monthly ledger.
     pub fn learning(&self) -> Arc<learning::LearningClient> {
         Arc::new(learning::LearningClient {
@@ -295,6 +303,12 @@ impl HuijiaoOutbox {
             .inner
             .enqueue_study_beats(session_id, &StudyBeats { beats })
             .await?)
+    }
+
+    /// Queues a help session the network could not take; its `id` keeps a resend the same
+    /// session.
+    pub async fn enqueue_help_session(&self, case_id: Uuid, session: HelpSessionNew) -> Result<()> {
+        Ok(self.inner.enqueue_help_session(case_id, &session).await?)
     }
 
     /// Queues a check-in the network could not take. Taken offline, `nonce` is `None` and

@@ -37,12 +37,12 @@ struct ApiDoc;
 /// operation can answer: 401 and 403 for a signed-in call (no session; wrong role or out of
 /// scope), 404 where the path names a record, 400 and 422 where it takes a body or a query,
 /// 413 for a body; anything else (409, 429, 500, 503…) is the `default` response, the same
-/// envelope. Sign-in and refresh need no token (`security: [{}]`). Applied to the merged
+/// envelope. Sign-in, refresh and checking a certificate need no token (`security: [{}]`). Applied to the merged
 /// document (the derive's modifiers run before the routes add their paths).
 struct ProblemJson;
 
 /// Operations called without a token.
-const PUBLIC_PATHS: &[&str] = &["/auth/login", "/auth/refresh"];
+const PUBLIC_PATHS: &[&str] = &["/auth/login", "/auth/refresh", "/certificates/{number}"];
 
 impl utoipa::Modify for ProblemJson {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
@@ -205,6 +205,11 @@ pub const DOMAINS: &[Domain] = &[
         tag: "learning",
         routes: crate::learning::routes,
         jobs: crate::learning::JOBS,
+    },
+    Domain {
+        tag: "help",
+        routes: crate::help::routes,
+        jobs: &[],
     },
     Domain {
         tag: "alerts",

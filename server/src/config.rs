@@ -34,6 +34,9 @@ pub struct Config {
     pub jobs_interval_secs: u64,
     /// This system's address as xAPI names it: the `homePage` of every exported actor.
     pub xapi_home_page: String,
+    /// A font with Chinese glyphs (TrueType or OpenType, a collection's first face) that PDFs
+    /// are written in; only the glyphs used are embedded.
+    pub pdf_font: PathBuf,
     pub auth: AuthConfig,
     /// Directory with the three face models (sha256-checked at start).
     pub model_dir: PathBuf,
@@ -198,6 +201,7 @@ impl Default for Config {
             trust_forwarded_for: false,
             jobs_interval_secs: 300,
             xapi_home_page: "https://huijiao.example".into(),
+            pdf_font: "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc".into(),
             auth: AuthConfig::default(),
             model_dir: PathBuf::from("../shared/models"),
             media_dir: None,

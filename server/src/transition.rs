@@ -121,4 +121,5 @@ versioned!(
     course => "course", Status.status: huijiao_core::policy::learning::CourseStatus;
     reflection => "reflection", Status.status: huijiao_core::policy::learning::ReflectionStatus;
     quiz_attempt => "quiz attempt";
+    help_session => "help session", Status.status: huijiao_core::policy::help::HelpStatus;
 );

@@ -32,6 +32,19 @@ pub fn check_coordinates(field: &str, lat: f64, lon: f64) -> ApiResult<()> {
     Ok(())
 }
 
+/// A phone's GPS fix: real coordinates, a non-negative accuracy, a short provider name.
+pub fn check_gps_fix(field: &str, fix: &huijiao_core::api::GpsFix) -> ApiResult<()> {
+    check_text(&format!("{field}.provider"), &fix.provider, 32)?;
+    check_coordinates(field, fix.lat, fix.lon)?;
+    if !(fix.accuracy_m.is_finite() && fix.accuracy_m >= 0.0) {
+        return Err(ApiError::field(
+            &format!("{field}.accuracy_m"),
+            Said::new("a non-negative number of metres", "须为不小于 0 的米数"),
+        ));
+    }
+    Ok(())
+}
+
 /// What an uploaded file must be before it is stored: an image that really decodes (its
 /// size checked from the header before any pixel is decoded, as check-ins do), or a PDF with
 /// no active content (scripts, actions run on opening, launches, embedded files, forms that

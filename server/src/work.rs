@@ -92,6 +92,20 @@ impl Work {
         Ok(())
     }
 
+    /// Queues an event about a case for the officers of its jurisdiction and for one
+    /// volunteer or social worker of its team.
+    pub async fn notify_helper(
+        &self,
+        c: &case::Model,
+        helper: uuid::Uuid,
+        kind: EventKind,
+        payload: &impl Serialize,
+    ) -> ApiResult<()> {
+        let event = case_event(&self.txn, &self.paths, c, kind, payload, false).await?;
+        self.publish(event.to_helper(helper));
+        Ok(())
+    }
+
     /// Commits, then publishes what was queued.
     pub async fn commit(self) -> ApiResult<()> {
         self.txn.commit().await?;

@@ -17,6 +17,7 @@ import subprocess
 import tempfile
 import time
 import urllib.request
+import uuid
 
 import pytest
 
@@ -379,6 +380,55 @@ def test_live_event_reaches_the_listener(server):
     assert event.kind == "leave" and event.case_id == case_id
     assert '"approved"' in event.payload
     sub.cancel()
+
+
+def test_a_help_session_logged_offline_is_delivered_once_and_confirmed(server):
+    vol = client(server)
+    me = run(vol.login("volunteer.donggang", PASSWORD))
+    case_id = run(vol.cases().list())[0].id
+    box = run(mobile.HuijiaoOutbox.open(str(pathlib.Path(tempfile.mkdtemp()) / "o.db"), vol))
+    now = datetime.datetime.now(datetime.timezone.utc)
+    session = core.HelpSessionNew(
+        id=str(uuid.uuid4()), began_at=now - datetime.timedelta(hours=3), minutes=45,
+        kind=core.HelpKind.FAMILY_MEDIATION, place=None,
+        notes="到家中调解母子矛盾，双方同意每周通话。", risks=[core.RiskFactor.EMOTIONAL_CONFLICT],
+        follow_up="两周后回访")
+    server.stop()
+    run(box.enqueue_help_session(case_id, session))
+    run(box.enqueue_help_session(case_id, session))  # a double tap
+    assert run(box.flush()).deferred == 1
+    server.start()
+    deadline = time.time() + 30
+    while run(box.flush()).sent == 0:
+        assert time.time() < deadline, "not delivered after the server came back"
+        time.sleep(0.3)
+    assert [i.kind for i in run(box.items())] == ["help_session"]
+    # The office sees it once, with the alert its risk raised, and confirms it; the
+    # volunteer hears the review live.
+    ears = Ears()
+    sub = vol.subscribe_events(ears)
+    wait_for(ears, lambda h: h[0] == "state" and h[1].is_CONNECTED())
+    officer = client(server)
+    run(officer.login("officer.donggang", PASSWORD))
+    waiting = [h for h in run(officer.help().sessions(core.HelpStatus.LOGGED)) if h.id == session.id]
+    assert len(waiting) == 1 and waiting[0].alert_id is not None
+    done = run(officer.help().review_session(session.id, core.HelpSessionReview(
+        confirm=True, note=None, version=waiting[0].version)))
+    assert done.status == core.HelpStatus.CONFIRMED
+    _, event = wait_for(ears, lambda h: h[0] == "event" and h[1].kind == "help_session")
+    assert '"confirmed"' in event.payload
+    sub.cancel()
+    record = run(vol.help().service_record(me.id, None))
+    assert record.total_minutes >= 45
+    assert core.HelpKindMinutes(kind=core.HelpKind.FAMILY_MEDIATION, minutes=45) in [
+        k for m in record.months for k in m.by_kind]
+    # A certificate of this month: the volunteer keeps the PDF, and anyone checks the number.
+    month = record.months[-1].month
+    cert = run(officer.help().issue_certificate(me.id, month, month))
+    assert cert.minutes == record.months[-1].minutes
+    assert run(vol.help().certificate_pdf(cert.number)).startswith(b"%PDF-")
+    checked = run(client(server).help().check_certificate(cert.number.lower()))
+    assert (checked.number, checked.minutes) == (cert.number, cert.minutes)
 
 
 def test_the_same_rules_as_the_server(server):

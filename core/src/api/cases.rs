@@ -181,5 +181,8 @@ view_type! {
         pub phone: Option<String>,
         pub relation: Option<String>,
         pub added_at: DateTime<Utc>,
+        /// When taken off the team (in the `team_assignment` event that says so; the team
+        /// list holds current members only).
+        pub removed_at: Option<DateTime<Utc>>,
     }
 }

@@ -8,6 +8,7 @@ mod auth;
 mod cases;
 mod checkins;
 pub mod events;
+mod help;
 mod investigations;
 mod learning;
 mod lectures;

@@ -1,5 +1,5 @@
 //! The durable outbox: writes made on a bad network (location batches, check-ins, study
-//! heartbeats) are kept in
+//! heartbeats, help sessions) are kept in
 //! SQLite on the phone, each with the idempotency key the server dedupes on, and sent in order
 //! when the network returns, with backoff. A restart loses nothing (the file is the queue); a
 //! send whose answer was lost is sent again and the server answers "already have it"; a
@@ -17,7 +17,7 @@ use sqlx::{Row, SqlitePool};
 use tokio::sync::watch;
 
 use super::{Client, ClientError, Subscription};
-use crate::api::{CheckinRequest, GpsFix, LocationBatchRequest, StudyBeats};
+use crate::api::{CheckinRequest, GpsFix, HelpSessionNew, LocationBatchRequest, StudyBeats};
 
 /// Schema version of the outbox file (`PRAGMA user_version`).
 const SCHEMA_VERSION: i64 = 1;
@@ -59,7 +59,7 @@ impl OutboxState {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct OutboxItem {
     pub id: i64,
-    /// `location_batch`, `checkin` or `study_beats`.
+    /// `location_batch`, `checkin`, `study_beats` or `help_session`.
     pub kind: String,
     pub idempotency_key: String,
     pub state: OutboxState,
@@ -246,6 +246,23 @@ impl Outbox {
             &format!("/study-sessions/{session_id}/beats"),
             body,
             &key,
+        )
+        .await
+    }
+
+    /// Queues a help session a volunteer wrote without a network; its `id` is the key the
+    /// server dedupes on, so it is logged once however often it is sent.
+    pub async fn enqueue_help_session(
+        &self,
+        case_id: uuid::Uuid,
+        req: &HelpSessionNew,
+    ) -> Result<(), ClientError> {
+        let body = serde_json::to_vec(req).map_err(storage)?;
+        self.enqueue(
+            "help_session",
+            &format!("/cases/{case_id}/help-sessions"),
+            body,
+            &format!("help:{}", req.id),
         )
         .await
     }

@@ -22,6 +22,8 @@ pub enum Who {
     /// An officer of the jurisdiction, at least at this level when one is named. Leave
     /// approval also depends on the request's own required level (`leave::may_approve`).
     Officer(Option<ApprovalLevel>),
+    /// A volunteer or social worker of the case's team, on what they wrote themselves.
+    Volunteer,
     /// The server's jobs (e.g. marking a leave overdue); no person can.
     System,
 }
@@ -71,6 +73,13 @@ impl Who {
                 Some(l) if l >= min => Ok(()),
                 _ => Err(min.needs_code()),
             },
+            (
+                Who::Volunteer,
+                Party::Person {
+                    role: Role::Volunteer,
+                    ..
+                },
+            ) => Ok(()),
             (Who::System, Party::System) => Ok(()),
             _ => Err(ErrorCode::Forbidden),
         }

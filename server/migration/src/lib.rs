@@ -21,6 +21,7 @@ mod m20261202_000016_lectures;
 mod m20261202_000017_study_face_checks;
 mod m20261202_000018_reflections;
 mod m20261202_000019_quiz_grades;
+mod m20261202_000020_help_sessions;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000017_study_face_checks::Migration),
             Box::new(m20261202_000018_reflections::Migration),
             Box::new(m20261202_000019_quiz_grades::Migration),
+            Box::new(m20261202_000020_help_sessions::Migration),
         ]
     }
 }

@@ -268,4 +268,8 @@ role_extractor! {
     DirectoryReader => Officer | SystemAdmin | SecurityAdmin;
     /// Either side of a supervisee's request: the supervisee or an officer of the case.
     RequestParty => Supervisee | Officer;
+    /// A volunteer or social worker (协矫通), seeing the cases whose team they are on.
+    Volunteer => Volunteer;
+    /// Who reads help sessions: the case's officers, and their authors.
+    HelpReader => Officer | Volunteer;
 }

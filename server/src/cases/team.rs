@@ -5,22 +5,22 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::Utc;
 use huijiao_core::api::{Problem, TeamMemberRequest, TeamMemberView};
-use huijiao_core::model::{AuditAction, Role, TeamMemberKind};
+use huijiao_core::model::{AuditAction, EventKind, Role, TeamMemberKind};
 use huijiao_core::ErrorCode;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
 
 use super::{find_case, find_case_for_write};
-use crate::audit::{self, Actor};
+use crate::audit::Actor;
 use crate::auth::extractor::{AuthUser, Officer};
-use crate::entities::{org_unit, team_member, user};
+use crate::entities::{case, org_unit, team_member, user};
 use crate::error::{ApiResult, Json, Path};
 use crate::state::AppState;
 use crate::validate::check_text;
+use crate::work::Work;
 
 fn member_view(m: team_member::Model) -> ApiResult<TeamMemberView> {
     Ok(TeamMemberView {
@@ -31,7 +31,20 @@ fn member_view(m: team_member::Model) -> ApiResult<TeamMemberView> {
         phone: m.phone,
         relation: m.relation,
         added_at: m.added_at,
+        removed_at: m.removed_at,
     })
+}
+
+/// A volunteer or social worker put on (or taken off: `removed_at`) a team hears of it live,
+/// so their app lists the case at once (or stops).
+async fn tell_helper(work: &Work, c: &case::Model, m: &TeamMemberView) -> ApiResult<()> {
+    match (m.kind, m.user_id) {
+        (TeamMemberKind::Volunteer | TeamMemberKind::SocialWorker, Some(helper)) => {
+            work.notify_helper(c, helper, EventKind::TeamAssignment, m)
+                .await
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Adds a member to the case's correction team.
@@ -44,8 +57,9 @@ pub async fn add_member(
     Json(req): Json<TeamMemberRequest>,
 ) -> ApiResult<(StatusCode, Json<TeamMemberView>)> {
     check_text("name", &req.name, 200)?;
-    let txn = state.db.begin().await?;
-    find_case_for_write(&txn, &caller, id).await?;
+    let work = Work::begin(&state).await?;
+    let txn = work.db();
+    let c = find_case_for_write(txn, &caller, id).await?;
     let wanted_role = match req.kind {
         TeamMemberKind::Officer => Some(Role::Officer),
         TeamMemberKind::Volunteer | TeamMemberKind::SocialWorker => Some(Role::Volunteer),
@@ -54,11 +68,11 @@ pub async fn add_member(
     match (wanted_role, req.user_id) {
         (Some(role), Some(uid)) => {
             let u = user::Entity::find_by_id(uid)
-                .one(&txn)
+                .one(txn)
                 .await?
                 .ok_or(ErrorCode::TeamMemberInvalid)?;
             let unit = match u.unit_id {
-                Some(unit) => org_unit::Entity::find_by_id(unit).one(&txn).await?,
+                Some(unit) => org_unit::Entity::find_by_id(unit).one(txn).await?,
                 None => None,
             };
             if u.role != role || !unit.is_some_and(|unit| caller.covers_unit_path(&unit.path)) {
@@ -68,7 +82,7 @@ pub async fn add_member(
                 .filter(team_member::Column::CaseId.eq(id))
                 .filter(team_member::Column::UserId.eq(uid))
                 .filter(team_member::Column::RemovedAt.is_null())
-                .one(&txn)
+                .one(txn)
                 .await?;
             if already.is_some() {
                 return Err(ErrorCode::Conflict.into());
@@ -89,19 +103,20 @@ pub async fn add_member(
         added_at: Set(Utc::now()),
         removed_at: Set(None),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
-    audit::record(
-        &txn,
+    work.audit(
         &Actor::from(&caller),
         AuditAction::TeamMemberAdded,
         "case",
-        Some(id.to_string()),
+        id,
         json!({ "member_id": m.id, "kind": m.kind, "user_id": m.user_id }),
     )
     .await?;
-    txn.commit().await?;
-    Ok((StatusCode::CREATED, Json(member_view(m)?)))
+    let view = member_view(m)?;
+    tell_helper(&work, &c, &view).await?;
+    work.commit().await?;
+    Ok((StatusCode::CREATED, Json(view)))
 }
 
 /// The current team.
@@ -134,26 +149,26 @@ pub async fn remove_member(
     caller: Officer,
     Path((id, member_id)): Path<(Uuid, Uuid)>,
 ) -> ApiResult<StatusCode> {
-    let txn = state.db.begin().await?;
-    find_case_for_write(&txn, &caller, id).await?;
+    let work = Work::begin(&state).await?;
+    let c = find_case_for_write(work.db(), &caller, id).await?;
     let m = team_member::Entity::find_by_id(member_id)
         .filter(team_member::Column::CaseId.eq(id))
         .filter(team_member::Column::RemovedAt.is_null())
-        .one(&txn)
+        .one(work.db())
         .await?
         .ok_or(ErrorCode::NotFound)?;
     let mut am: team_member::ActiveModel = m.into();
     am.removed_at = Set(Some(Utc::now()));
-    am.update(&txn).await?;
-    audit::record(
-        &txn,
+    let m = am.update(work.db()).await?;
+    work.audit(
         &Actor::from(&caller),
         AuditAction::TeamMemberRemoved,
         "case",
-        Some(id.to_string()),
+        id,
         json!({ "member_id": member_id }),
     )
     .await?;
-    txn.commit().await?;
+    tell_helper(&work, &c, &member_view(m)?).await?;
+    work.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -240,6 +240,7 @@ pub async fn ask_at_random<C: ConnectionTrait + TransactionTrait>(
         events.push(Event {
             unit_path,
             supervisee: c.user_id,
+            helpers: Vec::new(),
             view: EventView {
                 kind: EventKind::CheckinRequest.as_str().into(),
                 case_id: c.id,

@@ -29,7 +29,7 @@ use crate::cases::{find_case, own_active_case};
 use crate::entities::{case, checkin, checkin_challenge};
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::state::AppState;
-use crate::validate::{check_coordinates, check_text};
+use crate::validate::{check_gps_fix, check_text};
 use crate::work::Work;
 
 fn view(c: &checkin::Model) -> ApiResult<CheckinView> {
@@ -156,14 +156,7 @@ pub async fn submit_checkin(
         ));
     }
     check_text("app_version", &req.app_version, 64)?;
-    check_text("location.provider", &req.location.provider, 32)?;
-    check_coordinates("location", req.location.lat, req.location.lon)?;
-    if !(req.location.accuracy_m.is_finite() && req.location.accuracy_m >= 0.0) {
-        return Err(ApiError::field(
-            "location.accuracy_m",
-            Said::new("a non-negative number of metres", "须为不小于 0 的米数"),
-        ));
-    }
+    check_gps_fix("location", &req.location)?;
     let c = own_active_case(&state.db, &caller).await?;
     // A retry of a check-in already made (the app lost the answer): the same answer.
     if let Some(existing) = by_key(&state.db, caller.id, key).await? {

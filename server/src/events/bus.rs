@@ -13,6 +13,8 @@ pub struct Event {
     pub unit_path: String,
     /// The supervisee's user id, if they should see it.
     pub supervisee: Option<Uuid>,
+    /// Volunteers or social workers of the case's team who should see it.
+    pub helpers: Vec<Uuid>,
     pub view: EventView,
 }
 
@@ -29,12 +31,21 @@ impl Event {
         Event {
             unit_path,
             supervisee,
+            helpers: Vec::new(),
             view: EventView {
                 kind: kind.as_str().into(),
                 case_id,
                 payload: serde_json::to_value(payload).unwrap_or_default(),
             },
         }
+    }
+}
+
+impl Event {
+    /// The same event, heard by `helper` (a volunteer of the case's team) too.
+    pub fn to_helper(mut self, helper: Uuid) -> Event {
+        self.helpers.push(helper);
+        self
     }
 }
 

@@ -1,6 +1,6 @@
 //! Live events: an in-process bus (tokio broadcast) and the WebSocket `/api/v1/events`.
 //! Each connection sees only what its caller may see: officers their jurisdiction's cases,
-//! a supervisee their own case. Authentication is the access token, checked before the
+//! a supervisee their own case, a volunteer what is addressed to them. Authentication is the access token, checked before the
 //! upgrade: an `Authorization` header (native apps) or `?access_token=` (browsers cannot set
 //! headers on a WebSocket).
 
@@ -28,6 +28,7 @@ fn visible(caller: &AuthUser, e: &Event) -> bool {
             .as_deref()
             .is_some_and(|p| e.unit_path.starts_with(p)),
         Role::Supervisee => e.supervisee == Some(caller.id),
+        Role::Volunteer => e.helpers.contains(&caller.id),
         _ => false,
     }
 }

@@ -34,7 +34,7 @@ use crate::cases::{find_case_for_write, identity, own_case};
 use crate::entities::{case, learning_credit, lecture, lecture_attendance};
 use crate::error::{ApiError, ApiResult, Json, Path, Query};
 use crate::state::AppState;
-use crate::validate::{check_coordinates, check_paragraphs, check_text};
+use crate::validate::{check_coordinates, check_gps_fix, check_paragraphs, check_text};
 use crate::work::Work;
 
 fn attendance_view(
@@ -330,6 +330,7 @@ pub async fn attend(
 ) -> ApiResult<(StatusCode, Json<LectureAttendanceView>)> {
     let work = Work::begin(&state).await?;
     let l = find_lecture(work.db(), &caller, id).await?;
+    check_gps_fix("location", &req.location)?;
     let c = own_case(work.db(), &caller).await?;
     // One scan at a time per person: the second of two at once sees the first's attendance.
     case::Entity::find_by_id(c.id)

@@ -34,7 +34,7 @@ use crate::validate::check_paragraphs;
 use crate::work::Work;
 
 /// `YYYY-MM` as a real month, no later than this one (China time).
-fn check_month(field: &str, month: &str) -> ApiResult<()> {
+pub(crate) fn check_month(field: &str, month: &str) -> ApiResult<()> {
     let valid = month.len() == 7
         && NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
             .is_ok_and(|d| d.year() >= 2000);

@@ -297,6 +297,40 @@ fn scoped_endpoints() -> Vec<(&'static str, &'static str, Option<Value>)> {
             "/lectures/{id}/attendance/{case_id}",
             Some(json!({ "mark": "absent", "reason": "x" })),
         ),
+        (
+            "post",
+            "/cases/{id}/help-sessions",
+            Some(
+                json!({ "id": "01900000-0000-7000-8000-0000000000aa", "began_at": "2026-12-01T00:00:00Z", "minutes": 30, "kind": "talk", "place": null, "notes": "x", "risks": [], "follow_up": null }),
+            ),
+        ),
+        ("get", "/cases/{id}/help-sessions", None),
+        ("get", "/help-sessions/{id}", None),
+        (
+            "put",
+            "/help-sessions/{id}",
+            Some(
+                json!({ "began_at": "2026-12-01T00:00:00Z", "minutes": 30, "kind": "talk", "notes": "x", "risks": [], "follow_up": null, "version": 1 }),
+            ),
+        ),
+        (
+            "post",
+            "/help-sessions/{id}/review",
+            Some(json!({ "confirm": true, "version": 1 })),
+        ),
+        (
+            "post",
+            "/help-sessions/{id}/comments",
+            Some(json!({ "text": "x" })),
+        ),
+        ("get", "/volunteers/{id}/service-record", None),
+        (
+            "post",
+            "/volunteers/{id}/certificates",
+            Some(json!({ "from_month": "2026-01", "to_month": "2026-02" })),
+        ),
+        ("get", "/volunteers/{id}/certificates", None),
+        ("get", "/certificates/{number}/pdf", None),
     ]
 }
 
@@ -317,6 +351,8 @@ const LISTS: &[&str] = &[
     "/courses",
     "/learning/shortfalls",
     "/lectures",
+    "/help-sessions",
+    "/help/coverage",
 ];
 
 /// Admin-duty endpoints and the one role allowed each.
@@ -363,6 +399,8 @@ const SELF_ENDPOINTS: &[&str] = &[
     "/sensitive-periods",
     // A supervisee reports the location of their own phone only; covered in locations.rs.
     "/locations/batches",
+    // Checking a certificate by its number needs no sign-in (help.rs).
+    "/certificates/{number}",
     // The jurisdiction's rules are the same for every signed-in user (leave.rs).
     "/rules",
     // A supervisee's own alerts and activity areas (locations.rs).
@@ -410,6 +448,9 @@ async fn snapshot(app: &common::TestApp) -> Vec<i64> {
         "lectures",
         "lecture_attendances",
         "reflections",
+        "help_sessions",
+        "help_comments",
+        "service_certificates",
     ] {
         v.push(app.count(t).await);
     }
@@ -642,6 +683,47 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
         .unwrap()
         .to_owned();
 
+    let user_id = |name: &str| {
+        users
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["username"] == name)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let volunteer_a1_id = user_id("volunteer.a1");
+    let help_id = uuid::Uuid::now_v7().to_string();
+    let (s, v) = w
+        .call(&app, "volunteer.a1", "POST", &format!("/api/v1/cases/{}/help-sessions", w.case_a1), Some(json!({ "id": help_id, "began_at": chrono::Utc::now() - chrono::Duration::hours(2), "minutes": 30, "kind": "talk", "place": null, "notes": "谈心", "risks": [], "follow_up": null })))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let (s, v) = w
+        .call(
+            &app,
+            "officer.a1",
+            "POST",
+            &format!("/api/v1/help-sessions/{help_id}/review"),
+            Some(json!({ "confirm": true, "version": 1 })),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let month =
+        huijiao_core::policy::learning::month_of(chrono::Utc::now() - chrono::Duration::hours(2));
+    let (s, cert) = w
+        .call(
+            &app,
+            "officer.a1",
+            "POST",
+            &format!("/api/v1/volunteers/{volunteer_a1_id}/certificates"),
+            Some(json!({ "from_month": month, "to_month": month })),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{cert}");
+    let cert_number = cert["number"].as_str().unwrap().to_owned();
+
     let fill = |t: &str| {
         let id = match t.split('/').nth(1) {
             Some("investigations") => &inv,
@@ -660,6 +742,8 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
             Some("quiz-attempts") => &attempt_id,
             Some("lectures") => &lecture_id,
             Some("reflections") => &reflection_id,
+            Some("help-sessions") => &help_id,
+            Some("volunteers") => &volunteer_a1_id,
             _ => &w.case_a1,
         };
         format!(
@@ -669,6 +753,7 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
                 .replace("{device_id}", &device)
                 .replace("{attachment_id}", &member)
                 .replace("{case_id}", &w.case_a1)
+                .replace("{number}", &cert_number)
         )
     };
 

@@ -13,6 +13,7 @@ mod cases;
 mod checkins;
 mod cli;
 mod client_coverage;
+mod help;
 mod jobs;
 mod learning;
 mod leave;

@@ -1,0 +1,288 @@
+//! Volunteer service certificates (志愿服务证明, after the Ministry of Civil Affairs' 2020 rules
+//! on volunteer service records and certificates): an officer issues one from the confirmed
+//! help of the months asked; the volunteer and officers download it as a PDF; anyone holding
+//! its number can check that it was issued (`GET /certificates/{number}`, no sign-in: the
+//! number's 60 random bits are what keeps others out).
+
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::IntoResponse;
+use chrono::{Datelike, Utc};
+use huijiao_core::api::{
+    CertificateCheckView, CertificateIssue, CertificateView, HelpKindMinutes, Problem,
+};
+use huijiao_core::model::{AuditAction, HelpKind, Role};
+use huijiao_core::policy::help::{
+    certificate_number, months_span, parse_certificate_number, service_record, HelpStatus,
+};
+use huijiao_core::policy::mask_name;
+use huijiao_core::{ErrorCode, Said};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::record::volunteer_in_reach;
+use crate::actor::Actor;
+use crate::auth::extractor::{HelpReader, Officer};
+use crate::entities::{help_session, org_unit, service_certificate};
+use crate::error::{ApiError, ApiResult, Json, Path};
+use crate::learning::ledger::check_month;
+use crate::pdf::{self, Block};
+use crate::state::AppState;
+use crate::work::Work;
+
+fn view(c: &service_certificate::Model) -> ApiResult<CertificateView> {
+    Ok(CertificateView {
+        number: c.number.clone(),
+        volunteer_id: c.volunteer_id,
+        volunteer_name: c.volunteer_name.clone(),
+        unit_id: c.unit_id,
+        unit_name: c.unit_name.clone(),
+        from_month: c.from_month.clone(),
+        to_month: c.to_month.clone(),
+        minutes: c.minutes.max(0) as u32,
+        sessions: c.sessions.max(0) as u32,
+        by_kind: serde_json::from_value(c.by_kind.clone()).map_err(ApiError::internal)?,
+        issued_by: c.issued_by,
+        issued_at: c.issued_at,
+    })
+}
+
+/// An officer of the volunteer's jurisdiction issues a certificate of the confirmed help in
+/// the months asked (China time). Audited.
+#[utoipa::path(post, path = "/volunteers/{id}/certificates", tag = "help", params(("id" = Uuid, Path)), request_body = CertificateIssue,
+    responses((status = 201, body = CertificateView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn issue(
+    State(state): State<AppState>,
+    caller: Officer,
+    Path(id): Path<Uuid>,
+    Json(req): Json<CertificateIssue>,
+) -> ApiResult<(StatusCode, Json<CertificateView>)> {
+    let volunteer = volunteer_in_reach(&state.db, &caller, id).await?;
+    check_month("from_month", &req.from_month)?;
+    check_month("to_month", &req.to_month)?;
+    let (from, to) = months_span(&req.from_month, &req.to_month).ok_or_else(|| {
+        ApiError::field(
+            "to_month",
+            Said::new("not before from_month", "不能早于起始月份"),
+        )
+    })?;
+    let work = Work::begin(&state).await?;
+    let confirmed = help_session::Entity::find()
+        .filter(help_session::Column::AuthorId.eq(volunteer.id))
+        .filter(help_session::Column::Status.eq(HelpStatus::Confirmed.as_str()))
+        .filter(help_session::Column::BeganAt.gte(from))
+        .filter(help_session::Column::BeganAt.lt(to))
+        .all(work.db())
+        .await?;
+    let months = service_record(
+        confirmed
+            .iter()
+            .map(|s| (s.began_at, s.kind, s.minutes.max(0) as u32)),
+    );
+    let minutes: u32 = months.iter().map(|m| m.minutes).sum();
+    if minutes == 0 {
+        return Err(ErrorCode::HelpNothingToCertify.into());
+    }
+    let mut by_kind: Vec<HelpKindMinutes> = HelpKind::ALL
+        .iter()
+        .map(|k| HelpKindMinutes {
+            kind: *k,
+            minutes: 0,
+        })
+        .collect();
+    for (kind, m) in months.iter().flat_map(|m| m.by_kind.iter()) {
+        if let Some(row) = by_kind.iter_mut().find(|r| r.kind == *kind) {
+            row.minutes += m;
+        }
+    }
+    by_kind.retain(|r| r.minutes > 0);
+    let unit = org_unit::Entity::find_by_id(caller.unit_id.ok_or(ErrorCode::Forbidden)?)
+        .one(work.db())
+        .await?
+        .ok_or(ErrorCode::Forbidden)?;
+    let now = Utc::now();
+    let year = now
+        .with_timezone(&huijiao_core::policy::schedule::local_offset())
+        .year();
+    let row = service_certificate::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        number: Set(certificate_number(
+            u16::try_from(year).map_err(ApiError::internal)?,
+            rand::random::<u64>(),
+        )),
+        volunteer_id: Set(volunteer.id),
+        volunteer_name: Set(volunteer.display_name),
+        unit_id: Set(unit.id),
+        unit_name: Set(unit.name),
+        from_month: Set(req.from_month.clone()),
+        to_month: Set(req.to_month.clone()),
+        minutes: Set(i32::try_from(minutes).map_err(ApiError::internal)?),
+        sessions: Set(confirmed.len() as i32),
+        by_kind: Set(json!(by_kind)),
+        issued_by: Set(caller.id),
+        issued_at: Set(now),
+    }
+    .insert(work.db())
+    .await?;
+    work.audit(
+        &Actor::from(&caller),
+        AuditAction::HelpCertificateIssued,
+        "user",
+        volunteer.id,
+        json!({ "number": row.number, "from_month": row.from_month, "to_month": row.to_month, "minutes": minutes }),
+    )
+    .await?;
+    work.commit().await?;
+    Ok((StatusCode::CREATED, Json(view(&row)?)))
+}
+
+/// A volunteer's certificates, newest first: their own, or a volunteer's of the officer's
+/// jurisdiction.
+#[utoipa::path(get, path = "/volunteers/{id}/certificates", tag = "help", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<CertificateView>), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn of_volunteer(
+    State(state): State<AppState>,
+    caller: HelpReader,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<Vec<CertificateView>>> {
+    let volunteer = volunteer_in_reach(&state.db, &caller, id).await?;
+    let rows = service_certificate::Entity::find()
+        .filter(service_certificate::Column::VolunteerId.eq(volunteer.id))
+        .order_by_desc(service_certificate::Column::IssuedAt)
+        .all(&state.db)
+        .await?;
+    Ok(Json(rows.iter().map(view).collect::<ApiResult<_>>()?))
+}
+
+async fn by_number(
+    db: &impl sea_orm::ConnectionTrait,
+    typed: &str,
+) -> ApiResult<service_certificate::Model> {
+    let number = parse_certificate_number(typed).ok_or(ErrorCode::NotFound)?;
+    service_certificate::Entity::find()
+        .filter(service_certificate::Column::Number.eq(number))
+        .one(db)
+        .await?
+        .ok_or_else(|| ErrorCode::NotFound.into())
+}
+
+/// Checks a certificate by its number (as printed, any case, with or without dashes). No
+/// sign-in: whoever holds the certificate (an employer, a school) checks it here.
+#[utoipa::path(get, path = "/certificates/{number}", tag = "help", params(("number" = String, Path)),
+    responses((status = 200, body = CertificateCheckView), (status = 404, body = Problem)))]
+pub async fn check(
+    State(state): State<AppState>,
+    Path(number): Path<String>,
+) -> ApiResult<Json<CertificateCheckView>> {
+    let c = by_number(&state.db, &number).await?;
+    Ok(Json(CertificateCheckView {
+        number: c.number,
+        volunteer_name_masked: mask_name(&c.volunteer_name),
+        unit_name: c.unit_name,
+        from_month: c.from_month,
+        to_month: c.to_month,
+        minutes: c.minutes.max(0) as u32,
+        issued_at: c.issued_at,
+    }))
+}
+
+/// Hours and minutes as a certificate says them: `12 小时 30 分钟`.
+fn hours(minutes: u32) -> String {
+    match (minutes / 60, minutes % 60) {
+        (h, 0) => format!("{h} 小时"),
+        (0, m) => format!("{m} 分钟"),
+        (h, m) => format!("{h} 小时 {m} 分钟"),
+    }
+}
+
+fn kind_zh(kind: HelpKind) -> &'static str {
+    match kind {
+        HelpKind::Visit => "走访",
+        HelpKind::Talk => "谈心谈话",
+        HelpKind::PhoneCall => "电话帮教",
+        HelpKind::EmploymentHelp => "就业帮扶",
+        HelpKind::FamilyMediation => "家庭调解",
+        HelpKind::Education => "教育帮扶",
+        HelpKind::PsychologicalSupport => "心理疏导",
+    }
+}
+
+/// The certificate as a PDF (A4, Chinese), for the volunteer and officers of their
+/// jurisdiction.
+#[utoipa::path(get, path = "/certificates/{number}/pdf", tag = "help", params(("number" = String, Path)),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 403, body = Problem), (status = 404, body = Problem), (status = 503, body = Problem)))]
+pub async fn pdf(
+    State(state): State<AppState>,
+    caller: HelpReader,
+    Path(number): Path<String>,
+) -> ApiResult<impl IntoResponse> {
+    let c = by_number(&state.db, &number).await?;
+    volunteer_in_reach(&state.db, &caller, c.volunteer_id).await?;
+    let v = view(&c)?;
+    let content = v
+        .by_kind
+        .iter()
+        .map(|k| format!("{} {}", kind_zh(k.kind), hours(k.minutes)))
+        .collect::<Vec<_>>()
+        .join("，");
+    let issued = c
+        .issued_at
+        .with_timezone(&huijiao_core::policy::schedule::local_offset())
+        .format("%Y 年 %m 月 %d 日")
+        .to_string();
+    let blocks = [
+        Block::Gap(40.0),
+        Block::Title("志愿服务证明".into()),
+        Block::Gap(30.0),
+        Block::Paragraph(format!(
+            "兹证明 {} 于 {} 至 {} 期间参加社区矫正志愿服务（帮教），经本单位确认的服务时长共计 {}，共 {} 次。",
+            c.volunteer_name,
+            c.from_month,
+            c.to_month,
+            hours(v.minutes),
+            v.sessions
+        )),
+        Block::Gap(10.0),
+        Block::Paragraph(format!("服务内容：{content}。")),
+        Block::Gap(10.0),
+        Block::Paragraph("特此证明。".into()),
+        Block::Gap(40.0),
+        Block::Paragraph(format!("出具单位：{}", c.unit_name)),
+        Block::Paragraph(format!("出具日期：{issued}")),
+        Block::Gap(40.0),
+        Block::Note(format!("证明编号：{}", c.number)),
+        Block::Note(format!(
+            "查验：凭证明编号访问 /api/v1/certificates/{}，无需登录。",
+            c.number
+        )),
+    ];
+    let font = pdf::load_font(&state.config.pdf_font)?;
+    let bytes = tokio::task::spawn_blocking(move || pdf::render(&font, "志愿服务证明", &blocks))
+        .await
+        .map_err(ApiError::internal)??;
+    if caller.role == Role::Officer {
+        let work = Work::begin(&state).await?;
+        work.audit(
+            &Actor::from(&caller),
+            AuditAction::ServiceRecordRead,
+            "user",
+            c.volunteer_id,
+            json!({ "certificate": c.number }),
+        )
+        .await?;
+        work.commit().await?;
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}.pdf\"", c.number),
+            ),
+        ],
+        bytes,
+    ))
+}
