@@ -38,7 +38,7 @@ pub fn check_gps_fix(field: &str, fix: &huijiao_core::api::GpsFix) -> ApiResult<
     check_coordinates(field, fix.lat, fix.lon)?;
     if !(fix.accuracy_m.is_finite() && fix.accuracy_m >= 0.0) {
         return Err(ApiError::field(
-            &format!("{field}.accuracy_m"),
+            format!("{field}.accuracy_m"),
             Said::new("a non-negative number of metres", "须为不小于 0 的米数"),
         ));
     }

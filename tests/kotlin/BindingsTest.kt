@@ -119,6 +119,24 @@ fun main() {
         subscription.cancel()
     }
 
+    check("a volunteer logs a help session, the office confirms it, its certificate checks out") {
+        val vol = client()
+        val me = vol.login("volunteer.donggang", PASSWORD)
+        val caseId = vol.cases().list().first().id
+        val logged = vol.help().logSession(caseId, HelpSessionNew(
+            java.util.UUID.randomUUID().toString(), Instant.now().minusSeconds(7200), 60u,
+            HelpKind.PHONE_CALL, null, "电话了解近况，情绪平稳。", listOf(), null))
+        expect(logged.status == HelpStatus.LOGGED, "${logged.status}")
+        val officer = client()
+        officer.login("officer.donggang", PASSWORD)
+        val done = officer.help().reviewSession(logged.id, HelpSessionReview(true, null, logged.version))
+        expect(done.status == HelpStatus.CONFIRMED, "${done.status}")
+        val month = vol.help().serviceRecord(me.id, null).months.last().month
+        val cert = officer.help().issueCertificate(me.id, month, month)
+        val checked = client().help().checkCertificate(cert.number)
+        expect(checked.minutes == cert.minutes && checked.minutes >= 60u, "${checked.minutes}")
+    }
+
     check("the same rules as the server") {
         val sv = client(DEVICE)
         sv.login("sv.maxiaojun", PASSWORD)

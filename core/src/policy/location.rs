@@ -239,7 +239,7 @@ fn segment_distance_sq(p: Coord<f64>, a: Coord<f64>, b: Coord<f64>) -> f64 {
 
 /// When a fence is in force: an optional date range (China dates, inclusive) and weekly
 /// windows in China time; no windows means all day.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(default, deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
@@ -247,6 +247,42 @@ pub struct FenceSchedule {
     pub valid_from: Option<NaiveDate>,
     pub valid_until: Option<NaiveDate>,
     pub windows: Vec<FenceWindow>,
+}
+
+/// What a schedule is read from: its fields, each optional.
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct ScheduleFields {
+    valid_from: Option<NaiveDate>,
+    valid_until: Option<NaiveDate>,
+    windows: Vec<FenceWindow>,
+}
+
+/// A schedule is read from an object only: derived, serde would also take a list of its
+/// fields in order (`[null, null]`), with every field optional a list nobody means.
+impl<'de> Deserialize<'de> for FenceSchedule {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Object;
+        impl<'de> serde::de::Visitor<'de> for Object {
+            type Value = FenceSchedule;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a schedule object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<FenceSchedule, A::Error> {
+                let s =
+                    ScheduleFields::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(FenceSchedule {
+                    valid_from: s.valid_from,
+                    valid_until: s.valid_until,
+                    windows: s.windows,
+                })
+            }
+        }
+        d.deserialize_map(Object)
+    }
 }
 
 /// A weekly window. `days`: 1 = Monday … 7 = Sunday. `start`/`end` "HH:MM"; an `end` before
@@ -492,6 +528,19 @@ pub fn simplify_track(points: &[(f64, f64)], tolerance_m: f64) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_schedule_is_an_object_not_a_list_of_its_fields() {
+        let s: FenceSchedule =
+            serde_json::from_str(r#"{"valid_from":"2026-01-01","windows":[]}"#).unwrap();
+        assert_eq!(s.valid_from, NaiveDate::from_ymd_opt(2026, 1, 1));
+        assert_eq!(
+            serde_json::from_str::<FenceSchedule>("{}").unwrap(),
+            FenceSchedule::default()
+        );
+        assert!(serde_json::from_str::<FenceSchedule>("[null, null]").is_err());
+        assert!(serde_json::from_str::<FenceSchedule>(r#"{"other":1}"#).is_err());
+    }
     use chrono::TimeZone;
 
     /// A square of about 2 × 2 km around (31.0 N, 121.0 E).

@@ -356,6 +356,14 @@ async fn list(
     q: HelpQuery,
 ) -> ApiResult<Json<Vec<HelpSessionView>>> {
     if let Some(status) = q.status {
+        // The vocabulary is open (apps read a newer server's statuses as `unknown`); asked
+        // for, an unknown one is a mistake.
+        if status == HelpStatus::Unknown {
+            return Err(ApiError::field(
+                "status",
+                Said::new("logged, confirmed or returned", "待确认、已确认或已退回"),
+            ));
+        }
         find = find.filter(help_session::Column::Status.eq(status.as_str()));
     }
     let rows = find

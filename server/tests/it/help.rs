@@ -391,6 +391,20 @@ both!(help_sessions_refuse_bad_input_by_name, |app| {
         }
     }
     assert_eq!(app.count("help_sessions").await, 0, "nothing half-written");
+    let (s, v) = w
+        .call(
+            &app,
+            "officer.a1",
+            "GET",
+            "/api/v1/help-sessions?status=someday",
+            None,
+        )
+        .await;
+    assert_eq!(
+        (s, v["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("status")),
+        "{v}"
+    );
 
     // A closed case takes no new sessions.
     let (s, v) = w
