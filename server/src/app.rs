@@ -64,13 +64,17 @@ impl utoipa::Modify for ProblemJson {
         for (path, item) in openapi.paths.paths.iter_mut() {
             let public = PUBLIC_PATHS.contains(&path.as_str());
             let ops = [
-                &mut item.get,
-                &mut item.put,
-                &mut item.post,
-                &mut item.delete,
-                &mut item.patch,
+                ("get", &mut item.get),
+                ("put", &mut item.put),
+                ("post", &mut item.post),
+                ("delete", &mut item.delete),
+                ("patch", &mut item.patch),
             ];
-            for op in ops.into_iter().flatten() {
+            for (method, op) in ops {
+                let Some(op) = op else { continue };
+                // Handlers' names repeat across domains (`of_case`, `list`…); the spec wants
+                // each operation's id unique, and generated clients name methods after it.
+                op.operation_id = Some(operation_id(method, path));
                 for response in op.responses.responses.values_mut() {
                     let RefOr::T(response) = response else {
                         continue;
@@ -125,6 +129,19 @@ impl utoipa::Modify for ProblemJson {
             }
         }
     }
+}
+
+/// `GET /cases/{id}/help-sessions` → `get_cases_id_help_sessions`: unique, as the method and
+/// path are.
+fn operation_id(method: &str, path: &str) -> String {
+    let mut id = method.to_owned();
+    for word in path.split(|c: char| !c.is_ascii_alphanumeric()) {
+        if !word.is_empty() {
+            id.push('_');
+            id.push_str(word);
+        }
+    }
+    id
 }
 
 struct BearerAuth;

@@ -101,6 +101,23 @@ fn every_operation_tag_is_declared() {
     }
 }
 
+/// Each operation's id is unique (the spec requires it; generated clients name their methods
+/// after it).
+#[test]
+fn operation_ids_are_unique() {
+    let doc = serde_json::to_value(huijiao_server::app::openapi()).unwrap();
+    let mut seen = std::collections::BTreeMap::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let id = op["operationId"].as_str().unwrap_or_default().to_owned();
+            assert!(!id.is_empty(), "{method} {path} has no operationId");
+            if let Some(other) = seen.insert(id.clone(), format!("{method} {path}")) {
+                panic!("{method} {path} and {other} are both {id}");
+            }
+        }
+    }
+}
+
 /// Generated clients trust the document: a parameter declared `in: path` must be in the path
 /// template, and errors are declared with the media type they are sent with.
 #[test]
