@@ -147,6 +147,24 @@ pub fn service_record(
         .collect()
 }
 
+/// The minutes of each kind of help over all of `months`, kinds with none left out, in the
+/// vocabulary's order: what a certificate of a span of months says was done.
+pub fn minutes_by_kind(months: &[ServiceMonth]) -> Vec<(HelpKind, u32)> {
+    HelpKind::ALL
+        .iter()
+        .map(|kind| {
+            let minutes = months
+                .iter()
+                .flat_map(|m| &m.by_kind)
+                .filter(|(k, _)| k == kind)
+                .map(|(_, m)| m)
+                .sum();
+            (*kind, minutes)
+        })
+        .filter(|(_, minutes)| *minutes > 0)
+        .collect()
+}
+
 /// When a calendar year (China time) begins and when the next begins: a service record's
 /// span.
 pub fn year_span(year: i32) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
@@ -319,6 +337,15 @@ mod tests {
             ]
         );
         assert!(service_record([]).is_empty());
+        assert_eq!(
+            minutes_by_kind(&record),
+            vec![
+                (HelpKind::Visit, 90),
+                (HelpKind::Talk, 90),
+                (HelpKind::EmploymentHelp, 45)
+            ]
+        );
+        assert!(minutes_by_kind(&[]).is_empty());
     }
 
     #[test]

@@ -11,9 +11,10 @@ use chrono::{Datelike, Utc};
 use huijiao_core::api::{
     CertificateCheckView, CertificateIssue, CertificateView, HelpKindMinutes, Problem,
 };
-use huijiao_core::model::{AuditAction, HelpKind, Role};
+use huijiao_core::model::{AuditAction, HelpKind};
 use huijiao_core::policy::help::{
-    certificate_number, months_span, parse_certificate_number, service_record, HelpStatus,
+    certificate_number, minutes_by_kind, months_span, parse_certificate_number, service_record,
+    HelpStatus,
 };
 use huijiao_core::policy::mask_name;
 use huijiao_core::{ErrorCode, Said};
@@ -23,7 +24,7 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use super::record::volunteer_in_reach;
+use super::record::{audit_officer_read, volunteer_in_reach};
 use crate::actor::Actor;
 use crate::auth::extractor::{HelpReader, Officer};
 use crate::entities::{help_session, org_unit, service_certificate};
@@ -86,19 +87,10 @@ pub async fn issue(
     if minutes == 0 {
         return Err(ErrorCode::HelpNothingToCertify.into());
     }
-    let mut by_kind: Vec<HelpKindMinutes> = HelpKind::ALL
-        .iter()
-        .map(|k| HelpKindMinutes {
-            kind: *k,
-            minutes: 0,
-        })
+    let by_kind: Vec<HelpKindMinutes> = minutes_by_kind(&months)
+        .into_iter()
+        .map(|(kind, minutes)| HelpKindMinutes { kind, minutes })
         .collect();
-    for (kind, m) in months.iter().flat_map(|m| m.by_kind.iter()) {
-        if let Some(row) = by_kind.iter_mut().find(|r| r.kind == *kind) {
-            row.minutes += m;
-        }
-    }
-    by_kind.retain(|r| r.minutes > 0);
     let unit = org_unit::Entity::find_by_id(caller.unit_id.ok_or(ErrorCode::Forbidden)?)
         .one(work.db())
         .await?
@@ -263,18 +255,13 @@ pub async fn pdf(
     let bytes = tokio::task::spawn_blocking(move || pdf::render(&font, "志愿服务证明", &blocks))
         .await
         .map_err(ApiError::internal)??;
-    if caller.role == Role::Officer {
-        let work = Work::begin(&state).await?;
-        work.audit(
-            &Actor::from(&caller),
-            AuditAction::ServiceRecordRead,
-            "user",
-            c.volunteer_id,
-            json!({ "certificate": c.number }),
-        )
-        .await?;
-        work.commit().await?;
-    }
+    audit_officer_read(
+        &state,
+        &caller,
+        c.volunteer_id,
+        json!({ "certificate": c.number }),
+    )
+    .await?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf".to_owned()),

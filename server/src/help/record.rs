@@ -20,7 +20,6 @@ use crate::auth::extractor::{AuthUser, HelpReader, Officer};
 use crate::entities::{case, help_session, org_unit, team_member, user};
 use crate::error::{ApiError, ApiResult, Json, Path, Query};
 use crate::state::AppState;
-use crate::work::Work;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -122,19 +121,30 @@ pub async fn service_record_of(
             .filter(|r| r.status == HelpStatus::Logged)
             .count() as u32,
     };
+    audit_officer_read(&state, &caller, id, json!({ "year": year })).await?;
+    Ok(Json(view))
+}
+
+/// An officer's read of a volunteer's service (their record, a certificate) is audited; the
+/// volunteer's own is not.
+pub(super) async fn audit_officer_read(
+    state: &AppState,
+    caller: &AuthUser,
+    volunteer_id: Uuid,
+    detail: serde_json::Value,
+) -> ApiResult<()> {
     if caller.role == Role::Officer {
-        let work = Work::begin(&state).await?;
-        work.audit(
-            &Actor::from(&caller),
+        crate::audit::record(
+            &state.db,
+            &Actor::from(caller),
             AuditAction::ServiceRecordRead,
             "user",
-            id,
-            json!({ "year": year }),
+            Some(volunteer_id.to_string()),
+            detail,
         )
         .await?;
-        work.commit().await?;
     }
-    Ok(Json(view))
+    Ok(())
 }
 
 /// Each unit of the officer's jurisdiction (theirs and every one below): its active cases,

@@ -58,6 +58,14 @@ fn keyed(q: &quiz_question::Model) -> ApiResult<Keyed> {
     })
 }
 
+/// What an attempt's answers were (none before it is submitted).
+fn answers_of(a: &quiz_attempt::Model) -> ApiResult<Vec<QuizAnswer>> {
+    match &a.answers {
+        Some(v) => serde_json::from_value(v.clone()).map_err(ApiError::internal),
+        None => Ok(vec![]),
+    }
+}
+
 /// An officer's points for an attempt's written answers, by question.
 fn grades_of(a: &quiz_attempt::Model) -> ApiResult<HashMap<Uuid, u32>> {
     let items: Vec<QuizGradeItem> = match &a.grades {
@@ -104,10 +112,7 @@ fn attempt_view(
         .iter()
         .filter_map(|id| by_id.get(id).copied())
         .collect();
-    let answers: Vec<QuizAnswer> = match &a.answers {
-        Some(v) => serde_json::from_value(v.clone()).map_err(ApiError::internal)?,
-        None => vec![],
-    };
+    let answers = answers_of(a)?;
     let grades = grades_of(a)?;
     let mut results = Vec::new();
     if a.submitted_at.is_some() {
@@ -392,10 +397,7 @@ pub async fn grade(
         .await?
         .ok_or(ErrorCode::NotFound)?;
     let questions = questions_of(work.db(), l.id).await?;
-    let answers: Vec<QuizAnswer> = match &a.answers {
-        Some(v) => serde_json::from_value(v.clone()).map_err(ApiError::internal)?,
-        None => vec![],
-    };
+    let answers = answers_of(&a)?;
     let written: Vec<&quiz_question::Model> = questions
         .iter()
         .filter(|q| {
