@@ -406,6 +406,77 @@ both!(help_sessions_refuse_bad_input_by_name, |app| {
         "{v}"
     );
 
+    // The other writes name their bad fields too, and change nothing.
+    let one = session(uuid::Uuid::now_v7(), 3, 60, json!([]));
+    let (s, v) = w
+        .call(&app, "volunteer.a1", "POST", &logs, Some(one.clone()))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let at = format!("/api/v1/help-sessions/{}", v["id"].as_str().unwrap());
+    for (who, method, path, body, field) in [
+        (
+            "volunteer.a1",
+            "POST",
+            format!("{at}/comments"),
+            json!({ "text": "  " }),
+            "text",
+        ),
+        (
+            "officer.a1",
+            "POST",
+            format!("{at}/review"),
+            json!({ "confirm": false, "note": " ", "version": 1 }),
+            "note",
+        ),
+        (
+            "officer.a1",
+            "POST",
+            format!("{at}/review"),
+            json!({ "confirm": true, "note": "x".repeat(2001), "version": 1 }),
+            "note",
+        ),
+    ] {
+        let (s, v) = w.call(&app, who, method, &path, Some(body)).await;
+        assert_eq!(
+            (s, v["errors"][0]["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some(field)),
+            "{path}: {v}"
+        );
+    }
+    let (s, v) = w
+        .call(
+            &app,
+            "officer.a1",
+            "POST",
+            &format!("{at}/review"),
+            Some(json!({ "confirm": false, "note": "请补充", "version": 1 })),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let mut amend = json!({ "began_at": one["began_at"], "minutes": 0, "kind": "talk", "notes": "x",
+        "risks": [], "follow_up": null, "version": v["version"] });
+    let (s, v2) = w
+        .call(&app, "volunteer.a1", "PUT", &at, Some(amend.clone()))
+        .await;
+    assert_eq!(
+        (s, v2["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("minutes")),
+        "{v2}"
+    );
+    amend["minutes"] = json!(60);
+    amend["began_at"] = json!(Utc::now() + Duration::hours(1));
+    let got = w.call(&app, "volunteer.a1", "PUT", &at, Some(amend)).await;
+    assert_problem(&got, StatusCode::UNPROCESSABLE_ENTITY, "help.not_over");
+    let (_, still) = w.call(&app, "officer.a1", "GET", &at, None).await;
+    assert_eq!(
+        (
+            still["status"].as_str(),
+            still["version"].clone(),
+            still["comments"].clone()
+        ),
+        (Some("returned"), v["version"].clone(), json!([]))
+    );
+
     // A closed case takes no new sessions.
     let (s, v) = w
         .call(
