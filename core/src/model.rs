@@ -277,6 +277,11 @@ string_enum! {
         StudyFaceCheckFailed = "study_face_check_failed",
         /// A volunteer's help session flagged one of the six kinds of risk.
         HelpRiskFlagged = "help_risk_flagged",
+        /// A month closed short of its community-service minutes.
+        ServiceShortfall = "service_shortfall",
+        /// Someone checked in to a community-service activity and never out: nothing is
+        /// credited until an officer or the organiser corrects it.
+        ServiceCheckoutMissing = "service_checkout_missing",
     }
 }
 
@@ -358,6 +363,9 @@ string_enum! {
         HelpSession = "help_session",
         /// A volunteer was put on (or taken off) a case's correction team.
         TeamAssignment = "team_assignment",
+        /// A community-service participation changed: assigned by an officer, confirmed or
+        /// corrected by the organiser, settled at the close (heard by the person).
+        ServiceParticipation = "service_participation",
         /// The connection fell behind: refetch what is on screen.
         Resync = "resync",
     }
@@ -450,6 +458,10 @@ string_enum! {
         RollCallWatched = "roll_call.watched",
         RollCallStarted = "roll_call.started",
         SensitivePeriodDeclared = "sensitive_period.declared",
+        ServiceActivityCreated = "service_activity.created",
+        ServiceParticipantAssigned = "service_activity.participant_assigned",
+        ServiceParticipationConfirmed = "service_participation.confirmed",
+        ServiceParticipationCorrected = "service_participation.corrected",
         TeamMemberAdded = "team.member_added",
         TeamMemberRemoved = "team.member_removed",
         UnitCreated = "unit.created",

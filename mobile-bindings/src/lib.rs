@@ -25,6 +25,7 @@ mod locations;
 mod org;
 mod requests;
 mod rollcalls;
+mod service;
 
 uniffi::setup_scaffolding!();
 // Ids cross as strings, as core declares.
@@ -208,6 +209,13 @@ impl HuijiaoClient {
     /// Help sessions and the volunteer service record.
     pub fn help(&self) -> Arc<help::HelpClient> {
         Arc::new(help::HelpClient {
+            inner: self.inner.clone(),
+        })
+    }
+
+    /// Community service: activities, sign-ups, presence on site, the month's hours.
+    pub fn service(&self) -> Arc<service::ServiceClient> {
+        Arc::new(service::ServiceClient {
             inner: self.inner.clone(),
         })
     }

@@ -224,6 +224,11 @@ pub const DOMAINS: &[Domain] = &[
         jobs: crate::learning::JOBS,
     },
     Domain {
+        tag: "service",
+        routes: crate::service::routes,
+        jobs: crate::service::JOBS,
+    },
+    Domain {
         tag: "help",
         routes: crate::help::routes,
         jobs: &[],

@@ -291,6 +291,11 @@ impl Config {
             .learning
             .check()
             .map_err(|e| anyhow::anyhow!("rules.learning: {e}"))?;
+        config
+            .rules
+            .service
+            .check()
+            .map_err(|e| anyhow::anyhow!("rules.service: {e}"))?;
         let rc = &config.roll_calls;
         if rc.port_min > rc.port_max || (rc.port_min == 0) != (rc.port_max == 0) {
             anyhow::bail!("roll_calls: port_min..=port_max must be a range, or both 0");

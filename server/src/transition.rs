@@ -122,4 +122,5 @@ versioned!(
     reflection => "reflection", Status.status: huijiao_core::policy::learning::ReflectionStatus;
     quiz_attempt => "quiz attempt";
     help_session => "help session", Status.status: huijiao_core::policy::help::HelpStatus;
+    service_participation => "service participation";
 );

@@ -98,6 +98,7 @@ mod locations;
 mod org;
 mod requests;
 mod rollcalls;
+mod service;
 mod xapi;
 
 pub use alerts::*;
@@ -113,6 +114,7 @@ pub use locations::*;
 pub use org::*;
 pub use requests::*;
 pub use rollcalls::*;
+pub use service::*;
 pub use xapi::*;
 
 #[cfg(test)]

@@ -216,6 +216,19 @@ string_enum! {
         Lecture = "lecture",
         /// An officer's correction, with a reason (audited).
         Adjustment = "adjustment",
+        /// A community-service activity, verified on site.
+        Service = "service",
+    }
+}
+
+string_enum! {
+    open
+    /// The monthly obligations the ledger keeps (DOMAIN.md §5: at least 8 hours of each).
+    Obligation {
+        /// 教育学习: lessons, lectures.
+        Education = "education",
+        /// 公益活动: community-service activities.
+        CommunityService = "community_service",
     }
 }
 
@@ -481,12 +494,11 @@ pub fn credit(
 }
 
 /// The minutes owed in `month` (`YYYY-MM`) by someone under supervision from `start` to `end`
-/// (inclusive): the level's monthly minutes, in proportion to the days of the month they were
-/// under supervision (a term starting on the 16th of a 30-day month owes half). `None` for a
+/// (inclusive): the monthly minutes at their level, in proportion to the days of the month
+/// they were under supervision (a term starting on the 16th of a 30-day month owes half). `None` for a
 /// month that is not `YYYY-MM`.
 pub fn owed_in_month(
-    rules: &LearningRules,
-    level: SupervisionLevel,
+    minutes_per_month: u32,
     month: &str,
     start: chrono::NaiveDate,
     end: chrono::NaiveDate,
@@ -502,7 +514,7 @@ pub fn owed_in_month(
     let from = start.max(first);
     let until = (end + chrono::Duration::days(1)).min(next);
     let days = (until - from).num_days().clamp(0, days_in_month);
-    let owed = u64::from(rules.owed_minutes(level)) * days as u64 / days_in_month as u64;
+    let owed = u64::from(minutes_per_month) * days as u64 / days_in_month as u64;
     Some(owed as u32)
 }
 
@@ -830,8 +842,14 @@ mod tests {
     fn a_term_starting_or_ending_inside_a_month_owes_its_share() {
         let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
         let r = LearningRules::default();
-        let owed =
-            |start, end| owed_in_month(&r, SupervisionLevel::Normal, "2026-11", d(start), d(end));
+        let owed = |start, end| {
+            owed_in_month(
+                r.owed_minutes(SupervisionLevel::Normal),
+                "2026-11",
+                d(start),
+                d(end),
+            )
+        };
         assert_eq!(
             owed("2025-01-01", "2027-01-01"),
             Some(480),
@@ -854,8 +872,7 @@ mod tests {
         );
         assert_eq!(
             owed_in_month(
-                &r,
-                SupervisionLevel::Normal,
+                r.owed_minutes(SupervisionLevel::Normal),
                 "2026-13",
                 d("2025-01-01"),
                 d("2027-01-01")

@@ -103,12 +103,26 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 
 /// What the officer's QR code holds: which lecture, and its code.
 pub fn qr_payload(lecture: Uuid, code: &str) -> String {
-    format!("huijiao:lecture:{lecture}:{code}")
+    qr_payload_of("lecture", lecture, code)
 }
 
 /// The lecture and code a scanned QR code holds, if it is one of ours.
 pub fn parse_qr(payload: &str) -> Option<(Uuid, String)> {
-    let rest = payload.trim().strip_prefix("huijiao:lecture:")?;
+    parse_qr_of("lecture", payload)
+}
+
+/// A rotating code's QR text for a thing of `kind` (a lecture, a service activity): the kind
+/// is in it, so one kind's code is never taken for another's.
+pub(crate) fn qr_payload_of(kind: &str, id: Uuid, code: &str) -> String {
+    format!("huijiao:{kind}:{id}:{code}")
+}
+
+pub(crate) fn parse_qr_of(kind: &str, payload: &str) -> Option<(Uuid, String)> {
+    let rest = payload
+        .trim()
+        .strip_prefix("huijiao:")?
+        .strip_prefix(kind)?
+        .strip_prefix(':')?;
     let (id, code) = rest.split_once(':')?;
     let ok = code.len() == 8 && code.bytes().all(|b| b.is_ascii_digit());
     Some((Uuid::parse_str(id).ok()?, code.to_owned())).filter(|_| ok)

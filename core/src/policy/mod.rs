@@ -14,6 +14,7 @@ pub mod quiz;
 pub mod requests;
 pub mod rollcall;
 pub mod schedule;
+pub mod service;
 pub mod text;
 pub mod transitions;
 
@@ -23,10 +24,10 @@ use crate::model::{CaseStatus, SupervisionLevel, UnitKind};
 /// A jurisdiction's rules that the apps run before the server does (`GET /rules`): leave,
 /// relocation and visitor rules, what each supervision level obliges and when check-ins
 /// count, how a check-in proves a live face, how video roll calls are answered and judged, and
-/// how much study a month is owed and how it is credited.
+/// how much study and community service a month is owed and how each is credited.
 /// Defaults are the national ones; the server's configuration (`[rules.leave]`,
 /// `[rules.requests]`, `[rules.supervision.<level>]`, `[rules.checkin_band]`,
-/// `[rules.liveness]`, `[rules.roll_calls]`, `[rules.learning]`) sets a jurisdiction's own.
+/// `[rules.liveness]`, `[rules.roll_calls]`, `[rules.learning]`, `[rules.service]`) sets a jurisdiction's own.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -39,6 +40,7 @@ pub struct JurisdictionRules {
     pub liveness: liveness::LivenessRules,
     pub roll_calls: rollcall::RollCallRules,
     pub learning: learning::LearningRules,
+    pub service: service::ServiceRules,
 }
 
 /// The unit kind a unit of `kind` must hang under; `None` for the root (province).

@@ -22,6 +22,7 @@ mod m20261202_000017_study_face_checks;
 mod m20261202_000018_reflections;
 mod m20261202_000019_quiz_grades;
 mod m20261202_000020_help_sessions;
+mod m20261203_000021_community_service;
 
 pub struct Migrator;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000018_reflections::Migration),
             Box::new(m20261202_000019_quiz_grades::Migration),
             Box::new(m20261202_000020_help_sessions::Migration),
+            Box::new(m20261203_000021_community_service::Migration),
         ]
     }
 }

@@ -1,5 +1,4 @@
 //! sea-orm entities, one per table, mirroring the migrations. Logic lives in the domain modules.
-
 pub mod alert;
 pub mod assignment_overdue;
 pub mod audit_entry;
@@ -18,13 +17,13 @@ pub mod help_comment;
 pub mod help_session;
 pub mod investigation;
 pub mod last_position;
-pub mod learning_credit;
-pub mod learning_month;
 pub mod leave_attachment;
 pub mod leave_request;
 pub mod leave_step;
 pub mod lecture;
 pub mod lecture_attendance;
+pub mod ledger_credit;
+pub mod ledger_month;
 pub mod lesson;
 pub mod level_change;
 pub mod location_batch;
@@ -39,7 +38,9 @@ pub mod refresh_token;
 pub mod relocation_request;
 pub mod roll_call;
 pub mod sensitive_period;
+pub mod service_activity;
 pub mod service_certificate;
+pub mod service_participation;
 pub mod session;
 pub mod status_change;
 pub mod study_beat;

@@ -30,6 +30,7 @@ use crate::actor::Actor;
 use crate::auth::extractor::{AuthUser, Officer, RequestParty, Supervisee};
 use crate::entities::{case, course, lesson, quiz_question};
 use crate::error::{ApiError, ApiResult, Json, Path};
+use crate::org::{path_and_above, units_reaching};
 use crate::state::AppState;
 use crate::transition::apply;
 use crate::validate::{check_paragraphs, check_text};
@@ -280,31 +281,9 @@ pub async fn create(
     ))
 }
 
-/// The units' paths `path` lies under, itself included ("/a/b/" → "/a/", "/a/b/").
-pub(super) fn path_and_above(path: &str) -> Vec<String> {
-    path.match_indices('/')
-        .skip(1)
-        .map(|(i, _)| path[..=i].to_owned())
-        .collect()
-}
-
 /// Which courses the caller may see: an officer those of their own subtree and the published
 /// (or archived) ones of the units above; a supervisee the published ones of the units above
 /// their case's unit.
-/// The unit paths whose courses and lectures reach a supervisee: their case's unit and every
-/// unit above it.
-pub(super) async fn units_reaching(
-    db: &impl ConnectionTrait,
-    caller: &AuthUser,
-) -> ApiResult<Vec<String>> {
-    let c = case::Entity::find()
-        .filter(case::Column::UserId.eq(caller.id))
-        .one(db)
-        .await?
-        .ok_or(ErrorCode::NotFound)?;
-    Ok(path_and_above(&crate::org::unit_path(db, c.unit_id).await?))
-}
-
 async fn visible(db: &impl ConnectionTrait, caller: &AuthUser) -> ApiResult<Condition> {
     match caller.role {
         Role::Officer => {
@@ -499,7 +478,7 @@ mod tests {
     #[test]
     fn a_path_and_the_units_above_it() {
         assert_eq!(
-            super::path_and_above("/p/c/k/"),
+            crate::org::path_and_above("/p/c/k/"),
             ["/p/", "/p/c/", "/p/c/k/"]
         );
     }

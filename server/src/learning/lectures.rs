@@ -13,7 +13,7 @@ use huijiao_core::api::{
 };
 use huijiao_core::model::{AuditAction, EventKind, Role};
 use huijiao_core::policy::checkin::{check_fix, CheckinReason, Fix, LocationRules};
-use huijiao_core::policy::learning::{month_of, CreditSource};
+use huijiao_core::policy::learning::{month_of, CreditSource, Obligation};
 use huijiao_core::policy::lecture::{
     arrival, check_code, current_code, lecture_minutes, marked_minutes, qr_payload, scanning_open,
     AttendanceMark, AttendanceMethod, CodeCheck,
@@ -27,12 +27,14 @@ use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::courses::{check_category, path_and_above, units_reaching};
+use super::courses::check_category;
 use crate::actor::Actor;
 use crate::auth::extractor::{AuthUser, Officer, RequestParty, Supervisee};
 use crate::cases::{find_case_for_write, identity, own_case};
-use crate::entities::{case, learning_credit, lecture, lecture_attendance};
+use crate::entities::{case, lecture, lecture_attendance, ledger_credit};
 use crate::error::{ApiError, ApiResult, Json, Path, Query};
+use crate::ledger;
+use crate::org::{path_and_above, units_reaching};
 use crate::state::AppState;
 use crate::validate::{check_coordinates, check_gps_fix, check_paragraphs, check_text};
 use crate::work::Work;
@@ -285,37 +287,23 @@ async fn credit(
     a: &lecture_attendance::Model,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
-    let ms = i64::from(a.credited_minutes) * 60_000;
-    let existing = learning_credit::Entity::find()
-        .filter(learning_credit::Column::AttendanceId.eq(a.id))
+    let existing = ledger_credit::Entity::find()
+        .filter(ledger_credit::Column::AttendanceId.eq(a.id))
         .one(db)
         .await?;
-    match existing {
-        Some(row) => {
-            let mut row: learning_credit::ActiveModel = row.into();
-            row.credited_ms = Set(ms);
-            row.updated_at = Set(now);
-            row.update(db).await?;
-        }
-        None => {
-            learning_credit::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                case_id: Set(a.case_id),
-                month: Set(month_of(l.starts_at)),
-                source: Set(CreditSource::Lecture),
-                session_id: Set(None),
-                attendance_id: Set(Some(a.id)),
-                credited_ms: Set(ms),
-                reason: Set(None),
-                created_by: Set(a.marked_by),
-                created_at: Set(now),
-                updated_at: Set(now),
-            }
-            .insert(db)
-            .await?;
-        }
-    }
-    Ok(())
+    let entry = ledger::Entry {
+        case_id: a.case_id,
+        obligation: Obligation::Education,
+        month: month_of(l.starts_at),
+        source: CreditSource::Lecture,
+        credited_ms: i64::from(a.credited_minutes) * 60_000,
+        reason: None,
+        created_by: a.marked_by,
+        session_id: None,
+        attendance_id: Some(a.id),
+        participation_id: None,
+    };
+    ledger::put(db, existing, entry, now).await
 }
 
 /// A supervisee on site checks in with the code scanned from the officer's screen and a GPS

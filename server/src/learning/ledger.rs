@@ -1,25 +1,19 @@
-//! The monthly ledger: minutes owed at the person's level, minutes credited by source (online
-//! lessons, group lectures, officers' adjustments), and the shortfall. Months are China time.
+//! Education's side of the monthly ledger (`crate::ledger`): minutes owed at the person's
+//! level, minutes credited by source (online lessons, group lectures, officers' adjustments),
+//! and the shortfall. Months are China time.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{Datelike, NaiveDate, Utc};
-use std::collections::HashMap;
 
 use huijiao_core::api::{
     LearningAdjustment, LearningAdjustmentView, LearningCreditView, LearningMonthView,
     LearningShortView, Problem,
 };
-use huijiao_core::model::{AlertKind, AuditAction, CaseStatus};
-use huijiao_core::policy::learning::{
-    month_of, month_standing, owed_in_month, previous_month, shortfall_escalation, CreditSource,
-    Standing,
-};
+use huijiao_core::model::{AuditAction, CaseStatus};
+use huijiao_core::policy::learning::{month_of, month_standing, CreditSource, Obligation};
 use huijiao_core::Said;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
@@ -27,8 +21,9 @@ use uuid::Uuid;
 use crate::actor::Actor;
 use crate::auth::extractor::{AuthUser, Officer};
 use crate::cases::{find_case, find_case_for_write};
-use crate::entities::{case, learning_credit, learning_month};
+use crate::entities::{case, ledger_credit};
 use crate::error::{ApiError, ApiResult, Json, Path, Query};
+use crate::ledger::{self, credited_by_case, owed};
 use crate::state::AppState;
 use crate::validate::check_paragraphs;
 use crate::work::Work;
@@ -50,18 +45,6 @@ pub(crate) fn check_month(field: &str, month: &str) -> ApiResult<()> {
     Ok(())
 }
 
-/// What `c` owes in `month`: the level's minutes, for the days of it under supervision.
-fn owed(state: &AppState, c: &case::Model, month: &str) -> u32 {
-    owed_in_month(
-        &state.config.rules.learning,
-        c.level,
-        month,
-        c.start_date,
-        c.end_date,
-    )
-    .unwrap_or(0)
-}
-
 /// A case's month as the ledger has it.
 pub(super) async fn month_view(
     db: &impl ConnectionTrait,
@@ -69,10 +52,11 @@ pub(super) async fn month_view(
     c: &case::Model,
     month: &str,
 ) -> ApiResult<LearningMonthView> {
-    let rows = learning_credit::Entity::find()
-        .filter(learning_credit::Column::CaseId.eq(c.id))
-        .filter(learning_credit::Column::Month.eq(month))
-        .order_by_asc(learning_credit::Column::CreatedAt)
+    let rows = ledger_credit::Entity::find()
+        .filter(ledger_credit::Column::CaseId.eq(c.id))
+        .filter(ledger_credit::Column::Obligation.eq(Obligation::Education))
+        .filter(ledger_credit::Column::Month.eq(month))
+        .order_by_asc(ledger_credit::Column::CreatedAt)
         .all(db)
         .await?;
     let ms_of = |source: CreditSource| -> i64 {
@@ -92,7 +76,7 @@ pub(super) async fn month_view(
         minutes: ms_of(source) / 60_000,
     })
     .collect();
-    let owed_minutes = owed(state, c, month);
+    let owed_minutes = owed(state, c, Obligation::Education, month);
     let standing = month_standing(owed_minutes, rows.iter().map(|r| r.credited_ms).sum());
     Ok(LearningMonthView {
         case_id: c.id,
@@ -163,20 +147,22 @@ pub async fn adjust(
     let work = Work::begin(&state).await?;
     let c = find_case_for_write(work.db(), &caller, id).await?;
     let now = Utc::now();
-    let row = learning_credit::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        case_id: Set(c.id),
-        month: Set(req.month.clone()),
-        source: Set(CreditSource::Adjustment),
-        session_id: Set(None),
-        attendance_id: Set(None),
-        credited_ms: Set(i64::from(req.minutes) * 60_000),
-        reason: Set(Some(req.reason.trim().to_owned())),
-        created_by: Set(Some(caller.id)),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(work.db())
+    let row = ledger::insert(
+        work.db(),
+        ledger::Entry {
+            case_id: c.id,
+            obligation: Obligation::Education,
+            month: req.month.clone(),
+            source: CreditSource::Adjustment,
+            credited_ms: i64::from(req.minutes) * 60_000,
+            reason: Some(req.reason.trim().to_owned()),
+            created_by: Some(caller.id),
+            session_id: None,
+            attendance_id: None,
+            participation_id: None,
+        },
+        now,
+    )
     .await?;
     work.audit(
         &Actor::from(&caller),
@@ -207,11 +193,11 @@ pub async fn shortfalls(
         .filter(case::Column::Status.eq(CaseStatus::Active.as_str()))
         .all(&state.db)
         .await?;
-    let credited = credited_by_case(&state.db, &month).await?;
+    let credited = credited_by_case(&state.db, Obligation::Education, &month).await?;
     let mut short: Vec<LearningShortView> = cases
         .iter()
         .map(|c| {
-            let owed_minutes = owed(&state, c, &month);
+            let owed_minutes = owed(&state, c, Obligation::Education, &month);
             let standing = month_standing(owed_minutes, credited.get(&c.id).copied().unwrap_or(0));
             LearningShortView {
                 case_id: c.id,
@@ -226,85 +212,4 @@ pub async fn shortfalls(
         .collect();
     short.sort_by_key(|v| std::cmp::Reverse(v.short_minutes));
     Ok(Json(short))
-}
-
-/// Milliseconds credited in `month`, by case.
-async fn credited_by_case(db: &impl ConnectionTrait, month: &str) -> ApiResult<HashMap<Uuid, i64>> {
-    let mut by_case: HashMap<Uuid, i64> = HashMap::new();
-    for r in learning_credit::Entity::find()
-        .filter(learning_credit::Column::Month.eq(month))
-        .all(db)
-        .await?
-    {
-        *by_case.entry(r.case_id).or_default() += r.credited_ms;
-    }
-    Ok(by_case)
-}
-
-/// Closes last month (China time) for every active case, once: what was owed and credited is
-/// kept, and a case short of its minutes raises an alert — with an admonition suggested when
-/// the month before was short too. Returns the alerts' events.
-pub async fn close_last_month(
-    state: &AppState,
-    db: &impl ConnectionTrait,
-    now: chrono::DateTime<Utc>,
-) -> ApiResult<Vec<crate::events::Event>> {
-    let month = previous_month(&month_of(now)).ok_or_else(|| ApiError::internal("no month"))?;
-    let before = previous_month(&month).ok_or_else(|| ApiError::internal("no month"))?;
-    let closed: std::collections::HashSet<Uuid> = learning_month::Entity::find()
-        .filter(learning_month::Column::Month.eq(month.as_str()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| m.case_id)
-        .collect();
-    let short_before: std::collections::HashSet<Uuid> = learning_month::Entity::find()
-        .filter(learning_month::Column::Month.eq(before.as_str()))
-        .filter(learning_month::Column::ShortMinutes.gt(0))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| m.case_id)
-        .collect();
-    let credited = credited_by_case(db, &month).await?;
-    let cases = case::Entity::find()
-        .filter(case::Column::Status.eq(CaseStatus::Active.as_str()))
-        .all(db)
-        .await?;
-    let mut events = Vec::new();
-    for c in cases.iter().filter(|c| !closed.contains(&c.id)) {
-        let owed_minutes = owed(state, c, &month);
-        let Standing {
-            credited_minutes,
-            short_minutes: short,
-        } = month_standing(owed_minutes, credited.get(&c.id).copied().unwrap_or(0));
-        let alert_id = if short > 0 {
-            let (severity, suggestion) = shortfall_escalation(short_before.contains(&c.id));
-            let (alert, event) = crate::alerts::raise(
-                db,
-                c,
-                AlertKind::LearningShortfall,
-                severity,
-                json!({ "month": month, "owed_minutes": owed_minutes, "credited_minutes": credited_minutes,
-                        "short_minutes": short, "sanction_suggestion": suggestion }),
-            )
-            .await?;
-            events.push(event);
-            Some(alert.id)
-        } else {
-            None
-        };
-        learning_month::ActiveModel {
-            case_id: Set(c.id),
-            month: Set(month.clone()),
-            owed_minutes: Set(owed_minutes as i32),
-            credited_minutes: Set(credited_minutes),
-            short_minutes: Set(short),
-            alert_id: Set(alert_id),
-            closed_at: Set(now),
-        }
-        .insert(db)
-        .await?;
-    }
-    Ok(events)
 }

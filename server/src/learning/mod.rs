@@ -19,7 +19,7 @@ mod xapi;
 use std::collections::HashMap;
 
 use huijiao_core::api::{CourseView, LessonView, StudySessionView};
-use huijiao_core::policy::learning::{LearningRules, LessonKind, StudySessionStatus};
+use huijiao_core::policy::learning::{LearningRules, LessonKind, Obligation, StudySessionStatus};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
@@ -167,9 +167,12 @@ pub const JOBS: &[crate::jobs::Job] = &[
     crate::jobs::Job {
         name: "learning.month_end",
         run: |s, w, now| {
-            Box::pin(
-                async move { Ok(announce(w, ledger::close_last_month(s, w.db(), now).await?)) },
-            )
+            Box::pin(async move {
+                Ok(announce(
+                    w,
+                    crate::ledger::close_last_month(s, w.db(), Obligation::Education, now).await?,
+                ))
+            })
         },
     },
 ];

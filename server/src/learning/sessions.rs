@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use huijiao_core::api::{Problem, StudyBeats, StudySessionView};
 use huijiao_core::model::EventKind;
 use huijiao_core::policy::learning::{
-    credit, lesson_completed, month_of, Beat, CreditSource, NoCredit, StudyClock,
+    credit, lesson_completed, month_of, Beat, CreditSource, NoCredit, Obligation, StudyClock,
     StudySessionStatus,
 };
 use huijiao_core::{ErrorCode, Said};
@@ -24,7 +24,7 @@ use super::courses::lesson_to_study;
 use super::session_view;
 use crate::auth::extractor::{RequestParty, Supervisee};
 use crate::cases::{find_case, own_case};
-use crate::entities::{learning_credit, lesson, study_beat, study_session};
+use crate::entities::{ledger_credit, lesson, study_beat, study_session};
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::state::AppState;
 use crate::work::Work;
@@ -278,31 +278,33 @@ pub(super) async fn add_to_ledger(
     ms: i64,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
-    let updated = learning_credit::Entity::update_many()
+    let updated = ledger_credit::Entity::update_many()
         .col_expr(
-            learning_credit::Column::CreditedMs,
-            Expr::col(learning_credit::Column::CreditedMs).add(ms),
+            ledger_credit::Column::CreditedMs,
+            Expr::col(ledger_credit::Column::CreditedMs).add(ms),
         )
-        .col_expr(learning_credit::Column::UpdatedAt, Expr::value(now))
-        .filter(learning_credit::Column::SessionId.eq(s.id))
-        .filter(learning_credit::Column::Month.eq(month.as_str()))
+        .col_expr(ledger_credit::Column::UpdatedAt, Expr::value(now))
+        .filter(ledger_credit::Column::SessionId.eq(s.id))
+        .filter(ledger_credit::Column::Month.eq(month.as_str()))
         .exec(db)
         .await?;
     if updated.rows_affected == 0 {
-        learning_credit::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            case_id: Set(s.case_id),
-            month: Set(month),
-            source: Set(CreditSource::Lesson),
-            session_id: Set(Some(s.id)),
-            attendance_id: Set(None),
-            credited_ms: Set(ms),
-            reason: Set(None),
-            created_by: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-        }
-        .insert(db)
+        crate::ledger::insert(
+            db,
+            crate::ledger::Entry {
+                case_id: s.case_id,
+                obligation: Obligation::Education,
+                month,
+                source: CreditSource::Lesson,
+                credited_ms: ms,
+                reason: None,
+                created_by: None,
+                session_id: Some(s.id),
+                attendance_id: None,
+                participation_id: None,
+            },
+            now,
+        )
         .await?;
     }
     Ok(())

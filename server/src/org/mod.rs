@@ -25,7 +25,7 @@ use crate::state::AppState;
 use crate::validate::check_text;
 
 pub mod paths;
-pub use paths::{unit_path, PathCache};
+pub use paths::{path_and_above, unit_path, PathCache};
 
 /// The refusal of a `unit_id` the caller may not use: it does not say whether the unit exists.
 pub fn unit_not_in_jurisdiction() -> ApiError {
@@ -64,6 +64,20 @@ pub async fn officer_level(
 
 /// The caller as the state machines of `policy::transitions` see them: their role, and for
 /// an officer the level they decide at.
+/// The unit paths whose courses, lectures and activities reach a supervisee: their case's unit
+/// and every unit above it.
+pub async fn units_reaching(
+    db: &impl ConnectionTrait,
+    caller: &crate::auth::extractor::AuthUser,
+) -> ApiResult<Vec<String>> {
+    let c = crate::entities::case::Entity::find()
+        .filter(crate::entities::case::Column::UserId.eq(caller.id))
+        .one(db)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    Ok(path_and_above(&unit_path(db, c.unit_id).await?))
+}
+
 pub async fn party(
     db: &impl ConnectionTrait,
     caller: &AuthUser,

@@ -37,3 +37,11 @@ pub async fn unit_path(db: &impl ConnectionTrait, unit_id: Uuid) -> ApiResult<St
         .map(|u| u.path)
         .unwrap_or_default())
 }
+
+/// The units' paths `path` lies under, itself included ("/a/b/" → "/a/", "/a/b/").
+pub fn path_and_above(path: &str) -> Vec<String> {
+    path.match_indices('/')
+        .skip(1)
+        .map(|(i, _)| path[..=i].to_owned())
+        .collect()
+}

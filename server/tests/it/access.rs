@@ -331,6 +331,40 @@ fn scoped_endpoints() -> Vec<(&'static str, &'static str, Option<Value>)> {
         ),
         ("get", "/volunteers/{id}/certificates", None),
         ("get", "/certificates/{number}/pdf", None),
+        // A community-service activity of office A1, in an hour.
+        ("get", "/service-activities/{id}", None),
+        ("get", "/service-activities/{id}/code", None),
+        (
+            "post",
+            "/service-activities/{id}/participants",
+            Some(json!({ "case_id": "{case}" })),
+        ),
+        ("get", "/service-activities/{id}/participants", None),
+        (
+            "delete",
+            "/service-activities/{id}/participants/{case_id}",
+            None,
+        ),
+        (
+            "post",
+            "/service-activities/{id}/check-in",
+            Some(
+                json!({ "code": "12345678", "location": { "lat": 36.06, "lon": 103.83, "accuracy_m": 10.0, "fix_time": "2026-12-02T00:00:00Z", "provider": "gps", "mock": false } }),
+            ),
+        ),
+        (
+            "post",
+            "/service-activities/{id}/check-out",
+            Some(
+                json!({ "code": "12345678", "location": { "lat": 36.06, "lon": 103.83, "accuracy_m": 10.0, "fix_time": "2026-12-02T00:00:00Z", "provider": "gps", "mock": false } }),
+            ),
+        ),
+        (
+            "put",
+            "/service-activities/{id}/participants/{case_id}/review",
+            Some(json!({ "version": 1 })),
+        ),
+        ("get", "/cases/{id}/service", None),
     ]
 }
 
@@ -353,6 +387,7 @@ const LISTS: &[&str] = &[
     "/lectures",
     "/help-sessions",
     "/help/coverage",
+    "/service-activities",
 ];
 
 /// Admin-duty endpoints and the one role allowed each.
@@ -440,8 +475,8 @@ async fn snapshot(app: &common::TestApp) -> Vec<i64> {
         "lessons",
         "study_sessions",
         "study_beats",
-        "learning_credits",
-        "learning_months",
+        "ledger_credits",
+        "ledger_months",
         "quiz_questions",
         "quiz_attempts",
         "course_assignments",
@@ -451,6 +486,8 @@ async fn snapshot(app: &common::TestApp) -> Vec<i64> {
         "help_sessions",
         "help_comments",
         "service_certificates",
+        "service_activities",
+        "service_participations",
     ] {
         v.push(app.count(t).await);
     }
@@ -672,6 +709,12 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
         .await;
     assert_eq!(s, StatusCode::CREATED, "{fence}");
     let fence_id = fence["id"].as_str().unwrap().to_owned();
+    let starts = chrono::Utc::now() + chrono::Duration::hours(1);
+    let (s, activity) = app
+        .post("/api/v1/service-activities", a1, json!({ "unit_id": w.office_a1, "title": "清洁", "kind": "cleaning", "place": "公园", "lat": 36.06, "lon": 103.83, "radius_m": 200, "starts_at": starts, "ends_at": starts + chrono::Duration::hours(2), "capacity": 5 }))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{activity}");
+    let activity_id = activity["id"].as_str().unwrap().to_owned();
     let (_, users) = app.get("/api/v1/users", w.token("sys")).await;
     let officer_a1_id = users
         .as_array()
@@ -741,6 +784,7 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
             Some("study-sessions") => &session_id,
             Some("quiz-attempts") => &attempt_id,
             Some("lectures") => &lecture_id,
+            Some("service-activities") => &activity_id,
             Some("reflections") => &reflection_id,
             Some("help-sessions") => &help_id,
             Some("volunteers") => &volunteer_a1_id,
@@ -772,6 +816,8 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
     covered.insert("post /courses".into());
     // Scheduling a lecture: for a unit of the officer's own, tested in lectures.rs.
     covered.insert("post /lectures".into());
+    // Scheduling an activity: the same, tested in service.rs.
+    covered.insert("post /service-activities".into());
     for (m, p, _, _) in duty_endpoints() {
         covered.insert(format!("{m} {p}"));
     }

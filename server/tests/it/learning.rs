@@ -7,8 +7,10 @@
 
 use axum::http::StatusCode;
 use chrono::Utc;
+use huijiao_core::policy::learning::Obligation;
 use huijiao_server::entities::study_session;
-use huijiao_server::learning::{assignments, ledger, sessions};
+use huijiao_server::learning::{assignments, sessions};
+use huijiao_server::ledger;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{json, Value};
@@ -407,7 +409,7 @@ both!(bad_input_to_learning_is_refused_and_writes_nothing, |app| {
         "lessons",
         "study_sessions",
         "study_beats",
-        "learning_credits",
+        "ledger_credits",
     ];
     let counts = async || {
         let mut n = Vec::new();
@@ -620,7 +622,7 @@ both!(
         // 08:00 on 3 November in Beijing: October is closed, once however often the job runs.
         let november = at("2026-11-03T00:00:00Z");
         for _ in 0..2 {
-            ledger::close_last_month(&app.state, &app.state.db, november)
+            ledger::close_last_month(&app.state, &app.state.db, Obligation::Education, november)
                 .await
                 .unwrap();
         }
@@ -630,12 +632,17 @@ both!(
         assert_eq!(alerts[0]["severity"], "medium");
         assert_eq!(alerts[0]["evidence"]["month"], "2026-10");
         assert!(alerts[0]["evidence"]["sanction_suggestion"].is_null());
-        assert_eq!(app.count("learning_months").await, 2);
+        assert_eq!(app.count("ledger_months").await, 2);
         // November closed on 1 December (00:30 Beijing is still 30 November in UTC): a2 short
         // again after being told — an admonition is suggested; a1's first shortfall is a notice.
-        ledger::close_last_month(&app.state, &app.state.db, at("2026-11-30T16:30:00Z"))
-            .await
-            .unwrap();
+        ledger::close_last_month(
+            &app.state,
+            &app.state.db,
+            Obligation::Education,
+            at("2026-11-30T16:30:00Z"),
+        )
+        .await
+        .unwrap();
         let alerts = shortfall_alerts().await;
         assert_eq!(alerts.len(), 3, "{alerts:?}");
         let of = |case: &str| {
@@ -1235,7 +1242,7 @@ both!(assigned_courses_come_with_progress_and_their_dates, |app| {
 });
 
 /// Check-ins while studying, with the office's photos: `checkins.rs` made the enrolment.
-async fn check_in_with(app: &TestApp, w: &World, photo: &[u8], key: &str) -> Value {
+pub(crate) async fn check_in_with(app: &TestApp, w: &World, photo: &[u8], key: &str) -> Value {
     let nonce = crate::checkins::challenge(app, w).await;
     let (s, v) = w
         .call(app, "sv.a1", "POST", "/api/v1/checkins", Some(json!({ "nonce": nonce, "photo": crate::checkins::b64(photo), "location": crate::checkins::home(), "app_version": "1.0.0", "idempotency_key": key })))

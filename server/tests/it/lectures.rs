@@ -446,5 +446,5 @@ both!(lectures_not_under_way_and_bad_input_are_refused, |app| {
         assert_eq!(got.0, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {got:?}");
     }
     assert_eq!(app.count("lecture_attendances").await, 0);
-    assert_eq!(app.count("learning_credits").await, 0);
+    assert_eq!(app.count("ledger_credits").await, 0);
 });

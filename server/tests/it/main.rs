@@ -26,4 +26,5 @@ mod relocation_visitors;
 mod rollcall_media;
 mod rollcalls;
 mod schedules;
+mod service;
 mod structure;

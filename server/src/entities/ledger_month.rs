@@ -1,11 +1,14 @@
-//! Table `learning_months`: a case's month once closed by the month-end job.
+//! Table `ledger_months`: a case's month of one obligation, once closed by the month-end job.
+use huijiao_core::policy::learning::Obligation;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-#[sea_orm(table_name = "learning_months")]
+#[sea_orm(table_name = "ledger_months")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub case_id: Uuid,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub obligation: Obligation,
     #[sea_orm(primary_key, auto_increment = false)]
     pub month: String,
     pub owed_minutes: i32,

@@ -1,0 +1,194 @@
+//! The monthly ledger every obligation shares (DOMAIN.md §5: education and community service,
+//! each owed by the month): rows of credited time by source, and the month-end close that
+//! keeps what was owed and credited and alerts once on a shortfall. Months are China time.
+//! The domains (`learning`, `service`) write the rows and read them back for their screens.
+
+use chrono::{DateTime, Utc};
+use std::collections::{HashMap, HashSet};
+
+use huijiao_core::model::{AlertKind, CaseStatus};
+use huijiao_core::policy::learning::{
+    month_of, month_standing, owed_in_month, previous_month, shortfall_escalation, CreditSource,
+    Obligation, Standing,
+};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::entities::{case, ledger_credit, ledger_month};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+/// What `c` owes of `obligation` in `month`: the level's minutes, for the days of it under
+/// supervision.
+pub fn owed(state: &AppState, c: &case::Model, obligation: Obligation, month: &str) -> u32 {
+    let rules = &state.config.rules;
+    let per_month = match obligation {
+        Obligation::CommunityService => rules.service.owed_minutes(c.level),
+        Obligation::Education | Obligation::Unknown => rules.learning.owed_minutes(c.level),
+    };
+    owed_in_month(per_month, month, c.start_date, c.end_date).unwrap_or(0)
+}
+
+/// What a ledger row credits and where from (one of the links, or none for an adjustment).
+pub struct Entry {
+    pub case_id: Uuid,
+    pub obligation: Obligation,
+    pub month: String,
+    pub source: CreditSource,
+    pub credited_ms: i64,
+    pub reason: Option<String>,
+    pub created_by: Option<Uuid>,
+    pub session_id: Option<Uuid>,
+    pub attendance_id: Option<Uuid>,
+    pub participation_id: Option<Uuid>,
+}
+
+/// Writes a new ledger row.
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    e: Entry,
+    now: DateTime<Utc>,
+) -> ApiResult<ledger_credit::Model> {
+    Ok(ledger_credit::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        case_id: Set(e.case_id),
+        obligation: Set(e.obligation),
+        month: Set(e.month),
+        source: Set(e.source),
+        session_id: Set(e.session_id),
+        attendance_id: Set(e.attendance_id),
+        participation_id: Set(e.participation_id),
+        credited_ms: Set(e.credited_ms),
+        reason: Set(e.reason),
+        created_by: Set(e.created_by),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await?)
+}
+
+/// Sets the time the row linked to `existing` credits (a corrected attendance or
+/// participation is corrected in place), or writes the row the first time.
+pub async fn put(
+    db: &impl ConnectionTrait,
+    existing: Option<ledger_credit::Model>,
+    e: Entry,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    match existing {
+        Some(row) => {
+            let mut row: ledger_credit::ActiveModel = row.into();
+            row.credited_ms = Set(e.credited_ms);
+            row.updated_at = Set(now);
+            row.update(db).await?;
+        }
+        None => {
+            insert(db, e, now).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Milliseconds of `obligation` credited in `month`, by case.
+pub async fn credited_by_case(
+    db: &impl ConnectionTrait,
+    obligation: Obligation,
+    month: &str,
+) -> ApiResult<HashMap<Uuid, i64>> {
+    let mut by_case: HashMap<Uuid, i64> = HashMap::new();
+    for r in ledger_credit::Entity::find()
+        .filter(ledger_credit::Column::Obligation.eq(obligation))
+        .filter(ledger_credit::Column::Month.eq(month))
+        .all(db)
+        .await?
+    {
+        *by_case.entry(r.case_id).or_default() += r.credited_ms;
+    }
+    Ok(by_case)
+}
+
+/// The alert a month short of `obligation` raises.
+fn shortfall_alert(obligation: Obligation) -> AlertKind {
+    match obligation {
+        Obligation::CommunityService => AlertKind::ServiceShortfall,
+        Obligation::Education | Obligation::Unknown => AlertKind::LearningShortfall,
+    }
+}
+
+/// Closes last month (China time) of `obligation` for every active case, once: what was owed
+/// and credited is kept, and a case short of its minutes raises an alert — with an admonition
+/// suggested when the month before was short too. Returns the alerts' events.
+pub async fn close_last_month(
+    state: &AppState,
+    db: &impl ConnectionTrait,
+    obligation: Obligation,
+    now: DateTime<Utc>,
+) -> ApiResult<Vec<crate::events::Event>> {
+    let month = previous_month(&month_of(now)).ok_or_else(|| ApiError::internal("no month"))?;
+    let before = previous_month(&month).ok_or_else(|| ApiError::internal("no month"))?;
+    let months = |m: String| {
+        ledger_month::Entity::find()
+            .filter(ledger_month::Column::Obligation.eq(obligation))
+            .filter(ledger_month::Column::Month.eq(m))
+    };
+    let closed: HashSet<Uuid> = months(month.clone())
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.case_id)
+        .collect();
+    let short_before: HashSet<Uuid> = months(before)
+        .filter(ledger_month::Column::ShortMinutes.gt(0))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.case_id)
+        .collect();
+    let credited = credited_by_case(db, obligation, &month).await?;
+    let cases = case::Entity::find()
+        .filter(case::Column::Status.eq(CaseStatus::Active.as_str()))
+        .all(db)
+        .await?;
+    let mut events = Vec::new();
+    for c in cases.iter().filter(|c| !closed.contains(&c.id)) {
+        let owed_minutes = owed(state, c, obligation, &month);
+        let Standing {
+            credited_minutes,
+            short_minutes: short,
+        } = month_standing(owed_minutes, credited.get(&c.id).copied().unwrap_or(0));
+        let alert_id = if short > 0 {
+            let (severity, suggestion) = shortfall_escalation(short_before.contains(&c.id));
+            let (alert, event) = crate::alerts::raise(
+                db,
+                c,
+                shortfall_alert(obligation),
+                severity,
+                json!({ "month": month, "obligation": obligation, "owed_minutes": owed_minutes,
+                        "credited_minutes": credited_minutes, "short_minutes": short,
+                        "sanction_suggestion": suggestion }),
+            )
+            .await?;
+            events.push(event);
+            Some(alert.id)
+        } else {
+            None
+        };
+        ledger_month::ActiveModel {
+            case_id: Set(c.id),
+            obligation: Set(obligation),
+            month: Set(month.clone()),
+            owed_minutes: Set(owed_minutes as i32),
+            credited_minutes: Set(credited_minutes),
+            short_minutes: Set(short),
+            alert_id: Set(alert_id),
+            closed_at: Set(now),
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(events)
+}

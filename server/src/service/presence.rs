@@ -1,0 +1,258 @@
+//! Presence on site: a supervisee checks in and out of an activity, each time with a GPS fix
+//! inside its place and either a passed face check-in made moments before (the check-in
+//! engine: liveness, the enrolled face, a real fix) or the organiser's rotating code. The
+//! overlap of the presence with the window is credited to the month's ledger at check-out.
+//! Sending either again (an outbox retry) returns the participation as it stands.
+
+use axum::extract::State;
+use chrono::{DateTime, Duration, Utc};
+use huijiao_core::api::{Problem, ServiceParticipationView, ServicePresence};
+use huijiao_core::policy::checkin::{check_fix, CheckinReason, CheckinResult, Fix, LocationRules};
+use huijiao_core::policy::learning::{month_of, CreditSource, Obligation};
+use huijiao_core::policy::lecture::{check_code, CodeCheck};
+use huijiao_core::policy::service::{ParticipationStatus, PresenceProof};
+use huijiao_core::{ErrorCode, Said};
+use sea_orm::sea_query::SimpleExpr;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use uuid::Uuid;
+
+use super::activities::{find_activity, participation_of, secret_of};
+use super::participation_view;
+use crate::auth::extractor::Supervisee;
+use crate::cases::own_case;
+use crate::entities::{case, checkin, ledger_credit, service_activity, service_participation};
+use crate::error::{ApiError, ApiResult, Json, Path};
+use crate::ledger;
+use crate::state::AppState;
+use crate::transition::update_at_version;
+use crate::validate::check_gps_fix;
+use crate::work::Work;
+
+/// What proved a presence: the proof, and the face check-in when it was one.
+struct Proof {
+    kind: PresenceProof,
+    checkin_id: Option<Uuid>,
+}
+
+/// Checks that the person is on site now: the fix inside the place, and a fresh passed face
+/// check-in of theirs or the activity's current code.
+async fn prove(
+    state: &AppState,
+    db: &impl ConnectionTrait,
+    a: &service_activity::Model,
+    c: &case::Model,
+    req: &ServicePresence,
+    now: DateTime<Utc>,
+) -> ApiResult<Proof> {
+    let rules = &state.config.rules.service;
+    let proof = match (&req.checkin_id, &req.code) {
+        (Some(id), _) => {
+            let fresh = now - Duration::seconds(i64::from(rules.face_fresh_secs));
+            let passed = checkin::Entity::find_by_id(*id)
+                .filter(checkin::Column::CaseId.eq(c.id))
+                .one(db)
+                .await?
+                .is_some_and(|k| k.result == CheckinResult::Passed && k.created_at >= fresh);
+            if !passed {
+                return Err(ErrorCode::ActivityFaceNotPassed.into());
+            }
+            Proof {
+                kind: PresenceProof::Face,
+                checkin_id: Some(*id),
+            }
+        }
+        (None, Some(code)) => {
+            match check_code(&secret_of(a)?, code, now, rules.code_secs) {
+                CodeCheck::Valid => {}
+                CodeCheck::Expired => return Err(ErrorCode::ActivityCodeExpired.into()),
+                CodeCheck::Wrong => return Err(ErrorCode::ActivityCodeWrong.into()),
+            }
+            Proof {
+                kind: PresenceProof::Code,
+                checkin_id: None,
+            }
+        }
+        (None, None) => {
+            return Err(ApiError::field(
+                "code",
+                Said::new(
+                    "the organiser's code, or a face check-in (checkin_id) made on site",
+                    "须提供组织者的签到码，或在现场完成的人脸签到（checkin_id）",
+                ),
+            ))
+        }
+    };
+    let loc = &req.location;
+    let place = LocationRules {
+        area_radius_km: f64::from(a.radius_m) / 1000.0,
+        ..state.config.checkin.location
+    };
+    let fix = Fix {
+        lat: loc.lat,
+        lon: loc.lon,
+        accuracy_m: loc.accuracy_m,
+        fix_time: loc.fix_time,
+        mock: loc.mock,
+    };
+    let reasons = check_fix(&place, &fix, now, Some((a.lat, a.lon)));
+    if reasons.iter().any(|r| *r != CheckinReason::OutsideArea) {
+        return Err(ErrorCode::ActivityFixUnusable.into());
+    }
+    if !reasons.is_empty() {
+        return Err(ErrorCode::ActivityOutsidePlace.into());
+    }
+    Ok(proof)
+}
+
+/// The activity, the person's case (locked: one presence at a time per person) and their
+/// participation, for a check-in or check-out.
+async fn on_site(
+    work: &Work,
+    caller: &Supervisee,
+    id: Uuid,
+    req: &ServicePresence,
+) -> ApiResult<(
+    service_activity::Model,
+    case::Model,
+    service_participation::Model,
+)> {
+    let a = find_activity(work.db(), caller, id).await?;
+    check_gps_fix("location", &req.location)?;
+    let c = own_case(work.db(), caller).await?;
+    case::Entity::find_by_id(c.id)
+        .lock_exclusive()
+        .one(work.db())
+        .await?;
+    let p = participation_of(work.db(), a.id, c.id)
+        .await?
+        .filter(|p| p.status.holds_place())
+        .ok_or(ErrorCode::ActivityNotSignedUp)?;
+    Ok((a, c, p))
+}
+
+fn set(
+    col: service_participation::Column,
+    v: impl Into<SimpleExpr>,
+) -> (service_participation::Column, SimpleExpr) {
+    (col, v.into())
+}
+
+/// Checks in on site: from shortly before the start until the end.
+#[utoipa::path(post, path = "/service-activities/{id}/check-in", tag = "service", params(("id" = Uuid, Path)), request_body = ServicePresence,
+    responses((status = 200, body = ServiceParticipationView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn check_in(
+    State(state): State<AppState>,
+    caller: Supervisee,
+    Path(id): Path<Uuid>,
+    Json(req): Json<ServicePresence>,
+) -> ApiResult<Json<ServiceParticipationView>> {
+    let work = Work::begin(&state).await?;
+    let (a, c, p) = on_site(&work, &caller, id, &req).await?;
+    if p.status != ParticipationStatus::SignedUp {
+        // Checked in already (a retry), or past it.
+        return Ok(Json(participation_view(&p, &c, caller.role)));
+    }
+    huijiao_core::policy::require_active(c.status)?;
+    let now = Utc::now();
+    if !state
+        .config
+        .rules
+        .service
+        .checkin_open(a.starts_at, a.ends_at, now)
+    {
+        return Err(ErrorCode::ActivityNotOpen.into());
+    }
+    let proof = prove(&state, work.db(), &a, &c, &req, now).await?;
+    use service_participation::Column as C;
+    let cols = [
+        set(C::Status, ParticipationStatus::CheckedIn.as_str()),
+        set(C::CheckedInAt, now),
+        set(C::CheckInProof, proof.kind.as_str()),
+        set(C::CheckInCheckinId, proof.checkin_id),
+        set(C::CheckInLat, req.location.lat),
+        set(C::CheckInLon, req.location.lon),
+        set(C::UpdatedAt, now),
+    ];
+    let p = update_at_version::<service_participation::Entity>(work.db(), p.id, p.version, |q| {
+        cols.into_iter().fold(q, |q, (col, v)| q.col_expr(col, v))
+    })
+    .await?;
+    work.commit().await?;
+    Ok(Json(participation_view(&p, &c, caller.role)))
+}
+
+/// Checks out on site, from the check-in until shortly after the end; the overlap of the
+/// presence with the window goes to the month's ledger.
+#[utoipa::path(post, path = "/service-activities/{id}/check-out", tag = "service", params(("id" = Uuid, Path)), request_body = ServicePresence,
+    responses((status = 200, body = ServiceParticipationView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn check_out(
+    State(state): State<AppState>,
+    caller: Supervisee,
+    Path(id): Path<Uuid>,
+    Json(req): Json<ServicePresence>,
+) -> ApiResult<Json<ServiceParticipationView>> {
+    let work = Work::begin(&state).await?;
+    let (a, c, p) = on_site(&work, &caller, id, &req).await?;
+    match p.status {
+        ParticipationStatus::CheckedIn => {}
+        ParticipationStatus::SignedUp => return Err(ErrorCode::ActivityTransitionInvalid.into()),
+        // Checked out already (a retry), or settled since.
+        _ => return Ok(Json(participation_view(&p, &c, caller.role))),
+    }
+    let rules = &state.config.rules.service;
+    let now = Utc::now();
+    let checked_in = p
+        .checked_in_at
+        .ok_or_else(|| ApiError::internal("checked in, no time"))?;
+    if now >= rules.closes_at(a.ends_at) {
+        return Err(ErrorCode::ActivityNotOpen.into());
+    }
+    let proof = prove(&state, work.db(), &a, &c, &req, now).await?;
+    let minutes = rules.credited_minutes(a.starts_at, a.ends_at, checked_in, now);
+    use service_participation::Column as C;
+    let cols = [
+        set(C::Status, ParticipationStatus::CheckedOut.as_str()),
+        set(C::CheckedOutAt, now),
+        set(C::CheckOutProof, proof.kind.as_str()),
+        set(C::CheckOutCheckinId, proof.checkin_id),
+        set(C::CheckOutLat, req.location.lat),
+        set(C::CheckOutLon, req.location.lon),
+        set(C::CreditedMinutes, minutes as i32),
+        set(C::UpdatedAt, now),
+    ];
+    let p = update_at_version::<service_participation::Entity>(work.db(), p.id, p.version, |q| {
+        cols.into_iter().fold(q, |q, (col, v)| q.col_expr(col, v))
+    })
+    .await?;
+    credit(work.db(), &a, &p, None, now).await?;
+    work.commit().await?;
+    Ok(Json(participation_view(&p, &c, caller.role)))
+}
+
+/// Puts what a participation credits in its month's ledger row (made on first use, corrected
+/// in place after).
+pub(super) async fn credit(
+    db: &impl ConnectionTrait,
+    a: &service_activity::Model,
+    p: &service_participation::Model,
+    by: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let existing = ledger_credit::Entity::find()
+        .filter(ledger_credit::Column::ParticipationId.eq(p.id))
+        .one(db)
+        .await?;
+    let entry = ledger::Entry {
+        case_id: p.case_id,
+        obligation: Obligation::CommunityService,
+        month: month_of(a.starts_at),
+        source: CreditSource::Service,
+        credited_ms: i64::from(p.credited_minutes) * 60_000,
+        reason: None,
+        created_by: by,
+        session_id: None,
+        attendance_id: None,
+        participation_id: Some(p.id),
+    };
+    ledger::put(db, existing, entry, now).await
+}
