@@ -137,6 +137,20 @@ fun main() {
         expect(checked.minutes == cert.minutes && checked.minutes >= 60u, "${checked.minutes}")
     }
 
+    check("a supervisee sees the community service they signed up for; the volunteer organising it sees them masked") {
+        val sv = client(DEVICE)
+        val caseId = sv.login("sv.maxiaojun", PASSWORD).caseId!!
+        val mine = sv.service().activities(null).filter { it.participation != null }
+        expect(mine.any { it.participation!!.status == ParticipationStatus.SIGNED_UP }, "$mine")
+        val coming = mine.first { it.participation!!.status == ParticipationStatus.SIGNED_UP }
+        val vol = client()
+        vol.login("volunteer.donggang", PASSWORD)
+        val roster = vol.service().roster(coming.id)
+        expect(roster.map { it.caseId } == listOf(caseId) && roster[0].name.contains("*"), "$roster")
+        val month = sv.service().month(caseId, null)
+        expect(month.owedMinutes > 0u, "${month.owedMinutes}")
+    }
+
     check("the same rules as the server") {
         val sv = client(DEVICE)
         sv.login("sv.maxiaojun", PASSWORD)

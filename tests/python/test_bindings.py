@@ -431,6 +431,49 @@ def test_a_help_session_logged_offline_is_delivered_once_and_confirmed(server):
     assert (checked.number, checked.minutes) == (cert.number, cert.minutes)
 
 
+def test_community_service_by_the_organisers_code_then_corrected(server):
+    officer = client(server)
+    run(officer.login("officer.donggang", PASSWORD))
+    vol = client(server)
+    organiser = run(vol.login("volunteer.donggang", PASSWORD))
+    units = {u.name: u.id for u in run(officer.org().units())}
+    now = datetime.datetime.now(datetime.timezone.utc)
+    # Starts in 20 minutes: checking in is already open (30 minutes before the start).
+    activity = run(officer.service().create_activity(core.ServiceActivityCreate(
+        unit_id=units["东岗司法所"], title="社区垃圾分类宣传", kind=core.ServiceKind.ENVIRONMENT,
+        place="东岗街道社区服务中心", lat=36.0612, lon=103.8343, radius_m=200,
+        starts_at=now + datetime.timedelta(minutes=20),
+        ends_at=now + datetime.timedelta(minutes=140), capacity=1,
+        organiser_id=organiser.id, notes=None)))
+    sv = client(server, DEVICE)
+    case_id = run(sv.login("sv.maxiaojun", PASSWORD)).case_id
+    taken = run(sv.service().sign_up(activity.id, None))
+    assert taken.status == core.ParticipationStatus.SIGNED_UP
+    assert run(sv.service().activity(activity.id)).taken == 1
+    # The organiser's phone shows the code; the supervisee scans it on site, in and out.
+    shown = run(vol.service().code(activity.id))
+    on_site = core.GpsFix(lat=36.0613, lon=103.8343, accuracy_m=8.0, fix_time=now,
+                          provider="gps", mock=False)
+    far = core.GpsFix(lat=36.0712, lon=103.8343, accuracy_m=8.0, fix_time=now,
+                      provider="gps", mock=False)
+    with pytest.raises(mobile.HuijiaoError.Validation) as e:
+        run(sv.service().presence_by_qr(shown.qr, far, False))
+    assert e.value.code == "activity.outside_place"
+    inside = run(sv.service().presence_by_qr(shown.qr, on_site, False))
+    assert (inside.status, inside.check_in_proof) == (core.ParticipationStatus.CHECKED_IN, core.PresenceProof.CODE)
+    out = run(sv.service().presence_by_qr(shown.qr, on_site, True))
+    # Left before the window began: nothing to credit.
+    assert (out.status, out.credited_minutes) == (core.ParticipationStatus.CHECKED_OUT, 0)
+    # The organiser's roster masks the name; the officer corrects the minutes with a reason.
+    roster = run(vol.service().roster(activity.id))
+    assert [r.case_id for r in roster] == [case_id] and "*" in roster[0].name
+    fixed = run(officer.service().review(activity.id, case_id, core.ServiceReview(
+        minutes=30, reason="提前到场协助布置，组织者证实", version=out.version)))
+    assert (fixed.status, fixed.credited_minutes) == (core.ParticipationStatus.CONFIRMED, 30)
+    month = run(sv.service().month(case_id, None))
+    assert any(e.activity_id == activity.id and e.credited_minutes == 30 for e in month.participations)
+
+
 def test_the_same_rules_as_the_server(server):
     """The apps explain a rule before the server enforces it, with the same code and the
     jurisdiction's rules as the server holds them."""
