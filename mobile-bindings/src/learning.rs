@@ -72,7 +72,7 @@ impl LearningClient {
     }
 
     /// Who in the officer's jurisdiction is short of their minutes in `month` (default this one).
-    pub async fn shortfalls(&self, month: Option<String>) -> Result<Vec<LearningShortView>> {
+    pub async fn shortfalls(&self, month: Option<String>) -> Result<Vec<ShortfallView>> {
         Ok(self.inner.learning_shortfalls(month.as_deref()).await?)
     }
 

@@ -113,4 +113,9 @@ impl ServiceClient {
     ) -> Result<CommunityServiceMonthView> {
         Ok(self.inner.service_month(case_id, month.as_deref()).await?)
     }
+
+    /// Who in the officer's jurisdiction is short of their community service in `month`.
+    pub async fn shortfalls(&self, month: Option<String>) -> Result<Vec<ShortfallView>> {
+        Ok(self.inner.service_shortfalls(month.as_deref()).await?)
+    }
 }

@@ -6,6 +6,7 @@
 use chrono::{DateTime, Utc};
 use std::collections::{HashMap, HashSet};
 
+use huijiao_core::api::ShortfallView;
 use huijiao_core::model::{AlertKind, CaseStatus};
 use huijiao_core::policy::learning::{
     month_of, month_standing, owed_in_month, previous_month, shortfall_escalation, CreditSource,
@@ -17,6 +18,7 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::auth::extractor::AuthUser;
 use crate::entities::{case, ledger_credit, ledger_month};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -109,6 +111,41 @@ pub async fn credited_by_case(
         *by_case.entry(r.case_id).or_default() += r.credited_ms;
     }
     Ok(by_case)
+}
+
+/// Who in the officer's jurisdiction is short of `obligation` in `month` (so far, for this
+/// one), most short first.
+pub async fn shortfalls(
+    state: &AppState,
+    caller: &AuthUser,
+    obligation: Obligation,
+    month: &str,
+) -> ApiResult<Vec<ShortfallView>> {
+    let cases = case::Entity::find()
+        .filter(caller.case_scope()?)
+        .filter(case::Column::Status.eq(CaseStatus::Active.as_str()))
+        .all(&state.db)
+        .await?;
+    let credited = credited_by_case(&state.db, obligation, month).await?;
+    let mut short: Vec<ShortfallView> = cases
+        .iter()
+        .map(|c| {
+            let owed_minutes = owed(state, c, obligation, month);
+            let standing = month_standing(owed_minutes, credited.get(&c.id).copied().unwrap_or(0));
+            ShortfallView {
+                case_id: c.id,
+                unit_id: c.unit_id,
+                obligation,
+                month: month.to_owned(),
+                owed_minutes,
+                credited_minutes: standing.credited_minutes,
+                short_minutes: standing.short_minutes,
+            }
+        })
+        .filter(|v| v.short_minutes > 0)
+        .collect();
+    short.sort_by_key(|v| std::cmp::Reverse(v.short_minutes));
+    Ok(short)
 }
 
 /// The alert a month short of `obligation` raises.

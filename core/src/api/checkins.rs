@@ -48,6 +48,18 @@ view_type! {
     }
 }
 
+impl From<&GpsFix> for crate::policy::checkin::Fix {
+    fn from(f: &GpsFix) -> Self {
+        crate::policy::checkin::Fix {
+            lat: f.lat,
+            lon: f.lon,
+            accuracy_m: f.accuracy_m,
+            fix_time: f.fix_time,
+            mock: f.mock,
+        }
+    }
+}
+
 request_type! {
     pub struct CheckinRequest {
         pub nonce: String,

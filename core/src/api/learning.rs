@@ -229,9 +229,11 @@ view_type! {
 
 view_type! {
     /// A person short of their education minutes in a month (`GET /learning/shortfalls`).
-    pub struct LearningShortView {
+    pub struct ShortfallView {
         pub case_id: Uuid,
         pub unit_id: Uuid,
+        /// Education or community service.
+        pub obligation: crate::policy::learning::Obligation,
         pub month: String,
         pub owed_minutes: u32,
         pub credited_minutes: i64,

@@ -93,7 +93,7 @@ impl Client {
     pub async fn learning_shortfalls(
         &self,
         month: Option<&str>,
-    ) -> Result<Vec<LearningShortView>, ClientError> {
+    ) -> Result<Vec<ShortfallView>, ClientError> {
         match month {
             Some(m) => self.get(&format!("/learning/shortfalls?month={m}")).await,
             None => self.get("/learning/shortfalls").await,

@@ -147,4 +147,15 @@ impl Client {
             None => self.get(&format!("/cases/{case_id}/service")).await,
         }
     }
+
+    /// Who in the officer's jurisdiction is short of their community service in `month`.
+    pub async fn service_shortfalls(
+        &self,
+        month: Option<&str>,
+    ) -> Result<Vec<ShortfallView>, ClientError> {
+        match month {
+            Some(m) => self.get(&format!("/service/shortfalls?month={m}")).await,
+            None => self.get("/service/shortfalls").await,
+        }
+    }
 }

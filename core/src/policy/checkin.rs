@@ -171,6 +171,38 @@ pub fn check_fix(
     out
 }
 
+/// Where a fix puts the phone against a place (a lecture's venue, a service activity's place).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AtPlace {
+    Inside,
+    Outside,
+    /// Mock, stale or too imprecise: it says nothing about where the phone is.
+    Unusable,
+}
+
+/// Judges a fix against a place: a point and a radius, with the check-in rules' limits on
+/// the fix itself (its age, its accuracy, a mock provider).
+pub fn at_place(
+    rules: &LocationRules,
+    fix: &Fix,
+    now: DateTime<Utc>,
+    centre: (f64, f64),
+    radius_m: u32,
+) -> AtPlace {
+    let place = LocationRules {
+        area_radius_km: f64::from(radius_m) / 1000.0,
+        ..*rules
+    };
+    let reasons = check_fix(&place, fix, now, Some(centre));
+    if reasons.iter().any(|r| *r != CheckinReason::OutsideArea) {
+        AtPlace::Unusable
+    } else if reasons.is_empty() {
+        AtPlace::Inside
+    } else {
+        AtPlace::Outside
+    }
+}
+
 /// Combines the findings: any hard reason fails; otherwise any reason means review.
 pub fn outcome(reasons: &[CheckinReason]) -> CheckinResult {
     if reasons.iter().any(|r| r.is_hard()) {
@@ -196,6 +228,56 @@ mod tests {
             fix_time: now - Duration::seconds(age),
             mock,
         }
+    }
+
+    #[test]
+    fn a_place_judges_the_fix_before_the_distance() {
+        let now = Utc::now();
+        let rules = LocationRules::default();
+        let hall = (36.06, 103.83);
+        // 150 m north of a 200 m place: inside; 500 m: outside.
+        let north = |m: f64| 36.06 + m / 111_195.0;
+        assert_eq!(
+            at_place(
+                &rules,
+                &fix(north(150.0), 103.83, 10.0, 5, false, now),
+                now,
+                hall,
+                200
+            ),
+            AtPlace::Inside
+        );
+        assert_eq!(
+            at_place(
+                &rules,
+                &fix(north(500.0), 103.83, 10.0, 5, false, now),
+                now,
+                hall,
+                200
+            ),
+            AtPlace::Outside
+        );
+        // A mock fix says nothing, wherever it claims to be; nor does a stale one.
+        assert_eq!(
+            at_place(
+                &rules,
+                &fix(36.06, 103.83, 10.0, 5, true, now),
+                now,
+                hall,
+                200
+            ),
+            AtPlace::Unusable
+        );
+        assert_eq!(
+            at_place(
+                &rules,
+                &fix(36.06, 103.83, 10.0, 3600, false, now),
+                now,
+                hall,
+                200
+            ),
+            AtPlace::Unusable
+        );
     }
 
     #[test]

@@ -278,13 +278,7 @@ pub async fn submit_checkin(
     let loc = &req.location;
     reasons.extend(rules::check_fix(
         &cfg.location,
-        &Fix {
-            lat: loc.lat,
-            lon: loc.lon,
-            accuracy_m: loc.accuracy_m,
-            fix_time: loc.fix_time,
-            mock: loc.mock,
-        },
+        &Fix::from(loc),
         now,
         centre,
     ));

@@ -12,7 +12,7 @@ use huijiao_core::api::{
     LectureView, Problem,
 };
 use huijiao_core::model::{AuditAction, EventKind, Role};
-use huijiao_core::policy::checkin::{check_fix, CheckinReason, Fix, LocationRules};
+use huijiao_core::policy::checkin::{at_place, AtPlace, Fix};
 use huijiao_core::policy::learning::{month_of, CreditSource, Obligation};
 use huijiao_core::policy::lecture::{
     arrival, check_code, current_code, lecture_minutes, marked_minutes, qr_payload, scanning_open,
@@ -34,7 +34,7 @@ use crate::cases::{find_case_for_write, identity, own_case};
 use crate::entities::{case, lecture, lecture_attendance, ledger_credit};
 use crate::error::{ApiError, ApiResult, Json, Path, Query};
 use crate::ledger;
-use crate::org::{path_and_above, units_reaching};
+use crate::org::{above_or_below, units_reaching};
 use crate::state::AppState;
 use crate::validate::{check_coordinates, check_gps_fix, check_paragraphs, check_text};
 use crate::work::Work;
@@ -167,9 +167,7 @@ async fn visible(db: &impl ConnectionTrait, caller: &AuthUser) -> ApiResult<Cond
     match caller.role {
         Role::Officer => {
             let path = caller.unit_path.as_deref().ok_or(ErrorCode::Forbidden)?;
-            Ok(Condition::any()
-                .add(lecture::Column::UnitPath.is_in(path_and_above(path)))
-                .add(lecture::Column::UnitPath.like(format!("{path}%"))))
+            Ok(above_or_below(lecture::Column::UnitPath, path))
         }
         Role::Supervisee => Ok(Condition::all()
             .add(lecture::Column::UnitPath.is_in(units_reaching(db, caller).await?))),
@@ -340,23 +338,16 @@ pub async fn attend(
         CodeCheck::Wrong => return Err(ErrorCode::LectureCodeWrong.into()),
     }
     let loc = &req.location;
-    let venue = LocationRules {
-        area_radius_km: f64::from(l.radius_m) / 1000.0,
-        ..state.config.checkin.location
-    };
-    let fix = Fix {
-        lat: loc.lat,
-        lon: loc.lon,
-        accuracy_m: loc.accuracy_m,
-        fix_time: loc.fix_time,
-        mock: loc.mock,
-    };
-    let reasons = check_fix(&venue, &fix, now, Some((l.lat, l.lon)));
-    if reasons.iter().any(|r| *r != CheckinReason::OutsideArea) {
-        return Err(ErrorCode::LectureFixUnusable.into());
-    }
-    if !reasons.is_empty() {
-        return Err(ErrorCode::LectureOutsideVenue.into());
+    match at_place(
+        &state.config.checkin.location,
+        &Fix::from(loc),
+        now,
+        (l.lat, l.lon),
+        l.radius_m.max(0) as u32,
+    ) {
+        AtPlace::Inside => {}
+        AtPlace::Outside => return Err(ErrorCode::LectureOutsideVenue.into()),
+        AtPlace::Unusable => return Err(ErrorCode::LectureFixUnusable.into()),
     }
     let (mark, minutes) = arrival(rules, l.starts_at, l.ends_at, now);
     let a = lecture_attendance::ActiveModel {

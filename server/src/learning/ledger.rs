@@ -7,10 +7,10 @@ use axum::http::StatusCode;
 use chrono::{Datelike, NaiveDate, Utc};
 
 use huijiao_core::api::{
-    LearningAdjustment, LearningAdjustmentView, LearningCreditView, LearningMonthView,
-    LearningShortView, Problem,
+    LearningAdjustment, LearningAdjustmentView, LearningCreditView, LearningMonthView, Problem,
+    ShortfallView,
 };
-use huijiao_core::model::{AuditAction, CaseStatus};
+use huijiao_core::model::AuditAction;
 use huijiao_core::policy::learning::{month_of, month_standing, CreditSource, Obligation};
 use huijiao_core::Said;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -23,7 +23,7 @@ use crate::auth::extractor::{AuthUser, Officer};
 use crate::cases::{find_case, find_case_for_write};
 use crate::entities::{case, ledger_credit};
 use crate::error::{ApiError, ApiResult, Json, Path, Query};
-use crate::ledger::{self, credited_by_case, owed};
+use crate::ledger::{self, owed};
 use crate::state::AppState;
 use crate::validate::check_paragraphs;
 use crate::work::Work;
@@ -180,36 +180,15 @@ pub async fn adjust(
 /// Who in the officer's jurisdiction is short of their minutes in a month (default this one,
 /// so far), most short first.
 #[utoipa::path(get, path = "/learning/shortfalls", tag = "learning", params(MonthQuery),
-    responses((status = 200, body = Vec<LearningShortView>), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = Vec<ShortfallView>), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn shortfalls(
     State(state): State<AppState>,
     caller: Officer,
     Query(q): Query<MonthQuery>,
-) -> ApiResult<Json<Vec<LearningShortView>>> {
+) -> ApiResult<Json<Vec<ShortfallView>>> {
     let month = q.month.unwrap_or_else(|| month_of(Utc::now()));
     check_month("month", &month)?;
-    let cases = case::Entity::find()
-        .filter(caller.case_scope()?)
-        .filter(case::Column::Status.eq(CaseStatus::Active.as_str()))
-        .all(&state.db)
-        .await?;
-    let credited = credited_by_case(&state.db, Obligation::Education, &month).await?;
-    let mut short: Vec<LearningShortView> = cases
-        .iter()
-        .map(|c| {
-            let owed_minutes = owed(&state, c, Obligation::Education, &month);
-            let standing = month_standing(owed_minutes, credited.get(&c.id).copied().unwrap_or(0));
-            LearningShortView {
-                case_id: c.id,
-                unit_id: c.unit_id,
-                month: month.clone(),
-                owed_minutes,
-                credited_minutes: standing.credited_minutes,
-                short_minutes: standing.short_minutes,
-            }
-        })
-        .filter(|v| v.short_minutes > 0)
-        .collect();
-    short.sort_by_key(|v| std::cmp::Reverse(v.short_minutes));
-    Ok(Json(short))
+    Ok(Json(
+        ledger::shortfalls(&state, &caller, Obligation::Education, &month).await?,
+    ))
 }

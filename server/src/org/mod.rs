@@ -25,7 +25,7 @@ use crate::state::AppState;
 use crate::validate::check_text;
 
 pub mod paths;
-pub use paths::{path_and_above, unit_path, PathCache};
+pub use paths::{above_or_below, path_and_above, unit_path, PathCache};
 
 /// The refusal of a `unit_id` the caller may not use: it does not say whether the unit exists.
 pub fn unit_not_in_jurisdiction() -> ApiError {

@@ -45,3 +45,11 @@ pub fn path_and_above(path: &str) -> Vec<String> {
         .map(|(i, _)| path[..=i].to_owned())
         .collect()
 }
+
+/// Rows of the units an officer at `path` works with: their own unit and those below it, and
+/// the units above (whose lectures and activities their people join).
+pub fn above_or_below(col: impl sea_orm::ColumnTrait, path: &str) -> sea_orm::Condition {
+    sea_orm::Condition::any()
+        .add(col.is_in(path_and_above(path)))
+        .add(col.like(format!("{path}%")))
+}

@@ -29,7 +29,7 @@ use crate::auth::extractor::{AuthUser, Officer};
 use crate::cases::{find_case_for_write, own_case};
 use crate::entities::{case, service_activity, service_participation, user};
 use crate::error::{ApiError, ApiResult, Json, Path, Query};
-use crate::org::{path_and_above, units_reaching};
+use crate::org::{above_or_below, units_reaching};
 use crate::state::AppState;
 use crate::validate::{check_coordinates, check_paragraphs, check_text};
 use crate::work::Work;
@@ -206,9 +206,7 @@ async fn visible(db: &impl ConnectionTrait, caller: &AuthUser) -> ApiResult<Cond
     match caller.role {
         Role::Officer => {
             let path = caller.unit_path.as_deref().ok_or(ErrorCode::Forbidden)?;
-            Ok(Condition::any()
-                .add(service_activity::Column::UnitPath.is_in(path_and_above(path)))
-                .add(service_activity::Column::UnitPath.like(format!("{path}%"))))
+            Ok(above_or_below(service_activity::Column::UnitPath, path))
         }
         Role::Supervisee => Ok(Condition::all()
             .add(service_activity::Column::UnitPath.is_in(units_reaching(db, caller).await?))),

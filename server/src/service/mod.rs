@@ -33,6 +33,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(presence::check_out))
         .routes(routes!(review::review))
         .routes(routes!(review::month))
+        .routes(routes!(review::shortfalls))
 }
 
 pub const JOBS: &[Job] = &[

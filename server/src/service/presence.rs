@@ -7,7 +7,7 @@
 use axum::extract::State;
 use chrono::{DateTime, Duration, Utc};
 use huijiao_core::api::{Problem, ServiceParticipationView, ServicePresence};
-use huijiao_core::policy::checkin::{check_fix, CheckinReason, CheckinResult, Fix, LocationRules};
+use huijiao_core::policy::checkin::{at_place, AtPlace, CheckinResult, Fix};
 use huijiao_core::policy::learning::{month_of, CreditSource, Obligation};
 use huijiao_core::policy::lecture::{check_code, CodeCheck};
 use huijiao_core::policy::service::{ParticipationStatus, PresenceProof};
@@ -82,24 +82,17 @@ async fn prove(
             ))
         }
     };
-    let loc = &req.location;
-    let place = LocationRules {
-        area_radius_km: f64::from(a.radius_m) / 1000.0,
-        ..state.config.checkin.location
-    };
-    let fix = Fix {
-        lat: loc.lat,
-        lon: loc.lon,
-        accuracy_m: loc.accuracy_m,
-        fix_time: loc.fix_time,
-        mock: loc.mock,
-    };
-    let reasons = check_fix(&place, &fix, now, Some((a.lat, a.lon)));
-    if reasons.iter().any(|r| *r != CheckinReason::OutsideArea) {
-        return Err(ErrorCode::ActivityFixUnusable.into());
-    }
-    if !reasons.is_empty() {
-        return Err(ErrorCode::ActivityOutsidePlace.into());
+    let fix = Fix::from(&req.location);
+    match at_place(
+        &state.config.checkin.location,
+        &fix,
+        now,
+        (a.lat, a.lon),
+        a.radius_m.max(0) as u32,
+    ) {
+        AtPlace::Inside => {}
+        AtPlace::Outside => return Err(ErrorCode::ActivityOutsidePlace.into()),
+        AtPlace::Unusable => return Err(ErrorCode::ActivityFixUnusable.into()),
     }
     Ok(proof)
 }

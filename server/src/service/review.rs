@@ -6,7 +6,7 @@ use axum::extract::State;
 use chrono::{DateTime, Utc};
 use huijiao_core::api::{
     CommunityServiceEntry, CommunityServiceMonthView, Problem, ServiceParticipationView,
-    ServiceReview,
+    ServiceReview, ShortfallView,
 };
 use huijiao_core::model::{AlertSeverity, AuditAction, EventKind, Role};
 use huijiao_core::policy::learning::{month_of, month_standing, Obligation};
@@ -22,7 +22,7 @@ use super::activities::{find_activity, participation_of, runs};
 use super::participation_view;
 use super::presence::credit;
 use crate::actor::Actor;
-use crate::auth::extractor::AuthUser;
+use crate::auth::extractor::{AuthUser, Officer};
 use crate::cases::find_case;
 use crate::entities::{case, ledger_credit, service_activity, service_participation};
 use crate::error::{ApiError, ApiResult, Json, Path, Query};
@@ -229,6 +229,22 @@ pub async fn month(
     check_month("month", &month)?;
     let c = find_case(&state.db, &caller, id).await?;
     Ok(Json(month_view(&state.db, &state, &c, &month).await?))
+}
+
+/// Who in the officer's jurisdiction is short of their community service in a month (default
+/// this one, so far), most short first.
+#[utoipa::path(get, path = "/service/shortfalls", tag = "service", params(MonthQuery),
+    responses((status = 200, body = Vec<ShortfallView>), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn shortfalls(
+    State(state): State<AppState>,
+    caller: Officer,
+    Query(q): Query<MonthQuery>,
+) -> ApiResult<Json<Vec<ShortfallView>>> {
+    let month = q.month.unwrap_or_else(|| month_of(Utc::now()));
+    check_month("month", &month)?;
+    Ok(Json(
+        crate::ledger::shortfalls(&state, &caller, Obligation::CommunityService, &month).await?,
+    ))
 }
 
 async fn month_view(

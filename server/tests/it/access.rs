@@ -388,6 +388,7 @@ const LISTS: &[&str] = &[
     "/help-sessions",
     "/help/coverage",
     "/service-activities",
+    "/service/shortfalls",
 ];
 
 /// Admin-duty endpoints and the one role allowed each.
@@ -715,29 +716,8 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
         .await;
     assert_eq!(s, StatusCode::CREATED, "{activity}");
     let activity_id = activity["id"].as_str().unwrap().to_owned();
-    let (_, users) = app.get("/api/v1/users", w.token("sys")).await;
-    let officer_a1_id = users
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["username"] == "officer.a1")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-
-    let user_id = |name: &str| {
-        users
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|u| u["username"] == name)
-            .unwrap()["id"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    };
-    let volunteer_a1_id = user_id("volunteer.a1");
+    let officer_a1_id = w.user_id(&app, "officer.a1").await;
+    let volunteer_a1_id = w.user_id(&app, "volunteer.a1").await;
     let help_id = uuid::Uuid::now_v7().to_string();
     let (s, v) = w
         .call(&app, "volunteer.a1", "POST", &format!("/api/v1/cases/{}/help-sessions", w.case_a1), Some(json!({ "id": help_id, "began_at": chrono::Utc::now() - chrono::Duration::hours(2), "minutes": 30, "kind": "talk", "place": null, "notes": "谈心", "risks": [], "follow_up": null })))

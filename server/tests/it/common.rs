@@ -486,6 +486,20 @@ impl World {
         }
     }
 
+    /// A user's id, by username (from the system admin's directory).
+    pub async fn user_id(&self, app: &TestApp, username: &str) -> String {
+        let (_, users) = app.get("/api/v1/users", self.token("sys")).await;
+        users
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["username"] == username)
+            .unwrap_or_else(|| panic!("no user {username}"))["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
     pub fn token(&self, who: &str) -> &str {
         &self.tokens[who]
     }

@@ -254,16 +254,7 @@ both!(a_volunteer_logs_help_and_the_unit_confirms_it, |app| {
     assert_eq!(s, StatusCode::CREATED, "{v}");
     assert_eq!(v["alert_id"], Value::Null, "no risk, no alert");
 
-    let (_, users) = app.get("/api/v1/users", w.token("sys")).await;
-    let vol_id = users
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["username"] == "volunteer.a1")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let vol_id = w.user_id(&app, "volunteer.a1").await;
     let record = format!("/api/v1/volunteers/{vol_id}/service-record");
     let (s, r) = w.call(&app, "volunteer.a1", "GET", &record, None).await;
     assert_eq!(s, StatusCode::OK, "{r}");
@@ -519,16 +510,7 @@ both!(
                 .unwrap()
                 .into(),
         );
-        let (_, users) = app.get("/api/v1/users", w.token("sys")).await;
-        let vol_id = users
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|u| u["username"] == "volunteer.a1")
-            .unwrap()["id"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let vol_id = w.user_id(&app, "volunteer.a1").await;
         let issue = format!("/api/v1/volunteers/{vol_id}/certificates");
         let body = json!({ "from_month": month, "to_month": month });
 

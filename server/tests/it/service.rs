@@ -39,19 +39,6 @@ fn fix(north_m: f64, mock: bool) -> Value {
             "fix_time": Utc::now(), "provider": "gps", "mock": mock })
 }
 
-async fn user_id(app: &TestApp, w: &World, username: &str) -> String {
-    let (_, users) = app.get("/api/v1/users", w.token("sys")).await;
-    users
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["username"] == username)
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
 async fn schedule(app: &TestApp, w: &World, body: Value) -> String {
     let (s, v) = w
         .call(
@@ -129,7 +116,7 @@ both!(
     |app| {
         let w = World::build(&app).await;
         let a1 = w.case_a1.clone();
-        let vol = user_id(&app, &w, "volunteer.a1").await;
+        let vol = w.user_id(&app, "volunteer.a1").await;
         // County A's activity, three hours, two places, run by a volunteer of office A1.
         let id = schedule(
             &app,
@@ -577,6 +564,28 @@ both!(
         assert_eq!(corrected, 1);
         assert_eq!(service_month(&app, &w, &a1).await["credited_minutes"], 160);
 
+        // The officers' list of who is short this month: a1 among them, 320 minutes short.
+        let (s, short) = w
+            .call(
+                &app,
+                "officer.a1",
+                "GET",
+                "/api/v1/service/shortfalls",
+                None,
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{short}");
+        let mine = short
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["case_id"] == a1.as_str())
+            .unwrap();
+        assert_eq!(
+            (mine["short_minutes"].as_i64(), mine["obligation"].as_str()),
+            (Some(320), Some("community_service"))
+        );
+
         // The month end: a1 is short of 480 minutes, alerted once however often the job runs.
         let first =
             NaiveDate::parse_from_str(&format!("{}-01", month_of(Utc::now())), "%Y-%m-%d").unwrap();
@@ -705,7 +714,7 @@ both!(bad_activities_are_refused_and_nothing_is_written, |app| {
         b[k] = v;
         b
     };
-    let sv_a1 = user_id(&app, &w, "sv.a1").await;
+    let sv_a1 = w.user_id(&app, "sv.a1").await;
     let cases = [
         ("title", with("title", json!("  "))),
         ("kind", with("kind", json!("karaoke"))),
