@@ -26,7 +26,8 @@ use uuid::Uuid;
 
 use super::record::{audit_officer_read, volunteer_in_reach};
 use crate::actor::Actor;
-use crate::auth::extractor::{HelpReader, Officer};
+use crate::auth::extractor::{HelpReader, Officer, RequestMeta};
+use crate::auth::throttle;
 use crate::entities::{help_session, org_unit, service_certificate};
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::learning::ledger::check_month;
@@ -164,12 +165,32 @@ async fn by_number(
 /// Checks a certificate by its number (as printed, any case, with or without dashes). No
 /// sign-in: whoever holds the certificate (an employer, a school) checks it here.
 #[utoipa::path(get, path = "/certificates/{number}", tag = "help", params(("number" = String, Path)),
-    responses((status = 200, body = CertificateCheckView), (status = 404, body = Problem)))]
+    responses((status = 200, body = CertificateCheckView), (status = 404, body = Problem), (status = 429, body = Problem)))]
 pub async fn check(
     State(state): State<AppState>,
+    meta: RequestMeta,
     Path(number): Path<String>,
 ) -> ApiResult<Json<CertificateCheckView>> {
-    let c = by_number(&state.db, &number).await?;
+    // Numbers are not guessable (60 random bits), but nobody may try them by the thousand:
+    // an address with `auth.address_max_failures` misses in `auth.lockout_minutes` waits.
+    let now = Utc::now();
+    let key = meta.ip.as_deref().map(|ip| format!("certificate:{ip}"));
+    if let Some(k) = &key {
+        if throttle::locked(&state.db, k, now).await?.is_some() {
+            return Err(ErrorCode::HelpTooManyLookups.into());
+        }
+    }
+    let found = by_number(&state.db, &number).await;
+    if let (Err(_), Some(k)) = (&found, &key) {
+        let cfg = &state.config.auth;
+        let window = chrono::Duration::minutes(cfg.lockout_minutes);
+        if let Ok(n) = throttle::count(&state.db, k, window, now).await? {
+            if n >= cfg.address_max_failures {
+                throttle::lock(&state.db, k, now + window).await?;
+            }
+        }
+    }
+    let c = found?;
     Ok(Json(CertificateCheckView {
         number: c.number,
         volunteer_name_masked: mask_name(&c.volunteer_name),

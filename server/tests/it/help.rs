@@ -6,7 +6,7 @@ use crate::common;
 
 use axum::http::StatusCode;
 use chrono::{Duration, Utc};
-use common::{assert_problem, World};
+use common::{assert_problem, TestApp, World};
 use serde_json::{json, Value};
 
 fn session(id: uuid::Uuid, began_hours_ago: i64, minutes: u32, risks: Value) -> Value {
@@ -656,5 +656,41 @@ both!(
         assert!(drawn.success());
         let page = std::fs::read(dir.path().join("page.png")).unwrap();
         assert!(page.starts_with(b"\x89PNG"), "the page renders to an image");
+    }
+);
+
+both!(
+    certificate_numbers_that_miss_are_limited_per_address,
+    |app| {
+        let app = TestApp::with_config(app.backend, |c| {
+            c.trust_forwarded_for = true;
+            c.auth.address_max_failures = 3;
+        })
+        .await;
+        let lookup = |ip: &'static str, number: &'static str| {
+            let app = &app;
+            async move {
+                let (s, _, b) = app
+                    .call_raw(
+                        "GET",
+                        &format!("/api/v1/certificates/{number}"),
+                        None,
+                        &[("x-forwarded-for", ip)],
+                        None,
+                        None,
+                    )
+                    .await;
+                (s, serde_json::from_slice::<Value>(&b).unwrap())
+            }
+        };
+        for _ in 0..3 {
+            let got = lookup("203.0.113.7", "ZY-2026-0000000000000").await;
+            assert_eq!(got.0, StatusCode::NOT_FOUND, "{}", got.1);
+        }
+        // The fourth try from that address waits; another address is not held up by it.
+        let got = lookup("203.0.113.7", "ZY-2026-0000000000000").await;
+        assert_problem(&got, StatusCode::TOO_MANY_REQUESTS, "help.too_many_lookups");
+        let got = lookup("198.51.100.4", "ZY-2026-0000000000000").await;
+        assert_eq!(got.0, StatusCode::NOT_FOUND, "{}", got.1);
     }
 );
