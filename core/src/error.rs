@@ -225,6 +225,8 @@ error_codes! {
     HelpNothingToCertify = ("help.nothing_to_certify", 422, "No confirmed help in these months: there is nothing to certify.", "所选月份内没有已确认的帮教时长，无法出具证明。"),
     ActivityFull = ("activity.full", 409, "This activity is full; choose another one.", "该公益活动名额已满，请选择其他活动。"),
     ActivitySignUpClosed = ("activity.sign_up_closed", 409, "Sign-up for this activity has closed: it has begun.", "该公益活动已开始，报名已截止。"),
+    ActivityCancelled = ("activity.cancelled", 409, "This activity was cancelled; see the reason on it.", "该公益活动已取消，请查看取消原因。"),
+    ActivityCancelTooLate = ("activity.cancel_too_late", 409, "This activity has begun: it can no longer be cancelled; correct the minutes of each person instead.", "该公益活动已开始，不能再取消，请逐人更正时长。"),
     ActivityNotOpen = ("activity.not_open", 409, "Checking in or out of this activity is not open now: it opens shortly before the start and closes soon after the end.", "该公益活动现在不能签到或签退：开始前不久开放，结束后不久关闭。"),
     ActivityNotSignedUp = ("activity.not_signed_up", 409, "You are not signed up for this activity.", "您未报名该公益活动。"),
     ActivityTransitionInvalid = ("activity.transition_invalid", 409, "Not possible now: check in before checking out, and confirm only what was checked out or flagged; reload it.", "当前无法执行：须先签到再签退，只能确认已签退或被标记的记录，请刷新。"),

@@ -458,6 +458,7 @@ string_enum! {
         RollCallWatched = "roll_call.watched",
         RollCallStarted = "roll_call.started",
         SensitivePeriodDeclared = "sensitive_period.declared",
+        ServiceActivityCancelled = "service_activity.cancelled",
         ServiceActivityCreated = "service_activity.created",
         ServiceParticipantAssigned = "service_activity.participant_assigned",
         ServiceParticipationConfirmed = "service_participation.confirmed",

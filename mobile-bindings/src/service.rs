@@ -56,6 +56,11 @@ impl ServiceClient {
         Ok(self.inner.withdraw_from_service(id, case_id).await?)
     }
 
+    /// An officer calls an activity off before it starts.
+    pub async fn cancel(&self, id: Uuid, reason: String) -> Result<ServiceActivityView> {
+        Ok(self.inner.cancel_service_activity(id, &reason).await?)
+    }
+
     /// Who is on an activity.
     pub async fn roster(&self, id: Uuid) -> Result<Vec<ServiceParticipationView>> {
         Ok(self.inner.service_roster(id).await?)

@@ -660,6 +660,8 @@ async fn demo_service(
             notes: Set(Some("请穿便于活动的衣服，提前十分钟到场签到。".into())),
             code_secret: Set(hex::encode(secret)),
             closed_at: Set((days < 0).then_some(ends + Duration::hours(1))),
+            cancelled_at: Set(None),
+            cancel_reason: Set(None),
             created_by: Set(officer),
             created_at: Set(starts - Duration::days(5)),
         }

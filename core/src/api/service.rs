@@ -79,6 +79,9 @@ view_type! {
         pub taken: u32,
         pub organiser_id: Uuid,
         pub notes: Option<String>,
+        /// Called off before the start, and why.
+        pub cancelled_at: Option<DateTime<Utc>>,
+        pub cancel_reason: Option<String>,
         /// For a supervisee: their own participation, once there is one.
         pub participation: Option<ServiceParticipationView>,
         pub created_at: DateTime<Utc>,
@@ -105,6 +108,14 @@ request_type! {
         #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 8))]
         #[serde(default)]
         pub code: Option<String>,
+    }
+}
+
+request_type! {
+    /// An officer calls an activity off before it starts (rain, the partner withdrew).
+    pub struct ServiceCancel {
+        #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 2000))]
+        pub reason: String,
     }
 }
 

@@ -67,6 +67,21 @@ impl Client {
         .await
     }
 
+    /// An officer calls an activity off before it starts; the people signed up are told.
+    pub async fn cancel_service_activity(
+        &self,
+        id: Uuid,
+        reason: &str,
+    ) -> Result<ServiceActivityView, ClientError> {
+        self.post(
+            &format!("/service-activities/{id}/cancel"),
+            &ServiceCancel {
+                reason: reason.to_owned(),
+            },
+        )
+        .await
+    }
+
     /// Who is on an activity (names masked as the reader may see them).
     pub async fn service_roster(
         &self,

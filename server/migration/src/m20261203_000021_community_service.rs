@@ -1,5 +1,6 @@
 //! Community service (公益活动): activities a unit organises (a place as a point and a small
-//! radius, a window, a capacity, an organiser, and the secret its rotating codes come from);
+//! radius, a window, a capacity, an organiser, the secret its rotating codes come from, and
+//! when and why it was cancelled);
 //! one participation per person and activity (signed up, checked in and out with the proof of
 //! each, the minutes credited, the organiser's review; versioned). The monthly ledger becomes
 //! one for every obligation: `learning_credits` and `learning_months` become `ledger_credits`
@@ -30,6 +31,8 @@ enum ServiceActivities {
     Notes,
     CodeSecret,
     ClosedAt,
+    CancelledAt,
+    CancelReason,
     CreatedBy,
     CreatedAt,
 }
@@ -132,6 +135,10 @@ impl MigrationTrait for Migration {
                 .col(text_null(ServiceActivities::Notes))
                 .col(string_len(ServiceActivities::CodeSecret, 64))
                 .col(timestamp_with_time_zone_null(ServiceActivities::ClosedAt))
+                .col(timestamp_with_time_zone_null(
+                    ServiceActivities::CancelledAt,
+                ))
+                .col(text_null(ServiceActivities::CancelReason))
                 .col(uuid(ServiceActivities::CreatedBy))
                 .col(timestamp_with_time_zone(ServiceActivities::CreatedAt))
                 .foreign_key(

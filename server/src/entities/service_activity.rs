@@ -24,6 +24,9 @@ pub struct Model {
     pub code_secret: String,
     /// When the close job settled what was still open (no-shows, missing check-outs).
     pub closed_at: Option<DateTimeUtc>,
+    /// Called off before the start, with the reason (the people signed up are told).
+    pub cancelled_at: Option<DateTimeUtc>,
+    pub cancel_reason: Option<String>,
     pub created_by: Uuid,
     pub created_at: DateTimeUtc,
 }

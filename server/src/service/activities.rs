@@ -8,13 +8,14 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Utc};
 use huijiao_core::api::{
-    Problem, ServiceActivityCreate, ServiceActivityView, ServiceCodeView, ServiceParticipationView,
-    ServiceSignUp,
+    Problem, ServiceActivityCreate, ServiceActivityView, ServiceCancel, ServiceCodeView,
+    ServiceParticipationView, ServiceSignUp,
 };
 use huijiao_core::model::{AuditAction, EventKind, Role, UserStatus};
 use huijiao_core::policy::lecture::current_code;
 use huijiao_core::policy::service::{qr_payload, ParticipationStatus, ServiceKind};
 use huijiao_core::{ErrorCode, Said};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
     QueryFilter, QueryOrder, QuerySelect,
@@ -54,6 +55,8 @@ pub(super) fn activity_view(
         taken,
         organiser_id: a.organiser_id,
         notes: a.notes.clone(),
+        cancelled_at: a.cancelled_at,
+        cancel_reason: a.cancel_reason.clone(),
         participation,
         created_at: a.created_at,
     }
@@ -181,6 +184,8 @@ pub async fn create(
             .map(str::to_owned)),
         code_secret: Set(hex::encode(secret)),
         closed_at: Set(None),
+        cancelled_at: Set(None),
+        cancel_reason: Set(None),
         created_by: Set(caller.id),
         created_at: Set(now),
     }
@@ -341,6 +346,14 @@ pub async fn get_one(
     )))
 }
 
+/// Nothing more happens on an activity that was called off.
+pub(super) fn refuse_cancelled(a: &service_activity::Model) -> ApiResult<()> {
+    match a.cancelled_at {
+        Some(_) => Err(ErrorCode::ActivityCancelled.into()),
+        None => Ok(()),
+    }
+}
+
 pub(super) fn secret_of(a: &service_activity::Model) -> ApiResult<Vec<u8>> {
     hex::decode(&a.code_secret).map_err(|_| ApiError::internal("an activity's secret is not hex"))
 }
@@ -357,6 +370,7 @@ pub async fn code(
     if !runs(&caller, &a) {
         return Err(ErrorCode::Forbidden.into());
     }
+    refuse_cancelled(&a)?;
     let rules = &state.config.rules.service;
     let now = Utc::now();
     let open = rules.checkin_open(a.starts_at, a.ends_at, now)
@@ -439,6 +453,7 @@ pub async fn sign_up(
     if caller.role == Role::Supervisee {
         huijiao_core::policy::require_active(c.status)?;
     }
+    refuse_cancelled(&a)?;
     let now = Utc::now();
     if now >= a.starts_at {
         return Err(ErrorCode::ActivitySignUpClosed.into());
@@ -457,16 +472,13 @@ pub async fn sign_up(
                 |q| {
                     q.col_expr(
                         service_participation::Column::Status,
-                        sea_orm::sea_query::Expr::value(ParticipationStatus::SignedUp.as_str()),
+                        Expr::value(ParticipationStatus::SignedUp.as_str()),
                     )
                     .col_expr(
                         service_participation::Column::SignedUpBy,
-                        sea_orm::sea_query::Expr::value(caller.id),
+                        Expr::value(caller.id),
                     )
-                    .col_expr(
-                        service_participation::Column::UpdatedAt,
-                        sea_orm::sea_query::Expr::value(now),
-                    )
+                    .col_expr(service_participation::Column::UpdatedAt, Expr::value(now))
                 },
             )
             .await?
@@ -548,12 +560,9 @@ pub async fn withdraw(
                 |q| {
                     q.col_expr(
                         service_participation::Column::Status,
-                        sea_orm::sea_query::Expr::value(ParticipationStatus::Withdrawn.as_str()),
+                        Expr::value(ParticipationStatus::Withdrawn.as_str()),
                     )
-                    .col_expr(
-                        service_participation::Column::UpdatedAt,
-                        sea_orm::sea_query::Expr::value(now),
-                    )
+                    .col_expr(service_participation::Column::UpdatedAt, Expr::value(now))
                 },
             )
             .await?
@@ -608,4 +617,90 @@ pub async fn roster(
             })
             .collect(),
     ))
+}
+
+/// An officer whose jurisdiction holds the activity calls it off before it starts, with the
+/// reason: every place is given back and each person signed up is told. Audited.
+#[utoipa::path(post, path = "/service-activities/{id}/cancel", tag = "service", params(("id" = Uuid, Path)), request_body = ServiceCancel,
+    responses((status = 200, body = ServiceActivityView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn cancel(
+    State(state): State<AppState>,
+    caller: Officer,
+    Path(id): Path<Uuid>,
+    Json(req): Json<ServiceCancel>,
+) -> ApiResult<Json<ServiceActivityView>> {
+    let work = Work::begin(&state).await?;
+    let a = find_activity(work.db(), &caller, id).await?;
+    if !caller.covers_unit_path(&a.unit_path) {
+        return Err(ErrorCode::Forbidden.into());
+    }
+    check_paragraphs("reason", &req.reason, 2000)?;
+    let now = Utc::now();
+    if a.cancelled_at.is_some() {
+        return Err(ErrorCode::ActivityCancelled.into());
+    }
+    if now >= a.starts_at {
+        return Err(ErrorCode::ActivityCancelTooLate.into());
+    }
+    // Claimed once: of two officers cancelling at once, one does.
+    let reason = req.reason.trim().to_owned();
+    let claimed = service_activity::Entity::update_many()
+        .col_expr(service_activity::Column::CancelledAt, Expr::value(now))
+        .col_expr(
+            service_activity::Column::CancelReason,
+            Expr::value(reason.clone()),
+        )
+        .col_expr(service_activity::Column::ClosedAt, Expr::value(now))
+        .filter(service_activity::Column::Id.eq(a.id))
+        .filter(service_activity::Column::CancelledAt.is_null())
+        .exec(work.db())
+        .await?;
+    if claimed.rows_affected != 1 {
+        return Err(ErrorCode::ActivityCancelled.into());
+    }
+    let signed_up = service_participation::Entity::find()
+        .filter(service_participation::Column::ActivityId.eq(a.id))
+        .filter(service_participation::Column::Status.eq(ParticipationStatus::SignedUp.as_str()))
+        .all(work.db())
+        .await?;
+    for p in &signed_up {
+        let p = crate::transition::update_at_version::<service_participation::Entity>(
+            work.db(),
+            p.id,
+            p.version,
+            |q| {
+                q.col_expr(
+                    service_participation::Column::Status,
+                    Expr::value(ParticipationStatus::Withdrawn.as_str()),
+                )
+                .col_expr(service_participation::Column::UpdatedAt, Expr::value(now))
+            },
+        )
+        .await?;
+        let c = case::Entity::find_by_id(p.case_id)
+            .one(work.db())
+            .await?
+            .ok_or_else(|| ApiError::internal("a participation without its case"))?;
+        work.notify_case(
+            &c,
+            EventKind::ServiceParticipation,
+            &participation_view(&p, &c, Role::Supervisee),
+            true,
+        )
+        .await?;
+    }
+    work.audit(
+        &Actor::from(&caller),
+        AuditAction::ServiceActivityCancelled,
+        "service_activity",
+        a.id,
+        json!({ "reason": reason, "places_given_back": signed_up.len() }),
+    )
+    .await?;
+    let a = service_activity::Entity::find_by_id(a.id)
+        .one(work.db())
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    work.commit().await?;
+    Ok(Json(activity_view(&a, 0, None)))
 }

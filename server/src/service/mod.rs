@@ -29,6 +29,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(activities::code))
         .routes(routes!(activities::sign_up, activities::roster))
         .routes(routes!(activities::withdraw))
+        .routes(routes!(activities::cancel))
         .routes(routes!(presence::check_in))
         .routes(routes!(presence::check_out))
         .routes(routes!(review::review))

@@ -16,7 +16,7 @@ use sea_orm::sea_query::SimpleExpr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
-use super::activities::{find_activity, participation_of, secret_of};
+use super::activities::{find_activity, participation_of, refuse_cancelled, secret_of};
 use super::participation_view;
 use crate::auth::extractor::Supervisee;
 use crate::cases::own_case;
@@ -110,6 +110,7 @@ async fn on_site(
     service_participation::Model,
 )> {
     let a = find_activity(work.db(), caller, id).await?;
+    refuse_cancelled(&a)?;
     check_gps_fix("location", &req.location)?;
     let c = own_case(work.db(), caller).await?;
     case::Entity::find_by_id(c.id)

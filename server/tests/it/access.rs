@@ -365,6 +365,11 @@ fn scoped_endpoints() -> Vec<(&'static str, &'static str, Option<Value>)> {
             Some(json!({ "version": 1 })),
         ),
         ("get", "/cases/{id}/service", None),
+        (
+            "post",
+            "/service-activities/{id}/cancel",
+            Some(json!({ "reason": "x" })),
+        ),
     ]
 }
 

@@ -791,3 +791,155 @@ both!(bad_activities_are_refused_and_nothing_is_written, |app| {
         "request.invalid_field",
     );
 });
+
+both!(an_activity_called_off_gives_every_place_back, |app| {
+    let w = World::build(&app).await;
+    let id = schedule(
+        &app,
+        &w,
+        activity_body(
+            &w.county_a,
+            Utc::now() + Duration::minutes(60),
+            120,
+            3,
+            None,
+        ),
+    )
+    .await;
+    let participants = format!("/api/v1/service-activities/{id}/participants");
+    let (s, _) = w
+        .call(&app, "sv.a1", "POST", &participants, Some(json!({})))
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let cancel = format!("/api/v1/service-activities/{id}/cancel");
+    let body = json!({ "reason": "暴雨预警，活动取消" });
+    // Only an officer whose jurisdiction holds it; with a reason.
+    let got = w
+        .call(&app, "officer.b1", "POST", &cancel, Some(body.clone()))
+        .await;
+    assert_problem(&got, StatusCode::NOT_FOUND, "resource.not_found");
+    let got = w
+        .call(&app, "officer.a1", "POST", &cancel, Some(body.clone()))
+        .await;
+    assert_problem(&got, StatusCode::FORBIDDEN, "access.forbidden");
+    let got = w
+        .call(&app, "sv.a1", "POST", &cancel, Some(body.clone()))
+        .await;
+    assert_problem(&got, StatusCode::FORBIDDEN, "access.forbidden");
+    let got = w
+        .call(
+            &app,
+            "officer.county_a",
+            "POST",
+            &cancel,
+            Some(json!({ "reason": " " })),
+        )
+        .await;
+    assert_problem(
+        &got,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "request.invalid_field",
+    );
+
+    let mut events = app.state.events.subscribe();
+    let (s, v) = w
+        .call(
+            &app,
+            "officer.county_a",
+            "POST",
+            &cancel,
+            Some(body.clone()),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        (v["cancel_reason"].as_str(), v["taken"].as_u64()),
+        (Some("暴雨预警，活动取消"), Some(0))
+    );
+    let e = events.recv().await.unwrap();
+    assert_eq!(e.view.kind, "service_participation");
+    let (_, listed) = w
+        .call(&app, "sv.a1", "GET", "/api/v1/service-activities", None)
+        .await;
+    assert_eq!(
+        listed[0]["participation"]["status"], "withdrawn",
+        "{listed}"
+    );
+    // Nothing more happens on it.
+    let got = w
+        .call(&app, "sv.a1", "POST", &participants, Some(json!({})))
+        .await;
+    assert_problem(&got, StatusCode::CONFLICT, "activity.cancelled");
+    let got = w
+        .call(
+            &app,
+            "officer.county_a",
+            "POST",
+            &cancel,
+            Some(body.clone()),
+        )
+        .await;
+    assert_problem(&got, StatusCode::CONFLICT, "activity.cancelled");
+    let got = w
+        .call(
+            &app,
+            "officer.county_a",
+            "GET",
+            &format!("/api/v1/service-activities/{id}/code"),
+            None,
+        )
+        .await;
+    assert_problem(&got, StatusCode::CONFLICT, "activity.cancelled");
+    let cancelled = audit_entry::Entity::find()
+        .filter(audit_entry::Column::Action.eq("service_activity.cancelled"))
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(cancelled, 1);
+
+    // Once begun, an activity is not cancelled: its minutes are corrected person by person.
+    let begun = schedule(
+        &app,
+        &w,
+        activity_body(
+            &w.county_a,
+            Utc::now() + Duration::minutes(60),
+            120,
+            3,
+            None,
+        ),
+    )
+    .await;
+    began_ago(&app, &begun, 5, 120).await;
+    let got = w
+        .call(
+            &app,
+            "officer.county_a",
+            "POST",
+            &format!("/api/v1/service-activities/{begun}/cancel"),
+            Some(body),
+        )
+        .await;
+    assert_problem(&got, StatusCode::CONFLICT, "activity.cancel_too_late");
+    // A check-in whose fix is not a place at all is refused by the field at fault.
+    let (s, _) = w
+        .call(
+            &app,
+            "sv.a1",
+            "POST",
+            &format!("/api/v1/service-activities/{begun}/participants"),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "sign-up closes at the start");
+    let got = w
+        .call(&app, "sv.a1", "POST", &format!("/api/v1/service-activities/{begun}/check-in"),
+            Some(json!({ "code": "12345678", "location": { "lat": 200.0, "lon": 103.83, "accuracy_m": 10.0, "fix_time": Utc::now(), "provider": "gps", "mock": false } })))
+        .await;
+    assert_problem(
+        &got,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "request.invalid_field",
+    );
+    assert_eq!(got.1["errors"][0]["field"], "location", "{}", got.1);
+});
