@@ -84,7 +84,7 @@ view_type! {
         pub version: i32,
         pub steps: Vec<LeaveStepView>,
         /// For an overdue leave: the sanction the rules suggest.
-        pub sanction_suggestion: Option<crate::policy::leave::SanctionSuggestion>,
+        pub sanction_suggestion: Option<crate::policy::sanctions::Sanction>,
     }
 }
 

@@ -550,13 +550,13 @@ pub fn shortfall_escalation(
     short_before: bool,
 ) -> (
     crate::model::AlertSeverity,
-    Option<super::leave::SanctionSuggestion>,
+    Option<super::sanctions::Sanction>,
 ) {
     use crate::model::AlertSeverity;
     if short_before {
         (
             AlertSeverity::High,
-            Some(super::leave::SanctionSuggestion::Admonition),
+            Some(super::sanctions::Sanction::Admonition),
         )
     } else {
         (AlertSeverity::Medium, None)
@@ -912,11 +912,11 @@ mod tests {
     #[test]
     fn short_again_after_being_told_suggests_an_admonition() {
         use crate::model::AlertSeverity;
-        use crate::policy::leave::SanctionSuggestion;
+        use crate::policy::sanctions::Sanction;
         assert_eq!(shortfall_escalation(false), (AlertSeverity::Medium, None));
         assert_eq!(
             shortfall_escalation(true),
-            (AlertSeverity::High, Some(SanctionSuggestion::Admonition))
+            (AlertSeverity::High, Some(Sanction::Admonition))
         );
     }
 

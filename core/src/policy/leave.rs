@@ -5,6 +5,8 @@
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use super::sanctions::Sanction;
+
 use crate::error::ErrorCode;
 use crate::model::UnitKind;
 
@@ -286,27 +288,13 @@ pub fn standing_valid_until(rules: &LeaveRules, start: NaiveDate) -> NaiveDate {
         - Duration::days(1)
 }
 
-/// Sanction suggested for being away past the approved end (measures art. 35-37, 46):
-/// out of supervision under 10 days → admonition; 10 days to a month → warning; more than a
-/// month → recommendation to revoke (or return to prison).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
-pub enum SanctionSuggestion {
-    Admonition,
-    Warning,
-    RevocationRecommendation,
-}
-
-pub fn sanction_for_overdue(days_overdue: i64) -> SanctionSuggestion {
-    if days_overdue < 10 {
-        SanctionSuggestion::Admonition
-    } else if days_overdue <= 30 {
-        SanctionSuggestion::Warning
-    } else {
-        SanctionSuggestion::RevocationRecommendation
-    }
+/// Sanction suggested for being away past the approved end: time out of supervision
+/// (`sanctions::for_days_out`; measures art. 34-35, 46-47).
+pub fn sanction_for_overdue(days_overdue: i64) -> Sanction {
+    let days = u32::try_from(days_overdue.max(1)).unwrap_or(u32::MAX);
+    super::sanctions::for_days_out(days, None)
+        .map(|s| s.sanction)
+        .unwrap_or(Sanction::Admonition)
 }
 
 #[cfg(test)]
@@ -559,13 +547,10 @@ mod tests {
 
     #[test]
     fn overdue_sanctions() {
-        assert_eq!(sanction_for_overdue(1), SanctionSuggestion::Admonition);
-        assert_eq!(sanction_for_overdue(9), SanctionSuggestion::Admonition);
-        assert_eq!(sanction_for_overdue(10), SanctionSuggestion::Warning);
-        assert_eq!(sanction_for_overdue(30), SanctionSuggestion::Warning);
-        assert_eq!(
-            sanction_for_overdue(31),
-            SanctionSuggestion::RevocationRecommendation
-        );
+        assert_eq!(sanction_for_overdue(1), Sanction::Admonition);
+        assert_eq!(sanction_for_overdue(9), Sanction::Admonition);
+        assert_eq!(sanction_for_overdue(10), Sanction::Warning);
+        assert_eq!(sanction_for_overdue(30), Sanction::Warning);
+        assert_eq!(sanction_for_overdue(31), Sanction::RevocationRecommendation);
     }
 }

@@ -13,6 +13,7 @@ pub mod location;
 pub mod quiz;
 pub mod requests;
 pub mod rollcall;
+pub mod sanctions;
 pub mod schedule;
 pub mod service;
 pub mod text;

@@ -11,8 +11,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::leave::SanctionSuggestion;
 use super::liveness::{LivenessRules, Pose};
+use super::sanctions::Sanction;
 use super::schedule::DailyBand;
 use super::transitions::{Machine, Rule, Who};
 use super::{effective_level, Jurisdiction};
@@ -413,11 +413,11 @@ impl RollCallTally {
 /// one is an urgent alert (a missed call may be someone gone); a second is a failure to
 /// report as required (admonition, measures art. 35); more, after that, is not correcting
 /// (warning, art. 36). The system suggests; an officer decides.
-pub fn missed_escalation(misses_90d: u64) -> (AlertSeverity, Option<SanctionSuggestion>) {
+pub fn missed_escalation(misses_90d: u64) -> (AlertSeverity, Option<Sanction>) {
     match misses_90d {
         0 | 1 => (AlertSeverity::High, None),
-        2 => (AlertSeverity::High, Some(SanctionSuggestion::Admonition)),
-        _ => (AlertSeverity::Critical, Some(SanctionSuggestion::Warning)),
+        2 => (AlertSeverity::High, Some(Sanction::Admonition)),
+        _ => (AlertSeverity::Critical, Some(Sanction::Warning)),
     }
 }
 
@@ -628,10 +628,10 @@ mod tests {
     #[test]
     fn misses_escalate() {
         assert_eq!(missed_escalation(1), (AlertSeverity::High, None));
-        assert_eq!(missed_escalation(2).1, Some(SanctionSuggestion::Admonition));
+        assert_eq!(missed_escalation(2).1, Some(Sanction::Admonition));
         assert_eq!(
             missed_escalation(4),
-            (AlertSeverity::Critical, Some(SanctionSuggestion::Warning))
+            (AlertSeverity::Critical, Some(Sanction::Warning))
         );
     }
 

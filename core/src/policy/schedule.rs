@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::leave::SanctionSuggestion;
+use super::sanctions::Sanction;
 use super::{effective_level, Jurisdiction};
 use crate::model::{string_enum, AlertSeverity, SupervisionLevel};
 
@@ -164,15 +164,12 @@ pub fn random_checkin_chance(level: SupervisionLevel, interval_secs: u64, band: 
 }
 
 /// How a missed check-in escalates with the misses of the last 30 days (this one included).
-pub fn missed_escalation(misses_30d: u64) -> (AlertSeverity, Option<SanctionSuggestion>) {
+pub fn missed_escalation(misses_30d: u64) -> (AlertSeverity, Option<Sanction>) {
     match misses_30d {
         0 | 1 => (AlertSeverity::Medium, None),
         2 => (AlertSeverity::High, None),
         // Repeatedly not reporting: a minor breach of the reporting rules (measures art. 35).
-        _ => (
-            AlertSeverity::Critical,
-            Some(SanctionSuggestion::Admonition),
-        ),
+        _ => (AlertSeverity::Critical, Some(Sanction::Admonition)),
     }
 }
 
@@ -305,10 +302,7 @@ mod tests {
         assert_eq!(missed_escalation(2), (AlertSeverity::High, None));
         assert_eq!(
             missed_escalation(3),
-            (
-                AlertSeverity::Critical,
-                Some(SanctionSuggestion::Admonition)
-            )
+            (AlertSeverity::Critical, Some(Sanction::Admonition))
         );
         assert!(random_checkin_minutes(Strict) < random_checkin_minutes(Lenient));
     }
