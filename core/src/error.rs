@@ -235,6 +235,8 @@ error_codes! {
     ActivityOutsidePlace = ("activity.outside_place", 422, "Your phone's location is not at the activity's place; check in and out on site.", "手机定位不在公益活动地点，请在现场签到、签退。"),
     ActivityFixUnusable = ("activity.fix_unusable", 422, "Your phone's location cannot be used (mock location, too old or too imprecise); turn on GPS and try again outside or near a window.", "手机定位无法使用（模拟定位、过旧或精度不足），请开启 GPS 后在室外或窗边重试。"),
     ActivityFaceNotPassed = ("activity.face_not_passed", 422, "The face check-in given did not pass, or is not recent; check in with your face again on site.", "所附人脸签到未通过或已过时，请在现场重新进行人脸签到。"),
+    SanctionNeedsCounty = ("sanction.needs_county", 403, "Rewards and sanctions are decided by the county community-corrections agency; a judicial office proposes them.", "奖惩由县级社区矫正机构决定，司法所只能提出建议。"),
+    SanctionTransitionInvalid = ("sanction.transition_invalid", 409, "This sanction cannot be changed now: it was already decided or acknowledged; reload it.", "该奖惩当前不能变更：已决定或已确认收到，请刷新。"),
     RangeNotSatisfiable = ("request.range_not_satisfiable", 416, "The byte range asked for is outside the file.", "请求的字节范围超出文件大小。"),
     FaceTemplateIncompatible = ("face.template_incompatible", 409, "The enrolled face was made by another model version; enrol again.", "已采集的人脸模板来自其他模型版本，请重新采集。"),
 

@@ -366,6 +366,9 @@ string_enum! {
         /// A community-service participation changed: assigned by an officer, confirmed or
         /// corrected by the organiser, settled at the close (heard by the person).
         ServiceParticipation = "service_participation",
+        /// A sanction or commendation was proposed (officers), decided (officers, and the
+        /// person when approved) or acknowledged.
+        Sanction = "sanction",
         /// The connection fell behind: refetch what is on screen.
         Resync = "resync",
     }
@@ -457,6 +460,10 @@ string_enum! {
         RollCallRecordingRead = "roll_call.recording_read",
         RollCallWatched = "roll_call.watched",
         RollCallStarted = "roll_call.started",
+        SanctionAcknowledged = "sanction.acknowledged",
+        SanctionApproved = "sanction.approved",
+        SanctionProposed = "sanction.proposed",
+        SanctionRejected = "sanction.rejected",
         SensitivePeriodDeclared = "sensitive_period.declared",
         ServiceActivityCancelled = "service_activity.cancelled",
         ServiceActivityCreated = "service_activity.created",

@@ -25,6 +25,7 @@ mod locations;
 mod org;
 mod requests;
 mod rollcalls;
+mod sanctions;
 mod service;
 
 uniffi::setup_scaffolding!();
@@ -209,6 +210,13 @@ impl HuijiaoClient {
     /// Help sessions and the volunteer service record.
     pub fn help(&self) -> Arc<help::HelpClient> {
         Arc::new(help::HelpClient {
+            inner: self.inner.clone(),
+        })
+    }
+
+    /// Rewards and sanctions: advice, proposals, decisions, acknowledgements.
+    pub fn sanctions(&self) -> Arc<sanctions::SanctionsClient> {
+        Arc::new(sanctions::SanctionsClient {
             inner: self.inner.clone(),
         })
     }

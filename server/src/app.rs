@@ -229,6 +229,11 @@ pub const DOMAINS: &[Domain] = &[
         jobs: crate::service::JOBS,
     },
     Domain {
+        tag: "sanctions",
+        routes: crate::sanctions::routes,
+        jobs: &[],
+    },
+    Domain {
         tag: "help",
         routes: crate::help::routes,
         jobs: &[],

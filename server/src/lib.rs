@@ -26,6 +26,7 @@ pub mod pdf;
 pub mod push;
 pub mod requests;
 pub mod rollcalls;
+pub mod sanctions;
 pub mod secrets;
 pub mod service;
 pub mod state;

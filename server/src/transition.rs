@@ -123,4 +123,5 @@ versioned!(
     quiz_attempt => "quiz attempt";
     help_session => "help session", Status.status: huijiao_core::policy::help::HelpStatus;
     service_participation => "service participation";
+    sanction => "sanction", Status.status: huijiao_core::policy::sanctions::SanctionStatus;
 );

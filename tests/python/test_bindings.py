@@ -474,6 +474,29 @@ def test_community_service_by_the_organisers_code_then_corrected(server):
     assert any(e.activity_id == activity.id and e.credited_minutes == 30 for e in month.participations)
 
 
+def test_a_commendation_proposed_by_the_office_decided_by_the_county(server):
+    office = client(server)
+    run(office.login("officer.donggang", PASSWORD))
+    sv = client(server, DEVICE)
+    case_id = run(sv.login("sv.maxiaojun", PASSWORD)).case_id
+    advice = run(office.sanctions().advice(case_id))
+    assert advice.case_id == case_id
+    proposed = run(office.sanctions().propose(case_id, core.SanctionProposal(
+        ground="commendation.exemplary", reason="主动参加公益活动，帮助社区老人")))
+    assert (proposed.sanction, proposed.ground.article) == (core.Sanction.COMMENDATION, "实施办法第三十三条")
+    with pytest.raises(mobile.HuijiaoError.Forbidden) as e:
+        run(office.sanctions().decide(proposed.id, core.SanctionDecision(approve=True, note="同意", version=proposed.version)))
+    assert e.value.code == "sanction.needs_county"
+    county = client(server)
+    run(county.login("officer.chengguan", PASSWORD))
+    approved = run(county.sanctions().decide(proposed.id, core.SanctionDecision(
+        approve=True, note="予以表扬", version=proposed.version)))
+    assert approved.status == core.SanctionStatus.APPROVED
+    done = run(sv.sanctions().acknowledge(proposed.id))
+    assert done.status == core.SanctionStatus.ACKNOWLEDGED
+    assert [s.id for s in run(sv.sanctions().of_case(case_id))] == [proposed.id]
+
+
 def test_the_same_rules_as_the_server(server):
     """The apps explain a rule before the server enforces it, with the same code and the
     jurisdiction's rules as the server holds them."""

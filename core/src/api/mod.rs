@@ -98,6 +98,7 @@ mod locations;
 mod org;
 mod requests;
 mod rollcalls;
+mod sanctions;
 mod service;
 mod xapi;
 
@@ -114,6 +115,7 @@ pub use locations::*;
 pub use org::*;
 pub use requests::*;
 pub use rollcalls::*;
+pub use sanctions::*;
 pub use service::*;
 pub use xapi::*;
 

@@ -17,6 +17,7 @@ mod org;
 pub mod outbox;
 mod requests;
 mod rollcalls;
+mod sanctions;
 mod service;
 
 use std::sync::{Arc, Mutex};

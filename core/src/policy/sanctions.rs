@@ -19,29 +19,38 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::leave::ApprovalLevel;
-use crate::model::SentenceKind;
+use super::transitions::{Machine, Rule, Who};
+use crate::error::ErrorCode;
+use crate::model::{string_enum, SentenceKind};
 
-/// What the measures provide for, mildest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
-pub enum Sanction {
-    /// 表扬 (measures art. 33).
-    Commendation,
-    /// 训诫 (measures art. 34).
-    Admonition,
-    /// 警告 (measures art. 35).
-    Warning,
-    /// 提请公安机关给予治安管理处罚 (measures art. 36).
-    PolicePenaltyReferral,
-    /// 撤销缓刑 / 撤销假释建议 (measures art. 46-47).
-    RevocationRecommendation,
-    /// 收监执行建议, for someone serving outside prison (measures art. 49).
-    ReturnToPrisonRecommendation,
+string_enum! {
+    open
+    /// What the measures provide for, mildest first.
+    Sanction {
+        /// 表扬 (measures art. 33).
+        Commendation = "commendation",
+        /// 训诫 (measures art. 34).
+        Admonition = "admonition",
+        /// 警告 (measures art. 35).
+        Warning = "warning",
+        /// 提请公安机关给予治安管理处罚 (measures art. 36).
+        PolicePenaltyReferral = "police_penalty_referral",
+        /// 撤销缓刑 / 撤销假释建议 (measures art. 46-47).
+        RevocationRecommendation = "revocation_recommendation",
+        /// 收监执行建议, for someone serving outside prison (measures art. 49).
+        ReturnToPrisonRecommendation = "return_to_prison_recommendation",
+    }
 }
 
 impl Sanction {
+    /// How grave, mildest 0 (`Unknown` below all).
+    pub fn gravity(self) -> usize {
+        Sanction::ALL
+            .iter()
+            .position(|s| *s == self)
+            .map_or(0, |i| i + 1)
+    }
+
     /// Who decides: the county agency decides commendations, admonitions and warnings itself;
     /// a referral or a recommendation is the county agency's to send, and the police, the
     /// court or the deciding authority decides it (law art. 28, 46-49). A judicial office
@@ -240,12 +249,51 @@ pub fn suggest(f: &Facts) -> Vec<Suggestion> {
         .chain(for_days_out(f.days_out_of_supervision, f.sentence))
         .collect();
     out.sort_by(|a, b| {
-        b.sanction
-            .cmp(&a.sanction)
-            .then(a.ground.code.cmp(b.ground.code))
+        (b.sanction.gravity().cmp(&a.sanction.gravity())).then(a.ground.code.cmp(b.ground.code))
     });
     out.dedup_by_key(|s| s.ground.code);
     out
+}
+
+string_enum! {
+    open
+    /// Where a sanction stands: proposed by an officer of the case, decided by the county
+    /// agency (approved or rejected), and once approved acknowledged by the person.
+    SanctionStatus {
+        Proposed = "proposed",
+        Approved = "approved",
+        Rejected = "rejected",
+        Acknowledged = "acknowledged",
+    }
+}
+
+string_enum! {
+    SanctionAction {
+        Approve = "approve",
+        Reject = "reject",
+        Acknowledge = "acknowledge",
+    }
+}
+
+/// The county agency decides (`Sanction::decided_at`); the person acknowledges the decision.
+#[rustfmt::skip]
+pub const SANCTION: Machine<SanctionStatus, SanctionAction> = Machine {
+    invalid: ErrorCode::SanctionTransitionInvalid,
+    rules: &[
+        Rule { action: SanctionAction::Approve, from: &[SanctionStatus::Proposed], to: Some(SanctionStatus::Approved), who: Who::Officer(Some(ApprovalLevel::CountyAgency)) },
+        Rule { action: SanctionAction::Reject, from: &[SanctionStatus::Proposed], to: Some(SanctionStatus::Rejected), who: Who::Officer(Some(ApprovalLevel::CountyAgency)) },
+        Rule { action: SanctionAction::Acknowledge, from: &[SanctionStatus::Approved], to: Some(SanctionStatus::Acknowledged), who: Who::Supervisee },
+    ],
+};
+
+impl SanctionStatus {
+    /// A decision in force: it counts toward the next step (two admonitions, two warnings).
+    pub fn in_force(self) -> bool {
+        matches!(
+            self,
+            SanctionStatus::Approved | SanctionStatus::Acknowledged
+        )
+    }
 }
 
 /// The grounds on which the law allows an electronic tag (law art. 29).
@@ -315,6 +363,7 @@ mod tests {
                 Sanction::PolicePenaltyReferral => "police",
                 Sanction::RevocationRecommendation => "revocation",
                 Sanction::ReturnToPrisonRecommendation => "prison",
+                Sanction::Unknown => "unknown",
             };
             assert_eq!(prefix, expected, "{} is filed under its sanction", g.code);
         }
@@ -435,6 +484,33 @@ mod tests {
         assert!(got
             .iter()
             .all(|s| s.sanction.decided_at() == ApprovalLevel::CountyAgency));
+    }
+
+    #[test]
+    fn the_county_decides_and_the_person_acknowledges() {
+        use super::super::transitions::Party;
+        use crate::model::Role;
+        let office = Party::person(Role::Officer, Some(ApprovalLevel::JudicialOffice));
+        let county = Party::person(Role::Officer, Some(ApprovalLevel::CountyAgency));
+        let person = Party::person(Role::Supervisee, None);
+        let p = SanctionStatus::Proposed;
+        assert!(SANCTION.check(SanctionAction::Approve, p, office).is_err());
+        assert_eq!(
+            SANCTION.check(SanctionAction::Approve, p, county),
+            Ok(SanctionStatus::Approved)
+        );
+        assert!(SANCTION
+            .check(SanctionAction::Acknowledge, p, person)
+            .is_err());
+        assert_eq!(
+            SANCTION.check(
+                SanctionAction::Acknowledge,
+                SanctionStatus::Approved,
+                person
+            ),
+            Ok(SanctionStatus::Acknowledged)
+        );
+        assert!(SanctionStatus::Acknowledged.in_force() && !SanctionStatus::Rejected.in_force());
     }
 
     #[test]

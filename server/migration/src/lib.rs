@@ -23,6 +23,7 @@ mod m20261202_000018_reflections;
 mod m20261202_000019_quiz_grades;
 mod m20261202_000020_help_sessions;
 mod m20261203_000021_community_service;
+mod m20261203_000022_sanctions;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000019_quiz_grades::Migration),
             Box::new(m20261202_000020_help_sessions::Migration),
             Box::new(m20261203_000021_community_service::Migration),
+            Box::new(m20261203_000022_sanctions::Migration),
         ]
     }
 }

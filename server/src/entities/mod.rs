@@ -37,6 +37,7 @@ pub mod reflection;
 pub mod refresh_token;
 pub mod relocation_request;
 pub mod roll_call;
+pub mod sanction;
 pub mod sensitive_period;
 pub mod service_activity;
 pub mod service_certificate;

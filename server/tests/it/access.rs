@@ -370,6 +370,19 @@ fn scoped_endpoints() -> Vec<(&'static str, &'static str, Option<Value>)> {
             "/service-activities/{id}/cancel",
             Some(json!({ "reason": "x" })),
         ),
+        ("get", "/cases/{id}/sanction-advice", None),
+        (
+            "post",
+            "/cases/{id}/sanctions",
+            Some(json!({ "ground": "admonition.minor_rule_breach", "reason": "x" })),
+        ),
+        ("get", "/cases/{id}/sanctions", None),
+        (
+            "post",
+            "/sanctions/{id}/decide",
+            Some(json!({ "approve": true, "note": "x", "version": 1 })),
+        ),
+        ("post", "/sanctions/{id}/acknowledge", None),
     ]
 }
 
@@ -494,6 +507,7 @@ async fn snapshot(app: &common::TestApp) -> Vec<i64> {
         "service_certificates",
         "service_activities",
         "service_participations",
+        "sanctions",
     ] {
         v.push(app.count(t).await);
     }
@@ -721,6 +735,15 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
         .await;
     assert_eq!(s, StatusCode::CREATED, "{activity}");
     let activity_id = activity["id"].as_str().unwrap().to_owned();
+    let (s, sanction) = app
+        .post(
+            &format!("/api/v1/cases/{}/sanctions", w.case_a1),
+            a1,
+            json!({ "ground": "commendation.exemplary", "reason": "表现突出" }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{sanction}");
+    let sanction_id = sanction["id"].as_str().unwrap().to_owned();
     let officer_a1_id = w.user_id(&app, "officer.a1").await;
     let volunteer_a1_id = w.user_id(&app, "volunteer.a1").await;
     let help_id = uuid::Uuid::now_v7().to_string();
@@ -770,6 +793,7 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
             Some("quiz-attempts") => &attempt_id,
             Some("lectures") => &lecture_id,
             Some("service-activities") => &activity_id,
+            Some("sanctions") => &sanction_id,
             Some("reflections") => &reflection_id,
             Some("help-sessions") => &help_id,
             Some("volunteers") => &volunteer_a1_id,

@@ -25,6 +25,7 @@ mod openapi;
 mod relocation_visitors;
 mod rollcall_media;
 mod rollcalls;
+mod sanctions;
 mod schedules;
 mod service;
 mod structure;

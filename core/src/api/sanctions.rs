@@ -1,0 +1,72 @@
+//! Rewards and sanctions: what the facts support (with the measures' articles), proposals by
+//! the case's officers, the county agency's decision, the person's acknowledgement.
+
+use super::*;
+use crate::policy::sanctions::{Sanction, SanctionStatus};
+
+view_type! {
+    /// A ground of the measures, as shown with a suggestion or a decision.
+    pub struct SanctionGroundView {
+        pub code: String,
+        pub sanction: Sanction,
+        /// The article cited (实施办法第…条).
+        pub article: String,
+        pub en: String,
+        pub zh: String,
+    }
+}
+
+view_type! {
+    /// The facts the system sees about a person, and what they support, gravest first. The
+    /// officer judges; nothing here is a decision.
+    pub struct SanctionAdviceView {
+        pub case_id: Uuid,
+        /// The longest time away past an approved leave's end, still not back (days).
+        pub days_out_of_supervision: u32,
+        /// Admonitions and warnings in force.
+        pub admonitions: u32,
+        pub warnings: u32,
+        /// The last two closed months both short of education: skipped after being told.
+        pub education_skipped_after_told: bool,
+        pub suggestions: Vec<SanctionGroundView>,
+    }
+}
+
+request_type! {
+    /// An officer of the case proposes, on one of the measures' grounds (its code), with the
+    /// reason and the facts in their own words.
+    pub struct SanctionProposal {
+        #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64))]
+        pub ground: String,
+        #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 5000))]
+        pub reason: String,
+    }
+}
+
+request_type! {
+    /// The county agency's decision, at the version seen.
+    pub struct SanctionDecision {
+        pub approve: bool,
+        #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 2000))]
+        pub note: String,
+        pub version: i32,
+    }
+}
+
+view_type! {
+    pub struct SanctionView {
+        pub id: Uuid,
+        pub case_id: Uuid,
+        pub sanction: Sanction,
+        pub ground: SanctionGroundView,
+        pub reason: String,
+        pub status: SanctionStatus,
+        pub proposed_by: Uuid,
+        pub proposed_at: DateTime<Utc>,
+        pub decided_by: Option<Uuid>,
+        pub decided_at: Option<DateTime<Utc>>,
+        pub decision_note: Option<String>,
+        pub acknowledged_at: Option<DateTime<Utc>>,
+        pub version: i32,
+    }
+}

@@ -1,0 +1,44 @@
+//! Rewards and sanctions: what the facts support, proposals, the county's decision, the
+//! person's acknowledgement.
+
+use super::*;
+
+impl Client {
+    /// What the facts about a person support, gravest first (officers).
+    pub async fn sanction_advice(&self, case_id: Uuid) -> Result<SanctionAdviceView, ClientError> {
+        self.get(&format!("/cases/{case_id}/sanction-advice")).await
+    }
+
+    /// An officer of the case proposes on one of the measures' grounds.
+    pub async fn propose_sanction(
+        &self,
+        case_id: Uuid,
+        req: &SanctionProposal,
+    ) -> Result<SanctionView, ClientError> {
+        self.post(&format!("/cases/{case_id}/sanctions"), req).await
+    }
+
+    /// A case's rewards and sanctions (the person sees the decisions in force).
+    pub async fn case_sanctions(&self, case_id: Uuid) -> Result<Vec<SanctionView>, ClientError> {
+        self.get(&format!("/cases/{case_id}/sanctions")).await
+    }
+
+    /// The county agency approves or rejects, at the version seen.
+    pub async fn decide_sanction(
+        &self,
+        id: Uuid,
+        req: &SanctionDecision,
+    ) -> Result<SanctionView, ClientError> {
+        self.post(&format!("/sanctions/{id}/decide"), req).await
+    }
+
+    /// The person acknowledges a decision they were told of.
+    pub async fn acknowledge_sanction(&self, id: Uuid) -> Result<SanctionView, ClientError> {
+        self.call(
+            Method::POST,
+            &format!("/sanctions/{id}/acknowledge"),
+            None::<&()>,
+        )
+        .await
+    }
+}

@@ -1,0 +1,44 @@
+//! Rewards and sanctions (考核奖惩): advice, proposals, the county's decision, the person's
+//! acknowledgement. (`HuijiaoClient::sanctions()`)
+
+use std::sync::Arc;
+
+use huijiao_core::api::*;
+use huijiao_core::client::Client;
+use uuid::Uuid;
+
+use crate::Result;
+
+/// Rewards and sanctions. (`HuijiaoClient::sanctions()`)
+#[derive(uniffi::Object)]
+pub struct SanctionsClient {
+    pub(crate) inner: Arc<Client>,
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl SanctionsClient {
+    /// What the facts about a person support, gravest first (officers).
+    pub async fn advice(&self, case_id: Uuid) -> Result<SanctionAdviceView> {
+        Ok(self.inner.sanction_advice(case_id).await?)
+    }
+
+    /// An officer of the case proposes on one of the measures' grounds.
+    pub async fn propose(&self, case_id: Uuid, proposal: SanctionProposal) -> Result<SanctionView> {
+        Ok(self.inner.propose_sanction(case_id, &proposal).await?)
+    }
+
+    /// A case's rewards and sanctions (the person sees the decisions in force).
+    pub async fn of_case(&self, case_id: Uuid) -> Result<Vec<SanctionView>> {
+        Ok(self.inner.case_sanctions(case_id).await?)
+    }
+
+    /// The county agency approves or rejects, at the version seen.
+    pub async fn decide(&self, id: Uuid, decision: SanctionDecision) -> Result<SanctionView> {
+        Ok(self.inner.decide_sanction(id, &decision).await?)
+    }
+
+    /// The person acknowledges a decision they were told of.
+    pub async fn acknowledge(&self, id: Uuid) -> Result<SanctionView> {
+        Ok(self.inner.acknowledge_sanction(id).await?)
+    }
+}

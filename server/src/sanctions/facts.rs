@@ -1,0 +1,73 @@
+//! The facts the system sees about a person, for `policy::sanctions::suggest`: how long they
+//! have been away past an approved leave's end, the admonitions and warnings in force, and
+//! whether education was skipped again after a short month. The officer judges the rest (how
+//! grave a breach was) when proposing.
+
+use chrono::{DateTime, Utc};
+use huijiao_core::api::SanctionAdviceView;
+use huijiao_core::model::LeaveStatus;
+use huijiao_core::policy::learning::{month_of, previous_month, Obligation};
+use huijiao_core::policy::sanctions::{suggest, Facts, Sanction};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+
+use super::ground_view;
+use crate::entities::{case, leave_request, ledger_month, sanction};
+use crate::error::ApiResult;
+
+pub async fn advice(
+    db: &impl ConnectionTrait,
+    c: &case::Model,
+    now: DateTime<Utc>,
+) -> ApiResult<SanctionAdviceView> {
+    let today = now.date_naive();
+    let days_out = leave_request::Entity::find()
+        .filter(leave_request::Column::CaseId.eq(c.id))
+        .filter(leave_request::Column::Status.eq(LeaveStatus::Overdue.as_str()))
+        .all(db)
+        .await?
+        .iter()
+        .map(|l| (today - l.end_date).num_days().max(0) as u32)
+        .max()
+        .unwrap_or(0);
+    let in_force: Vec<Sanction> = sanction::Entity::find()
+        .filter(sanction::Column::CaseId.eq(c.id))
+        .all(db)
+        .await?
+        .iter()
+        .filter(|s| s.status.in_force())
+        .map(|s| s.sanction)
+        .collect();
+    let count = |k: Sanction| in_force.iter().filter(|s| **s == k).count() as u32;
+    // The last two closed months of education, both short: told after the first, skipped
+    // again (measures art. 34 (3)).
+    let last = previous_month(&month_of(now)).unwrap_or_default();
+    let before = previous_month(&last).unwrap_or_default();
+    let short = ledger_month::Entity::find()
+        .filter(ledger_month::Column::CaseId.eq(c.id))
+        .filter(ledger_month::Column::Obligation.eq(Obligation::Education))
+        .filter(ledger_month::Column::Month.is_in([last, before]))
+        .filter(ledger_month::Column::ShortMinutes.gt(0))
+        .all(db)
+        .await?
+        .len();
+    let facts = Facts {
+        sentence: Some(c.sentence_kind),
+        days_out_of_supervision: days_out,
+        rule_breach: None,
+        prohibition_order_breach: None,
+        education_skipped_after_told: short == 2,
+        admonitions_uncorrected: count(Sanction::Admonition),
+        warnings_uncorrected: count(Sanction::Warning),
+    };
+    Ok(SanctionAdviceView {
+        case_id: c.id,
+        days_out_of_supervision: facts.days_out_of_supervision,
+        admonitions: facts.admonitions_uncorrected,
+        warnings: facts.warnings_uncorrected,
+        education_skipped_after_told: facts.education_skipped_after_told,
+        suggestions: suggest(&facts)
+            .iter()
+            .map(|s| ground_view(s.ground.code))
+            .collect(),
+    })
+}
