@@ -465,22 +465,12 @@ pub async fn sign_up(
     let p = match before {
         // Withdrawn earlier: the same row takes the place again.
         Some(p) => {
-            crate::transition::update_at_version::<service_participation::Entity>(
-                work.db(),
-                p.id,
-                p.version,
-                |q| {
-                    q.col_expr(
-                        service_participation::Column::Status,
-                        Expr::value(ParticipationStatus::SignedUp.as_str()),
-                    )
-                    .col_expr(
-                        service_participation::Column::SignedUpBy,
-                        Expr::value(caller.id),
-                    )
-                    .col_expr(service_participation::Column::UpdatedAt, Expr::value(now))
-                },
-            )
+            super::move_to(work.db(), &p, ParticipationStatus::SignedUp, now, |q| {
+                q.col_expr(
+                    service_participation::Column::SignedUpBy,
+                    Expr::value(caller.id),
+                )
+            })
             .await?
         }
         None => {
@@ -553,19 +543,7 @@ pub async fn withdraw(
     let p = match p.status {
         ParticipationStatus::Withdrawn => p,
         ParticipationStatus::SignedUp if now < a.starts_at => {
-            crate::transition::update_at_version::<service_participation::Entity>(
-                work.db(),
-                p.id,
-                p.version,
-                |q| {
-                    q.col_expr(
-                        service_participation::Column::Status,
-                        Expr::value(ParticipationStatus::Withdrawn.as_str()),
-                    )
-                    .col_expr(service_participation::Column::UpdatedAt, Expr::value(now))
-                },
-            )
-            .await?
+            super::move_to(work.db(), &p, ParticipationStatus::Withdrawn, now, |q| q).await?
         }
         ParticipationStatus::SignedUp => return Err(ErrorCode::ActivitySignUpClosed.into()),
         _ => return Err(ErrorCode::ActivityTransitionInvalid.into()),
@@ -664,19 +642,7 @@ pub async fn cancel(
         .all(work.db())
         .await?;
     for p in &signed_up {
-        let p = crate::transition::update_at_version::<service_participation::Entity>(
-            work.db(),
-            p.id,
-            p.version,
-            |q| {
-                q.col_expr(
-                    service_participation::Column::Status,
-                    Expr::value(ParticipationStatus::Withdrawn.as_str()),
-                )
-                .col_expr(service_participation::Column::UpdatedAt, Expr::value(now))
-            },
-        )
-        .await?;
+        let p = super::move_to(work.db(), p, ParticipationStatus::Withdrawn, now, |q| q).await?;
         let c = case::Entity::find_by_id(p.case_id)
             .one(work.db())
             .await?

@@ -12,13 +12,18 @@ mod review;
 
 pub use review::close_ended;
 
+use chrono::{DateTime, Utc};
 use huijiao_core::api::ServiceParticipationView;
 use huijiao_core::model::Role;
 use huijiao_core::policy::learning::Obligation;
+use huijiao_core::policy::service::ParticipationStatus;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ConnectionTrait, UpdateMany};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::cases::identity;
 use crate::entities::{case, service_participation};
+use crate::error::ApiResult;
 use crate::jobs::{announce, Job};
 use crate::state::AppState;
 
@@ -82,4 +87,30 @@ fn participation_view(
         version: p.version,
         updated_at: p.updated_at,
     }
+}
+
+/// Moves a participation to `to` at the version read, stamped `now`; `more` sets what else
+/// the move records. 409 `resource.conflict` if it changed meanwhile.
+async fn move_to(
+    db: &impl ConnectionTrait,
+    p: &service_participation::Model,
+    to: ParticipationStatus,
+    now: DateTime<Utc>,
+    more: impl FnOnce(
+        UpdateMany<service_participation::Entity>,
+    ) -> UpdateMany<service_participation::Entity>,
+) -> ApiResult<service_participation::Model> {
+    use service_participation::Column as C;
+    crate::transition::update_at_version::<service_participation::Entity>(
+        db,
+        p.id,
+        p.version,
+        |q| {
+            more(
+                q.col_expr(C::Status, Expr::value(to.as_str()))
+                    .col_expr(C::UpdatedAt, Expr::value(now)),
+            )
+        },
+    )
+    .await
 }

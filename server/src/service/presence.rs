@@ -24,7 +24,6 @@ use crate::entities::{case, checkin, ledger_credit, service_activity, service_pa
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::ledger;
 use crate::state::AppState;
-use crate::transition::update_at_version;
 use crate::validate::check_gps_fix;
 use crate::work::Work;
 
@@ -159,15 +158,13 @@ pub async fn check_in(
     let proof = prove(&state, work.db(), &a, &c, &req, now).await?;
     use service_participation::Column as C;
     let cols = [
-        set(C::Status, ParticipationStatus::CheckedIn.as_str()),
         set(C::CheckedInAt, now),
         set(C::CheckInProof, proof.kind.as_str()),
         set(C::CheckInCheckinId, proof.checkin_id),
         set(C::CheckInLat, req.location.lat),
         set(C::CheckInLon, req.location.lon),
-        set(C::UpdatedAt, now),
     ];
-    let p = update_at_version::<service_participation::Entity>(work.db(), p.id, p.version, |q| {
+    let p = super::move_to(work.db(), &p, ParticipationStatus::CheckedIn, now, |q| {
         cols.into_iter().fold(q, |q, (col, v)| q.col_expr(col, v))
     })
     .await?;
@@ -205,16 +202,14 @@ pub async fn check_out(
     let minutes = rules.credited_minutes(a.starts_at, a.ends_at, checked_in, now);
     use service_participation::Column as C;
     let cols = [
-        set(C::Status, ParticipationStatus::CheckedOut.as_str()),
         set(C::CheckedOutAt, now),
         set(C::CheckOutProof, proof.kind.as_str()),
         set(C::CheckOutCheckinId, proof.checkin_id),
         set(C::CheckOutLat, req.location.lat),
         set(C::CheckOutLon, req.location.lon),
         set(C::CreditedMinutes, minutes as i32),
-        set(C::UpdatedAt, now),
     ];
-    let p = update_at_version::<service_participation::Entity>(work.db(), p.id, p.version, |q| {
+    let p = super::move_to(work.db(), &p, ParticipationStatus::CheckedOut, now, |q| {
         cols.into_iter().fold(q, |q, (col, v)| q.col_expr(col, v))
     })
     .await?;

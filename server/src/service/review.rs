@@ -29,7 +29,6 @@ use crate::error::{ApiError, ApiResult, Json, Path, Query};
 use crate::events::Event;
 use crate::learning::ledger::{check_month, MonthQuery};
 use crate::state::AppState;
-use crate::transition::update_at_version;
 use crate::validate::check_paragraphs;
 use crate::work::Work;
 
@@ -106,13 +105,11 @@ pub async fn review(
     }
     let now = Utc::now();
     use service_participation::Column as C;
-    let row = update_at_version::<service_participation::Entity>(work.db(), p.id, p.version, |q| {
-        q.col_expr(C::Status, Expr::value(Confirmed.as_str()))
-            .col_expr(C::CreditedMinutes, Expr::value(minutes))
+    let row = super::move_to(work.db(), &p, Confirmed, now, |q| {
+        q.col_expr(C::CreditedMinutes, Expr::value(minutes))
             .col_expr(C::ReviewedBy, Expr::value(caller.id))
             .col_expr(C::ReviewedAt, Expr::value(now))
             .col_expr(C::ReviewReason, Expr::value(reason.map(str::to_owned)))
-            .col_expr(C::UpdatedAt, Expr::value(now))
     })
     .await?;
     credit(work.db(), &a, &row, Some(caller.id), now).await?;
@@ -200,13 +197,10 @@ pub async fn close_ended(
                 None
             };
             use service_participation::Column as C;
-            let row =
-                update_at_version::<service_participation::Entity>(db, p.id, p.version, |q| {
-                    q.col_expr(C::Status, Expr::value(to.as_str()))
-                        .col_expr(C::AlertId, Expr::value(alert_id))
-                        .col_expr(C::UpdatedAt, Expr::value(now))
-                })
-                .await?;
+            let row = super::move_to(db, &p, to, now, |q| {
+                q.col_expr(C::AlertId, Expr::value(alert_id))
+            })
+            .await?;
             let view = participation_view(&row, &c, Role::Supervisee);
             work.notify_case(&c, EventKind::ServiceParticipation, &view, true)
                 .await?;
