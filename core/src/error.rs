@@ -237,6 +237,9 @@ error_codes! {
     ActivityFaceNotPassed = ("activity.face_not_passed", 422, "The face check-in given did not pass, or is not recent; check in with your face again on site.", "所附人脸签到未通过或已过时，请在现场重新进行人脸签到。"),
     SanctionNeedsCounty = ("sanction.needs_county", 403, "Rewards and sanctions are decided by the county community-corrections agency; a judicial office proposes them.", "奖惩由县级社区矫正机构决定，司法所只能提出建议。"),
     SanctionTransitionInvalid = ("sanction.transition_invalid", 409, "This sanction cannot be changed now: it was already decided or acknowledged; reload it.", "该奖惩当前不能变更：已决定或已确认收到，请刷新。"),
+    TagNeedsCounty = ("tag.needs_county", 403, "An electronic tag is ordered by the county community-corrections agency (law art. 29).", "电子定位装置须经县级社区矫正机构决定（社区矫正法第二十九条）。"),
+    TagOverlapping = ("tag.overlapping", 409, "Another tag order covers these days; renew it instead (its end, then a new order from the next day).", "已有电子定位装置决定覆盖这些日期，请办理延长（自原决定结束次日起）。"),
+    TagOrderEnded = ("tag.order_ended", 409, "This tag order has ended; it cannot be changed or renewed.", "该电子定位装置决定已结束，不能更改或延长。"),
     RangeNotSatisfiable = ("request.range_not_satisfiable", 416, "The byte range asked for is outside the file.", "请求的字节范围超出文件大小。"),
     FaceTemplateIncompatible = ("face.template_incompatible", 409, "The enrolled face was made by another model version; enrol again.", "已采集的人脸模板来自其他模型版本，请重新采集。"),
 

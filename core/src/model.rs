@@ -282,6 +282,9 @@ string_enum! {
         /// Someone checked in to a community-service activity and never out: nothing is
         /// credited until an officer or the organiser corrects it.
         ServiceCheckoutMissing = "service_checkout_missing",
+        /// An electronic tag order ends within a week: renew it by a new decision, or let it
+        /// lapse.
+        TagOrderExpiring = "tag_order_expiring",
     }
 }
 
@@ -369,6 +372,8 @@ string_enum! {
         /// A sanction or commendation was proposed (officers), decided (officers, and the
         /// person when approved) or acknowledged.
         Sanction = "sanction",
+        /// An electronic tag was ordered, renewed or ended (officers and the person).
+        TagOrder = "tag_order",
         /// The connection fell behind: refetch what is on screen.
         Resync = "resync",
     }
@@ -470,6 +475,8 @@ string_enum! {
         ServiceParticipantAssigned = "service_activity.participant_assigned",
         ServiceParticipationConfirmed = "service_participation.confirmed",
         ServiceParticipationCorrected = "service_participation.corrected",
+        TagOrderEnded = "tag_order.ended",
+        TagOrdered = "tag_order.ordered",
         TeamMemberAdded = "team.member_added",
         TeamMemberRemoved = "team.member_removed",
         UnitCreated = "unit.created",

@@ -41,4 +41,19 @@ impl SanctionsClient {
     pub async fn acknowledge(&self, id: Uuid) -> Result<SanctionView> {
         Ok(self.inner.acknowledge_sanction(id).await?)
     }
+
+    /// The county agency orders (or renews) an electronic tag.
+    pub async fn order_tag(&self, case_id: Uuid, order: TagOrderNew) -> Result<TagOrderView> {
+        Ok(self.inner.order_tag(case_id, &order).await?)
+    }
+
+    /// A case's tag orders, latest first.
+    pub async fn tag_orders(&self, case_id: Uuid) -> Result<Vec<TagOrderView>> {
+        Ok(self.inner.tag_orders(case_id).await?)
+    }
+
+    /// The county agency ends an order before its term.
+    pub async fn end_tag_order(&self, id: Uuid, end: TagOrderEnd) -> Result<TagOrderView> {
+        Ok(self.inner.end_tag_order(id, &end).await?)
+    }
 }

@@ -231,7 +231,7 @@ pub const DOMAINS: &[Domain] = &[
     Domain {
         tag: "sanctions",
         routes: crate::sanctions::routes,
-        jobs: &[],
+        jobs: crate::sanctions::JOBS,
     },
     Domain {
         tag: "help",

@@ -2,7 +2,7 @@
 //! the case's officers, the county agency's decision, the person's acknowledgement.
 
 use super::*;
-use crate::policy::sanctions::{Sanction, SanctionStatus};
+use crate::policy::sanctions::{Sanction, SanctionStatus, TagGround};
 
 view_type! {
     /// A ground of the measures, as shown with a suggestion or a decision.
@@ -68,5 +68,47 @@ view_type! {
         pub decision_note: Option<String>,
         pub acknowledged_at: Option<DateTime<Utc>>,
         pub version: i32,
+    }
+}
+
+request_type! {
+    /// The county's decision to put an electronic tag on a person (law art. 29): on one of
+    /// the law's grounds, for at most three months; a renewal names the order it continues.
+    pub struct TagOrderNew {
+        pub ground: TagGround,
+        pub starts_on: NaiveDate,
+        /// At most three calendar months after `starts_on`.
+        pub ends_on: NaiveDate,
+        #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 5000))]
+        pub reason: String,
+        /// The order this one renews: it starts the day after that one ends.
+        #[serde(default)]
+        pub renews: Option<Uuid>,
+    }
+}
+
+request_type! {
+    /// Ending an order before its term (the reason it was needed has gone).
+    pub struct TagOrderEnd {
+        #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 2000))]
+        pub reason: String,
+    }
+}
+
+view_type! {
+    pub struct TagOrderView {
+        pub id: Uuid,
+        pub case_id: Uuid,
+        pub ground: TagGround,
+        pub starts_on: NaiveDate,
+        pub ends_on: NaiveDate,
+        pub reason: String,
+        pub renews: Option<Uuid>,
+        pub decided_by: Uuid,
+        pub decided_at: DateTime<Utc>,
+        pub ended_at: Option<DateTime<Utc>>,
+        pub end_reason: Option<String>,
+        /// Raised once, `TAG_EXPIRY_NOTICE_DAYS` before the end.
+        pub expiry_alert_id: Option<Uuid>,
     }
 }

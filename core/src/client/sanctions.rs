@@ -41,4 +41,28 @@ impl Client {
         )
         .await
     }
+
+    /// The county agency orders (or renews) an electronic tag.
+    pub async fn order_tag(
+        &self,
+        case_id: Uuid,
+        req: &TagOrderNew,
+    ) -> Result<TagOrderView, ClientError> {
+        self.post(&format!("/cases/{case_id}/tag-orders"), req)
+            .await
+    }
+
+    /// A case's tag orders, latest first.
+    pub async fn tag_orders(&self, case_id: Uuid) -> Result<Vec<TagOrderView>, ClientError> {
+        self.get(&format!("/cases/{case_id}/tag-orders")).await
+    }
+
+    /// The county agency ends an order before its term.
+    pub async fn end_tag_order(
+        &self,
+        id: Uuid,
+        req: &TagOrderEnd,
+    ) -> Result<TagOrderView, ClientError> {
+        self.post(&format!("/tag-orders/{id}/end"), req).await
+    }
 }

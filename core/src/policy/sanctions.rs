@@ -296,26 +296,28 @@ impl SanctionStatus {
     }
 }
 
-/// The grounds on which the law allows an electronic tag (law art. 29).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
-pub enum TagGround {
-    /// 违反人民法院禁止令的 (art. 29 (1)).
-    ProhibitionOrderBreached,
-    /// 无正当理由，未经批准离开所居住的市、县的 (art. 29 (2)).
-    LeftWithoutApproval,
-    /// 拒不按照规定报告自己的活动情况，被给予警告的 (art. 29 (3)).
-    WarnedForNotReporting,
-    /// 违反监督管理规定，被给予治安管理处罚的 (art. 29 (4)).
-    PolicePenaltyGiven,
-    /// 拟提请撤销缓刑、假释或者暂予监外执行收监执行的 (art. 29 (5)).
-    RevocationPending,
+string_enum! {
+    /// The grounds on which the law allows an electronic tag (law art. 29).
+    TagGround {
+        /// 违反人民法院禁止令的 (art. 29 (1)).
+        ProhibitionOrderBreached = "prohibition_order_breached",
+        /// 无正当理由，未经批准离开所居住的市、县的 (art. 29 (2)).
+        LeftWithoutApproval = "left_without_approval",
+        /// 拒不按照规定报告自己的活动情况，被给予警告的 (art. 29 (3)).
+        WarnedForNotReporting = "warned_for_not_reporting",
+        /// 违反监督管理规定，被给予治安管理处罚的 (art. 29 (4)).
+        PolicePenaltyGiven = "police_penalty_given",
+        /// 拟提请撤销缓刑、假释或者暂予监外执行收监执行的 (art. 29 (5)).
+        RevocationPending = "revocation_pending",
+    }
 }
 
 /// A tag order is for at most this many months at a time (law art. 29: 每次不得超过三个月).
 pub const TAG_MAX_MONTHS: u32 = 3;
+
+/// How many days before a tag order ends its officers are alerted (to renew it by a new
+/// decision, or let it lapse).
+pub const TAG_EXPIRY_NOTICE_DAYS: i64 = 7;
 
 /// Why a tag order's term is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,6 +1,8 @@
 //! Rewards and sanctions (考核奖惩): a proposal by an officer of the case on one of the
 //! measures' grounds (its code, the sanction it leads to, the reason), the county agency's
 //! decision, and the person's acknowledgement; versioned, so two deciders cannot both decide.
+//! Electronic tag orders (law art. 29): the ground, the term (at most three months), the order
+//! a renewal continues, an early end, and the alert raised before the term ends.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -23,6 +25,23 @@ enum Sanctions {
     DecisionNote,
     AcknowledgedAt,
     Version,
+}
+
+#[derive(DeriveIden)]
+enum TagOrders {
+    Table,
+    Id,
+    CaseId,
+    Ground,
+    StartsOn,
+    EndsOn,
+    Reason,
+    Renews,
+    DecidedBy,
+    DecidedAt,
+    EndedAt,
+    EndReason,
+    ExpiryAlertId,
 }
 
 #[derive(DeriveIden)]
@@ -65,10 +84,45 @@ impl MigrationTrait for Migration {
                 .col(Sanctions::CaseId)
                 .to_owned(),
         )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(TagOrders::Table)
+                .col(uuid(TagOrders::Id).primary_key())
+                .col(uuid(TagOrders::CaseId))
+                .col(string_len(TagOrders::Ground, 40))
+                .col(date(TagOrders::StartsOn))
+                .col(date(TagOrders::EndsOn))
+                .col(text(TagOrders::Reason))
+                .col(uuid_null(TagOrders::Renews))
+                .col(uuid(TagOrders::DecidedBy))
+                .col(timestamp_with_time_zone(TagOrders::DecidedAt))
+                .col(timestamp_with_time_zone_null(TagOrders::EndedAt))
+                .col(text_null(TagOrders::EndReason))
+                .col(uuid_null(TagOrders::ExpiryAlertId))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(TagOrders::Table, TagOrders::CaseId)
+                        .to(Cases::Table, Cases::Id),
+                )
+                .to_owned(),
+        )
+        .await?;
+        // One renewal per order: two officers renewing at once cannot both.
+        m.create_index(
+            Index::create()
+                .name("ux_tag_orders_renews")
+                .table(TagOrders::Table)
+                .col(TagOrders::Renews)
+                .unique()
+                .to_owned(),
+        )
         .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(TagOrders::Table).to_owned())
+            .await?;
         m.drop_table(Table::drop().table(Sanctions::Table).to_owned())
             .await
     }

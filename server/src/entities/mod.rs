@@ -47,6 +47,7 @@ pub mod status_change;
 pub mod study_beat;
 pub mod study_face_check;
 pub mod study_session;
+pub mod tag_order;
 pub mod team_member;
 pub mod user;
 pub mod visitor_request;

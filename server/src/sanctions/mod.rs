@@ -2,9 +2,12 @@
 //! grounds (`policy::sanctions`; `facts`); an officer of the case proposes on one ground with
 //! the reason; the county agency approves or rejects at the version seen (a judicial office
 //! cannot); the person is told of an approved decision and acknowledges it. Each step is
-//! audited. A supervisee sees only the decisions in force.
+//! audited. A supervisee sees only the decisions in force. Electronic tag orders (`tags`).
 
 mod facts;
+mod tags;
+
+pub use tags::alert_expiring;
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -41,7 +44,16 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(propose, of_case))
         .routes(routes!(decide))
         .routes(routes!(acknowledge))
+        .routes(routes!(tags::order, tags::of_case))
+        .routes(routes!(tags::end))
 }
+
+pub const JOBS: &[crate::jobs::Job] = &[crate::jobs::Job {
+    name: "sanctions.tag_expiry",
+    run: |_, w, now| {
+        Box::pin(async move { Ok(crate::jobs::announce(w, alert_expiring(w.db(), now).await?)) })
+    },
+}];
 
 fn ground_view(code: &str) -> SanctionGroundView {
     match ground(code) {

@@ -383,6 +383,19 @@ fn scoped_endpoints() -> Vec<(&'static str, &'static str, Option<Value>)> {
             Some(json!({ "approve": true, "note": "x", "version": 1 })),
         ),
         ("post", "/sanctions/{id}/acknowledge", None),
+        (
+            "post",
+            "/cases/{id}/tag-orders",
+            Some(
+                json!({ "ground": "left_without_approval", "starts_on": "2099-01-01", "ends_on": "2099-02-01", "reason": "x", "renews": null }),
+            ),
+        ),
+        ("get", "/cases/{id}/tag-orders", None),
+        (
+            "post",
+            "/tag-orders/{id}/end",
+            Some(json!({ "reason": "x" })),
+        ),
     ]
 }
 
@@ -508,6 +521,7 @@ async fn snapshot(app: &common::TestApp) -> Vec<i64> {
         "service_activities",
         "service_participations",
         "sanctions",
+        "tag_orders",
     ] {
         v.push(app.count(t).await);
     }
@@ -744,6 +758,12 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
         .await;
     assert_eq!(s, StatusCode::CREATED, "{sanction}");
     let sanction_id = sanction["id"].as_str().unwrap().to_owned();
+    let today = chrono::Utc::now().date_naive();
+    let (s, tag) = app
+        .post(&format!("/api/v1/cases/{}/tag-orders", w.case_a1), w.token("officer.county_a"), json!({ "ground": "left_without_approval", "starts_on": today, "ends_on": today + chrono::Duration::days(30), "reason": "x" }))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{tag}");
+    let tag_id = tag["id"].as_str().unwrap().to_owned();
     let officer_a1_id = w.user_id(&app, "officer.a1").await;
     let volunteer_a1_id = w.user_id(&app, "volunteer.a1").await;
     let help_id = uuid::Uuid::now_v7().to_string();
@@ -794,6 +814,7 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
             Some("lectures") => &lecture_id,
             Some("service-activities") => &activity_id,
             Some("sanctions") => &sanction_id,
+            Some("tag-orders") => &tag_id,
             Some("reflections") => &reflection_id,
             Some("help-sessions") => &help_id,
             Some("volunteers") => &volunteer_a1_id,

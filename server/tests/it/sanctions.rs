@@ -307,3 +307,177 @@ both!(time_away_past_a_leave_is_advised_by_its_days, |app| {
         .await;
     assert_problem(&got, StatusCode::FORBIDDEN, "access.forbidden");
 });
+
+both!(
+    a_tag_order_lasts_three_months_and_is_renewed_by_a_new_decision,
+    |app| {
+        let w = World::build(&app).await;
+        let orders = format!("/api/v1/cases/{}/tag-orders", w.case_a1);
+        let today = Utc::now().date_naive();
+        let three_months = today.checked_add_months(chrono::Months::new(3)).unwrap();
+        let body = |starts: chrono::NaiveDate, ends: chrono::NaiveDate, renews: Option<&str>| {
+            json!({ "ground": "left_without_approval", "starts_on": starts, "ends_on": ends,
+                "reason": "未经批准离开兰州市，经警告后返回", "renews": renews })
+        };
+        // The county orders (law art. 29); an office cannot.
+        let got = w
+            .call(
+                &app,
+                "officer.a1",
+                "POST",
+                &orders,
+                Some(body(today, three_months, None)),
+            )
+            .await;
+        assert_problem(&got, StatusCode::FORBIDDEN, "tag.needs_county");
+        // Three months at most; a term that ends before it starts; one that started yesterday.
+        for (starts, ends, field) in [
+            (today, three_months + Duration::days(1), "ends_on"),
+            (today, today, "ends_on"),
+            (
+                today - Duration::days(1),
+                today + Duration::days(30),
+                "starts_on",
+            ),
+        ] {
+            let got = w
+                .call(
+                    &app,
+                    "officer.county_a",
+                    "POST",
+                    &orders,
+                    Some(body(starts, ends, None)),
+                )
+                .await;
+            assert_problem(
+                &got,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "request.invalid_field",
+            );
+            assert_eq!(got.1["errors"][0]["field"], field, "{}", got.1);
+        }
+        assert_eq!(app.count("tag_orders").await, 0);
+        let (s, first) = w
+            .call(
+                &app,
+                "officer.county_a",
+                "POST",
+                &orders,
+                Some(body(today, three_months, None)),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{first}");
+        let first_id = first["id"].as_str().unwrap().to_owned();
+        // One order covers a day at most: a longer need is a renewal from the day after.
+        let got = w
+            .call(
+                &app,
+                "officer.county_a",
+                "POST",
+                &orders,
+                Some(body(
+                    today + Duration::days(10),
+                    today + Duration::days(40),
+                    None,
+                )),
+            )
+            .await;
+        assert_problem(&got, StatusCode::CONFLICT, "tag.overlapping");
+        let got = w
+            .call(
+                &app,
+                "officer.county_a",
+                "POST",
+                &orders,
+                Some(body(
+                    three_months,
+                    three_months + Duration::days(20),
+                    Some(&first_id),
+                )),
+            )
+            .await;
+        assert_eq!(got.1["errors"][0]["field"], "starts_on", "{}", got.1);
+        let next = three_months + Duration::days(1);
+        let (s, renewal) = w
+            .call(
+                &app,
+                "officer.county_a",
+                "POST",
+                &orders,
+                Some(body(next, next + Duration::days(30), Some(&first_id))),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{renewal}");
+        let (_, mine) = w.call(&app, "sv.a1", "GET", &orders, None).await;
+        assert_eq!(mine.as_array().unwrap().len(), 2);
+
+        // A week before an order ends its officers are alerted, once; a renewed order is not.
+        let at = |d: chrono::NaiveDate| d.and_hms_opt(2, 0, 0).unwrap().and_utc();
+        for _ in 0..2 {
+            let events = huijiao_server::sanctions::alert_expiring(
+                &app.state.db,
+                at(three_months - Duration::days(3)),
+            )
+            .await
+            .unwrap();
+            assert!(events.is_empty(), "the first order was renewed");
+        }
+        let renewal_end = next + Duration::days(30);
+        for n in [1, 0] {
+            let events = huijiao_server::sanctions::alert_expiring(
+                &app.state.db,
+                at(renewal_end - Duration::days(3)),
+            )
+            .await
+            .unwrap();
+            assert_eq!(events.len(), n);
+        }
+        let (_, alerts) = w
+            .call(&app, "officer.a1", "GET", "/api/v1/alerts", None)
+            .await;
+        let expiring: Vec<&Value> = alerts
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| a["kind"] == "tag_order_expiring")
+            .collect();
+        assert_eq!(expiring.len(), 1, "{alerts}");
+        assert_eq!(expiring[0]["evidence"]["tag_order_id"], renewal["id"]);
+
+        // Ended early by the county, once.
+        let end = format!("/api/v1/tag-orders/{}/end", renewal["id"].as_str().unwrap());
+        let got = w
+            .call(
+                &app,
+                "officer.a1",
+                "POST",
+                &end,
+                Some(json!({ "reason": "表现良好" })),
+            )
+            .await;
+        assert_problem(&got, StatusCode::FORBIDDEN, "tag.needs_county");
+        let (s, ended) = w
+            .call(
+                &app,
+                "officer.county_a",
+                "POST",
+                &end,
+                Some(json!({ "reason": "表现良好，提前解除" })),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{ended}");
+        assert!(ended["ended_at"].is_string());
+        let got = w
+            .call(
+                &app,
+                "officer.county_a",
+                "POST",
+                &end,
+                Some(json!({ "reason": "x" })),
+            )
+            .await;
+        assert_problem(&got, StatusCode::CONFLICT, "tag.order_ended");
+        assert_eq!(audited(&app, "tag_order.ordered").await, 2);
+        assert_eq!(audited(&app, "tag_order.ended").await, 1);
+    }
+);
