@@ -288,11 +288,14 @@ pub fn standing_valid_until(rules: &LeaveRules, start: NaiveDate) -> NaiveDate {
         - Duration::days(1)
 }
 
-/// Sanction suggested for being away past the approved end: time out of supervision
-/// (`sanctions::for_days_out`; measures art. 34-35, 46-47).
-pub fn sanction_for_overdue(days_overdue: i64) -> Sanction {
+/// Sanction suggested for being away past the approved end: time out of supervision, by the
+/// person's sentence (`sanctions::for_days_out`; measures art. 34-35, 46-47, 49).
+pub fn sanction_for_overdue(
+    days_overdue: i64,
+    sentence: Option<crate::model::SentenceKind>,
+) -> Sanction {
     let days = u32::try_from(days_overdue.max(1)).unwrap_or(u32::MAX);
-    super::sanctions::for_days_out(days, None)
+    super::sanctions::for_days_out(days, sentence)
         .map(|s| s.sanction)
         .unwrap_or(Sanction::Admonition)
 }
@@ -547,10 +550,18 @@ mod tests {
 
     #[test]
     fn overdue_sanctions() {
-        assert_eq!(sanction_for_overdue(1), Sanction::Admonition);
-        assert_eq!(sanction_for_overdue(9), Sanction::Admonition);
-        assert_eq!(sanction_for_overdue(10), Sanction::Warning);
-        assert_eq!(sanction_for_overdue(30), Sanction::Warning);
-        assert_eq!(sanction_for_overdue(31), Sanction::RevocationRecommendation);
+        assert_eq!(sanction_for_overdue(1, None), Sanction::Admonition);
+        assert_eq!(sanction_for_overdue(9, None), Sanction::Admonition);
+        assert_eq!(sanction_for_overdue(10, None), Sanction::Warning);
+        assert_eq!(sanction_for_overdue(30, None), Sanction::Warning);
+        assert_eq!(
+            sanction_for_overdue(31, None),
+            Sanction::RevocationRecommendation
+        );
+        // Serving outside prison: a month away is a return to prison (measures art. 49).
+        assert_eq!(
+            sanction_for_overdue(31, Some(crate::model::SentenceKind::MedicalParole)),
+            Sanction::ReturnToPrisonRecommendation
+        );
     }
 }

@@ -66,8 +66,16 @@ async fn view(db: &impl ConnectionTrait, l: leave_request::Model) -> ApiResult<L
         })
         .collect();
     let st = l.status;
-    let sanction_suggestion = (st == LeaveStatus::Overdue)
-        .then(|| rules::sanction_for_overdue((Utc::now().date_naive() - l.end_date).num_days()));
+    let sanction_suggestion = if st == LeaveStatus::Overdue {
+        let sentence = case::Entity::find_by_id(l.case_id)
+            .one(db)
+            .await?
+            .map(|c| c.sentence_kind);
+        let days = (Utc::now().date_naive() - l.end_date).num_days();
+        Some(rules::sanction_for_overdue(days, sentence))
+    } else {
+        None
+    };
     Ok(LeaveView {
         id: l.id,
         case_id: l.case_id,
@@ -674,8 +682,12 @@ pub async fn mark_overdue(work: &Work, today: NaiveDate) -> ApiResult<usize> {
             Err(e) if e.code == ErrorCode::Conflict => continue,
             Err(e) => return Err(e),
         }
+        let c = case::Entity::find_by_id(l.case_id)
+            .one(work.db())
+            .await?
+            .ok_or(ErrorCode::NotFound)?;
         let days = (today - l.end_date).num_days();
-        let sanction = rules::sanction_for_overdue(days);
+        let sanction = rules::sanction_for_overdue(days, Some(c.sentence_kind));
         step(work.db(), l.id, None, "overdue", None, None).await?;
         work.audit(
             &Actor::system(),
@@ -686,10 +698,6 @@ pub async fn mark_overdue(work: &Work, today: NaiveDate) -> ApiResult<usize> {
         )
         .await?;
         // Not back: 失联 risk. The officer is alerted at once.
-        let c = case::Entity::find_by_id(l.case_id)
-            .one(work.db())
-            .await?
-            .ok_or(ErrorCode::NotFound)?;
         let (_, event) = crate::alerts::raise(
             work.db(),
             &c,
