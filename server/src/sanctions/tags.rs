@@ -46,6 +46,14 @@ fn view(t: &tag_order::Model) -> TagOrderView {
     }
 }
 
+/// Tag orders are the county agency's decisions (law art. 29).
+async fn require_county(db: &impl ConnectionTrait, caller: &Officer) -> ApiResult<()> {
+    if crate::org::officer_level(db, caller).await? < ApprovalLevel::CountyAgency {
+        return Err(ErrorCode::TagNeedsCounty.into());
+    }
+    Ok(())
+}
+
 /// The county agency orders a tag (or renews one). Audited; the person is told.
 #[utoipa::path(post, path = "/cases/{id}/tag-orders", tag = "sanctions", params(("id" = Uuid, Path)), request_body = TagOrderNew,
     responses((status = 201, body = TagOrderView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
@@ -57,9 +65,7 @@ pub async fn order(
 ) -> ApiResult<(StatusCode, Json<TagOrderView>)> {
     let work = Work::begin(&state).await?;
     let c = find_case_for_write(work.db(), &caller, id).await?;
-    if crate::org::officer_level(work.db(), &caller).await? < ApprovalLevel::CountyAgency {
-        return Err(ErrorCode::TagNeedsCounty.into());
-    }
+    require_county(work.db(), &caller).await?;
     check_paragraphs("reason", &req.reason, 5000)?;
     let term = |en: &'static str, zh: &'static str| ApiError::field("ends_on", Said::new(en, zh));
     match check_tag_term(req.starts_on, req.ends_on) {
@@ -189,9 +195,7 @@ pub async fn end(
         .await?
         .ok_or(ErrorCode::NotFound)?;
     let c = find_case(work.db(), &caller, t.case_id).await?;
-    if crate::org::officer_level(work.db(), &caller).await? < ApprovalLevel::CountyAgency {
-        return Err(ErrorCode::TagNeedsCounty.into());
-    }
+    require_county(work.db(), &caller).await?;
     check_paragraphs("reason", &req.reason, 2000)?;
     let now = Utc::now();
     let ended = tag_order::Entity::update_many()
@@ -230,13 +234,6 @@ pub async fn alert_expiring(
 ) -> ApiResult<Vec<crate::events::Event>> {
     let today = now.date_naive();
     let soon = today + Duration::days(TAG_EXPIRY_NOTICE_DAYS);
-    let renewed: std::collections::HashSet<Uuid> = tag_order::Entity::find()
-        .filter(tag_order::Column::Renews.is_not_null())
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|t| t.renews)
-        .collect();
     let due = tag_order::Entity::find()
         .filter(tag_order::Column::EndedAt.is_null())
         .filter(tag_order::Column::ExpiryAlertId.is_null())
@@ -244,6 +241,14 @@ pub async fn alert_expiring(
         .filter(tag_order::Column::EndsOn.lte(soon))
         .all(db)
         .await?;
+    // Only the renewals of the orders due, not every renewal ever made.
+    let renewed: std::collections::HashSet<Uuid> = tag_order::Entity::find()
+        .filter(tag_order::Column::Renews.is_in(due.iter().map(|t| t.id).collect::<Vec<_>>()))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|t| t.renews)
+        .collect();
     let mut events = Vec::new();
     for t in due.iter().filter(|t| !renewed.contains(&t.id)) {
         let Some(c) = case::Entity::find_by_id(t.case_id).one(db).await? else {
