@@ -176,6 +176,22 @@ both!(
             .await;
         assert_problem(&got, StatusCode::NOT_FOUND, "resource.not_found");
 
+        // A decision without its note is refused by the field, and decides nothing.
+        let got = w
+            .call(
+                &app,
+                "officer.county_a",
+                "POST",
+                &decide,
+                Some(json!({ "approve": true, "note": " ", "version": 1 })),
+            )
+            .await;
+        assert_eq!(
+            (got.0, got.1["errors"][0]["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("note")),
+            "{}",
+            got.1
+        );
         let mut events = app.state.events.subscribe();
         let approved = approve(&app, &w, &proposed).await;
         assert_eq!(approved["status"], "approved");
@@ -456,6 +472,21 @@ both!(
             )
             .await;
         assert_problem(&got, StatusCode::FORBIDDEN, "tag.needs_county");
+        let got = w
+            .call(
+                &app,
+                "officer.county_a",
+                "POST",
+                &end,
+                Some(json!({ "reason": "" })),
+            )
+            .await;
+        assert_eq!(
+            (got.0, got.1["errors"][0]["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("reason")),
+            "{}",
+            got.1
+        );
         let (s, ended) = w
             .call(
                 &app,

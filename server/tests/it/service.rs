@@ -932,6 +932,20 @@ both!(an_activity_called_off_gives_every_place_back, |app| {
         )
         .await;
     assert_eq!(s, StatusCode::CONFLICT, "sign-up closes at the start");
+    // Nobody withdraws who never signed up.
+    let got = w
+        .call(
+            &app,
+            "sv.a1",
+            "DELETE",
+            &format!(
+                "/api/v1/service-activities/{begun}/participants/{}",
+                w.case_a1
+            ),
+            None,
+        )
+        .await;
+    assert_problem(&got, StatusCode::CONFLICT, "activity.not_signed_up");
     let got = w
         .call(&app, "sv.a1", "POST", &format!("/api/v1/service-activities/{begun}/check-in"),
             Some(json!({ "code": "12345678", "location": { "lat": 200.0, "lon": 103.83, "accuracy_m": 10.0, "fix_time": Utc::now(), "provider": "gps", "mock": false } })))
