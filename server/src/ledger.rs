@@ -48,29 +48,34 @@ pub struct Entry {
     pub participation_id: Option<Uuid>,
 }
 
+impl Entry {
+    /// The entry as a new row.
+    pub fn row(self, now: DateTime<Utc>) -> ledger_credit::ActiveModel {
+        ledger_credit::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            case_id: Set(self.case_id),
+            obligation: Set(self.obligation),
+            month: Set(self.month),
+            source: Set(self.source),
+            session_id: Set(self.session_id),
+            attendance_id: Set(self.attendance_id),
+            participation_id: Set(self.participation_id),
+            credited_ms: Set(self.credited_ms),
+            reason: Set(self.reason),
+            created_by: Set(self.created_by),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+    }
+}
+
 /// Writes a new ledger row.
 pub async fn insert(
     db: &impl ConnectionTrait,
     e: Entry,
     now: DateTime<Utc>,
 ) -> ApiResult<ledger_credit::Model> {
-    Ok(ledger_credit::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        case_id: Set(e.case_id),
-        obligation: Set(e.obligation),
-        month: Set(e.month),
-        source: Set(e.source),
-        session_id: Set(e.session_id),
-        attendance_id: Set(e.attendance_id),
-        participation_id: Set(e.participation_id),
-        credited_ms: Set(e.credited_ms),
-        reason: Set(e.reason),
-        created_by: Set(e.created_by),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(db)
-    .await?)
+    Ok(e.row(now).insert(db).await?)
 }
 
 /// Sets the time the row linked to `existing` credits (a corrected attendance or

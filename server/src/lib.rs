@@ -14,6 +14,7 @@ pub mod demo;
 pub mod entities;
 pub mod error;
 pub mod events;
+pub mod group_commit;
 pub mod help;
 pub mod investigations;
 pub mod jobs;

@@ -31,6 +31,8 @@ pub struct AppState {
     pub rollcall_pool: Arc<tokio::sync::Semaphore>,
     /// Roll calls whose video is flowing now, for officers to join.
     pub live_calls: crate::rollcalls::peer::LiveCalls,
+    /// Heartbeats waiting for the next group commit.
+    pub beat_queue: crate::group_commit::GroupCommit<crate::learning::beats::BeatJob>,
 }
 
 impl AppState {
@@ -70,6 +72,7 @@ impl AppState {
             unit_paths: Default::default(),
             push: Arc::new(crate::push::InProcessPush::default()),
             live_calls: Default::default(),
+            beat_queue: Default::default(),
             rollcall_pool: Arc::new(tokio::sync::Semaphore::new(config.roll_calls.judge_workers)),
             db,
             config: Arc::new(config),

@@ -8,6 +8,8 @@
 //! the session and the month, ends the session and alerts the officer. Heartbeats settle and
 //! ask; the job `learning.face_checks` settles the ones whose app went quiet.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Duration, Utc};
 use huijiao_core::model::{AlertKind, AlertSeverity, EventKind};
 use huijiao_core::policy::checkin::CheckinResult;
@@ -21,8 +23,8 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
+use super::beats::add_to_ledger;
 use super::session_view;
-use super::sessions::add_to_ledger;
 use crate::entities::{case, checkin, lesson, study_face_check, study_session};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -84,27 +86,53 @@ async fn case_of(db: &impl ConnectionTrait, s: &study_session::Model) -> ApiResu
         .ok_or_else(|| ApiError::internal("a session's case is gone"))
 }
 
-/// At a heartbeat of an open session (`s` as it will be written): settles the check asked,
-/// then asks the next one due. Returns the milliseconds taken back (0 unless a check failed
-/// or was missed; then `s` is voided).
-pub(super) async fn advance(
-    work: &Work,
+/// The checks still to settle of these sessions (scheduled or asked), by session, soonest
+/// first; none at all when the jurisdiction checks no faces.
+pub(super) async fn open_of(
+    db: &impl ConnectionTrait,
     state: &AppState,
-    s: &mut study_session::Model,
-    now: DateTime<Utc>,
-) -> ApiResult<u64> {
+    sessions: &[Uuid],
+) -> ApiResult<HashMap<Uuid, Vec<study_face_check::Model>>> {
+    let mut by_session: HashMap<Uuid, Vec<study_face_check::Model>> = HashMap::new();
     if !enabled(state) {
-        return Ok(0);
+        return Ok(by_session);
     }
-    let open: Vec<study_face_check::Model> = study_face_check::Entity::find()
-        .filter(study_face_check::Column::SessionId.eq(s.id))
+    for check in study_face_check::Entity::find()
+        .filter(study_face_check::Column::SessionId.is_in(sessions.iter().copied()))
         .filter(study_face_check::Column::Status.is_in([
             FaceCheckStatus::Scheduled.as_str(),
             FaceCheckStatus::Asked.as_str(),
         ]))
         .order_by_asc(study_face_check::Column::DueAt)
-        .all(work.db())
-        .await?;
+        .all(db)
+        .await?
+    {
+        by_session.entry(check.session_id).or_default().push(check);
+    }
+    Ok(by_session)
+}
+
+/// At a heartbeat of an open session (`s` as it will be written): settles the check asked,
+/// then asks the next one due. `open` is the session's checks from `open_of` when the caller
+/// read them up front (else they are read here). Returns the milliseconds taken back (0
+/// unless a check failed or was missed; then `s` is voided).
+pub(super) async fn advance(
+    work: &Work,
+    state: &AppState,
+    s: &mut study_session::Model,
+    open: Option<Vec<study_face_check::Model>>,
+    now: DateTime<Utc>,
+) -> ApiResult<u64> {
+    if !enabled(state) {
+        return Ok(0);
+    }
+    let open = match open {
+        Some(open) => open,
+        None => open_of(work.db(), state, &[s.id])
+            .await?
+            .remove(&s.id)
+            .unwrap_or_default(),
+    };
     let mut waiting = false;
     for check in open.iter().filter(|c| c.status == FaceCheckStatus::Asked) {
         let voided = settle(work, state, s, check.clone(), now).await?;
@@ -230,7 +258,7 @@ pub async fn settle_overdue(state: &AppState, work: &Work, now: DateTime<Utc>) -
             .update(work.db())
             .await?;
         if voided > 0 {
-            add_to_ledger(work.db(), &s, month_of(now), -(voided as i64), now).await?;
+            add_to_ledger(work.db(), &[(&s, -(voided as i64))], month_of(now), now).await?;
         }
         settled += 1;
     }

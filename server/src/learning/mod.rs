@@ -1,11 +1,13 @@
 //! Education (教育学习): courses and their lessons (`courses`), study sessions credited from the
-//! app's heartbeats by the core's `policy::learning::credit` (`sessions`) and kept honest by
+//! app's heartbeats by the core's `policy::learning::credit` (`sessions`, written by group commit
+//! in `beats`) and kept honest by
 //! face checks while studying (`face_checks`), quizzes scored on the server (`quizzes`) and written
 //! reflections reviewed by officers (`reflections`), group
 //! lectures attended on site (`lectures`), the monthly ledger of minutes owed and credited
 //! (`ledger`), and the record exported as xAPI statements (`xapi`).
 
 pub mod assignments;
+pub mod beats;
 mod courses;
 pub mod face_checks;
 mod lectures;
@@ -36,7 +38,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(courses::publish))
         .routes(routes!(courses::archive))
         .routes(routes!(sessions::open))
-        .routes(routes!(sessions::beats))
+        .routes(routes!(beats::beats))
         .routes(routes!(sessions::finish))
         .routes(routes!(sessions::of_case))
         .routes(routes!(ledger::month))

@@ -6,13 +6,10 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use huijiao_core::api::{Problem, StudyBeats, StudySessionView};
+use huijiao_core::api::{Problem, StudySessionView};
 use huijiao_core::model::EventKind;
-use huijiao_core::policy::learning::{
-    credit, lesson_completed, month_of, Beat, CreditSource, NoCredit, Obligation, StudyClock,
-    StudySessionStatus,
-};
-use huijiao_core::{ErrorCode, Said};
+use huijiao_core::policy::learning::StudySessionStatus;
+use huijiao_core::ErrorCode;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
@@ -24,8 +21,8 @@ use super::courses::lesson_to_study;
 use super::session_view;
 use crate::auth::extractor::{RequestParty, Supervisee};
 use crate::cases::{find_case, own_case};
-use crate::entities::{ledger_credit, lesson, study_beat, study_session};
-use crate::error::{ApiError, ApiResult, Json, Path};
+use crate::entities::study_session;
+use crate::error::{ApiResult, Json, Path};
 use crate::state::AppState;
 use crate::work::Work;
 
@@ -93,16 +90,6 @@ async fn open_of(
         .await?)
 }
 
-async fn lesson_of(
-    db: &impl ConnectionTrait,
-    s: &study_session::Model,
-) -> ApiResult<lesson::Model> {
-    lesson::Entity::find_by_id(s.lesson_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| ApiError::internal("a session's lesson is gone"))
-}
-
 /// The update that ends sessions (`status`: ended or superseded); the caller says which.
 fn ending(status: StudySessionStatus, now: DateTime<Utc>) -> UpdateMany<study_session::Entity> {
     study_session::Entity::update_many()
@@ -144,170 +131,6 @@ async fn own_session(
         .one(db)
         .await?
         .ok_or(ErrorCode::NotFound)?)
-}
-
-fn check_beats(req: &StudyBeats) -> ApiResult<()> {
-    if req.beats.is_empty() || req.beats.len() > 200 {
-        return Err(ApiError::field(
-            "beats",
-            Said::new("1 to 200 heartbeats", "须为 1 到 200 个心跳"),
-        ));
-    }
-    for (i, b) in req.beats.iter().enumerate() {
-        if b.seq == 0 || b.seq > i32::MAX as u32 {
-            return Err(ApiError::field(
-                format!("beats[{i}].seq"),
-                Said::new("a sequence number from 1", "须为从 1 开始的序号"),
-            ));
-        }
-        if b.position_ms > i64::MAX as u64 / 2 {
-            return Err(ApiError::field(
-                format!("beats[{i}].position_ms"),
-                Said::new(
-                    "a playback position in milliseconds",
-                    "须为以毫秒计的播放位置",
-                ),
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// Takes heartbeats of an open session (in any order, retries included: each sequence number
-/// counts once) and answers with the session as credited.
-#[utoipa::path(post, path = "/study-sessions/{id}/beats", tag = "learning", params(("id" = Uuid, Path)), request_body = StudyBeats,
-    responses((status = 200, body = StudySessionView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn beats(
-    State(state): State<AppState>,
-    caller: Supervisee,
-    Path(id): Path<Uuid>,
-    Json(req): Json<StudyBeats>,
-) -> ApiResult<Json<StudySessionView>> {
-    check_beats(&req)?;
-    let work = Work::begin(&state).await?;
-    let s = own_session(work.db(), &caller, id).await?;
-    if s.status != StudySessionStatus::Open {
-        return Err(ErrorCode::StudySessionEnded.into());
-    }
-    if s.device_id != caller.device_id {
-        return Err(ErrorCode::Forbidden.into());
-    }
-    let l = lesson_of(work.db(), &s).await?;
-    let rules = &state.config.rules.learning;
-    let pacing = l
-        .kind
-        .pacing(l.seek_allowed)
-        .ok_or(ErrorCode::LessonNotTimed)?;
-    let now = Utc::now();
-    let wall_ms = (now - s.opened_at).num_milliseconds().max(0) as u64;
-    let mut clock = clock_of(&s);
-    let mut beats: Vec<Beat> = req.beats.iter().map(Beat::from).collect();
-    beats.sort_by_key(|b| b.seq);
-    let mut added = 0u64;
-    for b in &beats {
-        let c = credit(&clock, b, pacing, rules, wall_ms);
-        if c.cut == Some(NoCredit::Repeated) {
-            continue;
-        }
-        study_beat::ActiveModel {
-            session_id: Set(s.id),
-            seq: Set(b.seq as i32),
-            client_ms: Set(b.client_ms),
-            position_ms: Set(b.position_ms as i64),
-            playing: Set(b.playing),
-            foreground: Set(b.foreground),
-            idle_secs: Set(b.idle_secs.min(i32::MAX as u32) as i32),
-            received_at: Set(now),
-            added_ms: Set(c.added_ms as i64),
-            cut: Set(c.cut.map(|k| k.as_str().to_owned())),
-        }
-        .insert(work.db())
-        .await?;
-        added += c.added_ms;
-        clock = c.clock;
-    }
-    let completed = s.completed
-        || lesson_completed(
-            l.kind,
-            l.duration_secs.max(0) as u32,
-            l.min_minutes.max(0) as u32,
-            &clock,
-        );
-    // Under the row's lock: the version read is the one to step.
-    let mut next = study_session::Model {
-        last_seq: clock.last_seq as i32,
-        last_client_ms: clock.last_client_ms,
-        last_position_ms: clock.last_position_ms as i64,
-        last_studying: clock.last_studying,
-        credited_ms: clock.credited_ms as i64,
-        furthest_ms: clock.furthest_ms as i64,
-        completed,
-        last_beat_at: Some(now),
-        version: s.version + 1,
-        ..s.clone()
-    };
-    let voided = super::face_checks::advance(&work, &state, &mut next, now).await?;
-    study_session::ActiveModel::from(next.clone())
-        .reset_all()
-        .update(work.db())
-        .await?;
-    let delta = added as i64 - voided as i64;
-    if delta != 0 {
-        add_to_ledger(work.db(), &s, month_of(now), delta, now).await?;
-    }
-    work.commit().await?;
-    Ok(Json(session_view(&next, rules)))
-}
-
-fn clock_of(s: &study_session::Model) -> StudyClock {
-    StudyClock {
-        last_seq: s.last_seq.max(0) as u32,
-        last_client_ms: s.last_client_ms,
-        last_position_ms: s.last_position_ms.max(0) as u64,
-        last_studying: s.last_studying,
-        credited_ms: s.credited_ms.max(0) as u64,
-        furthest_ms: s.furthest_ms.max(0) as u64,
-    }
-}
-
-/// Adds a session's time to its row of the month (one row per session and month).
-pub(super) async fn add_to_ledger(
-    db: &impl ConnectionTrait,
-    s: &study_session::Model,
-    month: String,
-    ms: i64,
-    now: DateTime<Utc>,
-) -> ApiResult<()> {
-    let updated = ledger_credit::Entity::update_many()
-        .col_expr(
-            ledger_credit::Column::CreditedMs,
-            Expr::col(ledger_credit::Column::CreditedMs).add(ms),
-        )
-        .col_expr(ledger_credit::Column::UpdatedAt, Expr::value(now))
-        .filter(ledger_credit::Column::SessionId.eq(s.id))
-        .filter(ledger_credit::Column::Month.eq(month.as_str()))
-        .exec(db)
-        .await?;
-    if updated.rows_affected == 0 {
-        crate::ledger::insert(
-            db,
-            crate::ledger::Entry {
-                case_id: s.case_id,
-                obligation: Obligation::Education,
-                month,
-                source: CreditSource::Lesson,
-                credited_ms: ms,
-                reason: None,
-                created_by: None,
-                session_id: Some(s.id),
-                attendance_id: None,
-                participation_id: None,
-            },
-            now,
-        )
-        .await?;
-    }
-    Ok(())
 }
 
 /// Closes the session (the lesson left); ending one already ended changes nothing.

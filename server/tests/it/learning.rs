@@ -401,6 +401,76 @@ both!(
     }
 );
 
+// Many phones beating at once are written together (one commit for the batch): each
+// request is still judged on its own, and what an outbox sends twice counts once.
+both!(
+    heartbeats_arriving_together_are_each_judged_and_counted_once,
+    |app| {
+        let w = World::build(&app).await;
+        let course = published_course(&app, &w).await;
+        let video = course["lessons"][0]["id"].as_str().unwrap().to_owned();
+        let mut paths = vec![];
+        for who in ["sv.a1", "sv.a2"] {
+            let (s, session) = w
+                .call(
+                    &app,
+                    who,
+                    "POST",
+                    &format!("/api/v1/lessons/{video}/sessions"),
+                    None,
+                )
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "{session}");
+            let sid = session["id"].as_str().unwrap().to_owned();
+            opened_ago(&app, &sid, 15).await;
+            paths.push(format!("/api/v1/study-sessions/{sid}/beats"));
+        }
+        // Each request carries every beat not yet acknowledged (1..=i), as the outbox does, so
+        // whatever order they are taken in, all ten beats count, and each once.
+        let mut calls = vec![];
+        for i in 1..=10 {
+            calls.push(("sv.a1", &paths[0], i, StatusCode::OK));
+            calls.push(("sv.a1", &paths[0], i, StatusCode::OK));
+            calls.push(("sv.a2", &paths[1], i, StatusCode::OK));
+            // Someone else's session, in the same batches: refused alone.
+            calls.push(("sv.a2", &paths[0], i, StatusCode::NOT_FOUND));
+        }
+        let answers = futures::future::join_all(
+            calls
+                .iter()
+                .map(|(who, path, i, _)| w.call(&app, who, "POST", path, Some(watched(1, *i)))),
+        )
+        .await;
+        for ((who, path, i, want), (s, body)) in calls.iter().zip(&answers) {
+            assert_eq!(s, want, "{who} {path} 1..={i}: {body}");
+        }
+        for (who, path) in [("sv.a1", &paths[0]), ("sv.a2", &paths[1])] {
+            let (s, last) = w.call(&app, who, "POST", path, Some(watched(1, 10))).await;
+            assert_eq!(s, StatusCode::OK, "{last}");
+            assert_eq!(last["last_seq"], 10, "{last}");
+            assert_eq!(last["credited_secs"], 270, "nine steps of 30 s: {last}");
+        }
+        assert_eq!(app.count("study_beats").await, 20);
+        for (who, case) in [("sv.a1", &w.case_a1), ("sv.a2", &w.case_a2)] {
+            let (_, month) = w
+                .call(
+                    &app,
+                    who,
+                    "GET",
+                    &format!("/api/v1/cases/{case}/learning"),
+                    None,
+                )
+                .await;
+            assert_eq!(month["credited_minutes"], 4, "{month}");
+        }
+        assert_eq!(
+            app.count("ledger_credits").await,
+            2,
+            "one row a session and month"
+        );
+    }
+);
+
 both!(bad_input_to_learning_is_refused_and_writes_nothing, |app| {
     let w = World::build(&app).await;
     let a1 = w.case_a1.clone();
