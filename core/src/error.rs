@@ -217,6 +217,7 @@ error_codes! {
     LectureCodeWrong = ("lecture.code_wrong", 422, "This is not this lecture's code; scan the code shown at the lecture you are at.", "该签到码不属于本次集中学习，请扫描现场展示的二维码。"),
     LectureOutsideVenue = ("lecture.outside_venue", 422, "Your phone's location is not at the lecture's venue; check in on site.", "手机定位不在集中学习地点，请到现场签到。"),
     LectureFixUnusable = ("lecture.fix_unusable", 422, "Your phone's location cannot be used (mock location, too old or too imprecise); turn on GPS and try again outside or near a window.", "手机定位无法使用（模拟定位、过旧或精度不足），请开启 GPS 后在室外或窗边重试。"),
+    LectureFaceNotPassed = ("lecture.face_not_passed", 422, "The face check-in given did not pass, or is not recent; check in with your face again at the lecture.", "所附人脸签到未通过或已过时，请在集中学习现场重新进行人脸签到。"),
     HelpTransitionInvalid = ("help.transition_invalid", 409, "This help session cannot be changed now: it was confirmed, or is waiting for the unit; reload it.", "该帮教记录当前不能修改：已确认或正在等待单位确认，请刷新。"),
     HelpIdTaken = ("help.id_taken", 409, "Another help session already has this id; the app must make a new one.", "该编号已被另一条帮教记录使用，请由应用重新生成。"),
     HelpNotOver = ("help.not_over", 422, "A help session is logged once it is over: its start plus its minutes is later than now.", "帮教结束后才能记录：开始时间加时长晚于当前时间。"),

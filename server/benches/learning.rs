@@ -19,7 +19,7 @@ use std::time::Instant;
 use chrono::Utc;
 use common::{env_usize, percentile, seed_county, BenchDb, Call, Served};
 use huijiao_core::policy::learning::{
-    CourseCategory, CourseStatus, LessonKind, StudySessionStatus,
+    CourseCategory, CourseStatus, LessonKind, MoveOn, StudySessionStatus,
 };
 use huijiao_server::entities::{course, lesson, study_session};
 use rand::SeedableRng;
@@ -75,6 +75,9 @@ async fn open_sessions(state: &huijiao_server::state::AppState, sessions: usize)
         media_key: Set(None),
         media_type: Set(None),
         media_bytes: Set(None),
+        move_on: Set(MoveOn::Completed),
+        face_check_at_start: Set(None),
+        face_checks_per_hour: Set(None),
     })
     .exec(db)
     .await

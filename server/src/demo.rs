@@ -766,7 +766,7 @@ async fn demo_course(
     unit: &crate::entities::org_unit::Model,
 ) -> anyhow::Result<()> {
     use crate::entities::{course, lesson, quiz_question};
-    use huijiao_core::policy::learning::{CourseCategory, CourseStatus, LessonKind};
+    use huijiao_core::policy::learning::{CourseCategory, CourseStatus, LessonKind, MoveOn};
     use huijiao_core::policy::quiz::QuestionKind;
     let now = Utc::now();
     let id = Uuid::now_v7();
@@ -812,6 +812,9 @@ async fn demo_course(
             media_key: Set(None),
             media_type: Set(None),
             media_bytes: Set(None),
+            move_on: Set(MoveOn::Completed),
+            face_check_at_start: Set(None),
+            face_checks_per_hour: Set(None),
         }
         .insert(db)
         .await?;
@@ -831,6 +834,9 @@ async fn demo_course(
         media_key: Set(None),
         media_type: Set(None),
         media_bytes: Set(None),
+        move_on: Set(MoveOn::Passed),
+        face_check_at_start: Set(None),
+        face_checks_per_hour: Set(None),
     }
     .insert(db)
     .await?;

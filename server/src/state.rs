@@ -32,7 +32,7 @@ pub struct AppState {
     /// Roll calls whose video is flowing now, for officers to join.
     pub live_calls: crate::rollcalls::peer::LiveCalls,
     /// Heartbeats waiting for the next group commit.
-    pub beat_queue: crate::group_commit::GroupCommit<crate::learning::beats::BeatJob>,
+    pub beat_queue: crate::group_commit::GroupCommit<crate::learning::beat_queue::BeatJob>,
 }
 
 impl AppState {

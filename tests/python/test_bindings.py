@@ -225,10 +225,13 @@ def test_studying_a_lesson_through_the_bindings(server):
         title="法治读本", category=core.CourseCategory.LAW, description=None,
         lessons=[core.LessonCreate(title="第一章", kind=core.LessonKind.PDF, body=None,
                                    duration_secs=0, min_minutes=5, seek_allowed=True,
-                                   questions=[], pass_percent=None, max_attempts=None)])))
+                                   questions=[], pass_percent=None, max_attempts=None,
+                                   move_on=core.MoveOn.COMPLETED,
+                                   face_checks=core.FaceCheckPolicy(at_start=False, per_hour=0))])))
     pdf = b"%PDF-1.4\n" + bytes(range(256)) * 4
     lesson = run(county.learning().upload_media(draft.lessons[0].id, "application/pdf", pdf))
     assert lesson.media_bytes == len(pdf)
+    assert lesson.move_on == core.MoveOn.COMPLETED and lesson.face_checks.per_hour == 0
     run(county.learning().publish_course(draft.id, draft.version))
     assert run(sv.learning().media(lesson.id, None, None)) == pdf
     assert run(sv.learning().media(lesson.id, 9, 18)) == pdf[9:19]

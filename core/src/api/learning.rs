@@ -3,8 +3,8 @@
 
 use super::*;
 use crate::policy::learning::{
-    Beat, CourseCategory, CourseStatus, CreditSource, LessonKind, ReflectionStatus,
-    StudySessionStatus,
+    Beat, CourseCategory, CourseStatus, CreditSource, FaceCheckPolicy, LessonKind, MoveOn,
+    ReflectionStatus, StudySessionStatus,
 };
 use crate::policy::quiz::QuestionKind;
 
@@ -28,18 +28,25 @@ request_type! {
         /// Whether the video may be jumped ahead in (time jumped over is never credited).
         #[serde(default)]
         pub seek_allowed: bool,
-        /// A quiz's questions (and only a quiz's).
+        /// Its questions: a quiz's, or a test after a video, audio, text or PDF lesson.
         #[serde(default)]
         #[cfg_attr(feature = "openapi", schema(max_items = 100))]
         pub questions: Vec<QuestionCreate>,
-        /// A quiz's pass mark, percent of its points (default 60).
+        /// The pass mark of its questions, percent of their points (default 60).
         #[serde(default)]
         #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 100))]
         pub pass_percent: Option<u32>,
-        /// How many times a quiz may be taken (default 3).
+        /// How many times its questions may be taken (default 3).
         #[serde(default)]
         #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 10))]
         pub max_attempts: Option<u32>,
+        /// When the lesson counts as done (default: a quiz passed; anything else studied
+        /// through, and passed too when it has questions).
+        #[serde(default)]
+        pub move_on: Option<MoveOn>,
+        /// The lesson's own face checks while studied (default: the jurisdiction's).
+        #[serde(default)]
+        pub face_checks: Option<FaceCheckPolicy>,
     }
 }
 
@@ -84,7 +91,7 @@ view_type! {
         pub duration_secs: i32,
         pub min_minutes: i32,
         pub seek_allowed: bool,
-        /// A quiz's question count, pass mark and attempts allowed.
+        /// Its question count (a quiz, or a test after the lesson), pass mark and attempts.
         pub questions: u32,
         pub pass_percent: Option<i32>,
         pub max_attempts: Option<i32>,
@@ -92,6 +99,10 @@ view_type! {
         /// its type and size, when one is uploaded.
         pub media_type: Option<String>,
         pub media_bytes: Option<i64>,
+        /// When the lesson counts as done.
+        pub move_on: MoveOn,
+        /// Its own face checks (none: the jurisdiction's, `rules.learning`).
+        pub face_checks: Option<FaceCheckPolicy>,
     }
 }
 
@@ -365,7 +376,7 @@ view_type! {
         pub course_title: String,
         pub due_on: NaiveDate,
         pub lessons: u32,
-        /// Lessons completed: studied long enough and played through, or a quiz passed.
+        /// Lessons done by their own rule (`move_on`: studied through, passed, or both).
         pub lessons_completed: u32,
         pub completed: bool,
         /// Past its date and not completed.

@@ -35,6 +35,8 @@ view_type! {
         pub name: String,
         pub mark: AttendanceMark,
         pub method: AttendanceMethod,
+        /// The face check-in that proved it (method `face`): the evidence to open.
+        pub checkin_id: Option<Uuid>,
         pub arrived_at: Option<DateTime<Utc>>,
         /// Minutes this attendance put in the month's ledger.
         pub credited_minutes: u32,
@@ -79,10 +81,15 @@ view_type! {
 }
 
 request_type! {
-    /// A supervisee on site: the code scanned from the officer's screen, and where the phone is.
+    /// A supervisee on site: where the phone is, and one proof of presence — the code scanned
+    /// from the officer's screen, or a face check-in just passed on site.
     pub struct LectureCheckIn {
         #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 8))]
-        pub code: String,
+        #[serde(default)]
+        pub code: Option<String>,
+        /// A passed face check-in of the caller's, made within `rules.learning.lecture_face_fresh_secs`.
+        #[serde(default)]
+        pub checkin_id: Option<Uuid>,
         pub location: GpsFix,
     }
 }

@@ -100,6 +100,8 @@ pub enum XapiVerbKind {
     Failed,
     Terminated,
     Attended,
+    /// A lesson's completion rule (cmi5 `moveOn`) met.
+    Satisfied,
 }
 
 impl XapiVerbKind {
@@ -126,6 +128,11 @@ impl XapiVerbKind {
                 "http://adlnet.gov/expapi/verbs/attended",
                 "attended",
                 "参加",
+            ),
+            XapiVerbKind::Satisfied => (
+                "https://w3id.org/xapi/adl/verbs/satisfied",
+                "satisfied",
+                "达标",
             ),
         }
     }

@@ -30,8 +30,8 @@ impl Client {
         self.get(&format!("/lectures/{lecture_id}/code")).await
     }
 
-    /// Checks in at a lecture with a scanned code and the phone's fix; sending it again
-    /// returns the attendance already taken.
+    /// Checks in at a lecture with a scanned code, or a face check-in just passed, and the
+    /// phone's fix; sending it again returns the attendance already taken.
     pub async fn attend_lecture(
         &self,
         lecture_id: Uuid,
@@ -49,8 +49,12 @@ impl Client {
     ) -> Result<LectureAttendanceView, ClientError> {
         let (lecture_id, code) = crate::policy::lecture::parse_qr(qr)
             .ok_or_else(|| self.refused(ErrorCode::LectureCodeWrong))?;
-        self.attend_lecture(lecture_id, &LectureCheckIn { code, location })
-            .await
+        let req = LectureCheckIn {
+            code: Some(code),
+            checkin_id: None,
+            location,
+        };
+        self.attend_lecture(lecture_id, &req).await
     }
 
     /// An officer marks or corrects a person's attendance.

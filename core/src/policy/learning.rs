@@ -251,6 +251,81 @@ pub fn lesson_completed(
     studied && played
 }
 
+string_enum! {
+    open
+    /// When a lesson counts as done (cmi5 `moveOn`): studied through (`completed`), its
+    /// questions passed (`passed`), both, or either one.
+    MoveOn {
+        Completed = "completed",
+        Passed = "passed",
+        CompletedAndPassed = "completed_and_passed",
+        CompletedOrPassed = "completed_or_passed",
+    }
+}
+
+impl MoveOn {
+    /// A lesson's rule when its author names none: a quiz is passed; anything else is
+    /// studied through, and passed as well when it has questions.
+    pub fn default_for(kind: LessonKind, has_questions: bool) -> MoveOn {
+        match (kind, has_questions) {
+            (LessonKind::Quiz, _) => MoveOn::Passed,
+            (_, true) => MoveOn::CompletedAndPassed,
+            (_, false) => MoveOn::Completed,
+        }
+    }
+
+    /// Whether the rule can be met by this lesson: a pass needs questions, studying needs a
+    /// lesson credited by the clock (not a quiz).
+    pub fn fits(self, kind: LessonKind, has_questions: bool) -> bool {
+        let studied = kind.pacing(false).is_some();
+        match self {
+            MoveOn::Completed => studied,
+            MoveOn::Passed => has_questions,
+            MoveOn::CompletedAndPassed | MoveOn::CompletedOrPassed => studied && has_questions,
+            MoveOn::Unknown => false,
+        }
+    }
+
+    /// Whether a lesson studied through (`completed`) and/or passed (`passed`) is done.
+    pub fn met(self, completed: bool, passed: bool) -> bool {
+        self.met_at(completed.then_some(()), passed.then_some(()))
+            .is_some()
+    }
+
+    /// When the rule was met, from when the lesson was first studied through and first
+    /// passed (each a moment, with whatever the caller keeps beside it): the later of the two
+    /// when both are needed, the earlier when either will do.
+    pub fn met_at<T: Ord>(self, completed: Option<T>, passed: Option<T>) -> Option<T> {
+        match self {
+            MoveOn::Completed => completed,
+            MoveOn::Passed => passed,
+            MoveOn::CompletedAndPassed => Some(completed?.max(passed?)),
+            MoveOn::CompletedOrPassed => match (completed, passed) {
+                (Some(c), Some(p)) => Some(c.min(p)),
+                (c, p) => c.or(p),
+            },
+            MoveOn::Unknown => None,
+        }
+    }
+}
+
+/// A lesson's own face checks, in place of the jurisdiction's (`[rules.learning]`): none for
+/// a short reading, say, or more for the exit-education video.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct FaceCheckPolicy {
+    /// Ask for a face check-in as the lesson starts.
+    pub at_start: bool,
+    /// Checks at random moments, this many per hour of lesson (0 to 12).
+    #[cfg_attr(feature = "openapi", schema(maximum = 12))]
+    pub per_hour: u32,
+}
+
+impl FaceCheckPolicy {
+    pub const MAX_PER_HOUR: u32 = 12;
+}
+
 /// A jurisdiction's education rules (`[rules.learning]`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -271,6 +346,8 @@ pub struct LearningRules {
     pub lecture_opens_before_mins: u32,
     /// Arriving more than this many minutes after the start is late: credited from arrival.
     pub lecture_late_mins: u32,
+    /// A face check-in proves presence at a lecture for this many seconds after it passed.
+    pub lecture_face_fresh_secs: u32,
     /// Ask for a face check-in as a lesson starts (for people with an enrolled face).
     pub face_check_at_start: bool,
     /// Further face checks at random moments, this many per hour of lesson (0: none).
@@ -293,6 +370,7 @@ impl Default for LearningRules {
             lecture_code_secs: 30,
             lecture_opens_before_mins: 30,
             lecture_late_mins: 10,
+            lecture_face_fresh_secs: 300,
             face_check_at_start: false,
             face_checks_per_hour: 0,
             face_check_deadline_secs: 180,
@@ -301,6 +379,18 @@ impl Default for LearningRules {
 }
 
 impl LearningRules {
+    /// The rules a lesson is studied under: its own face checks when it has them.
+    pub fn for_lesson(&self, own: Option<FaceCheckPolicy>) -> LearningRules {
+        match own {
+            Some(p) => LearningRules {
+                face_check_at_start: p.at_start,
+                face_checks_per_hour: p.per_hour,
+                ..*self
+            },
+            None => *self,
+        }
+    }
+
     pub fn check(&self) -> Result<(), String> {
         if self.heartbeat_secs == 0 || self.heartbeat_secs > 600 {
             return Err("heartbeat_secs must be 1 to 600".into());
@@ -314,11 +404,16 @@ impl LearningRules {
         if !(10..=300).contains(&self.lecture_code_secs) {
             return Err("lecture_code_secs must be 10 to 300".into());
         }
-        if self.face_checks_per_hour > 12 || !(30..=900).contains(&self.face_check_deadline_secs) {
+        if self.face_checks_per_hour > FaceCheckPolicy::MAX_PER_HOUR
+            || !(30..=900).contains(&self.face_check_deadline_secs)
+        {
             return Err(
                 "face_checks_per_hour must be at most 12, face_check_deadline_secs 30 to 900"
                     .into(),
             );
+        }
+        if !(30..=1800).contains(&self.lecture_face_fresh_secs) {
+            return Err("lecture_face_fresh_secs must be 30 to 1800".into());
         }
         if self.lecture_opens_before_mins > 240 || self.lecture_late_mins > 120 {
             return Err(
@@ -1029,6 +1124,77 @@ mod tests {
         assert_eq!(
             LearningRules::default().owed_minutes(SupervisionLevel::Normal),
             480
+        );
+    }
+
+    #[test]
+    fn a_lesson_is_done_by_its_move_on_rule() {
+        use MoveOn::*;
+        // The cmi5 moveOn values, each against (studied through, passed).
+        let table = [
+            (Completed, [false, false, true, true]),
+            (Passed, [false, true, false, true]),
+            (CompletedAndPassed, [false, false, false, true]),
+            (CompletedOrPassed, [false, true, true, true]),
+            (Unknown, [false, false, false, false]),
+        ];
+        for (rule, want) in table {
+            let got = [(false, false), (false, true), (true, false), (true, true)]
+                .map(|(c, p)| rule.met(c, p));
+            assert_eq!(got, want, "{rule:?}");
+        }
+        // Met when the last needed thing happened, or the first that is enough.
+        assert_eq!(CompletedAndPassed.met_at(Some(5), Some(9)), Some(9));
+        assert_eq!(CompletedAndPassed.met_at(Some(5), None), None);
+        assert_eq!(CompletedOrPassed.met_at(Some(5), Some(9)), Some(5));
+        assert_eq!(CompletedOrPassed.met_at(None, Some(9)), Some(9));
+        assert_eq!(Passed.met_at(Some(5), Some(9)), Some(9));
+    }
+
+    #[test]
+    fn a_move_on_rule_must_be_one_the_lesson_can_meet() {
+        use LessonKind::*;
+        assert_eq!(MoveOn::default_for(Quiz, true), MoveOn::Passed);
+        assert_eq!(MoveOn::default_for(Video, false), MoveOn::Completed);
+        assert_eq!(MoveOn::default_for(Video, true), MoveOn::CompletedAndPassed);
+        for kind in [Video, Audio, Text, Pdf, Quiz] {
+            for q in [false, true] {
+                assert!(
+                    MoveOn::default_for(kind, q).fits(kind, q) || (kind == Quiz && !q),
+                    "{kind:?} {q}"
+                );
+            }
+        }
+        assert!(!MoveOn::Passed.fits(Video, false), "nothing to pass");
+        assert!(
+            !MoveOn::Completed.fits(Quiz, true),
+            "a quiz is not studied by the clock"
+        );
+        assert!(!MoveOn::CompletedOrPassed.fits(Text, false));
+        assert!(MoveOn::CompletedOrPassed.fits(Text, true));
+    }
+
+    #[test]
+    fn a_lessons_own_face_checks_replace_the_jurisdictions() {
+        let rules = LearningRules {
+            face_check_at_start: true,
+            face_checks_per_hour: 2,
+            ..LearningRules::default()
+        };
+        assert_eq!(rules.for_lesson(None), rules);
+        let none = rules.for_lesson(Some(FaceCheckPolicy {
+            at_start: false,
+            per_hour: 0,
+        }));
+        assert!(face_check_moments(&none, 7, 3600).is_empty());
+        let more = rules.for_lesson(Some(FaceCheckPolicy {
+            at_start: true,
+            per_hour: 6,
+        }));
+        assert_eq!(face_check_moments(&more, 7, 3600).len(), 7);
+        assert_eq!(
+            more.heartbeat_secs, rules.heartbeat_secs,
+            "only the checks change"
         );
     }
 }

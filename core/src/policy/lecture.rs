@@ -35,6 +35,8 @@ string_enum! {
     AttendanceMethod {
         /// The lecture's rotating code scanned on site, with a GPS fix inside the venue.
         Code = "code",
+        /// A face check-in passed on site moments before, with a GPS fix inside the venue.
+        Face = "face",
         /// Marked by an officer (with a reason, audited).
         Officer = "officer",
     }

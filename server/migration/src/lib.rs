@@ -24,6 +24,7 @@ mod m20261202_000019_quiz_grades;
 mod m20261202_000020_help_sessions;
 mod m20261203_000021_community_service;
 mod m20261203_000022_sanctions;
+mod m20261203_000023_lesson_rules;
 
 pub struct Migrator;
 
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000020_help_sessions::Migration),
             Box::new(m20261203_000021_community_service::Migration),
             Box::new(m20261203_000022_sanctions::Migration),
+            Box::new(m20261203_000023_lesson_rules::Migration),
         ]
     }
 }

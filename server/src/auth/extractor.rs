@@ -13,9 +13,13 @@ use chrono::Utc;
 use huijiao_core::model::{DeviceStatus, Role, UserStatus};
 use huijiao_core::ErrorCode;
 use sea_orm::sea_query::{Expr, Query};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
+use std::collections::{HashMap, HashSet};
+
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
+use crate::auth::tokens::Claims;
+pub use crate::auth::tokens::SuperviseeToken;
 use crate::entities::{case, device, org_unit, session, team_member, user};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -78,44 +82,16 @@ impl FromRequestParts<AppState> for AuthUser {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Self> {
-        let token = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .ok_or(ErrorCode::TokenMissing)?;
-        let claims = state.jwt.verify(token.trim())?;
-
-        let u = user::Entity::find_by_id(claims.sub)
-            .one(&state.db)
-            .await?
-            .ok_or(ErrorCode::TokenInvalid)?;
+        let claims = state.jwt.verify(bearer(parts)?)?;
+        let u = user::Entity::find_by_id(claims.sub).one(&state.db).await?;
         let s = session::Entity::find_by_id(claims.sid)
-            .filter(session::Column::UserId.eq(u.id))
             .one(&state.db)
-            .await?
-            .ok_or(ErrorCode::SessionRevoked)?;
-        let now = Utc::now();
-        if s.revoked_at.is_some() || s.expires_at < now {
-            return Err(ErrorCode::SessionRevoked.into());
-        }
-        if u.status != UserStatus::Active {
-            return Err(ErrorCode::AccountDisabled.into());
-        }
+            .await?;
+        let (u, s) = still_valid(u.as_ref(), s.as_ref(), &claims.role, Utc::now())?;
         let role = u.role;
-        if role.as_str() != claims.role {
-            return Err(ErrorCode::TokenInvalid.into());
-        }
         if role == Role::Supervisee {
-            let sent = parts
-                .headers
-                .get(DEVICE_HEADER)
-                .and_then(|v| v.to_str().ok());
-            let bound = claims.dev.as_deref().ok_or(ErrorCode::TokenInvalid)?;
-            // No header at all is an app that forgot it (the documented code says what to
-            // send); another phone's id is a mismatch.
-            let sent = sent.ok_or(ErrorCode::DeviceRequired)?;
-            if sent != bound || s.device_id.as_deref() != Some(bound) {
+            let bound = bound_phone(parts, &claims)?;
+            if s.device_id.as_deref() != Some(bound) {
                 return Err(ErrorCode::DeviceMismatch.into());
             }
             let approved = device::Entity::find()
@@ -142,6 +118,120 @@ impl FromRequestParts<AppState> for AuthUser {
             meta: request_meta(parts, state),
         })
     }
+}
+
+fn bearer(parts: &Parts) -> Result<&str, ErrorCode> {
+    parts
+        .headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .ok_or(ErrorCode::TokenMissing)
+}
+
+/// The phone a supervisee's token is bound to, when the request says it comes from it.
+fn bound_phone<'c>(parts: &Parts, claims: &'c Claims) -> Result<&'c str, ErrorCode> {
+    let bound = claims.dev.as_deref().ok_or(ErrorCode::TokenInvalid)?;
+    // No header at all is an app that forgot it (the documented code says what to send);
+    // another phone's id is a mismatch.
+    let sent = parts
+        .headers
+        .get(DEVICE_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .ok_or(ErrorCode::DeviceRequired)?;
+    if sent != bound {
+        return Err(ErrorCode::DeviceMismatch);
+    }
+    Ok(bound)
+}
+
+/// Whether a verified token's account and session, as the database has them now, may still
+/// act: the session live and the account's, the account active and in the token's role.
+fn still_valid<'a>(
+    u: Option<&'a user::Model>,
+    s: Option<&'a session::Model>,
+    role: &str,
+    now: chrono::DateTime<Utc>,
+) -> Result<(&'a user::Model, &'a session::Model), ErrorCode> {
+    let u = u.ok_or(ErrorCode::TokenInvalid)?;
+    let s = s
+        .filter(|s| s.user_id == u.id)
+        .ok_or(ErrorCode::SessionRevoked)?;
+    if s.revoked_at.is_some() || s.expires_at < now {
+        return Err(ErrorCode::SessionRevoked);
+    }
+    if u.status != UserStatus::Active {
+        return Err(ErrorCode::AccountDisabled);
+    }
+    if u.role.as_str() != role {
+        return Err(ErrorCode::TokenInvalid);
+    }
+    Ok((u, s))
+}
+
+impl FromRequestParts<AppState> for SuperviseeToken {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Self> {
+        let claims = state.jwt.verify(bearer(parts)?)?;
+        if claims.role != Role::Supervisee.as_str() {
+            return Err(ErrorCode::Forbidden.into());
+        }
+        let device_id = bound_phone(parts, &claims)?.to_owned();
+        Ok(SuperviseeToken {
+            user_id: claims.sub,
+            session_id: claims.sid,
+            device_id,
+        })
+    }
+}
+
+/// What `AuthUser` decides against the database, for many supervisee tokens at once: for
+/// each, in order, whether its account, session and approved phone still hold.
+pub async fn check_live(
+    db: &impl ConnectionTrait,
+    tokens: &[&SuperviseeToken],
+    now: chrono::DateTime<Utc>,
+) -> ApiResult<Vec<Result<(), ErrorCode>>> {
+    let users: HashMap<Uuid, user::Model> = user::Entity::find()
+        .filter(user::Column::Id.is_in(tokens.iter().map(|t| t.user_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
+    let sessions: HashMap<Uuid, session::Model> = session::Entity::find()
+        .filter(session::Column::Id.is_in(tokens.iter().map(|t| t.session_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s))
+        .collect();
+    let approved: HashSet<(Uuid, String)> = device::Entity::find()
+        .filter(device::Column::UserId.is_in(tokens.iter().map(|t| t.user_id)))
+        .filter(device::Column::Status.eq(DeviceStatus::Approved.as_str()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.user_id, d.device_id))
+        .collect();
+    Ok(tokens
+        .iter()
+        .map(|t| {
+            let (u, s) = still_valid(
+                users.get(&t.user_id),
+                sessions.get(&t.session_id),
+                Role::Supervisee.as_str(),
+                now,
+            )?;
+            let phone = (u.id, t.device_id.clone());
+            if s.device_id.as_deref() != Some(t.device_id.as_str()) || !approved.contains(&phone) {
+                return Err(ErrorCode::DeviceMismatch);
+            }
+            Ok(())
+        })
+        .collect())
 }
 
 impl From<&AuthUser> for Actor {

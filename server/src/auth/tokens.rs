@@ -116,6 +116,18 @@ impl JwtKeys {
     }
 }
 
+/// A supervisee's token checked by its signature and the phone header only. Why: the
+/// heartbeat writer checks the account, session and phone of a whole batch of requests in
+/// three queries, inside the transaction that writes them (`extractor::check_live`), instead
+/// of three queries a request; a logout, lock or device change still refuses the very next
+/// write. A handler taking this must call `extractor::check_live` before acting.
+#[derive(Debug, Clone)]
+pub struct SuperviseeToken {
+    pub user_id: Uuid,
+    pub session_id: Uuid,
+    pub device_id: String,
+}
+
 /// A new opaque refresh token and the hash under which it is stored.
 pub fn new_refresh_token() -> (String, String) {
     use base64::Engine;

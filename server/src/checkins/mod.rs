@@ -56,6 +56,26 @@ pub async fn passed_since(
         .is_some())
 }
 
+/// Whether check-in `id` is the case's own, passed, and no older than `fresh_secs`: a face
+/// proving presence at a lecture or a service activity, moments after it was taken there.
+pub async fn passed_lately(
+    db: &impl sea_orm::ConnectionTrait,
+    case_id: uuid::Uuid,
+    id: uuid::Uuid,
+    fresh_secs: u32,
+    now: chrono::DateTime<chrono::Utc>,
+) -> ApiResult<bool> {
+    use crate::entities::checkin;
+    use huijiao_core::policy::checkin::CheckinResult;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let fresh = now - chrono::Duration::seconds(i64::from(fresh_secs));
+    Ok(checkin::Entity::find_by_id(id)
+        .filter(checkin::Column::CaseId.eq(case_id))
+        .one(db)
+        .await?
+        .is_some_and(|k| k.result == CheckinResult::Passed && k.created_at >= fresh))
+}
+
 /// The case's enrolled face (its active template), if any. Check-ins, roll calls and the
 /// random spot checks ask this, never the template table.
 pub async fn active_template(

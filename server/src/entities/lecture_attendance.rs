@@ -18,6 +18,8 @@ pub struct Model {
     pub credited_minutes: i32,
     pub marked_by: Option<Uuid>,
     pub reason: Option<String>,
+    /// The face check-in on site that proved it (method `face`).
+    pub checkin_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -1,5 +1,5 @@
 //! Table `lessons`.
-use huijiao_core::policy::learning::LessonKind;
+use huijiao_core::policy::learning::{LessonKind, MoveOn};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -21,6 +21,20 @@ pub struct Model {
     pub media_key: Option<String>,
     pub media_type: Option<String>,
     pub media_bytes: Option<i64>,
+    pub move_on: MoveOn,
+    /// The lesson's own face checks (both null: the jurisdiction's).
+    pub face_check_at_start: Option<bool>,
+    pub face_checks_per_hour: Option<i32>,
+}
+
+impl Model {
+    /// The lesson's own face checks, if it has them.
+    pub fn face_checks(&self) -> Option<huijiao_core::policy::learning::FaceCheckPolicy> {
+        Some(huijiao_core::policy::learning::FaceCheckPolicy {
+            at_start: self.face_check_at_start?,
+            per_hour: self.face_checks_per_hour?.max(0) as u32,
+        })
+    }
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,6 +1,6 @@
 //! Assigning courses: an officer assigns a published course, due by a date, to everyone under
 //! their unit, to one person, or to the people at one level; a person's assigned courses come
-//! with their progress (lessons completed — studied through, or a quiz passed) and whether they
+//! with their progress (lessons done by their own rule — studied through, passed, or both) and whether they
 //! are overdue (and, once, an alert for each person who let one pass its date). The person's
 //! volunteers see the progress too.
 
@@ -102,14 +102,15 @@ pub async fn assign(
     Ok((StatusCode::CREATED, Json(assignment_view(&row))))
 }
 
-/// Which of `lessons` the case has completed: studied through, or a quiz passed.
-async fn completed_lessons(
+/// Which of `lessons` the case has done, each by its own rule (`move_on`): studied through,
+/// its questions passed, or both.
+pub(super) async fn completed_lessons(
     db: &impl ConnectionTrait,
     case_id: Uuid,
     lessons: &[lesson::Model],
 ) -> ApiResult<HashSet<Uuid>> {
     let ids: Vec<Uuid> = lessons.iter().map(|l| l.id).collect();
-    let mut done: HashSet<Uuid> = study_session::Entity::find()
+    let studied: HashSet<Uuid> = study_session::Entity::find()
         .filter(study_session::Column::CaseId.eq(case_id))
         .filter(study_session::Column::Completed.eq(true))
         .filter(study_session::Column::LessonId.is_in(ids.clone()))
@@ -118,17 +119,23 @@ async fn completed_lessons(
         .into_iter()
         .map(|s| s.lesson_id)
         .collect();
-    done.extend(
-        quiz_attempt::Entity::find()
-            .filter(quiz_attempt::Column::CaseId.eq(case_id))
-            .filter(quiz_attempt::Column::Passed.eq(true))
-            .filter(quiz_attempt::Column::LessonId.is_in(ids))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|a| a.lesson_id),
-    );
-    Ok(done)
+    let passed: HashSet<Uuid> = quiz_attempt::Entity::find()
+        .filter(quiz_attempt::Column::CaseId.eq(case_id))
+        .filter(quiz_attempt::Column::Passed.eq(true))
+        .filter(quiz_attempt::Column::LessonId.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| a.lesson_id)
+        .collect();
+    Ok(lessons
+        .iter()
+        .filter(|l| {
+            l.move_on
+                .met(studied.contains(&l.id), passed.contains(&l.id))
+        })
+        .map(|l| l.id)
+        .collect())
 }
 
 /// The courses assigned to a person, earliest due first, with their progress: for the

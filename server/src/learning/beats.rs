@@ -1,5 +1,6 @@
-//! Heartbeats, written by group commit: a request checks its beats and queues them; one writer
-//! takes every request queued and writes them in one transaction (the sessions locked in id
+//! Heartbeats, written by group commit: a request checks its token and beats and queues them;
+//! one writer takes every request queued and writes them in one transaction (the callers'
+//! accounts, sessions and phones checked for all at once, the study sessions locked in id
 //! order, each request judged on its own by the core's `credit`, the beats, sessions and month
 //! rows written a statement each). Thousands of people studying at once cost a commit per
 //! batch, not per beat. A request's refusal (not its session, ended, another phone) is its
@@ -24,8 +25,9 @@ use sea_orm::{
 use tokio::sync::oneshot;
 use uuid::Uuid;
 
+use super::beat_queue::{BeatAsk, BeatJob};
 use super::{face_checks, session_view};
-use crate::auth::extractor::Supervisee;
+use crate::auth::extractor::{check_live, SuperviseeToken};
 use crate::entities::{case, ledger_credit, lesson, study_beat, study_session};
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::group_commit::Writer;
@@ -36,19 +38,6 @@ use crate::work::Work;
 const MAX_BATCH: usize = 256;
 /// Beat rows an INSERT carries at most (10 values each: under both databases' limits).
 const ROWS_PER_INSERT: usize = 1_000;
-
-/// One request's beats, checked and in sequence order.
-pub struct BeatAsk {
-    caller: Uuid,
-    device: Option<String>,
-    session: Uuid,
-    beats: Vec<Beat>,
-}
-
-pub struct BeatJob {
-    ask: BeatAsk,
-    reply: oneshot::Sender<ApiResult<StudySessionView>>,
-}
 
 fn check_beats(req: &StudyBeats) -> ApiResult<()> {
     if req.beats.is_empty() || req.beats.len() > 200 {
@@ -83,7 +72,7 @@ fn check_beats(req: &StudyBeats) -> ApiResult<()> {
     responses((status = 200, body = StudySessionView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn beats(
     State(state): State<AppState>,
-    caller: Supervisee,
+    caller: SuperviseeToken,
     Path(id): Path<Uuid>,
     Json(req): Json<StudyBeats>,
 ) -> ApiResult<Json<StudySessionView>> {
@@ -91,8 +80,7 @@ pub async fn beats(
     let mut beats: Vec<Beat> = req.beats.iter().map(Beat::from).collect();
     beats.sort_by_key(|b| b.seq);
     let ask = BeatAsk {
-        caller: caller.id,
-        device: caller.device_id.clone(),
+        caller,
         session: id,
         beats,
     };
@@ -144,6 +132,8 @@ async fn write_batch(
     let rules = &state.config.rules.learning;
     let work = Work::begin(state).await?;
     let db = work.db();
+    let callers: Vec<&SuperviseeToken> = asks.iter().map(|a| &a.caller).collect();
+    let live = check_live(db, &callers, now).await?;
     let mut ids: Vec<Uuid> = asks.iter().map(|a| a.session).collect();
     ids.sort();
     ids.dedup();
@@ -166,15 +156,19 @@ async fn write_batch(
         .into_iter()
         .map(|l| (l.id, l))
         .collect();
-    let mut checks = face_checks::open_of(db, state, &ids).await?;
+    let mut checks = face_checks::open_of(db, &ids).await?;
 
     let mut answers = Vec::with_capacity(asks.len());
     let mut rows = vec![];
     let mut changed = HashSet::new();
     let mut deltas: HashMap<Uuid, i64> = HashMap::new();
-    for ask in asks {
+    for (ask, live) in asks.iter().zip(live) {
+        if let Err(refused) = live {
+            answers.push(Err(refused.into()));
+            continue;
+        }
         let s = match sessions.get(&ask.session) {
-            Some(s) if owners.get(&s.case_id) == Some(&ask.caller) => s,
+            Some(s) if owners.get(&s.case_id) == Some(&ask.caller.user_id) => s,
             _ => {
                 answers.push(Err(ErrorCode::NotFound.into()));
                 continue;
@@ -184,7 +178,7 @@ async fn write_batch(
             answers.push(Err(ErrorCode::StudySessionEnded.into()));
             continue;
         }
-        if s.device_id != ask.device {
+        if s.device_id.as_deref() != Some(ask.caller.device_id.as_str()) {
             answers.push(Err(ErrorCode::Forbidden.into()));
             continue;
         }

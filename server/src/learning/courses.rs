@@ -11,7 +11,7 @@ use chrono::Utc;
 use huijiao_core::api::{CourseCreate, CourseDecision, CourseView, LessonCreate, Problem};
 use huijiao_core::model::{AuditAction, Role};
 use huijiao_core::policy::learning::{
-    CourseAction, CourseCategory, CourseStatus, LessonKind, COURSE,
+    CourseAction, CourseCategory, CourseStatus, FaceCheckPolicy, LessonKind, MoveOn, COURSE,
 };
 use huijiao_core::policy::quiz::{
     Keyed, QuestionProblem, DEFAULT_MAX_ATTEMPTS, DEFAULT_PASS_PERCENT,
@@ -75,6 +75,7 @@ fn check_lesson(i: usize, l: &LessonCreate) -> ApiResult<()> {
         ));
     }
     check_quiz(i, l)?;
+    check_rules(i, l)?;
     if l.min_minutes > 600 || (timed && u64::from(l.min_minutes) * 60 > u64::from(l.duration_secs))
     {
         return Err(ApiError::field(
@@ -88,25 +89,60 @@ fn check_lesson(i: usize, l: &LessonCreate) -> ApiResult<()> {
     Ok(())
 }
 
-/// A quiz's questions, pass mark and attempts; none of them on another kind of lesson.
+/// The lesson's completion rule (one it can meet) and its own face checks (not on a quiz:
+/// nothing is studied by the clock there).
+fn check_rules(i: usize, l: &LessonCreate) -> ApiResult<()> {
+    let field = |name: &str| format!("lessons[{i}].{name}");
+    let has_questions = !l.questions.is_empty();
+    if l.move_on.is_some_and(|m| !m.fits(l.kind, has_questions)) {
+        return Err(ApiError::field(
+            field("move_on"),
+            Said::new(
+                "completed (a lesson studied by the clock), passed (a lesson with questions), completed_and_passed or completed_or_passed (both)",
+                "completed（按时长学习的课程）、passed（带题目的课程）、completed_and_passed 或 completed_or_passed（两者兼有）",
+            ),
+        ));
+    }
+    if let Some(p) = l.face_checks {
+        if l.kind == LessonKind::Quiz || p.per_hour > FaceCheckPolicy::MAX_PER_HOUR {
+            return Err(ApiError::field(
+                field("face_checks"),
+                Said::new(
+                    "at most 12 an hour, and not on a quiz",
+                    "每小时最多 12 次，测验不设人脸核验",
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A lesson's questions, pass mark and attempts: a quiz has questions, any other lesson may
+/// carry a test to take after it; the pass mark and attempts go with questions only.
 fn check_quiz(i: usize, l: &LessonCreate) -> ApiResult<()> {
     let field = |name: &str| format!("lessons[{i}].{name}");
-    if l.kind != LessonKind::Quiz {
-        if !l.questions.is_empty() || l.pass_percent.is_some() || l.max_attempts.is_some() {
+    if l.questions.is_empty() {
+        if l.kind == LessonKind::Quiz {
             return Err(ApiError::field(
                 field("questions"),
+                Said::new("a quiz has 1 to 100 questions", "测验须有 1 到 100 道题"),
+            ));
+        }
+        if l.pass_percent.is_some() || l.max_attempts.is_some() {
+            return Err(ApiError::field(
+                field("pass_percent"),
                 Said::new(
-                    "only a quiz has questions, a pass mark and attempts",
-                    "只有测验有题目、及格线和作答次数",
+                    "only a lesson with questions has a pass mark and attempts",
+                    "只有带题目的课程有及格线和作答次数",
                 ),
             ));
         }
         return Ok(());
     }
-    if l.questions.is_empty() || l.questions.len() > 100 {
+    if l.questions.len() > 100 {
         return Err(ApiError::field(
             field("questions"),
-            Said::new("a quiz has 1 to 100 questions", "测验须有 1 到 100 道题"),
+            Said::new("at most 100 questions", "最多 100 道题"),
         ));
     }
     if l.pass_percent.is_some_and(|p| !(1..=100).contains(&p)) {
@@ -223,6 +259,7 @@ pub async fn create(
     .await?;
     let mut lessons = Vec::new();
     for (i, l) in req.lessons.iter().enumerate() {
+        let has_questions = !l.questions.is_empty();
         lessons.push(
             lesson::ActiveModel {
                 id: Set(Uuid::now_v7()),
@@ -234,13 +271,20 @@ pub async fn create(
                 duration_secs: Set(l.duration_secs as i32),
                 min_minutes: Set(l.min_minutes as i32),
                 seek_allowed: Set(l.seek_allowed),
-                pass_percent: Set((l.kind == LessonKind::Quiz)
-                    .then(|| l.pass_percent.unwrap_or(DEFAULT_PASS_PERCENT) as i32)),
-                max_attempts: Set((l.kind == LessonKind::Quiz)
-                    .then(|| l.max_attempts.unwrap_or(DEFAULT_MAX_ATTEMPTS) as i32)),
+                pass_percent: Set(
+                    has_questions.then(|| l.pass_percent.unwrap_or(DEFAULT_PASS_PERCENT) as i32)
+                ),
+                max_attempts: Set(
+                    has_questions.then(|| l.max_attempts.unwrap_or(DEFAULT_MAX_ATTEMPTS) as i32)
+                ),
                 media_key: Set(None),
                 media_type: Set(None),
                 media_bytes: Set(None),
+                move_on: Set(l
+                    .move_on
+                    .unwrap_or_else(|| MoveOn::default_for(l.kind, has_questions))),
+                face_check_at_start: Set(l.face_checks.map(|p| p.at_start)),
+                face_checks_per_hour: Set(l.face_checks.map(|p| p.per_hour as i32)),
             }
             .insert(work.db())
             .await?,

@@ -30,20 +30,16 @@ use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::work::Work;
 
-fn enabled(state: &AppState) -> bool {
-    let r = &state.config.rules.learning;
-    r.face_check_at_start || r.face_checks_per_hour > 0
-}
-
-/// Plans a new session's checks (none for someone without an enrolled face: there is nothing
-/// to check against).
+/// Plans a new session's checks by the lesson's own policy or else the jurisdiction's (none
+/// for someone without an enrolled face: there is nothing to check against).
 pub(super) async fn plan(
     db: &impl ConnectionTrait,
     state: &AppState,
     s: &study_session::Model,
     l: &lesson::Model,
 ) -> ApiResult<()> {
-    if !enabled(state)
+    let rules = state.config.rules.learning.for_lesson(l.face_checks());
+    if !(rules.face_check_at_start || rules.face_checks_per_hour > 0)
         || crate::checkins::active_template(db, s.case_id)
             .await?
             .is_none()
@@ -55,11 +51,7 @@ pub(super) async fn plan(
     } else {
         l.min_minutes * 60
     };
-    let moments = face_check_moments(
-        &state.config.rules.learning,
-        rand::random::<u64>(),
-        lesson_secs.max(0) as u32,
-    );
+    let moments = face_check_moments(&rules, rand::random::<u64>(), lesson_secs.max(0) as u32);
     for secs in moments {
         study_face_check::ActiveModel {
             id: Set(Uuid::now_v7()),
@@ -87,16 +79,12 @@ async fn case_of(db: &impl ConnectionTrait, s: &study_session::Model) -> ApiResu
 }
 
 /// The checks still to settle of these sessions (scheduled or asked), by session, soonest
-/// first; none at all when the jurisdiction checks no faces.
+/// first.
 pub(super) async fn open_of(
     db: &impl ConnectionTrait,
-    state: &AppState,
     sessions: &[Uuid],
 ) -> ApiResult<HashMap<Uuid, Vec<study_face_check::Model>>> {
     let mut by_session: HashMap<Uuid, Vec<study_face_check::Model>> = HashMap::new();
-    if !enabled(state) {
-        return Ok(by_session);
-    }
     for check in study_face_check::Entity::find()
         .filter(study_face_check::Column::SessionId.is_in(sessions.iter().copied()))
         .filter(study_face_check::Column::Status.is_in([
@@ -123,12 +111,9 @@ pub(super) async fn advance(
     open: Option<Vec<study_face_check::Model>>,
     now: DateTime<Utc>,
 ) -> ApiResult<u64> {
-    if !enabled(state) {
-        return Ok(0);
-    }
     let open = match open {
         Some(open) => open,
-        None => open_of(work.db(), state, &[s.id])
+        None => open_of(work.db(), &[s.id])
             .await?
             .remove(&s.id)
             .unwrap_or_default(),
@@ -225,9 +210,6 @@ async fn settle(
 /// The job: settles the asked checks past their deadline whatever became of their session
 /// (closed, superseded, gone quiet), so leaving the lesson when asked takes the time back too.
 pub async fn settle_overdue(state: &AppState, work: &Work, now: DateTime<Utc>) -> ApiResult<u64> {
-    if !enabled(state) {
-        return Ok(0);
-    }
     let overdue = study_face_check::Entity::find()
         .filter(study_face_check::Column::Status.eq(FaceCheckStatus::Asked.as_str()))
         .filter(study_face_check::Column::Deadline.lt(now))

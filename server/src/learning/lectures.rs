@@ -50,6 +50,7 @@ fn attendance_view(
         name: identity(c, reader, false).0,
         mark: a.mark,
         method: a.method,
+        checkin_id: a.checkin_id,
         arrived_at: a.arrived_at,
         credited_minutes: a.credited_minutes.max(0) as u32,
         marked_by: a.marked_by,
@@ -304,8 +305,10 @@ async fn credit(
     ledger::put(db, existing, entry, now).await
 }
 
-/// A supervisee on site checks in with the code scanned from the officer's screen and a GPS
-/// fix inside the venue. Sending it again (an outbox retry) returns the attendance taken.
+/// A supervisee on site checks in with a GPS fix inside the venue and either the code scanned
+/// from the officer's screen or a face check-in just passed there (the same face engine,
+/// liveness and replay rules as any check-in). Sending it again (an outbox retry) returns the
+/// attendance taken.
 #[utoipa::path(post, path = "/lectures/{id}/attendance", tag = "learning", params(("id" = Uuid, Path)), request_body = LectureCheckIn,
     responses((status = 201, body = LectureAttendanceView), (status = 200, body = LectureAttendanceView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn attend(
@@ -332,11 +335,37 @@ pub async fn attend(
     if !scanning_open(rules, l.starts_at, l.ends_at, now) {
         return Err(ErrorCode::LectureNotOpen.into());
     }
-    match check_code(&secret_of(&l)?, &req.code, now, rules.lecture_code_secs) {
-        CodeCheck::Valid => {}
-        CodeCheck::Expired => return Err(ErrorCode::LectureCodeExpired.into()),
-        CodeCheck::Wrong => return Err(ErrorCode::LectureCodeWrong.into()),
-    }
+    let (method, checkin_id) = match (req.checkin_id, &req.code) {
+        (Some(id), _) => {
+            if !crate::checkins::passed_lately(
+                work.db(),
+                c.id,
+                id,
+                rules.lecture_face_fresh_secs,
+                now,
+            )
+            .await?
+            {
+                return Err(ErrorCode::LectureFaceNotPassed.into());
+            }
+            (AttendanceMethod::Face, Some(id))
+        }
+        (None, Some(code)) => {
+            match check_code(&secret_of(&l)?, code, now, rules.lecture_code_secs) {
+                CodeCheck::Valid => {}
+                CodeCheck::Expired => return Err(ErrorCode::LectureCodeExpired.into()),
+                CodeCheck::Wrong => return Err(ErrorCode::LectureCodeWrong.into()),
+            }
+            (AttendanceMethod::Code, None)
+        }
+        (None, None) => return Err(ApiError::field(
+            "code",
+            Said::new(
+                "the code on the officer's screen, or a face check-in (checkin_id) made on site",
+                "须提供工作人员屏幕上的签到码，或在现场完成的人脸签到（checkin_id）",
+            ),
+        )),
+    };
     let loc = &req.location;
     match at_place(
         &state.config.checkin.location,
@@ -355,7 +384,8 @@ pub async fn attend(
         lecture_id: Set(l.id),
         case_id: Set(c.id),
         mark: Set(mark),
-        method: Set(AttendanceMethod::Code),
+        method: Set(method),
+        checkin_id: Set(checkin_id),
         arrived_at: Set(Some(now)),
         lat: Set(Some(loc.lat)),
         lon: Set(Some(loc.lon)),
@@ -450,6 +480,7 @@ pub async fn mark(
                 case_id: Set(c.id),
                 mark: Set(req.mark),
                 method: Set(AttendanceMethod::Officer),
+                checkin_id: Set(None),
                 arrived_at: Set(arrived_at),
                 lat: Set(None),
                 lon: Set(None),

@@ -7,6 +7,7 @@
 //! (`ledger`), and the record exported as xAPI statements (`xapi`).
 
 pub mod assignments;
+pub mod beat_queue;
 pub mod beats;
 mod courses;
 pub mod face_checks;
@@ -21,7 +22,7 @@ mod xapi;
 use std::collections::HashMap;
 
 use huijiao_core::api::{CourseView, LessonView, StudySessionView};
-use huijiao_core::policy::learning::{LearningRules, LessonKind, Obligation, StudySessionStatus};
+use huijiao_core::policy::learning::{LearningRules, Obligation, StudySessionStatus};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
@@ -62,14 +63,14 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(media::upload, media::download))
 }
 
-/// How many questions each of these lessons (quizzes) has.
+/// How many questions each of these lessons (quizzes, and lessons with a test) has.
 pub(crate) async fn question_counts(
     db: &impl ConnectionTrait,
     lessons: &[lesson::Model],
 ) -> ApiResult<HashMap<Uuid, u32>> {
     let ids: Vec<Uuid> = lessons
         .iter()
-        .filter(|l| l.kind == LessonKind::Quiz)
+        .filter(|l| l.pass_percent.is_some())
         .map(|l| l.id)
         .collect();
     let mut counts = HashMap::new();
@@ -87,6 +88,7 @@ pub(crate) async fn question_counts(
 }
 
 pub(crate) fn lesson_view(l: lesson::Model, questions: u32) -> LessonView {
+    let face_checks = l.face_checks();
     LessonView {
         id: l.id,
         ordinal: l.ordinal,
@@ -101,6 +103,8 @@ pub(crate) fn lesson_view(l: lesson::Model, questions: u32) -> LessonView {
         max_attempts: l.max_attempts,
         media_type: l.media_type,
         media_bytes: l.media_bytes,
+        face_checks,
+        move_on: l.move_on,
     }
 }
 

@@ -1,11 +1,13 @@
 //! A case's study record as xAPI statements (`api::xapi`), for a provincial platform's
 //! learning record store: each lesson opened (launched), completed and left (terminated) with
-//! the time credited, each quiz submitted (passed / failed, with its score), each lecture
-//! attended with the minutes it credited. Officers of the case export it; audited.
+//! the time credited, each quiz submitted (passed / failed, with its score), each lesson whose
+//! completion rule was met (satisfied, cmi5), each lecture attended with the minutes it
+//! credited. Officers of the case export it; audited.
 
 use std::collections::{HashMap, HashSet};
 
 use axum::extract::State;
+use chrono::{DateTime, Utc};
 use huijiao_core::api::{
     iso_duration, xapi_activity, xapi_actor, xapi_statement_id, Problem, XapiResult, XapiScore,
     XapiStatement, XapiVerbKind,
@@ -53,12 +55,12 @@ pub async fn export(
         .map(|s| s.lesson_id)
         .chain(attempts.iter().map(|a| a.lesson_id))
         .collect();
-    let lessons: HashMap<Uuid, String> = lesson::Entity::find()
+    let lessons: HashMap<Uuid, lesson::Model> = lesson::Entity::find()
         .filter(lesson::Column::Id.is_in(lesson_ids))
         .all(db)
         .await?
         .into_iter()
-        .map(|l| (l.id, l.title))
+        .map(|l| (l.id, l))
         .collect();
     let lectures: HashMap<Uuid, lecture::Model> = lecture::Entity::find()
         .filter(lecture::Column::Id.is_in(attended.iter().map(|a| a.lecture_id)))
@@ -69,7 +71,7 @@ pub async fn export(
         .collect();
 
     let actor = xapi_actor(&state.config.xapi_home_page, c.id);
-    let title = |id: &Uuid| lessons.get(id).cloned().unwrap_or_default();
+    let title = |id: &Uuid| lessons.get(id).map(|l| l.title.clone()).unwrap_or_default();
     let statement = |source: Uuid, verb: XapiVerbKind, object, result, timestamp| XapiStatement {
         id: xapi_statement_id(source, verb),
         actor: actor.clone(),
@@ -140,6 +142,41 @@ pub async fn export(
         };
         let object = xapi_activity("lesson", a.lesson_id, &title(&a.lesson_id));
         out.push(statement(a.id, verb, object, Some(result), at));
+    }
+    // Each lesson done by its own rule: satisfied when the last thing it needed happened,
+    // named after the record that did it (so the statement id is the person's own).
+    type First = Option<(DateTime<Utc>, Uuid)>;
+    let mut firsts: HashMap<Uuid, (First, First)> = HashMap::new();
+    for s in sessions.iter().filter(|s| s.completed) {
+        let at = (s.last_beat_at.unwrap_or(s.opened_at), s.id);
+        let first = &mut firsts.entry(s.lesson_id).or_default().0;
+        *first = Some(first.map_or(at, |f| f.min(at)));
+    }
+    for a in attempts.iter().filter(|a| a.passed == Some(true)) {
+        let Some(at) = a.submitted_at else { continue };
+        let first = &mut firsts.entry(a.lesson_id).or_default().1;
+        *first = Some(first.map_or((at, a.id), |f| f.min((at, a.id))));
+    }
+    for (lesson_id, (completed, passed)) in firsts {
+        let Some(l) = lessons.get(&lesson_id) else {
+            continue;
+        };
+        if let Some((at, source)) = l.move_on.met_at(completed, passed) {
+            let object = xapi_activity("lesson", l.id, &l.title);
+            let result = XapiResult {
+                duration: None,
+                success: None,
+                completion: Some(true),
+                score: None,
+            };
+            out.push(statement(
+                source,
+                XapiVerbKind::Satisfied,
+                object,
+                Some(result),
+                at,
+            ));
+        }
     }
     for a in &attended {
         let Some(l) = lectures.get(&a.lecture_id) else {

@@ -5,9 +5,9 @@
 //! Sending either again (an outbox retry) returns the participation as it stands.
 
 use axum::extract::State;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use huijiao_core::api::{Problem, ServiceParticipationView, ServicePresence};
-use huijiao_core::policy::checkin::{at_place, AtPlace, CheckinResult, Fix};
+use huijiao_core::policy::checkin::{at_place, AtPlace, Fix};
 use huijiao_core::policy::learning::{month_of, CreditSource, Obligation};
 use huijiao_core::policy::lecture::{check_code, CodeCheck};
 use huijiao_core::policy::service::{ParticipationStatus, PresenceProof};
@@ -20,7 +20,7 @@ use super::activities::{find_activity, participation_of, refuse_cancelled, secre
 use super::participation_view;
 use crate::auth::extractor::Supervisee;
 use crate::cases::own_case;
-use crate::entities::{case, checkin, ledger_credit, service_activity, service_participation};
+use crate::entities::{case, ledger_credit, service_activity, service_participation};
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::ledger;
 use crate::state::AppState;
@@ -46,13 +46,7 @@ async fn prove(
     let rules = &state.config.rules.service;
     let proof = match (&req.checkin_id, &req.code) {
         (Some(id), _) => {
-            let fresh = now - Duration::seconds(i64::from(rules.face_fresh_secs));
-            let passed = checkin::Entity::find_by_id(*id)
-                .filter(checkin::Column::CaseId.eq(c.id))
-                .one(db)
-                .await?
-                .is_some_and(|k| k.result == CheckinResult::Passed && k.created_at >= fresh);
-            if !passed {
+            if !crate::checkins::passed_lately(db, c.id, *id, rules.face_fresh_secs, now).await? {
                 return Err(ErrorCode::ActivityFaceNotPassed.into());
             }
             Proof {

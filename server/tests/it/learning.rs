@@ -8,7 +8,7 @@
 use axum::http::StatusCode;
 use chrono::Utc;
 use huijiao_core::policy::learning::Obligation;
-use huijiao_server::entities::study_session;
+use huijiao_server::entities::{session, study_session};
 use huijiao_server::learning::{assignments, sessions};
 use huijiao_server::ledger;
 use sea_orm::sea_query::Expr;
@@ -468,6 +468,23 @@ both!(
             2,
             "one row a session and month"
         );
+        // A session ended at the server (a lock, a logout elsewhere) stops the very next beat
+        // though the token is unexpired; the other request of the batch goes through.
+        let a2 = w.user_id(&app, "sv.a2").await;
+        session::Entity::update_many()
+            .col_expr(session::Column::RevokedAt, Expr::value(Utc::now()))
+            .filter(session::Column::UserId.eq(a2.parse::<uuid::Uuid>().unwrap()))
+            .exec(&app.state.db)
+            .await
+            .unwrap();
+        let (mine, theirs) = futures::join!(
+            w.call(&app, "sv.a1", "POST", &paths[0], Some(watched(1, 11))),
+            w.call(&app, "sv.a2", "POST", &paths[1], Some(watched(1, 11)))
+        );
+        assert_eq!(mine.0, StatusCode::OK, "{}", mine.1);
+        assert_eq!(mine.1["last_seq"], 11);
+        assert_problem(&theirs, StatusCode::UNAUTHORIZED, "auth.session_revoked");
+        assert_eq!(app.count("study_beats").await, 21);
     }
 );
 
@@ -938,9 +955,9 @@ both!(bad_quizzes_and_answers_are_refused, |app| {
         );
         assert!(got.1.to_string().contains(field), "{field}: {}", got.1);
     }
-    // Questions on a lesson that is not a quiz.
+    // A pass mark on a lesson with no questions to pass (any lesson may carry a test).
     let mut body = course_body();
-    body["lessons"][1]["questions"] = json!([{ "kind": "single", "prompt": "?", "options": ["a", "b"], "key": [0], "points": 1 }]);
+    body["lessons"][1]["pass_percent"] = json!(80);
     let got = w
         .call(
             &app,
@@ -1309,6 +1326,267 @@ both!(assigned_courses_come_with_progress_and_their_dates, |app| {
         .await
         .unwrap()
         .is_empty());
+});
+
+/// Takes the one true/false question of a lesson's test, answering "true" (its key).
+async fn pass_test(app: &TestApp, w: &World, lesson: &str) {
+    let (s, attempt) = w
+        .call(
+            app,
+            "sv.a1",
+            "POST",
+            &format!("/api/v1/lessons/{lesson}/attempts"),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{attempt}");
+    let q = &attempt["questions"][0];
+    let (_, scored) = w
+        .call(
+            app,
+            "sv.a1",
+            "POST",
+            &format!(
+                "/api/v1/quiz-attempts/{}/submit",
+                attempt["id"].as_str().unwrap()
+            ),
+            Some(json!({ "answers": [{ "question_id": q["id"], "chosen": [0] }] })),
+        )
+        .await;
+    assert_eq!(scored["passed"], true, "{scored}");
+}
+
+fn true_false() -> Value {
+    json!([{ "kind": "true_false", "prompt": "外出须经批准。", "options": ["对", "错"], "key": [0], "points": 1 }])
+}
+
+both!(
+    a_lesson_is_done_by_its_own_rule_and_reported_satisfied,
+    |app| {
+        let w = World::build(&app).await;
+        let a1 = w.case_a1.clone();
+        let course = publish(&app, &w, json!({
+        "title": "请假制度", "category": "law",
+        "lessons": [
+            // A video with a test after it: studied through and passed (the default).
+            { "title": "请假规定", "kind": "video", "duration_secs": 600, "min_minutes": 9,
+              "questions": true_false() },
+            // A reading one may test out of: either will do.
+            { "title": "外出须知", "kind": "text", "body": "未经批准不得离开所居住的市、县。",
+              "min_minutes": 5, "questions": true_false(), "move_on": "completed_or_passed",
+              "pass_percent": 100, "max_attempts": 2 },
+            // A short reading without the county's face checks.
+            { "title": "报到须知", "kind": "text", "body": "按时报到。", "min_minutes": 1,
+              "face_checks": { "at_start": false, "per_hour": 0 } }
+        ]
+    }))
+    .await;
+        let lesson = |i: usize| course["lessons"][i]["id"].as_str().unwrap().to_owned();
+        assert_eq!(
+            course["lessons"][0]["move_on"], "completed_and_passed",
+            "{course}"
+        );
+        assert_eq!(course["lessons"][0]["questions"], 1);
+        assert_eq!(course["lessons"][0]["pass_percent"], 60);
+        assert_eq!(course["lessons"][1]["move_on"], "completed_or_passed");
+        assert_eq!(course["lessons"][1]["max_attempts"], 2);
+        assert_eq!(course["lessons"][2]["move_on"], "completed");
+        assert_eq!(
+            course["lessons"][2]["face_checks"],
+            json!({ "at_start": false, "per_hour": 0 })
+        );
+        assert_eq!(course["lessons"][0]["face_checks"], Value::Null);
+        let today = Utc::now()
+            .with_timezone(&huijiao_core::policy::schedule::local_offset())
+            .date_naive();
+        let (s, _) = w
+            .call(
+                &app,
+                "officer.a1",
+                "POST",
+                &format!(
+                    "/api/v1/courses/{}/assignments",
+                    course["id"].as_str().unwrap()
+                ),
+                Some(json!({ "case_id": a1, "due_on": today + chrono::Duration::days(7) })),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED);
+        let done = || async {
+            let (_, list) = w
+                .call(
+                    &app,
+                    "sv.a1",
+                    "GET",
+                    &format!("/api/v1/cases/{a1}/assigned-courses"),
+                    None,
+                )
+                .await;
+            list[0]["lessons_completed"].as_u64().unwrap()
+        };
+        assert_eq!(done().await, 0);
+        // Testing out of the reading: done.
+        pass_test(&app, &w, &lesson(1)).await;
+        assert_eq!(done().await, 1);
+        // The video's test passed, the video not watched: not yet.
+        pass_test(&app, &w, &lesson(0)).await;
+        assert_eq!(done().await, 1);
+        let (_, session) = w
+            .call(
+                &app,
+                "sv.a1",
+                "POST",
+                &format!("/api/v1/lessons/{}/sessions", lesson(0)),
+                None,
+            )
+            .await;
+        let sid = session["id"].as_str().unwrap().to_owned();
+        opened_ago(&app, &sid, 15).await;
+        let (_, watched_through) = w
+            .call(
+                &app,
+                "sv.a1",
+                "POST",
+                &format!("/api/v1/study-sessions/{sid}/beats"),
+                Some(watched(1, 21)),
+            )
+            .await;
+        assert_eq!(watched_through["completed"], true, "{watched_through}");
+        assert_eq!(done().await, 2);
+
+        // The record says so: one `satisfied` a lesson done, when its last need was met.
+        let (s, statements) = w
+            .call(
+                &app,
+                "officer.a1",
+                "GET",
+                &format!("/api/v1/cases/{a1}/xapi-statements"),
+                None,
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{statements}");
+        let satisfied: Vec<&Value> = statements
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|st| st["verb"]["id"] == "https://w3id.org/xapi/adl/verbs/satisfied")
+            .collect();
+        assert_eq!(satisfied.len(), 2, "{statements}");
+        let of = |i: usize| {
+            satisfied
+                .iter()
+                .find(|st| st["object"]["id"].as_str().unwrap().ends_with(&lesson(i)))
+                .unwrap_or_else(|| panic!("lesson {i} satisfied: {statements}"))
+        };
+        let passed_video = statements
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|st| {
+                st["verb"]["display"]["en-US"] == "passed"
+                    && st["object"]["id"].as_str().unwrap().ends_with(&lesson(0))
+            })
+            .unwrap();
+        assert!(
+            of(0)["timestamp"].as_str() > passed_video["timestamp"].as_str(),
+            "the video was satisfied when watched, after its test: {statements}"
+        );
+        assert_eq!(of(0)["result"]["completion"], true);
+        of(1);
+
+        // Rules a lesson cannot meet, and face checks where nothing is studied by the clock.
+        let bad = [
+            (
+                "lessons[0].move_on",
+                json!({ "title": "视频", "kind": "video", "duration_secs": 600, "min_minutes": 5, "move_on": "passed" }),
+            ),
+            (
+                "lessons[0].move_on",
+                json!({ "title": "测验", "kind": "quiz", "min_minutes": 0, "questions": true_false(), "move_on": "completed_or_passed" }),
+            ),
+            (
+                "lessons[0].move_on",
+                json!({ "title": "视频", "kind": "video", "duration_secs": 600, "min_minutes": 5, "move_on": "someday" }),
+            ),
+            (
+                "lessons[0].face_checks",
+                json!({ "title": "测验", "kind": "quiz", "min_minutes": 0, "questions": true_false(), "face_checks": { "at_start": true, "per_hour": 0 } }),
+            ),
+            (
+                "lessons[0].face_checks",
+                json!({ "title": "视频", "kind": "video", "duration_secs": 600, "min_minutes": 5, "face_checks": { "at_start": true, "per_hour": 13 } }),
+            ),
+            (
+                "lessons[0].pass_percent",
+                json!({ "title": "阅读", "kind": "text", "body": "正文", "min_minutes": 5, "pass_percent": 80 }),
+            ),
+            (
+                "lessons[0].questions",
+                json!({ "title": "测验", "kind": "quiz", "min_minutes": 0 }),
+            ),
+        ];
+        let before = app.count("lessons").await;
+        for (field, l) in bad {
+            let got = w
+                .call(
+                    &app,
+                    "officer.county_a",
+                    "POST",
+                    "/api/v1/courses",
+                    Some(json!({ "title": "错误", "category": "law", "lessons": [l] })),
+                )
+                .await;
+            assert_problem(
+                &got,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "request.invalid_field",
+            );
+            assert_eq!(got.1["errors"][0]["field"], field, "{l}: {}", got.1);
+        }
+        assert_eq!(app.count("lessons").await, before, "nothing written");
+    }
+);
+
+both!(a_lessons_own_face_checks_replace_the_jurisdictions, |app| {
+    // The county checks faces at the start of every lesson and once an hour.
+    let (app, w) = crate::checkins::enrolled(app.backend, |c| {
+        c.rules.learning.face_check_at_start = true;
+        c.rules.learning.face_checks_per_hour = 1;
+    })
+    .await;
+    let course = publish(
+        &app,
+        &w,
+        json!({
+            "title": "入矫教育", "category": "entry_exit",
+            "lessons": [
+                { "title": "导读", "kind": "text", "body": "欢迎。", "min_minutes": 5,
+                  "face_checks": { "at_start": false, "per_hour": 0 } },
+                { "title": "宣誓", "kind": "text", "body": "遵纪守法。", "min_minutes": 60,
+                  "face_checks": { "at_start": true, "per_hour": 0 } },
+                { "title": "法规", "kind": "text", "body": "社区矫正法。", "min_minutes": 60 }
+            ]
+        }),
+    )
+    .await;
+    let mut planned = vec![];
+    for i in 0..3 {
+        let lesson = course["lessons"][i]["id"].as_str().unwrap();
+        let before = app.count("study_face_checks").await;
+        let (s, v) = w
+            .call(
+                &app,
+                "sv.a1",
+                "POST",
+                &format!("/api/v1/lessons/{lesson}/sessions"),
+                None,
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        planned.push(app.count("study_face_checks").await - before);
+    }
+    // None; the start only; the county's start and one in the hour.
+    assert_eq!(planned, [0, 1, 2]);
 });
 
 /// Check-ins while studying, with the office's photos: `checkins.rs` made the enrolment.

@@ -8,7 +8,7 @@
 use axum::http::StatusCode;
 use chrono::{Duration, Utc};
 use huijiao_core::policy::lecture::{code_window, lecture_code};
-use huijiao_server::entities::{audit_entry, lecture};
+use huijiao_server::entities::{audit_entry, checkin, lecture};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
 
@@ -332,6 +332,132 @@ both!(
         // Office A2 supervises neither: its roster of the same lecture is empty.
         let (_, roster) = w.call(&app, "officer.a2", "GET", &attend, None).await;
         assert_eq!(roster, json!([]));
+    }
+);
+
+both!(
+    a_face_check_in_on_site_attends_a_lecture_when_it_passed,
+    |app| {
+        let (app, w) = crate::checkins::enrolled(app.backend, |c| {
+            c.rules.liveness.mode = huijiao_core::policy::liveness::LivenessMode::SinglePhoto;
+        })
+        .await;
+        let starts = Utc::now() - Duration::minutes(5);
+        let id = schedule(
+            &app,
+            &w,
+            "officer.county_a",
+            lecture_body(&w.county_a, starts, 120),
+        )
+        .await;
+        let attend = format!("/api/v1/lectures/{id}/attendance");
+        let by_face =
+            |checkin: &Value| json!({ "location": fix(0.0, false), "checkin_id": checkin["id"] });
+        // Neither a code nor a face.
+        let got = w
+            .call(
+                &app,
+                "sv.a1",
+                "POST",
+                &attend,
+                Some(json!({ "location": fix(0.0, false) })),
+            )
+            .await;
+        assert_problem(
+            &got,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "request.invalid_field",
+        );
+        assert_eq!(got.1["errors"][0]["field"], "code");
+        // Someone else's face: the check-in failed, so it proves nothing.
+        let other = crate::checkins::face("astronaut.png").encode_jpeg(90);
+        let failed = crate::learning::check_in_with(&app, &w, &other, "lecture-01").await;
+        assert_eq!(failed["result"], "failed");
+        let got = w
+            .call(&app, "sv.a1", "POST", &attend, Some(by_face(&failed)))
+            .await;
+        assert_problem(
+            &got,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "lecture.face_not_passed",
+        );
+        // The person's own face, moments before.
+        let hopper = crate::checkins::face("grace_hopper.jpg");
+        let selfie = crate::checkins::brighter(
+            &hopper.crop(20, 10, hopper.width - 40, hopper.height - 30),
+            12,
+        )
+        .encode_jpeg(88);
+        let passed = crate::learning::check_in_with(&app, &w, &selfie, "lecture-02").await;
+        assert_eq!(passed["result"], "passed");
+        // Not another person's to give.
+        let got = w
+            .call(&app, "sv.a2", "POST", &attend, Some(by_face(&passed)))
+            .await;
+        assert_problem(
+            &got,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "lecture.face_not_passed",
+        );
+        // Nor good away from the venue.
+        let mut away = by_face(&passed);
+        away["location"] = fix(2_000.0, false);
+        let got = w.call(&app, "sv.a1", "POST", &attend, Some(away)).await;
+        assert_problem(
+            &got,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "lecture.outside_venue",
+        );
+        let (s, v) = w
+            .call(&app, "sv.a1", "POST", &attend, Some(by_face(&passed)))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        assert_eq!(
+            (
+                v["method"].as_str(),
+                v["checkin_id"].as_str(),
+                v["mark"].as_str()
+            ),
+            (Some("face"), passed["id"].as_str(), Some("present"))
+        );
+        assert_eq!(lecture_minutes_of(&app, &w, &w.case_a1).await, 120);
+        // A face from before the fresh window proves nothing at the next lecture.
+        let next = schedule(
+            &app,
+            &w,
+            "officer.county_a",
+            lecture_body(&w.county_a, starts, 60),
+        )
+        .await;
+        checkin::Entity::update_many()
+            .col_expr(
+                checkin::Column::CreatedAt,
+                sea_orm::sea_query::Expr::value(Utc::now() - Duration::seconds(301)),
+            )
+            .filter(
+                checkin::Column::Id.eq(passed["id"]
+                    .as_str()
+                    .unwrap()
+                    .parse::<uuid::Uuid>()
+                    .unwrap()),
+            )
+            .exec(&app.state.db)
+            .await
+            .unwrap();
+        let got = w
+            .call(
+                &app,
+                "sv.a1",
+                "POST",
+                &format!("/api/v1/lectures/{next}/attendance"),
+                Some(by_face(&passed)),
+            )
+            .await;
+        assert_problem(
+            &got,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "lecture.face_not_passed",
+        );
     }
 );
 
