@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
+use axum::http::{HeaderName, HeaderValue, Method};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -16,7 +16,6 @@ use sea_orm::ConnectionTrait;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -325,10 +324,16 @@ pub fn router(state: AppState) -> Router {
         .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| {
             ApiError::internal("a request handler panicked").into_response()
         }))
+        .layer(middleware::from_fn_with_state(
+            TimeLimits {
+                request: Duration::from_secs(cfg.request_timeout_secs),
+                upload: Duration::from_secs(cfg.upload_timeout_secs),
+            },
+            time_limit,
+        ))
         .layer(middleware::from_fn(render_problems))
         .layer(middleware::from_fn(track_metrics))
         .layer(axum::extract::DefaultBodyLimit::max(cfg.max_body_bytes))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(cfg.request_timeout_secs)))
         .layer(cors)
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
@@ -370,6 +375,36 @@ async fn metrics(State(state): State<AppState>) -> Response {
         )
             .into_response(),
         None => ApiError::from(ErrorCode::NotFound).into_response(),
+    }
+}
+
+/// The routes that take a large file as it streams in: they run for `upload_timeout_secs`,
+/// every other request for `request_timeout_secs` (a lesson's video over a slow link takes
+/// minutes; nothing else should).
+const UPLOADS: &[(Method, &str)] = &[(Method::PUT, "/api/v1/lessons/{id}/media")];
+
+#[derive(Clone, Copy)]
+struct TimeLimits {
+    request: Duration,
+    upload: Duration,
+}
+
+/// Ends a request that runs past its limit with `request.timeout` (after routing, so the
+/// route is known).
+async fn time_limit(State(limits): State<TimeLimits>, req: Request, next: Next) -> Response {
+    let upload = req.extensions().get::<MatchedPath>().is_some_and(|p| {
+        UPLOADS
+            .iter()
+            .any(|(m, path)| req.method() == m && p.as_str() == *path)
+    });
+    let limit = if upload {
+        limits.upload
+    } else {
+        limits.request
+    };
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(res) => res,
+        Err(_) => ApiError::from(ErrorCode::RequestTimeout).into_response(),
     }
 }
 

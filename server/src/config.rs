@@ -26,6 +26,8 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Requests running longer are stopped with `request.timeout`.
     pub request_timeout_secs: u64,
+    /// What a large upload gets instead (`app::UPLOADS`: a lesson's video or audio).
+    pub upload_timeout_secs: u64,
     /// Origins allowed by CORS; empty = no cross-origin access.
     pub cors_origins: Vec<String>,
     /// Use the first `X-Forwarded-For` address as the client address (behind a trusted proxy).
@@ -197,6 +199,7 @@ impl Default for Config {
             log_filter: "info".into(),
             max_body_bytes: 1024 * 1024,
             request_timeout_secs: 30,
+            upload_timeout_secs: 1800,
             cors_origins: vec![],
             trust_forwarded_for: false,
             jobs_interval_secs: 300,

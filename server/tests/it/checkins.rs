@@ -96,6 +96,16 @@ pub(crate) fn fix(lat: f64, lon: f64, age_secs: i64, accuracy: f64, mock: bool) 
     json!({ "lat": lat, "lon": lon, "accuracy_m": accuracy, "fix_time": Utc::now() - Duration::seconds(age_secs), "provider": "gps", "mock": mock })
 }
 
+/// The enrolled person's face as their phone takes it today: framed closer, in better light.
+pub(crate) fn fresh_selfie() -> Vec<u8> {
+    let hopper = face("grace_hopper.jpg");
+    brighter(
+        &hopper.crop(20, 10, hopper.width - 40, hopper.height - 30),
+        12,
+    )
+    .encode_jpeg(88)
+}
+
 pub(crate) fn home() -> Value {
     fix(36.061, 103.831, 20, 15.0, false)
 }
@@ -134,12 +144,7 @@ async fn checkin(
 both!(pass_mismatch_replay_and_alerts, |app| {
     let _ = app;
     let (app, w) = app_with_faces(app.backend).await;
-    let hopper = face("grace_hopper.jpg");
-    let selfie = brighter(
-        &hopper.crop(20, 10, hopper.width - 40, hopper.height - 30),
-        12,
-    )
-    .encode_jpeg(88);
+    let selfie = fresh_selfie();
     let n = challenge(&app, &w).await;
     let (s, v) = checkin(&app, &w, &n, &selfie, home(), "key-pass-0001").await;
     assert_eq!(s, StatusCode::CREATED, "{v}");

@@ -1221,29 +1221,7 @@ both!(assigned_courses_come_with_progress_and_their_dates, |app| {
     assert_eq!(theirs, json!([]));
     // Passing the quiz completes one lesson; the volunteer sees the progress.
     let quiz = course["lessons"][2]["id"].as_str().unwrap().to_owned();
-    let (_, attempt) = w
-        .call(
-            &app,
-            "sv.a1",
-            "POST",
-            &format!("/api/v1/lessons/{quiz}/attempts"),
-            None,
-        )
-        .await;
-    let q = &attempt["questions"][0];
-    let (_, scored) = w
-        .call(
-            &app,
-            "sv.a1",
-            "POST",
-            &format!(
-                "/api/v1/quiz-attempts/{}/submit",
-                attempt["id"].as_str().unwrap()
-            ),
-            Some(json!({ "answers": [{ "question_id": q["id"], "chosen": [0] }] })),
-        )
-        .await;
-    assert_eq!(scored["passed"], true, "{scored}");
+    pass_test(&app, &w, &quiz).await;
     let (s, seen) = w.call(&app, "volunteer.a1", "GET", &mine, None).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(seen[0]["lessons_completed"], 1, "{seen}");
@@ -1326,6 +1304,83 @@ both!(assigned_courses_come_with_progress_and_their_dates, |app| {
         .await
         .unwrap()
         .is_empty());
+});
+
+/// A body that arrives in two halves `gap` apart, as over a slow link.
+fn slow_body(bytes: Vec<u8>, gap: std::time::Duration) -> axum::body::Body {
+    use futures::StreamExt as _;
+    let (first, second) = bytes.split_at(bytes.len() / 2);
+    let (first, second) = (first.to_vec(), second.to_vec());
+    let halves = futures::stream::iter([(first, false), (second, true)]).then(
+        move |(half, late)| async move {
+            if late {
+                tokio::time::sleep(gap).await;
+            }
+            Ok::<_, std::io::Error>(half)
+        },
+    );
+    axum::body::Body::from_stream(halves)
+}
+
+both!(a_slow_upload_gets_longer_than_a_request, |app| {
+    use tower::ServiceExt as _;
+    let app = TestApp::with_config(app.backend, |c| {
+        c.request_timeout_secs = 1;
+        c.upload_timeout_secs = 30;
+    })
+    .await;
+    let w = World::build(&app).await;
+    let (s, draft) = w
+        .call(
+            &app,
+            "officer.county_a",
+            "POST",
+            "/api/v1/courses",
+            Some(course_body()),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{draft}");
+    let video = draft["lessons"][0]["id"].as_str().unwrap().to_owned();
+    let send = |method: &str, path: String, body: Vec<u8>, content_type: &str| {
+        let req = axum::http::Request::builder()
+            .method(method)
+            .uri(path)
+            .header(
+                "authorization",
+                format!("Bearer {}", w.token("officer.county_a")),
+            )
+            .header("content-type", content_type)
+            .body(slow_body(body, std::time::Duration::from_millis(1500)))
+            .unwrap();
+        let router = app.router.clone();
+        async move {
+            let res = router.oneshot(req).await.unwrap();
+            let status = res.status();
+            let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            (
+                status,
+                serde_json::from_slice::<Value>(&bytes).unwrap_or(Value::Null),
+            )
+        }
+    };
+    // A lesson's video over a slow link: taken, though it took longer than a request may.
+    let mut mp4 = b"\0\0\0\x18ftypisom\0\0\x02\0isomiso2".to_vec();
+    mp4.extend((0..4000 - mp4.len()).map(|i| (i % 251) as u8));
+    let (s, v) = send(
+        "PUT",
+        format!("/api/v1/lessons/{video}/media"),
+        mp4,
+        "video/mp4",
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["media_bytes"], 4000);
+    // Anything else that slow is stopped, in the envelope.
+    let body = serde_json::to_vec(&course_body()).unwrap();
+    let got = send("POST", "/api/v1/courses".into(), body, "application/json").await;
+    assert_problem(&got, StatusCode::REQUEST_TIMEOUT, "request.timeout");
 });
 
 /// Takes the one true/false question of a lesson's test, answering "true" (its key).
@@ -1645,12 +1700,7 @@ both!(
         let e = events.recv().await.unwrap();
         assert_eq!(e.view.kind, "study_face_check");
         // The right face (a fresh selfie): passed at the next heartbeat; 120 s are now safe.
-        let hopper = crate::checkins::face("grace_hopper.jpg");
-        let selfie = crate::checkins::brighter(
-            &hopper.crop(20, 10, hopper.width - 40, hopper.height - 30),
-            12,
-        )
-        .encode_jpeg(88);
+        let selfie = crate::checkins::fresh_selfie();
         assert_eq!(
             check_in_with(&app, &w, &selfie, "study-check-01").await["result"],
             "passed"
