@@ -153,6 +153,11 @@ async fn main() {
     let state = bench.state.clone();
     let t = Instant::now();
     let studying = open_sessions(&state, sessions).await;
+    // A database in service has its planner statistics; one seeded a moment ago has none, and
+    // PostgreSQL would scan whole tables for a batch's `IN (…)` lists.
+    sea_orm::ConnectionTrait::execute_unprepared(&state.db, "ANALYZE")
+        .await
+        .unwrap();
     eprintln!(
         "seeded {sessions} supervisees with open sessions in {:.1} s",
         t.elapsed().as_secs_f64()
