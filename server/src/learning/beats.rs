@@ -96,7 +96,7 @@ pub async fn beats(
 
 async fn write_queued(state: AppState, mut writer: Writer<BeatJob>) {
     while let Some(jobs) = writer.take(MAX_BATCH) {
-        // How well requests share commits, for the operator (and the benchmark).
+        // How well requests share commits, for the operator.
         metrics::histogram!("heartbeat_batch_requests").record(jobs.len() as f64);
         let (asks, replies): (Vec<BeatAsk>, Vec<_>) =
             jobs.into_iter().map(|j| (j.ask, j.reply)).unzip();
