@@ -1,6 +1,7 @@
 //! Face enrolment and face-verified check-ins: challenge → selfie + GPS fix → verdict.
 
 mod enrol;
+pub mod on_site;
 pub mod requests;
 pub mod retention;
 pub mod schedule;

@@ -12,11 +12,10 @@ use huijiao_core::api::{
     LectureView, Problem,
 };
 use huijiao_core::model::{AuditAction, EventKind, Role};
-use huijiao_core::policy::checkin::{at_place, AtPlace, Fix};
 use huijiao_core::policy::learning::{month_of, CreditSource, Obligation};
 use huijiao_core::policy::lecture::{
-    arrival, check_code, current_code, lecture_minutes, marked_minutes, qr_payload, scanning_open,
-    AttendanceMark, AttendanceMethod, CodeCheck,
+    arrival, current_code, lecture_minutes, marked_minutes, qr_payload, scanning_open,
+    AttendanceMark, AttendanceMethod,
 };
 use huijiao_core::{ErrorCode, Said};
 use sea_orm::{
@@ -31,6 +30,7 @@ use super::courses::check_category;
 use crate::actor::Actor;
 use crate::auth::extractor::{AuthUser, Officer, RequestParty, Supervisee};
 use crate::cases::{find_case_for_write, identity, own_case};
+use crate::checkins::on_site;
 use crate::entities::{case, lecture, lecture_attendance, ledger_credit};
 use crate::error::{ApiError, ApiResult, Json, Path, Query};
 use crate::ledger;
@@ -335,49 +335,32 @@ pub async fn attend(
     if !scanning_open(rules, l.starts_at, l.ends_at, now) {
         return Err(ErrorCode::LectureNotOpen.into());
     }
-    let (method, checkin_id) = match (req.checkin_id, &req.code) {
-        (Some(id), _) => {
-            if !crate::checkins::passed_lately(
-                work.db(),
-                c.id,
-                id,
-                rules.lecture_face_fresh_secs,
-                now,
-            )
-            .await?
-            {
-                return Err(ErrorCode::LectureFaceNotPassed.into());
-            }
-            (AttendanceMethod::Face, Some(id))
-        }
-        (None, Some(code)) => {
-            match check_code(&secret_of(&l)?, code, now, rules.lecture_code_secs) {
-                CodeCheck::Valid => {}
-                CodeCheck::Expired => return Err(ErrorCode::LectureCodeExpired.into()),
-                CodeCheck::Wrong => return Err(ErrorCode::LectureCodeWrong.into()),
-            }
-            (AttendanceMethod::Code, None)
-        }
-        (None, None) => return Err(ApiError::field(
-            "code",
-            Said::new(
-                "the code on the officer's screen, or a face check-in (checkin_id) made on site",
-                "须提供工作人员屏幕上的签到码，或在现场完成的人脸签到（checkin_id）",
-            ),
-        )),
+    let claim = on_site::Claim {
+        location: &req.location,
+        checkin_id: req.checkin_id,
+        code: req.code.as_deref(),
+    };
+    let site = on_site::Site {
+        at: (l.lat, l.lon),
+        radius_m: l.radius_m.max(0) as u32,
+        secret: &secret_of(&l)?,
+        code_secs: rules.lecture_code_secs,
+        face_fresh_secs: rules.lecture_face_fresh_secs,
+        refusals: on_site::Refusals {
+            face_not_passed: ErrorCode::LectureFaceNotPassed,
+            code_expired: ErrorCode::LectureCodeExpired,
+            code_wrong: ErrorCode::LectureCodeWrong,
+            outside: ErrorCode::LectureOutsideVenue,
+            fix_unusable: ErrorCode::LectureFixUnusable,
+        },
+    };
+    let checkin_id = on_site::prove(&state, work.db(), c.id, &claim, &site, now).await?;
+    let method = if checkin_id.is_some() {
+        AttendanceMethod::Face
+    } else {
+        AttendanceMethod::Code
     };
     let loc = &req.location;
-    match at_place(
-        &state.config.checkin.location,
-        &Fix::from(loc),
-        now,
-        (l.lat, l.lon),
-        l.radius_m.max(0) as u32,
-    ) {
-        AtPlace::Inside => {}
-        AtPlace::Outside => return Err(ErrorCode::LectureOutsideVenue.into()),
-        AtPlace::Unusable => return Err(ErrorCode::LectureFixUnusable.into()),
-    }
     let (mark, minutes) = arrival(rules, l.starts_at, l.ends_at, now);
     let a = lecture_attendance::ActiveModel {
         id: Set(Uuid::now_v7()),

@@ -92,14 +92,12 @@ pub async fn order(
         .await?;
     let orders = tag_order::Entity::find()
         .filter(tag_order::Column::CaseId.eq(c.id))
-        .filter(tag_order::Column::EndedAt.is_null())
         .all(work.db())
         .await?;
     if let Some(renewed) = req.renews {
-        let prev = tag_order::Entity::find_by_id(renewed)
-            .filter(tag_order::Column::CaseId.eq(c.id))
-            .one(work.db())
-            .await?
+        let prev = orders
+            .iter()
+            .find(|o| o.id == renewed)
             .ok_or(ErrorCode::NotFound)?;
         if prev.ended_at.is_some() {
             return Err(ErrorCode::TagOrderEnded.into());
@@ -116,6 +114,7 @@ pub async fn order(
     }
     if orders
         .iter()
+        .filter(|o| o.ended_at.is_none())
         .any(|o| o.starts_on <= req.ends_on && req.starts_on <= o.ends_on)
     {
         return Err(ErrorCode::TagOverlapping.into());

@@ -7,11 +7,9 @@
 use axum::extract::State;
 use chrono::{DateTime, Utc};
 use huijiao_core::api::{Problem, ServiceParticipationView, ServicePresence};
-use huijiao_core::policy::checkin::{at_place, AtPlace, Fix};
 use huijiao_core::policy::learning::{month_of, CreditSource, Obligation};
-use huijiao_core::policy::lecture::{check_code, CodeCheck};
 use huijiao_core::policy::service::{ParticipationStatus, PresenceProof};
-use huijiao_core::{ErrorCode, Said};
+use huijiao_core::ErrorCode;
 use sea_orm::sea_query::SimpleExpr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
@@ -20,6 +18,7 @@ use super::activities::{find_activity, participation_of, refuse_cancelled, secre
 use super::participation_view;
 use crate::auth::extractor::Supervisee;
 use crate::cases::own_case;
+use crate::checkins::on_site;
 use crate::entities::{case, ledger_credit, service_activity, service_participation};
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::ledger;
@@ -33,8 +32,8 @@ struct Proof {
     checkin_id: Option<Uuid>,
 }
 
-/// Checks that the person is on site now: the fix inside the place, and a fresh passed face
-/// check-in of theirs or the activity's current code.
+/// Checks that the person is on site now (`checkins::on_site`): the fix inside the place, and
+/// a fresh passed face check-in of theirs or the activity's current code.
 async fn prove(
     state: &AppState,
     db: &impl ConnectionTrait,
@@ -44,50 +43,34 @@ async fn prove(
     now: DateTime<Utc>,
 ) -> ApiResult<Proof> {
     let rules = &state.config.rules.service;
-    let proof = match (&req.checkin_id, &req.code) {
-        (Some(id), _) => {
-            if !crate::checkins::passed_lately(db, c.id, *id, rules.face_fresh_secs, now).await? {
-                return Err(ErrorCode::ActivityFaceNotPassed.into());
-            }
-            Proof {
-                kind: PresenceProof::Face,
-                checkin_id: Some(*id),
-            }
-        }
-        (None, Some(code)) => {
-            match check_code(&secret_of(a)?, code, now, rules.code_secs) {
-                CodeCheck::Valid => {}
-                CodeCheck::Expired => return Err(ErrorCode::ActivityCodeExpired.into()),
-                CodeCheck::Wrong => return Err(ErrorCode::ActivityCodeWrong.into()),
-            }
-            Proof {
-                kind: PresenceProof::Code,
-                checkin_id: None,
-            }
-        }
-        (None, None) => {
-            return Err(ApiError::field(
-                "code",
-                Said::new(
-                    "the organiser's code, or a face check-in (checkin_id) made on site",
-                    "须提供组织者的签到码，或在现场完成的人脸签到（checkin_id）",
-                ),
-            ))
-        }
+    let claim = on_site::Claim {
+        location: &req.location,
+        checkin_id: req.checkin_id,
+        code: req.code.as_deref(),
     };
-    let fix = Fix::from(&req.location);
-    match at_place(
-        &state.config.checkin.location,
-        &fix,
-        now,
-        (a.lat, a.lon),
-        a.radius_m.max(0) as u32,
-    ) {
-        AtPlace::Inside => {}
-        AtPlace::Outside => return Err(ErrorCode::ActivityOutsidePlace.into()),
-        AtPlace::Unusable => return Err(ErrorCode::ActivityFixUnusable.into()),
-    }
-    Ok(proof)
+    let site = on_site::Site {
+        at: (a.lat, a.lon),
+        radius_m: a.radius_m.max(0) as u32,
+        secret: &secret_of(a)?,
+        code_secs: rules.code_secs,
+        face_fresh_secs: rules.face_fresh_secs,
+        refusals: on_site::Refusals {
+            face_not_passed: ErrorCode::ActivityFaceNotPassed,
+            code_expired: ErrorCode::ActivityCodeExpired,
+            code_wrong: ErrorCode::ActivityCodeWrong,
+            outside: ErrorCode::ActivityOutsidePlace,
+            fix_unusable: ErrorCode::ActivityFixUnusable,
+        },
+    };
+    let by_face = on_site::prove(state, db, c.id, &claim, &site, now).await?;
+    Ok(Proof {
+        kind: if by_face.is_some() {
+            PresenceProof::Face
+        } else {
+            PresenceProof::Code
+        },
+        checkin_id: by_face,
+    })
 }
 
 /// The activity, the person's case (locked: one presence at a time per person) and their
