@@ -241,6 +241,12 @@ error_codes! {
     TagNeedsCounty = ("tag.needs_county", 403, "An electronic tag is ordered by the county community-corrections agency (law art. 29).", "电子定位装置须经县级社区矫正机构决定（社区矫正法第二十九条）。"),
     TagOverlapping = ("tag.overlapping", 409, "Another tag order covers these days; renew it instead (its end, then a new order from the next day).", "已有电子定位装置决定覆盖这些日期，请办理延长（自原决定结束次日起）。"),
     TagOrderEnded = ("tag.order_ended", 409, "This tag order has ended; it cannot be changed or renewed.", "该电子定位装置决定已结束，不能更改或延长。"),
+    VisitIdTaken = ("visit.id_taken", 409, "Another visit record already has this id; the app must make a new one.", "该编号已被另一条走访记录使用，请由应用重新生成。"),
+    VisitInFuture = ("visit.in_future", 422, "A visit is recorded once it has taken place: its time is later than now.", "走访发生后才能记录：所填时间晚于当前时间。"),
+    VisitTooOld = ("visit.too_old", 422, "This visit is older than the jurisdiction allows to record (rules.visits.record_within_days).", "该走访早于本地规定的补记期限，已不能补记。"),
+    VisitNotAtResidence = ("visit.not_at_residence", 422, "A home visit is recorded at the person's registered residence: the phone's location is too far from it. Record a talk instead if you met elsewhere.", "实地走访须在登记居所进行：手机定位距登记居所过远。如在其他地点见面，请记录为个别谈话。"),
+    VisitFixUnusable = ("visit.fix_unusable", 422, "The phone's location cannot be used (mock location, taken too long before the visit, or too imprecise); take a fix at the residence and record again.", "手机定位无法使用（模拟定位、与走访时间相差过久或精度不足），请在居所重新定位后记录。"),
+    VisitFaceNotPassed = ("visit.face_not_passed", 422, "An office report needs a passed face check-in the person made at the office around the report's time; ask them to check in with their face now.", "到所报到须附本人在报到前后于司法所完成并通过的人脸签到，请让其现在进行人脸签到。"),
     RangeNotSatisfiable = ("request.range_not_satisfiable", 416, "The byte range asked for is outside the file.", "请求的字节范围超出文件大小。"),
     FaceTemplateIncompatible = ("face.template_incompatible", 409, "The enrolled face was made by another model version; enrol again.", "已采集的人脸模板来自其他模型版本，请重新采集。"),
 

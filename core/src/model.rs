@@ -285,6 +285,10 @@ string_enum! {
         /// An electronic tag order ends within a week: renew it by a new decision, or let it
         /// lapse.
         TagOrderExpiring = "tag_order_expiring",
+        /// A home visit or an office report is past its due date under the level in force.
+        VisitOverdue = "visit_overdue",
+        /// A home visit or talk flagged one of the six kinds of risk.
+        VisitRiskFlagged = "visit_risk_flagged",
     }
 }
 
@@ -484,6 +488,7 @@ string_enum! {
         UserDisabled = "user.disabled",
         UserEnabled = "user.enabled",
         UserUnlocked = "user.unlocked",
+        VisitRecorded = "visit.recorded",
         VisitorApproved = "visitor.approved",
         VisitorCancelled = "visitor.cancelled",
         VisitorCreated = "visitor.created",

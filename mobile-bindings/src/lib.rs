@@ -27,6 +27,7 @@ mod requests;
 mod rollcalls;
 mod sanctions;
 mod service;
+mod visits;
 
 uniffi::setup_scaffolding!();
 // Ids cross as strings, as core declares.
@@ -228,6 +229,13 @@ impl HuijiaoClient {
         })
     }
 
+    /// Field work: home visits, talks, office reports, and what is due.
+    pub fn visits(&self) -> Arc<visits::VisitsClient> {
+        Arc::new(visits::VisitsClient {
+            inner: self.inner.clone(),
+        })
+    }
+
     /// Education: courses, study sessions, the monthly ledger.
     pub fn learning(&self) -> Arc<learning::LearningClient> {
         Arc::new(learning::LearningClient {
@@ -325,6 +333,12 @@ impl HuijiaoOutbox {
     /// session.
     pub async fn enqueue_help_session(&self, case_id: Uuid, session: HelpSessionNew) -> Result<()> {
         Ok(self.inner.enqueue_help_session(case_id, &session).await?)
+    }
+
+    /// Queues a visit an officer recorded without a network; its `id` keeps a resend the
+    /// same record.
+    pub async fn enqueue_visit(&self, case_id: Uuid, visit: VisitNew) -> Result<()> {
+        Ok(self.inner.enqueue_visit(case_id, &visit).await?)
     }
 
     /// Queues a check-in the network could not take. Taken offline, `nonce` is `None` and

@@ -233,6 +233,11 @@ pub const DOMAINS: &[Domain] = &[
         jobs: crate::sanctions::JOBS,
     },
     Domain {
+        tag: "visits",
+        routes: crate::visits::routes,
+        jobs: crate::visits::JOBS,
+    },
+    Domain {
         tag: "help",
         routes: crate::help::routes,
         jobs: &[],

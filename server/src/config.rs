@@ -299,6 +299,11 @@ impl Config {
             .service
             .check()
             .map_err(|e| anyhow::anyhow!("rules.service: {e}"))?;
+        config
+            .rules
+            .visits
+            .check()
+            .map_err(|e| anyhow::anyhow!("rules.visits: {e}"))?;
         let rc = &config.roll_calls;
         if rc.port_min > rc.port_max || (rc.port_min == 0) != (rc.port_max == 0) {
             anyhow::bail!("roll_calls: port_min..=port_max must be a range, or both 0");

@@ -33,6 +33,7 @@ pub mod service;
 pub mod state;
 pub mod transition;
 pub mod validate;
+pub mod visits;
 pub mod work;
 
 use std::net::SocketAddr;

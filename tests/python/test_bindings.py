@@ -500,6 +500,40 @@ def test_a_commendation_proposed_by_the_office_decided_by_the_county(server):
     assert [s.id for s in run(sv.sanctions().of_case(case_id))] == [proposed.id]
 
 
+def test_a_home_visit_recorded_offline_is_delivered_once(server):
+    office = client(server)
+    run(office.login("officer.donggang", PASSWORD))
+    sv = client(server, DEVICE)
+    case_id = run(sv.login("sv.maxiaojun", PASSWORD)).case_id
+    home = run(office.cases().case(case_id)).residence
+    box = run(mobile.HuijiaoOutbox.open(str(pathlib.Path(tempfile.mkdtemp()) / "v.db"), office))
+    now = datetime.datetime.now(datetime.timezone.utc)
+    visit = core.VisitNew(
+        id=str(uuid.uuid4()), kind=core.VisitKind.HOME_VISIT, at=now,
+        place=core.GpsFix(lat=home.lat + 0.0003, lon=home.lon, accuracy_m=10.0, fix_time=now,
+                          provider="gps", mock=False),
+        checkin_id=None, met=["本人", "母亲"], findings="居住稳定，按时务工。", risks=[])
+    server.stop()
+    run(box.enqueue_visit(case_id, visit))
+    run(box.enqueue_visit(case_id, visit))  # a double tap
+    assert run(box.flush()).deferred == 1
+    server.start()
+    deadline = time.time() + 30
+    while run(box.flush()).sent == 0:
+        assert time.time() < deadline, "not delivered after the server came back"
+        time.sleep(0.3)
+    assert [i.kind for i in run(box.items())] == ["visit"]
+    got = run(office.visits().of_case(case_id, core.VisitKind.HOME_VISIT))
+    assert [v.id for v in got] == [visit.id] and 30 <= got[0].distance_m <= 40
+    due = {d.kind: d for d in run(office.visits().due(case_id))}
+    assert due[core.VisitKind.HOME_VISIT].last_on == str(datetime.datetime.now(
+        datetime.timezone(datetime.timedelta(hours=8))).date())
+    # The person sees when to report at the office, never when a visit is coming.
+    assert [d.kind for d in run(sv.visits().due(case_id))] == [core.VisitKind.OFFICE_REPORT]
+    with pytest.raises(mobile.HuijiaoError.Forbidden):
+        run(sv.visits().of_case(case_id, None))
+
+
 def test_the_same_rules_as_the_server(server):
     """The apps explain a rule before the server enforces it, with the same code and the
     jurisdiction's rules as the server holds them."""

@@ -100,6 +100,7 @@ mod requests;
 mod rollcalls;
 mod sanctions;
 mod service;
+mod visits;
 mod xapi;
 
 pub use alerts::*;
@@ -117,6 +118,7 @@ pub use requests::*;
 pub use rollcalls::*;
 pub use sanctions::*;
 pub use service::*;
+pub use visits::*;
 pub use xapi::*;
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ mod requests;
 mod rollcalls;
 mod sanctions;
 mod service;
+mod visits;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

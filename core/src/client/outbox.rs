@@ -17,7 +17,9 @@ use sqlx::{Row, SqlitePool};
 use tokio::sync::watch;
 
 use super::{Client, ClientError, Subscription};
-use crate::api::{CheckinRequest, GpsFix, HelpSessionNew, LocationBatchRequest, StudyBeats};
+use crate::api::{
+    CheckinRequest, GpsFix, HelpSessionNew, LocationBatchRequest, StudyBeats, VisitNew,
+};
 
 /// Schema version of the outbox file (`PRAGMA user_version`).
 const SCHEMA_VERSION: i64 = 1;
@@ -59,7 +61,7 @@ impl OutboxState {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct OutboxItem {
     pub id: i64,
-    /// `location_batch`, `checkin`, `study_beats` or `help_session`.
+    /// `location_batch`, `checkin`, `study_beats`, `help_session` or `visit`.
     pub kind: String,
     pub idempotency_key: String,
     pub state: OutboxState,
@@ -263,6 +265,24 @@ impl Outbox {
             &format!("/cases/{case_id}/help-sessions"),
             body,
             &format!("help:{}", req.id),
+        )
+        .await
+    }
+
+    /// Queues a visit an officer recorded in the field without a network; its `id` is the key
+    /// the server dedupes on. The fix keeps the time it was taken, so the server judges it
+    /// against the visit's time, not the time it arrives.
+    pub async fn enqueue_visit(
+        &self,
+        case_id: uuid::Uuid,
+        req: &VisitNew,
+    ) -> Result<(), ClientError> {
+        let body = serde_json::to_vec(req).map_err(storage)?;
+        self.enqueue(
+            "visit",
+            &format!("/cases/{case_id}/visits"),
+            body,
+            &format!("visit:{}", req.id),
         )
         .await
     }

@@ -18,6 +18,7 @@ pub mod schedule;
 pub mod service;
 pub mod text;
 pub mod transitions;
+pub mod visits;
 
 use crate::error::ErrorCode;
 use crate::model::{CaseStatus, SupervisionLevel, UnitKind};
@@ -25,10 +26,11 @@ use crate::model::{CaseStatus, SupervisionLevel, UnitKind};
 /// A jurisdiction's rules that the apps run before the server does (`GET /rules`): leave,
 /// relocation and visitor rules, what each supervision level obliges and when check-ins
 /// count, how a check-in proves a live face, how video roll calls are answered and judged, and
-/// how much study and community service a month is owed and how each is credited.
+/// how much study and community service a month is owed and how each is credited, and how
+/// field visits are recorded.
 /// Defaults are the national ones; the server's configuration (`[rules.leave]`,
 /// `[rules.requests]`, `[rules.supervision.<level>]`, `[rules.checkin_band]`,
-/// `[rules.liveness]`, `[rules.roll_calls]`, `[rules.learning]`, `[rules.service]`) sets a jurisdiction's own.
+/// `[rules.liveness]`, `[rules.roll_calls]`, `[rules.learning]`, `[rules.service]`, `[rules.visits]`) sets a jurisdiction's own.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -42,6 +44,7 @@ pub struct JurisdictionRules {
     pub roll_calls: rollcall::RollCallRules,
     pub learning: learning::LearningRules,
     pub service: service::ServiceRules,
+    pub visits: visits::VisitRules,
 }
 
 /// The unit kind a unit of `kind` must hang under; `None` for the root (province).
@@ -94,10 +97,10 @@ pub struct Obligations {
     pub location_interval_minutes: u32,
     /// Minimum video roll calls per 30 days; 0 = on demand only.
     pub roll_calls_per_month: u32,
-    /// In-person reports at the office per 60 days.
-    pub office_reports_per_two_months: u32,
-    /// Officer home visits per 90 days.
-    pub home_visits_per_quarter: u32,
+    /// Days between in-person reports at the office.
+    pub office_report_every_days: u32,
+    /// Days between officer home visits.
+    pub home_visit_every_days: u32,
 }
 
 /// What each level obliges in one jurisdiction. `Jurisdiction::default()` is the national
@@ -119,22 +122,22 @@ impl Default for Jurisdiction {
                 checkin_every_days: 1,
                 location_interval_minutes: 10,
                 roll_calls_per_month: 4,
-                office_reports_per_two_months: 4,
-                home_visits_per_quarter: 3,
+                office_report_every_days: 15,
+                home_visit_every_days: 30,
             },
             normal: Obligations {
                 checkin_every_days: 7,
                 location_interval_minutes: 30,
                 roll_calls_per_month: 1,
-                office_reports_per_two_months: 2,
-                home_visits_per_quarter: 2,
+                office_report_every_days: 30,
+                home_visit_every_days: 60,
             },
             lenient: Obligations {
                 checkin_every_days: 14,
                 location_interval_minutes: 60,
                 roll_calls_per_month: 0,
-                office_reports_per_two_months: 1,
-                home_visits_per_quarter: 1,
+                office_report_every_days: 60,
+                home_visit_every_days: 90,
             },
         }
     }

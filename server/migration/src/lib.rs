@@ -25,6 +25,7 @@ mod m20261202_000020_help_sessions;
 mod m20261203_000021_community_service;
 mod m20261203_000022_sanctions;
 mod m20261203_000023_lesson_rules;
+mod m20261203_000024_visits;
 
 pub struct Migrator;
 
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000021_community_service::Migration),
             Box::new(m20261203_000022_sanctions::Migration),
             Box::new(m20261203_000023_lesson_rules::Migration),
+            Box::new(m20261203_000024_visits::Migration),
         ]
     }
 }

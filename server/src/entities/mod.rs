@@ -50,4 +50,6 @@ pub mod study_session;
 pub mod tag_order;
 pub mod team_member;
 pub mod user;
+pub mod visit;
+pub mod visit_overdue;
 pub mod visitor_request;

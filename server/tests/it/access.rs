@@ -393,6 +393,15 @@ fn scoped_endpoints() -> Vec<(&'static str, &'static str, Option<Value>)> {
         ("get", "/cases/{id}/tag-orders", None),
         (
             "post",
+            "/cases/{id}/visits",
+            Some(
+                json!({ "id": "0190b5c8-0000-7000-8000-0000000000aa", "kind": "talk", "at": chrono::Utc::now(), "place": null, "checkin_id": null, "met": ["x"], "findings": "x", "risks": [] }),
+            ),
+        ),
+        ("get", "/cases/{id}/visits", None),
+        ("get", "/cases/{id}/visits/due", None),
+        (
+            "post",
             "/tag-orders/{id}/end",
             Some(json!({ "reason": "x" })),
         ),

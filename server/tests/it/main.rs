@@ -29,3 +29,4 @@ mod sanctions;
 mod schedules;
 mod service;
 mod structure;
+mod visits;

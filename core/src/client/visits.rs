@@ -1,0 +1,38 @@
+//! Field work: recording home visits, talks and office reports (at once, or through the
+//! outbox when offline), a case's record of them, and when the next ones are due.
+
+use super::*;
+use crate::policy::visits::{VisitDue, VisitKind};
+
+impl Client {
+    /// An officer of the case records a home visit, talk or office report. Sending the same
+    /// record again (same `id`) returns it as stored.
+    pub async fn record_visit(
+        &self,
+        case_id: Uuid,
+        req: &VisitNew,
+    ) -> Result<VisitView, ClientError> {
+        self.post(&format!("/cases/{case_id}/visits"), req).await
+    }
+
+    /// A case's visits, talks and office reports, newest first (officers).
+    pub async fn case_visits(
+        &self,
+        case_id: Uuid,
+        kind: Option<VisitKind>,
+    ) -> Result<Vec<VisitView>, ClientError> {
+        match kind {
+            Some(k) => {
+                let k = k.as_str();
+                self.get(&format!("/cases/{case_id}/visits?kind={k}")).await
+            }
+            None => self.get(&format!("/cases/{case_id}/visits")).await,
+        }
+    }
+
+    /// When the case's next home visit and office report are due (the person: their office
+    /// report only).
+    pub async fn visits_due(&self, case_id: Uuid) -> Result<Vec<VisitDue>, ClientError> {
+        self.get(&format!("/cases/{case_id}/visits/due")).await
+    }
+}

@@ -1,0 +1,36 @@
+//! Field work (走访, 个别谈话, 到所报到): recording visits with `record` when online, or
+//! `HuijiaoOutbox::enqueue_visit` when not (the record's `id` keeps a resend the same
+//! record), a case's record, and what is due. (`HuijiaoClient::visits()`)
+
+use std::sync::Arc;
+
+use huijiao_core::api::*;
+use huijiao_core::client::Client;
+use huijiao_core::policy::visits::{VisitDue, VisitKind};
+use uuid::Uuid;
+
+use crate::Result;
+
+/// Field work. (`HuijiaoClient::visits()`)
+#[derive(uniffi::Object)]
+pub struct VisitsClient {
+    pub(crate) inner: Arc<Client>,
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl VisitsClient {
+    /// An officer of the case records a home visit, talk or office report.
+    pub async fn record(&self, case_id: Uuid, visit: VisitNew) -> Result<VisitView> {
+        Ok(self.inner.record_visit(case_id, &visit).await?)
+    }
+
+    /// A case's visits, talks and office reports, newest first (officers).
+    pub async fn of_case(&self, case_id: Uuid, kind: Option<VisitKind>) -> Result<Vec<VisitView>> {
+        Ok(self.inner.case_visits(case_id, kind).await?)
+    }
+
+    /// When the next home visit and office report are due (the person: their report only).
+    pub async fn due(&self, case_id: Uuid) -> Result<Vec<VisitDue>> {
+        Ok(self.inner.visits_due(case_id).await?)
+    }
+}
