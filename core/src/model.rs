@@ -390,6 +390,7 @@ string_enum! {
     AuditAction {
         AlertAcknowledged = "alert.acknowledged",
         AlertResolved = "alert.resolved",
+        AssessmentConfirmed = "assessment.confirmed",
         AuditQueried = "audit.queried",
         AuditVerified = "audit.verified",
         AuthLockedOut = "auth.locked_out",
@@ -407,6 +408,8 @@ string_enum! {
         CaseListed = "case.listed",
         CaseLoginIssued = "case.login_issued",
         CaseRead = "case.read",
+        CaseReleaseCertificateRead = "case.release_certificate_read",
+        CaseReleased = "case.released",
         CaseStatusChanged = "case.status_changed",
         CaseTransferred = "case.transferred",
         CheckinMissed = "checkin.missed",

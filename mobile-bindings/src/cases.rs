@@ -43,6 +43,21 @@ impl CasesClient {
         Ok(self.inner.change_status(case_id, &req).await?)
     }
 
+    /// The county agency releases the person at term end and issues the certificate.
+    pub async fn release(&self, case_id: Uuid, req: ReleaseRequest) -> Result<ReleaseView> {
+        Ok(self.inner.release_case(case_id, &req).await?)
+    }
+
+    /// A released case's release and certificate number.
+    pub async fn release_of(&self, case_id: Uuid) -> Result<ReleaseView> {
+        Ok(self.inner.case_release(case_id).await?)
+    }
+
+    /// The release certificate as a PDF.
+    pub async fn release_certificate_pdf(&self, case_id: Uuid) -> Result<Vec<u8>> {
+        Ok(self.inner.release_certificate_pdf(case_id).await?)
+    }
+
     pub async fn levels(&self, case_id: Uuid) -> Result<Vec<LevelChangeView>> {
         Ok(self.inner.levels(case_id).await?)
     }

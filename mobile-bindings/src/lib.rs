@@ -15,6 +15,7 @@ use huijiao_core::{ErrorCode, Lang};
 use uuid::Uuid;
 
 mod alerts;
+mod assessments;
 mod audit;
 mod cases;
 mod checkins;
@@ -225,6 +226,13 @@ impl HuijiaoClient {
     /// Community service: activities, sign-ups, presence on site, the month's hours.
     pub fn service(&self) -> Arc<service::ServiceClient> {
         Arc::new(service::ServiceClient {
+            inner: self.inner.clone(),
+        })
+    }
+
+    /// The monthly assessment: drafts, confirmations, the confirmed months.
+    pub fn assessments(&self) -> Arc<assessments::AssessmentsClient> {
+        Arc::new(assessments::AssessmentsClient {
             inner: self.inner.clone(),
         })
     }

@@ -233,6 +233,11 @@ pub const DOMAINS: &[Domain] = &[
         jobs: crate::sanctions::JOBS,
     },
     Domain {
+        tag: "assessments",
+        routes: crate::assessments::routes,
+        jobs: &[],
+    },
+    Domain {
         tag: "visits",
         routes: crate::visits::routes,
         jobs: crate::visits::JOBS,

@@ -526,7 +526,7 @@ async fn demo_help(
 ) -> anyhow::Result<()> {
     use crate::entities::{help_session, service_certificate};
     use huijiao_core::model::HelpKind;
-    use huijiao_core::policy::help::{certificate_number, HelpStatus};
+    use huijiao_core::policy::help::{certificate_number, HelpStatus, SERVICE_CERTIFICATE_PREFIX};
     use huijiao_core::policy::learning::month_of;
     let now = Utc::now();
     let sessions = [
@@ -578,6 +578,7 @@ async fn demo_help(
             service_certificate::ActiveModel {
                 id: Set(Uuid::now_v7()),
                 number: Set(certificate_number(
+                    SERVICE_CERTIFICATE_PREFIX,
                     month[..4].parse().unwrap_or(2026),
                     rand::random::<u64>(),
                 )),

@@ -4,6 +4,7 @@
 pub mod actor;
 pub mod alerts;
 pub mod app;
+pub mod assessments;
 pub mod audit;
 pub mod auth;
 pub mod cases;

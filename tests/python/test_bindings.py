@@ -532,6 +532,20 @@ def test_a_home_visit_recorded_offline_is_delivered_once(server):
     assert [d.kind for d in run(sv.visits().due(case_id))] == [core.VisitKind.OFFICE_REPORT]
     with pytest.raises(mobile.HuijiaoError.Forbidden):
         run(sv.visits().of_case(case_id, None))
+    # Release comes at term end, by the county: refused now, with the code that says why.
+    county = client(server)
+    run(county.login("officer.chengguan", PASSWORD))
+    with pytest.raises(mobile.HuijiaoError.Conflict) as e:
+        run(county.cases().release(case_id, core.ReleaseRequest(place="东岗司法所", attendees=["家属"], note=None)))
+    assert e.value.code == "case.term_not_ended"
+    # The month so far, drafted from its facts; a month is confirmed once it is over.
+    month = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).strftime("%Y-%m")
+    draft = run(office.assessments().draft(case_id, month))
+    assert draft.month == month and draft.confirmed_by is None
+    assert draft.score == 100 - sum(line.points for line in draft.lines)
+    with pytest.raises(mobile.HuijiaoError.Conflict) as e:
+        run(office.assessments().confirm(case_id, core.AssessmentConfirm(month=month, adjustments=[], note=None)))
+    assert e.value.code == "assessment.month_not_over"
 
 
 def test_the_same_rules_as_the_server(server):

@@ -76,6 +76,9 @@ view_type! {
         pub user_id: Option<Uuid>,
         pub announced_at: Option<DateTime<Utc>>,
         pub announced_by: Option<Uuid>,
+        /// When it was released, revoked or terminated (read-only since).
+        #[serde(default)]
+        pub closed_at: Option<DateTime<Utc>>,
         pub created_at: DateTime<Utc>,
         pub version: i32,
     }
@@ -89,6 +92,36 @@ request_type! {
         /// Who else attended (family, village committee…).
         #[serde(default)]
         pub attendees: Vec<String>,
+    }
+}
+
+request_type! {
+    /// The release at term end (解除社区矫正): where it was announced and who attended.
+    pub struct ReleaseRequest {
+        #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 500))]
+        pub place: String,
+        #[serde(default)]
+        #[cfg_attr(feature = "openapi", schema(max_items = 20))]
+        pub attendees: Vec<String>,
+        #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
+        pub note: Option<String>,
+    }
+}
+
+view_type! {
+    /// A release and its certificate (解除社区矫正证明书).
+    pub struct ReleaseView {
+        pub case_id: Uuid,
+        /// The certificate's number, `JC-<year>-…`.
+        pub number: String,
+        pub released_on: NaiveDate,
+        pub place: String,
+        pub attendees: Vec<String>,
+        pub note: Option<String>,
+        /// The county agency that issued it.
+        pub unit_name: String,
+        pub issued_by: Uuid,
+        pub issued_at: DateTime<Utc>,
     }
 }
 

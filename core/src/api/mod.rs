@@ -86,6 +86,7 @@ pub struct EventView {
 }
 
 mod alerts;
+mod assessments;
 mod audit;
 mod auth;
 mod cases;
@@ -104,6 +105,7 @@ mod visits;
 mod xapi;
 
 pub use alerts::*;
+pub use assessments::*;
 pub use audit::*;
 pub use auth::*;
 pub use cases::*;

@@ -45,6 +45,32 @@ impl Client {
             .await
     }
 
+    /// The county agency releases the person at term end and issues the certificate.
+    pub async fn release_case(
+        &self,
+        case_id: Uuid,
+        req: &ReleaseRequest,
+    ) -> Result<ReleaseView, ClientError> {
+        self.post(&format!("/cases/{case_id}/release"), req).await
+    }
+
+    /// A released case's release and certificate number.
+    pub async fn case_release(&self, case_id: Uuid) -> Result<ReleaseView, ClientError> {
+        self.get(&format!("/cases/{case_id}/release")).await
+    }
+
+    /// The release certificate as a PDF.
+    pub async fn release_certificate_pdf(&self, case_id: Uuid) -> Result<Vec<u8>, ClientError> {
+        let (_, body) = self
+            .send(
+                Method::GET,
+                &format!("/cases/{case_id}/release/certificate"),
+                None,
+            )
+            .await?;
+        Ok(body.to_vec())
+    }
+
     pub async fn levels(&self, case_id: Uuid) -> Result<Vec<LevelChangeView>, ClientError> {
         self.get(&format!("/cases/{case_id}/levels")).await
     }

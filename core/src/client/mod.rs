@@ -3,6 +3,7 @@
 //! durable outbox for writes made offline.
 
 mod alerts;
+mod assessments;
 mod audit;
 mod auth;
 mod cases;

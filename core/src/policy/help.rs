@@ -202,16 +202,20 @@ pub fn months_span(from: &str, to: &str) -> Option<(DateTime<Utc>, DateTime<Utc>
 /// symbols of its mod-37 check character.
 const CROCKFORD: &[u8; 37] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ*~$=U";
 
-/// A service certificate's number (证明编号), printed on it and typed by whoever checks it:
-/// `ZY-<year>-<12 random characters>-<check>`. The 60 random bits make numbers impossible
+/// What a volunteer service certificate's number starts with (志愿).
+pub const SERVICE_CERTIFICATE_PREFIX: &str = "ZY";
+
+/// A certificate's number (证明编号), printed on it and typed by whoever checks it:
+/// `<prefix>-<year>-<12 random characters>-<check>` (`ZY` a volunteer service certificate,
+/// `JC` a release from community corrections). The 60 random bits make numbers impossible
 /// to guess; the check character catches a mistyped one before any lookup.
-pub fn certificate_number(year: u16, random: u64) -> String {
+pub fn certificate_number(prefix: &str, year: u16, random: u64) -> String {
     let body: String = (0..12)
         .rev()
         .map(|i| CROCKFORD[((random >> (i * 5)) & 31) as usize] as char)
         .collect();
     let check = CROCKFORD[(crockford_value(&body) % 37) as usize] as char;
-    format!("ZY-{year:04}-{body}-{check}")
+    format!("{prefix}-{year:04}-{body}-{check}")
 }
 
 fn crockford_value(body: &str) -> u64 {
@@ -224,13 +228,13 @@ fn crockford_value(body: &str) -> u64 {
 /// The number as stored, from what someone typed (any case, dashes or spaces or none, and
 /// the letters people confuse with digits: O for 0, I and L for 1); `None` when it is not
 /// a certificate number or its check character does not match.
-pub fn parse_certificate_number(typed: &str) -> Option<String> {
+pub fn parse_certificate_number(prefix: &str, typed: &str) -> Option<String> {
     let cleaned: String = typed
         .chars()
         .filter(|c| !matches!(c, '-' | ' '))
         .map(|c| c.to_ascii_uppercase())
         .collect();
-    let rest = cleaned.strip_prefix("ZY")?;
+    let rest = cleaned.strip_prefix(prefix)?;
     if rest.len() != 17 || !rest.is_ascii() {
         return None;
     }
@@ -246,7 +250,7 @@ pub fn parse_certificate_number(typed: &str) -> Option<String> {
     if !body.bytes().all(|b| CROCKFORD[..32].contains(&b)) {
         return None;
     }
-    let number = certificate_number(year, crockford_value(&body));
+    let number = certificate_number(prefix, year, crockford_value(&body));
     number.ends_with(&rest[16..]).then_some(number)
 }
 
@@ -374,13 +378,16 @@ mod tests {
 
     #[test]
     fn certificate_numbers_read_back_and_catch_typing_mistakes() {
-        let n = certificate_number(2026, 0x0FED_CBA9_8765_4321);
+        let n = certificate_number(SERVICE_CERTIFICATE_PREFIX, 2026, 0x0FED_CBA9_8765_4321);
         assert_eq!(n.len(), "ZY-2026-".len() + 12 + 2);
         assert!(n.starts_with("ZY-2026-"));
-        assert_eq!(parse_certificate_number(&n).as_deref(), Some(n.as_str()));
+        assert_eq!(
+            parse_certificate_number(SERVICE_CERTIFICATE_PREFIX, &n).as_deref(),
+            Some(n.as_str())
+        );
         let typed = n.replace('-', " ").to_lowercase();
         assert_eq!(
-            parse_certificate_number(&typed).as_deref(),
+            parse_certificate_number(SERVICE_CERTIFICATE_PREFIX, &typed).as_deref(),
             Some(n.as_str())
         );
         // One character changed, or two swapped: refused by the check character.
@@ -388,20 +395,35 @@ mod tests {
         let mut wrong = n.clone().into_bytes();
         wrong[body_at] = if wrong[body_at] == b'7' { b'8' } else { b'7' };
         assert_eq!(
-            parse_certificate_number(std::str::from_utf8(&wrong).unwrap()),
+            parse_certificate_number(
+                SERVICE_CERTIFICATE_PREFIX,
+                std::str::from_utf8(&wrong).unwrap()
+            ),
             None
         );
         let mut swapped = n.clone().into_bytes();
         swapped.swap(body_at + 3, body_at + 4);
         if swapped != n.as_bytes() {
             assert_eq!(
-                parse_certificate_number(std::str::from_utf8(&swapped).unwrap()),
+                parse_certificate_number(
+                    SERVICE_CERTIFICATE_PREFIX,
+                    std::str::from_utf8(&swapped).unwrap()
+                ),
                 None
             );
         }
-        assert_eq!(parse_certificate_number("ZY-2026-XYZ"), None);
-        assert_eq!(parse_certificate_number("hello"), None);
-        assert_eq!(parse_certificate_number("ZY-2026-ÀÀÀÀÀÀÀÀÀÀÀÀ-0"), None);
+        assert_eq!(
+            parse_certificate_number(SERVICE_CERTIFICATE_PREFIX, "ZY-2026-XYZ"),
+            None
+        );
+        assert_eq!(
+            parse_certificate_number(SERVICE_CERTIFICATE_PREFIX, "hello"),
+            None
+        );
+        assert_eq!(
+            parse_certificate_number(SERVICE_CERTIFICATE_PREFIX, "ZY-2026-ÀÀÀÀÀÀÀÀÀÀÀÀ-0"),
+            None
+        );
     }
 
     #[test]

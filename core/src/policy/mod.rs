@@ -3,6 +3,7 @@
 //! The server enforces these; the apps call the same functions to explain a rule before the
 //! user acts. No I/O here.
 
+pub mod assessment;
 pub mod checkin;
 pub mod help;
 pub mod learning;
@@ -11,6 +12,7 @@ pub mod lecture;
 pub mod liveness;
 pub mod location;
 pub mod quiz;
+pub mod release;
 pub mod requests;
 pub mod rollcall;
 pub mod sanctions;

@@ -261,7 +261,7 @@ pub const CASE: Machine<CaseStatus, CaseAction> = Machine {
     invalid: ErrorCode::CaseTransitionInvalid,
     rules: &[
         Rule { action: CaseAction::Announce, from: &[C::PreIntake], to: Some(C::Active), who: Who::Officer(None) },
-        Rule { action: CaseAction::Release, from: &[C::Active], to: Some(C::Released), who: Who::Officer(None) },
+        Rule { action: CaseAction::Release, from: &[C::Active], to: Some(C::Released), who: Who::Officer(Some(ApprovalLevel::CountyAgency)) },
         Rule { action: CaseAction::Revoke, from: &[C::Active, C::Absconded], to: Some(C::Revoked), who: Who::Officer(None) },
         Rule { action: CaseAction::Terminate, from: &[C::PreIntake, C::Active, C::Absconded], to: Some(C::Terminated), who: Who::Officer(None) },
         Rule { action: CaseAction::Abscond, from: &[C::Active], to: Some(C::Absconded), who: Who::Officer(None) },

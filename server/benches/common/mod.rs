@@ -181,6 +181,7 @@ pub async fn seed_county(state: &AppState, n: usize, rng: &mut impl Rng) -> Coun
                 created_at: Set(now),
                 updated_at: Set(now),
                 version: Set(1),
+                closed_at: Set(None),
             });
             devices.push(device::ActiveModel {
                 id: Set(Uuid::now_v7()),

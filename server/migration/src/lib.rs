@@ -26,6 +26,8 @@ mod m20261203_000021_community_service;
 mod m20261203_000022_sanctions;
 mod m20261203_000023_lesson_rules;
 mod m20261203_000024_visits;
+mod m20261203_000025_release;
+mod m20261203_000026_assessments;
 
 pub struct Migrator;
 
@@ -57,6 +59,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000022_sanctions::Migration),
             Box::new(m20261203_000023_lesson_rules::Migration),
             Box::new(m20261203_000024_visits::Migration),
+            Box::new(m20261203_000025_release::Migration),
+            Box::new(m20261203_000026_assessments::Migration),
         ]
     }
 }

@@ -13,8 +13,8 @@ use huijiao_core::Said;
 use huijiao_core::{policy, ErrorCode};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -152,6 +152,7 @@ pub async fn insert_case(
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),
+        closed_at: Set(None),
     }
     .insert(db)
     .await?;
@@ -418,50 +419,74 @@ pub async fn change_status(
     Json(req): Json<StatusChangeRequest>,
 ) -> ApiResult<Json<CaseView>> {
     check_paragraphs("reason", &req.reason, 1000)?;
+    if req.status == CaseStatus::Released {
+        return Err(ApiError::field(
+            "status",
+            Said::new(
+                "a release goes through POST /cases/{id}/release, which issues the certificate",
+                "解除社区矫正须通过 POST /cases/{id}/release 办理，并出具证明书",
+            ),
+        ));
+    }
     let txn = state.db.begin().await?;
     let c = find_case_for_write(&txn, &caller, id).await?;
-    let from = c.status;
+    let party = Party::person(caller.role, None);
+    let c = change(&txn, &caller, party, c, req.status, req.reason.trim()).await?;
+    txn.commit().await?;
+    Ok(Json(case_view(c, &caller)?))
+}
+
+/// Moves a case to `to`, as `party`: the transition, its line in the status history, and on a
+/// close (release, revocation, termination) the close time, the person's app login disabled
+/// and their sessions ended. Audited.
+pub(super) async fn change(
+    txn: &DatabaseTransaction,
+    caller: &Officer,
+    party: Party,
+    c: case::Model,
+    to: CaseStatus,
+    reason: &str,
+) -> ApiResult<case::Model> {
+    let (id, from, user_id) = (c.id, c.status, c.user_id);
     // Activation happens only through the announcement, which records who and where.
-    let action = CaseAction::to_status(req.status).ok_or(ErrorCode::CaseTransitionInvalid)?;
-    let user_id = c.user_id;
+    let action = CaseAction::to_status(to).ok_or(ErrorCode::CaseTransitionInvalid)?;
     let now = Utc::now();
-    let c = apply(
-        &txn,
-        &CASE,
-        action,
-        Party::person(caller.role, None),
-        &c,
-        None,
-        |q| q.col_expr(case::Column::UpdatedAt, Expr::value(now)),
-    )
+    let closes = policy::case_is_closed(to);
+    let c = apply(txn, &CASE, action, party, &c, None, |q| {
+        let q = q.col_expr(case::Column::UpdatedAt, Expr::value(now));
+        if closes {
+            q.col_expr(case::Column::ClosedAt, Expr::value(now))
+        } else {
+            q
+        }
+    })
     .await?;
-    record_status(&txn, id, from, req.status, req.reason.trim(), caller.id).await?;
-    if let (true, Some(uid)) = (policy::case_is_closed(req.status), user_id) {
+    record_status(txn, id, from, to, reason, caller.id).await?;
+    if let (true, Some(uid)) = (closes, user_id) {
         user::Entity::update_many()
             .col_expr(
                 user::Column::Status,
                 Expr::value(UserStatus::Disabled.as_str()),
             )
             .filter(user::Column::Id.eq(uid))
-            .exec(&txn)
+            .exec(txn)
             .await?;
         session::Entity::update_many()
-            .col_expr(session::Column::RevokedAt, Expr::value(Utc::now()))
+            .col_expr(session::Column::RevokedAt, Expr::value(now))
             .col_expr(session::Column::RevokeReason, Expr::value("case_closed"))
             .filter(session::Column::UserId.eq(uid))
             .filter(session::Column::RevokedAt.is_null())
-            .exec(&txn)
+            .exec(txn)
             .await?;
     }
     audit::record(
-        &txn,
-        &Actor::from(&caller),
+        txn,
+        &Actor::from(caller),
         AuditAction::CaseStatusChanged,
         "case",
         Some(id.to_string()),
-        json!({ "from": from, "to": req.status }),
+        json!({ "from": from, "to": to }),
     )
     .await?;
-    txn.commit().await?;
-    Ok(Json(case_view(c, &caller)?))
+    Ok(c)
 }

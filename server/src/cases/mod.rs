@@ -1,9 +1,11 @@
 //! Cases: supervisee records, intake (register → announce → app login and device binding),
-//! supervision levels and status with history, correction plans, correction teams.
+//! supervision levels and status with history, release at term end with its certificate,
+//! correction plans, correction teams.
 
 mod devices;
 pub mod intake;
 mod plan;
+mod release;
 mod team;
 
 use axum::extract::State;
@@ -34,6 +36,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(intake::issue_login))
         .routes(routes!(intake::change_level, intake::list_levels))
         .routes(routes!(intake::change_status))
+        .routes(routes!(release::release, release::get))
+        .routes(routes!(release::certificate))
         .routes(routes!(plan::update_plan, plan::get_plan))
         .routes(routes!(plan::list_plans))
         .routes(routes!(team::add_member, team::list_team))
@@ -128,6 +132,7 @@ pub fn case_view(c: case::Model, caller: &AuthUser) -> ApiResult<CaseView> {
         user_id: c.user_id,
         announced_at: c.announced_at,
         announced_by: c.announced_by,
+        closed_at: c.closed_at,
         created_at: c.created_at,
         version: c.version,
     })

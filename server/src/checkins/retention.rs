@@ -36,7 +36,7 @@ pub(crate) async fn closed_before(
             CaseStatus::Revoked.as_str(),
             CaseStatus::Terminated.as_str(),
         ]))
-        .filter(case::Column::UpdatedAt.lt(now - Duration::days(after_close_days)))
+        .filter(case::Column::ClosedAt.lt(now - Duration::days(after_close_days)))
         .all(db)
         .await?
         .into_iter()

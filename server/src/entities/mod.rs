@@ -1,5 +1,6 @@
 //! sea-orm entities, one per table, mirroring the migrations. Logic lives in the domain modules.
 pub mod alert;
+pub mod assessment;
 pub mod assignment_overdue;
 pub mod audit_entry;
 pub mod case;
@@ -35,6 +36,7 @@ pub mod quiz_attempt;
 pub mod quiz_question;
 pub mod reflection;
 pub mod refresh_token;
+pub mod release_certificate;
 pub mod relocation_request;
 pub mod roll_call;
 pub mod sanction;

@@ -14,7 +14,7 @@ use huijiao_core::api::{
 use huijiao_core::model::{AuditAction, HelpKind};
 use huijiao_core::policy::help::{
     certificate_number, minutes_by_kind, months_span, parse_certificate_number, service_record,
-    HelpStatus,
+    HelpStatus, SERVICE_CERTIFICATE_PREFIX,
 };
 use huijiao_core::policy::mask_name;
 use huijiao_core::{ErrorCode, Said};
@@ -103,6 +103,7 @@ pub async fn issue(
     let row = service_certificate::ActiveModel {
         id: Set(Uuid::now_v7()),
         number: Set(certificate_number(
+            SERVICE_CERTIFICATE_PREFIX,
             u16::try_from(year).map_err(ApiError::internal)?,
             rand::random::<u64>(),
         )),
@@ -154,7 +155,8 @@ async fn by_number(
     db: &impl sea_orm::ConnectionTrait,
     typed: &str,
 ) -> ApiResult<service_certificate::Model> {
-    let number = parse_certificate_number(typed).ok_or(ErrorCode::NotFound)?;
+    let number =
+        parse_certificate_number(SERVICE_CERTIFICATE_PREFIX, typed).ok_or(ErrorCode::NotFound)?;
     service_certificate::Entity::find()
         .filter(service_certificate::Column::Number.eq(number))
         .one(db)

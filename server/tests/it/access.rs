@@ -400,6 +400,20 @@ fn scoped_endpoints() -> Vec<(&'static str, &'static str, Option<Value>)> {
         ),
         ("get", "/cases/{id}/visits", None),
         ("get", "/cases/{id}/visits/due", None),
+        ("get", "/cases/{id}/assessments/draft?month=2026-01", None),
+        (
+            "post",
+            "/cases/{id}/assessments",
+            Some(json!({ "month": "2026-01", "adjustments": [], "note": null })),
+        ),
+        ("get", "/cases/{id}/assessments", None),
+        (
+            "post",
+            "/cases/{id}/release",
+            Some(json!({ "place": "x", "attendees": [], "note": null })),
+        ),
+        ("get", "/cases/{id}/release", None),
+        ("get", "/cases/{id}/release/certificate", None),
         (
             "post",
             "/tag-orders/{id}/end",

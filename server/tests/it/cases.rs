@@ -139,7 +139,7 @@ both!(intake_flow_and_history, |app| {
         (json!("strict"), json!("normal"), json!("月度考核良好"))
     );
 
-    // Release closes the case: archived read-only, the app login disabled.
+    // A release goes through its own endpoint, which issues the certificate.
     let (s, v) = app
         .post(
             &format!("/api/v1/cases/{id}/status"),
@@ -147,7 +147,22 @@ both!(intake_flow_and_history, |app| {
             json!({ "status": "released", "reason": "期满解除" }),
         )
         .await;
+    assert_eq!(
+        (s, v["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("status")),
+        "{v}"
+    );
+    // Termination (death, a new offence) closes the case: archived read-only, the app login
+    // disabled.
+    let (s, v) = app
+        .post(
+            &format!("/api/v1/cases/{id}/status"),
+            t,
+            json!({ "status": "terminated", "reason": "因再犯罪被羁押，依法终止" }),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{v}");
+    assert!(v["closed_at"].is_string(), "{v}");
     let (s, v) = app
         .post(
             &format!("/api/v1/cases/{id}/levels"),
@@ -575,3 +590,181 @@ both!(unit_tree_rules, |app| {
         (StatusCode::UNPROCESSABLE_ENTITY, Some("user.unit_required"))
     );
 });
+
+both!(
+    release_at_term_end_issues_the_certificate_and_closes_the_case,
+    |app| {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let w = World::build(&app).await;
+        let release = format!("/api/v1/cases/{}/release", w.case_a1);
+        let body =
+            json!({ "place": "东岗司法所", "attendees": ["家属 王某", "社区干部"], "note": null });
+        // The term ends 2027-01-01: not before.
+        let got = w
+            .call(
+                &app,
+                "officer.county_a",
+                "POST",
+                &release,
+                Some(body.clone()),
+            )
+            .await;
+        common::assert_problem(&got, StatusCode::CONFLICT, "case.term_not_ended");
+
+        let today = chrono::Utc::now()
+            .with_timezone(&huijiao_core::policy::schedule::local_offset())
+            .date_naive();
+        huijiao_server::entities::case::Entity::update_many()
+            .col_expr(
+                huijiao_server::entities::case::Column::EndDate,
+                sea_orm::sea_query::Expr::value(today),
+            )
+            .filter(
+                huijiao_server::entities::case::Column::Id
+                    .eq(w.case_a1.parse::<uuid::Uuid>().unwrap()),
+            )
+            .exec(&app.state.db)
+            .await
+            .unwrap();
+        // The county decides; a judicial office, an outsider or the person cannot.
+        let got = w
+            .call(&app, "officer.a1", "POST", &release, Some(body.clone()))
+            .await;
+        common::assert_problem(&got, StatusCode::FORBIDDEN, "case.release_needs_county");
+        let got = w
+            .call(&app, "officer.b1", "POST", &release, Some(body.clone()))
+            .await;
+        common::assert_problem(&got, StatusCode::NOT_FOUND, "resource.not_found");
+        let got = w
+            .call(&app, "sv.a1", "POST", &release, Some(body.clone()))
+            .await;
+        common::assert_problem(&got, StatusCode::FORBIDDEN, "access.forbidden");
+        for (bad, field) in [
+            (
+                json!({ "place": " ", "attendees": [] , "note": null }),
+                "place",
+            ),
+            (
+                json!({ "place": "x", "attendees": [""], "note": null }),
+                "attendees[0]",
+            ),
+            (
+                json!({ "place": "x", "attendees": vec!["某"; 21], "note": null }),
+                "attendees",
+            ),
+        ] {
+            let got = w
+                .call(&app, "officer.county_a", "POST", &release, Some(bad))
+                .await;
+            assert_eq!(got.1["errors"][0]["field"], field, "{:?}", got);
+        }
+        assert_eq!(app.count("release_certificates").await, 0);
+        let (s, v) = w
+            .call(
+                &app,
+                "officer.a1",
+                "GET",
+                &format!("/api/v1/cases/{}", w.case_a1),
+                None,
+            )
+            .await;
+        assert_eq!(
+            (s, v["status"].as_str()),
+            (StatusCode::OK, Some("active")),
+            "nothing half-written"
+        );
+
+        let (s, r) = w
+            .call(
+                &app,
+                "officer.county_a",
+                "POST",
+                &release,
+                Some(body.clone()),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{r}");
+        let number = r["number"].as_str().unwrap().to_owned();
+        assert!(number.starts_with("JC-"), "{number}");
+        assert_eq!(r["released_on"], json!(today));
+        assert_eq!(r["unit_name"], "城关区");
+        assert_eq!(r["attendees"], json!(["家属 王某", "社区干部"]));
+        // Closed: read-only, the person's login ended, the purge clock started.
+        let (_, c) = w
+            .call(
+                &app,
+                "officer.a1",
+                "GET",
+                &format!("/api/v1/cases/{}", w.case_a1),
+                None,
+            )
+            .await;
+        assert_eq!(c["status"], "released");
+        assert!(c["closed_at"].is_string(), "{c}");
+        let got = w
+            .call(
+                &app,
+                "sv.a1",
+                "GET",
+                &format!("/api/v1/cases/{}/visits/due", w.case_a1),
+                None,
+            )
+            .await;
+        assert_eq!(got.0, StatusCode::UNAUTHORIZED, "{:?}", got);
+        let got = w
+            .call(&app, "officer.county_a", "POST", &release, Some(body))
+            .await;
+        common::assert_problem(&got, StatusCode::CONFLICT, "case.closed");
+        let (s, again) = w.call(&app, "officer.a1", "GET", &release, None).await;
+        assert_eq!((s, &again), (StatusCode::OK, &r));
+        let got = w.call(&app, "officer.b1", "GET", &release, None).await;
+        common::assert_problem(&got, StatusCode::NOT_FOUND, "resource.not_found");
+        let got = w
+            .call(
+                &app,
+                "officer.a2",
+                "GET",
+                &format!("/api/v1/cases/{}/release", w.case_a2),
+                None,
+            )
+            .await;
+        common::assert_problem(&got, StatusCode::NOT_FOUND, "resource.not_found");
+
+        // The certificate: a PDF whose text says who, under which judgment, released when.
+        let (s, headers, bytes) = app
+            .call_raw(
+                "GET",
+                &format!("{release}/certificate"),
+                Some(w.token("officer.a1")),
+                &[],
+                None,
+                None,
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(headers["content-type"], "application/pdf");
+        let text = common::pdf_text(&bytes);
+        for want in [
+            "解除社区矫正证明书",
+            &c["name"].as_str().unwrap().replace(' ', ""),
+            "危险驾驶罪",
+            "缓刑",
+            "第四十四条",
+            "城关区",
+            &number,
+        ] {
+            assert!(text.contains(want), "{want} missing from: {text}");
+        }
+        common::assert_pdf_renders(&bytes);
+        let (_, audit) = w
+            .call(
+                &app,
+                "auditadmin",
+                "GET",
+                "/api/v1/audit?action=case.release_certificate_read",
+                None,
+            )
+            .await;
+        assert_eq!(audit.as_array().map(Vec::len), Some(1), "{audit}");
+    }
+);

@@ -574,3 +574,40 @@ pub async fn insert_checkin(
     .unwrap();
     id
 }
+
+/// A PDF's text as `pdftotext` (Debian poppler-utils) reads it, without whitespace.
+pub fn pdf_text(bytes: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("doc.pdf");
+    std::fs::write(&file, bytes).unwrap();
+    let text = std::process::Command::new("pdftotext")
+        .args([file.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (Debian poppler-utils) renders the document's text");
+    assert!(text.status.success());
+    String::from_utf8(text.stdout)
+        .unwrap()
+        .replace(char::is_whitespace, "")
+}
+
+/// The PDF's first page draws to an image (`pdftoppm`).
+pub fn assert_pdf_renders(bytes: &[u8]) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("doc.pdf");
+    std::fs::write(&file, bytes).unwrap();
+    let png = dir.path().join("page");
+    let drawn = std::process::Command::new("pdftoppm")
+        .args([
+            "-png",
+            "-r",
+            "40",
+            "-singlefile",
+            file.to_str().unwrap(),
+            png.to_str().unwrap(),
+        ])
+        .status()
+        .unwrap();
+    assert!(drawn.success());
+    let page = std::fs::read(dir.path().join("page.png")).unwrap();
+    assert!(page.starts_with(b"\x89PNG"), "the page renders to an image");
+}

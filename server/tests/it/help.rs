@@ -475,7 +475,7 @@ both!(help_sessions_refuse_bad_input_by_name, |app| {
             "officer.a1",
             "POST",
             &format!("/api/v1/cases/{}/status", w.case_a1),
-            Some(json!({ "status": "released", "reason": "期满" })),
+            Some(json!({ "status": "terminated", "reason": "死亡" })),
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
@@ -621,17 +621,7 @@ both!(
             "only the glyphs used are embedded: {} bytes",
             bytes.len()
         );
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("cert.pdf");
-        std::fs::write(&file, &bytes).unwrap();
-        let text = std::process::Command::new("pdftotext")
-            .args([file.to_str().unwrap(), "-"])
-            .output()
-            .expect("pdftotext (Debian poppler-utils) renders the certificate's text");
-        assert!(text.status.success());
-        let text = String::from_utf8(text.stdout)
-            .unwrap()
-            .replace(char::is_whitespace, "");
+        let text = common::pdf_text(&bytes);
         for want in [
             "志愿服务证明",
             "volunteer.a1",
@@ -641,21 +631,7 @@ both!(
         ] {
             assert!(text.contains(want), "{want} missing from: {text}");
         }
-        let png = dir.path().join("page");
-        let drawn = std::process::Command::new("pdftoppm")
-            .args([
-                "-png",
-                "-r",
-                "40",
-                "-singlefile",
-                file.to_str().unwrap(),
-                png.to_str().unwrap(),
-            ])
-            .status()
-            .unwrap();
-        assert!(drawn.success());
-        let page = std::fs::read(dir.path().join("page.png")).unwrap();
-        assert!(page.starts_with(b"\x89PNG"), "the page renders to an image");
+        common::assert_pdf_renders(&bytes);
     }
 );
 

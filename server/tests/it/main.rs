@@ -6,6 +6,7 @@
 mod common;
 
 mod access;
+mod assessments;
 mod audit;
 mod auth;
 mod bad_input;

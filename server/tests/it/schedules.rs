@@ -272,7 +272,7 @@ both!(retention_purges_biometrics_on_schedule, |app| {
         .post(
             &format!("/api/v1/cases/{}/status", w.case_a1),
             w.token("officer.a1"),
-            json!({ "status": "released", "reason": "期满" }),
+            json!({ "status": "terminated", "reason": "死亡" }),
         )
         .await;
     assert_eq!(s, StatusCode::OK);

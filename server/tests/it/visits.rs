@@ -466,7 +466,7 @@ both!(
                 "officer.county_a",
                 "POST",
                 &format!("/api/v1/cases/{}/status", w.case_a1),
-                Some(json!({ "status": "released", "reason": "矫正期满" })),
+                Some(json!({ "status": "terminated", "reason": "再犯罪，依法终止" })),
             )
             .await;
         assert!(s.is_success(), "{s} {v}");
