@@ -48,6 +48,11 @@ impl CasesClient {
         Ok(self.inner.release_case(case_id, &req).await?)
     }
 
+    /// The whole case as one ZIP (一人一档): dossier PDF, attachments, manifest.
+    pub async fn case_file(&self, case_id: Uuid) -> Result<Vec<u8>> {
+        Ok(self.inner.case_file(case_id).await?)
+    }
+
     /// A released case's release and certificate number.
     pub async fn release_of(&self, case_id: Uuid) -> Result<ReleaseView> {
         Ok(self.inner.case_release(case_id).await?)

@@ -37,6 +37,11 @@ impl SanctionsClient {
         Ok(self.inner.decide_sanction(id, &decision).await?)
     }
 
+    /// A sanction in force as its written decision or recommendation (PDF).
+    pub async fn document(&self, id: Uuid) -> Result<Vec<u8>> {
+        Ok(self.inner.sanction_document(id).await?)
+    }
+
     /// The person acknowledges a decision they were told of.
     pub async fn acknowledge(&self, id: Uuid) -> Result<SanctionView> {
         Ok(self.inner.acknowledge_sanction(id).await?)

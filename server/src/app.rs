@@ -233,6 +233,11 @@ pub const DOMAINS: &[Domain] = &[
         jobs: crate::sanctions::JOBS,
     },
     Domain {
+        tag: "casefile",
+        routes: crate::casefile::routes,
+        jobs: &[],
+    },
+    Domain {
         tag: "assessments",
         routes: crate::assessments::routes,
         jobs: &[],

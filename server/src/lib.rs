@@ -7,6 +7,7 @@ pub mod app;
 pub mod assessments;
 pub mod audit;
 pub mod auth;
+pub mod casefile;
 pub mod cases;
 pub mod checkins;
 pub mod config;

@@ -1,6 +1,6 @@
-//! PDF documents (certificates, and later the case file): blocks of text laid out top to
-//! bottom on A4 pages in one font with Chinese glyphs (`Config::pdf_font`), wrapped to the
-//! page width, written with krilla, which embeds only the glyphs used.
+//! PDF documents (certificates, decisions, the case file's dossier): blocks of text laid out
+//! top to bottom on A4 pages in one font with Chinese glyphs (`Config::pdf_font`), wrapped to
+//! the page width, written with krilla, which embeds only the glyphs used.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -9,6 +9,9 @@ use krilla::geom::Point;
 use krilla::page::PageSettings;
 use krilla::text::{Font, TextDirection};
 use krilla::Document;
+
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 
 use crate::error::{ApiError, ApiResult};
 
@@ -130,6 +133,34 @@ pub fn render(font: &Font, title: &str, blocks: &[Block]) -> ApiResult<Vec<u8>> 
     page.finish();
     doc.finish()
         .map_err(|e| ApiError::internal(format!("PDF: {e:?}")))
+}
+
+/// Renders `blocks` in the configured font, off the async runtime (a long document takes a
+/// while to lay out).
+pub async fn render_with(
+    font_path: &Path,
+    title: String,
+    blocks: Vec<Block>,
+) -> ApiResult<Vec<u8>> {
+    let font = load_font(font_path)?;
+    tokio::task::spawn_blocking(move || render(&font, &title, &blocks))
+        .await
+        .map_err(ApiError::internal)?
+}
+
+/// `bytes` as a download named `filename`.
+pub fn attachment(content_type: &str, filename: &str, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ binary on a free port with demo data.
 
 import asyncio
 import datetime
+import io
 import os
 import pathlib
 import queue
@@ -18,6 +19,7 @@ import tempfile
 import time
 import urllib.request
 import uuid
+import zipfile
 
 import pytest
 
@@ -497,6 +499,7 @@ def test_a_commendation_proposed_by_the_office_decided_by_the_county(server):
     assert approved.status == core.SanctionStatus.APPROVED
     done = run(sv.sanctions().acknowledge(proposed.id))
     assert done.status == core.SanctionStatus.ACKNOWLEDGED
+    assert bytes(run(sv.sanctions().document(proposed.id))).startswith(b"%PDF-")
     assert [s.id for s in run(sv.sanctions().of_case(case_id))] == [proposed.id]
 
 
@@ -546,6 +549,9 @@ def test_a_home_visit_recorded_offline_is_delivered_once(server):
     with pytest.raises(mobile.HuijiaoError.Conflict) as e:
         run(office.assessments().confirm(case_id, core.AssessmentConfirm(month=month, adjustments=[], note=None)))
     assert e.value.code == "assessment.month_not_over"
+    # One file per person: a ZIP whose dossier and manifest are there.
+    archive = zipfile.ZipFile(io.BytesIO(bytes(run(office.cases().case_file(case_id)))))
+    assert archive.namelist()[0] == "dossier.pdf" and "manifest.json" in archive.namelist()
 
 
 def test_the_same_rules_as_the_server(server):

@@ -28,6 +28,14 @@ view_type! {
         pub warnings: u32,
         /// The last two closed months both short of education: skipped after being told.
         pub education_skipped_after_told: bool,
+        /// The last closed month's confirmed assessment, when there is one: the month, and
+        /// the reporting-rule and prohibition-order breaches its lines show.
+        #[serde(default)]
+        pub assessed_month: Option<String>,
+        #[serde(default)]
+        pub rule_breach: Option<crate::policy::sanctions::Gravity>,
+        #[serde(default)]
+        pub prohibition_order_breach: Option<crate::policy::sanctions::Gravity>,
         pub suggestions: Vec<SanctionGroundView>,
     }
 }

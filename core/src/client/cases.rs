@@ -54,6 +54,15 @@ impl Client {
         self.post(&format!("/cases/{case_id}/release"), req).await
     }
 
+    /// The whole case as one ZIP (一人一档): the dossier PDF, the original attachments and
+    /// a manifest of their digests (officers of the case).
+    pub async fn case_file(&self, case_id: Uuid) -> Result<Vec<u8>, ClientError> {
+        let (_, body) = self
+            .send(Method::GET, &format!("/cases/{case_id}/file"), None)
+            .await?;
+        Ok(body.to_vec())
+    }
+
     /// A released case's release and certificate number.
     pub async fn case_release(&self, case_id: Uuid) -> Result<ReleaseView, ClientError> {
         self.get(&format!("/cases/{case_id}/release")).await

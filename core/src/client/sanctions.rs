@@ -32,6 +32,14 @@ impl Client {
         self.post(&format!("/sanctions/{id}/decide"), req).await
     }
 
+    /// A sanction in force as its written decision or recommendation (PDF).
+    pub async fn sanction_document(&self, id: Uuid) -> Result<Vec<u8>, ClientError> {
+        let (_, body) = self
+            .send(Method::GET, &format!("/sanctions/{id}/document"), None)
+            .await?;
+        Ok(body.to_vec())
+    }
+
     /// The person acknowledges a decision they were told of.
     pub async fn acknowledge_sanction(&self, id: Uuid) -> Result<SanctionView, ClientError> {
         self.call(

@@ -13,6 +13,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::sanctions::Gravity;
 use crate::model::{string_enum, AlertKind, SupervisionLevel};
 
 string_enum! {
@@ -113,6 +114,27 @@ pub fn fact_for_alert(kind: AlertKind, visit_kind: Option<&str>) -> Option<Asses
         AlertKind::HelpRiskFlagged | AlertKind::VisitRiskFlagged => F::RiskFlagged,
         _ => return None,
     })
+}
+
+/// The facts that reach the sanctions (measures art. 34-35) from a confirmed month: a breach
+/// of the reporting rules (check-ins, roll calls or office reports missed) and a breach of the
+/// prohibition order (an exclusion zone entered), each as minor — a line the officer brought
+/// to 0 points is not a breach. The officer weighs anything graver when proposing.
+pub fn breaches(lines: &[AssessmentLine]) -> (Option<Gravity>, Option<Gravity>) {
+    let any = |facts: &[AssessmentFact]| {
+        lines
+            .iter()
+            .any(|l| l.points > 0 && facts.contains(&l.fact))
+            .then_some(Gravity::Minor)
+    };
+    (
+        any(&[
+            AssessmentFact::CheckinMissed,
+            AssessmentFact::RollCallMissed,
+            AssessmentFact::OfficeReportMissed,
+        ]),
+        any(&[AssessmentFact::InExclusionZone]),
+    )
 }
 
 /// What an assessment comes to.
@@ -303,6 +325,29 @@ mod tests {
         );
         // A month short is read from the closed ledger, not from its alert.
         assert_eq!(fact_for_alert(AlertKind::LearningShortfall, None), None);
+    }
+
+    /// A confirmed month's missed reporting is a minor rule breach (measures art. 34 (2)), an
+    /// exclusion zone entered a minor prohibition-order breach; a line brought to 0 is none.
+    #[test]
+    fn confirmed_lines_are_breaches() {
+        assert_eq!(breaches(&lines(&[])), (None, None));
+        assert_eq!(
+            breaches(&lines(&[(RollCallMissed, 1)])),
+            (Some(Gravity::Minor), None)
+        );
+        assert_eq!(
+            breaches(&lines(&[(InExclusionZone, 1), (RiskFlagged, 3)])),
+            (None, Some(Gravity::Minor))
+        );
+        let mut excused = lines(&[(OfficeReportMissed, 1)]);
+        excused[0].points = 0;
+        assert_eq!(breaches(&excused), (None, None));
+        assert_eq!(
+            breaches(&lines(&[(CheckinFailed, 4)])),
+            (None, None),
+            "a failed face is not a missed report"
+        );
     }
 
     #[test]

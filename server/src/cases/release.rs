@@ -4,7 +4,7 @@
 //! (`intake::change`): the login is disabled and the biometric purge schedule starts.
 
 use axum::extract::State;
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::{Datelike, Utc};
 use huijiao_core::api::{Problem, ReleaseRequest, ReleaseView};
@@ -211,11 +211,12 @@ pub async fn certificate(
         Block::Gap(40.0),
         Block::Note(format!("证明书编号：{}", r.number)),
     ];
-    let font = pdf::load_font(&state.config.pdf_font)?;
-    let bytes =
-        tokio::task::spawn_blocking(move || pdf::render(&font, "解除社区矫正证明书", &blocks))
-            .await
-            .map_err(ApiError::internal)??;
+    let bytes = pdf::render_with(
+        &state.config.pdf_font,
+        "解除社区矫正证明书".into(),
+        blocks.into(),
+    )
+    .await?;
     crate::audit::record(
         &state.db,
         &Actor::from(&caller),
@@ -225,14 +226,9 @@ pub async fn certificate(
         json!({ "number": r.number }),
     )
     .await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{}.pdf\"", r.number),
-            ),
-        ],
+    Ok(pdf::attachment(
+        "application/pdf",
+        &format!("{}.pdf", r.number),
         bytes,
     ))
 }

@@ -5,7 +5,7 @@
 //! number's 60 random bits are what keeps others out).
 
 use axum::extract::State;
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::{Datelike, Utc};
 use huijiao_core::api::{
@@ -274,10 +274,8 @@ pub async fn pdf(
             c.number
         )),
     ];
-    let font = pdf::load_font(&state.config.pdf_font)?;
-    let bytes = tokio::task::spawn_blocking(move || pdf::render(&font, "志愿服务证明", &blocks))
-        .await
-        .map_err(ApiError::internal)??;
+    let bytes =
+        pdf::render_with(&state.config.pdf_font, "志愿服务证明".into(), blocks.into()).await?;
     audit_officer_read(
         &state,
         &caller,
@@ -285,14 +283,9 @@ pub async fn pdf(
         json!({ "certificate": c.number }),
     )
     .await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{}.pdf\"", c.number),
-            ),
-        ],
+    Ok(pdf::attachment(
+        "application/pdf",
+        &format!("{}.pdf", c.number),
         bytes,
     ))
 }

@@ -29,7 +29,7 @@ use uuid::Uuid;
 use crate::actor::Actor;
 use crate::auth::extractor::{AuthUser, HelpReader, Officer, Volunteer};
 use crate::cases::find_case;
-use crate::entities::{case, help_comment, help_session, user};
+use crate::entities::{case, help_comment, help_session};
 use crate::error::{ApiError, ApiResult, Json, Path, Query};
 use crate::state::AppState;
 use crate::transition::apply;
@@ -44,13 +44,7 @@ pub(super) async fn views(
     db: &impl ConnectionTrait,
     rows: Vec<help_session::Model>,
 ) -> ApiResult<Vec<HelpSessionView>> {
-    let names: HashMap<Uuid, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(rows.iter().map(|r| r.author_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
+    let names = crate::org::display_names(db, rows.iter().map(|r| r.author_id)).await?;
     let mut comments: HashMap<Uuid, Vec<HelpCommentView>> = HashMap::new();
     for c in help_comment::Entity::find()
         .filter(help_comment::Column::SessionId.is_in(rows.iter().map(|r| r.id)))

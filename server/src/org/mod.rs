@@ -78,6 +78,20 @@ pub async fn units_reaching(
     Ok(path_and_above(&unit_path(db, c.unit_id).await?))
 }
 
+/// The display names of the accounts `ids`, for views that name who wrote something.
+pub async fn display_names(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> ApiResult<std::collections::HashMap<Uuid, String>> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect())
+}
+
 pub async fn party(
     db: &impl ConnectionTrait,
     caller: &AuthUser,

@@ -1,18 +1,20 @@
 //! The facts the system sees about a person, for `policy::sanctions::suggest`: how long they
-//! have been away past an approved leave's end, the admonitions and warnings in force, and
-//! whether education was skipped again after a short month. The officer judges the rest (how
-//! grave a breach was) when proposing.
+//! have been away past an approved leave's end, the admonitions and warnings in force, whether
+//! education was skipped again after a short month, and the breaches the last closed month's
+//! confirmed assessment shows. The officer judges the rest (how grave a breach was) when
+//! proposing.
 
 use chrono::{DateTime, Utc};
 use huijiao_core::api::SanctionAdviceView;
 use huijiao_core::model::LeaveStatus;
+use huijiao_core::policy::assessment::{breaches, AssessmentLine};
 use huijiao_core::policy::learning::{month_of, previous_month, Obligation};
 use huijiao_core::policy::sanctions::{suggest, Facts, Sanction};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::ground_view;
-use crate::entities::{case, leave_request, ledger_month, sanction};
-use crate::error::ApiResult;
+use crate::entities::{assessment, case, leave_request, ledger_month, sanction};
+use crate::error::{ApiError, ApiResult};
 
 pub async fn advice(
     db: &impl ConnectionTrait,
@@ -45,16 +47,24 @@ pub async fn advice(
     let short = ledger_month::Entity::find()
         .filter(ledger_month::Column::CaseId.eq(c.id))
         .filter(ledger_month::Column::Obligation.eq(Obligation::Education))
-        .filter(ledger_month::Column::Month.is_in([last, before]))
+        .filter(ledger_month::Column::Month.is_in([last.clone(), before]))
         .filter(ledger_month::Column::ShortMinutes.gt(0))
         .all(db)
         .await?
         .len();
+    let assessed = assessment::Entity::find_by_id((c.id, last)).one(db).await?;
+    let (rule_breach, prohibition_order_breach) = match &assessed {
+        Some(a) => breaches(
+            &serde_json::from_value::<Vec<AssessmentLine>>(a.lines.clone())
+                .map_err(ApiError::internal)?,
+        ),
+        None => (None, None),
+    };
     let facts = Facts {
         sentence: Some(c.sentence_kind),
         days_out_of_supervision: days_out,
-        rule_breach: None,
-        prohibition_order_breach: None,
+        rule_breach,
+        prohibition_order_breach,
         education_skipped_after_told: short == 2,
         admonitions_uncorrected: count(Sanction::Admonition),
         warnings_uncorrected: count(Sanction::Warning),
@@ -65,6 +75,9 @@ pub async fn advice(
         admonitions: facts.admonitions_uncorrected,
         warnings: facts.warnings_uncorrected,
         education_skipped_after_told: facts.education_skipped_after_told,
+        assessed_month: assessed.map(|a| a.month),
+        rule_breach: facts.rule_breach,
+        prohibition_order_breach: facts.prohibition_order_breach,
         suggestions: suggest(&facts)
             .iter()
             .map(|s| ground_view(s.ground.code))

@@ -4,6 +4,7 @@
 //! cannot); the person is told of an approved decision and acknowledges it. Each step is
 //! audited. A supervisee sees only the decisions in force. Electronic tag orders (`tags`).
 
+mod document;
 mod facts;
 mod tags;
 
@@ -44,6 +45,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(propose, of_case))
         .routes(routes!(decide))
         .routes(routes!(acknowledge))
+        .routes(routes!(document::document))
         .routes(routes!(tags::order, tags::of_case))
         .routes(routes!(tags::end))
 }

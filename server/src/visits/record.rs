@@ -20,13 +20,12 @@ use sea_orm::{
 };
 use serde::Deserialize;
 use serde_json::json;
-use std::collections::HashMap;
 use uuid::Uuid;
 
 use crate::actor::Actor;
 use crate::auth::extractor::Officer;
 use crate::cases::{find_case, find_case_for_write};
-use crate::entities::{case, checkin, user, visit};
+use crate::entities::{case, checkin, visit};
 use crate::error::{ApiError, ApiResult, Json, Path, Query};
 use crate::state::AppState;
 use crate::validate::{check_gps_fix, check_paragraphs, check_text};
@@ -39,13 +38,7 @@ pub(super) async fn views(
     db: &impl ConnectionTrait,
     rows: Vec<visit::Model>,
 ) -> ApiResult<Vec<VisitView>> {
-    let names: HashMap<Uuid, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(rows.iter().map(|r| r.officer_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
+    let names = crate::org::display_names(db, rows.iter().map(|r| r.officer_id)).await?;
     rows.into_iter()
         .map(|r| {
             Ok(VisitView {

@@ -383,6 +383,7 @@ fn scoped_endpoints() -> Vec<(&'static str, &'static str, Option<Value>)> {
             Some(json!({ "approve": true, "note": "x", "version": 1 })),
         ),
         ("post", "/sanctions/{id}/acknowledge", None),
+        ("get", "/sanctions/{id}/document", None),
         (
             "post",
             "/cases/{id}/tag-orders",
@@ -407,6 +408,7 @@ fn scoped_endpoints() -> Vec<(&'static str, &'static str, Option<Value>)> {
             Some(json!({ "month": "2026-01", "adjustments": [], "note": null })),
         ),
         ("get", "/cases/{id}/assessments", None),
+        ("get", "/cases/{id}/file", None),
         (
             "post",
             "/cases/{id}/release",

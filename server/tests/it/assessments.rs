@@ -323,6 +323,129 @@ both!(
             )
             .await;
         assert_eq!(audit.as_array().map(Vec::len), Some(1), "{audit}");
+
+        // The confirmed month reaches the sanctions: a missed check-in is a minor breach of
+        // the reporting rules (an admonition), the exclusion zone a minor breach of the
+        // prohibition order (a warning). The office proposes the admonition, the county
+        // approves, the person acknowledges.
+        let (s, advice) = w
+            .call(
+                &app,
+                "officer.a1",
+                "GET",
+                &format!("/api/v1/cases/{}/sanction-advice", w.case_a1),
+                None,
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{advice}");
+        assert_eq!(advice["assessed_month"], json!(last));
+        assert_eq!(
+            (
+                advice["rule_breach"].as_str(),
+                advice["prohibition_order_breach"].as_str()
+            ),
+            (Some("minor"), Some("minor"))
+        );
+        let grounds: Vec<&str> = advice["suggestions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g["code"].as_str().unwrap())
+            .collect();
+        assert!(
+            grounds.contains(&"admonition.minor_rule_breach")
+                && grounds.contains(&"warning.prohibition_order_minor"),
+            "{advice}"
+        );
+        let (s, p) = w
+            .call(&app, "officer.a1", "POST", &format!("/api/v1/cases/{}/sanctions", w.case_a1),
+                Some(json!({ "ground": "admonition.minor_rule_breach", "reason": format!("{last} 月度考核：未按时签到") })))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{p}");
+        let decide = format!("/api/v1/sanctions/{}/decide", p["id"].as_str().unwrap());
+        let got = w
+            .call(
+                &app,
+                "officer.a1",
+                "POST",
+                &decide,
+                Some(json!({ "approve": true, "note": "同意", "version": p["version"] })),
+            )
+            .await;
+        assert_problem(&got, StatusCode::FORBIDDEN, "sanction.needs_county");
+        let (s, d) = w
+            .call(
+                &app,
+                "officer.county_a",
+                "POST",
+                &decide,
+                Some(json!({ "approve": true, "note": "予以训诫", "version": p["version"] })),
+            )
+            .await;
+        assert_eq!(
+            (s, d["status"].as_str()),
+            (StatusCode::OK, Some("approved")),
+            "{d}"
+        );
+        let (s, k) = w
+            .call(
+                &app,
+                "sv.a1",
+                "POST",
+                &format!(
+                    "/api/v1/sanctions/{}/acknowledge",
+                    p["id"].as_str().unwrap()
+                ),
+                None,
+            )
+            .await;
+        assert_eq!(
+            (s, k["status"].as_str()),
+            (StatusCode::OK, Some("acknowledged")),
+            "{k}"
+        );
+        // The decision in writing: the person keeps it; outsiders never see it.
+        let doc = format!("/api/v1/sanctions/{}/document", p["id"].as_str().unwrap());
+        let (s, headers, bytes) = app
+            .call_raw(
+                "GET",
+                &doc,
+                Some(w.token("sv.a1")),
+                &[("x-device-id", "phone-1")],
+                None,
+                None,
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{}", String::from_utf8_lossy(&bytes));
+        assert_eq!(headers["content-type"], "application/pdf");
+        let text = common::pdf_text(&bytes);
+        for want in [
+            "社区矫正训诫决定书",
+            "测试人1",
+            "实施办法第三十四条第（二）项",
+            "未按时签到",
+            "予以训诫",
+            "城关区",
+        ] {
+            assert!(text.contains(want), "{want} missing from: {text}");
+        }
+        let got = w.call(&app, "officer.b1", "GET", &doc, None).await;
+        assert_problem(&got, StatusCode::NOT_FOUND, "resource.not_found");
+        // A proposal not yet decided is no document.
+        let (_, q) = w
+            .call(&app, "officer.a1", "POST", &format!("/api/v1/cases/{}/sanctions", w.case_a1),
+                Some(json!({ "ground": "warning.prohibition_order_minor", "reason": "进入禁止区域" })))
+            .await;
+        let got = w
+            .call(
+                &app,
+                "officer.a1",
+                "GET",
+                &format!("/api/v1/sanctions/{}/document", q["id"].as_str().unwrap()),
+                None,
+            )
+            .await;
+        assert_problem(&got, StatusCode::CONFLICT, "sanction.transition_invalid");
     }
 );
 

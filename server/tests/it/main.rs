@@ -10,6 +10,7 @@ mod assessments;
 mod audit;
 mod auth;
 mod bad_input;
+mod casefile;
 mod cases;
 mod checkins;
 mod cli;
