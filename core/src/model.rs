@@ -493,6 +493,8 @@ string_enum! {
         UserDisabled = "user.disabled",
         UserEnabled = "user.enabled",
         UserUnlocked = "user.unlocked",
+        VisitPhotoAdded = "visit.photo_added",
+        VisitPhotoRead = "visit.photo_read",
         VisitRecorded = "visit.recorded",
         VisitorApproved = "visitor.approved",
         VisitorCancelled = "visitor.cancelled",

@@ -33,4 +33,14 @@ impl VisitsClient {
     pub async fn due(&self, case_id: Uuid) -> Result<Vec<VisitDue>> {
         Ok(self.inner.visits_due(case_id).await?)
     }
+
+    /// An officer of the case adds a photo to a recorded visit.
+    pub async fn add_photo(&self, visit_id: Uuid, photo: VisitPhotoNew) -> Result<VisitPhotoView> {
+        Ok(self.inner.add_visit_photo(visit_id, &photo).await?)
+    }
+
+    /// A visit's photo, as taken (officers of the case).
+    pub async fn photo(&self, visit_id: Uuid, photo_id: Uuid) -> Result<Vec<u8>> {
+        Ok(self.inner.visit_photo(visit_id, photo_id).await?)
+    }
 }

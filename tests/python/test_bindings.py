@@ -8,6 +8,7 @@ binary on a free port with demo data.
 """
 
 import asyncio
+import base64
 import datetime
 import io
 import os
@@ -528,6 +529,10 @@ def test_a_home_visit_recorded_offline_is_delivered_once(server):
     assert [i.kind for i in run(box.items())] == ["visit"]
     got = run(office.visits().of_case(case_id, core.VisitKind.HOME_VISIT))
     assert [v.id for v in got] == [visit.id] and 30 <= got[0].distance_m <= 40
+    hopper = (SHARED / "faces" / "grace_hopper.jpg").read_bytes()
+    photo = run(office.visits().add_photo(visit.id, core.VisitPhotoNew(
+        content_type="image/jpeg", content=base64.b64encode(hopper).decode())))
+    assert bytes(run(office.visits().photo(visit.id, photo.id))) == hopper
     due = {d.kind: d for d in run(office.visits().due(case_id))}
     assert due[core.VisitKind.HOME_VISIT].last_on == str(datetime.datetime.now(
         datetime.timezone(datetime.timedelta(hours=8))).date())

@@ -47,6 +47,30 @@ view_type! {
         pub risks: Vec<RiskFactor>,
         /// The alert the risks raised, if any.
         pub alert_id: Option<Uuid>,
+        /// The photos taken on it (`GET /visits/{id}/photos/{photo_id}`), oldest first.
+        #[serde(default)]
+        pub photo_ids: Vec<Uuid>,
+        pub created_at: DateTime<Utc>,
+    }
+}
+
+request_type! {
+    /// A photo taken on a visit (the home, a document shown), added after the visit is
+    /// recorded.
+    pub struct VisitPhotoNew {
+        /// image/jpeg or image/png; must match the content.
+        pub content_type: String,
+        /// The image, base64 (at most 5 MB decoded).
+        pub content: String,
+    }
+}
+
+view_type! {
+    pub struct VisitPhotoView {
+        pub id: Uuid,
+        pub visit_id: Uuid,
+        pub content_type: String,
+        pub size: u64,
         pub created_at: DateTime<Utc>,
     }
 }

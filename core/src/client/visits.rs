@@ -35,4 +35,29 @@ impl Client {
     pub async fn visits_due(&self, case_id: Uuid) -> Result<Vec<VisitDue>, ClientError> {
         self.get(&format!("/cases/{case_id}/visits/due")).await
     }
+
+    /// An officer of the case adds a photo to a recorded visit.
+    pub async fn add_visit_photo(
+        &self,
+        visit_id: Uuid,
+        req: &VisitPhotoNew,
+    ) -> Result<VisitPhotoView, ClientError> {
+        self.post(&format!("/visits/{visit_id}/photos"), req).await
+    }
+
+    /// A visit's photo, as taken (officers of the case).
+    pub async fn visit_photo(
+        &self,
+        visit_id: Uuid,
+        photo_id: Uuid,
+    ) -> Result<Vec<u8>, ClientError> {
+        let (_, body) = self
+            .send(
+                Method::GET,
+                &format!("/visits/{visit_id}/photos/{photo_id}"),
+                None,
+            )
+            .await?;
+        Ok(body.to_vec())
+    }
 }

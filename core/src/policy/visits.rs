@@ -73,6 +73,9 @@ pub const VISIT_TEXT_MAX_CHARS: usize = 5000;
 /// People met on one visit, at most this many (each a short description).
 pub const VISIT_MET_MAX: usize = 20;
 pub const VISIT_MET_MAX_CHARS: usize = 100;
+/// Photos on one visit, at most; each at most this many bytes.
+pub const VISIT_PHOTOS_MAX: usize = 6;
+pub const VISIT_PHOTO_MAX_BYTES: usize = 5 * 1024 * 1024;
 
 /// Days between two of `kind` under `level` (one stricter in a sensitive period); `None` for a
 /// talk, which has no schedule.

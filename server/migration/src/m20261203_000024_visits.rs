@@ -1,6 +1,7 @@
 //! Field work: home visits, talks and office reports as officers record them (the app's id, so
 //! a resend is the same record; the fix, who was met, what was found, risks and the alert they
-//! raised; an office report's face check-in), and the overdue alerts raised, one per case, kind
+//! raised; an office report's face check-in), the photos taken on them (encrypted in the media
+//! store, purged with the case's biometrics), and the overdue alerts raised, one per case, kind
 //! and due date.
 
 use sea_orm_migration::{prelude::*, schema::*};
@@ -23,6 +24,18 @@ enum Visits {
     Findings,
     Risks,
     AlertId,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum VisitPhotos {
+    Table,
+    Id,
+    VisitId,
+    ContentType,
+    Size,
+    MediaKey,
+    TakenBy,
     CreatedAt,
 }
 
@@ -93,6 +106,24 @@ impl MigrationTrait for Migration {
         .await?;
         m.create_table(
             Table::create()
+                .table(VisitPhotos::Table)
+                .col(uuid(VisitPhotos::Id).primary_key())
+                .col(uuid(VisitPhotos::VisitId))
+                .col(string_len(VisitPhotos::ContentType, 32))
+                .col(big_integer(VisitPhotos::Size))
+                .col(string_len(VisitPhotos::MediaKey, 200))
+                .col(uuid(VisitPhotos::TakenBy))
+                .col(timestamp_with_time_zone(VisitPhotos::CreatedAt))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(VisitPhotos::Table, VisitPhotos::VisitId)
+                        .to(Visits::Table, Visits::Id),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
                 .table(VisitOverdues::Table)
                 .col(uuid(VisitOverdues::CaseId))
                 .col(string_len(VisitOverdues::Kind, 24))
@@ -117,6 +148,8 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.drop_table(Table::drop().table(VisitOverdues::Table).to_owned())
+            .await?;
+        m.drop_table(Table::drop().table(VisitPhotos::Table).to_owned())
             .await?;
         m.drop_table(Table::drop().table(Visits::Table).to_owned())
             .await

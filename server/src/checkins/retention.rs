@@ -1,6 +1,7 @@
 //! Purging biometric media on schedule (policy `RetentionRules`): passed check-in photos after
 //! 90 days; failed or doubtful ones 30 days after their alert is resolved; everything of a case
-//! (templates, reference photos, check-in photos) 30 days after it closes. Audited.
+//! (templates, reference photos, check-in photos, photos taken on visits) 30 days after it
+//! closes. Audited.
 
 use huijiao_core::model::{AlertState, AuditAction, CaseStatus};
 use std::collections::{BTreeSet, HashMap};
@@ -13,7 +14,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::audit::{self, Actor};
-use crate::entities::{alert, case, checkin, face_template};
+use crate::entities::{alert, case, checkin, face_template, visit, visit_photo};
 use crate::error::ApiResult;
 use crate::media::MediaStore;
 
@@ -21,6 +22,7 @@ use crate::media::MediaStore;
 pub struct PurgeReport {
     pub checkin_photos: usize,
     pub templates: usize,
+    pub visit_photos: usize,
 }
 
 /// The cases closed (released, revoked, terminated) more than `after_close_days` ago: all of
@@ -121,6 +123,25 @@ pub async fn purge<C: ConnectionTrait + TransactionTrait>(
                 .exec(db)
                 .await?;
             report.templates += templates.len();
+            *per_case.entry(*case_id).or_default() += 0;
+        } // Photos taken on visits may show people: they go with the rest.
+        let visits: Vec<Uuid> = visit::Entity::find()
+            .filter(visit::Column::CaseId.eq(*case_id))
+            .all(db)
+            .await?
+            .iter()
+            .map(|v| v.id)
+            .collect();
+        let photos = visit_photo::Entity::find()
+            .filter(visit_photo::Column::VisitId.is_in(visits))
+            .all(db)
+            .await?;
+        for p in &photos {
+            media.delete(&p.media_key).await?;
+            visit_photo::Entity::delete_by_id(p.id).exec(db).await?;
+        }
+        if !photos.is_empty() {
+            report.visit_photos += photos.len();
             *per_case.entry(*case_id).or_default() += 0;
         }
     }

@@ -54,4 +54,5 @@ pub mod team_member;
 pub mod user;
 pub mod visit;
 pub mod visit_overdue;
+pub mod visit_photo;
 pub mod visitor_request;

@@ -4,6 +4,7 @@
 //! each one let pass its date alerts the case's officers once (`due`).
 
 mod due;
+mod photos;
 mod record;
 
 pub use due::raise_overdue;
@@ -16,6 +17,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(record::record, record::of_case))
         .routes(routes!(due::of_case))
+        .routes(routes!(photos::add))
+        .routes(routes!(photos::get))
 }
 
 pub const JOBS: &[crate::jobs::Job] = &[crate::jobs::Job {

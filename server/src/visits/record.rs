@@ -20,12 +20,13 @@ use sea_orm::{
 };
 use serde::Deserialize;
 use serde_json::json;
+use std::collections::HashMap;
 use uuid::Uuid;
 
 use crate::actor::Actor;
 use crate::auth::extractor::Officer;
 use crate::cases::{find_case, find_case_for_write};
-use crate::entities::{case, checkin, visit};
+use crate::entities::{case, checkin, visit, visit_photo};
 use crate::error::{ApiError, ApiResult, Json, Path, Query};
 use crate::state::AppState;
 use crate::validate::{check_gps_fix, check_paragraphs, check_text};
@@ -39,6 +40,15 @@ pub(super) async fn views(
     rows: Vec<visit::Model>,
 ) -> ApiResult<Vec<VisitView>> {
     let names = crate::org::display_names(db, rows.iter().map(|r| r.officer_id)).await?;
+    let mut photos: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for p in visit_photo::Entity::find()
+        .filter(visit_photo::Column::VisitId.is_in(rows.iter().map(|r| r.id)))
+        .order_by_asc(visit_photo::Column::CreatedAt)
+        .all(db)
+        .await?
+    {
+        photos.entry(p.visit_id).or_default().push(p.id);
+    }
     rows.into_iter()
         .map(|r| {
             Ok(VisitView {
@@ -63,6 +73,7 @@ pub(super) async fn views(
                 findings: r.findings,
                 risks: serde_json::from_value(r.risks).map_err(ApiError::internal)?,
                 alert_id: r.alert_id,
+                photo_ids: photos.remove(&r.id).unwrap_or_default(),
                 created_at: r.created_at,
             })
         })

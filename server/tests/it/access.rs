@@ -401,6 +401,12 @@ fn scoped_endpoints() -> Vec<(&'static str, &'static str, Option<Value>)> {
         ),
         ("get", "/cases/{id}/visits", None),
         ("get", "/cases/{id}/visits/due", None),
+        (
+            "post",
+            "/visits/{id}/photos",
+            Some(json!({ "content_type": "image/jpeg", "content": "" })),
+        ),
+        ("get", "/visits/{id}/photos/{photo_id}", None),
         ("get", "/cases/{id}/assessments/draft?month=2026-01", None),
         (
             "post",
@@ -774,6 +780,17 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
         .await;
     assert_eq!(s, StatusCode::CREATED, "{activity}");
     let activity_id = activity["id"].as_str().unwrap().to_owned();
+    let (s, field_visit) = app
+        .post(&format!("/api/v1/cases/{}/visits", w.case_a1), a1, json!({ "id": uuid::Uuid::now_v7(), "kind": "talk", "at": chrono::Utc::now(), "place": null, "checkin_id": null, "met": ["本人"], "findings": "谈话", "risks": [] }))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{field_visit}");
+    let visit_id = field_visit["id"].as_str().unwrap().to_owned();
+    let photo = crate::checkins::fresh_selfie();
+    let (s, visit_photo) = app
+        .post(&format!("/api/v1/visits/{visit_id}/photos"), a1, json!({ "content_type": "image/jpeg", "content": base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &photo) }))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{visit_photo}");
+    let photo_id = visit_photo["id"].as_str().unwrap().to_owned();
     let (s, sanction) = app
         .post(
             &format!("/api/v1/cases/{}/sanctions", w.case_a1),
@@ -842,6 +859,7 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
             Some("tag-orders") => &tag_id,
             Some("reflections") => &reflection_id,
             Some("help-sessions") => &help_id,
+            Some("visits") => &visit_id,
             Some("volunteers") => &volunteer_a1_id,
             _ => &w.case_a1,
         };
@@ -853,6 +871,7 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
                 .replace("{attachment_id}", &member)
                 .replace("{case_id}", &w.case_a1)
                 .replace("{number}", &cert_number)
+                .replace("{photo_id}", &photo_id)
         )
     };
 

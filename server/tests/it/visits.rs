@@ -245,6 +245,108 @@ both!(officers_record_visits_talks_and_office_reports, |app| {
         .unwrap_or_else(|| audit["items"].as_array().unwrap());
     assert_eq!(entries.len(), 3, "{audit}");
     assert!(!audit.to_string().contains("家具厂"));
+
+    // Photos of the visit: images only, six at most, for the case's officers; read audited;
+    // gone with the case's biometrics once it has been closed a month.
+    let b64 = |b: &[u8]| base64::Engine::encode(&base64::engine::general_purpose::STANDARD, b);
+    let photo = crate::checkins::fresh_selfie();
+    let photos = format!("/api/v1/visits/{}/photos", v["id"].as_str().unwrap());
+    let body = json!({ "content_type": "image/jpeg", "content": b64(&photo) });
+    let got = w
+        .call(&app, "officer.b1", "POST", &photos, Some(body.clone()))
+        .await;
+    assert_problem(&got, StatusCode::NOT_FOUND, "resource.not_found");
+    let got = w
+        .call(&app, "sv.a1", "POST", &photos, Some(body.clone()))
+        .await;
+    assert_problem(&got, StatusCode::FORBIDDEN, "access.forbidden");
+    let got = w
+        .call(
+            &app,
+            "officer.a1",
+            "POST",
+            &photos,
+            Some(json!({ "content_type": "application/pdf", "content": b64(b"%PDF-1.4\n") })),
+        )
+        .await;
+    assert_eq!(got.1["errors"][0]["field"], "content_type", "{:?}", got);
+    let got = w
+        .call(
+            &app,
+            "officer.a1",
+            "POST",
+            &photos,
+            Some(json!({ "content_type": "image/png", "content": b64(&photo) })),
+        )
+        .await;
+    assert_eq!(
+        got.1["errors"][0]["field"], "content_type",
+        "a JPEG said to be a PNG: {:?}",
+        got
+    );
+    let mut ids = Vec::new();
+    for _ in 0..6 {
+        let (s, p) = w
+            .call(&app, "officer.a1", "POST", &photos, Some(body.clone()))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{p}");
+        ids.push(p["id"].as_str().unwrap().to_owned());
+    }
+    let got = w
+        .call(&app, "officer.a1", "POST", &photos, Some(body.clone()))
+        .await;
+    assert_problem(&got, StatusCode::CONFLICT, "visit.photos_full");
+    let (_, listed) = w
+        .call(
+            &app,
+            "officer.a1",
+            "GET",
+            &format!("{visits}?kind=home_visit"),
+            None,
+        )
+        .await;
+    assert_eq!(listed[0]["photo_ids"], json!(ids));
+    let one = format!("{photos}/{}", ids[0]);
+    let (s, _, bytes) = app
+        .call_raw(
+            "GET",
+            &one,
+            Some(w.token("officer.county_a")),
+            &[],
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(
+        (s, bytes.to_vec()),
+        (StatusCode::OK, photo.clone()),
+        "the photo as taken"
+    );
+    let got = w.call(&app, "officer.b1", "GET", &one, None).await;
+    assert_problem(&got, StatusCode::NOT_FOUND, "resource.not_found");
+    let (s, v) = w
+        .call(
+            &app,
+            "officer.a1",
+            "POST",
+            &format!("/api/v1/cases/{}/status", w.case_a1),
+            Some(json!({ "status": "terminated", "reason": "死亡" })),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let rules = huijiao_core::policy::checkin::RetentionRules::default();
+    let report = huijiao_server::checkins::retention::purge(
+        &app.state.db,
+        &app.state.media,
+        &rules,
+        Utc::now() + Duration::days(31),
+    )
+    .await
+    .unwrap();
+    assert_eq!(report.visit_photos, 6);
+    assert_eq!(app.count("visit_photos").await, 0);
+    let got = w.call(&app, "officer.a1", "GET", &one, None).await;
+    assert_problem(&got, StatusCode::NOT_FOUND, "resource.not_found");
 });
 
 both!(
