@@ -135,6 +135,11 @@ pub fn render(font: &Font, title: &str, blocks: &[Block]) -> ApiResult<Vec<u8>> 
         .map_err(|e| ApiError::internal(format!("PDF: {e:?}")))
 }
 
+/// A date as documents write it: `2026 年 12 月 03 日`.
+pub fn date_zh(d: chrono::NaiveDate) -> String {
+    d.format("%Y 年 %m 月 %d 日").to_string()
+}
+
 /// Renders `blocks` in the configured font, off the async runtime (a long document takes a
 /// while to lay out).
 pub async fn render_with(

@@ -33,6 +33,20 @@ pub fn check_coordinates(field: &str, lat: f64, lon: f64) -> ApiResult<()> {
 }
 
 /// A phone's GPS fix: real coordinates, a non-negative accuracy, a short provider name.
+/// Risks flagged on a record (a help session, a visit): each of the six kinds at most once.
+pub fn check_risks(risks: &[huijiao_core::model::RiskFactor]) -> ApiResult<()> {
+    if risks.len() > huijiao_core::model::RiskFactor::ALL.len() {
+        return Err(ApiError::field(
+            "risks",
+            Said::new(
+                "each of the six kinds of risk at most once",
+                "六类风险每类最多一次",
+            ),
+        ));
+    }
+    Ok(())
+}
+
 pub fn check_gps_fix(field: &str, fix: &huijiao_core::api::GpsFix) -> ApiResult<()> {
     check_text(&format!("{field}.provider"), &fix.provider, 32)?;
     check_coordinates(field, fix.lat, fix.lon)?;

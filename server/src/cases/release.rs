@@ -22,7 +22,7 @@ use crate::actor::Actor;
 use crate::auth::extractor::Officer;
 use crate::entities::{org_unit, release_certificate};
 use crate::error::{ApiError, ApiResult, Json, Path};
-use crate::pdf::{self, Block};
+use crate::pdf::{self, date_zh, Block};
 use crate::state::AppState;
 use crate::validate::{check_paragraphs, check_text};
 use crate::work::Work;
@@ -162,10 +162,6 @@ pub async fn get(
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<ReleaseView>> {
     Ok(Json(view(find_release(&state, &caller, id).await?.1)?))
-}
-
-fn date_zh(d: chrono::NaiveDate) -> String {
-    d.format("%Y 年 %m 月 %d 日").to_string()
 }
 
 /// The release certificate as a PDF (A4, Chinese), for the case's officers to print and hand

@@ -243,11 +243,11 @@ pub async fn pdf(
         .map(|k| format!("{} {}", kind_zh(k.kind), hours(k.minutes)))
         .collect::<Vec<_>>()
         .join("，");
-    let issued = c
-        .issued_at
-        .with_timezone(&huijiao_core::policy::schedule::local_offset())
-        .format("%Y 年 %m 月 %d 日")
-        .to_string();
+    let issued = pdf::date_zh(
+        c.issued_at
+            .with_timezone(&huijiao_core::policy::schedule::local_offset())
+            .date_naive(),
+    );
     let blocks = [
         Block::Gap(40.0),
         Block::Title("志愿服务证明".into()),

@@ -33,7 +33,7 @@ use crate::entities::{case, help_comment, help_session};
 use crate::error::{ApiError, ApiResult, Json, Path, Query};
 use crate::state::AppState;
 use crate::transition::apply;
-use crate::validate::{check_gps_fix, check_paragraphs};
+use crate::validate::{check_gps_fix, check_paragraphs, check_risks};
 use crate::work::Work;
 
 /// At most this many sessions in one list answer (newest first).
@@ -128,15 +128,7 @@ fn check(
     }
     let notes = notes.trim();
     check_paragraphs("notes", notes, HELP_TEXT_MAX_CHARS)?;
-    if risks.len() > RiskFactor::ALL.len() {
-        return Err(ApiError::field(
-            "risks",
-            Said::new(
-                "each of the six kinds of risk at most once",
-                "六类风险每类最多一次",
-            ),
-        ));
-    }
+    check_risks(risks)?;
     let follow_up = follow_up.map(str::trim).filter(|t| !t.is_empty());
     if let Some(t) = follow_up {
         check_paragraphs("follow_up", t, HELP_TEXT_MAX_CHARS)?;

@@ -48,12 +48,12 @@ fn blocks(
     let (title, addressee) = title_and_addressee(s.sanction, c);
     // The decision names the person in full, as any legal document does.
     let (name, national_id) = identity(c, Role::Officer, true);
-    let decided = s
-        .decided_at
-        .ok_or(ErrorCode::Internal)?
-        .with_timezone(&local_offset())
-        .format("%Y 年 %m 月 %d 日")
-        .to_string();
+    let decided = pdf::date_zh(
+        s.decided_at
+            .ok_or(ErrorCode::Internal)?
+            .with_timezone(&local_offset())
+            .date_naive(),
+    );
     let conclusion = match addressee {
         None => format!(
             "依照《中华人民共和国社区矫正法实施办法》{}之规定，决定给予{}{}。",

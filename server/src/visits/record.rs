@@ -29,7 +29,7 @@ use crate::cases::{find_case, find_case_for_write};
 use crate::entities::{case, checkin, visit, visit_photo};
 use crate::error::{ApiError, ApiResult, Json, Path, Query};
 use crate::state::AppState;
-use crate::validate::{check_gps_fix, check_paragraphs, check_text};
+use crate::validate::{check_gps_fix, check_paragraphs, check_risks, check_text};
 use crate::work::Work;
 
 /// At most this many visits in one list answer (newest first).
@@ -106,15 +106,7 @@ fn check(
         check_text(&format!("met[{i}]"), m, VISIT_MET_MAX_CHARS)?;
     }
     check_paragraphs("findings", req.findings.trim(), VISIT_TEXT_MAX_CHARS)?;
-    if req.risks.len() > huijiao_core::model::RiskFactor::ALL.len() {
-        return Err(ApiError::field(
-            "risks",
-            Said::new(
-                "each of the six kinds of risk at most once",
-                "六类风险每类最多一次",
-            ),
-        ));
-    }
+    check_risks(&req.risks)?;
     if let Some(place) = &req.place {
         check_gps_fix("place", place)?;
     }

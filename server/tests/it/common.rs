@@ -611,3 +611,17 @@ pub fn assert_pdf_renders(bytes: &[u8]) {
     let page = std::fs::read(dir.path().join("page.png")).unwrap();
     assert!(page.starts_with(b"\x89PNG"), "the page renders to an image");
 }
+
+/// The open alerts officer.a1 sees of one kind.
+pub async fn open_alerts_of_kind(app: &TestApp, w: &World, kind: &str) -> Vec<Value> {
+    let (s, v) = w
+        .call(app, "officer.a1", "GET", "/api/v1/alerts?state=open", None)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    v.as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["kind"] == kind)
+        .cloned()
+        .collect()
+}

@@ -22,19 +22,6 @@ fn session(id: uuid::Uuid, began_hours_ago: i64, minutes: u32, risks: Value) -> 
     })
 }
 
-async fn alerts_of_kind(app: &common::TestApp, w: &World, kind: &str) -> Vec<Value> {
-    let (s, v) = w
-        .call(app, "officer.a1", "GET", "/api/v1/alerts?state=open", None)
-        .await;
-    assert_eq!(s, StatusCode::OK, "{v}");
-    v.as_array()
-        .unwrap()
-        .iter()
-        .filter(|a| a["kind"] == kind)
-        .cloned()
-        .collect()
-}
-
 both!(a_volunteer_logs_help_and_the_unit_confirms_it, |app| {
     let w = World::build(&app).await;
     let logs = format!("/api/v1/cases/{}/help-sessions", w.case_a1);
@@ -66,7 +53,7 @@ both!(a_volunteer_logs_help_and_the_unit_confirms_it, |app| {
     assert_eq!(v["author_name"], "volunteer.a1");
     assert_eq!(v["place"]["lat"], 36.06);
     // A family in crisis calls for the officer the same day.
-    let alerts = alerts_of_kind(&app, &w, "help_risk_flagged").await;
+    let alerts = common::open_alerts_of_kind(&app, &w, "help_risk_flagged").await;
     assert_eq!(alerts.len(), 1);
     assert_eq!(alerts[0]["severity"], "high");
     assert_eq!(v["alert_id"], alerts[0]["id"]);
@@ -78,7 +65,12 @@ both!(a_volunteer_logs_help_and_the_unit_confirms_it, |app| {
     assert_eq!(s, StatusCode::OK, "{again}");
     assert_eq!(again["id"], v["id"]);
     assert_eq!(app.count("help_sessions").await, 1);
-    assert_eq!(alerts_of_kind(&app, &w, "help_risk_flagged").await.len(), 1);
+    assert_eq!(
+        common::open_alerts_of_kind(&app, &w, "help_risk_flagged")
+            .await
+            .len(),
+        1
+    );
     // An id already taken by another session is refused, not merged.
     let mut other = body.clone();
     other["minutes"] = json!(30);
@@ -174,7 +166,7 @@ both!(a_volunteer_logs_help_and_the_unit_confirms_it, |app| {
         (Some("logged"), Some(60))
     );
     // Only the newly flagged risk raises a new alert.
-    let alerts = alerts_of_kind(&app, &w, "help_risk_flagged").await;
+    let alerts = common::open_alerts_of_kind(&app, &w, "help_risk_flagged").await;
     assert_eq!(alerts.len(), 2);
     assert!(
         alerts

@@ -24,19 +24,6 @@ fn home_visit(id: uuid::Uuid, at: DateTime<Utc>, north_m: f64) -> Value {
     })
 }
 
-async fn alerts_of_kind(app: &common::TestApp, w: &World, kind: &str) -> Vec<Value> {
-    let (s, v) = w
-        .call(app, "officer.a1", "GET", "/api/v1/alerts?state=open", None)
-        .await;
-    assert_eq!(s, StatusCode::OK, "{v}");
-    v.as_array()
-        .unwrap()
-        .iter()
-        .filter(|a| a["kind"] == kind)
-        .cloned()
-        .collect()
-}
-
 both!(officers_record_visits_talks_and_office_reports, |app| {
     let w = World::build(&app).await;
     let visits = format!("/api/v1/cases/{}/visits", w.case_a1);
@@ -126,7 +113,7 @@ both!(officers_record_visits_talks_and_office_reports, |app| {
     assert_eq!(s, StatusCode::CREATED, "{t}");
     assert_eq!(t["distance_m"], Value::Null);
     // A conflict with someone calls for the officer the same day.
-    let alerts = alerts_of_kind(&app, &w, "visit_risk_flagged").await;
+    let alerts = common::open_alerts_of_kind(&app, &w, "visit_risk_flagged").await;
     assert_eq!(alerts.len(), 1);
     assert_eq!(alerts[0]["severity"], "high");
     assert_eq!(t["alert_id"], alerts[0]["id"]);
@@ -410,7 +397,7 @@ both!(
                 .unwrap();
             assert_eq!(events.len(), n);
         }
-        let overdue = alerts_of_kind(&app, &w, "visit_overdue").await;
+        let overdue = common::open_alerts_of_kind(&app, &w, "visit_overdue").await;
         assert_eq!(overdue.len(), 1);
         assert_eq!(overdue[0]["evidence"]["kind"], "office_report");
         assert_eq!(
@@ -445,7 +432,9 @@ both!(
             .unwrap();
         assert_eq!(events.len(), 1);
         assert_eq!(
-            alerts_of_kind(&app, &w, "visit_overdue").await.len(),
+            common::open_alerts_of_kind(&app, &w, "visit_overdue")
+                .await
+                .len(),
             1,
             "a1's officer sees a1's only"
         );
