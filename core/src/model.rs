@@ -275,6 +275,9 @@ string_enum! {
         /// A face check while studying failed or was not answered: the time since the last
         /// passed check was taken back.
         StudyFaceCheckFailed = "study_face_check_failed",
+        /// A lesson that checks faces was opened by someone with no enrolled face: its time is
+        /// credited unchecked until their face is enrolled.
+        StudyWithoutFace = "study_without_face",
         /// A volunteer's help session flagged one of the six kinds of risk.
         HelpRiskFlagged = "help_risk_flagged",
         /// A month closed short of its community-service minutes.

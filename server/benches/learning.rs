@@ -8,7 +8,8 @@
 //!
 //! Run with `scripts/bench-learning.sh`. Knobs: `HUIJIAO_BENCH_POSTGRES_URL`,
 //! `HUIJIAO_BENCH_SESSIONS` (default 10000), `HUIJIAO_BENCH_ROUNDS` (beats per session,
-//! default 5), `HUIJIAO_BENCH_CONCURRENCY` (default 32).
+//! default 5), `HUIJIAO_BENCH_CONCURRENCY` (default 32), `HUIJIAO_BENCH_WRITERS` (the server's
+//! `heartbeat_writers`, default as configured).
 
 mod common;
 

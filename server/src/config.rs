@@ -18,6 +18,10 @@ pub struct Config {
     pub database_url: String,
     /// Connection pool size for PostgreSQL (SQLite always uses one writer connection).
     pub db_max_connections: u32,
+    /// Heartbeat batches written at once on PostgreSQL, each on a connection of the pool
+    /// (SQLite writes one at a time). Why more than one: a batch waits on a dozen round trips
+    /// and a commit; others overlap those waits.
+    pub heartbeat_writers: usize,
     /// Log as JSON lines instead of human-readable text.
     pub log_json: bool,
     /// `tracing` filter, e.g. `info,huijiao_server=debug`.
@@ -195,6 +199,7 @@ impl Default for Config {
             data_dir: PathBuf::from("data"),
             database_url: String::new(),
             db_max_connections: 10,
+            heartbeat_writers: 2,
             log_json: false,
             log_filter: "info".into(),
             max_body_bytes: 1024 * 1024,
@@ -304,6 +309,13 @@ impl Config {
             .visits
             .check()
             .map_err(|e| anyhow::anyhow!("rules.visits: {e}"))?;
+        if config.heartbeat_writers == 0
+            || config.heartbeat_writers >= config.db_max_connections as usize
+        {
+            anyhow::bail!(
+                "heartbeat_writers must be at least 1 and leave db_max_connections others"
+            );
+        }
         let rc = &config.roll_calls;
         if rc.port_min > rc.port_max || (rc.port_min == 0) != (rc.port_max == 0) {
             anyhow::bail!("roll_calls: port_min..=port_max must be a range, or both 0");

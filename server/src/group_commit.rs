@@ -5,8 +5,9 @@
 //! arrived while the last one was flushing does not. Batches grow with the load by themselves:
 //! the writer never waits for more, it takes what came while it was busy.
 //!
-//! Up to `writers` batches are written at once (on PostgreSQL two, so one batch's round trips
-//! overlap another's work; on SQLite one, its writes go one at a time anyway). No task lives
+//! Up to `writers` batches are written at once (on PostgreSQL `heartbeat_writers`, so one
+//! batch's round trips overlap another's work; on SQLite one, its writes go one at a time
+//! anyway). No task lives
 //! longer than the work: a request that finds a writer missing starts one, and a writer stops
 //! when the queue is empty.
 

@@ -72,12 +72,12 @@ impl AppState {
             unit_paths: Default::default(),
             push: Arc::new(crate::push::InProcessPush::default()),
             live_calls: Default::default(),
-            // PostgreSQL takes two batches at once (row locks keep them apart); SQLite writes
-            // one transaction at a time whatever we do.
+            // PostgreSQL takes several batches at once (row locks keep them apart); SQLite
+            // writes one transaction at a time whatever we do.
             beat_queue: crate::group_commit::GroupCommit::new(
                 match sea_orm::ConnectionTrait::get_database_backend(&db) {
                     sea_orm::DatabaseBackend::Sqlite => 1,
-                    _ => 2,
+                    _ => config.heartbeat_writers,
                 },
             ),
             rollcall_pool: Arc::new(tokio::sync::Semaphore::new(config.roll_calls.judge_workers)),

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
+use http_body_util::BodyExt;
 use huijiao_server::config::Config;
 use huijiao_server::entities::{case, device, org_unit, session, user};
 use huijiao_server::state::AppState;
@@ -57,6 +58,10 @@ impl BenchDb {
             data_dir: dir.path().to_path_buf(),
             database_url: format!("{}/{name}", admin_url.rsplit_once('/').unwrap().0),
             db_max_connections: 16,
+            heartbeat_writers: env_usize(
+                "HUIJIAO_BENCH_WRITERS",
+                Config::default().heartbeat_writers,
+            ),
             jobs_interval_secs: 0,
             ..Config::default()
         };
@@ -241,6 +246,7 @@ pub struct Served {
 }
 
 struct Http {
+    addr: std::net::SocketAddr,
     base: String,
     client: reqwest::Client,
 }
@@ -257,12 +263,25 @@ impl Http {
             .await
             .unwrap()
     }
+
+    fn request(&self, c: &Call) -> hyper::Request<http_body_util::Full<bytes::Bytes>> {
+        hyper::Request::post(format!("/api/v1{}", c.path))
+            .header("host", self.addr.to_string())
+            .header("authorization", format!("Bearer {}", c.token))
+            .header("x-device-id", &c.device)
+            .header("content-type", "application/json")
+            .body(http_body_util::Full::new(bytes::Bytes::copy_from_slice(
+                &c.body,
+            )))
+            .unwrap()
+    }
 }
 
 impl Served {
     pub async fn start(state: &AppState, concurrency: usize) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}/api/v1", listener.local_addr().unwrap());
+        let addr = listener.local_addr().unwrap();
+        let base = format!("http://{addr}/api/v1");
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(huijiao_server::serve(state.clone(), listener, async {
             let _ = stopped.await;
@@ -272,7 +291,7 @@ impl Served {
             .build()
             .unwrap();
         Served {
-            http: Arc::new(Http { base, client }),
+            http: Arc::new(Http { addr, base, client }),
             stop,
             server,
         }
@@ -283,7 +302,10 @@ impl Served {
     }
 
     /// Sends every call in order with `concurrency` in flight, each expected to answer
-    /// `status`; the seconds it all took and each call's latency, sorted.
+    /// `status`; the seconds it all took and each call's latency, sorted. Each in flight is a
+    /// keep-alive HTTP/1.1 connection of its own driven by hyper directly, as a load tool
+    /// (wrk, oha) does: the client shares the cores with the server and PostgreSQL, so it
+    /// should cost as little as it can.
     pub async fn drive(
         &self,
         calls: Arc<Vec<Call>>,
@@ -291,9 +313,22 @@ impl Served {
         status: u16,
     ) -> (f64, Vec<Duration>) {
         let next = Arc::new(AtomicUsize::new(0));
+        let mut senders = Vec::with_capacity(concurrency);
+        for _ in 0..concurrency {
+            let tcp = tokio::net::TcpStream::connect(self.http.addr)
+                .await
+                .unwrap();
+            tcp.set_nodelay(true).unwrap();
+            let (sender, conn) =
+                hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(tcp))
+                    .await
+                    .unwrap();
+            tokio::spawn(conn);
+            senders.push(sender);
+        }
         let t = Instant::now();
         let mut tasks = vec![];
-        for _ in 0..concurrency {
+        for mut sender in senders {
             let (calls, next, http) = (calls.clone(), next.clone(), self.http.clone());
             tasks.push(tokio::spawn(async move {
                 let mut lat = vec![];
@@ -301,10 +336,16 @@ impl Served {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(c) = calls.get(i) else { break };
                     let t = Instant::now();
-                    let r = http.send(c).await;
+                    let r = sender.send_request(http.request(c)).await.unwrap();
                     let got = r.status().as_u16();
-                    let text = r.text().await.unwrap_or_default();
-                    assert_eq!(got, status, "{}: {text}", c.path);
+                    let body = r.into_body().collect().await.unwrap().to_bytes();
+                    assert_eq!(
+                        got,
+                        status,
+                        "{}: {}",
+                        c.path,
+                        String::from_utf8_lossy(&body)
+                    );
                     lat.push(t.elapsed());
                 }
                 lat

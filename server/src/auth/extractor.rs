@@ -20,6 +20,7 @@ use uuid::Uuid;
 
 use crate::auth::tokens::Claims;
 pub use crate::auth::tokens::SuperviseeToken;
+use crate::db::any_of;
 use crate::entities::{case, device, org_unit, session, team_member, user};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -195,21 +196,33 @@ pub async fn check_live(
     now: chrono::DateTime<Utc>,
 ) -> ApiResult<Vec<Result<(), ErrorCode>>> {
     let users: HashMap<Uuid, user::Model> = user::Entity::find()
-        .filter(user::Column::Id.is_in(tokens.iter().map(|t| t.user_id)))
+        .filter(any_of(
+            db,
+            user::Column::Id,
+            tokens.iter().map(|t| t.user_id),
+        ))
         .all(db)
         .await?
         .into_iter()
         .map(|u| (u.id, u))
         .collect();
     let sessions: HashMap<Uuid, session::Model> = session::Entity::find()
-        .filter(session::Column::Id.is_in(tokens.iter().map(|t| t.session_id)))
+        .filter(any_of(
+            db,
+            session::Column::Id,
+            tokens.iter().map(|t| t.session_id),
+        ))
         .all(db)
         .await?
         .into_iter()
         .map(|s| (s.id, s))
         .collect();
     let approved: HashSet<(Uuid, String)> = device::Entity::find()
-        .filter(device::Column::UserId.is_in(tokens.iter().map(|t| t.user_id)))
+        .filter(any_of(
+            db,
+            device::Column::UserId,
+            tokens.iter().map(|t| t.user_id),
+        ))
         .filter(device::Column::Status.eq(DeviceStatus::Approved.as_str()))
         .all(db)
         .await?

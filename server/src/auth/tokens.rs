@@ -1,6 +1,8 @@
 //! Access tokens (EdDSA JWTs) and opaque refresh tokens.
 
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Mutex;
 
 use chrono::Utc;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
@@ -38,6 +40,50 @@ pub struct JwtKeys {
     issuer: String,
     audience: String,
     access_ttl: i64,
+    leeway: i64,
+    verified: Mutex<Verified>,
+}
+
+/// Tokens whose signature, issuer and audience were checked, with their claims, so a phone
+/// beating every 30 s with the same token costs one Ed25519 verification, not one a request
+/// (it was the largest single cost of the heartbeat path). Keyed by the whole token: only the
+/// exact bytes once verified are taken on trust, and the expiry is still checked every time.
+/// Two generations bound the memory: when the fresh one fills, it becomes the older one and
+/// the older is dropped; a token found in the older moves back.
+struct Verified {
+    fresh: HashMap<String, Claims>,
+    older: HashMap<String, Claims>,
+    per_generation: usize,
+}
+
+/// Tokens a generation holds (a token is about 450 bytes): enough for every phone of a large
+/// county studying at once within one access-token lifetime.
+const VERIFIED_PER_GENERATION: usize = 20_000;
+
+impl Verified {
+    fn new(per_generation: usize) -> Self {
+        Verified {
+            fresh: HashMap::new(),
+            older: HashMap::new(),
+            per_generation: per_generation.max(1),
+        }
+    }
+
+    fn get(&mut self, token: &str) -> Option<Claims> {
+        if let Some(c) = self.fresh.get(token) {
+            return Some(c.clone());
+        }
+        let (token, claims) = self.older.remove_entry(token)?;
+        self.put(token, claims.clone());
+        Some(claims)
+    }
+
+    fn put(&mut self, token: String, claims: Claims) {
+        if self.fresh.len() >= self.per_generation {
+            self.older = std::mem::take(&mut self.fresh);
+        }
+        self.fresh.insert(token, claims);
+    }
 }
 
 impl JwtKeys {
@@ -75,6 +121,8 @@ impl JwtKeys {
             issuer: cfg.issuer.clone(),
             audience: cfg.audience.clone(),
             access_ttl: cfg.access_ttl_secs,
+            leeway: i64::try_from(cfg.clock_leeway_secs).unwrap_or(i64::MAX),
+            verified: Mutex::new(Verified::new(VERIFIED_PER_GENERATION)),
         })
     }
 
@@ -107,12 +155,35 @@ impl JwtKeys {
     }
 
     pub fn verify(&self, token: &str) -> Result<Claims, ErrorCode> {
-        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
-            .map(|d| d.claims)
-            .map_err(|e| match e.kind() {
-                jsonwebtoken::errors::ErrorKind::ExpiredSignature => ErrorCode::TokenExpired,
-                _ => ErrorCode::TokenInvalid,
-            })
+        self.verify_at(token, Utc::now().timestamp())
+    }
+
+    fn verify_at(&self, token: &str, now: i64) -> Result<Claims, ErrorCode> {
+        let cached = self.verified.lock().expect("not poisoned").get(token);
+        let claims = match cached {
+            Some(claims) => claims,
+            None => {
+                let claims =
+                    jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+                        .map(|d| d.claims)
+                        .map_err(|e| match e.kind() {
+                            jsonwebtoken::errors::ErrorKind::ExpiredSignature => {
+                                ErrorCode::TokenExpired
+                            }
+                            _ => ErrorCode::TokenInvalid,
+                        })?;
+                self.verified
+                    .lock()
+                    .expect("not poisoned")
+                    .put(token.to_owned(), claims.clone());
+                claims
+            }
+        };
+        // As `jsonwebtoken` judges it, for a token taken from the cache too.
+        if claims.exp < now.saturating_sub(self.leeway) {
+            return Err(ErrorCode::TokenExpired);
+        }
+        Ok(claims)
     }
 }
 
@@ -140,4 +211,82 @@ pub fn new_refresh_token() -> (String, String) {
 
 pub fn hash_refresh_token(token: &str) -> String {
     hex::encode(sha2::Sha256::digest(token.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(ttl: i64) -> JwtKeys {
+        let doc = Ed25519KeyPair::generate_pkcs8(&ring::rand::SystemRandom::new()).unwrap();
+        JwtKeys::from_pkcs8(
+            doc.as_ref(),
+            &AuthConfig {
+                access_ttl_secs: ttl,
+                clock_leeway_secs: 30,
+                ..AuthConfig::default()
+            },
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_cached_token_still_expires() {
+        let k = keys(60);
+        let t = k
+            .issue(Uuid::now_v7(), Uuid::now_v7(), "supervisee", None)
+            .unwrap();
+        let now = Utc::now().timestamp();
+        assert!(k.verify_at(&t, now).is_ok());
+        assert!(k.verified.lock().unwrap().fresh.contains_key(&t), "cached");
+        assert!(k.verify_at(&t, now + 60 + 30).is_ok(), "within the leeway");
+        assert_eq!(
+            k.verify_at(&t, now + 60 + 31).unwrap_err(),
+            ErrorCode::TokenExpired
+        );
+    }
+
+    #[test]
+    fn only_the_exact_token_verified_is_trusted() {
+        let k = keys(60);
+        let t = k
+            .issue(Uuid::now_v7(), Uuid::now_v7(), "supervisee", None)
+            .unwrap();
+        k.verify(&t).unwrap();
+        // The same header and signature over another payload (another user).
+        let (head, rest) = t.split_once('.').unwrap();
+        let (_, sig) = rest.split_once('.').unwrap();
+        let other = k
+            .issue(Uuid::now_v7(), Uuid::now_v7(), "officer", None)
+            .unwrap();
+        let payload = other.split('.').nth(1).unwrap();
+        let forged = format!("{head}.{payload}.{sig}");
+        assert_eq!(k.verify(&forged).unwrap_err(), ErrorCode::TokenInvalid);
+        assert!(!k.verified.lock().unwrap().fresh.contains_key(&forged));
+    }
+
+    #[test]
+    fn two_generations_bound_the_cache() {
+        let k = keys(60);
+        *k.verified.lock().unwrap() = Verified::new(2);
+        let t: Vec<String> = (0..5)
+            .map(|_| {
+                k.issue(Uuid::now_v7(), Uuid::now_v7(), "supervisee", None)
+                    .unwrap()
+            })
+            .collect();
+        for token in &t[..3] {
+            k.verify(token).unwrap();
+        }
+        {
+            let v = k.verified.lock().unwrap();
+            assert_eq!((v.older.len(), v.fresh.len()), (2, 1));
+        }
+        k.verify(&t[0]).unwrap(); // from the older generation, back into the fresh one
+        k.verify(&t[3]).unwrap(); // the fresh one is full: it becomes the older
+        let v = k.verified.lock().unwrap();
+        assert!(v.fresh.contains_key(&t[3]));
+        assert!(v.older.contains_key(&t[0]) && v.older.contains_key(&t[2]));
+        assert!(!v.older.contains_key(&t[1]) && !v.fresh.contains_key(&t[1]));
+    }
 }

@@ -17,18 +17,15 @@ use huijiao_core::policy::learning::{
     StudySessionStatus,
 };
 use huijiao_core::{ErrorCode, Said};
-use sea_orm::sea_query::OnConflict;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+use sea_orm::{ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TryIntoModel};
 use tokio::sync::oneshot;
 use uuid::Uuid;
 
 use super::beat_queue::{BeatAsk, BeatJob};
-use super::{face_checks, session_view};
+use super::{beat_writes, face_checks, session_view};
 use crate::auth::extractor::{check_live, SuperviseeToken};
-use crate::entities::{case, ledger_credit, lesson, study_beat, study_session};
+use crate::db::any_of;
+use crate::entities::{case, lesson, study_beat, study_session};
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::group_commit::Writer;
 use crate::state::AppState;
@@ -36,8 +33,6 @@ use crate::work::Work;
 
 /// Requests a batch takes at most (each up to 200 beats).
 const MAX_BATCH: usize = 256;
-/// Beat rows an INSERT carries at most (10 values each: under both databases' limits).
-const ROWS_PER_INSERT: usize = 1_000;
 
 fn check_beats(req: &StudyBeats) -> ApiResult<()> {
     if req.beats.is_empty() || req.beats.len() > 200 {
@@ -139,7 +134,7 @@ async fn write_batch(
     ids.dedup();
     // In id order, so that another writer locking several of these never waits in a circle.
     let mut sessions: HashMap<Uuid, study_session::Model> = study_session::Entity::find()
-        .filter(study_session::Column::Id.is_in(ids.clone()))
+        .filter(any_of(db, study_session::Column::Id, ids.iter().copied()))
         .order_by_asc(study_session::Column::Id)
         .lock_exclusive()
         .all(db)
@@ -150,7 +145,7 @@ async fn write_batch(
     let owners = owners_of(db, sessions.values()).await?;
     let lesson_ids: HashSet<Uuid> = sessions.values().map(|s| s.lesson_id).collect();
     let lessons: HashMap<Uuid, lesson::Model> = lesson::Entity::find()
-        .filter(lesson::Column::Id.is_in(lesson_ids))
+        .filter(any_of(db, lesson::Column::Id, lesson_ids))
         .all(db)
         .await?
         .into_iter()
@@ -197,17 +192,17 @@ async fn write_batch(
             if c.cut == Some(NoCredit::Repeated) {
                 continue;
             }
-            rows.push(study_beat::ActiveModel {
-                session_id: Set(s.id),
-                seq: Set(b.seq as i32),
-                client_ms: Set(b.client_ms),
-                position_ms: Set(b.position_ms as i64),
-                playing: Set(b.playing),
-                foreground: Set(b.foreground),
-                idle_secs: Set(b.idle_secs.min(i32::MAX as u32) as i32),
-                received_at: Set(now),
-                added_ms: Set(c.added_ms as i64),
-                cut: Set(c.cut.map(|k| k.as_str().to_owned())),
+            rows.push(study_beat::Model {
+                session_id: s.id,
+                seq: b.seq as i32,
+                client_ms: b.client_ms,
+                position_ms: b.position_ms as i64,
+                playing: b.playing,
+                foreground: b.foreground,
+                idle_secs: b.idle_secs.min(i32::MAX as u32) as i32,
+                received_at: now,
+                added_ms: c.added_ms as i64,
+                cut: c.cut.map(|k| k.as_str().to_owned()),
             });
             added += c.added_ms;
             clock = c.clock;
@@ -246,41 +241,10 @@ async fn write_batch(
         sessions.insert(next.id, next);
     }
 
-    for chunk in rows.chunks(ROWS_PER_INSERT) {
-        study_beat::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(db)
-            .await?;
-    }
-    let written: Vec<study_session::ActiveModel> = changed
-        .iter()
-        .map(|id| sessions[id].clone().into())
-        .collect();
-    if !written.is_empty() {
-        use study_session::Column as C;
-        // Every row exists and is locked: the insert is a multi-row update.
-        study_session::Entity::insert_many(written)
-            .on_conflict(
-                OnConflict::column(C::Id)
-                    .update_columns([
-                        C::Status,
-                        C::EndedAt,
-                        C::LastBeatAt,
-                        C::LastSeq,
-                        C::LastClientMs,
-                        C::LastPositionMs,
-                        C::LastStudying,
-                        C::CreditedMs,
-                        C::FurthestMs,
-                        C::Completed,
-                        C::Version,
-                        C::VerifiedMs,
-                        C::FaceCheckBy,
-                    ])
-                    .to_owned(),
-            )
-            .exec_without_returning(db)
-            .await?;
-    }
+    beat_writes::insert_beats(db, &rows).await?;
+    let written: Vec<study_session::Model> =
+        changed.iter().map(|id| sessions[id].clone()).collect();
+    beat_writes::update_sessions(db, &written).await?;
     let deltas: Vec<(&study_session::Model, i64)> = deltas
         .into_iter()
         .filter(|(_, ms)| *ms != 0)
@@ -301,7 +265,7 @@ async fn owners_of(
         .select_only()
         .column(case::Column::Id)
         .column(case::Column::UserId)
-        .filter(case::Column::Id.is_in(cases))
+        .filter(any_of(db, case::Column::Id, cases))
         .into_tuple()
         .all(db)
         .await?;
@@ -320,34 +284,17 @@ fn clock_of(s: &study_session::Model) -> StudyClock {
 }
 
 /// Adds each session's time (negative: taken back) to its row of the month, one row per
-/// session and month, a statement for all. The sessions are locked by the caller, which keeps
-/// their rows from moving meanwhile.
+/// session and month (the unique key the upsert adds onto), a statement for all.
 pub(super) async fn add_to_ledger(
     db: &impl ConnectionTrait,
     deltas: &[(&study_session::Model, i64)],
     month: String,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
-    if deltas.is_empty() {
-        return Ok(());
-    }
-    let mut held: HashMap<Uuid, ledger_credit::Model> = ledger_credit::Entity::find()
-        .filter(ledger_credit::Column::SessionId.is_in(deltas.iter().map(|(s, _)| s.id)))
-        .filter(ledger_credit::Column::Month.eq(month.as_str()))
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|r| Some((r.session_id?, r)))
-        .collect();
-    let rows: Vec<ledger_credit::ActiveModel> = deltas
+    let rows = deltas
         .iter()
-        .map(|(s, ms)| match held.remove(&s.id) {
-            Some(row) => ledger_credit::ActiveModel {
-                credited_ms: Set(row.credited_ms + ms),
-                updated_at: Set(now),
-                ..row.into()
-            },
-            None => crate::ledger::Entry {
+        .map(|(s, ms)| {
+            crate::ledger::Entry {
                 case_id: s.case_id,
                 obligation: Obligation::Education,
                 month: month.clone(),
@@ -359,19 +306,9 @@ pub(super) async fn add_to_ledger(
                 attendance_id: None,
                 participation_id: None,
             }
-            .row(now),
+            .row(now)
+            .try_into_model()
         })
-        .collect();
-    ledger_credit::Entity::insert_many(rows)
-        .on_conflict(
-            OnConflict::column(ledger_credit::Column::Id)
-                .update_columns([
-                    ledger_credit::Column::CreditedMs,
-                    ledger_credit::Column::UpdatedAt,
-                ])
-                .to_owned(),
-        )
-        .exec_without_returning(db)
-        .await?;
-    Ok(())
+        .collect::<Result<Vec<_>, _>>()?;
+    beat_writes::add_lesson_credits(db, &rows).await
 }

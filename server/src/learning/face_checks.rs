@@ -7,11 +7,12 @@
 //! failed, or nothing by the deadline, takes the time since the last passed check back out of
 //! the session and the month, ends the session and alerts the officer. Heartbeats settle and
 //! ask; the job `learning.face_checks` settles the ones whose app went quiet.
+//! Someone without an enrolled face cannot be checked: their officer is alerted instead.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
-use huijiao_core::model::{AlertKind, AlertSeverity, EventKind};
+use huijiao_core::model::{AlertKind, AlertSeverity, AlertState, EventKind};
 use huijiao_core::policy::checkin::CheckinResult;
 use huijiao_core::policy::learning::{
     face_check_moments, month_of, settle_face_check, FaceCheckStatus, StudySessionStatus,
@@ -25,26 +26,32 @@ use uuid::Uuid;
 
 use super::beats::add_to_ledger;
 use super::session_view;
-use crate::entities::{case, checkin, lesson, study_face_check, study_session};
+use crate::db::any_of;
+use crate::entities::{alert, case, checkin, lesson, study_face_check, study_session};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::work::Work;
 
-/// Plans a new session's checks by the lesson's own policy or else the jurisdiction's (none
-/// for someone without an enrolled face: there is nothing to check against).
+/// Plans a new session's checks by the lesson's own policy or else the jurisdiction's. Someone
+/// without an enrolled face can be asked nothing (there is nothing to check against): then the
+/// officer is alerted (`study_without_face`, once while one is unresolved) so that the time
+/// does not go unchecked unseen.
 pub(super) async fn plan(
-    db: &impl ConnectionTrait,
+    work: &Work,
     state: &AppState,
     s: &study_session::Model,
     l: &lesson::Model,
 ) -> ApiResult<()> {
+    let db = work.db();
     let rules = state.config.rules.learning.for_lesson(l.face_checks());
-    if !(rules.face_check_at_start || rules.face_checks_per_hour > 0)
-        || crate::checkins::active_template(db, s.case_id)
-            .await?
-            .is_none()
-    {
+    if !(rules.face_check_at_start || rules.face_checks_per_hour > 0) {
         return Ok(());
+    }
+    if crate::checkins::active_template(db, s.case_id)
+        .await?
+        .is_none()
+    {
+        return alert_unchecked(work, s, l).await;
     }
     let lesson_secs = if l.duration_secs > 0 {
         l.duration_secs
@@ -71,6 +78,34 @@ pub(super) async fn plan(
     Ok(())
 }
 
+async fn alert_unchecked(
+    work: &Work,
+    s: &study_session::Model,
+    l: &lesson::Model,
+) -> ApiResult<()> {
+    let db = work.db();
+    let unresolved = alert::Entity::find()
+        .filter(alert::Column::CaseId.eq(s.case_id))
+        .filter(alert::Column::Kind.eq(AlertKind::StudyWithoutFace.as_str()))
+        .filter(alert::Column::State.ne(AlertState::Resolved.as_str()))
+        .one(db)
+        .await?;
+    if unresolved.is_some() {
+        return Ok(());
+    }
+    let c = case_of(db, s).await?;
+    let (_, alert) = crate::alerts::raise(
+        db,
+        &c,
+        AlertKind::StudyWithoutFace,
+        AlertSeverity::Low,
+        json!({ "session_id": s.id, "lesson_id": l.id }),
+    )
+    .await?;
+    work.publish(alert);
+    Ok(())
+}
+
 async fn case_of(db: &impl ConnectionTrait, s: &study_session::Model) -> ApiResult<case::Model> {
     case::Entity::find_by_id(s.case_id)
         .one(db)
@@ -86,7 +121,11 @@ pub(super) async fn open_of(
 ) -> ApiResult<HashMap<Uuid, Vec<study_face_check::Model>>> {
     let mut by_session: HashMap<Uuid, Vec<study_face_check::Model>> = HashMap::new();
     for check in study_face_check::Entity::find()
-        .filter(study_face_check::Column::SessionId.is_in(sessions.iter().copied()))
+        .filter(any_of(
+            db,
+            study_face_check::Column::SessionId,
+            sessions.iter().copied(),
+        ))
         .filter(study_face_check::Column::Status.is_in([
             FaceCheckStatus::Scheduled.as_str(),
             FaceCheckStatus::Asked.as_str(),

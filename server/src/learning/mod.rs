@@ -8,6 +8,7 @@
 
 pub mod assignments;
 pub mod beat_queue;
+mod beat_writes;
 pub mod beats;
 mod courses;
 pub mod face_checks;

@@ -74,7 +74,7 @@ pub async fn open(
     }
     .insert(work.db())
     .await?;
-    super::face_checks::plan(work.db(), &state, &row, &l).await?;
+    super::face_checks::plan(&work, &state, &row, &l).await?;
     work.commit().await?;
     Ok((StatusCode::CREATED, Json(session_view(&row, rules))))
 }

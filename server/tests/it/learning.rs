@@ -1644,6 +1644,88 @@ both!(a_lessons_own_face_checks_replace_the_jurisdictions, |app| {
     assert_eq!(planned, [0, 1, 2]);
 });
 
+both!(
+    studying_without_an_enrolled_face_alerts_the_officer_once,
+    |app| {
+        // The county checks faces at the start of every lesson; sv.a1 has no enrolled face.
+        let app = TestApp::with_config(app.backend, |c| {
+            c.rules.learning.face_check_at_start = true;
+        })
+        .await;
+        let w = World::build(&app).await;
+        let course = publish(
+            &app,
+            &w,
+            json!({
+                "title": "入矫教育", "category": "entry_exit",
+                "lessons": [
+                    { "title": "法规", "kind": "text", "body": "社区矫正法。", "min_minutes": 60 },
+                    { "title": "导读", "kind": "text", "body": "欢迎。", "min_minutes": 5,
+                      "face_checks": { "at_start": false, "per_hour": 0 } }
+                ]
+            }),
+        )
+        .await;
+        let open = |i: usize| {
+            let lesson = course["lessons"][i]["id"].as_str().unwrap().to_owned();
+            let (app, w) = (&app, &w);
+            async move {
+                let (s, v) = w
+                    .call(
+                        app,
+                        "sv.a1",
+                        "POST",
+                        &format!("/api/v1/lessons/{lesson}/sessions"),
+                        None,
+                    )
+                    .await;
+                assert_eq!(s, StatusCode::CREATED, "{v}");
+                v
+            }
+        };
+        // A lesson that checks no face asks for nothing and alerts nothing.
+        open(1).await;
+        assert!(
+            crate::common::open_alerts_of_kind(&app, &w, "study_without_face")
+                .await
+                .is_empty()
+        );
+        let first = open(0).await;
+        let second = open(0).await;
+        assert_eq!(
+            app.count("study_face_checks").await,
+            0,
+            "nothing to check against"
+        );
+        let alerts = crate::common::open_alerts_of_kind(&app, &w, "study_without_face").await;
+        assert_eq!(alerts.len(), 1, "once while unresolved: {alerts:?}");
+        assert_eq!(alerts[0]["evidence"]["session_id"], first["id"]);
+        assert_eq!(alerts[0]["severity"], "low");
+        // Resolved (the face being enrolled), the next such lesson alerts again.
+        let id = alerts[0]["id"].as_str().unwrap();
+        for (action, body) in [
+            ("acknowledge", json!({})),
+            ("resolve", json!({ "note": "已采集人脸" })),
+        ] {
+            let (s, v) = w
+                .call(
+                    &app,
+                    "officer.a1",
+                    "POST",
+                    &format!("/api/v1/alerts/{id}/{action}"),
+                    Some(body),
+                )
+                .await;
+            assert_eq!(s, StatusCode::OK, "{action}: {v}");
+        }
+        let third = open(0).await;
+        let alerts = crate::common::open_alerts_of_kind(&app, &w, "study_without_face").await;
+        assert_eq!(alerts.len(), 1, "{alerts:?}");
+        assert_eq!(alerts[0]["evidence"]["session_id"], third["id"]);
+        assert_ne!(second["id"], third["id"]);
+    }
+);
+
 /// Check-ins while studying, with the office's photos: `checkins.rs` made the enrolment.
 pub(crate) async fn check_in_with(app: &TestApp, w: &World, photo: &[u8], key: &str) -> Value {
     let nonce = crate::checkins::challenge(app, w).await;
