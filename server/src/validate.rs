@@ -59,6 +59,28 @@ pub fn check_gps_fix(field: &str, fix: &huijiao_core::api::GpsFix) -> ApiResult<
     Ok(())
 }
 
+/// An upload sent as base64 (`content`), decoded, no larger than `max_bytes`
+/// (`request.body_too_large`) and passing `check_upload` for its declared type; its bytes.
+pub async fn decoded_upload(
+    content_type: &str,
+    content: &str,
+    max_bytes: usize,
+) -> ApiResult<Vec<u8>> {
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(content.trim())
+        .map_err(|_| ApiError::field("content", Said::new("base64", "须为 base64")))?;
+    if bytes.len() > max_bytes {
+        return Err(huijiao_core::ErrorCode::BodyTooLarge.into());
+    }
+    // Decoding an image is CPU work: off the async executor.
+    let (content_type, checked) = (content_type.to_owned(), bytes.clone());
+    tokio::task::spawn_blocking(move || check_upload(&content_type, &checked))
+        .await
+        .map_err(ApiError::internal)??;
+    Ok(bytes)
+}
+
 /// What an uploaded file must be before it is stored: an image that really decodes (its
 /// size checked from the header before any pixel is decoded, as check-ins do), or a PDF with
 /// no active content (scripts, actions run on opening, launches, embedded files, forms that

@@ -5,7 +5,6 @@
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use base64::Engine;
 use chrono::Utc;
 use huijiao_core::api::{AttachmentUpload, AttachmentView, Problem};
 use huijiao_core::model::AuditAction;
@@ -74,17 +73,7 @@ pub async fn upload(
             ),
         ));
     }
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(req.content.trim())
-        .map_err(|_| ApiError::field("content", Said::new("base64", "须为 base64")))?;
-    if bytes.len() > MAX_BYTES {
-        return Err(ErrorCode::BodyTooLarge.into());
-    }
-    // Decoding an image is CPU work: off the async executor.
-    let (content_type, checked) = (req.content_type.clone(), bytes.clone());
-    tokio::task::spawn_blocking(move || crate::validate::check_upload(&content_type, &checked))
-        .await
-        .map_err(ApiError::internal)??;
+    let bytes = crate::validate::decoded_upload(&req.content_type, &req.content, MAX_BYTES).await?;
     let key = state
         .media
         .put(&format!("leaves/{id}"), &bytes, id.as_bytes())

@@ -6,7 +6,6 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use base64::Engine;
 use chrono::Utc;
 use huijiao_core::api::{Problem, VisitPhotoNew, VisitPhotoView};
 use huijiao_core::model::AuditAction;
@@ -58,17 +57,9 @@ pub async fn add(
             Said::new("image/jpeg or image/png", "须为 image/jpeg 或 image/png"),
         ));
     }
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(req.content.trim())
-        .map_err(|_| ApiError::field("content", Said::new("base64", "须为 base64")))?;
-    if bytes.len() > VISIT_PHOTO_MAX_BYTES {
-        return Err(ErrorCode::BodyTooLarge.into());
-    }
-    // Decoding an image is CPU work: off the async executor.
-    let (content_type, checked) = (req.content_type.clone(), bytes.clone());
-    tokio::task::spawn_blocking(move || crate::validate::check_upload(&content_type, &checked))
-        .await
-        .map_err(ApiError::internal)??;
+    let bytes =
+        crate::validate::decoded_upload(&req.content_type, &req.content, VISIT_PHOTO_MAX_BYTES)
+            .await?;
     let work = Work::begin(&state).await?;
     let c = find_case_for_write(work.db(), &caller, v.case_id).await?;
     let taken = visit_photo::Entity::find()
