@@ -7,12 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 examples="${1:-50}"
-server="${HUIJIAO_SERVER_BIN:-target/debug/huijiao-server}"
-venv="$(realpath -m "${SCHEMATHESIS_VENV:-target/schemathesis-venv}")"
-if [ ! -x "$venv/bin/schemathesis" ]; then
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet schemathesis==4.32.5
-fi
+server="${HUIJIAO_SERVER_BIN:-${CARGO_TARGET_DIR:-target}/debug/huijiao-server}"
+venv=$(scripts/venv.sh schemathesis)
 
 work="$(mktemp -d)"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"

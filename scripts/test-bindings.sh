@@ -9,38 +9,34 @@ cd "$(dirname "$0")/.."
 # The same feature set as scripts/test.sh: after the tests, this builds nothing new (another
 # set would rebuild the core and everything above it).
 cargo build --workspace --locked --features "${HUIJIAO_FEATURES:-huijiao-core/fixtures,huijiao-mobile/cli,huijiao-server/h264}"
-lib=target/debug/libhuijiao_mobile.so
-out=target/bindings
+target="$(realpath -m "${CARGO_TARGET_DIR:-target}")"
+lib=$target/debug/libhuijiao_mobile.so
+out=$target/bindings
 rm -rf "$out"
 mkdir -p "$out/python/huijiao" "$out/swift" "$out/kotlin"
-target/debug/uniffi-bindgen generate --library "$lib" -l python -o "$out/python/huijiao" >/dev/null
-target/debug/uniffi-bindgen generate --library "$lib" -l swift -o "$out/swift" >/dev/null
-target/debug/uniffi-bindgen generate --library "$lib" -l kotlin -o "$out/kotlin" >/dev/null
+"$target/debug/uniffi-bindgen" generate --library "$lib" -l python -o "$out/python/huijiao" >/dev/null
+"$target/debug/uniffi-bindgen" generate --library "$lib" -l swift -o "$out/swift" >/dev/null
+"$target/debug/uniffi-bindgen" generate --library "$lib" -l kotlin -o "$out/kotlin" >/dev/null
 cp "$lib" "$out/python/huijiao/"
 touch "$out/python/huijiao/__init__.py"
 
-# pytest in a venv of our own (installed here so a clean machine needs nothing else).
-if [ ! -x target/py-venv/bin/pytest ]; then
-    python3 -m venv target/py-venv
-    target/py-venv/bin/pip install --quiet pytest
-fi
-HUIJIAO_SERVER_BIN="$PWD/target/debug/huijiao-server" PYTHONPATH="$PWD/$out/python" \
-    target/py-venv/bin/pytest -q tests/python
+# pytest in a venv of our own, pinned with its hashes (installed here so a clean machine needs
+# nothing else).
+venv=$(scripts/venv.sh pytest)
+HUIJIAO_SERVER_BIN="$target/debug/huijiao-server" PYTHONPATH="$out/python" "$venv/bin/pytest" -q tests/python
 
 # Swift cannot be compiled here; its C header can. The checks the Swift bindings run at load
 # (contract version, one checksum per function) are run from C against the library.
 python3 tests/c/header_check.py "$out/swift" "$lib"
 
-# Kotlin on the JVM: the compiler from npm, JNA from Debian.
-kotlin_version=2.4.20
-kc=target/kotlin/node_modules/kotlin-compiler
-if [ ! -x "$kc/bin/kotlinc" ] || ! grep -q "\"version\": \"$kotlin_version\"" "$kc/package.json"; then
-    npm install --silent --no-audit --no-fund --prefix target/kotlin "kotlin-compiler@$kotlin_version"
-fi
-if [ ! -f /usr/share/java/jna.jar ]; then
-    sudo_=""; [ "$(id -u)" = 0 ] || sudo_=sudo
-    $sudo_ apt-get install -y -q libjna-java >/dev/null \
-        || { $sudo_ apt-get update -q >/dev/null && $sudo_ apt-get install -y -q libjna-java >/dev/null; }
+# Kotlin on the JVM: the compiler from npm (pinned by scripts/kotlin/package-lock.json, its
+# integrity checked by npm ci), JNA from Debian (scripts/packages.sh test).
+kotlin=$target/kotlin
+kc=$kotlin/node_modules/kotlin-compiler
+if ! cmp -s scripts/kotlin/package-lock.json "$kotlin/package-lock.json" || [ ! -x "$kc/bin/kotlinc" ]; then
+    mkdir -p "$kotlin"
+    cp scripts/kotlin/package.json scripts/kotlin/package-lock.json "$kotlin/"
+    npm ci --silent --no-audit --no-fund --prefix "$kotlin"
 fi
 cp=/usr/share/java/jna.jar:$kc/lib/kotlinx-coroutines-core-jvm.jar
 "$kc/bin/kotlinc" -nowarn -cp "$cp" "$out"/kotlin/uniffi/*/*.kt tests/kotlin/BindingsTest.kt \
@@ -49,7 +45,7 @@ cp=/usr/share/java/jna.jar:$kc/lib/kotlinx-coroutines-core-jvm.jar
 data=$(mktemp -d)
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 HUIJIAO_DATA_DIR="$data" HUIJIAO_LISTEN="127.0.0.1:$port" HUIJIAO_MODEL_DIR="${HUIJIAO_MODEL_DIR:-$PWD/../shared/models}" \
-    HUIJIAO_JOBS_INTERVAL_SECS=0 target/debug/huijiao-server serve --demo >"$data/server.log" 2>&1 &
+    HUIJIAO_JOBS_INTERVAL_SECS=0 "$target/debug/huijiao-server" serve --demo >"$data/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; rm -rf "$data"' EXIT
 for _ in $(seq 100); do
@@ -57,4 +53,4 @@ for _ in $(seq 100); do
     sleep 0.2
 done
 HUIJIAO_BASE="http://127.0.0.1:$port" HUIJIAO_OUTBOX_DIR="$data" \
-    java -Djna.library.path=target/debug -cp "$out/kotlin-test.jar:$cp:$kc/lib/kotlin-stdlib.jar" BindingsTestKt
+    java -Djna.library.path="$target/debug" -cp "$out/kotlin-test.jar:$cp:$kc/lib/kotlin-stdlib.jar" BindingsTestKt
