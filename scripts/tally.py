@@ -3,8 +3,9 @@
 
 Reads the closing lines of the runners the test command uses:
   cargo test    test result: ok. 12 passed; 0 failed; 1 ignored; ...
-  pytest        ===== 3 passed, 1 failed, 2 skipped in 4.2s =====
-  schemathesis  Test cases: 4112 generated, 4112 passed ... / API Operations: 120 selected, 120 tested
+  pytest        3 passed, 1 failed, 2 skipped in 4.2s   (with or without the = rule)
+  schemathesis  Test cases:
+                  14520 generated, 14518 passed, 2 failed
   our own       Kotlin: 9 passed, 0 failed   (the plain line: a word, a colon, the counts)
 A log with none of these counts nothing (the caller then counts the step by its exit code).
 """
@@ -13,8 +14,8 @@ import sys
 
 CARGO = re.compile(r"^test result: \w+\. (\d+) passed; (\d+) failed; (\d+) ignored")
 PLAIN = re.compile(r"^[\w ]+: (\d+) passed, (\d+) failed(?:, (\d+) skipped)?\s*$")
-PYTEST = re.compile(r"^=+ (.*\d+ (?:passed|failed|errors?).*) in [\d.]+s")
-SCHEMATHESIS = re.compile(r"^\s*Test cases:\s*(.*)$")
+PYTEST = re.compile(r"^(?:=+ )?(\d+ (?:passed|failed|errors?)\b.*) in [\d.]+s")
+SCHEMATHESIS = re.compile(r"^\s*Test cases:\s*$")
 
 
 def counts(words, name):
@@ -24,8 +25,8 @@ def counts(words, name):
 
 def tally(lines):
     passed = failed = skipped = 0
-    for line in lines:
-        line = line.rstrip("\n")
+    lines = [line.rstrip("\n") for line in lines]
+    for i, line in enumerate(lines):
         if m := CARGO.match(line):
             passed += int(m.group(1))
             failed += int(m.group(2))
@@ -39,8 +40,8 @@ def tally(lines):
             passed += counts(words, "passed")
             failed += counts(words, "failed") + counts(words, "error")
             skipped += counts(words, "skipped")
-        elif m := SCHEMATHESIS.match(line):
-            words = m.group(1)
+        elif SCHEMATHESIS.match(line) and i + 1 < len(lines):
+            words = lines[i + 1]
             passed += counts(words, "passed")
             failed += counts(words, "failed")
             skipped += counts(words, "skipped")

@@ -1,5 +1,5 @@
 //! Configuration: defaults, then an optional TOML file, then `HUIJIAO_*` environment variables
-//! (and `DATABASE_URL`). Every setting is documented in README.md.
+//! (and `DATABASE_URL`). Every setting is documented in docs/operations.md.
 
 use std::path::PathBuf;
 
