@@ -8,6 +8,7 @@ use huijiao_core::model::{
     DeviceStatus, FenceKind, Role, SentenceKind, SupervisionLevel, TeamMemberKind, UnitKind,
 };
 use huijiao_core::policy;
+use huijiao_core::policy::calendar::local_date;
 use huijiao_core::policy::location::{FenceSchedule, FenceShape, FenceWindow};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, PaginatorTrait, TransactionTrait};
 use serde_json::json;
@@ -330,7 +331,7 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<bool> {
             },
         ),
     ];
-    let today = Utc::now().date_naive();
+    let today = local_date(Utc::now());
     for (i, (officer, unit, volunteer, p)) in people.into_iter().enumerate() {
         let start = today - Duration::days(30 * (i as i64 + 1));
         let c = crate::cases::intake::insert_case(
@@ -526,8 +527,8 @@ async fn demo_help(
 ) -> anyhow::Result<()> {
     use crate::entities::{help_session, service_certificate};
     use huijiao_core::model::HelpKind;
+    use huijiao_core::policy::calendar::month_of;
     use huijiao_core::policy::help::{certificate_number, HelpStatus, SERVICE_CERTIFICATE_PREFIX};
-    use huijiao_core::policy::learning::month_of;
     let now = Utc::now();
     let sessions = [
         (
@@ -612,9 +613,10 @@ async fn demo_service(
     unit: &crate::entities::org_unit::Model,
 ) -> anyhow::Result<()> {
     use crate::entities::{service_activity, service_participation};
-    use huijiao_core::policy::learning::{month_of, CreditSource, Obligation};
+    use huijiao_core::policy::calendar::month_of;
+    use huijiao_core::policy::learning::{CreditSource, Obligation};
     use huijiao_core::policy::service::{ParticipationStatus, PresenceProof, ServiceKind};
-    let today = Utc::now().date_naive();
+    let today = local_date(Utc::now());
     let at_nine = |days: i64| {
         (today + Duration::days(days))
             .and_hms_opt(1, 0, 0)
@@ -734,7 +736,7 @@ async fn demo_lecture(
 ) -> anyhow::Result<()> {
     use crate::entities::lecture;
     use huijiao_core::policy::learning::CourseCategory;
-    let day = Utc::now().date_naive() + chrono::Duration::days(7);
+    let day = local_date(Utc::now()) + chrono::Duration::days(7);
     let starts = day.and_hms_opt(1, 0, 0).unwrap_or_default().and_utc();
     let mut secret = [0u8; 32];
     rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut secret);

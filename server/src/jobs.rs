@@ -72,7 +72,7 @@ pub async fn run<'j>(
     jobs: impl IntoIterator<Item = &'j Job>,
 ) -> ApiResult<JobReport> {
     let mut report = JobReport::default();
-    let now = Utc::now();
+    let now = state.clock.now();
     for job in jobs {
         let work = Work::begin(state).await?;
         if !lock(&work, job.name).await? {

@@ -8,9 +8,9 @@ use std::collections::{HashMap, HashSet};
 
 use huijiao_core::api::ShortfallView;
 use huijiao_core::model::{AlertKind, CaseStatus};
+use huijiao_core::policy::calendar::Month;
 use huijiao_core::policy::learning::{
-    month_of, month_standing, owed_in_month, previous_month, shortfall_escalation, CreditSource,
-    Obligation, Standing,
+    month_standing, owed_in_month, shortfall_escalation, CreditSource, Obligation, Standing,
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
@@ -20,7 +20,7 @@ use uuid::Uuid;
 
 use crate::auth::extractor::AuthUser;
 use crate::entities::{case, ledger_credit, ledger_month};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::state::AppState;
 
 /// What `c` owes of `obligation` in `month`: the level's minutes, for the days of it under
@@ -170,8 +170,8 @@ pub async fn close_last_month(
     obligation: Obligation,
     now: DateTime<Utc>,
 ) -> ApiResult<Vec<crate::events::Event>> {
-    let month = previous_month(&month_of(now)).ok_or_else(|| ApiError::internal("no month"))?;
-    let before = previous_month(&month).ok_or_else(|| ApiError::internal("no month"))?;
+    let last = Month::of(now).previous();
+    let (month, before) = (last.to_string(), last.previous().to_string());
     let months = |m: String| {
         ledger_month::Entity::find()
             .filter(ledger_month::Column::Obligation.eq(obligation))

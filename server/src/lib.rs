@@ -10,6 +10,7 @@ pub mod auth;
 pub mod casefile;
 pub mod cases;
 pub mod checkins;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;

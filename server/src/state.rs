@@ -33,6 +33,8 @@ pub struct AppState {
     pub live_calls: crate::rollcalls::peer::LiveCalls,
     /// Heartbeats waiting for the next group commit.
     pub beat_queue: crate::group_commit::GroupCommit<crate::learning::beat_queue::BeatJob>,
+    /// The time every handler and job reads (tests set it).
+    pub clock: crate::clock::Clock,
 }
 
 impl AppState {
@@ -65,6 +67,7 @@ impl AppState {
             &config.media_old_key_files,
         )?;
         Ok(AppState {
+            clock: crate::clock::Clock::system(),
             face: None,
             media,
             events: crate::events::bus::EventBus::default(),

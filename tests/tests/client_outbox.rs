@@ -331,7 +331,7 @@ async fn live_events_reach_the_listener_across_a_server_restart() {
     })
     .await;
 
-    let today = Utc::now().date_naive();
+    let today = huijiao_core::policy::calendar::local_date(Utc::now());
     let apply = |days: i64| LeaveCreateRequest {
         reason_category: LeaveReason::Family,
         reason_text: "探亲".into(),

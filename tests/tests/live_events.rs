@@ -50,7 +50,7 @@ async fn leave_decision_reaches_the_supervisee_live() {
         .await
         .unwrap();
     let case_id = me["case_id"].as_str().unwrap();
-    let today = chrono::Utc::now().date_naive();
+    let today = huijiao_core::policy::calendar::local_date(chrono::Utc::now());
     let leave: Value = http
         .post(format!("{base}/api/v1/cases/{case_id}/leaves"))
         .bearer_auth(&sv)

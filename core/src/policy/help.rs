@@ -9,9 +9,9 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{DateTime, Duration, Utc};
 
-use super::learning::month_of;
+use super::calendar::month_of;
 use super::transitions::{Machine, Rule, Who};
 use crate::error::ErrorCode;
 use crate::model::{string_enum, AlertSeverity, HelpKind, RiskFactor};
@@ -163,39 +163,6 @@ pub fn minutes_by_kind(months: &[ServiceMonth]) -> Vec<(HelpKind, u32)> {
         })
         .filter(|(_, minutes)| *minutes > 0)
         .collect()
-}
-
-/// When a calendar year (China time) begins and when the next begins: a service record's
-/// span.
-pub fn year_span(year: i32) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
-    let tz = super::schedule::local_offset();
-    let start = tz.with_ymd_and_hms(year, 1, 1, 0, 0, 0).single()?;
-    let end = tz
-        .with_ymd_and_hms(year.checked_add(1)?, 1, 1, 0, 0, 0)
-        .single()?;
-    Some((start.with_timezone(&Utc), end.with_timezone(&Utc)))
-}
-
-/// When the months `from` to `to` (`YYYY-MM`, China time, both included) begin and end;
-/// `None` for a malformed month or `to` before `from`.
-pub fn months_span(from: &str, to: &str) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
-    let first_day = |m: &str| {
-        chrono::NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d")
-            .ok()
-            .filter(|_| m.len() == 7)
-    };
-    let (start, last) = (first_day(from)?, first_day(to)?);
-    if last < start {
-        return None;
-    }
-    let after = last.checked_add_months(chrono::Months::new(1))?;
-    let tz = super::schedule::local_offset();
-    let at = |d: chrono::NaiveDate| {
-        tz.from_local_datetime(&d.and_hms_opt(0, 0, 0)?)
-            .single()
-            .map(|t| t.with_timezone(&Utc))
-    };
-    Some((at(start)?, at(after)?))
 }
 
 /// Crockford's base-32 alphabet (no I, L, O, U: nothing to misread on paper), and the extra
@@ -350,30 +317,6 @@ mod tests {
             ]
         );
         assert!(minutes_by_kind(&[]).is_empty());
-    }
-
-    #[test]
-    fn a_year_is_kept_in_china_time() {
-        assert_eq!(
-            year_span(2026),
-            Some((at("2025-12-31T16:00:00Z"), at("2026-12-31T16:00:00Z")))
-        );
-        assert_eq!(year_span(i32::MAX), None);
-    }
-
-    #[test]
-    fn a_span_of_months_is_china_time_and_in_order() {
-        assert_eq!(
-            months_span("2026-01", "2026-03"),
-            Some((at("2025-12-31T16:00:00Z"), at("2026-03-31T16:00:00Z")))
-        );
-        assert_eq!(
-            months_span("2026-12", "2026-12"),
-            Some((at("2026-11-30T16:00:00Z"), at("2026-12-31T16:00:00Z")))
-        );
-        assert_eq!(months_span("2026-03", "2026-01"), None);
-        assert_eq!(months_span("2026-13", "2026-12"), None);
-        assert_eq!(months_span("2026-1", "2026-12"), None);
     }
 
     #[test]

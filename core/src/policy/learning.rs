@@ -598,14 +598,9 @@ pub fn owed_in_month(
     start: chrono::NaiveDate,
     end: chrono::NaiveDate,
 ) -> Option<u32> {
-    use chrono::{Datelike, NaiveDate};
-    let first = NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").ok()?;
-    let next = if first.month() == 12 {
-        NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)?
-    } else {
-        NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)?
-    };
-    let days_in_month = (next - first).num_days();
+    let month = super::calendar::Month::parse(month)?;
+    let (first, next) = (month.first_day(), month.next().first_day());
+    let days_in_month = month.days();
     let from = start.max(first);
     let until = (end + chrono::Duration::days(1)).min(next);
     let days = (until - from).num_days().clamp(0, days_in_month);
@@ -628,14 +623,6 @@ pub fn month_standing(owed_minutes: u32, credited_ms: i64) -> Standing {
         credited_minutes,
         short_minutes: (i64::from(owed_minutes) - credited_minutes).max(0),
     }
-}
-
-/// The month before `month` (`YYYY-MM`).
-pub fn previous_month(month: &str) -> Option<String> {
-    use chrono::Datelike;
-    let first = chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").ok()?;
-    let before = first - chrono::Duration::days(1);
-    Some(format!("{:04}-{:02}", before.year(), before.month()))
 }
 
 /// How a month short of its minutes is raised: the first shortfall is a notice to the officer
@@ -677,13 +664,6 @@ pub fn assignment_reaches(
     case_unit_path.starts_with(target.unit_path)
         && target.case_id.is_none_or(|c| c == case_id)
         && target.level.is_none_or(|l| l == level)
-}
-
-/// A calendar month, China time: what the ledger is kept by.
-pub fn month_of(at: chrono::DateTime<chrono::Utc>) -> String {
-    at.with_timezone(&super::schedule::local_offset())
-        .format("%Y-%m")
-        .to_string()
 }
 
 #[cfg(test)]
@@ -892,19 +872,6 @@ mod tests {
     }
 
     #[test]
-    fn months_are_china_time() {
-        use chrono::TimeZone;
-        let late_utc = chrono::Utc
-            .with_ymd_and_hms(2026, 11, 30, 17, 0, 0)
-            .unwrap();
-        assert_eq!(
-            month_of(late_utc),
-            "2026-12",
-            "01:00 on 1 December in Beijing"
-        );
-    }
-
-    #[test]
     fn a_video_is_completed_when_studied_long_enough_and_played_to_its_end() {
         let clock = |credited_s: u64, furthest_s: u64| StudyClock {
             credited_ms: credited_s * 1000,
@@ -974,8 +941,6 @@ mod tests {
             ),
             None
         );
-        assert_eq!(previous_month("2026-01").as_deref(), Some("2025-12"));
-        assert_eq!(previous_month("2026-11").as_deref(), Some("2026-10"));
     }
 
     #[test]

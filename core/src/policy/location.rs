@@ -7,7 +7,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Timelike, Utc};
 use geo::{Contains, Coord, LineString, Point, Polygon, SimplifyIdx};
 use serde::{Deserialize, Serialize};
 
-use super::schedule::local_offset;
+use super::calendar::local_offset;
 
 /// Limits of a jurisdiction for location monitoring.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -354,7 +354,7 @@ impl FenceSchedule {
     /// Whether the fence is in force at `at`. Assumes `validate` passed.
     pub fn is_active(&self, at: DateTime<Utc>) -> bool {
         let local = at.with_timezone(&local_offset());
-        let date = local.date_naive();
+        let date = super::calendar::local_date(at);
         if self.valid_from.is_some_and(|d| date < d) || self.valid_until.is_some_and(|d| date > d) {
             return false;
         }

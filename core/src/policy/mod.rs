@@ -4,6 +4,7 @@
 //! user acts. No I/O here.
 
 pub mod assessment;
+pub mod calendar;
 pub mod checkin;
 pub mod help;
 pub mod learning;

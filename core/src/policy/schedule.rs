@@ -1,17 +1,13 @@
 //! Check-in schedules: which window a date belongs to under a supervision level, the daily
 //! time band, sensitive periods, and how repeated misses escalate.
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::calendar::local_offset;
 use super::sanctions::Sanction;
 use super::{effective_level, Jurisdiction};
 use crate::model::{string_enum, AlertSeverity, SupervisionLevel};
-
-/// Local time of the jurisdiction: China Standard Time, UTC+8 all year (no summer time).
-pub fn local_offset() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600).expect("valid offset")
-}
 
 /// The daily band in which check-ins count (local time), per jurisdiction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,8 +50,10 @@ impl Window {
 
     /// Whether a check-in at `at` falls in this window and inside the daily band.
     pub fn contains(&self, at: DateTime<Utc>, band: &DailyBand) -> bool {
-        let local = at.with_timezone(&local_offset());
-        let (d, t) = (local.date_naive(), local.time());
+        let (d, t) = (
+            super::calendar::local_date(at),
+            at.with_timezone(&local_offset()).time(),
+        );
         d >= self.start && d <= self.end && t >= band.opens && t < band.closes
     }
 }

@@ -6,8 +6,7 @@ use chrono::Utc;
 use huijiao_core::api::{AssessmentConfirm, AssessmentView, Problem};
 use huijiao_core::model::AuditAction;
 use huijiao_core::policy::assessment::{lines, outcome, AssessmentGrade, AssessmentLine};
-use huijiao_core::policy::help::months_span;
-use huijiao_core::policy::learning::{month_of, previous_month};
+use huijiao_core::policy::calendar::{month_of, months_span, Month};
 use huijiao_core::{ErrorCode, Said};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
@@ -68,19 +67,18 @@ async fn grades_before(
     month: &str,
 ) -> ApiResult<Vec<AssessmentGrade>> {
     let mut out = Vec::new();
-    let mut m = month.to_owned();
+    let Some(mut m) = Month::parse(month) else {
+        return Ok(out);
+    };
     for _ in 0..2 {
-        let Some(prev) = previous_month(&m) else {
-            break;
-        };
-        let Some(a) = assessment::Entity::find_by_id((case_id, prev.clone()))
+        m = m.previous();
+        let Some(a) = assessment::Entity::find_by_id((case_id, m.to_string()))
             .one(db)
             .await?
         else {
             break;
         };
         out.push(a.grade);
-        m = prev;
     }
     Ok(out)
 }

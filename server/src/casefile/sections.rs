@@ -5,9 +5,9 @@
 
 use chrono::{DateTime, Utc};
 use huijiao_core::model::Role;
+use huijiao_core::policy::calendar::local_offset;
 use huijiao_core::policy::help::HelpStatus;
 use huijiao_core::policy::release::sentence_zh;
-use huijiao_core::policy::schedule::local_offset;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };

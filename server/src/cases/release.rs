@@ -6,12 +6,12 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use chrono::{Datelike, Utc};
+use chrono::Datelike;
 use huijiao_core::api::{Problem, ReleaseRequest, ReleaseView};
 use huijiao_core::model::{AuditAction, CaseStatus, Role};
+use huijiao_core::policy::calendar::local_date;
 use huijiao_core::policy::help::certificate_number;
 use huijiao_core::policy::release::{check_release, sentence_zh, RELEASE_CERTIFICATE_PREFIX};
-use huijiao_core::policy::schedule::local_offset;
 use huijiao_core::{ErrorCode, Said};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 use serde_json::json;
@@ -77,8 +77,8 @@ pub async fn release(
     check(&req)?;
     let work = Work::begin(&state).await?;
     let c = find_case_for_write(work.db(), &caller, id).await?;
-    let now = Utc::now();
-    let today = now.with_timezone(&local_offset()).date_naive();
+    let now = state.clock.now();
+    let today = local_date(now);
     if c.status == CaseStatus::Active {
         check_release(c.end_date, today)?;
     }

@@ -189,7 +189,9 @@ pub async fn ask_at_random<C: ConnectionTrait + TransactionTrait>(
     interval_secs: u64,
     roll: &mut impl FnMut() -> f64,
 ) -> ApiResult<Vec<Event>> {
-    let local = now.with_timezone(&schedule::local_offset()).time();
+    let local = now
+        .with_timezone(&huijiao_core::policy::calendar::local_offset())
+        .time();
     if local < band.opens || local >= band.closes {
         return Ok(vec![]);
     }

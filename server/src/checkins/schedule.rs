@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use huijiao_core::api::{ObligationsView, Problem, SensitivePeriodRequest, SensitivePeriodView};
 use huijiao_core::model::{AlertKind, AuditAction, CaseStatus};
+use huijiao_core::policy::calendar::local_date;
 use huijiao_core::policy::checkin::CheckinResult;
 use huijiao_core::policy::schedule::{self, DailyBand, Window};
 use huijiao_core::policy::{effective_level, Jurisdiction, JurisdictionRules};
@@ -57,10 +58,7 @@ pub async fn count(
     c: &case::Model,
     row: &checkin::Model,
 ) -> ApiResult<schedule::WindowCount> {
-    let date = row
-        .created_at
-        .with_timezone(&schedule::local_offset())
-        .date_naive();
+    let date = local_date(row.created_at);
     let w = window_on(db, &rules.supervision, c, date).await?;
     let passed = row.result == CheckinResult::Passed;
     Ok(schedule::count_checkin(
@@ -171,9 +169,7 @@ pub async fn obligations(
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<ObligationsView>> {
     let c = find_case(&state.db, &caller, id).await?;
-    let today = Utc::now()
-        .with_timezone(&schedule::local_offset())
-        .date_naive();
+    let today = state.clock.today();
     let sensitive = in_sensitive_period(&state.db, today).await?;
     let level = c.level;
     let effective = effective_level(level, sensitive);
@@ -207,7 +203,7 @@ pub async fn mark_missed<C: ConnectionTrait + TransactionTrait>(
     now: DateTime<Utc>,
 ) -> ApiResult<Vec<Event>> {
     let band = rules.checkin_band;
-    let today = now.with_timezone(&schedule::local_offset()).date_naive();
+    let today = local_date(now);
     let cases = case::Entity::find()
         .filter(case::Column::Status.eq(CaseStatus::Active.as_str()))
         .all(db)
@@ -223,10 +219,7 @@ pub async fn mark_missed<C: ConnectionTrait + TransactionTrait>(
         else {
             continue;
         };
-        let enrolled_on = enrolled
-            .created_at
-            .with_timezone(&schedule::local_offset())
-            .date_naive();
+        let enrolled_on = local_date(enrolled.created_at);
         let mut seen = std::collections::HashSet::new();
         for back in (0..=LOOKBACK_DAYS).rev() {
             let date = today - Duration::days(back);

@@ -9,6 +9,7 @@ use chrono::{Duration, Utc};
 use huijiao_core::api::{ChallengeView, CheckinRequest, CheckinView, Problem};
 use huijiao_core::face::{compare, Decision, FaceAnalysis, Template};
 use huijiao_core::model::{AuditAction, EventKind};
+use huijiao_core::policy::calendar::local_date;
 use huijiao_core::policy::checkin::{self as rules, CheckinReason, CheckinResult, Fix};
 use huijiao_core::policy::liveness::{self, Pose, PoseNotMet};
 use huijiao_core::ErrorCode;
@@ -271,7 +272,7 @@ pub async fn submit_checkin(
     {
         reasons.push(CheckinReason::ReplayedPhoto);
     }
-    let on_leave = crate::requests::leave::leave_on(&state.db, c.id, now.date_naive())
+    let on_leave = crate::requests::leave::leave_on(&state.db, c.id, local_date(now))
         .await?
         .is_some();
     let centre = (!on_leave).then_some((c.residence_lat, c.residence_lon));

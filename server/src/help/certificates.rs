@@ -12,9 +12,11 @@ use huijiao_core::api::{
     CertificateCheckView, CertificateIssue, CertificateView, HelpKindMinutes, Problem,
 };
 use huijiao_core::model::{AuditAction, HelpKind};
+use huijiao_core::policy::calendar::local_date;
+use huijiao_core::policy::calendar::months_span;
 use huijiao_core::policy::help::{
-    certificate_number, minutes_by_kind, months_span, parse_certificate_number, service_record,
-    HelpStatus, SERVICE_CERTIFICATE_PREFIX,
+    certificate_number, minutes_by_kind, parse_certificate_number, service_record, HelpStatus,
+    SERVICE_CERTIFICATE_PREFIX,
 };
 use huijiao_core::policy::mask_name;
 use huijiao_core::{ErrorCode, Said};
@@ -98,7 +100,7 @@ pub async fn issue(
         .ok_or(ErrorCode::Forbidden)?;
     let now = Utc::now();
     let year = now
-        .with_timezone(&huijiao_core::policy::schedule::local_offset())
+        .with_timezone(&huijiao_core::policy::calendar::local_offset())
         .year();
     let row = service_certificate::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -243,11 +245,7 @@ pub async fn pdf(
         .map(|k| format!("{} {}", kind_zh(k.kind), hours(k.minutes)))
         .collect::<Vec<_>>()
         .join("，");
-    let issued = pdf::date_zh(
-        c.issued_at
-            .with_timezone(&huijiao_core::policy::schedule::local_offset())
-            .date_naive(),
-    );
+    let issued = pdf::date_zh(local_date(c.issued_at));
     let blocks = [
         Block::Gap(40.0),
         Block::Title("志愿服务证明".into()),

@@ -7,7 +7,8 @@ use huijiao_core::api::{
     HelpKindMinutes, HelperCoverageView, Problem, ServiceMonthView, ServiceRecordView,
 };
 use huijiao_core::model::{AuditAction, CaseStatus, Role, TeamMemberKind};
-use huijiao_core::policy::help::{ratio_met, service_record, year_span, HelpStatus};
+use huijiao_core::policy::calendar::year_span;
+use huijiao_core::policy::help::{ratio_met, service_record, HelpStatus};
 use huijiao_core::{ErrorCode, Said};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
@@ -70,7 +71,7 @@ pub async fn service_record_of(
 ) -> ApiResult<Json<ServiceRecordView>> {
     let volunteer = volunteer_in_reach(&state.db, &caller, id).await?;
     let this_year = Utc::now()
-        .with_timezone(&huijiao_core::policy::schedule::local_offset())
+        .with_timezone(&huijiao_core::policy::calendar::local_offset())
         .year();
     let year = q.year.unwrap_or(this_year);
     let span = (2000..=this_year)

@@ -4,6 +4,7 @@
 //! are overdue (and, once, an alert for each person who let one pass its date). The person's
 //! volunteers see the progress too.
 
+use huijiao_core::policy::calendar::local_date;
 use std::collections::{BTreeMap, HashSet};
 
 use axum::extract::State;
@@ -12,7 +13,6 @@ use chrono::{Duration, Utc};
 use huijiao_core::api::{AssignedCourseView, CourseAssign, CourseAssignmentView, Problem};
 use huijiao_core::model::{AlertKind, AlertSeverity, AuditAction, CaseStatus};
 use huijiao_core::policy::learning::{assignment_reaches, AssignmentTarget, CourseStatus};
-use huijiao_core::policy::schedule::local_offset;
 use huijiao_core::{ErrorCode, Said};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
@@ -62,7 +62,7 @@ pub async fn assign(
     if let Some(case_id) = req.case_id {
         find_case_for_write(work.db(), &caller, case_id).await?;
     }
-    let today = Utc::now().with_timezone(&local_offset()).date_naive();
+    let today = state.clock.today();
     if req.due_on < today || req.due_on > today + Duration::days(366) {
         return Err(ApiError::field(
             "due_on",
@@ -181,7 +181,7 @@ pub async fn of_case(
         .all(db)
         .await?;
     let done = completed_lessons(db, c.id, &lessons).await?;
-    let today = Utc::now().with_timezone(&local_offset()).date_naive();
+    let today = state.clock.today();
     let mut views: Vec<AssignedCourseView> = courses
         .iter()
         .filter_map(|course| {
@@ -215,7 +215,7 @@ pub async fn raise_overdue(
     db: &impl ConnectionTrait,
     now: chrono::DateTime<Utc>,
 ) -> ApiResult<Vec<crate::events::Event>> {
-    let today = now.with_timezone(&local_offset()).date_naive();
+    let today = local_date(now);
     let past = course_assignment::Entity::find()
         .filter(course_assignment::Column::DueOn.lt(today))
         .all(db)

@@ -12,8 +12,9 @@ use std::collections::{HashMap, HashSet};
 use axum::extract::State;
 use chrono::{DateTime, Utc};
 use huijiao_core::api::{Problem, StudyBeats, StudySessionView};
+use huijiao_core::policy::calendar::month_of;
 use huijiao_core::policy::learning::{
-    credit, lesson_completed, month_of, Beat, CreditSource, NoCredit, Obligation, StudyClock,
+    credit, lesson_completed, Beat, CreditSource, NoCredit, Obligation, StudyClock,
     StudySessionStatus,
 };
 use huijiao_core::{ErrorCode, Said};

@@ -13,9 +13,10 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 use huijiao_core::model::{AlertKind, AlertSeverity, AlertState, EventKind};
+use huijiao_core::policy::calendar::month_of;
 use huijiao_core::policy::checkin::CheckinResult;
 use huijiao_core::policy::learning::{
-    face_check_moments, month_of, settle_face_check, FaceCheckStatus, StudySessionStatus,
+    face_check_moments, settle_face_check, FaceCheckStatus, StudySessionStatus,
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,

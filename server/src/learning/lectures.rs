@@ -12,7 +12,8 @@ use huijiao_core::api::{
     LectureView, Problem,
 };
 use huijiao_core::model::{AuditAction, EventKind, Role};
-use huijiao_core::policy::learning::{month_of, CreditSource, Obligation};
+use huijiao_core::policy::calendar::month_of;
+use huijiao_core::policy::learning::{CreditSource, Obligation};
 use huijiao_core::policy::lecture::{
     arrival, current_code, lecture_minutes, marked_minutes, qr_payload, scanning_open,
     AttendanceMark, AttendanceMethod,

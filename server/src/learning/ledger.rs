@@ -11,7 +11,8 @@ use huijiao_core::api::{
     ShortfallView,
 };
 use huijiao_core::model::AuditAction;
-use huijiao_core::policy::learning::{month_of, month_standing, CreditSource, Obligation};
+use huijiao_core::policy::calendar::month_of;
+use huijiao_core::policy::learning::{month_standing, CreditSource, Obligation};
 use huijiao_core::Said;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Deserialize;

@@ -2,6 +2,7 @@
 //! in one multi-row insert, judged fix by fix against the fences in force, idempotent by the
 //! phone's batch id.
 
+use huijiao_core::policy::calendar::local_date;
 use huijiao_core::Said;
 use std::collections::HashMap;
 
@@ -14,7 +15,6 @@ use huijiao_core::policy::location::{
     impossible_speed, observe_activity_areas, observe_exclusion_zone, slack_m, Observation,
     TimedFix,
 };
-use huijiao_core::policy::schedule::local_offset;
 use huijiao_core::ErrorCode;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
@@ -380,7 +380,7 @@ impl Judge<'_> {
         cache: &mut HashMap<NaiveDate, bool>,
         at: DateTime<Utc>,
     ) -> ApiResult<bool> {
-        let date = at.with_timezone(&local_offset()).date_naive();
+        let date = local_date(at);
         if let Some(v) = cache.get(&date) {
             return Ok(*v);
         }

@@ -10,7 +10,7 @@ pub mod rules;
 mod track;
 
 use chrono::{DateTime, Utc};
-use huijiao_core::policy::schedule::local_offset;
+use huijiao_core::policy::calendar::local_date;
 use huijiao_core::policy::{effective_level, Jurisdiction};
 use sea_orm::ConnectionTrait;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -37,11 +37,7 @@ pub async fn in_sensitive_period_at(
     db: &impl ConnectionTrait,
     at: DateTime<Utc>,
 ) -> ApiResult<bool> {
-    crate::checkins::schedule::in_sensitive_period(
-        db,
-        at.with_timezone(&local_offset()).date_naive(),
-    )
-    .await
+    crate::checkins::schedule::in_sensitive_period(db, local_date(at)).await
 }
 
 /// Minutes between location reports for the level in force (one stricter in a sensitive period).

@@ -50,7 +50,12 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(extend_leave))
 }
 
-async fn view(db: &impl ConnectionTrait, l: leave_request::Model) -> ApiResult<LeaveView> {
+/// A leave as its readers see it; `today` (China time) says how long an overdue one is overdue.
+async fn view(
+    db: &impl ConnectionTrait,
+    l: leave_request::Model,
+    today: NaiveDate,
+) -> ApiResult<LeaveView> {
     let steps = leave_step::Entity::find()
         .filter(leave_step::Column::LeaveId.eq(l.id))
         .order_by_asc(leave_step::Column::At)
@@ -71,7 +76,7 @@ async fn view(db: &impl ConnectionTrait, l: leave_request::Model) -> ApiResult<L
             .one(db)
             .await?
             .map(|c| c.sentence_kind);
-        let days = (Utc::now().date_naive() - l.end_date).num_days();
+        let days = (today - l.end_date).num_days();
         Some(rules::sanction_for_overdue(days, sentence))
     } else {
         None
@@ -186,7 +191,7 @@ async fn create_leave(
     let work = Work::begin(&state).await?;
     let c = find_case(work.db(), &caller, id).await?;
     huijiao_core::policy::require_active(c.status)?;
-    let today = Utc::now().date_naive();
+    let today = state.clock.today();
     let lr = &state.config.rules.leave;
     let (end, a) = if req.standing {
         rules::assess_standing(lr, today, req.start_date)?
@@ -253,7 +258,7 @@ async fn create_leave(
         json!({ "case_id": id, "required_level": l.required_level, "submitted": req.submit }),
     )
     .await?;
-    let v = view(work.db(), l).await?;
+    let v = view(work.db(), l, state.clock.today()).await?;
     // A draft is the supervisee's own business until submitted.
     if req.submit {
         work.notify_case(&c, EventKind::Leave, &v, true).await?;
@@ -285,7 +290,7 @@ async fn get_leave(
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<LeaveView>> {
     let l = find_leave(&state.db, &caller, id).await?;
-    Ok(Json(view(&state.db, l).await?))
+    Ok(Json(view(&state.db, l, state.clock.today()).await?))
 }
 
 /// A case's leaves, newest first.
@@ -304,7 +309,7 @@ async fn list_case_leaves(
         .await?;
     let mut out = Vec::with_capacity(rows.len());
     for l in rows {
-        out.push(view(&state.db, l).await?);
+        out.push(view(&state.db, l, state.clock.today()).await?);
     }
     Ok(Json(out))
 }
@@ -345,7 +350,7 @@ async fn leave_queue(
     for l in rows {
         let needed = l.required_level;
         if needed == mine || (q.include_lower && needed < mine) {
-            out.push(view(&state.db, l).await?);
+            out.push(view(&state.db, l, state.clock.today()).await?);
         }
     }
     Ok(Json(out))
@@ -384,7 +389,7 @@ async fn supervisee_action(
         json!({}),
     )
     .await?;
-    let v = view(work.db(), l).await?;
+    let v = view(work.db(), l, state.clock.today()).await?;
     // Submitted, cancelled, departed, returned: news for the officers' queues.
     let c = case::Entity::find_by_id(v.case_id)
         .one(work.db())
@@ -533,7 +538,7 @@ async fn decide(
         json!({ "level": mine.as_str() }),
     )
     .await?;
-    let v = view(work.db(), decided).await?;
+    let v = view(work.db(), decided, state.clock.today()).await?;
     // The supervisee (and the officers of the jurisdiction) hear of it once it is committed.
     let c = case::Entity::find_by_id(l.case_id)
         .one(work.db())
@@ -590,7 +595,7 @@ async fn extend_leave(
         parent.status,
         party(work.db(), &caller).await?,
     )?;
-    let today = Utc::now().date_naive();
+    let today = state.clock.today();
     let others = other_leaves(work.db(), parent.case_id, Some(parent.id)).await?;
     let a = rules::assess_extension(
         &state.config.rules.leave,
@@ -644,7 +649,7 @@ async fn extend_leave(
         json!({ "parent": parent.id, "required_level": l.required_level }),
     )
     .await?;
-    let v = view(work.db(), l).await?;
+    let v = view(work.db(), l, state.clock.today()).await?;
     let c = case::Entity::find_by_id(v.case_id)
         .one(work.db())
         .await?

@@ -7,7 +7,7 @@ pub mod relocation;
 pub mod visitor;
 
 use axum::extract::State;
-use huijiao_core::policy::JurisdictionRules;
+use huijiao_core::policy::{calendar, JurisdictionRules};
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::auth::extractor::AuthUser;
@@ -45,6 +45,6 @@ async fn jurisdiction_rules(
 pub const JOBS: &[crate::jobs::Job] = &[crate::jobs::Job {
     name: "leave.overdue",
     run: |_, w, now| {
-        Box::pin(async move { Ok(leave::mark_overdue(w, now.date_naive()).await? as u64) })
+        Box::pin(async move { Ok(leave::mark_overdue(w, calendar::local_date(now)).await? as u64) })
     },
 }];

@@ -89,7 +89,7 @@ async fn create_relocation(
     )?;
     rules::check_relocation_date(
         &state.config.rules.requests,
-        Utc::now().date_naive(),
+        state.clock.today(),
         req.move_date,
     )?;
     let work = Work::begin(&state).await?;

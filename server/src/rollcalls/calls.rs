@@ -11,6 +11,7 @@ use huijiao_core::api::{
     RollCallSkipped, RollCallStart, RollCallStartView, RollCallUnitStats, RollCallView,
 };
 use huijiao_core::model::{AuditAction, EventKind};
+use huijiao_core::policy::calendar::local_date;
 use huijiao_core::policy::rollcall::{
     RollCallAction, RollCallRules, RollCallStatus, RollCallTally, OPEN, ROLL_CALL,
 };
@@ -62,9 +63,7 @@ pub(crate) async fn open_call(
     if open_of(db, c.id).await?.is_some() {
         return Ok(Err(ErrorCode::RollCallAlreadyOpen));
     }
-    let date = ring_at
-        .with_timezone(&huijiao_core::policy::schedule::local_offset())
-        .date_naive();
+    let date = local_date(ring_at);
     let sensitive = crate::checkins::schedule::in_sensitive_period(db, date).await?;
     let level = huijiao_core::policy::effective_level(c.level, sensitive);
     let status = if ring_at > now {

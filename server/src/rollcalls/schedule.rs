@@ -8,10 +8,10 @@ use chrono::{DateTime, Duration, Utc};
 use std::collections::BTreeMap;
 
 use huijiao_core::model::{AlertKind, AuditAction, CaseStatus, EventKind};
+use huijiao_core::policy::calendar::local_offset;
 use huijiao_core::policy::rollcall::{
     missed_escalation, system_call_chance, RollCallAction, RollCallStatus, ROLL_CALL,
 };
-use huijiao_core::policy::schedule::local_offset;
 use huijiao_core::policy::transitions::Party;
 use huijiao_core::ErrorCode;
 use sea_orm::sea_query::Expr;
@@ -181,8 +181,11 @@ pub async fn call_at_random(
     if local.time() < band.opens || local.time() >= band.closes {
         return Ok(0);
     }
-    let sensitive =
-        crate::checkins::schedule::in_sensitive_period(w.db(), local.date_naive()).await?;
+    let sensitive = crate::checkins::schedule::in_sensitive_period(
+        w.db(),
+        huijiao_core::policy::calendar::local_date(now),
+    )
+    .await?;
     let interval = state.config.jobs_interval_secs.max(60);
     let cases = case::Entity::find()
         .filter(case::Column::Status.eq(CaseStatus::Active.as_str()))

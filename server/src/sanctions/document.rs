@@ -8,9 +8,9 @@ use axum::extract::State;
 use axum::response::IntoResponse;
 use huijiao_core::api::Problem;
 use huijiao_core::model::{AuditAction, Role};
+use huijiao_core::policy::calendar::local_date;
 use huijiao_core::policy::release::sentence_zh;
 use huijiao_core::policy::sanctions::{ground, Sanction};
-use huijiao_core::policy::schedule::local_offset;
 use huijiao_core::ErrorCode;
 use sea_orm::EntityTrait;
 use serde_json::json;
@@ -48,12 +48,7 @@ fn blocks(
     let (title, addressee) = title_and_addressee(s.sanction, c);
     // The decision names the person in full, as any legal document does.
     let (name, national_id) = identity(c, Role::Officer, true);
-    let decided = pdf::date_zh(
-        s.decided_at
-            .ok_or(ErrorCode::Internal)?
-            .with_timezone(&local_offset())
-            .date_naive(),
-    );
+    let decided = pdf::date_zh(local_date(s.decided_at.ok_or(ErrorCode::Internal)?));
     let conclusion = match addressee {
         None => format!(
             "依照《中华人民共和国社区矫正法实施办法》{}之规定，决定给予{}{}。",

@@ -8,7 +8,9 @@ use chrono::{DateTime, Utc};
 use huijiao_core::api::SanctionAdviceView;
 use huijiao_core::model::LeaveStatus;
 use huijiao_core::policy::assessment::{breaches, AssessmentLine};
-use huijiao_core::policy::learning::{month_of, previous_month, Obligation};
+use huijiao_core::policy::calendar::local_date;
+use huijiao_core::policy::calendar::Month;
+use huijiao_core::policy::learning::Obligation;
 use huijiao_core::policy::sanctions::{suggest, Facts, Sanction};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
@@ -21,7 +23,7 @@ pub async fn advice(
     c: &case::Model,
     now: DateTime<Utc>,
 ) -> ApiResult<SanctionAdviceView> {
-    let today = now.date_naive();
+    let today = local_date(now);
     let days_out = leave_request::Entity::find()
         .filter(leave_request::Column::CaseId.eq(c.id))
         .filter(leave_request::Column::Status.eq(LeaveStatus::Overdue.as_str()))
@@ -42,8 +44,8 @@ pub async fn advice(
     let count = |k: Sanction| in_force.iter().filter(|s| **s == k).count() as u32;
     // The last two closed months of education, both short: told after the first, skipped
     // again (measures art. 34 (3)).
-    let last = previous_month(&month_of(now)).unwrap_or_default();
-    let before = previous_month(&last).unwrap_or_default();
+    let last = Month::of(now).previous();
+    let (last, before) = (last.to_string(), last.previous().to_string());
     let short = ledger_month::Entity::find()
         .filter(ledger_month::Column::CaseId.eq(c.id))
         .filter(ledger_month::Column::Obligation.eq(Obligation::Education))

@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Utc};
 use huijiao_core::api::{Problem, TagOrderEnd, TagOrderNew, TagOrderView};
 use huijiao_core::model::{AlertKind, AlertSeverity, AuditAction, EventKind};
+use huijiao_core::policy::calendar::local_date;
 use huijiao_core::policy::leave::ApprovalLevel;
 use huijiao_core::policy::sanctions::{check_tag_term, TagTermProblem, TAG_EXPIRY_NOTICE_DAYS};
 use huijiao_core::{ErrorCode, Said};
@@ -78,7 +79,7 @@ pub async fn order(
             ))
         }
     }
-    let today = Utc::now().date_naive();
+    let today = state.clock.today();
     if req.starts_on < today {
         return Err(ApiError::field(
             "starts_on",
@@ -231,7 +232,7 @@ pub async fn alert_expiring(
     db: &impl ConnectionTrait,
     now: DateTime<Utc>,
 ) -> ApiResult<Vec<crate::events::Event>> {
-    let today = now.date_naive();
+    let today = local_date(now);
     let soon = today + Duration::days(TAG_EXPIRY_NOTICE_DAYS);
     let due = tag_order::Entity::find()
         .filter(tag_order::Column::EndedAt.is_null())

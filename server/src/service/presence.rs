@@ -7,7 +7,8 @@
 use axum::extract::State;
 use chrono::{DateTime, Utc};
 use huijiao_core::api::{Problem, ServiceParticipationView, ServicePresence};
-use huijiao_core::policy::learning::{month_of, CreditSource, Obligation};
+use huijiao_core::policy::calendar::month_of;
+use huijiao_core::policy::learning::{CreditSource, Obligation};
 use huijiao_core::policy::service::{ParticipationStatus, PresenceProof};
 use huijiao_core::ErrorCode;
 use sea_orm::sea_query::SimpleExpr;

@@ -9,7 +9,8 @@ use huijiao_core::api::{
     ServiceReview, ShortfallView,
 };
 use huijiao_core::model::{AlertSeverity, AuditAction, EventKind, Role};
-use huijiao_core::policy::learning::{month_of, month_standing, Obligation};
+use huijiao_core::policy::calendar::month_of;
+use huijiao_core::policy::learning::{month_standing, Obligation};
 use huijiao_core::policy::lecture::lecture_minutes;
 use huijiao_core::policy::service::{settle_at_close, ParticipationStatus};
 use huijiao_core::{ErrorCode, Said};

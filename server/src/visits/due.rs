@@ -5,7 +5,7 @@ use axum::extract::State;
 use chrono::{DateTime, NaiveDate, Utc};
 use huijiao_core::api::Problem;
 use huijiao_core::model::{AlertKind, AlertSeverity, CaseStatus, Role};
-use huijiao_core::policy::schedule::local_offset;
+use huijiao_core::policy::calendar::local_date;
 use huijiao_core::policy::visits::{due, VisitDue, VisitKind};
 use huijiao_core::policy::Jurisdiction;
 use sea_orm::{
@@ -25,10 +25,6 @@ use crate::state::AppState;
 
 /// The kinds that owe a schedule.
 const SCHEDULED: [VisitKind; 2] = [VisitKind::HomeVisit, VisitKind::OfficeReport];
-
-fn local_date(at: DateTime<Utc>) -> NaiveDate {
-    at.with_timezone(&local_offset()).date_naive()
-}
 
 /// The local date of the last visit of each scheduled kind, per case (of `cases`, or of all).
 async fn last_on(
@@ -93,7 +89,7 @@ pub async fn of_case(
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<Vec<VisitDue>>> {
     let c = find_case(&state.db, &caller, id).await?;
-    let today = local_date(Utc::now());
+    let today = state.clock.today();
     let sensitive = in_sensitive_period(&state.db, today).await?;
     let last = last_on(&state.db, Some(&[c.id])).await?;
     let mut out = dues(&state.config.rules.supervision, &c, sensitive, &last, today);

@@ -586,7 +586,7 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
     assert_eq!(s, StatusCode::CREATED, "{inv}");
     let inv = inv["id"].as_str().unwrap().to_owned();
     let (s, leave) = w
-        .call(&app, "sv.a1", "POST", &format!("/api/v1/cases/{}/leaves", w.case_a1), Some(json!({ "reason_category": "family", "reason_text": "探亲", "destination": { "name": "天水", "lat": 34.58, "lon": 105.72 }, "start_date": chrono::Utc::now().date_naive() + chrono::Duration::days(10), "end_date": chrono::Utc::now().date_naive() + chrono::Duration::days(12), "contact_while_away": "138", "submit": true })))
+        .call(&app, "sv.a1", "POST", &format!("/api/v1/cases/{}/leaves", w.case_a1), Some(json!({ "reason_category": "family", "reason_text": "探亲", "destination": { "name": "天水", "lat": 34.58, "lon": 105.72 }, "start_date": huijiao_core::policy::calendar::local_date(chrono::Utc::now()) + chrono::Duration::days(10), "end_date": huijiao_core::policy::calendar::local_date(chrono::Utc::now()) + chrono::Duration::days(12), "contact_while_away": "138", "submit": true })))
         .await;
     assert_eq!(s, StatusCode::CREATED, "{leave}");
     let leave = leave["id"].as_str().unwrap().to_owned();
@@ -598,7 +598,8 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
             json!({ "name": "新司法所", "kind": "judicial_office", "parent_id": w.county_a }),
         )
         .await;
-    let move_date = chrono::Utc::now().date_naive() + chrono::Duration::days(40);
+    let move_date =
+        huijiao_core::policy::calendar::local_date(chrono::Utc::now()) + chrono::Duration::days(40);
     let (s, reloc) = w
         .call(&app, "sv.a1", "POST", &format!("/api/v1/cases/{}/relocations", w.case_a1), Some(json!({ "to_unit_id": a3["id"], "new_residence": { "address": "新址", "lat": 36.0, "lon": 103.8 }, "move_date": move_date, "reason": "搬家" })))
         .await;
@@ -800,7 +801,7 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
         .await;
     assert_eq!(s, StatusCode::CREATED, "{sanction}");
     let sanction_id = sanction["id"].as_str().unwrap().to_owned();
-    let today = chrono::Utc::now().date_naive();
+    let today = huijiao_core::policy::calendar::local_date(chrono::Utc::now());
     let (s, tag) = app
         .post(&format!("/api/v1/cases/{}/tag-orders", w.case_a1), w.token("officer.county_a"), json!({ "ground": "left_without_approval", "starts_on": today, "ends_on": today + chrono::Duration::days(30), "reason": "x" }))
         .await;
@@ -824,7 +825,7 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let month =
-        huijiao_core::policy::learning::month_of(chrono::Utc::now() - chrono::Duration::hours(2));
+        huijiao_core::policy::calendar::month_of(chrono::Utc::now() - chrono::Duration::hours(2));
     let (s, cert) = w
         .call(
             &app,

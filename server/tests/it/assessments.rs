@@ -8,7 +8,7 @@ use crate::common;
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Utc};
 use common::{assert_problem, World};
-use huijiao_core::policy::learning::{month_of, previous_month};
+use huijiao_core::policy::calendar::{month_of, Month};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -74,8 +74,8 @@ both!(
         announced_days_ago(&app, &w.case_a1, 70).await;
         let base = format!("/api/v1/cases/{}/assessments", w.case_a1);
         let this_month = month_of(Utc::now());
-        let last = previous_month(&this_month).unwrap();
-        let mid_last = huijiao_core::policy::help::months_span(&last, &last)
+        let last = Month::parse(&this_month).unwrap().previous().to_string();
+        let mid_last = huijiao_core::policy::calendar::months_span(&last, &last)
             .unwrap()
             .0
             + Duration::days(14);
@@ -455,9 +455,9 @@ both!(
         let w = World::build(&app).await;
         announced_days_ago(&app, &w.case_a2, 120).await;
         let base = format!("/api/v1/cases/{}/assessments", w.case_a2);
-        let m1 = previous_month(&month_of(Utc::now())).unwrap();
-        let m2 = previous_month(&m1).unwrap();
-        let m3 = previous_month(&m2).unwrap();
+        let m1 = Month::of(Utc::now()).previous().to_string();
+        let m2 = Month::parse(&m1).unwrap().previous().to_string();
+        let m3 = Month::parse(&m2).unwrap().previous().to_string();
         let mut proposed = Vec::new();
         for m in [&m3, &m2, &m1] {
             let (s, a) = w

@@ -43,7 +43,9 @@ fn entries(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
 both!(the_case_file_holds_every_section_and_the_originals, |app| {
     let w = World::build(&app).await;
     let b64 = |b: &[u8]| base64::Engine::encode(&base64::engine::general_purpose::STANDARD, b);
-    let day = |d: i64| (chrono::Utc::now() + chrono::Duration::days(d)).date_naive();
+    let day = |d: i64| {
+        huijiao_core::policy::calendar::local_date(chrono::Utc::now() + chrono::Duration::days(d))
+    };
     // A leave with its medical evidence, and a home visit.
     let (s, l) = w
         .call(

@@ -612,7 +612,7 @@ both!(
         common::assert_problem(&got, StatusCode::CONFLICT, "case.term_not_ended");
 
         let today = chrono::Utc::now()
-            .with_timezone(&huijiao_core::policy::schedule::local_offset())
+            .with_timezone(&huijiao_core::policy::calendar::local_offset())
             .date_naive();
         huijiao_server::entities::case::Entity::update_many()
             .col_expr(

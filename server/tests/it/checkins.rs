@@ -767,7 +767,7 @@ both!(
         let _ = app;
         use chrono::{NaiveTime, Timelike};
         let now = Utc::now()
-            .with_timezone(&huijiao_core::policy::schedule::local_offset())
+            .with_timezone(&huijiao_core::policy::calendar::local_offset())
             .time();
         // Hours that leave out the present moment: later today, or (late at night) earlier.
         let (opens, closes, why) = if now.hour() < 22 {

@@ -497,7 +497,7 @@ both!(
             )
             .await;
         assert_eq!(s, StatusCode::OK, "{v}");
-        let month = huijiao_core::policy::learning::month_of(
+        let month = huijiao_core::policy::calendar::month_of(
             chrono::DateTime::parse_from_rfc3339(s1["began_at"].as_str().unwrap())
                 .unwrap()
                 .into(),

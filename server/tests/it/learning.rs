@@ -1172,7 +1172,7 @@ both!(assigned_courses_come_with_progress_and_their_dates, |app| {
     let course_id = course["id"].as_str().unwrap().to_owned();
     let assign = format!("/api/v1/courses/{course_id}/assignments");
     let today = Utc::now()
-        .with_timezone(&huijiao_core::policy::schedule::local_offset())
+        .with_timezone(&huijiao_core::policy::calendar::local_offset())
         .date_naive();
     // To a1 alone, due in a week; to the county's lenient-level people, due tomorrow.
     let (s, one) = w
@@ -1452,7 +1452,7 @@ both!(
         );
         assert_eq!(course["lessons"][0]["face_checks"], Value::Null);
         let today = Utc::now()
-            .with_timezone(&huijiao_core::policy::schedule::local_offset())
+            .with_timezone(&huijiao_core::policy::calendar::local_offset())
             .date_naive();
         let (s, _) = w
             .call(

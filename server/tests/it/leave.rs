@@ -8,12 +8,14 @@ use chrono::{Duration, NaiveDate, Utc};
 use common::{World, PASSWORD};
 use huijiao_core::api::LeaveView;
 use huijiao_core::model::LeaveStatus;
+use huijiao_core::policy::calendar;
 use huijiao_core::policy::requests::VisitorRelation;
 use sea_orm::QueryFilter;
 use serde_json::{json, Value};
 
+/// A day from today, China time (the calendar the server keeps).
 fn day(offset: i64) -> NaiveDate {
-    Utc::now().date_naive() + Duration::days(offset)
+    calendar::local_date(Utc::now()) + Duration::days(offset)
 }
 
 fn body(start: i64, end: i64, urgent: bool) -> Value {
@@ -501,6 +503,47 @@ both!(the_job_runner_marks_overdue_once, |app| {
             .count("leave.overdue"),
         0
     );
+});
+
+// A leave's last day ends at midnight China time. At 01:00 in China the UTC date is still the
+// last day: the return is overdue all the same, not eight hours later.
+both!(a_return_is_overdue_from_midnight_china_time, |app| {
+    let w = World::build(&app).await;
+    let (_, l) = apply(&app, &w, body(3, 4, false)).await;
+    decide(&app, w.token("officer.a1"), &l, "approve").await;
+    let id = l["id"].as_str().unwrap();
+    w.call(
+        &app,
+        "sv.a1",
+        "POST",
+        &format!("/api/v1/leaves/{id}/depart"),
+        None,
+    )
+    .await;
+    let last_day = day(4);
+    let overdue_runs = || async {
+        huijiao_server::jobs::run(&app.state, huijiao_server::requests::JOBS)
+            .await
+            .unwrap()
+            .count("leave.overdue")
+    };
+    // 23:59 on the last day, China time: not yet.
+    let midnight = calendar::day_start(last_day + Duration::days(1));
+    app.state.clock.set(midnight - Duration::minutes(1));
+    assert_eq!(overdue_runs().await, 0);
+    // 01:00 the next morning, still the last day in UTC: overdue.
+    app.state.clock.set(midnight + Duration::hours(1));
+    assert_eq!(
+        app.state.clock.now().date_naive(),
+        last_day,
+        "the UTC date lags"
+    );
+    assert_eq!(overdue_runs().await, 1);
+    let (_, v) = app
+        .get(&format!("/api/v1/leaves/{id}"), w.token("officer.a1"))
+        .await;
+    assert_eq!(v["status"], "overdue");
+    assert_eq!(v["sanction_suggestion"], "admonition", "one day late");
 });
 
 both!(evidence_attachments, |app| {

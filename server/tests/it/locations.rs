@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Timelike, Utc};
 use common::World;
 use huijiao_core::model::{AlertSeverity, AlertState};
-use huijiao_core::policy::schedule::local_offset;
+use huijiao_core::policy::calendar::local_offset;
 use huijiao_server::entities::{alert, last_position, location_point};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{json, Value};

@@ -11,7 +11,7 @@ fn relocation(to: &str, days_ahead: i64) -> Value {
     json!({
         "to_unit_id": to,
         "new_residence": { "address": "七里河区西园街道示例路9号", "lat": 36.07, "lon": 103.78 },
-        "move_date": Utc::now().date_naive() + Duration::days(days_ahead),
+        "move_date": huijiao_core::policy::calendar::local_date(Utc::now()) + Duration::days(days_ahead),
         "reason": "工作调动",
     })
 }

@@ -5,6 +5,7 @@
 
 use axum::http::StatusCode;
 use chrono::{Duration, Utc};
+use huijiao_core::policy::calendar;
 use huijiao_server::entities::{audit_entry, leave_request};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -267,7 +268,7 @@ both!(time_away_past_a_leave_is_advised_by_its_days, |app| {
             None,
         )
         .await;
-    let today = Utc::now().date_naive();
+    let today = calendar::local_date(Utc::now());
     let leave = leave_request::ActiveModel {
         id: Set(Uuid::now_v7()),
         case_id: Set(w.case_a1.parse().unwrap()),
@@ -329,7 +330,15 @@ both!(
     |app| {
         let w = World::build(&app).await;
         let orders = format!("/api/v1/cases/{}/tag-orders", w.case_a1);
-        let today = Utc::now().date_naive();
+        // 01:00 in China, when the UTC date is still yesterday's: "today" is China's.
+        app.state
+            .clock
+            .set(calendar::day_start(calendar::local_date(Utc::now())) + Duration::hours(1));
+        let today = app.state.clock.today();
+        assert_eq!(
+            app.state.clock.now().date_naive(),
+            today - Duration::days(1)
+        );
         let three_months = today.checked_add_months(chrono::Months::new(3)).unwrap();
         let body = |starts: chrono::NaiveDate, ends: chrono::NaiveDate, renews: Option<&str>| {
             json!({ "ground": "left_without_approval", "starts_on": starts, "ends_on": ends,

@@ -6,7 +6,7 @@ use crate::common;
 use axum::http::StatusCode;
 use chrono::{Duration, NaiveTime, TimeZone, Utc};
 use common::World;
-use huijiao_core::policy::schedule::local_offset;
+use huijiao_core::policy::calendar::local_offset;
 use huijiao_server::entities::{alert, checkin, face_template};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,

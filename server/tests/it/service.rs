@@ -8,7 +8,8 @@
 
 use axum::http::StatusCode;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
-use huijiao_core::policy::learning::{month_of, Obligation};
+use huijiao_core::policy::calendar::month_of;
+use huijiao_core::policy::learning::Obligation;
 use huijiao_server::entities::{audit_entry, service_activity, service_participation};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};

@@ -162,3 +162,57 @@ fn every_test_module_is_declared() {
         }
     }
 }
+
+/// Where `text` takes the date of an instant other than through the calendar: a `date_naive()`
+/// call (the UTC date, yesterday's until 08:00 in China, unless the caller remembered to
+/// convert first). `calendar.rs` is where the one conversion lives.
+fn dates_off_the_calendar(text: &str) -> Vec<usize> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| l.contains(".date_naive()") && !l.trim_start().starts_with("//"))
+        .map(|(i, _)| i + 1)
+        .collect()
+}
+
+#[test]
+fn every_date_of_an_instant_is_taken_in_china_time() {
+    // The check finds the defect it names…
+    assert_eq!(
+        dates_off_the_calendar("let today = now.date_naive();\n// now.date_naive()\nlet d = Utc::now()\n    .date_naive();"),
+        [1, 4]
+    );
+    // …and the code has none: dates come from `calendar::local_date` or the clock's `today()`.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut files = vec![];
+    rust_files(&root.join("server/src"), &mut files);
+    rust_files(&root.join("core/src"), &mut files);
+    let offenders: Vec<String> = files
+        .iter()
+        .filter(|f| !f.ends_with("policy/calendar.rs"))
+        .flat_map(|f| {
+            let text = std::fs::read_to_string(f).unwrap();
+            dates_off_the_calendar(&text)
+                .into_iter()
+                .map(move |line| format!("{}:{line}", f.display()))
+        })
+        .collect();
+    assert!(offenders.is_empty(), "UTC dates: {offenders:#?}");
+    // Tests take "today" as the server does, or they could not catch a UTC date.
+    let mut tests = vec![];
+    rust_files(&root.join("server/tests"), &mut tests);
+    rust_files(&root.join("tests/tests"), &mut tests);
+    let utc_today: Vec<String> = tests
+        .iter()
+        .filter(|f| {
+            std::fs::read_to_string(f)
+                .unwrap()
+                .replace(char::is_whitespace, "")
+                .contains("Utc::now().date_naive()")
+        })
+        .map(|f| f.display().to_string())
+        .collect();
+    assert!(
+        utc_today.is_empty(),
+        "tests taking today in UTC: {utc_today:?}"
+    );
+}

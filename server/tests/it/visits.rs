@@ -358,7 +358,7 @@ both!(
             .await
             .unwrap();
         let local = |t: DateTime<Utc>| {
-            t.with_timezone(&huijiao_core::policy::schedule::local_offset())
+            t.with_timezone(&huijiao_core::policy::calendar::local_offset())
                 .date_naive()
         };
         let (today, since) = (local(Utc::now()), local(announced));
