@@ -203,6 +203,7 @@ fn every_date_of_an_instant_is_taken_in_china_time() {
     rust_files(&root.join("tests/tests"), &mut tests);
     let utc_today: Vec<String> = tests
         .iter()
+        .filter(|f| !f.ends_with("it/structure.rs")) // this check's own example
         .filter(|f| {
             std::fs::read_to_string(f)
                 .unwrap()
