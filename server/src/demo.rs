@@ -1,7 +1,7 @@
 //! Demo data for a first look (`serve --demo`, `seed-demo`) and the `create-admin` command.
 //! Everything goes through the same service functions as the API, audit entries included.
 
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use huijiao_core::api::{CaseCreateRequest, Residence, UnitCreateRequest, UserCreateRequest};
 use huijiao_core::model::AuditAction;
 use huijiao_core::model::{
@@ -97,6 +97,7 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<bool> {
         return Ok(false);
     }
     let txn = state.db.begin().await?;
+    let now = state.clock.now();
     let unit = |name: &str, kind, parent: Option<Uuid>, code: &str| UnitCreateRequest {
         name: name.into(),
         kind,
@@ -331,7 +332,7 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<bool> {
             },
         ),
     ];
-    let today = local_date(Utc::now());
+    let today = local_date(state.clock.now());
     for (i, (officer, unit, volunteer, p)) in people.into_iter().enumerate() {
         let start = today - Duration::days(30 * (i as i64 + 1));
         let c = crate::cases::intake::insert_case(
@@ -368,7 +369,7 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<bool> {
         let mut am: case::ActiveModel = c.clone().into();
         if p.active {
             am.status = Set(huijiao_core::model::CaseStatus::Active);
-            am.announced_at = Set(Some(Utc::now()));
+            am.announced_at = Set(Some(state.clock.now()));
             am.announced_by = Set(Some(officer.id));
             am.announce_place = Set(Some(unit.name.clone()));
         }
@@ -381,7 +382,7 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<bool> {
                 to_level: Set(p.level.as_str().into()),
                 reason: Set("月度考核".into()),
                 changed_by: Set(officer.id),
-                changed_at: Set(Utc::now()),
+                changed_at: Set(state.clock.now()),
             }
             .insert(&txn)
             .await?;
@@ -407,9 +408,9 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<bool> {
                 device_id: Set(DEMO_DEVICE.into()),
                 name: Set(Some("demo".into())),
                 status: Set(DeviceStatus::Approved),
-                first_seen_at: Set(Utc::now()),
+                first_seen_at: Set(state.clock.now()),
                 approved_by: Set(Some(officer.id)),
-                approved_at: Set(Some(Utc::now())),
+                approved_at: Set(Some(state.clock.now())),
             }
             .insert(&txn)
             .await?;
@@ -427,20 +428,20 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<bool> {
                 phone: Set(None),
                 relation: Set(None),
                 added_by: Set(officer.id),
-                added_at: Set(Utc::now()),
+                added_at: Set(state.clock.now()),
                 removed_at: Set(None),
             }
             .insert(&txn)
             .await?;
-            demo_help(&txn, c.id, v, officer.id, unit).await?;
-            demo_service(&txn, c.id, v.id, officer.id, unit).await?;
+            demo_help(&txn, now, c.id, v, officer.id, unit).await?;
+            demo_service(&txn, now, c.id, v.id, officer.id, unit).await?;
         }
         if i == 0 {
             // The prohibition order as a zone: a bar street 1.5 km north, evenings only.
             let (lat, lon) = (c.residence_lat + 1500.0 / 111_195.0, c.residence_lon);
             demo_fence(
                 &txn,
-                officer.id,
+                (officer.id, now),
                 "酒吧街（禁止令）",
                 FenceKind::ExclusionZone,
                 FenceShape::Circle {
@@ -470,7 +471,7 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<bool> {
                 "心理辅导"
             ])),
             created_by: Set(officer.id),
-            created_at: Set(Utc::now()),
+            created_at: Set(state.clock.now()),
         }
         .insert(&txn)
         .await?;
@@ -485,7 +486,7 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<bool> {
     ];
     demo_fence(
         &txn,
-        by_name("officer.chengguan").id,
+        (by_name("officer.chengguan").id, now),
         "城关区活动范围",
         FenceKind::ActivityArea,
         FenceShape::Polygon {
@@ -495,8 +496,8 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<bool> {
         (None, Some(chengguan.id)),
     )
     .await?;
-    demo_course(&txn, by_name("officer.chengguan").id, &chengguan).await?;
-    demo_lecture(&txn, by_name("officer.chengguan").id, &chengguan).await?;
+    demo_course(&txn, now, by_name("officer.chengguan").id, &chengguan).await?;
+    demo_lecture(&txn, now, by_name("officer.chengguan").id, &chengguan).await?;
     audit::record(
         &txn,
         &Actor::default(),
@@ -520,6 +521,7 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<bool> {
 /// help finding work two days ago that waits for the office.
 async fn demo_help(
     db: &impl sea_orm::ConnectionTrait,
+    now: DateTime<Utc>,
     case_id: Uuid,
     volunteer: &user::Model,
     officer: Uuid,
@@ -529,7 +531,6 @@ async fn demo_help(
     use huijiao_core::model::HelpKind;
     use huijiao_core::policy::calendar::month_of;
     use huijiao_core::policy::help::{certificate_number, HelpStatus, SERVICE_CERTIFICATE_PREFIX};
-    let now = Utc::now();
     let sessions = [
         (
             10,
@@ -607,6 +608,7 @@ async fn demo_help(
 /// people's home in three days, the person signed up for both.
 async fn demo_service(
     db: &impl sea_orm::ConnectionTrait,
+    now: DateTime<Utc>,
     case_id: Uuid,
     organiser: Uuid,
     officer: Uuid,
@@ -616,7 +618,7 @@ async fn demo_service(
     use huijiao_core::policy::calendar::month_of;
     use huijiao_core::policy::learning::{CreditSource, Obligation};
     use huijiao_core::policy::service::{ParticipationStatus, PresenceProof, ServiceKind};
-    let today = local_date(Utc::now());
+    let today = local_date(now);
     let at_nine = |days: i64| {
         (today + Duration::days(days))
             .and_hms_opt(1, 0, 0)
@@ -731,12 +733,13 @@ async fn demo_service(
 /// district bureau (its attendance code shows from 08:30).
 async fn demo_lecture(
     db: &impl sea_orm::ConnectionTrait,
+    now: DateTime<Utc>,
     by: Uuid,
     unit: &crate::entities::org_unit::Model,
 ) -> anyhow::Result<()> {
     use crate::entities::lecture;
     use huijiao_core::policy::learning::CourseCategory;
-    let day = local_date(Utc::now()) + chrono::Duration::days(7);
+    let day = local_date(now) + chrono::Duration::days(7);
     let starts = day.and_hms_opt(1, 0, 0).unwrap_or_default().and_utc();
     let mut secret = [0u8; 32];
     rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut secret);
@@ -754,7 +757,7 @@ async fn demo_lecture(
         ends_at: Set(starts + chrono::Duration::hours(2)),
         code_secret: Set(hex::encode(secret)),
         created_by: Set(by),
-        created_at: Set(Utc::now()),
+        created_at: Set(now),
     }
     .insert(db)
     .await?;
@@ -765,13 +768,13 @@ async fn demo_lecture(
 /// text lessons on what the measures ask of them.
 async fn demo_course(
     db: &impl sea_orm::ConnectionTrait,
+    now: DateTime<Utc>,
     by: Uuid,
     unit: &crate::entities::org_unit::Model,
 ) -> anyhow::Result<()> {
     use crate::entities::{course, lesson, quiz_question};
     use huijiao_core::policy::learning::{CourseCategory, CourseStatus, LessonKind, MoveOn};
     use huijiao_core::policy::quiz::QuestionKind;
-    let now = Utc::now();
     let id = Uuid::now_v7();
     course::ActiveModel {
         id: Set(id),
@@ -876,14 +879,13 @@ async fn demo_course(
 
 async fn demo_fence(
     db: &impl sea_orm::ConnectionTrait,
-    by: Uuid,
+    (by, now): (Uuid, DateTime<Utc>),
     name: &str,
     kind: FenceKind,
     shape: FenceShape,
     schedule: FenceSchedule,
     (case_id, unit_id): (Option<Uuid>, Option<Uuid>),
 ) -> anyhow::Result<()> {
-    let now = Utc::now();
     fence::ActiveModel {
         id: Set(Uuid::now_v7()),
         name: Set(name.into()),

@@ -222,7 +222,7 @@ async fn take(
         .await?
         .ok_or(ErrorCode::NotFound)?;
     let c = crate::cases::find_case(work.db(), caller, a.case_id).await?;
-    let now = Utc::now();
+    let now = state.clock.now();
     let party = Party::person(caller.role, None);
     let a = apply(
         work.db(),

@@ -2,7 +2,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use huijiao_core::api::{AssessmentConfirm, AssessmentView, Problem};
 use huijiao_core::model::AuditAction;
 use huijiao_core::policy::assessment::{lines, outcome, AssessmentGrade, AssessmentLine};
@@ -44,8 +44,8 @@ fn view(a: assessment::Model) -> ApiResult<AssessmentView> {
 
 /// A month of the case's supervision, checked: well formed, not ahead, not before the intake
 /// announcement.
-fn check_case_month(c: &case::Model, month: &str) -> ApiResult<()> {
-    check_month("month", month)?;
+fn check_case_month(c: &case::Model, month: &str, now: DateTime<Utc>) -> ApiResult<()> {
+    check_month("month", month, now)?;
     let began = c.announced_at.map(month_of);
     if began.as_deref().is_none_or(|b| month < b) {
         return Err(ApiError::field(
@@ -112,7 +112,7 @@ pub async fn draft(
     Query(q): Query<MonthQuery>,
 ) -> ApiResult<Json<AssessmentView>> {
     let c = find_case(&state.db, &caller, id).await?;
-    check_case_month(&c, &q.month)?;
+    check_case_month(&c, &q.month, state.clock.now())?;
     if let Some(done) = assessment::Entity::find_by_id((c.id, q.month.clone()))
         .one(&state.db)
         .await?
@@ -189,8 +189,8 @@ pub async fn confirm(
     }
     let work = Work::begin(&state).await?;
     let c = find_case_for_write(work.db(), &caller, id).await?;
-    check_case_month(&c, &req.month)?;
-    if req.month >= month_of(Utc::now()) {
+    check_case_month(&c, &req.month, state.clock.now())?;
+    if req.month >= month_of(state.clock.now()) {
         return Err(ErrorCode::AssessmentMonthNotOver.into());
     }
     if assessment::Entity::find_by_id((c.id, req.month.clone()))
@@ -216,7 +216,7 @@ pub async fn confirm(
         proposed_level: Set(o.proposed_level),
         note: Set(note.map(str::to_owned)),
         confirmed_by: Set(caller.id),
-        confirmed_at: Set(Utc::now()),
+        confirmed_at: Set(state.clock.now()),
     }
     .insert(work.db())
     .await

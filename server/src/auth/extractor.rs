@@ -88,7 +88,7 @@ impl FromRequestParts<AppState> for AuthUser {
         let s = session::Entity::find_by_id(claims.sid)
             .one(&state.db)
             .await?;
-        let (u, s) = still_valid(u.as_ref(), s.as_ref(), &claims.role, Utc::now())?;
+        let (u, s) = still_valid(u.as_ref(), s.as_ref(), &claims.role, state.clock.now())?;
         let role = u.role;
         if role == Role::Supervisee {
             let bound = bound_phone(parts, &claims)?;

@@ -66,7 +66,7 @@ async fn login(
         return Err(ErrorCode::InvalidCredentials.into());
     }
     let username = req.username.trim();
-    let now = Utc::now();
+    let now = state.clock.now();
     let window = Duration::minutes(cfg.lockout_minutes);
     let address = meta.ip.as_deref().map(throttle::address_key);
     if let Some(addr) = &address {
@@ -260,7 +260,7 @@ async fn issue_tokens(
     session_id: Uuid,
     device: Option<String>,
 ) -> ApiResult<TokenView> {
-    let now = Utc::now();
+    let now = state.clock.now();
     let (refresh, hash) = tokens::new_refresh_token();
     refresh_token::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -328,7 +328,7 @@ async fn refresh(
     Json(req): Json<RefreshRequest>,
 ) -> ApiResult<Json<TokenView>> {
     let device_id = clean_device_id(req.device_id.as_deref())?;
-    let now = Utc::now();
+    let now = state.clock.now();
     let txn = state.db.begin().await?;
     let token = refresh_token::Entity::find()
         .filter(
@@ -454,10 +454,10 @@ async fn change_password(
     let txn = state.db.begin().await?;
     let mut am: user::ActiveModel = u.into();
     am.password_hash = Set(hash);
-    am.updated_at = Set(Utc::now());
+    am.updated_at = Set(state.clock.now());
     am.update(&txn).await?;
     session::Entity::update_many()
-        .col_expr(session::Column::RevokedAt, Expr::value(Utc::now()))
+        .col_expr(session::Column::RevokedAt, Expr::value(state.clock.now()))
         .col_expr(
             session::Column::RevokeReason,
             Expr::value("password_changed"),

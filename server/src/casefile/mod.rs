@@ -10,7 +10,6 @@ use std::io::Write;
 
 use axum::extract::State;
 use axum::response::IntoResponse;
-use chrono::Utc;
 use huijiao_core::api::Problem;
 use huijiao_core::model::AuditAction;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -50,7 +49,7 @@ pub async fn file(
     Path(id): Path<Uuid>,
 ) -> ApiResult<impl IntoResponse> {
     let c = find_case(&state.db, &caller, id).await?;
-    let now = Utc::now();
+    let now = state.clock.now();
     let blocks = sections::dossier(&state.db, &c, now).await?;
     let font = pdf::load_font(&state.config.pdf_font)?;
     let dossier =

@@ -1,7 +1,6 @@
 //! Binding the supervisee's phone: one approved device at a time, approved by an officer.
 
 use axum::extract::State;
-use chrono::Utc;
 use huijiao_core::api::{DeviceView, Problem};
 use huijiao_core::model::{AuditAction, DeviceStatus};
 use huijiao_core::ErrorCode;
@@ -71,7 +70,7 @@ async fn set_device(
         .one(&txn)
         .await?
         .ok_or(ErrorCode::NotFound)?;
-    let now = Utc::now();
+    let now = state.clock.now();
     // Sessions on devices that are no longer the approved one end now.
     let end_sessions_except = |keep: Option<String>| {
         let mut q = session::Entity::update_many()

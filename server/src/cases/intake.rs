@@ -120,7 +120,7 @@ pub async fn insert_case(
     if open.is_some() {
         return Err(ErrorCode::NationalIdDuplicate.into());
     }
-    let now = Utc::now();
+    let now = state.clock.now();
     let id = Uuid::now_v7();
     let c = case::ActiveModel {
         id: Set(id),
@@ -217,7 +217,7 @@ pub async fn announce(
     let txn = state.db.begin().await?;
     let c = find_case_for_write(&txn, &caller, id).await?;
     let from = c.status;
-    let now = Utc::now();
+    let now = state.clock.now();
     let c = apply(
         &txn,
         &CASE,
@@ -356,7 +356,7 @@ pub async fn change_level(
         to_level: Set(req.level.as_str().into()),
         reason: Set(req.reason.trim().into()),
         changed_by: Set(caller.id),
-        changed_at: Set(Utc::now()),
+        changed_at: Set(state.clock.now()),
     }
     .insert(&txn)
     .await?;

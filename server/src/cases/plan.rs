@@ -2,7 +2,6 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::Utc;
 use huijiao_core::api::{PlanUpdateRequest, PlanView, Problem};
 use huijiao_core::model::AuditAction;
 use huijiao_core::ErrorCode;
@@ -74,7 +73,7 @@ pub async fn update_plan(
             .map(|m| m.trim())
             .collect::<Vec<_>>())),
         created_by: Set(caller.id),
-        created_at: Set(Utc::now()),
+        created_at: Set(state.clock.now()),
     }
     .insert(&txn)
     .await

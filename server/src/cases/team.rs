@@ -3,7 +3,6 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::Utc;
 use huijiao_core::api::{Problem, TeamMemberRequest, TeamMemberView};
 use huijiao_core::model::{AuditAction, EventKind, Role, TeamMemberKind};
 use huijiao_core::ErrorCode;
@@ -100,7 +99,7 @@ pub async fn add_member(
         phone: Set(req.phone),
         relation: Set(req.relation),
         added_by: Set(caller.id),
-        added_at: Set(Utc::now()),
+        added_at: Set(state.clock.now()),
         removed_at: Set(None),
     }
     .insert(txn)
@@ -158,7 +157,7 @@ pub async fn remove_member(
         .await?
         .ok_or(ErrorCode::NotFound)?;
     let mut am: team_member::ActiveModel = m.into();
-    am.removed_at = Set(Some(Utc::now()));
+    am.removed_at = Set(Some(state.clock.now()));
     let m = am.update(work.db()).await?;
     work.audit(
         &Actor::from(&caller),

@@ -6,7 +6,6 @@ use std::sync::Arc;
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::Utc;
 use huijiao_core::api::{FaceEnrolRequest, FaceTemplateView, Problem};
 use huijiao_core::face::models::EMBEDDING_MODEL_ID;
 use huijiao_core::ErrorCode;
@@ -98,7 +97,7 @@ pub async fn enrol_face(
         model: Set(EMBEDDING_MODEL_ID.into()),
         active: Set(true),
         created_by: Set(caller.id),
-        created_at: Set(Utc::now()),
+        created_at: Set(state.clock.now()),
     }
     .insert(&txn)
     .await?;

@@ -64,7 +64,7 @@ pub async fn request_checkin(
             Said::new("5 minutes to 24 hours", "须为 5 分钟到 24 小时"),
         ));
     }
-    let now = Utc::now();
+    let now = state.clock.now();
     let r = cr::ActiveModel {
         id: Set(Uuid::now_v7()),
         case_id: Set(c.id),

@@ -113,7 +113,7 @@ pub async fn declare_sensitive_period(
         start_date: Set(req.start_date),
         end_date: Set(req.end_date),
         created_by: Set(caller.id),
-        created_at: Set(Utc::now()),
+        created_at: Set(state.clock.now()),
     }
     .insert(&txn)
     .await?;

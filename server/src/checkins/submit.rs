@@ -67,11 +67,11 @@ pub async fn challenge(
 ) -> ApiResult<(StatusCode, Json<ChallengeView>)> {
     let c = own_active_case(&state.db, &caller).await?;
     // Over the day's cap, the app is told now, before the supervisee takes a photo.
-    refuse_over_cap(&state.db, &state.config.checkin, c.id, Utc::now()).await?;
+    refuse_over_cap(&state.db, &state.config.checkin, c.id, state.clock.now()).await?;
     let mut bytes = [0u8; 32];
     rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut bytes);
     let nonce = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
-    let now = Utc::now();
+    let now = state.clock.now();
     let expires_at = now + Duration::seconds(state.config.checkin.challenge_ttl_secs);
     let poses = liveness::draw_poses(&state.config.rules.liveness, rand::random::<bool>);
     checkin_challenge::ActiveModel {
@@ -165,7 +165,7 @@ pub async fn submit_checkin(
         return Ok((StatusCode::OK, Json(v)));
     }
     let engine = state.face.clone().ok_or(ErrorCode::FaceUnavailable)?;
-    let now = Utc::now();
+    let now = state.clock.now();
     let device = caller.device_id.clone().ok_or(ErrorCode::DeviceMismatch)?;
     let challenge = checkin_challenge::Entity::find()
         .filter(checkin_challenge::Column::NonceHash.eq(sha256_hex(req.nonce.trim())))

@@ -7,7 +7,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use chrono::{Datelike, Utc};
+use chrono::Datelike;
 use huijiao_core::api::{
     CertificateCheckView, CertificateIssue, CertificateView, HelpKindMinutes, Problem,
 };
@@ -65,8 +65,8 @@ pub async fn issue(
     Json(req): Json<CertificateIssue>,
 ) -> ApiResult<(StatusCode, Json<CertificateView>)> {
     let volunteer = volunteer_in_reach(&state.db, &caller, id).await?;
-    check_month("from_month", &req.from_month)?;
-    check_month("to_month", &req.to_month)?;
+    check_month("from_month", &req.from_month, state.clock.now())?;
+    check_month("to_month", &req.to_month, state.clock.now())?;
     let (from, to) = months_span(&req.from_month, &req.to_month).ok_or_else(|| {
         ApiError::field(
             "to_month",
@@ -98,7 +98,7 @@ pub async fn issue(
         .one(work.db())
         .await?
         .ok_or(ErrorCode::Forbidden)?;
-    let now = Utc::now();
+    let now = state.clock.now();
     let year = now
         .with_timezone(&huijiao_core::policy::calendar::local_offset())
         .year();
@@ -177,7 +177,7 @@ pub async fn check(
 ) -> ApiResult<Json<CertificateCheckView>> {
     // Numbers are not guessable (60 random bits), but nobody may try them by the thousand:
     // an address with `auth.address_max_failures` misses in `auth.lockout_minutes` waits.
-    let now = Utc::now();
+    let now = state.clock.now();
     let key = meta.ip.as_deref().map(|ip| format!("certificate:{ip}"));
     if let Some(k) = &key {
         if throttle::locked(&state.db, k, now).await?.is_some() {

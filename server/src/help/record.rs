@@ -2,7 +2,7 @@
 //! and each unit's correction teams against the seeds' one-helper-per-two-supervisees target.
 
 use axum::extract::State;
-use chrono::{Datelike, Utc};
+use chrono::Datelike;
 use huijiao_core::api::{
     HelpKindMinutes, HelperCoverageView, Problem, ServiceMonthView, ServiceRecordView,
 };
@@ -70,7 +70,9 @@ pub async fn service_record_of(
     Query(q): Query<YearQuery>,
 ) -> ApiResult<Json<ServiceRecordView>> {
     let volunteer = volunteer_in_reach(&state.db, &caller, id).await?;
-    let this_year = Utc::now()
+    let this_year = state
+        .clock
+        .now()
         .with_timezone(&huijiao_core::policy::calendar::local_offset())
         .year();
     let year = q.year.unwrap_or(this_year);

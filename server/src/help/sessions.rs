@@ -199,7 +199,7 @@ pub async fn log(
         &req.notes,
         &req.risks,
         req.follow_up.as_deref(),
-        Utc::now(),
+        state.clock.now(),
     )?;
     if let Some(place) = &req.place {
         check_gps_fix("place", place)?;
@@ -248,7 +248,7 @@ async fn store(
     if case_is_closed(c.status) {
         return Err(ErrorCode::CaseClosed.into());
     }
-    let now = Utc::now();
+    let now = state.clock.now();
     let row = help_session::ActiveModel {
         id: Set(req.id),
         case_id: Set(c.id),
@@ -415,7 +415,7 @@ pub async fn amend(
     }
     let before: Vec<RiskFactor> = serde_json::from_value(row.risks.clone()).unwrap_or_default();
     let minutes = i32::try_from(s.minutes).map_err(ApiError::internal)?;
-    let now = Utc::now();
+    let now = state.clock.now();
     let row = apply(
         work.db(),
         &HELP,
@@ -484,7 +484,7 @@ pub async fn review(
         (HelpAction::Return, AuditAction::HelpSessionReturned)
     };
     let party = crate::org::party(work.db(), &caller).await?;
-    let now = Utc::now();
+    let now = state.clock.now();
     let row = apply(
         work.db(),
         &HELP,
@@ -538,7 +538,7 @@ pub async fn comment(
         author_id: Set(caller.id),
         author_role: Set(caller.role),
         text: Set(text.to_owned()),
-        at: Set(Utc::now()),
+        at: Set(state.clock.now()),
     }
     .insert(work.db())
     .await?;

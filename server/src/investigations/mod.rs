@@ -3,7 +3,6 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::Utc;
 use huijiao_core::api::{
     InvestigationCreateRequest, InvestigationOpinionRequest, InvestigationView, Problem,
 };
@@ -123,7 +122,7 @@ async fn create_investigation(
         filed_by: Set(None),
         filed_at: Set(None),
         created_by: Set(caller.id),
-        created_at: Set(Utc::now()),
+        created_at: Set(state.clock.now()),
     }
     .insert(&txn)
     .await?;
@@ -219,7 +218,10 @@ async fn file_opinion(
             Expr::value(req.text.trim()),
         )
         .col_expr(investigation::Column::FiledBy, Expr::value(caller.id))
-        .col_expr(investigation::Column::FiledAt, Expr::value(Utc::now()))
+        .col_expr(
+            investigation::Column::FiledAt,
+            Expr::value(state.clock.now()),
+        )
         .filter(investigation::Column::Id.eq(i.id))
         .filter(investigation::Column::Status.eq(InvestigationStatus::Requested.as_str()))
         .exec(&txn)

@@ -86,7 +86,7 @@ pub async fn assign(
         level: Set(req.level),
         due_on: Set(req.due_on),
         assigned_by: Set(Some(caller.id)),
-        created_at: Set(Utc::now()),
+        created_at: Set(state.clock.now()),
     }
     .insert(work.db())
     .await?;

@@ -124,7 +124,7 @@ async fn write_batch(
     state: &AppState,
     asks: &[BeatAsk],
 ) -> ApiResult<Vec<ApiResult<StudySessionView>>> {
-    let now = Utc::now();
+    let now = state.clock.now();
     let rules = &state.config.rules.learning;
     let work = Work::begin(state).await?;
     let db = work.db();

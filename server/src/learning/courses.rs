@@ -7,7 +7,6 @@ use std::collections::HashMap;
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::Utc;
 use huijiao_core::api::{CourseCreate, CourseDecision, CourseView, LessonCreate, Problem};
 use huijiao_core::model::{AuditAction, Role};
 use huijiao_core::policy::learning::{
@@ -240,7 +239,7 @@ pub async fn create(
         .check(CourseAction::Publish, CourseStatus::Draft, party)
         .map_err(|_| ErrorCode::CourseAuthorLevel)?;
     let unit_id = caller.unit_id.ok_or(ErrorCode::Forbidden)?;
-    let now = Utc::now();
+    let now = state.clock.now();
     let row = course::ActiveModel {
         id: Set(Uuid::now_v7()),
         unit_id: Set(unit_id),
@@ -464,7 +463,7 @@ async fn decide(
     let work = Work::begin(state).await?;
     let (row, lessons) = course_to_change(work.db(), caller, id).await?;
     let party = crate::org::party(work.db(), caller).await?;
-    let now = Utc::now();
+    let now = state.clock.now();
     let row = apply(
         work.db(),
         &COURSE,

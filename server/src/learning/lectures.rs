@@ -129,7 +129,7 @@ pub async fn create(
     if !unit_path.starts_with(&mine) {
         return Err(ErrorCode::Forbidden.into());
     }
-    let now = Utc::now();
+    let now = state.clock.now();
     check_create(&req, now)?;
     let mut secret = [0u8; 32];
     rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut secret);
@@ -205,7 +205,9 @@ pub async fn list(
     caller: RequestParty,
     Query(q): Query<LectureQuery>,
 ) -> ApiResult<Json<Vec<LectureView>>> {
-    let from = q.from.unwrap_or_else(|| Utc::now() - Duration::days(7));
+    let from = q
+        .from
+        .unwrap_or_else(|| state.clock.now() - Duration::days(7));
     let rows = lecture::Entity::find()
         .filter(visible(&state.db, &caller).await?)
         .filter(lecture::Column::EndsAt.gt(from))
@@ -250,7 +252,7 @@ pub async fn code(
 ) -> ApiResult<Json<LectureCodeView>> {
     let l = find_lecture(&state.db, &caller, id).await?;
     let rules = &state.config.rules.learning;
-    let now = Utc::now();
+    let now = state.clock.now();
     if !scanning_open(rules, l.starts_at, l.ends_at, now) {
         return Err(ErrorCode::LectureNotOpen.into());
     }
@@ -332,7 +334,7 @@ pub async fn attend(
     }
     huijiao_core::policy::require_active(c.status)?;
     let rules = &state.config.rules.learning;
-    let now = Utc::now();
+    let now = state.clock.now();
     if !scanning_open(rules, l.starts_at, l.ends_at, now) {
         return Err(ErrorCode::LectureNotOpen.into());
     }
@@ -429,7 +431,7 @@ pub async fn mark(
                 )
             }
         })?;
-    let now = Utc::now();
+    let now = state.clock.now();
     // Present or late can only be said of a lecture that has begun.
     let attended = matches!(req.mark, AttendanceMark::Present | AttendanceMark::Late);
     if attended && now < l.starts_at {

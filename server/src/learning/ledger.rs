@@ -4,14 +4,14 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 
 use huijiao_core::api::{
     LearningAdjustment, LearningAdjustmentView, LearningCreditView, LearningMonthView, Problem,
     ShortfallView,
 };
 use huijiao_core::model::AuditAction;
-use huijiao_core::policy::calendar::month_of;
+use huijiao_core::policy::calendar::{month_of, Month};
 use huijiao_core::policy::learning::{month_standing, CreditSource, Obligation};
 use huijiao_core::Said;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -29,12 +29,10 @@ use crate::state::AppState;
 use crate::validate::check_paragraphs;
 use crate::work::Work;
 
-/// `YYYY-MM` as a real month, no later than this one (China time).
-pub(crate) fn check_month(field: &str, month: &str) -> ApiResult<()> {
-    let valid = month.len() == 7
-        && NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
-            .is_ok_and(|d| d.year() >= 2000);
-    if !valid || month > month_of(Utc::now()).as_str() {
+/// `YYYY-MM` as a real month since 2000, no later than the month of `now` (China time).
+pub(crate) fn check_month(field: &str, month: &str, now: DateTime<Utc>) -> ApiResult<()> {
+    let valid = Month::parse(month).is_some_and(|m| m.year() >= 2000 && m <= Month::of(now));
+    if !valid {
         return Err(ApiError::field(
             field,
             Said::new(
@@ -118,8 +116,8 @@ pub async fn month(
     Path(id): Path<Uuid>,
     Query(q): Query<MonthQuery>,
 ) -> ApiResult<Json<LearningMonthView>> {
-    let month = q.month.unwrap_or_else(|| month_of(Utc::now()));
-    check_month("month", &month)?;
+    let month = q.month.unwrap_or_else(|| month_of(state.clock.now()));
+    check_month("month", &month, state.clock.now())?;
     let c = find_case(&state.db, &caller, id).await?;
     Ok(Json(month_view(&state.db, &state, &c, &month).await?))
 }
@@ -134,7 +132,7 @@ pub async fn adjust(
     Path(id): Path<Uuid>,
     Json(req): Json<LearningAdjustment>,
 ) -> ApiResult<(StatusCode, Json<LearningMonthView>)> {
-    check_month("month", &req.month)?;
+    check_month("month", &req.month, state.clock.now())?;
     if req.minutes == 0 || !(-6000..=6000).contains(&req.minutes) {
         return Err(ApiError::field(
             "minutes",
@@ -147,7 +145,7 @@ pub async fn adjust(
     check_paragraphs("reason", &req.reason, 2000)?;
     let work = Work::begin(&state).await?;
     let c = find_case_for_write(work.db(), &caller, id).await?;
-    let now = Utc::now();
+    let now = state.clock.now();
     let row = ledger::insert(
         work.db(),
         ledger::Entry {
@@ -187,8 +185,8 @@ pub async fn shortfalls(
     caller: Officer,
     Query(q): Query<MonthQuery>,
 ) -> ApiResult<Json<Vec<ShortfallView>>> {
-    let month = q.month.unwrap_or_else(|| month_of(Utc::now()));
-    check_month("month", &month)?;
+    let month = q.month.unwrap_or_else(|| month_of(state.clock.now()));
+    check_month("month", &month, state.clock.now())?;
     Ok(Json(
         ledger::shortfalls(&state, &caller, Obligation::Education, &month).await?,
     ))

@@ -7,7 +7,6 @@ use std::collections::HashMap;
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::Utc;
 use huijiao_core::api::{
     Problem, QuizAnswer, QuizAttemptView, QuizGrade, QuizGradeItem, QuizQuestionView,
     QuizResultView, QuizSubmission,
@@ -215,7 +214,7 @@ pub async fn start(
         max_points: Set(questions.iter().map(|q| q.points).sum()),
         percent: Set(None),
         passed: Set(None),
-        started_at: Set(Utc::now()),
+        started_at: Set(state.clock.now()),
         submitted_at: Set(None),
         version: Set(1),
         grades: Set(None),
@@ -294,7 +293,7 @@ pub async fn submit(
         &[],
         l.pass_percent.unwrap_or(100).max(0) as u32,
     );
-    let now = Utc::now();
+    let now = state.clock.now();
     let updated = quiz_attempt::Entity::update_many()
         .col_expr(
             quiz_attempt::Column::Answers,
@@ -442,7 +441,7 @@ pub async fn grade(
         &graded,
         l.pass_percent.unwrap_or(100).max(0) as u32,
     );
-    let now = Utc::now();
+    let now = state.clock.now();
     let a = update_at_version::<quiz_attempt::Entity>(work.db(), a.id, a.version, |q| {
         q.col_expr(quiz_attempt::Column::Grades, Expr::value(json!(req.grades)))
             .col_expr(quiz_attempt::Column::GradedBy, Expr::value(caller.id))

@@ -5,7 +5,6 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::Utc;
 use huijiao_core::api::{Problem, ReflectionReview, ReflectionView, ReflectionWrite};
 use huijiao_core::model::{AuditAction, EventKind, Role};
 use huijiao_core::policy::learning::{
@@ -75,7 +74,7 @@ pub async fn write(
     let (l, c) = lesson_to_study(work.db(), &caller, id).await?;
     let text = req.text.trim();
     check_text_of(text)?;
-    let now = Utc::now();
+    let now = state.clock.now();
     let before = reflection::Entity::find()
         .filter(reflection::Column::CaseId.eq(c.id))
         .filter(reflection::Column::LessonId.eq(l.id))
@@ -198,7 +197,7 @@ pub async fn review(
         ReflectionAction::Return
     };
     let party = crate::org::party(work.db(), &caller).await?;
-    let now = Utc::now();
+    let now = state.clock.now();
     let row = apply(
         work.db(),
         &REFLECTION,

@@ -40,7 +40,7 @@ pub async fn open(
     if l.kind.pacing(l.seek_allowed).is_none() {
         return Err(ErrorCode::LessonNotTimed.into());
     }
-    let now = Utc::now();
+    let now = state.clock.now();
     let rules = &state.config.rules.learning;
     if let Some(earlier) = open_of(work.db(), c.id).await? {
         let ended = end(work.db(), &earlier, StudySessionStatus::Superseded, now).await?;
@@ -144,7 +144,7 @@ pub async fn finish(
     let work = Work::begin(&state).await?;
     let s = own_session(work.db(), &caller, id).await?;
     let s = if s.status == StudySessionStatus::Open {
-        end(work.db(), &s, StudySessionStatus::Ended, Utc::now()).await?
+        end(work.db(), &s, StudySessionStatus::Ended, state.clock.now()).await?
     } else {
         s
     };

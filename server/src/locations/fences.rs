@@ -119,7 +119,7 @@ pub async fn create_fence(
             ))
         }
     }
-    let now = Utc::now();
+    let now = state.clock.now();
     let txn = state.db.begin().await?;
     let f = fence::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -284,7 +284,7 @@ pub async fn update_fence(
     if f.archived_at.is_some() {
         return Err(ErrorCode::FenceArchived.into());
     }
-    let now = Utc::now();
+    let now = state.clock.now();
     let txn = state.db.begin().await?;
     // Archived meanwhile by someone else: the version moved, so this is a conflict too.
     let updated =
@@ -326,7 +326,7 @@ pub async fn archive_fence(
     if f.archived_at.is_some() {
         return Err(ErrorCode::FenceArchived.into());
     }
-    let now = Utc::now();
+    let now = state.clock.now();
     let txn = state.db.begin().await?;
     let done = fence::Entity::update_many()
         .col_expr(fence::Column::ArchivedAt, Expr::value(now))

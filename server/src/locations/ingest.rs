@@ -102,7 +102,7 @@ pub async fn submit_batch(
     Json(req): Json<LocationBatchRequest>,
 ) -> ApiResult<(StatusCode, Json<LocationBatchResult>)> {
     let cfg = &state.config.location;
-    let now = Utc::now();
+    let now = state.clock.now();
     if req.points.is_empty() || req.points.len() > cfg.max_batch_points {
         return Err(ApiError::field(
             "points",

@@ -110,7 +110,7 @@ pub async fn current_positions(
     State(state): State<AppState>,
     caller: Officer,
 ) -> ApiResult<Json<Vec<PositionView>>> {
-    let now = Utc::now();
+    let now = state.clock.now();
     let limits = state.config.location.limits;
     let rows = last_position::Entity::find()
         .filter(

@@ -261,7 +261,7 @@ pub async fn insert_user(
         return Err(ErrorCode::UsernameTaken.into());
     }
     let hash = password::hash(&state.config.auth, req.password.clone()).await?;
-    let now = Utc::now();
+    let now = state.clock.now();
     user::ActiveModel {
         id: Set(Uuid::now_v7()),
         username: Set(username.into()),
@@ -361,14 +361,14 @@ async fn set_user_state(
         .ok_or(ErrorCode::NotFound)?;
     let mut am: user::ActiveModel = u.into();
     change(&mut am);
-    am.updated_at = Set(Utc::now());
+    am.updated_at = Set(state.clock.now());
     let u = am.update(&txn).await?;
     if action == AuditAction::UserUnlocked {
         crate::auth::throttle::clear(&txn, &crate::auth::throttle::user_key(&u.username)).await?;
     }
     if end_sessions {
         session::Entity::update_many()
-            .col_expr(session::Column::RevokedAt, Expr::value(Utc::now()))
+            .col_expr(session::Column::RevokedAt, Expr::value(state.clock.now()))
             .col_expr(session::Column::RevokeReason, Expr::value(action.as_str()))
             .filter(session::Column::UserId.eq(id))
             .filter(session::Column::RevokedAt.is_null())

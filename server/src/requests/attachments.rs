@@ -5,7 +5,6 @@
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use chrono::Utc;
 use huijiao_core::api::{AttachmentUpload, AttachmentView, Problem};
 use huijiao_core::model::AuditAction;
 use huijiao_core::policy::leave as rules;
@@ -87,7 +86,7 @@ pub async fn upload(
         size: Set(bytes.len() as i64),
         media_key: Set(key),
         uploaded_by: Set(caller.id),
-        uploaded_at: Set(Utc::now()),
+        uploaded_at: Set(state.clock.now()),
     }
     .insert(&txn)
     .await?;

@@ -205,7 +205,7 @@ async fn create_leave(
     if overlaps(work.db(), id, req.start_date, end, None).await? {
         return Err(ErrorCode::LeaveOverlaps.into());
     }
-    let now = Utc::now();
+    let now = state.clock.now();
     let l = leave_request::ActiveModel {
         id: Set(Uuid::now_v7()),
         case_id: Set(id),
@@ -366,7 +366,7 @@ async fn supervisee_action(
 ) -> ApiResult<Json<LeaveView>> {
     let work = Work::begin(state).await?;
     let l = find_leave(work.db(), caller, id).await?;
-    let now = Utc::now();
+    let now = state.clock.now();
     let l = apply(
         work.db(),
         &LEAVE,
@@ -457,7 +457,8 @@ async fn report_return(
 ) -> ApiResult<Json<LeaveView>> {
     // 销假 is made with a check-in: a passed face check-in in the last hours proves who is back.
     let l = find_leave(&state.db, &caller, id).await?;
-    let since = Utc::now() - chrono::Duration::hours(state.config.rules.leave.return_checkin_hours);
+    let since =
+        state.clock.now() - chrono::Duration::hours(state.config.rules.leave.return_checkin_hours);
     if !crate::checkins::passed_since(&state.db, l.case_id, since).await? {
         return Err(ErrorCode::LeaveReturnNeedsCheckin.into());
     }
@@ -486,7 +487,7 @@ async fn decide(
     if action == LeaveAction::Approve && !rules::may_approve(mine, needed) {
         return Err(needed.needs_code().into());
     }
-    let now = Utc::now();
+    let now = state.clock.now();
     let party = Party::person(caller.role, Some(mine));
     let decided = apply(
         work.db(),
@@ -616,7 +617,7 @@ async fn extend_leave(
     {
         return Err(ErrorCode::LeaveOverlaps.into());
     }
-    let now = Utc::now();
+    let now = state.clock.now();
     let l = leave_request::ActiveModel {
         id: Set(Uuid::now_v7()),
         parent_id: Set(Some(parent.id)),

@@ -4,7 +4,6 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::Utc;
 use huijiao_core::api::{
     ConsultationRequest, LeaveDecisionRequest, Problem, RelocationCreateRequest, RelocationView,
     Residence,
@@ -131,7 +130,7 @@ async fn create_relocation(
         decided_at: Set(None),
         decision_opinion: Set(None),
         created_by: Set(caller.id),
-        created_at: Set(Utc::now()),
+        created_at: Set(state.clock.now()),
         version: Set(1),
     }
     .insert(work.db())
@@ -256,7 +255,7 @@ async fn consult(
     if !is_receiving_officer(work.db(), &caller, &r).await? {
         return Err(ErrorCode::Forbidden.into());
     }
-    let now = Utc::now();
+    let now = state.clock.now();
     let party = party(work.db(), &caller).await?;
     let r = apply(
         work.db(),
@@ -307,7 +306,7 @@ async fn decide(
     if action == RelocationAction::Approve && r.consultation_agrees != Some(true) {
         return Err(ErrorCode::RelocationConsultationRequired.into());
     }
-    let now = Utc::now();
+    let now = state.clock.now();
     let decided = apply(
         work.db(),
         &RELOCATION,

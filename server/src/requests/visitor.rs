@@ -3,7 +3,6 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::Utc;
 use huijiao_core::api::{LeaveDecisionRequest, Problem, VisitorCreateRequest, VisitorView};
 use huijiao_core::model::{AuditAction, EventKind, RequestStatus};
 use huijiao_core::policy::requests::{self as rules};
@@ -70,7 +69,7 @@ async fn create_visit(
         &state.config.rules.requests,
         req.relation,
         req.meeting_at,
-        Utc::now(),
+        state.clock.now(),
     )
     .map_err(|(field, why)| ApiError::field(field, why))?;
     let work = Work::begin(&state).await?;
@@ -92,7 +91,7 @@ async fn create_visit(
         decided_at: Set(None),
         decision_opinion: Set(None),
         created_by: Set(caller.id),
-        created_at: Set(Utc::now()),
+        created_at: Set(state.clock.now()),
         version: Set(1),
     }
     .insert(work.db())
@@ -155,7 +154,7 @@ async fn change(
 ) -> ApiResult<Json<VisitorView>> {
     let work = Work::begin(state).await?;
     let v = find(work.db(), caller, id).await?;
-    let now = Utc::now();
+    let now = state.clock.now();
     let party = party(work.db(), caller).await?;
     let decision = action != VisitorAction::Cancel;
     let v = apply(work.db(), &VISITOR, action, party, &v, version, |q| {

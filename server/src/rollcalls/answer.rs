@@ -8,7 +8,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::State;
-use chrono::Utc;
 use huijiao_core::api::{
     Problem, RollCallAnswer, RollCallAnswerView, RollCallTurnView, RollCallWatch, RollCallWatchView,
 };
@@ -69,7 +68,7 @@ pub async fn answer(
         .one(&state.db)
         .await?
         .ok_or(ErrorCode::NotFound)?;
-    let now = Utc::now();
+    let now = state.clock.now();
     if row.status == huijiao_core::policy::rollcall::RollCallStatus::Ringing && row.answer_by < now
     {
         // Too late: recorded as missed now rather than at the job's next run (unless a run
@@ -308,7 +307,7 @@ async fn verifying(state: &AppState, c: &case::Model, id: Uuid) -> ApiResult<()>
         .one(work.db())
         .await?
         .ok_or(ErrorCode::NotFound)?;
-    let now = Utc::now();
+    let now = state.clock.now();
     let row = apply(
         work.db(),
         &ROLL_CALL,
@@ -334,7 +333,7 @@ async fn record(
     verdict: Verdict,
     recording: Option<Recording>,
 ) -> ApiResult<()> {
-    let now = Utc::now();
+    let now = state.clock.now();
     let (action, reasons, alert) = match verdict.judgement {
         Some(Judgement::Passed) => (RollCallAction::Pass, vec![], None),
         Some(Judgement::Failed(r)) => (

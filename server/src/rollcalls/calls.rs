@@ -140,7 +140,7 @@ pub async fn start(
     if let Some(note) = &req.note {
         check_paragraphs("note", note, 500)?;
     }
-    let now = Utc::now();
+    let now = state.clock.now();
     let ring_at = req.at.unwrap_or(now);
     if ring_at > now + Duration::days(7) {
         return Err(ApiError::field(
@@ -330,7 +330,7 @@ async fn decide(
         .await?
         .ok_or(ErrorCode::NotFound)?;
     let c = find_case_for_write(work.db(), caller, row.case_id).await?;
-    let now = Utc::now();
+    let now = state.clock.now();
     let note = note.trim().to_owned();
     let row = apply(
         work.db(),
@@ -500,7 +500,7 @@ pub async fn stats(
     caller: Officer,
     Query(q): Query<StatsQuery>,
 ) -> ApiResult<Json<Vec<RollCallUnitStats>>> {
-    let to = q.to.unwrap_or_else(Utc::now);
+    let to = q.to.unwrap_or_else(|| state.clock.now());
     let from = q.from.unwrap_or(to - Duration::days(30));
     if from >= to || to - from > Duration::days(366) {
         return Err(ApiError::field(

@@ -12,7 +12,6 @@ pub use tags::alert_expiring;
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::Utc;
 use huijiao_core::api::{
     Problem, SanctionAdviceView, SanctionDecision, SanctionGroundView, SanctionProposal,
     SanctionView,
@@ -105,7 +104,7 @@ pub async fn advice(
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<SanctionAdviceView>> {
     let c = find_case(&state.db, &caller, id).await?;
-    Ok(Json(facts::advice(&state.db, &c, Utc::now()).await?))
+    Ok(Json(facts::advice(&state.db, &c, state.clock.now()).await?))
 }
 
 /// An officer of the case proposes a commendation or a sanction on one of the measures'
@@ -138,7 +137,7 @@ pub async fn propose(
         reason: Set(req.reason.trim().to_owned()),
         status: Set(SanctionStatus::Proposed),
         proposed_by: Set(caller.id),
-        proposed_at: Set(Utc::now()),
+        proposed_at: Set(state.clock.now()),
         decided_by: Set(None),
         decided_at: Set(None),
         decision_note: Set(None),
@@ -221,7 +220,7 @@ pub async fn decide(
         (SanctionAction::Reject, AuditAction::SanctionRejected)
     };
     let party = crate::org::party(work.db(), &caller).await?;
-    let now = Utc::now();
+    let now = state.clock.now();
     let note = req.note.trim().to_owned();
     let row = apply(
         work.db(),
@@ -268,7 +267,7 @@ pub async fn acknowledge(
     let work = Work::begin(&state).await?;
     let (s, c) = find(work.db(), &caller, id).await?;
     let party = crate::org::party(work.db(), &caller).await?;
-    let now = Utc::now();
+    let now = state.clock.now();
     let row = apply(
         work.db(),
         &SANCTION,

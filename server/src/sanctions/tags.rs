@@ -129,7 +129,7 @@ pub async fn order(
         reason: Set(req.reason.trim().to_owned()),
         renews: Set(req.renews),
         decided_by: Set(caller.id),
-        decided_at: Set(Utc::now()),
+        decided_at: Set(state.clock.now()),
         ended_at: Set(None),
         end_reason: Set(None),
         expiry_alert_id: Set(None),
@@ -197,7 +197,7 @@ pub async fn end(
     let c = find_case(work.db(), &caller, t.case_id).await?;
     require_county(work.db(), &caller).await?;
     check_paragraphs("reason", &req.reason, 2000)?;
-    let now = Utc::now();
+    let now = state.clock.now();
     let ended = tag_order::Entity::update_many()
         .col_expr(tag_order::Column::EndedAt, Expr::value(now))
         .col_expr(tag_order::Column::EndReason, Expr::value(req.reason.trim()))

@@ -154,7 +154,7 @@ pub async fn create(
     if unit_path.is_empty() || !caller.covers_unit_path(&unit_path) {
         return Err(ErrorCode::Forbidden.into());
     }
-    let now = Utc::now();
+    let now = state.clock.now();
     check_create(&req, now)?;
     let organiser = req.organiser_id.unwrap_or(caller.id);
     if req.organiser_id.is_some() {
@@ -307,7 +307,9 @@ pub async fn list(
     caller: AuthUser,
     Query(q): Query<ActivityQuery>,
 ) -> ApiResult<Json<Vec<ServiceActivityView>>> {
-    let from = q.from.unwrap_or_else(|| Utc::now() - Duration::days(7));
+    let from = q
+        .from
+        .unwrap_or_else(|| state.clock.now() - Duration::days(7));
     let rows = service_activity::Entity::find()
         .filter(visible(&state.db, &caller).await?)
         .filter(service_activity::Column::EndsAt.gt(from))
@@ -372,7 +374,7 @@ pub async fn code(
     }
     refuse_cancelled(&a)?;
     let rules = &state.config.rules.service;
-    let now = Utc::now();
+    let now = state.clock.now();
     let open = rules.checkin_open(a.starts_at, a.ends_at, now)
         || (a.ends_at <= now && now < rules.closes_at(a.ends_at));
     if !open {
@@ -454,7 +456,7 @@ pub async fn sign_up(
         huijiao_core::policy::require_active(c.status)?;
     }
     refuse_cancelled(&a)?;
-    let now = Utc::now();
+    let now = state.clock.now();
     if now >= a.starts_at {
         return Err(ErrorCode::ActivitySignUpClosed.into());
     }
@@ -539,7 +541,7 @@ pub async fn withdraw(
     let p = participation_of(work.db(), a.id, c.id)
         .await?
         .ok_or(ErrorCode::ActivityNotSignedUp)?;
-    let now = Utc::now();
+    let now = state.clock.now();
     let p = match p.status {
         ParticipationStatus::Withdrawn => p,
         ParticipationStatus::SignedUp if now < a.starts_at => {
@@ -613,7 +615,7 @@ pub async fn cancel(
         return Err(ErrorCode::Forbidden.into());
     }
     check_paragraphs("reason", &req.reason, 2000)?;
-    let now = Utc::now();
+    let now = state.clock.now();
     if a.cancelled_at.is_some() {
         return Err(ErrorCode::ActivityCancelled.into());
     }

@@ -124,7 +124,7 @@ pub async fn check_in(
         return Ok(Json(participation_view(&p, &c, caller.role)));
     }
     huijiao_core::policy::require_active(c.status)?;
-    let now = Utc::now();
+    let now = state.clock.now();
     if !state
         .config
         .rules
@@ -169,7 +169,7 @@ pub async fn check_out(
         _ => return Ok(Json(participation_view(&p, &c, caller.role))),
     }
     let rules = &state.config.rules.service;
-    let now = Utc::now();
+    let now = state.clock.now();
     let checked_in = p
         .checked_in_at
         .ok_or_else(|| ApiError::internal("checked in, no time"))?;

@@ -103,7 +103,7 @@ pub async fn review(
     if req.version != p.version {
         return Err(ErrorCode::Conflict.into());
     }
-    let now = Utc::now();
+    let now = state.clock.now();
     use service_participation::Column as C;
     let row = super::move_to(work.db(), &p, Confirmed, now, |q| {
         q.col_expr(C::CreditedMinutes, Expr::value(minutes))
@@ -219,8 +219,8 @@ pub async fn month(
     Path(id): Path<Uuid>,
     Query(q): Query<MonthQuery>,
 ) -> ApiResult<Json<CommunityServiceMonthView>> {
-    let month = q.month.unwrap_or_else(|| month_of(Utc::now()));
-    check_month("month", &month)?;
+    let month = q.month.unwrap_or_else(|| month_of(state.clock.now()));
+    check_month("month", &month, state.clock.now())?;
     let c = find_case(&state.db, &caller, id).await?;
     Ok(Json(month_view(&state.db, &state, &c, &month).await?))
 }
@@ -234,8 +234,8 @@ pub async fn shortfalls(
     caller: Officer,
     Query(q): Query<MonthQuery>,
 ) -> ApiResult<Json<Vec<ShortfallView>>> {
-    let month = q.month.unwrap_or_else(|| month_of(Utc::now()));
-    check_month("month", &month)?;
+    let month = q.month.unwrap_or_else(|| month_of(state.clock.now()));
+    check_month("month", &month, state.clock.now())?;
     Ok(Json(
         crate::ledger::shortfalls(&state, &caller, Obligation::CommunityService, &month).await?,
     ))

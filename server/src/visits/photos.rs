@@ -6,7 +6,6 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use chrono::Utc;
 use huijiao_core::api::{Problem, VisitPhotoNew, VisitPhotoView};
 use huijiao_core::model::AuditAction;
 use huijiao_core::policy::visits::{VISIT_PHOTOS_MAX, VISIT_PHOTO_MAX_BYTES};
@@ -80,7 +79,7 @@ pub async fn add(
         size: Set(bytes.len() as i64),
         media_key: Set(key),
         taken_by: Set(caller.id),
-        created_at: Set(Utc::now()),
+        created_at: Set(state.clock.now()),
     }
     .insert(work.db())
     .await?;

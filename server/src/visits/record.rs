@@ -193,7 +193,7 @@ pub async fn record(
     if let Some(done) = visit::Entity::find_by_id(req.id).one(&state.db).await? {
         return replay(&state, &caller, id, &req, done).await;
     }
-    let met = check(&req, &state.config.rules.visits, Utc::now())?;
+    let met = check(&req, &state.config.rules.visits, state.clock.now())?;
     match store(&state, &caller, id, &req, met).await {
         // Two sends of one record at once: the second finds the first's row.
         Err(e) if e.code == ErrorCode::Conflict => {
@@ -270,7 +270,7 @@ async fn store(
         findings: Set(req.findings.trim().to_owned()),
         risks: Set(json!(risks)),
         alert_id: Set(None),
-        created_at: Set(Utc::now()),
+        created_at: Set(state.clock.now()),
     };
     if let Some(severity) = risk_alert(&risks) {
         let (alert, event) = crate::alerts::raise(

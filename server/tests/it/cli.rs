@@ -214,10 +214,13 @@ fn model_dir() -> std::path::PathBuf {
 /// its relative data directory under the working directory.
 #[test]
 fn serve_from_another_directory() {
-    let cwd = tempfile::tempdir().unwrap();
+    // A folder whose parent is empty too, so `../shared/models` exists nowhere.
+    let root = tempfile::tempdir().unwrap();
+    let cwd = root.path().join("elsewhere");
+    std::fs::create_dir(&cwd).unwrap();
     let out = bin()
         .args(["serve"])
-        .current_dir(cwd.path())
+        .current_dir(&cwd)
         .env_remove("HUIJIAO_MODEL_DIR")
         .env_remove("HUIJIAO_DATA_DIR")
         .env("HUIJIAO_LISTEN", "127.0.0.1:0")
@@ -226,7 +229,7 @@ fn serve_from_another_directory() {
         .unwrap();
     assert!(!out.status.success(), "no models, no server");
     let err = String::from_utf8_lossy(&out.stderr);
-    let looked = cwd.path().join("../shared/models");
+    let looked = cwd.join("../shared/models");
     assert!(
         err.contains(&format!("looked in {}", looked.display())),
         "names the resolved folder: {err}"
@@ -238,7 +241,7 @@ fn serve_from_another_directory() {
     let models = std::path::absolute(model_dir()).unwrap();
     let mut child = bin()
         .args(["serve"])
-        .current_dir(cwd.path())
+        .current_dir(&cwd)
         .env_remove("HUIJIAO_DATA_DIR")
         .env("HUIJIAO_MODEL_DIR", &models)
         .env("HUIJIAO_LISTEN", "127.0.0.1:0")
@@ -278,7 +281,7 @@ fn serve_from_another_directory() {
     });
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
     assert!(
-        cwd.path().join("data/huijiao.db").exists(),
+        cwd.join("data/huijiao.db").exists(),
         "the default data_dir is relative to the working directory"
     );
 }

@@ -217,3 +217,69 @@ fn every_date_of_an_instant_is_taken_in_china_time() {
         "tests taking today in UTC: {utc_today:?}"
     );
 }
+
+/// The server takes the time from its one clock (`AppState::clock`). The places below still
+/// read the system's own, each counted: none may be added, and a place moved to the clock
+/// leaves the list (the test fails until it does, so the list stays true).
+const SYSTEM_TIME_READERS: &[(&str, usize, &str)] = &[
+    ("clock.rs", 3, "the clock itself"),
+    (
+        "auth/tokens.rs",
+        3,
+        "a token's times are checked against the system's, as jsonwebtoken does",
+    ),
+    (
+        "alerts/mod.rs",
+        1,
+        "to move: raise() takes a connection, not the state",
+    ),
+    (
+        "audit/mod.rs",
+        2,
+        "to move: record() takes a connection, not the state",
+    ),
+    ("auth/mod.rs", 1, "to move: revoke_session()"),
+    (
+        "cases/intake.rs",
+        3,
+        "to move: save_case(), record_status(), change()",
+    ),
+    (
+        "locations/fences.rs",
+        1,
+        "to move: a fence's view says whether it is active now",
+    ),
+    ("locations/rules.rs", 1, "to move: settle()"),
+    ("org/mod.rs", 1, "to move: insert_unit()"),
+    ("requests/leave.rs", 2, "to move: step() and mark_overdue()"),
+];
+
+fn system_time_reads(text: &str) -> usize {
+    text.lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .map(|l| l.matches("Utc::now").count())
+        .sum()
+}
+
+#[test]
+fn the_time_comes_from_the_clock() {
+    assert_eq!(
+        system_time_reads("let a = Utc::now();\n// Utc::now()\n.unwrap_or_else(Utc::now)"),
+        2
+    );
+    let mut found: BTreeMap<String, usize> = BTreeMap::new();
+    for (rel, text) in sources() {
+        let n = system_time_reads(&text);
+        if n > 0 {
+            found.insert(rel.replace('\\', "/"), n);
+        }
+    }
+    let allowed: BTreeMap<String, usize> = SYSTEM_TIME_READERS
+        .iter()
+        .map(|(f, n, _)| ((*f).to_owned(), *n))
+        .collect();
+    assert_eq!(
+        found, allowed,
+        "Utc::now() outside the clock: take state.clock.now() (or the job's `now`)"
+    );
+}
