@@ -4,12 +4,13 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use huijiao_core::api::{
     LeaveCreateRequest, LeaveDecisionRequest, LeaveExtendRequest, LeaveStepView, LeaveView, Place,
     Problem,
 };
 use huijiao_core::model::{AlertKind, AlertSeverity, AuditAction, EventKind, LeaveStatus};
+use huijiao_core::policy::calendar::local_date;
 use huijiao_core::policy::leave::{self as rules, ApprovalLevel};
 use huijiao_core::policy::transitions::{
     LeaveAction, Party, LEAVE, LEAVE_HOLDING, LEAVE_IN_FORCE, LEAVE_PENDING_OR_HOLDING,
@@ -110,6 +111,7 @@ async fn view(
 
 async fn step(
     db: &impl ConnectionTrait,
+    at: DateTime<Utc>,
     leave: Uuid,
     actor: Option<Uuid>,
     action: &str,
@@ -123,7 +125,7 @@ async fn step(
         action: Set(action.into()),
         level: Set(level),
         opinion: Set(opinion),
-        at: Set(Utc::now()),
+        at: Set(at),
     }
     .insert(db)
     .await?;
@@ -243,6 +245,7 @@ async fn create_leave(
     .await?;
     step(
         work.db(),
+        state.clock.now(),
         l.id,
         Some(caller.id),
         if req.submit { "submit" } else { "draft" },
@@ -380,7 +383,16 @@ async fn supervisee_action(
         },
     )
     .await?;
-    step(work.db(), id, Some(caller.id), action.as_str(), None, None).await?;
+    step(
+        work.db(),
+        state.clock.now(),
+        id,
+        Some(caller.id),
+        action.as_str(),
+        None,
+        None,
+    )
+    .await?;
     work.audit(
         &Actor::from(caller),
         AuditAction::from(action),
@@ -501,6 +513,7 @@ async fn decide(
     .await?;
     step(
         work.db(),
+        state.clock.now(),
         id,
         Some(caller.id),
         action.as_str(),
@@ -523,6 +536,7 @@ async fn decide(
             .await?;
         step(
             work.db(),
+            state.clock.now(),
             parent,
             Some(caller.id),
             "extended",
@@ -641,7 +655,16 @@ async fn extend_leave(
     }
     .insert(work.db())
     .await?;
-    step(work.db(), l.id, Some(caller.id), "extend", None, None).await?;
+    step(
+        work.db(),
+        state.clock.now(),
+        l.id,
+        Some(caller.id),
+        "extend",
+        None,
+        None,
+    )
+    .await?;
     work.audit(
         &Actor::from(&caller),
         AuditAction::LeaveExtensionRequested,
@@ -664,7 +687,8 @@ async fn extend_leave(
 /// conditional on the version read: another run, or a return reported meanwhile, wins), with
 /// an alert for the officer carrying the sanction the rules suggest. Safe to run on several
 /// instances at once.
-pub async fn mark_overdue(work: &Work, today: NaiveDate) -> ApiResult<usize> {
+pub async fn mark_overdue(work: &Work, now: DateTime<Utc>) -> ApiResult<usize> {
+    let today = local_date(now);
     let due = leave_request::Entity::find()
         .filter(leave_request::Column::Status.eq(LeaveStatus::Active.as_str()))
         .filter(leave_request::Column::EndDate.lt(today))
@@ -672,7 +696,6 @@ pub async fn mark_overdue(work: &Work, today: NaiveDate) -> ApiResult<usize> {
         .await?;
     let mut marked = 0;
     for l in due {
-        let now = Utc::now();
         match apply(
             work.db(),
             &LEAVE,
@@ -694,7 +717,7 @@ pub async fn mark_overdue(work: &Work, today: NaiveDate) -> ApiResult<usize> {
             .ok_or(ErrorCode::NotFound)?;
         let days = (today - l.end_date).num_days();
         let sanction = rules::sanction_for_overdue(days, Some(c.sentence_kind));
-        step(work.db(), l.id, None, "overdue", None, None).await?;
+        step(work.db(), now, l.id, None, "overdue", None, None).await?;
         work.audit(
             &Actor::system(),
             AuditAction::LeaveMarkedOverdue,

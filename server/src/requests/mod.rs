@@ -7,7 +7,7 @@ pub mod relocation;
 pub mod visitor;
 
 use axum::extract::State;
-use huijiao_core::policy::{calendar, JurisdictionRules};
+use huijiao_core::policy::JurisdictionRules;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::auth::extractor::AuthUser;
@@ -44,7 +44,5 @@ async fn jurisdiction_rules(
 /// Periodic work of this domain (run by `jobs`).
 pub const JOBS: &[crate::jobs::Job] = &[crate::jobs::Job {
     name: "leave.overdue",
-    run: |_, w, now| {
-        Box::pin(async move { Ok(leave::mark_overdue(w, calendar::local_date(now)).await? as u64) })
-    },
+    run: |_, w, now| Box::pin(async move { Ok(leave::mark_overdue(w, now).await? as u64) }),
 }];

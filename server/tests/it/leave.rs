@@ -49,7 +49,7 @@ async fn passed_checkin_now(app: &common::TestApp, w: &World) {
         w.case_a1.parse().unwrap(),
         user,
         "passed",
-        Utc::now(),
+        app.state.clock.now(),
         None,
     )
     .await;
@@ -355,17 +355,24 @@ both!(depart_return_overdue_and_the_location_hook, |app| {
     );
 
     // Not back by the end date: marked overdue once, with the sanction suggestion.
+    // The job runs on the morning of day 8, and the person reports back later that day.
+    app.state
+        .clock
+        .set(calendar::day_start(day(8)) + Duration::hours(9));
     let work = huijiao_server::work::Work::begin(&app.state).await.unwrap();
-    let marked = huijiao_server::requests::leave::mark_overdue(&work, day(8))
+    let marked = huijiao_server::requests::leave::mark_overdue(&work, app.state.clock.now())
         .await
         .unwrap();
     work.commit().await.unwrap();
     assert_eq!(marked, 1);
     let work = huijiao_server::work::Work::begin(&app.state).await.unwrap();
     assert_eq!(
-        huijiao_server::requests::leave::mark_overdue(&work, day(9))
-            .await
-            .unwrap(),
+        huijiao_server::requests::leave::mark_overdue(
+            &work,
+            app.state.clock.now() + Duration::days(1)
+        )
+        .await
+        .unwrap(),
         0,
         "exactly once"
     );

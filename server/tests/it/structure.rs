@@ -251,7 +251,6 @@ const SYSTEM_TIME_READERS: &[(&str, usize, &str)] = &[
     ),
     ("locations/rules.rs", 1, "to move: settle()"),
     ("org/mod.rs", 1, "to move: insert_unit()"),
-    ("requests/leave.rs", 2, "to move: step() and mark_overdue()"),
 ];
 
 fn system_time_reads(text: &str) -> usize {
