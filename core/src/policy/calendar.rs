@@ -242,5 +242,7 @@ mod tests {
             year_span(2026),
             Some((utc("2025-12-31T16:00:00Z"), utc("2026-12-31T16:00:00Z")))
         );
+        assert_eq!(year_span(i32::MAX), None);
+        assert_eq!(year_span(999), None);
     }
 }
