@@ -245,7 +245,7 @@ async fn create_leave(
     .await?;
     step(
         work.db(),
-        state.clock.now(),
+        now,
         l.id,
         Some(caller.id),
         if req.submit { "submit" } else { "draft" },
@@ -385,7 +385,7 @@ async fn supervisee_action(
     .await?;
     step(
         work.db(),
-        state.clock.now(),
+        now,
         id,
         Some(caller.id),
         action.as_str(),
@@ -513,7 +513,7 @@ async fn decide(
     .await?;
     step(
         work.db(),
-        state.clock.now(),
+        now,
         id,
         Some(caller.id),
         action.as_str(),
@@ -536,7 +536,7 @@ async fn decide(
             .await?;
         step(
             work.db(),
-            state.clock.now(),
+            now,
             parent,
             Some(caller.id),
             "extended",
@@ -655,16 +655,7 @@ async fn extend_leave(
     }
     .insert(work.db())
     .await?;
-    step(
-        work.db(),
-        state.clock.now(),
-        l.id,
-        Some(caller.id),
-        "extend",
-        None,
-        None,
-    )
-    .await?;
+    step(work.db(), now, l.id, Some(caller.id), "extend", None, None).await?;
     work.audit(
         &Actor::from(&caller),
         AuditAction::LeaveExtensionRequested,
