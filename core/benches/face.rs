@@ -11,7 +11,7 @@ use huijiao_core::face::models::{Model, EMBEDDER, SHORT_RANGE};
 use huijiao_core::face::{align, detect, FaceEngine, QualityLimits};
 
 fn shared(sub: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo"))
         .join("../../shared")
         .join(sub)
 }
@@ -106,7 +106,9 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     write_f32(&dir.path().join("det.f32"), &input);
     write_f32(&dir.path().join("chip.f32"), &chip_t);
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("benches/ort_baseline.py");
+    let script =
+        std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo"))
+            .join("benches/ort_baseline.py");
     let python = std::env::var("BENCH_PYTHON").unwrap_or_else(|_| "python3".into());
     let out = Command::new(python)
         .arg(script)

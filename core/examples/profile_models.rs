@@ -84,7 +84,8 @@ fn main() -> TractResult<()> {
         .nth(1)
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| {
-            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/models")
+            std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo"))
+                .join("../../shared/models")
         });
     for own_kernels in [true, false] {
         profile(

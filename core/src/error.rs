@@ -173,6 +173,7 @@ error_codes! {
 
     RelocationNoticeTooShort = ("relocation.notice_too_short", 422, "Apply for a change of residence at least a month before moving.", "变更执行地须至少提前一个月申请。"),
     RelocationConsultationRequired = ("relocation.consultation_required", 409, "The agency of the new place has not agreed yet; it must be consulted first.", "须先征求新执行地社区矫正机构意见并获同意。"),
+    RelocationNeedsCounty = ("relocation.needs_county", 403, "A change of residence is decided by the county community-corrections agency, which also consults the new place (measures art. 30).", "变更执行地由县级社区矫正机构征求新执行地意见并决定（实施办法第三十条）。"),
     RelocationSameUnit = ("relocation.same_unit", 422, "The new place is under the same unit; update the residence instead.", "新住所仍属本单位，请直接变更居住地址。"),
     RequestTransitionInvalid = ("request.transition_invalid", 409, "The request is not in a state that allows this; reload it.", "申请当前状态不允许此操作，请刷新。"),
 

@@ -10,7 +10,7 @@ use huijiao_core::face::image::Rgb;
 use huijiao_core::face::{quality, Decision, FaceEngine, FaceError, MatchPolicy, QualityLimits};
 
 fn shared(sub: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo"))
         .join("../../shared")
         .join(sub)
 }

@@ -17,7 +17,7 @@ use huijiao_core::face::{FaceEngine, QualityLimits};
 use huijiao_core::policy::liveness::{check_poses, seen_pose, LivenessRules, Pose};
 
 fn shared(sub: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo"))
         .join("../../shared")
         .join(sub)
 }

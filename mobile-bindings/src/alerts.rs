@@ -8,6 +8,9 @@ use uuid::Uuid;
 
 use crate::Result;
 
+crate::page_record!(AlertPage, AlertView);
+crate::page_record!(OwnAlertPage, OwnAlertView);
+
 /// Alerts for officers. (`HuijiaoClient::alerts()`)
 #[derive(uniffi::Object)]
 pub struct AlertsClient {
@@ -16,13 +19,42 @@ pub struct AlertsClient {
 
 #[uniffi::export(async_runtime = "tokio")]
 impl AlertsClient {
+    /// Every alert in the jurisdiction, newest first.
     pub async fn list(&self) -> Result<Vec<AlertView>> {
         Ok(self.inner.alerts().await?)
     }
 
+    /// One page of them: the first, or the one after `after` (a page's `next`), of `limit`
+    /// items (1–500; default 100).
+    pub async fn list_page(&self, after: Option<String>, limit: Option<u64>) -> Result<AlertPage> {
+        Ok(self
+            .inner
+            .alerts()
+            .after(after)
+            .limit(limit)
+            .page()
+            .await?
+            .into())
+    }
+
     /// The supervisee's own alerts: what was raised about them and whether it is handled.
-    pub async fn own_alerts(&self) -> Result<Vec<huijiao_core::api::OwnAlertView>> {
+    pub async fn own_alerts(&self) -> Result<Vec<OwnAlertView>> {
         Ok(self.inner.own_alerts().await?)
+    }
+
+    pub async fn own_alerts_page(
+        &self,
+        after: Option<String>,
+        limit: Option<u64>,
+    ) -> Result<OwnAlertPage> {
+        Ok(self
+            .inner
+            .own_alerts()
+            .after(after)
+            .limit(limit)
+            .page()
+            .await?
+            .into())
     }
 
     pub async fn acknowledge_alert(&self, id: Uuid) -> Result<AlertView> {

@@ -7,6 +7,8 @@ use huijiao_core::client::Client;
 
 use crate::Result;
 
+crate::page_record!(AuditEntryPage, AuditEntryView);
+
 /// The audit log (the audit admin). (`HuijiaoClient::audit()`)
 #[derive(uniffi::Object)]
 pub struct AuditClient {
@@ -15,9 +17,26 @@ pub struct AuditClient {
 
 #[uniffi::export(async_runtime = "tokio")]
 impl AuditClient {
-    /// The audit log (audit admin).
+    /// The whole audit log (audit admin), newest first.
     pub async fn entries(&self) -> Result<Vec<AuditEntryView>> {
         Ok(self.inner.audit().await?)
+    }
+
+    /// One page of it: the first, or the one after `after` (a page's `next`), of `limit` items
+    /// (1–500; default 100).
+    pub async fn entries_page(
+        &self,
+        after: Option<String>,
+        limit: Option<u64>,
+    ) -> Result<AuditEntryPage> {
+        Ok(self
+            .inner
+            .audit()
+            .after(after)
+            .limit(limit)
+            .page()
+            .await?
+            .into())
     }
 
     /// Checks the audit hash chain.

@@ -8,6 +8,8 @@ use uuid::Uuid;
 
 use crate::Result;
 
+crate::page_record!(CaseSummaryPage, CaseSummaryView);
+
 /// Cases: the caseload, intake, levels and status, plans, teams, devices. (`HuijiaoClient::cases()`)
 #[derive(uniffi::Object)]
 pub struct CasesClient {
@@ -16,8 +18,26 @@ pub struct CasesClient {
 
 #[uniffi::export(async_runtime = "tokio")]
 impl CasesClient {
+    /// The whole caseload, in the order the cases were registered.
     pub async fn list(&self) -> Result<Vec<CaseSummaryView>> {
         Ok(self.inner.cases().await?)
+    }
+
+    /// One page of it: the first, or the one after `after` (a page's `next`), of `limit` items
+    /// (1–500; default 100).
+    pub async fn list_page(
+        &self,
+        after: Option<String>,
+        limit: Option<u64>,
+    ) -> Result<CaseSummaryPage> {
+        Ok(self
+            .inner
+            .cases()
+            .after(after)
+            .limit(limit)
+            .page()
+            .await?
+            .into())
     }
 
     pub async fn case(&self, id: Uuid) -> Result<CaseView> {

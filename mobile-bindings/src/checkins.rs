@@ -8,6 +8,8 @@ use uuid::Uuid;
 
 use crate::Result;
 
+crate::page_record!(CheckinPage, CheckinView);
+
 /// Face enrolment, check-ins, obligations, sensitive periods and check-in requests. (`HuijiaoClient::checkins()`)
 #[derive(uniffi::Object)]
 pub struct CheckinsClient {
@@ -73,8 +75,27 @@ impl CheckinsClient {
         Ok(self.inner.sensitive_periods().await?)
     }
 
+    /// A case's check-ins, newest first.
     pub async fn checkins_of(&self, case_id: Uuid) -> Result<Vec<CheckinView>> {
         Ok(self.inner.checkins_of(case_id).await?)
+    }
+
+    /// One page of it: the first, or the one after `after` (a page's `next`), of `limit` items
+    /// (1–500; default 100).
+    pub async fn checkins_of_page(
+        &self,
+        case_id: Uuid,
+        after: Option<String>,
+        limit: Option<u64>,
+    ) -> Result<CheckinPage> {
+        Ok(self
+            .inner
+            .checkins_of(case_id)
+            .after(after)
+            .limit(limit)
+            .page()
+            .await?
+            .into())
     }
 
     /// The selfie of a check-in (officers; the read is audited).

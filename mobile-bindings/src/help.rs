@@ -11,6 +11,8 @@ use uuid::Uuid;
 
 use crate::Result;
 
+crate::page_record!(HelpSessionPage, HelpSessionView);
+
 /// Help (帮教). (`HuijiaoClient::help()`)
 #[derive(uniffi::Object)]
 pub struct HelpClient {
@@ -40,6 +42,24 @@ impl HelpClient {
     /// A volunteer's own sessions; an officer's jurisdiction's.
     pub async fn sessions(&self, status: Option<HelpStatus>) -> Result<Vec<HelpSessionView>> {
         Ok(self.inner.help_sessions(status).await?)
+    }
+
+    /// One page of it: the first, or the one after `after` (a page's `next`), of `limit` items
+    /// (1–500; default 100).
+    pub async fn sessions_page(
+        &self,
+        status: Option<HelpStatus>,
+        after: Option<String>,
+        limit: Option<u64>,
+    ) -> Result<HelpSessionPage> {
+        Ok(self
+            .inner
+            .help_sessions(status)
+            .after(after)
+            .limit(limit)
+            .page()
+            .await?
+            .into())
     }
 
     pub async fn session(&self, id: Uuid) -> Result<HelpSessionView> {

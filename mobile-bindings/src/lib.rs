@@ -30,6 +30,28 @@ mod sanctions;
 mod service;
 mod visits;
 
+/// A page of one list for the apps (uniffi records are not generic): `items`, and `next` to
+/// pass back for the page after it, absent on the last one.
+#[macro_export]
+macro_rules! page_record {
+    ($name:ident, $item:ty) => {
+        #[derive(uniffi::Record)]
+        pub struct $name {
+            pub items: Vec<$item>,
+            pub next: Option<String>,
+        }
+
+        impl From<huijiao_core::api::Page<$item>> for $name {
+            fn from(p: huijiao_core::api::Page<$item>) -> Self {
+                $name {
+                    items: p.items,
+                    next: p.next,
+                }
+            }
+        }
+    };
+}
+
 uniffi::setup_scaffolding!();
 // Ids cross as strings, as core declares.
 uniffi::use_remote_type!(huijiao_core::Uuid);
@@ -426,9 +448,9 @@ pub fn assess_leave(
 pub fn leave_actions(
     leave: LeaveView,
     role: huijiao_core::model::Role,
-    officer_level: Option<huijiao_core::policy::leave::ApprovalLevel>,
+    officer_level: Option<huijiao_core::policy::level::ApprovalLevel>,
 ) -> Vec<transitions::LeaveAction> {
-    transitions::leave_actions(
+    huijiao_core::policy::leave::leave_actions(
         leave.status,
         transitions::Party::person(role, officer_level),
         leave.required_level,
@@ -441,7 +463,7 @@ pub fn leave_actions(
 pub fn relocation_actions(
     relocation: RelocationView,
     role: huijiao_core::model::Role,
-    officer_level: Option<huijiao_core::policy::leave::ApprovalLevel>,
+    officer_level: Option<huijiao_core::policy::level::ApprovalLevel>,
 ) -> Vec<transitions::RelocationAction> {
     transitions::RELOCATION.possible(
         relocation.status,

@@ -8,6 +8,8 @@ use uuid::Uuid;
 
 use crate::Result;
 
+crate::page_record!(LeavePage, LeaveView);
+
 /// Leave (外出), relocation (迁居) and visitor (会客) requests, and leave evidence. (`HuijiaoClient::requests()`)
 #[derive(uniffi::Object)]
 pub struct RequestsClient {
@@ -26,8 +28,26 @@ impl RequestsClient {
         Ok(self.inner.apply_leave(case_id, &req).await?)
     }
 
+    /// Leaves waiting for a decision at the caller's level, oldest first: all of them.
     pub async fn leave_queue(&self) -> Result<Vec<LeaveView>> {
         Ok(self.inner.leave_queue().await?)
+    }
+
+    /// One page of them: the first, or the one after `after` (a page's `next`), of `limit` items
+    /// (1–500; default 100).
+    pub async fn leave_queue_page(
+        &self,
+        after: Option<String>,
+        limit: Option<u64>,
+    ) -> Result<LeavePage> {
+        Ok(self
+            .inner
+            .leave_queue()
+            .after(after)
+            .limit(limit)
+            .page()
+            .await?
+            .into())
     }
 
     pub async fn decide_leave(

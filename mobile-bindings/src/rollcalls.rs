@@ -11,6 +11,8 @@ use uuid::Uuid;
 
 use crate::Result;
 
+crate::page_record!(RollCallPage, RollCallView);
+
 /// Video roll calls (视频点名). (`HuijiaoClient::roll_calls()`)
 #[derive(uniffi::Object)]
 pub struct RollCallsClient {
@@ -35,6 +37,26 @@ impl RollCallsClient {
             .inner
             .roll_calls(status, from.map(Into::into), to.map(Into::into))
             .await?)
+    }
+
+    /// One page of it: the first, or the one after `after` (a page's `next`), of `limit` items
+    /// (1–500; default 100).
+    pub async fn list_page(
+        &self,
+        status: Option<RollCallStatus>,
+        from: Option<std::time::SystemTime>,
+        to: Option<std::time::SystemTime>,
+        after: Option<String>,
+        limit: Option<u64>,
+    ) -> Result<RollCallPage> {
+        Ok(self
+            .inner
+            .roll_calls(status, from.map(Into::into), to.map(Into::into))
+            .after(after)
+            .limit(limit)
+            .page()
+            .await?
+            .into())
     }
 
     /// Statistics per unit of the officer's jurisdiction over a period (default: 30 days).

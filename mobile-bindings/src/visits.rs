@@ -11,6 +11,8 @@ use uuid::Uuid;
 
 use crate::Result;
 
+crate::page_record!(VisitPage, VisitView);
+
 /// Field work. (`HuijiaoClient::visits()`)
 #[derive(uniffi::Object)]
 pub struct VisitsClient {
@@ -27,6 +29,25 @@ impl VisitsClient {
     /// A case's visits, talks and office reports, newest first (officers).
     pub async fn of_case(&self, case_id: Uuid, kind: Option<VisitKind>) -> Result<Vec<VisitView>> {
         Ok(self.inner.case_visits(case_id, kind).await?)
+    }
+
+    /// One page of it: the first, or the one after `after` (a page's `next`), of `limit` items
+    /// (1–500; default 100).
+    pub async fn of_case_page(
+        &self,
+        case_id: Uuid,
+        kind: Option<VisitKind>,
+        after: Option<String>,
+        limit: Option<u64>,
+    ) -> Result<VisitPage> {
+        Ok(self
+            .inner
+            .case_visits(case_id, kind)
+            .after(after)
+            .limit(limit)
+            .page()
+            .await?
+            .into())
     }
 
     /// When the next home visit and office report are due (the person: their report only).

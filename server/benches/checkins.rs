@@ -21,7 +21,7 @@ use tower::ServiceExt;
 const PASSWORD: &str = "Bench-Password-1";
 
 fn shared(sub: &str) -> std::path::PathBuf {
-    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo"))
         .join("../../shared")
         .join(sub)
 }

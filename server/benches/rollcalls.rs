@@ -13,7 +13,6 @@
 //!
 //! Usage: `cargo bench -p huijiao-server --bench rollcalls -- [N …]` (default 8 16 32).
 
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use huijiao_core::face::image::Rgb;
@@ -46,7 +45,9 @@ fn per_frame(total: Duration, n: usize) -> f64 {
 }
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared");
+    let root =
+        std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo"))
+            .join("../../shared");
     let models = std::env::var_os("HUIJIAO_MODEL_DIR")
         .map(Into::into)
         .unwrap_or_else(|| root.join("models"));

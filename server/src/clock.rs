@@ -24,8 +24,11 @@ impl Clock {
         Clock::default()
     }
 
+    /// Now, in whole microseconds: what PostgreSQL keeps of an instant, so a time written and
+    /// read back (a page's cursor among them) is the same value on either database.
     pub fn now(&self) -> DateTime<Utc> {
-        Utc::now() + Duration::microseconds(self.shift_us.load(Ordering::Relaxed))
+        let us = Utc::now().timestamp_micros() + self.shift_us.load(Ordering::Relaxed);
+        DateTime::from_timestamp_micros(us).expect("within 290 000 years")
     }
 
     /// Today's date in China time.
@@ -65,5 +68,10 @@ mod tests {
         clock.advance(Duration::days(1));
         assert_eq!(copy.today().to_string(), "2026-12-09");
         assert!((Clock::system().now() - Utc::now()).num_seconds().abs() < 5);
+        assert_eq!(
+            copy.now().timestamp_subsec_nanos() % 1000,
+            0,
+            "whole microseconds"
+        );
     }
 }

@@ -106,18 +106,21 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<bool> {
     };
     let gansu = insert_unit(
         &txn,
+        now,
         &unit("甘肃省司法厅", UnitKind::Province, None, "620000"),
     )
     .await
     .map_err(e)?;
     let lanzhou = insert_unit(
         &txn,
+        now,
         &unit("兰州市司法局", UnitKind::City, Some(gansu.id), "620100"),
     )
     .await
     .map_err(e)?;
     let chengguan = insert_unit(
         &txn,
+        now,
         &unit(
             "城关区社区矫正管理局",
             UnitKind::CountyAgency,
@@ -129,6 +132,7 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<bool> {
     .map_err(e)?;
     let qilihe = insert_unit(
         &txn,
+        now,
         &unit(
             "七里河区社区矫正管理局",
             UnitKind::CountyAgency,
@@ -140,6 +144,7 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<bool> {
     .map_err(e)?;
     let donggang = insert_unit(
         &txn,
+        now,
         &unit(
             "东岗司法所",
             UnitKind::JudicialOffice,
@@ -151,6 +156,7 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<bool> {
     .map_err(e)?;
     let yannan = insert_unit(
         &txn,
+        now,
         &unit(
             "雁南司法所",
             UnitKind::JudicialOffice,
@@ -162,6 +168,7 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<bool> {
     .map_err(e)?;
     let xiyuan = insert_unit(
         &txn,
+        now,
         &unit(
             "西园司法所",
             UnitKind::JudicialOffice,

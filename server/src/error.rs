@@ -295,23 +295,26 @@ where
     ) -> Result<Self, Self::Rejection> {
         let _ = state;
         let query = parts.uri.query().unwrap_or_default();
-        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
-        serde_path_to_error::deserialize::<_, T>(de)
-            .map(Query)
-            .map_err(|e| {
-                // The parameter at fault is named; a missing one is named in serde's message.
-                let path = e.path().to_string();
-                let said = serde_said(&e.inner().to_string());
-                let field = if path == "." {
-                    said.en
-                        .split('`')
-                        .nth(1)
-                        .map(str::to_owned)
-                        .unwrap_or_default()
-                } else {
-                    path
-                };
-                ApiError::from(ErrorCode::InvalidQuery).naming(field, said)
-            })
+        query_from(query).map(Query)
     }
+}
+
+/// A query string read into `T`, the parameter at fault named on a refusal.
+pub fn query_from<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    serde_path_to_error::deserialize::<_, T>(de).map_err(|e| {
+        // The parameter at fault is named; a missing one is named in serde's message.
+        let path = e.path().to_string();
+        let said = serde_said(&e.inner().to_string());
+        let field = if path == "." {
+            said.en
+                .split('`')
+                .nth(1)
+                .map(str::to_owned)
+                .unwrap_or_default()
+        } else {
+            path
+        };
+        ApiError::from(ErrorCode::InvalidQuery).naming(field, said)
+    })
 }

@@ -206,6 +206,7 @@ pub async fn close_last_month(
             let (severity, suggestion) = shortfall_escalation(short_before.contains(&c.id));
             let (alert, event) = crate::alerts::raise(
                 db,
+                now,
                 c,
                 shortfall_alert(obligation),
                 severity,

@@ -26,6 +26,7 @@ pub mod ledger;
 pub mod locations;
 pub mod media;
 pub mod org;
+pub mod paging;
 pub mod pdf;
 pub mod push;
 pub mod requests;

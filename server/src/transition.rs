@@ -122,6 +122,6 @@ versioned!(
     reflection => "reflection", Status.status: huijiao_core::policy::learning::ReflectionStatus;
     quiz_attempt => "quiz attempt";
     help_session => "help session", Status.status: huijiao_core::policy::help::HelpStatus;
-    service_participation => "service participation";
+    service_participation => "service participation", Status.status: huijiao_core::policy::service::ParticipationStatus;
     sanction => "sanction", Status.status: huijiao_core::policy::sanctions::SanctionStatus;
 );

@@ -4,6 +4,8 @@
 
 use std::sync::{Arc, Mutex};
 
+use chrono::{DateTime, Utc};
+
 use huijiao_core::model::{AuditAction, EventKind};
 use sea_orm::{DatabaseTransaction, TransactionTrait};
 use serde::Serialize;
@@ -23,6 +25,7 @@ pub struct Work {
     paths: PathCache,
     pushes: Mutex<Vec<PushNote>>,
     push: Arc<dyn Push>,
+    now: DateTime<Utc>,
 }
 
 impl Work {
@@ -34,7 +37,13 @@ impl Work {
             paths: state.unit_paths.clone(),
             pushes: Mutex::default(),
             push: state.push.clone(),
+            now: state.clock.now(),
         })
+    }
+
+    /// The clock's time when this work began: the one instant its rows and alerts record.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
     }
 
     /// The transaction, for queries and service functions (`&impl ConnectionTrait`).

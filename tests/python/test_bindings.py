@@ -621,6 +621,22 @@ def test_the_rest_of_the_api_by_role(server):
     audit = client(server)
     run(audit.login("auditadmin", PASSWORD))
     assert run(audit.audit().verify_audit()).ok
+    # A list read page by page: newest first, nothing repeated or skipped, and every entry of
+    # the whole list read before is there (reading adds entries, at the newest end).
+    whole = [e.seq for e in run(audit.audit().entries())]
+    walked, after = [], None
+    while True:
+        page = run(audit.audit().entries_page(after, 7))
+        assert len(page.items) <= 7
+        walked += [e.seq for e in page.items]
+        if page.next is None:
+            break
+        after = page.next
+    assert len(walked) > 7 and walked == sorted(set(walked), reverse=True)
+    assert set(whole) <= set(walked)
+    with pytest.raises(mobile.HuijiaoError.Validation) as e:
+        run(audit.audit().entries_page("not-a-cursor", None))
+    assert (e.value.field, e.value.code) == ("after", "request.invalid_field")
     sysadmin = client(server)
     run(sysadmin.login("sysadmin", PASSWORD))
     assert any(u.username == "officer.donggang" for u in run(sysadmin.org().users()))

@@ -92,7 +92,10 @@ struct Setup {
 async fn setup(tweak: impl FnOnce(&mut huijiao_server::config::Config)) -> Setup {
     let models = std::env::var_os("HUIJIAO_MODEL_DIR")
         .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/models"));
+        .unwrap_or_else(|| {
+            std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo"))
+                .join("../../shared/models")
+        });
     let engine = std::sync::Arc::new(
         huijiao_core::face::FaceEngine::load(&models, Default::default()).expect("face models"),
     );
@@ -106,7 +109,8 @@ async fn setup(tweak: impl FnOnce(&mut huijiao_server::config::Config)) -> Setup
     let officer = login(&http, base, "officer.donggang", None).await;
     let sv = login(&http, base, "sv.maxiaojun", Some(DEMO_DEVICE)).await;
     let photo = std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/faces/grace_hopper.jpg"),
+        std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo"))
+            .join("../../shared/faces/grace_hopper.jpg"),
     )
     .unwrap();
     let setup = Setup {

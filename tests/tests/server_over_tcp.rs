@@ -57,7 +57,7 @@ async fn demo_server_end_to_end() {
         .json()
         .await
         .unwrap();
-    let cases = cases.as_array().unwrap();
+    let cases = cases["items"].as_array().unwrap();
     assert_eq!(cases.len(), 3, "the office's three demo cases");
     assert!(
         cases

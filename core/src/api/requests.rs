@@ -56,7 +56,7 @@ view_type! {
     pub struct LeaveStepView {
         pub action: String,
         pub actor_id: Option<Uuid>,
-        pub level: Option<crate::policy::leave::ApprovalLevel>,
+        pub level: Option<crate::policy::level::ApprovalLevel>,
         pub opinion: Option<String>,
         pub at: DateTime<Utc>,
     }
@@ -75,7 +75,7 @@ view_type! {
         pub end_date: NaiveDate,
         pub days: i32,
         pub window_total_days: i32,
-        pub required_level: crate::policy::leave::ApprovalLevel,
+        pub required_level: crate::policy::level::ApprovalLevel,
         pub urgent: bool,
         pub late_notice: bool,
         pub standing: bool,

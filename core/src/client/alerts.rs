@@ -3,13 +3,14 @@
 use super::*;
 
 impl Client {
-    pub async fn alerts(&self) -> Result<Vec<AlertView>, ClientError> {
-        self.get("/alerts").await
+    /// Alerts in the caller's jurisdiction, newest first.
+    pub fn alerts(&self) -> Pages<'_, AlertView> {
+        Pages::new(self, "/alerts")
     }
 
-    /// The signed-in supervisee's own alerts (no evidence or notes).
-    pub async fn own_alerts(&self) -> Result<Vec<OwnAlertView>, ClientError> {
-        self.get("/me/alerts").await
+    /// The signed-in supervisee's own alerts (no evidence or notes), newest first.
+    pub fn own_alerts(&self) -> Pages<'_, OwnAlertView> {
+        Pages::new(self, "/me/alerts")
     }
 
     pub async fn acknowledge_alert(&self, id: Uuid) -> Result<AlertView, ClientError> {

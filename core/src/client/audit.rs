@@ -4,8 +4,8 @@ use super::*;
 
 impl Client {
     /// The audit log (audit admin).
-    pub async fn audit(&self) -> Result<Vec<AuditEntryView>, ClientError> {
-        self.get("/audit").await
+    pub fn audit(&self) -> Pages<'_, AuditEntryView> {
+        Pages::new(self, "/audit")
     }
 
     /// Checks the audit hash chain.

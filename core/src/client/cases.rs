@@ -4,8 +4,8 @@ use super::*;
 
 impl Client {
     /// The caller's caseload (officers: their jurisdiction; volunteers: their teams).
-    pub async fn cases(&self) -> Result<Vec<CaseSummaryView>, ClientError> {
-        self.get("/cases").await
+    pub fn cases(&self) -> Pages<'_, CaseSummaryView> {
+        Pages::new(self, "/cases")
     }
 
     pub async fn case(&self, id: Uuid) -> Result<CaseView, ClientError> {

@@ -30,8 +30,8 @@ impl Client {
         self.get("/sensitive-periods").await
     }
 
-    pub async fn checkins_of(&self, case_id: Uuid) -> Result<Vec<CheckinView>, ClientError> {
-        self.get(&format!("/cases/{case_id}/checkins")).await
+    pub fn checkins_of(&self, case_id: Uuid) -> Pages<'_, CheckinView> {
+        Pages::new(self, format!("/cases/{case_id}/checkins"))
     }
 
     /// The selfie of a check-in (officers; the read is audited).
@@ -39,12 +39,8 @@ impl Client {
         self.bytes(&format!("/checkins/{id}/photo")).await
     }
 
-    pub async fn checkin_requests_of(
-        &self,
-        case_id: Uuid,
-    ) -> Result<Vec<CheckinRequestView>, ClientError> {
-        self.get(&format!("/cases/{case_id}/checkin-requests"))
-            .await
+    pub fn checkin_requests_of(&self, case_id: Uuid) -> Pages<'_, CheckinRequestView> {
+        Pages::new(self, format!("/cases/{case_id}/checkin-requests"))
     }
 
     /// Asks for an unscheduled check-in.

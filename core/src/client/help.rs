@@ -18,32 +18,28 @@ impl Client {
     }
 
     /// A case's help sessions, newest first (a volunteer's own only).
-    pub async fn case_help_sessions(
+    pub fn case_help_sessions(
         &self,
         case_id: Uuid,
         status: Option<HelpStatus>,
-    ) -> Result<Vec<HelpSessionView>, ClientError> {
+    ) -> Pages<'_, HelpSessionView> {
         match status {
             Some(s) => {
                 let s = s.as_str();
-                self.get(&format!("/cases/{case_id}/help-sessions?status={s}"))
-                    .await
+                Pages::new(self, format!("/cases/{case_id}/help-sessions?status={s}"))
             }
-            None => self.get(&format!("/cases/{case_id}/help-sessions")).await,
+            None => Pages::new(self, format!("/cases/{case_id}/help-sessions")),
         }
     }
 
     /// A volunteer's own sessions; an officer's jurisdiction's (`Logged`: waiting for them).
-    pub async fn help_sessions(
-        &self,
-        status: Option<HelpStatus>,
-    ) -> Result<Vec<HelpSessionView>, ClientError> {
+    pub fn help_sessions(&self, status: Option<HelpStatus>) -> Pages<'_, HelpSessionView> {
         match status {
             Some(s) => {
                 let s = s.as_str();
-                self.get(&format!("/help-sessions?status={s}")).await
+                Pages::new(self, format!("/help-sessions?status={s}"))
             }
-            None => self.get("/help-sessions").await,
+            None => Pages::new(self, "/help-sessions"),
         }
     }
 

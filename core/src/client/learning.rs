@@ -68,11 +68,8 @@ impl Client {
     }
 
     /// A case's study sessions, latest first.
-    pub async fn study_sessions_of(
-        &self,
-        case_id: Uuid,
-    ) -> Result<Vec<StudySessionView>, ClientError> {
-        self.get(&format!("/cases/{case_id}/study-sessions")).await
+    pub fn study_sessions_of(&self, case_id: Uuid) -> Pages<'_, StudySessionView> {
+        Pages::new(self, format!("/cases/{case_id}/study-sessions"))
     }
 
     /// A case's education in `month` (`YYYY-MM`; default this month, China time).
@@ -130,11 +127,8 @@ impl Client {
     }
 
     /// A case's quiz attempts with their answers (the supervisee, officers).
-    pub async fn quiz_attempts_of(
-        &self,
-        case_id: Uuid,
-    ) -> Result<Vec<QuizAttemptView>, ClientError> {
-        self.get(&format!("/cases/{case_id}/quiz-attempts")).await
+    pub fn quiz_attempts_of(&self, case_id: Uuid) -> Pages<'_, QuizAttemptView> {
+        Pages::new(self, format!("/cases/{case_id}/quiz-attempts"))
     }
 
     /// Uploads a lesson's file while its course is a draft (officers): `content_type` is

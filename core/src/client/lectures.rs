@@ -12,16 +12,13 @@ impl Client {
 
     /// Lectures ending after `from` (default: a week ago), soonest first; a supervisee's come
     /// with their own attendance.
-    pub async fn lectures(
-        &self,
-        from: Option<DateTime<Utc>>,
-    ) -> Result<Vec<LectureView>, ClientError> {
+    pub fn lectures(&self, from: Option<DateTime<Utc>>) -> Pages<'_, LectureView> {
         match from {
             Some(t) => {
                 let t = t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-                self.get(&format!("/lectures?from={t}")).await
+                Pages::new(self, format!("/lectures?from={t}"))
             }
-            None => self.get("/lectures").await,
+            None => Pages::new(self, "/lectures"),
         }
     }
 

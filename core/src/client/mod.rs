@@ -16,6 +16,7 @@ mod lectures;
 mod locations;
 mod org;
 pub mod outbox;
+mod pages;
 mod requests;
 mod rollcalls;
 mod sanctions;
@@ -32,6 +33,7 @@ use uuid::Uuid;
 
 use crate::api::*;
 use crate::error::{ErrorCode, Lang};
+pub use pages::Pages;
 
 /// A background task of the client (event stream, outbox observer); dropping it (or
 /// `cancel`) stops the task.

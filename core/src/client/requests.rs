@@ -17,13 +17,13 @@ impl Client {
         self.post(&format!("/cases/{case_id}/leaves"), req).await
     }
 
-    pub async fn leaves_of(&self, case_id: Uuid) -> Result<Vec<LeaveView>, ClientError> {
-        self.get(&format!("/cases/{case_id}/leaves")).await
+    pub fn leaves_of(&self, case_id: Uuid) -> Pages<'_, LeaveView> {
+        Pages::new(self, format!("/cases/{case_id}/leaves"))
     }
 
     /// Leaves waiting for a decision at the caller's level.
-    pub async fn leave_queue(&self) -> Result<Vec<LeaveView>, ClientError> {
-        self.get("/leaves").await
+    pub fn leave_queue(&self) -> Pages<'_, LeaveView> {
+        Pages::new(self, "/leaves")
     }
 
     pub async fn decide_leave(
@@ -104,8 +104,8 @@ impl Client {
             .await
     }
 
-    pub async fn relocations_of(&self, case_id: Uuid) -> Result<Vec<RelocationView>, ClientError> {
-        self.get(&format!("/cases/{case_id}/relocations")).await
+    pub fn relocations_of(&self, case_id: Uuid) -> Pages<'_, RelocationView> {
+        Pages::new(self, format!("/cases/{case_id}/relocations"))
     }
 
     pub async fn apply_relocation(
@@ -126,8 +126,8 @@ impl Client {
     }
 
     /// Relocations waiting on the caller's agency.
-    pub async fn relocation_queue(&self) -> Result<Vec<RelocationView>, ClientError> {
-        self.get("/relocations").await
+    pub fn relocation_queue(&self) -> Pages<'_, RelocationView> {
+        Pages::new(self, "/relocations")
     }
 
     /// The receiving agency's opinion.
@@ -179,8 +179,8 @@ impl Client {
         .await
     }
 
-    pub async fn visits_of(&self, case_id: Uuid) -> Result<Vec<VisitorView>, ClientError> {
-        self.get(&format!("/cases/{case_id}/visitors")).await
+    pub fn visits_of(&self, case_id: Uuid) -> Pages<'_, VisitorView> {
+        Pages::new(self, format!("/cases/{case_id}/visitors"))
     }
 
     pub async fn register_visit(

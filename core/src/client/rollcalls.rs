@@ -15,20 +15,17 @@ impl Client {
 
     /// Roll calls in the officer's jurisdiction, latest first; `status` narrows them (e.g.
     /// `needs_review`, the review queue); `from`/`to` bound when they rang (today's calls).
-    pub async fn roll_calls(
+    pub fn roll_calls(
         &self,
         status: Option<RollCallStatus>,
         from: Option<chrono::DateTime<chrono::Utc>>,
         to: Option<chrono::DateTime<chrono::Utc>>,
-    ) -> Result<Vec<RollCallView>, ClientError> {
+    ) -> Pages<'_, RollCallView> {
         let status = status.map(|s| format!("status={}", s.as_str()));
-        self.get(&with_period(
-            "/roll-calls",
-            status.into_iter().collect(),
-            from,
-            to,
-        ))
-        .await
+        Pages::new(
+            self,
+            with_period("/roll-calls", status.into_iter().collect(), from, to),
+        )
     }
 
     /// Statistics per unit of the officer's jurisdiction over a period (default: 30 days).
@@ -45,8 +42,8 @@ impl Client {
         self.get(&format!("/roll-calls/{id}")).await
     }
 
-    pub async fn roll_calls_of(&self, case_id: Uuid) -> Result<Vec<RollCallView>, ClientError> {
-        self.get(&format!("/cases/{case_id}/roll-calls")).await
+    pub fn roll_calls_of(&self, case_id: Uuid) -> Pages<'_, RollCallView> {
+        Pages::new(self, format!("/cases/{case_id}/roll-calls"))
     }
 
     /// Answers a ringing call with the app's WebRTC offer (SDP, candidates gathered); returns

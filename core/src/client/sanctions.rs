@@ -19,8 +19,8 @@ impl Client {
     }
 
     /// A case's rewards and sanctions (the person sees the decisions in force).
-    pub async fn case_sanctions(&self, case_id: Uuid) -> Result<Vec<SanctionView>, ClientError> {
-        self.get(&format!("/cases/{case_id}/sanctions")).await
+    pub fn case_sanctions(&self, case_id: Uuid) -> Pages<'_, SanctionView> {
+        Pages::new(self, format!("/cases/{case_id}/sanctions"))
     }
 
     /// The county agency approves or rejects, at the version seen.

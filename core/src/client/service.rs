@@ -16,16 +16,16 @@ impl Client {
 
     /// Activities ending after `from` (default: a week ago), soonest first; a supervisee's
     /// come with their own participation.
-    pub async fn service_activities(
+    pub fn service_activities(
         &self,
         from: Option<DateTime<Utc>>,
-    ) -> Result<Vec<ServiceActivityView>, ClientError> {
+    ) -> Pages<'_, ServiceActivityView> {
         match from {
             Some(t) => {
                 let t = t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-                self.get(&format!("/service-activities?from={t}")).await
+                Pages::new(self, format!("/service-activities?from={t}"))
             }
-            None => self.get("/service-activities").await,
+            None => Pages::new(self, "/service-activities"),
         }
     }
 

@@ -16,17 +16,13 @@ impl Client {
     }
 
     /// A case's visits, talks and office reports, newest first (officers).
-    pub async fn case_visits(
-        &self,
-        case_id: Uuid,
-        kind: Option<VisitKind>,
-    ) -> Result<Vec<VisitView>, ClientError> {
+    pub fn case_visits(&self, case_id: Uuid, kind: Option<VisitKind>) -> Pages<'_, VisitView> {
         match kind {
             Some(k) => {
                 let k = k.as_str();
-                self.get(&format!("/cases/{case_id}/visits?kind={k}")).await
+                Pages::new(self, format!("/cases/{case_id}/visits?kind={k}"))
             }
-            None => self.get(&format!("/cases/{case_id}/visits")).await,
+            None => Pages::new(self, format!("/cases/{case_id}/visits")),
         }
     }
 

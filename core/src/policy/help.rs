@@ -39,6 +39,7 @@ string_enum! {
 #[rustfmt::skip]
 pub const HELP: Machine<HelpStatus, HelpAction> = Machine {
     invalid: ErrorCode::HelpTransitionInvalid,
+    below_level: ErrorCode::Forbidden,
     rules: &[
         Rule { action: HelpAction::Confirm, from: &[HelpStatus::Logged], to: Some(HelpStatus::Confirmed), who: Who::Officer(None) },
         Rule { action: HelpAction::Return, from: &[HelpStatus::Logged], to: Some(HelpStatus::Returned), who: Who::Officer(None) },

@@ -13,7 +13,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::leave::ApprovalLevel;
+use super::level::ApprovalLevel;
 use super::rollcall::ByLevel;
 use super::transitions::{Machine, Rule, Who};
 use crate::error::ErrorCode;
@@ -58,6 +58,7 @@ string_enum! {
 #[rustfmt::skip]
 pub const COURSE: Machine<CourseStatus, CourseAction> = Machine {
     invalid: ErrorCode::CourseTransitionInvalid,
+    below_level: ErrorCode::CourseAuthorLevel,
     rules: &[
         Rule { action: CourseAction::Publish, from: &[CourseStatus::Draft], to: Some(CourseStatus::Published), who: Who::Officer(Some(ApprovalLevel::CountyAgency)) },
         Rule { action: CourseAction::Archive, from: &[CourseStatus::Draft, CourseStatus::Published], to: Some(CourseStatus::Archived), who: Who::Officer(Some(ApprovalLevel::CountyAgency)) },
@@ -116,6 +117,7 @@ string_enum! {
 #[rustfmt::skip]
 pub const REFLECTION: Machine<ReflectionStatus, ReflectionAction> = Machine {
     invalid: ErrorCode::ReflectionTransitionInvalid,
+    below_level: ErrorCode::Forbidden,
     rules: &[
         Rule { action: ReflectionAction::Accept, from: &[ReflectionStatus::Submitted], to: Some(ReflectionStatus::Accepted), who: Who::Officer(None) },
         Rule { action: ReflectionAction::Return, from: &[ReflectionStatus::Submitted], to: Some(ReflectionStatus::Returned), who: Who::Officer(None) },

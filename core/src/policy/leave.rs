@@ -7,8 +7,10 @@ use serde::{Deserialize, Serialize};
 
 use super::sanctions::Sanction;
 
+use super::level::ApprovalLevel;
+use super::transitions::{LeaveAction, Party, LEAVE};
 use crate::error::ErrorCode;
-use crate::model::UnitKind;
+use crate::model::LeaveStatus;
 
 /// Defaults from DOMAIN.md; provinces and cities may set their own (the server's
 /// `[rules.leave]` settings; the apps read them from `GET /rules`). Unknown fields are ignored here, so
@@ -58,67 +60,12 @@ pub const LEAVE_ATTACHABLE: [crate::model::LeaveStatus; 2] = [
     crate::model::LeaveStatus::Submitted,
 ];
 
-/// Who must decide.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
-#[cfg_attr(
-    feature = "sea-orm",
-    derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum)
-)]
-#[cfg_attr(feature = "sea-orm", sea_orm(rs_type = "String", db_type = "Text"))]
-pub enum ApprovalLevel {
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "judicial_office"))]
-    JudicialOffice,
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "county_agency"))]
-    CountyAgency,
-    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "city"))]
-    City,
-}
-
-impl ApprovalLevel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ApprovalLevel::JudicialOffice => "judicial_office",
-            ApprovalLevel::CountyAgency => "county_agency",
-            ApprovalLevel::City => "city",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [
-            ApprovalLevel::JudicialOffice,
-            ApprovalLevel::CountyAgency,
-            ApprovalLevel::City,
-        ]
-        .into_iter()
-        .find(|l| l.as_str() == s)
-    }
-
-    fn up(self) -> ApprovalLevel {
-        match self {
-            ApprovalLevel::JudicialOffice => ApprovalLevel::CountyAgency,
-            ApprovalLevel::CountyAgency | ApprovalLevel::City => ApprovalLevel::City,
-        }
-    }
-
-    /// The level an officer of a unit of `kind` decides at (provincial officers: city level and below).
-    pub fn of_unit(kind: UnitKind) -> ApprovalLevel {
-        match kind {
-            UnitKind::JudicialOffice => ApprovalLevel::JudicialOffice,
-            UnitKind::CountyAgency => ApprovalLevel::CountyAgency,
-            UnitKind::City | UnitKind::Province => ApprovalLevel::City,
-        }
-    }
-
-    /// The refusal for an approver below this level: says which level must decide.
-    pub fn needs_code(self) -> ErrorCode {
-        match self {
-            ApprovalLevel::JudicialOffice => ErrorCode::Forbidden,
-            ApprovalLevel::CountyAgency => ErrorCode::LeaveNeedsCountyApproval,
-            ApprovalLevel::City => ErrorCode::LeaveNeedsCityApproval,
-        }
+/// The refusal for an approver below the level a leave needs: says which level must decide.
+pub fn needs_code(level: ApprovalLevel) -> ErrorCode {
+    match level {
+        ApprovalLevel::JudicialOffice => ErrorCode::Forbidden,
+        ApprovalLevel::CountyAgency => ErrorCode::LeaveNeedsCountyApproval,
+        ApprovalLevel::City => ErrorCode::LeaveNeedsCityApproval,
     }
 }
 
@@ -300,9 +247,33 @@ pub fn sanction_for_overdue(
         .unwrap_or(Sanction::Admonition)
 }
 
+/// The actions `party` may take on a leave now, for the app's buttons. Beyond the table: an
+/// officer approves only at or above the leave's required level (measures art. 28), and only
+/// a leave itself is extended, not an extension request.
+pub fn leave_actions(
+    status: LeaveStatus,
+    party: Party,
+    required: ApprovalLevel,
+    is_extension: bool,
+) -> Vec<LeaveAction> {
+    LEAVE
+        .possible(status, party)
+        .into_iter()
+        .filter(|a| match a {
+            LeaveAction::Approve => matches!(
+                party,
+                Party::Person { level: Some(l), .. } if may_approve(l, required)
+            ),
+            LeaveAction::Extend => !is_extension,
+            _ => true,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::UnitKind;
     use ApprovalLevel::*;
 
     fn d(s: &str) -> NaiveDate {
@@ -529,10 +500,10 @@ mod tests {
         assert!(!may_approve(JudicialOffice, CountyAgency));
         assert!(!may_approve(CountyAgency, City));
         assert_eq!(
-            CountyAgency.needs_code(),
+            needs_code(CountyAgency),
             ErrorCode::LeaveNeedsCountyApproval
         );
-        assert_eq!(City.needs_code(), ErrorCode::LeaveNeedsCityApproval);
+        assert_eq!(needs_code(City), ErrorCode::LeaveNeedsCityApproval);
         assert_eq!(ApprovalLevel::of_unit(UnitKind::Province), City);
     }
 
@@ -562,6 +533,45 @@ mod tests {
         assert_eq!(
             sanction_for_overdue(31, Some(crate::model::SentenceKind::MedicalParole)),
             Sanction::ReturnToPrisonRecommendation
+        );
+    }
+
+    /// The app's buttons: an office officer sees "reject" but not "approve" on a leave the
+    /// county must decide; an extension request cannot itself be extended.
+    #[test]
+    fn leave_buttons() {
+        use crate::model::Role;
+        const SV: Party = Party::Person {
+            role: Role::Supervisee,
+            level: None,
+        };
+        const OFFICE: Party = Party::Person {
+            role: Role::Officer,
+            level: Some(JudicialOffice),
+        };
+        const COUNTY: Party = Party::Person {
+            role: Role::Officer,
+            level: Some(CountyAgency),
+        };
+        assert_eq!(
+            leave_actions(LeaveStatus::Submitted, OFFICE, CountyAgency, false),
+            vec![LeaveAction::Reject]
+        );
+        assert_eq!(
+            leave_actions(LeaveStatus::Submitted, COUNTY, CountyAgency, false),
+            vec![LeaveAction::Approve, LeaveAction::Reject]
+        );
+        assert_eq!(
+            leave_actions(LeaveStatus::Active, SV, JudicialOffice, false),
+            vec![LeaveAction::Return, LeaveAction::Extend]
+        );
+        assert_eq!(
+            leave_actions(LeaveStatus::Active, SV, JudicialOffice, true),
+            vec![LeaveAction::Return]
+        );
+        assert!(
+            leave_actions(LeaveStatus::Submitted, SV, JudicialOffice, false)
+                == vec![LeaveAction::Cancel]
         );
     }
 }

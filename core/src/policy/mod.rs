@@ -10,6 +10,7 @@ pub mod help;
 pub mod learning;
 pub mod leave;
 pub mod lecture;
+pub mod level;
 pub mod liveness;
 pub mod location;
 pub mod quiz;

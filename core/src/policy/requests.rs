@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::ErrorCode;
 use crate::model::UnitKind;
-use crate::policy::leave::ApprovalLevel;
+use crate::policy::level::ApprovalLevel;
 
 /// The county agency of the current place decides a relocation, after consulting the agency
 /// of the new place.

@@ -18,7 +18,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::leave::ApprovalLevel;
+use super::level::ApprovalLevel;
 use super::transitions::{Machine, Rule, Who};
 use crate::error::ErrorCode;
 use crate::model::{string_enum, SentenceKind};
@@ -279,6 +279,7 @@ string_enum! {
 #[rustfmt::skip]
 pub const SANCTION: Machine<SanctionStatus, SanctionAction> = Machine {
     invalid: ErrorCode::SanctionTransitionInvalid,
+    below_level: ErrorCode::SanctionNeedsCounty,
     rules: &[
         Rule { action: SanctionAction::Approve, from: &[SanctionStatus::Proposed], to: Some(SanctionStatus::Approved), who: Who::Officer(Some(ApprovalLevel::CountyAgency)) },
         Rule { action: SanctionAction::Reject, from: &[SanctionStatus::Proposed], to: Some(SanctionStatus::Rejected), who: Who::Officer(Some(ApprovalLevel::CountyAgency)) },

@@ -16,6 +16,8 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::rollcall::ByLevel;
+use super::transitions::{Machine, Rule, Who};
+use crate::error::ErrorCode;
 use crate::model::{string_enum, SupervisionLevel};
 
 string_enum! {
@@ -170,11 +172,53 @@ impl ServiceRules {
     }
 }
 
+string_enum! {
+    /// What can be done to a participation.
+    ParticipationAction {
+        /// Takes the place again after withdrawing (before the start).
+        SignUp = "sign_up",
+        /// Gives the place up before the start (or an officer's cancellation does).
+        Withdraw = "withdraw",
+        CheckIn = "check_in",
+        CheckOut = "check_out",
+        /// An officer confirms the credited minutes (or corrects them, with a reason).
+        Confirm = "confirm",
+        /// At the close: never checked in.
+        MarkNoShow = "mark_no_show",
+        /// At the close: checked in, never out.
+        MarkIncomplete = "mark_incomplete",
+    }
+}
+
+use ParticipationStatus as P;
+/// The person signs up and withdraws, or an officer does it for them.
+const PERSON_OR_OFFICER: Who = Who::AnyOf(&[Who::Supervisee, Who::Officer(None)]);
+/// An officer, or the activity's organiser (a volunteer; the handler checks it is theirs).
+const OFFICER_OR_ORGANISER: Who = Who::AnyOf(&[Who::Officer(None), Who::Volunteer]);
+/// A person signs up (or an officer for them), checks in and out on site; an officer or the
+/// organiser confirms what was credited, or corrects it — also after a no-show or a missing check-out; the job
+/// settles what is still open at the close. Whether a correction (rather than a plain
+/// confirmation) is asked for is the handler's: only it may follow a settled state.
+#[rustfmt::skip]
+pub const PARTICIPATION: Machine<ParticipationStatus, ParticipationAction> = Machine {
+    invalid: ErrorCode::ActivityTransitionInvalid,
+    below_level: ErrorCode::Forbidden,
+    rules: &[
+        Rule { action: ParticipationAction::SignUp, from: &[P::Withdrawn], to: Some(P::SignedUp), who: PERSON_OR_OFFICER },
+        Rule { action: ParticipationAction::Withdraw, from: &[P::SignedUp], to: Some(P::Withdrawn), who: PERSON_OR_OFFICER },
+        Rule { action: ParticipationAction::CheckIn, from: &[P::SignedUp], to: Some(P::CheckedIn), who: Who::Supervisee },
+        Rule { action: ParticipationAction::CheckOut, from: &[P::CheckedIn], to: Some(P::CheckedOut), who: Who::Supervisee },
+        Rule { action: ParticipationAction::Confirm, from: &[P::CheckedOut, P::Incomplete, P::NoShow, P::Confirmed], to: Some(P::Confirmed), who: OFFICER_OR_ORGANISER },
+        Rule { action: ParticipationAction::MarkNoShow, from: &[P::SignedUp], to: Some(P::NoShow), who: Who::System },
+        Rule { action: ParticipationAction::MarkIncomplete, from: &[P::CheckedIn], to: Some(P::Incomplete), who: Who::System },
+    ],
+};
+
 /// How a settled activity leaves a participation that was still open at the close.
-pub fn settle_at_close(status: ParticipationStatus) -> Option<ParticipationStatus> {
+pub fn settle_at_close(status: ParticipationStatus) -> Option<ParticipationAction> {
     match status {
-        ParticipationStatus::SignedUp => Some(ParticipationStatus::NoShow),
-        ParticipationStatus::CheckedIn => Some(ParticipationStatus::Incomplete),
+        ParticipationStatus::SignedUp => Some(ParticipationAction::MarkNoShow),
+        ParticipationStatus::CheckedIn => Some(ParticipationAction::MarkIncomplete),
         _ => None,
     }
 }
@@ -243,11 +287,74 @@ mod tests {
 
     #[test]
     fn the_close_settles_what_is_open() {
+        use super::super::transitions::Party;
         use ParticipationStatus::*;
-        assert_eq!(settle_at_close(SignedUp), Some(NoShow));
-        assert_eq!(settle_at_close(CheckedIn), Some(Incomplete));
+        for (from, to) in [(SignedUp, NoShow), (CheckedIn, Incomplete)] {
+            let action = settle_at_close(from).unwrap();
+            assert_eq!(PARTICIPATION.check(action, from, Party::System), Ok(to));
+        }
         for s in [CheckedOut, Confirmed, Withdrawn, NoShow, Incomplete] {
             assert_eq!(settle_at_close(s), None);
+        }
+    }
+
+    /// Only the person (or an officer for them) signs up and withdraws; only the person is on
+    /// site; an officer or the organiser confirms; only the job settles.
+    #[test]
+    fn who_moves_a_participation() {
+        use super::super::transitions::Party;
+        use crate::model::Role;
+        use ParticipationAction as A;
+        use ParticipationStatus::*;
+        let sv = Party::person(Role::Supervisee, None);
+        let officer = Party::person(Role::Officer, None);
+        let volunteer = Party::person(Role::Volunteer, None);
+        assert_eq!(
+            PARTICIPATION.check(A::Withdraw, SignedUp, sv),
+            Ok(Withdrawn)
+        );
+        assert_eq!(
+            PARTICIPATION.check(A::Withdraw, SignedUp, officer),
+            Ok(Withdrawn)
+        );
+        assert_eq!(
+            PARTICIPATION.check(A::Withdraw, SignedUp, volunteer),
+            Err(ErrorCode::Forbidden)
+        );
+        assert_eq!(PARTICIPATION.check(A::SignUp, Withdrawn, sv), Ok(SignedUp));
+        assert_eq!(
+            PARTICIPATION.check(A::CheckIn, SignedUp, officer),
+            Err(ErrorCode::Forbidden)
+        );
+        assert_eq!(
+            PARTICIPATION.check(A::CheckOut, SignedUp, sv),
+            Err(ErrorCode::ActivityTransitionInvalid)
+        );
+        assert_eq!(
+            PARTICIPATION.check(A::Confirm, CheckedOut, sv),
+            Err(ErrorCode::Forbidden)
+        );
+        assert_eq!(
+            PARTICIPATION.check(A::Confirm, CheckedOut, volunteer),
+            Ok(Confirmed)
+        );
+        assert_eq!(
+            PARTICIPATION.check(A::Confirm, NoShow, officer),
+            Ok(Confirmed)
+        );
+        assert_eq!(
+            PARTICIPATION.check(A::MarkNoShow, SignedUp, officer),
+            Err(ErrorCode::Forbidden)
+        );
+        for a in ParticipationAction::ALL {
+            assert_eq!(
+                PARTICIPATION
+                    .rules
+                    .iter()
+                    .filter(|r| r.action == *a)
+                    .count(),
+                1
+            );
         }
     }
 

@@ -12,7 +12,7 @@ use crate::error::ErrorCode;
 use crate::model::{
     string_enum, AlertState, AuditAction, CaseStatus, LeaveStatus, RequestStatus, Role,
 };
-use crate::policy::leave::ApprovalLevel;
+use crate::policy::level::ApprovalLevel;
 
 /// Who may take an action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +24,9 @@ pub enum Who {
     Officer(Option<ApprovalLevel>),
     /// A volunteer or social worker of the case's team, on what they wrote themselves.
     Volunteer,
+    /// Any of these (e.g. the person or an officer for them). The handler still checks whose
+    /// record it is (the person's own, the activity's organiser…).
+    AnyOf(&'static [Who]),
     /// The server's jobs (e.g. marking a leave overdue); no person can.
     System,
 }
@@ -46,8 +49,9 @@ impl Party {
 }
 
 impl Who {
-    /// `Ok` when `party` may act; else the refusal: `forbidden`, or the level it needs.
-    fn admits(self, party: Party) -> Result<(), ErrorCode> {
+    /// `Ok` when `party` may act; else the refusal: `forbidden`, or `below_level` for an
+    /// officer under the level the row needs.
+    fn admits(self, party: Party, below_level: ErrorCode) -> Result<(), ErrorCode> {
         match (self, party) {
             (
                 Who::Supervisee,
@@ -71,7 +75,7 @@ impl Who {
                 },
             ) => match level {
                 Some(l) if l >= min => Ok(()),
-                _ => Err(min.needs_code()),
+                _ => Err(below_level),
             },
             (
                 Who::Volunteer,
@@ -80,6 +84,22 @@ impl Who {
                     ..
                 },
             ) => Ok(()),
+            (Who::AnyOf(whos), _) => {
+                let refusals: Vec<ErrorCode> = whos
+                    .iter()
+                    .map(|w| w.admits(party, below_level))
+                    .filter_map(Result::err)
+                    .collect();
+                if refusals.len() < whos.len() {
+                    Ok(())
+                } else {
+                    // An officer below the level hears which level decides.
+                    Err(refusals
+                        .into_iter()
+                        .find(|c| *c != ErrorCode::Forbidden)
+                        .unwrap_or(ErrorCode::Forbidden))
+                }
+            }
             (Who::System, Party::System) => Ok(()),
             _ => Err(ErrorCode::Forbidden),
         }
@@ -96,11 +116,14 @@ pub struct Rule<S: 'static, A: 'static> {
     pub who: Who,
 }
 
-/// A state machine: its rows and the code answered when the record is in the wrong state.
+/// A state machine: its rows, the code answered when the record is in the wrong state, and the
+/// one answered to an officer below the level a row needs (each machine its own: "a release is
+/// decided by the county" is not "a leave is").
 #[derive(Debug)]
 pub struct Machine<S: 'static, A: 'static> {
     pub rules: &'static [Rule<S, A>],
     pub invalid: ErrorCode,
+    pub below_level: ErrorCode,
 }
 
 impl<S: Copy + Eq + std::fmt::Debug, A: Copy + Eq + std::fmt::Debug> Machine<S, A> {
@@ -116,7 +139,7 @@ impl<S: Copy + Eq + std::fmt::Debug, A: Copy + Eq + std::fmt::Debug> Machine<S, 
     /// (a stranger learns nothing of the record's state), then the state.
     pub fn check(&self, action: A, from: S, party: Party) -> Result<S, ErrorCode> {
         let rule = self.rule(action);
-        rule.who.admits(party)?;
+        rule.who.admits(party, self.below_level)?;
         if !rule.from.contains(&from) {
             return Err(self.invalid);
         }
@@ -127,7 +150,7 @@ impl<S: Copy + Eq + std::fmt::Debug, A: Copy + Eq + std::fmt::Debug> Machine<S, 
     pub fn possible(&self, from: S, party: Party) -> Vec<A> {
         self.rules
             .iter()
-            .filter(|r| r.from.contains(&from) && r.who.admits(party).is_ok())
+            .filter(|r| r.from.contains(&from) && r.who.admits(party, self.below_level).is_ok())
             .map(|r| r.action)
             .collect()
     }
@@ -154,6 +177,7 @@ use LeaveStatus as L;
 #[rustfmt::skip]
 pub const LEAVE: Machine<LeaveStatus, LeaveAction> = Machine {
     invalid: ErrorCode::LeaveTransitionInvalid,
+    below_level: ErrorCode::Forbidden,
     rules: &[
         Rule { action: LeaveAction::Submit, from: &[L::Draft], to: Some(L::Submitted), who: Who::Supervisee },
         Rule { action: LeaveAction::Cancel, from: &[L::Draft, L::Submitted, L::Approved], to: Some(L::Cancelled), who: Who::Supervisee },
@@ -195,6 +219,7 @@ use RequestStatus as R;
 #[rustfmt::skip]
 pub const RELOCATION: Machine<RequestStatus, RelocationAction> = Machine {
     invalid: ErrorCode::RequestTransitionInvalid,
+    below_level: ErrorCode::RelocationNeedsCounty,
     rules: &[
         Rule { action: RelocationAction::Consult, from: &[R::Submitted], to: None, who: Who::Officer(Some(ApprovalLevel::CountyAgency)) },
         Rule { action: RelocationAction::Approve, from: &[R::Submitted], to: Some(R::Approved), who: Who::Officer(Some(ApprovalLevel::CountyAgency)) },
@@ -216,6 +241,7 @@ string_enum! {
 #[rustfmt::skip]
 pub const VISITOR: Machine<RequestStatus, VisitorAction> = Machine {
     invalid: ErrorCode::RequestTransitionInvalid,
+    below_level: ErrorCode::Forbidden,
     rules: &[
         Rule { action: VisitorAction::Approve, from: &[R::Submitted], to: Some(R::Approved), who: Who::Officer(None) },
         Rule { action: VisitorAction::Reject, from: &[R::Submitted], to: Some(R::Rejected), who: Who::Officer(None) },
@@ -234,6 +260,7 @@ string_enum! {
 #[rustfmt::skip]
 pub const ALERT: Machine<AlertState, AlertAction> = Machine {
     invalid: ErrorCode::AlertTransitionInvalid,
+    below_level: ErrorCode::Forbidden,
     rules: &[
         Rule { action: AlertAction::Acknowledge, from: &[AlertState::Open], to: Some(AlertState::Acknowledged), who: Who::Officer(None) },
         Rule { action: AlertAction::Resolve, from: &[AlertState::Open, AlertState::Acknowledged], to: Some(AlertState::Resolved), who: Who::Officer(None) },
@@ -259,6 +286,7 @@ use CaseStatus as C;
 #[rustfmt::skip]
 pub const CASE: Machine<CaseStatus, CaseAction> = Machine {
     invalid: ErrorCode::CaseTransitionInvalid,
+    below_level: ErrorCode::CaseReleaseNeedsCounty,
     rules: &[
         Rule { action: CaseAction::Announce, from: &[C::PreIntake], to: Some(C::Active), who: Who::Officer(None) },
         Rule { action: CaseAction::Release, from: &[C::Active], to: Some(C::Released), who: Who::Officer(Some(ApprovalLevel::CountyAgency)) },
@@ -282,29 +310,6 @@ impl CaseAction {
             C::Absconded => Some(CaseAction::Abscond),
         }
     }
-}
-
-/// The actions `party` may take on a leave now, for the app's buttons. Beyond the table: an
-/// officer approves only at or above the leave's required level (measures art. 28), and only
-/// a leave itself is extended, not an extension request.
-pub fn leave_actions(
-    status: LeaveStatus,
-    party: Party,
-    required: ApprovalLevel,
-    is_extension: bool,
-) -> Vec<LeaveAction> {
-    LEAVE
-        .possible(status, party)
-        .into_iter()
-        .filter(|a| match a {
-            LeaveAction::Approve => matches!(
-                party,
-                Party::Person { level: Some(l), .. } if crate::policy::leave::may_approve(l, required)
-            ),
-            LeaveAction::Extend => !is_extension,
-            _ => true,
-        })
-        .collect()
 }
 
 /// What the audit log records when an action is taken (one entry per action, past tense).
@@ -377,6 +382,49 @@ mod tests {
         every_action_has_one_row(&VISITOR, VisitorAction::ALL);
         every_action_has_one_row(&ALERT, AlertAction::ALL);
         every_action_has_one_row(&CASE, CaseAction::ALL);
+    }
+
+    /// The refusal an officer below a row's level gets, if any row needs a level.
+    fn level_refusal<S, A>(m: &Machine<S, A>) -> Option<ErrorCode> {
+        m.rules
+            .iter()
+            .any(|r| matches!(r.who, Who::Officer(Some(_))))
+            .then_some(m.below_level)
+    }
+
+    /// Each machine that needs a level says so in its own words, never another's (a release
+    /// refused as "this leave must be decided by the county" is what this replaced).
+    #[test]
+    fn each_machine_names_its_own_level_refusal() {
+        use crate::policy::{help, learning, rollcall, sanctions};
+        let refusals = [
+            ("leave", level_refusal(&LEAVE)),
+            ("relocation", level_refusal(&RELOCATION)),
+            ("visitor", level_refusal(&VISITOR)),
+            ("alert", level_refusal(&ALERT)),
+            ("case", level_refusal(&CASE)),
+            ("help", level_refusal(&help::HELP)),
+            ("sanction", level_refusal(&sanctions::SANCTION)),
+            ("course", level_refusal(&learning::COURSE)),
+            ("reflection", level_refusal(&learning::REFLECTION)),
+            ("roll_call", level_refusal(&rollcall::ROLL_CALL)),
+        ];
+        let mut seen: Vec<(ErrorCode, &str)> = vec![];
+        for (name, code) in refusals {
+            let Some(code) = code else { continue };
+            assert_ne!(
+                code,
+                ErrorCode::Forbidden,
+                "{name}: say which level decides"
+            );
+            assert_eq!(code.http_status(), 403, "{name}: {code:?}");
+            if let Some((_, other)) = seen.iter().find(|(c, _)| *c == code) {
+                panic!("{name} and {other} share {code:?}");
+            }
+            seen.push((code, name));
+        }
+        let named: Vec<&str> = seen.iter().map(|(_, n)| *n).collect();
+        assert_eq!(named, ["relocation", "case", "sanction", "course"]);
     }
 
     const SV: Party = Party::Person {
@@ -456,38 +504,12 @@ mod tests {
         }
     }
 
-    /// The app's buttons: an office officer sees "reject" but not "approve" on a leave the
-    /// county must decide; an extension request cannot itself be extended.
-    #[test]
-    fn leave_buttons() {
-        use ApprovalLevel::*;
-        assert_eq!(
-            leave_actions(L::Submitted, OFFICE, CountyAgency, false),
-            vec![LeaveAction::Reject]
-        );
-        assert_eq!(
-            leave_actions(L::Submitted, COUNTY, CountyAgency, false),
-            vec![LeaveAction::Approve, LeaveAction::Reject]
-        );
-        assert_eq!(
-            leave_actions(L::Active, SV, JudicialOffice, false),
-            vec![LeaveAction::Return, LeaveAction::Extend]
-        );
-        assert_eq!(
-            leave_actions(L::Active, SV, JudicialOffice, true),
-            vec![LeaveAction::Return]
-        );
-        assert!(
-            leave_actions(L::Submitted, SV, JudicialOffice, false) == vec![LeaveAction::Cancel]
-        );
-    }
-
     /// Art. 30: only a county agency (or above) gives the opinion and decides.
     #[test]
     fn relocation_needs_the_county() {
         assert_eq!(
             RELOCATION.check(RelocationAction::Approve, R::Submitted, OFFICE),
-            Err(ErrorCode::LeaveNeedsCountyApproval)
+            Err(ErrorCode::RelocationNeedsCounty)
         );
         assert_eq!(
             RELOCATION.check(RelocationAction::Approve, R::Submitted, COUNTY),

@@ -2,8 +2,8 @@
 //! overdue returns), scoped by jurisdiction, acknowledged and resolved with a note, pushed live.
 
 use axum::extract::State;
-use chrono::Utc;
-use huijiao_core::api::{AlertResolveRequest, AlertView, OwnAlertView, Problem};
+use chrono::{DateTime, Utc};
+use huijiao_core::api::{AlertResolveRequest, AlertView, OwnAlertView, Page, Problem};
 use huijiao_core::model::{AlertKind, AlertSeverity, AlertState, AuditAction, EventKind};
 use huijiao_core::policy::transitions::{AlertAction, Party, ALERT};
 use huijiao_core::ErrorCode;
@@ -11,7 +11,6 @@ use huijiao_core::Said;
 use sea_orm::sea_query::{Expr, Query as SqlQuery};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -21,12 +20,15 @@ use uuid::Uuid;
 use crate::actor::Actor;
 use crate::auth::extractor::{Officer, Supervisee};
 use crate::entities::{alert, case};
-use crate::error::{ApiError, ApiResult, Json, Path, Query};
+use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::events::Event;
+use crate::paging::{Order, PageQuery, PageRequest, Paged};
 use crate::state::AppState;
 use crate::transition::apply;
 use crate::validate::check_paragraphs;
 use crate::work::Work;
+
+crate::seek_by!(alert, CreatedAt, created_at);
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -57,6 +59,7 @@ pub fn view(a: alert::Model) -> ApiResult<AlertView> {
 /// has committed (never announce what may still roll back).
 pub async fn raise(
     db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
     c: &case::Model,
     kind: AlertKind,
     severity: AlertSeverity,
@@ -71,7 +74,7 @@ pub async fn raise(
         state: Set(AlertState::Open),
         evidence: Set(evidence),
         assigned_officer_id: Set(c.officer_id),
-        created_at: Set(Utc::now()),
+        created_at: Set(now),
         acknowledged_by: Set(None),
         acknowledged_at: Set(None),
         resolved_by: Set(None),
@@ -126,24 +129,20 @@ async fn alert_event(
     ))
 }
 
-/// The signed-in supervisee's own alerts, newest first (the last 100): the app shows them so
-/// that nothing is raised behind their back.
-#[utoipa::path(get, path = "/me/alerts", tag = "alerts",
-    responses((status = 200, body = Vec<OwnAlertView>), (status = 403, body = Problem), (status = 404, body = Problem)))]
+/// The signed-in supervisee's own alerts, newest first: the app shows them so that nothing is
+/// raised behind their back.
+#[utoipa::path(get, path = "/me/alerts", tag = "alerts", params(PageQuery),
+    responses((status = 200, body = Page<OwnAlertView>), (status = 403, body = Problem), (status = 404, body = Problem)))]
 async fn own_alerts(
     State(state): State<AppState>,
     caller: Supervisee,
-) -> ApiResult<Json<Vec<OwnAlertView>>> {
+    page: PageRequest,
+) -> ApiResult<Json<Page<OwnAlertView>>> {
     let c = crate::cases::own_case(&state.db, &caller).await?;
-    let rows = alert::Entity::find()
-        .filter(alert::Column::CaseId.eq(c.id))
-        .order_by_desc(alert::Column::CreatedAt)
-        .limit(100)
-        .all(&state.db)
-        .await?;
+    let find = alert::Entity::find().filter(alert::Column::CaseId.eq(c.id));
     Ok(Json(
-        rows.into_iter()
-            .map(|a| OwnAlertView {
+        page.read(&state.db, find, Order::NewestFirst, |a| {
+            Ok(OwnAlertView {
                 id: a.id,
                 kind: a.kind,
                 severity: a.severity,
@@ -151,7 +150,8 @@ async fn own_alerts(
                 created_at: a.created_at,
                 cleared_at: a.cleared_at,
             })
-            .collect(),
+        })
+        .await?,
     ))
 }
 
@@ -161,29 +161,20 @@ async fn own_alerts(
 pub struct AlertQuery {
     pub state: Option<AlertState>,
     pub case_id: Option<Uuid>,
-    /// 1–500, default 100.
-    pub limit: Option<u64>,
 }
 
 /// Alerts in the caller's jurisdiction, newest first.
-#[utoipa::path(get, path = "/alerts", tag = "alerts", params(AlertQuery),
-    responses((status = 200, body = Vec<AlertView>), (status = 403, body = Problem)))]
+#[utoipa::path(get, path = "/alerts", tag = "alerts", params(AlertQuery, PageQuery),
+    responses((status = 200, body = Page<AlertView>), (status = 403, body = Problem)))]
 async fn list_alerts(
     State(state): State<AppState>,
     caller: Officer,
-    Query(q): Query<AlertQuery>,
-) -> ApiResult<Json<Vec<AlertView>>> {
+    Paged(q, page): Paged<AlertQuery>,
+) -> ApiResult<Json<Page<AlertView>>> {
     if q.state == Some(AlertState::Unknown) {
         return Err(ApiError::field(
             "state",
             Said::new("open, acknowledged or resolved", "待处理、已确认或已解决"),
-        ));
-    }
-    let limit = q.limit.unwrap_or(100);
-    if !(1..=500).contains(&limit) {
-        return Err(ApiError::field(
-            "limit",
-            Said::new("must be 1 to 500", "须为 1 到 500"),
         ));
     }
     let mut find = alert::Entity::find().filter(
@@ -201,12 +192,9 @@ async fn list_alerts(
     if let Some(c) = q.case_id {
         find = find.filter(alert::Column::CaseId.eq(c));
     }
-    let rows = find
-        .order_by_desc(alert::Column::CreatedAt)
-        .limit(limit)
-        .all(&state.db)
-        .await?;
-    Ok(Json(rows.into_iter().map(view).collect::<ApiResult<_>>()?))
+    Ok(Json(
+        page.read(&state.db, find, Order::NewestFirst, view).await?,
+    ))
 }
 
 async fn take(

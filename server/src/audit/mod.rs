@@ -4,10 +4,8 @@
 
 use axum::extract::State;
 use chrono::{DateTime, Utc};
-use huijiao_core::api::{AuditEntryView, AuditVerifyView};
+use huijiao_core::api::{AuditEntryView, AuditVerifyView, Page};
 use huijiao_core::model::AuditAction;
-use huijiao_core::Said;
-use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Statement, TransactionTrait,
@@ -20,7 +18,8 @@ use uuid::Uuid;
 pub use crate::actor::Actor;
 use crate::auth::extractor::AuditAdmin;
 use crate::entities::audit_entry;
-use crate::error::{ApiResult, Json, Query};
+use crate::error::{ApiResult, Json};
+use crate::paging::{Order, PageQuery, Paged};
 use crate::state::AppState;
 
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -77,6 +76,8 @@ pub async fn record<C: ConnectionTrait + TransactionTrait>(
         .ok_or_else(|| DbErr::Custom("audit_head row missing".into()))?;
     let seq: i64 = head.try_get("", "seq")?;
     let prev_hash: String = head.try_get("", "hash")?;
+    // The system's time, not the settable clock's: the chain records when an entry was
+    // written, and no clock setting may backdate it.
     let at = DateTime::<Utc>::from_timestamp_micros(Utc::now().timestamp_micros())
         .unwrap_or_else(Utc::now);
     let mut entry = audit_entry::Model {
@@ -190,10 +191,6 @@ pub struct AuditQuery {
     pub target_id: Option<String>,
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
-    /// Entries with a lower sequence number than this (paging backwards).
-    pub before_seq: Option<i64>,
-    /// 1–500, default 100.
-    pub limit: Option<u64>,
 }
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -203,20 +200,13 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 /// Query the audit log (audit admin only), newest first.
-#[utoipa::path(get, path = "/audit", tag = "audit", params(AuditQuery),
-    responses((status = 200, body = Vec<AuditEntryView>), (status = 403, body = huijiao_core::api::Problem)))]
+#[utoipa::path(get, path = "/audit", tag = "audit", params(AuditQuery, PageQuery),
+    responses((status = 200, body = Page<AuditEntryView>), (status = 403, body = huijiao_core::api::Problem)))]
 async fn list_audit(
     State(state): State<AppState>,
     caller: AuditAdmin,
-    Query(q): Query<AuditQuery>,
-) -> ApiResult<Json<Vec<AuditEntryView>>> {
-    let limit = q.limit.unwrap_or(100);
-    if !(1..=500).contains(&limit) {
-        return Err(crate::error::ApiError::field(
-            "limit",
-            Said::new("must be 1 to 500", "须为 1 到 500"),
-        ));
-    }
+    Paged(q, page): Paged<AuditQuery>,
+) -> ApiResult<Json<Page<AuditEntryView>>> {
     let mut find = audit_entry::Entity::find();
     if let Some(v) = q.actor_id {
         find = find.filter(audit_entry::Column::ActorId.eq(v));
@@ -236,12 +226,8 @@ async fn list_audit(
     if let Some(v) = q.to {
         find = find.filter(audit_entry::Column::At.lt(v));
     }
-    if let Some(v) = q.before_seq {
-        find = find.filter(Expr::col(audit_entry::Column::Seq).lt(v));
-    }
-    let rows = find
-        .order_by_desc(audit_entry::Column::Seq)
-        .limit(limit)
+    let rows = page
+        .seek_unique::<_, i64>(find, audit_entry::Column::Seq, Order::NewestFirst)?
         .all(&state.db)
         .await?;
     record(
@@ -250,12 +236,14 @@ async fn list_audit(
         AuditAction::AuditQueried,
         "audit",
         None,
-        serde_json::json!({ "returned": rows.len() }),
+        serde_json::json!({ "returned": rows.len().min(page.size() as usize) }),
     )
     .await?;
-    Ok(Json(
-        rows.into_iter()
-            .map(|e| AuditEntryView {
+    Ok(Json(page.page(
+        rows,
+        |e| (e.seq, Uuid::nil()),
+        |e| {
+            Ok(AuditEntryView {
                 seq: e.seq,
                 at: e.at,
                 actor_id: e.actor_id,
@@ -268,8 +256,8 @@ async fn list_audit(
                 detail: serde_json::from_str(&e.detail).unwrap_or(serde_json::Value::Null),
                 hash: e.hash,
             })
-            .collect(),
-    ))
+        },
+    )?))
 }
 
 /// Verify the whole hash chain (audit admin only).

@@ -8,7 +8,7 @@ pub mod tokens;
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use huijiao_core::api::{
     LoginRequest, MeView, PasswordChangeRequest, Problem, RefreshRequest, TokenView,
 };
@@ -305,11 +305,12 @@ async fn me_view(db: &impl ConnectionTrait, u: &user::Model, role: Role) -> ApiR
 /// Revokes a session (a refresh-token family) and so every access token issued under it.
 pub async fn revoke_session(
     db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
     session_id: Uuid,
     reason: &str,
 ) -> ApiResult<()> {
     session::Entity::update_many()
-        .col_expr(session::Column::RevokedAt, Expr::value(Utc::now()))
+        .col_expr(session::Column::RevokedAt, Expr::value(now))
         .col_expr(session::Column::RevokeReason, Expr::value(reason))
         .filter(session::Column::Id.eq(session_id))
         .filter(session::Column::RevokedAt.is_null())
@@ -365,7 +366,7 @@ async fn refresh(
         .rows_affected
         == 1;
     if !claimed {
-        revoke_session(&txn, sess.id, "refresh_reused").await?;
+        revoke_session(&txn, now, sess.id, "refresh_reused").await?;
         audit::record(
             &txn,
             &actor,
@@ -419,7 +420,7 @@ async fn refresh(
     responses((status = 204), (status = 401, body = Problem)))]
 async fn logout(State(state): State<AppState>, caller: AuthUser) -> ApiResult<StatusCode> {
     let txn = state.db.begin().await?;
-    revoke_session(&txn, caller.session_id, "logout").await?;
+    revoke_session(&txn, state.clock.now(), caller.session_id, "logout").await?;
     audit::record(
         &txn,
         &Actor::from(&caller),

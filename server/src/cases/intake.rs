@@ -2,7 +2,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use huijiao_core::api::{
     AnnounceRequest, CaseCreateRequest, CaseView, IssueLoginRequest, IssuedLoginView,
     LevelChangeRequest, LevelChangeView, Problem, StatusChangeRequest, UserCreateRequest,
@@ -32,10 +32,11 @@ use crate::validate::{check_coordinates, check_paragraphs, check_text};
 /// an officer with a stale screen gets `resource.conflict` instead of overwriting.
 pub async fn save_case(
     db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
     mut am: case::ActiveModel,
     read_version: i32,
 ) -> ApiResult<case::Model> {
-    am.updated_at = Set(Utc::now());
+    am.updated_at = Set(now);
     let id = am.id.clone().unwrap();
     crate::transition::update_at_version::<case::Entity>(db, id, read_version, |q| q.set(am)).await
 }
@@ -181,6 +182,7 @@ pub async fn insert_case(
 
 async fn record_status(
     db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
     case_id: Uuid,
     from: CaseStatus,
     to: CaseStatus,
@@ -194,7 +196,7 @@ async fn record_status(
         to_status: Set(to.as_str().into()),
         reason: Set(reason.into()),
         changed_by: Set(by),
-        changed_at: Set(Utc::now()),
+        changed_at: Set(now),
     }
     .insert(db)
     .await?;
@@ -239,6 +241,7 @@ pub async fn announce(
     .await?;
     record_status(
         &txn,
+        now,
         id,
         from,
         CaseStatus::Active,
@@ -308,7 +311,7 @@ pub async fn issue_login(
     let version = c.version;
     let mut am: case::ActiveModel = c.into();
     am.user_id = Set(Some(u.id));
-    save_case(&txn, am, version).await?;
+    save_case(&txn, state.clock.now(), am, version).await?;
     audit::record(
         &txn,
         &Actor::from(&caller),
@@ -348,7 +351,7 @@ pub async fn change_level(
     let version = c.version;
     let mut am: case::ActiveModel = c.into();
     am.level = Set(req.level);
-    save_case(&txn, am, version).await?;
+    save_case(&txn, state.clock.now(), am, version).await?;
     let change = level_change::ActiveModel {
         id: Set(Uuid::now_v7()),
         case_id: Set(id),
@@ -431,7 +434,16 @@ pub async fn change_status(
     let txn = state.db.begin().await?;
     let c = find_case_for_write(&txn, &caller, id).await?;
     let party = Party::person(caller.role, None);
-    let c = change(&txn, &caller, party, c, req.status, req.reason.trim()).await?;
+    let c = change(
+        &txn,
+        state.clock.now(),
+        &caller,
+        party,
+        c,
+        req.status,
+        req.reason.trim(),
+    )
+    .await?;
     txn.commit().await?;
     Ok(Json(case_view(c, &caller)?))
 }
@@ -441,6 +453,7 @@ pub async fn change_status(
 /// and their sessions ended. Audited.
 pub(super) async fn change(
     txn: &DatabaseTransaction,
+    now: DateTime<Utc>,
     caller: &Officer,
     party: Party,
     c: case::Model,
@@ -450,7 +463,6 @@ pub(super) async fn change(
     let (id, from, user_id) = (c.id, c.status, c.user_id);
     // Activation happens only through the announcement, which records who and where.
     let action = CaseAction::to_status(to).ok_or(ErrorCode::CaseTransitionInvalid)?;
-    let now = Utc::now();
     let closes = policy::case_is_closed(to);
     let c = apply(txn, &CASE, action, party, &c, None, |q| {
         let q = q.col_expr(case::Column::UpdatedAt, Expr::value(now));
@@ -461,7 +473,7 @@ pub(super) async fn change(
         }
     })
     .await?;
-    record_status(txn, id, from, to, reason, caller.id).await?;
+    record_status(txn, now, id, from, to, reason, caller.id).await?;
     if let (true, Some(uid)) = (closes, user_id) {
         user::Entity::update_many()
             .col_expr(

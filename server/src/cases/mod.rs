@@ -11,11 +11,10 @@ mod team;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
-use huijiao_core::api::{CaseSummaryView, CaseView, Problem, Residence};
+use huijiao_core::api::{CaseSummaryView, CaseView, Page, Problem, Residence};
 use huijiao_core::model::{AuditAction, CaseStatus, Role, SupervisionLevel};
-use huijiao_core::Said;
 use huijiao_core::{policy, ErrorCode};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Select};
 use serde::Deserialize;
 use serde_json::json;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -24,7 +23,8 @@ use uuid::Uuid;
 use crate::audit::{self, Actor};
 use crate::auth::extractor::{AuthUser, Officer, Supervisee};
 use crate::entities::case;
-use crate::error::{ApiError, ApiResult, Json, Path, Query};
+use crate::error::{ApiResult, Json, Path, Query};
+use crate::paging::{Order, PageQuery, Paged};
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -155,6 +155,8 @@ fn summary_view(c: case::Model, reader: Role) -> ApiResult<CaseSummaryView> {
     })
 }
 
+crate::seek_by!(case, CreatedAt, created_at);
+
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
@@ -162,32 +164,10 @@ pub struct CaseListQuery {
     pub status: Option<CaseStatus>,
     pub level: Option<SupervisionLevel>,
     pub unit_id: Option<Uuid>,
-    /// 1–500 (export: 1–10 000), default 100 (export: 10 000).
-    #[param(minimum = 1)]
-    pub limit: Option<u64>,
-    /// Rows to skip, default 0.
-    #[param(maximum = 9_223_372_036_854_775_807_u64)]
-    pub offset: Option<u64>,
 }
 
-async fn scoped_list(
-    state: &AppState,
-    caller: &AuthUser,
-    q: &CaseListQuery,
-    max: u64,
-) -> ApiResult<Vec<case::Model>> {
-    let limit = q.limit.unwrap_or(100.min(max));
-    if !(1..=max).contains(&limit) {
-        return Err(ApiError::field(
-            "limit",
-            Said::new(format!("must be 1 to {max}"), format!("须为 1 到 {max}")),
-        ));
-    }
-    // The databases count rows in signed 64 bits.
-    let offset = q.offset.unwrap_or(0);
-    if offset > i64::MAX as u64 {
-        return Err(ApiError::field("offset", Said::new("too large", "过大")));
-    }
+/// The caller's cases matching `q`.
+fn scoped(caller: &AuthUser, q: &CaseListQuery) -> ApiResult<Select<case::Entity>> {
     let mut find = case::Entity::find().filter(caller.case_scope()?);
     if let Some(s) = q.status {
         find = find.filter(case::Column::Status.eq(s.as_str()));
@@ -198,39 +178,34 @@ async fn scoped_list(
     if let Some(u) = q.unit_id {
         find = find.filter(case::Column::UnitId.eq(u));
     }
-    Ok(find
-        .order_by_asc(case::Column::CreatedAt)
-        .order_by_asc(case::Column::Id)
-        .offset(offset)
-        .limit(limit)
-        .all(&state.db)
-        .await?)
+    Ok(find)
 }
 
 /// Cases the caller may see (officer: their jurisdiction; volunteer: assigned; supervisee:
-/// their own). Minors' names and ids are masked, and every one for a volunteer.
-#[utoipa::path(get, path = "/cases", tag = "cases", params(CaseListQuery),
-    responses((status = 200, body = Vec<CaseSummaryView>), (status = 403, body = Problem)))]
+/// their own), in the order they were registered. Minors' names and ids are masked, and every
+/// one for a volunteer.
+#[utoipa::path(get, path = "/cases", tag = "cases", params(CaseListQuery, PageQuery),
+    responses((status = 200, body = Page<CaseSummaryView>), (status = 403, body = Problem)))]
 async fn list_cases(
     State(state): State<AppState>,
     caller: AuthUser,
-    Query(q): Query<CaseListQuery>,
-) -> ApiResult<Json<Vec<CaseSummaryView>>> {
-    let rows = scoped_list(&state, &caller, &q, 500).await?;
+    Paged(q, page): Paged<CaseListQuery>,
+) -> ApiResult<Json<Page<CaseSummaryView>>> {
+    let page = page
+        .read(&state.db, scoped(&caller, &q)?, Order::OldestFirst, |c| {
+            summary_view(c, caller.role)
+        })
+        .await?;
     audit::record(
         &state.db,
         &Actor::from(&caller),
         AuditAction::CaseListed,
         "case",
         None,
-        json!({ "returned": rows.len() }),
+        json!({ "returned": page.items.len() }),
     )
     .await?;
-    Ok(Json(
-        rows.into_iter()
-            .map(|c| summary_view(c, caller.role))
-            .collect::<ApiResult<_>>()?,
-    ))
+    Ok(Json(page))
 }
 
 fn csv_field(s: &str) -> String {
@@ -243,7 +218,8 @@ fn csv_field(s: &str) -> String {
     format!("\"{}\"", s.replace('"', "\"\""))
 }
 
-/// Caseload export as CSV (officers). Minors are masked as in lists.
+/// Caseload export as CSV (officers), every case the filters match. Minors are masked as in
+/// lists.
 #[utoipa::path(get, path = "/cases/export.csv", tag = "cases", params(CaseListQuery),
     responses((status = 200, content_type = "text/csv", body = String), (status = 403, body = Problem)))]
 async fn export_cases(
@@ -251,16 +227,7 @@ async fn export_cases(
     caller: Officer,
     Query(q): Query<CaseListQuery>,
 ) -> ApiResult<impl IntoResponse> {
-    let rows = scoped_list(
-        &state,
-        &caller,
-        &CaseListQuery {
-            limit: Some(q.limit.unwrap_or(10_000)),
-            ..q
-        },
-        10_000,
-    )
-    .await?;
+    let rows = crate::paging::read_all(&state.db, scoped(&caller, &q)?).await?;
     audit::record(
         &state.db,
         &Actor::from(&caller),

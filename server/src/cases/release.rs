@@ -85,18 +85,14 @@ pub async fn release(
     let party = crate::org::party(work.db(), &caller).await?;
     let c = super::intake::change(
         work.db(),
+        now,
         &caller,
         party,
         c,
         CaseStatus::Released,
         "release at term end",
     )
-    .await
-    .map_err(|e| match e.code {
-        // The transition table's refusal names the level; say it in the release's words.
-        ErrorCode::LeaveNeedsCountyApproval => ErrorCode::CaseReleaseNeedsCounty.into(),
-        _ => e,
-    })?;
+    .await?;
     let unit = org_unit::Entity::find_by_id(caller.unit_id.ok_or(ErrorCode::Forbidden)?)
         .one(work.db())
         .await?

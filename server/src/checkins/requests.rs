@@ -4,7 +4,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Utc};
-use huijiao_core::api::{CheckinRequestCreate, CheckinRequestView, EventView, Problem};
+use huijiao_core::api::{CheckinRequestCreate, CheckinRequestView, EventView, Page, Problem};
 use huijiao_core::model::{
     AlertKind, AlertSeverity, AuditAction, CaseStatus, CheckinRequestStatus, EventKind,
 };
@@ -14,7 +14,7 @@ use huijiao_core::Said;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, TransactionTrait,
+    TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -25,6 +25,7 @@ use crate::cases::{find_case, find_case_for_write};
 use crate::entities::{case, checkin_request as cr};
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::events::Event;
+use crate::paging::{Order, PageQuery, PageRequest};
 use crate::state::AppState;
 use crate::work::Work;
 
@@ -91,21 +92,23 @@ pub async fn request_checkin(
     Ok((StatusCode::CREATED, Json(v)))
 }
 
-#[utoipa::path(get, path = "/cases/{id}/checkin-requests", tag = "checkins", params(("id" = Uuid, Path)),
-    responses((status = 200, body = Vec<CheckinRequestView>), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/cases/{id}/checkin-requests", tag = "checkins", params(("id" = Uuid, Path), PageQuery),
+    responses((status = 200, body = Page<CheckinRequestView>), (status = 404, body = Problem)))]
 pub async fn list_checkin_requests(
     State(state): State<AppState>,
     caller: AuthUser,
     Path(id): Path<Uuid>,
-) -> ApiResult<Json<Vec<CheckinRequestView>>> {
+    page: PageRequest,
+) -> ApiResult<Json<Page<CheckinRequestView>>> {
     find_case(&state.db, &caller, id).await?;
-    let rows = cr::Entity::find()
-        .filter(cr::Column::CaseId.eq(id))
-        .order_by_desc(cr::Column::CreatedAt)
-        .all(&state.db)
-        .await?;
-    Ok(Json(rows.into_iter().map(view).collect()))
+    let find = cr::Entity::find().filter(cr::Column::CaseId.eq(id));
+    Ok(Json(
+        page.read(&state.db, find, Order::NewestFirst, |r| Ok(view(r)))
+            .await?,
+    ))
 }
+
+crate::seek_by!(checkin_request, CreatedAt, created_at);
 
 /// A passed check-in meets the case's open requests whose deadline has not passed.
 pub async fn meet_open(
@@ -156,6 +159,7 @@ pub async fn mark_expired<C: ConnectionTrait + TransactionTrait>(
             if let Some(c) = case::Entity::find_by_id(r.case_id).one(&txn).await? {
                 let (_, e) = crate::alerts::raise(
                     &txn,
+                    now,
                     &c,
                     AlertKind::CheckinMissed,
                     AlertSeverity::High,

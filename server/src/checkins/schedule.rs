@@ -246,7 +246,7 @@ pub async fn mark_missed<C: ConnectionTrait + TransactionTrait>(
                 .await?
                 + 1;
             let (severity, suggestion) = schedule::missed_escalation(misses);
-            let (alert, event) = crate::alerts::raise(&txn, &c, AlertKind::CheckinMissed, severity, json!({ "window_start": w.start, "window_end": w.end, "level": w.level, "misses_30d": misses, "sanction_suggestion": suggestion })).await?;
+            let (alert, event) = crate::alerts::raise(&txn, now, &c, AlertKind::CheckinMissed, severity, json!({ "window_start": w.start, "window_end": w.end, "level": w.level, "misses_30d": misses, "sanction_suggestion": suggestion })).await?;
             let inserted = missed_window::ActiveModel {
                 id: Set(Uuid::now_v7()),
                 case_id: Set(c.id),

@@ -6,7 +6,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use chrono::{Duration, Utc};
-use huijiao_core::api::{ChallengeView, CheckinRequest, CheckinView, Problem};
+use huijiao_core::api::{ChallengeView, CheckinRequest, CheckinView, Page, Problem};
 use huijiao_core::face::{compare, Decision, FaceAnalysis, Template};
 use huijiao_core::model::{AuditAction, EventKind};
 use huijiao_core::policy::calendar::local_date;
@@ -29,6 +29,7 @@ use crate::auth::tokens::hash_refresh_token as sha256_hex;
 use crate::cases::{find_case, own_active_case};
 use crate::entities::{case, checkin, checkin_challenge};
 use crate::error::{ApiError, ApiResult, Json, Path};
+use crate::paging::{Order, PageQuery, PageRequest};
 use crate::state::AppState;
 use crate::validate::{check_gps_fix, check_text};
 use crate::work::Work;
@@ -333,6 +334,7 @@ pub async fn submit_checkin(
     if let Some((kind, severity)) = rules::alert_for(result) {
         let (_, e) = crate::alerts::raise(
             work.db(),
+            now,
             &c,
             kind,
             severity,
@@ -462,22 +464,23 @@ async fn refuse_over_cap(
 }
 
 /// A case's check-ins, newest first.
-#[utoipa::path(get, path = "/cases/{id}/checkins", tag = "checkins", params(("id" = Uuid, Path)),
-    responses((status = 200, body = Vec<CheckinView>), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/cases/{id}/checkins", tag = "checkins", params(("id" = Uuid, Path), PageQuery),
+    responses((status = 200, body = Page<CheckinView>), (status = 404, body = Problem)))]
 pub async fn list_checkins(
     State(state): State<AppState>,
     caller: RequestParty,
     Path(id): Path<Uuid>,
-) -> ApiResult<Json<Vec<CheckinView>>> {
+    page: PageRequest,
+) -> ApiResult<Json<Page<CheckinView>>> {
     find_case(&state.db, &caller, id).await?;
-    let rows = checkin::Entity::find()
-        .filter(checkin::Column::CaseId.eq(id))
-        .order_by_desc(checkin::Column::CreatedAt)
-        .limit(200)
-        .all(&state.db)
-        .await?;
-    Ok(Json(rows.iter().map(view).collect::<ApiResult<_>>()?))
+    let find = checkin::Entity::find().filter(checkin::Column::CaseId.eq(id));
+    Ok(Json(
+        page.read(&state.db, find, Order::NewestFirst, |c| view(&c))
+            .await?,
+    ))
 }
+
+crate::seek_by!(checkin, CreatedAt, created_at);
 
 /// The check-in photo, for the officers of the case only (reviewing a doubtful match). Audited.
 #[utoipa::path(get, path = "/checkins/{id}/photo", tag = "checkins", params(("id" = Uuid, Path)),

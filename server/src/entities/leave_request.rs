@@ -20,7 +20,7 @@ pub struct Model {
     pub window_total_days: i32,
     pub urgent: bool,
     pub late_notice: bool,
-    pub required_level: huijiao_core::policy::leave::ApprovalLevel,
+    pub required_level: huijiao_core::policy::level::ApprovalLevel,
     pub standing: bool,
     pub contact_while_away: String,
     pub status: huijiao_core::model::LeaveStatus,

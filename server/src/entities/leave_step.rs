@@ -9,7 +9,7 @@ pub struct Model {
     pub leave_id: Uuid,
     pub actor_id: Option<Uuid>,
     pub action: String,
-    pub level: Option<huijiao_core::policy::leave::ApprovalLevel>,
+    pub level: Option<huijiao_core::policy::level::ApprovalLevel>,
     pub opinion: Option<String>,
     pub at: DateTimeUtc,
 }

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use chrono::{DateTime, SubsecRound, Utc};
 use huijiao_core::api::{
     GpsFix, HelpCommentNew, HelpCommentView, HelpSessionAmend, HelpSessionNew, HelpSessionReview,
-    HelpSessionView, Problem,
+    HelpSessionView, Page, Problem,
 };
 use huijiao_core::model::{AlertKind, AuditAction, EventKind, HelpKind, RiskFactor, Role};
 use huijiao_core::policy::help::{
@@ -19,7 +19,7 @@ use huijiao_core::{ErrorCode, Said};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    QueryOrder,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -30,14 +30,12 @@ use crate::actor::Actor;
 use crate::auth::extractor::{AuthUser, HelpReader, Officer, Volunteer};
 use crate::cases::find_case;
 use crate::entities::{case, help_comment, help_session};
-use crate::error::{ApiError, ApiResult, Json, Path, Query};
+use crate::error::{ApiError, ApiResult, Json, Path};
+use crate::paging::{Order, PageQuery, PageRequest, Paged};
 use crate::state::AppState;
 use crate::transition::apply;
 use crate::validate::{check_gps_fix, check_paragraphs, check_risks};
 use crate::work::Work;
-
-/// At most this many sessions in one list answer (newest first).
-const LIST_LIMIT: u64 = 500;
 
 /// The views of `rows`, with their authors' names and their comments.
 pub(super) async fn views(
@@ -160,6 +158,7 @@ async fn alert_risks(
     };
     let (alert, event) = crate::alerts::raise(
         work.db(),
+        work.now(),
         c,
         AlertKind::HelpRiskFlagged,
         severity,
@@ -294,31 +293,31 @@ pub struct HelpQuery {
 
 /// A case's help sessions, newest first: all of them for its officers, their own for a
 /// volunteer of its team.
-#[utoipa::path(get, path = "/cases/{id}/help-sessions", tag = "help", params(("id" = Uuid, Path), HelpQuery),
-    responses((status = 200, body = Vec<HelpSessionView>), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[utoipa::path(get, path = "/cases/{id}/help-sessions", tag = "help", params(("id" = Uuid, Path), HelpQuery, PageQuery),
+    responses((status = 200, body = Page<HelpSessionView>), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn of_case(
     State(state): State<AppState>,
     caller: HelpReader,
     Path(id): Path<Uuid>,
-    Query(q): Query<HelpQuery>,
-) -> ApiResult<Json<Vec<HelpSessionView>>> {
+    Paged(q, page): Paged<HelpQuery>,
+) -> ApiResult<Json<Page<HelpSessionView>>> {
     let c = find_case(&state.db, &caller, id).await?;
     let mut find = help_session::Entity::find().filter(help_session::Column::CaseId.eq(c.id));
     if caller.role == Role::Volunteer {
         find = find.filter(help_session::Column::AuthorId.eq(caller.id));
     }
-    list(&state, find, q).await
+    list(&state, find, q, page).await
 }
 
 /// The sessions the caller may read across cases, newest first: a volunteer's own; for an
 /// officer, those of every case in their jurisdiction (`status=logged`: what waits for them).
-#[utoipa::path(get, path = "/help-sessions", tag = "help", params(HelpQuery),
-    responses((status = 200, body = Vec<HelpSessionView>), (status = 403, body = Problem), (status = 422, body = Problem)))]
+#[utoipa::path(get, path = "/help-sessions", tag = "help", params(HelpQuery, PageQuery),
+    responses((status = 200, body = Page<HelpSessionView>), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn mine(
     State(state): State<AppState>,
     caller: HelpReader,
-    Query(q): Query<HelpQuery>,
-) -> ApiResult<Json<Vec<HelpSessionView>>> {
+    Paged(q, page): Paged<HelpQuery>,
+) -> ApiResult<Json<Page<HelpSessionView>>> {
     let find = match caller.role {
         Role::Volunteer => {
             help_session::Entity::find().filter(help_session::Column::AuthorId.eq(caller.id))
@@ -333,14 +332,15 @@ pub async fn mine(
             ),
         ),
     };
-    list(&state, find, q).await
+    list(&state, find, q, page).await
 }
 
 async fn list(
     state: &AppState,
     mut find: sea_orm::Select<help_session::Entity>,
     q: HelpQuery,
-) -> ApiResult<Json<Vec<HelpSessionView>>> {
+    page: PageRequest,
+) -> ApiResult<Json<Page<HelpSessionView>>> {
     if let Some(status) = q.status {
         // The vocabulary is open (apps read a newer server's statuses as `unknown`); asked
         // for, an unknown one is a mistake.
@@ -352,13 +352,14 @@ async fn list(
         }
         find = find.filter(help_session::Column::Status.eq(status.as_str()));
     }
-    let rows = find
-        .order_by_desc(help_session::Column::BeganAt)
-        .limit(LIST_LIMIT)
-        .all(&state.db)
-        .await?;
-    Ok(Json(views(&state.db, rows).await?))
+    let rows = page.rows(&state.db, find, Order::NewestFirst).await?;
+    Ok(Json(Page {
+        items: views(&state.db, rows.items).await?,
+        next: rows.next,
+    }))
 }
+
+crate::seek_by!(help_session, BeganAt, began_at);
 
 /// A session the caller may read (its case's officers; its author), with its case.
 async fn readable(

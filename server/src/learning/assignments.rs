@@ -261,6 +261,7 @@ pub async fn raise_overdue(
             }
             let (alert, event) = crate::alerts::raise(
                 db,
+                now,
                 c,
                 AlertKind::LearningOverdue,
                 AlertSeverity::Medium,

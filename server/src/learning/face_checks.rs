@@ -97,6 +97,7 @@ async fn alert_unchecked(
     let c = case_of(db, s).await?;
     let (_, alert) = crate::alerts::raise(
         db,
+        work.now(),
         &c,
         AlertKind::StudyWithoutFace,
         AlertSeverity::Low,
@@ -233,6 +234,7 @@ async fn settle(
     let c = case_of(work.db(), s).await?;
     let (_, alert) = crate::alerts::raise(
         work.db(),
+        now,
         &c,
         AlertKind::StudyFaceCheckFailed,
         AlertSeverity::Medium,

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Utc};
 use huijiao_core::api::{
     LectureAttendanceView, LectureCheckIn, LectureCodeView, LectureCreate, LectureMarkRequest,
-    LectureView, Problem,
+    LectureView, Page, Problem,
 };
 use huijiao_core::model::{AuditAction, EventKind, Role};
 use huijiao_core::policy::calendar::month_of;
@@ -33,9 +33,10 @@ use crate::auth::extractor::{AuthUser, Officer, RequestParty, Supervisee};
 use crate::cases::{find_case_for_write, identity, own_case};
 use crate::checkins::on_site;
 use crate::entities::{case, lecture, lecture_attendance, ledger_credit};
-use crate::error::{ApiError, ApiResult, Json, Path, Query};
+use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::ledger;
 use crate::org::{above_or_below, units_reaching};
+use crate::paging::{Order, PageQuery, Paged};
 use crate::state::AppState;
 use crate::validate::{check_coordinates, check_gps_fix, check_paragraphs, check_text};
 use crate::work::Work;
@@ -198,23 +199,20 @@ pub struct LectureQuery {
 }
 
 /// Lectures from `from` on, soonest first (a supervisee's with their own attendance).
-#[utoipa::path(get, path = "/lectures", tag = "learning", params(LectureQuery),
-    responses((status = 200, body = Vec<LectureView>), (status = 403, body = Problem)))]
+#[utoipa::path(get, path = "/lectures", tag = "learning", params(LectureQuery, PageQuery),
+    responses((status = 200, body = Page<LectureView>), (status = 403, body = Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: RequestParty,
-    Query(q): Query<LectureQuery>,
-) -> ApiResult<Json<Vec<LectureView>>> {
+    Paged(q, page): Paged<LectureQuery>,
+) -> ApiResult<Json<Page<LectureView>>> {
     let from = q
         .from
         .unwrap_or_else(|| state.clock.now() - Duration::days(7));
-    let rows = lecture::Entity::find()
+    let find = lecture::Entity::find()
         .filter(visible(&state.db, &caller).await?)
-        .filter(lecture::Column::EndsAt.gt(from))
-        .order_by_asc(lecture::Column::StartsAt)
-        .limit(200)
-        .all(&state.db)
-        .await?;
+        .filter(lecture::Column::EndsAt.gt(from));
+    let Page { items: rows, next } = page.rows(&state.db, find, Order::OldestFirst).await?;
     let mut mine: std::collections::HashMap<Uuid, LectureAttendanceView> = match caller.role {
         Role::Supervisee => {
             let c = case::Entity::find()
@@ -235,12 +233,16 @@ pub async fn list(
         }
         _ => std::collections::HashMap::new(),
     };
-    Ok(Json(
-        rows.iter()
+    Ok(Json(Page {
+        items: rows
+            .iter()
             .map(|l| lecture_view(l, mine.remove(&l.id)))
             .collect(),
-    ))
+        next,
+    }))
 }
+
+crate::seek_by!(lecture, StartsAt, starts_at);
 
 /// The code to show now (officers who can see the lecture, while scanning is open).
 #[utoipa::path(get, path = "/lectures/{id}/code", tag = "learning", params(("id" = Uuid, Path)),

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use axum::extract::State;
 use axum::http::StatusCode;
 use huijiao_core::api::{
-    Problem, QuizAnswer, QuizAttemptView, QuizGrade, QuizGradeItem, QuizQuestionView,
+    Page, Problem, QuizAnswer, QuizAttemptView, QuizGrade, QuizGradeItem, QuizQuestionView,
     QuizResultView, QuizSubmission,
 };
 use huijiao_core::model::AuditAction;
@@ -28,6 +28,7 @@ use crate::auth::extractor::{Officer, RequestParty, Supervisee};
 use crate::cases::{find_case, find_case_for_write, own_case};
 use crate::entities::{lesson, quiz_attempt, quiz_question};
 use crate::error::{ApiError, ApiResult, Json, Path};
+use crate::paging::{Order, PageQuery, PageRequest};
 use crate::state::AppState;
 use crate::transition::update_at_version;
 use crate::validate::check_paragraphs;
@@ -336,20 +337,20 @@ pub async fn submit(
 
 /// A case's quiz attempts, latest first, with their answers (the supervisee their own,
 /// officers of the case; not volunteers).
-#[utoipa::path(get, path = "/cases/{id}/quiz-attempts", tag = "learning", params(("id" = Uuid, Path)),
-    responses((status = 200, body = Vec<QuizAttemptView>), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/cases/{id}/quiz-attempts", tag = "learning", params(("id" = Uuid, Path), PageQuery),
+    responses((status = 200, body = Page<QuizAttemptView>), (status = 404, body = Problem)))]
 pub async fn of_case(
     State(state): State<AppState>,
     caller: RequestParty,
     Path(id): Path<Uuid>,
-) -> ApiResult<Json<Vec<QuizAttemptView>>> {
+    page: PageRequest,
+) -> ApiResult<Json<Page<QuizAttemptView>>> {
     find_case(&state.db, &caller, id).await?;
-    let attempts = quiz_attempt::Entity::find()
-        .filter(quiz_attempt::Column::CaseId.eq(id))
-        .order_by_desc(quiz_attempt::Column::StartedAt)
-        .limit(200)
-        .all(&state.db)
-        .await?;
+    let find = quiz_attempt::Entity::find().filter(quiz_attempt::Column::CaseId.eq(id));
+    let Page {
+        items: attempts,
+        next,
+    } = page.rows(&state.db, find, Order::NewestFirst).await?;
     let mut views = Vec::new();
     let mut lessons: HashMap<Uuid, (lesson::Model, Vec<quiz_question::Model>)> = HashMap::new();
     for a in &attempts {
@@ -364,8 +365,10 @@ pub async fn of_case(
         let (l, qs) = &lessons[&a.lesson_id];
         views.push(attempt_view(a, l, qs)?);
     }
-    Ok(Json(views))
+    Ok(Json(Page { items: views, next }))
 }
+
+crate::seek_by!(quiz_attempt, StartedAt, started_at);
 
 /// An officer of the case grades an attempt's written answers — every one, each 0 to its
 /// question's points — at the version seen; the attempt is then scored, passed or failed.

@@ -6,14 +6,14 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use huijiao_core::api::{Problem, StudySessionView};
+use huijiao_core::api::{Page, Problem, StudySessionView};
 use huijiao_core::model::EventKind;
 use huijiao_core::policy::learning::StudySessionStatus;
 use huijiao_core::ErrorCode;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, UpdateMany,
+    QueryFilter, QuerySelect, UpdateMany,
 };
 use uuid::Uuid;
 
@@ -23,6 +23,7 @@ use crate::auth::extractor::{RequestParty, Supervisee};
 use crate::cases::{find_case, own_case};
 use crate::entities::study_session;
 use crate::error::{ApiResult, Json, Path};
+use crate::paging::{Order, PageQuery, PageRequest};
 use crate::state::AppState;
 use crate::work::Work;
 
@@ -154,23 +155,26 @@ pub async fn finish(
 
 /// A case's study sessions, latest first: the person's learning record (the supervisee their
 /// own, officers of the case).
-#[utoipa::path(get, path = "/cases/{id}/study-sessions", tag = "learning", params(("id" = Uuid, Path)),
-    responses((status = 200, body = Vec<StudySessionView>), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/cases/{id}/study-sessions", tag = "learning", params(("id" = Uuid, Path), PageQuery),
+    responses((status = 200, body = Page<StudySessionView>), (status = 404, body = Problem)))]
 pub async fn of_case(
     State(state): State<AppState>,
     caller: RequestParty,
     Path(id): Path<Uuid>,
-) -> ApiResult<Json<Vec<StudySessionView>>> {
+    page: PageRequest,
+) -> ApiResult<Json<Page<StudySessionView>>> {
     find_case(&state.db, &caller, id).await?;
-    let rows = study_session::Entity::find()
-        .filter(study_session::Column::CaseId.eq(id))
-        .order_by_desc(study_session::Column::OpenedAt)
-        .limit(200)
-        .all(&state.db)
-        .await?;
+    let find = study_session::Entity::find().filter(study_session::Column::CaseId.eq(id));
     let rules = &state.config.rules.learning;
-    Ok(Json(rows.iter().map(|s| session_view(s, rules)).collect()))
+    Ok(Json(
+        page.read(&state.db, find, Order::NewestFirst, |s| {
+            Ok(session_view(&s, rules))
+        })
+        .await?,
+    ))
 }
+
+crate::seek_by!(study_session, OpenedAt, opened_at);
 
 /// Ends the sessions no heartbeat has reached for the idle limit (the app closed or lost):
 /// nothing more can be credited to them, and the person's next lesson opens clean.

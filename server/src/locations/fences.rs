@@ -3,7 +3,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use huijiao_core::api::{FenceRequest, FenceUpdateRequest, FenceView, Problem};
 use huijiao_core::model::{AuditAction, FenceKind};
 use huijiao_core::policy::location::{FenceError, FenceSchedule, FenceShape};
@@ -28,14 +28,14 @@ use crate::error::{ApiError, ApiResult, Json, Path, Query};
 use crate::state::AppState;
 use crate::validate::check_text;
 
-fn view(f: fence::Model) -> ApiResult<FenceView> {
+fn view(f: fence::Model, now: DateTime<Utc>) -> ApiResult<FenceView> {
     let shape: FenceShape = serde_json::from_value(f.shape).map_err(ApiError::internal)?;
     let schedule: FenceSchedule = serde_json::from_value(f.schedule).map_err(ApiError::internal)?;
     Ok(FenceView {
         id: f.id,
         name: f.name,
         kind: f.kind,
-        active_now: f.archived_at.is_none() && schedule.is_active(Utc::now()),
+        active_now: f.archived_at.is_none() && schedule.is_active(now),
         shape,
         schedule,
         case_id: f.case_id,
@@ -153,7 +153,7 @@ pub async fn create_fence(
         .fences
         .apply(f.id, Some(ActiveFence::from_row(&f)?))
         .await;
-    Ok((StatusCode::CREATED, Json(view(f)?)))
+    Ok((StatusCode::CREATED, Json(view(f, state.clock.now())?)))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -214,7 +214,11 @@ pub async fn list_fences(
         .order_by_asc(fence::Column::CreatedAt)
         .all(&state.db)
         .await?;
-    Ok(Json(rows.into_iter().map(view).collect::<ApiResult<_>>()?))
+    Ok(Json(
+        rows.into_iter()
+            .map(|f| view(f, state.clock.now()))
+            .collect::<ApiResult<_>>()?,
+    ))
 }
 
 /// The signed-in supervisee's activity areas (their own and their units'), for the app's map.
@@ -238,7 +242,11 @@ pub async fn own_areas(
         .order_by_asc(fence::Column::CreatedAt)
         .all(&state.db)
         .await?;
-    Ok(Json(rows.into_iter().map(view).collect::<ApiResult<_>>()?))
+    Ok(Json(
+        rows.into_iter()
+            .map(|f| view(f, state.clock.now()))
+            .collect::<ApiResult<_>>()?,
+    ))
 }
 
 /// A fence the officer may see and change: its case in their jurisdiction, or its unit in
@@ -265,7 +273,10 @@ pub async fn get_fence(
     caller: Officer,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<FenceView>> {
-    Ok(Json(view(find_fence(&state, &caller, id).await?)?))
+    Ok(Json(view(
+        find_fence(&state, &caller, id).await?,
+        state.clock.now(),
+    )?))
 }
 
 /// Redraws a fence (name, shape, hours); its kind and owner stay.
@@ -311,7 +322,7 @@ pub async fn update_fence(
         .fences
         .apply(id, Some(ActiveFence::from_row(&f)?))
         .await;
-    Ok(Json(view(f)?))
+    Ok(Json(view(f, state.clock.now())?))
 }
 
 /// Removes a fence (kept, archived, for the record). Violations it had open are cleared.
@@ -364,5 +375,5 @@ pub async fn archive_fence(
     for e in events {
         state.events.publish(e);
     }
-    Ok(Json(view(f)?))
+    Ok(Json(view(f, state.clock.now())?))
 }

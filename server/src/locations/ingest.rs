@@ -249,7 +249,7 @@ async fn store(
                     let evidence = json!({"from": a.at, "to": fix.at, "speed_mps": speed.round()});
                     let kind = (AlertKind::ImpossibleSpeed, AlertSeverity::Medium);
                     events.push(
-                        crate::alerts::raise(txn, c, kind.0, kind.1, evidence)
+                        crate::alerts::raise(txn, now, c, kind.0, kind.1, evidence)
                             .await?
                             .1,
                     );
@@ -273,7 +273,7 @@ async fn store(
             Duration::zero(),
             || serde_json::Value::Null,
         );
-        events.extend(rules::settle(txn, c, &mut states).await?);
+        events.extend(rules::settle(txn, c, &mut states, now).await?);
         last_position::Entity::insert(last_position::ActiveModel {
             case_id: Set(c.id),
             lat: Set(newest.lat),

@@ -49,7 +49,7 @@ pub async fn mark_silent(
         states.step(&Rule::Silence, Observation::Violating, now, Duration::zero(), || {
             json!({"last_heard_at": heard, "interval_minutes": interval, "search_required": true})
         });
-        events.extend(rules::settle(db, &c, &mut states).await?);
+        events.extend(rules::settle(db, &c, &mut states, now).await?);
     }
     Ok(events)
 }

@@ -143,15 +143,15 @@ pub async fn settle(
     db: &impl ConnectionTrait,
     c: &case::Model,
     states: &mut States,
+    now: DateTime<Utc>,
 ) -> ApiResult<Vec<Event>> {
     let mut events = Vec::new();
-    let now = Utc::now();
     for (rule, slot) in states.slots.iter_mut() {
         for (t, at, evidence) in std::mem::take(&mut slot.transitions) {
             match t {
                 Transition::Open => {
                     let (kind, severity) = rule.alert();
-                    let (a, e) = crate::alerts::raise(db, c, kind, severity, evidence).await?;
+                    let (a, e) = crate::alerts::raise(db, now, c, kind, severity, evidence).await?;
                     slot.alert_id = Some(a.id);
                     slot.dirty = true;
                     events.push(e);

@@ -2,7 +2,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use huijiao_core::api::{Problem, UnitCreateRequest, UnitView, UserCreateRequest, UserView};
 use huijiao_core::model::{AuditAction, Role, UserStatus};
 use huijiao_core::Said;
@@ -52,12 +52,12 @@ pub fn routes() -> OpenApiRouter<AppState> {
 pub async fn officer_level(
     db: &impl ConnectionTrait,
     caller: &AuthUser,
-) -> ApiResult<huijiao_core::policy::leave::ApprovalLevel> {
+) -> ApiResult<huijiao_core::policy::level::ApprovalLevel> {
     let unit = org_unit::Entity::find_by_id(caller.unit_id.ok_or(ErrorCode::Forbidden)?)
         .one(db)
         .await?
         .ok_or(ErrorCode::Forbidden)?;
-    Ok(huijiao_core::policy::leave::ApprovalLevel::of_unit(
+    Ok(huijiao_core::policy::level::ApprovalLevel::of_unit(
         unit.kind,
     ))
 }
@@ -132,6 +132,7 @@ pub fn user_view(u: user::Model) -> ApiResult<UserView> {
 /// Creates a unit under `parent` (or a root province). Used by the API and the demo seed.
 pub async fn insert_unit(
     db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
     req: &UnitCreateRequest,
 ) -> ApiResult<org_unit::Model> {
     check_text("name", &req.name, 200)?;
@@ -159,7 +160,7 @@ pub async fn insert_unit(
         name: Set(req.name.trim().into()),
         code: Set(req.code.clone()),
         path: Set(path),
-        created_at: Set(Utc::now()),
+        created_at: Set(now),
     }
     .insert(db)
     .await?)
@@ -174,7 +175,7 @@ async fn create_unit(
     Json(req): Json<UnitCreateRequest>,
 ) -> ApiResult<(StatusCode, Json<UnitView>)> {
     let txn = state.db.begin().await?;
-    let unit = insert_unit(&txn, &req).await?;
+    let unit = insert_unit(&txn, state.clock.now(), &req).await?;
     audit::record(
         &txn,
         &Actor::from(&caller),

@@ -6,12 +6,13 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use huijiao_core::api::{
-    LeaveCreateRequest, LeaveDecisionRequest, LeaveExtendRequest, LeaveStepView, LeaveView, Place,
-    Problem,
+    LeaveCreateRequest, LeaveDecisionRequest, LeaveExtendRequest, LeaveStepView, LeaveView, Page,
+    Place, Problem,
 };
 use huijiao_core::model::{AlertKind, AlertSeverity, AuditAction, EventKind, LeaveStatus};
 use huijiao_core::policy::calendar::local_date;
-use huijiao_core::policy::leave::{self as rules, ApprovalLevel};
+use huijiao_core::policy::leave::{self as rules};
+use huijiao_core::policy::level::ApprovalLevel;
 use huijiao_core::policy::transitions::{
     LeaveAction, Party, LEAVE, LEAVE_HOLDING, LEAVE_IN_FORCE, LEAVE_PENDING_OR_HOLDING,
 };
@@ -30,8 +31,9 @@ use crate::actor::Actor;
 use crate::auth::extractor::{AuthUser, Officer, Supervisee};
 use crate::cases::find_case;
 use crate::entities::{case, leave_request, leave_step};
-use crate::error::{ApiResult, Json, Path, Query};
+use crate::error::{ApiResult, Json, Path};
 use crate::org::{officer_level, party};
+use crate::paging::{Order, PageQuery, PageRequest, Paged};
 use crate::state::AppState;
 use crate::transition::apply;
 use crate::validate::{check_paragraphs, check_text};
@@ -297,24 +299,32 @@ async fn get_leave(
 }
 
 /// A case's leaves, newest first.
-#[utoipa::path(get, path = "/cases/{id}/leaves", tag = "requests", params(("id" = Uuid, Path)),
-    responses((status = 200, body = Vec<LeaveView>), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/cases/{id}/leaves", tag = "requests", params(("id" = Uuid, Path), PageQuery),
+    responses((status = 200, body = Page<LeaveView>), (status = 404, body = Problem)))]
 async fn list_case_leaves(
     State(state): State<AppState>,
     caller: AuthUser,
     Path(id): Path<Uuid>,
-) -> ApiResult<Json<Vec<LeaveView>>> {
+    page: PageRequest,
+) -> ApiResult<Json<Page<LeaveView>>> {
     find_case(&state.db, &caller, id).await?;
-    let rows = leave_request::Entity::find()
-        .filter(leave_request::Column::CaseId.eq(id))
-        .order_by_desc(leave_request::Column::CreatedAt)
-        .all(&state.db)
-        .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for l in rows {
-        out.push(view(&state.db, l, state.clock.today()).await?);
+    let find = leave_request::Entity::find().filter(leave_request::Column::CaseId.eq(id));
+    let rows = page.rows(&state.db, find, Order::NewestFirst).await?;
+    Ok(Json(views(&state, rows).await?))
+}
+
+crate::seek_by!(leave_request, CreatedAt, created_at);
+
+/// The views of a page of leaves.
+async fn views(state: &AppState, rows: Page<leave_request::Model>) -> ApiResult<Page<LeaveView>> {
+    let mut items = Vec::with_capacity(rows.items.len());
+    for l in rows.items {
+        items.push(view(&state.db, l, state.clock.today()).await?);
     }
-    Ok(Json(out))
+    Ok(Page {
+        items,
+        next: rows.next,
+    })
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -326,16 +336,23 @@ pub struct QueueQuery {
     pub include_lower: bool,
 }
 
-/// The approval queue: submitted requests in the caller's jurisdiction that their level decides.
-#[utoipa::path(get, path = "/leaves", tag = "requests", params(QueueQuery),
-    responses((status = 200, body = Vec<LeaveView>), (status = 403, body = Problem)))]
+/// The approval queue: submitted requests in the caller's jurisdiction that their level decides,
+/// oldest first.
+#[utoipa::path(get, path = "/leaves", tag = "requests", params(QueueQuery, PageQuery),
+    responses((status = 200, body = Page<LeaveView>), (status = 403, body = Problem)))]
 async fn leave_queue(
     State(state): State<AppState>,
     caller: Officer,
-    Query(q): Query<QueueQuery>,
-) -> ApiResult<Json<Vec<LeaveView>>> {
+    Paged(q, page): Paged<QueueQuery>,
+) -> ApiResult<Json<Page<LeaveView>>> {
     let mine = officer_level(&state.db, &caller).await?;
-    let rows = leave_request::Entity::find()
+    let levels: Vec<&str> = ApprovalLevel::ALL
+        .iter()
+        .filter(|&&l| l == mine || (q.include_lower && l < mine))
+        .map(|l| l.as_str())
+        .collect();
+    let find = leave_request::Entity::find()
+        .filter(leave_request::Column::RequiredLevel.is_in(levels))
         .filter(leave_request::Column::Status.eq(LeaveStatus::Submitted.as_str()))
         .filter(
             leave_request::Column::CaseId.in_subquery(
@@ -345,18 +362,9 @@ async fn leave_queue(
                     .cond_where(caller.case_scope()?)
                     .to_owned(),
             ),
-        )
-        .order_by_asc(leave_request::Column::SubmittedAt)
-        .all(&state.db)
-        .await?;
-    let mut out = Vec::new();
-    for l in rows {
-        let needed = l.required_level;
-        if needed == mine || (q.include_lower && needed < mine) {
-            out.push(view(&state.db, l, state.clock.today()).await?);
-        }
-    }
-    Ok(Json(out))
+        );
+    let rows = page.rows(&state.db, find, Order::OldestFirst).await?;
+    Ok(Json(views(&state, rows).await?))
 }
 
 /// A supervisee's own step on their leave (submit, cancel, depart, return), stamping `at_column`.
@@ -497,7 +505,7 @@ async fn decide(
     let mine = officer_level(work.db(), caller).await?;
     let needed = l.required_level;
     if action == LeaveAction::Approve && !rules::may_approve(mine, needed) {
-        return Err(needed.needs_code().into());
+        return Err(rules::needs_code(needed).into());
     }
     let now = state.clock.now();
     let party = Party::person(caller.role, Some(mine));
@@ -720,6 +728,7 @@ pub async fn mark_overdue(work: &Work, now: DateTime<Utc>) -> ApiResult<usize> {
         // Not back: 失联 risk. The officer is alerted at once.
         let (_, event) = crate::alerts::raise(
             work.db(),
+            now,
             &c,
             AlertKind::LeaveOverdue,
             AlertSeverity::High,

@@ -5,8 +5,8 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use huijiao_core::api::{
-    ConsultationRequest, LeaveDecisionRequest, Problem, RelocationCreateRequest, RelocationView,
-    Residence,
+    ConsultationRequest, LeaveDecisionRequest, Page, Problem, RelocationCreateRequest,
+    RelocationView, Residence,
 };
 use huijiao_core::model::{AuditAction, EventKind, RequestStatus, Role};
 use huijiao_core::policy::requests as rules;
@@ -16,7 +16,6 @@ use huijiao_core::Said;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder,
 };
 use serde_json::json;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -29,6 +28,7 @@ use crate::cases::intake::save_case;
 use crate::entities::{case, org_unit, relocation_request as rr};
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::org::party;
+use crate::paging::{Order, PageQuery, PageRequest};
 use crate::state::AppState;
 use crate::transition::apply;
 use crate::validate::check_coordinates;
@@ -188,37 +188,39 @@ async fn get_relocation(
     Ok(Json(view(find(&state.db, &caller, id).await?)?))
 }
 
-#[utoipa::path(get, path = "/cases/{id}/relocations", tag = "requests", params(("id" = Uuid, Path)),
-    responses((status = 200, body = Vec<RelocationView>), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/cases/{id}/relocations", tag = "requests", params(("id" = Uuid, Path), PageQuery),
+    responses((status = 200, body = Page<RelocationView>), (status = 404, body = Problem)))]
 async fn list_case_relocations(
     State(state): State<AppState>,
     caller: RequestParty,
     Path(id): Path<Uuid>,
-) -> ApiResult<Json<Vec<RelocationView>>> {
+    page: PageRequest,
+) -> ApiResult<Json<Page<RelocationView>>> {
     find_case(&state.db, &caller, id).await?;
-    let rows = rr::Entity::find()
-        .filter(rr::Column::CaseId.eq(id))
-        .order_by_desc(rr::Column::CreatedAt)
-        .all(&state.db)
-        .await?;
-    Ok(Json(rows.into_iter().map(view).collect::<ApiResult<_>>()?))
+    let find = rr::Entity::find().filter(rr::Column::CaseId.eq(id));
+    Ok(Json(
+        page.read(&state.db, find, Order::NewestFirst, view).await?,
+    ))
 }
+
+crate::seek_by!(relocation_request, CreatedAt, created_at);
 
 /// Open relocations the caller's side acts on: moves out of their jurisdiction to decide, and
 /// moves into it to be consulted on.
-#[utoipa::path(get, path = "/relocations", tag = "requests",
-    responses((status = 200, body = Vec<RelocationView>), (status = 403, body = Problem)))]
+#[utoipa::path(get, path = "/relocations", tag = "requests", params(PageQuery),
+    responses((status = 200, body = Page<RelocationView>), (status = 403, body = Problem)))]
 async fn list_relocations(
     State(state): State<AppState>,
     caller: Officer,
-) -> ApiResult<Json<Vec<RelocationView>>> {
+    page: PageRequest,
+) -> ApiResult<Json<Page<RelocationView>>> {
     let path = caller.unit_path.clone().ok_or(ErrorCode::Forbidden)?;
     let units_below = sea_orm::sea_query::Query::select()
         .column(org_unit::Column::Id)
         .from(org_unit::Entity)
         .and_where(Expr::col(org_unit::Column::Path).like(format!("{path}%")))
         .to_owned();
-    let rows = rr::Entity::find()
+    let find = rr::Entity::find()
         .filter(rr::Column::Status.eq(RequestStatus::Submitted.as_str()))
         .filter(
             sea_orm::Condition::any()
@@ -232,11 +234,10 @@ async fn list_relocations(
                     ),
                 )
                 .add(rr::Column::ToUnitId.in_subquery(units_below)),
-        )
-        .order_by_asc(rr::Column::CreatedAt)
-        .all(&state.db)
-        .await?;
-    Ok(Json(rows.into_iter().map(view).collect::<ApiResult<_>>()?))
+        );
+    Ok(Json(
+        page.read(&state.db, find, Order::OldestFirst, view).await?,
+    ))
 }
 
 /// The receiving agency's opinion (征求意见).
@@ -334,7 +335,7 @@ async fn decide(
         am.residence_address = Set(r.new_address.clone());
         am.residence_lat = Set(r.new_lat);
         am.residence_lon = Set(r.new_lon);
-        save_case(work.db(), am, version).await?;
+        save_case(work.db(), now, am, version).await?;
         work.audit(
             &Actor::from(caller),
             AuditAction::CaseTransferred,

@@ -3,7 +3,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use huijiao_core::api::{LeaveDecisionRequest, Problem, VisitorCreateRequest, VisitorView};
+use huijiao_core::api::{LeaveDecisionRequest, Page, Problem, VisitorCreateRequest, VisitorView};
 use huijiao_core::model::{AuditAction, EventKind, RequestStatus};
 use huijiao_core::policy::requests::{self as rules};
 use huijiao_core::policy::transitions::{VisitorAction, VISITOR};
@@ -11,7 +11,6 @@ use huijiao_core::ErrorCode;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder,
 };
 use serde_json::json;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -23,6 +22,7 @@ use crate::cases::find_case;
 use crate::entities::visitor_request as vr;
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::org::party;
+use crate::paging::{Order, PageQuery, PageRequest};
 use crate::state::AppState;
 use crate::transition::apply;
 use crate::validate::{check_paragraphs, check_text};
@@ -127,21 +127,22 @@ async fn get_visit(
     Ok(Json(view(find(&state.db, &caller, id).await?)?))
 }
 
-#[utoipa::path(get, path = "/cases/{id}/visitors", tag = "requests", params(("id" = Uuid, Path)),
-    responses((status = 200, body = Vec<VisitorView>), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/cases/{id}/visitors", tag = "requests", params(("id" = Uuid, Path), PageQuery),
+    responses((status = 200, body = Page<VisitorView>), (status = 404, body = Problem)))]
 async fn list_case_visits(
     State(state): State<AppState>,
     caller: RequestParty,
     Path(id): Path<Uuid>,
-) -> ApiResult<Json<Vec<VisitorView>>> {
+    page: PageRequest,
+) -> ApiResult<Json<Page<VisitorView>>> {
     find_case(&state.db, &caller, id).await?;
-    let rows = vr::Entity::find()
-        .filter(vr::Column::CaseId.eq(id))
-        .order_by_desc(vr::Column::MeetingAt)
-        .all(&state.db)
-        .await?;
-    Ok(Json(rows.into_iter().map(view).collect::<ApiResult<_>>()?))
+    let find = vr::Entity::find().filter(vr::Column::CaseId.eq(id));
+    Ok(Json(
+        page.read(&state.db, find, Order::NewestFirst, view).await?,
+    ))
 }
+
+crate::seek_by!(visitor_request, MeetingAt, meeting_at);
 
 /// An officer's decision, or the supervisee withdrawing: the table says which, from where.
 async fn change(

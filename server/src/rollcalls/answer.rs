@@ -447,6 +447,7 @@ async fn record(
     if let Some((kind, severity)) = alert {
         let (_, e) = crate::alerts::raise(
             work.db(),
+            now,
             c,
             kind,
             severity,

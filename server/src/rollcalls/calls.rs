@@ -7,7 +7,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, Utc};
 use huijiao_core::api::{
-    EvidenceFrame, Problem, RollCallExcuse, RollCallReview, RollCallReviewDecision,
+    EvidenceFrame, Page, Problem, RollCallExcuse, RollCallReview, RollCallReviewDecision,
     RollCallSkipped, RollCallStart, RollCallStartView, RollCallUnitStats, RollCallView,
 };
 use huijiao_core::model::{AuditAction, EventKind};
@@ -20,7 +20,7 @@ use huijiao_core::{ErrorCode, Lang, Said};
 use sea_orm::sea_query::{Expr, Query as SqlQuery};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    QuerySelect,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -32,6 +32,7 @@ use crate::auth::extractor::{Officer, RequestParty};
 use crate::cases::{find_case, find_case_for_write};
 use crate::entities::{case, org_unit, roll_call};
 use crate::error::{ApiError, ApiResult, Json, Path, Query};
+use crate::paging::{Order, PageQuery, PageRequest, Paged};
 use crate::state::AppState;
 use crate::transition::apply;
 use crate::validate::check_paragraphs;
@@ -203,30 +204,23 @@ pub struct RollCallQuery {
     pub from: Option<DateTime<Utc>>,
     /// … and before this one.
     pub to: Option<DateTime<Utc>>,
-    /// 1–500, default 100.
-    pub limit: Option<u64>,
 }
+
+crate::seek_by!(roll_call, RingAt, ring_at);
 
 /// Roll calls in the officer's jurisdiction, latest ringing first: today's, or the review queue
 /// (`status=needs_review`).
-#[utoipa::path(get, path = "/roll-calls", tag = "rollcalls", params(RollCallQuery),
-    responses((status = 200, body = Vec<RollCallView>), (status = 403, body = Problem)))]
+#[utoipa::path(get, path = "/roll-calls", tag = "rollcalls", params(RollCallQuery, PageQuery),
+    responses((status = 200, body = Page<RollCallView>), (status = 403, body = Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: Officer,
-    Query(q): Query<RollCallQuery>,
-) -> ApiResult<Json<Vec<RollCallView>>> {
+    Paged(q, page): Paged<RollCallQuery>,
+) -> ApiResult<Json<Page<RollCallView>>> {
     if q.status == Some(RollCallStatus::Unknown) {
         return Err(ApiError::field(
             "status",
             Said::new("a roll-call status", "须为视频点名状态"),
-        ));
-    }
-    let limit = q.limit.unwrap_or(100);
-    if !(1..=500).contains(&limit) {
-        return Err(ApiError::field(
-            "limit",
-            Said::new("must be 1 to 500", "须为 1 到 500"),
         ));
     }
     let mut find = roll_call::Entity::find().filter(
@@ -247,12 +241,10 @@ pub async fn list(
     if let Some(to) = q.to {
         find = find.filter(roll_call::Column::RingAt.lt(to));
     }
-    let rows = find
-        .order_by_desc(roll_call::Column::RingAt)
-        .limit(limit)
-        .all(&state.db)
-        .await?;
-    Ok(Json(rows.iter().map(view).collect::<ApiResult<_>>()?))
+    Ok(Json(
+        page.read(&state.db, find, Order::NewestFirst, |r| view(&r))
+            .await?,
+    ))
 }
 
 /// A call and the case it belongs to, if the caller may see that case (else 404).
@@ -288,21 +280,20 @@ pub async fn get_one(
 }
 
 /// A case's roll calls, latest first (the supervisee sees their own).
-#[utoipa::path(get, path = "/cases/{id}/roll-calls", tag = "rollcalls", params(("id" = Uuid, Path)),
-    responses((status = 200, body = Vec<RollCallView>), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/cases/{id}/roll-calls", tag = "rollcalls", params(("id" = Uuid, Path), PageQuery),
+    responses((status = 200, body = Page<RollCallView>), (status = 404, body = Problem)))]
 pub async fn of_case(
     State(state): State<AppState>,
     caller: RequestParty,
     Path(id): Path<Uuid>,
-) -> ApiResult<Json<Vec<RollCallView>>> {
+    page: PageRequest,
+) -> ApiResult<Json<Page<RollCallView>>> {
     find_case(&state.db, &caller, id).await?;
-    let rows = roll_call::Entity::find()
-        .filter(roll_call::Column::CaseId.eq(id))
-        .order_by_desc(roll_call::Column::RingAt)
-        .limit(200)
-        .all(&state.db)
-        .await?;
-    Ok(Json(rows.iter().map(view).collect::<ApiResult<_>>()?))
+    let find = roll_call::Entity::find().filter(roll_call::Column::CaseId.eq(id));
+    Ok(Json(
+        page.read(&state.db, find, Order::NewestFirst, |r| view(&r))
+            .await?,
+    ))
 }
 
 /// An officer's decision on a call (excuse, confirm, reject): the state table decides whether

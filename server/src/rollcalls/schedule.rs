@@ -96,7 +96,7 @@ pub(crate) async fn miss(
         .await?;
     let (severity, suggestion) = missed_escalation(misses);
     let (alert, alert_event) = crate::alerts::raise(
-        db,
+        db, now,
         &c,
         AlertKind::RollCallMissed,
         severity,

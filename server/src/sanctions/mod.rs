@@ -13,7 +13,7 @@ pub use tags::alert_expiring;
 use axum::extract::State;
 use axum::http::StatusCode;
 use huijiao_core::api::{
-    Problem, SanctionAdviceView, SanctionDecision, SanctionGroundView, SanctionProposal,
+    Page, Problem, SanctionAdviceView, SanctionDecision, SanctionGroundView, SanctionProposal,
     SanctionView,
 };
 use huijiao_core::model::{AuditAction, EventKind, Role};
@@ -22,7 +22,6 @@ use huijiao_core::{ErrorCode, Said};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder,
 };
 use serde_json::json;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -33,6 +32,7 @@ use crate::auth::extractor::{AuthUser, Officer, RequestParty, Supervisee};
 use crate::cases::{find_case, find_case_for_write};
 use crate::entities::{case, sanction};
 use crate::error::{ApiError, ApiResult, Json, Path};
+use crate::paging::{Order, PageQuery, PageRequest};
 use crate::state::AppState;
 use crate::transition::apply;
 use crate::validate::check_paragraphs;
@@ -162,26 +162,27 @@ pub async fn propose(
 
 /// A case's rewards and sanctions, newest first: all of them for its officers, the decisions
 /// in force for the person.
-#[utoipa::path(get, path = "/cases/{id}/sanctions", tag = "sanctions", params(("id" = Uuid, Path)),
-    responses((status = 200, body = Vec<SanctionView>), (status = 403, body = Problem), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/cases/{id}/sanctions", tag = "sanctions", params(("id" = Uuid, Path), PageQuery),
+    responses((status = 200, body = Page<SanctionView>), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn of_case(
     State(state): State<AppState>,
     caller: RequestParty,
     Path(id): Path<Uuid>,
-) -> ApiResult<Json<Vec<SanctionView>>> {
+    page: PageRequest,
+) -> ApiResult<Json<Page<SanctionView>>> {
     let c = find_case(&state.db, &caller, id).await?;
-    let rows = sanction::Entity::find()
-        .filter(sanction::Column::CaseId.eq(c.id))
-        .order_by_desc(sanction::Column::ProposedAt)
-        .all(&state.db)
-        .await?;
+    let mut find = sanction::Entity::find().filter(sanction::Column::CaseId.eq(c.id));
+    if caller.role != Role::Officer {
+        let in_force = SanctionStatus::ALL.iter().filter(|s| s.in_force());
+        find = find.filter(sanction::Column::Status.is_in(in_force.map(|s| s.as_str())));
+    }
     Ok(Json(
-        rows.iter()
-            .filter(|s| caller.role == Role::Officer || s.status.in_force())
-            .map(view)
-            .collect(),
+        page.read(&state.db, find, Order::NewestFirst, |s| Ok(view(&s)))
+            .await?,
     ))
 }
+
+crate::seek_by!(sanction, ProposedAt, proposed_at);
 
 /// The sanction and its case, if the caller may see the case.
 async fn find(
@@ -235,12 +236,7 @@ pub async fn decide(
                 .col_expr(sanction::Column::DecisionNote, Expr::value(note))
         },
     )
-    .await
-    .map_err(|e| match e.code {
-        // The transition table's refusal names the level; say it in the sanction's words.
-        ErrorCode::LeaveNeedsCountyApproval => ErrorCode::SanctionNeedsCounty.into(),
-        _ => e,
-    })?;
+    .await?;
     work.audit(
         &Actor::from(&caller),
         audit,

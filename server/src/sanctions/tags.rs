@@ -10,7 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use huijiao_core::api::{Problem, TagOrderEnd, TagOrderNew, TagOrderView};
 use huijiao_core::model::{AlertKind, AlertSeverity, AuditAction, EventKind};
 use huijiao_core::policy::calendar::local_date;
-use huijiao_core::policy::leave::ApprovalLevel;
+use huijiao_core::policy::level::ApprovalLevel;
 use huijiao_core::policy::sanctions::{check_tag_term, TagTermProblem, TAG_EXPIRY_NOTICE_DAYS};
 use huijiao_core::{ErrorCode, Said};
 use sea_orm::sea_query::Expr;
@@ -256,6 +256,7 @@ pub async fn alert_expiring(
         };
         let (alert, event) = crate::alerts::raise(
             db,
+            now,
             &c,
             AlertKind::TagOrderExpiring,
             AlertSeverity::Medium,

@@ -8,12 +8,15 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Utc};
 use huijiao_core::api::{
-    Problem, ServiceActivityCreate, ServiceActivityView, ServiceCancel, ServiceCodeView,
+    Page, Problem, ServiceActivityCreate, ServiceActivityView, ServiceCancel, ServiceCodeView,
     ServiceParticipationView, ServiceSignUp,
 };
 use huijiao_core::model::{AuditAction, EventKind, Role, UserStatus};
 use huijiao_core::policy::lecture::current_code;
-use huijiao_core::policy::service::{qr_payload, ParticipationStatus, ServiceKind};
+use huijiao_core::policy::service::{
+    qr_payload, ParticipationAction, ParticipationStatus, ServiceKind,
+};
+use huijiao_core::policy::transitions::Party;
 use huijiao_core::{ErrorCode, Said};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -29,8 +32,9 @@ use crate::actor::Actor;
 use crate::auth::extractor::{AuthUser, Officer};
 use crate::cases::{find_case_for_write, own_case};
 use crate::entities::{case, service_activity, service_participation, user};
-use crate::error::{ApiError, ApiResult, Json, Path, Query};
+use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::org::{above_or_below, units_reaching};
+use crate::paging::{Order, PageQuery, Paged};
 use crate::state::AppState;
 use crate::validate::{check_coordinates, check_paragraphs, check_text};
 use crate::work::Work;
@@ -300,35 +304,36 @@ pub struct ActivityQuery {
 
 /// Activities from `from` on, soonest first, with the places taken (a supervisee's with their
 /// own participation).
-#[utoipa::path(get, path = "/service-activities", tag = "service", params(ActivityQuery),
-    responses((status = 200, body = Vec<ServiceActivityView>), (status = 403, body = Problem)))]
+#[utoipa::path(get, path = "/service-activities", tag = "service", params(ActivityQuery, PageQuery),
+    responses((status = 200, body = Page<ServiceActivityView>), (status = 403, body = Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: AuthUser,
-    Query(q): Query<ActivityQuery>,
-) -> ApiResult<Json<Vec<ServiceActivityView>>> {
+    Paged(q, page): Paged<ActivityQuery>,
+) -> ApiResult<Json<Page<ServiceActivityView>>> {
     let from = q
         .from
         .unwrap_or_else(|| state.clock.now() - Duration::days(7));
-    let rows = service_activity::Entity::find()
+    let find = service_activity::Entity::find()
         .filter(visible(&state.db, &caller).await?)
-        .filter(service_activity::Column::EndsAt.gt(from))
-        .order_by_asc(service_activity::Column::StartsAt)
-        .limit(200)
-        .all(&state.db)
-        .await?;
+        .filter(service_activity::Column::EndsAt.gt(from));
+    let Page { items: rows, next } = page.rows(&state.db, find, Order::OldestFirst).await?;
     let ids: Vec<Uuid> = rows.iter().map(|a| a.id).collect();
     let taken = taken(&state.db, ids.clone()).await?;
     let mut mine = own_participations(&state.db, &caller, ids).await?;
-    Ok(Json(
-        rows.iter()
+    Ok(Json(Page {
+        items: rows
+            .iter()
             .map(|a| {
                 let n = taken.get(&a.id).copied().unwrap_or(0);
                 activity_view(a, n, mine.remove(&a.id))
             })
             .collect(),
-    ))
+        next,
+    }))
 }
+
+crate::seek_by!(service_activity, StartsAt, starts_at);
 
 /// One activity (a supervisee's with their own participation).
 #[utoipa::path(get, path = "/service-activities/{id}", tag = "service", params(("id" = Uuid, Path)),
@@ -467,12 +472,21 @@ pub async fn sign_up(
     let p = match before {
         // Withdrawn earlier: the same row takes the place again.
         Some(p) => {
-            super::move_to(work.db(), &p, ParticipationStatus::SignedUp, now, |q| {
-                q.col_expr(
-                    service_participation::Column::SignedUpBy,
-                    Expr::value(caller.id),
-                )
-            })
+            let party = Party::person(caller.role, None);
+            super::take(
+                work.db(),
+                ParticipationAction::SignUp,
+                party,
+                &p,
+                None,
+                now,
+                |q| {
+                    q.col_expr(
+                        service_participation::Column::SignedUpBy,
+                        Expr::value(caller.id),
+                    )
+                },
+            )
             .await?
         }
         None => {
@@ -544,11 +558,14 @@ pub async fn withdraw(
     let now = state.clock.now();
     let p = match p.status {
         ParticipationStatus::Withdrawn => p,
-        ParticipationStatus::SignedUp if now < a.starts_at => {
-            super::move_to(work.db(), &p, ParticipationStatus::Withdrawn, now, |q| q).await?
+        ParticipationStatus::SignedUp if now >= a.starts_at => {
+            return Err(ErrorCode::ActivitySignUpClosed.into())
         }
-        ParticipationStatus::SignedUp => return Err(ErrorCode::ActivitySignUpClosed.into()),
-        _ => return Err(ErrorCode::ActivityTransitionInvalid.into()),
+        _ => {
+            let party = Party::person(caller.role, None);
+            let withdraw = ParticipationAction::Withdraw;
+            super::take(work.db(), withdraw, party, &p, None, now, |q| q).await?
+        }
     };
     let view = participation_view(&p, &c, caller.role);
     if caller.role == Role::Officer {
@@ -644,7 +661,9 @@ pub async fn cancel(
         .all(work.db())
         .await?;
     for p in &signed_up {
-        let p = super::move_to(work.db(), p, ParticipationStatus::Withdrawn, now, |q| q).await?;
+        let party = Party::person(caller.role, None);
+        let withdraw = ParticipationAction::Withdraw;
+        let p = super::take(work.db(), withdraw, party, p, None, now, |q| q).await?;
         let c = case::Entity::find_by_id(p.case_id)
             .one(work.db())
             .await?

@@ -16,7 +16,8 @@ use chrono::{DateTime, Utc};
 use huijiao_core::api::ServiceParticipationView;
 use huijiao_core::model::Role;
 use huijiao_core::policy::learning::Obligation;
-use huijiao_core::policy::service::ParticipationStatus;
+use huijiao_core::policy::service::{ParticipationAction, PARTICIPATION};
+use huijiao_core::policy::transitions::Party;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ConnectionTrait, UpdateMany};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -89,28 +90,29 @@ fn participation_view(
     }
 }
 
-/// Moves a participation to `to` at the version read, stamped `now`; `more` sets what else
-/// the move records. 409 `resource.conflict` if it changed meanwhile.
-async fn move_to(
+/// Takes `action` on a participation for `party` (the `PARTICIPATION` table decides), at the
+/// version read (or `expected_version`, the one the caller saw), stamped `now`; `more` sets
+/// what else the move records. 409 `resource.conflict` if it changed meanwhile.
+async fn take(
     db: &impl ConnectionTrait,
+    action: ParticipationAction,
+    party: Party,
     p: &service_participation::Model,
-    to: ParticipationStatus,
+    expected_version: Option<i32>,
     now: DateTime<Utc>,
     more: impl FnOnce(
         UpdateMany<service_participation::Entity>,
     ) -> UpdateMany<service_participation::Entity>,
 ) -> ApiResult<service_participation::Model> {
     use service_participation::Column as C;
-    crate::transition::update_at_version::<service_participation::Entity>(
+    crate::transition::apply(
         db,
-        p.id,
-        p.version,
-        |q| {
-            more(
-                q.col_expr(C::Status, Expr::value(to.as_str()))
-                    .col_expr(C::UpdatedAt, Expr::value(now)),
-            )
-        },
+        &PARTICIPATION,
+        action,
+        party,
+        p,
+        expected_version,
+        |q| more(q.col_expr(C::UpdatedAt, Expr::value(now))),
     )
     .await
 }

@@ -9,7 +9,8 @@ use chrono::{DateTime, Utc};
 use huijiao_core::api::{Problem, ServiceParticipationView, ServicePresence};
 use huijiao_core::policy::calendar::month_of;
 use huijiao_core::policy::learning::{CreditSource, Obligation};
-use huijiao_core::policy::service::{ParticipationStatus, PresenceProof};
+use huijiao_core::policy::service::{ParticipationAction, ParticipationStatus, PresenceProof};
+use huijiao_core::policy::transitions::Party;
 use huijiao_core::ErrorCode;
 use sea_orm::sea_query::SimpleExpr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
@@ -142,7 +143,9 @@ pub async fn check_in(
         set(C::CheckInLat, req.location.lat),
         set(C::CheckInLon, req.location.lon),
     ];
-    let p = super::move_to(work.db(), &p, ParticipationStatus::CheckedIn, now, |q| {
+    let party = Party::person(caller.role, None);
+    let check_in = ParticipationAction::CheckIn;
+    let p = super::take(work.db(), check_in, party, &p, None, now, |q| {
         cols.into_iter().fold(q, |q, (col, v)| q.col_expr(col, v))
     })
     .await?;
@@ -187,7 +190,9 @@ pub async fn check_out(
         set(C::CheckOutLon, req.location.lon),
         set(C::CreditedMinutes, minutes as i32),
     ];
-    let p = super::move_to(work.db(), &p, ParticipationStatus::CheckedOut, now, |q| {
+    let party = Party::person(caller.role, None);
+    let check_out = ParticipationAction::CheckOut;
+    let p = super::take(work.db(), check_out, party, &p, None, now, |q| {
         cols.into_iter().fold(q, |q, (col, v)| q.col_expr(col, v))
     })
     .await?;

@@ -12,7 +12,8 @@ use huijiao_core::model::{AlertSeverity, AuditAction, EventKind, Role};
 use huijiao_core::policy::calendar::month_of;
 use huijiao_core::policy::learning::{month_standing, Obligation};
 use huijiao_core::policy::lecture::lecture_minutes;
-use huijiao_core::policy::service::{settle_at_close, ParticipationStatus};
+use huijiao_core::policy::service::{settle_at_close, ParticipationAction, ParticipationStatus};
+use huijiao_core::policy::transitions::Party;
 use huijiao_core::{ErrorCode, Said};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -90,22 +91,17 @@ pub async fn review(
         }
         None => p.credited_minutes,
     };
-    use ParticipationStatus::*;
+    // After a settled close (or a confirmation) only a correction, with its reason, moves it.
     let correcting = req.minutes.is_some();
-    let allowed = match p.status {
-        CheckedOut => true,
-        Incomplete | NoShow | Confirmed => correcting,
-        _ => false,
-    };
-    if !allowed {
+    if p.status != ParticipationStatus::CheckedOut && !correcting {
         return Err(ErrorCode::ActivityTransitionInvalid.into());
-    }
-    if req.version != p.version {
-        return Err(ErrorCode::Conflict.into());
     }
     let now = state.clock.now();
     use service_participation::Column as C;
-    let row = super::move_to(work.db(), &p, Confirmed, now, |q| {
+    let party = Party::person(caller.role, None);
+    let confirm = ParticipationAction::Confirm;
+    let version = Some(req.version);
+    let row = super::take(work.db(), confirm, party, &p, version, now, |q| {
         q.col_expr(C::CreditedMinutes, Expr::value(minutes))
             .col_expr(C::ReviewedBy, Expr::value(caller.id))
             .col_expr(C::ReviewedAt, Expr::value(now))
@@ -174,16 +170,17 @@ pub async fn close_ended(
             .all(db)
             .await?;
         for p in open {
-            let Some(to) = settle_at_close(p.status) else {
+            let Some(action) = settle_at_close(p.status) else {
                 continue;
             };
             let c = case::Entity::find_by_id(p.case_id)
                 .one(db)
                 .await?
                 .ok_or_else(|| ApiError::internal("a participation without its case"))?;
-            let alert_id = if to == ParticipationStatus::Incomplete {
+            let alert_id = if action == ParticipationAction::MarkIncomplete {
                 let (alert, event) = crate::alerts::raise(
                     db,
+                    now,
                     &c,
                     huijiao_core::model::AlertKind::ServiceCheckoutMissing,
                     AlertSeverity::Low,
@@ -197,7 +194,7 @@ pub async fn close_ended(
                 None
             };
             use service_participation::Column as C;
-            let row = super::move_to(db, &p, to, now, |q| {
+            let row = super::take(db, action, Party::System, &p, None, now, |q| {
                 q.col_expr(C::AlertId, Expr::value(alert_id))
             })
             .await?;

@@ -129,6 +129,7 @@ pub async fn raise_overdue(
             }
             let (alert, event) = crate::alerts::raise(
                 db,
+                now,
                 c,
                 AlertKind::VisitOverdue,
                 AlertSeverity::Medium,

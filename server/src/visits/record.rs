@@ -6,7 +6,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, SubsecRound, Utc};
-use huijiao_core::api::{GpsFix, Problem, VisitNew, VisitView};
+use huijiao_core::api::{GpsFix, Page, Problem, VisitNew, VisitView};
 use huijiao_core::model::{AlertKind, AuditAction};
 use huijiao_core::policy::checkin::{at_place, distance_km, AtPlace, CheckinResult, Fix};
 use huijiao_core::policy::help::{distinct_risks, risk_alert};
@@ -16,7 +16,7 @@ use huijiao_core::policy::visits::{
 use huijiao_core::{ErrorCode, Said};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    QueryOrder,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -27,13 +27,11 @@ use crate::actor::Actor;
 use crate::auth::extractor::Officer;
 use crate::cases::{find_case, find_case_for_write};
 use crate::entities::{case, checkin, visit, visit_photo};
-use crate::error::{ApiError, ApiResult, Json, Path, Query};
+use crate::error::{ApiError, ApiResult, Json, Path};
+use crate::paging::{Order, PageQuery, Paged};
 use crate::state::AppState;
 use crate::validate::{check_gps_fix, check_paragraphs, check_risks, check_text};
 use crate::work::Work;
-
-/// At most this many visits in one list answer (newest first).
-const LIST_LIMIT: u64 = 500;
 
 pub(super) async fn views(
     db: &impl ConnectionTrait,
@@ -270,11 +268,12 @@ async fn store(
         findings: Set(req.findings.trim().to_owned()),
         risks: Set(json!(risks)),
         alert_id: Set(None),
-        created_at: Set(state.clock.now()),
+        created_at: Set(work.now()),
     };
     if let Some(severity) = risk_alert(&risks) {
         let (alert, event) = crate::alerts::raise(
             work.db(),
+            work.now(),
             &c,
             AlertKind::VisitRiskFlagged,
             severity,
@@ -309,24 +308,24 @@ pub struct VisitQuery {
 }
 
 /// A case's visits, talks and office reports, newest first (its officers).
-#[utoipa::path(get, path = "/cases/{id}/visits", tag = "visits", params(("id" = Uuid, Path), VisitQuery),
-    responses((status = 200, body = Vec<VisitView>), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/cases/{id}/visits", tag = "visits", params(("id" = Uuid, Path), VisitQuery, PageQuery),
+    responses((status = 200, body = Page<VisitView>), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn of_case(
     State(state): State<AppState>,
     caller: Officer,
     Path(id): Path<Uuid>,
-    Query(q): Query<VisitQuery>,
-) -> ApiResult<Json<Vec<VisitView>>> {
+    Paged(q, page): Paged<VisitQuery>,
+) -> ApiResult<Json<Page<VisitView>>> {
     let c = find_case(&state.db, &caller, id).await?;
     let mut find = visit::Entity::find().filter(visit::Column::CaseId.eq(c.id));
     if let Some(kind) = q.kind {
         find = find.filter(visit::Column::Kind.eq(kind.as_str()));
     }
-    let rows = find
-        .order_by_desc(visit::Column::At)
-        .order_by_desc(visit::Column::Id)
-        .limit(LIST_LIMIT)
-        .all(&state.db)
-        .await?;
-    Ok(Json(views(&state.db, rows).await?))
+    let rows = page.rows(&state.db, find, Order::NewestFirst).await?;
+    Ok(Json(Page {
+        items: views(&state.db, rows.items).await?,
+        next: rows.next,
+    }))
 }
+
+crate::seek_by!(visit, At, at);

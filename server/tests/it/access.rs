@@ -632,6 +632,7 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
         .await;
         let (a, _) = huijiao_server::alerts::raise(
             &app.state.db,
+            app.state.clock.now(),
             &c,
             huijiao_core::model::AlertKind::CheckinFailed,
             huijiao_core::model::AlertSeverity::High,

@@ -322,7 +322,7 @@ both!(
                 None,
             )
             .await;
-        assert_eq!(audit.as_array().map(Vec::len), Some(1), "{audit}");
+        assert_eq!(audit["items"].as_array().map(Vec::len), Some(1), "{audit}");
 
         // The confirmed month reaches the sanctions: a missed check-in is a minor breach of
         // the reporting rules (an admonition), the exclusion zone a minor breach of the

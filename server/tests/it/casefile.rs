@@ -140,7 +140,7 @@ both!(the_case_file_holds_every_section_and_the_originals, |app| {
             None,
         )
         .await;
-    assert_eq!(audit.as_array().map(Vec::len), Some(1), "{audit}");
+    assert_eq!(audit["items"].as_array().map(Vec::len), Some(1), "{audit}");
 });
 
 both!(a_minors_file_masks_their_identity, |app| {

@@ -390,7 +390,7 @@ both!(
         );
         // …but not in the list or the export.
         let (_, list) = app.get("/api/v1/cases", t).await;
-        let row = list
+        let row = list["items"]
             .as_array()
             .unwrap()
             .iter()
@@ -455,7 +455,8 @@ both!(
             .call(&app, "volunteer.a1", "GET", "/api/v1/cases", None)
             .await;
         assert!(
-            list.as_array()
+            list["items"]
+                .as_array()
                 .unwrap()
                 .iter()
                 .all(
@@ -765,6 +766,6 @@ both!(
                 None,
             )
             .await;
-        assert_eq!(audit.as_array().map(Vec::len), Some(1), "{audit}");
+        assert_eq!(audit["items"].as_array().map(Vec::len), Some(1), "{audit}");
     }
 );

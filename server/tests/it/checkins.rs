@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 pub(crate) fn face(name: &str) -> Rgb {
     Rgb::decode(
         &std::fs::read(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo"))
                 .join("../../shared/faces")
                 .join(name),
         )
@@ -182,14 +182,14 @@ both!(pass_mismatch_replay_and_alerts, |app| {
     let (_, alerts) = app
         .get("/api/v1/alerts?state=open", w.token("officer.a1"))
         .await;
-    let alerts = alerts.as_array().unwrap();
+    let alerts = alerts["items"].as_array().unwrap();
     assert_eq!(alerts.len(), 2, "replay and mismatch: {alerts:?}");
     assert!(alerts
         .iter()
         .all(|a| a["kind"] == "checkin_failed" && a["severity"] == "high"));
     let (_, none) = app.get("/api/v1/alerts", w.token("officer.b1")).await;
     assert!(
-        none.as_array().unwrap().is_empty(),
+        none["items"].as_array().unwrap().is_empty(),
         "another county sees none"
     );
     // Acknowledge, then resolve with a note.
@@ -230,7 +230,7 @@ both!(pass_mismatch_replay_and_alerts, |app| {
             w.token("officer.a1"),
         )
         .await;
-    assert_eq!(list.as_array().unwrap().len(), 3);
+    assert_eq!(list["items"].as_array().unwrap().len(), 3);
     // Photos are encrypted at rest: nothing on disk decodes as an image.
     let media = app.dir.path().join("media");
     let mut files = 0;
@@ -244,7 +244,7 @@ both!(pass_mismatch_replay_and_alerts, |app| {
     }
     assert_eq!(files, 4, "1 reference photo + 3 check-in photos");
     // The officer can view the photo for review; the supervisee cannot fetch it.
-    let photo_id = list[0]["id"].as_str().unwrap();
+    let photo_id = list["items"][0]["id"].as_str().unwrap();
     let (s, _, bytes) = app
         .call_raw(
             "GET",
@@ -443,7 +443,7 @@ both!(location_findings, |app| {
         );
     }
     let (_, alerts) = app.get("/api/v1/alerts", w.token("officer.a1")).await;
-    let kinds: Vec<&str> = alerts
+    let kinds: Vec<&str> = alerts["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -617,7 +617,10 @@ both!(unscheduled_checkin_requests, |app| {
     assert_eq!(v["result"], "passed", "{v}");
     let (_, list) = w.call(&app, "sv.a1", "GET", &path, None).await;
     assert_eq!(
-        (list[0]["status"].as_str(), list[0]["checkin_id"].clone()),
+        (
+            list["items"][0]["status"].as_str(),
+            list["items"][0]["checkin_id"].clone()
+        ),
         (Some("met"), v["id"].clone())
     );
     // A second request is not answered: missed once, with an alert.
@@ -641,7 +644,7 @@ both!(unscheduled_checkin_requests, |app| {
     );
     let (_, alerts) = app.get("/api/v1/alerts", w.token("officer.a1")).await;
     assert_eq!(
-        alerts
+        alerts["items"]
             .as_array()
             .unwrap()
             .iter()

@@ -205,7 +205,8 @@ fn model_dir() -> std::path::PathBuf {
     std::env::var_os("HUIJIAO_MODEL_DIR")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| {
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/models")
+            std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo"))
+                .join("../../shared/models")
         })
 }
 

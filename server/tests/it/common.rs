@@ -107,7 +107,10 @@ impl TestApp {
             let dir = std::env::var_os("HUIJIAO_MODEL_DIR")
                 .map(std::path::PathBuf::from)
                 .unwrap_or_else(|| {
-                    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/models")
+                    std::path::PathBuf::from(
+                        std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo"),
+                    )
+                    .join("../../shared/models")
                 });
             std::sync::Arc::new(
                 huijiao_core::face::FaceEngine::load(&dir, Default::default())
@@ -618,7 +621,8 @@ pub async fn open_alerts_of_kind(app: &TestApp, w: &World, kind: &str) -> Vec<Va
         .call(app, "officer.a1", "GET", "/api/v1/alerts?state=open", None)
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
-    v.as_array()
+    v["items"]
+        .as_array()
         .unwrap()
         .iter()
         .filter(|a| a["kind"] == kind)

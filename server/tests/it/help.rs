@@ -89,7 +89,7 @@ both!(a_volunteer_logs_help_and_the_unit_confirms_it, |app| {
             None,
         )
         .await;
-    assert_eq!(waiting.as_array().unwrap().len(), 1, "{waiting}");
+    assert_eq!(waiting["items"].as_array().unwrap().len(), 1, "{waiting}");
     let (_, mine) = w
         .call(
             &app,
@@ -99,7 +99,7 @@ both!(a_volunteer_logs_help_and_the_unit_confirms_it, |app| {
             None,
         )
         .await;
-    assert_eq!(mine, json!([]));
+    assert_eq!(mine, json!({ "items": [] }));
     let one = format!("/api/v1/help-sessions/{id}");
     let got = w.call(&app, "volunteer.a1.other", "GET", &one, None).await;
     assert_problem(&got, StatusCode::NOT_FOUND, "resource.not_found");
@@ -236,7 +236,7 @@ both!(a_volunteer_logs_help_and_the_unit_confirms_it, |app| {
             w.token("auditadmin"),
         )
         .await;
-    assert_eq!(audit.as_array().map_or(0, Vec::len), 1, "{audit}");
+    assert_eq!(audit["items"].as_array().map_or(0, Vec::len), 1, "{audit}");
 
     // A second session, still waiting: in the record's `waiting`, not its minutes.
     let second = session(uuid::Uuid::now_v7(), 30, 45, json!([]));
@@ -283,7 +283,7 @@ both!(a_volunteer_logs_help_and_the_unit_confirms_it, |app| {
         )
         .await;
     assert_eq!(
-        audit.as_array().map_or(0, Vec::len),
+        audit["items"].as_array().map_or(0, Vec::len),
         1,
         "the officer's read: {audit}"
     );

@@ -313,8 +313,8 @@ both!(
                 None,
             )
             .await;
-        assert_eq!(record[0]["id"], second["id"]);
-        assert_eq!(record[1]["status"], "superseded");
+        assert_eq!(record["items"][0]["id"], second["id"]);
+        assert_eq!(record["items"][1]["status"], "superseded");
 
         // Jumping ahead in a video that does not allow it credits nothing.
         let (_, jump) = w
@@ -697,7 +697,7 @@ both!(
             let (_, alerts) = w
                 .call(&app, "officer.county_a", "GET", "/api/v1/alerts", None)
                 .await;
-            alerts
+            alerts["items"]
                 .as_array()
                 .unwrap()
                 .iter()
@@ -871,7 +871,7 @@ both!(
         let record = format!("/api/v1/cases/{a1}/quiz-attempts");
         let (s, attempts) = w.call(&app, "officer.a1", "GET", &record, None).await;
         assert_eq!(s, StatusCode::OK);
-        assert_eq!(attempts.as_array().unwrap().len(), 2);
+        assert_eq!(attempts["items"].as_array().unwrap().len(), 2);
         let got = w.call(&app, "volunteer.a1", "GET", &record, None).await;
         assert_problem(&got, StatusCode::FORBIDDEN, "access.forbidden");
         // A quiz is not studied by the clock, and a lesson that is not a quiz has no attempts.
@@ -1290,7 +1290,7 @@ both!(assigned_courses_come_with_progress_and_their_dates, |app| {
     let (_, alerts) = w
         .call(&app, "officer.county_a", "GET", "/api/v1/alerts", None)
         .await;
-    let overdue: Vec<&Value> = alerts
+    let overdue: Vec<&Value> = alerts["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -1833,7 +1833,7 @@ both!(
         let (_, alerts) = w
             .call(&app, "officer.a1", "GET", "/api/v1/alerts?state=open", None)
             .await;
-        let study: Vec<&Value> = alerts
+        let study: Vec<&Value> = alerts["items"]
             .as_array()
             .unwrap()
             .iter()
@@ -1880,8 +1880,8 @@ both!(
             .await;
         assert_eq!(
             (
-                sessions[0]["status"].as_str(),
-                sessions[0]["credited_secs"].as_u64()
+                sessions["items"][0]["status"].as_str(),
+                sessions["items"][0]["credited_secs"].as_u64()
             ),
             (Some("voided"), Some(0)),
             "{sessions}"

@@ -292,7 +292,8 @@ both!(queue_shows_what_each_level_decides, |app| {
     let (_, short) = apply(&app, &w, body(10, 12, false)).await;
     let (_, long) = apply(&app, &w, body(20, 29, false)).await;
     let ids = |v: Value| {
-        v.as_array()
+        v["items"]
+            .as_array()
             .unwrap()
             .iter()
             .map(|l| l["id"].as_str().unwrap().to_owned())
@@ -311,7 +312,7 @@ both!(queue_shows_what_each_level_decides, |app| {
     assert_eq!(ids(q).len(), 2);
     let (_, q) = app.get("/api/v1/leaves", w.token("officer.a2")).await;
     assert!(
-        q.as_array().unwrap().is_empty(),
+        q["items"].as_array().unwrap().is_empty(),
         "a sibling office sees nothing"
     );
     let (s, _) = w.call(&app, "sv.a1", "GET", "/api/v1/leaves", None).await;
@@ -388,11 +389,14 @@ both!(depart_return_overdue_and_the_location_hook, |app| {
             w.token("auditadmin"),
         )
         .await;
-    assert_eq!(audit.as_array().unwrap().len(), 1);
+    assert_eq!(audit["items"].as_array().unwrap().len(), 1);
     // The officer is alerted.
     let (_, alerts) = app.get("/api/v1/alerts", w.token("officer.a1")).await;
-    assert_eq!(alerts[0]["kind"], "leave_overdue");
-    assert_eq!(alerts[0]["evidence"]["sanction_suggestion"], "admonition");
+    assert_eq!(alerts["items"][0]["kind"], "leave_overdue");
+    assert_eq!(
+        alerts["items"][0]["evidence"]["sanction_suggestion"],
+        "admonition"
+    );
     // 销假 comes with a check-in: without a recent passed one it is refused.
     let (s, v) = w.call(&app, "sv.a1", "POST", &path("return"), None).await;
     common::assert_problem(&(s, v), StatusCode::CONFLICT, "leave.return_needs_checkin");
@@ -836,6 +840,7 @@ both!(every_state_change_is_pushed_live, |app| {
         .unwrap();
     let (a, _) = huijiao_server::alerts::raise(
         &app.state.db,
+        app.state.clock.now(),
         &c,
         huijiao_core::model::AlertKind::CheckinMissed,
         huijiao_core::model::AlertSeverity::Medium,

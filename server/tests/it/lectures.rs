@@ -103,13 +103,13 @@ both!(
             .await;
         assert_problem(&got, StatusCode::NOT_FOUND, "resource.not_found");
         let (_, listed) = w.call(&app, "sv.a1", "GET", "/api/v1/lectures", None).await;
-        assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
-        assert_eq!(listed[0]["minutes"], 120);
-        assert_eq!(listed[0]["attendance"], Value::Null);
+        assert_eq!(listed["items"].as_array().unwrap().len(), 1, "{listed}");
+        assert_eq!(listed["items"][0]["minutes"], 120);
+        assert_eq!(listed["items"][0]["attendance"], Value::Null);
         let (_, listed) = w
             .call(&app, "officer.b1", "GET", "/api/v1/lectures", None)
             .await;
-        assert_eq!(listed, json!([]));
+        assert_eq!(listed, json!({ "items": [] }));
 
         // Another lecture's code, shown at the same moment, does not fit this one.
         let other = schedule(
@@ -216,7 +216,7 @@ both!(
         assert_eq!(again["updated_at"], taken["updated_at"]);
         assert_eq!(lecture_minutes_of(&app, &w, &a1).await, 120);
         let (_, listed) = w.call(&app, "sv.a1", "GET", "/api/v1/lectures", None).await;
-        let mine = listed
+        let mine = listed["items"]
             .as_array()
             .unwrap()
             .iter()

@@ -703,7 +703,7 @@ both!(
             .call(&app, "sv.a1", "GET", "/api/v1/me/alerts", None)
             .await;
         assert_eq!(s, StatusCode::OK, "{own}");
-        let own = own.as_array().unwrap();
+        let own = own["items"].as_array().unwrap();
         assert_eq!(own.len(), 1);
         assert_eq!(
             (own[0]["kind"].as_str(), own[0]["state"].as_str()),
@@ -717,7 +717,7 @@ both!(
         let (_, other) = w
             .call(&app, "sv.a2", "GET", "/api/v1/me/alerts", None)
             .await;
-        assert_eq!(other, json!([]));
+        assert_eq!(other, json!({ "items": [] }));
         let (_, other) = w.call(&app, "sv.a2", "GET", "/api/v1/me/areas", None).await;
         assert_eq!(other, json!([]));
         assert_eq!(

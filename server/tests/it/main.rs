@@ -24,6 +24,7 @@ mod liveness;
 mod locations;
 mod migrations;
 mod openapi;
+mod paging;
 mod relocation_visitors;
 mod rollcall_media;
 mod rollcalls;

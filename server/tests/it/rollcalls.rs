@@ -305,7 +305,7 @@ both_with_face!(a_live_answer_passes_and_someone_else_fails, |backend| {
         )
         .await;
     assert_eq!(
-        entries[0]["detail"]["roll_call_id"],
+        entries["items"][0]["detail"]["roll_call_id"],
         id.as_str(),
         "{entries}"
     );
@@ -395,7 +395,7 @@ both_with_face!(a_live_answer_passes_and_someone_else_fails, |backend| {
     let (_, alerts) = w
         .call(&app, "officer.a1", "GET", "/api/v1/alerts", None)
         .await;
-    assert!(alerts
+    assert!(alerts["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -411,7 +411,7 @@ both_with_face!(a_live_answer_passes_and_someone_else_fails, |backend| {
         )
         .await;
     assert_eq!(s, StatusCode::OK);
-    let statuses: Vec<&str> = mine
+    let statuses: Vec<&str> = mine["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -639,7 +639,7 @@ both_with_face!(a_call_cut_off_rings_again_until_its_deadline, |backend| {
     let (_, alerts) = w
         .call(&app, "officer.a1", "GET", "/api/v1/alerts", None)
         .await;
-    assert!(alerts
+    assert!(alerts["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -660,7 +660,7 @@ async fn expire(app: &TestApp, id: &str) {
 }
 
 fn alerts_of_kind(alerts: &Value, kind: &str) -> Vec<Value> {
-    alerts
+    alerts["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -825,7 +825,7 @@ both_with_face!(unanswered_calls_are_missed_once_and_escalate, |backend| {
         )
         .await;
     assert_eq!(s, StatusCode::OK);
-    assert_eq!(ringing.as_array().unwrap().len(), 1);
+    assert_eq!(ringing["items"].as_array().unwrap().len(), 1);
     let got = w
         .call(
             &app,
@@ -970,7 +970,7 @@ both_with_face!(the_system_calls_at_random_at_the_levels_rate, |backend| {
             None,
         )
         .await;
-    for c in calls.as_array().unwrap() {
+    for c in calls["items"].as_array().unwrap() {
         let at: chrono::DateTime<Utc> = serde_json::from_value(c["ring_at"].clone()).unwrap();
         let local = at.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap());
         assert!((8..20).contains(&chrono::Timelike::hour(&local)), "{local}");

@@ -133,7 +133,7 @@ both!(
         let id = proposed["id"].as_str().unwrap().to_owned();
         // The person does not see a proposal.
         let (_, mine) = w.call(&app, "sv.a1", "GET", &sanctions, None).await;
-        assert_eq!(mine, json!([]));
+        assert_eq!(mine, json!({ "items": [] }));
         let got = w
             .call(
                 &app,
@@ -199,7 +199,7 @@ both!(
         let e = events.recv().await.unwrap();
         assert_eq!(e.view.kind, "sanction");
         let (_, mine) = w.call(&app, "sv.a1", "GET", &sanctions, None).await;
-        assert_eq!(mine[0]["id"], id.as_str());
+        assert_eq!(mine["items"][0]["id"], id.as_str());
         let ack = format!("/api/v1/sanctions/{id}/acknowledge");
         let (s, v) = w.call(&app, "sv.a1", "POST", &ack, None).await;
         assert_eq!(s, StatusCode::OK, "{v}");
@@ -285,7 +285,7 @@ both!(time_away_past_a_leave_is_advised_by_its_days, |app| {
         window_total_days: Set(6),
         urgent: Set(false),
         late_notice: Set(false),
-        required_level: Set(huijiao_core::policy::leave::ApprovalLevel::JudicialOffice),
+        required_level: Set(huijiao_core::policy::level::ApprovalLevel::JudicialOffice),
         standing: Set(false),
         contact_while_away: Set("13800000000".into()),
         status: Set(huijiao_core::model::LeaveStatus::Overdue),
@@ -460,7 +460,7 @@ both!(
         let (_, alerts) = w
             .call(&app, "officer.a1", "GET", "/api/v1/alerts", None)
             .await;
-        let expiring: Vec<&Value> = alerts
+        let expiring: Vec<&Value> = alerts["items"]
             .as_array()
             .unwrap()
             .iter()

@@ -131,7 +131,7 @@ both!(missed_windows_alert_once_and_escalate, |app| {
     );
     // A case that is not enrolled is not chased.
     let (_, list) = app.get("/api/v1/alerts", w.token("officer.a2")).await;
-    assert!(list.as_array().unwrap().is_empty());
+    assert!(list["items"].as_array().unwrap().is_empty());
 });
 
 both!(sensitive_periods_tighten_obligations, |app| {
@@ -230,6 +230,7 @@ both!(retention_purges_biometrics_on_schedule, |app| {
                 .unwrap();
             let (a, _) = huijiao_server::alerts::raise(
                 &app.state.db,
+                app.state.clock.now(),
                 &c,
                 huijiao_core::model::AlertKind::CheckinFailed,
                 huijiao_core::model::AlertSeverity::High,
@@ -264,7 +265,7 @@ both!(retention_purges_biometrics_on_schedule, |app| {
             w.token("auditadmin"),
         )
         .await;
-    assert_eq!(audit.as_array().unwrap().len(), 1);
+    assert_eq!(audit["items"].as_array().unwrap().len(), 1);
 
     // A case closed more than 30 days ago loses every biometric record.
     enrolled_days_ago(&app, case_id, 100).await;
@@ -359,7 +360,10 @@ both!(the_system_asks_for_random_checkins, |app| {
         )
         .await;
     assert_eq!(
-        (list[0]["requested_by"].clone(), list[0]["status"].as_str()),
+        (
+            list["items"][0]["requested_by"].clone(),
+            list["items"][0]["status"].as_str()
+        ),
         (json!(null), Some("open"))
     );
 });

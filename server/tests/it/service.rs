@@ -194,8 +194,8 @@ both!(
         let (_, listed) = w
             .call(&app, "sv.a1", "GET", "/api/v1/service-activities", None)
             .await;
-        assert_eq!(listed[0]["taken"], 2, "{listed}");
-        assert_eq!(listed[0]["participation"]["status"], "signed_up");
+        assert_eq!(listed["items"][0]["taken"], 2, "{listed}");
+        assert_eq!(listed["items"][0]["participation"]["status"], "signed_up");
 
         // The organiser's roster: every name masked (a volunteer needs the person, not the
         // papers); the officer's: the adult's name, the minor's masked.
@@ -487,7 +487,7 @@ both!(
         let (_, alerts) = w
             .call(&app, "officer.a1", "GET", "/api/v1/alerts", None)
             .await;
-        let missing: Vec<&Value> = alerts
+        let missing: Vec<&Value> = alerts["items"]
             .as_array()
             .unwrap()
             .iter()
@@ -609,7 +609,7 @@ both!(
         let (_, alerts) = w
             .call(&app, "officer.a1", "GET", "/api/v1/alerts", None)
             .await;
-        let short: Vec<&Value> = alerts
+        let short: Vec<&Value> = alerts["items"]
             .as_array()
             .unwrap()
             .iter()
@@ -619,7 +619,7 @@ both!(
         assert_eq!(short[0]["evidence"]["credited_minutes"], 160);
         assert_eq!(short[0]["evidence"]["obligation"], "community_service");
         // Education's month is closed on its own (none of it closed here).
-        let education = alerts
+        let education = alerts["items"]
             .as_array()
             .unwrap()
             .iter()
@@ -858,7 +858,7 @@ both!(an_activity_called_off_gives_every_place_back, |app| {
         .call(&app, "sv.a1", "GET", "/api/v1/service-activities", None)
         .await;
     assert_eq!(
-        listed[0]["participation"]["status"], "withdrawn",
+        listed["items"][0]["participation"]["status"], "withdrawn",
         "{listed}"
     );
     // Nothing more happens on it.

@@ -1,0 +1,375 @@
+//! The one way every list pages (see `huijiao_core::api::Page`): `limit` and `after` in the
+//! query, a seek on the list's sort key (a time, or a sequence number) and the row id, one
+//! more row read than asked for to know whether another page follows.
+//!
+//! A handler takes `Paged<Filter>` (its own filters plus paging; unknown parameters are still
+//! refused) or `PageRequest` alone, and answers with `page.read(db, find, order, view)`; the
+//! entity says how its lists are ordered (`seek_by!`).
+
+use chrono::{DateTime, Utc};
+use huijiao_core::api::{Page, PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX};
+use huijiao_core::Said;
+use sea_orm::sea_query::{Expr, SimpleExpr};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Select,
+};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::error::{query_from, ApiError, ApiResult};
+
+/// The paging parameters, as the OpenAPI document lists them.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct PageQuery {
+    /// Items on the page: 1–500, default 100.
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<u64>,
+    /// The `next` of the page before; absent for the first page.
+    pub after: Option<String>,
+}
+
+/// Which page, checked: a size in range and a cursor this server made.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageRequest {
+    size: u64,
+    after: Option<(i64, Uuid)>,
+}
+
+/// Which end of the list comes first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    OldestFirst,
+    NewestFirst,
+}
+
+/// A list's sort key as the cursor carries it (a time in nanoseconds — exact on both databases
+/// whatever precision a time was given with — or a number).
+pub trait SortKey: Sized + Into<sea_orm::Value> {
+    fn to_cursor(&self) -> i64;
+    fn from_cursor(n: i64) -> Option<Self>;
+}
+
+impl SortKey for DateTime<Utc> {
+    fn to_cursor(&self) -> i64 {
+        // Years 1677 to 2262; every time this system keeps is well inside.
+        self.timestamp_nanos_opt().unwrap_or(i64::MAX)
+    }
+    fn from_cursor(n: i64) -> Option<Self> {
+        Some(DateTime::from_timestamp_nanos(n))
+    }
+}
+
+impl SortKey for i64 {
+    fn to_cursor(&self) -> i64 {
+        *self
+    }
+    fn from_cursor(n: i64) -> Option<Self> {
+        Some(n)
+    }
+}
+
+/// How an entity's lists are ordered: by `KEY` (a time or a number), ties broken by `ID`.
+pub trait Seek: EntityTrait {
+    type Key: SortKey;
+    const KEY: Self::Column;
+    const ID: Self::Column;
+    fn key_of(m: &Self::Model) -> (Self::Key, Uuid);
+}
+
+/// `impl Seek` for an entity (a module of `entities`) ordered by a time column and its id:
+/// `seek_by!(alert, CreatedAt, created_at)`.
+#[macro_export]
+macro_rules! seek_by {
+    ($entity:ident, $column:ident, $field:ident) => {
+        impl $crate::paging::Seek for $crate::entities::$entity::Entity {
+            type Key = chrono::DateTime<chrono::Utc>;
+            const KEY: $crate::entities::$entity::Column =
+                $crate::entities::$entity::Column::$column;
+            const ID: $crate::entities::$entity::Column = $crate::entities::$entity::Column::Id;
+            fn key_of(m: &$crate::entities::$entity::Model) -> (Self::Key, uuid::Uuid) {
+                (m.$field, m.id)
+            }
+        }
+    };
+}
+
+fn bad_cursor() -> ApiError {
+    ApiError::field(
+        "after",
+        Said::new(
+            "not a cursor this list gave (send the `next` of the page before)",
+            "不是本列表给出的翻页标记（请传上一页的 next）",
+        ),
+    )
+}
+
+impl PageRequest {
+    pub fn new(q: PageQuery) -> ApiResult<PageRequest> {
+        let size = q.limit.unwrap_or(PAGE_SIZE_DEFAULT);
+        if !(1..=PAGE_SIZE_MAX).contains(&size) {
+            return Err(ApiError::field(
+                "limit",
+                Said::new(
+                    format!("must be 1 to {PAGE_SIZE_MAX}"),
+                    format!("须为 1 到 {PAGE_SIZE_MAX}"),
+                ),
+            ));
+        }
+        let after = q.after.as_deref().map(decode).transpose()?;
+        Ok(PageRequest { size, after })
+    }
+
+    /// The first page of `size`.
+    pub fn first(size: u64) -> PageRequest {
+        PageRequest { size, after: None }
+    }
+
+    /// Items this page holds at most.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// The page of `find`'s rows in `order`, each made into its view.
+    pub async fn read<E: Seek, T>(
+        &self,
+        db: &impl ConnectionTrait,
+        find: Select<E>,
+        order: Order,
+        view: impl FnMut(E::Model) -> ApiResult<T>,
+    ) -> ApiResult<Page<T>> {
+        let rows = self
+            .seek::<E, E::Key>(find, E::KEY, E::ID, order)?
+            .all(db)
+            .await?;
+        self.page(rows, E::key_of, view)
+    }
+
+    /// The page of `find`'s rows themselves, for views made of the whole page at once
+    /// (`Page { items: views(rows.items).await?, next: rows.next }`).
+    pub async fn rows<E: Seek>(
+        &self,
+        db: &impl ConnectionTrait,
+        find: Select<E>,
+        order: Order,
+    ) -> ApiResult<Page<E::Model>> {
+        self.read(db, find, order, Ok).await
+    }
+
+    /// Orders `find` by (`key`, `id`) and keeps the rows after the cursor, one more than the
+    /// page holds.
+    pub fn seek<E, K>(
+        &self,
+        find: Select<E>,
+        key: E::Column,
+        id: E::Column,
+        order: Order,
+    ) -> ApiResult<Select<E>>
+    where
+        E: EntityTrait,
+        K: SortKey,
+    {
+        let find = match self.after {
+            None => find,
+            Some((k, i)) => {
+                let k: sea_orm::Value = K::from_cursor(k).ok_or_else(bad_cursor)?.into();
+                let (past, tie): (SimpleExpr, SimpleExpr) = match order {
+                    Order::OldestFirst => (key.gt(k.clone()), id.gt(i)),
+                    Order::NewestFirst => (key.lt(k.clone()), id.lt(i)),
+                };
+                find.filter(
+                    Condition::any()
+                        .add(past)
+                        .add(Condition::all().add(Expr::col(key).eq(k)).add(tie)),
+                )
+            }
+        };
+        let find = match order {
+            Order::OldestFirst => find.order_by_asc(key).order_by_asc(id),
+            Order::NewestFirst => find.order_by_desc(key).order_by_desc(id),
+        };
+        Ok(find.limit(self.size + 1))
+    }
+
+    /// As `seek`, for a list whose sort key alone is unique (the audit chain's sequence).
+    pub fn seek_unique<E, K>(
+        &self,
+        find: Select<E>,
+        key: E::Column,
+        order: Order,
+    ) -> ApiResult<Select<E>>
+    where
+        E: EntityTrait,
+        K: SortKey,
+    {
+        let find = match self.after {
+            None => find,
+            Some((k, _)) => {
+                let k = K::from_cursor(k).ok_or_else(bad_cursor)?;
+                find.filter(match order {
+                    Order::OldestFirst => key.gt(k),
+                    Order::NewestFirst => key.lt(k),
+                })
+            }
+        };
+        let find = match order {
+            Order::OldestFirst => find.order_by_asc(key),
+            Order::NewestFirst => find.order_by_desc(key),
+        };
+        Ok(find.limit(self.size + 1))
+    }
+
+    /// The page from the rows `seek` read: at most `size` items and, if a row was left over,
+    /// the cursor of the last one shown.
+    pub fn page<M, T, K: SortKey>(
+        &self,
+        mut rows: Vec<M>,
+        key: impl Fn(&M) -> (K, Uuid),
+        view: impl FnMut(M) -> ApiResult<T>,
+    ) -> ApiResult<Page<T>> {
+        let next = if rows.len() as u64 > self.size {
+            rows.truncate(self.size as usize);
+            rows.last().map(|m| {
+                let (k, id) = key(m);
+                encode(k.to_cursor(), id)
+            })
+        } else {
+            None
+        };
+        Ok(Page {
+            items: rows.into_iter().map(view).collect::<ApiResult<_>>()?,
+            next,
+        })
+    }
+}
+
+/// Every row of `find`, oldest first, read page by page (an export: the whole list, however
+/// long, never one unbounded query).
+pub async fn read_all<E: Seek>(
+    db: &impl ConnectionTrait,
+    find: Select<E>,
+) -> ApiResult<Vec<E::Model>> {
+    let mut page = PageRequest::first(1000);
+    let mut all = Vec::new();
+    loop {
+        let mut rows = page
+            .seek::<E, E::Key>(find.clone(), E::KEY, E::ID, Order::OldestFirst)?
+            .all(db)
+            .await?;
+        let more = rows.len() as u64 > page.size;
+        rows.truncate(page.size as usize);
+        match rows.last().filter(|_| more) {
+            Some(last) => {
+                let (k, i) = E::key_of(last);
+                page.after = Some((k.to_cursor(), i));
+                all.extend(rows);
+            }
+            None => {
+                all.extend(rows);
+                return Ok(all);
+            }
+        }
+    }
+}
+
+/// `<key>_<id>`: URL-safe as it is.
+fn encode(key: i64, id: Uuid) -> String {
+    format!("{key}_{}", id.simple())
+}
+
+fn decode(s: &str) -> ApiResult<(i64, Uuid)> {
+    let (k, id) = s.split_once('_').ok_or_else(bad_cursor)?;
+    let k = k.parse().map_err(|_| bad_cursor())?;
+    let id = Uuid::try_parse(id).map_err(|_| bad_cursor())?;
+    Ok((k, id))
+}
+
+/// A list with no filters of its own: the query holds paging only.
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PageRequest {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut http::request::Parts, _: &S) -> Result<Self, ApiError> {
+        PageRequest::new(query_from(parts.uri.query().unwrap_or_default())?)
+    }
+}
+
+/// A list's own filters `T` and the page asked for, from one query string. `T` still refuses
+/// a parameter it does not know.
+pub struct Paged<T>(pub T, pub PageRequest);
+
+impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequestParts<S> for Paged<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut http::request::Parts, _: &S) -> Result<Self, ApiError> {
+        let query = parts.uri.query().unwrap_or_default();
+        let (mut paging, mut rest) = (
+            form_urlencoded::Serializer::new(String::new()),
+            form_urlencoded::Serializer::new(String::new()),
+        );
+        for (k, v) in form_urlencoded::parse(query.as_bytes()) {
+            match &*k {
+                "limit" | "after" => paging.append_pair(&k, &v),
+                _ => rest.append_pair(&k, &v),
+            };
+        }
+        let filter = query_from(&rest.finish())?;
+        let page = PageRequest::new(query_from(&paging.finish())?)?;
+        Ok(Paged(filter, page))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cursor_reads_back_as_it_was_written() {
+        let id = Uuid::now_v7();
+        for k in [0, 1_765_080_000_123_456, -5] {
+            assert_eq!(decode(&encode(k, id)).unwrap(), (k, id));
+        }
+    }
+
+    #[test]
+    fn a_cursor_not_of_ours_is_refused_naming_after() {
+        for bad in ["", "12", "x_0193", "12_nothex", "_", "1_2_3"] {
+            let e = decode(bad).unwrap_err();
+            assert_eq!(e.errors[0].field, "after", "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_page_size_outside_1_to_500_is_refused_naming_limit() {
+        for limit in [0, 501] {
+            let e = PageRequest::new(PageQuery {
+                limit: Some(limit),
+                after: None,
+            })
+            .unwrap_err();
+            assert_eq!(e.errors[0].field, "limit");
+        }
+        let ok = PageRequest::new(PageQuery {
+            limit: Some(500),
+            after: None,
+        })
+        .unwrap();
+        assert_eq!(ok.size, 500);
+    }
+
+    #[test]
+    fn the_next_cursor_is_that_of_the_last_item_shown_and_only_when_more_follow() {
+        let t = |n: i64| DateTime::<Utc>::from_timestamp(n, 0).unwrap();
+        let rows: Vec<(DateTime<Utc>, Uuid)> = (0..3).map(|n| (t(n), Uuid::now_v7())).collect();
+        let p = PageRequest::first(2);
+        let page = p.page(rows.clone(), |r| *r, |r| Ok(r.1)).unwrap();
+        assert_eq!(page.items, vec![rows[0].1, rows[1].1]);
+        assert_eq!(page.next, Some(encode(t(1).to_cursor(), rows[1].1)));
+        let last = PageRequest::first(3)
+            .page(rows, |r| *r, |r| Ok(r.1))
+            .unwrap();
+        assert_eq!(last.next, None);
+    }
+}
