@@ -63,6 +63,15 @@ impl SortKey for DateTime<Utc> {
     }
 }
 
+impl SortKey for chrono::NaiveDate {
+    fn to_cursor(&self) -> i64 {
+        chrono::Datelike::num_days_from_ce(self).into()
+    }
+    fn from_cursor(n: i64) -> Option<Self> {
+        chrono::NaiveDate::from_num_days_from_ce_opt(n.try_into().ok()?)
+    }
+}
+
 impl SortKey for i64 {
     fn to_cursor(&self) -> i64 {
         *self
@@ -80,13 +89,16 @@ pub trait Seek: EntityTrait {
     fn key_of(m: &Self::Model) -> (Self::Key, Uuid);
 }
 
-/// `impl Seek` for an entity (a module of `entities`) ordered by a time column and its id:
-/// `seek_by!(alert, CreatedAt, created_at)`.
+/// `impl Seek` for an entity (a module of `entities`) ordered by a column and its id: a time
+/// (`seek_by!(alert, CreatedAt, created_at)`) or another key (`…, due_on: NaiveDate)`).
 #[macro_export]
 macro_rules! seek_by {
     ($entity:ident, $column:ident, $field:ident) => {
+        $crate::seek_by!($entity, $column, $field: chrono::DateTime<chrono::Utc>);
+    };
+    ($entity:ident, $column:ident, $field:ident: $key:ty) => {
         impl $crate::paging::Seek for $crate::entities::$entity::Entity {
-            type Key = chrono::DateTime<chrono::Utc>;
+            type Key = $key;
             const KEY: $crate::entities::$entity::Column =
                 $crate::entities::$entity::Column::$column;
             const ID: $crate::entities::$entity::Column = $crate::entities::$entity::Column::Id;
@@ -187,11 +199,7 @@ impl PageRequest {
                 )
             }
         };
-        let find = match order {
-            Order::OldestFirst => find.order_by_asc(key).order_by_asc(id),
-            Order::NewestFirst => find.order_by_desc(key).order_by_desc(id),
-        };
-        Ok(find.limit(self.size + 1))
+        Ok(self.ordered(find, &[key, id], order))
     }
 
     /// As `seek`, for a list whose sort key alone is unique (the audit chain's sequence).
@@ -215,11 +223,21 @@ impl PageRequest {
                 })
             }
         };
-        let find = match order {
-            Order::OldestFirst => find.order_by_asc(key),
-            Order::NewestFirst => find.order_by_desc(key),
-        };
-        Ok(find.limit(self.size + 1))
+        Ok(self.ordered(find, &[key], order))
+    }
+
+    /// `find` in `order` of `columns`, one row more than the page holds.
+    fn ordered<E: EntityTrait>(
+        &self,
+        find: Select<E>,
+        columns: &[E::Column],
+        order: Order,
+    ) -> Select<E> {
+        let find = columns.iter().fold(find, |f, &c| match order {
+            Order::OldestFirst => f.order_by_asc(c),
+            Order::NewestFirst => f.order_by_desc(c),
+        });
+        find.limit(self.size + 1)
     }
 
     /// The page from the rows `seek` read: at most `size` items and, if a row was left over,
@@ -324,6 +342,13 @@ impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequestParts<S> for
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_date_key_reads_back_as_it_was_written() {
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        assert_eq!(chrono::NaiveDate::from_cursor(d.to_cursor()), Some(d));
+        assert_eq!(chrono::NaiveDate::from_cursor(i64::MAX), None);
+    }
 
     #[test]
     fn a_cursor_reads_back_as_it_was_written() {

@@ -110,12 +110,8 @@ impl Client {
             .await
     }
 
-    pub async fn volunteer_certificates(
-        &self,
-        volunteer_id: Uuid,
-    ) -> Result<Vec<CertificateView>, ClientError> {
-        self.get(&format!("/volunteers/{volunteer_id}/certificates"))
-            .await
+    pub fn volunteer_certificates(&self, volunteer_id: Uuid) -> Pages<'_, CertificateView> {
+        Pages::new(self, format!("/volunteers/{volunteer_id}/certificates"))
     }
 
     /// The certificate as a PDF.

@@ -3,8 +3,8 @@
 use super::*;
 
 impl Client {
-    pub async fn investigations(&self) -> Result<Vec<InvestigationView>, ClientError> {
-        self.get("/investigations").await
+    pub fn investigations(&self) -> Pages<'_, InvestigationView> {
+        Pages::new(self, "/investigations")
     }
 
     pub async fn create_investigation(

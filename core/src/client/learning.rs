@@ -11,8 +11,8 @@ impl Client {
     }
 
     /// The courses the caller may see: for a supervisee, what they can study.
-    pub async fn courses(&self) -> Result<Vec<CourseView>, ClientError> {
-        self.get("/courses").await
+    pub fn courses(&self) -> Pages<'_, CourseView> {
+        Pages::new(self, "/courses")
     }
 
     pub async fn course(&self, id: Uuid) -> Result<CourseView, ClientError> {
@@ -215,8 +215,8 @@ impl Client {
         .await
     }
 
-    pub async fn reflections_of(&self, case_id: Uuid) -> Result<Vec<ReflectionView>, ClientError> {
-        self.get(&format!("/cases/{case_id}/reflections")).await
+    pub fn reflections_of(&self, case_id: Uuid) -> Pages<'_, ReflectionView> {
+        Pages::new(self, format!("/cases/{case_id}/reflections"))
     }
 
     /// An officer accepts a reflection or returns it with what to improve.

@@ -41,8 +41,8 @@ impl Client {
     }
 
     /// Every fence binding a supervisee: their own and their units'.
-    pub async fn fences_of(&self, case_id: Uuid) -> Result<Vec<FenceView>, ClientError> {
-        self.get(&format!("/fences?case_id={case_id}")).await
+    pub fn fences_of(&self, case_id: Uuid) -> Pages<'_, FenceView> {
+        Pages::new(self, format!("/fences?case_id={case_id}"))
     }
 
     pub async fn fence(&self, id: Uuid) -> Result<FenceView, ClientError> {

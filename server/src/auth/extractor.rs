@@ -375,4 +375,6 @@ role_extractor! {
     Volunteer => Volunteer;
     /// Who reads help sessions: the case's officers, and their authors.
     HelpReader => Officer | Volunteer;
+    /// Who runs on-site activities: officers, and the volunteers who organise them.
+    ActivityStaff => Officer | Volunteer;
 }

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::Datelike;
 use huijiao_core::api::{
-    CertificateCheckView, CertificateIssue, CertificateView, HelpKindMinutes, Problem,
+    CertificateCheckView, CertificateIssue, CertificateView, HelpKindMinutes, Page, Problem,
 };
 use huijiao_core::model::{AuditAction, HelpKind};
 use huijiao_core::policy::calendar::local_date;
@@ -20,9 +20,7 @@ use huijiao_core::policy::help::{
 };
 use huijiao_core::policy::mask_name;
 use huijiao_core::{ErrorCode, Said};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -33,6 +31,7 @@ use crate::auth::throttle;
 use crate::entities::{help_session, org_unit, service_certificate};
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::learning::ledger::check_month;
+use crate::paging::{Order, PageQuery, PageRequest};
 use crate::pdf::{self, Block};
 use crate::state::AppState;
 use crate::work::Work;
@@ -137,21 +136,24 @@ pub async fn issue(
 
 /// A volunteer's certificates, newest first: their own, or a volunteer's of the officer's
 /// jurisdiction.
-#[utoipa::path(get, path = "/volunteers/{id}/certificates", tag = "help", params(("id" = Uuid, Path)),
-    responses((status = 200, body = Vec<CertificateView>), (status = 403, body = Problem), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/volunteers/{id}/certificates", tag = "help", params(("id" = Uuid, Path), PageQuery),
+    responses((status = 200, body = Page<CertificateView>), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn of_volunteer(
     State(state): State<AppState>,
     caller: HelpReader,
     Path(id): Path<Uuid>,
-) -> ApiResult<Json<Vec<CertificateView>>> {
+    page: PageRequest,
+) -> ApiResult<Json<Page<CertificateView>>> {
     let volunteer = volunteer_in_reach(&state.db, &caller, id).await?;
-    let rows = service_certificate::Entity::find()
-        .filter(service_certificate::Column::VolunteerId.eq(volunteer.id))
-        .order_by_desc(service_certificate::Column::IssuedAt)
-        .all(&state.db)
-        .await?;
-    Ok(Json(rows.iter().map(view).collect::<ApiResult<_>>()?))
+    let find = service_certificate::Entity::find()
+        .filter(service_certificate::Column::VolunteerId.eq(volunteer.id));
+    Ok(Json(
+        page.read(&state.db, find, Order::NewestFirst, |c| view(&c))
+            .await?,
+    ))
 }
+
+crate::seek_by!(service_certificate, IssuedAt, issued_at);
 
 async fn by_number(
     db: &impl sea_orm::ConnectionTrait,

@@ -4,7 +4,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use huijiao_core::api::{
-    InvestigationCreateRequest, InvestigationOpinionRequest, InvestigationView, Problem,
+    InvestigationCreateRequest, InvestigationOpinionRequest, InvestigationView, Page, Problem,
 };
 use huijiao_core::model::{AuditAction, InvestigationOpinion, InvestigationStatus};
 use huijiao_core::Said;
@@ -12,7 +12,7 @@ use huijiao_core::{policy, ErrorCode};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ActiveModelTrait as _, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter,
-    QueryOrder, TransactionTrait,
+    TransactionTrait,
 };
 use serde_json::json;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -22,6 +22,7 @@ use crate::audit::{self, Actor};
 use crate::auth::extractor::Officer;
 use crate::entities::{investigation, org_unit};
 use crate::error::{ApiError, ApiResult, Json, Path};
+use crate::paging::{Order, PageQuery, PageRequest};
 use crate::state::AppState;
 use crate::validate::{check_paragraphs, check_text};
 
@@ -139,28 +140,28 @@ async fn create_investigation(
     Ok((StatusCode::CREATED, Json(view(i)?)))
 }
 
-#[utoipa::path(get, path = "/investigations", tag = "investigations",
-    responses((status = 200, body = Vec<InvestigationView>), (status = 403, body = Problem)))]
+#[utoipa::path(get, path = "/investigations", tag = "investigations", params(PageQuery),
+    responses((status = 200, body = Page<InvestigationView>), (status = 403, body = Problem)))]
 async fn list_investigations(
     State(state): State<AppState>,
     caller: Officer,
-) -> ApiResult<Json<Vec<InvestigationView>>> {
-    let rows = investigation::Entity::find()
-        .filter(scope(&caller)?)
-        .order_by_asc(investigation::Column::DueOn)
-        .all(&state.db)
-        .await?;
+    page: PageRequest,
+) -> ApiResult<Json<Page<InvestigationView>>> {
+    let find = investigation::Entity::find().filter(scope(&caller)?);
+    let rows = page.read(&state.db, find, Order::OldestFirst, view).await?;
     audit::record(
         &state.db,
         &Actor::from(&caller),
         AuditAction::InvestigationListed,
         "investigation",
         None,
-        json!({ "returned": rows.len() }),
+        json!({ "returned": rows.items.len() }),
     )
     .await?;
-    Ok(Json(rows.into_iter().map(view).collect::<ApiResult<_>>()?))
+    Ok(Json(rows))
 }
+
+crate::seek_by!(investigation, DueOn, due_on: chrono::NaiveDate);
 
 #[utoipa::path(get, path = "/investigations/{id}", tag = "investigations", params(("id" = Uuid, Path)),
     responses((status = 200, body = InvestigationView), (status = 404, body = Problem)))]

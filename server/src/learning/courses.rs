@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use huijiao_core::api::{CourseCreate, CourseDecision, CourseView, LessonCreate, Problem};
+use huijiao_core::api::{CourseCreate, CourseDecision, CourseView, LessonCreate, Page, Problem};
 use huijiao_core::model::{AuditAction, Role};
 use huijiao_core::policy::learning::{
     CourseAction, CourseCategory, CourseStatus, FaceCheckPolicy, LessonKind, MoveOn, COURSE,
@@ -30,6 +30,7 @@ use crate::auth::extractor::{AuthUser, Officer, RequestParty, Supervisee};
 use crate::entities::{case, course, lesson, quiz_question};
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::org::{path_and_above, units_reaching};
+use crate::paging::{Order, PageQuery, PageRequest};
 use crate::state::AppState;
 use crate::transition::apply;
 use crate::validate::{check_paragraphs, check_text};
@@ -367,17 +368,15 @@ pub(super) async fn find_course(
 }
 
 /// The courses the caller may see, newest first: for a supervisee, what they can study.
-#[utoipa::path(get, path = "/courses", tag = "learning",
-    responses((status = 200, body = Vec<CourseView>), (status = 403, body = Problem)))]
+#[utoipa::path(get, path = "/courses", tag = "learning", params(PageQuery),
+    responses((status = 200, body = Page<CourseView>), (status = 403, body = Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: RequestParty,
-) -> ApiResult<Json<Vec<CourseView>>> {
-    let rows = course::Entity::find()
-        .filter(visible(&state.db, &caller).await?)
-        .order_by_desc(course::Column::CreatedAt)
-        .all(&state.db)
-        .await?;
+    page: PageRequest,
+) -> ApiResult<Json<Page<CourseView>>> {
+    let find = course::Entity::find().filter(visible(&state.db, &caller).await?);
+    let Page { items: rows, next } = page.rows(&state.db, find, Order::NewestFirst).await?;
     let ids: Vec<Uuid> = rows.iter().map(|c| c.id).collect();
     let all = lesson::Entity::find()
         .filter(lesson::Column::CourseId.is_in(ids))
@@ -389,15 +388,19 @@ pub async fn list(
     for l in all {
         lessons.entry(l.course_id).or_default().push(l);
     }
-    Ok(Json(
-        rows.into_iter()
+    Ok(Json(Page {
+        items: rows
+            .into_iter()
             .map(|c| {
                 let mine = lessons.remove(&c.id).unwrap_or_default();
                 course_view(c, mine, &questions)
             })
             .collect(),
-    ))
+        next,
+    }))
 }
+
+crate::seek_by!(course, CreatedAt, created_at);
 
 #[utoipa::path(get, path = "/courses/{id}", tag = "learning", params(("id" = Uuid, Path)),
     responses((status = 200, body = CourseView), (status = 404, body = Problem)))]

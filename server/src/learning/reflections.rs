@@ -5,16 +5,14 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use huijiao_core::api::{Problem, ReflectionReview, ReflectionView, ReflectionWrite};
-use huijiao_core::model::{AuditAction, EventKind, Role};
+use huijiao_core::api::{Page, Problem, ReflectionReview, ReflectionView, ReflectionWrite};
+use huijiao_core::model::{AuditAction, EventKind};
 use huijiao_core::policy::learning::{
     ReflectionAction, ReflectionStatus, REFLECTION, REFLECTION_MAX_CHARS, REFLECTION_MIN_CHARS,
 };
 use huijiao_core::{ErrorCode, Said};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -24,6 +22,7 @@ use crate::auth::extractor::{Officer, RequestParty, Supervisee};
 use crate::cases::{find_case, find_case_for_write};
 use crate::entities::{lesson, reflection};
 use crate::error::{ApiError, ApiResult, Json, Path};
+use crate::paging::{Order, PageQuery, PageRequest};
 use crate::state::AppState;
 use crate::transition::apply;
 use crate::validate::check_paragraphs;
@@ -138,24 +137,24 @@ async fn with_titles(
 }
 
 /// A case's reflections, latest first (the person's own, or their officers').
-#[utoipa::path(get, path = "/cases/{id}/reflections", tag = "learning", params(("id" = Uuid, Path)),
-    responses((status = 200, body = Vec<ReflectionView>), (status = 403, body = Problem), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/cases/{id}/reflections", tag = "learning", params(("id" = Uuid, Path), PageQuery),
+    responses((status = 200, body = Page<ReflectionView>), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn of_case(
     State(state): State<AppState>,
     caller: RequestParty,
     Path(id): Path<Uuid>,
-) -> ApiResult<Json<Vec<ReflectionView>>> {
-    if caller.role == Role::Volunteer {
-        return Err(ErrorCode::Forbidden.into());
-    }
+    page: PageRequest,
+) -> ApiResult<Json<Page<ReflectionView>>> {
     let c = find_case(&state.db, &caller, id).await?;
-    let rows = reflection::Entity::find()
-        .filter(reflection::Column::CaseId.eq(c.id))
-        .order_by_desc(reflection::Column::SubmittedAt)
-        .all(&state.db)
-        .await?;
-    Ok(Json(with_titles(&state.db, rows).await?))
+    let find = reflection::Entity::find().filter(reflection::Column::CaseId.eq(c.id));
+    let rows = page.rows(&state.db, find, Order::NewestFirst).await?;
+    Ok(Json(Page {
+        items: with_titles(&state.db, rows.items).await?,
+        next: rows.next,
+    }))
 }
+
+crate::seek_by!(reflection, SubmittedAt, submitted_at);
 
 /// An officer of the case accepts a reflection or returns it with what to improve, at the
 /// version seen. Audited; the person is told.

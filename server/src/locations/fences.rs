@@ -4,7 +4,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use huijiao_core::api::{FenceRequest, FenceUpdateRequest, FenceView, Problem};
+use huijiao_core::api::{FenceRequest, FenceUpdateRequest, FenceView, Page, Problem};
 use huijiao_core::model::{AuditAction, FenceKind};
 use huijiao_core::policy::location::{FenceError, FenceSchedule, FenceShape};
 use huijiao_core::ErrorCode;
@@ -24,7 +24,8 @@ use crate::audit::{self, Actor};
 use crate::auth::extractor::{AuthUser, Officer, Supervisee};
 use crate::cases::{find_case, find_case_for_write};
 use crate::entities::{case, fence, org_unit};
-use crate::error::{ApiError, ApiResult, Json, Path, Query};
+use crate::error::{ApiError, ApiResult, Json, Path};
+use crate::paging::{Order, PageQuery, Paged};
 use crate::state::AppState;
 use crate::validate::check_text;
 
@@ -169,13 +170,13 @@ pub struct FenceQuery {
 }
 
 /// Fences in the caller's jurisdiction.
-#[utoipa::path(get, path = "/fences", tag = "locations", params(FenceQuery),
-    responses((status = 200, body = Vec<FenceView>), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/fences", tag = "locations", params(FenceQuery, PageQuery),
+    responses((status = 200, body = Page<FenceView>), (status = 404, body = Problem)))]
 pub async fn list_fences(
     State(state): State<AppState>,
     caller: Officer,
-    Query(q): Query<FenceQuery>,
-) -> ApiResult<Json<Vec<FenceView>>> {
+    Paged(q, page): Paged<FenceQuery>,
+) -> ApiResult<Json<Page<FenceView>>> {
     let owners = if let Some(case_id) = q.case_id {
         let c = find_case(&state.db, &caller, case_id).await?;
         let path = crate::org::unit_path(&state.db, c.unit_id).await?;
@@ -210,16 +211,14 @@ pub async fn list_fences(
     if !q.include_archived.unwrap_or(false) {
         find = find.filter(fence::Column::ArchivedAt.is_null());
     }
-    let rows = find
-        .order_by_asc(fence::Column::CreatedAt)
-        .all(&state.db)
-        .await?;
+    let now = state.clock.now();
     Ok(Json(
-        rows.into_iter()
-            .map(|f| view(f, state.clock.now()))
-            .collect::<ApiResult<_>>()?,
+        page.read(&state.db, find, Order::OldestFirst, |f| view(f, now))
+            .await?,
     ))
 }
+
+crate::seek_by!(fence, CreatedAt, created_at);
 
 /// The signed-in supervisee's activity areas (their own and their units'), for the app's map.
 /// Exclusion zones are never shown: one may be drawn around a victim's home.

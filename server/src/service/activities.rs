@@ -29,7 +29,7 @@ use uuid::Uuid;
 
 use super::participation_view;
 use crate::actor::Actor;
-use crate::auth::extractor::{AuthUser, Officer};
+use crate::auth::extractor::{ActivityStaff, AuthUser, Officer, RequestParty};
 use crate::cases::{find_case_for_write, own_case};
 use crate::entities::{case, service_activity, service_participation, user};
 use crate::error::{ApiError, ApiResult, Json, Path};
@@ -436,13 +436,10 @@ async fn signing_case(
     responses((status = 201, body = ServiceParticipationView), (status = 200, body = ServiceParticipationView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn sign_up(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: RequestParty,
     Path(id): Path<Uuid>,
     Json(req): Json<ServiceSignUp>,
 ) -> ApiResult<(StatusCode, Json<ServiceParticipationView>)> {
-    if !matches!(caller.role, Role::Supervisee | Role::Officer) {
-        return Err(ErrorCode::Forbidden.into());
-    }
     let work = Work::begin(&state).await?;
     let a = find_activity(work.db(), &caller, id).await?;
     let c = signing_case(work.db(), &caller, &a, req.case_id).await?;
@@ -543,12 +540,9 @@ pub async fn sign_up(
     responses((status = 200, body = ServiceParticipationView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn withdraw(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: RequestParty,
     Path((id, case_id)): Path<(Uuid, Uuid)>,
 ) -> ApiResult<Json<ServiceParticipationView>> {
-    if !matches!(caller.role, Role::Supervisee | Role::Officer) {
-        return Err(ErrorCode::Forbidden.into());
-    }
     let work = Work::begin(&state).await?;
     let a = find_activity(work.db(), &caller, id).await?;
     let c = signing_case(work.db(), &caller, &a, Some(case_id)).await?;
@@ -582,13 +576,11 @@ pub async fn withdraw(
     responses((status = 200, body = Vec<ServiceParticipationView>), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn roster(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: ActivityStaff,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<Vec<ServiceParticipationView>>> {
+    // A volunteer sees only the activities they organise (`visible`).
     let a = find_activity(&state.db, &caller, id).await?;
-    if !runs(&caller, &a) && caller.role != Role::Officer {
-        return Err(ErrorCode::Forbidden.into());
-    }
     let rows = service_participation::Entity::find()
         .filter(service_participation::Column::ActivityId.eq(a.id))
         .order_by_asc(service_participation::Column::CreatedAt)

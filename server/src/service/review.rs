@@ -24,7 +24,7 @@ use super::activities::{find_activity, participation_of};
 use super::participation_view;
 use super::presence::credit;
 use crate::actor::Actor;
-use crate::auth::extractor::{AuthUser, Officer};
+use crate::auth::extractor::{ActivityStaff, AuthUser, Officer};
 use crate::cases::find_case;
 use crate::entities::{case, ledger_credit, service_activity, service_participation};
 use crate::error::{ApiError, ApiResult, Json, Path, Query};
@@ -42,13 +42,10 @@ use crate::work::Work;
     responses((status = 200, body = ServiceParticipationView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn review(
     State(state): State<AppState>,
-    caller: AuthUser,
+    caller: ActivityStaff,
     Path((id, case_id)): Path<(Uuid, Uuid)>,
     Json(req): Json<ServiceReview>,
 ) -> ApiResult<Json<ServiceParticipationView>> {
-    if !matches!(caller.role, Role::Officer | Role::Volunteer) {
-        return Err(ErrorCode::Forbidden.into());
-    }
     let work = Work::begin(&state).await?;
     let a = find_activity(work.db(), &caller, id).await?;
     let organiser = caller.id == a.organiser_id;

@@ -630,16 +630,15 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
             None,
         )
         .await;
-        let (a, _) = huijiao_server::alerts::raise(
-            &app.state.db,
-            app.state.clock.now(),
-            &c,
+        let a = common::raise_alert(
+            &app,
+            case_uuid,
             huijiao_core::model::AlertKind::CheckinFailed,
             huijiao_core::model::AlertSeverity::High,
             json!({ "checkin_id": row_id }),
+            app.state.clock.now(),
         )
-        .await
-        .unwrap();
+        .await;
         (row_id.to_string(), a.id.to_string())
     };
     // A ringing roll call on the case, written directly.

@@ -536,7 +536,7 @@ both!(pre_sentence_investigation, |app| {
         .get("/api/v1/investigations", w.token("officer.a2"))
         .await;
     assert_eq!(
-        list.as_array().unwrap().len(),
+        list["items"].as_array().unwrap().len(),
         0,
         "sibling office sees none"
     );

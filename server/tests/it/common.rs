@@ -535,6 +535,28 @@ impl World {
     }
 }
 
+/// An alert on a case raised as the server raises them (a job, a check-in, a fence would), at
+/// `at`.
+pub async fn raise_alert(
+    app: &TestApp,
+    case_id: uuid::Uuid,
+    kind: huijiao_core::model::AlertKind,
+    severity: huijiao_core::model::AlertSeverity,
+    evidence: Value,
+    at: chrono::DateTime<chrono::Utc>,
+) -> huijiao_server::entities::alert::Model {
+    use sea_orm::EntityTrait;
+    let c = huijiao_server::entities::case::Entity::find_by_id(case_id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .expect("the case");
+    huijiao_server::alerts::raise(&app.state.db, at, &c, kind, severity, evidence)
+        .await
+        .unwrap()
+        .0
+}
+
 /// A check-in row written directly, for tests about what happens around check-ins (the face
 /// path itself is tested in checkins.rs).
 pub async fn insert_checkin(

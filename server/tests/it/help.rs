@@ -567,7 +567,7 @@ both!(
         );
         let number = cert["number"].as_str().unwrap().to_owned();
         let (_, listed) = w.call(&app, "volunteer.a1", "GET", &issue, None).await;
-        assert_eq!(listed[0]["number"], number.as_str());
+        assert_eq!(listed["items"][0]["number"], number.as_str());
 
         // Anyone holding the number checks it, without signing in, however they typed it.
         let typed = number.replace('-', "").to_lowercase();

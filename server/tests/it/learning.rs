@@ -121,7 +121,7 @@ both!(
         let quiz = draft["lessons"][2]["id"].as_str().unwrap().to_owned();
         // A draft reaches nobody.
         let (_, mine) = w.call(&app, "sv.a1", "GET", "/api/v1/courses", None).await;
-        assert_eq!(mine, json!([]));
+        assert_eq!(mine, json!({ "items": [] }));
         let got = w
             .call(
                 &app,
@@ -200,7 +200,7 @@ both!(
             .await;
         assert_problem(&got, StatusCode::NOT_FOUND, "resource.not_found");
         let (_, mine) = w.call(&app, "sv.a1", "GET", "/api/v1/courses", None).await;
-        assert_eq!(mine[0]["id"], course_id.as_str(), "{mine}");
+        assert_eq!(mine["items"][0]["id"], course_id.as_str(), "{mine}");
 
         // A quiz is not studied by the clock.
         let got = w
@@ -2057,8 +2057,8 @@ both!(a_reflection_is_reviewed_returned_and_rewritten, |app| {
             None,
         )
         .await;
-    assert_eq!(mine[0]["text"], rewritten.as_str());
-    assert_eq!(mine[0]["lesson_title"], "请假与外出规定");
+    assert_eq!(mine["items"][0]["text"], rewritten.as_str());
+    assert_eq!(mine["items"][0]["lesson_title"], "请假与外出规定");
     // The volunteer follows progress, not the person's writing.
     let got = w
         .call(

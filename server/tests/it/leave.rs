@@ -831,23 +831,15 @@ both!(every_state_change_is_pushed_live, |app| {
     );
 
     // An alert acknowledged and resolved by one officer updates everyone's list.
-    let case_id: uuid::Uuid = w.case_a1.parse().unwrap();
-    use sea_orm::EntityTrait;
-    let c = huijiao_server::entities::case::Entity::find_by_id(case_id)
-        .one(&app.state.db)
-        .await
-        .unwrap()
-        .unwrap();
-    let (a, _) = huijiao_server::alerts::raise(
-        &app.state.db,
-        app.state.clock.now(),
-        &c,
+    let a = common::raise_alert(
+        &app,
+        w.case_a1.parse().unwrap(),
         huijiao_core::model::AlertKind::CheckinMissed,
         huijiao_core::model::AlertSeverity::Medium,
         json!({}),
+        app.state.clock.now(),
     )
-    .await
-    .unwrap();
+    .await;
     let t = w.token("officer.a1");
     let (s, v) = app
         .call(

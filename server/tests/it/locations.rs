@@ -331,7 +331,7 @@ both!(fences_are_validated_and_scoped, |app| {
         .get(&format!("/api/v1/fences?case_id={}", w.case_a1), a1)
         .await;
     assert_eq!(s, StatusCode::OK);
-    assert_eq!(list.as_array().unwrap().len(), 2, "{list}");
+    assert_eq!(list["items"].as_array().unwrap().len(), 2, "{list}");
 
     // A stale screen cannot overwrite a newer drawing.
     let id = zone["id"].as_str().unwrap();
@@ -372,7 +372,7 @@ both!(fences_are_validated_and_scoped, |app| {
     let (_, list) = app
         .get(&format!("/api/v1/fences?case_id={}", w.case_a1), a1)
         .await;
-    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
     // Volunteers and supervisees do not see fences (a zone may be a victim's home).
     let (s, _) = app.get("/api/v1/fences", w.token("volunteer.a1")).await;
     assert_eq!(s, StatusCode::FORBIDDEN);

@@ -223,21 +223,15 @@ both!(retention_purges_biometrics_on_schedule, |app| {
         let at = now - Duration::days(*age);
         let id = common::insert_checkin(&app, case_id, user, result, at, Some(key.clone())).await;
         if let Some(days) = resolved {
-            let c = huijiao_server::entities::case::Entity::find_by_id(case_id)
-                .one(&app.state.db)
-                .await
-                .unwrap()
-                .unwrap();
-            let (a, _) = huijiao_server::alerts::raise(
-                &app.state.db,
-                app.state.clock.now(),
-                &c,
+            let a = common::raise_alert(
+                &app,
+                case_id,
                 huijiao_core::model::AlertKind::CheckinFailed,
                 huijiao_core::model::AlertSeverity::High,
                 json!({ "checkin_id": id }),
+                app.state.clock.now(),
             )
-            .await
-            .unwrap();
+            .await;
             let mut am: alert::ActiveModel = a.into();
             am.state = Set(huijiao_core::model::AlertState::Resolved);
             am.resolved_at = Set(Some(now - Duration::days(*days)));
