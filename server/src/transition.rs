@@ -124,4 +124,5 @@ versioned!(
     help_session => "help session", Status.status: huijiao_core::policy::help::HelpStatus;
     service_participation => "service participation", Status.status: huijiao_core::policy::service::ParticipationStatus;
     sanction => "sanction", Status.status: huijiao_core::policy::sanctions::SanctionStatus;
+    tag_order => "tag order", Status.status: huijiao_core::policy::sanctions::TagOrderStatus;
 );

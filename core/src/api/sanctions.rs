@@ -107,6 +107,9 @@ view_type! {
     pub struct TagOrderView {
         pub id: Uuid,
         pub case_id: Uuid,
+        /// Ordered (it runs to `ends_on`) or ended early (`ended_at`, `end_reason`).
+        pub status: crate::policy::sanctions::TagOrderStatus,
+        pub version: i32,
         pub ground: TagGround,
         pub starts_on: NaiveDate,
         pub ends_on: NaiveDate,

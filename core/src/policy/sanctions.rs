@@ -313,6 +313,38 @@ string_enum! {
     }
 }
 
+string_enum! {
+    open
+    /// Where a tag order stands: ordered (it runs its term, to `ends_on`), or ended before it
+    /// by the county agency.
+    TagOrderStatus {
+        Ordered = "ordered",
+        Ended = "ended",
+    }
+}
+
+string_enum! {
+    /// What can be done to a tag order.
+    TagAction {
+        /// A new order (or a renewal: a new order from the day after the one it renews).
+        Order = "order",
+        /// Ending it before its term, with the reason.
+        End = "end",
+    }
+}
+
+/// Law art. 29: the county agency orders an electronic tag, for three months at most, and ends
+/// it; a judicial office proposes. An order is made (no state before it) and may be ended.
+#[rustfmt::skip]
+pub const TAG_ORDER: Machine<TagOrderStatus, TagAction> = Machine {
+    invalid: ErrorCode::TagOrderEnded,
+    below_level: ErrorCode::TagNeedsCounty,
+    rules: &[
+        Rule { action: TagAction::Order, from: &[], to: Some(TagOrderStatus::Ordered), who: Who::Officer(Some(ApprovalLevel::CountyAgency)) },
+        Rule { action: TagAction::End, from: &[TagOrderStatus::Ordered], to: Some(TagOrderStatus::Ended), who: Who::Officer(Some(ApprovalLevel::CountyAgency)) },
+    ],
+};
+
 /// A tag order is for at most this many months at a time (law art. 29: 每次不得超过三个月).
 pub const TAG_MAX_MONTHS: u32 = 3;
 
@@ -514,6 +546,32 @@ mod tests {
             Ok(SanctionStatus::Acknowledged)
         );
         assert!(SanctionStatus::Acknowledged.in_force() && !SanctionStatus::Rejected.in_force());
+    }
+
+    /// Art. 29: only the county agency orders and ends; an ended order stays ended.
+    #[test]
+    fn the_county_orders_and_ends_a_tag() {
+        use super::super::transitions::Party;
+        use crate::model::Role;
+        let office = Party::person(Role::Officer, Some(ApprovalLevel::JudicialOffice));
+        let county = Party::person(Role::Officer, Some(ApprovalLevel::CountyAgency));
+        assert_eq!(
+            TAG_ORDER.may(TagAction::Order, office),
+            Err(ErrorCode::TagNeedsCounty)
+        );
+        assert_eq!(TAG_ORDER.may(TagAction::Order, county), Ok(()));
+        assert_eq!(
+            TAG_ORDER.check(TagAction::End, TagOrderStatus::Ordered, county),
+            Ok(TagOrderStatus::Ended)
+        );
+        assert_eq!(
+            TAG_ORDER.check(TagAction::End, TagOrderStatus::Ended, county),
+            Err(ErrorCode::TagOrderEnded)
+        );
+        assert_eq!(
+            TAG_ORDER.check(TagAction::End, TagOrderStatus::Ordered, office),
+            Err(ErrorCode::TagNeedsCounty)
+        );
     }
 
     #[test]

@@ -146,6 +146,12 @@ impl<S: Copy + Eq + std::fmt::Debug, A: Copy + Eq + std::fmt::Debug> Machine<S, 
         Ok(rule.to.unwrap_or(from))
     }
 
+    /// Whether `party` may take `action`, an action that makes a record (its row starts from no
+    /// state): the refusal is `forbidden` or the machine's `below_level`.
+    pub fn may(&self, action: A, party: Party) -> Result<(), ErrorCode> {
+        self.rule(action).who.admits(party, self.below_level)
+    }
+
     /// The actions `party` may take on a record in state `from`, in table order.
     pub fn possible(&self, from: S, party: Party) -> Vec<A> {
         self.rules
@@ -408,6 +414,7 @@ mod tests {
             ("course", level_refusal(&learning::COURSE)),
             ("reflection", level_refusal(&learning::REFLECTION)),
             ("roll_call", level_refusal(&rollcall::ROLL_CALL)),
+            ("tag_order", level_refusal(&sanctions::TAG_ORDER)),
         ];
         let mut seen: Vec<(ErrorCode, &str)> = vec![];
         for (name, code) in refusals {
@@ -424,7 +431,10 @@ mod tests {
             seen.push((code, name));
         }
         let named: Vec<&str> = seen.iter().map(|(_, n)| *n).collect();
-        assert_eq!(named, ["relocation", "case", "sanction", "course"]);
+        assert_eq!(
+            named,
+            ["relocation", "case", "sanction", "course", "tag_order"]
+        );
     }
 
     const SV: Party = Party::Person {

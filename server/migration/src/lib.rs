@@ -28,6 +28,7 @@ mod m20261203_000023_lesson_rules;
 mod m20261203_000024_visits;
 mod m20261203_000025_release;
 mod m20261203_000026_assessments;
+mod m20261207_000027_tag_order_status;
 
 pub struct Migrator;
 
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000024_visits::Migration),
             Box::new(m20261203_000025_release::Migration),
             Box::new(m20261203_000026_assessments::Migration),
+            Box::new(m20261207_000027_tag_order_status::Migration),
         ]
     }
 }

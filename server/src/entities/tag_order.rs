@@ -17,6 +17,8 @@ pub struct Model {
     pub ended_at: Option<DateTimeUtc>,
     pub end_reason: Option<String>,
     pub expiry_alert_id: Option<Uuid>,
+    pub status: huijiao_core::policy::sanctions::TagOrderStatus,
+    pub version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

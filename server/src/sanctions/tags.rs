@@ -10,8 +10,9 @@ use chrono::{DateTime, Duration, Utc};
 use huijiao_core::api::{Problem, TagOrderEnd, TagOrderNew, TagOrderView};
 use huijiao_core::model::{AlertKind, AlertSeverity, AuditAction, EventKind};
 use huijiao_core::policy::calendar::local_date;
-use huijiao_core::policy::level::ApprovalLevel;
-use huijiao_core::policy::sanctions::{check_tag_term, TagTermProblem, TAG_EXPIRY_NOTICE_DAYS};
+use huijiao_core::policy::sanctions::{
+    check_tag_term, TagAction, TagOrderStatus, TagTermProblem, TAG_EXPIRY_NOTICE_DAYS, TAG_ORDER,
+};
 use huijiao_core::{ErrorCode, Said};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -34,6 +35,8 @@ fn view(t: &tag_order::Model) -> TagOrderView {
     TagOrderView {
         id: t.id,
         case_id: t.case_id,
+        status: t.status,
+        version: t.version,
         ground: t.ground,
         starts_on: t.starts_on,
         ends_on: t.ends_on,
@@ -47,14 +50,6 @@ fn view(t: &tag_order::Model) -> TagOrderView {
     }
 }
 
-/// Tag orders are the county agency's decisions (law art. 29).
-async fn require_county(db: &impl ConnectionTrait, caller: &Officer) -> ApiResult<()> {
-    if crate::org::officer_level(db, caller).await? < ApprovalLevel::CountyAgency {
-        return Err(ErrorCode::TagNeedsCounty.into());
-    }
-    Ok(())
-}
-
 /// The county agency orders a tag (or renews one). Audited; the person is told.
 #[utoipa::path(post, path = "/cases/{id}/tag-orders", tag = "sanctions", params(("id" = Uuid, Path)), request_body = TagOrderNew,
     responses((status = 201, body = TagOrderView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
@@ -66,7 +61,10 @@ pub async fn order(
 ) -> ApiResult<(StatusCode, Json<TagOrderView>)> {
     let work = Work::begin(&state).await?;
     let c = find_case_for_write(work.db(), &caller, id).await?;
-    require_county(work.db(), &caller).await?;
+    TAG_ORDER.may(
+        TagAction::Order,
+        crate::org::party(work.db(), &caller).await?,
+    )?;
     check_paragraphs("reason", &req.reason, 5000)?;
     let term = |en: &'static str, zh: &'static str| ApiError::field("ends_on", Said::new(en, zh));
     match check_tag_term(req.starts_on, req.ends_on) {
@@ -100,7 +98,7 @@ pub async fn order(
             .iter()
             .find(|o| o.id == renewed)
             .ok_or(ErrorCode::NotFound)?;
-        if prev.ended_at.is_some() {
+        if prev.status != TagOrderStatus::Ordered {
             return Err(ErrorCode::TagOrderEnded.into());
         }
         if req.starts_on != prev.ends_on + Duration::days(1) {
@@ -115,7 +113,7 @@ pub async fn order(
     }
     if orders
         .iter()
-        .filter(|o| o.ended_at.is_none())
+        .filter(|o| o.status == TagOrderStatus::Ordered)
         .any(|o| o.starts_on <= req.ends_on && req.starts_on <= o.ends_on)
     {
         return Err(ErrorCode::TagOverlapping.into());
@@ -133,6 +131,8 @@ pub async fn order(
         ended_at: Set(None),
         end_reason: Set(None),
         expiry_alert_id: Set(None),
+        status: Set(TagOrderStatus::Ordered),
+        version: Set(1),
     }
     .insert(work.db())
     .await
@@ -195,23 +195,23 @@ pub async fn end(
         .await?
         .ok_or(ErrorCode::NotFound)?;
     let c = find_case(work.db(), &caller, t.case_id).await?;
-    require_county(work.db(), &caller).await?;
     check_paragraphs("reason", &req.reason, 2000)?;
     let now = state.clock.now();
-    let ended = tag_order::Entity::update_many()
-        .col_expr(tag_order::Column::EndedAt, Expr::value(now))
-        .col_expr(tag_order::Column::EndReason, Expr::value(req.reason.trim()))
-        .filter(tag_order::Column::Id.eq(t.id))
-        .filter(tag_order::Column::EndedAt.is_null())
-        .exec(work.db())
-        .await?;
-    if ended.rows_affected != 1 {
-        return Err(ErrorCode::TagOrderEnded.into());
-    }
-    let t = tag_order::Entity::find_by_id(t.id)
-        .one(work.db())
-        .await?
-        .ok_or(ErrorCode::NotFound)?;
+    let party = crate::org::party(work.db(), &caller).await?;
+    let reason = req.reason.trim();
+    let t = crate::transition::apply(
+        work.db(),
+        &TAG_ORDER,
+        TagAction::End,
+        party,
+        &t,
+        None,
+        |q| {
+            q.col_expr(tag_order::Column::EndedAt, Expr::value(now))
+                .col_expr(tag_order::Column::EndReason, Expr::value(reason))
+        },
+    )
+    .await?;
     work.audit(
         &Actor::from(&caller),
         AuditAction::TagOrderEnded,
@@ -235,7 +235,7 @@ pub async fn alert_expiring(
     let today = local_date(now);
     let soon = today + Duration::days(TAG_EXPIRY_NOTICE_DAYS);
     let due = tag_order::Entity::find()
-        .filter(tag_order::Column::EndedAt.is_null())
+        .filter(tag_order::Column::Status.eq(TagOrderStatus::Ordered.as_str()))
         .filter(tag_order::Column::ExpiryAlertId.is_null())
         .filter(tag_order::Column::EndsOn.gte(today))
         .filter(tag_order::Column::EndsOn.lte(soon))
