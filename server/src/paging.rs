@@ -36,7 +36,7 @@ pub struct PageQuery {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PageRequest {
     size: u64,
-    after: Option<(i64, Uuid)>,
+    after: Option<(String, Uuid)>,
 }
 
 /// Which end of the list comes first.
@@ -46,38 +46,55 @@ pub enum Order {
     NewestFirst,
 }
 
-/// A list's sort key as the cursor carries it (a time in nanoseconds — exact on both databases
-/// whatever precision a time was given with — or a number).
+/// A list's sort key as the cursor carries it, in URL-safe text: a time in nanoseconds (exact on
+/// both databases whatever precision a time was given with), a date as its day number, a
+/// number as itself, a text as the hex of its bytes.
 pub trait SortKey: Sized + Into<sea_orm::Value> {
-    fn to_cursor(&self) -> i64;
-    fn from_cursor(n: i64) -> Option<Self>;
+    fn to_cursor(&self) -> String;
+    fn from_cursor(s: &str) -> Option<Self>;
 }
 
 impl SortKey for DateTime<Utc> {
-    fn to_cursor(&self) -> i64 {
+    fn to_cursor(&self) -> String {
         // Years 1677 to 2262; every time this system keeps is well inside.
-        self.timestamp_nanos_opt().unwrap_or(i64::MAX)
+        self.timestamp_nanos_opt().unwrap_or(i64::MAX).to_string()
     }
-    fn from_cursor(n: i64) -> Option<Self> {
-        Some(DateTime::from_timestamp_nanos(n))
+    fn from_cursor(s: &str) -> Option<Self> {
+        Some(DateTime::from_timestamp_nanos(s.parse().ok()?))
     }
 }
 
 impl SortKey for chrono::NaiveDate {
-    fn to_cursor(&self) -> i64 {
-        chrono::Datelike::num_days_from_ce(self).into()
+    fn to_cursor(&self) -> String {
+        chrono::Datelike::num_days_from_ce(self).to_string()
     }
-    fn from_cursor(n: i64) -> Option<Self> {
-        chrono::NaiveDate::from_num_days_from_ce_opt(n.try_into().ok()?)
+    fn from_cursor(s: &str) -> Option<Self> {
+        chrono::NaiveDate::from_num_days_from_ce_opt(s.parse().ok()?)
     }
 }
 
 impl SortKey for i64 {
-    fn to_cursor(&self) -> i64 {
-        *self
+    fn to_cursor(&self) -> String {
+        self.to_string()
     }
-    fn from_cursor(n: i64) -> Option<Self> {
-        Some(n)
+    fn from_cursor(s: &str) -> Option<Self> {
+        s.parse().ok()
+    }
+}
+
+impl SortKey for String {
+    fn to_cursor(&self) -> String {
+        self.bytes().map(|b| format!("{b:02x}")).collect()
+    }
+    fn from_cursor(s: &str) -> Option<Self> {
+        if s.len() % 2 != 0 {
+            return None;
+        }
+        let bytes = (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+            .collect::<Option<Vec<u8>>>()?;
+        String::from_utf8(bytes).ok()
     }
 }
 
@@ -103,7 +120,7 @@ macro_rules! seek_by {
                 $crate::entities::$entity::Column::$column;
             const ID: $crate::entities::$entity::Column = $crate::entities::$entity::Column::Id;
             fn key_of(m: &$crate::entities::$entity::Model) -> (Self::Key, uuid::Uuid) {
-                (m.$field, m.id)
+                (std::borrow::ToOwned::to_owned(&m.$field), m.id)
             }
         }
     };
@@ -184,10 +201,11 @@ impl PageRequest {
         E: EntityTrait,
         K: SortKey,
     {
-        let find = match self.after {
+        let find = match &self.after {
             None => find,
             Some((k, i)) => {
                 let k: sea_orm::Value = K::from_cursor(k).ok_or_else(bad_cursor)?.into();
+                let i = *i;
                 let (past, tie): (SimpleExpr, SimpleExpr) = match order {
                     Order::OldestFirst => (key.gt(k.clone()), id.gt(i)),
                     Order::NewestFirst => (key.lt(k.clone()), id.lt(i)),
@@ -213,7 +231,7 @@ impl PageRequest {
         E: EntityTrait,
         K: SortKey,
     {
-        let find = match self.after {
+        let find = match &self.after {
             None => find,
             Some((k, _)) => {
                 let k = K::from_cursor(k).ok_or_else(bad_cursor)?;
@@ -252,7 +270,7 @@ impl PageRequest {
             rows.truncate(self.size as usize);
             rows.last().map(|m| {
                 let (k, id) = key(m);
-                encode(k.to_cursor(), id)
+                encode(&k.to_cursor(), id)
             })
         } else {
             None
@@ -293,16 +311,18 @@ pub async fn read_all<E: Seek>(
     }
 }
 
-/// `<key>_<id>`: URL-safe as it is.
-fn encode(key: i64, id: Uuid) -> String {
+/// `<key>_<id>`: URL-safe as it is (the key is digits, a minus sign or hex).
+fn encode(key: &str, id: Uuid) -> String {
     format!("{key}_{}", id.simple())
 }
 
-fn decode(s: &str) -> ApiResult<(i64, Uuid)> {
-    let (k, id) = s.split_once('_').ok_or_else(bad_cursor)?;
-    let k = k.parse().map_err(|_| bad_cursor())?;
+fn decode(s: &str) -> ApiResult<(String, Uuid)> {
+    let (k, id) = s.rsplit_once('_').ok_or_else(bad_cursor)?;
+    if k.is_empty() || !k.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        return Err(bad_cursor());
+    }
     let id = Uuid::try_parse(id).map_err(|_| bad_cursor())?;
-    Ok((k, id))
+    Ok((k.to_owned(), id))
 }
 
 /// A list with no filters of its own: the query holds paging only.
@@ -346,21 +366,36 @@ mod tests {
     #[test]
     fn a_date_key_reads_back_as_it_was_written() {
         let d = chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
-        assert_eq!(chrono::NaiveDate::from_cursor(d.to_cursor()), Some(d));
-        assert_eq!(chrono::NaiveDate::from_cursor(i64::MAX), None);
+        assert_eq!(chrono::NaiveDate::from_cursor(&d.to_cursor()), Some(d));
+        assert_eq!(chrono::NaiveDate::from_cursor(&i64::MAX.to_string()), None);
+        for name in ["officer.a1", "张三", ""] {
+            let key = name.to_owned().to_cursor();
+            assert!(key.chars().all(|c| c.is_ascii_hexdigit()), "{key}");
+            assert_eq!(String::from_cursor(&key).as_deref(), Some(name));
+        }
+        assert_eq!(String::from_cursor("zz"), None);
+        assert_eq!(String::from_cursor("abc"), None);
     }
 
     #[test]
     fn a_cursor_reads_back_as_it_was_written() {
         let id = Uuid::now_v7();
-        for k in [0, 1_765_080_000_123_456, -5] {
-            assert_eq!(decode(&encode(k, id)).unwrap(), (k, id));
+        for k in ["0", "1765080000123456", "-5", "6f6666"] {
+            assert_eq!(decode(&encode(k, id)).unwrap(), (k.to_owned(), id));
         }
     }
 
     #[test]
     fn a_cursor_not_of_ours_is_refused_naming_after() {
-        for bad in ["", "12", "x_0193", "12_nothex", "_", "1_2_3"] {
+        for bad in [
+            "",
+            "12",
+            "x_0193",
+            "12_nothex",
+            "_",
+            "1_2_3",
+            "a b_0193f0a0b1c27d3e8f9a0b1c2d3e4f50",
+        ] {
             let e = decode(bad).unwrap_err();
             assert_eq!(e.errors[0].field, "after", "{bad:?}");
         }
@@ -391,7 +426,7 @@ mod tests {
         let p = PageRequest::first(2);
         let page = p.page(rows.clone(), |r| *r, |r| Ok(r.1)).unwrap();
         assert_eq!(page.items, vec![rows[0].1, rows[1].1]);
-        assert_eq!(page.next, Some(encode(t(1).to_cursor(), rows[1].1)));
+        assert_eq!(page.next, Some(encode(&t(1).to_cursor(), rows[1].1)));
         let last = PageRequest::first(3)
             .page(rows, |r| *r, |r| Ok(r.1))
             .unwrap();

@@ -15,8 +15,8 @@ impl Client {
         self.call(Method::POST, "/units", Some(req)).await
     }
 
-    pub async fn users(&self) -> Result<Vec<UserView>, ClientError> {
-        self.get("/users").await
+    pub fn users(&self) -> Pages<'_, UserView> {
+        Pages::new(self, "/users")
     }
 
     pub async fn create_user(&self, req: &UserCreateRequest) -> Result<UserView, ClientError> {

@@ -68,6 +68,12 @@ impl<'a, T: DeserializeOwned + Send + 'a> Pages<'a, T> {
             path.push_str(&format!("{sep}after={}", query_value(a)));
         }
         let page: Page<T> = self.client.get(&path).await?;
+        // A cursor that does not move would read the same page for ever.
+        if page.next.is_some() && page.next == self.after {
+            return Err(ClientError::Decode(
+                "the server gave the same page cursor twice".into(),
+            ));
+        }
         self.after.clone_from(&page.next);
         self.done = page.next.is_none();
         Ok(Some(page))

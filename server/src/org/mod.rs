@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use huijiao_core::api::{Problem, UnitCreateRequest, UnitView, UserCreateRequest, UserView};
+use huijiao_core::api::{Page, Problem, UnitCreateRequest, UnitView, UserCreateRequest, UserView};
 use huijiao_core::model::{AuditAction, Role, UserStatus};
 use huijiao_core::Said;
 use huijiao_core::{policy, ErrorCode};
@@ -21,6 +21,7 @@ use crate::auth::extractor::{AuthUser, DirectoryReader, SecurityAdmin, SystemAdm
 use crate::auth::password;
 use crate::entities::{org_unit, session, user};
 use crate::error::{ApiError, ApiResult, Json, Path};
+use crate::paging::{Order, PageQuery, PageRequest};
 use crate::state::AppState;
 use crate::validate::check_text;
 
@@ -312,12 +313,13 @@ async fn create_user(
 }
 
 /// Users the caller may see: system and security admins all; an officer those in their subtree.
-#[utoipa::path(get, path = "/users", tag = "org",
-    responses((status = 200, body = Vec<UserView>), (status = 403, body = Problem)))]
+#[utoipa::path(get, path = "/users", tag = "org", params(PageQuery),
+    responses((status = 200, body = Page<UserView>), (status = 403, body = Problem)))]
 async fn list_users(
     State(state): State<AppState>,
     caller: DirectoryReader,
-) -> ApiResult<Json<Vec<UserView>>> {
+    page: PageRequest,
+) -> ApiResult<Json<Page<UserView>>> {
     let mut find = user::Entity::find();
     if caller.role == Role::Officer {
         let units: Vec<Uuid> = org_unit::Entity::find()
@@ -329,20 +331,21 @@ async fn list_users(
             .collect();
         find = find.filter(Condition::all().add(user::Column::UnitId.is_in(units)));
     }
-    let users = find
-        .order_by_asc(user::Column::Username)
-        .all(&state.db)
-        .await?;
     // A supervisee's account carries their name; the case is where their identity is shown, to
     // those who need it, so account lists mask it for everyone (minors included).
-    let users = users.into_iter().map(|mut u| {
-        if u.role == Role::Supervisee {
-            u.display_name = policy::mask_name(&u.display_name);
-        }
-        user_view(u)
-    });
-    Ok(Json(users.collect::<ApiResult<_>>()?))
+    Ok(Json(
+        page.read(&state.db, find, Order::OldestFirst, |mut u| {
+            if u.role == Role::Supervisee {
+                u.display_name = policy::mask_name(&u.display_name);
+            }
+            user_view(u)
+        })
+        .await?,
+    ))
 }
+
+// By user name, A to Z.
+crate::seek_by!(user, Username, username: String);
 
 async fn set_user_state(
     state: &AppState,

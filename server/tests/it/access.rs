@@ -1119,7 +1119,7 @@ both!(admin_duties_are_separate, |app| {
     // One account, one duty: the role is a single value and accounts are never re-roled; an
     // admin cannot even change their own state.
     let (_, users) = app.get("/api/v1/users", w.token("secadmin")).await;
-    let me = users
+    let me = users["items"]
         .as_array()
         .unwrap()
         .iter()

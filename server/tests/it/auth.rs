@@ -78,7 +78,7 @@ both!(lockout_after_repeated_failures_then_unlock, |app| {
     );
     // Only the security admin may lift it.
     let (_, users) = app.get("/api/v1/users", w.token("sys")).await;
-    let id = users
+    let id = users["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -534,7 +534,7 @@ both!(supervisee_tokens_are_bound_to_the_approved_device, |app| {
 both!(disabled_accounts_are_shut_out_at_once, |app| {
     let w = World::build(&app).await;
     let (_, users) = app.get("/api/v1/users", w.token("secadmin")).await;
-    let id = users
+    let id = users["items"]
         .as_array()
         .unwrap()
         .iter()

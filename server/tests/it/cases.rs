@@ -289,7 +289,7 @@ both!(team_membership_decides_what_a_volunteer_sees, |app| {
     );
     let (_, users) = app.get("/api/v1/users", t).await;
     let id_of = |name: &str| {
-        users
+        users["items"]
             .as_array()
             .unwrap()
             .iter()
@@ -411,7 +411,7 @@ both!(
         assert!(!csv.contains(&nid[6..14]), "birth date leaked");
         // A volunteer on the team sees the case masked.
         let (_, users) = app.get("/api/v1/users", t).await;
-        let vol = users
+        let vol = users["items"]
             .as_array()
             .unwrap()
             .iter()

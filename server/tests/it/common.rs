@@ -491,8 +491,8 @@ impl World {
 
     /// A user's id, by username (from the system admin's directory).
     pub async fn user_id(&self, app: &TestApp, username: &str) -> String {
-        let (_, users) = app.get("/api/v1/users", self.token("sys")).await;
-        users
+        let (_, users) = app.get("/api/v1/users?limit=500", self.token("sys")).await;
+        users["items"]
             .as_array()
             .unwrap()
             .iter()
