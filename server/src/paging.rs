@@ -171,7 +171,7 @@ impl PageRequest {
         view: impl FnMut(E::Model) -> ApiResult<T>,
     ) -> ApiResult<Page<T>> {
         let rows = self
-            .seek::<E, E::Key>(find, E::KEY, E::ID, order)?
+            .seek::<E, E::Key>(find, E::KEY, Some(E::ID), order)?
             .all(db)
             .await?;
         self.page(rows, E::key_of, view)
@@ -189,59 +189,42 @@ impl PageRequest {
     }
 
     /// Orders `find` by (`key`, `id`) and keeps the rows after the cursor, one more than the
-    /// page holds.
+    /// page holds. `id` breaks ties; `None` for a key unique by itself (the audit chain's
+    /// sequence).
     pub fn seek<E, K>(
         &self,
         find: Select<E>,
         key: E::Column,
-        id: E::Column,
+        id: Option<E::Column>,
         order: Order,
     ) -> ApiResult<Select<E>>
     where
         E: EntityTrait,
         K: SortKey,
     {
+        let after = |c: E::Column, v: sea_orm::Value| -> SimpleExpr {
+            match order {
+                Order::OldestFirst => c.gt(v),
+                Order::NewestFirst => c.lt(v),
+            }
+        };
         let find = match &self.after {
             None => find,
             Some((k, i)) => {
                 let k: sea_orm::Value = K::from_cursor(k).ok_or_else(bad_cursor)?.into();
-                let i = *i;
-                let (past, tie): (SimpleExpr, SimpleExpr) = match order {
-                    Order::OldestFirst => (key.gt(k.clone()), id.gt(i)),
-                    Order::NewestFirst => (key.lt(k.clone()), id.lt(i)),
+                let past = match id {
+                    None => Condition::all().add(after(key, k)),
+                    Some(id) => Condition::any().add(after(key, k.clone())).add(
+                        Condition::all()
+                            .add(Expr::col(key).eq(k))
+                            .add(after(id, (*i).into())),
+                    ),
                 };
-                find.filter(
-                    Condition::any()
-                        .add(past)
-                        .add(Condition::all().add(Expr::col(key).eq(k)).add(tie)),
-                )
+                find.filter(past)
             }
         };
-        Ok(self.ordered(find, &[key, id], order))
-    }
-
-    /// As `seek`, for a list whose sort key alone is unique (the audit chain's sequence).
-    pub fn seek_unique<E, K>(
-        &self,
-        find: Select<E>,
-        key: E::Column,
-        order: Order,
-    ) -> ApiResult<Select<E>>
-    where
-        E: EntityTrait,
-        K: SortKey,
-    {
-        let find = match &self.after {
-            None => find,
-            Some((k, _)) => {
-                let k = K::from_cursor(k).ok_or_else(bad_cursor)?;
-                find.filter(match order {
-                    Order::OldestFirst => key.gt(k),
-                    Order::NewestFirst => key.lt(k),
-                })
-            }
-        };
-        Ok(self.ordered(find, &[key], order))
+        let columns: Vec<E::Column> = std::iter::once(key).chain(id).collect();
+        Ok(self.ordered(find, &columns, order))
     }
 
     /// `find` in `order` of `columns`, one row more than the page holds.
@@ -292,7 +275,7 @@ pub async fn read_all<E: Seek>(
     let mut all = Vec::new();
     loop {
         let mut rows = page
-            .seek::<E, E::Key>(find.clone(), E::KEY, E::ID, Order::OldestFirst)?
+            .seek::<E, E::Key>(find.clone(), E::KEY, Some(E::ID), Order::OldestFirst)?
             .all(db)
             .await?;
         let more = rows.len() as u64 > page.size;

@@ -227,7 +227,7 @@ async fn list_audit(
         find = find.filter(audit_entry::Column::At.lt(v));
     }
     let rows = page
-        .seek_unique::<_, i64>(find, audit_entry::Column::Seq, Order::NewestFirst)?
+        .seek::<_, i64>(find, audit_entry::Column::Seq, None, Order::NewestFirst)?
         .all(&state.db)
         .await?;
     record(
