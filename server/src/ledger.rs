@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use std::collections::{HashMap, HashSet};
 
-use huijiao_core::api::ShortfallView;
+use huijiao_core::api::{Page, ShortfallView};
 use huijiao_core::model::{AlertKind, CaseStatus};
 use huijiao_core::policy::calendar::Month;
 use huijiao_core::policy::learning::{
@@ -125,14 +125,15 @@ pub async fn shortfalls(
     caller: &AuthUser,
     obligation: Obligation,
     month: &str,
-) -> ApiResult<Vec<ShortfallView>> {
+    page: &crate::paging::PageRequest,
+) -> ApiResult<Page<ShortfallView>> {
     let cases = case::Entity::find()
         .filter(caller.case_scope()?)
         .filter(case::Column::Status.eq(CaseStatus::Active.as_str()))
         .all(&state.db)
         .await?;
     let credited = credited_by_case(&state.db, obligation, month).await?;
-    let mut short: Vec<ShortfallView> = cases
+    let short: Vec<ShortfallView> = cases
         .iter()
         .map(|c| {
             let owed_minutes = owed(state, c, obligation, month);
@@ -149,8 +150,12 @@ pub async fn shortfalls(
         })
         .filter(|v| v.short_minutes > 0)
         .collect();
-    short.sort_by_key(|v| std::cmp::Reverse(v.short_minutes));
-    Ok(short)
+    // Most short first: worked out for every case, so the page is a slice of the whole.
+    page.slice(
+        short,
+        |v| (v.short_minutes, v.case_id),
+        crate::paging::Order::NewestFirst,
+    )
 }
 
 /// The alert a month short of `obligation` raises.

@@ -87,13 +87,10 @@ impl Client {
 
     /// Who in the officer's jurisdiction is short of their minutes in `month` (default this
     /// one), most short first.
-    pub async fn learning_shortfalls(
-        &self,
-        month: Option<&str>,
-    ) -> Result<Vec<ShortfallView>, ClientError> {
+    pub fn learning_shortfalls(&self, month: Option<&str>) -> Pages<'_, ShortfallView> {
         match month {
-            Some(m) => self.get(&format!("/learning/shortfalls?month={m}")).await,
-            None => self.get("/learning/shortfalls").await,
+            Some(m) => Pages::new(self, format!("/learning/shortfalls?month={}", query_value(m))),
+            None => Pages::new(self, "/learning/shortfalls"),
         }
     }
 

@@ -70,11 +70,7 @@ impl Client {
     }
 
     /// Who attended, among the people the officer supervises.
-    pub async fn lecture_roster(
-        &self,
-        lecture_id: Uuid,
-    ) -> Result<Vec<LectureAttendanceView>, ClientError> {
-        self.get(&format!("/lectures/{lecture_id}/attendance"))
-            .await
+    pub fn lecture_roster(&self, lecture_id: Uuid) -> Pages<'_, LectureAttendanceView> {
+        Pages::new(self, format!("/lectures/{lecture_id}/attendance"))
     }
 }

@@ -19,8 +19,9 @@ impl Client {
         self.post("/fences", req).await
     }
 
-    pub async fn positions(&self) -> Result<Vec<PositionView>, ClientError> {
-        self.get("/locations/current").await
+    /// The last known position of everyone in the officer's jurisdiction.
+    pub fn positions(&self) -> Pages<'_, PositionView> {
+        Pages::new(self, "/locations/current")
     }
 
     /// A supervisee's track between two times (at most 31 days), simplified for drawing

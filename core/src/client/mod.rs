@@ -34,6 +34,7 @@ use uuid::Uuid;
 use crate::api::*;
 use crate::error::{ErrorCode, Lang};
 pub use pages::Pages;
+use pages::query_value;
 
 /// A background task of the client (event stream, outbox observer); dropping it (or
 /// `cancel`) stops the task.

@@ -99,8 +99,9 @@ impl<'a, T: DeserializeOwned + Send + 'a> IntoFuture for Pages<'a, T> {
     }
 }
 
-/// A cursor as a query value: the server's are URL-safe already; anything else is escaped.
-fn query_value(s: &str) -> String {
+/// A cursor or a filter as a query value: the server's cursors are URL-safe already; anything
+/// else is escaped.
+pub(super) fn query_value(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {

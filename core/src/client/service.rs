@@ -164,13 +164,10 @@ impl Client {
     }
 
     /// Who in the officer's jurisdiction is short of their community service in `month`.
-    pub async fn service_shortfalls(
-        &self,
-        month: Option<&str>,
-    ) -> Result<Vec<ShortfallView>, ClientError> {
+    pub fn service_shortfalls(&self, month: Option<&str>) -> Pages<'_, ShortfallView> {
         match month {
-            Some(m) => self.get(&format!("/service/shortfalls?month={m}")).await,
-            None => self.get("/service/shortfalls").await,
+            Some(m) => Pages::new(self, format!("/service/shortfalls?month={}", query_value(m))),
+            None => Pages::new(self, "/service/shortfalls"),
         }
     }
 }

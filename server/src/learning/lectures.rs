@@ -21,7 +21,7 @@ use huijiao_core::policy::lecture::{
 use huijiao_core::{ErrorCode, Said};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    QueryFilter, QuerySelect,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -36,7 +36,7 @@ use crate::entities::{case, lecture, lecture_attendance, ledger_credit};
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::ledger;
 use crate::org::{above_or_below, units_reaching};
-use crate::paging::{Order, PageQuery, Paged};
+use crate::paging::{Order, PageQuery, PageRequest, Paged};
 use crate::state::AppState;
 use crate::validate::{check_coordinates, check_gps_fix, check_paragraphs, check_text};
 use crate::work::Work;
@@ -505,42 +505,43 @@ pub async fn mark(
 }
 
 /// Who attended a lecture, among the people the officer supervises (minors masked).
-#[utoipa::path(get, path = "/lectures/{id}/attendance", tag = "learning", params(("id" = Uuid, Path)),
-    responses((status = 200, body = Vec<LectureAttendanceView>), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/lectures/{id}/attendance", tag = "learning", params(("id" = Uuid, Path), PageQuery),
+    responses((status = 200, body = Page<LectureAttendanceView>), (status = 404, body = Problem)))]
 pub async fn roster(
     State(state): State<AppState>,
     caller: Officer,
     Path(id): Path<Uuid>,
-) -> ApiResult<Json<Vec<LectureAttendanceView>>> {
+    page: PageRequest,
+) -> ApiResult<Json<Page<LectureAttendanceView>>> {
     let l = find_lecture(&state.db, &caller, id).await?;
-    let cases: std::collections::HashMap<Uuid, case::Model> = case::Entity::find()
-        .filter(caller.case_scope()?)
+    let find = lecture_attendance::Entity::find()
+        .filter(lecture_attendance::Column::LectureId.eq(l.id))
         .filter(
-            case::Column::Id.in_subquery(
+            lecture_attendance::Column::CaseId.in_subquery(
                 sea_orm::sea_query::Query::select()
-                    .column(lecture_attendance::Column::CaseId)
-                    .from(lecture_attendance::Entity)
-                    .and_where(lecture_attendance::Column::LectureId.eq(l.id))
+                    .column(case::Column::Id)
+                    .from(case::Entity)
+                    .cond_where(caller.case_scope()?)
                     .to_owned(),
             ),
-        )
+        );
+    let Page { items: rows, next } = page.rows(&state.db, find, Order::OldestFirst).await?;
+    let cases: std::collections::HashMap<Uuid, case::Model> = case::Entity::find()
+        .filter(case::Column::Id.is_in(rows.iter().map(|a| a.case_id)))
         .all(&state.db)
         .await?
         .into_iter()
         .map(|c| (c.id, c))
         .collect();
-    let rows = lecture_attendance::Entity::find()
-        .filter(lecture_attendance::Column::LectureId.eq(l.id))
-        .order_by_asc(lecture_attendance::Column::CreatedAt)
-        .all(&state.db)
-        .await?;
-    Ok(Json(
-        rows.iter()
-            .filter_map(|a| {
-                cases
-                    .get(&a.case_id)
-                    .map(|c| attendance_view(a, c, caller.role))
-            })
-            .collect(),
-    ))
+    let items = rows
+        .iter()
+        .filter_map(|a| {
+            cases
+                .get(&a.case_id)
+                .map(|c| attendance_view(a, c, caller.role))
+        })
+        .collect();
+    Ok(Json(Page { items, next }))
 }
+
+crate::seek_by!(lecture_attendance, CreatedAt, created_at);

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 
 use huijiao_core::api::{
-    LearningAdjustment, LearningAdjustmentView, LearningCreditView, LearningMonthView, Problem,
+    LearningAdjustment, LearningAdjustmentView, LearningCreditView, LearningMonthView, Page, Problem,
     ShortfallView,
 };
 use huijiao_core::model::AuditAction;
@@ -25,6 +25,7 @@ use crate::cases::{find_case, find_case_for_write};
 use crate::entities::{case, ledger_credit};
 use crate::error::{ApiError, ApiResult, Json, Path, Query};
 use crate::ledger::{self, owed};
+use crate::paging::{PageQuery, Paged};
 use crate::state::AppState;
 use crate::validate::check_paragraphs;
 use crate::work::Work;
@@ -178,16 +179,16 @@ pub async fn adjust(
 
 /// Who in the officer's jurisdiction is short of their minutes in a month (default this one,
 /// so far), most short first.
-#[utoipa::path(get, path = "/learning/shortfalls", tag = "learning", params(MonthQuery),
-    responses((status = 200, body = Vec<ShortfallView>), (status = 403, body = Problem), (status = 422, body = Problem)))]
+#[utoipa::path(get, path = "/learning/shortfalls", tag = "learning", params(MonthQuery, PageQuery),
+    responses((status = 200, body = Page<ShortfallView>), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn shortfalls(
     State(state): State<AppState>,
     caller: Officer,
-    Query(q): Query<MonthQuery>,
-) -> ApiResult<Json<Vec<ShortfallView>>> {
+    Paged(q, page): Paged<MonthQuery>,
+) -> ApiResult<Json<Page<ShortfallView>>> {
     let month = q.month.unwrap_or_else(|| month_of(state.clock.now()));
     check_month("month", &month, state.clock.now())?;
     Ok(Json(
-        ledger::shortfalls(&state, &caller, Obligation::Education, &month).await?,
+        ledger::shortfalls(&state, &caller, Obligation::Education, &month, &page).await?,
     ))
 }

@@ -7,7 +7,7 @@ use huijiao_core::Said;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
-use huijiao_core::api::{PositionView, Problem, TrackPoint, TrackView};
+use huijiao_core::api::{Page, PositionView, Problem, TrackPoint, TrackView};
 use huijiao_core::policy;
 use huijiao_core::policy::location::{is_silent, simplify_track};
 use sea_orm::sea_query::Query as SqlQuery;
@@ -21,6 +21,7 @@ use crate::auth::extractor::Officer;
 use crate::cases::find_case;
 use crate::entities::{case, last_position, location_point};
 use crate::error::{ApiError, ApiResult, Json, Path, Query};
+use crate::paging::{Order, PageQuery, PageRequest};
 use crate::state::AppState;
 
 /// Most points one track answer reads before simplifying.
@@ -103,16 +104,18 @@ pub async fn track(
     }))
 }
 
-/// The last known position of each supervisee in the caller's jurisdiction.
-#[utoipa::path(get, path = "/locations/current", tag = "locations",
-    responses((status = 200, body = Vec<PositionView>), (status = 403, body = Problem)))]
+/// The last known position of each supervisee in the caller's jurisdiction, in the order of
+/// their case ids (a map reads every page; the order only has to be stable).
+#[utoipa::path(get, path = "/locations/current", tag = "locations", params(PageQuery),
+    responses((status = 200, body = Page<PositionView>), (status = 403, body = Problem)))]
 pub async fn current_positions(
     State(state): State<AppState>,
     caller: Officer,
-) -> ApiResult<Json<Vec<PositionView>>> {
+    page: PageRequest,
+) -> ApiResult<Json<Page<PositionView>>> {
     let now = state.clock.now();
     let limits = state.config.location.limits;
-    let rows = last_position::Entity::find()
+    let find = last_position::Entity::find()
         .filter(
             last_position::Column::CaseId.in_subquery(
                 SqlQuery::select()
@@ -121,9 +124,8 @@ pub async fn current_positions(
                     .cond_where(caller.case_scope()?)
                     .to_owned(),
             ),
-        )
-        .all(&state.db)
-        .await?;
+        );
+    let Page { items: rows, next } = page.rows(&state.db, find, Order::OldestFirst).await?;
     let cases: HashMap<Uuid, case::Model> = case::Entity::find()
         .filter(case::Column::Id.is_in(rows.iter().map(|p| p.case_id)))
         .all(&state.db)
@@ -165,5 +167,15 @@ pub async fn current_positions(
         json!({"count": out.len()}),
     )
     .await?;
-    Ok(Json(out))
+    Ok(Json(Page { items: out, next }))
+}
+
+/// One row per case: the case id is the whole key.
+impl crate::paging::Seek for last_position::Entity {
+    type Key = Uuid;
+    const KEY: last_position::Column = last_position::Column::CaseId;
+    const ID: last_position::Column = last_position::Column::CaseId;
+    fn key_of(m: &last_position::Model) -> (Uuid, Uuid) {
+        (m.case_id, m.case_id)
+    }
 }

@@ -5,7 +5,7 @@
 use axum::extract::State;
 use chrono::{DateTime, Utc};
 use huijiao_core::api::{
-    CommunityServiceEntry, CommunityServiceMonthView, Problem, ServiceParticipationView,
+    CommunityServiceEntry, CommunityServiceMonthView, Page, Problem, ServiceParticipationView,
     ServiceReview, ShortfallView,
 };
 use huijiao_core::model::{AlertSeverity, AuditAction, EventKind, Role};
@@ -30,6 +30,7 @@ use crate::entities::{case, ledger_credit, service_activity, service_participati
 use crate::error::{ApiError, ApiResult, Json, Path, Query};
 use crate::events::Event;
 use crate::learning::ledger::{check_month, MonthQuery};
+use crate::paging::{PageQuery, Paged};
 use crate::state::AppState;
 use crate::validate::check_paragraphs;
 use crate::work::Work;
@@ -221,17 +222,18 @@ pub async fn month(
 
 /// Who in the officer's jurisdiction is short of their community service in a month (default
 /// this one, so far), most short first.
-#[utoipa::path(get, path = "/service/shortfalls", tag = "service", params(MonthQuery),
-    responses((status = 200, body = Vec<ShortfallView>), (status = 403, body = Problem), (status = 422, body = Problem)))]
+#[utoipa::path(get, path = "/service/shortfalls", tag = "service", params(MonthQuery, PageQuery),
+    responses((status = 200, body = Page<ShortfallView>), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn shortfalls(
     State(state): State<AppState>,
     caller: Officer,
-    Query(q): Query<MonthQuery>,
-) -> ApiResult<Json<Vec<ShortfallView>>> {
+    Paged(q, page): Paged<MonthQuery>,
+) -> ApiResult<Json<Page<ShortfallView>>> {
     let month = q.month.unwrap_or_else(|| month_of(state.clock.now()));
     check_month("month", &month, state.clock.now())?;
     Ok(Json(
-        crate::ledger::shortfalls(&state, &caller, Obligation::CommunityService, &month).await?,
+        crate::ledger::shortfalls(&state, &caller, Obligation::CommunityService, &month, &page)
+            .await?,
     ))
 }
 

@@ -301,7 +301,7 @@ both!(
         assert_eq!(excused["credited_minutes"], 0);
         let (s, roster) = w.call(&app, "officer.a1", "GET", &attend, None).await;
         assert_eq!(s, StatusCode::OK, "{roster}");
-        let names: Vec<&str> = roster
+        let names: Vec<&str> = roster["items"]
             .as_array()
             .unwrap()
             .iter()
@@ -331,7 +331,7 @@ both!(
         assert_problem(&got, StatusCode::FORBIDDEN, "access.forbidden");
         // Office A2 supervises neither: its roster of the same lecture is empty.
         let (_, roster) = w.call(&app, "officer.a2", "GET", &attend, None).await;
-        assert_eq!(roster, json!([]));
+        assert_eq!(roster, json!({"items": []}));
     }
 );
 

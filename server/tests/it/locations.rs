@@ -166,7 +166,7 @@ both!(batches_store_and_answer_the_interval, |app| {
         .get("/api/v1/locations/current", w.token("officer.a1"))
         .await;
     assert_eq!(s, StatusCode::OK);
-    let mine: Vec<&Value> = pos
+    let mine: Vec<&Value> = pos["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -179,7 +179,7 @@ both!(batches_store_and_answer_the_interval, |app| {
     let (_, pos) = app
         .get("/api/v1/locations/current", w.token("officer.b1"))
         .await;
-    assert_eq!(pos, json!([]));
+    assert_eq!(pos, json!({"items": []}));
 });
 
 fn urlencode(s: &str) -> String {
@@ -607,7 +607,7 @@ both!(
         let (_, pos) = app
             .get("/api/v1/locations/current", w.token("officer.a1"))
             .await;
-        let me = pos
+        let me = pos["items"]
             .as_array()
             .unwrap()
             .iter()

@@ -576,7 +576,7 @@ both!(
             )
             .await;
         assert_eq!(s, StatusCode::OK, "{short}");
-        let mine = short
+        let mine = short["items"]
             .as_array()
             .unwrap()
             .iter()
