@@ -624,7 +624,9 @@ async fn demo_service(
     use crate::entities::{service_activity, service_participation};
     use huijiao_core::policy::calendar::month_of;
     use huijiao_core::policy::learning::{CreditSource, Obligation};
-    use huijiao_core::policy::service::{ParticipationStatus, PresenceProof, ServiceKind};
+    use huijiao_core::policy::service::{
+        ActivityStatus, ParticipationStatus, PresenceProof, ServiceKind,
+    };
     let today = local_date(now);
     let at_nine = |days: i64| {
         (today + Duration::days(days))
@@ -676,6 +678,12 @@ async fn demo_service(
             cancel_reason: Set(None),
             created_by: Set(officer),
             created_at: Set(starts - Duration::days(5)),
+            status: Set(if days < 0 {
+                ActivityStatus::Closed
+            } else {
+                ActivityStatus::Scheduled
+            }),
+            version: Set(1),
         }
         .insert(db)
         .await?;

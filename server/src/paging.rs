@@ -409,7 +409,9 @@ mod tests {
         let mut seen = vec![];
         let mut page = PageRequest::first(2);
         loop {
-            let p = page.slice(short.clone(), |r| *r, Order::NewestFirst).unwrap();
+            let p = page
+                .slice(short.clone(), |r| *r, Order::NewestFirst)
+                .unwrap();
             assert!(p.items.len() <= 2);
             seen.extend(p.items);
             let Some(next) = p.next else { break };

@@ -120,7 +120,8 @@ versioned!(
     roll_call => "roll call", Status.status: huijiao_core::policy::rollcall::RollCallStatus;
     course => "course", Status.status: huijiao_core::policy::learning::CourseStatus;
     reflection => "reflection", Status.status: huijiao_core::policy::learning::ReflectionStatus;
-    quiz_attempt => "quiz attempt";
+    quiz_attempt => "quiz attempt", Status.status: huijiao_core::policy::learning::QuizAttemptStatus;
+    service_activity => "service activity", Status.status: huijiao_core::policy::service::ActivityStatus;
     help_session => "help session", Status.status: huijiao_core::policy::help::HelpStatus;
     service_participation => "service participation", Status.status: huijiao_core::policy::service::ParticipationStatus;
     sanction => "sanction", Status.status: huijiao_core::policy::sanctions::SanctionStatus;

@@ -287,6 +287,8 @@ view_type! {
         pub attempt_no: i32,
         pub max_attempts: i32,
         pub submitted: bool,
+        /// Open, awaiting an officer's grade, or scored (`policy::learning::QUIZ_ATTEMPT`).
+        pub status: crate::policy::learning::QuizAttemptStatus,
         pub questions: Vec<QuizQuestionView>,
         pub started_at: DateTime<Utc>,
         pub submitted_at: Option<DateTime<Utc>>,

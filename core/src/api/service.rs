@@ -79,6 +79,8 @@ view_type! {
         pub taken: u32,
         pub organiser_id: Uuid,
         pub notes: Option<String>,
+        /// Scheduled, cancelled, or closed after its end (`policy::service::ACTIVITY`).
+        pub status: crate::policy::service::ActivityStatus,
         /// Called off before the start, and why.
         pub cancelled_at: Option<DateTime<Utc>>,
         pub cancel_reason: Option<String>,

@@ -89,7 +89,10 @@ impl Client {
     /// one), most short first.
     pub fn learning_shortfalls(&self, month: Option<&str>) -> Pages<'_, ShortfallView> {
         match month {
-            Some(m) => Pages::new(self, format!("/learning/shortfalls?month={}", query_value(m))),
+            Some(m) => Pages::new(
+                self,
+                format!("/learning/shortfalls?month={}", query_value(m)),
+            ),
             None => Pages::new(self, "/learning/shortfalls"),
         }
     }

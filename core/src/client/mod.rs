@@ -33,8 +33,8 @@ use uuid::Uuid;
 
 use crate::api::*;
 use crate::error::{ErrorCode, Lang};
-pub use pages::Pages;
 use pages::query_value;
+pub use pages::Pages;
 
 /// A background task of the client (event stream, outbox observer); dropping it (or
 /// `cancel`) stops the task.

@@ -166,7 +166,10 @@ impl Client {
     /// Who in the officer's jurisdiction is short of their community service in `month`.
     pub fn service_shortfalls(&self, month: Option<&str>) -> Pages<'_, ShortfallView> {
         match month {
-            Some(m) => Pages::new(self, format!("/service/shortfalls?month={}", query_value(m))),
+            Some(m) => Pages::new(
+                self,
+                format!("/service/shortfalls?month={}", query_value(m)),
+            ),
             None => Pages::new(self, "/service/shortfalls"),
         }
     }

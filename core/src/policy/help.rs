@@ -40,6 +40,7 @@ string_enum! {
 pub const HELP: Machine<HelpStatus, HelpAction> = Machine {
     invalid: ErrorCode::HelpTransitionInvalid,
     below_level: ErrorCode::Forbidden,
+    invalid_for: &[],
     rules: &[
         Rule { action: HelpAction::Confirm, from: &[HelpStatus::Logged], to: Some(HelpStatus::Confirmed), who: Who::Officer(None) },
         Rule { action: HelpAction::Return, from: &[HelpStatus::Logged], to: Some(HelpStatus::Returned), who: Who::Officer(None) },

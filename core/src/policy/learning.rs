@@ -59,6 +59,7 @@ string_enum! {
 pub const COURSE: Machine<CourseStatus, CourseAction> = Machine {
     invalid: ErrorCode::CourseTransitionInvalid,
     below_level: ErrorCode::CourseAuthorLevel,
+    invalid_for: &[],
     rules: &[
         Rule { action: CourseAction::Publish, from: &[CourseStatus::Draft], to: Some(CourseStatus::Published), who: Who::Officer(Some(ApprovalLevel::CountyAgency)) },
         Rule { action: CourseAction::Archive, from: &[CourseStatus::Draft, CourseStatus::Published], to: Some(CourseStatus::Archived), who: Who::Officer(Some(ApprovalLevel::CountyAgency)) },
@@ -118,10 +119,49 @@ string_enum! {
 pub const REFLECTION: Machine<ReflectionStatus, ReflectionAction> = Machine {
     invalid: ErrorCode::ReflectionTransitionInvalid,
     below_level: ErrorCode::Forbidden,
+    invalid_for: &[],
     rules: &[
         Rule { action: ReflectionAction::Accept, from: &[ReflectionStatus::Submitted], to: Some(ReflectionStatus::Accepted), who: Who::Officer(None) },
         Rule { action: ReflectionAction::Return, from: &[ReflectionStatus::Submitted], to: Some(ReflectionStatus::Returned), who: Who::Officer(None) },
         Rule { action: ReflectionAction::Resubmit, from: &[ReflectionStatus::Returned], to: Some(ReflectionStatus::Submitted), who: Who::Supervisee },
+    ],
+};
+
+string_enum! {
+    open
+    /// A quiz attempt: open while the person answers; scored at once when every answer is
+    /// marked by its key, or waiting for an officer to grade its written answers first.
+    QuizAttemptStatus {
+        Open = "open",
+        AwaitingReview = "awaiting_review",
+        Scored = "scored",
+    }
+}
+
+string_enum! {
+    QuizAttemptAction {
+        /// Begins an attempt (a record is made; within the lesson's attempts).
+        Start = "start",
+        /// Hands in answers that the keys mark alone.
+        Submit = "submit",
+        /// Hands in answers with a written one, for an officer to grade.
+        SubmitForReview = "submit_for_review",
+        /// An officer of the case grades the written answers; the attempt is scored.
+        Grade = "grade",
+    }
+}
+
+/// The person answers once per attempt; an officer grades what is written.
+#[rustfmt::skip]
+pub const QUIZ_ATTEMPT: Machine<QuizAttemptStatus, QuizAttemptAction> = Machine {
+    invalid: ErrorCode::QuizAttemptSubmitted,
+    below_level: ErrorCode::Forbidden,
+    invalid_for: &[(QuizAttemptAction::Grade, ErrorCode::QuizNotAwaitingReview)],
+    rules: &[
+        Rule { action: QuizAttemptAction::Start, from: &[], to: Some(QuizAttemptStatus::Open), who: Who::Supervisee },
+        Rule { action: QuizAttemptAction::Submit, from: &[QuizAttemptStatus::Open], to: Some(QuizAttemptStatus::Scored), who: Who::Supervisee },
+        Rule { action: QuizAttemptAction::SubmitForReview, from: &[QuizAttemptStatus::Open], to: Some(QuizAttemptStatus::AwaitingReview), who: Who::Supervisee },
+        Rule { action: QuizAttemptAction::Grade, from: &[QuizAttemptStatus::AwaitingReview], to: Some(QuizAttemptStatus::Scored), who: Who::Officer(None) },
     ],
 };
 

@@ -67,6 +67,7 @@ use RollCallStatus as R;
 pub const ROLL_CALL: Machine<RollCallStatus, RollCallAction> = Machine {
     invalid: ErrorCode::RollCallTransitionInvalid,
     below_level: ErrorCode::Forbidden,
+    invalid_for: &[],
     rules: &[
         Rule { action: RollCallAction::Ring, from: &[R::Scheduled], to: Some(R::Ringing), who: Who::System },
         Rule { action: RollCallAction::Answer, from: &[R::Ringing], to: Some(R::Answered), who: Who::Supervisee },

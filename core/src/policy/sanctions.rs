@@ -280,6 +280,7 @@ string_enum! {
 pub const SANCTION: Machine<SanctionStatus, SanctionAction> = Machine {
     invalid: ErrorCode::SanctionTransitionInvalid,
     below_level: ErrorCode::SanctionNeedsCounty,
+    invalid_for: &[],
     rules: &[
         Rule { action: SanctionAction::Approve, from: &[SanctionStatus::Proposed], to: Some(SanctionStatus::Approved), who: Who::Officer(Some(ApprovalLevel::CountyAgency)) },
         Rule { action: SanctionAction::Reject, from: &[SanctionStatus::Proposed], to: Some(SanctionStatus::Rejected), who: Who::Officer(Some(ApprovalLevel::CountyAgency)) },
@@ -339,6 +340,7 @@ string_enum! {
 pub const TAG_ORDER: Machine<TagOrderStatus, TagAction> = Machine {
     invalid: ErrorCode::TagOrderEnded,
     below_level: ErrorCode::TagNeedsCounty,
+    invalid_for: &[],
     rules: &[
         Rule { action: TagAction::Order, from: &[], to: Some(TagOrderStatus::Ordered), who: Who::Officer(Some(ApprovalLevel::CountyAgency)) },
         Rule { action: TagAction::End, from: &[TagOrderStatus::Ordered], to: Some(TagOrderStatus::Ended), who: Who::Officer(Some(ApprovalLevel::CountyAgency)) },

@@ -203,6 +203,7 @@ const OFFICER_OR_ORGANISER: Who = Who::AnyOf(&[Who::Officer(None), Who::Voluntee
 pub const PARTICIPATION: Machine<ParticipationStatus, ParticipationAction> = Machine {
     invalid: ErrorCode::ActivityTransitionInvalid,
     below_level: ErrorCode::Forbidden,
+    invalid_for: &[],
     rules: &[
         Rule { action: ParticipationAction::SignUp, from: &[P::Withdrawn], to: Some(P::SignedUp), who: PERSON_OR_OFFICER },
         Rule { action: ParticipationAction::Withdraw, from: &[P::SignedUp], to: Some(P::Withdrawn), who: PERSON_OR_OFFICER },
@@ -211,6 +212,37 @@ pub const PARTICIPATION: Machine<ParticipationStatus, ParticipationAction> = Mac
         Rule { action: ParticipationAction::Confirm, from: &[P::CheckedOut, P::Incomplete, P::NoShow, P::Confirmed], to: Some(P::Confirmed), who: OFFICER_OR_ORGANISER },
         Rule { action: ParticipationAction::MarkNoShow, from: &[P::SignedUp], to: Some(P::NoShow), who: Who::System },
         Rule { action: ParticipationAction::MarkIncomplete, from: &[P::CheckedIn], to: Some(P::Incomplete), who: Who::System },
+    ],
+};
+
+string_enum! {
+    open
+    /// A community-service activity: scheduled until the close job settles it after its end,
+    /// or called off before its start.
+    ActivityStatus {
+        Scheduled = "scheduled",
+        Cancelled = "cancelled",
+        Closed = "closed",
+    }
+}
+
+string_enum! {
+    ActivityAction {
+        /// An officer calls it off before the start, with the reason.
+        Cancel = "cancel",
+        /// The job settles it once its check-out window has passed.
+        Close = "close",
+    }
+}
+
+#[rustfmt::skip]
+pub const ACTIVITY: Machine<ActivityStatus, ActivityAction> = Machine {
+    invalid: ErrorCode::ActivityCancelled,
+    below_level: ErrorCode::Forbidden,
+    invalid_for: &[],
+    rules: &[
+        Rule { action: ActivityAction::Cancel, from: &[ActivityStatus::Scheduled], to: Some(ActivityStatus::Cancelled), who: Who::Officer(None) },
+        Rule { action: ActivityAction::Close, from: &[ActivityStatus::Scheduled], to: Some(ActivityStatus::Closed), who: Who::System },
     ],
 };
 

@@ -124,6 +124,9 @@ pub struct Machine<S: 'static, A: 'static> {
     pub rules: &'static [Rule<S, A>],
     pub invalid: ErrorCode,
     pub below_level: ErrorCode,
+    /// Actions whose wrong state has words of its own (grading an attempt that waits for no
+    /// grade is not "already submitted"); every other action answers `invalid`.
+    pub invalid_for: &'static [(A, ErrorCode)],
 }
 
 impl<S: Copy + Eq + std::fmt::Debug, A: Copy + Eq + std::fmt::Debug> Machine<S, A> {
@@ -141,7 +144,11 @@ impl<S: Copy + Eq + std::fmt::Debug, A: Copy + Eq + std::fmt::Debug> Machine<S, 
         let rule = self.rule(action);
         rule.who.admits(party, self.below_level)?;
         if !rule.from.contains(&from) {
-            return Err(self.invalid);
+            return Err(self
+                .invalid_for
+                .iter()
+                .find(|(a, _)| *a == action)
+                .map_or(self.invalid, |(_, code)| *code));
         }
         Ok(rule.to.unwrap_or(from))
     }
@@ -184,6 +191,7 @@ use LeaveStatus as L;
 pub const LEAVE: Machine<LeaveStatus, LeaveAction> = Machine {
     invalid: ErrorCode::LeaveTransitionInvalid,
     below_level: ErrorCode::Forbidden,
+    invalid_for: &[],
     rules: &[
         Rule { action: LeaveAction::Submit, from: &[L::Draft], to: Some(L::Submitted), who: Who::Supervisee },
         Rule { action: LeaveAction::Cancel, from: &[L::Draft, L::Submitted, L::Approved], to: Some(L::Cancelled), who: Who::Supervisee },
@@ -226,6 +234,7 @@ use RequestStatus as R;
 pub const RELOCATION: Machine<RequestStatus, RelocationAction> = Machine {
     invalid: ErrorCode::RequestTransitionInvalid,
     below_level: ErrorCode::RelocationNeedsCounty,
+    invalid_for: &[],
     rules: &[
         Rule { action: RelocationAction::Consult, from: &[R::Submitted], to: None, who: Who::Officer(Some(ApprovalLevel::CountyAgency)) },
         Rule { action: RelocationAction::Approve, from: &[R::Submitted], to: Some(R::Approved), who: Who::Officer(Some(ApprovalLevel::CountyAgency)) },
@@ -248,6 +257,7 @@ string_enum! {
 pub const VISITOR: Machine<RequestStatus, VisitorAction> = Machine {
     invalid: ErrorCode::RequestTransitionInvalid,
     below_level: ErrorCode::Forbidden,
+    invalid_for: &[],
     rules: &[
         Rule { action: VisitorAction::Approve, from: &[R::Submitted], to: Some(R::Approved), who: Who::Officer(None) },
         Rule { action: VisitorAction::Reject, from: &[R::Submitted], to: Some(R::Rejected), who: Who::Officer(None) },
@@ -267,6 +277,7 @@ string_enum! {
 pub const ALERT: Machine<AlertState, AlertAction> = Machine {
     invalid: ErrorCode::AlertTransitionInvalid,
     below_level: ErrorCode::Forbidden,
+    invalid_for: &[],
     rules: &[
         Rule { action: AlertAction::Acknowledge, from: &[AlertState::Open], to: Some(AlertState::Acknowledged), who: Who::Officer(None) },
         Rule { action: AlertAction::Resolve, from: &[AlertState::Open, AlertState::Acknowledged], to: Some(AlertState::Resolved), who: Who::Officer(None) },
@@ -293,6 +304,7 @@ use CaseStatus as C;
 pub const CASE: Machine<CaseStatus, CaseAction> = Machine {
     invalid: ErrorCode::CaseTransitionInvalid,
     below_level: ErrorCode::CaseReleaseNeedsCounty,
+    invalid_for: &[],
     rules: &[
         Rule { action: CaseAction::Announce, from: &[C::PreIntake], to: Some(C::Active), who: Who::Officer(None) },
         Rule { action: CaseAction::Release, from: &[C::Active], to: Some(C::Released), who: Who::Officer(Some(ApprovalLevel::CountyAgency)) },
@@ -388,6 +400,41 @@ mod tests {
         every_action_has_one_row(&VISITOR, VisitorAction::ALL);
         every_action_has_one_row(&ALERT, AlertAction::ALL);
         every_action_has_one_row(&CASE, CaseAction::ALL);
+        use crate::policy::{help, learning, rollcall, sanctions, service};
+        every_action_has_one_row(&help::HELP, help::HelpAction::ALL);
+        every_action_has_one_row(&learning::COURSE, learning::CourseAction::ALL);
+        every_action_has_one_row(&learning::REFLECTION, learning::ReflectionAction::ALL);
+        every_action_has_one_row(&learning::QUIZ_ATTEMPT, learning::QuizAttemptAction::ALL);
+        every_action_has_one_row(&rollcall::ROLL_CALL, rollcall::RollCallAction::ALL);
+        every_action_has_one_row(&sanctions::SANCTION, sanctions::SanctionAction::ALL);
+        every_action_has_one_row(&sanctions::TAG_ORDER, sanctions::TagAction::ALL);
+        every_action_has_one_row(&service::PARTICIPATION, service::ParticipationAction::ALL);
+        every_action_has_one_row(&service::ACTIVITY, service::ActivityAction::ALL);
+    }
+
+    #[test]
+    fn an_action_may_name_its_own_wrong_state() {
+        use crate::policy::learning::{
+            QuizAttemptAction as Q, QuizAttemptStatus as S, QUIZ_ATTEMPT,
+        };
+        let sv = Party::person(Role::Supervisee, None);
+        let officer = Party::person(Role::Officer, None);
+        assert_eq!(
+            QUIZ_ATTEMPT.check(Q::Submit, S::Scored, sv),
+            Err(ErrorCode::QuizAttemptSubmitted)
+        );
+        assert_eq!(
+            QUIZ_ATTEMPT.check(Q::Grade, S::Open, officer),
+            Err(ErrorCode::QuizNotAwaitingReview)
+        );
+        assert_eq!(
+            QUIZ_ATTEMPT.check(Q::Grade, S::AwaitingReview, officer),
+            Ok(S::Scored)
+        );
+        assert_eq!(
+            QUIZ_ATTEMPT.check(Q::Grade, S::AwaitingReview, sv),
+            Err(ErrorCode::Forbidden)
+        );
     }
 
     /// The refusal an officer below a row's level gets, if any row needs a level.

@@ -1,4 +1,5 @@
 //! Table `quiz_attempts`.
+use huijiao_core::policy::learning::QuizAttemptStatus;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -24,6 +25,8 @@ pub struct Model {
     pub grades: Option<Json>,
     pub graded_by: Option<Uuid>,
     pub graded_at: Option<DateTimeUtc>,
+    /// Follows `policy::learning::QUIZ_ATTEMPT`.
+    pub status: QuizAttemptStatus,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,5 +1,5 @@
 //! Table `service_activities`: community-service activities a unit organises.
-use huijiao_core::policy::service::ServiceKind;
+use huijiao_core::policy::service::{ActivityStatus, ServiceKind};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -29,6 +29,9 @@ pub struct Model {
     pub cancel_reason: Option<String>,
     pub created_by: Uuid,
     pub created_at: DateTimeUtc,
+    /// Follows `policy::service::ACTIVITY`.
+    pub status: ActivityStatus,
+    pub version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

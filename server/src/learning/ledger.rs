@@ -7,8 +7,8 @@ use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 
 use huijiao_core::api::{
-    LearningAdjustment, LearningAdjustmentView, LearningCreditView, LearningMonthView, Page, Problem,
-    ShortfallView,
+    LearningAdjustment, LearningAdjustmentView, LearningCreditView, LearningMonthView, Page,
+    Problem, ShortfallView,
 };
 use huijiao_core::model::AuditAction;
 use huijiao_core::policy::calendar::{month_of, Month};

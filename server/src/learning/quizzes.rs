@@ -12,7 +12,9 @@ use huijiao_core::api::{
     QuizResultView, QuizSubmission,
 };
 use huijiao_core::model::AuditAction;
+use huijiao_core::policy::learning::{QuizAttemptAction, QuizAttemptStatus, QUIZ_ATTEMPT};
 use huijiao_core::policy::quiz::{question_order, score, Keyed, QuestionKind};
+use huijiao_core::policy::transitions::Party;
 use huijiao_core::{ErrorCode, Said};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -30,7 +32,7 @@ use crate::entities::{lesson, quiz_attempt, quiz_question};
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::paging::{Order, PageQuery, PageRequest};
 use crate::state::AppState;
-use crate::transition::update_at_version;
+use crate::transition::apply;
 use crate::validate::check_paragraphs;
 use crate::work::Work;
 
@@ -114,7 +116,7 @@ fn attempt_view(
     let answers = answers_of(a)?;
     let grades = grades_of(a)?;
     let mut results = Vec::new();
-    if a.submitted_at.is_some() {
+    if a.status != QuizAttemptStatus::Open {
         for q in &asked {
             let answer = answers.iter().find(|x| x.question_id == q.id);
             let chosen = answer.map(|x| x.chosen.clone()).unwrap_or_default();
@@ -139,7 +141,8 @@ fn attempt_view(
         lesson_id: a.lesson_id,
         attempt_no: a.attempt_no,
         max_attempts: l.max_attempts.unwrap_or(1),
-        submitted: a.submitted_at.is_some(),
+        submitted: a.status != QuizAttemptStatus::Open,
+        status: a.status,
         questions: asked
             .iter()
             .map(|q| {
@@ -160,7 +163,7 @@ fn attempt_view(
         percent: a.percent,
         pass_percent: l.pass_percent.unwrap_or(100),
         passed: a.passed,
-        awaiting_review: a.submitted_at.is_some() && a.passed.is_none(),
+        awaiting_review: a.status == QuizAttemptStatus::AwaitingReview,
         version: a.version,
         results,
     })
@@ -188,7 +191,7 @@ pub async fn start(
         .filter(quiz_attempt::Column::LessonId.eq(l.id));
     if let Some(open) = mine
         .clone()
-        .filter(quiz_attempt::Column::SubmittedAt.is_null())
+        .filter(quiz_attempt::Column::Status.eq(QuizAttemptStatus::Open))
         .one(work.db())
         .await?
     {
@@ -196,6 +199,7 @@ pub async fn start(
         work.commit().await?;
         return Ok((StatusCode::OK, Json(v)));
     }
+    QUIZ_ATTEMPT.may(QuizAttemptAction::Start, Party::person(caller.role, None))?;
     let used = mine.count(work.db()).await?;
     if used >= l.max_attempts.unwrap_or(1).max(0) as u64 {
         return Err(ErrorCode::QuizAttemptsExhausted.into());
@@ -221,6 +225,7 @@ pub async fn start(
         grades: Set(None),
         graded_by: Set(None),
         graded_at: Set(None),
+        status: Set(QuizAttemptStatus::Open),
     }
     .insert(work.db())
     .await?;
@@ -247,9 +252,12 @@ pub async fn submit(
         .one(work.db())
         .await?
         .ok_or(ErrorCode::NotFound)?;
-    if a.submitted_at.is_some() {
-        return Err(ErrorCode::QuizAttemptSubmitted.into());
-    }
+    // Handed in already: said before the answers are read.
+    QUIZ_ATTEMPT.check(
+        QuizAttemptAction::Submit,
+        a.status,
+        Party::person(caller.role, None),
+    )?;
     let l = lesson::Entity::find_by_id(a.lesson_id)
         .one(work.db())
         .await?
@@ -295,29 +303,31 @@ pub async fn submit(
         l.pass_percent.unwrap_or(100).max(0) as u32,
     );
     let now = state.clock.now();
-    let updated = quiz_attempt::Entity::update_many()
-        .col_expr(
-            quiz_attempt::Column::Answers,
-            Expr::value(json!(req.answers)),
-        )
-        .col_expr(quiz_attempt::Column::Points, Expr::value(s.points as i32))
-        .col_expr(quiz_attempt::Column::Percent, Expr::value(s.percent as i32))
-        .col_expr(
-            quiz_attempt::Column::Passed,
-            Expr::value((!s.awaiting_review).then_some(s.passed)),
-        )
-        .col_expr(quiz_attempt::Column::SubmittedAt, Expr::value(now))
-        .col_expr(
-            quiz_attempt::Column::Version,
-            Expr::col(quiz_attempt::Column::Version).add(1),
-        )
-        .filter(quiz_attempt::Column::Id.eq(a.id))
-        .filter(quiz_attempt::Column::SubmittedAt.is_null())
-        .exec(work.db())
-        .await?;
-    if updated.rows_affected == 0 {
-        return Err(ErrorCode::QuizAttemptSubmitted.into());
-    }
+    let action = if s.awaiting_review {
+        QuizAttemptAction::SubmitForReview
+    } else {
+        QuizAttemptAction::Submit
+    };
+    let a = apply(
+        work.db(),
+        &QUIZ_ATTEMPT,
+        action,
+        Party::person(caller.role, None),
+        &a,
+        None,
+        |q| {
+            use quiz_attempt::Column as C;
+            q.col_expr(C::Answers, Expr::value(json!(req.answers)))
+                .col_expr(C::Points, Expr::value(s.points as i32))
+                .col_expr(C::Percent, Expr::value(s.percent as i32))
+                .col_expr(
+                    C::Passed,
+                    Expr::value((!s.awaiting_review).then_some(s.passed)),
+                )
+                .col_expr(C::SubmittedAt, Expr::value(now))
+        },
+    )
+    .await?;
     work.audit(
         &Actor::from(&caller),
         AuditAction::QuizSubmitted,
@@ -326,10 +336,6 @@ pub async fn submit(
         json!({ "attempt_id": a.id, "points": s.points, "passed": s.passed }),
     )
     .await?;
-    let a = quiz_attempt::Entity::find_by_id(a.id)
-        .one(work.db())
-        .await?
-        .ok_or(ErrorCode::NotFound)?;
     let v = attempt_view(&a, &l, &questions)?;
     work.commit().await?;
     Ok(Json(v))
@@ -388,9 +394,11 @@ pub async fn grade(
         .await?
         .ok_or(ErrorCode::NotFound)?;
     let c = find_case_for_write(work.db(), &caller, a.case_id).await?;
-    if a.submitted_at.is_none() || a.passed.is_some() {
-        return Err(ErrorCode::QuizNotAwaitingReview.into());
-    }
+    QUIZ_ATTEMPT.check(
+        QuizAttemptAction::Grade,
+        a.status,
+        Party::person(caller.role, None),
+    )?;
     if a.version != req.version {
         return Err(ErrorCode::Conflict.into());
     }
@@ -445,14 +453,22 @@ pub async fn grade(
         l.pass_percent.unwrap_or(100).max(0) as u32,
     );
     let now = state.clock.now();
-    let a = update_at_version::<quiz_attempt::Entity>(work.db(), a.id, a.version, |q| {
-        q.col_expr(quiz_attempt::Column::Grades, Expr::value(json!(req.grades)))
-            .col_expr(quiz_attempt::Column::GradedBy, Expr::value(caller.id))
-            .col_expr(quiz_attempt::Column::GradedAt, Expr::value(now))
-            .col_expr(quiz_attempt::Column::Points, Expr::value(s.points as i32))
-            .col_expr(quiz_attempt::Column::Percent, Expr::value(s.percent as i32))
-            .col_expr(quiz_attempt::Column::Passed, Expr::value(s.passed))
-    })
+    let a = apply(
+        work.db(),
+        &QUIZ_ATTEMPT,
+        QuizAttemptAction::Grade,
+        Party::person(caller.role, None),
+        &a,
+        Some(req.version),
+        |q| {
+            q.col_expr(quiz_attempt::Column::Grades, Expr::value(json!(req.grades)))
+                .col_expr(quiz_attempt::Column::GradedBy, Expr::value(caller.id))
+                .col_expr(quiz_attempt::Column::GradedAt, Expr::value(now))
+                .col_expr(quiz_attempt::Column::Points, Expr::value(s.points as i32))
+                .col_expr(quiz_attempt::Column::Percent, Expr::value(s.percent as i32))
+                .col_expr(quiz_attempt::Column::Passed, Expr::value(s.passed))
+        },
+    )
     .await?;
     work.audit(
         &Actor::from(&caller),

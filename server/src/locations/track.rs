@@ -115,16 +115,15 @@ pub async fn current_positions(
 ) -> ApiResult<Json<Page<PositionView>>> {
     let now = state.clock.now();
     let limits = state.config.location.limits;
-    let find = last_position::Entity::find()
-        .filter(
-            last_position::Column::CaseId.in_subquery(
-                SqlQuery::select()
-                    .column(case::Column::Id)
-                    .from(case::Entity)
-                    .cond_where(caller.case_scope()?)
-                    .to_owned(),
-            ),
-        );
+    let find = last_position::Entity::find().filter(
+        last_position::Column::CaseId.in_subquery(
+            SqlQuery::select()
+                .column(case::Column::Id)
+                .from(case::Entity)
+                .cond_where(caller.case_scope()?)
+                .to_owned(),
+        ),
+    );
     let Page { items: rows, next } = page.rows(&state.db, find, Order::OldestFirst).await?;
     let cases: HashMap<Uuid, case::Model> = case::Entity::find()
         .filter(case::Column::Id.is_in(rows.iter().map(|p| p.case_id)))

@@ -14,7 +14,8 @@ use huijiao_core::api::{
 use huijiao_core::model::{AuditAction, EventKind, Role, UserStatus};
 use huijiao_core::policy::lecture::current_code;
 use huijiao_core::policy::service::{
-    qr_payload, ParticipationAction, ParticipationStatus, ServiceKind,
+    qr_payload, ActivityAction, ActivityStatus, ParticipationAction, ParticipationStatus,
+    ServiceKind, ACTIVITY,
 };
 use huijiao_core::policy::transitions::Party;
 use huijiao_core::{ErrorCode, Said};
@@ -36,6 +37,7 @@ use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::org::{above_or_below, units_reaching};
 use crate::paging::{Order, PageQuery, Paged};
 use crate::state::AppState;
+use crate::transition::apply;
 use crate::validate::{check_coordinates, check_paragraphs, check_text};
 use crate::work::Work;
 
@@ -59,6 +61,7 @@ pub(super) fn activity_view(
         taken,
         organiser_id: a.organiser_id,
         notes: a.notes.clone(),
+        status: a.status,
         cancelled_at: a.cancelled_at,
         cancel_reason: a.cancel_reason.clone(),
         participation,
@@ -192,6 +195,8 @@ pub async fn create(
         cancel_reason: Set(None),
         created_by: Set(caller.id),
         created_at: Set(now),
+        status: Set(ActivityStatus::Scheduled),
+        version: Set(1),
     }
     .insert(work.db())
     .await?;
@@ -355,9 +360,9 @@ pub async fn get_one(
 
 /// Nothing more happens on an activity that was called off.
 pub(super) fn refuse_cancelled(a: &service_activity::Model) -> ApiResult<()> {
-    match a.cancelled_at {
-        Some(_) => Err(ErrorCode::ActivityCancelled.into()),
-        None => Ok(()),
+    match a.status {
+        ActivityStatus::Cancelled => Err(ErrorCode::ActivityCancelled.into()),
+        _ => Ok(()),
     }
 }
 
@@ -625,28 +630,28 @@ pub async fn cancel(
     }
     check_paragraphs("reason", &req.reason, 2000)?;
     let now = state.clock.now();
-    if a.cancelled_at.is_some() {
-        return Err(ErrorCode::ActivityCancelled.into());
-    }
+    let party = Party::person(caller.role, None);
+    ACTIVITY.check(ActivityAction::Cancel, a.status, party)?;
     if now >= a.starts_at {
         return Err(ErrorCode::ActivityCancelTooLate.into());
     }
-    // Claimed once: of two officers cancelling at once, one does.
+    // At the version read: of two officers cancelling at once, one does.
     let reason = req.reason.trim().to_owned();
-    let claimed = service_activity::Entity::update_many()
-        .col_expr(service_activity::Column::CancelledAt, Expr::value(now))
-        .col_expr(
-            service_activity::Column::CancelReason,
-            Expr::value(reason.clone()),
-        )
-        .col_expr(service_activity::Column::ClosedAt, Expr::value(now))
-        .filter(service_activity::Column::Id.eq(a.id))
-        .filter(service_activity::Column::CancelledAt.is_null())
-        .exec(work.db())
-        .await?;
-    if claimed.rows_affected != 1 {
-        return Err(ErrorCode::ActivityCancelled.into());
-    }
+    let a = apply(
+        work.db(),
+        &ACTIVITY,
+        ActivityAction::Cancel,
+        party,
+        &a,
+        None,
+        |q| {
+            use service_activity::Column as C;
+            q.col_expr(C::CancelledAt, Expr::value(now))
+                .col_expr(C::CancelReason, Expr::value(reason.clone()))
+                .col_expr(C::ClosedAt, Expr::value(now))
+        },
+    )
+    .await?;
     let signed_up = service_participation::Entity::find()
         .filter(service_participation::Column::ActivityId.eq(a.id))
         .filter(service_participation::Column::Status.eq(ParticipationStatus::SignedUp.as_str()))
@@ -676,10 +681,6 @@ pub async fn cancel(
         json!({ "reason": reason, "places_given_back": signed_up.len() }),
     )
     .await?;
-    let a = service_activity::Entity::find_by_id(a.id)
-        .one(work.db())
-        .await?
-        .ok_or(ErrorCode::NotFound)?;
     work.commit().await?;
     Ok(Json(activity_view(&a, 0, None)))
 }

@@ -12,7 +12,10 @@ use huijiao_core::model::{AlertSeverity, AuditAction, EventKind, Role};
 use huijiao_core::policy::calendar::month_of;
 use huijiao_core::policy::learning::{month_standing, Obligation};
 use huijiao_core::policy::lecture::lecture_minutes;
-use huijiao_core::policy::service::{settle_at_close, ParticipationAction, ParticipationStatus};
+use huijiao_core::policy::service::{
+    settle_at_close, ActivityAction, ActivityStatus, ParticipationAction, ParticipationStatus,
+    ACTIVITY,
+};
 use huijiao_core::policy::transitions::Party;
 use huijiao_core::{ErrorCode, Said};
 use sea_orm::sea_query::Expr;
@@ -32,6 +35,7 @@ use crate::events::Event;
 use crate::learning::ledger::{check_month, MonthQuery};
 use crate::paging::{PageQuery, Paged};
 use crate::state::AppState;
+use crate::transition::apply;
 use crate::validate::check_paragraphs;
 use crate::work::Work;
 
@@ -144,7 +148,7 @@ pub async fn close_ended(
     let db = work.db();
     let rules = &state.config.rules.service;
     let ended = service_activity::Entity::find()
-        .filter(service_activity::Column::ClosedAt.is_null())
+        .filter(service_activity::Column::Status.eq(ActivityStatus::Scheduled))
         .filter(
             service_activity::Column::EndsAt
                 .lte(now - chrono::Duration::minutes(i64::from(rules.checkout_grace_mins))),
@@ -153,15 +157,20 @@ pub async fn close_ended(
         .await?;
     let mut events = Vec::new();
     for a in ended {
-        // Claims the activity: of two runs at once, one settles it.
-        let claimed = service_activity::Entity::update_many()
-            .col_expr(service_activity::Column::ClosedAt, Expr::value(now))
-            .filter(service_activity::Column::Id.eq(a.id))
-            .filter(service_activity::Column::ClosedAt.is_null())
-            .exec(db)
-            .await?;
-        if claimed.rows_affected == 0 {
-            continue;
+        // At the version read: of two runs at once, one settles it.
+        let close = apply(
+            db,
+            &ACTIVITY,
+            ActivityAction::Close,
+            Party::System,
+            &a,
+            None,
+            |q| q.col_expr(service_activity::Column::ClosedAt, Expr::value(now)),
+        );
+        match close.await {
+            Ok(_) => {}
+            Err(e) if e.code == ErrorCode::Conflict => continue,
+            Err(e) => return Err(e),
         }
         let open = service_participation::Entity::find()
             .filter(service_participation::Column::ActivityId.eq(a.id))

@@ -758,6 +758,7 @@ both!(outsiders_get_nothing_from_any_endpoint, |app| {
             grades: Set(None),
             graded_by: Set(None),
             graded_at: Set(None),
+            status: Set(huijiao_core::policy::learning::QuizAttemptStatus::Open),
         }
         .insert(&app.state.db)
         .await
