@@ -21,7 +21,9 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_scalar::{Scalar, Servable};
 
+use crate::domain::Domain;
 use crate::error::{render_problems, ApiError, Json};
+use crate::jobs::Job;
 use crate::state::AppState;
 
 #[derive(OpenApi)]
@@ -39,9 +41,6 @@ struct ApiDoc;
 /// envelope. Sign-in, refresh and checking a certificate need no token (`security: [{}]`). Applied to the merged
 /// document (the derive's modifiers run before the routes add their paths).
 struct ProblemJson;
-
-/// Operations called without a token.
-const PUBLIC_PATHS: &[&str] = &["/auth/login", "/auth/refresh", "/certificates/{number}"];
 
 impl utoipa::Modify for ProblemJson {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
@@ -61,7 +60,7 @@ impl utoipa::Modify for ProblemJson {
                 .into()
         };
         for (path, item) in openapi.paths.paths.iter_mut() {
-            let public = PUBLIC_PATHS.contains(&path.as_str());
+            let public = is_public(path);
             let ops = [
                 ("get", &mut item.get),
                 ("put", &mut item.put),
@@ -167,102 +166,44 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
-/// A domain as the server wires it: its OpenAPI tag, its routes, its periodic jobs.
-pub struct Domain {
-    pub tag: &'static str,
-    pub routes: fn() -> OpenApiRouter<AppState>,
-    pub jobs: &'static [crate::jobs::Job],
+/// Every domain, in the order of the API document (and of the job runs): a new domain is one
+/// line here (and `pub mod` in `lib.rs`). A handler whose tag has no domain fails
+/// `openapi::every_operation_tag_is_declared`; a domain left out of this list leaves its
+/// handlers unused, which the build refuses.
+pub const DOMAINS: &[&Domain] = &[
+    &crate::auth::DOMAIN,
+    &crate::org::DOMAIN,
+    &crate::cases::DOMAIN,
+    &crate::investigations::DOMAIN,
+    &crate::requests::DOMAIN,
+    &crate::checkins::DOMAIN,
+    &crate::locations::DOMAIN,
+    &crate::rollcalls::DOMAIN,
+    &crate::learning::DOMAIN,
+    &crate::service::DOMAIN,
+    &crate::sanctions::DOMAIN,
+    &crate::casefile::DOMAIN,
+    &crate::assessments::DOMAIN,
+    &crate::visits::DOMAIN,
+    &crate::help::DOMAIN,
+    &crate::alerts::DOMAIN,
+    &crate::audit::DOMAIN,
+];
+
+/// Every domain's jobs, in the order of `DOMAINS`.
+pub fn jobs() -> impl Iterator<Item = &'static Job> + Clone {
+    DOMAINS.iter().flat_map(|d| d.jobs.iter())
 }
 
-/// Every domain, in the order of the API document (and of the job runs). A new domain is one
-/// row here; a handler whose tag has no row fails `openapi::every_operation_tag_is_declared`.
-pub const DOMAINS: &[Domain] = &[
-    Domain {
-        tag: "auth",
-        routes: crate::auth::routes,
-        jobs: &[],
-    },
-    Domain {
-        tag: "org",
-        routes: crate::org::routes,
-        jobs: &[],
-    },
-    Domain {
-        tag: "cases",
-        routes: crate::cases::routes,
-        jobs: &[],
-    },
-    Domain {
-        tag: "investigations",
-        routes: crate::investigations::routes,
-        jobs: &[],
-    },
-    Domain {
-        tag: "requests",
-        routes: crate::requests::routes,
-        jobs: crate::requests::JOBS,
-    },
-    Domain {
-        tag: "checkins",
-        routes: crate::checkins::routes,
-        jobs: crate::checkins::JOBS,
-    },
-    Domain {
-        tag: "locations",
-        routes: crate::locations::routes,
-        jobs: crate::locations::JOBS,
-    },
-    Domain {
-        tag: "rollcalls",
-        routes: crate::rollcalls::routes,
-        jobs: crate::rollcalls::JOBS,
-    },
-    Domain {
-        tag: "learning",
-        routes: crate::learning::routes,
-        jobs: crate::learning::JOBS,
-    },
-    Domain {
-        tag: "service",
-        routes: crate::service::routes,
-        jobs: crate::service::JOBS,
-    },
-    Domain {
-        tag: "sanctions",
-        routes: crate::sanctions::routes,
-        jobs: crate::sanctions::JOBS,
-    },
-    Domain {
-        tag: "casefile",
-        routes: crate::casefile::routes,
-        jobs: &[],
-    },
-    Domain {
-        tag: "assessments",
-        routes: crate::assessments::routes,
-        jobs: &[],
-    },
-    Domain {
-        tag: "visits",
-        routes: crate::visits::routes,
-        jobs: crate::visits::JOBS,
-    },
-    Domain {
-        tag: "help",
-        routes: crate::help::routes,
-        jobs: &[],
-    },
-    Domain {
-        tag: "alerts",
-        routes: crate::alerts::routes,
-        jobs: &[],
-    },
-    Domain {
-        tag: "audit",
-        routes: crate::audit::routes,
-        jobs: &[],
-    },
-];
+/// Runs every domain's jobs once (what the timer does; tests call it to let time pass).
+pub async fn run_jobs(state: &AppState) -> crate::error::ApiResult<crate::jobs::JobReport> {
+    crate::jobs::run(state, jobs()).await
+}
+
+/// Whether the API operation `path` (as the document names it) is called without a token.
+fn is_public(path: &str) -> bool {
+    DOMAINS.iter().any(|d| d.public.contains(&path))
+}
 
 /// The API routes and their OpenAPI document, built from the handlers' annotations.
 pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
@@ -327,9 +268,13 @@ pub fn router(state: AppState) -> Router {
     };
     let request_id = HeaderName::from_static("x-request-id");
 
+    let pages = DOMAINS
+        .iter()
+        .filter_map(|d| d.pages)
+        .fold(Router::new(), |r, pages| r.merge(pages()));
     Router::new()
         .nest("/api/v1", api)
-        .route("/roll-call", get(crate::rollcalls::answer_page))
+        .merge(pages)
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
@@ -393,11 +338,6 @@ async fn metrics(State(state): State<AppState>) -> Response {
     }
 }
 
-/// The routes that take a large file as it streams in: they run for `upload_timeout_secs`,
-/// every other request for `request_timeout_secs` (a lesson's video over a slow link takes
-/// minutes; nothing else should).
-const UPLOADS: &[(Method, &str)] = &[(Method::PUT, "/api/v1/lessons/{id}/media")];
-
 #[derive(Clone, Copy)]
 struct TimeLimits {
     request: Duration,
@@ -405,12 +345,16 @@ struct TimeLimits {
 }
 
 /// Ends a request that runs past its limit with `request.timeout` (after routing, so the
-/// route is known).
+/// route is known). A domain's uploads (`Domain::uploads`) run for `upload_timeout_secs`,
+/// every other request for `request_timeout_secs` (a lesson's video over a slow link takes
+/// minutes; nothing else should).
 async fn time_limit(State(limits): State<TimeLimits>, req: Request, next: Next) -> Response {
     let upload = req.extensions().get::<MatchedPath>().is_some_and(|p| {
-        UPLOADS
+        let path = p.as_str().strip_prefix("/api/v1").unwrap_or_default();
+        DOMAINS
             .iter()
-            .any(|(m, path)| req.method() == m && p.as_str() == *path)
+            .flat_map(|d| d.uploads)
+            .any(|(m, upload)| req.method() == m && path == *upload)
     });
     let limit = if upload {
         limits.upload
@@ -442,4 +386,32 @@ async fn track_metrics(req: Request, next: Next) -> Response {
     metrics::histogram!("http_request_duration_seconds", &labels)
         .record(start.elapsed().as_secs_f64());
     res
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn job_names_are_unique_and_their_locks_differ() {
+        let mut keys: Vec<_> = super::jobs()
+            .map(|j| crate::jobs::name_key(j.name))
+            .collect();
+        keys.sort();
+        keys.dedup();
+        assert_eq!(keys.len(), super::jobs().count());
+    }
+
+    #[test]
+    fn tags_public_operations_and_uploads_are_each_one_domains() {
+        let mut tags: Vec<_> = super::DOMAINS.iter().map(|d| d.tag).collect();
+        tags.sort();
+        tags.dedup();
+        assert_eq!(tags.len(), super::DOMAINS.len());
+        let doc = super::openapi();
+        for d in super::DOMAINS {
+            for path in d.public.iter().chain(d.uploads.iter().map(|(_, p)| p)) {
+                let item = doc.paths.paths.get(*path);
+                assert!(item.is_some(), "{}: {path} is not an operation", d.tag);
+            }
+        }
+    }
 }

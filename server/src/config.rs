@@ -286,29 +286,8 @@ impl Config {
         let config: Config = fig.extract()?;
         config
             .rules
-            .liveness
             .check()
-            .map_err(|e| anyhow::anyhow!("rules.liveness: {e}"))?;
-        config
-            .rules
-            .roll_calls
-            .check()
-            .map_err(|e| anyhow::anyhow!("rules.roll_calls: {e}"))?;
-        config
-            .rules
-            .learning
-            .check()
-            .map_err(|e| anyhow::anyhow!("rules.learning: {e}"))?;
-        config
-            .rules
-            .service
-            .check()
-            .map_err(|e| anyhow::anyhow!("rules.service: {e}"))?;
-        config
-            .rules
-            .visits
-            .check()
-            .map_err(|e| anyhow::anyhow!("rules.visits: {e}"))?;
+            .map_err(|e| anyhow::anyhow!("rules.{e}"))?;
         if config.heartbeat_writers == 0
             || config.heartbeat_writers >= config.db_max_connections as usize
         {

@@ -1,5 +1,6 @@
 //! Background jobs: periodic work that must run once across server instances. Each domain
-//! lists its own in a `JOBS` constant, named in its `app::DOMAINS` row. Each job runs in its
+//! lists its own in a `JOBS` constant, named in its `DOMAIN`; `app::jobs()` gathers them and
+//! this module runs whatever it is given (it knows no domain). Each job runs in its
 //! own transaction under its own PostgreSQL advisory lock (SQLite is a single instance by
 //! nature), so one domain's failure is logged and rolled back without
 //! undoing the others, and two instances never run the same job at once. Each job is itself
@@ -28,11 +29,6 @@ pub struct Job {
     pub run: JobFn,
 }
 
-/// Every job: each domain's `JOBS`, in the order of `app::DOMAINS`.
-pub fn all() -> impl Iterator<Item = &'static Job> {
-    crate::app::DOMAINS.iter().flat_map(|d| d.jobs.iter())
-}
-
 /// Queues a job's events for after its commit; each is one thing handled.
 pub fn announce(w: &Work, events: Vec<crate::events::Event>) -> u64 {
     let n = events.len() as u64;
@@ -59,11 +55,6 @@ impl JobReport {
             .find(|(name, _)| *name == job)
             .map_or(0, |(_, n)| *n)
     }
-}
-
-/// Runs every domain's jobs once.
-pub async fn run_once(state: &AppState) -> ApiResult<JobReport> {
-    run(state, all()).await
 }
 
 /// Runs `jobs` once, each in its own transaction.
@@ -117,7 +108,7 @@ async fn lock(work: &Work, job: &str) -> ApiResult<bool> {
 }
 
 /// FNV-1a of the job's name: the same on every instance and every build.
-fn name_key(name: &str) -> i32 {
+pub(crate) fn name_key(name: &str) -> i32 {
     let mut h: u32 = 0x811c_9dc5;
     for b in name.bytes() {
         h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
@@ -125,14 +116,19 @@ fn name_key(name: &str) -> i32 {
     h as i32
 }
 
-/// Runs the jobs every `interval` until the process ends.
-pub fn spawn(state: AppState, interval: Duration) -> tokio::task::JoinHandle<()> {
+/// Runs `run_all` (every domain's jobs: `app::run_jobs`) every `interval` until the process
+/// ends.
+pub fn spawn(
+    state: AppState,
+    interval: Duration,
+    run_all: for<'a> fn(&'a AppState) -> BoxFuture<'a, ApiResult<JobReport>>,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(interval);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            match run_once(&state).await {
+            match run_all(&state).await {
                 Ok(r) => {
                     let busy: Vec<_> = r.ran.iter().filter(|(_, n)| *n > 0).collect();
                     if !busy.is_empty() {
@@ -143,15 +139,4 @@ pub fn spawn(state: AppState, interval: Duration) -> tokio::task::JoinHandle<()>
             }
         }
     })
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn job_names_are_unique_and_their_locks_differ() {
-        let mut keys: Vec<_> = super::all().map(|j| super::name_key(j.name)).collect();
-        keys.sort();
-        keys.dedup();
-        assert_eq!(keys.len(), super::all().count());
-    }
 }

@@ -93,6 +93,7 @@ async fn main() -> anyhow::Result<()> {
                 huijiao_server::jobs::spawn(
                     state.clone(),
                     std::time::Duration::from_secs(state.config.jobs_interval_secs),
+                    |s| Box::pin(huijiao_server::app::run_jobs(s)),
                 );
             }
             let listener = tokio::net::TcpListener::bind(&listen).await?;

@@ -51,6 +51,25 @@ pub struct JurisdictionRules {
     pub visits: visits::VisitRules,
 }
 
+impl JurisdictionRules {
+    /// Whether the rules hold together, each section by its own check; the refusal names the
+    /// section (`roll_calls: …`). A section without a check of its own has nothing that can
+    /// contradict itself.
+    pub fn check(&self) -> Result<(), String> {
+        let sections = [
+            ("liveness", self.liveness.check()),
+            ("roll_calls", self.roll_calls.check()),
+            ("learning", self.learning.check()),
+            ("service", self.service.check()),
+            ("visits", self.visits.check()),
+        ];
+        for (name, checked) in sections {
+            checked.map_err(|e| format!("{name}: {e}"))?;
+        }
+        Ok(())
+    }
+}
+
 /// The unit kind a unit of `kind` must hang under; `None` for the root (province).
 pub fn parent_kind(kind: UnitKind) -> Option<UnitKind> {
     match kind {
@@ -280,6 +299,17 @@ pub fn check_password_strength(password: &str) -> Result<(), ErrorCode> {
 mod tests {
     use super::*;
     use crate::model::{CaseStatus::*, SupervisionLevel::*};
+
+    #[test]
+    fn the_rules_check_names_the_section_at_fault() {
+        assert_eq!(JurisdictionRules::default().check(), Ok(()));
+        let mut r = JurisdictionRules::default();
+        r.visits.home_radius_m = 10;
+        assert_eq!(
+            r.check(),
+            Err("visits: home_radius_m must be 50 to 5000".to_owned())
+        );
+    }
 
     #[test]
     fn unit_tree_levels() {

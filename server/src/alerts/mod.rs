@@ -30,6 +30,9 @@ use crate::work::Work;
 
 crate::seek_by!(alert, CreatedAt, created_at);
 
+/// This domain as the server wires it (`app::DOMAINS`).
+pub const DOMAIN: crate::domain::Domain = crate::domain::Domain::new("alerts", routes);
+
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_alerts))

@@ -193,6 +193,9 @@ pub struct AuditQuery {
     pub to: Option<DateTime<Utc>>,
 }
 
+/// This domain as the server wires it (`app::DOMAINS`).
+pub const DOMAIN: crate::domain::Domain = crate::domain::Domain::new("audit", routes);
+
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_audit))

@@ -30,6 +30,10 @@ use crate::error::{ApiError, ApiResult, Json};
 use crate::state::AppState;
 use extractor::{AuthUser, RequestMeta};
 
+/// This domain as the server wires it (`app::DOMAINS`).
+pub const DOMAIN: crate::domain::Domain =
+    crate::domain::Domain::new("auth", routes).public(&["/auth/login", "/auth/refresh"]);
+
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(login))

@@ -27,6 +27,9 @@ use crate::error::{ApiError, ApiResult, Path};
 use crate::pdf;
 use crate::state::AppState;
 
+/// This domain as the server wires it (`app::DOMAINS`).
+pub const DOMAIN: crate::domain::Domain = crate::domain::Domain::new("casefile", routes);
+
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(file))
 }

@@ -27,6 +27,9 @@ use crate::error::{ApiResult, Json, Path, Query};
 use crate::paging::{Order, PageQuery, Paged};
 use crate::state::AppState;
 
+/// This domain as the server wires it (`app::DOMAINS`).
+pub const DOMAIN: crate::domain::Domain = crate::domain::Domain::new("cases", routes);
+
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(intake::create_case, list_cases))

@@ -19,6 +19,9 @@ use crate::state::AppState;
 /// Photos travel base64 in JSON: up to 5 reference photos of a few MB each.
 const PHOTO_BODY_LIMIT: usize = 40 * 1024 * 1024;
 
+/// This domain as the server wires it (`app::DOMAINS`).
+pub const DOMAIN: crate::domain::Domain = crate::domain::Domain::new("checkins", routes).jobs(JOBS);
+
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(enrol::enrol_face, enrol::face_history))

@@ -26,6 +26,9 @@ use crate::paging::{Order, PageQuery, PageRequest};
 use crate::state::AppState;
 use crate::validate::{check_paragraphs, check_text};
 
+/// This domain as the server wires it (`app::DOMAINS`).
+pub const DOMAIN: crate::domain::Domain = crate::domain::Domain::new("investigations", routes);
+
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create_investigation, list_investigations))

@@ -33,6 +33,11 @@ use crate::error::ApiResult;
 use crate::jobs::announce;
 use crate::state::AppState;
 
+/// This domain as the server wires it (`app::DOMAINS`).
+pub const DOMAIN: crate::domain::Domain = crate::domain::Domain::new("learning", routes)
+    .jobs(JOBS)
+    .uploads(&[(axum::http::Method::PUT, "/lessons/{id}/media")]);
+
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(courses::create, courses::list))

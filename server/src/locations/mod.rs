@@ -19,6 +19,10 @@ use crate::entities::case;
 use crate::error::ApiResult;
 use crate::state::AppState;
 
+/// This domain as the server wires it (`app::DOMAINS`).
+pub const DOMAIN: crate::domain::Domain =
+    crate::domain::Domain::new("locations", routes).jobs(JOBS);
+
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(ingest::submit_batch))

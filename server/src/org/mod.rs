@@ -39,6 +39,9 @@ pub fn unit_not_in_jurisdiction() -> ApiError {
     )
 }
 
+/// This domain as the server wires it (`app::DOMAINS`).
+pub const DOMAIN: crate::domain::Domain = crate::domain::Domain::new("org", routes);
+
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create_unit, list_units))

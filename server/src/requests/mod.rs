@@ -14,6 +14,9 @@ use crate::auth::extractor::AuthUser;
 use crate::error::Json;
 use crate::state::AppState;
 
+/// This domain as the server wires it (`app::DOMAINS`).
+pub const DOMAIN: crate::domain::Domain = crate::domain::Domain::new("requests", routes).jobs(JOBS);
+
 pub fn routes() -> OpenApiRouter<AppState> {
     use utoipa_axum::routes;
     leave::routes()

@@ -30,6 +30,11 @@ use crate::jobs::announce;
 use crate::push::PushNote;
 use crate::state::AppState;
 
+/// This domain as the server wires it (`app::DOMAINS`).
+pub const DOMAIN: crate::domain::Domain = crate::domain::Domain::new("rollcalls", routes)
+    .jobs(JOBS)
+    .pages(|| axum::Router::new().route("/roll-call", axum::routing::get(answer_page)));
+
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(calls::start, calls::list))

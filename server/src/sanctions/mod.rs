@@ -38,6 +38,10 @@ use crate::transition::apply;
 use crate::validate::check_paragraphs;
 use crate::work::Work;
 
+/// This domain as the server wires it (`app::DOMAINS`).
+pub const DOMAIN: crate::domain::Domain =
+    crate::domain::Domain::new("sanctions", routes).jobs(JOBS);
+
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(advice))

@@ -28,6 +28,9 @@ use crate::error::ApiResult;
 use crate::jobs::{announce, Job};
 use crate::state::AppState;
 
+/// This domain as the server wires it (`app::DOMAINS`).
+pub const DOMAIN: crate::domain::Domain = crate::domain::Domain::new("service", routes).jobs(JOBS);
+
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(activities::create, activities::list))

@@ -74,7 +74,7 @@ both!(one_failing_job_does_not_roll_back_the_others, |app| {
     );
     assert_eq!(names("kept").await, 1);
     // The real list runs on an empty database with nothing to do, every job on its own.
-    let report = huijiao_server::jobs::run_once(&app.state).await.unwrap();
+    let report = huijiao_server::app::run_jobs(&app.state).await.unwrap();
     assert!(report.failed.is_empty(), "{report:?}");
-    assert_eq!(report.ran.len(), huijiao_server::jobs::all().count());
+    assert_eq!(report.ran.len(), huijiao_server::app::jobs().count());
 });

@@ -1864,7 +1864,7 @@ both!(
                 .await
                 .unwrap();
         }
-        let report = huijiao_server::jobs::run_once(&app.state).await.unwrap();
+        let report = huijiao_server::app::run_jobs(&app.state).await.unwrap();
         assert!(
             report.ran.contains(&("learning.face_checks", 1)),
             "{report:?}"
@@ -1897,7 +1897,7 @@ both!(
             .await;
         assert_eq!(month["by_source"][0]["minutes"], 2, "{month}");
         // Run again, nothing more is settled.
-        let report = huijiao_server::jobs::run_once(&app.state).await.unwrap();
+        let report = huijiao_server::app::run_jobs(&app.state).await.unwrap();
         assert!(
             report.ran.contains(&("learning.face_checks", 0)),
             "{report:?}"

@@ -498,8 +498,8 @@ both!(the_job_runner_marks_overdue_once, |app| {
         .unwrap();
     // Two instances run the jobs at once: the leave is marked exactly once.
     let (a, b) = tokio::join!(
-        huijiao_server::jobs::run_once(&app.state),
-        huijiao_server::jobs::run_once(&app.state)
+        huijiao_server::app::run_jobs(&app.state),
+        huijiao_server::app::run_jobs(&app.state)
     );
     let (a, b) = (a.unwrap(), b.unwrap());
     assert_eq!(
@@ -508,7 +508,7 @@ both!(the_job_runner_marks_overdue_once, |app| {
         "{a:?} {b:?}"
     );
     assert_eq!(
-        huijiao_server::jobs::run_once(&app.state)
+        huijiao_server::app::run_jobs(&app.state)
             .await
             .unwrap()
             .count("leave.overdue"),

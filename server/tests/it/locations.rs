@@ -598,9 +598,9 @@ both!(
         .update(&app.state.db)
         .await
         .unwrap();
-        let report = huijiao_server::jobs::run_once(&app.state).await.unwrap();
+        let report = huijiao_server::app::run_jobs(&app.state).await.unwrap();
         assert!(report.count("locations.silence") >= 1, "{report:?}");
-        huijiao_server::jobs::run_once(&app.state).await.unwrap();
+        huijiao_server::app::run_jobs(&app.state).await.unwrap();
         let silent = alerts(&app, &w, "location_silence").await;
         assert_eq!(silent.len(), 1);
         assert_eq!(silent[0].severity, AlertSeverity::Critical);

@@ -153,22 +153,18 @@ fn the_cycle_search_finds_a_cycle_through_any_module() {
 }
 
 /// The server's modules that still reach each other, to be broken up (issue #33): `state`
-/// holds types of auth, learning, locations, org and rollcalls, which all take the state;
-/// `app` lists the domains' jobs and `jobs` calls back into `app`; `events` and `work` name
-/// the state. The set may only shrink: a module that joins it fails the test, and one that
-/// leaves it must be taken out here.
+/// holds types of auth, learning, locations, org and rollcalls, which all take the state, and
+/// `domain`, `events`, `jobs` and `work` name the state. `app` left it when the domains came to
+/// describe themselves (`jobs` no longer reads `app::DOMAINS`). The set may only shrink: a
+/// module that joins it fails the test, and one that leaves it must be taken out here.
 const SERVER_CYCLE: &[&str] = &[
     "alerts",
-    "app",
-    "assessments",
     "audit",
     "auth",
-    "casefile",
     "cases",
     "checkins",
+    "domain",
     "events",
-    "help",
-    "investigations",
     "jobs",
     "learning",
     "ledger",
@@ -176,10 +172,7 @@ const SERVER_CYCLE: &[&str] = &[
     "org",
     "requests",
     "rollcalls",
-    "sanctions",
-    "service",
     "state",
-    "visits",
     "work",
 ];
 
@@ -313,6 +306,143 @@ fn every_test_module_is_declared() {
             );
         }
     }
+}
+
+/// The repository's root (the server crate is `server/`).
+fn repo() -> PathBuf {
+    src().join("../..")
+}
+
+/// The places a new domain touches outside its own files, as `docs/architecture.md` lists them:
+/// the numbered items' first paths, and the count its sentence states.
+fn checklist() -> (Vec<String>, usize) {
+    let doc = std::fs::read_to_string(repo().join("docs/architecture.md")).unwrap();
+    let start = doc
+        .find("### Adding a domain")
+        .expect("the checklist's section");
+    let section = &doc[start..];
+    let section = &section[..section[4..].find("\n### ").map_or(section.len(), |i| i + 4)];
+    let listed = section
+        .lines()
+        .filter(|l| {
+            l.split_once(". `")
+                .is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+        })
+        .map(|l| l.split('`').nth(1).unwrap().to_owned())
+        .collect();
+    let stated = section
+        .split("a new domain is these ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .expect("the sentence that counts the places");
+    (listed, stated)
+}
+
+/// Whether `line` registers domain `d` by name: a module declaration or its `DOMAIN`.
+fn registers(line: &str, d: &str) -> bool {
+    let l = line.trim();
+    l == format!("mod {d};")
+        || l == format!("pub mod {d};")
+        || l.contains(&format!("crate::{d}::DOMAIN"))
+}
+
+#[test]
+fn the_checklist_for_a_new_domain_is_true() {
+    let (listed, stated) = checklist();
+    assert_eq!(
+        listed.len(),
+        stated,
+        "the sentence's count and the numbered items differ"
+    );
+    for f in &listed {
+        assert!(
+            repo().join(f).is_file(),
+            "the checklist names {f}, which does not exist"
+        );
+    }
+    // Every domain that describes itself is in `app::DOMAINS`, and nothing else is.
+    let domains: Vec<String> = sources()
+        .into_iter()
+        .filter(|(rel, text)| rel.ends_with("/mod.rs") && text.contains("pub const DOMAIN:"))
+        .map(|(rel, _)| rel.trim_end_matches("/mod.rs").to_owned())
+        .collect();
+    assert!(domains.len() >= 17, "{domains:?}");
+    assert_eq!(domains.len(), huijiao_server::app::DOMAINS.len());
+    let app = std::fs::read_to_string(src().join("app.rs")).unwrap();
+    for d in &domains {
+        assert!(
+            app.contains(&format!("&crate::{d}::DOMAIN,")),
+            "{d} describes itself but is not in app::DOMAINS"
+        );
+    }
+    // Every file that registers a domain by name, outside the domains' own files, is listed.
+    let mut files = vec![];
+    for dir in [
+        "core/src",
+        "server/src",
+        "server/tests/it",
+        "mobile-bindings/src",
+        "server/migration/src",
+    ] {
+        rust_files(&repo().join(dir), &mut files);
+    }
+    let mut registries = BTreeSet::new();
+    for f in files {
+        let rel = f
+            .strip_prefix(repo())
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let text = std::fs::read_to_string(&f).unwrap();
+        // A domain's folder declares its own submodules (`checkins/requests.rs` is not the
+        // requests domain); this file names domains in its examples.
+        let inside = |d: &String| rel.starts_with(&format!("server/src/{d}/"));
+        if domains.iter().any(inside) || rel.ends_with("tests/it/structure.rs") {
+            continue;
+        }
+        let own = |d: &str| rel.ends_with(&format!("/{d}.rs"));
+        if domains
+            .iter()
+            .any(|d| !own(d) && text.lines().any(|l| registers(l, d)))
+        {
+            registries.insert(rel);
+        }
+    }
+    let listed_set: BTreeSet<String> = listed.iter().cloned().collect();
+    let missing: Vec<_> = registries.difference(&listed_set).collect();
+    assert!(
+        missing.is_empty(),
+        "files that register domains, not in the checklist: {missing:?}"
+    );
+    // Every migration file is in the `Migrator`.
+    let migrations = repo().join("server/migration/src");
+    let lib = std::fs::read_to_string(migrations.join("lib.rs")).unwrap();
+    for e in std::fs::read_dir(&migrations).unwrap() {
+        let stem = e
+            .unwrap()
+            .path()
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        if stem.starts_with('m') && stem != "main" {
+            assert!(
+                lib.contains(&format!("mod {stem};"))
+                    && lib.contains(&format!("{stem}::Migration")),
+                "{stem} is not in the Migrator"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_registration_is_recognised() {
+    assert!(registers("pub mod visits;", "visits"));
+    assert!(registers("    &crate::visits::DOMAIN,", "visits"));
+    assert!(registers("mod visits;", "visits"));
+    assert!(!registers("mod visits_extra;", "visits"));
+    assert!(!registers("use crate::visits::record;", "visits"));
 }
 
 /// Where `text` takes the date of an instant other than through the calendar: a `date_naive()`
