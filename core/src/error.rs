@@ -161,6 +161,8 @@ error_codes! {
     LevelUnchanged = ("case.level_unchanged", 409, "The case is already at that supervision level.", "案件已处于该管理等级。"),
     PlanVersionConflict = ("plan.version_conflict", 409, "The correction plan changed since you loaded it; reload and try again.", "矫正方案已被修改，请刷新后重试。"),
     TeamMemberInvalid = ("team.member_invalid", 422, "A team member who is a user must have the matching role and unit.", "矫正小组成员的账户角色或单位不匹配。"),
+    DeviceTransitionInvalid = ("device.transition_invalid", 409, "This phone is not in a state that allows this (already approved, or already revoked); reload the list.", "该手机当前状态不允许此操作（已批准或已停用），请刷新。"),
+    UserTransitionInvalid = ("user.transition_invalid", 409, "This account is already in that state (enabled or disabled); reload it.", "该账号已处于该状态（已启用或已停用），请刷新。"),
     InvestigationAlreadyFiled = ("investigation.already_filed", 409, "An opinion has already been filed for this investigation.", "该调查评估已出具意见。"),
 
     LeaveDatesInvalid = ("leave.dates_invalid", 422, "The leave must start today or later and end on or after its first day.", "外出须从今天或以后开始，且结束日期不早于开始日期。"),

@@ -22,11 +22,13 @@ pub trait Versioned: EntityTrait {
     fn version(m: &Self::Model) -> i32;
 }
 
-/// A versioned table with a status column (typed: sea-orm reads it as its core vocabulary)
-/// that follows a `policy::transitions` table.
-pub trait Stateful: Versioned {
+/// A table with a status column (typed: sea-orm reads it as its core vocabulary) that follows
+/// a state table of core `policy`.
+pub trait Tracked: EntityTrait {
     type Status: Vocabulary;
+    const ROW: Self::Column;
     const STATUS: Self::Column;
+    fn row(m: &Self::Model) -> Uuid;
     fn status(m: &Self::Model) -> Self::Status;
 }
 
@@ -61,7 +63,7 @@ pub async fn update_at_version<E: Versioned>(
 /// columns).
 pub async fn apply<M, A>(
     db: &impl ConnectionTrait,
-    machine: &Machine<<M::Entity as Stateful>::Status, A>,
+    machine: &Machine<<M::Entity as Tracked>::Status, A>,
     action: A,
     party: Party,
     row: &M,
@@ -70,7 +72,7 @@ pub async fn apply<M, A>(
 ) -> ApiResult<M>
 where
     M: ModelTrait,
-    M::Entity: Stateful + EntityTrait<Model = M>,
+    M::Entity: Versioned + Tracked + EntityTrait<Model = M>,
     A: Copy + Eq + std::fmt::Debug,
 {
     type E<M> = <M as ModelTrait>::Entity;
@@ -85,6 +87,92 @@ where
     .await
 }
 
+/// Takes `action` on `row`, a record without a version: the table decides (as `apply`), and
+/// the update is conditional on the state that was read, so of two takers at once one moves it
+/// and the other hears the machine's refusal. `set` adds the decision's columns. Returns the
+/// record as stored.
+pub async fn step<M, A>(
+    db: &impl ConnectionTrait,
+    machine: &Machine<<M::Entity as Tracked>::Status, A>,
+    action: A,
+    party: Party,
+    row: &M,
+    set: impl FnOnce(UpdateMany<M::Entity>) -> UpdateMany<M::Entity>,
+) -> ApiResult<M>
+where
+    M: ModelTrait,
+    M::Entity: Tracked + EntityTrait<Model = M>,
+    A: Copy + Eq + std::fmt::Debug,
+{
+    type E<M> = <M as ModelTrait>::Entity;
+    let from = E::<M>::status(row);
+    let to = machine.check(action, from, party)?;
+    let id = E::<M>::row(row);
+    let q = E::<M>::update_many()
+        .col_expr(E::<M>::STATUS, Expr::value(to.as_str()))
+        .filter(E::<M>::ROW.eq(id))
+        .filter(E::<M>::STATUS.eq(from.as_str()));
+    if set(q).exec(db).await?.rows_affected != 1 {
+        return Err(machine.refusal(action).into());
+    }
+    E::<M>::find()
+        .filter(E::<M>::ROW.eq(id))
+        .one(db)
+        .await?
+        .ok_or_else(|| ErrorCode::NotFound.into())
+}
+
+/// Takes `action` on every record `narrow` selects that is in a state the action starts from
+/// (a job's sweep; all of a person's at once), in one update; how many moved. Who may take it
+/// is the table's.
+pub async fn step_all<E, A>(
+    db: &impl ConnectionTrait,
+    machine: &Machine<E::Status, A>,
+    action: A,
+    party: Party,
+    narrow: impl FnOnce(UpdateMany<E>) -> UpdateMany<E>,
+) -> ApiResult<u64>
+where
+    E: Tracked,
+    A: Copy + Eq + std::fmt::Debug,
+{
+    machine.may(action, party)?;
+    let rule = machine.rule(action);
+    let Some(to) = rule.to else {
+        return Ok(0);
+    };
+    let q = E::update_many()
+        .col_expr(E::STATUS, Expr::value(to.as_str()))
+        .filter(E::STATUS.is_in(rule.from.iter().map(|s| s.as_str())));
+    Ok(narrow(q).exec(db).await?.rows_affected)
+}
+
+/// `impl Tracked` for tables whose status follows a state table but carry no version (a
+/// record decided once, or swept by a job).
+macro_rules! tracked {
+    ($($module:ident => $status:ident . $field:ident : $ty:ty);+ $(;)?) => {$(
+        impl Tracked for crate::entities::$module::Entity {
+            type Status = $ty;
+            const ROW: Self::Column = crate::entities::$module::Column::Id;
+            const STATUS: Self::Column = crate::entities::$module::Column::$status;
+            fn row(m: &Self::Model) -> Uuid {
+                m.id
+            }
+            fn status(m: &Self::Model) -> $ty {
+                m.$field
+            }
+        }
+    )+};
+}
+
+tracked!(
+    device => Status.status: huijiao_core::model::DeviceStatus;
+    investigation => Status.status: huijiao_core::model::InvestigationStatus;
+    checkin_request => Status.status: huijiao_core::model::CheckinRequestStatus;
+    user => Status.status: huijiao_core::model::UserStatus;
+    study_face_check => Status.status: huijiao_core::policy::learning::FaceCheckStatus;
+);
+
 macro_rules! versioned {
     ($($module:ident => $name:literal $(, $status:ident . $field:ident : $ty:ty)?);+ $(;)?) => {$(
         impl Versioned for crate::entities::$module::Entity {
@@ -98,15 +186,7 @@ macro_rules! versioned {
                 m.version
             }
         }
-        $(
-            impl Stateful for crate::entities::$module::Entity {
-                type Status = $ty;
-                const STATUS: Self::Column = crate::entities::$module::Column::$status;
-                fn status(m: &Self::Model) -> $ty {
-                    m.$field
-                }
-            }
-        )?
+        $(tracked!($module => $status.$field: $ty);)?
     )+};
 }
 
@@ -126,4 +206,5 @@ versioned!(
     service_participation => "service participation", Status.status: huijiao_core::policy::service::ParticipationStatus;
     sanction => "sanction", Status.status: huijiao_core::policy::sanctions::SanctionStatus;
     tag_order => "tag order", Status.status: huijiao_core::policy::sanctions::TagOrderStatus;
+    study_session => "study session", Status.status: huijiao_core::policy::learning::StudySessionStatus;
 );

@@ -197,6 +197,54 @@ string_enum! {
     }
 }
 
+string_enum! {
+    StudySessionAction {
+        /// Closed by the app, or by the job after the idle limit.
+        End = "end",
+        /// Another lesson opened: one session a person at a time.
+        Supersede = "supersede",
+        /// A face check failed or was missed: the time since the last passed one is taken
+        /// back, also from a session already ended.
+        Void = "void",
+    }
+}
+
+#[rustfmt::skip]
+pub const STUDY_SESSION: Machine<StudySessionStatus, StudySessionAction> = Machine {
+    invalid: ErrorCode::Conflict,
+    below_level: ErrorCode::Forbidden,
+    invalid_for: &[],
+    rules: &[
+        Rule { action: StudySessionAction::End, from: &[StudySessionStatus::Open], to: Some(StudySessionStatus::Ended), who: Who::AnyOf(&[Who::Supervisee, Who::System]) },
+        Rule { action: StudySessionAction::Supersede, from: &[StudySessionStatus::Open], to: Some(StudySessionStatus::Superseded), who: Who::Supervisee },
+        Rule { action: StudySessionAction::Void, from: &[StudySessionStatus::Open, StudySessionStatus::Ended, StudySessionStatus::Superseded], to: Some(StudySessionStatus::Voided), who: Who::System },
+    ],
+};
+
+string_enum! {
+    FaceCheckAction {
+        /// A heartbeat reached its moment: the person is asked to check in.
+        Ask = "ask",
+        Pass = "pass",
+        Fail = "fail",
+        /// Not answered by the deadline.
+        Miss = "miss",
+    }
+}
+
+#[rustfmt::skip]
+pub const FACE_CHECK: Machine<FaceCheckStatus, FaceCheckAction> = Machine {
+    invalid: ErrorCode::Conflict,
+    below_level: ErrorCode::Forbidden,
+    invalid_for: &[],
+    rules: &[
+        Rule { action: FaceCheckAction::Ask, from: &[FaceCheckStatus::Scheduled], to: Some(FaceCheckStatus::Asked), who: Who::System },
+        Rule { action: FaceCheckAction::Pass, from: &[FaceCheckStatus::Asked], to: Some(FaceCheckStatus::Passed), who: Who::System },
+        Rule { action: FaceCheckAction::Fail, from: &[FaceCheckStatus::Asked], to: Some(FaceCheckStatus::Failed), who: Who::System },
+        Rule { action: FaceCheckAction::Miss, from: &[FaceCheckStatus::Asked], to: Some(FaceCheckStatus::Missed), who: Who::System },
+    ],
+};
+
 /// The moments of a session (seconds after it opens) at which a face check is asked: at the
 /// start if the rules say so, then `face_checks_per_hour` per hour of the lesson (rounded up)
 /// at moments drawn from `seed` (the session's own, so the server can replay them but the app
@@ -235,14 +283,14 @@ fn splitmix64(state: &mut u64) -> u64 {
 pub fn settle_face_check(
     results: &[crate::policy::checkin::CheckinResult],
     deadline_passed: bool,
-) -> Option<FaceCheckStatus> {
+) -> Option<FaceCheckAction> {
     use crate::policy::checkin::CheckinResult;
     if results.contains(&CheckinResult::Passed) {
-        Some(FaceCheckStatus::Passed)
+        Some(FaceCheckAction::Pass)
     } else if results.contains(&CheckinResult::Failed) {
-        Some(FaceCheckStatus::Failed)
+        Some(FaceCheckAction::Fail)
     } else if deadline_passed {
-        Some(FaceCheckStatus::Missed)
+        Some(FaceCheckAction::Miss)
     } else {
         None
     }
@@ -1106,17 +1154,17 @@ mod tests {
         assert_eq!(settle_face_check(&[NeedsReview], false), None);
         assert_eq!(
             settle_face_check(&[NeedsReview], true),
-            Some(FaceCheckStatus::Missed)
+            Some(FaceCheckAction::Miss)
         );
-        assert_eq!(settle_face_check(&[], true), Some(FaceCheckStatus::Missed));
+        assert_eq!(settle_face_check(&[], true), Some(FaceCheckAction::Miss));
         assert_eq!(
             settle_face_check(&[Failed], false),
-            Some(FaceCheckStatus::Failed)
+            Some(FaceCheckAction::Fail)
         );
         // A failed try and then the right face: passed.
         assert_eq!(
             settle_face_check(&[Failed, Passed], true),
-            Some(FaceCheckStatus::Passed)
+            Some(FaceCheckAction::Pass)
         );
     }
 

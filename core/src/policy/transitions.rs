@@ -10,7 +10,8 @@
 
 use crate::error::ErrorCode;
 use crate::model::{
-    string_enum, AlertState, AuditAction, CaseStatus, LeaveStatus, RequestStatus, Role,
+    string_enum, AlertState, AuditAction, CaseStatus, CheckinRequestStatus, DeviceStatus,
+    InvestigationStatus, LeaveStatus, RequestStatus, Role, UserStatus,
 };
 use crate::policy::level::ApprovalLevel;
 
@@ -27,6 +28,8 @@ pub enum Who {
     /// Any of these (e.g. the person or an officer for them). The handler still checks whose
     /// record it is (the person's own, the activity's organiser…).
     AnyOf(&'static [Who]),
+    /// The security administrator (accounts).
+    SecurityAdmin,
     /// The server's jobs (e.g. marking a leave overdue); no person can.
     System,
 }
@@ -100,6 +103,13 @@ impl Who {
                         .unwrap_or(ErrorCode::Forbidden))
                 }
             }
+            (
+                Who::SecurityAdmin,
+                Party::Person {
+                    role: Role::SecurityAdmin,
+                    ..
+                },
+            ) => Ok(()),
             (Who::System, Party::System) => Ok(()),
             _ => Err(ErrorCode::Forbidden),
         }
@@ -144,11 +154,7 @@ impl<S: Copy + Eq + std::fmt::Debug, A: Copy + Eq + std::fmt::Debug> Machine<S, 
         let rule = self.rule(action);
         rule.who.admits(party, self.below_level)?;
         if !rule.from.contains(&from) {
-            return Err(self
-                .invalid_for
-                .iter()
-                .find(|(a, _)| *a == action)
-                .map_or(self.invalid, |(_, code)| *code));
+            return Err(self.refusal(action));
         }
         Ok(rule.to.unwrap_or(from))
     }
@@ -157,6 +163,15 @@ impl<S: Copy + Eq + std::fmt::Debug, A: Copy + Eq + std::fmt::Debug> Machine<S, 
     /// state): the refusal is `forbidden` or the machine's `below_level`.
     pub fn may(&self, action: A, party: Party) -> Result<(), ErrorCode> {
         self.rule(action).who.admits(party, self.below_level)
+    }
+
+    /// What the record's wrong state answers for `action`: its own words if it has them, else
+    /// the machine's.
+    pub fn refusal(&self, action: A) -> ErrorCode {
+        self.invalid_for
+            .iter()
+            .find(|(a, _)| *a == action)
+            .map_or(self.invalid, |(_, code)| *code)
     }
 
     /// The actions `party` may take on a record in state `from`, in table order.
@@ -375,6 +390,89 @@ audited!(CaseAction {
     Resume => CaseStatusChanged,
 });
 
+string_enum! {
+    /// What an officer does with a phone the supervisee signed in from.
+    DeviceAction {
+        /// Binds it as the one phone (another approved phone is revoked by the same step).
+        Approve = "approve",
+        Revoke = "revoke",
+    }
+}
+
+/// One approved phone at a time (the handler revokes the one before); a revoked phone may be
+/// approved again (the person found it).
+#[rustfmt::skip]
+pub const DEVICE: Machine<DeviceStatus, DeviceAction> = Machine {
+    invalid: ErrorCode::DeviceTransitionInvalid,
+    below_level: ErrorCode::Forbidden,
+    invalid_for: &[],
+    rules: &[
+        Rule { action: DeviceAction::Approve, from: &[DeviceStatus::Pending, DeviceStatus::Revoked], to: Some(DeviceStatus::Approved), who: Who::Officer(None) },
+        Rule { action: DeviceAction::Revoke, from: &[DeviceStatus::Pending, DeviceStatus::Approved], to: Some(DeviceStatus::Revoked), who: Who::Officer(None) },
+    ],
+};
+
+string_enum! {
+    /// A pre-sentence investigation (调查评估, measures art. 12): the opinion, once.
+    InvestigationAction {
+        FileOpinion = "file_opinion",
+    }
+}
+
+#[rustfmt::skip]
+pub const INVESTIGATION: Machine<InvestigationStatus, InvestigationAction> = Machine {
+    invalid: ErrorCode::InvestigationAlreadyFiled,
+    below_level: ErrorCode::Forbidden,
+    invalid_for: &[],
+    rules: &[
+        Rule { action: InvestigationAction::FileOpinion, from: &[InvestigationStatus::Requested], to: Some(InvestigationStatus::OpinionFiled), who: Who::Officer(None) },
+    ],
+};
+
+string_enum! {
+    /// What becomes of an officer's request for a check-in by a deadline.
+    CheckinRequestAction {
+        /// A passed check-in before the deadline.
+        Meet = "meet",
+        /// The deadline passed first (the job; an alert).
+        MarkMissed = "mark_missed",
+    }
+}
+
+#[rustfmt::skip]
+pub const CHECKIN_REQUEST: Machine<CheckinRequestStatus, CheckinRequestAction> = Machine {
+    invalid: ErrorCode::Conflict,
+    below_level: ErrorCode::Forbidden,
+    invalid_for: &[],
+    rules: &[
+        Rule { action: CheckinRequestAction::Meet, from: &[CheckinRequestStatus::Open], to: Some(CheckinRequestStatus::Met), who: Who::System },
+        Rule { action: CheckinRequestAction::MarkMissed, from: &[CheckinRequestStatus::Open], to: Some(CheckinRequestStatus::Missed), who: Who::System },
+    ],
+};
+
+string_enum! {
+    /// An account's life.
+    UserAction {
+        /// The security administrator stops an account (its sessions end).
+        Disable = "disable",
+        Enable = "enable",
+        /// A case that ends closes the supervisee's account (law art. 44-46).
+        CloseWithCase = "close_with_case",
+    }
+}
+
+#[rustfmt::skip]
+pub const USER: Machine<UserStatus, UserAction> = Machine {
+    invalid: ErrorCode::UserTransitionInvalid,
+    below_level: ErrorCode::Forbidden,
+    invalid_for: &[],
+    rules: &[
+        Rule { action: UserAction::Disable, from: &[UserStatus::Active], to: Some(UserStatus::Disabled), who: Who::SecurityAdmin },
+        Rule { action: UserAction::Enable, from: &[UserStatus::Disabled], to: Some(UserStatus::Active), who: Who::SecurityAdmin },
+        Rule { action: UserAction::CloseWithCase, from: &[UserStatus::Active], to: Some(UserStatus::Disabled), who: Who::AnyOf(&[Who::Officer(None), Who::System]) },
+    ],
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -400,6 +498,12 @@ mod tests {
         every_action_has_one_row(&VISITOR, VisitorAction::ALL);
         every_action_has_one_row(&ALERT, AlertAction::ALL);
         every_action_has_one_row(&CASE, CaseAction::ALL);
+        every_action_has_one_row(&DEVICE, DeviceAction::ALL);
+        every_action_has_one_row(&INVESTIGATION, InvestigationAction::ALL);
+        every_action_has_one_row(&CHECKIN_REQUEST, CheckinRequestAction::ALL);
+        every_action_has_one_row(&USER, UserAction::ALL);
+        every_action_has_one_row(&learning::STUDY_SESSION, learning::StudySessionAction::ALL);
+        every_action_has_one_row(&learning::FACE_CHECK, learning::FaceCheckAction::ALL);
         use crate::policy::{help, learning, rollcall, sanctions, service};
         every_action_has_one_row(&help::HELP, help::HelpAction::ALL);
         every_action_has_one_row(&learning::COURSE, learning::CourseAction::ALL);

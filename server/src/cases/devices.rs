@@ -3,12 +3,10 @@
 use axum::extract::State;
 use huijiao_core::api::{DeviceView, Problem};
 use huijiao_core::model::{AuditAction, DeviceStatus};
+use huijiao_core::policy::transitions::{DeviceAction, Party, DEVICE};
 use huijiao_core::ErrorCode;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
-};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -18,6 +16,7 @@ use crate::auth::extractor::Officer;
 use crate::entities::{device, session};
 use crate::error::{ApiResult, Json, Path};
 use crate::state::AppState;
+use crate::transition::{step, step_all};
 
 fn device_view(d: device::Model) -> ApiResult<DeviceView> {
     Ok(DeviceView {
@@ -83,33 +82,30 @@ async fn set_device(
         }
         q
     };
+    let party = Party::person(caller.role, None);
     let d = if approve {
-        device::Entity::update_many()
-            .col_expr(
-                device::Column::Status,
-                Expr::value(DeviceStatus::Revoked.as_str()),
-            )
-            .filter(device::Column::UserId.eq(uid))
-            .filter(device::Column::Id.ne(d.id))
-            .filter(device::Column::Status.eq(DeviceStatus::Approved.as_str()))
-            .exec(&txn)
-            .await?;
+        let d = step(&txn, &DEVICE, DeviceAction::Approve, party, &d, |q| {
+            q.col_expr(device::Column::ApprovedBy, Expr::value(caller.id))
+                .col_expr(device::Column::ApprovedAt, Expr::value(now))
+        })
+        .await?;
+        // One approved phone at a time: the one before is revoked.
+        step_all::<device::Entity, _>(&txn, &DEVICE, DeviceAction::Revoke, party, |q| {
+            q.filter(device::Column::UserId.eq(uid))
+                .filter(device::Column::Id.ne(d.id))
+                .filter(device::Column::Status.eq(DeviceStatus::Approved))
+        })
+        .await?;
         end_sessions_except(Some(d.device_id.clone()))
             .exec(&txn)
             .await?;
-        let mut am: device::ActiveModel = d.into();
-        am.status = Set(DeviceStatus::Approved);
-        am.approved_by = Set(Some(caller.id));
-        am.approved_at = Set(Some(now));
-        am.update(&txn).await?
+        d
     } else {
         end_sessions_except(None)
             .filter(session::Column::DeviceId.eq(d.device_id.clone()))
             .exec(&txn)
             .await?;
-        let mut am: device::ActiveModel = d.into();
-        am.status = Set(DeviceStatus::Revoked);
-        am.update(&txn).await?
+        step(&txn, &DEVICE, DeviceAction::Revoke, party, &d, |q| q).await?
     };
     let action = if approve {
         AuditAction::DeviceApproved

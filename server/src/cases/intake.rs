@@ -7,8 +7,8 @@ use huijiao_core::api::{
     AnnounceRequest, CaseCreateRequest, CaseView, IssueLoginRequest, IssuedLoginView,
     LevelChangeRequest, LevelChangeView, Problem, StatusChangeRequest, UserCreateRequest,
 };
-use huijiao_core::model::{AuditAction, CaseStatus, Role, SupervisionLevel, UserStatus};
-use huijiao_core::policy::transitions::{CaseAction, Party, CASE};
+use huijiao_core::model::{AuditAction, CaseStatus, Role, SupervisionLevel};
+use huijiao_core::policy::transitions::{CaseAction, Party, UserAction, CASE, USER};
 use huijiao_core::Said;
 use huijiao_core::{policy, ErrorCode};
 use sea_orm::sea_query::Expr;
@@ -25,7 +25,7 @@ use crate::auth::extractor::{AuthUser, Officer};
 use crate::entities::{case, level_change, org_unit, session, status_change, user};
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::state::AppState;
-use crate::transition::apply;
+use crate::transition::{apply, step_all};
 use crate::validate::{check_coordinates, check_paragraphs, check_text};
 
 /// Writes a case row bumping its version, only if nobody else changed it since it was read:
@@ -475,14 +475,11 @@ pub(super) async fn change(
     .await?;
     record_status(txn, now, id, from, to, reason, caller.id).await?;
     if let (true, Some(uid)) = (closes, user_id) {
-        user::Entity::update_many()
-            .col_expr(
-                user::Column::Status,
-                Expr::value(UserStatus::Disabled.as_str()),
-            )
-            .filter(user::Column::Id.eq(uid))
-            .exec(txn)
-            .await?;
+        // Already disabled by the security administrator: it stays so.
+        step_all::<user::Entity, _>(txn, &USER, UserAction::CloseWithCase, party, |q| {
+            q.filter(user::Column::Id.eq(uid))
+        })
+        .await?;
         session::Entity::update_many()
             .col_expr(session::Column::RevokedAt, Expr::value(now))
             .col_expr(session::Column::RevokeReason, Expr::value("case_closed"))

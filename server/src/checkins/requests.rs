@@ -9,6 +9,7 @@ use huijiao_core::model::{
     AlertKind, AlertSeverity, AuditAction, CaseStatus, CheckinRequestStatus, EventKind,
 };
 use huijiao_core::policy::schedule;
+use huijiao_core::policy::transitions::{CheckinRequestAction, Party, CHECKIN_REQUEST};
 use huijiao_core::ErrorCode;
 use huijiao_core::Said;
 use sea_orm::sea_query::Expr;
@@ -27,6 +28,7 @@ use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::events::Event;
 use crate::paging::{Order, PageQuery, PageRequest};
 use crate::state::AppState;
+use crate::transition::{step, step_all};
 use crate::work::Work;
 
 fn view(r: cr::Model) -> CheckinRequestView {
@@ -117,17 +119,13 @@ pub async fn meet_open(
     checkin_id: Uuid,
     at: DateTime<Utc>,
 ) -> ApiResult<()> {
-    cr::Entity::update_many()
-        .col_expr(
-            cr::Column::Status,
-            Expr::value(CheckinRequestStatus::Met.as_str()),
-        )
-        .col_expr(cr::Column::CheckinId, Expr::value(checkin_id))
-        .filter(cr::Column::CaseId.eq(case_id))
-        .filter(cr::Column::Status.eq(CheckinRequestStatus::Open))
-        .filter(cr::Column::Deadline.gte(at))
-        .exec(db)
-        .await?;
+    let meet = CheckinRequestAction::Meet;
+    step_all::<cr::Entity, _>(db, &CHECKIN_REQUEST, meet, Party::System, |q| {
+        q.col_expr(cr::Column::CheckinId, Expr::value(checkin_id))
+            .filter(cr::Column::CaseId.eq(case_id))
+            .filter(cr::Column::Deadline.gte(at))
+    })
+    .await?;
     Ok(())
 }
 
@@ -144,17 +142,13 @@ pub async fn mark_expired<C: ConnectionTrait + TransactionTrait>(
     let mut events = Vec::new();
     for r in due {
         let txn = db.begin().await?;
-        let claimed = cr::Entity::update_many()
-            .col_expr(
-                cr::Column::Status,
-                Expr::value(CheckinRequestStatus::Missed.as_str()),
-            )
-            .filter(cr::Column::Id.eq(r.id))
-            .filter(cr::Column::Status.eq(CheckinRequestStatus::Open))
-            .exec(&txn)
-            .await?
-            .rows_affected
-            == 1;
+        let missed = CheckinRequestAction::MarkMissed;
+        let claimed = match step(&txn, &CHECKIN_REQUEST, missed, Party::System, &r, |q| q).await {
+            Ok(_) => true,
+            // Met or marked meanwhile.
+            Err(e) if e.code == ErrorCode::Conflict => false,
+            Err(e) => return Err(e),
+        };
         if claimed {
             if let Some(c) = case::Entity::find_by_id(r.case_id).one(&txn).await? {
                 let (_, e) = crate::alerts::raise(

@@ -7,12 +7,12 @@ use huijiao_core::api::{
     InvestigationCreateRequest, InvestigationOpinionRequest, InvestigationView, Page, Problem,
 };
 use huijiao_core::model::{AuditAction, InvestigationOpinion, InvestigationStatus};
+use huijiao_core::policy::transitions::{InvestigationAction, Party, INVESTIGATION};
 use huijiao_core::Said;
 use huijiao_core::{policy, ErrorCode};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ActiveModelTrait as _, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter,
-    TransactionTrait,
 };
 use serde_json::json;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -24,7 +24,9 @@ use crate::entities::{investigation, org_unit};
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::paging::{Order, PageQuery, PageRequest};
 use crate::state::AppState;
+use crate::transition::step;
 use crate::validate::{check_paragraphs, check_text};
+use crate::work::Work;
 
 /// This domain as the server wires it (`app::DOMAINS`).
 pub const DOMAIN: crate::domain::Domain = crate::domain::Domain::new("investigations", routes);
@@ -105,8 +107,10 @@ async fn create_investigation(
             ),
         )
     })?;
-    let txn = state.db.begin().await?;
-    let unit = org_unit::Entity::find_by_id(req.unit_id).one(&txn).await?;
+    let work = Work::begin(&state).await?;
+    let unit = org_unit::Entity::find_by_id(req.unit_id)
+        .one(work.db())
+        .await?;
     unit.filter(|u| caller.covers_unit_path(&u.path))
         .ok_or_else(crate::org::unit_not_in_jurisdiction)?;
     let i = investigation::ActiveModel {
@@ -126,20 +130,19 @@ async fn create_investigation(
         filed_by: Set(None),
         filed_at: Set(None),
         created_by: Set(caller.id),
-        created_at: Set(state.clock.now()),
+        created_at: Set(work.now()),
     }
-    .insert(&txn)
+    .insert(work.db())
     .await?;
-    audit::record(
-        &txn,
+    work.audit(
         &Actor::from(&caller),
         AuditAction::InvestigationCreated,
         "investigation",
-        Some(i.id.to_string()),
+        i.id,
         json!({ "unit_id": i.unit_id }),
     )
     .await?;
-    txn.commit().await?;
+    work.commit().await?;
     Ok((StatusCode::CREATED, Json(view(i)?)))
 }
 
@@ -201,51 +204,37 @@ async fn file_opinion(
     Json(req): Json<InvestigationOpinionRequest>,
 ) -> ApiResult<Json<InvestigationView>> {
     check_paragraphs("text", &req.text, 20_000)?;
-    let txn = state.db.begin().await?;
+    let work = Work::begin(&state).await?;
     let i = investigation::Entity::find_by_id(id)
         .filter(scope(&caller)?)
-        .one(&txn)
+        .one(work.db())
         .await?
         .ok_or(ErrorCode::NotFound)?;
     // Conditional on still being open: two officers filing at once, one wins.
-    let res = investigation::Entity::update_many()
-        .col_expr(
-            investigation::Column::Status,
-            Expr::value(InvestigationStatus::OpinionFiled.as_str()),
-        )
-        .col_expr(
-            investigation::Column::Opinion,
-            Expr::value(req.opinion.as_str()),
-        )
-        .col_expr(
-            investigation::Column::OpinionText,
-            Expr::value(req.text.trim()),
-        )
-        .col_expr(investigation::Column::FiledBy, Expr::value(caller.id))
-        .col_expr(
-            investigation::Column::FiledAt,
-            Expr::value(state.clock.now()),
-        )
-        .filter(investigation::Column::Id.eq(i.id))
-        .filter(investigation::Column::Status.eq(InvestigationStatus::Requested.as_str()))
-        .exec(&txn)
-        .await?;
-    if res.rows_affected != 1 {
-        return Err(ErrorCode::InvestigationAlreadyFiled.into());
-    }
-    audit::record(
-        &txn,
+    let party = Party::person(caller.role, None);
+    let i = step(
+        work.db(),
+        &INVESTIGATION,
+        InvestigationAction::FileOpinion,
+        party,
+        &i,
+        |q| {
+            use investigation::Column as C;
+            q.col_expr(C::Opinion, Expr::value(req.opinion.as_str()))
+                .col_expr(C::OpinionText, Expr::value(req.text.trim()))
+                .col_expr(C::FiledBy, Expr::value(caller.id))
+                .col_expr(C::FiledAt, Expr::value(work.now()))
+        },
+    )
+    .await?;
+    work.audit(
         &Actor::from(&caller),
         AuditAction::InvestigationOpinionFiled,
         "investigation",
-        Some(id.to_string()),
+        id,
         json!({ "opinion": req.opinion }),
     )
     .await?;
-    let i = investigation::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or(ErrorCode::NotFound)?;
-    txn.commit().await?;
+    work.commit().await?;
     Ok(Json(view(i)?))
 }

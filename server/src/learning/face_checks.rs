@@ -16,8 +16,10 @@ use huijiao_core::model::{AlertKind, AlertSeverity, AlertState, EventKind};
 use huijiao_core::policy::calendar::month_of;
 use huijiao_core::policy::checkin::CheckinResult;
 use huijiao_core::policy::learning::{
-    face_check_moments, settle_face_check, FaceCheckStatus, StudySessionStatus,
+    face_check_moments, settle_face_check, FaceCheckAction, FaceCheckStatus, StudySessionAction,
+    StudySessionStatus, FACE_CHECK, STUDY_SESSION,
 };
+use huijiao_core::policy::transitions::Party;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect,
@@ -176,7 +178,7 @@ pub(super) async fn advance(
                 state.config.rules.learning.face_check_deadline_secs,
             ));
         let mut row: study_face_check::ActiveModel = check.clone().into();
-        row.status = Set(FaceCheckStatus::Asked);
+        row.status = Set(FACE_CHECK.check(FaceCheckAction::Ask, check.status, Party::System)?);
         row.asked_at = Set(Some(now));
         row.deadline = Set(Some(deadline));
         row.update(work.db()).await?;
@@ -210,9 +212,10 @@ async fn settle(
         .all(work.db())
         .await?;
     let results: Vec<CheckinResult> = tries.iter().map(|t| t.result).collect();
-    let Some(status) = settle_face_check(&results, now > deadline) else {
+    let Some(action) = settle_face_check(&results, now > deadline) else {
         return Ok(0);
     };
+    let status = FACE_CHECK.check(action, check.status, Party::System)?;
     let by = |r: CheckinResult| tries.iter().find(|t| t.result == r).map(|t| t.id);
     let mut row: study_face_check::ActiveModel = check.clone().into();
     row.status = Set(status);
@@ -229,7 +232,7 @@ async fn settle(
     row.voided_ms = Set(Some(voided));
     row.update(work.db()).await?;
     s.credited_ms = s.verified_ms;
-    s.status = StudySessionStatus::Voided;
+    s.status = STUDY_SESSION.check(StudySessionAction::Void, s.status, Party::System)?;
     s.ended_at = s.ended_at.or(Some(now));
     let c = case_of(work.db(), s).await?;
     let (_, alert) = crate::alerts::raise(

@@ -8,7 +8,8 @@ use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use huijiao_core::api::{Page, Problem, StudySessionView};
 use huijiao_core::model::EventKind;
-use huijiao_core::policy::learning::StudySessionStatus;
+use huijiao_core::policy::learning::{StudySessionAction, StudySessionStatus, STUDY_SESSION};
+use huijiao_core::policy::transitions::Party;
 use huijiao_core::ErrorCode;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -25,6 +26,7 @@ use crate::entities::study_session;
 use crate::error::{ApiResult, Json, Path};
 use crate::paging::{Order, PageQuery, PageRequest};
 use crate::state::AppState;
+use crate::transition::step_all;
 use crate::work::Work;
 
 /// Opens a lesson for study on this phone; a session open elsewhere ends (that device gets a
@@ -44,7 +46,9 @@ pub async fn open(
     let now = state.clock.now();
     let rules = &state.config.rules.learning;
     if let Some(earlier) = open_of(work.db(), c.id).await? {
-        let ended = end(work.db(), &earlier, StudySessionStatus::Superseded, now).await?;
+        let party = Party::person(caller.role, None);
+        let supersede = StudySessionAction::Supersede;
+        let ended = end(work.db(), &earlier, supersede, party, now).await?;
         work.notify_case(
             &c,
             EventKind::StudySession,
@@ -91,32 +95,35 @@ async fn open_of(
         .await?)
 }
 
-/// The update that ends sessions (`status`: ended or superseded); the caller says which.
-fn ending(status: StudySessionStatus, now: DateTime<Utc>) -> UpdateMany<study_session::Entity> {
-    study_session::Entity::update_many()
-        .col_expr(study_session::Column::Status, Expr::value(status.as_str()))
-        .col_expr(study_session::Column::EndedAt, Expr::value(now))
-        .col_expr(
-            study_session::Column::Version,
-            Expr::col(study_session::Column::Version).add(1),
-        )
-}
-
-/// Ends an open session (`status`: ended or superseded).
+/// Ends session `s` by `action` (ended or superseded), if it is still open: the state table's
+/// step, the end time, and the version moved on (the heartbeat's writes read it).
 async fn end(
     db: &impl ConnectionTrait,
     s: &study_session::Model,
-    status: StudySessionStatus,
+    action: StudySessionAction,
+    party: Party,
     now: DateTime<Utc>,
 ) -> ApiResult<study_session::Model> {
-    ending(status, now)
-        .filter(study_session::Column::Id.eq(s.id))
-        .exec(db)
-        .await?;
+    step_all(db, &STUDY_SESSION, action, party, |q| {
+        ending(q, now).filter(study_session::Column::Id.eq(s.id))
+    })
+    .await?;
     study_session::Entity::find_by_id(s.id)
         .one(db)
         .await?
         .ok_or_else(|| ErrorCode::NotFound.into())
+}
+
+/// What ending a session sets besides its status.
+fn ending(
+    q: UpdateMany<study_session::Entity>,
+    now: DateTime<Utc>,
+) -> UpdateMany<study_session::Entity> {
+    q.col_expr(study_session::Column::EndedAt, Expr::value(now))
+        .col_expr(
+            study_session::Column::Version,
+            Expr::col(study_session::Column::Version).add(1),
+        )
 }
 
 /// The caller's own session (else 404), locked for the rest of the transaction.
@@ -145,7 +152,9 @@ pub async fn finish(
     let work = Work::begin(&state).await?;
     let s = own_session(work.db(), &caller, id).await?;
     let s = if s.status == StudySessionStatus::Open {
-        end(work.db(), &s, StudySessionStatus::Ended, state.clock.now()).await?
+        let party = Party::person(caller.role, None);
+        let now = state.clock.now();
+        end(work.db(), &s, StudySessionAction::End, party, now).await?
     } else {
         s
     };
@@ -185,18 +194,22 @@ pub async fn end_silent(
 ) -> ApiResult<u64> {
     let cutoff =
         now - chrono::Duration::seconds(i64::from(state.config.rules.learning.idle_stop_secs));
-    let silent = ending(StudySessionStatus::Ended, now)
-        .filter(study_session::Column::Status.eq(StudySessionStatus::Open.as_str()))
-        .filter(
-            Condition::any()
-                .add(study_session::Column::LastBeatAt.lt(cutoff))
-                .add(
-                    Condition::all()
-                        .add(study_session::Column::LastBeatAt.is_null())
-                        .add(study_session::Column::OpenedAt.lt(cutoff)),
-                ),
-        )
-        .exec(db)
-        .await?;
-    Ok(silent.rows_affected)
+    step_all(
+        db,
+        &STUDY_SESSION,
+        StudySessionAction::End,
+        Party::System,
+        |q| {
+            ending(q, now).filter(
+                Condition::any()
+                    .add(study_session::Column::LastBeatAt.lt(cutoff))
+                    .add(
+                        Condition::all()
+                            .add(study_session::Column::LastBeatAt.is_null())
+                            .add(study_session::Column::OpenedAt.lt(cutoff)),
+                    ),
+            )
+        },
+    )
+    .await
 }

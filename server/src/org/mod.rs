@@ -5,6 +5,7 @@ use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use huijiao_core::api::{Page, Problem, UnitCreateRequest, UnitView, UserCreateRequest, UserView};
 use huijiao_core::model::{AuditAction, Role, UserStatus};
+use huijiao_core::policy::transitions::{Party, UserAction, USER};
 use huijiao_core::Said;
 use huijiao_core::{policy, ErrorCode};
 use sea_orm::sea_query::Expr;
@@ -23,7 +24,9 @@ use crate::entities::{org_unit, session, user};
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::paging::{Order, PageQuery, PageRequest};
 use crate::state::AppState;
+use crate::transition::step;
 use crate::validate::check_text;
+use crate::work::Work;
 
 pub mod paths;
 pub use paths::{above_or_below, path_and_above, unit_path, PathCache};
@@ -350,48 +353,62 @@ async fn list_users(
 // By user name, A to Z.
 crate::seek_by!(user, Username, username: String);
 
+/// What the security administrator does to an account.
+enum AccountChange {
+    /// A step of `policy::transitions::USER` (disabling also ends the sessions).
+    Status(UserAction),
+    /// Lifting a login lockout: no change of status.
+    Unlock,
+}
+
 async fn set_user_state(
     state: &AppState,
     caller: &SecurityAdmin,
     id: Uuid,
     action: AuditAction,
-    change: impl FnOnce(&mut user::ActiveModel),
-    end_sessions: bool,
+    change: AccountChange,
 ) -> ApiResult<Json<UserView>> {
     if id == caller.id {
         return Err(ErrorCode::Forbidden.into());
     }
-    let txn = state.db.begin().await?;
+    let work = Work::begin(state).await?;
     let u = user::Entity::find_by_id(id)
-        .one(&txn)
+        .one(work.db())
         .await?
         .ok_or(ErrorCode::NotFound)?;
-    let mut am: user::ActiveModel = u.into();
-    change(&mut am);
-    am.updated_at = Set(state.clock.now());
-    let u = am.update(&txn).await?;
-    if action == AuditAction::UserUnlocked {
-        crate::auth::throttle::clear(&txn, &crate::auth::throttle::user_key(&u.username)).await?;
-    }
-    if end_sessions {
-        session::Entity::update_many()
-            .col_expr(session::Column::RevokedAt, Expr::value(state.clock.now()))
-            .col_expr(session::Column::RevokeReason, Expr::value(action.as_str()))
-            .filter(session::Column::UserId.eq(id))
-            .filter(session::Column::RevokedAt.is_null())
-            .exec(&txn)
+    let now = work.now();
+    let u = match change {
+        AccountChange::Status(step_taken) => {
+            let party = Party::person(caller.role, None);
+            let u = step(work.db(), &USER, step_taken, party, &u, |q| {
+                q.col_expr(user::Column::UpdatedAt, Expr::value(now))
+            })
             .await?;
-    }
-    audit::record(
-        &txn,
-        &Actor::from(caller),
-        action,
-        "user",
-        Some(id.to_string()),
-        json!({}),
-    )
-    .await?;
-    txn.commit().await?;
+            if step_taken == UserAction::Disable {
+                session::Entity::update_many()
+                    .col_expr(session::Column::RevokedAt, Expr::value(now))
+                    .col_expr(session::Column::RevokeReason, Expr::value(action.as_str()))
+                    .filter(session::Column::UserId.eq(id))
+                    .filter(session::Column::RevokedAt.is_null())
+                    .exec(work.db())
+                    .await?;
+            }
+            u
+        }
+        AccountChange::Unlock => {
+            let mut am: user::ActiveModel = u.into();
+            am.failed_logins = Set(0);
+            am.locked_until = Set(None);
+            am.updated_at = Set(now);
+            let u = am.update(work.db()).await?;
+            let key = crate::auth::throttle::user_key(&u.username);
+            crate::auth::throttle::clear(work.db(), &key).await?;
+            u
+        }
+    };
+    work.audit(&Actor::from(caller), action, "user", id, json!({}))
+        .await?;
+    work.commit().await?;
     Ok(Json(user_view(u)?))
 }
 
@@ -408,11 +425,7 @@ async fn unlock_user(
         &caller,
         id,
         AuditAction::UserUnlocked,
-        |am| {
-            am.failed_logins = Set(0);
-            am.locked_until = Set(None);
-        },
-        false,
+        AccountChange::Unlock,
     )
     .await
 }
@@ -430,10 +443,7 @@ async fn disable_user(
         &caller,
         id,
         AuditAction::UserDisabled,
-        |am| {
-            am.status = Set(UserStatus::Disabled);
-        },
-        true,
+        AccountChange::Status(UserAction::Disable),
     )
     .await
 }
@@ -451,10 +461,7 @@ async fn enable_user(
         &caller,
         id,
         AuditAction::UserEnabled,
-        |am| {
-            am.status = Set(UserStatus::Active);
-        },
-        false,
+        AccountChange::Status(UserAction::Enable),
     )
     .await
 }

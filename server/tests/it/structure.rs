@@ -267,6 +267,42 @@ fn a_role_check_in_a_body_is_found() {
     );
 }
 
+/// Lines of `text` that write a status without its state table: an update that sets a
+/// `Status`/`State` column, or a model's status set to a constant (`am.status =
+/// Set(DeviceStatus::Approved)`). A new record's first state (`status: Set(…)` in a literal) is
+/// not a change.
+fn status_writes(text: &str) -> Vec<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut found = vec![];
+    for (i, line) in lines.iter().enumerate() {
+        let next = lines.get(i + 1).copied().unwrap_or_default();
+        let sets_column = |l: &str| l.contains("Column::Status,") || l.contains("Column::State,");
+        let update = line.contains("col_expr(")
+            && (sets_column(line) || (line.trim_end().ends_with("col_expr(") && sets_column(next)));
+        let constant = line.contains(".status = Set(")
+            && line
+                .split(".status = Set(")
+                .nth(1)
+                .is_some_and(|v| v.contains("Status::"));
+        if update || constant {
+            found.push(line.trim().to_owned());
+        }
+    }
+    found
+}
+
+#[test]
+fn a_status_written_by_hand_is_found() {
+    let hand = "        am.status = Set(DeviceStatus::Approved);\n\
+                .col_expr(\n    cr::Column::Status,\n    Expr::value(x),\n)\n\
+                .col_expr(user::Column::Status, Expr::value(y))";
+    assert_eq!(status_writes(hand).len(), 3, "{:?}", status_writes(hand));
+    let table = "row.status = Set(FACE_CHECK.check(a, s, p)?);\n\
+                 status: Set(DeviceStatus::Pending),\n\
+                 .filter(cr::Column::Status.eq(Open))";
+    assert!(status_writes(table).is_empty());
+}
+
 #[test]
 fn roles_are_in_signatures_and_state_changes_go_through_one_helper() {
     for (rel, text) in sources() {
@@ -283,6 +319,15 @@ fn roles_are_in_signatures_and_state_changes_go_through_one_helper() {
                     !(line.contains("Column::Version.eq(") && line.contains("filter")),
                     "{rel}: a conditional update on the version outside transition::apply \
                      (or cases::intake::save_case): {line}"
+                );
+            }
+            // The demo seed writes a history as it would have been.
+            if rel != "demo.rs" {
+                let found = status_writes(&text);
+                assert!(
+                    found.is_empty(),
+                    "{rel}: a status written by hand; take the step of its state table \
+                     (transition::apply, step, step_all, or Machine::check): {found:?}"
                 );
             }
         }
