@@ -57,6 +57,31 @@ pub enum CodeCheck {
 /// than "wrong"): ten minutes of windows at most.
 const RECOGNISED_SECS: i64 = 600;
 
+/// When an event held on site (a lecture, a community-service activity) may be scheduled: how
+/// long ago it may have started (recorded after the fact), and its shortest and longest
+/// length, with the words that name each range.
+#[derive(Debug, Clone, Copy)]
+pub struct EventWindow {
+    pub started_up_to_days: i64,
+    pub shortest_mins: i64,
+    pub longest_mins: i64,
+    pub starts_en: &'static str,
+    pub starts_zh: &'static str,
+    pub length_en: &'static str,
+    pub length_zh: &'static str,
+}
+
+/// A lecture held in the last month may be recorded after the fact (officers mark it).
+pub const LECTURE_WINDOW: EventWindow = EventWindow {
+    started_up_to_days: 31,
+    shortest_mins: 10,
+    longest_mins: 8 * 60,
+    starts_en: "within the last month or the coming year",
+    starts_zh: "须在过去一个月到未来一年之内",
+    length_en: "10 minutes to 8 hours after the start",
+    length_zh: "须在开始后 10 分钟到 8 小时之间",
+};
+
 /// The window a moment falls in, for codes that change every `code_secs`.
 pub fn code_window(at: DateTime<Utc>, code_secs: u32) -> i64 {
     at.timestamp().div_euclid(i64::from(code_secs.max(1)))

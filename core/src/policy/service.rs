@@ -246,6 +246,17 @@ pub const ACTIVITY: Machine<ActivityStatus, ActivityAction> = Machine {
     ],
 };
 
+/// An activity is scheduled ahead, for half an hour to a long day.
+pub const ACTIVITY_WINDOW: super::lecture::EventWindow = super::lecture::EventWindow {
+    started_up_to_days: 0,
+    shortest_mins: 30,
+    longest_mins: 12 * 60,
+    starts_en: "within the coming year",
+    starts_zh: "须在未来一年之内",
+    length_en: "30 minutes to 12 hours after the start",
+    length_zh: "须在开始后 30 分钟到 12 小时之间",
+};
+
 /// How a settled activity leaves a participation that was still open at the close.
 pub fn settle_at_close(status: ParticipationStatus) -> Option<ParticipationAction> {
     match status {

@@ -6,7 +6,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use huijiao_core::api::{
     LectureAttendanceView, LectureCheckIn, LectureCodeView, LectureCreate, LectureMarkRequest,
     LectureView, Page, Problem,
@@ -16,14 +16,13 @@ use huijiao_core::policy::calendar::month_of;
 use huijiao_core::policy::learning::{CreditSource, Obligation};
 use huijiao_core::policy::lecture::{
     arrival, current_code, lecture_minutes, marked_minutes, qr_payload, scanning_open,
-    AttendanceMark, AttendanceMethod,
+    AttendanceMark, AttendanceMethod, LECTURE_WINDOW,
 };
 use huijiao_core::{ErrorCode, Said};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
     QueryFilter, QuerySelect,
 };
-use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -35,10 +34,9 @@ use crate::checkins::on_site;
 use crate::entities::{case, lecture, lecture_attendance, ledger_credit};
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::ledger;
-use crate::org::{above_or_below, units_reaching};
 use crate::paging::{Order, PageQuery, PageRequest, Paged};
 use crate::state::AppState;
-use crate::validate::{check_coordinates, check_gps_fix, check_paragraphs, check_text};
+use crate::validate::{check_gps_fix, check_paragraphs};
 use crate::work::Work;
 
 fn attendance_view(
@@ -80,38 +78,15 @@ fn lecture_view(l: &lecture::Model, attendance: Option<LectureAttendanceView>) -
 }
 
 fn check_create(req: &LectureCreate, now: DateTime<Utc>) -> ApiResult<()> {
-    check_text("title", &req.title, 200)?;
-    check_text("place", &req.place, 200)?;
-    check_category(req.category)?;
-    check_coordinates("lat", req.lat, req.lon)?;
-    if !(20..=2000).contains(&req.radius_m) {
-        return Err(ApiError::field(
-            "radius_m",
-            Said::new("20 to 2000 metres", "须为 20 到 2000 米"),
-        ));
-    }
-    // A lecture held in the last month may be recorded after the fact (marked by officers).
-    if req.starts_at < now - Duration::days(31) || req.starts_at > now + Duration::days(366) {
-        return Err(ApiError::field(
-            "starts_at",
-            Said::new(
-                "within the last month or the coming year",
-                "须在过去一个月到未来一年之内",
-            ),
-        ));
-    }
-    if req.ends_at <= req.starts_at + Duration::minutes(10)
-        || req.ends_at > req.starts_at + Duration::hours(8)
-    {
-        return Err(ApiError::field(
-            "ends_at",
-            Said::new(
-                "10 minutes to 8 hours after the start",
-                "须在开始后 10 分钟到 8 小时之间",
-            ),
-        ));
-    }
-    Ok(())
+    let event = on_site::Event {
+        title: &req.title,
+        place: &req.place,
+        at: (req.lat, req.lon),
+        radius_m: req.radius_m,
+        window: (req.starts_at, req.ends_at),
+    };
+    on_site::check_event(&event, &LECTURE_WINDOW, now)?;
+    check_category(req.category)
 }
 
 /// Schedules a lecture for everyone under `unit_id` (the officer's unit or one below).
@@ -132,8 +107,6 @@ pub async fn create(
     }
     let now = state.clock.now();
     check_create(&req, now)?;
-    let mut secret = [0u8; 32];
-    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut secret);
     let row = lecture::ActiveModel {
         id: Set(Uuid::now_v7()),
         unit_id: Set(req.unit_id),
@@ -146,7 +119,7 @@ pub async fn create(
         radius_m: Set(req.radius_m as i32),
         starts_at: Set(req.starts_at),
         ends_at: Set(req.ends_at),
-        code_secret: Set(hex::encode(secret)),
+        code_secret: Set(on_site::new_secret()),
         created_by: Set(caller.id),
         created_at: Set(now),
     }
@@ -164,18 +137,9 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(lecture_view(&row, None))))
 }
 
-/// The lectures a caller may see: an officer those of their units and of the units above
-/// (whose lectures their people attend); a supervisee those reaching their unit.
+/// The lectures a caller may see (`on_site::visible`): officers and the people they reach.
 async fn visible(db: &impl ConnectionTrait, caller: &AuthUser) -> ApiResult<Condition> {
-    match caller.role {
-        Role::Officer => {
-            let path = caller.unit_path.as_deref().ok_or(ErrorCode::Forbidden)?;
-            Ok(above_or_below(lecture::Column::UnitPath, path))
-        }
-        Role::Supervisee => Ok(Condition::all()
-            .add(lecture::Column::UnitPath.is_in(units_reaching(db, caller).await?))),
-        _ => Err(ErrorCode::Forbidden.into()),
-    }
+    on_site::visible(db, caller, lecture::Column::UnitPath, None).await
 }
 
 async fn find_lecture(
@@ -190,36 +154,20 @@ async fn find_lecture(
         .ok_or(ErrorCode::NotFound)?)
 }
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct LectureQuery {
-    /// Lectures ending after this (default: a week ago).
-    pub from: Option<DateTime<Utc>>,
-}
-
 /// Lectures from `from` on, soonest first (a supervisee's with their own attendance).
-#[utoipa::path(get, path = "/lectures", tag = "learning", params(LectureQuery, PageQuery),
+#[utoipa::path(get, path = "/lectures", tag = "learning", params(on_site::EventQuery, PageQuery),
     responses((status = 200, body = Page<LectureView>), (status = 403, body = Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: RequestParty,
-    Paged(q, page): Paged<LectureQuery>,
+    Paged(q, page): Paged<on_site::EventQuery>,
 ) -> ApiResult<Json<Page<LectureView>>> {
-    let from = q
-        .from
-        .unwrap_or_else(|| state.clock.now() - Duration::days(7));
-    let find = lecture::Entity::find()
-        .filter(visible(&state.db, &caller).await?)
-        .filter(lecture::Column::EndsAt.gt(from));
-    let Page { items: rows, next } = page.rows(&state.db, find, Order::OldestFirst).await?;
+    let find = lecture::Entity::find().filter(visible(&state.db, &caller).await?);
+    let ends_at = lecture::Column::EndsAt;
+    let Page { items: rows, next } = on_site::upcoming(&state, find, ends_at, &q, &page).await?;
     let mut mine: std::collections::HashMap<Uuid, LectureAttendanceView> = match caller.role {
         Role::Supervisee => {
-            let c = case::Entity::find()
-                .filter(case::Column::UserId.eq(caller.id))
-                .one(&state.db)
-                .await?
-                .ok_or(ErrorCode::NotFound)?;
+            let c = own_case(&state.db, &Supervisee((*caller).clone())).await?;
             let ids: Vec<Uuid> = rows.iter().map(|l| l.id).collect();
             let found = lecture_attendance::Entity::find()
                 .filter(lecture_attendance::Column::CaseId.eq(c.id))
@@ -258,7 +206,11 @@ pub async fn code(
     if !scanning_open(rules, l.starts_at, l.ends_at, now) {
         return Err(ErrorCode::LectureNotOpen.into());
     }
-    let (code, valid_until) = current_code(&secret_of(&l)?, now, rules.lecture_code_secs);
+    let (code, valid_until) = current_code(
+        &on_site::secret_of(&l.code_secret)?,
+        now,
+        rules.lecture_code_secs,
+    );
     Ok(Json(LectureCodeView {
         lecture_id: l.id,
         qr: qr_payload(l.id, &code),
@@ -266,10 +218,6 @@ pub async fn code(
         valid_until,
         rotate_secs: rules.lecture_code_secs,
     }))
-}
-
-fn secret_of(l: &lecture::Model) -> ApiResult<Vec<u8>> {
-    hex::decode(&l.code_secret).map_err(|_| ApiError::internal("a lecture's secret is not hex"))
 }
 
 async fn attendance_of(
@@ -348,7 +296,7 @@ pub async fn attend(
     let site = on_site::Site {
         at: (l.lat, l.lon),
         radius_m: l.radius_m.max(0) as u32,
-        secret: &secret_of(&l)?,
+        secret: &on_site::secret_of(&l.code_secret)?,
         code_secs: rules.lecture_code_secs,
         face_fresh_secs: rules.lecture_face_fresh_secs,
         refusals: on_site::Refusals {

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use huijiao_core::api::{
     Page, Problem, ServiceActivityCreate, ServiceActivityView, ServiceCancel, ServiceCodeView,
     ServiceParticipationView, ServiceSignUp,
@@ -15,7 +15,7 @@ use huijiao_core::model::{AuditAction, EventKind, Role, UserStatus};
 use huijiao_core::policy::lecture::current_code;
 use huijiao_core::policy::service::{
     qr_payload, ActivityAction, ActivityStatus, ParticipationAction, ParticipationStatus,
-    ServiceKind, ACTIVITY,
+    ServiceKind, ACTIVITY, ACTIVITY_WINDOW,
 };
 use huijiao_core::policy::transitions::Party;
 use huijiao_core::{ErrorCode, Said};
@@ -24,7 +24,6 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
     QueryFilter, QueryOrder, QuerySelect,
 };
-use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -32,13 +31,13 @@ use super::participation_view;
 use crate::actor::Actor;
 use crate::auth::extractor::{ActivityStaff, AuthUser, Officer, RequestParty};
 use crate::cases::{find_case_for_write, own_case};
+use crate::checkins::on_site;
 use crate::entities::{case, service_activity, service_participation, user};
 use crate::error::{ApiError, ApiResult, Json, Path};
-use crate::org::{above_or_below, units_reaching};
-use crate::paging::{Order, PageQuery, Paged};
+use crate::paging::{PageQuery, Paged};
 use crate::state::AppState;
 use crate::transition::apply;
-use crate::validate::{check_coordinates, check_paragraphs, check_text};
+use crate::validate::check_paragraphs;
 use crate::work::Work;
 
 pub(super) fn activity_view(
@@ -70,38 +69,20 @@ pub(super) fn activity_view(
 }
 
 fn check_create(req: &ServiceActivityCreate, now: DateTime<Utc>) -> ApiResult<()> {
-    check_text("title", &req.title, 200)?;
-    check_text("place", &req.place, 200)?;
+    let event = on_site::Event {
+        title: &req.title,
+        place: &req.place,
+        at: (req.lat, req.lon),
+        radius_m: req.radius_m,
+        window: (req.starts_at, req.ends_at),
+    };
+    on_site::check_event(&event, &ACTIVITY_WINDOW, now)?;
     if req.kind == ServiceKind::Unknown {
         return Err(ApiError::field(
             "kind",
             Said::new(
                 "one of the kinds of service this version knows",
                 "须为已知的公益活动类型",
-            ),
-        ));
-    }
-    check_coordinates("lat", req.lat, req.lon)?;
-    if !(20..=2000).contains(&req.radius_m) {
-        return Err(ApiError::field(
-            "radius_m",
-            Said::new("20 to 2000 metres", "须为 20 到 2000 米"),
-        ));
-    }
-    if req.starts_at < now || req.starts_at > now + Duration::days(366) {
-        return Err(ApiError::field(
-            "starts_at",
-            Said::new("within the coming year", "须在未来一年之内"),
-        ));
-    }
-    if req.ends_at < req.starts_at + Duration::minutes(30)
-        || req.ends_at > req.starts_at + Duration::hours(12)
-    {
-        return Err(ApiError::field(
-            "ends_at",
-            Said::new(
-                "30 minutes to 12 hours after the start",
-                "须在开始后 30 分钟到 12 小时之间",
             ),
         ));
     }
@@ -167,8 +148,6 @@ pub async fn create(
     if req.organiser_id.is_some() {
         check_organiser(work.db(), organiser, &unit_path).await?;
     }
-    let mut secret = [0u8; 32];
-    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut secret);
     let row = service_activity::ActiveModel {
         id: Set(Uuid::now_v7()),
         unit_id: Set(req.unit_id),
@@ -189,7 +168,7 @@ pub async fn create(
             .map(str::trim)
             .filter(|n| !n.is_empty())
             .map(str::to_owned)),
-        code_secret: Set(hex::encode(secret)),
+        code_secret: Set(on_site::new_secret()),
         closed_at: Set(None),
         cancelled_at: Set(None),
         cancel_reason: Set(None),
@@ -213,22 +192,12 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(activity_view(&row, 0, None))))
 }
 
-/// The activities a caller may see: an officer those of their units and of the units above
-/// (whose activities their people join); a supervisee those reaching their unit; a volunteer
-/// those they organise.
+/// The activities a caller may see (`on_site::visible`): officers and the people they reach,
+/// and a volunteer those they organise.
 async fn visible(db: &impl ConnectionTrait, caller: &AuthUser) -> ApiResult<Condition> {
-    match caller.role {
-        Role::Officer => {
-            let path = caller.unit_path.as_deref().ok_or(ErrorCode::Forbidden)?;
-            Ok(above_or_below(service_activity::Column::UnitPath, path))
-        }
-        Role::Supervisee => Ok(Condition::all()
-            .add(service_activity::Column::UnitPath.is_in(units_reaching(db, caller).await?))),
-        Role::Volunteer => {
-            Ok(Condition::all().add(service_activity::Column::OrganiserId.eq(caller.id)))
-        }
-        _ => Err(ErrorCode::Forbidden.into()),
-    }
+    let organised = (caller.role == Role::Volunteer)
+        .then(|| Condition::all().add(service_activity::Column::OrganiserId.eq(caller.id)));
+    on_site::visible(db, caller, service_activity::Column::UnitPath, organised).await
 }
 
 pub(super) async fn find_activity(
@@ -284,11 +253,7 @@ async fn own_participations(
     if caller.role != Role::Supervisee {
         return Ok(HashMap::new());
     }
-    let c = case::Entity::find()
-        .filter(case::Column::UserId.eq(caller.id))
-        .one(db)
-        .await?
-        .ok_or(ErrorCode::NotFound)?;
+    let c = own_case(db, &crate::auth::extractor::Supervisee(caller.clone())).await?;
     Ok(service_participation::Entity::find()
         .filter(service_participation::Column::CaseId.eq(c.id))
         .filter(service_participation::Column::ActivityId.is_in(ids))
@@ -299,30 +264,18 @@ async fn own_participations(
         .collect())
 }
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ActivityQuery {
-    /// Activities ending after this (default: a week ago).
-    pub from: Option<DateTime<Utc>>,
-}
-
 /// Activities from `from` on, soonest first, with the places taken (a supervisee's with their
 /// own participation).
-#[utoipa::path(get, path = "/service-activities", tag = "service", params(ActivityQuery, PageQuery),
+#[utoipa::path(get, path = "/service-activities", tag = "service", params(on_site::EventQuery, PageQuery),
     responses((status = 200, body = Page<ServiceActivityView>), (status = 403, body = Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: AuthUser,
-    Paged(q, page): Paged<ActivityQuery>,
+    Paged(q, page): Paged<on_site::EventQuery>,
 ) -> ApiResult<Json<Page<ServiceActivityView>>> {
-    let from = q
-        .from
-        .unwrap_or_else(|| state.clock.now() - Duration::days(7));
-    let find = service_activity::Entity::find()
-        .filter(visible(&state.db, &caller).await?)
-        .filter(service_activity::Column::EndsAt.gt(from));
-    let Page { items: rows, next } = page.rows(&state.db, find, Order::OldestFirst).await?;
+    let find = service_activity::Entity::find().filter(visible(&state.db, &caller).await?);
+    let ends_at = service_activity::Column::EndsAt;
+    let Page { items: rows, next } = on_site::upcoming(&state, find, ends_at, &q, &page).await?;
     let ids: Vec<Uuid> = rows.iter().map(|a| a.id).collect();
     let taken = taken(&state.db, ids.clone()).await?;
     let mut mine = own_participations(&state.db, &caller, ids).await?;
@@ -366,10 +319,6 @@ pub(super) fn refuse_cancelled(a: &service_activity::Model) -> ApiResult<()> {
     }
 }
 
-pub(super) fn secret_of(a: &service_activity::Model) -> ApiResult<Vec<u8>> {
-    hex::decode(&a.code_secret).map_err(|_| ApiError::internal("an activity's secret is not hex"))
-}
-
 /// The code to show now, to whoever runs the activity, while checking in or out is open.
 #[utoipa::path(get, path = "/service-activities/{id}/code", tag = "service", params(("id" = Uuid, Path)),
     responses((status = 200, body = ServiceCodeView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
@@ -390,7 +339,8 @@ pub async fn code(
     if !open {
         return Err(ErrorCode::ActivityNotOpen.into());
     }
-    let (code, valid_until) = current_code(&secret_of(&a)?, now, rules.code_secs);
+    let (code, valid_until) =
+        current_code(&on_site::secret_of(&a.code_secret)?, now, rules.code_secs);
     Ok(Json(ServiceCodeView {
         activity_id: a.id,
         qr: qr_payload(a.id, &code),

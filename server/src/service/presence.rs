@@ -16,7 +16,7 @@ use sea_orm::sea_query::SimpleExpr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
-use super::activities::{find_activity, participation_of, refuse_cancelled, secret_of};
+use super::activities::{find_activity, participation_of, refuse_cancelled};
 use super::participation_view;
 use crate::auth::extractor::Supervisee;
 use crate::cases::own_case;
@@ -53,7 +53,7 @@ async fn prove(
     let site = on_site::Site {
         at: (a.lat, a.lon),
         radius_m: a.radius_m.max(0) as u32,
-        secret: &secret_of(a)?,
+        secret: &on_site::secret_of(&a.code_secret)?,
         code_secs: rules.code_secs,
         face_fresh_secs: rules.face_fresh_secs,
         refusals: on_site::Refusals {
