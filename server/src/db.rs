@@ -53,3 +53,61 @@ pub fn any_of<C: ColumnTrait>(
         _ => col.is_in(ids),
     }
 }
+
+/// What `made_once` did: made the record (its view), or found it made by an earlier send.
+pub enum Once<M, V> {
+    Made(V),
+    Again(M),
+}
+
+/// A record the app makes under an id of its own (a field record written offline, sent from the
+/// outbox), made once however often it is sent: an id already stored is `Again` when `same`
+/// says it is this request's record, else `taken`; otherwise `store` makes it. Two sends at
+/// once: the second's insert conflicts and it answers as a resend. `store` runs only when
+/// nothing is stored yet, so a resend is not checked against rules that moved on since.
+pub async fn made_once<E, V>(
+    db: &DatabaseConnection,
+    id: Uuid,
+    same: impl Fn(&E::Model) -> bool,
+    taken: huijiao_core::ErrorCode,
+    store: impl std::future::Future<Output = crate::error::ApiResult<V>>,
+) -> crate::error::ApiResult<Once<E::Model, V>>
+where
+    E: sea_orm::EntityTrait,
+    <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<Uuid>,
+{
+    let again = |done: E::Model| {
+        if same(&done) {
+            Ok(Once::Again(done))
+        } else {
+            Err(taken.into())
+        }
+    };
+    if let Some(done) = E::find_by_id(id).one(db).await? {
+        return again(done);
+    }
+    match store.await {
+        Err(e) if e.code == huijiao_core::ErrorCode::Conflict => {
+            again(E::find_by_id(id).one(db).await?.ok_or(e)?)
+        }
+        made => Ok(Once::Made(made?)),
+    }
+}
+
+/// A GPS fix as a JSON column keeps it (where a field record was made), and back.
+pub fn fix_to_json(
+    fix: Option<&huijiao_core::api::GpsFix>,
+) -> crate::error::ApiResult<Option<serde_json::Value>> {
+    fix.map(serde_json::to_value)
+        .transpose()
+        .map_err(crate::error::ApiError::internal)
+}
+
+pub fn fix_from_json(
+    stored: Option<serde_json::Value>,
+) -> crate::error::ApiResult<Option<huijiao_core::api::GpsFix>> {
+    stored
+        .map(serde_json::from_value)
+        .transpose()
+        .map_err(crate::error::ApiError::internal)
+}

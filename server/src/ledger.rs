@@ -12,6 +12,7 @@ use huijiao_core::policy::calendar::Month;
 use huijiao_core::policy::learning::{
     month_standing, owed_in_month, shortfall_escalation, CreditSource, Obligation, Standing,
 };
+use huijiao_core::Said;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
 };
@@ -20,8 +21,44 @@ use uuid::Uuid;
 
 use crate::auth::extractor::AuthUser;
 use crate::entities::{case, ledger_credit, ledger_month};
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
+
+/// `YYYY-MM` as a real month since 2000, no later than the month of `now` (China time).
+pub fn check_month(field: &str, month: &str, now: DateTime<Utc>) -> ApiResult<()> {
+    let valid = Month::parse(month).is_some_and(|m| m.year() >= 2000 && m <= Month::of(now));
+    if !valid {
+        return Err(ApiError::field(
+            field,
+            Said::new(
+                "a month as YYYY-MM, not in the future",
+                "须为 YYYY-MM 格式的月份，且不晚于本月",
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The month a ledger screen asks for.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct MonthQuery {
+    /// `YYYY-MM`; default this month (China time).
+    pub month: Option<String>,
+}
+
+impl MonthQuery {
+    /// The month asked for, or this one (China time at `now`), checked and naming `month`.
+    pub fn month_at(&self, now: DateTime<Utc>) -> ApiResult<String> {
+        let month = self
+            .month
+            .clone()
+            .unwrap_or_else(|| Month::of(now).to_string());
+        check_month("month", &month, now)?;
+        Ok(month)
+    }
+}
 
 /// What `c` owes of `obligation` in `month`: the level's minutes, for the days of it under
 /// supervision.

@@ -22,7 +22,7 @@ use crate::auth::extractor::{Officer, RequestParty};
 use crate::cases::{find_case, find_case_for_write};
 use crate::entities::{assessment, case};
 use crate::error::{ApiError, ApiResult, Json, Path, Query};
-use crate::learning::ledger::check_month;
+use crate::ledger::check_month;
 use crate::state::AppState;
 use crate::validate::check_paragraphs;
 use crate::work::Work;

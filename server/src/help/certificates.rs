@@ -30,7 +30,7 @@ use crate::auth::extractor::{HelpReader, Officer, RequestMeta};
 use crate::auth::throttle;
 use crate::entities::{help_session, org_unit, service_certificate};
 use crate::error::{ApiError, ApiResult, Json, Path};
-use crate::learning::ledger::check_month;
+use crate::ledger::check_month;
 use crate::paging::{Order, PageQuery, PageRequest};
 use crate::pdf::{self, Block};
 use crate::state::AppState;

@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, SubsecRound, Utc};
 use huijiao_core::api::{
-    GpsFix, HelpCommentNew, HelpCommentView, HelpSessionAmend, HelpSessionNew, HelpSessionReview,
+    HelpCommentNew, HelpCommentView, HelpSessionAmend, HelpSessionNew, HelpSessionReview,
     HelpSessionView, Page, Problem,
 };
 use huijiao_core::model::{AlertKind, AuditAction, EventKind, HelpKind, RiskFactor, Role};
@@ -29,6 +29,7 @@ use uuid::Uuid;
 use crate::actor::Actor;
 use crate::auth::extractor::{AuthUser, HelpReader, Officer, Volunteer};
 use crate::cases::find_case;
+use crate::db::{made_once, Once};
 use crate::entities::{case, help_comment, help_session};
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::paging::{Order, PageQuery, PageRequest, Paged};
@@ -71,11 +72,7 @@ pub(super) async fn views(
                 began_at: r.began_at,
                 minutes: u32::try_from(r.minutes).map_err(ApiError::internal)?,
                 kind: r.kind,
-                place: r
-                    .place
-                    .map(serde_json::from_value::<GpsFix>)
-                    .transpose()
-                    .map_err(ApiError::internal)?,
+                place: crate::db::fix_from_json(r.place)?,
                 notes: r.notes,
                 risks: serde_json::from_value(r.risks).map_err(ApiError::internal)?,
                 follow_up: r.follow_up,
@@ -185,54 +182,33 @@ pub async fn log(
     Json(req): Json<HelpSessionNew>,
 ) -> ApiResult<(StatusCode, Json<HelpSessionView>)> {
     find_case(&state.db, &caller, id).await?;
-    if let Some(done) = help_session::Entity::find_by_id(req.id)
-        .one(&state.db)
-        .await?
-    {
-        return replay(&state, &caller, id, &req, done).await;
-    }
-    let s = check(
-        req.began_at,
-        req.minutes,
-        req.kind,
-        &req.notes,
-        &req.risks,
-        req.follow_up.as_deref(),
-        state.clock.now(),
-    )?;
-    if let Some(place) = &req.place {
-        check_gps_fix("place", place)?;
-    }
-    match store(&state, &caller, id, &req, s).await {
-        // Two sends of one session at once: the second finds the first's row.
-        Err(e) if e.code == ErrorCode::Conflict => {
-            let done = help_session::Entity::find_by_id(req.id)
-                .one(&state.db)
-                .await?
-                .ok_or(e)?;
-            replay(&state, &caller, id, &req, done).await
+    let same = |done: &help_session::Model| {
+        done.author_id == caller.id
+            && done.case_id == id
+            && done.began_at == req.began_at.trunc_subsecs(0)
+            && i64::from(done.minutes) == i64::from(req.minutes)
+            && done.kind == req.kind
+    };
+    let taken = ErrorCode::HelpIdTaken;
+    let store = async {
+        let s = check(
+            req.began_at,
+            req.minutes,
+            req.kind,
+            &req.notes,
+            &req.risks,
+            req.follow_up.as_deref(),
+            state.clock.now(),
+        )?;
+        if let Some(place) = &req.place {
+            check_gps_fix("place", place)?;
         }
-        other => Ok((StatusCode::CREATED, Json(other?))),
+        store(&state, &caller, id, &req, s).await
+    };
+    match made_once::<help_session::Entity, _>(&state.db, req.id, same, taken, store).await? {
+        Once::Made(v) => Ok((StatusCode::CREATED, Json(v))),
+        Once::Again(done) => Ok((StatusCode::OK, Json(view(&state.db, done).await?))),
     }
-}
-
-/// A resend of a session already stored: the same answer, if it is the same session.
-async fn replay(
-    state: &AppState,
-    caller: &AuthUser,
-    case_id: Uuid,
-    req: &HelpSessionNew,
-    done: help_session::Model,
-) -> ApiResult<(StatusCode, Json<HelpSessionView>)> {
-    let same = done.author_id == caller.id
-        && done.case_id == case_id
-        && done.began_at == req.began_at.trunc_subsecs(0)
-        && i64::from(done.minutes) == i64::from(req.minutes)
-        && done.kind == req.kind;
-    if !same {
-        return Err(ErrorCode::HelpIdTaken.into());
-    }
-    Ok((StatusCode::OK, Json(view(&state.db, done).await?)))
 }
 
 async fn store(
@@ -255,12 +231,7 @@ async fn store(
         began_at: Set(s.began_at),
         minutes: Set(i32::try_from(s.minutes).map_err(ApiError::internal)?),
         kind: Set(s.kind),
-        place: Set(req
-            .place
-            .as_ref()
-            .map(serde_json::to_value)
-            .transpose()
-            .map_err(ApiError::internal)?),
+        place: Set(crate::db::fix_to_json(req.place.as_ref())?),
         notes: Set(s.notes),
         risks: Set(json!(s.risks)),
         follow_up: Set(s.follow_up),

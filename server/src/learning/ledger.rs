@@ -4,18 +4,15 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::{DateTime, Utc};
 
 use huijiao_core::api::{
     LearningAdjustment, LearningAdjustmentView, LearningCreditView, LearningMonthView, Page,
     Problem, ShortfallView,
 };
 use huijiao_core::model::AuditAction;
-use huijiao_core::policy::calendar::{month_of, Month};
 use huijiao_core::policy::learning::{month_standing, CreditSource, Obligation};
 use huijiao_core::Said;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
-use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -24,26 +21,11 @@ use crate::auth::extractor::{AuthUser, Officer};
 use crate::cases::{find_case, find_case_for_write};
 use crate::entities::{case, ledger_credit};
 use crate::error::{ApiError, ApiResult, Json, Path, Query};
-use crate::ledger::{self, owed};
+use crate::ledger::{self, check_month, owed, MonthQuery};
 use crate::paging::{PageQuery, Paged};
 use crate::state::AppState;
 use crate::validate::check_paragraphs;
 use crate::work::Work;
-
-/// `YYYY-MM` as a real month since 2000, no later than the month of `now` (China time).
-pub(crate) fn check_month(field: &str, month: &str, now: DateTime<Utc>) -> ApiResult<()> {
-    let valid = Month::parse(month).is_some_and(|m| m.year() >= 2000 && m <= Month::of(now));
-    if !valid {
-        return Err(ApiError::field(
-            field,
-            Said::new(
-                "a month as YYYY-MM, not in the future",
-                "须为 YYYY-MM 格式的月份，且不晚于本月",
-            ),
-        ));
-    }
-    Ok(())
-}
 
 /// A case's month as the ledger has it.
 pub(super) async fn month_view(
@@ -99,14 +81,6 @@ pub(super) async fn month_view(
     })
 }
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct MonthQuery {
-    /// `YYYY-MM`; default this month (China time).
-    pub month: Option<String>,
-}
-
 /// A person's education in a month: owed, credited by source, short. The supervisee reads
 /// their own, officers and the person's volunteers theirs.
 #[utoipa::path(get, path = "/cases/{id}/learning", tag = "learning", params(("id" = Uuid, Path), MonthQuery),
@@ -117,8 +91,7 @@ pub async fn month(
     Path(id): Path<Uuid>,
     Query(q): Query<MonthQuery>,
 ) -> ApiResult<Json<LearningMonthView>> {
-    let month = q.month.unwrap_or_else(|| month_of(state.clock.now()));
-    check_month("month", &month, state.clock.now())?;
+    let month = q.month_at(state.clock.now())?;
     let c = find_case(&state.db, &caller, id).await?;
     Ok(Json(month_view(&state.db, &state, &c, &month).await?))
 }
@@ -186,8 +159,7 @@ pub async fn shortfalls(
     caller: Officer,
     Paged(q, page): Paged<MonthQuery>,
 ) -> ApiResult<Json<Page<ShortfallView>>> {
-    let month = q.month.unwrap_or_else(|| month_of(state.clock.now()));
-    check_month("month", &month, state.clock.now())?;
+    let month = q.month_at(state.clock.now())?;
     Ok(Json(
         ledger::shortfalls(&state, &caller, Obligation::Education, &month, &page).await?,
     ))

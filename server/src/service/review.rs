@@ -9,7 +9,6 @@ use huijiao_core::api::{
     ServiceReview, ShortfallView,
 };
 use huijiao_core::model::{AlertSeverity, AuditAction, EventKind, Role};
-use huijiao_core::policy::calendar::month_of;
 use huijiao_core::policy::learning::{month_standing, Obligation};
 use huijiao_core::policy::lecture::lecture_minutes;
 use huijiao_core::policy::service::{
@@ -32,7 +31,7 @@ use crate::cases::find_case;
 use crate::entities::{case, ledger_credit, service_activity, service_participation};
 use crate::error::{ApiError, ApiResult, Json, Path, Query};
 use crate::events::Event;
-use crate::learning::ledger::{check_month, MonthQuery};
+use crate::ledger::MonthQuery;
 use crate::paging::{PageQuery, Paged};
 use crate::state::AppState;
 use crate::transition::apply;
@@ -223,8 +222,7 @@ pub async fn month(
     Path(id): Path<Uuid>,
     Query(q): Query<MonthQuery>,
 ) -> ApiResult<Json<CommunityServiceMonthView>> {
-    let month = q.month.unwrap_or_else(|| month_of(state.clock.now()));
-    check_month("month", &month, state.clock.now())?;
+    let month = q.month_at(state.clock.now())?;
     let c = find_case(&state.db, &caller, id).await?;
     Ok(Json(month_view(&state.db, &state, &c, &month).await?))
 }
@@ -238,8 +236,7 @@ pub async fn shortfalls(
     caller: Officer,
     Paged(q, page): Paged<MonthQuery>,
 ) -> ApiResult<Json<Page<ShortfallView>>> {
-    let month = q.month.unwrap_or_else(|| month_of(state.clock.now()));
-    check_month("month", &month, state.clock.now())?;
+    let month = q.month_at(state.clock.now())?;
     Ok(Json(
         crate::ledger::shortfalls(&state, &caller, Obligation::CommunityService, &month, &page)
             .await?,

@@ -26,6 +26,7 @@ use uuid::Uuid;
 use crate::actor::Actor;
 use crate::auth::extractor::Officer;
 use crate::cases::{find_case, find_case_for_write};
+use crate::db::{made_once, Once};
 use crate::entities::{case, checkin, visit, visit_photo};
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::paging::{Order, PageQuery, Paged};
@@ -56,11 +57,7 @@ pub(super) async fn views(
                 officer_id: r.officer_id,
                 officer_name: names.get(&r.officer_id).cloned().unwrap_or_default(),
                 at: r.at,
-                place: r
-                    .place
-                    .map(serde_json::from_value::<GpsFix>)
-                    .transpose()
-                    .map_err(ApiError::internal)?,
+                place: crate::db::fix_from_json(r.place)?,
                 distance_m: r
                     .distance_m
                     .map(u32::try_from)
@@ -188,42 +185,24 @@ pub async fn record(
     Json(req): Json<VisitNew>,
 ) -> ApiResult<(StatusCode, Json<VisitView>)> {
     find_case(&state.db, &caller, id).await?;
-    if let Some(done) = visit::Entity::find_by_id(req.id).one(&state.db).await? {
-        return replay(&state, &caller, id, &req, done).await;
+    let same = |done: &visit::Model| {
+        done.officer_id == caller.id
+            && done.case_id == id
+            && done.kind == req.kind
+            && done.at == req.at.trunc_subsecs(0)
+    };
+    let taken = ErrorCode::VisitIdTaken;
+    let store = async {
+        let met = check(&req, &state.config.rules.visits, state.clock.now())?;
+        store(&state, &caller, id, &req, met).await
+    };
+    match made_once::<visit::Entity, _>(&state.db, req.id, same, taken, store).await? {
+        Once::Made(v) => Ok((StatusCode::CREATED, Json(v))),
+        Once::Again(done) => Ok((
+            StatusCode::OK,
+            Json(views(&state.db, vec![done]).await?.remove(0)),
+        )),
     }
-    let met = check(&req, &state.config.rules.visits, state.clock.now())?;
-    match store(&state, &caller, id, &req, met).await {
-        // Two sends of one record at once: the second finds the first's row.
-        Err(e) if e.code == ErrorCode::Conflict => {
-            let done = visit::Entity::find_by_id(req.id)
-                .one(&state.db)
-                .await?
-                .ok_or(e)?;
-            replay(&state, &caller, id, &req, done).await
-        }
-        other => Ok((StatusCode::CREATED, Json(other?))),
-    }
-}
-
-/// A resend of a record already stored: the same answer, if it is the same record.
-async fn replay(
-    state: &AppState,
-    caller: &Officer,
-    case_id: Uuid,
-    req: &VisitNew,
-    done: visit::Model,
-) -> ApiResult<(StatusCode, Json<VisitView>)> {
-    let same = done.officer_id == caller.id
-        && done.case_id == case_id
-        && done.kind == req.kind
-        && done.at == req.at.trunc_subsecs(0);
-    if !same {
-        return Err(ErrorCode::VisitIdTaken.into());
-    }
-    Ok((
-        StatusCode::OK,
-        Json(views(&state.db, vec![done]).await?.remove(0)),
-    ))
 }
 
 async fn store(
@@ -253,12 +232,7 @@ async fn store(
         kind: Set(req.kind),
         officer_id: Set(caller.id),
         at: Set(at),
-        place: Set(req
-            .place
-            .as_ref()
-            .map(serde_json::to_value)
-            .transpose()
-            .map_err(ApiError::internal)?),
+        place: Set(crate::db::fix_to_json(req.place.as_ref())?),
         distance_m: Set(distance_m
             .map(i32::try_from)
             .transpose()
