@@ -153,6 +153,56 @@ pub async fn render_with(
         .map_err(ApiError::internal)?
 }
 
+/// A certificate (证明书, 证明): its title, what it attests, "特此证明", who issued it and
+/// when, and its number with how to check it, as one page every certificate shares.
+pub struct Certificate {
+    pub title: &'static str,
+    pub body: Vec<String>,
+    /// "出具机关" for an authority, "出具单位" for a unit.
+    pub issuer_label: &'static str,
+    pub issuer: String,
+    pub issued_on: chrono::NaiveDate,
+    /// "证明书编号", "证明编号".
+    pub number_label: &'static str,
+    pub number: String,
+    /// How to check it, if it can be.
+    pub check: Option<String>,
+}
+
+impl Certificate {
+    fn blocks(&self) -> Vec<Block> {
+        let mut blocks = vec![
+            Block::Gap(40.0),
+            Block::Title(self.title.into()),
+            Block::Gap(30.0),
+        ];
+        for paragraph in &self.body {
+            blocks.push(Block::Paragraph(paragraph.clone()));
+            blocks.push(Block::Gap(10.0));
+        }
+        blocks.extend([
+            Block::Paragraph("特此证明。".into()),
+            Block::Gap(40.0),
+            Block::Paragraph(format!("{}：{}", self.issuer_label, self.issuer)),
+            Block::Paragraph(format!("出具日期：{}", date_zh(self.issued_on))),
+            Block::Gap(40.0),
+            Block::Note(format!("{}：{}", self.number_label, self.number)),
+        ]);
+        blocks.extend(self.check.iter().map(|c| Block::Note(c.clone())));
+        blocks
+    }
+
+    /// The certificate as a PDF download named after its number.
+    pub async fn download(&self, font_path: &Path) -> ApiResult<Response> {
+        let bytes = render_with(font_path, self.title.into(), self.blocks()).await?;
+        Ok(attachment(
+            "application/pdf",
+            &format!("{}.pdf", self.number),
+            bytes,
+        ))
+    }
+}
+
 /// `bytes` as a download named `filename`.
 pub fn attachment(content_type: &str, filename: &str, bytes: Vec<u8>) -> Response {
     (

@@ -20,9 +20,9 @@ use uuid::Uuid;
 use super::{find_case, find_case_for_write, identity};
 use crate::actor::Actor;
 use crate::auth::extractor::Officer;
-use crate::entities::{org_unit, release_certificate};
+use crate::entities::release_certificate;
 use crate::error::{ApiError, ApiResult, Json, Path};
-use crate::pdf::{self, date_zh, Block};
+use crate::pdf::{self, date_zh};
 use crate::state::AppState;
 use crate::validate::{check_paragraphs, check_text};
 use crate::work::Work;
@@ -93,10 +93,7 @@ pub async fn release(
         "release at term end",
     )
     .await?;
-    let unit = org_unit::Entity::find_by_id(caller.unit_id.ok_or(ErrorCode::Forbidden)?)
-        .one(work.db())
-        .await?
-        .ok_or(ErrorCode::Forbidden)?;
+    let unit = crate::org::own_unit(work.db(), &caller).await?;
     let year = u16::try_from(today.year()).map_err(ApiError::internal)?;
     let row = release_certificate::ActiveModel {
         case_id: Set(c.id),
@@ -177,38 +174,31 @@ pub async fn certificate(
         .as_deref()
         .map(|g| format!("，{g}"))
         .unwrap_or_default();
-    let blocks = [
-        Block::Gap(40.0),
-        Block::Title("解除社区矫正证明书".into()),
-        Block::Gap(30.0),
-        Block::Paragraph(format!(
-            "社区矫正对象 {name}{gender}，公民身份号码 {national_id}，因犯{}，经{}{}判处（决定）{}，社区矫正期限自 {} 起至 {} 止。",
-            c.crime,
-            c.court,
-            c.judgment_number,
-            sentence_zh(c.sentence_kind),
-            date_zh(c.start_date),
-            date_zh(c.end_date),
-        )),
-        Block::Gap(10.0),
-        Block::Paragraph(format!(
-            "其社区矫正期限届满，依照《中华人民共和国社区矫正法》第四十四条的规定，于 {} 解除社区矫正。",
-            date_zh(r.released_on)
-        )),
-        Block::Gap(10.0),
-        Block::Paragraph("特此证明。".into()),
-        Block::Gap(40.0),
-        Block::Paragraph(format!("出具机关：{}", r.unit_name)),
-        Block::Paragraph(format!("出具日期：{}", date_zh(r.released_on))),
-        Block::Gap(40.0),
-        Block::Note(format!("证明书编号：{}", r.number)),
-    ];
-    let bytes = pdf::render_with(
-        &state.config.pdf_font,
-        "解除社区矫正证明书".into(),
-        blocks.into(),
-    )
-    .await?;
+    let certificate = pdf::Certificate {
+        title: "解除社区矫正证明书",
+        body: vec![
+            format!(
+                "社区矫正对象 {name}{gender}，公民身份号码 {national_id}，因犯{}，经{}{}判处（决定）{}，社区矫正期限自 {} 起至 {} 止。",
+                c.crime,
+                c.court,
+                c.judgment_number,
+                sentence_zh(c.sentence_kind),
+                date_zh(c.start_date),
+                date_zh(c.end_date),
+            ),
+            format!(
+                "其社区矫正期限届满，依照《中华人民共和国社区矫正法》第四十四条的规定，于 {} 解除社区矫正。",
+                date_zh(r.released_on)
+            ),
+        ],
+        issuer_label: "出具机关",
+        issuer: r.unit_name.clone(),
+        issued_on: r.released_on,
+        number_label: "证明书编号",
+        number: r.number.clone(),
+        check: None,
+    };
+    let download = certificate.download(&state.config.pdf_font).await?;
     crate::audit::record(
         &state.db,
         &Actor::from(&caller),
@@ -218,9 +208,5 @@ pub async fn certificate(
         json!({ "number": r.number }),
     )
     .await?;
-    Ok(pdf::attachment(
-        "application/pdf",
-        &format!("{}.pdf", r.number),
-        bytes,
-    ))
+    Ok(download)
 }

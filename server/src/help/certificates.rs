@@ -28,11 +28,11 @@ use super::record::{audit_officer_read, volunteer_in_reach};
 use crate::actor::Actor;
 use crate::auth::extractor::{HelpReader, Officer, RequestMeta};
 use crate::auth::throttle;
-use crate::entities::{help_session, org_unit, service_certificate};
+use crate::entities::{help_session, service_certificate};
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::ledger::check_month;
 use crate::paging::{Order, PageQuery, PageRequest};
-use crate::pdf::{self, Block};
+use crate::pdf;
 use crate::state::AppState;
 use crate::work::Work;
 
@@ -93,10 +93,7 @@ pub async fn issue(
         .into_iter()
         .map(|(kind, minutes)| HelpKindMinutes { kind, minutes })
         .collect();
-    let unit = org_unit::Entity::find_by_id(caller.unit_id.ok_or(ErrorCode::Forbidden)?)
-        .one(work.db())
-        .await?
-        .ok_or(ErrorCode::Forbidden)?;
+    let unit = crate::org::own_unit(work.db(), &caller).await?;
     let now = state.clock.now();
     let year = now
         .with_timezone(&huijiao_core::policy::calendar::local_offset())
@@ -247,35 +244,30 @@ pub async fn pdf(
         .map(|k| format!("{} {}", kind_zh(k.kind), hours(k.minutes)))
         .collect::<Vec<_>>()
         .join("，");
-    let issued = pdf::date_zh(local_date(c.issued_at));
-    let blocks = [
-        Block::Gap(40.0),
-        Block::Title("志愿服务证明".into()),
-        Block::Gap(30.0),
-        Block::Paragraph(format!(
-            "兹证明 {} 于 {} 至 {} 期间参加社区矫正志愿服务（帮教），经本单位确认的服务时长共计 {}，共 {} 次。",
-            c.volunteer_name,
-            c.from_month,
-            c.to_month,
-            hours(v.minutes),
-            v.sessions
-        )),
-        Block::Gap(10.0),
-        Block::Paragraph(format!("服务内容：{content}。")),
-        Block::Gap(10.0),
-        Block::Paragraph("特此证明。".into()),
-        Block::Gap(40.0),
-        Block::Paragraph(format!("出具单位：{}", c.unit_name)),
-        Block::Paragraph(format!("出具日期：{issued}")),
-        Block::Gap(40.0),
-        Block::Note(format!("证明编号：{}", c.number)),
-        Block::Note(format!(
+    let certificate = pdf::Certificate {
+        title: "志愿服务证明",
+        body: vec![
+            format!(
+                "兹证明 {} 于 {} 至 {} 期间参加社区矫正志愿服务（帮教），经本单位确认的服务时长共计 {}，共 {} 次。",
+                c.volunteer_name,
+                c.from_month,
+                c.to_month,
+                hours(v.minutes),
+                v.sessions
+            ),
+            format!("服务内容：{content}。"),
+        ],
+        issuer_label: "出具单位",
+        issuer: c.unit_name.clone(),
+        issued_on: local_date(c.issued_at),
+        number_label: "证明编号",
+        number: c.number.clone(),
+        check: Some(format!(
             "查验：凭证明编号访问 /api/v1/certificates/{}，无需登录。",
             c.number
         )),
-    ];
-    let bytes =
-        pdf::render_with(&state.config.pdf_font, "志愿服务证明".into(), blocks.into()).await?;
+    };
+    let download = certificate.download(&state.config.pdf_font).await?;
     audit_officer_read(
         &state,
         &caller,
@@ -283,9 +275,5 @@ pub async fn pdf(
         json!({ "certificate": c.number }),
     )
     .await?;
-    Ok(pdf::attachment(
-        "application/pdf",
-        &format!("{}.pdf", c.number),
-        bytes,
-    ))
+    Ok(download)
 }

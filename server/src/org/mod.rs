@@ -55,15 +55,22 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(enable_user))
 }
 
+/// The caller's own unit (the one that issues what they sign); 403 for an account without one.
+pub async fn own_unit(db: &impl ConnectionTrait, caller: &AuthUser) -> ApiResult<org_unit::Model> {
+    Ok(
+        org_unit::Entity::find_by_id(caller.unit_id.ok_or(ErrorCode::Forbidden)?)
+            .one(db)
+            .await?
+            .ok_or(ErrorCode::Forbidden)?,
+    )
+}
+
 /// The level an officer decides at, from their unit's kind.
 pub async fn officer_level(
     db: &impl ConnectionTrait,
     caller: &AuthUser,
 ) -> ApiResult<huijiao_core::policy::level::ApprovalLevel> {
-    let unit = org_unit::Entity::find_by_id(caller.unit_id.ok_or(ErrorCode::Forbidden)?)
-        .one(db)
-        .await?
-        .ok_or(ErrorCode::Forbidden)?;
+    let unit = own_unit(db, caller).await?;
     Ok(huijiao_core::policy::level::ApprovalLevel::of_unit(
         unit.kind,
     ))
