@@ -18,7 +18,6 @@ use huijiao_core::{policy, ErrorCode};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    TransactionTrait,
 };
 use serde_json::json;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -28,6 +27,7 @@ use crate::audit::{self, Actor};
 use crate::entities::{case, device, refresh_token, session, user};
 use crate::error::{ApiError, ApiResult, Json};
 use crate::state::AppState;
+use crate::work::Work;
 use extractor::{AuthUser, RequestMeta};
 
 /// This domain as the server wires it (`app::DOMAINS`).
@@ -117,17 +117,17 @@ async fn login(
     )
     .await?;
     let Some(u) = found.filter(|_| ok) else {
-        let txn = state.db.begin().await?;
+        let work = Work::begin(&state).await?;
         if let Some(addr) = &address {
-            if let Ok(n) = throttle::count(&txn, addr, window, now).await? {
+            if let Ok(n) = throttle::count(work.db(), addr, window, now).await? {
                 if n >= cfg.address_max_failures {
-                    throttle::lock(&txn, addr, now + window).await?;
+                    throttle::lock(work.db(), addr, now + window).await?;
                 }
             }
         }
         let lock_until = (attempt >= cfg.lockout_threshold).then(|| now + window);
         if let Some(until) = lock_until {
-            throttle::lock(&txn, &key, until).await?;
+            throttle::lock(work.db(), &key, until).await?;
         }
         if let Some(id) = anonymous.id {
             // The account's own view of it, for officers and the security admin.
@@ -135,22 +135,22 @@ async fn login(
                 .col_expr(user::Column::FailedLogins, Expr::value(attempt))
                 .col_expr(user::Column::LockedUntil, Expr::value(lock_until))
                 .filter(user::Column::Id.eq(id))
-                .exec(&txn)
+                .exec(work.db())
                 .await?;
             if let Some(until) = lock_until {
-                audit::record(
-                    &txn,
+                work.audit(
                     &anonymous,
                     AuditAction::AuthLockedOut,
                     "user",
-                    Some(id.to_string()),
+                    id,
                     json!({ "until": until }),
                 )
                 .await?;
             }
         }
+        // The account may not exist: the entry names no target then.
         audit::record(
-            &txn,
+            work.db(),
             &anonymous,
             AuditAction::AuthLoginFailed,
             "user",
@@ -158,7 +158,7 @@ async fn login(
             json!({}),
         )
         .await?;
-        txn.commit().await?;
+        work.commit().await?;
         return Err(match lock_until {
             Some(until) => locked(until),
             None => ErrorCode::InvalidCredentials.into(),
@@ -175,13 +175,13 @@ async fn login(
         meta,
     };
 
-    let txn = state.db.begin().await?;
+    let work = Work::begin(&state).await?;
     let bound_device = if role == Role::Supervisee {
         let device_id = device_id.ok_or(ErrorCode::DeviceRequired)?;
         let existing = device::Entity::find()
             .filter(device::Column::UserId.eq(u.id))
             .filter(device::Column::DeviceId.eq(&device_id))
-            .one(&txn)
+            .one(work.db())
             .await?;
         match existing {
             Some(d) if d.status == DeviceStatus::Approved => Some(device_id),
@@ -200,18 +200,17 @@ async fn login(
                     approved_by: Set(None),
                     approved_at: Set(None),
                 }
-                .insert(&txn)
+                .insert(work.db())
                 .await?;
-                audit::record(
-                    &txn,
+                work.audit(
                     &actor,
                     AuditAction::DeviceRegistered,
                     "user",
-                    Some(u.id.to_string()),
+                    u.id,
                     json!({ "device_id": device_id }),
                 )
                 .await?;
-                txn.commit().await?;
+                work.commit().await?;
                 return Err(ErrorCode::DevicePending.into());
             }
         }
@@ -226,7 +225,7 @@ async fn login(
                 Expr::value(Option::<chrono::DateTime<Utc>>::None),
             )
             .filter(user::Column::Id.eq(u.id))
-            .exec(&txn)
+            .exec(work.db())
             .await?;
     }
     let session_id = Uuid::now_v7();
@@ -240,19 +239,18 @@ async fn login(
         revoked_at: Set(None),
         revoke_reason: Set(None),
     }
-    .insert(&txn)
+    .insert(work.db())
     .await?;
-    let view = issue_tokens(&state, &txn, &u, role, session_id, bound_device).await?;
-    audit::record(
-        &txn,
+    let view = issue_tokens(&state, work.db(), &u, role, session_id, bound_device).await?;
+    work.audit(
         &actor,
         AuditAction::AuthLoggedIn,
         "session",
-        Some(session_id.to_string()),
+        session_id,
         json!({}),
     )
     .await?;
-    txn.commit().await?;
+    work.commit().await?;
     Ok(Json(view))
 }
 
@@ -334,24 +332,24 @@ async fn refresh(
 ) -> ApiResult<Json<TokenView>> {
     let device_id = clean_device_id(req.device_id.as_deref())?;
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let work = Work::begin(&state).await?;
     let token = refresh_token::Entity::find()
         .filter(
             refresh_token::Column::TokenHash
                 .eq(tokens::hash_refresh_token(req.refresh_token.trim())),
         )
-        .one(&txn)
+        .one(work.db())
         .await?
         .ok_or(ErrorCode::RefreshInvalid)?;
     let sess = session::Entity::find_by_id(token.session_id)
-        .one(&txn)
+        .one(work.db())
         .await?
         .ok_or(ErrorCode::RefreshInvalid)?;
     if sess.revoked_at.is_some() || sess.expires_at < now || token.expires_at < now {
         return Err(ErrorCode::RefreshInvalid.into());
     }
     let u = user::Entity::find_by_id(sess.user_id)
-        .one(&txn)
+        .one(work.db())
         .await?
         .ok_or(ErrorCode::RefreshInvalid)?;
     let role = u.role;
@@ -365,22 +363,21 @@ async fn refresh(
         .col_expr(refresh_token::Column::UsedAt, Expr::value(now))
         .filter(refresh_token::Column::Id.eq(token.id))
         .filter(refresh_token::Column::UsedAt.is_null())
-        .exec(&txn)
+        .exec(work.db())
         .await?
         .rows_affected
         == 1;
     if !claimed {
-        revoke_session(&txn, now, sess.id, "refresh_reused").await?;
-        audit::record(
-            &txn,
+        revoke_session(work.db(), now, sess.id, "refresh_reused").await?;
+        work.audit(
             &actor,
             AuditAction::AuthRefreshReused,
             "session",
-            Some(sess.id.to_string()),
+            sess.id,
             json!({}),
         )
         .await?;
-        txn.commit().await?;
+        work.commit().await?;
         return Err(ErrorCode::RefreshReused.into());
     }
     if u.status != UserStatus::Active {
@@ -394,7 +391,7 @@ async fn refresh(
             .filter(device::Column::UserId.eq(u.id))
             .filter(device::Column::DeviceId.eq(device_id.clone().unwrap_or_default()))
             .filter(device::Column::Status.eq(DeviceStatus::Approved.as_str()))
-            .one(&txn)
+            .one(work.db())
             .await?;
         if approved.is_none() {
             return Err(ErrorCode::DeviceMismatch.into());
@@ -403,19 +400,18 @@ async fn refresh(
     session::Entity::update_many()
         .col_expr(session::Column::LastUsedAt, Expr::value(now))
         .filter(session::Column::Id.eq(sess.id))
-        .exec(&txn)
+        .exec(work.db())
         .await?;
-    let view = issue_tokens(&state, &txn, &u, role, sess.id, sess.device_id.clone()).await?;
-    audit::record(
-        &txn,
+    let view = issue_tokens(&state, work.db(), &u, role, sess.id, sess.device_id.clone()).await?;
+    work.audit(
         &actor,
         AuditAction::AuthRefreshed,
         "session",
-        Some(sess.id.to_string()),
+        sess.id,
         json!({}),
     )
     .await?;
-    txn.commit().await?;
+    work.commit().await?;
     Ok(Json(view))
 }
 
@@ -423,18 +419,17 @@ async fn refresh(
 #[utoipa::path(post, path = "/auth/logout", tag = "auth",
     responses((status = 204), (status = 401, body = Problem)))]
 async fn logout(State(state): State<AppState>, caller: AuthUser) -> ApiResult<StatusCode> {
-    let txn = state.db.begin().await?;
-    revoke_session(&txn, state.clock.now(), caller.session_id, "logout").await?;
-    audit::record(
-        &txn,
+    let work = Work::begin(&state).await?;
+    revoke_session(work.db(), state.clock.now(), caller.session_id, "logout").await?;
+    work.audit(
         &Actor::from(&caller),
         AuditAction::AuthLoggedOut,
         "session",
-        Some(caller.session_id.to_string()),
+        caller.session_id,
         json!({}),
     )
     .await?;
-    txn.commit().await?;
+    work.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -456,11 +451,11 @@ async fn change_password(
     }
     policy::check_password_strength(&req.new_password)?;
     let hash = password::hash(cfg, req.new_password).await?;
-    let txn = state.db.begin().await?;
+    let work = Work::begin(&state).await?;
     let mut am: user::ActiveModel = u.into();
     am.password_hash = Set(hash);
     am.updated_at = Set(state.clock.now());
-    am.update(&txn).await?;
+    am.update(work.db()).await?;
     session::Entity::update_many()
         .col_expr(session::Column::RevokedAt, Expr::value(state.clock.now()))
         .col_expr(
@@ -470,18 +465,17 @@ async fn change_password(
         .filter(session::Column::UserId.eq(caller.id))
         .filter(session::Column::Id.ne(caller.session_id))
         .filter(session::Column::RevokedAt.is_null())
-        .exec(&txn)
+        .exec(work.db())
         .await?;
-    audit::record(
-        &txn,
+    work.audit(
         &Actor::from(&caller),
         AuditAction::AuthPasswordChanged,
         "user",
-        Some(caller.id.to_string()),
+        caller.id,
         json!({}),
     )
     .await?;
-    txn.commit().await?;
+    work.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -6,17 +6,18 @@ use huijiao_core::model::{AuditAction, DeviceStatus};
 use huijiao_core::policy::transitions::{DeviceAction, Party, DEVICE};
 use huijiao_core::ErrorCode;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 use uuid::Uuid;
 
 use super::{find_case, find_case_for_write};
-use crate::audit::{self, Actor};
+use crate::audit::Actor;
 use crate::auth::extractor::Officer;
 use crate::entities::{device, session};
 use crate::error::{ApiResult, Json, Path};
 use crate::state::AppState;
 use crate::transition::{step, step_all};
+use crate::work::Work;
 
 fn device_view(d: device::Model) -> ApiResult<DeviceView> {
     Ok(DeviceView {
@@ -61,12 +62,12 @@ async fn set_device(
     device_row: Uuid,
     approve: bool,
 ) -> ApiResult<Json<DeviceView>> {
-    let txn = state.db.begin().await?;
-    let c = find_case_for_write(&txn, caller, id).await?;
+    let work = Work::begin(state).await?;
+    let c = find_case_for_write(work.db(), caller, id).await?;
     let uid = c.user_id.ok_or(ErrorCode::NotFound)?;
     let d = device::Entity::find_by_id(device_row)
         .filter(device::Column::UserId.eq(uid))
-        .one(&txn)
+        .one(work.db())
         .await?
         .ok_or(ErrorCode::NotFound)?;
     let now = state.clock.now();
@@ -84,44 +85,43 @@ async fn set_device(
     };
     let party = Party::person(caller.role, None);
     let d = if approve {
-        let d = step(&txn, &DEVICE, DeviceAction::Approve, party, &d, |q| {
+        let d = step(work.db(), &DEVICE, DeviceAction::Approve, party, &d, |q| {
             q.col_expr(device::Column::ApprovedBy, Expr::value(caller.id))
                 .col_expr(device::Column::ApprovedAt, Expr::value(now))
         })
         .await?;
         // One approved phone at a time: the one before is revoked.
-        step_all::<device::Entity, _>(&txn, &DEVICE, DeviceAction::Revoke, party, |q| {
+        step_all::<device::Entity, _>(work.db(), &DEVICE, DeviceAction::Revoke, party, |q| {
             q.filter(device::Column::UserId.eq(uid))
                 .filter(device::Column::Id.ne(d.id))
                 .filter(device::Column::Status.eq(DeviceStatus::Approved))
         })
         .await?;
         end_sessions_except(Some(d.device_id.clone()))
-            .exec(&txn)
+            .exec(work.db())
             .await?;
         d
     } else {
         end_sessions_except(None)
             .filter(session::Column::DeviceId.eq(d.device_id.clone()))
-            .exec(&txn)
+            .exec(work.db())
             .await?;
-        step(&txn, &DEVICE, DeviceAction::Revoke, party, &d, |q| q).await?
+        step(work.db(), &DEVICE, DeviceAction::Revoke, party, &d, |q| q).await?
     };
     let action = if approve {
         AuditAction::DeviceApproved
     } else {
         AuditAction::DeviceRevoked
     };
-    audit::record(
-        &txn,
+    work.audit(
         &Actor::from(caller),
         action,
         "case",
-        Some(id.to_string()),
+        id,
         json!({ "device": d.id }),
     )
     .await?;
-    txn.commit().await?;
+    work.commit().await?;
     Ok(Json(device_view(d)?))
 }
 

@@ -27,6 +27,7 @@ use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::state::AppState;
 use crate::transition::{apply, step_all};
 use crate::validate::{check_coordinates, check_paragraphs, check_text};
+use crate::work::Work;
 
 /// Writes a case row bumping its version, only if nobody else changed it since it was read:
 /// an officer with a stale screen gets `resource.conflict` instead of overwriting.
@@ -49,9 +50,9 @@ pub async fn create_case(
     caller: Officer,
     Json(req): Json<CaseCreateRequest>,
 ) -> ApiResult<(StatusCode, Json<CaseView>)> {
-    let txn = state.db.begin().await?;
-    let c = insert_case(&state, &txn, &caller, &req).await?;
-    txn.commit().await?;
+    let work = Work::begin(&state).await?;
+    let c = insert_case(&state, work.db(), &caller, &req).await?;
+    work.commit().await?;
     Ok((StatusCode::CREATED, Json(case_view(c, &caller)?)))
 }
 
@@ -216,12 +217,12 @@ pub async fn announce(
     for (i, a) in req.attendees.iter().enumerate() {
         check_text(&format!("attendees[{i}]"), a, 200)?;
     }
-    let txn = state.db.begin().await?;
-    let c = find_case_for_write(&txn, &caller, id).await?;
+    let work = Work::begin(&state).await?;
+    let c = find_case_for_write(work.db(), &caller, id).await?;
     let from = c.status;
     let now = state.clock.now();
     let c = apply(
-        &txn,
+        work.db(),
         &CASE,
         CaseAction::Announce,
         Party::person(caller.role, None),
@@ -240,7 +241,7 @@ pub async fn announce(
     )
     .await?;
     record_status(
-        &txn,
+        work.db(),
         now,
         id,
         from,
@@ -249,16 +250,15 @@ pub async fn announce(
         caller.id,
     )
     .await?;
-    audit::record(
-        &txn,
+    work.audit(
         &Actor::from(&caller),
         AuditAction::CaseAnnounced,
         "case",
-        Some(id.to_string()),
+        id,
         json!({}),
     )
     .await?;
-    txn.commit().await?;
+    work.commit().await?;
     Ok(Json(case_view(c, &caller)?))
 }
 
@@ -288,8 +288,8 @@ pub async fn issue_login(
     Path(id): Path<Uuid>,
     Json(req): Json<IssueLoginRequest>,
 ) -> ApiResult<(StatusCode, Json<IssuedLoginView>)> {
-    let txn = state.db.begin().await?;
-    let c = find_case_for_write(&txn, &caller, id).await?;
+    let work = Work::begin(&state).await?;
+    let c = find_case_for_write(work.db(), &caller, id).await?;
     policy::require_active(c.status)?;
     if c.user_id.is_some() {
         return Err(ErrorCode::LoginAlreadyIssued.into());
@@ -297,7 +297,7 @@ pub async fn issue_login(
     let password = initial_password();
     let u = crate::org::insert_user(
         &state,
-        &txn,
+        work.db(),
         &UserCreateRequest {
             username: req.username,
             password: password.clone(),
@@ -311,17 +311,16 @@ pub async fn issue_login(
     let version = c.version;
     let mut am: case::ActiveModel = c.into();
     am.user_id = Set(Some(u.id));
-    save_case(&txn, state.clock.now(), am, version).await?;
-    audit::record(
-        &txn,
+    save_case(work.db(), state.clock.now(), am, version).await?;
+    work.audit(
         &Actor::from(&caller),
         AuditAction::CaseLoginIssued,
         "case",
-        Some(id.to_string()),
+        id,
         json!({ "user_id": u.id }),
     )
     .await?;
-    txn.commit().await?;
+    work.commit().await?;
     Ok((
         StatusCode::CREATED,
         Json(IssuedLoginView {
@@ -342,8 +341,8 @@ pub async fn change_level(
     Json(req): Json<LevelChangeRequest>,
 ) -> ApiResult<(StatusCode, Json<LevelChangeView>)> {
     check_paragraphs("reason", &req.reason, 1000)?;
-    let txn = state.db.begin().await?;
-    let c = find_case_for_write(&txn, &caller, id).await?;
+    let work = Work::begin(&state).await?;
+    let c = find_case_for_write(work.db(), &caller, id).await?;
     let from = c.level;
     if from == req.level {
         return Err(ErrorCode::LevelUnchanged.into());
@@ -351,7 +350,7 @@ pub async fn change_level(
     let version = c.version;
     let mut am: case::ActiveModel = c.into();
     am.level = Set(req.level);
-    save_case(&txn, state.clock.now(), am, version).await?;
+    save_case(work.db(), state.clock.now(), am, version).await?;
     let change = level_change::ActiveModel {
         id: Set(Uuid::now_v7()),
         case_id: Set(id),
@@ -361,18 +360,17 @@ pub async fn change_level(
         changed_by: Set(caller.id),
         changed_at: Set(state.clock.now()),
     }
-    .insert(&txn)
+    .insert(work.db())
     .await?;
-    audit::record(
-        &txn,
+    work.audit(
         &Actor::from(&caller),
         AuditAction::CaseLevelChanged,
         "case",
-        Some(id.to_string()),
+        id,
         json!({ "from": from, "to": req.level }),
     )
     .await?;
-    txn.commit().await?;
+    work.commit().await?;
     Ok((StatusCode::CREATED, Json(level_view(change)?)))
 }
 
@@ -431,11 +429,11 @@ pub async fn change_status(
             ),
         ));
     }
-    let txn = state.db.begin().await?;
-    let c = find_case_for_write(&txn, &caller, id).await?;
+    let work = Work::begin(&state).await?;
+    let c = find_case_for_write(work.db(), &caller, id).await?;
     let party = Party::person(caller.role, None);
     let c = change(
-        &txn,
+        work.db(),
         state.clock.now(),
         &caller,
         party,
@@ -444,7 +442,7 @@ pub async fn change_status(
         req.reason.trim(),
     )
     .await?;
-    txn.commit().await?;
+    work.commit().await?;
     Ok(Json(case_view(c, &caller)?))
 }
 

@@ -8,18 +8,18 @@ use huijiao_core::ErrorCode;
 use huijiao_core::Said;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
 
 use super::{find_case, find_case_for_write, strings};
-use crate::audit::{self, Actor};
+use crate::audit::Actor;
 use crate::auth::extractor::{AuthUser, Officer};
 use crate::entities::correction_plan;
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::state::AppState;
 use crate::validate::check_paragraphs;
+use crate::work::Work;
 
 fn plan_view(p: correction_plan::Model) -> PlanView {
     PlanView {
@@ -51,12 +51,12 @@ pub async fn update_plan(
     for (i, m) in req.measures.iter().enumerate() {
         check_paragraphs(&format!("measures[{i}]"), m, 1000)?;
     }
-    let txn = state.db.begin().await?;
-    find_case_for_write(&txn, &caller, id).await?;
+    let work = Work::begin(&state).await?;
+    find_case_for_write(work.db(), &caller, id).await?;
     let latest = correction_plan::Entity::find()
         .filter(correction_plan::Column::CaseId.eq(id))
         .order_by_desc(correction_plan::Column::Version)
-        .one(&txn)
+        .one(work.db())
         .await?
         .map_or(0, |p| p.version);
     if latest != req.base_version {
@@ -75,23 +75,22 @@ pub async fn update_plan(
         created_by: Set(caller.id),
         created_at: Set(state.clock.now()),
     }
-    .insert(&txn)
+    .insert(work.db())
     .await
     .map_err(|e| match ApiError::from(e) {
         // Another officer saved the same base version a moment earlier.
         e if e.code == ErrorCode::Conflict => ErrorCode::PlanVersionConflict.into(),
         e => e,
     })?;
-    audit::record(
-        &txn,
+    work.audit(
         &Actor::from(&caller),
         AuditAction::PlanUpdated,
         "case",
-        Some(id.to_string()),
+        id,
         json!({ "version": plan.version }),
     )
     .await?;
-    txn.commit().await?;
+    work.commit().await?;
     Ok((StatusCode::CREATED, Json(plan_view(plan))))
 }
 

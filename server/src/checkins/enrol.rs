@@ -12,18 +12,18 @@ use huijiao_core::ErrorCode;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
 
 use super::{decode_photo, face_error};
-use crate::audit::{self, Actor};
+use crate::audit::Actor;
 use crate::auth::extractor::Officer;
 use crate::cases::{find_case, find_case_for_write};
 use crate::entities::face_template;
 use crate::error::{ApiResult, Json, Path};
 use crate::state::AppState;
+use crate::work::Work;
 
 fn view(t: face_template::Model) -> FaceTemplateView {
     FaceTemplateView {
@@ -74,17 +74,17 @@ pub async fn enrol_face(
     for p in photos.iter() {
         keys.push(state.media.put(&format!("faces/{id}"), p, aad).await?);
     }
-    let txn = state.db.begin().await?;
-    let c = find_case_for_write(&txn, &caller, id).await?;
+    let work = Work::begin(&state).await?;
+    let c = find_case_for_write(work.db(), &caller, id).await?;
     let latest = face_template::Entity::find()
         .filter(face_template::Column::CaseId.eq(c.id))
         .order_by_desc(face_template::Column::Version)
-        .one(&txn)
+        .one(work.db())
         .await?;
     face_template::Entity::update_many()
         .col_expr(face_template::Column::Active, Expr::value(false))
         .filter(face_template::Column::CaseId.eq(c.id))
-        .exec(&txn)
+        .exec(work.db())
         .await?;
     let t = face_template::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -99,18 +99,17 @@ pub async fn enrol_face(
         created_by: Set(caller.id),
         created_at: Set(state.clock.now()),
     }
-    .insert(&txn)
+    .insert(work.db())
     .await?;
-    audit::record(
-        &txn,
+    work.audit(
         &Actor::from(&caller),
         AuditAction::FaceEnrolled,
         "case",
-        Some(id.to_string()),
+        id,
         json!({ "version": t.version, "references": t.reference_count }),
     )
     .await?;
-    txn.commit().await?;
+    work.commit().await?;
     Ok((StatusCode::CREATED, Json(view(t))))
 }
 

@@ -26,6 +26,7 @@ use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::events::Event;
 use crate::state::AppState;
 use crate::validate::check_text;
+use crate::work::Work;
 
 pub async fn in_sensitive_period(db: &impl ConnectionTrait, date: NaiveDate) -> ApiResult<bool> {
     Ok(sensitive_period::Entity::find()
@@ -106,7 +107,7 @@ pub async fn declare_sensitive_period(
             ),
         ));
     }
-    let txn = state.db.begin().await?;
+    let work = Work::begin(&state).await?;
     let p = sensitive_period::ActiveModel {
         id: Set(Uuid::now_v7()),
         name: Set(req.name.trim().into()),
@@ -115,18 +116,17 @@ pub async fn declare_sensitive_period(
         created_by: Set(caller.id),
         created_at: Set(state.clock.now()),
     }
-    .insert(&txn)
+    .insert(work.db())
     .await?;
-    audit::record(
-        &txn,
+    work.audit(
         &Actor::from(&caller),
         AuditAction::SensitivePeriodDeclared,
         "sensitive_period",
-        Some(p.id.to_string()),
+        p.id,
         json!({ "start": p.start_date, "end": p.end_date }),
     )
     .await?;
-    txn.commit().await?;
+    work.commit().await?;
     Ok((
         StatusCode::CREATED,
         Json(SensitivePeriodView {

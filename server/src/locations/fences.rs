@@ -12,7 +12,7 @@ use huijiao_core::Said;
 use sea_orm::sea_query::{Expr, Query as SqlQuery};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter,
-    QueryOrder, TransactionTrait,
+    QueryOrder,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -20,7 +20,7 @@ use uuid::Uuid;
 
 use super::index::ActiveFence;
 use super::rules::{clear_rule_everywhere, Rule};
-use crate::audit::{self, Actor};
+use crate::audit::Actor;
 use crate::auth::extractor::{AuthUser, Officer, Supervisee};
 use crate::cases::{find_case, find_case_for_write};
 use crate::entities::{case, fence, org_unit};
@@ -28,6 +28,7 @@ use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::paging::{Order, PageQuery, Paged};
 use crate::state::AppState;
 use crate::validate::check_text;
+use crate::work::Work;
 
 fn view(f: fence::Model, now: DateTime<Utc>) -> ApiResult<FenceView> {
     let shape: FenceShape = serde_json::from_value(f.shape).map_err(ApiError::internal)?;
@@ -121,7 +122,7 @@ pub async fn create_fence(
         }
     }
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let work = Work::begin(&state).await?;
     let f = fence::ActiveModel {
         id: Set(Uuid::now_v7()),
         name: Set(req.name.trim().to_owned()),
@@ -138,18 +139,17 @@ pub async fn create_fence(
         archived_by: Set(None),
         version: Set(1),
     }
-    .insert(&txn)
+    .insert(work.db())
     .await?;
-    audit::record(
-        &txn,
+    work.audit(
         &Actor::from(&caller),
         AuditAction::FenceCreated,
         "fence",
-        Some(f.id.to_string()),
+        f.id,
         json!({"kind": f.kind, "case_id": f.case_id, "unit_id": f.unit_id}),
     )
     .await?;
-    txn.commit().await?;
+    work.commit().await?;
     state
         .fences
         .apply(f.id, Some(ActiveFence::from_row(&f)?))
@@ -295,10 +295,10 @@ pub async fn update_fence(
         return Err(ErrorCode::FenceArchived.into());
     }
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let work = Work::begin(&state).await?;
     // Archived meanwhile by someone else: the version moved, so this is a conflict too.
     let updated =
-        crate::transition::update_at_version::<fence::Entity>(&txn, id, req.version, |q| {
+        crate::transition::update_at_version::<fence::Entity>(work.db(), id, req.version, |q| {
             q.col_expr(fence::Column::Name, Expr::value(req.name.trim()))
                 .col_expr(fence::Column::Shape, Expr::value(json!(req.shape)))
                 .col_expr(fence::Column::Schedule, Expr::value(json!(req.schedule)))
@@ -306,17 +306,16 @@ pub async fn update_fence(
                 .filter(fence::Column::ArchivedAt.is_null())
         })
         .await?;
-    audit::record(
-        &txn,
+    work.audit(
         &Actor::from(&caller),
         AuditAction::FenceUpdated,
         "fence",
-        Some(id.to_string()),
+        id,
         json!({"version": updated.version}),
     )
     .await?;
     let f = updated;
-    txn.commit().await?;
+    work.commit().await?;
     state
         .fences
         .apply(id, Some(ActiveFence::from_row(&f)?))
@@ -337,7 +336,7 @@ pub async fn archive_fence(
         return Err(ErrorCode::FenceArchived.into());
     }
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let work = Work::begin(&state).await?;
     let done = fence::Entity::update_many()
         .col_expr(fence::Column::ArchivedAt, Expr::value(now))
         .col_expr(fence::Column::ArchivedBy, Expr::value(caller.id))
@@ -345,34 +344,32 @@ pub async fn archive_fence(
         .col_expr(fence::Column::Version, Expr::value(f.version + 1))
         .filter(fence::Column::Id.eq(id))
         .filter(fence::Column::ArchivedAt.is_null())
-        .exec(&txn)
+        .exec(work.db())
         .await?;
     if done.rows_affected == 0 {
         return Err(ErrorCode::FenceArchived.into());
     }
     let events = if f.kind == FenceKind::ExclusionZone {
-        clear_rule_everywhere(&txn, &Rule::Zone(id), now).await?
+        clear_rule_everywhere(work.db(), &Rule::Zone(id), now).await?
     } else {
         // Activity areas are judged together: the next fix re-judges without this one.
         vec![]
     };
-    audit::record(
-        &txn,
+    work.audit(
         &Actor::from(&caller),
         AuditAction::FenceArchived,
         "fence",
-        Some(id.to_string()),
+        id,
         json!({}),
     )
     .await?;
     let f = fence::Entity::find_by_id(id)
-        .one(&txn)
+        .one(work.db())
         .await?
         .ok_or(ErrorCode::NotFound)?;
-    txn.commit().await?;
+    // The cleared alerts go out once the archive is committed.
+    work.publish_all(events);
+    work.commit().await?;
     state.fences.apply(id, None).await;
-    for e in events {
-        state.events.publish(e);
-    }
     Ok(Json(view(f, state.clock.now())?))
 }

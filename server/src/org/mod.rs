@@ -11,13 +11,13 @@ use huijiao_core::{policy, ErrorCode};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    QueryFilter, QueryOrder, TransactionTrait,
+    QueryFilter, QueryOrder,
 };
 use serde_json::json;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use crate::audit::{self, Actor};
+use crate::audit::Actor;
 use crate::auth::extractor::{AuthUser, DirectoryReader, SecurityAdmin, SystemAdmin};
 use crate::auth::password;
 use crate::entities::{org_unit, session, user};
@@ -188,18 +188,17 @@ async fn create_unit(
     caller: SystemAdmin,
     Json(req): Json<UnitCreateRequest>,
 ) -> ApiResult<(StatusCode, Json<UnitView>)> {
-    let txn = state.db.begin().await?;
-    let unit = insert_unit(&txn, state.clock.now(), &req).await?;
-    audit::record(
-        &txn,
+    let work = Work::begin(&state).await?;
+    let unit = insert_unit(work.db(), state.clock.now(), &req).await?;
+    work.audit(
         &Actor::from(&caller),
         AuditAction::UnitCreated,
         "unit",
-        Some(unit.id.to_string()),
+        unit.id,
         json!({ "kind": unit.kind, "parent_id": unit.parent_id }),
     )
     .await?;
-    txn.commit().await?;
+    work.commit().await?;
     Ok((StatusCode::CREATED, Json(unit_view(unit)?)))
 }
 
@@ -310,18 +309,17 @@ async fn create_user(
     if req.role == Role::Supervisee {
         return Err(ErrorCode::RoleNotAllowed.into());
     }
-    let txn = state.db.begin().await?;
-    let u = insert_user(&state, &txn, &req).await?;
-    audit::record(
-        &txn,
+    let work = Work::begin(&state).await?;
+    let u = insert_user(&state, work.db(), &req).await?;
+    work.audit(
         &Actor::from(&caller),
         AuditAction::UserCreated,
         "user",
-        Some(u.id.to_string()),
+        u.id,
         json!({ "role": u.role, "unit_id": u.unit_id }),
     )
     .await?;
-    txn.commit().await?;
+    work.commit().await?;
     Ok((StatusCode::CREATED, Json(user_view(u)?)))
 }
 

@@ -12,7 +12,6 @@ use huijiao_core::ErrorCode;
 use huijiao_core::Said;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -23,6 +22,7 @@ use crate::cases::find_case;
 use crate::entities::{leave_attachment as la, leave_request};
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::state::AppState;
+use crate::work::Work;
 
 const MAX_BYTES: usize = 10 * 1024 * 1024;
 
@@ -77,7 +77,7 @@ pub async fn upload(
         .media
         .put(&format!("leaves/{id}"), &bytes, id.as_bytes())
         .await?;
-    let txn = state.db.begin().await?;
+    let work = Work::begin(&state).await?;
     let a = la::ActiveModel {
         id: Set(Uuid::now_v7()),
         leave_id: Set(id),
@@ -88,18 +88,17 @@ pub async fn upload(
         uploaded_by: Set(caller.id),
         uploaded_at: Set(state.clock.now()),
     }
-    .insert(&txn)
+    .insert(work.db())
     .await?;
-    audit::record(
-        &txn,
+    work.audit(
         &Actor::from(&caller),
         AuditAction::LeaveAttachmentAdded,
         "leave",
-        Some(id.to_string()),
+        id,
         json!({ "attachment_id": a.id, "kind": a.kind }),
     )
     .await?;
-    txn.commit().await?;
+    work.commit().await?;
     Ok((StatusCode::CREATED, Json(view(a))))
 }
 

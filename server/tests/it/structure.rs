@@ -321,6 +321,14 @@ fn roles_are_in_signatures_and_state_changes_go_through_one_helper() {
                      (or cases::intake::save_case): {line}"
                 );
             }
+            // A handler's transaction is a `Work` (its audit inside, its events after the
+            // commit); the demo seed is one long transaction of its own.
+            if !matches!(rel.as_str(), "work.rs" | "demo.rs") {
+                assert!(
+                    !text.contains("state.db.begin()"),
+                    "{rel}: a transaction begun by hand; take crate::work::Work"
+                );
+            }
             // The demo seed writes a history as it would have been.
             if rel != "demo.rs" {
                 let found = status_writes(&text);
