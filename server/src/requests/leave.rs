@@ -14,13 +14,13 @@ use huijiao_core::policy::calendar::local_date;
 use huijiao_core::policy::leave::{self as rules};
 use huijiao_core::policy::level::ApprovalLevel;
 use huijiao_core::policy::transitions::{
-    LeaveAction, Party, LEAVE, LEAVE_HOLDING, LEAVE_IN_FORCE, LEAVE_PENDING_OR_HOLDING,
+    LeaveAction, Machine, Party, LEAVE, LEAVE_HOLDING, LEAVE_IN_FORCE, LEAVE_PENDING_OR_HOLDING,
 };
 use huijiao_core::ErrorCode;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder,
+    QueryOrder, UpdateMany,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -38,6 +38,8 @@ use crate::state::AppState;
 use crate::transition::apply;
 use crate::validate::{check_paragraphs, check_text};
 use crate::work::Work;
+
+use super::workflow::{take, Act, Request};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -367,57 +369,95 @@ async fn leave_queue(
     Ok(Json(views(&state, rows).await?))
 }
 
-/// A supervisee's own step on their leave (submit, cancel, depart, return), stamping `at_column`.
-async fn supervisee_action(
-    state: &AppState,
-    caller: &Supervisee,
-    id: Uuid,
-    action: LeaveAction,
-    at_column: Option<leave_request::Column>,
-) -> ApiResult<Json<LeaveView>> {
-    let work = Work::begin(state).await?;
-    let l = find_leave(work.db(), caller, id).await?;
-    let now = state.clock.now();
-    let l = apply(
-        work.db(),
-        &LEAVE,
-        action,
-        party(work.db(), caller).await?,
-        &l,
-        None,
-        |q| match at_column {
-            Some(c) => q.col_expr(c, Expr::value(now)),
+impl Request for leave_request::Model {
+    type Table = leave_request::Entity;
+    type Action = LeaveAction;
+    type View = LeaveView;
+    const MACHINE: &'static Machine<LeaveStatus, LeaveAction> = &LEAVE;
+    const KIND: &'static str = "leave";
+    const EVENT: EventKind = EventKind::Leave;
+
+    fn case_id(&self) -> Uuid {
+        self.case_id
+    }
+
+    /// A decision's time, or the person's own step's (submitted, left, back).
+    fn record(
+        q: UpdateMany<leave_request::Entity>,
+        act: &Act<'_, LeaveAction>,
+    ) -> UpdateMany<leave_request::Entity> {
+        use leave_request::Column as C;
+        let stamped = match act.action {
+            LeaveAction::Approve | LeaveAction::Reject => Some(C::DecidedAt),
+            LeaveAction::Submit => Some(C::SubmittedAt),
+            LeaveAction::Depart => Some(C::DepartedAt),
+            LeaveAction::Return => Some(C::ReturnedAt),
+            _ => None,
+        };
+        match stamped {
+            Some(c) => q.col_expr(c, Expr::value(act.now)),
             None => q,
-        },
-    )
-    .await?;
-    step(
-        work.db(),
-        now,
-        id,
-        Some(caller.id),
-        action.as_str(),
-        None,
-        None,
-    )
-    .await?;
-    work.audit(
-        &Actor::from(caller),
-        AuditAction::from(action),
-        "leave",
-        id,
-        json!({}),
-    )
-    .await?;
-    let v = view(work.db(), l, state.clock.today()).await?;
-    // Submitted, cancelled, departed, returned: news for the officers' queues.
-    let c = case::Entity::find_by_id(v.case_id)
-        .one(work.db())
-        .await?
-        .ok_or(ErrorCode::NotFound)?;
-    work.notify_case(&c, EventKind::Leave, &v, true).await?;
-    work.commit().await?;
-    Ok(Json(v))
+        }
+    }
+
+    /// An officer approves only at or above the leave's required level (measures art. 28).
+    async fn check(&self, _work: &Work, act: &Act<'_, LeaveAction>) -> ApiResult<()> {
+        let mine = level_of(act.party);
+        let needed = self.required_level;
+        if act.action == LeaveAction::Approve
+            && !mine.is_some_and(|m| rules::may_approve(m, needed))
+        {
+            return Err(rules::needs_code(needed).into());
+        }
+        Ok(())
+    }
+
+    /// A line of the leave's history; an approved extension moves the end of the leave it
+    /// extends (a new version of it: a screen showing the old end date is stale).
+    async fn follow(
+        &self,
+        work: &Work,
+        act: &Act<'_, LeaveAction>,
+        _done: &leave_request::Model,
+    ) -> ApiResult<()> {
+        let (db, now, by) = (work.db(), act.now, Some(act.caller.id));
+        let level = level_of(act.party);
+        let action = act.action.as_str();
+        step(db, now, self.id, by, action, level, act.opinion.clone()).await?;
+        if let (LeaveAction::Approve, Some(parent)) = (act.action, self.parent_id) {
+            leave_request::Entity::update_many()
+                .col_expr(leave_request::Column::EndDate, Expr::value(self.end_date))
+                .col_expr(leave_request::Column::Days, Expr::value(self.days))
+                .col_expr(
+                    leave_request::Column::Version,
+                    Expr::col(leave_request::Column::Version).add(1),
+                )
+                .filter(leave_request::Column::Id.eq(parent))
+                .exec(db)
+                .await?;
+            step(db, now, parent, by, "extended", level, None).await?;
+        }
+        Ok(())
+    }
+
+    fn detail(act: &Act<'_, LeaveAction>) -> serde_json::Value {
+        match level_of(act.party) {
+            Some(level) => json!({ "level": level.as_str() }),
+            None => json!({}),
+        }
+    }
+
+    async fn view(self, db: &impl ConnectionTrait, today: NaiveDate) -> ApiResult<LeaveView> {
+        view(db, self, today).await
+    }
+}
+
+/// The level an officer decides at; `None` for the person.
+fn level_of(party: Party) -> Option<ApprovalLevel> {
+    match party {
+        Party::Person { level, .. } => level,
+        Party::System => None,
+    }
 }
 
 /// Submits a draft.
@@ -428,14 +468,7 @@ async fn submit_leave(
     caller: Supervisee,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<LeaveView>> {
-    supervisee_action(
-        &state,
-        &caller,
-        id,
-        LeaveAction::Submit,
-        Some(leave_request::Column::SubmittedAt),
-    )
-    .await
+    take::<leave_request::Model>(&state, &caller, id, LeaveAction::Submit, None, None).await
 }
 
 /// Withdraws a request before departure.
@@ -446,7 +479,7 @@ async fn cancel_leave(
     caller: Supervisee,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<LeaveView>> {
-    supervisee_action(&state, &caller, id, LeaveAction::Cancel, None).await
+    take::<leave_request::Model>(&state, &caller, id, LeaveAction::Cancel, None, None).await
 }
 
 /// Reports departure on an approved leave.
@@ -457,14 +490,7 @@ async fn depart(
     caller: Supervisee,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<LeaveView>> {
-    supervisee_action(
-        &state,
-        &caller,
-        id,
-        LeaveAction::Depart,
-        Some(leave_request::Column::DepartedAt),
-    )
-    .await
+    take::<leave_request::Model>(&state, &caller, id, LeaveAction::Depart, None, None).await
 }
 
 /// Reports back (销假), also after the end date (the late return stays on record).
@@ -482,16 +508,10 @@ async fn report_return(
     if !crate::checkins::passed_since(&state.db, l.case_id, since).await? {
         return Err(ErrorCode::LeaveReturnNeedsCheckin.into());
     }
-    supervisee_action(
-        &state,
-        &caller,
-        id,
-        LeaveAction::Return,
-        Some(leave_request::Column::ReturnedAt),
-    )
-    .await
+    take::<leave_request::Model>(&state, &caller, id, LeaveAction::Return, None, None).await
 }
 
+/// An officer's decision, with the opinion.
 async fn decide(
     state: &AppState,
     caller: &Officer,
@@ -500,76 +520,8 @@ async fn decide(
     action: LeaveAction,
 ) -> ApiResult<Json<LeaveView>> {
     check_paragraphs("opinion", &req.opinion, 2000)?;
-    let work = Work::begin(state).await?;
-    let l = find_leave(work.db(), caller, id).await?;
-    let mine = officer_level(work.db(), caller).await?;
-    let needed = l.required_level;
-    if action == LeaveAction::Approve && !rules::may_approve(mine, needed) {
-        return Err(rules::needs_code(needed).into());
-    }
-    let now = state.clock.now();
-    let party = Party::person(caller.role, Some(mine));
-    let decided = apply(
-        work.db(),
-        &LEAVE,
-        action,
-        party,
-        &l,
-        Some(req.version),
-        |q| q.col_expr(leave_request::Column::DecidedAt, Expr::value(now)),
-    )
-    .await?;
-    step(
-        work.db(),
-        now,
-        id,
-        Some(caller.id),
-        action.as_str(),
-        Some(mine),
-        Some(req.opinion.trim().into()),
-    )
-    .await?;
-    if let (LeaveAction::Approve, Some(parent)) = (action, l.parent_id) {
-        // An approved extension moves the end of the leave it extends (a new version of it:
-        // a screen showing the old end date is stale).
-        leave_request::Entity::update_many()
-            .col_expr(leave_request::Column::EndDate, Expr::value(l.end_date))
-            .col_expr(leave_request::Column::Days, Expr::value(l.days))
-            .col_expr(
-                leave_request::Column::Version,
-                Expr::col(leave_request::Column::Version).add(1),
-            )
-            .filter(leave_request::Column::Id.eq(parent))
-            .exec(work.db())
-            .await?;
-        step(
-            work.db(),
-            now,
-            parent,
-            Some(caller.id),
-            "extended",
-            Some(mine),
-            None,
-        )
-        .await?;
-    }
-    work.audit(
-        &Actor::from(caller),
-        AuditAction::from(action),
-        "leave",
-        id,
-        json!({ "level": mine.as_str() }),
-    )
-    .await?;
-    let v = view(work.db(), decided, state.clock.today()).await?;
-    // The supervisee (and the officers of the jurisdiction) hear of it once it is committed.
-    let c = case::Entity::find_by_id(l.case_id)
-        .one(work.db())
-        .await?
-        .ok_or(ErrorCode::NotFound)?;
-    work.notify_case(&c, EventKind::Leave, &v, true).await?;
-    work.commit().await?;
-    Ok(Json(v))
+    let opinion = Some(req.opinion.trim().to_owned());
+    take::<leave_request::Model>(state, caller, id, action, Some(req.version), opinion).await
 }
 
 /// Approves; refused with `leave.needs_county_approval` / `leave.needs_city_approval` when

@@ -5,6 +5,7 @@ pub mod attachments;
 pub mod leave;
 pub mod relocation;
 pub mod visitor;
+mod workflow;
 
 use axum::extract::State;
 use huijiao_core::policy::JurisdictionRules;

@@ -10,12 +10,13 @@ use huijiao_core::api::{
 };
 use huijiao_core::model::{AuditAction, EventKind, RequestStatus, Role};
 use huijiao_core::policy::requests as rules;
-use huijiao_core::policy::transitions::{RelocationAction, RELOCATION};
+use huijiao_core::policy::transitions::{Machine, RelocationAction, RELOCATION};
 use huijiao_core::ErrorCode;
 use huijiao_core::Said;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    UpdateMany,
 };
 use serde_json::json;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -34,6 +35,8 @@ use crate::transition::apply;
 use crate::validate::check_coordinates;
 use crate::validate::{check_paragraphs, check_text};
 use crate::work::Work;
+
+use super::workflow::{take, Act, Request};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -288,6 +291,82 @@ async fn consult(
     Ok(Json(view(r)?))
 }
 
+impl Request for rr::Model {
+    type Table = rr::Entity;
+    type Action = RelocationAction;
+    type View = RelocationView;
+    const MACHINE: &'static Machine<RequestStatus, RelocationAction> = &RELOCATION;
+    const KIND: &'static str = "relocation";
+    const EVENT: EventKind = EventKind::Relocation;
+
+    fn case_id(&self) -> Uuid {
+        self.case_id
+    }
+
+    fn record(
+        q: UpdateMany<rr::Entity>,
+        act: &Act<'_, RelocationAction>,
+    ) -> UpdateMany<rr::Entity> {
+        match &act.opinion {
+            Some(opinion) => q
+                .col_expr(rr::Column::DecidedBy, Expr::value(act.caller.id))
+                .col_expr(rr::Column::DecidedAt, Expr::value(act.now))
+                .col_expr(rr::Column::DecisionOpinion, Expr::value(opinion.clone())),
+            None => q,
+        }
+    }
+
+    /// Approved only once the receiving side agreed (measures art. 30).
+    async fn check(&self, _work: &Work, act: &Act<'_, RelocationAction>) -> ApiResult<()> {
+        if act.action == RelocationAction::Approve && self.consultation_agrees != Some(true) {
+            return Err(ErrorCode::RelocationConsultationRequired.into());
+        }
+        Ok(())
+    }
+
+    /// On approval the whole file moves: every record hangs off the case, so moving the case
+    /// moves it.
+    async fn follow(
+        &self,
+        work: &Work,
+        act: &Act<'_, RelocationAction>,
+        _done: &rr::Model,
+    ) -> ApiResult<()> {
+        if act.action != RelocationAction::Approve {
+            return Ok(());
+        }
+        let c = case::Entity::find_by_id(self.case_id)
+            .one(work.db())
+            .await?
+            .ok_or(ErrorCode::NotFound)?;
+        let version = c.version;
+        let mut am: case::ActiveModel = c.into();
+        am.unit_id = Set(self.to_unit_id);
+        am.officer_id = Set(None);
+        am.residence_address = Set(self.new_address.clone());
+        am.residence_lat = Set(self.new_lat);
+        am.residence_lon = Set(self.new_lon);
+        save_case(work.db(), act.now, am, version).await?;
+        work.audit(
+            &Actor::from(act.caller),
+            AuditAction::CaseTransferred,
+            "case",
+            self.case_id,
+            json!({ "from_unit_id": self.from_unit_id, "to_unit_id": self.to_unit_id, "relocation": self.id }),
+        )
+        .await
+    }
+
+    async fn view(
+        self,
+        _db: &impl ConnectionTrait,
+        _today: chrono::NaiveDate,
+    ) -> ApiResult<RelocationView> {
+        view(self)
+    }
+}
+
+/// An officer's decision, with the opinion.
 async fn decide(
     state: &AppState,
     caller: &Officer,
@@ -296,65 +375,8 @@ async fn decide(
     action: RelocationAction,
 ) -> ApiResult<Json<RelocationView>> {
     check_paragraphs("opinion", &req.opinion, 2000)?;
-    let work = Work::begin(state).await?;
-    let r = rr::Entity::find_by_id(id)
-        .one(work.db())
-        .await?
-        .ok_or(ErrorCode::NotFound)?;
-    let c = find_case(work.db(), caller, r.case_id).await?;
-    let party = party(work.db(), caller).await?;
-    RELOCATION.check(action, r.status, party)?;
-    if action == RelocationAction::Approve && r.consultation_agrees != Some(true) {
-        return Err(ErrorCode::RelocationConsultationRequired.into());
-    }
-    let now = state.clock.now();
-    let decided = apply(
-        work.db(),
-        &RELOCATION,
-        action,
-        party,
-        &r,
-        Some(req.version),
-        |q| {
-            q.col_expr(rr::Column::DecidedBy, Expr::value(caller.id))
-                .col_expr(rr::Column::DecidedAt, Expr::value(now))
-                .col_expr(rr::Column::DecisionOpinion, Expr::value(req.opinion.trim()))
-        },
-    )
-    .await?;
-    let v = view(decided)?;
-    // Told to the jurisdiction it leaves (and the supervisee), with the case as it was.
-    work.notify_case(&c, EventKind::Relocation, &v, true)
-        .await?;
-    if action == RelocationAction::Approve {
-        // The whole file moves: every record hangs off the case, so moving the case moves it.
-        let version = c.version;
-        let mut am: case::ActiveModel = c.into();
-        am.unit_id = Set(r.to_unit_id);
-        am.officer_id = Set(None);
-        am.residence_address = Set(r.new_address.clone());
-        am.residence_lat = Set(r.new_lat);
-        am.residence_lon = Set(r.new_lon);
-        save_case(work.db(), now, am, version).await?;
-        work.audit(
-            &Actor::from(caller),
-            AuditAction::CaseTransferred,
-            "case",
-            r.case_id,
-            json!({ "from_unit_id": r.from_unit_id, "to_unit_id": r.to_unit_id, "relocation": id }),
-        )
-        .await?;
-    }
-    work.audit(
-        &Actor::from(caller),
-        AuditAction::from(action),
-        "relocation",
-        id,
-        json!({}),
-    )
-    .await?;
-    work.commit().await?;
-    Ok(Json(v))
+    let opinion = Some(req.opinion.trim().to_owned());
+    take::<rr::Model>(state, caller, id, action, Some(req.version), opinion).await
 }
 
 /// Approves (county agency of the current place, after the new place agreed): the case moves.
@@ -387,31 +409,5 @@ async fn cancel_relocation(
     caller: Supervisee,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<RelocationView>> {
-    let work = Work::begin(&state).await?;
-    let r = rr::Entity::find_by_id(id)
-        .one(work.db())
-        .await?
-        .ok_or(ErrorCode::NotFound)?;
-    find_case(work.db(), &caller, r.case_id).await?;
-    let party = party(work.db(), &caller).await?;
-    let r = apply(
-        work.db(),
-        &RELOCATION,
-        RelocationAction::Cancel,
-        party,
-        &r,
-        None,
-        |q| q,
-    )
-    .await?;
-    work.audit(
-        &Actor::from(&caller),
-        AuditAction::RelocationCancelled,
-        "relocation",
-        id,
-        json!({}),
-    )
-    .await?;
-    work.commit().await?;
-    Ok(Json(view(r)?))
+    take::<rr::Model>(&state, &caller, id, RelocationAction::Cancel, None, None).await
 }

@@ -6,11 +6,12 @@ use axum::http::StatusCode;
 use huijiao_core::api::{LeaveDecisionRequest, Page, Problem, VisitorCreateRequest, VisitorView};
 use huijiao_core::model::{AuditAction, EventKind, RequestStatus};
 use huijiao_core::policy::requests::{self as rules};
-use huijiao_core::policy::transitions::{VisitorAction, VISITOR};
+use huijiao_core::policy::transitions::{Machine, VisitorAction, VISITOR};
 use huijiao_core::ErrorCode;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    UpdateMany,
 };
 use serde_json::json;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -21,12 +22,12 @@ use crate::auth::extractor::{AuthUser, Officer, RequestParty, Supervisee};
 use crate::cases::find_case;
 use crate::entities::visitor_request as vr;
 use crate::error::{ApiError, ApiResult, Json, Path};
-use crate::org::party;
 use crate::paging::{Order, PageQuery, PageRequest};
 use crate::state::AppState;
-use crate::transition::apply;
 use crate::validate::{check_paragraphs, check_text};
 use crate::work::Work;
+
+use super::workflow::{take, Act, Request};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -144,48 +145,48 @@ async fn list_case_visits(
 
 crate::seek_by!(visitor_request, MeetingAt, meeting_at);
 
-/// An officer's decision, or the supervisee withdrawing: the table says which, from where.
-async fn change(
+impl Request for vr::Model {
+    type Table = vr::Entity;
+    type Action = VisitorAction;
+    type View = VisitorView;
+    const MACHINE: &'static Machine<RequestStatus, VisitorAction> = &VISITOR;
+    const KIND: &'static str = "visitor";
+    const EVENT: EventKind = EventKind::Visitor;
+
+    fn case_id(&self) -> Uuid {
+        self.case_id
+    }
+
+    fn record(q: UpdateMany<vr::Entity>, act: &Act<'_, VisitorAction>) -> UpdateMany<vr::Entity> {
+        match &act.opinion {
+            Some(opinion) => q
+                .col_expr(vr::Column::DecidedBy, Expr::value(act.caller.id))
+                .col_expr(vr::Column::DecidedAt, Expr::value(act.now))
+                .col_expr(vr::Column::DecisionOpinion, Expr::value(opinion.clone())),
+            None => q,
+        }
+    }
+
+    async fn view(
+        self,
+        _db: &impl ConnectionTrait,
+        _today: chrono::NaiveDate,
+    ) -> ApiResult<VisitorView> {
+        view(self)
+    }
+}
+
+/// An officer's decision, with the opinion.
+async fn decide(
     state: &AppState,
-    caller: &AuthUser,
+    caller: &Officer,
     id: Uuid,
-    version: Option<i32>,
-    opinion: Option<String>,
+    req: LeaveDecisionRequest,
     action: VisitorAction,
 ) -> ApiResult<Json<VisitorView>> {
-    let work = Work::begin(state).await?;
-    let v = find(work.db(), caller, id).await?;
-    let now = state.clock.now();
-    let party = party(work.db(), caller).await?;
-    let decision = action != VisitorAction::Cancel;
-    let v = apply(work.db(), &VISITOR, action, party, &v, version, |q| {
-        if decision {
-            q.col_expr(vr::Column::DecidedBy, Expr::value(caller.id))
-                .col_expr(vr::Column::DecidedAt, Expr::value(now))
-                .col_expr(vr::Column::DecisionOpinion, Expr::value(opinion))
-        } else {
-            q
-        }
-    })
-    .await?;
-    work.audit(
-        &Actor::from(caller),
-        AuditAction::from(action),
-        "visitor",
-        id,
-        json!({}),
-    )
-    .await?;
-    let c = crate::entities::case::Entity::find_by_id(v.case_id)
-        .one(work.db())
-        .await?
-        .ok_or(ErrorCode::NotFound)?;
-    let v = view(v)?;
-    if decision {
-        work.notify_case(&c, EventKind::Visitor, &v, true).await?;
-    }
-    work.commit().await?;
-    Ok(Json(v))
+    check_paragraphs("opinion", &req.opinion, 2000)?;
+    let opinion = Some(req.opinion.trim().to_owned());
+    take::<vr::Model>(state, caller, id, action, Some(req.version), opinion).await
 }
 
 #[utoipa::path(post, path = "/visitors/{id}/approve", tag = "requests", params(("id" = Uuid, Path)), request_body = LeaveDecisionRequest,
@@ -196,16 +197,7 @@ async fn approve_visit(
     Path(id): Path<Uuid>,
     Json(req): Json<LeaveDecisionRequest>,
 ) -> ApiResult<Json<VisitorView>> {
-    check_paragraphs("opinion", &req.opinion, 2000)?;
-    change(
-        &state,
-        &caller,
-        id,
-        Some(req.version),
-        Some(req.opinion.trim().into()),
-        VisitorAction::Approve,
-    )
-    .await
+    decide(&state, &caller, id, req, VisitorAction::Approve).await
 }
 
 #[utoipa::path(post, path = "/visitors/{id}/reject", tag = "requests", params(("id" = Uuid, Path)), request_body = LeaveDecisionRequest,
@@ -216,16 +208,7 @@ async fn reject_visit(
     Path(id): Path<Uuid>,
     Json(req): Json<LeaveDecisionRequest>,
 ) -> ApiResult<Json<VisitorView>> {
-    check_paragraphs("opinion", &req.opinion, 2000)?;
-    change(
-        &state,
-        &caller,
-        id,
-        Some(req.version),
-        Some(req.opinion.trim().into()),
-        VisitorAction::Reject,
-    )
-    .await
+    decide(&state, &caller, id, req, VisitorAction::Reject).await
 }
 
 #[utoipa::path(post, path = "/visitors/{id}/cancel", tag = "requests", params(("id" = Uuid, Path)),
@@ -235,5 +218,5 @@ async fn cancel_visit(
     caller: Supervisee,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<VisitorView>> {
-    change(&state, &caller, id, None, None, VisitorAction::Cancel).await
+    take::<vr::Model>(&state, &caller, id, VisitorAction::Cancel, None, None).await
 }
