@@ -39,7 +39,7 @@ use crate::transition::apply;
 use crate::validate::{check_paragraphs, check_text};
 use crate::work::Work;
 
-use super::workflow::{take, Act, Request};
+use super::workflow::{decide, take, Act, Request};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -511,19 +511,6 @@ async fn report_return(
     take::<leave_request::Model>(&state, &caller, id, LeaveAction::Return, None, None).await
 }
 
-/// An officer's decision, with the opinion.
-async fn decide(
-    state: &AppState,
-    caller: &Officer,
-    id: Uuid,
-    req: LeaveDecisionRequest,
-    action: LeaveAction,
-) -> ApiResult<Json<LeaveView>> {
-    check_paragraphs("opinion", &req.opinion, 2000)?;
-    let opinion = Some(req.opinion.trim().to_owned());
-    take::<leave_request::Model>(state, caller, id, action, Some(req.version), opinion).await
-}
-
 /// Approves; refused with `leave.needs_county_approval` / `leave.needs_city_approval` when
 /// the caller's level is below what the rules require.
 #[utoipa::path(post, path = "/leaves/{id}/approve", tag = "requests", params(("id" = Uuid, Path)), request_body = LeaveDecisionRequest,
@@ -534,7 +521,7 @@ async fn approve_leave(
     Path(id): Path<Uuid>,
     Json(req): Json<LeaveDecisionRequest>,
 ) -> ApiResult<Json<LeaveView>> {
-    decide(&state, &caller, id, req, LeaveAction::Approve).await
+    decide::<leave_request::Model>(&state, &caller, id, req, LeaveAction::Approve).await
 }
 
 /// Rejects, with the reason.
@@ -546,7 +533,7 @@ async fn reject_leave(
     Path(id): Path<Uuid>,
     Json(req): Json<LeaveDecisionRequest>,
 ) -> ApiResult<Json<LeaveView>> {
-    decide(&state, &caller, id, req, LeaveAction::Reject).await
+    decide::<leave_request::Model>(&state, &caller, id, req, LeaveAction::Reject).await
 }
 
 /// Asks to stay longer: a new request on the same rules, assessed on the new total.

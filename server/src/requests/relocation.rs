@@ -36,7 +36,7 @@ use crate::validate::check_coordinates;
 use crate::validate::{check_paragraphs, check_text};
 use crate::work::Work;
 
-use super::workflow::{take, Act, Request};
+use super::workflow::{decide, take, Act, Request};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -366,19 +366,6 @@ impl Request for rr::Model {
     }
 }
 
-/// An officer's decision, with the opinion.
-async fn decide(
-    state: &AppState,
-    caller: &Officer,
-    id: Uuid,
-    req: LeaveDecisionRequest,
-    action: RelocationAction,
-) -> ApiResult<Json<RelocationView>> {
-    check_paragraphs("opinion", &req.opinion, 2000)?;
-    let opinion = Some(req.opinion.trim().to_owned());
-    take::<rr::Model>(state, caller, id, action, Some(req.version), opinion).await
-}
-
 /// Approves (county agency of the current place, after the new place agreed): the case moves.
 #[utoipa::path(post, path = "/relocations/{id}/approve", tag = "requests", params(("id" = Uuid, Path)), request_body = LeaveDecisionRequest,
     responses((status = 200, body = RelocationView), (status = 403, body = Problem), (status = 409, body = Problem)))]
@@ -388,7 +375,7 @@ async fn approve_relocation(
     Path(id): Path<Uuid>,
     Json(req): Json<LeaveDecisionRequest>,
 ) -> ApiResult<Json<RelocationView>> {
-    decide(&state, &caller, id, req, RelocationAction::Approve).await
+    decide::<rr::Model>(&state, &caller, id, req, RelocationAction::Approve).await
 }
 
 #[utoipa::path(post, path = "/relocations/{id}/reject", tag = "requests", params(("id" = Uuid, Path)), request_body = LeaveDecisionRequest,
@@ -399,7 +386,7 @@ async fn reject_relocation(
     Path(id): Path<Uuid>,
     Json(req): Json<LeaveDecisionRequest>,
 ) -> ApiResult<Json<RelocationView>> {
-    decide(&state, &caller, id, req, RelocationAction::Reject).await
+    decide::<rr::Model>(&state, &caller, id, req, RelocationAction::Reject).await
 }
 
 #[utoipa::path(post, path = "/relocations/{id}/cancel", tag = "requests", params(("id" = Uuid, Path)),

@@ -27,7 +27,7 @@ use crate::state::AppState;
 use crate::validate::{check_paragraphs, check_text};
 use crate::work::Work;
 
-use super::workflow::{take, Act, Request};
+use super::workflow::{decide, take, Act, Request};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -176,19 +176,6 @@ impl Request for vr::Model {
     }
 }
 
-/// An officer's decision, with the opinion.
-async fn decide(
-    state: &AppState,
-    caller: &Officer,
-    id: Uuid,
-    req: LeaveDecisionRequest,
-    action: VisitorAction,
-) -> ApiResult<Json<VisitorView>> {
-    check_paragraphs("opinion", &req.opinion, 2000)?;
-    let opinion = Some(req.opinion.trim().to_owned());
-    take::<vr::Model>(state, caller, id, action, Some(req.version), opinion).await
-}
-
 #[utoipa::path(post, path = "/visitors/{id}/approve", tag = "requests", params(("id" = Uuid, Path)), request_body = LeaveDecisionRequest,
     responses((status = 200, body = VisitorView), (status = 409, body = Problem)))]
 async fn approve_visit(
@@ -197,7 +184,7 @@ async fn approve_visit(
     Path(id): Path<Uuid>,
     Json(req): Json<LeaveDecisionRequest>,
 ) -> ApiResult<Json<VisitorView>> {
-    decide(&state, &caller, id, req, VisitorAction::Approve).await
+    decide::<vr::Model>(&state, &caller, id, req, VisitorAction::Approve).await
 }
 
 #[utoipa::path(post, path = "/visitors/{id}/reject", tag = "requests", params(("id" = Uuid, Path)), request_body = LeaveDecisionRequest,
@@ -208,7 +195,7 @@ async fn reject_visit(
     Path(id): Path<Uuid>,
     Json(req): Json<LeaveDecisionRequest>,
 ) -> ApiResult<Json<VisitorView>> {
-    decide(&state, &caller, id, req, VisitorAction::Reject).await
+    decide::<vr::Model>(&state, &caller, id, req, VisitorAction::Reject).await
 }
 
 #[utoipa::path(post, path = "/visitors/{id}/cancel", tag = "requests", params(("id" = Uuid, Path)),

@@ -8,6 +8,7 @@
 use std::future::Future;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use huijiao_core::api::LeaveDecisionRequest;
 use huijiao_core::model::{AuditAction, EventKind};
 use huijiao_core::policy::transitions::{Machine, Party};
 use huijiao_core::ErrorCode;
@@ -21,6 +22,7 @@ use crate::entities::case;
 use crate::error::{ApiResult, Json};
 use crate::state::AppState;
 use crate::transition::{apply, Tracked, Versioned};
+use crate::validate::check_paragraphs;
 use crate::work::Work;
 
 /// An act on a request, as its kind's hooks see it.
@@ -147,4 +149,17 @@ pub(super) async fn take<R: Request>(
     }
     work.commit().await?;
     Ok(Json(v))
+}
+
+/// An officer's decision (approve, reject) at the version they saw, with their opinion.
+pub(super) async fn decide<R: Request>(
+    state: &AppState,
+    caller: &AuthUser,
+    id: Uuid,
+    req: LeaveDecisionRequest,
+    action: R::Action,
+) -> ApiResult<Json<R::View>> {
+    check_paragraphs("opinion", &req.opinion, 2000)?;
+    let opinion = Some(req.opinion.trim().to_owned());
+    take::<R>(state, caller, id, action, Some(req.version), opinion).await
 }
