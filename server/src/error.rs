@@ -33,6 +33,13 @@ pub struct FieldError {
 pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
+    /// For the command line (the demo seed, `create-admin`): the code and what it names.
+    pub fn into_anyhow(self) -> anyhow::Error {
+        anyhow::anyhow!("{}: {:?}", self.code.code(), self.errors)
+    }
+}
+
+impl ApiError {
     pub fn field(field: impl Into<String>, message: Said) -> ApiError {
         ApiError::from(ErrorCode::InvalidField).naming(field, message)
     }

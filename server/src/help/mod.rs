@@ -6,6 +6,7 @@
 //! that anyone holding one can check by its number (`certificates`).
 
 mod certificates;
+pub(crate) mod demo;
 mod record;
 mod sessions;
 

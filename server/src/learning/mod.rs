@@ -11,6 +11,7 @@ pub mod beat_queue;
 mod beat_writes;
 pub mod beats;
 mod courses;
+pub(crate) mod demo;
 pub mod face_checks;
 mod lectures;
 pub mod ledger;

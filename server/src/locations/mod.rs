@@ -2,6 +2,7 @@
 //! officers, the state-based rules that turn fixes into violations, tracks, positions, and the
 //! periodic silence and retention work.
 
+pub(crate) mod demo;
 pub mod fences;
 pub mod index;
 pub mod ingest;

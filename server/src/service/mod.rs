@@ -7,6 +7,7 @@
 //! check-outs, and the month end alerts on a shortfall (`review`).
 
 mod activities;
+pub(crate) mod demo;
 mod presence;
 mod review;
 
