@@ -30,7 +30,7 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Requests running longer are stopped with `request.timeout`.
     pub request_timeout_secs: u64,
-    /// What a large upload gets instead (`app::UPLOADS`: a lesson's video or audio).
+    /// What a large upload gets instead (a domain's `uploads`: a lesson's video or audio).
     pub upload_timeout_secs: u64,
     /// Origins allowed by CORS; empty = no cross-origin access.
     pub cors_origins: Vec<String>,
