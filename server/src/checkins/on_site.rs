@@ -60,6 +60,20 @@ pub struct Event<'a> {
     pub window: (DateTime<Utc>, DateTime<Utc>),
 }
 
+/// The `Event` a create request describes (lectures and activities name their fields alike).
+macro_rules! event_of {
+    ($req:expr) => {
+        $crate::checkins::on_site::Event {
+            title: &$req.title,
+            place: &$req.place,
+            at: ($req.lat, $req.lon),
+            radius_m: $req.radius_m,
+            window: ($req.starts_at, $req.ends_at),
+        }
+    };
+}
+pub(crate) use event_of;
+
 /// Checks an event's title, place, point, radius (20–2000 m) and window (its domain's
 /// `EventWindow`), naming the field.
 pub fn check_event(e: &Event<'_>, window: &EventWindow, now: DateTime<Utc>) -> ApiResult<()> {

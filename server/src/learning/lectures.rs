@@ -78,14 +78,7 @@ fn lecture_view(l: &lecture::Model, attendance: Option<LectureAttendanceView>) -
 }
 
 fn check_create(req: &LectureCreate, now: DateTime<Utc>) -> ApiResult<()> {
-    let event = on_site::Event {
-        title: &req.title,
-        place: &req.place,
-        at: (req.lat, req.lon),
-        radius_m: req.radius_m,
-        window: (req.starts_at, req.ends_at),
-    };
-    on_site::check_event(&event, &LECTURE_WINDOW, now)?;
+    on_site::check_event(&on_site::event_of!(req), &LECTURE_WINDOW, now)?;
     check_category(req.category)
 }
 

@@ -69,14 +69,7 @@ pub(super) fn activity_view(
 }
 
 fn check_create(req: &ServiceActivityCreate, now: DateTime<Utc>) -> ApiResult<()> {
-    let event = on_site::Event {
-        title: &req.title,
-        place: &req.place,
-        at: (req.lat, req.lon),
-        radius_m: req.radius_m,
-        window: (req.starts_at, req.ends_at),
-    };
-    on_site::check_event(&event, &ACTIVITY_WINDOW, now)?;
+    on_site::check_event(&on_site::event_of!(req), &ACTIVITY_WINDOW, now)?;
     if req.kind == ServiceKind::Unknown {
         return Err(ApiError::field(
             "kind",
