@@ -36,7 +36,7 @@ use crate::validate::check_coordinates;
 use crate::validate::{check_paragraphs, check_text};
 use crate::work::Work;
 
-use super::workflow::{decide, take, Act, Request};
+use super::workflow::{decide, decided, take, Act, Request};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -303,17 +303,9 @@ impl Request for rr::Model {
         self.case_id
     }
 
-    fn record(
-        q: UpdateMany<rr::Entity>,
-        act: &Act<'_, RelocationAction>,
-    ) -> UpdateMany<rr::Entity> {
-        match &act.opinion {
-            Some(opinion) => q
-                .col_expr(rr::Column::DecidedBy, Expr::value(act.caller.id))
-                .col_expr(rr::Column::DecidedAt, Expr::value(act.now))
-                .col_expr(rr::Column::DecisionOpinion, Expr::value(opinion.clone())),
-            None => q,
-        }
+    fn record(q: UpdateMany<rr::Entity>, act: &Act<'_, Self::Action>) -> UpdateMany<rr::Entity> {
+        use rr::Column as C;
+        decided(q, act, (C::DecidedBy, C::DecidedAt, C::DecisionOpinion))
     }
 
     /// Approved only once the receiving side agreed (measures art. 30).

@@ -8,7 +8,6 @@ use huijiao_core::model::{AuditAction, EventKind, RequestStatus};
 use huijiao_core::policy::requests::{self as rules};
 use huijiao_core::policy::transitions::{Machine, VisitorAction, VISITOR};
 use huijiao_core::ErrorCode;
-use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
     UpdateMany,
@@ -27,7 +26,7 @@ use crate::state::AppState;
 use crate::validate::{check_paragraphs, check_text};
 use crate::work::Work;
 
-use super::workflow::{decide, take, Act, Request};
+use super::workflow::{decide, decided, take, Act, Request};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -157,14 +156,9 @@ impl Request for vr::Model {
         self.case_id
     }
 
-    fn record(q: UpdateMany<vr::Entity>, act: &Act<'_, VisitorAction>) -> UpdateMany<vr::Entity> {
-        match &act.opinion {
-            Some(opinion) => q
-                .col_expr(vr::Column::DecidedBy, Expr::value(act.caller.id))
-                .col_expr(vr::Column::DecidedAt, Expr::value(act.now))
-                .col_expr(vr::Column::DecisionOpinion, Expr::value(opinion.clone())),
-            None => q,
-        }
+    fn record(q: UpdateMany<vr::Entity>, act: &Act<'_, Self::Action>) -> UpdateMany<vr::Entity> {
+        use vr::Column as C;
+        decided(q, act, (C::DecidedBy, C::DecidedAt, C::DecisionOpinion))
     }
 
     async fn view(

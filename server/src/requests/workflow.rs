@@ -163,3 +163,19 @@ pub(super) async fn decide<R: Request>(
     let opinion = Some(req.opinion.trim().to_owned());
     take::<R>(state, caller, id, action, Some(req.version), opinion).await
 }
+
+/// What a decision records on a request that keeps who decided, when, and the opinion; other
+/// acts record nothing more.
+pub(super) fn decided<E: EntityTrait>(
+    q: UpdateMany<E>,
+    act: &Act<'_, impl Copy>,
+    (by, at, opinion): (E::Column, E::Column, E::Column),
+) -> UpdateMany<E> {
+    match &act.opinion {
+        Some(text) => q
+            .col_expr(by, sea_orm::sea_query::Expr::value(act.caller.id))
+            .col_expr(at, sea_orm::sea_query::Expr::value(act.now))
+            .col_expr(opinion, sea_orm::sea_query::Expr::value(text.clone())),
+        None => q,
+    }
+}
