@@ -311,22 +311,11 @@ pub async fn read_all<E: Seek>(
     let mut page = PageRequest::first(1000);
     let mut all = Vec::new();
     loop {
-        let mut rows = page
-            .seek::<E, E::Key>(find.clone(), E::KEY, Some(E::ID), Order::OldestFirst)?
-            .all(db)
-            .await?;
-        let more = rows.len() as u64 > page.size;
-        rows.truncate(page.size as usize);
-        match rows.last().filter(|_| more) {
-            Some(last) => {
-                let (k, i) = E::key_of(last);
-                page.after = Some((k.to_cursor(), i));
-                all.extend(rows);
-            }
-            None => {
-                all.extend(rows);
-                return Ok(all);
-            }
+        let Page { items, next } = page.rows(db, find.clone(), Order::OldestFirst).await?;
+        all.extend(items);
+        match next {
+            Some(cursor) => page.after = Some(decode(&cursor)?),
+            None => return Ok(all),
         }
     }
 }

@@ -18,6 +18,7 @@ use huijiao_core::{policy, ErrorCode};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    UpdateMany,
 };
 use serde_json::json;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -311,13 +312,25 @@ pub async fn revoke_session(
     session_id: Uuid,
     reason: &str,
 ) -> ApiResult<()> {
-    session::Entity::update_many()
+    end_sessions(db, now, reason, |q| {
+        q.filter(session::Column::Id.eq(session_id))
+    })
+    .await
+}
+
+/// Ends, now and for `reason`, the live sessions `narrow` selects (a user's, all but one,
+/// those on other phones…), and so every access token issued under them.
+pub async fn end_sessions(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    reason: &str,
+    narrow: impl FnOnce(UpdateMany<session::Entity>) -> UpdateMany<session::Entity>,
+) -> ApiResult<()> {
+    let q = session::Entity::update_many()
         .col_expr(session::Column::RevokedAt, Expr::value(now))
         .col_expr(session::Column::RevokeReason, Expr::value(reason))
-        .filter(session::Column::Id.eq(session_id))
-        .filter(session::Column::RevokedAt.is_null())
-        .exec(db)
-        .await?;
+        .filter(session::Column::RevokedAt.is_null());
+    narrow(q).exec(db).await?;
     Ok(())
 }
 
@@ -456,17 +469,12 @@ async fn change_password(
     am.password_hash = Set(hash);
     am.updated_at = Set(state.clock.now());
     am.update(work.db()).await?;
-    session::Entity::update_many()
-        .col_expr(session::Column::RevokedAt, Expr::value(state.clock.now()))
-        .col_expr(
-            session::Column::RevokeReason,
-            Expr::value("password_changed"),
-        )
-        .filter(session::Column::UserId.eq(caller.id))
-        .filter(session::Column::Id.ne(caller.session_id))
-        .filter(session::Column::RevokedAt.is_null())
-        .exec(work.db())
-        .await?;
+    // Every other session ends; this one goes on.
+    end_sessions(work.db(), work.now(), "password_changed", |q| {
+        q.filter(session::Column::UserId.eq(caller.id))
+            .filter(session::Column::Id.ne(caller.session_id))
+    })
+    .await?;
     work.audit(
         &Actor::from(&caller),
         AuditAction::AuthPasswordChanged,

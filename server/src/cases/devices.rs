@@ -71,17 +71,12 @@ async fn set_device(
         .await?
         .ok_or(ErrorCode::NotFound)?;
     let now = state.clock.now();
-    // Sessions on devices that are no longer the approved one end now.
-    let end_sessions_except = |keep: Option<String>| {
-        let mut q = session::Entity::update_many()
-            .col_expr(session::Column::RevokedAt, Expr::value(now))
-            .col_expr(session::Column::RevokeReason, Expr::value("device_changed"))
-            .filter(session::Column::UserId.eq(uid))
-            .filter(session::Column::RevokedAt.is_null());
-        if let Some(keep) = keep {
-            q = q.filter(session::Column::DeviceId.ne(keep));
-        }
-        q
+    // Sessions on phones that are no longer the approved one end now.
+    let end_sessions_on = async |phones: sea_orm::Condition| {
+        crate::auth::end_sessions(work.db(), now, "device_changed", |q| {
+            q.filter(session::Column::UserId.eq(uid)).filter(phones)
+        })
+        .await
     };
     let party = Party::person(caller.role, None);
     let d = if approve {
@@ -97,15 +92,12 @@ async fn set_device(
                 .filter(device::Column::Status.eq(DeviceStatus::Approved))
         })
         .await?;
-        end_sessions_except(Some(d.device_id.clone()))
-            .exec(work.db())
-            .await?;
+        let others = session::Column::DeviceId.ne(d.device_id.clone());
+        end_sessions_on(sea_orm::Condition::all().add(others)).await?;
         d
     } else {
-        end_sessions_except(None)
-            .filter(session::Column::DeviceId.eq(d.device_id.clone()))
-            .exec(work.db())
-            .await?;
+        let this = session::Column::DeviceId.eq(d.device_id.clone());
+        end_sessions_on(sea_orm::Condition::all().add(this)).await?;
         step(work.db(), &DEVICE, DeviceAction::Revoke, party, &d, |q| q).await?
     };
     let action = if approve {

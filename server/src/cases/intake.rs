@@ -478,13 +478,10 @@ pub(super) async fn change(
             q.filter(user::Column::Id.eq(uid))
         })
         .await?;
-        session::Entity::update_many()
-            .col_expr(session::Column::RevokedAt, Expr::value(now))
-            .col_expr(session::Column::RevokeReason, Expr::value("case_closed"))
-            .filter(session::Column::UserId.eq(uid))
-            .filter(session::Column::RevokedAt.is_null())
-            .exec(txn)
-            .await?;
+        crate::auth::end_sessions(txn, now, "case_closed", |q| {
+            q.filter(session::Column::UserId.eq(uid))
+        })
+        .await?;
     }
     audit::record(
         txn,

@@ -390,13 +390,10 @@ async fn set_user_state(
             })
             .await?;
             if step_taken == UserAction::Disable {
-                session::Entity::update_many()
-                    .col_expr(session::Column::RevokedAt, Expr::value(now))
-                    .col_expr(session::Column::RevokeReason, Expr::value(action.as_str()))
-                    .filter(session::Column::UserId.eq(id))
-                    .filter(session::Column::RevokedAt.is_null())
-                    .exec(work.db())
-                    .await?;
+                crate::auth::end_sessions(work.db(), now, action.as_str(), |q| {
+                    q.filter(session::Column::UserId.eq(id))
+                })
+                .await?;
             }
             u
         }
