@@ -139,6 +139,8 @@ error_codes! {
     DeviceMismatch = ("auth.device_mismatch", 403, "This token belongs to another device.", "该令牌属于其他设备。"),
     PasswordWeak = ("auth.password_weak", 422, "The password needs 10 to 128 characters from at least three of: lower case, upper case, digits, symbols.", "密码须为 10 至 128 位，且至少包含小写字母、大写字母、数字、符号中的三类。"),
     PasswordWrong = ("auth.password_wrong", 403, "The current password is wrong.", "当前密码不正确。"),
+    PasswordChangeRequired = ("auth.password_change_required", 403, "The password was reset: choose a new one before anything else.", "密码已重置，请先设置新密码。"),
+    StaffPasswordOnly = ("user.reset_by_officer", 422, "A supervisee's login is reset by an officer of their case.", "矫正对象的账户密码由其案件的工作人员重置。"),
 
     Forbidden = ("access.forbidden", 403, "You are not allowed to do this.", "您无权执行此操作。"),
     NotFound = ("resource.not_found", 404, "Not found.", "未找到。"),
@@ -157,6 +159,7 @@ error_codes! {
     CaseTermNotEnded = ("case.term_not_ended", 409, "The term has not ended: a person is released on its last day or after (law art. 44).", "矫正期限未满，期满之日起方可解除社区矫正（社区矫正法第四十四条）。"),
     CaseReleaseNeedsCounty = ("case.release_needs_county", 403, "Release, with its certificate, is decided by the county community-corrections agency (law art. 44).", "解除社区矫正及其证明书由县级社区矫正机构办理（社区矫正法第四十四条）。"),
     CaseNotActive = ("case.not_active", 409, "The case must be announced (active) first.", "须先完成入矫宣告（在矫状态）。"),
+    NoAppLogin = ("case.no_app_login", 409, "The supervisee has no app login yet; issue one first (the case's login).", "该矫正对象尚未开通手机端账户，请先为其开通。"),
     LoginAlreadyIssued = ("case.login_already_issued", 409, "An app login has already been issued for this case.", "该案件已开通手机端账户。"),
     LevelUnchanged = ("case.level_unchanged", 409, "The case is already at that supervision level.", "案件已处于该管理等级。"),
     PlanVersionConflict = ("plan.version_conflict", 409, "The correction plan changed since you loaded it; reload and try again.", "矫正方案已被修改，请刷新后重试。"),
@@ -183,6 +186,8 @@ error_codes! {
     ChallengeInvalid = ("checkin.challenge_invalid", 409, "The check-in code is unknown, used, expired or for another phone; start the check-in again.", "签到码无效、已使用、已过期或不属于本机，请重新开始签到。"),
     LoginThrottled = ("auth.too_many_attempts", 429, "Too many failed sign-ins from this network; try again later.", "此网络登录失败次数过多，请稍后再试。"),
     TooManyAttempts = ("checkin.too_many_attempts", 429, "Too many failed check-ins today; contact your officer.", "今日签到失败次数过多，请联系矫正工作人员。"),
+    CheckinTransitionInvalid = ("checkin.transition_invalid", 409, "Only a check-in waiting for review can be accepted or rejected; reload it.", "只有待复核的签到才能认定通过或不通过，请刷新。"),
+    CheckinTriesExhausted = ("checkin.tries_exhausted", 409, "The supervisee has used all of today's check-in tries and could not answer; reset their tries first.", "该矫正对象今日签到次数已用完，无法响应；请先重置其签到次数。"),
     FaceUnavailable = ("checkin.face_unavailable", 503, "Face verification is not available on this server right now.", "服务器暂时无法进行人脸核验。"),
     AlertTransitionInvalid = ("alert.transition_invalid", 409, "The alert is not in a state that allows this; reload it.", "预警当前状态不允许此操作，请刷新。"),
 

@@ -295,6 +295,23 @@ string_enum! {
     }
 }
 
+impl AlertState {
+    /// Handled: nothing is left for an officer to do.
+    pub const CLOSED: [AlertState; 2] = [AlertState::Resolved, AlertState::Withdrawn];
+}
+
+impl AlertKind {
+    /// A note staff wrote about the person (a volunteer's or an officer's risk flag): for the
+    /// officers, never shown to the supervisee, who sees the alerts about their own
+    /// obligations.
+    pub fn is_staff_note(self) -> bool {
+        matches!(
+            self,
+            AlertKind::HelpRiskFlagged | AlertKind::VisitRiskFlagged
+        )
+    }
+}
+
 string_enum! {
     /// What a fence demands.
     FenceKind {
@@ -332,6 +349,9 @@ string_enum! {
         Open = "open",
         Acknowledged = "acknowledged",
         Resolved = "resolved",
+        /// The fact it stood for no longer holds (a roll call excused, a doubtful check-in
+        /// accepted): kept on record, counted nowhere.
+        Withdrawn = "withdrawn",
     }
 }
 
@@ -393,6 +413,7 @@ string_enum! {
     AuditAction {
         AlertAcknowledged = "alert.acknowledged",
         AlertResolved = "alert.resolved",
+        AlertWithdrawn = "alert.withdrawn",
         AssessmentConfirmed = "assessment.confirmed",
         AuditQueried = "audit.queried",
         AuditVerified = "audit.verified",
@@ -401,6 +422,7 @@ string_enum! {
         AuthLoggedOut = "auth.logged_out",
         AuthLoginFailed = "auth.login_failed",
         AuthPasswordChanged = "auth.password_changed",
+        AuthPasswordReissued = "auth.password_reissued",
         AuthRefreshReused = "auth.refresh_reused",
         AuthRefreshed = "auth.refreshed",
         BiometricsPurged = "biometrics.purged",
@@ -421,6 +443,8 @@ string_enum! {
         CheckinRequestMissed = "checkin.request_missed",
         CheckinRequested = "checkin.requested",
         CheckinSubmitted = "checkin.submitted",
+        CheckinReviewed = "checkin.reviewed",
+        CheckinTriesRestored = "checkin.tries_restored",
         CourseArchived = "course.archived",
         CourseAssigned = "course.assigned",
         CourseCreated = "course.created",
@@ -519,7 +543,10 @@ mod tests {
                 !domain.is_empty() && what.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
                 "{a}"
             );
-            let word = what.split('_').find(|w| w.ends_with("ed") || *w == "read");
+            // (Two irregular participles: read, withdrawn.)
+            let word = what
+                .split('_')
+                .find(|w| w.ends_with("ed") || ["read", "withdrawn"].contains(w));
             assert!(word.is_some(), "{a} is not past tense");
             assert_eq!(AuditAction::parse(a.as_str()), Some(*a));
         }

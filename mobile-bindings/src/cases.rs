@@ -104,6 +104,11 @@ impl CasesClient {
         Ok(self.inner.issue_login(case_id, &req).await?)
     }
 
+    /// Resets the supervisee's forgotten password to a one-time one (shown once).
+    pub async fn reset_login(&self, case_id: Uuid) -> Result<IssuedLoginView> {
+        Ok(self.inner.reset_login(case_id).await?)
+    }
+
     pub async fn plan(&self, case_id: Uuid) -> Result<PlanView> {
         Ok(self.inner.plan(case_id).await?)
     }

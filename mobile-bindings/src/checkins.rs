@@ -116,6 +116,25 @@ impl CheckinsClient {
         Ok(self.inner.request_checkin(case_id, &req).await?)
     }
 
+    /// An officer's decision on a check-in that needs review.
+    pub async fn review_checkin(&self, id: Uuid, req: CheckinReviewRequest) -> Result<CheckinView> {
+        Ok(self.inner.review_checkin(id, &req).await?)
+    }
+
+    /// The case's check-in tries today.
+    pub async fn checkin_tries(&self, case_id: Uuid) -> Result<CheckinTriesView> {
+        Ok(self.inner.checkin_tries(case_id).await?)
+    }
+
+    /// Gives the person the day's check-in tries back (audited).
+    pub async fn reset_checkin_tries(
+        &self,
+        case_id: Uuid,
+        req: CheckinTriesReset,
+    ) -> Result<CheckinTriesView> {
+        Ok(self.inner.reset_checkin_tries(case_id, &req).await?)
+    }
+
     pub async fn face_history(&self, case_id: Uuid) -> Result<Vec<FaceTemplateView>> {
         Ok(self.inner.face_history(case_id).await?)
     }

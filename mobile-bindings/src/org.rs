@@ -40,6 +40,11 @@ impl OrgClient {
         Ok(self.inner.unlock_user(id).await?)
     }
 
+    /// Resets a staff member's forgotten password to a one-time one (shown once).
+    pub async fn reset_user_password(&self, id: Uuid) -> Result<IssuedLoginView> {
+        Ok(self.inner.reset_user_password(id).await?)
+    }
+
     pub async fn disable_user(&self, id: Uuid) -> Result<UserView> {
         Ok(self.inner.disable_user(id).await?)
     }

@@ -35,6 +35,8 @@ pub struct AppState {
     pub beat_queue: crate::group_commit::GroupCommit<crate::learning::beat_queue::BeatJob>,
     /// The time every handler and job reads (tests set it).
     pub clock: crate::clock::Clock,
+    /// Sign-ins in line per name (`auth::throttle::Gates`).
+    pub login_gates: crate::auth::throttle::Gates,
 }
 
 impl AppState {
@@ -68,6 +70,7 @@ impl AppState {
         )?;
         Ok(AppState {
             clock: crate::clock::Clock::system(),
+            login_gates: Default::default(),
             face: None,
             media,
             events: crate::events::bus::EventBus::default(),

@@ -207,4 +207,5 @@ versioned!(
     sanction => "sanction", Status.status: huijiao_core::policy::sanctions::SanctionStatus;
     tag_order => "tag order", Status.status: huijiao_core::policy::sanctions::TagOrderStatus;
     study_session => "study session", Status.status: huijiao_core::policy::learning::StudySessionStatus;
+    checkin => "check-in", Result.result: huijiao_core::policy::checkin::CheckinResult;
 );

@@ -51,5 +51,9 @@ view_type! {
         pub unit_id: Option<Uuid>,
         /// For a supervisee: their own case.
         pub case_id: Option<Uuid>,
+        /// The password was reset to a one-time one: the app asks for a new password first
+        /// (every other call answers `auth.password_change_required` until then).
+        #[serde(default)]
+        pub must_change_password: bool,
     }
 }

@@ -132,7 +132,8 @@ request_type! {
 }
 
 view_type! {
-    /// The one-time initial password is shown once, to the officer at intake.
+    /// The one-time password is shown once: to the officer at intake, or to whoever reset a
+    /// forgotten one (it must be changed at the next sign-in).
     pub struct IssuedLoginView {
         pub user_id: Uuid,
         pub username: String,

@@ -94,6 +94,61 @@ view_type! {
         /// check-ins count from 08:00". Absent in lists.
         #[serde(default)]
         pub counted: Option<crate::policy::schedule::WindowCount>,
+        /// Moves when an officer reviews it; a review names the version it saw.
+        #[serde(default = "one")]
+        pub version: i32,
+        /// An officer's decision on a doubtful check-in, once made (the supervisee sees it).
+        #[serde(default)]
+        pub review: Option<CheckinReviewView>,
+    }
+}
+
+fn one() -> i32 {
+    1
+}
+
+view_type! {
+    /// Who decided a doubtful check-in, how and why.
+    pub struct CheckinReviewView {
+        pub decision: crate::policy::checkin::CheckinAction,
+        pub note: String,
+        pub reviewed_by: Uuid,
+        pub reviewed_at: DateTime<Utc>,
+    }
+}
+
+request_type! {
+    /// An officer's decision on a check-in that needs review.
+    pub struct CheckinReviewRequest {
+        pub decision: crate::policy::checkin::CheckinAction,
+        #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 2000))]
+        pub note: String,
+        /// The version the officer saw; a check-in reviewed since is a 409.
+        #[serde(default)]
+        pub version: Option<i32>,
+    }
+}
+
+view_type! {
+    /// The day's check-in tries: failed and doubtful check-ins and poses not shown count, over
+    /// the last 24 hours or since an officer last reset them. At the limit the check-in code
+    /// is refused (429) until the officer resets the tries.
+    pub struct CheckinTriesView {
+        pub used: u32,
+        pub limit: u32,
+        pub remaining: u32,
+        /// When the count starts: 24 hours ago, or the last reset.
+        pub since: DateTime<Utc>,
+        pub last_reset_at: Option<DateTime<Utc>>,
+    }
+}
+
+request_type! {
+    /// An officer gives the supervisee the day's tries again (after a call, a bad camera, a
+    /// photo retaken at the office). Audited.
+    pub struct CheckinTriesReset {
+        #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 500))]
+        pub reason: String,
     }
 }
 

@@ -22,7 +22,7 @@ request_type! {
 
 view_type! {
     /// A case the start did not call, and why (its stable `code`: `rollcall.already_open`,
-    /// `checkin.not_enrolled`, `case.not_active`).
+    /// `checkin.not_enrolled`, `case.not_active`, `case.no_app_login`).
     pub struct RollCallSkipped {
         pub case_id: Uuid,
         pub code: String,

@@ -103,6 +103,16 @@ impl Client {
             .await
     }
 
+    /// Resets the supervisee's forgotten password to a one-time one (shown once).
+    pub async fn reset_login(&self, case_id: Uuid) -> Result<IssuedLoginView, ClientError> {
+        self.call(
+            Method::POST,
+            &format!("/cases/{case_id}/login/reset"),
+            None::<&()>,
+        )
+        .await
+    }
+
     pub async fn plan(&self, case_id: Uuid) -> Result<PlanView, ClientError> {
         self.get(&format!("/cases/{case_id}/plan")).await
     }

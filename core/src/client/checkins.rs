@@ -57,6 +57,30 @@ impl Client {
         .await
     }
 
+    /// An officer's decision on a check-in that needs review.
+    pub async fn review_checkin(
+        &self,
+        id: Uuid,
+        req: &CheckinReviewRequest,
+    ) -> Result<CheckinView, ClientError> {
+        self.post(&format!("/checkins/{id}/review"), req).await
+    }
+
+    /// The case's check-in tries today (how many the person may still fail).
+    pub async fn checkin_tries(&self, case_id: Uuid) -> Result<CheckinTriesView, ClientError> {
+        self.get(&format!("/cases/{case_id}/checkin-tries")).await
+    }
+
+    /// Gives the person the day's check-in tries back (audited).
+    pub async fn reset_checkin_tries(
+        &self,
+        case_id: Uuid,
+        req: &CheckinTriesReset,
+    ) -> Result<CheckinTriesView, ClientError> {
+        self.post(&format!("/cases/{case_id}/checkin-tries/reset"), req)
+            .await
+    }
+
     pub async fn face_history(&self, case_id: Uuid) -> Result<Vec<FaceTemplateView>, ClientError> {
         self.get(&format!("/cases/{case_id}/face")).await
     }

@@ -28,6 +28,16 @@ impl Client {
             .await
     }
 
+    /// Resets a staff member's forgotten password to a one-time one (shown once).
+    pub async fn reset_user_password(&self, id: Uuid) -> Result<IssuedLoginView, ClientError> {
+        self.call(
+            Method::POST,
+            &format!("/users/{id}/password/reset"),
+            None::<&()>,
+        )
+        .await
+    }
+
     pub async fn disable_user(&self, id: Uuid) -> Result<UserView, ClientError> {
         self.call(Method::POST, &format!("/users/{id}/disable"), None::<&()>)
             .await

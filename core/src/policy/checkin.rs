@@ -1,6 +1,7 @@
 //! Check-in rules: where the phone says it is, how fresh and how precise that is, and how the
 //! face result and the location together decide passed / failed / needs review.
 
+use crate::model::string_enum;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -102,6 +103,40 @@ impl CheckinResult {
         .find(|r| r.as_str() == s)
     }
 }
+
+impl crate::model::Vocabulary for CheckinResult {
+    fn as_str(self) -> &'static str {
+        CheckinResult::as_str(self)
+    }
+    fn parse(s: &str) -> Option<Self> {
+        CheckinResult::parse(s)
+    }
+}
+
+string_enum! {
+    /// An officer's review of a doubtful check-in (the photos compared, the circumstances
+    /// known: sent offline, an older phone).
+    CheckinAction {
+        /// It was the supervisee, where they should be: it passes and its window counts.
+        Accept = "accept",
+        /// It was not: it fails, and counts as a failed check-in.
+        Reject = "reject",
+    }
+}
+
+use crate::policy::transitions::{Machine, Rule, Who};
+/// A check-in's result is its state: the server's verdict, and an officer's for the doubtful
+/// ones. A pass or a failure is final.
+#[rustfmt::skip]
+pub const CHECKIN: Machine<CheckinResult, CheckinAction> = Machine {
+    invalid: crate::ErrorCode::CheckinTransitionInvalid,
+    below_level: crate::ErrorCode::Forbidden,
+    invalid_for: &[],
+    rules: &[
+        Rule { action: CheckinAction::Accept, from: &[CheckinResult::NeedsReview], to: Some(CheckinResult::Passed), who: Who::Officer(None) },
+        Rule { action: CheckinAction::Reject, from: &[CheckinResult::NeedsReview], to: Some(CheckinResult::Failed), who: Who::Officer(None) },
+    ],
+};
 
 /// Location limits of a jurisdiction.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

@@ -285,6 +285,9 @@ string_enum! {
     AlertAction {
         Acknowledge = "acknowledge",
         Resolve = "resolve",
+        /// What it stood for no longer holds: the officer's decision on its record (an excuse,
+        /// an accepted review) takes it back, wherever it counts.
+        Withdraw = "withdraw",
     }
 }
 
@@ -296,6 +299,7 @@ pub const ALERT: Machine<AlertState, AlertAction> = Machine {
     rules: &[
         Rule { action: AlertAction::Acknowledge, from: &[AlertState::Open], to: Some(AlertState::Acknowledged), who: Who::Officer(None) },
         Rule { action: AlertAction::Resolve, from: &[AlertState::Open, AlertState::Acknowledged], to: Some(AlertState::Resolved), who: Who::Officer(None) },
+        Rule { action: AlertAction::Withdraw, from: &[AlertState::Open, AlertState::Acknowledged, AlertState::Resolved], to: Some(AlertState::Withdrawn), who: Who::Officer(None) },
     ],
 };
 
@@ -380,6 +384,7 @@ audited!(VisitorAction {
 audited!(AlertAction {
     Acknowledge => AlertAcknowledged,
     Resolve => AlertResolved,
+    Withdraw => AlertWithdrawn,
 });
 audited!(CaseAction {
     Announce => CaseAnnounced,
@@ -497,6 +502,10 @@ mod tests {
         every_action_has_one_row(&RELOCATION, RelocationAction::ALL);
         every_action_has_one_row(&VISITOR, VisitorAction::ALL);
         every_action_has_one_row(&ALERT, AlertAction::ALL);
+        every_action_has_one_row(
+            &crate::policy::checkin::CHECKIN,
+            crate::policy::checkin::CheckinAction::ALL,
+        );
         every_action_has_one_row(&CASE, CaseAction::ALL);
         every_action_has_one_row(&DEVICE, DeviceAction::ALL);
         every_action_has_one_row(&INVESTIGATION, InvestigationAction::ALL);

@@ -155,6 +155,7 @@ pub async fn seed_county(state: &AppState, n: usize, rng: &mut impl Rng) -> Coun
                 locked_until: Set(None),
                 created_at: Set(now),
                 updated_at: Set(now),
+                must_change_password: Set(false),
             });
             cases.push(case::ActiveModel {
                 id: Set(cid),

@@ -30,6 +30,7 @@ mod m20261203_000025_release;
 mod m20261203_000026_assessments;
 mod m20261207_000027_tag_order_status;
 mod m20261207_000028_attempt_activity_status;
+mod m20261207_000029_reviews_and_resets;
 
 pub struct Migrator;
 
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000026_assessments::Migration),
             Box::new(m20261207_000027_tag_order_status::Migration),
             Box::new(m20261207_000028_attempt_activity_status::Migration),
+            Box::new(m20261207_000029_reviews_and_resets::Migration),
         ]
     }
 }

@@ -142,7 +142,10 @@ async fn own_alerts(
     page: PageRequest,
 ) -> ApiResult<Json<Page<OwnAlertView>>> {
     let c = crate::cases::own_case(&state.db, &caller).await?;
-    let find = alert::Entity::find().filter(alert::Column::CaseId.eq(c.id));
+    let staff_notes = AlertKind::ALL.iter().filter(|k| k.is_staff_note());
+    let find = alert::Entity::find()
+        .filter(alert::Column::CaseId.eq(c.id))
+        .filter(alert::Column::Kind.is_not_in(staff_notes.map(|k| k.as_str())));
     Ok(Json(
         page.read(&state.db, find, Order::NewestFirst, |a| {
             Ok(OwnAlertView {
@@ -164,6 +167,8 @@ async fn own_alerts(
 pub struct AlertQuery {
     pub state: Option<AlertState>,
     pub case_id: Option<Uuid>,
+    pub severity: Option<AlertSeverity>,
+    pub kind: Option<AlertKind>,
 }
 
 /// Alerts in the caller's jurisdiction, newest first.
@@ -177,7 +182,25 @@ async fn list_alerts(
     if q.state == Some(AlertState::Unknown) {
         return Err(ApiError::field(
             "state",
-            Said::new("open, acknowledged or resolved", "待处理、已确认或已解决"),
+            Said::new(
+                "open, acknowledged, resolved or withdrawn",
+                "须为 open（待处理）、acknowledged（已确认）、resolved（已解决）或 withdrawn（已撤销）",
+            ),
+        ));
+    }
+    if q.severity == Some(AlertSeverity::Unknown) {
+        return Err(ApiError::field(
+            "severity",
+            Said::new(
+                "low, medium, high or critical",
+                "须为 low、medium、high 或 critical",
+            ),
+        ));
+    }
+    if q.kind == Some(AlertKind::Unknown) {
+        return Err(ApiError::field(
+            "kind",
+            Said::new("a known alert kind", "须为已知的预警类型"),
         ));
     }
     let mut find = alert::Entity::find().filter(
@@ -194,6 +217,12 @@ async fn list_alerts(
     }
     if let Some(c) = q.case_id {
         find = find.filter(alert::Column::CaseId.eq(c));
+    }
+    if let Some(s) = q.severity {
+        find = find.filter(alert::Column::Severity.eq(s.as_str()));
+    }
+    if let Some(k) = q.kind {
+        find = find.filter(alert::Column::Kind.eq(k.as_str()));
     }
     Ok(Json(
         page.read(&state.db, find, Order::NewestFirst, view).await?,
@@ -213,20 +242,35 @@ async fn take(
         .await?
         .ok_or(ErrorCode::NotFound)?;
     let c = crate::cases::find_case(work.db(), caller, a.case_id).await?;
-    let now = state.clock.now();
+    let v = act(&work, caller, &c, &a, action, note, state.clock.now()).await?;
+    work.commit().await?;
+    Ok(Json(v))
+}
+
+/// An officer takes `action` on alert `a` of case `c`: through the state table, audited, and
+/// announced to the other officers' screens (one officer acknowledges for all).
+pub async fn act(
+    work: &Work,
+    caller: &Officer,
+    c: &case::Model,
+    a: &alert::Model,
+    action: AlertAction,
+    note: Option<String>,
+    now: DateTime<Utc>,
+) -> ApiResult<AlertView> {
     let party = Party::person(caller.role, None);
     let a = apply(
         work.db(),
         &ALERT,
         action,
         party,
-        &a,
+        a,
         None,
         |q| match action {
             AlertAction::Acknowledge => q
                 .col_expr(alert::Column::AcknowledgedBy, Expr::value(caller.id))
                 .col_expr(alert::Column::AcknowledgedAt, Expr::value(now)),
-            AlertAction::Resolve => q
+            AlertAction::Resolve | AlertAction::Withdraw => q
                 .col_expr(alert::Column::ResolvedBy, Expr::value(caller.id))
                 .col_expr(alert::Column::ResolvedAt, Expr::value(now))
                 .col_expr(alert::Column::ResolutionNote, Expr::value(note)),
@@ -237,15 +281,74 @@ async fn take(
         &Actor::from(caller),
         AuditAction::from(action),
         "alert",
-        id,
+        a.id,
         json!({ "case_id": a.case_id }),
     )
     .await?;
-    // The other officers' screens drop or update it (one officer acknowledges for all).
     let v = view(a)?;
-    work.notify_case(&c, EventKind::Alert, &v, false).await?;
-    work.commit().await?;
-    Ok(Json(v))
+    work.notify_case(c, EventKind::Alert, &v, false).await?;
+    Ok(v)
+}
+
+/// A fact an officer's own decision establishes (a doubtful check-in or roll call rejected on
+/// review): raised so that it counts where such facts count (the month's assessment), and
+/// resolved at once by that decision, with its note.
+#[allow(clippy::too_many_arguments)]
+pub async fn raise_decided(
+    work: &Work,
+    caller: &Officer,
+    c: &case::Model,
+    kind: AlertKind,
+    severity: AlertSeverity,
+    evidence: serde_json::Value,
+    note: &str,
+    now: DateTime<Utc>,
+) -> ApiResult<AlertView> {
+    let (raised, _) = raise(work.db(), now, c, kind, severity, evidence).await?;
+    act(
+        work,
+        caller,
+        c,
+        &raised,
+        AlertAction::Resolve,
+        Some(note.to_owned()),
+        now,
+    )
+    .await
+}
+
+/// An officer's decision on a record closes the alerts it raised (those of `kinds` whose
+/// evidence names it: `about` = (evidence key, record id)): `Resolve` what the decision
+/// answers (a review answers "needs review"), `Withdraw` what no longer holds (an excused
+/// roll call, an accepted check-in: counted nowhere since). Alerts already past the action are
+/// left as they are. Returns how many changed.
+#[allow(clippy::too_many_arguments)]
+pub async fn close_about(
+    work: &Work,
+    caller: &Officer,
+    c: &case::Model,
+    about: (&str, Uuid),
+    kinds: &[AlertKind],
+    action: AlertAction,
+    note: &str,
+    now: DateTime<Utc>,
+) -> ApiResult<usize> {
+    let party = Party::person(caller.role, None);
+    let candidates = alert::Entity::find()
+        .filter(alert::Column::CaseId.eq(c.id))
+        .filter(alert::Column::Kind.is_in(kinds.iter().map(|k| k.as_str())))
+        .all(work.db())
+        .await?;
+    let mut changed = 0;
+    for a in candidates {
+        let names_it =
+            a.evidence.get(about.0).and_then(|v| v.as_str()) == Some(about.1.to_string().as_str());
+        if names_it && ALERT.check(action, a.state, party).is_ok() {
+            act(work, caller, c, &a, action, Some(note.to_owned()), now).await?;
+            changed += 1;
+        }
+    }
+    Ok(changed)
 }
 
 #[utoipa::path(post, path = "/alerts/{id}/acknowledge", tag = "alerts", params(("id" = Uuid, Path)),

@@ -3,6 +3,7 @@
 //! closed month fell short.
 
 use chrono::{DateTime, Utc};
+use huijiao_core::model::AlertState;
 use huijiao_core::policy::assessment::{fact_for_alert, AssessmentFact};
 use huijiao_core::policy::learning::Obligation;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
@@ -23,6 +24,8 @@ pub async fn counts(
         .filter(alert::Column::CaseId.eq(case_id))
         .filter(alert::Column::CreatedAt.gte(from))
         .filter(alert::Column::CreatedAt.lt(to))
+        // A withdrawn alert's fact no longer holds (an excused roll call, an accepted check-in).
+        .filter(alert::Column::State.ne(AlertState::Withdrawn.as_str()))
         .all(db)
         .await?
         .iter()

@@ -30,6 +30,35 @@ pub const DEVICE_HEADER: &str = "x-device-id";
 use crate::actor::Actor;
 pub use crate::actor::RequestMeta;
 
+/// The phone a request names in the `X-Device-Id` header, if any: sign-in and refresh take it
+/// there as every other call does, or in their body.
+pub struct SentDevice(pub Option<String>);
+
+impl SentDevice {
+    /// The device id of the body, else of the header; two that differ are a mismatch.
+    pub fn or_body(self, body: Option<&str>) -> Result<Option<String>, ErrorCode> {
+        match (body, self.0) {
+            (Some(b), Some(h)) if b.trim() != h.trim() => Err(ErrorCode::DeviceMismatch),
+            (Some(b), _) => Ok(Some(b.to_owned())),
+            (None, h) => Ok(h),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for SentDevice {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> ApiResult<Self> {
+        Ok(SentDevice(
+            parts
+                .headers
+                .get(DEVICE_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+        ))
+    }
+}
+
 impl FromRequestParts<AppState> for RequestMeta {
     type Rejection = ApiError;
 
@@ -89,6 +118,10 @@ impl FromRequestParts<AppState> for AuthUser {
             .one(&state.db)
             .await?;
         let (u, s) = still_valid(u.as_ref(), s.as_ref(), &claims.role, state.clock.now())?;
+        // A reset password is changed before anything else is done with it.
+        if u.must_change_password && !PASSWORD_CHANGE_PATHS.contains(&api_path(parts)) {
+            return Err(ErrorCode::PasswordChangeRequired.into());
+        }
         let role = u.role;
         if role == Role::Supervisee {
             let bound = bound_phone(parts, &claims)?;
@@ -119,6 +152,19 @@ impl FromRequestParts<AppState> for AuthUser {
             meta: request_meta(parts, state),
         })
     }
+}
+
+/// What an account with a reset password may do: see who it is, choose the new password, or
+/// sign out.
+const PASSWORD_CHANGE_PATHS: [&str; 3] = ["/me", "/auth/password", "/auth/logout"];
+
+/// The request's path below the API's prefix.
+fn api_path(parts: &Parts) -> &str {
+    let path = parts
+        .extensions
+        .get::<axum::extract::OriginalUri>()
+        .map_or(parts.uri.path(), |u| u.0.path());
+    path.strip_prefix("/api/v1").unwrap_or(path)
 }
 
 fn bearer(parts: &Parts) -> Result<&str, ErrorCode> {

@@ -29,7 +29,7 @@ use crate::entities::{case, device, refresh_token, session, user};
 use crate::error::{ApiError, ApiResult, Json};
 use crate::state::AppState;
 use crate::work::Work;
-use extractor::{AuthUser, RequestMeta};
+use extractor::{AuthUser, RequestMeta, SentDevice};
 
 /// This domain as the server wires it (`app::DOMAINS`).
 pub const DOMAIN: crate::domain::Domain =
@@ -63,10 +63,11 @@ fn clean_device_id(device_id: Option<&str>) -> ApiResult<Option<String>> {
 async fn login(
     State(state): State<AppState>,
     meta: RequestMeta,
+    sent: SentDevice,
     Json(req): Json<LoginRequest>,
 ) -> ApiResult<Json<TokenView>> {
     let cfg = &state.config.auth;
-    let device_id = clean_device_id(req.device_id.as_deref())?;
+    let device_id = clean_device_id(sent.or_body(req.device_id.as_deref())?.as_deref())?;
     if req.username.len() > 64 || req.password.len() > 1024 {
         return Err(ErrorCode::InvalidCredentials.into());
     }
@@ -92,6 +93,7 @@ async fn login(
     // `lockout_threshold` are ever checked. A locked name answers after the same work as a
     // wrong password, so neither timing nor lockout tells whether the account exists.
     let key = throttle::user_key(username);
+    let _in_line = state.login_gates.enter(&key).await;
     let locked = |until| ApiError {
         locked_until: Some(until),
         ..ErrorCode::AccountLocked.into()
@@ -302,6 +304,7 @@ async fn me_view(db: &impl ConnectionTrait, u: &user::Model, role: Role) -> ApiR
         role,
         unit_id: u.unit_id,
         case_id,
+        must_change_password: u.must_change_password,
     })
 }
 
@@ -341,9 +344,10 @@ pub async fn end_sessions(
 async fn refresh(
     State(state): State<AppState>,
     meta: RequestMeta,
+    sent: SentDevice,
     Json(req): Json<RefreshRequest>,
 ) -> ApiResult<Json<TokenView>> {
-    let device_id = clean_device_id(req.device_id.as_deref())?;
+    let device_id = clean_device_id(sent.or_body(req.device_id.as_deref())?.as_deref())?;
     let now = state.clock.now();
     let work = Work::begin(&state).await?;
     let token = refresh_token::Entity::find()
@@ -467,6 +471,7 @@ async fn change_password(
     let work = Work::begin(&state).await?;
     let mut am: user::ActiveModel = u.into();
     am.password_hash = Set(hash);
+    am.must_change_password = Set(false);
     am.updated_at = Set(state.clock.now());
     am.update(work.db()).await?;
     // Every other session ends; this one goes on.
@@ -485,6 +490,47 @@ async fn change_password(
     .await?;
     work.commit().await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Resets a forgotten password: a one-time password (shown once, to whoever reset it) that
+/// must be changed at the next sign-in; every session of the account ends and any lockout is
+/// lifted. The caller has checked who may reset whose (an officer their case's supervisee, the
+/// security admin a staff account). Audited.
+pub async fn reset_password(
+    state: &AppState,
+    work: &Work,
+    actor: &Actor,
+    u: user::Model,
+) -> ApiResult<huijiao_core::api::IssuedLoginView> {
+    let password = password::one_time();
+    let hash = password::hash(&state.config.auth, password.clone()).await?;
+    let now = work.now();
+    let (id, username) = (u.id, u.username.clone());
+    let mut am: user::ActiveModel = u.into();
+    am.password_hash = Set(hash);
+    am.must_change_password = Set(true);
+    am.failed_logins = Set(0);
+    am.locked_until = Set(None);
+    am.updated_at = Set(now);
+    am.update(work.db()).await?;
+    throttle::clear(work.db(), &throttle::user_key(&username)).await?;
+    end_sessions(work.db(), now, "password_reset", |q| {
+        q.filter(session::Column::UserId.eq(id))
+    })
+    .await?;
+    work.audit(
+        actor,
+        AuditAction::AuthPasswordReissued,
+        "user",
+        id,
+        json!({}),
+    )
+    .await?;
+    Ok(huijiao_core::api::IssuedLoginView {
+        user_id: id,
+        username,
+        initial_password: password,
+    })
 }
 
 /// The signed-in user.

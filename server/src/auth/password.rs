@@ -48,3 +48,20 @@ pub async fn verify(cfg: &AuthConfig, password: String, stored: Option<String>) 
     .await
     .map_err(ApiError::internal)?
 }
+
+/// A one-time password (an initial login, a reset): strong, with no look-alike characters.
+pub fn one_time() -> String {
+    use rand::Rng;
+    // No look-alike characters: it is read aloud or copied from a screen at intake.
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rngs::OsRng;
+    loop {
+        let p: String = (0..14)
+            .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+            .collect();
+        let p = format!("{p}-{}", rng.gen_range(10..100));
+        if huijiao_core::policy::check_password_strength(&p).is_ok() {
+            return p;
+        }
+    }
+}

@@ -4,6 +4,9 @@
 //! like a known one, so a lockout says nothing about who has an account); a client address is
 //! counted too, so one address cannot lock every account it can name.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 
@@ -135,4 +138,50 @@ pub async fn clear(db: &impl ConnectionTrait, key: &str) -> ApiResult<()> {
     ))
     .await?;
     Ok(())
+}
+
+/// One sign-in at a time per name on this instance. An attempt is counted before its password
+/// is checked, so parallel guesses cannot slip past the limit; attempts with the right
+/// password sent at once (a flaky network, two taps) would then count each other as failures
+/// and lock the account. In line, each sees the count its predecessors left: a success clears
+/// it, so only failures count. Across instances the database count still bounds guessing.
+#[derive(Clone, Default)]
+pub struct Gates(Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>);
+
+/// Held while a sign-in for one name runs.
+pub struct Gate {
+    gates: Gates,
+    key: String,
+    held: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl Gates {
+    pub async fn enter(&self, key: &str) -> Gate {
+        let lock = self
+            .0
+            .lock()
+            .expect("not poisoned")
+            .entry(key.to_owned())
+            .or_default()
+            .clone();
+        Gate {
+            gates: self.clone(),
+            key: key.to_owned(),
+            held: Some(lock.lock_owned().await),
+        }
+    }
+}
+
+impl Drop for Gate {
+    fn drop(&mut self) {
+        self.held.take();
+        let mut map = self.gates.0.lock().expect("not poisoned");
+        // Nobody waits on this name any more: forget it.
+        if map
+            .get(&self.key)
+            .is_some_and(|m| Arc::strong_count(m) == 1)
+        {
+            map.remove(&self.key);
+        }
+    }
 }

@@ -262,22 +262,6 @@ pub async fn announce(
     Ok(Json(case_view(c, &caller)?))
 }
 
-fn initial_password() -> String {
-    use rand::Rng;
-    // No look-alike characters: it is read aloud or copied from a screen at intake.
-    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
-    let mut rng = rand::rngs::OsRng;
-    loop {
-        let p: String = (0..14)
-            .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
-            .collect();
-        let p = format!("{p}-{}", rng.gen_range(10..100));
-        if policy::check_password_strength(&p).is_ok() {
-            return p;
-        }
-    }
-}
-
 /// Issues the supervisee's app login. The initial password is returned once; the first
 /// login from the phone registers it for the officer to approve.
 #[utoipa::path(post, path = "/cases/{id}/login", tag = "cases", params(("id" = Uuid, Path)), request_body = IssueLoginRequest,
@@ -294,7 +278,7 @@ pub async fn issue_login(
     if c.user_id.is_some() {
         return Err(ErrorCode::LoginAlreadyIssued.into());
     }
-    let password = initial_password();
+    let password = crate::auth::password::one_time();
     let u = crate::org::insert_user(
         &state,
         work.db(),
@@ -329,6 +313,27 @@ pub async fn issue_login(
             initial_password: password,
         }),
     ))
+}
+
+/// Resets the supervisee's forgotten app password to a one-time one, shown once here, that
+/// must be changed at the next sign-in; every session ends (the phone signs in again).
+#[utoipa::path(post, path = "/cases/{id}/login/reset", tag = "cases", params(("id" = Uuid, Path)),
+    responses((status = 200, body = IssuedLoginView), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn reset_login(
+    State(state): State<AppState>,
+    caller: Officer,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<IssuedLoginView>> {
+    let work = Work::begin(&state).await?;
+    let c = find_case_for_write(work.db(), &caller, id).await?;
+    let user_id = c.user_id.ok_or(ErrorCode::NoAppLogin)?;
+    let u = crate::entities::user::Entity::find_by_id(user_id)
+        .one(work.db())
+        .await?
+        .ok_or(ErrorCode::NoAppLogin)?;
+    let v = crate::auth::reset_password(&state, &work, &Actor::from(&caller), u).await?;
+    work.commit().await?;
+    Ok(Json(v))
 }
 
 /// Moves the case to another supervision level, with the reason (assessment, risk…).

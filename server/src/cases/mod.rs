@@ -37,6 +37,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(get_case))
         .routes(routes!(intake::announce))
         .routes(routes!(intake::issue_login))
+        .routes(routes!(intake::reset_login))
         .routes(routes!(intake::change_level, intake::list_levels))
         .routes(routes!(intake::change_status))
         .routes(routes!(release::release, release::get))

@@ -4,8 +4,10 @@ mod enrol;
 pub mod on_site;
 pub mod requests;
 pub mod retention;
+mod review;
 pub mod schedule;
 mod submit;
+pub mod tries;
 
 use axum::extract::DefaultBodyLimit;
 use base64::Engine;
@@ -29,6 +31,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(submit::submit_checkin))
         .routes(routes!(submit::list_checkins))
         .routes(routes!(submit::checkin_photo))
+        .routes(routes!(review::review_checkin))
+        .routes(routes!(tries::checkin_tries))
+        .routes(routes!(tries::reset_checkin_tries))
         .routes(routes!(
             schedule::declare_sensitive_period,
             schedule::list_sensitive_periods

@@ -8,6 +8,7 @@ use huijiao_core::api::{CheckinRequestCreate, CheckinRequestView, EventView, Pag
 use huijiao_core::model::{
     AlertKind, AlertSeverity, AuditAction, CaseStatus, CheckinRequestStatus, EventKind,
 };
+use huijiao_core::policy::checkin::CheckinResult;
 use huijiao_core::policy::schedule;
 use huijiao_core::policy::transitions::{CheckinRequestAction, Party, CHECKIN_REQUEST};
 use huijiao_core::ErrorCode;
@@ -23,7 +24,7 @@ use uuid::Uuid;
 use crate::audit::{self, Actor};
 use crate::auth::extractor::{AuthUser, Officer};
 use crate::cases::{find_case, find_case_for_write};
-use crate::entities::{case, checkin_request as cr};
+use crate::entities::{case, checkin, checkin_request as cr};
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::events::Event;
 use crate::paging::{Order, PageQuery, PageRequest};
@@ -54,9 +55,10 @@ pub async fn request_checkin(
     let work = Work::begin(&state).await?;
     let c = find_case_for_write(work.db(), &caller, id).await?;
     huijiao_core::policy::require_active(c.status)?;
-    // An active case without an app login yet has nobody to ask.
+    // An active case without an app login yet has nobody to ask; a person who used the
+    // day's tries cannot answer until their officer gives them back.
     if c.user_id.is_none() {
-        return Err(ErrorCode::CaseNotActive.into());
+        return Err(ErrorCode::NoAppLogin.into());
     }
     let minutes = req
         .deadline_minutes
@@ -68,6 +70,10 @@ pub async fn request_checkin(
         ));
     }
     let now = state.clock.now();
+    let tries = crate::checkins::tries::tries(work.db(), &state.config.checkin, c.id, now).await?;
+    if tries.remaining == 0 {
+        return Err(ErrorCode::CheckinTriesExhausted.into());
+    }
     let r = cr::ActiveModel {
         id: Set(Uuid::now_v7()),
         case_id: Set(c.id),
@@ -112,7 +118,8 @@ pub async fn list_checkin_requests(
 
 crate::seek_by!(checkin_request, CreatedAt, created_at);
 
-/// A passed check-in meets the case's open requests whose deadline has not passed.
+/// A passed check-in made `at` meets the case's open requests made before it whose deadline
+/// it kept.
 pub async fn meet_open(
     db: &impl ConnectionTrait,
     case_id: Uuid,
@@ -123,6 +130,7 @@ pub async fn meet_open(
     step_all::<cr::Entity, _>(db, &CHECKIN_REQUEST, meet, Party::System, |q| {
         q.col_expr(cr::Column::CheckinId, Expr::value(checkin_id))
             .filter(cr::Column::CaseId.eq(case_id))
+            .filter(cr::Column::CreatedAt.lte(at))
             .filter(cr::Column::Deadline.gte(at))
     })
     .await?;
@@ -130,6 +138,8 @@ pub async fn meet_open(
 }
 
 /// Marks open requests past their deadline as missed (conditional: once) with an alert each.
+/// A request answered by a check-in that waits for an officer's review waits too: the
+/// officer's decision meets it, or leaves it to be marked here.
 pub async fn mark_expired<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     now: DateTime<Utc>,
@@ -141,6 +151,16 @@ pub async fn mark_expired<C: ConnectionTrait + TransactionTrait>(
         .await?;
     let mut events = Vec::new();
     for r in due {
+        let in_review = checkin::Entity::find()
+            .filter(checkin::Column::CaseId.eq(r.case_id))
+            .filter(checkin::Column::Result.eq(CheckinResult::NeedsReview.as_str()))
+            .filter(checkin::Column::CreatedAt.gte(r.created_at))
+            .filter(checkin::Column::CreatedAt.lte(r.deadline))
+            .one(db)
+            .await?;
+        if in_review.is_some() {
+            continue;
+        }
         let txn = db.begin().await?;
         let missed = CheckinRequestAction::MarkMissed;
         let claimed = match step(&txn, &CHECKIN_REQUEST, missed, Party::System, &r, |q| q).await {

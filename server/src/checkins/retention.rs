@@ -53,9 +53,9 @@ pub async fn purge<C: ConnectionTrait + TransactionTrait>(
     now: DateTime<Utc>,
 ) -> ApiResult<PurgeReport> {
     let mut report = PurgeReport::default();
-    // When each failed or doubtful check-in's alert was resolved.
+    // When each failed or doubtful check-in's alert was resolved (or withdrawn).
     let resolved: HashMap<Uuid, DateTime<Utc>> = alert::Entity::find()
-        .filter(alert::Column::State.eq(AlertState::Resolved.as_str()))
+        .filter(alert::Column::State.is_in(AlertState::CLOSED.map(AlertState::as_str)))
         .all(db)
         .await?
         .into_iter()

@@ -52,6 +52,16 @@ async fn window_on(
     ))
 }
 
+/// The window a moment falls in.
+pub async fn window_of(
+    db: &impl ConnectionTrait,
+    rules: &JurisdictionRules,
+    c: &case::Model,
+    at: DateTime<Utc>,
+) -> ApiResult<Window> {
+    window_on(db, &rules.supervision, c, local_date(at)).await
+}
+
 /// Whether a check-in meets the scheduled window of its local date.
 pub async fn count(
     db: &impl ConnectionTrait,
@@ -70,6 +80,26 @@ pub async fn count(
     ))
 }
 
+/// The check-ins of `result` that fall within the window (and the daily band).
+async fn in_window(
+    db: &impl ConnectionTrait,
+    case_id: Uuid,
+    w: &Window,
+    band: &DailyBand,
+    result: CheckinResult,
+) -> ApiResult<bool> {
+    let from = w.start.and_hms_opt(0, 0, 0).expect("midnight").and_utc() - Duration::days(1);
+    let to = w.closes_at(band);
+    let found = checkin::Entity::find()
+        .filter(checkin::Column::CaseId.eq(case_id))
+        .filter(checkin::Column::Result.eq(result.as_str()))
+        .filter(checkin::Column::CreatedAt.gte(from))
+        .filter(checkin::Column::CreatedAt.lte(to))
+        .all(db)
+        .await?;
+    Ok(found.iter().any(|p| w.contains(p.created_at, band)))
+}
+
 /// Whether a passed check-in falls within the window (and the daily band).
 async fn window_met(
     db: &impl ConnectionTrait,
@@ -77,16 +107,7 @@ async fn window_met(
     w: &Window,
     band: &DailyBand,
 ) -> ApiResult<bool> {
-    let from = w.start.and_hms_opt(0, 0, 0).expect("midnight").and_utc() - Duration::days(1);
-    let to = w.closes_at(band);
-    let passed = checkin::Entity::find()
-        .filter(checkin::Column::CaseId.eq(case_id))
-        .filter(checkin::Column::Result.eq(CheckinResult::Passed.as_str()))
-        .filter(checkin::Column::CreatedAt.gte(from))
-        .filter(checkin::Column::CreatedAt.lte(to))
-        .all(db)
-        .await?;
-    Ok(passed.iter().any(|p| w.contains(p.created_at, band)))
+    in_window(db, case_id, w, band, CheckinResult::Passed).await
 }
 
 /// Declares a sensitive period (重大节会): everyone is supervised one level stricter.
@@ -202,87 +223,106 @@ pub async fn mark_missed<C: ConnectionTrait + TransactionTrait>(
     rules: &JurisdictionRules,
     now: DateTime<Utc>,
 ) -> ApiResult<Vec<Event>> {
-    let band = rules.checkin_band;
-    let today = local_date(now);
     let cases = case::Entity::find()
         .filter(case::Column::Status.eq(CaseStatus::Active.as_str()))
         .all(db)
         .await?;
+    let since = local_date(now) - Duration::days(LOOKBACK_DAYS);
     let mut events = Vec::new();
     for c in cases {
-        // No one can be late for a check-in before their face is enrolled.
-        let Some(enrolled) = face_template::Entity::find()
-            .filter(face_template::Column::CaseId.eq(c.id))
-            .order_by_asc(face_template::Column::CreatedAt)
-            .one(db)
-            .await?
-        else {
+        events.extend(judge_windows(db, rules, &c, since, now).await?);
+    }
+    Ok(events)
+}
+
+/// The windows of case `c` from `since` that closed by `now` without a passed check-in, each
+/// recorded missed once with its alert. A window holding a check-in that waits for an
+/// officer's review is not judged until the officer decides (an accepted one meets it; a
+/// rejected one has the window judged at once).
+pub async fn judge_windows<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    rules: &JurisdictionRules,
+    c: &case::Model,
+    since: NaiveDate,
+    now: DateTime<Utc>,
+) -> ApiResult<Vec<Event>> {
+    let band = rules.checkin_band;
+    let mut events = Vec::new();
+    // No one can be late for a check-in before their face is enrolled.
+    let Some(enrolled) = face_template::Entity::find()
+        .filter(face_template::Column::CaseId.eq(c.id))
+        .order_by_asc(face_template::Column::CreatedAt)
+        .one(db)
+        .await?
+    else {
+        return Ok(events);
+    };
+    let enrolled_on = local_date(enrolled.created_at);
+    let mut seen = std::collections::HashSet::new();
+    let mut date = since;
+    while date <= local_date(now) {
+        let w = window_on(db, &rules.supervision, c, date).await?;
+        date += Duration::days(1);
+        if !seen.insert(w.start) || w.start < enrolled_on || w.closes_at(&band) > now {
             continue;
-        };
-        let enrolled_on = local_date(enrolled.created_at);
-        let mut seen = std::collections::HashSet::new();
-        for back in (0..=LOOKBACK_DAYS).rev() {
-            let date = today - Duration::days(back);
-            let w = window_on(db, &rules.supervision, &c, date).await?;
-            if !seen.insert(w.start) || w.start < enrolled_on || w.closes_at(&band) > now {
-                continue;
-            }
-            if window_met(db, c.id, &w, &band).await? {
-                continue;
-            }
-            let already = missed_window::Entity::find()
-                .filter(missed_window::Column::CaseId.eq(c.id))
-                .filter(missed_window::Column::WindowStart.eq(w.start))
-                .one(db)
+        }
+        if window_met(db, c.id, &w, &band).await?
+            || in_window(db, c.id, &w, &band, CheckinResult::NeedsReview).await?
+        {
+            continue;
+        }
+        let already = missed_window::Entity::find()
+            .filter(missed_window::Column::CaseId.eq(c.id))
+            .filter(missed_window::Column::WindowStart.eq(w.start))
+            .one(db)
+            .await?;
+        if already.is_some() {
+            continue;
+        }
+        let txn = db.begin().await?;
+        let misses = missed_window::Entity::find()
+            .filter(missed_window::Column::CaseId.eq(c.id))
+            .filter(missed_window::Column::WindowEnd.gte(w.end - Duration::days(30)))
+            .count(&txn)
+            .await?
+            + 1;
+        let (severity, suggestion) = schedule::missed_escalation(misses);
+        let (alert, event) = crate::alerts::raise(&txn, now, c, AlertKind::CheckinMissed, severity, json!({ "window_start": w.start, "window_end": w.end, "level": w.level, "misses_30d": misses, "sanction_suggestion": suggestion })).await?;
+        let inserted = missed_window::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            case_id: Set(c.id),
+            window_start: Set(w.start),
+            window_end: Set(w.end),
+            level: Set(w.level.as_str().into()),
+            alert_id: Set(alert.id),
+            created_at: Set(now),
+        }
+        .insert(&txn)
+        .await;
+        match inserted {
+            Ok(_) => {
+                audit::record(
+                    &txn,
+                    &Actor::default(),
+                    AuditAction::CheckinMissed,
+                    "case",
+                    Some(c.id.to_string()),
+                    json!({ "window_start": w.start, "alert_id": alert.id }),
+                )
                 .await?;
-            if already.is_some() {
-                continue;
+                txn.commit().await?;
+                events.push(event);
             }
-            let txn = db.begin().await?;
-            let misses = missed_window::Entity::find()
-                .filter(missed_window::Column::CaseId.eq(c.id))
-                .filter(missed_window::Column::WindowEnd.gte(w.end - Duration::days(30)))
-                .count(&txn)
-                .await?
-                + 1;
-            let (severity, suggestion) = schedule::missed_escalation(misses);
-            let (alert, event) = crate::alerts::raise(&txn, now, &c, AlertKind::CheckinMissed, severity, json!({ "window_start": w.start, "window_end": w.end, "level": w.level, "misses_30d": misses, "sanction_suggestion": suggestion })).await?;
-            let inserted = missed_window::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                case_id: Set(c.id),
-                window_start: Set(w.start),
-                window_end: Set(w.end),
-                level: Set(w.level.as_str().into()),
-                alert_id: Set(alert.id),
-                created_at: Set(now),
+            // Another run recorded this window first: drop our alert with the transaction.
+            Err(e)
+                if matches!(
+                    e.sql_err(),
+                    Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+                ) =>
+            {
+                txn.rollback().await?
             }
-            .insert(&txn)
-            .await;
-            match inserted {
-                Ok(_) => {
-                    audit::record(
-                        &txn,
-                        &Actor::default(),
-                        AuditAction::CheckinMissed,
-                        "case",
-                        Some(c.id.to_string()),
-                        json!({ "window_start": w.start, "alert_id": alert.id }),
-                    )
-                    .await?;
-                    txn.commit().await?;
-                    events.push(event);
-                }
-                // Another run recorded this window first: drop our alert with the transaction.
-                Err(e)
-                    if matches!(
-                        e.sql_err(),
-                        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-                    ) =>
-                {
-                    txn.rollback().await?
-                }
-                Err(e) => return Err(e.into()),
-            }
+            Err(e) => return Err(e.into()),
         }
     }
     Ok(events)

@@ -6,18 +6,22 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use chrono::{Duration, Utc};
-use huijiao_core::api::{ChallengeView, CheckinRequest, CheckinView, Page, Problem};
+use huijiao_core::api::{
+    ChallengeView, CheckinRequest, CheckinReviewView, CheckinView, Page, Problem,
+};
 use huijiao_core::face::{compare, Decision, FaceAnalysis, Template};
 use huijiao_core::model::{AuditAction, EventKind};
 use huijiao_core::policy::calendar::local_date;
-use huijiao_core::policy::checkin::{self as rules, CheckinReason, CheckinResult, Fix};
+use huijiao_core::policy::checkin::{
+    self as rules, CheckinAction, CheckinReason, CheckinResult, Fix,
+};
 use huijiao_core::policy::liveness::{self, Pose, PoseNotMet};
 use huijiao_core::ErrorCode;
 use huijiao_core::Said;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -34,7 +38,7 @@ use crate::state::AppState;
 use crate::validate::{check_gps_fix, check_text};
 use crate::work::Work;
 
-fn view(c: &checkin::Model) -> ApiResult<CheckinView> {
+pub(super) fn view(c: &checkin::Model) -> ApiResult<CheckinView> {
     Ok(CheckinView {
         id: c.id,
         case_id: c.case_id,
@@ -43,6 +47,20 @@ fn view(c: &checkin::Model) -> ApiResult<CheckinView> {
         face_distance: c.face_distance,
         created_at: c.created_at,
         counted: None,
+        version: c.version,
+        review: match (c.reviewed_by, c.reviewed_at) {
+            (Some(reviewed_by), Some(reviewed_at)) => Some(CheckinReviewView {
+                decision: if c.result == CheckinResult::Passed {
+                    CheckinAction::Accept
+                } else {
+                    CheckinAction::Reject
+                },
+                note: c.review_note.clone().unwrap_or_default(),
+                reviewed_by,
+                reviewed_at,
+            }),
+            _ => None,
+        },
     })
 }
 
@@ -68,7 +86,8 @@ pub async fn challenge(
 ) -> ApiResult<(StatusCode, Json<ChallengeView>)> {
     let c = own_active_case(&state.db, &caller).await?;
     // Over the day's cap, the app is told now, before the supervisee takes a photo.
-    refuse_over_cap(&state.db, &state.config.checkin, c.id, state.clock.now()).await?;
+    super::tries::refuse_over_cap(&state.db, &state.config.checkin, c.id, state.clock.now())
+        .await?;
     let mut bytes = [0u8; 32];
     rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut bytes);
     let nonce = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
@@ -179,7 +198,7 @@ pub async fn submit_checkin(
                 && ch.expires_at > now
         })
         .ok_or(ErrorCode::ChallengeInvalid)?;
-    refuse_over_cap(&state.db, cfg, c.id, now).await?;
+    super::tries::refuse_over_cap(&state.db, cfg, c.id, now).await?;
     let aad = c.id.as_bytes();
     let t = super::active_template(&state.db, c.id)
         .await?
@@ -325,6 +344,10 @@ pub async fn submit_checkin(
         photo_key: Set(Some(photo_key)),
         photo_purged_at: Set(None),
         created_at: Set(now),
+        version: Set(1),
+        reviewed_by: Set(None),
+        reviewed_at: Set(None),
+        review_note: Set(None),
     }
     .insert(work.db())
     .await?;
@@ -429,38 +452,8 @@ async fn claim(
     if !consumed {
         return Err(ErrorCode::ChallengeInvalid.into());
     }
-    refuse_over_cap(work.db(), &state.config.checkin, c.id, now).await?;
+    super::tries::refuse_over_cap(work.db(), &state.config.checkin, c.id, now).await?;
     Ok(None)
-}
-
-/// 429 once the case has had `max_failed_per_day` failed or doubtful check-ins, or pose
-/// failures, in 24 hours (the app then tells the supervisee to call their officer).
-async fn refuse_over_cap(
-    db: &impl ConnectionTrait,
-    cfg: &crate::config::CheckinConfig,
-    case_id: Uuid,
-    now: chrono::DateTime<Utc>,
-) -> ApiResult<()> {
-    use crate::entities::checkin_rejection;
-    let since = now - Duration::hours(24);
-    let failed = checkin::Entity::find()
-        .filter(checkin::Column::CaseId.eq(case_id))
-        .filter(checkin::Column::CreatedAt.gte(since))
-        .filter(checkin::Column::Result.ne(CheckinResult::Passed.as_str()))
-        .count(db)
-        .await?;
-    // A head that does not turn as asked is someone trying photos, or someone who needs the
-    // officer's help: either way it counts (a blurred or dark photo does not).
-    let poses_not_shown = checkin_rejection::Entity::find()
-        .filter(checkin_rejection::Column::CaseId.eq(case_id))
-        .filter(checkin_rejection::Column::CreatedAt.gte(since))
-        .filter(checkin_rejection::Column::Code.eq(ErrorCode::LivenessPoseNotMet.code()))
-        .count(db)
-        .await?;
-    if failed + poses_not_shown >= cfg.max_failed_per_day {
-        return Err(ErrorCode::TooManyAttempts.into());
-    }
-    Ok(())
 }
 
 /// A case's check-ins, newest first.

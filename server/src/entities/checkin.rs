@@ -26,6 +26,10 @@ pub struct Model {
     pub photo_key: Option<String>,
     pub photo_purged_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    pub version: i32,
+    pub reviewed_by: Option<Uuid>,
+    pub reviewed_at: Option<DateTimeUtc>,
+    pub review_note: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

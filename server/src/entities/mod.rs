@@ -8,6 +8,7 @@ pub mod checkin;
 pub mod checkin_challenge;
 pub mod checkin_rejection;
 pub mod checkin_request;
+pub mod checkin_try_reset;
 pub mod correction_plan;
 pub mod course;
 pub mod course_assignment;

@@ -90,7 +90,7 @@ async fn alert_unchecked(
     let unresolved = alert::Entity::find()
         .filter(alert::Column::CaseId.eq(s.case_id))
         .filter(alert::Column::Kind.eq(AlertKind::StudyWithoutFace.as_str()))
-        .filter(alert::Column::State.ne(AlertState::Resolved.as_str()))
+        .filter(alert::Column::State.is_not_in(AlertState::CLOSED.map(AlertState::as_str)))
         .one(db)
         .await?;
     if unresolved.is_some() {

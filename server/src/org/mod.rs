@@ -3,7 +3,9 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use huijiao_core::api::{Page, Problem, UnitCreateRequest, UnitView, UserCreateRequest, UserView};
+use huijiao_core::api::{
+    IssuedLoginView, Page, Problem, UnitCreateRequest, UnitView, UserCreateRequest, UserView,
+};
 use huijiao_core::model::{AuditAction, Role, UserStatus};
 use huijiao_core::policy::transitions::{Party, UserAction, USER};
 use huijiao_core::Said;
@@ -53,6 +55,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(unlock_user))
         .routes(routes!(disable_user))
         .routes(routes!(enable_user))
+        .routes(routes!(reset_user_password))
 }
 
 /// The caller's own unit (the one that issues what they sign); 403 for an account without one.
@@ -289,6 +292,7 @@ pub async fn insert_user(
         locked_until: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
+        must_change_password: Set(false),
     }
     .insert(db)
     .await
@@ -466,4 +470,27 @@ async fn enable_user(
         AccountChange::Status(UserAction::Enable),
     )
     .await
+}
+
+/// Resets a staff member's forgotten password to a one-time one, shown once here, that must be
+/// changed at the next sign-in; every session of the account ends (security admin; a
+/// supervisee's login is reset by an officer of their case).
+#[utoipa::path(post, path = "/users/{id}/password/reset", tag = "org", params(("id" = Uuid, Path)),
+    responses((status = 200, body = IssuedLoginView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn reset_user_password(
+    State(state): State<AppState>,
+    caller: SecurityAdmin,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<IssuedLoginView>> {
+    let work = Work::begin(&state).await?;
+    let u = user::Entity::find_by_id(id)
+        .one(work.db())
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    if u.role == Role::Supervisee {
+        return Err(ErrorCode::StaffPasswordOnly.into());
+    }
+    let v = crate::auth::reset_password(&state, &work, &Actor::from(&caller), u).await?;
+    work.commit().await?;
+    Ok(Json(v))
 }

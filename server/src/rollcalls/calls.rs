@@ -10,12 +10,12 @@ use huijiao_core::api::{
     EvidenceFrame, Page, Problem, RollCallExcuse, RollCallReview, RollCallReviewDecision,
     RollCallSkipped, RollCallStart, RollCallStartView, RollCallUnitStats, RollCallView,
 };
-use huijiao_core::model::{AuditAction, EventKind};
+use huijiao_core::model::{AlertKind, AlertSeverity, AuditAction, EventKind};
 use huijiao_core::policy::calendar::local_date;
 use huijiao_core::policy::rollcall::{
     RollCallAction, RollCallRules, RollCallStatus, RollCallTally, OPEN, ROLL_CALL,
 };
-use huijiao_core::policy::transitions::Party;
+use huijiao_core::policy::transitions::{AlertAction, Party};
 use huijiao_core::{ErrorCode, Lang, Said};
 use sea_orm::sea_query::{Expr, Query as SqlQuery};
 use sea_orm::{
@@ -28,6 +28,7 @@ use uuid::Uuid;
 
 use super::view;
 use crate::actor::Actor;
+use crate::alerts::{close_about, raise_decided};
 use crate::auth::extractor::{Officer, RequestParty};
 use crate::cases::{find_case, find_case_for_write};
 use crate::entities::{case, org_unit, roll_call};
@@ -51,8 +52,11 @@ pub(crate) async fn open_call(
     ring_at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> ApiResult<Result<roll_call::Model, ErrorCode>> {
-    if huijiao_core::policy::require_active(c.status).is_err() || c.user_id.is_none() {
+    if huijiao_core::policy::require_active(c.status).is_err() {
         return Ok(Err(ErrorCode::CaseNotActive));
+    }
+    if c.user_id.is_none() {
+        return Ok(Err(ErrorCode::NoAppLogin));
     }
     if crate::checkins::active_template(db, c.id).await?.is_none() {
         return Ok(Err(ErrorCode::NotEnrolled));
@@ -323,6 +327,7 @@ async fn decide(
     let c = find_case_for_write(work.db(), caller, row.case_id).await?;
     let now = state.clock.now();
     let note = note.trim().to_owned();
+    let decided = note.clone();
     let row = apply(
         work.db(),
         &ROLL_CALL,
@@ -331,13 +336,34 @@ async fn decide(
         &row,
         version,
         |q| {
-            q.col_expr(roll_call::Column::DecisionNote, Expr::value(note))
+            q.col_expr(roll_call::Column::DecisionNote, Expr::value(decided))
                 .col_expr(roll_call::Column::DecidedBy, Expr::value(caller.id))
                 .col_expr(roll_call::Column::DecidedAt, Expr::value(now))
                 .col_expr(roll_call::Column::UpdatedAt, Expr::value(now))
         },
     )
     .await?;
+    // What the call raised follows the decision: an excuse withdraws its miss or failure
+    // (counted nowhere since), a review answers "needs review", and a rejection is a failure
+    // that counts.
+    let about = ("roll_call_id", row.id);
+    let needs_review = [AlertKind::RollCallNeedsReview];
+    match action {
+        RollCallAction::Excuse => {
+            let raised = [AlertKind::RollCallMissed, AlertKind::RollCallFailed];
+            let withdraw = AlertAction::Withdraw;
+            close_about(&work, caller, &c, about, &raised, withdraw, &note, now).await?;
+        }
+        _ => {
+            let resolve = AlertAction::Resolve;
+            close_about(&work, caller, &c, about, &needs_review, resolve, &note, now).await?;
+        }
+    }
+    if action == RollCallAction::Reject {
+        let evidence = json!({ "roll_call_id": row.id, "reviewed": true });
+        let (kind, severity) = (AlertKind::RollCallFailed, AlertSeverity::High);
+        raise_decided(&work, caller, &c, kind, severity, evidence, &note, now).await?;
+    }
     let audited = if action == RollCallAction::Excuse {
         AuditAction::RollCallExcused
     } else {
@@ -358,7 +384,8 @@ async fn decide(
 }
 
 /// Excuses a call (ill, in hospital, called off): before it is answered, or after it was
-/// missed or failed. The reason is kept; a missed call's alert stays for the officer to resolve.
+/// missed or failed. The reason is kept; what the miss or failure raised is withdrawn (it
+/// counts nowhere, the month's assessment included).
 #[utoipa::path(post, path = "/roll-calls/{id}/excuse", tag = "rollcalls", params(("id" = Uuid, Path)), request_body = RollCallExcuse,
     responses((status = 200, body = RollCallView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn excuse(

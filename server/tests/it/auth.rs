@@ -578,3 +578,184 @@ both!(disabled_accounts_are_shut_out_at_once, |app| {
         StatusCode::OK
     );
 });
+
+/// Signs in from `device` with the header only (as every other call sends it).
+async fn login_with_header(
+    app: &common::TestApp,
+    username: &str,
+    password: &str,
+    device: &str,
+) -> (StatusCode, serde_json::Value) {
+    let body = json!({ "username": username, "password": password }).to_string();
+    let (s, _, b) = app
+        .call_raw(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            &[("x-device-id", device)],
+            Some(body.into_bytes()),
+            Some("application/json"),
+        )
+        .await;
+    (s, serde_json::from_slice(&b).unwrap_or_default())
+}
+
+both!(the_device_header_serves_sign_in_and_refresh, |app| {
+    let _w = World::build(&app).await;
+    let (s, v) = login_with_header(&app, "sv.a1", PASSWORD, "phone-1").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let body = json!({ "refresh_token": v["refresh_token"] }).to_string();
+    let refresh = |device: &'static str| {
+        let (app, body) = (&app, body.clone());
+        async move {
+            let (s, _, b) = app
+                .call_raw(
+                    "POST",
+                    "/api/v1/auth/refresh",
+                    None,
+                    &[("x-device-id", device)],
+                    Some(body.into_bytes()),
+                    Some("application/json"),
+                )
+                .await;
+            (
+                s,
+                serde_json::from_slice::<serde_json::Value>(&b).unwrap_or_default(),
+            )
+        }
+    };
+    // Another phone's header is refused (and the token is not spent); the bound one is not.
+    let got = refresh("phone-2").await;
+    common::assert_problem(&got, StatusCode::FORBIDDEN, "auth.device_mismatch");
+    let (s, v) = refresh("phone-1").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    // A body and a header that disagree are a mismatch.
+    let body = json!({ "username": "sv.a1", "password": PASSWORD, "device_id": "phone-1" });
+    let (s, _, b) = app
+        .call_raw(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            &[("x-device-id", "phone-2")],
+            Some(body.to_string().into_bytes()),
+            Some("application/json"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{}", String::from_utf8_lossy(&b));
+});
+
+both!(the_right_password_sent_at_once_does_not_lock, |app| {
+    let _w = World::build(&app).await;
+    // Ten sign-ins with the right password at once (two taps, a flaky network): only failures
+    // count, so all of them get in.
+    let answers =
+        futures::future::join_all((0..10).map(|_| login_raw(&app, "officer.a1", PASSWORD, None)))
+            .await;
+    assert!(
+        answers.iter().all(|(s, _)| *s == StatusCode::OK),
+        "{answers:?}"
+    );
+});
+
+both!(a_forgotten_password_is_reset_to_a_one_time_one, |app| {
+    let w = World::build(&app).await;
+    let reset = format!("/api/v1/cases/{}/login/reset", w.case_a1);
+    for (who, status) in [
+        ("sv.a1", StatusCode::FORBIDDEN),
+        ("volunteer.a1", StatusCode::FORBIDDEN),
+        ("officer.b1", StatusCode::NOT_FOUND),
+        ("secadmin", StatusCode::FORBIDDEN),
+    ] {
+        let got = w.call(&app, who, "POST", &reset, None).await;
+        assert_eq!(got.0, status, "{who}: {}", got.1);
+    }
+    let (s, v) = w.call(&app, "officer.a1", "POST", &reset, None).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let one_time = v["initial_password"].as_str().unwrap().to_owned();
+    assert_eq!(v["username"], "sv.a1");
+    // Every session ended; the old password no longer works, the one-time one does, once the
+    // phone (still approved) signs in again.
+    let (s, v) = w.call(&app, "sv.a1", "GET", "/api/v1/me", None).await;
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("auth.session_revoked"))
+    );
+    let (s, _) = login_raw(&app, "sv.a1", PASSWORD, Some("phone-1")).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    let (s, v) = login_raw(&app, "sv.a1", &one_time, Some("phone-1")).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["user"]["must_change_password"], true);
+    let token = v["access_token"].as_str().unwrap().to_owned();
+    let as_phone = |method: &'static str, path: &'static str, body: Option<serde_json::Value>| {
+        let (app, token) = (&app, token.clone());
+        async move {
+            let (s, _, b) = app
+                .call_raw(
+                    method,
+                    path,
+                    Some(&token),
+                    &[("x-device-id", "phone-1")],
+                    body.map(|b| b.to_string().into_bytes()),
+                    Some("application/json"),
+                )
+                .await;
+            (
+                s,
+                serde_json::from_slice::<serde_json::Value>(&b).unwrap_or_default(),
+            )
+        }
+    };
+    // Nothing else until the password is changed.
+    let got = as_phone("GET", "/api/v1/me/alerts", None).await;
+    common::assert_problem(&got, StatusCode::FORBIDDEN, "auth.password_change_required");
+    let (s, v) = as_phone("GET", "/api/v1/me", None).await;
+    assert_eq!(
+        (s, v["must_change_password"].as_bool()),
+        (StatusCode::OK, Some(true)),
+        "{v}"
+    );
+    let body = json!({ "current_password": one_time, "new_password": "Another-Password-77" });
+    let (s, v) = as_phone("POST", "/api/v1/auth/password", Some(body)).await;
+    assert_eq!(s, StatusCode::NO_CONTENT, "{v}");
+    let (s, v) = as_phone("GET", "/api/v1/me/alerts", None).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        app.count("audit_entries WHERE action = 'auth.password_reissued'")
+            .await,
+        1
+    );
+
+    // Staff: the security admin resets; a supervisee's login is their officer's to reset.
+    let officer = w.user_id(&app, "officer.b1").await;
+    let path = format!("/api/v1/users/{officer}/password/reset");
+    let got = w.call(&app, "sys", "POST", &path, None).await;
+    assert_eq!(got.0, StatusCode::FORBIDDEN, "{}", got.1);
+    let (s, v) = w.call(&app, "secadmin", "POST", &path, None).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (s, v) = login_raw(
+        &app,
+        "officer.b1",
+        v["initial_password"].as_str().unwrap(),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (s, v["user"]["must_change_password"].as_bool()),
+        (StatusCode::OK, Some(true))
+    );
+    let sv = w.user_id(&app, "sv.a2").await;
+    let got = w
+        .call(
+            &app,
+            "secadmin",
+            "POST",
+            &format!("/api/v1/users/{sv}/password/reset"),
+            None,
+        )
+        .await;
+    common::assert_problem(
+        &got,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "user.reset_by_officer",
+    );
+});

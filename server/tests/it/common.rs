@@ -593,6 +593,10 @@ pub async fn insert_checkin(
         photo_key: Set(photo_key),
         photo_purged_at: Set(None),
         created_at: Set(at),
+        version: Set(1),
+        reviewed_by: Set(None),
+        reviewed_at: Set(None),
+        review_note: Set(None),
     }
     .insert(&app.state.db)
     .await

@@ -773,6 +773,44 @@ both_with_face!(unanswered_calls_are_missed_once_and_escalate, |backend| {
         (v["status"].as_str(), v["decision_note"].as_str()),
         (Some("excused"), Some("住院治疗"))
     );
+    // The excused call's miss is withdrawn with the reason, counted nowhere (the month's
+    // assessment counts the other miss only); the other call's stays open.
+    let (_, alerts) = w
+        .call(&app, "officer.a1", "GET", "/api/v1/alerts", None)
+        .await;
+    let missed = alerts_of_kind(&alerts, "roll_call_missed");
+    let states: Vec<(&str, &str)> = missed
+        .iter()
+        .map(|a| {
+            let call = a["evidence"]["roll_call_id"].as_str().unwrap();
+            (
+                if call == id { "excused" } else { "other" },
+                a["state"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(states.len(), 2);
+    assert!(states.contains(&("excused", "withdrawn")), "{states:?}");
+    assert!(states.contains(&("other", "open")), "{states:?}");
+    let month = huijiao_core::policy::calendar::month_of(chrono::Utc::now());
+    let (s, draft) = w
+        .call(
+            &app,
+            "officer.a1",
+            "GET",
+            &format!("/api/v1/cases/{a1}/assessments/draft?month={month}"),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{draft}");
+    let missed: Vec<&Value> = draft["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["fact"] == "roll_call_missed")
+        .collect();
+    assert_eq!(missed.len(), 1, "{draft}");
+    assert_eq!(missed[0]["count"], 1, "{draft}");
     let got = w
         .call(
             &app,

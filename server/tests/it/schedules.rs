@@ -361,3 +361,286 @@ both!(the_system_asks_for_random_checkins, |app| {
         (json!(null), Some("open"))
     );
 });
+
+/// The check-in alerts of a case, oldest first.
+async fn checkin_alerts(app: &common::TestApp, case_id: Uuid) -> Vec<alert::Model> {
+    alert::Entity::find()
+        .filter(alert::Column::CaseId.eq(case_id))
+        .order_by_asc(alert::Column::CreatedAt)
+        .all(&app.state.db)
+        .await
+        .unwrap()
+}
+
+/// A doubtful check-in made yesterday morning (sent offline, without the head poses), and the
+/// alert it raised, as `checkins::submit` writes them.
+async fn doubtful_yesterday(app: &common::TestApp, w: &World) -> (Uuid, Uuid) {
+    let case_id: Uuid = w.case_a1.parse().unwrap();
+    let user: Uuid = w.user_id(app, "sv.a1").await.parse().unwrap();
+    enrolled_days_ago(app, case_id, 3).await;
+    let today = Utc::now().with_timezone(&local_offset()).date_naive();
+    let at = local(today - Duration::days(1), 10);
+    let id = common::insert_checkin(app, case_id, user, "needs_review", at, None).await;
+    use huijiao_core::model::{AlertKind, AlertSeverity};
+    let evidence = json!({ "checkin_id": id, "reasons": ["liveness_unchecked"] });
+    common::raise_alert(
+        app,
+        case_id,
+        AlertKind::CheckinNeedsReview,
+        AlertSeverity::Medium,
+        evidence,
+        at,
+    )
+    .await;
+    (case_id, id)
+}
+
+/// Whether yesterday's window (strict: daily) was recorded missed.
+async fn yesterday_missed(app: &common::TestApp, case_id: Uuid) -> bool {
+    let yesterday = Utc::now().with_timezone(&local_offset()).date_naive() - Duration::days(1);
+    checkin_alerts(app, case_id).await.iter().any(|a| {
+        a.kind == huijiao_core::model::AlertKind::CheckinMissed
+            && a.evidence["window_start"] == json!(yesterday)
+    })
+}
+
+both!(a_doubtful_checkin_accepted_on_review_counts, |app| {
+    let w = World::build(&app).await;
+    let (case_id, id) = doubtful_yesterday(&app, &w).await;
+    let rules = &app.state.config.rules;
+    // Nobody has looked yet: the window waits for the officer instead of counting as missed.
+    huijiao_server::checkins::schedule::mark_missed(&app.state.db, rules, Utc::now())
+        .await
+        .unwrap();
+    assert!(!yesterday_missed(&app, case_id).await);
+
+    let path = format!("/api/v1/checkins/{id}/review");
+    let accept = |version: i64, note: &str| {
+        Some(json!({ "decision": "accept", "note": note, "version": version }))
+    };
+    for (who, status, code) in [
+        ("sv.a1", StatusCode::FORBIDDEN, "access.forbidden"),
+        ("volunteer.a1", StatusCode::FORBIDDEN, "access.forbidden"),
+        ("officer.b1", StatusCode::NOT_FOUND, "resource.not_found"),
+    ] {
+        let got = w.call(&app, who, "POST", &path, accept(1, "本人")).await;
+        common::assert_problem(&got, status, code);
+    }
+    let got = w
+        .call(&app, "officer.a1", "POST", &path, accept(1, " "))
+        .await;
+    common::assert_problem(
+        &got,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "request.invalid_field",
+    );
+    assert_eq!(got.1["errors"][0]["field"], "note", "{}", got.1);
+    let got = w
+        .call(
+            &app,
+            "officer.a1",
+            "POST",
+            &path,
+            Some(json!({ "decision": "maybe", "note": "x" })),
+        )
+        .await;
+    assert_eq!(got.0, StatusCode::UNPROCESSABLE_ENTITY, "{}", got.1);
+    let got = w
+        .call(&app, "officer.a1", "POST", &path, accept(2, "本人"))
+        .await;
+    common::assert_problem(&got, StatusCode::CONFLICT, "resource.conflict");
+
+    let (s, v) = w
+        .call(
+            &app,
+            "officer.a1",
+            "POST",
+            &path,
+            accept(1, "电话核实：离线签到，本人"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        (
+            v["result"].as_str(),
+            v["version"].as_i64(),
+            v["review"]["decision"].as_str()
+        ),
+        (Some("passed"), Some(2), Some("accept")),
+        "{v}"
+    );
+    let got = w
+        .call(&app, "officer.a1", "POST", &path, accept(2, "again"))
+        .await;
+    common::assert_problem(&got, StatusCode::CONFLICT, "checkin.transition_invalid");
+
+    // The alert is answered with the note; the window counts; the supervisee sees the decision.
+    // (The other days' windows had no check-in: they are missed.)
+    let alerts = checkin_alerts(&app, case_id).await;
+    assert_eq!(
+        (alerts[0].kind.as_str(), alerts[0].state.as_str()),
+        ("checkin_needs_review", "resolved")
+    );
+    assert_eq!(
+        alerts[0].resolution_note.as_deref(),
+        Some("电话核实：离线签到，本人")
+    );
+    huijiao_server::checkins::schedule::mark_missed(&app.state.db, rules, Utc::now())
+        .await
+        .unwrap();
+    assert!(!yesterday_missed(&app, case_id).await);
+    let (_, mine) = w
+        .call(
+            &app,
+            "sv.a1",
+            "GET",
+            &format!("/api/v1/cases/{case_id}/checkins"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        mine["items"][0]["review"]["note"], "电话核实：离线签到，本人",
+        "{mine}"
+    );
+    let rows = checkin::Entity::find_by_id(id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(rows.reviewed_by.is_some() && rows.reviewed_at.is_some());
+});
+
+both!(
+    a_doubtful_checkin_rejected_on_review_fails_and_is_judged,
+    |app| {
+        let w = World::build(&app).await;
+        let (case_id, id) = doubtful_yesterday(&app, &w).await;
+        let (s, v) = w
+            .call(
+                &app,
+                "officer.a1",
+                "POST",
+                &format!("/api/v1/checkins/{id}/review"),
+                Some(json!({ "decision": "reject", "note": "照片非本人" })),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(
+            (v["result"].as_str(), v["review"]["decision"].as_str()),
+            (Some("failed"), Some("reject"))
+        );
+        // A failure that counts (answered by this decision), and yesterday's window, closed and
+        // unmet, is missed at once.
+        let alerts = checkin_alerts(&app, case_id).await;
+        let failed: Vec<_> = alerts
+            .iter()
+            .filter(|a| a.kind == huijiao_core::model::AlertKind::CheckinFailed)
+            .collect();
+        assert_eq!(failed.len(), 1);
+        assert_eq!(
+            (
+                failed[0].state.as_str(),
+                failed[0].evidence["checkin_id"].as_str()
+            ),
+            ("resolved", Some(id.to_string().as_str()))
+        );
+        assert!(yesterday_missed(&app, case_id).await);
+    }
+);
+
+both!(tries_run_out_and_an_officer_gives_them_back, |app| {
+    let _ = app;
+    let app = common::TestApp::with_config(app.backend, |c| c.checkin.max_failed_per_day = 2).await;
+    let w = World::build(&app).await;
+    let case_id: Uuid = w.case_a1.parse().unwrap();
+    let user: Uuid = w.user_id(&app, "sv.a1").await.parse().unwrap();
+    for _ in 0..2 {
+        common::insert_checkin(
+            &app,
+            case_id,
+            user,
+            "failed",
+            Utc::now() - Duration::hours(1),
+            None,
+        )
+        .await;
+    }
+    let tries = format!("/api/v1/cases/{case_id}/checkin-tries");
+    let (s, v) = w.call(&app, "sv.a1", "GET", &tries, None).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        (
+            v["used"].as_u64(),
+            v["limit"].as_u64(),
+            v["remaining"].as_u64()
+        ),
+        (Some(2), Some(2), Some(0))
+    );
+    let got = w
+        .call(&app, "sv.a1", "POST", "/api/v1/checkins/challenge", None)
+        .await;
+    common::assert_problem(
+        &got,
+        StatusCode::TOO_MANY_REQUESTS,
+        "checkin.too_many_attempts",
+    );
+    // Asking for a check-in the person cannot make is refused, with what to do.
+    let ask = format!("/api/v1/cases/{case_id}/checkin-requests");
+    let got = w
+        .call(&app, "officer.a1", "POST", &ask, Some(json!({})))
+        .await;
+    common::assert_problem(&got, StatusCode::CONFLICT, "checkin.tries_exhausted");
+
+    let reset = format!("{tries}/reset");
+    let got = w
+        .call(
+            &app,
+            "officer.a1",
+            "POST",
+            &reset,
+            Some(json!({ "reason": "" })),
+        )
+        .await;
+    common::assert_problem(
+        &got,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "request.invalid_field",
+    );
+    assert_eq!(got.1["errors"][0]["field"], "reason");
+    for (who, status) in [
+        ("sv.a1", StatusCode::FORBIDDEN),
+        ("officer.b1", StatusCode::NOT_FOUND),
+    ] {
+        let got = w
+            .call(&app, who, "POST", &reset, Some(json!({ "reason": "x" })))
+            .await;
+        assert_eq!(got.0, status, "{who}: {}", got.1);
+    }
+    let (s, v) = w
+        .call(
+            &app,
+            "officer.a1",
+            "POST",
+            &reset,
+            Some(json!({ "reason": "电话确认：摄像头故障已修复" })),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        (v["used"].as_u64(), v["remaining"].as_u64()),
+        (Some(0), Some(2)),
+        "{v}"
+    );
+    assert!(v["last_reset_at"].is_string());
+    let (s, v) = w
+        .call(&app, "sv.a1", "POST", "/api/v1/checkins/challenge", None)
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let (s, v) = w
+        .call(&app, "officer.a1", "POST", &ask, Some(json!({})))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    // What failed stays on record.
+    assert_eq!(app.count("checkins").await, 2);
+    assert_eq!(app.count("checkin_try_resets").await, 1);
+});
