@@ -228,36 +228,71 @@ where
                 if inner.is_syntax() || inner.is_eof() {
                     Err(ErrorCode::MalformedJson.into())
                 } else {
-                    let path = e.path().to_string();
-                    Err(ApiError::field(
-                        if path == "." { String::new() } else { path },
-                        serde_said(&inner.to_string()),
-                    ))
+                    let (field, said) = field_problem(&e.path().to_string(), &inner.to_string());
+                    Err(ApiError::field(field, said))
                 }
             }
         }
     }
 }
 
-/// serde's message in both languages. Its English may quote the offending value; only its
-/// first part is kept so that user data is not echoed.
-pub fn serde_said(message: &str) -> Said {
+/// The field serde refused and what is wrong with it, in both languages. A missing field is
+/// named from serde's message (its path is the object that lacks it). serde's English may
+/// quote the offending value; only its first part is kept so that user data is not echoed.
+pub fn field_problem(path: &str, message: &str) -> (String, Said) {
     let en = message.split(" at line").next().unwrap_or("").to_owned();
+    let parent = if path == "." { "" } else { path };
+    let quoted = en.split('`').nth(1).unwrap_or_default();
+    if en.starts_with("missing field") {
+        let field = match parent {
+            "" => quoted.to_owned(),
+            p => format!("{p}.{quoted}"),
+        };
+        let said = Said::new(format!("{field} is required"), format!("缺少必填字段 {field}"));
+        return (field, said);
+    }
     let zh = if en.starts_with("unknown field") {
-        "未知字段"
-    } else if en.starts_with("missing field") {
-        "缺少必填字段"
+        format!("未知字段 {quoted}")
     } else if en.starts_with("unknown variant") {
-        "不是允许的取值"
+        let allowed = en.split("expected ").nth(1).unwrap_or_default();
+        let allowed = allowed.trim_start_matches("one of ").replace('`', "");
+        format!("不是允许的取值，应为 {}", allowed.replace(", ", "、"))
     } else if en.starts_with("invalid type") {
-        "类型不符"
+        let expected = en.split("expected ").nth(1).unwrap_or_default();
+        format!("类型不符，应为 {expected}")
     } else if en.starts_with("invalid length") {
-        "长度不符"
+        "长度不符".into()
+    } else if en.starts_with("UUID parsing failed") || en.starts_with("invalid character") {
+        return (
+            parent.to_owned(),
+            Said::new(
+                "a UUID such as 0190b5c8-0000-7000-8000-000000000001",
+                "须为 UUID，如 0190b5c8-0000-7000-8000-000000000001",
+            ),
+        );
+    } else if DATE_ERRORS.iter().any(|m| en.starts_with(m)) {
+        return (
+            parent.to_owned(),
+            Said::new(
+                "a date as YYYY-MM-DD, or a moment as RFC 3339 (2026-12-07T08:00:00+08:00)",
+                "日期格式应为 YYYY-MM-DD，时刻格式应为 RFC 3339（如 2026-12-07T08:00:00+08:00）",
+            ),
+        );
     } else {
-        "取值无效"
+        "取值无效".into()
     };
-    Said::new(en, zh)
+    (parent.to_owned(), Said::new(en, zh))
 }
+
+/// What chrono says of a date or a moment it cannot read.
+const DATE_ERRORS: [&str; 6] = [
+    "input contains invalid characters",
+    "premature end of input",
+    "trailing input",
+    "input is out of range",
+    "input is not enough",
+    "no possible date and time",
+];
 
 impl<T: serde::Serialize> IntoResponse for Json<T> {
     fn into_response(self) -> Response {
@@ -310,18 +345,7 @@ where
 pub fn query_from<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
     let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
     serde_path_to_error::deserialize::<_, T>(de).map_err(|e| {
-        // The parameter at fault is named; a missing one is named in serde's message.
-        let path = e.path().to_string();
-        let said = serde_said(&e.inner().to_string());
-        let field = if path == "." {
-            said.en
-                .split('`')
-                .nth(1)
-                .map(str::to_owned)
-                .unwrap_or_default()
-        } else {
-            path
-        };
+        let (field, said) = field_problem(&e.path().to_string(), &e.inner().to_string());
         ApiError::from(ErrorCode::InvalidQuery).naming(field, said)
     })
 }

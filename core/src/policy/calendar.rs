@@ -27,6 +27,65 @@ pub fn day_start(date: NaiveDate) -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
+/// The bounds of a period a person asks for (a query's `from` and `to`): an RFC 3339 moment,
+/// or a date meaning that whole day in China time: `from=2026-12-01` starts at its 00:00,
+/// `to=2026-12-01` ends at the next day's 00:00, so a period from a day to the same day is that
+/// day.
+pub mod period {
+    use chrono::{DateTime, Duration, NaiveDate, Utc};
+    use serde::{Deserialize, Deserializer};
+
+    fn read(s: &str, end: bool) -> Option<DateTime<Utc>> {
+        let s = s.trim();
+        if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+            let day = super::day_start(d);
+            return Some(if end { day + Duration::days(1) } else { day });
+        }
+        DateTime::parse_from_rfc3339(s)
+            .ok()
+            .map(|t| t.with_timezone(&Utc))
+    }
+
+    fn parse<'de, D: Deserializer<'de>>(d: D, end: bool) -> Result<DateTime<Utc>, D::Error> {
+        let s = String::deserialize(d)?;
+        read(&s, end).ok_or_else(|| {
+            // The server names the field and the two formats from this wording.
+            serde::de::Error::custom(
+                "input contains invalid characters: a date (YYYY-MM-DD) or a moment (RFC 3339)",
+            )
+        })
+    }
+
+    pub fn start<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+        parse(d, false)
+    }
+
+    pub fn end<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+        parse(d, true)
+    }
+
+    pub fn start_opt<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<DateTime<Utc>>, D::Error> {
+        parse(d, false).map(Some)
+    }
+
+    pub fn end_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+        parse(d, true).map(Some)
+    }
+
+    #[cfg(test)]
+    #[test]
+    fn a_day_is_the_whole_day_in_china() {
+        let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        assert_eq!(read("2026-12-01", false), Some(at("2026-11-30T16:00:00Z")));
+        assert_eq!(read("2026-12-01", true), Some(at("2026-12-01T16:00:00Z")));
+        assert_eq!(read("2026-12-01T08:00:00+08:00", true), Some(at("2026-12-01T00:00:00Z")));
+        assert_eq!(read("2026-13-01", false), None);
+        assert_eq!(read("yesterday", false), None);
+    }
+}
+
 /// A calendar month, China time: what ledgers, assessments and records are kept by. Written
 /// `YYYY-MM` on the wire and in the database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

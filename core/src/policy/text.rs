@@ -90,6 +90,9 @@ fn is_not_text(c: char) -> bool {
         || low == 0xFFFE
         || low == 0xFFFF
         || ('\u{E000}'..='\u{F8FF}').contains(&c)
+        // Tag characters: invisible, they carry hidden text (ASCII smuggled past a reader).
+        // The variation selectors after them (U+E0100…) stay: Chinese names need them.
+        || ('\u{E0000}'..='\u{E007F}').contains(&c)
         || u32::from(c) >= 0xF0000
 }
 
@@ -125,6 +128,8 @@ mod tests {
             "兰州市城关区 东岗西路 1号",
             "👨‍👩‍👧 family",
             "O'Brien-Smith",
+            // An ideographic variation sequence (葛 with its selector) is a name as written.
+            "葛\u{E0100}优",
         ] {
             assert_eq!(check(ok, 50, Line), Ok(()), "{ok}");
         }
@@ -144,6 +149,8 @@ mod tests {
             ("x\u{FFFF}", Line, NotText),
             ("x\u{FDD0}", Line, NotText),
             ("x\u{E000}", Line, NotText),
+            ("马小军\u{E0041}\u{E0042}", Line, NotText),
+            ("\u{E0001}", Paragraphs, NotText),
             ("\u{200B}\u{200B}", Line, Blank),
             ("\u{3164}", Line, Blank),
             (" \u{2060} ", Line, Blank),

@@ -30,7 +30,8 @@ use crate::validate::{check_coordinates, check_text};
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct EventQuery {
-    /// Events ending after this (default: a week ago).
+    /// Events ending after this (a date: from its start, China time; default: a week ago).
+    #[serde(default, deserialize_with = "huijiao_core::policy::calendar::period::start_opt")]
     pub from: Option<DateTime<Utc>>,
 }
 

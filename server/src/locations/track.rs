@@ -31,7 +31,11 @@ const MAX_TRACK_POINTS: u64 = 50_000;
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct TrackQuery {
+    /// From this moment (a date: from its start, China time).
+    #[serde(deserialize_with = "huijiao_core::policy::calendar::period::start")]
     pub from: DateTime<Utc>,
+    /// Up to this moment (a date: up to its end).
+    #[serde(deserialize_with = "huijiao_core::policy::calendar::period::end")]
     pub to: DateTime<Utc>,
     /// Simplification tolerance in metres (0–1000, default 10); 0 returns every point.
     pub tolerance_m: Option<f64>,

@@ -204,9 +204,11 @@ pub async fn start(
 pub struct RollCallQuery {
     /// e.g. `needs_review` for the review queue.
     pub status: Option<RollCallStatus>,
-    /// Calls ringing at or after this time (e.g. today's: local midnight).
+    /// Calls ringing at or after this time (a date: from its start, China time).
+    #[serde(default, deserialize_with = "huijiao_core::policy::calendar::period::start_opt")]
     pub from: Option<DateTime<Utc>>,
-    /// … and before this one.
+    /// … and before this one (a date: up to its end).
+    #[serde(default, deserialize_with = "huijiao_core::policy::calendar::period::end_opt")]
     pub to: Option<DateTime<Utc>>,
 }
 
@@ -503,9 +505,13 @@ pub async fn recording(
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct StatsQuery {
-    /// Calls ringing at or after this time; default 30 days ago.
+    /// Calls ringing at or after this time (a date: from its start, China time); default 30
+    /// days ago.
+    #[serde(default, deserialize_with = "huijiao_core::policy::calendar::period::start_opt")]
     pub from: Option<DateTime<Utc>>,
-    /// … and before this one; default now. At most 366 days after `from`.
+    /// … and before this one (a date: up to its end); default now. At most 366 days after
+    /// `from`.
+    #[serde(default, deserialize_with = "huijiao_core::policy::calendar::period::end_opt")]
     pub to: Option<DateTime<Utc>>,
 }
 

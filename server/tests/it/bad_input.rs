@@ -104,7 +104,19 @@ both!(bad_bodies_get_the_envelope_and_write_nothing, |app| {
             "application/json",
             StatusCode::UNPROCESSABLE_ENTITY,
             "request.invalid_field",
-            None,
+            Some("court"),
+        ),
+        (
+            "missing nested field",
+            {
+                let mut b = good.clone();
+                b["residence"].as_object_mut().unwrap().remove("lat");
+                b.to_string().into_bytes()
+            },
+            "application/json",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "request.invalid_field",
+            Some("residence.lat"),
         ),
         (
             "unknown field",
@@ -340,7 +352,11 @@ both!(errors_speak_the_asked_language, |app| {
         "zh-CN",
     )
     .await;
-    assert_eq!(zh["errors"][0]["message"], "不是允许的取值", "{zh}");
+    assert_eq!(
+        zh["errors"][0]["message"],
+        "不是允许的取值，应为 probation、parole、surveillance、medical_parole",
+        "{zh}"
+    );
     assert!(
         !zh.to_string().contains("house_arrest"),
         "the value is not echoed: {zh}"
@@ -450,4 +466,63 @@ both!(bad_urls_and_methods_get_the_envelope, |app| {
         (s, v["code"].as_str()),
         (StatusCode::NOT_FOUND, Some("resource.not_found"))
     );
+});
+
+both!(a_refused_field_is_named_in_both_languages, |app| {
+    let w = World::build(&app).await;
+    let token = w.token("officer.a1");
+    let ask = |lang: &'static str, body: serde_json::Value| {
+        let app = &app;
+        async move {
+            let (s, _, b) = app
+                .call_raw(
+                    "POST",
+                    "/api/v1/cases",
+                    Some(token),
+                    &[("accept-language", lang)],
+                    Some(body.to_string().into_bytes()),
+                    Some("application/json"),
+                )
+                .await;
+            (s, serde_json::from_slice::<serde_json::Value>(&b).unwrap())
+        }
+    };
+    let before = app.count("cases").await;
+    let good = common::case_body(&w.office_a1, 77, false);
+    let mut missing = good.clone();
+    missing.as_object_mut().unwrap().remove("court");
+    let mut bad_date = good.clone();
+    bad_date["start_date"] = json!("2026/12/01");
+    for (body, field, zh, en) in [
+        (missing, "court", "缺少必填字段 court", "court is required"),
+        (bad_date, "start_date", "日期格式应为 YYYY-MM-DD", "a date as YYYY-MM-DD"),
+    ] {
+        let (s, v) = ask("zh-CN", body.clone()).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert_eq!(v["errors"][0]["field"], field, "{v}");
+        assert!(v["errors"][0]["message"].as_str().unwrap().contains(zh), "{v}");
+        let (_, v) = ask("en", body).await;
+        assert_eq!(v["errors"][0]["field"], field, "{v}");
+        assert!(v["errors"][0]["message"].as_str().unwrap().contains(en), "{v}");
+    }
+    assert_eq!(app.count("cases").await, before);
+});
+
+both!(a_period_takes_a_date_as_the_whole_day_in_china, |app| {
+    let w = World::build(&app).await;
+    // The audit log and roll-call statistics take a date where a moment is asked.
+    for (who, path) in [
+        ("auditadmin", "/api/v1/audit?from=2026-12-01&to=2026-12-01"),
+        ("officer.a1", "/api/v1/roll-calls/stats?from=2026-12-01&to=2026-12-07"),
+        ("officer.a1", "/api/v1/roll-calls?from=2026-12-01T00:00:00%2B08:00"),
+    ] {
+        let (s, v) = w.call(&app, who, "GET", path, None).await;
+        assert_eq!(s, StatusCode::OK, "{path}: {v}");
+    }
+    let (s, v) = w
+        .call(&app, "auditadmin", "GET", "/api/v1/audit?from=12%2F01%2F2026", None)
+        .await;
+    assert_eq!((s, v["code"].as_str()), (StatusCode::BAD_REQUEST, Some("request.invalid_query")), "{v}");
+    assert_eq!(v["errors"][0]["field"], "from", "{v}");
+    assert!(v["errors"][0]["message"].as_str().unwrap().contains("YYYY-MM-DD"), "{v}");
 });
