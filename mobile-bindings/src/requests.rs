@@ -24,6 +24,11 @@ impl RequestsClient {
         Ok(self.inner.rules().await?)
     }
 
+    /// Every ground of sanction the measures give, with its article.
+    pub async fn sanction_grounds(&self) -> Result<Vec<huijiao_core::api::SanctionGroundView>> {
+        Ok(self.inner.sanction_grounds().await?)
+    }
+
     pub async fn apply_leave(&self, case_id: Uuid, req: LeaveCreateRequest) -> Result<LeaveView> {
         Ok(self.inner.apply_leave(case_id, &req).await?)
     }

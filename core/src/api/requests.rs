@@ -2,6 +2,17 @@
 
 use super::*;
 
+/// The jurisdiction's rules as `GET /rules` serves them: the rules the apps assess with, and
+/// every ground of sanction the measures give (with its article), so that an officer can
+/// propose on one the advice did not suggest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RulesView {
+    #[serde(flatten)]
+    pub rules: crate::policy::JurisdictionRules,
+    pub sanction_grounds: Vec<SanctionGroundView>,
+}
+
 view_type! {
     pub struct Place {
         #[cfg_attr(feature = "openapi", schema(max_length = 500))]

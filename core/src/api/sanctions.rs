@@ -37,6 +37,17 @@ view_type! {
         #[serde(default)]
         pub prohibition_order_breach: Option<crate::policy::sanctions::Gravity>,
         pub suggestions: Vec<SanctionGroundView>,
+        /// When there is no suggestion: why, and what would show more.
+        #[serde(default)]
+        pub notes: Vec<AdviceNote>,
+    }
+}
+
+view_type! {
+    /// A remark of the advice, in both languages.
+    pub struct AdviceNote {
+        pub en: String,
+        pub zh: String,
     }
 }
 

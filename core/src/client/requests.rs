@@ -9,6 +9,11 @@ impl Client {
         self.get("/rules").await
     }
 
+    /// Every ground of sanction the measures give, with its article (served with the rules).
+    pub async fn sanction_grounds(&self) -> Result<Vec<SanctionGroundView>, ClientError> {
+        Ok(self.get::<RulesView>("/rules").await?.sanction_grounds)
+    }
+
     pub async fn apply_leave(
         &self,
         case_id: Uuid,

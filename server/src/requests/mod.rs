@@ -8,7 +8,7 @@ pub mod visitor;
 mod workflow;
 
 use axum::extract::State;
-use huijiao_core::policy::JurisdictionRules;
+use huijiao_core::api::RulesView;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::auth::extractor::AuthUser;
@@ -37,12 +37,15 @@ pub fn routes() -> OpenApiRouter<AppState> {
 /// applies ("this leave needs county approval", "a move needs a month's notice", "meeting this
 /// person needs approval"), so what they explain is what the server enforces.
 #[utoipa::path(get, path = "/rules", tag = "requests",
-    responses((status = 200, body = JurisdictionRules)))]
-async fn jurisdiction_rules(
-    State(state): State<AppState>,
-    _caller: AuthUser,
-) -> Json<JurisdictionRules> {
-    Json(state.config.rules.clone())
+    responses((status = 200, body = RulesView)))]
+async fn jurisdiction_rules(State(state): State<AppState>, _caller: AuthUser) -> Json<RulesView> {
+    Json(RulesView {
+        rules: state.config.rules.clone(),
+        sanction_grounds: huijiao_core::policy::sanctions::GROUNDS
+            .iter()
+            .map(|g| crate::sanctions::ground_view(g.code))
+            .collect(),
+    })
 }
 
 /// Periodic work of this domain (run by `jobs`).

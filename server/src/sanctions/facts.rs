@@ -5,13 +5,13 @@
 //! proposing.
 
 use chrono::{DateTime, Utc};
-use huijiao_core::api::SanctionAdviceView;
+use huijiao_core::api::{AdviceNote, SanctionAdviceView};
 use huijiao_core::model::LeaveStatus;
 use huijiao_core::policy::assessment::{breaches, AssessmentLine};
 use huijiao_core::policy::calendar::local_date;
 use huijiao_core::policy::calendar::Month;
 use huijiao_core::policy::learning::Obligation;
-use huijiao_core::policy::sanctions::{suggest, Facts, Sanction};
+use huijiao_core::policy::sanctions::{suggest, why_none, Facts, Sanction};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::ground_view;
@@ -46,6 +46,7 @@ pub async fn advice(
     // again (measures art. 34 (3)).
     let last = Month::of(now).previous();
     let (last, before) = (last.to_string(), last.previous().to_string());
+    let last_month = last.clone();
     let short = ledger_month::Entity::find()
         .filter(ledger_month::Column::CaseId.eq(c.id))
         .filter(ledger_month::Column::Obligation.eq(Obligation::Education))
@@ -71,18 +72,27 @@ pub async fn advice(
         admonitions_uncorrected: count(Sanction::Admonition),
         warnings_uncorrected: count(Sanction::Warning),
     };
+    let assessed_month = assessed.map(|a| a.month);
+    let suggestions: Vec<_> = suggest(&facts)
+        .iter()
+        .map(|s| ground_view(s.ground.code))
+        .collect();
     Ok(SanctionAdviceView {
         case_id: c.id,
         days_out_of_supervision: facts.days_out_of_supervision,
         admonitions: facts.admonitions_uncorrected,
         warnings: facts.warnings_uncorrected,
         education_skipped_after_told: facts.education_skipped_after_told,
-        assessed_month: assessed.map(|a| a.month),
         rule_breach: facts.rule_breach,
         prohibition_order_breach: facts.prohibition_order_breach,
-        suggestions: suggest(&facts)
-            .iter()
-            .map(|s| ground_view(s.ground.code))
-            .collect(),
+        notes: match suggestions.is_empty() {
+            true => why_none(assessed_month.as_deref(), &last_month)
+                .into_iter()
+                .map(|(en, zh)| AdviceNote { en, zh })
+                .collect(),
+            false => vec![],
+        },
+        assessed_month,
+        suggestions,
     })
 }

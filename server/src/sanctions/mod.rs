@@ -60,7 +60,7 @@ pub const JOBS: &[crate::jobs::Job] = &[crate::jobs::Job {
     },
 }];
 
-fn ground_view(code: &str) -> SanctionGroundView {
+pub fn ground_view(code: &str) -> SanctionGroundView {
     match ground(code) {
         Some(g) => SanctionGroundView {
             code: g.code.to_owned(),

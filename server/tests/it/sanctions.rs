@@ -521,3 +521,25 @@ both!(
         assert_eq!(audited(&app, "tag_order.ended").await, 1);
     }
 );
+
+both!(the_grounds_are_served_and_an_empty_advice_says_why, |app| {
+    let w = World::build(&app).await;
+    let (s, rules) = w.call(&app, "officer.a1", "GET", "/api/v1/rules", None).await;
+    assert_eq!(s, StatusCode::OK, "{rules}");
+    let grounds = rules["sanction_grounds"].as_array().unwrap();
+    assert_eq!(grounds.len(), huijiao_core::policy::sanctions::GROUNDS.len());
+    assert!(grounds.iter().all(|g| {
+        g["article"].as_str().unwrap().starts_with("实施办法")
+            && !g["en"].as_str().unwrap().is_empty()
+            && !g["zh"].as_str().unwrap().is_empty()
+    }));
+    // The rules the apps assess with are where they were.
+    assert!(rules["leave"]["min_notice_days"].is_number(), "{rules}");
+    // A new case: nothing to suggest, and why (last month not assessed; no fact supports one).
+    let a = advice(&app, &w).await;
+    assert!(codes(&a).is_empty(), "{a}");
+    let notes = a["notes"].as_array().unwrap();
+    assert_eq!(notes.len(), 2, "{a}");
+    assert!(notes[0]["zh"].as_str().unwrap().contains("尚无已确认的月度考核"), "{a}");
+    assert!(notes[1]["en"].as_str().unwrap().contains("GET /rules"), "{a}");
+});
