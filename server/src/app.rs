@@ -19,7 +19,6 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
-use utoipa_scalar::{Scalar, Servable};
 
 use crate::domain::Domain;
 use crate::error::{render_problems, ApiError, Json};
@@ -231,14 +230,11 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 pub fn router(state: AppState) -> Router {
     let (api, doc) = api();
     let cfg = state.config.clone();
-    let doc_json = doc.clone();
+    let page = axum::response::Html(crate::apidoc::page(&doc));
     let api = api
-        .route(
-            "/openapi.json",
-            get(move || async move { axum::Json(doc_json) }),
-        )
+        .route("/openapi.json", get(move || async move { axum::Json(doc) }))
         .route("/events", get(crate::events::ws))
-        .merge(Scalar::with_url("/docs", doc))
+        .route("/docs", get(move || async move { page }))
         .fallback(|| async { ApiError::from(ErrorCode::NotFound) });
 
     let cors = if cfg.cors_origins.is_empty() {

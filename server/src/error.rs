@@ -248,7 +248,10 @@ pub fn field_problem(path: &str, message: &str) -> (String, Said) {
             "" => quoted.to_owned(),
             p => format!("{p}.{quoted}"),
         };
-        let said = Said::new(format!("{field} is required"), format!("缺少必填字段 {field}"));
+        let said = Said::new(
+            format!("{field} is required"),
+            format!("缺少必填字段 {field}"),
+        );
         return (field, said);
     }
     let zh = if en.starts_with("unknown field") {

@@ -3,6 +3,7 @@
 
 pub mod actor;
 pub mod alerts;
+pub mod apidoc;
 pub mod app;
 pub mod assessments;
 pub mod audit;

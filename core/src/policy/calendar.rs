@@ -64,9 +64,7 @@ pub mod period {
         parse(d, true)
     }
 
-    pub fn start_opt<'de, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<Option<DateTime<Utc>>, D::Error> {
+    pub fn start_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
         parse(d, false).map(Some)
     }
 
@@ -80,7 +78,10 @@ pub mod period {
         let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
         assert_eq!(read("2026-12-01", false), Some(at("2026-11-30T16:00:00Z")));
         assert_eq!(read("2026-12-01", true), Some(at("2026-12-01T16:00:00Z")));
-        assert_eq!(read("2026-12-01T08:00:00+08:00", true), Some(at("2026-12-01T00:00:00Z")));
+        assert_eq!(
+            read("2026-12-01T08:00:00+08:00", true),
+            Some(at("2026-12-01T00:00:00Z"))
+        );
         assert_eq!(read("2026-13-01", false), None);
         assert_eq!(read("yesterday", false), None);
     }

@@ -190,10 +190,16 @@ pub struct AuditQuery {
     pub target_kind: Option<String>,
     pub target_id: Option<String>,
     /// From this moment (a date: from its start, China time).
-    #[serde(default, deserialize_with = "huijiao_core::policy::calendar::period::start_opt")]
+    #[serde(
+        default,
+        deserialize_with = "huijiao_core::policy::calendar::period::start_opt"
+    )]
     pub from: Option<DateTime<Utc>>,
     /// Up to this moment (a date: up to its end).
-    #[serde(default, deserialize_with = "huijiao_core::policy::calendar::period::end_opt")]
+    #[serde(
+        default,
+        deserialize_with = "huijiao_core::policy::calendar::period::end_opt"
+    )]
     pub to: Option<DateTime<Utc>>,
 }
 

@@ -31,7 +31,10 @@ use crate::validate::{check_coordinates, check_text};
 #[serde(deny_unknown_fields)]
 pub struct EventQuery {
     /// Events ending after this (a date: from its start, China time; default: a week ago).
-    #[serde(default, deserialize_with = "huijiao_core::policy::calendar::period::start_opt")]
+    #[serde(
+        default,
+        deserialize_with = "huijiao_core::policy::calendar::period::start_opt"
+    )]
     pub from: Option<DateTime<Utc>>,
 }
 

@@ -205,10 +205,16 @@ pub struct RollCallQuery {
     /// e.g. `needs_review` for the review queue.
     pub status: Option<RollCallStatus>,
     /// Calls ringing at or after this time (a date: from its start, China time).
-    #[serde(default, deserialize_with = "huijiao_core::policy::calendar::period::start_opt")]
+    #[serde(
+        default,
+        deserialize_with = "huijiao_core::policy::calendar::period::start_opt"
+    )]
     pub from: Option<DateTime<Utc>>,
     /// … and before this one (a date: up to its end).
-    #[serde(default, deserialize_with = "huijiao_core::policy::calendar::period::end_opt")]
+    #[serde(
+        default,
+        deserialize_with = "huijiao_core::policy::calendar::period::end_opt"
+    )]
     pub to: Option<DateTime<Utc>>,
 }
 
@@ -507,11 +513,17 @@ pub async fn recording(
 pub struct StatsQuery {
     /// Calls ringing at or after this time (a date: from its start, China time); default 30
     /// days ago.
-    #[serde(default, deserialize_with = "huijiao_core::policy::calendar::period::start_opt")]
+    #[serde(
+        default,
+        deserialize_with = "huijiao_core::policy::calendar::period::start_opt"
+    )]
     pub from: Option<DateTime<Utc>>,
     /// … and before this one (a date: up to its end); default now. At most 366 days after
     /// `from`.
-    #[serde(default, deserialize_with = "huijiao_core::policy::calendar::period::end_opt")]
+    #[serde(
+        default,
+        deserialize_with = "huijiao_core::policy::calendar::period::end_opt"
+    )]
     pub to: Option<DateTime<Utc>>,
 }
 

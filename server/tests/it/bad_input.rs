@@ -495,15 +495,26 @@ both!(a_refused_field_is_named_in_both_languages, |app| {
     bad_date["start_date"] = json!("2026/12/01");
     for (body, field, zh, en) in [
         (missing, "court", "缺少必填字段 court", "court is required"),
-        (bad_date, "start_date", "日期格式应为 YYYY-MM-DD", "a date as YYYY-MM-DD"),
+        (
+            bad_date,
+            "start_date",
+            "日期格式应为 YYYY-MM-DD",
+            "a date as YYYY-MM-DD",
+        ),
     ] {
         let (s, v) = ask("zh-CN", body.clone()).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
         assert_eq!(v["errors"][0]["field"], field, "{v}");
-        assert!(v["errors"][0]["message"].as_str().unwrap().contains(zh), "{v}");
+        assert!(
+            v["errors"][0]["message"].as_str().unwrap().contains(zh),
+            "{v}"
+        );
         let (_, v) = ask("en", body).await;
         assert_eq!(v["errors"][0]["field"], field, "{v}");
-        assert!(v["errors"][0]["message"].as_str().unwrap().contains(en), "{v}");
+        assert!(
+            v["errors"][0]["message"].as_str().unwrap().contains(en),
+            "{v}"
+        );
     }
     assert_eq!(app.count("cases").await, before);
 });
@@ -513,16 +524,38 @@ both!(a_period_takes_a_date_as_the_whole_day_in_china, |app| {
     // The audit log and roll-call statistics take a date where a moment is asked.
     for (who, path) in [
         ("auditadmin", "/api/v1/audit?from=2026-12-01&to=2026-12-01"),
-        ("officer.a1", "/api/v1/roll-calls/stats?from=2026-12-01&to=2026-12-07"),
-        ("officer.a1", "/api/v1/roll-calls?from=2026-12-01T00:00:00%2B08:00"),
+        (
+            "officer.a1",
+            "/api/v1/roll-calls/stats?from=2026-12-01&to=2026-12-07",
+        ),
+        (
+            "officer.a1",
+            "/api/v1/roll-calls?from=2026-12-01T00:00:00%2B08:00",
+        ),
     ] {
         let (s, v) = w.call(&app, who, "GET", path, None).await;
         assert_eq!(s, StatusCode::OK, "{path}: {v}");
     }
     let (s, v) = w
-        .call(&app, "auditadmin", "GET", "/api/v1/audit?from=12%2F01%2F2026", None)
+        .call(
+            &app,
+            "auditadmin",
+            "GET",
+            "/api/v1/audit?from=12%2F01%2F2026",
+            None,
+        )
         .await;
-    assert_eq!((s, v["code"].as_str()), (StatusCode::BAD_REQUEST, Some("request.invalid_query")), "{v}");
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("request.invalid_query")),
+        "{v}"
+    );
     assert_eq!(v["errors"][0]["field"], "from", "{v}");
-    assert!(v["errors"][0]["message"].as_str().unwrap().contains("YYYY-MM-DD"), "{v}");
+    assert!(
+        v["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("YYYY-MM-DD"),
+        "{v}"
+    );
 });

@@ -87,7 +87,14 @@ both!(document_and_ui_are_served, |app| {
         .call_raw("GET", "/api/v1/docs", None, &[], None, None)
         .await;
     assert_eq!(s, StatusCode::OK);
-    assert!(String::from_utf8_lossy(&body).contains("<html"));
+    let page = String::from_utf8_lossy(&body);
+    assert!(page.contains("<html"));
+    // The reference is readable without a script: every operation and schema is on the page.
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        assert!(page.contains(&format!(">{path}<")), "{path} is on the page");
+        assert!(!ops.as_object().unwrap().is_empty());
+    }
+    assert!(page.contains("id=\"schema-CheckinReviewRequest\""));
     let (s, _, _) = app.call_raw("GET", "/healthz", None, &[], None, None).await;
     assert_eq!(s, StatusCode::OK);
     let (s, _, body) = app.call_raw("GET", "/readyz", None, &[], None, None).await;
@@ -163,3 +170,42 @@ fn parameters_and_error_media_types_are_what_the_server_does() {
         }
     }
 }
+
+/// What a page loads from elsewhere: every `src`, `href` or CSS `url(…)` that leaves the
+/// server (a scheme or a protocol-relative `//`).
+fn external_urls(html: &str) -> Vec<String> {
+    let mut found = vec![];
+    for attr in ["src=", "href=", "url(", "@import"] {
+        for (at, _) in html.match_indices(attr) {
+            let rest = html[at + attr.len()..].trim_start_matches(['"', '\'', ' ']);
+            let target: String = rest
+                .chars()
+                .take_while(|c| !matches!(c, '"' | '\'' | ')' | ' ' | '>'))
+                .collect();
+            if target.starts_with("//") || target.contains("://") {
+                found.push(target);
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn an_external_url_is_found() {
+    let html = "<script src=\"https://cdn.example/x.js\"></script><link href='//fonts.example/a'>\
+                <style>@import url(http://x/y.css)</style><a href=\"openapi.json\">";
+    // (The import is found twice: as `@import` and as its `url(`.)
+    assert_eq!(external_urls(html).len(), 4, "{:?}", external_urls(html));
+}
+
+both!(served_pages_load_nothing_from_outside, |app| {
+    // A government network often has no internet: the reference and the roll-call page the
+    // browser opens must work from this server alone.
+    for path in ["/api/v1/docs", "/roll-call"] {
+        let (s, _, body) = app.call_raw("GET", path, None, &[], None, None).await;
+        assert_eq!(s, StatusCode::OK, "{path}");
+        let page = String::from_utf8_lossy(&body);
+        assert!(page.contains("<html"), "{path}");
+        assert_eq!(external_urls(&page), Vec::<String>::new(), "{path}");
+    }
+});

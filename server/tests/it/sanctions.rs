@@ -524,10 +524,15 @@ both!(
 
 both!(the_grounds_are_served_and_an_empty_advice_says_why, |app| {
     let w = World::build(&app).await;
-    let (s, rules) = w.call(&app, "officer.a1", "GET", "/api/v1/rules", None).await;
+    let (s, rules) = w
+        .call(&app, "officer.a1", "GET", "/api/v1/rules", None)
+        .await;
     assert_eq!(s, StatusCode::OK, "{rules}");
     let grounds = rules["sanction_grounds"].as_array().unwrap();
-    assert_eq!(grounds.len(), huijiao_core::policy::sanctions::GROUNDS.len());
+    assert_eq!(
+        grounds.len(),
+        huijiao_core::policy::sanctions::GROUNDS.len()
+    );
     assert!(grounds.iter().all(|g| {
         g["article"].as_str().unwrap().starts_with("实施办法")
             && !g["en"].as_str().unwrap().is_empty()
@@ -540,6 +545,15 @@ both!(the_grounds_are_served_and_an_empty_advice_says_why, |app| {
     assert!(codes(&a).is_empty(), "{a}");
     let notes = a["notes"].as_array().unwrap();
     assert_eq!(notes.len(), 2, "{a}");
-    assert!(notes[0]["zh"].as_str().unwrap().contains("尚无已确认的月度考核"), "{a}");
-    assert!(notes[1]["en"].as_str().unwrap().contains("GET /rules"), "{a}");
+    assert!(
+        notes[0]["zh"]
+            .as_str()
+            .unwrap()
+            .contains("尚无已确认的月度考核"),
+        "{a}"
+    );
+    assert!(
+        notes[1]["en"].as_str().unwrap().contains("GET /rules"),
+        "{a}"
+    );
 });
