@@ -376,7 +376,10 @@ pub async fn seed_if_empty(state: &AppState) -> anyhow::Result<bool> {
         let mut am: case::ActiveModel = c.clone().into();
         if p.active {
             am.status = Set(huijiao_core::model::CaseStatus::Active);
-            am.announced_at = Set(Some(state.clock.now()));
+            // Announced on the term's first day, at the office (obligations run from then:
+            // the months since are owed and can be assessed).
+            let announced = policy::calendar::day_start(start) + Duration::hours(9);
+            am.announced_at = Set(Some(announced.min(state.clock.now())));
             am.announced_by = Set(Some(officer.id));
             am.announce_place = Set(Some(unit.name.clone()));
         }

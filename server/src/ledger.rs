@@ -68,7 +68,12 @@ pub fn owed(state: &AppState, c: &case::Model, obligation: Obligation, month: &s
         Obligation::CommunityService => rules.service.owed_minutes(c.level),
         Obligation::Education | Obligation::Unknown => rules.learning.owed_minutes(c.level),
     };
-    owed_in_month(per_month, month, c.start_date, c.end_date).unwrap_or(0)
+    // Owed from the announcement: a term that began before it (a judgment effective earlier,
+    // a late intake) owes nothing for the days before.
+    let Some(from) = huijiao_core::policy::obligations_begin(c.start_date, c.announced_at) else {
+        return 0;
+    };
+    owed_in_month(per_month, month, from, c.end_date).unwrap_or(0)
 }
 
 /// What a ledger row credits and where from (one of the links, or none for an adjustment).

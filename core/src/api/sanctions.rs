@@ -16,6 +16,28 @@ view_type! {
     }
 }
 
+impl SanctionGroundView {
+    /// The ground of `code` as shown; a ground a newer version wrote shows its code only.
+    pub fn of(code: &str) -> SanctionGroundView {
+        match crate::policy::sanctions::ground(code) {
+            Some(g) => SanctionGroundView {
+                code: g.code.to_owned(),
+                sanction: g.sanction,
+                article: g.article.to_owned(),
+                en: g.en.to_owned(),
+                zh: g.zh.to_owned(),
+            },
+            None => SanctionGroundView {
+                code: code.to_owned(),
+                sanction: Sanction::Unknown,
+                article: String::new(),
+                en: String::new(),
+                zh: String::new(),
+            },
+        }
+    }
+}
+
 view_type! {
     /// The facts the system sees about a person, and what they support, gravest first. The
     /// officer judges; nothing here is a decision.

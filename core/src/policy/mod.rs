@@ -99,6 +99,16 @@ pub fn require_active(status: CaseStatus) -> Result<(), ErrorCode> {
     }
 }
 
+/// The first day a person owes anything (check-ins, education, service, reports): the day of
+/// the intake announcement (入矫宣告), or the term's first day if that came later. `None`
+/// before the announcement: nothing is owed yet, so nothing can be short, missed or assessed.
+pub fn obligations_begin(
+    term_start: chrono::NaiveDate,
+    announced_at: Option<chrono::DateTime<chrono::Utc>>,
+) -> Option<chrono::NaiveDate> {
+    announced_at.map(|a| calendar::local_date(a).max(term_start))
+}
+
 pub fn case_is_closed(status: CaseStatus) -> bool {
     matches!(
         status,

@@ -257,7 +257,12 @@ pub async fn judge_windows<C: ConnectionTrait + TransactionTrait>(
     else {
         return Ok(events);
     };
-    let enrolled_on = local_date(enrolled.created_at);
+    // Nor before the announcement.
+    let Some(owed_from) = huijiao_core::policy::obligations_begin(c.start_date, c.announced_at)
+    else {
+        return Ok(events);
+    };
+    let enrolled_on = local_date(enrolled.created_at).max(owed_from);
     let mut seen = std::collections::HashSet::new();
     let mut date = since;
     while date <= local_date(now) {

@@ -43,7 +43,7 @@ async fn jurisdiction_rules(State(state): State<AppState>, _caller: AuthUser) ->
         rules: state.config.rules.clone(),
         sanction_grounds: huijiao_core::policy::sanctions::GROUNDS
             .iter()
-            .map(|g| crate::sanctions::ground_view(g.code))
+            .map(|g| huijiao_core::api::SanctionGroundView::of(g.code))
             .collect(),
     })
 }

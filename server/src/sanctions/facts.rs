@@ -5,7 +5,7 @@
 //! proposing.
 
 use chrono::{DateTime, Utc};
-use huijiao_core::api::{AdviceNote, SanctionAdviceView};
+use huijiao_core::api::{AdviceNote, SanctionAdviceView, SanctionGroundView};
 use huijiao_core::model::LeaveStatus;
 use huijiao_core::policy::assessment::{breaches, AssessmentLine};
 use huijiao_core::policy::calendar::local_date;
@@ -14,7 +14,6 @@ use huijiao_core::policy::learning::Obligation;
 use huijiao_core::policy::sanctions::{suggest, why_none, Facts, Sanction};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use super::ground_view;
 use crate::entities::{assessment, case, leave_request, ledger_month, sanction};
 use crate::error::{ApiError, ApiResult};
 
@@ -75,7 +74,7 @@ pub async fn advice(
     let assessed_month = assessed.map(|a| a.month);
     let suggestions: Vec<_> = suggest(&facts)
         .iter()
-        .map(|s| ground_view(s.ground.code))
+        .map(|s| SanctionGroundView::of(s.ground.code))
         .collect();
     Ok(SanctionAdviceView {
         case_id: c.id,

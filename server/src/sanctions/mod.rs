@@ -60,32 +60,12 @@ pub const JOBS: &[crate::jobs::Job] = &[crate::jobs::Job {
     },
 }];
 
-pub fn ground_view(code: &str) -> SanctionGroundView {
-    match ground(code) {
-        Some(g) => SanctionGroundView {
-            code: g.code.to_owned(),
-            sanction: g.sanction,
-            article: g.article.to_owned(),
-            en: g.en.to_owned(),
-            zh: g.zh.to_owned(),
-        },
-        // A ground a newer version wrote: its code is all this one knows.
-        None => SanctionGroundView {
-            code: code.to_owned(),
-            sanction: huijiao_core::policy::sanctions::Sanction::Unknown,
-            article: String::new(),
-            en: String::new(),
-            zh: String::new(),
-        },
-    }
-}
-
 fn view(s: &sanction::Model) -> SanctionView {
     SanctionView {
         id: s.id,
         case_id: s.case_id,
         sanction: s.sanction,
-        ground: ground_view(&s.ground),
+        ground: SanctionGroundView::of(&s.ground),
         reason: s.reason.clone(),
         status: s.status,
         proposed_by: s.proposed_by,

@@ -14,16 +14,7 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 async fn announced_days_ago(app: &common::TestApp, case: &str, days: i64) {
-    use huijiao_server::entities::case;
-    case::Entity::update_many()
-        .col_expr(
-            case::Column::AnnouncedAt,
-            sea_orm::sea_query::Expr::value(Utc::now() - Duration::days(days)),
-        )
-        .filter(case::Column::Id.eq(case.parse::<Uuid>().unwrap()))
-        .exec(&app.state.db)
-        .await
-        .unwrap();
+    common::announced_at(app, case, Utc::now() - Duration::days(days)).await;
 }
 
 /// An alert row as the domain that raises it would write it, at `at` (a past month).

@@ -655,3 +655,19 @@ pub async fn open_alerts_of_kind(app: &TestApp, w: &World, kind: &str) -> Vec<Va
         .cloned()
         .collect()
 }
+
+/// The case's intake announcement moved to `at` (obligations run from it: a test about past
+/// months announces before them).
+pub async fn announced_at(app: &TestApp, case: &str, at: chrono::DateTime<chrono::Utc>) {
+    use huijiao_server::entities::case;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    case::Entity::update_many()
+        .col_expr(
+            case::Column::AnnouncedAt,
+            sea_orm::sea_query::Expr::value(at),
+        )
+        .filter(case::Column::Id.eq(case.parse::<uuid::Uuid>().unwrap()))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+}

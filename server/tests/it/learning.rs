@@ -92,6 +92,9 @@ both!(
     |app| {
         let w = World::build(&app).await;
         let a1 = w.case_a1.clone();
+        // Announced before this month began: the whole month is owed.
+        crate::common::announced_at(&app, &a1, chrono::Utc::now() - chrono::Duration::days(40))
+            .await;
         // A judicial office follows education; it does not author it.
         let got = w
             .call(
@@ -658,6 +661,11 @@ both!(
     |app| {
         let w = World::build(&app).await;
         let (a1, a2) = (w.case_a1.clone(), w.case_a2.clone());
+        // Both announced in September: October and November are owed.
+        let september = "2026-09-01T01:00:00Z".parse().unwrap();
+        for case in [&a1, &a2] {
+            crate::common::announced_at(&app, case, september).await;
+        }
         // October: a1's lecture hours were entered by the officer; a2 studied nothing.
         let (s, v) = w
             .call(
@@ -2240,4 +2248,63 @@ both!(a_written_answer_is_graded_by_an_officer, |app| {
         )
         .await;
     assert_problem(&got, StatusCode::CONFLICT, "learning.not_awaiting_review");
+});
+
+both!(nothing_is_owed_before_the_announcement, |app| {
+    let w = World::build(&app).await;
+    // Both cases' terms began before October; a1 was announced only on 15 November, a2 in
+    // September. October: only a2 owes (and is short); November: a1 owes half.
+    let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap().to_utc();
+    crate::common::announced_at(&app, &w.case_a1, at("2026-11-15T02:00:00Z")).await;
+    crate::common::announced_at(&app, &w.case_a2, at("2026-09-01T02:00:00Z")).await;
+    ledger::close_last_month(
+        &app.state,
+        &app.state.db,
+        Obligation::Education,
+        at("2026-11-03T00:00:00Z"),
+    )
+    .await
+    .unwrap();
+    let (_, alerts) = w
+        .call(&app, "officer.county_a", "GET", "/api/v1/alerts", None)
+        .await;
+    let short: Vec<&Value> = alerts["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["kind"] == "learning_shortfall")
+        .collect();
+    assert_eq!(short.len(), 1, "{alerts}");
+    assert_eq!(short[0]["case_id"], w.case_a2.as_str());
+    let (_, november) = w
+        .call(
+            &app,
+            "officer.a1",
+            "GET",
+            &format!("/api/v1/cases/{}/learning?month=2026-11", w.case_a1),
+            None,
+        )
+        .await;
+    assert_eq!(
+        november["owed_minutes"], 256,
+        "16 of 30 days of 480: {november}"
+    );
+    // Nor is a month before it assessed.
+    let got = w
+        .call(
+            &app,
+            "officer.a1",
+            "GET",
+            &format!(
+                "/api/v1/cases/{}/assessments/draft?month=2026-10",
+                w.case_a1
+            ),
+            None,
+        )
+        .await;
+    assert_problem(
+        &got,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "request.invalid_field",
+    );
 });

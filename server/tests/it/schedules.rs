@@ -22,7 +22,19 @@ fn local(date: chrono::NaiveDate, h: u32) -> chrono::DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
+/// The case announced and its face enrolled `days` ago (nothing is owed before either).
 async fn enrolled_days_ago(app: &common::TestApp, case_id: Uuid, days: i64) {
+    use huijiao_server::entities::case;
+    let then = Utc::now() - Duration::days(days);
+    case::Entity::update_many()
+        .col_expr(
+            case::Column::AnnouncedAt,
+            sea_orm::sea_query::Expr::value(then),
+        )
+        .filter(case::Column::Id.eq(case_id))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
     face_template::ActiveModel {
         id: Set(Uuid::now_v7()),
         case_id: Set(case_id),

@@ -117,6 +117,9 @@ both!(
     |app| {
         let w = World::build(&app).await;
         let a1 = w.case_a1.clone();
+        // Announced before this month began: the whole month is owed.
+        crate::common::announced_at(&app, &a1, chrono::Utc::now() - chrono::Duration::days(40))
+            .await;
         let vol = w.user_id(&app, "volunteer.a1").await;
         // County A's activity, three hours, two places, run by a volunteer of office A1.
         let id = schedule(
