@@ -24,7 +24,7 @@ pub fn page(doc: &utoipa::openapi::OpenApi) -> String {
         text(&doc["info"]["description"]),
     );
     // Operations by tag, in the order of the paths.
-    let mut by_tag: Vec<(String, Vec<(String, String, Value)>)> = Vec::new();
+    let mut by_tag: Vec<(String, Vec<Operation>)> = Vec::new();
     if let Some(paths) = doc["paths"].as_object() {
         for (path, item) in paths {
             for (method, op) in item.as_object().into_iter().flatten() {
@@ -65,6 +65,9 @@ pub fn page(doc: &utoipa::openapi::OpenApi) -> String {
     out.push_str("</section></main></body></html>");
     out
 }
+
+/// An operation as the page lists it: method, path, the operation object.
+type Operation = (String, String, Value);
 
 const STYLE: &str = "body{font:15px/1.5 system-ui,'PingFang SC','Microsoft YaHei',sans-serif;\
 margin:0 auto;max-width:1100px;padding:0 1em;color:#1d2733}h1 small{font-size:60%;color:#667}\
