@@ -454,6 +454,7 @@ string_enum! {
         DeviceRegistered = "device.registered",
         DeviceRevoked = "device.revoked",
         FaceEnrolled = "face.enrolled",
+        FaceDuplicateSuspected = "face.duplicate_suspected",
         FenceArchived = "fence.archived",
         FenceCreated = "fence.created",
         FenceUpdated = "fence.updated",

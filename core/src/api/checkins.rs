@@ -17,6 +17,11 @@ view_type! {
         pub model: String,
         pub created_by: Uuid,
         pub created_at: DateTime<Utc>,
+        /// On the answer to an enrolment: how many other active cases have this same face
+        /// enrolled. Anything but 0 is for the officer to check at once (one person under two
+        /// identities, or photos mixed up at intake); the match is in the audit log.
+        #[serde(default)]
+        pub same_face_cases: u32,
     }
 }
 

@@ -27,6 +27,10 @@ pub const EMBEDDING_DIM: usize = 128;
 /// Below this share of the frame the short-range detector's faces are cross-checked with the
 /// full-range model.
 pub const SHORT_RANGE_MIN_SHARE: f32 = 0.2;
+
+/// In a reference photo, another face at least this share of the person's (box side) refuses
+/// it: someone in the background, a face on a poster.
+pub const REFERENCE_SECOND_FACE_SHARE: f32 = 0.15;
 pub const MAX_REFERENCES: usize = 5;
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -331,6 +335,36 @@ impl FaceEngine {
         self.analyze_image(&Rgb::decode(bytes)?)
     }
 
+    /// A reference photo taken at the office, read more strictly than a selfie: both
+    /// detectors look (a small face in the background escapes the close-range one), and any
+    /// other face beside the person's — even a small one — refuses the photo: a template must
+    /// hold one person only.
+    pub fn analyze_reference(&self, bytes: &[u8]) -> Result<FaceAnalysis, FaceError> {
+        let img = Rgb::decode(bytes)?;
+        let mut all = self.detect_with(&img, Variant::ShortRange)?;
+        all.extend(self.detect_with(&img, Variant::FullRange)?);
+        let found = detect::nms(all, detect::NMS_IOU);
+        if let Some(main) = found.iter().max_by(|a, b| {
+            a.width()
+                .max(a.height())
+                .total_cmp(&b.width().max(b.height()))
+        }) {
+            let side = main.width().max(main.height());
+            let [x0, y0, x1, y1] = main.bbox;
+            // A loose box around the person's own face has its centre inside theirs.
+            let beside = |f: &Detection| {
+                let (cx, cy) = ((f.bbox[0] + f.bbox[2]) / 2.0, (f.bbox[1] + f.bbox[3]) / 2.0);
+                !(x0..=x1).contains(&cx) || !(y0..=y1).contains(&cy)
+            };
+            if found.iter().any(|f| {
+                beside(f) && f.width().max(f.height()) >= REFERENCE_SECOND_FACE_SHARE * side
+            }) {
+                return Err(FaceError::MultipleFaces);
+            }
+        }
+        self.analyze_image(&img)
+    }
+
     pub fn analyze_image(&self, img: &Rgb) -> Result<FaceAnalysis, FaceError> {
         let faces = self.detect(img)?;
         let face = *faces.first().ok_or(FaceError::NoFace)?;
@@ -452,6 +486,18 @@ impl FaceEngine {
 /// Every reference photo of one template must show the same person: each pair closer than
 /// the match threshold. Otherwise two people could be enrolled as one and either would
 /// pass. The error names the later photo of the first pair that differs.
+/// Whether two templates hold the same person: any of their references as close as a passed
+/// check-in would be (one face enrolled for two cases is one person under two identities, or
+/// a mistake at intake).
+pub fn templates_match(a: &Template, b: &Template, policy: &MatchPolicy) -> bool {
+    a.model == b.model
+        && a.embeddings.iter().any(|x| {
+            b.embeddings
+                .iter()
+                .any(|y| distance(x, y) < policy.threshold)
+        })
+}
+
 pub fn references_agree(
     embeddings: &[Vec<f32>],
     policy: &MatchPolicy,

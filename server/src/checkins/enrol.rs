@@ -32,7 +32,50 @@ fn view(t: face_template::Model) -> FaceTemplateView {
         model: t.model,
         created_by: t.created_by,
         created_at: t.created_at,
+        same_face_cases: 0,
     }
+}
+
+/// The other active cases whose enrolled face is `template`'s person.
+async fn same_face_elsewhere(
+    state: &AppState,
+    db: &impl sea_orm::ConnectionTrait,
+    case_id: Uuid,
+    template: &huijiao_core::face::Template,
+) -> ApiResult<Vec<Uuid>> {
+    use crate::entities::case;
+    use huijiao_core::model::CaseStatus;
+    let active = face_template::Entity::find()
+        .filter(face_template::Column::Active.eq(true))
+        .filter(face_template::Column::CaseId.ne(case_id))
+        .filter(
+            face_template::Column::CaseId.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(case::Column::Id)
+                    .from(case::Entity)
+                    .and_where(case::Column::Status.eq(CaseStatus::Active.as_str()))
+                    .to_owned(),
+            ),
+        )
+        .all(db)
+        .await?;
+    let policy = &state.config.checkin.match_policy;
+    let mut out = Vec::new();
+    for t in active {
+        let Some(other) = state
+            .media
+            .keys
+            .open(&t.template, t.case_id.as_bytes())
+            .ok()
+            .and_then(|b| huijiao_core::face::Template::from_bytes(&b))
+        else {
+            continue;
+        };
+        if huijiao_core::face::templates_match(template, &other, policy) {
+            out.push(t.case_id);
+        }
+    }
+    Ok(out)
 }
 
 /// Enrols (or re-enrols) the supervisee's face from reference photos taken at the office.
@@ -57,7 +100,7 @@ pub async fn enrol_face(
         .collect::<ApiResult<Vec<_>>>()?;
     let photos = Arc::new(photos);
     // Each reference photo: its embedding, and its hash so it cannot be replayed later.
-    let analyses = super::analyze_photos(engine, photos.clone())
+    let analyses = super::analyze_photos(engine, photos.clone(), super::PhotoKind::Reference)
         .await?
         .map_err(|(i, e)| face_error(format!("photos[{i}]"), e))?;
     let embeddings: Vec<Vec<f32>> = analyses.iter().map(|a| a.embedding.clone()).collect();
@@ -109,8 +152,25 @@ pub async fn enrol_face(
         json!({ "version": t.version, "references": t.reference_count }),
     )
     .await?;
+    // The same face under another active case: the officer is told how many (the other
+    // cases may be outside their jurisdiction: which ones is for the audit log).
+    let elsewhere = same_face_elsewhere(&state, work.db(), c.id, &template).await?;
+    if !elsewhere.is_empty() {
+        work.audit(
+            &Actor::from(&caller),
+            AuditAction::FaceDuplicateSuspected,
+            "case",
+            id,
+            json!({ "version": t.version, "other_cases": elsewhere }),
+        )
+        .await?;
+    }
     work.commit().await?;
-    Ok((StatusCode::CREATED, Json(view(t))))
+    let v = FaceTemplateView {
+        same_face_cases: u32::try_from(elsewhere.len()).unwrap_or(u32::MAX),
+        ..view(t)
+    };
+    Ok((StatusCode::CREATED, Json(v)))
 }
 
 /// Enrolment history (metadata only; templates and photos never leave the server here).

@@ -118,18 +118,33 @@ pub fn decode_photo(field: &str, b64: &str) -> ApiResult<Vec<u8>> {
         })
 }
 
+/// How a photo is read: a selfie, or a reference photo taken at the office (stricter: one
+/// person only, even in the background).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum PhotoKind {
+    Selfie,
+    Reference,
+}
+
 /// Analyses photos off the async executor (face work is CPU-bound); the first that fails
 /// comes back with its index.
 pub async fn analyze_photos(
     engine: std::sync::Arc<huijiao_core::face::FaceEngine>,
     photos: std::sync::Arc<Vec<Vec<u8>>>,
+    kind: PhotoKind,
 ) -> ApiResult<Result<Vec<huijiao_core::face::FaceAnalysis>, (usize, huijiao_core::face::FaceError)>>
 {
     tokio::task::spawn_blocking(move || {
         photos
             .iter()
             .enumerate()
-            .map(|(i, p)| engine.analyze(p).map_err(|e| (i, e)))
+            .map(|(i, p)| {
+                match kind {
+                    PhotoKind::Selfie => engine.analyze(p),
+                    PhotoKind::Reference => engine.analyze_reference(p),
+                }
+                .map_err(|e| (i, e))
+            })
             .collect()
     })
     .await

@@ -226,7 +226,8 @@ pub async fn submit_checkin(
 
     // Quality and pose failures come back as 422 and leave the challenge unused, so the
     // supervisee can retake the photos.
-    let analyses = super::analyze_photos(engine, std::sync::Arc::new(photos)).await?;
+    let photos = std::sync::Arc::new(photos);
+    let analyses = super::analyze_photos(engine, photos, super::PhotoKind::Selfie).await?;
     let rejected = |err: ApiError| reject(&state, &c, &caller, &device, now, err);
     let analyses = match analyses {
         Ok(a) => a,

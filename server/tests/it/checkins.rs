@@ -572,6 +572,66 @@ both!(enrolment_rules, |app| {
     );
 });
 
+/// `main` with `other` scaled to `share` of its height pasted at its top right corner: a
+/// second, smaller face in the background.
+fn with_face_behind(main: &Rgb, other: &Rgb, share: f32) -> Rgb {
+    let h = (main.height as f32 * share) as usize;
+    let w = other.width * h / other.height;
+    let small = other.resize(w, h);
+    let mut out = main.clone();
+    for y in 0..h {
+        for x in 0..w {
+            let (dst, src) = ((y * main.width + main.width - w + x) * 3, (y * w + x) * 3);
+            out.data[dst..dst + 3].copy_from_slice(&small.data[src..src + 3]);
+        }
+    }
+    out
+}
+
+both!(
+    a_reference_holds_one_person_and_one_person_one_case,
+    |app| {
+        let _ = app;
+        let (app, w) = enrolled(app.backend, |_| {}).await;
+        // Someone in the background of the office photo (small enough that a selfie's rule lets
+        // it pass): refused, nothing stored.
+        let crowded = with_face_behind(&face("astronaut.png"), &face("grace_hopper.jpg"), 0.2);
+        let path = format!("/api/v1/cases/{}/face", w.case_a2);
+        let t = w.token("officer.a2");
+        let got = app
+            .post(&path, t, json!({ "photos": [b64(&crowded.encode_png())] }))
+            .await;
+        common::assert_problem(&got, StatusCode::UNPROCESSABLE_ENTITY, "face.multiple");
+        assert_eq!(got.1["errors"][0]["field"], "photos[0]");
+        assert_eq!(app.count("face_templates").await, 1);
+        // The face enrolled for a1, enrolled again for a2 (another office's case): the officer is
+        // told at once, and the match is audited with the other case.
+        let (s, v) = app
+            .post(&path, t, json!({ "photos": [b64(&fresh_selfie())] }))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        assert_eq!(v["same_face_cases"], 1, "{v}");
+        assert_eq!(
+            app.count("audit_entries WHERE action = 'face.duplicate_suspected'")
+                .await,
+            1
+        );
+        // Another person's face matches no one.
+        let (s, v) = app
+            .post(
+                &path,
+                t,
+                json!({ "photos": [b64(&face("astronaut.png").encode_png())] }),
+            )
+            .await;
+        assert_eq!(
+            (s, v["same_face_cases"].as_u64()),
+            (StatusCode::CREATED, Some(0)),
+            "{v}"
+        );
+    }
+);
+
 both!(unscheduled_checkin_requests, |app| {
     let _ = app;
     let (app, w) = app_with_faces(app.backend).await;
