@@ -173,6 +173,9 @@ error_codes! {
     LeaveNeedsCountyApproval = ("leave.needs_county_approval", 403, "This leave must be decided by the county community-corrections agency.", "该外出申请须由县级社区矫正机构审批。"),
     LeaveNeedsCityApproval = ("leave.needs_city_approval", 403, "This leave must be decided one level above the county agency (city).", "该外出申请须报县级社区矫正机构的上一级（市级）审批。"),
     LeaveTransitionInvalid = ("leave.transition_invalid", 409, "The request is not in a state that allows this; reload it.", "申请当前状态不允许此操作，请刷新。"),
+    LeaveTooFarAhead = ("leave.too_far_ahead", 422, "A leave is applied for at most the jurisdiction's window ahead (90 days by default); apply nearer the time.", "外出申请最早只能提前规定期限（默认 90 日）提出，请临近时再申请。"),
+    LeaveBeyondTerm = ("leave.beyond_term", 422, "A leave must end within the term of community corrections.", "外出须在社区矫正期限内结束。"),
+    LeaveDepartureOutsideDates = ("leave.departure_outside_dates", 409, "Departure is reported on the leave's dates (from the day before its first day); apply again for other dates.", "须在获批外出期间（最早为首日前一天）报告出发；其他日期请重新申请。"),
     LeaveReturnNeedsCheckin = ("leave.return_needs_checkin", 409, "Report back with a face check-in first (销假 needs one from the last hours).", "销假前请先完成人脸签到（须为近几小时内的签到）。"),
     LeaveOverlaps = ("leave.overlaps", 409, "Another leave already covers some of these days.", "该时段已有其他外出申请。"),
 

@@ -34,6 +34,11 @@ pub struct LeaveRules {
     pub standing_months: u32,
     /// 销假 needs a passed face check-in from the last this many hours.
     pub return_checkin_hours: i64,
+    /// Departure may be reported this many days before the leave's first day (an evening
+    /// train); never after its last.
+    pub depart_early_days: i64,
+    /// A leave may start at most this many days ahead.
+    pub max_ahead_days: i64,
 }
 
 impl Default for LeaveRules {
@@ -46,8 +51,25 @@ impl Default for LeaveRules {
             window_max_days: 30,
             standing_months: 6,
             return_checkin_hours: 6,
+            depart_early_days: 1,
+            max_ahead_days: 90,
         }
     }
+}
+
+/// Whether a departure reported on `today` (China time) is on the leave's dates: from
+/// `depart_early_days` before its first day to its last.
+pub fn may_depart(
+    rules: &LeaveRules,
+    start: NaiveDate,
+    end: NaiveDate,
+    today: NaiveDate,
+) -> Result<(), ErrorCode> {
+    let earliest = start - Duration::days(rules.depart_early_days.max(0));
+    if today < earliest || today > end {
+        return Err(ErrorCode::LeaveDepartureOutsideDates);
+    }
+    Ok(())
 }
 
 /// What evidence a leave may carry (measures art. 27: the reason is shown with papers).
@@ -128,6 +150,9 @@ pub fn assess_leave(
 ) -> Result<LeaveAssessment, ErrorCode> {
     if end < start || start < today {
         return Err(ErrorCode::LeaveDatesInvalid);
+    }
+    if (start - today).num_days() > rules.max_ahead_days {
+        return Err(ErrorCode::LeaveTooFarAhead);
     }
     let late_notice = (start - today).num_days() < rules.min_notice_days;
     if late_notice && !urgent {

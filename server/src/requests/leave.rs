@@ -208,6 +208,9 @@ async fn create_leave(
             rules::assess_leave(lr, today, req.start_date, req.end_date, &others, req.urgent)?,
         )
     };
+    if end > c.end_date {
+        return Err(ErrorCode::LeaveBeyondTerm.into());
+    }
     if overlaps(work.db(), id, req.start_date, end, None).await? {
         return Err(ErrorCode::LeaveOverlaps.into());
     }
@@ -424,6 +427,12 @@ impl Request for leave_request::Model {
         let level = level_of(act.party);
         let action = act.action.as_str();
         step(db, now, self.id, by, action, level, act.opinion.clone()).await?;
+        // Back after the last day, before the overdue job saw it: the late return is raised
+        // as the job would have (a leave already marked overdue has its alert).
+        let late = (local_date(now) - self.end_date).num_days();
+        if act.action == LeaveAction::Return && self.status == LeaveStatus::Active && late > 0 {
+            raise_overdue(work, self, late, now).await?;
+        }
         if let (LeaveAction::Approve, Some(parent)) = (act.action, self.parent_id) {
             leave_request::Entity::update_many()
                 .col_expr(leave_request::Column::EndDate, Expr::value(self.end_date))
@@ -482,7 +491,7 @@ async fn cancel_leave(
     take::<leave_request::Model>(&state, &caller, id, LeaveAction::Cancel, None, None).await
 }
 
-/// Reports departure on an approved leave.
+/// Reports departure on an approved leave: on its dates (from `depart_early_days` before).
 #[utoipa::path(post, path = "/leaves/{id}/depart", tag = "requests", params(("id" = Uuid, Path)),
     responses((status = 200, body = LeaveView), (status = 409, body = Problem)))]
 async fn depart(
@@ -490,6 +499,12 @@ async fn depart(
     caller: Supervisee,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<LeaveView>> {
+    let l = find_leave(&state.db, &caller, id).await?;
+    // (The state table refuses a leave not approved first, with its own code.)
+    if l.status == LeaveStatus::Approved {
+        let (rules, today) = (&state.config.rules.leave, state.clock.today());
+        rules::may_depart(rules, l.start_date, l.end_date, today)?;
+    }
     take::<leave_request::Model>(&state, &caller, id, LeaveAction::Depart, None, None).await
 }
 
@@ -567,6 +582,13 @@ async fn extend_leave(
         req.new_end_date,
         &others,
     )?;
+    let c = case::Entity::find_by_id(parent.case_id)
+        .one(work.db())
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    if req.new_end_date > c.end_date {
+        return Err(ErrorCode::LeaveBeyondTerm.into());
+    }
     if overlaps(
         work.db(),
         parent.case_id,
@@ -649,35 +671,46 @@ pub async fn mark_overdue(work: &Work, now: DateTime<Utc>) -> ApiResult<usize> {
             Err(e) if e.code == ErrorCode::Conflict => continue,
             Err(e) => return Err(e),
         }
-        let c = case::Entity::find_by_id(l.case_id)
-            .one(work.db())
-            .await?
-            .ok_or(ErrorCode::NotFound)?;
-        let days = (today - l.end_date).num_days();
-        let sanction = rules::sanction_for_overdue(days, Some(c.sentence_kind));
         step(work.db(), now, l.id, None, "overdue", None, None).await?;
-        work.audit(
-            &Actor::system(),
-            AuditAction::LeaveMarkedOverdue,
-            "leave",
-            l.id,
-            json!({ "case_id": l.case_id, "days_overdue": days, "sanction_suggestion": sanction }),
-        )
-        .await?;
         // Not back: 失联 risk. The officer is alerted at once.
-        let (_, event) = crate::alerts::raise(
-            work.db(),
-            now,
-            &c,
-            AlertKind::LeaveOverdue,
-            AlertSeverity::High,
-            json!({ "leave_id": l.id, "days_overdue": days, "sanction_suggestion": sanction }),
-        )
-        .await?;
-        work.publish(event);
+        raise_overdue(work, &l, (today - l.end_date).num_days(), now).await?;
         marked += 1;
     }
     Ok(marked)
+}
+
+/// A leave not returned from `days` after its last day: audited, and the officer alerted with
+/// what the rules suggest (measures art. 34-35 by the days away).
+async fn raise_overdue(
+    work: &Work,
+    l: &leave_request::Model,
+    days: i64,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let c = case::Entity::find_by_id(l.case_id)
+        .one(work.db())
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    let sanction = rules::sanction_for_overdue(days, Some(c.sentence_kind));
+    work.audit(
+        &Actor::system(),
+        AuditAction::LeaveMarkedOverdue,
+        "leave",
+        l.id,
+        json!({ "case_id": l.case_id, "days_overdue": days, "sanction_suggestion": sanction }),
+    )
+    .await?;
+    let (_, event) = crate::alerts::raise(
+        work.db(),
+        now,
+        &c,
+        AlertKind::LeaveOverdue,
+        AlertSeverity::High,
+        json!({ "leave_id": l.id, "days_overdue": days, "sanction_suggestion": sanction }),
+    )
+    .await?;
+    work.publish(event);
+    Ok(())
 }
 
 /// The approved leave a supervisee is on for `date`, if any: the location rules suspend the

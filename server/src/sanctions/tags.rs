@@ -84,6 +84,22 @@ pub async fn order(
             Said::new("today or later", "须为今天或以后"),
         ));
     }
+    // An order serves the term of supervision: it starts within it and ends by its last day.
+    if req.starts_on > c.end_date {
+        return Err(ApiError::field(
+            "starts_on",
+            Said::new(
+                "within the term of community corrections",
+                "须在社区矫正期限内",
+            ),
+        ));
+    }
+    if req.ends_on > c.end_date {
+        return Err(term(
+            "on or before the last day of the term of community corrections",
+            "不得晚于社区矫正期满之日",
+        ));
+    }
     // One order at a time for a person: the orders are read under the case's lock.
     case::Entity::find_by_id(c.id)
         .lock_exclusive()

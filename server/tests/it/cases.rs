@@ -600,7 +600,7 @@ both!(
         let release = format!("/api/v1/cases/{}/release", w.case_a1);
         let body =
             json!({ "place": "东岗司法所", "attendees": ["家属 王某", "社区干部"], "note": null });
-        // The term ends 2027-01-01: not before.
+        // The term ends in two years: not before.
         let got = w
             .call(
                 &app,

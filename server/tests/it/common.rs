@@ -296,7 +296,9 @@ pub fn national_id(seq: u32) -> String {
     format!("{first17}{check}")
 }
 
+/// A case registered today: a term that began on 1 January 2026 and ends two years from today.
 pub fn case_body(unit_id: &str, seq: u32, minor: bool) -> Value {
+    let today = huijiao_core::policy::calendar::local_date(chrono::Utc::now());
     json!({
         "name": format!("测试人{seq}"),
         "national_id": national_id(seq),
@@ -306,7 +308,7 @@ pub fn case_body(unit_id: &str, seq: u32, minor: bool) -> Value {
         "court": "城关区人民法院",
         "judgment_number": format!("(2026)甘0102刑初{seq}号"),
         "start_date": "2026-01-01",
-        "end_date": "2027-01-01",
+        "end_date": today + chrono::Duration::days(730),
         "residence": { "address": "兰州市城关区示例路1号", "lat": 36.06, "lon": 103.83 },
         "minor": minor,
         "prohibition_orders": ["禁止进入酒吧"],

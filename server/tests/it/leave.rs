@@ -74,6 +74,21 @@ async fn apply(app: &common::TestApp, w: &World, b: Value) -> (StatusCode, Value
     .await
 }
 
+/// The person sets off on the morning of the leave's first day (the clock stands there).
+async fn depart_on_first_day(app: &common::TestApp, w: &World, leave: &Value) {
+    let first: NaiveDate = leave["start_date"].as_str().unwrap().parse().unwrap();
+    app.state
+        .clock
+        .set(calendar::day_start(first) + Duration::hours(9));
+    let path = format!("/api/v1/leaves/{}/depart", leave["id"].as_str().unwrap());
+    let (s, v) = w.call(app, "sv.a1", "POST", &path, None).await;
+    assert_eq!(
+        (s, v["status"].as_str()),
+        (StatusCode::OK, Some("active")),
+        "{v}"
+    );
+}
+
 async fn decide(
     app: &common::TestApp,
     token: &str,
@@ -89,6 +104,10 @@ async fn decide(
 }
 
 both!(approval_level_follows_the_rules, |app| {
+    let _ = app;
+    // Leaves far ahead keep the two-month window out of each row.
+    let app =
+        common::TestApp::with_config(app.backend, |c| c.rules.leave.max_ahead_days = 400).await;
     let w = World::build(&app).await;
     let city = city_officer(&app, &w).await;
     let office = w.token("officer.a1").to_owned();
@@ -345,10 +364,7 @@ both!(depart_return_overdue_and_the_location_hook, |app| {
             .unwrap()
             .is_none()
     );
-    assert_eq!(
-        w.call(&app, "sv.a1", "POST", &path("depart"), None).await.0,
-        StatusCode::OK
-    );
+    depart_on_first_day(&app, &w, &l).await;
     assert_eq!(
         w.call(&app, "sv.a1", "POST", &path("cancel"), None).await.0,
         StatusCode::CONFLICT,
@@ -476,14 +492,7 @@ both!(the_job_runner_marks_overdue_once, |app| {
     // A leave that ended yesterday while away.
     let (_, l) = apply(&app, &w, body(3, 4, false)).await;
     decide(&app, w.token("officer.a1"), &l, "approve").await;
-    w.call(
-        &app,
-        "sv.a1",
-        "POST",
-        &format!("/api/v1/leaves/{}/depart", l["id"].as_str().unwrap()),
-        None,
-    )
-    .await;
+    depart_on_first_day(&app, &w, &l).await;
     let id: uuid::Uuid = l["id"].as_str().unwrap().parse().unwrap();
     use huijiao_server::entities::leave_request as lr;
     use sea_orm::{ColumnTrait, EntityTrait};
@@ -523,14 +532,7 @@ both!(a_return_is_overdue_from_midnight_china_time, |app| {
     let (_, l) = apply(&app, &w, body(3, 4, false)).await;
     decide(&app, w.token("officer.a1"), &l, "approve").await;
     let id = l["id"].as_str().unwrap();
-    w.call(
-        &app,
-        "sv.a1",
-        "POST",
-        &format!("/api/v1/leaves/{id}/depart"),
-        None,
-    )
-    .await;
+    depart_on_first_day(&app, &w, &l).await;
     let last_day = day(4);
     let overdue_runs = || async {
         huijiao_server::jobs::run(&app.state, huijiao_server::requests::JOBS)
@@ -822,6 +824,9 @@ both!(every_state_change_is_pushed_live, |app| {
     };
     let l = act("submit").await;
     decide(&app, w.token("officer.a1"), &l, "approve").await;
+    app.state
+        .clock
+        .set(calendar::day_start(day(3)) + Duration::hours(9));
     act("depart").await;
     passed_checkin_now(&app, &w).await;
     act("return").await;
@@ -876,3 +881,64 @@ fn crc32(data: &[u8]) -> u32 {
     }
     !c
 }
+
+both!(a_leave_is_taken_on_its_dates_and_within_the_term, |app| {
+    let w = World::build(&app).await;
+    let (_, l) = apply(&app, &w, body(5, 9, false)).await;
+    decide(&app, w.token("officer.a1"), &l, "approve").await;
+    let depart = format!("/api/v1/leaves/{}/depart", l["id"].as_str().unwrap());
+    // Five days early: refused; nothing moves.
+    let got = w.call(&app, "sv.a1", "POST", &depart, None).await;
+    common::assert_problem(&got, StatusCode::CONFLICT, "leave.departure_outside_dates");
+    // The evening before the first day: allowed (an evening train).
+    app.state
+        .clock
+        .set(calendar::day_start(day(4)) + Duration::hours(20));
+    let (s, v) = w.call(&app, "sv.a1", "POST", &depart, None).await;
+    assert_eq!(
+        (s, v["status"].as_str()),
+        (StatusCode::OK, Some("active")),
+        "{v}"
+    );
+    // Back two days after the last day, before the overdue job ran: the late return is
+    // raised as the job would have.
+    app.state
+        .clock
+        .set(calendar::day_start(day(11)) + Duration::hours(9));
+    let user: uuid::Uuid = w.user_id(&app, "sv.a1").await.parse().unwrap();
+    let case_id: uuid::Uuid = w.case_a1.parse().unwrap();
+    common::insert_checkin(&app, case_id, user, "passed", app.state.clock.now(), None).await;
+    let back = format!("/api/v1/leaves/{}/return", l["id"].as_str().unwrap());
+    let (s, v) = w.call(&app, "sv.a1", "POST", &back, None).await;
+    assert_eq!(
+        (s, v["status"].as_str()),
+        (StatusCode::OK, Some("returned")),
+        "{v}"
+    );
+    let late = common::open_alerts_of_kind(&app, &w, "leave_overdue").await;
+    assert_eq!(late.len(), 1, "{late:?}");
+    assert_eq!(late[0]["evidence"]["days_overdue"], 2);
+
+    // Far ahead, or past the term's end: refused by name.
+    app.state.clock.set(Utc::now());
+    let got = apply(&app, &w, body(400, 402, false)).await;
+    common::assert_problem(
+        &got,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "leave.too_far_ahead",
+    );
+    // The term ends in 30 days.
+    use huijiao_server::entities::case;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    case::Entity::update_many()
+        .col_expr(
+            case::Column::EndDate,
+            sea_orm::sea_query::Expr::value(day(30)),
+        )
+        .filter(case::Column::Id.eq(case_id))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    let got = apply(&app, &w, body(28, 32, false)).await;
+    common::assert_problem(&got, StatusCode::UNPROCESSABLE_ENTITY, "leave.beyond_term");
+});
