@@ -262,6 +262,7 @@ error_codes! {
     VisitNotAtResidence = ("visit.not_at_residence", 422, "A home visit is recorded at the person's registered residence: the phone's location is too far from it. Record a talk instead if you met elsewhere.", "实地走访须在登记居所进行：手机定位距登记居所过远。如在其他地点见面，请记录为个别谈话。"),
     VisitFixUnusable = ("visit.fix_unusable", 422, "The phone's location cannot be used (mock location, taken too long before the visit, or too imprecise); take a fix at the residence and record again.", "手机定位无法使用（模拟定位、与走访时间相差过久或精度不足），请在居所重新定位后记录。"),
     VisitPhotosFull = ("visit.photos_full", 409, "This visit already has the most photos one visit keeps (6).", "该走访记录的照片已达上限（6 张）。"),
+    VisitCheckinElsewhere = ("visit.checkin_elsewhere", 422, "The face check-in was taken away from where this office report is recorded; the person checks in at the office.", "该人脸签到并非在报到地点完成，请本人在司法所现场签到。"),
     VisitFaceNotPassed = ("visit.face_not_passed", 422, "An office report needs a passed face check-in the person made at the office around the report's time; ask them to check in with their face now.", "到所报到须附本人在报到前后于司法所完成并通过的人脸签到，请让其现在进行人脸签到。"),
     RangeNotSatisfiable = ("request.range_not_satisfiable", 416, "The byte range asked for is outside the file.", "请求的字节范围超出文件大小。"),
     FaceTemplateIncompatible = ("face.template_incompatible", 409, "The enrolled face was made by another model version; enrol again.", "已采集的人脸模板来自其他模型版本，请重新采集。"),

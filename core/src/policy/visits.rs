@@ -39,6 +39,9 @@ pub struct VisitRules {
     /// An office report's face check-in is made at most this many seconds before (or after)
     /// the report.
     pub office_face_fresh_secs: u32,
+    /// An office report's face check-in is taken this close to where the officer records the
+    /// report (metres): at the office, not at home.
+    pub office_radius_m: u32,
 }
 
 impl Default for VisitRules {
@@ -47,6 +50,7 @@ impl Default for VisitRules {
             home_radius_m: 300,
             record_within_days: 7,
             office_face_fresh_secs: 900,
+            office_radius_m: 300,
         }
     }
 }
@@ -58,6 +62,9 @@ impl VisitRules {
         }
         if !(1..=31).contains(&self.record_within_days) {
             return Err("record_within_days must be 1 to 31".into());
+        }
+        if !(50..=5000).contains(&self.office_radius_m) {
+            return Err("office_radius_m must be 50 to 5000".into());
         }
         if !(60..=3600).contains(&self.office_face_fresh_secs) {
             return Err("office_face_fresh_secs must be 60 to 3600".into());

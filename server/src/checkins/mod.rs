@@ -65,24 +65,54 @@ pub async fn passed_since(
         .is_some())
 }
 
-/// Whether check-in `id` is the case's own, passed, and no older than `fresh_secs`: a face
-/// proving presence at a lecture or a service activity, moments after it was taken there.
-pub async fn passed_lately(
+/// What a face check-in proves of someone's presence at a place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// Passed, fresh, and taken within the place's radius.
+    There,
+    /// Not the case's, not passed, or not fresh.
+    NotPassed,
+    /// Passed, but its own fix was elsewhere (or too poor to place it).
+    Elsewhere,
+}
+
+/// What check-in `id` proves of the case's person being at `place` (centre, radius in metres)
+/// at `at`: it must be their own, passed, taken within `fresh_secs` of `at`, and its own fix
+/// inside the place — a face taken at home proves nothing at the office.
+pub async fn presence(
     db: &impl sea_orm::ConnectionTrait,
+    rules: &huijiao_core::policy::checkin::LocationRules,
     case_id: uuid::Uuid,
     id: uuid::Uuid,
+    place: ((f64, f64), u32),
+    at: chrono::DateTime<chrono::Utc>,
     fresh_secs: u32,
-    now: chrono::DateTime<chrono::Utc>,
-) -> ApiResult<bool> {
+) -> ApiResult<Presence> {
     use crate::entities::checkin;
-    use huijiao_core::policy::checkin::CheckinResult;
+    use huijiao_core::policy::checkin::{at_place, AtPlace, CheckinResult, Fix};
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-    let fresh = now - chrono::Duration::seconds(i64::from(fresh_secs));
-    Ok(checkin::Entity::find_by_id(id)
+    let fresh = chrono::Duration::seconds(i64::from(fresh_secs));
+    let Some(k) = checkin::Entity::find_by_id(id)
         .filter(checkin::Column::CaseId.eq(case_id))
         .one(db)
         .await?
-        .is_some_and(|k| k.result == CheckinResult::Passed && k.created_at >= fresh))
+        .filter(|k| k.result == CheckinResult::Passed && (k.created_at - at).abs() <= fresh)
+    else {
+        return Ok(Presence::NotPassed);
+    };
+    let fix = Fix {
+        lat: k.lat,
+        lon: k.lon,
+        accuracy_m: k.accuracy_m,
+        fix_time: k.fix_time,
+        mock: k.mock,
+    };
+    Ok(
+        match at_place(rules, &fix, k.created_at, place.0, place.1) {
+            AtPlace::Inside => Presence::There,
+            AtPlace::Outside | AtPlace::Unusable => Presence::Elsewhere,
+        },
+    )
 }
 
 /// The case's enrolled face (its active template), if any. Check-ins, roll calls and the

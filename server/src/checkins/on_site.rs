@@ -177,10 +177,13 @@ pub async fn prove(
 ) -> ApiResult<Option<Uuid>> {
     let by_face = match (claim.checkin_id, claim.code) {
         (Some(id), _) => {
-            if !super::passed_lately(db, case_id, id, site.face_fresh_secs, now).await? {
-                return Err(site.refusals.face_not_passed.into());
+            let rules = &state.config.checkin.location;
+            let place = (site.at, site.radius_m);
+            match super::presence(db, rules, case_id, id, place, now, site.face_fresh_secs).await? {
+                super::Presence::There => Some(id),
+                super::Presence::NotPassed => return Err(site.refusals.face_not_passed.into()),
+                super::Presence::Elsewhere => return Err(site.refusals.outside.into()),
             }
-            Some(id)
         }
         (None, Some(code)) => match check_code(site.secret, code, now, site.code_secs) {
             CodeCheck::Valid => None,

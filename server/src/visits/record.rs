@@ -5,10 +5,10 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::{DateTime, Duration, SubsecRound, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use huijiao_core::api::{GpsFix, Page, Problem, VisitNew, VisitView};
 use huijiao_core::model::{AlertKind, AuditAction};
-use huijiao_core::policy::checkin::{at_place, distance_km, AtPlace, CheckinResult, Fix};
+use huijiao_core::policy::checkin::{at_place, distance_km, AtPlace, Fix};
 use huijiao_core::policy::help::{distinct_risks, risk_alert};
 use huijiao_core::policy::visits::{
     check_when, VisitKind, WhenProblem, VISIT_MET_MAX, VISIT_MET_MAX_CHARS, VISIT_TEXT_MAX_CHARS,
@@ -26,8 +26,9 @@ use uuid::Uuid;
 use crate::actor::Actor;
 use crate::auth::extractor::Officer;
 use crate::cases::{find_case, find_case_for_write};
+use crate::checkins::Presence;
 use crate::db::{made_once, Once};
-use crate::entities::{case, checkin, visit, visit_photo};
+use crate::entities::{case, visit, visit_photo};
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::paging::{Order, PageQuery, Paged};
 use crate::state::AppState;
@@ -120,6 +121,13 @@ fn check(
                 "到所报到须提供本人在司法所完成的人脸签到",
             ),
         )),
+        VisitKind::OfficeReport if req.place.is_none() => Err(ApiError::field(
+            "place",
+            Said::new(
+                "an office report needs the officer's phone fix at the office",
+                "到所报到须提供工作人员在司法所的手机定位",
+            ),
+        )),
         _ if req.kind != VisitKind::OfficeReport && req.checkin_id.is_some() => {
             Err(ApiError::field(
                 "checkin_id",
@@ -154,22 +162,6 @@ fn at_residence(
         AtPlace::Outside => Err(ErrorCode::VisitNotAtResidence.into()),
         AtPlace::Unusable => Err(ErrorCode::VisitFixUnusable.into()),
     }
-}
-
-/// Whether `id` is a passed check-in of the case's made within `fresh_secs` of `at`.
-async fn office_face(
-    db: &impl ConnectionTrait,
-    case_id: Uuid,
-    id: Uuid,
-    at: DateTime<Utc>,
-    fresh_secs: u32,
-) -> ApiResult<bool> {
-    let fresh = Duration::seconds(i64::from(fresh_secs));
-    Ok(checkin::Entity::find_by_id(id)
-        .filter(checkin::Column::CaseId.eq(case_id))
-        .one(db)
-        .await?
-        .is_some_and(|k| k.result == CheckinResult::Passed && (k.created_at - at).abs() <= fresh))
 }
 
 /// An officer of the case records a home visit, talk or office report. The same `id` again
@@ -219,10 +211,16 @@ async fn store(
         (VisitKind::HomeVisit, Some(place)) => Some(at_residence(state, &c, place, at)?),
         _ => None,
     };
-    if let Some(k) = req.checkin_id {
-        let fresh = state.config.rules.visits.office_face_fresh_secs;
-        if !office_face(work.db(), c.id, k, at, fresh).await? {
-            return Err(ErrorCode::VisitFaceNotPassed.into());
+    // The person's face, checked in where the officer records the report.
+    if let (Some(k), Some(office)) = (req.checkin_id, &req.place) {
+        let rules = &state.config.rules.visits;
+        let place = ((office.lat, office.lon), rules.office_radius_m);
+        let location = &state.config.checkin.location;
+        let fresh = rules.office_face_fresh_secs;
+        match crate::checkins::presence(work.db(), location, c.id, k, place, at, fresh).await? {
+            Presence::There => {}
+            Presence::NotPassed => return Err(ErrorCode::VisitFaceNotPassed.into()),
+            Presence::Elsewhere => return Err(ErrorCode::VisitCheckinElsewhere.into()),
         }
     }
     let risks = distinct_risks(&req.risks);

@@ -688,6 +688,36 @@ both!(a_face_check_in_proves_presence_only_when_it_passed, |app| {
         )
         .await;
     assert_problem(&got, StatusCode::CONFLICT, "activity.not_signed_up");
+    // Passed, but its own fix 2.4 km from the venue (where the phone now says it is): no.
+    let far = {
+        use huijiao_server::entities::checkin;
+        use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+        let id: uuid::Uuid = passed["id"].as_str().unwrap().parse().unwrap();
+        let row = checkin::Entity::find_by_id(id)
+            .one(&app.state.db)
+            .await
+            .unwrap()
+            .unwrap();
+        let mut copy: checkin::ActiveModel = row.clone().into();
+        copy.id = Set(uuid::Uuid::now_v7());
+        copy.idempotency_key = Set(format!("far-{id}"));
+        copy.lat = Set(row.lat + 0.0216);
+        copy.insert(&app.state.db).await.unwrap().id
+    };
+    let got = w
+        .call(
+            &app,
+            "sv.a1",
+            "POST",
+            &check_in,
+            Some(json!({ "location": fix(0.0, false), "checkin_id": far })),
+        )
+        .await;
+    assert_problem(
+        &got,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "activity.outside_place",
+    );
     let (s, v) = w
         .call(
             &app,

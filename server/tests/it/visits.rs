@@ -157,9 +157,11 @@ both!(officers_record_visits_talks_and_office_reports, |app| {
         None,
     )
     .await;
+    // The officer's phone at the office, some 60 m from where the person checks in.
+    let office = json!({ "lat": 36.0605, "lon": 103.8305, "accuracy_m": 10.0, "fix_time": now, "provider": "gps", "mock": false });
     let report = |checkin: Option<uuid::Uuid>| {
         json!({ "id": uuid::Uuid::now_v7(), "kind": "office_report", "at": now, "checkin_id": checkin,
-                "met": ["本人"], "findings": "汇报本月务工与思想情况。", "risks": [] })
+                "place": office, "met": ["本人"], "findings": "汇报本月务工与思想情况。", "risks": [] })
     };
     for k in [failed, stale, other_case] {
         let got = w
@@ -180,6 +182,40 @@ both!(officers_record_visits_talks_and_office_reports, |app| {
         "request.invalid_field",
     );
     assert_eq!(got.1["errors"][0]["field"], "checkin_id");
+    // A passed, fresh check-in taken at home, 2.4 km away, proves nothing at the office.
+    let at_home = common::insert_checkin(&app, case_a1, person, "passed", now, None).await;
+    use huijiao_server::entities::checkin;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    checkin::Entity::update_many()
+        .col_expr(
+            checkin::Column::Lat,
+            sea_orm::sea_query::Expr::value(36.0816),
+        )
+        .filter(checkin::Column::Id.eq(at_home))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    let got = w
+        .call(
+            &app,
+            "officer.a1",
+            "POST",
+            &visits,
+            Some(report(Some(at_home))),
+        )
+        .await;
+    assert_problem(
+        &got,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "visit.checkin_elsewhere",
+    );
+    // Without the officer's own fix there is no place to hold it to.
+    let mut unplaced = report(Some(passed));
+    unplaced["place"] = Value::Null;
+    let got = w
+        .call(&app, "officer.a1", "POST", &visits, Some(unplaced))
+        .await;
+    assert_eq!(got.1["errors"][0]["field"], "place", "{}", got.1);
     let (s, r) = w
         .call(
             &app,
