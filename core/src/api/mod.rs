@@ -32,6 +32,26 @@ macro_rules! view_type {
     };
 }
 
+view_type! {
+    /// A remark for people, in both languages the API speaks, with a stable `code` an app
+    /// may use instead (why a sanction advice is empty, why fewer minutes were credited…).
+    pub struct Remark {
+        pub code: String,
+        pub en: String,
+        pub zh: String,
+    }
+}
+
+impl Remark {
+    pub fn new(code: &str, (en, zh): (String, String)) -> Remark {
+        Remark {
+            code: code.to_owned(),
+            en,
+            zh,
+        }
+    }
+}
+
 /// The error envelope: RFC 7807 `application/problem+json` plus a stable `code`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

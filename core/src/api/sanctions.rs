@@ -61,15 +61,7 @@ view_type! {
         pub suggestions: Vec<SanctionGroundView>,
         /// When there is no suggestion: why, and what would show more.
         #[serde(default)]
-        pub notes: Vec<AdviceNote>,
-    }
-}
-
-view_type! {
-    /// A remark of the advice, in both languages.
-    pub struct AdviceNote {
-        pub en: String,
-        pub zh: String,
+        pub notes: Vec<Remark>,
     }
 }
 

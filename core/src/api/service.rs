@@ -59,6 +59,10 @@ view_type! {
         pub signed_up_by: Uuid,
         pub version: i32,
         pub updated_at: DateTime<Utc>,
+        /// On the answer to a check-out: why fewer minutes were credited than the time spent
+        /// (outside the schedule, under a whole minute, the cap). Absent in lists.
+        #[serde(default)]
+        pub credit_remarks: Vec<Remark>,
     }
 }
 

@@ -258,18 +258,18 @@ pub fn suggest(f: &Facts) -> Vec<Suggestion> {
 /// Why the facts support no ground, in both languages (en, zh): what was looked at, and what
 /// is missing to see more (`assessed` is the month whose confirmed assessment was read, or
 /// `None` when `last_month` has none yet).
-pub fn why_none(assessed: Option<&str>, last_month: &str) -> Vec<(String, String)> {
+pub fn why_none(assessed: Option<&str>, last_month: &str) -> Vec<(&'static str, (String, String))> {
     let mut out = Vec::new();
     if assessed.is_none() {
-        out.push((
+        out.push(("month_not_assessed", (
             format!("{last_month} has no confirmed assessment yet: breaches of the reporting rules and of a prohibition order are read from a confirmed month. Confirm it to see them."),
             format!("{last_month} 尚无已确认的月度考核：违反报告规定、违反禁止令从已确认的考核读取，确认后可见。"),
-        ));
+        )));
     }
-    out.push((
+    out.push(("no_fact_supports_a_ground", (
         "Nothing the system sees supports a ground: no time out of supervision, fewer than two admonitions or warnings in force, education not short two months running. An officer may still propose on a ground of their own judgement (GET /rules lists every ground with its article).".to_owned(),
         "系统所见事实均不构成奖惩事由：无脱离监管、训诫或警告未达两次、教育学习未连续两月不足。工作人员仍可依其判断就某一事由提出建议（GET /rules 列出全部事由及条款）。".to_owned(),
-    ));
+    )));
     out
 }
 

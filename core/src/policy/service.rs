@@ -156,6 +156,43 @@ impl ServiceRules {
         ends + Duration::minutes(i64::from(self.checkout_grace_mins))
     }
 
+    /// Why a presence from `checked_in` to `checked_out` credits less than the time spent, as
+    /// (code, (en, zh)) remarks: time outside the schedule, under a whole minute, the cap.
+    pub fn credit_remarks(
+        &self,
+        starts: DateTime<Utc>,
+        ends: DateTime<Utc>,
+        checked_in: DateTime<Utc>,
+        checked_out: DateTime<Utc>,
+    ) -> Vec<(&'static str, (String, String))> {
+        let mut out = Vec::new();
+        let (from, until) = (starts.max(checked_in), ends.min(checked_out));
+        if checked_in < starts || checked_out > ends {
+            out.push(("outside_schedule", (
+                "Only the activity's scheduled time counts: time before its start or after its end is not credited.".to_owned(),
+                "只计活动安排时间内的时长：开始前、结束后的时间不计入。".to_owned(),
+            )));
+        }
+        let secs = (until - from).num_seconds();
+        if (0..60).contains(&secs) && checked_out > starts {
+            out.push(("under_a_minute", (
+                format!("{secs} seconds within the activity: time is credited in whole minutes, so nothing was credited."),
+                format!("活动时间内仅 {secs} 秒：时长按整分钟计入，本次未计入时长。"),
+            )));
+        }
+        if secs / 60 > i64::from(self.max_minutes_per_activity) {
+            let max = self.max_minutes_per_activity;
+            out.push((
+                "capped",
+                (
+                    format!("At most {max} minutes are credited for one activity."),
+                    format!("每次活动最多计入 {max} 分钟。"),
+                ),
+            ));
+        }
+        out
+    }
+
     /// The minutes a verified presence from `checked_in` to `checked_out` credits: its
     /// overlap with the scheduled window, to the whole minute below, capped.
     pub fn credited_minutes(
@@ -412,6 +449,30 @@ mod tests {
             None
         );
         assert_eq!(parse_qr("huijiao:service:x:12345678"), None);
+    }
+
+    #[test]
+    fn what_was_not_credited_is_said() {
+        let r = ServiceRules::default();
+        let t = |h: u32, m: u32, s: u32| Utc.with_ymd_and_hms(2026, 12, 5, h, m, s).unwrap();
+        let codes = |i, o| {
+            r.credit_remarks(t(1, 0, 0), t(4, 0, 0), i, o)
+                .into_iter()
+                .map(|(c, _)| c)
+                .collect::<Vec<_>>()
+        };
+        // Out 12 s after the start: nothing credited, and why.
+        assert_eq!(r.credited_minutes(t(1, 0, 0), t(4, 0, 0), t(1, 0, 0), t(1, 0, 12)), 0);
+        assert_eq!(codes(t(1, 0, 0), t(1, 0, 12)), ["under_a_minute"]);
+        let said = &r.credit_remarks(t(1, 0, 0), t(4, 0, 0), t(1, 0, 0), t(1, 0, 12))[0].1;
+        assert!(said.1.contains("12 秒"), "{said:?}");
+        // Early and late: only the schedule counts.
+        assert_eq!(codes(t(0, 30, 0), t(4, 30, 0)), ["outside_schedule"]);
+        // A whole afternoon within the schedule: nothing to say.
+        assert!(codes(t(1, 0, 0), t(3, 0, 30)).is_empty());
+        let short = ServiceRules { max_minutes_per_activity: 60, ..r };
+        let capped = short.credit_remarks(t(1, 0, 0), t(4, 0, 0), t(1, 0, 0), t(3, 0, 0));
+        assert_eq!(capped[0].0, "capped");
     }
 
     #[test]

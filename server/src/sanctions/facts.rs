@@ -5,7 +5,7 @@
 //! proposing.
 
 use chrono::{DateTime, Utc};
-use huijiao_core::api::{AdviceNote, SanctionAdviceView, SanctionGroundView};
+use huijiao_core::api::{Remark, SanctionAdviceView, SanctionGroundView};
 use huijiao_core::model::LeaveStatus;
 use huijiao_core::policy::assessment::{breaches, AssessmentLine};
 use huijiao_core::policy::calendar::local_date;
@@ -87,7 +87,7 @@ pub async fn advice(
         notes: match suggestions.is_empty() {
             true => why_none(assessed_month.as_deref(), &last_month)
                 .into_iter()
-                .map(|(en, zh)| AdviceNote { en, zh })
+                .map(|(code, said)| Remark::new(code, said))
                 .collect(),
             false => vec![],
         },

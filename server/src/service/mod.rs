@@ -91,6 +91,7 @@ fn participation_view(
         signed_up_by: p.signed_up_by,
         version: p.version,
         updated_at: p.updated_at,
+        credit_remarks: vec![],
     }
 }
 

@@ -6,7 +6,7 @@
 
 use axum::extract::State;
 use chrono::{DateTime, Utc};
-use huijiao_core::api::{Problem, ServiceParticipationView, ServicePresence};
+use huijiao_core::api::{Problem, Remark, ServiceParticipationView, ServicePresence};
 use huijiao_core::policy::calendar::month_of;
 use huijiao_core::policy::learning::{CreditSource, Obligation};
 use huijiao_core::policy::service::{ParticipationAction, ParticipationStatus, PresenceProof};
@@ -198,7 +198,14 @@ pub async fn check_out(
     .await?;
     credit(work.db(), &a, &p, None, now).await?;
     work.commit().await?;
-    Ok(Json(participation_view(&p, &c, caller.role)))
+    let remarks = rules.credit_remarks(a.starts_at, a.ends_at, checked_in, now);
+    Ok(Json(ServiceParticipationView {
+        credit_remarks: remarks
+            .into_iter()
+            .map(|(k, said)| Remark::new(k, said))
+            .collect(),
+        ..participation_view(&p, &c, caller.role)
+    }))
 }
 
 /// Puts what a participation credits in its month's ledger row (made on first use, corrected
