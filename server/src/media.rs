@@ -211,6 +211,30 @@ impl MediaStore {
             .to_vec())
     }
 
+    /// Bytes `range` of a stored object as a stream of small chunks (8 KiB from the file
+    /// system): a download holds one chunk in memory, whatever the file's size or the number
+    /// of people watching it.
+    pub async fn stream_range(
+        &self,
+        key: &str,
+        range: std::ops::Range<u64>,
+    ) -> ApiResult<futures::stream::BoxStream<'static, Result<bytes::Bytes, std::io::Error>>> {
+        use futures::{StreamExt, TryStreamExt};
+        if range.is_empty() {
+            return Ok(futures::stream::empty().boxed());
+        }
+        let options = object_store::GetOptions {
+            range: Some(object_store::GetRange::Bounded(range)),
+            ..Default::default()
+        };
+        let got = self
+            .store
+            .get_opts(&StorePath::from(key), options)
+            .await
+            .map_err(ApiError::internal)?;
+        Ok(got.into_stream().map_err(std::io::Error::other).boxed())
+    }
+
     pub async fn delete(&self, key: &str) -> ApiResult<()> {
         match self.store.delete(&StorePath::from(key)).await {
             Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),

@@ -150,7 +150,7 @@ const ACTIVE_PDF_NAMES: &[&[u8]] = &[
 
 /// Whether `pdf` names active content anywhere, inflated streams included (`None`: the
 /// streams expand beyond what is worth checking, a likely bomb).
-fn pdf_active_content(pdf: &[u8]) -> Option<bool> {
+pub fn pdf_active_content(pdf: &[u8]) -> Option<bool> {
     const MAX_INFLATED: u64 = 64 * 1024 * 1024;
     if has_active_name(pdf) {
         return Some(true);

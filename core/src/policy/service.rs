@@ -462,7 +462,10 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         // Out 12 s after the start: nothing credited, and why.
-        assert_eq!(r.credited_minutes(t(1, 0, 0), t(4, 0, 0), t(1, 0, 0), t(1, 0, 12)), 0);
+        assert_eq!(
+            r.credited_minutes(t(1, 0, 0), t(4, 0, 0), t(1, 0, 0), t(1, 0, 12)),
+            0
+        );
         assert_eq!(codes(t(1, 0, 0), t(1, 0, 12)), ["under_a_minute"]);
         let said = &r.credit_remarks(t(1, 0, 0), t(4, 0, 0), t(1, 0, 0), t(1, 0, 12))[0].1;
         assert!(said.1.contains("12 秒"), "{said:?}");
@@ -470,7 +473,10 @@ mod tests {
         assert_eq!(codes(t(0, 30, 0), t(4, 30, 0)), ["outside_schedule"]);
         // A whole afternoon within the schedule: nothing to say.
         assert!(codes(t(1, 0, 0), t(3, 0, 30)).is_empty());
-        let short = ServiceRules { max_minutes_per_activity: 60, ..r };
+        let short = ServiceRules {
+            max_minutes_per_activity: 60,
+            ..r
+        };
         let capped = short.credit_remarks(t(1, 0, 0), t(4, 0, 0), t(1, 0, 0), t(3, 0, 0));
         assert_eq!(capped[0].0, "capped");
     }

@@ -26,6 +26,85 @@ use crate::work::Work;
 /// The largest lesson file taken (a lecture of an hour in modest quality).
 pub const MAX_MEDIA_BYTES: usize = 256 << 20;
 
+/// The largest PDF lesson: read whole once, to look for active content.
+pub const MAX_PDF_BYTES: u64 = 32 << 20;
+
+/// Whether a stored lesson file is, all through, the container its first bytes claim: an
+/// MP4's top-level boxes follow each other to the end of the file; a WebM's EBML header is
+/// followed by its segment; a PDF names no active content (scripts, actions run on opening,
+/// launches, embedded files). A media signature with a web page after it is refused: served
+/// to every supervisee of the unit, it must be nothing else.
+async fn whole_file_ok(
+    media: &crate::media::MediaStore,
+    key: &str,
+    size: u64,
+    content_type: &str,
+) -> ApiResult<bool> {
+    match content_type {
+        "video/mp4" | "audio/mp4" => {
+            let mut at = 0u64;
+            let mut boxes = 0;
+            while at < size {
+                boxes += 1;
+                if boxes > 10_000 || size - at < 8 {
+                    return Ok(false);
+                }
+                let head = media.get_range(key, at..(at + 16).min(size)).await?;
+                let small = u64::from(u32::from_be_bytes([head[0], head[1], head[2], head[3]]));
+                let kind = &head[4..8];
+                if !kind.iter().all(|b| b.is_ascii_alphanumeric() || *b == b' ') {
+                    return Ok(false);
+                }
+                let length = match small {
+                    0 => size - at,
+                    1 if head.len() == 16 => {
+                        u64::from_be_bytes(head[8..16].try_into().unwrap_or_default())
+                    }
+                    n => n,
+                };
+                if length < 8 || length > size - at {
+                    return Ok(false);
+                }
+                at += length;
+            }
+            Ok(at == size && boxes >= 2)
+        }
+        "video/webm" => {
+            let head = media.get_range(key, 0..size.min(64)).await?;
+            // EBML header: its id, a size (EBML variable-length integer), then the segment.
+            let Some(&first) = head.get(4) else {
+                return Ok(false);
+            };
+            let width = first.leading_zeros() as usize + 1;
+            if width > 8 || head.len() < 4 + width {
+                return Ok(false);
+            }
+            let mut length = u64::from(first) & (0xFF >> width);
+            for b in &head[5..4 + width] {
+                length = (length << 8) | u64::from(*b);
+            }
+            let segment = 4 + width as u64 + length;
+            if segment + 4 > size {
+                return Ok(false);
+            }
+            let next = media.get_range(key, segment..segment + 4).await?;
+            Ok(next == [0x18, 0x53, 0x80, 0x67])
+        }
+        "application/pdf" => {
+            if size > MAX_PDF_BYTES {
+                return Ok(false);
+            }
+            let bytes = media.get_range(key, 0..size).await?;
+            let checked = tokio::task::spawn_blocking(move || {
+                crate::validate::pdf_active_content(&bytes) == Some(false)
+            });
+            checked.await.map_err(ApiError::internal)
+        }
+        // MP3 frames carry no structure worth walking; a browser plays them as audio only.
+        _ => Ok(true),
+    }
+}
+
 /// Whether `bytes` are a file of `content_type` that a lesson of `kind` takes (by their
 /// signature, not only the declared type).
 fn fits(kind: LessonKind, content_type: &str, bytes: &[u8]) -> bool {
@@ -81,6 +160,10 @@ pub async fn upload(
             },
         )
         .await?;
+    if !whole_file_ok(&state.media, &key, size, &content_type).await? {
+        state.media.delete(&key).await?;
+        return Err(ErrorCode::LessonMediaInvalid.into());
+    }
     // Stored: now the lesson points at it, if its course is still a draft.
     let stored = async {
         let work = Work::begin(&state).await?;
@@ -227,8 +310,29 @@ pub async fn download(
             return Ok(common(r));
         }
     };
-    let bytes = state.media.get_range(key, first..last + 1).await?;
-    let mut r = (status, [(header::CONTENT_TYPE, media_type.clone())], bytes).into_response();
+    let length = if size == 0 { 0 } else { last + 1 - first };
+    let stream = state.media.stream_range(key, first..first + length).await?;
+    let ext = match media_type.as_str() {
+        "video/mp4" => "mp4",
+        "video/webm" => "webm",
+        "audio/mpeg" => "mp3",
+        "audio/mp4" => "m4a",
+        _ => "pdf",
+    };
+    let disposition = format!("inline; filename=\"{}.{ext}\"", l.id);
+    let mut r = (
+        status,
+        [
+            (header::CONTENT_TYPE, media_type.clone()),
+            (header::CONTENT_LENGTH, length.to_string()),
+            // Played or shown as what it is, never sniffed into a page, never scripted.
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+            (header::CONTENT_SECURITY_POLICY, "sandbox".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        Body::from_stream(stream),
+    )
+        .into_response();
     if status == StatusCode::PARTIAL_CONTENT {
         if let Ok(v) = header::HeaderValue::from_str(&format!("bytes {first}-{last}/{size}")) {
             r.headers_mut().insert(header::CONTENT_RANGE, v);

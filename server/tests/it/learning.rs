@@ -1058,9 +1058,8 @@ both!(
         let course_id = draft["id"].as_str().unwrap().to_owned();
         let video = draft["lessons"][0]["id"].as_str().unwrap().to_owned();
         let media = format!("/api/v1/lessons/{video}/media");
-        // An MP4 (its `ftyp` box first), 1000 bytes.
-        let mut mp4 = b"\0\0\0\x18ftypisom\0\0\x02\0isomiso2".to_vec();
-        mp4.extend((0..1000 - mp4.len()).map(|i| (i % 251) as u8));
+        // An MP4 (its `ftyp` box, then the media), 1000 bytes.
+        let mp4 = fake_mp4(1000);
         let put = |who: &'static str, body: Vec<u8>, content_type: &'static str| {
             let token = w.token(who).to_owned();
             let media = media.clone();
@@ -1100,6 +1099,15 @@ both!(
             "video/mp4",
         )
         .await;
+        assert_problem(
+            &got,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "learning.media_invalid",
+        );
+        // An MP4's first box, then a web page: it would be served to every supervisee.
+        let mut page = fake_mp4(1000)[..24].to_vec();
+        page.extend(b"<html><script>fetch('/api/v1/me')</script></html>");
+        let got = put("officer.county_a", page, "video/mp4").await;
         assert_problem(
             &got,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -1145,6 +1153,12 @@ both!(
         assert_eq!((s, whole.as_slice()), (StatusCode::OK, mp4.as_slice()));
         assert_eq!(h["accept-ranges"], "bytes");
         assert_eq!(h["content-type"], "video/mp4");
+        assert_eq!(h["x-content-type-options"], "nosniff");
+        assert_eq!(h["content-security-policy"], "sandbox");
+        assert_eq!(
+            h["content-disposition"],
+            format!("inline; filename=\"{video}.mp4\"")
+        );
         let (s, h, part) = get(Some("bytes=100-199")).await;
         assert_eq!(s, StatusCode::PARTIAL_CONTENT);
         assert_eq!(h["content-range"], "bytes 100-199/1000");
@@ -1374,8 +1388,7 @@ both!(a_slow_upload_gets_longer_than_a_request, |app| {
         }
     };
     // A lesson's video over a slow link: taken, though it took longer than a request may.
-    let mut mp4 = b"\0\0\0\x18ftypisom\0\0\x02\0isomiso2".to_vec();
-    mp4.extend((0..4000 - mp4.len()).map(|i| (i % 251) as u8));
+    let mp4 = fake_mp4(4000);
     let (s, v) = send(
         "PUT",
         format!("/api/v1/lessons/{video}/media"),
@@ -2306,5 +2319,72 @@ both!(nothing_is_owed_before_the_announcement, |app| {
         &got,
         StatusCode::UNPROCESSABLE_ENTITY,
         "request.invalid_field",
+    );
+});
+
+/// An MP4 of `total` bytes as its container has it: an `ftyp` box, then an `mdat` box with
+/// the rest.
+pub(crate) fn fake_mp4(total: usize) -> Vec<u8> {
+    let mut mp4 = b"\0\0\0\x18ftypisom\0\0\x02\0isomiso2".to_vec();
+    mp4.extend(((total - 24) as u32).to_be_bytes());
+    mp4.extend(b"mdat");
+    mp4.extend((0..total - 32).map(|i| (i % 251) as u8));
+    mp4
+}
+
+both!(a_lesson_file_is_streamed_in_small_chunks, |app| {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let w = World::build(&app).await;
+    let course = published_course(&app, &w).await;
+    // The published course's video lesson gets a 3 MiB file (written as an upload would).
+    let lesson: uuid::Uuid = course["lessons"][0]["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let mp4 = fake_mp4(3 << 20);
+    let key = app
+        .state
+        .media
+        .put_public_stream(
+            "lessons/test",
+            futures::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from(mp4.clone()))]),
+            64 << 20,
+            |_| Ok(()),
+        )
+        .await
+        .unwrap()
+        .0;
+    use huijiao_server::entities::lesson as l;
+    l::Entity::update_many()
+        .col_expr(l::Column::MediaKey, Expr::value(key))
+        .col_expr(l::Column::MediaType, Expr::value("video/mp4"))
+        .col_expr(l::Column::MediaBytes, Expr::value(mp4.len() as i64))
+        .filter(l::Column::Id.eq(lesson))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    let req = axum::http::Request::get(format!("/api/v1/lessons/{lesson}/media"))
+        .header("authorization", format!("Bearer {}", w.token("sv.a1")))
+        .header("x-device-id", "phone-1")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let res = app.router.clone().oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-length"], (3u64 << 20).to_string());
+    // Frame by frame: never the whole file at once.
+    let mut body = res.into_body();
+    let (mut frames, mut largest, mut got) = (0, 0, Vec::new());
+    while let Some(frame) = body.frame().await {
+        let data = frame.unwrap().into_data().unwrap();
+        frames += 1;
+        largest = largest.max(data.len());
+        got.extend_from_slice(&data);
+    }
+    assert_eq!(got, mp4);
+    assert!(
+        frames > 100 && largest <= 64 << 10,
+        "{frames} frames, largest {largest} bytes"
     );
 });
