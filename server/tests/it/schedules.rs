@@ -656,3 +656,65 @@ both!(tries_run_out_and_an_officer_gives_them_back, |app| {
     assert_eq!(app.count("checkins").await, 2);
     assert_eq!(app.count("checkin_try_resets").await, 1);
 });
+
+both!(staff_notes_stay_with_staff_and_alerts_filter, |app| {
+    use huijiao_core::model::{AlertKind, AlertSeverity};
+    let w = World::build(&app).await;
+    let case_id: Uuid = w.case_a1.parse().unwrap();
+    let now = Utc::now();
+    for (kind, severity) in [
+        (AlertKind::CheckinMissed, AlertSeverity::High),
+        (AlertKind::HelpRiskFlagged, AlertSeverity::Medium),
+        (AlertKind::VisitRiskFlagged, AlertSeverity::High),
+    ] {
+        common::raise_alert(&app, case_id, kind, severity, json!({}), now).await;
+    }
+    // The person sees what is about their own obligations, not what staff noted of them.
+    let (s, mine) = w
+        .call(&app, "sv.a1", "GET", "/api/v1/me/alerts", None)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{mine}");
+    let kinds: Vec<&str> = mine["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["checkin_missed"]);
+    // Officers filter by severity and kind; an unknown one is named.
+    let count = |v: &serde_json::Value| v["items"].as_array().unwrap().len();
+    let (_, high) = w
+        .call(
+            &app,
+            "officer.a1",
+            "GET",
+            "/api/v1/alerts?severity=high",
+            None,
+        )
+        .await;
+    assert_eq!(count(&high), 2, "{high}");
+    let (_, risk) = w
+        .call(
+            &app,
+            "officer.a1",
+            "GET",
+            "/api/v1/alerts?kind=help_risk_flagged",
+            None,
+        )
+        .await;
+    assert_eq!(count(&risk), 1, "{risk}");
+    let (s, v) = w
+        .call(
+            &app,
+            "officer.a1",
+            "GET",
+            "/api/v1/alerts?severity=dire",
+            None,
+        )
+        .await;
+    assert_eq!(
+        (s, v["errors"][0]["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("severity")),
+        "{v}"
+    );
+});
