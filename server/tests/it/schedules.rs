@@ -714,7 +714,7 @@ both!(staff_notes_stay_with_staff_and_alerts_filter, |app| {
         .await;
     assert_eq!(
         (s, v["errors"][0]["field"].as_str()),
-        (StatusCode::BAD_REQUEST, Some("severity")),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("severity")),
         "{v}"
     );
 });
