@@ -230,6 +230,9 @@ string_enum! {
         Study = "study",
         Legal = "legal",
         Other = "other",
+        /// Not shown to this reader: a volunteer of the team sees that the person is away,
+        /// not why (`policy::for_the_team`). Never stored; refused in a request.
+        Withheld = "withheld",
     }
 }
 

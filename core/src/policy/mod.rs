@@ -286,6 +286,31 @@ pub fn identity_shown(minor: bool, reader: crate::model::Role, detail: bool) -> 
     }
 }
 
+/// What the correction team's volunteers and social workers see of where a person lives: the
+/// district (the address up to its county-level part), never the street and number, and a
+/// point rounded to about a kilometre — enough to plan a visit with the officer, not to find
+/// the door (law art. 4 and 11: personal information only as the work needs it).
+pub fn for_the_team(address: &str, lat: f64, lon: f64) -> (String, f64, f64) {
+    let round = |v: f64| (v * 100.0).round() / 100.0;
+    (district_of(address), round(lat), round(lon))
+}
+
+/// An address up to its first county-level part (区, 县, 旗, or 市 for a city without
+/// districts): "兰州市城关区示例路1号" → "兰州市城关区". An address with none of them gives its
+/// first few characters only.
+pub fn district_of(address: &str) -> String {
+    let chars: Vec<char> = address.trim().chars().collect();
+    let head = &chars[..chars.len().min(16)];
+    let end = head
+        .iter()
+        .position(|c| matches!(c, '区' | '县' | '旗'))
+        .or_else(|| head.iter().position(|c| *c == '市'));
+    match end {
+        Some(i) => head[..=i].iter().collect(),
+        None => head[..head.len().min(4)].iter().collect(),
+    }
+}
+
 /// Passwords: at least 10 characters from at least 3 of lower, upper, digit, other; at most
 /// 128 (argon2 input stays bounded).
 pub fn check_password_strength(password: &str) -> Result<(), ErrorCode> {
@@ -309,6 +334,17 @@ pub fn check_password_strength(password: &str) -> Result<(), ErrorCode> {
 mod tests {
     use super::*;
     use crate::model::{CaseStatus::*, SupervisionLevel::*};
+
+    #[test]
+    fn the_team_sees_the_district_not_the_door() {
+        assert_eq!(district_of("兰州市城关区示例路1号"), "兰州市城关区");
+        assert_eq!(district_of("甘肃省榆中县城关镇栖云北路8号"), "甘肃省榆中县");
+        assert_eq!(district_of("嘉峪关市新华路5号"), "嘉峪关市");
+        assert_eq!(district_of("兰州市城关区雁滩街区12号"), "兰州市城关区");
+        assert_eq!(district_of("示例路1号"), "示例路1");
+        let (d, lat, lon) = for_the_team("兰州市城关区示例路1号", 36.06123, 103.83456);
+        assert_eq!((d.as_str(), lat, lon), ("兰州市城关区", 36.06, 103.83));
+    }
 
     #[test]
     fn the_rules_check_names_the_section_at_fault() {

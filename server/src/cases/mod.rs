@@ -110,6 +110,30 @@ pub(crate) fn identity(c: &case::Model, reader: Role, detail: bool) -> (String, 
 }
 
 pub fn case_view(c: case::Model, caller: &AuthUser) -> ApiResult<CaseView> {
+    let v = full_case_view(c, caller)?;
+    Ok(match caller.role {
+        Role::Volunteer => for_the_team(v),
+        _ => v,
+    })
+}
+
+/// The case as the team's volunteers and social workers see it: what helping needs. The
+/// identity masked (`identity`), the district and a rounded point instead of the address,
+/// nothing of the crime, the court, the judgment or its orders.
+fn for_the_team(v: CaseView) -> CaseView {
+    let (address, lat, lon) =
+        policy::for_the_team(&v.residence.address, v.residence.lat, v.residence.lon);
+    CaseView {
+        crime: String::new(),
+        court: String::new(),
+        judgment_number: String::new(),
+        prohibition_orders: vec![],
+        residence: Residence { address, lat, lon },
+        ..v
+    }
+}
+
+fn full_case_view(c: case::Model, caller: &AuthUser) -> ApiResult<CaseView> {
     let (name, national_id_masked) = identity(&c, caller.role, true);
     Ok(CaseView {
         id: c.id,

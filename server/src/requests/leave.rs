@@ -9,14 +9,16 @@ use huijiao_core::api::{
     LeaveCreateRequest, LeaveDecisionRequest, LeaveExtendRequest, LeaveStepView, LeaveView, Page,
     Place, Problem,
 };
-use huijiao_core::model::{AlertKind, AlertSeverity, AuditAction, EventKind, LeaveStatus};
+use huijiao_core::model::{
+    AlertKind, AlertSeverity, AuditAction, EventKind, LeaveReason, LeaveStatus, Role,
+};
 use huijiao_core::policy::calendar::local_date;
 use huijiao_core::policy::leave::{self as rules};
 use huijiao_core::policy::level::ApprovalLevel;
 use huijiao_core::policy::transitions::{
     LeaveAction, Machine, Party, LEAVE, LEAVE_HOLDING, LEAVE_IN_FORCE, LEAVE_PENDING_OR_HOLDING,
 };
-use huijiao_core::ErrorCode;
+use huijiao_core::{ErrorCode, Said};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
@@ -31,7 +33,7 @@ use crate::actor::Actor;
 use crate::auth::extractor::{AuthUser, Officer, Supervisee};
 use crate::cases::find_case;
 use crate::entities::{case, leave_request, leave_step};
-use crate::error::{ApiResult, Json, Path};
+use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::org::{officer_level, party};
 use crate::paging::{Order, PageQuery, PageRequest, Paged};
 use crate::state::AppState;
@@ -194,6 +196,15 @@ async fn create_leave(
     check_paragraphs("reason_text", &req.reason_text, 2000)?;
     check_text("contact_while_away", &req.contact_while_away, 200)?;
     check_place(&req.destination)?;
+    if req.reason_category == LeaveReason::Withheld {
+        return Err(ApiError::field(
+            "reason_category",
+            Said::new(
+                "medical, family, work, study, legal or other",
+                "须为 medical、family、work、study、legal 或 other",
+            ),
+        ));
+    }
     let work = Work::begin(&state).await?;
     let c = find_case(work.db(), &caller, id).await?;
     huijiao_core::policy::require_active(c.status)?;
@@ -300,7 +311,32 @@ async fn get_leave(
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<LeaveView>> {
     let l = find_leave(&state.db, &caller, id).await?;
-    Ok(Json(view(&state.db, l, state.clock.today()).await?))
+    let v = view(&state.db, l, state.clock.today()).await?;
+    Ok(Json(for_reader(v, caller.role)))
+}
+
+/// A leave as `reader` may see it: a volunteer of the team sees that the person is away and
+/// when, not why (the reason, the officers' opinions, the exact destination).
+fn for_reader(v: LeaveView, reader: Role) -> LeaveView {
+    if reader != Role::Volunteer {
+        return v;
+    }
+    let (name, lat, lon) = huijiao_core::policy::for_the_team(
+        &v.destination.name,
+        v.destination.lat,
+        v.destination.lon,
+    );
+    LeaveView {
+        reason_category: LeaveReason::Withheld,
+        reason_text: String::new(),
+        destination: Place { name, lat, lon },
+        steps: v
+            .steps
+            .into_iter()
+            .map(|s| LeaveStepView { opinion: None, ..s })
+            .collect(),
+        ..v
+    }
 }
 
 /// A case's leaves, newest first.
@@ -315,7 +351,15 @@ async fn list_case_leaves(
     find_case(&state.db, &caller, id).await?;
     let find = leave_request::Entity::find().filter(leave_request::Column::CaseId.eq(id));
     let rows = page.rows(&state.db, find, Order::NewestFirst).await?;
-    Ok(Json(views(&state, rows).await?))
+    let page = views(&state, rows).await?;
+    Ok(Json(Page {
+        items: page
+            .items
+            .into_iter()
+            .map(|v| for_reader(v, caller.role))
+            .collect(),
+        next: page.next,
+    }))
 }
 
 crate::seek_by!(leave_request, CreatedAt, created_at);

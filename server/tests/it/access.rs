@@ -1159,3 +1159,67 @@ both!(admin_duties_are_separate, |app| {
         StatusCode::FORBIDDEN
     );
 });
+
+both!(the_team_sees_what_helping_needs, |app| {
+    let w = World::build(&app).await;
+    // A leave to a hospital, for a reason the person would not tell a volunteer.
+    let start =
+        huijiao_core::policy::calendar::local_date(chrono::Utc::now()) + chrono::Duration::days(5);
+    let leave = json!({
+        "reason_category": "medical", "reason_text": "住院复查（肿瘤科）",
+        "destination": { "name": "西安市第一医院", "lat": 34.2612, "lon": 108.9423 },
+        "start_date": start, "end_date": start + chrono::Duration::days(2),
+        "contact_while_away": "13800000000", "urgent": false, "submit": true,
+    });
+    let (s, l) = w
+        .call(
+            &app,
+            "sv.a1",
+            "POST",
+            &format!("/api/v1/cases/{}/leaves", w.case_a1),
+            Some(leave),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{l}");
+    let case_path = format!("/api/v1/cases/{}", w.case_a1);
+    let (_, officer) = w.call(&app, "officer.a1", "GET", &case_path, None).await;
+    let (s, team) = w.call(&app, "volunteer.a1", "GET", &case_path, None).await;
+    assert_eq!(s, StatusCode::OK, "{team}");
+    // The officer sees the record; the volunteer the person, masked, and their district.
+    assert_eq!(officer["crime"], "危险驾驶罪");
+    assert_eq!(officer["residence"]["address"], "兰州市城关区示例路1号");
+    for field in ["crime", "court", "judgment_number"] {
+        assert_eq!(team[field], "", "{field}: {team}");
+    }
+    assert_eq!(team["prohibition_orders"], json!([]));
+    assert_eq!(team["residence"]["address"], "兰州市城关区");
+    assert_eq!(team["residence"]["lat"], 36.06);
+    assert_ne!(team["name"], officer["name"]);
+    // The leave: away, and when; not why, nor where exactly.
+    for path in [
+        format!("/api/v1/leaves/{}", l["id"].as_str().unwrap()),
+        format!("/api/v1/cases/{}/leaves", w.case_a1),
+    ] {
+        let (s, v) = w.call(&app, "volunteer.a1", "GET", &path, None).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let seen = if v["items"].is_array() {
+            v["items"][0].clone()
+        } else {
+            v
+        };
+        assert_eq!(seen["reason_category"], "withheld", "{seen}");
+        assert_eq!(seen["reason_text"], "", "{seen}");
+        assert_eq!(seen["destination"]["name"], "西安市", "{seen}");
+        assert_eq!(seen["start_date"], json!(start));
+        assert!(!seen.to_string().contains("肿瘤"), "{seen}");
+    }
+    // Nobody applies with a withheld reason.
+    let got = w
+        .call(&app, "sv.a1", "POST", &format!("/api/v1/cases/{}/leaves", w.case_a1), Some(json!({
+            "reason_category": "withheld", "reason_text": "x",
+            "destination": { "name": "x", "lat": 34.26, "lon": 108.94 },
+            "start_date": start + chrono::Duration::days(10), "end_date": start + chrono::Duration::days(11),
+            "contact_while_away": "x", "urgent": false, "submit": true })))
+        .await;
+    assert_eq!(got.1["errors"][0]["field"], "reason_category", "{}", got.1);
+});
