@@ -235,6 +235,8 @@ error_codes! {
     HelpIdTaken = ("help.id_taken", 409, "Another help session already has this id; the app must make a new one.", "该编号已被另一条帮教记录使用，请由应用重新生成。"),
     HelpNotOver = ("help.not_over", 422, "A help session is logged once it is over: its start plus its minutes is later than now.", "帮教结束后才能记录：开始时间加时长晚于当前时间。"),
     HelpTooOld = ("help.too_old", 422, "This help session began more than 31 days ago: it can no longer be logged.", "该帮教开始于 31 天以前，已不能补记。"),
+    CertificateNumberInvalid = ("certificate.number_invalid", 422, "This is not a certificate number: it reads like ZY-2026-XXXXXXXXXXXX-C (letters and digits as printed).", "这不是证书编号：编号形如 ZY-2026-XXXXXXXXXXXX-C（按证书所印字母和数字输入）。"),
+    CertificateCheckMismatch = ("certificate.check_mismatch", 422, "The check character does not match: a character of the number was mistyped; compare it with the certificate again.", "校验位不符：编号中有字符输入错误，请对照证书重新输入。"),
     HelpTooManyLookups = ("help.too_many_lookups", 429, "Too many certificate numbers that do not exist were tried from this network; try again later.", "此网络查询不存在的证明编号次数过多，请稍后再试。"),
     HelpNothingToCertify = ("help.nothing_to_certify", 422, "No confirmed help in these months: there is nothing to certify.", "所选月份内没有已确认的帮教时长，无法出具证明。"),
     ActivityFull = ("activity.full", 409, "This activity is full; choose another one.", "该公益活动名额已满，请选择其他活动。"),

@@ -198,16 +198,25 @@ fn crockford_value(body: &str) -> u64 {
 /// the letters people confuse with digits: O for 0, I and L for 1); `None` when it is not
 /// a certificate number or its check character does not match.
 pub fn parse_certificate_number(prefix: &str, typed: &str) -> Option<String> {
+    read_certificate_number(prefix, typed).ok()
+}
+
+/// As `parse_certificate_number`, saying what is wrong: not a certificate number at all
+/// (`certificate.number_invalid`), or one character mistyped (`certificate.check_mismatch`).
+pub fn read_certificate_number(prefix: &str, typed: &str) -> Result<String, crate::ErrorCode> {
+    use crate::ErrorCode::{CertificateCheckMismatch, CertificateNumberInvalid};
     let cleaned: String = typed
         .chars()
         .filter(|c| !matches!(c, '-' | ' '))
         .map(|c| c.to_ascii_uppercase())
         .collect();
-    let rest = cleaned.strip_prefix(prefix)?;
+    let rest = cleaned
+        .strip_prefix(prefix)
+        .ok_or(CertificateNumberInvalid)?;
     if rest.len() != 17 || !rest.is_ascii() {
-        return None;
+        return Err(CertificateNumberInvalid);
     }
-    let year: u16 = rest[..4].parse().ok()?;
+    let year: u16 = rest[..4].parse().map_err(|_| CertificateNumberInvalid)?;
     let body: String = rest[4..16]
         .chars()
         .map(|c| match c {
@@ -217,10 +226,13 @@ pub fn parse_certificate_number(prefix: &str, typed: &str) -> Option<String> {
         })
         .collect();
     if !body.bytes().all(|b| CROCKFORD[..32].contains(&b)) {
-        return None;
+        return Err(CertificateNumberInvalid);
     }
     let number = certificate_number(prefix, year, crockford_value(&body));
-    number.ends_with(&rest[16..]).then_some(number)
+    if !number.ends_with(&rest[16..]) {
+        return Err(CertificateCheckMismatch);
+    }
+    Ok(number)
 }
 
 /// The seeds' staffing target: at least one volunteer or social worker per this many

@@ -15,7 +15,7 @@ use huijiao_core::model::{AuditAction, HelpKind};
 use huijiao_core::policy::calendar::local_date;
 use huijiao_core::policy::calendar::months_span;
 use huijiao_core::policy::help::{
-    certificate_number, minutes_by_kind, parse_certificate_number, service_record, HelpStatus,
+    certificate_number, minutes_by_kind, read_certificate_number, service_record, HelpStatus,
     SERVICE_CERTIFICATE_PREFIX,
 };
 use huijiao_core::policy::mask_name;
@@ -156,8 +156,8 @@ async fn by_number(
     db: &impl sea_orm::ConnectionTrait,
     typed: &str,
 ) -> ApiResult<service_certificate::Model> {
-    let number =
-        parse_certificate_number(SERVICE_CERTIFICATE_PREFIX, typed).ok_or(ErrorCode::NotFound)?;
+    let number = read_certificate_number(SERVICE_CERTIFICATE_PREFIX, typed)
+        .map_err(|code| ApiError::from(code).naming("number", code.into()))?;
     service_certificate::Entity::find()
         .filter(service_certificate::Column::Number.eq(number))
         .one(db)
@@ -168,7 +168,7 @@ async fn by_number(
 /// Checks a certificate by its number (as printed, any case, with or without dashes). No
 /// sign-in: whoever holds the certificate (an employer, a school) checks it here.
 #[utoipa::path(get, path = "/certificates/{number}", tag = "help", params(("number" = String, Path)),
-    responses((status = 200, body = CertificateCheckView), (status = 404, body = Problem), (status = 429, body = Problem)))]
+    responses((status = 200, body = CertificateCheckView), (status = 404, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)))]
 pub async fn check(
     State(state): State<AppState>,
     meta: RequestMeta,
@@ -229,7 +229,7 @@ fn kind_zh(kind: HelpKind) -> &'static str {
 /// The certificate as a PDF (A4, Chinese), for the volunteer and officers of their
 /// jurisdiction.
 #[utoipa::path(get, path = "/certificates/{number}/pdf", tag = "help", params(("number" = String, Path)),
-    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 403, body = Problem), (status = 404, body = Problem), (status = 503, body = Problem)))]
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem), (status = 503, body = Problem)))]
 pub async fn pdf(
     State(state): State<AppState>,
     caller: HelpReader,

@@ -584,11 +584,37 @@ both!(
         let mut mistyped = number.clone();
         let last = mistyped.pop().unwrap();
         mistyped.push(if last == '0' { '1' } else { '0' });
-        for wrong in [mistyped.as_str(), "ZY-2026-0000", "anything"] {
+        // A mistyped character is caught by the check character; what is no number at all
+        // says how one reads; a well-formed number nobody issued is not found.
+        for (wrong, status, code) in [
+            (
+                mistyped.as_str(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "certificate.check_mismatch",
+            ),
+            (
+                "ZY-2026-0000",
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "certificate.number_invalid",
+            ),
+            (
+                "anything",
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "certificate.number_invalid",
+            ),
+            (
+                "ZY-2026-000000000000-0",
+                StatusCode::NOT_FOUND,
+                "resource.not_found",
+            ),
+        ] {
             let got = app
                 .call("GET", &format!("/api/v1/certificates/{wrong}"), None, None)
                 .await;
-            assert_problem(&got, StatusCode::NOT_FOUND, "resource.not_found");
+            assert_problem(&got, status, code);
+            if status != StatusCode::NOT_FOUND {
+                assert_eq!(got.1["errors"][0]["field"], "number", "{}", got.1);
+            }
         }
 
         // The PDF: for the volunteer and the officers, a real PDF whose text is the certificate.
