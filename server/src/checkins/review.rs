@@ -77,13 +77,19 @@ pub async fn review_checkin(
         CheckinAction::Accept => {
             super::requests::meet_open(work.db(), c.id, row.id, row.created_at).await?;
             // A window judged missed before the review (it closed while nobody had decided) is
-            // met after all: its record goes, its alert is withdrawn.
-            let w = super::schedule::window_of(work.db(), rules, &c, row.created_at).await?;
-            let missed = missed_window::Entity::find()
-                .filter(missed_window::Column::CaseId.eq(c.id))
-                .filter(missed_window::Column::WindowStart.eq(w.start))
-                .one(work.db())
-                .await?;
+            // met after all — if this check-in counts for it (within the day's hours): its
+            // record goes, its alert is withdrawn.
+            let counted = super::schedule::count(work.db(), rules, &c, &row).await?;
+            let missed = match counted.counts {
+                true => {
+                    missed_window::Entity::find()
+                        .filter(missed_window::Column::CaseId.eq(c.id))
+                        .filter(missed_window::Column::WindowStart.eq(counted.window.start))
+                        .one(work.db())
+                        .await?
+                }
+                false => None,
+            };
             if let Some(m) = missed {
                 if let Some(a) = alert::Entity::find_by_id(m.alert_id).one(work.db()).await? {
                     if a.state != huijiao_core::model::AlertState::Withdrawn {

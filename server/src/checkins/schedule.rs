@@ -52,16 +52,6 @@ async fn window_on(
     ))
 }
 
-/// The window a moment falls in.
-pub async fn window_of(
-    db: &impl ConnectionTrait,
-    rules: &JurisdictionRules,
-    c: &case::Model,
-    at: DateTime<Utc>,
-) -> ApiResult<Window> {
-    window_on(db, &rules.supervision, c, local_date(at)).await
-}
-
 /// Whether a check-in meets the scheduled window of its local date.
 pub async fn count(
     db: &impl ConnectionTrait,
