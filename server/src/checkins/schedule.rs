@@ -70,19 +70,19 @@ pub async fn count(
     ))
 }
 
-/// The check-ins of `result` that fall within the window (and the daily band).
+/// Whether a check-in with one of `results` falls within the window (and the daily band).
 async fn in_window(
     db: &impl ConnectionTrait,
     case_id: Uuid,
     w: &Window,
     band: &DailyBand,
-    result: CheckinResult,
+    results: &[CheckinResult],
 ) -> ApiResult<bool> {
     let from = w.start.and_hms_opt(0, 0, 0).expect("midnight").and_utc() - Duration::days(1);
     let to = w.closes_at(band);
     let found = checkin::Entity::find()
         .filter(checkin::Column::CaseId.eq(case_id))
-        .filter(checkin::Column::Result.eq(result.as_str()))
+        .filter(checkin::Column::Result.is_in(results.iter().map(|r| r.as_str())))
         .filter(checkin::Column::CreatedAt.gte(from))
         .filter(checkin::Column::CreatedAt.lte(to))
         .all(db)
@@ -97,7 +97,7 @@ async fn window_met(
     w: &Window,
     band: &DailyBand,
 ) -> ApiResult<bool> {
-    in_window(db, case_id, w, band, CheckinResult::Passed).await
+    in_window(db, case_id, w, band, &[CheckinResult::Passed]).await
 }
 
 /// Declares a sensitive period (重大节会): everyone is supervised one level stricter.
@@ -261,9 +261,9 @@ pub async fn judge_windows<C: ConnectionTrait + TransactionTrait>(
         if !seen.insert(w.start) || w.start < enrolled_on || w.closes_at(&band) > now {
             continue;
         }
-        if window_met(db, c.id, &w, &band).await?
-            || in_window(db, c.id, &w, &band, CheckinResult::NeedsReview).await?
-        {
+        // Met, or waiting for an officer's review: one read either way.
+        let settled_or_pending = [CheckinResult::Passed, CheckinResult::NeedsReview];
+        if in_window(db, c.id, &w, &band, &settled_or_pending).await? {
             continue;
         }
         let already = missed_window::Entity::find()
