@@ -10,6 +10,7 @@ pub mod client;
 pub mod error;
 #[cfg(feature = "face")]
 pub mod face;
+pub mod labels;
 pub mod model;
 pub mod policy;
 
@@ -19,3 +20,4 @@ uniffi::setup_scaffolding!();
 mod uniffi_support;
 
 pub use error::{ErrorCode, Lang, Said};
+pub use labels::Label;

@@ -38,8 +38,9 @@ pub struct Config {
     pub trust_forwarded_for: bool,
     /// How often background jobs (overdue leaves…) run, in seconds; 0 turns them off here.
     pub jobs_interval_secs: u64,
-    /// This system's address as xAPI names it: the `homePage` of every exported actor.
-    pub xapi_home_page: String,
+    /// This system's address as people and other systems reach it: printed on certificates
+    /// so that anyone can check one, and the `homePage` of every exported xAPI actor.
+    pub public_url: String,
     /// A font with Chinese glyphs (TrueType or OpenType, a collection's first face) that PDFs
     /// are written in; only the glyphs used are embedded.
     pub pdf_font: PathBuf,
@@ -208,7 +209,7 @@ impl Default for Config {
             cors_origins: vec![],
             trust_forwarded_for: false,
             jobs_interval_secs: 300,
-            xapi_home_page: "https://huijiao.example".into(),
+            public_url: "https://huijiao.example".into(),
             pdf_font: "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc".into(),
             auth: AuthConfig::default(),
             model_dir: PathBuf::from("../shared/models"),

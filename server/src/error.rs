@@ -121,11 +121,7 @@ pub fn problem_body(err: &ApiError, lang: Lang, request_id: Option<String>) -> P
 
 /// Middleware: turns every error response into the problem envelope in the asked language.
 pub async fn render_problems(req: Request, next: Next) -> Response {
-    let lang = Lang::from_accept_language(
-        req.headers()
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok()),
-    );
+    let lang = reader_lang(req.headers());
     let request_id = req
         .headers()
         .get("x-request-id")
@@ -322,6 +318,30 @@ where
             .map(|p| Path(p.0))
             .map_err(|_: PathRejection| ErrorCode::InvalidPath.into())
     }
+}
+
+/// The language the caller reads (`Accept-Language`, zh-CN by default): for what a handler
+/// writes for people besides errors (titles, exports).
+#[derive(Debug, Clone, Copy)]
+pub struct Reader(pub Lang);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Reader {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Reader(reader_lang(&parts.headers)))
+    }
+}
+
+fn reader_lang(headers: &http::HeaderMap) -> Lang {
+    Lang::from_accept_language(
+        headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    )
 }
 
 /// `Query` with our envelope on a bad parameter.

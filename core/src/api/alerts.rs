@@ -7,6 +7,8 @@ view_type! {
     /// without the evidence, the officer's notes or a suggested sanction.
     pub struct OwnAlertView {
         pub id: Uuid,
+        /// What it is about, in words in the reader's language (`Accept-Language`).
+        pub title: String,
         pub kind: AlertKind,
         pub severity: AlertSeverity,
         pub state: AlertState,
@@ -19,6 +21,11 @@ view_type! {
     pub struct AlertView {
         pub id: Uuid,
         pub case_id: Uuid,
+        /// What it is about, in words in the reader's language (`Accept-Language`; Chinese in
+        /// a live event, which is one message for every listener).
+        pub title: String,
+        /// Whose case, as a list names the person (a minor's name masked).
+        pub case_name: String,
         pub kind: AlertKind,
         pub severity: AlertSeverity,
         pub state: AlertState,

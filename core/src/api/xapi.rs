@@ -12,7 +12,7 @@ use super::*;
 
 view_type! {
     pub struct XapiAccount {
-        /// The system the account is on (`xapi_home_page` in the configuration).
+        /// The system the account is on (`public_url` in the configuration).
         #[serde(rename = "homePage")]
         pub home_page: String,
         /// The case's id.

@@ -9,7 +9,6 @@
 use chrono::NaiveDate;
 
 use crate::error::ErrorCode;
-use crate::model::SentenceKind;
 
 /// What a release certificate's number starts with (解除).
 pub const RELEASE_CERTIFICATE_PREFIX: &str = "JC";
@@ -21,16 +20,6 @@ pub fn check_release(end_date: NaiveDate, today: NaiveDate) -> Result<(), ErrorC
         return Err(ErrorCode::CaseTermNotEnded);
     }
     Ok(())
-}
-
-/// How the certificate names the sentence being served in the community.
-pub fn sentence_zh(kind: SentenceKind) -> &'static str {
-    match kind {
-        SentenceKind::Probation => "缓刑",
-        SentenceKind::Parole => "假释",
-        SentenceKind::Surveillance => "管制",
-        SentenceKind::MedicalParole => "暂予监外执行",
-    }
 }
 
 #[cfg(test)]

@@ -141,6 +141,21 @@ grounds! {
         "受到社区矫正机构两次警告";
 }
 
+/// The measures' full title, as a decision cites them.
+pub const MEASURES_TITLE: &str = "《中华人民共和国社区矫正法实施办法》";
+
+impl Ground {
+    /// The article as a written decision cites it: the measures' full title once, then the
+    /// article ("《中华人民共和国社区矫正法实施办法》第三十四条第（二）项").
+    pub fn citation(&self) -> String {
+        let article = self
+            .article
+            .strip_prefix("实施办法")
+            .unwrap_or(self.article);
+        format!("{MEASURES_TITLE}{article}")
+    }
+}
+
 /// A ground by its code.
 pub fn ground(code: &str) -> Option<&'static Ground> {
     GROUNDS.iter().find(|g| g.code == code)
@@ -409,6 +424,7 @@ mod tests {
         for g in GROUNDS {
             assert!(g.article.starts_with("实施办法第"), "{}", g.code);
             assert!(!g.en.is_empty() && !g.zh.is_empty());
+            assert_eq!(g.citation().matches("实施办法").count(), 1, "{}", g.code);
             assert_eq!(ground(g.code), Some(g));
             let prefix = g.code.split('.').next().unwrap();
             let expected = match g.sanction {

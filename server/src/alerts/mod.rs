@@ -4,23 +4,24 @@
 use axum::extract::State;
 use chrono::{DateTime, Utc};
 use huijiao_core::api::{AlertResolveRequest, AlertView, OwnAlertView, Page, Problem};
-use huijiao_core::model::{AlertKind, AlertSeverity, AlertState, AuditAction, EventKind};
+use huijiao_core::model::{AlertKind, AlertSeverity, AlertState, AuditAction, EventKind, Role};
 use huijiao_core::policy::transitions::{AlertAction, Party, ALERT};
-use huijiao_core::ErrorCode;
-use huijiao_core::Said;
+use huijiao_core::{ErrorCode, Label, Lang, Said};
 use sea_orm::sea_query::{Expr, Query as SqlQuery};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
 };
 use serde::Deserialize;
 use serde_json::json;
+use std::collections::HashMap;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use crate::actor::Actor;
 use crate::auth::extractor::{Officer, Supervisee};
+use crate::cases::identity;
 use crate::entities::{alert, case};
-use crate::error::{ApiError, ApiResult, Json, Path};
+use crate::error::{ApiError, ApiResult, Json, Path, Reader};
 use crate::events::Event;
 use crate::paging::{Order, PageQuery, PageRequest, Paged};
 use crate::state::AppState;
@@ -41,10 +42,14 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(resolve))
 }
 
-pub fn view(a: alert::Model) -> ApiResult<AlertView> {
+/// An alert as officers read it in `lang`: what it is about in words, and whose case, named
+/// as any list names a person (a minor's name masked).
+pub fn view(a: alert::Model, c: &case::Model, lang: Lang) -> ApiResult<AlertView> {
     Ok(AlertView {
         id: a.id,
         case_id: a.case_id,
+        title: a.kind.label(lang).to_owned(),
+        case_name: identity(c, Role::Officer, false).0,
         kind: a.kind,
         severity: a.severity,
         state: a.state,
@@ -116,7 +121,8 @@ pub async fn clear(
     Ok(Some(alert_event(db, c, a).await?))
 }
 
-/// An alert is news for the case's officers only.
+/// An alert is news for the case's officers only; a live event is one message for every
+/// listener, its title in Chinese (the apps and the console word it from `kind` themselves).
 async fn alert_event(
     db: &impl ConnectionTrait,
     c: &case::Model,
@@ -128,7 +134,7 @@ async fn alert_event(
         c.id,
         None,
         EventKind::Alert,
-        &view(a)?,
+        &view(a, c, Lang::ZhCn)?,
     ))
 }
 
@@ -139,6 +145,7 @@ async fn alert_event(
 async fn own_alerts(
     State(state): State<AppState>,
     caller: Supervisee,
+    Reader(lang): Reader,
     page: PageRequest,
 ) -> ApiResult<Json<Page<OwnAlertView>>> {
     let c = crate::cases::own_case(&state.db, &caller).await?;
@@ -150,6 +157,7 @@ async fn own_alerts(
         page.read(&state.db, find, Order::NewestFirst, |a| {
             Ok(OwnAlertView {
                 id: a.id,
+                title: a.kind.label(lang).to_owned(),
                 kind: a.kind,
                 severity: a.severity,
                 state: a.state,
@@ -177,6 +185,7 @@ pub struct AlertQuery {
 async fn list_alerts(
     State(state): State<AppState>,
     caller: Officer,
+    Reader(lang): Reader,
     Paged(q, page): Paged<AlertQuery>,
 ) -> ApiResult<Json<Page<AlertView>>> {
     if q.state == Some(AlertState::Unknown) {
@@ -224,14 +233,28 @@ async fn list_alerts(
     if let Some(k) = q.kind {
         find = find.filter(alert::Column::Kind.eq(k.as_str()));
     }
-    Ok(Json(
-        page.read(&state.db, find, Order::NewestFirst, view).await?,
-    ))
+    let Page { items, next } = page.rows(&state.db, find, Order::NewestFirst).await?;
+    let cases: HashMap<Uuid, case::Model> = case::Entity::find()
+        .filter(case::Column::Id.is_in(items.iter().map(|a| a.case_id)))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect();
+    let items = items
+        .into_iter()
+        .map(|a| {
+            let c = cases.get(&a.case_id).ok_or(ErrorCode::Internal)?;
+            view(a, c, lang)
+        })
+        .collect::<ApiResult<_>>()?;
+    Ok(Json(Page { items, next }))
 }
 
 async fn take(
     state: &AppState,
     caller: &Officer,
+    lang: Lang,
     id: Uuid,
     action: AlertAction,
     note: Option<String>,
@@ -242,9 +265,9 @@ async fn take(
         .await?
         .ok_or(ErrorCode::NotFound)?;
     let c = crate::cases::find_case(work.db(), caller, a.case_id).await?;
-    let v = act(&work, caller, &c, &a, action, note, state.clock.now()).await?;
+    let a = act(&work, caller, &c, &a, action, note, state.clock.now()).await?;
     work.commit().await?;
-    Ok(Json(v))
+    Ok(Json(view(a, &c, lang)?))
 }
 
 /// An officer takes `action` on alert `a` of case `c`: through the state table, audited, and
@@ -257,7 +280,7 @@ pub async fn act(
     action: AlertAction,
     note: Option<String>,
     now: DateTime<Utc>,
-) -> ApiResult<AlertView> {
+) -> ApiResult<alert::Model> {
     let party = Party::person(caller.role, None);
     let a = apply(
         work.db(),
@@ -285,9 +308,9 @@ pub async fn act(
         json!({ "case_id": a.case_id }),
     )
     .await?;
-    let v = view(a)?;
-    work.notify_case(c, EventKind::Alert, &v, false).await?;
-    Ok(v)
+    work.notify_case(c, EventKind::Alert, &view(a.clone(), c, Lang::ZhCn)?, false)
+        .await?;
+    Ok(a)
 }
 
 /// A fact an officer's own decision establishes (a doubtful check-in or roll call rejected on
@@ -303,7 +326,7 @@ pub async fn raise_decided(
     evidence: serde_json::Value,
     note: &str,
     now: DateTime<Utc>,
-) -> ApiResult<AlertView> {
+) -> ApiResult<alert::Model> {
     let (raised, _) = raise(work.db(), now, c, kind, severity, evidence).await?;
     act(
         work,
@@ -356,9 +379,10 @@ pub async fn close_about(
 async fn acknowledge(
     State(state): State<AppState>,
     caller: Officer,
+    Reader(lang): Reader,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<AlertView>> {
-    take(&state, &caller, id, AlertAction::Acknowledge, None).await
+    take(&state, &caller, lang, id, AlertAction::Acknowledge, None).await
 }
 
 /// Resolves with a note saying what was done.
@@ -367,6 +391,7 @@ async fn acknowledge(
 async fn resolve(
     State(state): State<AppState>,
     caller: Officer,
+    Reader(lang): Reader,
     Path(id): Path<Uuid>,
     Json(req): Json<AlertResolveRequest>,
 ) -> ApiResult<Json<AlertView>> {
@@ -374,6 +399,7 @@ async fn resolve(
     take(
         &state,
         &caller,
+        lang,
         id,
         AlertAction::Resolve,
         Some(req.note.trim().into()),

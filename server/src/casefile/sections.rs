@@ -4,20 +4,23 @@
 //! audit trail of the case. Each section says so when it holds nothing.
 
 use chrono::{DateTime, Utc};
-use huijiao_core::model::Role;
+use huijiao_core::model::{AuditAction, CaseStatus, Role, SupervisionLevel, Vocabulary};
 use huijiao_core::policy::calendar::local_offset;
 use huijiao_core::policy::help::HelpStatus;
-use huijiao_core::policy::release::sentence_zh;
+use huijiao_core::policy::sanctions::ground;
+use huijiao_core::Label;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use std::collections::BTreeMap;
+use uuid::Uuid;
 
 use crate::cases::identity;
 use crate::entities::{
-    assessment, audit_entry, case, checkin, correction_plan, help_session, leave_request,
-    ledger_month, level_change, release_certificate, roll_call, sanction, status_change, tag_order,
-    visit,
+    alert, assessment, audit_entry, case, checkin, correction_plan, fence, help_session,
+    leave_request, ledger_month, level_change, release_certificate, relocation_request, roll_call,
+    sanction, status_change, tag_order, visit, visitor_request,
 };
 use crate::error::ApiResult;
 use crate::pdf::Block;
@@ -31,6 +34,34 @@ fn at(t: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// The words for a code kept as text; a code this version does not know stays as it is.
+fn word<T: Vocabulary + Label>(code: &str) -> &str {
+    T::parse(code).map_or(code, |v| v.zh())
+}
+
+/// Audit entries about `kind` rows with these ids.
+fn target(kind: &str, ids: impl IntoIterator<Item = Uuid>) -> Condition {
+    Condition::all()
+        .add(audit_entry::Column::TargetKind.eq(kind))
+        .add(audit_entry::Column::TargetId.is_in(ids.into_iter().map(|i| i.to_string())))
+}
+
+/// The ids of `E`'s rows of case `case`.
+async fn ids_of<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    case_column: E::Column,
+    id_column: E::Column,
+    case: Uuid,
+) -> ApiResult<Vec<Uuid>> {
+    Ok(E::find()
+        .select_only()
+        .column(id_column)
+        .filter(case_column.eq(case))
+        .into_tuple::<Uuid>()
+        .all(db)
+        .await?)
+}
+
 /// A section: its heading, then one paragraph a line, or a line saying there is none.
 fn section(out: &mut Vec<Block>, heading: &str, lines: Vec<String>) {
     out.push(Block::Gap(12.0));
@@ -41,8 +72,8 @@ fn section(out: &mut Vec<Block>, heading: &str, lines: Vec<String>) {
     out.extend(lines.into_iter().map(Block::Note));
 }
 
-/// How many of each, as `a 3，b 1`.
-fn tally<'a>(items: impl Iterator<Item = &'a str>) -> String {
+/// How many of each, as `通过 3，未通过 1`.
+fn tally(items: impl Iterator<Item = &'static str>) -> String {
     let mut n: BTreeMap<&str, usize> = BTreeMap::new();
     for i in items {
         *n.entry(i).or_default() += 1;
@@ -85,7 +116,7 @@ pub async fn dossier(
             ),
             format!(
                 "矫正类别：{}    罪名：{}    判决：{} {}",
-                sentence_zh(c.sentence_kind),
+                c.sentence_kind.zh(),
                 c.crime,
                 c.court,
                 c.judgment_number
@@ -102,7 +133,7 @@ pub async fn dossier(
                 c.announced_at.map(at).unwrap_or_else(|| "—".into()),
                 c.announce_place.as_deref().unwrap_or("")
             ),
-            format!("状态：{}    管理等级：{}", c.status, c.level),
+            format!("状态：{}    管理等级：{}", c.status.zh(), c.level.zh()),
         ],
     );
 
@@ -134,8 +165,10 @@ pub async fn dossier(
                 format!(
                     "{}：{} → {}，{}",
                     at(l.changed_at),
-                    l.from_level.as_deref().unwrap_or("—"),
-                    l.to_level,
+                    l.from_level
+                        .as_deref()
+                        .map_or("—", word::<SupervisionLevel>),
+                    word::<SupervisionLevel>(&l.to_level),
                     l.reason
                 )
             })
@@ -155,8 +188,8 @@ pub async fn dossier(
                 format!(
                     "{}：{} → {}，{}",
                     at(s.changed_at),
-                    s.from_status,
-                    s.to_status,
+                    word::<CaseStatus>(&s.from_status),
+                    word::<CaseStatus>(&s.to_status),
                     s.reason
                 )
             })
@@ -178,12 +211,12 @@ pub async fn dossier(
             format!(
                 "人脸签到 {} 次：{}",
                 checkins.len(),
-                tally(checkins.iter().map(|k| k.result.as_str()))
+                tally(checkins.iter().map(|k| k.result.zh()))
             ),
             format!(
                 "视频点名 {} 次：{}",
                 rolls.len(),
-                tally(rolls.iter().map(|r| r.status.as_str()))
+                tally(rolls.iter().map(|r| r.status.zh()))
             ),
         ],
     );
@@ -200,8 +233,13 @@ pub async fn dossier(
             .iter()
             .map(|l| {
                 format!(
-                    "{} 至 {}，{}，{}（{}）",
-                    l.start_date, l.end_date, l.destination, l.reason_text, l.status
+                    "{} 至 {}，{}，{}：{}（{}）",
+                    l.start_date,
+                    l.end_date,
+                    l.destination,
+                    l.reason_category.zh(),
+                    l.reason_text,
+                    l.status.zh()
                 )
             })
             .collect(),
@@ -217,7 +255,7 @@ pub async fn dossier(
         "走访、谈话与报到",
         visits
             .iter()
-            .map(|v| format!("{}：{}，{}", at(v.at), v.kind, v.findings))
+            .map(|v| format!("{}：{}，{}", at(v.at), v.kind.zh(), v.findings))
             .collect(),
     );
 
@@ -236,9 +274,9 @@ pub async fn dossier(
                     "{}：{} 分，{}{}",
                     a.month,
                     a.score,
-                    a.grade,
+                    a.grade.zh(),
                     a.proposed_level
-                        .map(|l| format!("，建议调整为 {l}"))
+                        .map(|l| format!("，建议调整为{}", l.zh()))
                         .unwrap_or_default()
                 )
             })
@@ -264,16 +302,19 @@ pub async fn dossier(
                 format!(
                     "{}：{}（{}），{}，{}",
                     at(s.proposed_at),
-                    s.sanction,
-                    s.ground,
-                    s.status,
+                    s.sanction.zh(),
+                    ground(&s.ground).map_or(s.ground.as_str(), |g| g.zh),
+                    s.status.zh(),
                     s.reason
                 )
             })
             .chain(tags.iter().map(|t| {
                 format!(
                     "电子定位装置 {} 至 {}（{}），{}",
-                    t.starts_on, t.ends_on, t.ground, t.reason
+                    t.starts_on,
+                    t.ends_on,
+                    t.ground.zh(),
+                    t.reason
                 )
             }))
             .collect(),
@@ -292,7 +333,11 @@ pub async fn dossier(
             .map(|m| {
                 format!(
                     "{} {}：应 {} 分钟，计 {} 分钟，缺 {} 分钟",
-                    m.month, m.obligation, m.owed_minutes, m.credited_minutes, m.short_minutes
+                    m.month,
+                    m.obligation.zh(),
+                    m.owed_minutes,
+                    m.credited_minutes,
+                    m.short_minutes
                 )
             })
             .collect(),
@@ -339,9 +384,40 @@ pub async fn dossier(
             .collect(),
     );
 
-    let audit = audit_entry::Entity::find()
-        .filter(audit_entry::Column::TargetKind.eq("case"))
-        .filter(audit_entry::Column::TargetId.eq(c.id.to_string()));
+    // The trail of the case and of what belongs to it: its requests, visits, alerts, fences.
+    let about = Condition::any()
+        .add(target("case", [c.id]))
+        .add(target("leave", leaves.iter().map(|l| l.id)))
+        .add(target("visit", visits.iter().map(|v| v.id)))
+        .add(target(
+            "relocation",
+            ids_of::<relocation_request::Entity>(
+                db,
+                relocation_request::Column::CaseId,
+                relocation_request::Column::Id,
+                c.id,
+            )
+            .await?,
+        ))
+        .add(target(
+            "visitor",
+            ids_of::<visitor_request::Entity>(
+                db,
+                visitor_request::Column::CaseId,
+                visitor_request::Column::Id,
+                c.id,
+            )
+            .await?,
+        ))
+        .add(target(
+            "alert",
+            ids_of::<alert::Entity>(db, alert::Column::CaseId, alert::Column::Id, c.id).await?,
+        ))
+        .add(target(
+            "fence",
+            ids_of::<fence::Entity>(db, fence::Column::CaseId, fence::Column::Id, c.id).await?,
+        ));
+    let audit = audit_entry::Entity::find().filter(about);
     let total = audit.clone().count(db).await?;
     let lines = audit
         .order_by_desc(audit_entry::Column::Seq)
@@ -351,11 +427,11 @@ pub async fn dossier(
     let mut trail = vec![format!("共 {total} 条（以下为最近 {} 条）", lines.len())];
     trail.extend(lines.iter().map(|e| {
         format!(
-            "#{} {} {} {}",
+            "#{} {} {}（{}）",
             e.seq,
             at(e.at),
-            e.action,
-            e.actor_role.as_deref().unwrap_or("system")
+            word::<AuditAction>(&e.action),
+            e.actor_role.as_deref().map_or("系统", word::<Role>)
         )
     }));
     section(&mut out, "操作记录（审计）", trail);

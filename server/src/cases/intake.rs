@@ -163,7 +163,7 @@ pub async fn insert_case(
         case_id: Set(id),
         from_level: Set(None),
         to_level: Set(policy::INTAKE_LEVEL.as_str().into()),
-        reason: Set("intake".into()),
+        reason: Set("入矫时确定".into()),
         changed_by: Set(caller.id),
         changed_at: Set(now),
     }
@@ -246,7 +246,7 @@ pub async fn announce(
         id,
         from,
         CaseStatus::Active,
-        "intake announcement",
+        "入矫宣告",
         caller.id,
     )
     .await?;

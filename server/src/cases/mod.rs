@@ -9,21 +9,21 @@ mod release;
 mod team;
 
 use axum::extract::State;
-use axum::http::header;
 use axum::response::IntoResponse;
 use huijiao_core::api::{CaseSummaryView, CaseView, Page, Problem, Residence};
 use huijiao_core::model::{AuditAction, CaseStatus, Role, SupervisionLevel};
-use huijiao_core::{policy, ErrorCode};
+use huijiao_core::{policy, ErrorCode, Label, Lang};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Select};
 use serde::Deserialize;
 use serde_json::json;
+use std::collections::HashMap;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use crate::audit::{self, Actor};
 use crate::auth::extractor::{AuthUser, Officer, Supervisee};
-use crate::entities::case;
-use crate::error::{ApiResult, Json, Path, Query};
+use crate::entities::{case, org_unit, user};
+use crate::error::{ApiResult, Json, Path, Query, Reader};
 use crate::paging::{Order, PageQuery, Paged};
 use crate::state::AppState;
 
@@ -246,16 +246,49 @@ fn csv_field(s: &str) -> String {
     format!("\"{}\"", s.replace('"', "\"\""))
 }
 
-/// Caseload export as CSV (officers), every case the filters match. Minors are masked as in
+/// The export's columns, in each language the API speaks: (zh, en).
+const EXPORT_COLUMNS: [(&str, &str); 12] = [
+    ("案件编号", "Case id"),
+    ("姓名", "Name"),
+    ("公民身份号码", "National id"),
+    ("未成年", "Minor"),
+    ("矫正类别", "Sentence"),
+    ("状态", "Status"),
+    ("管理等级", "Level"),
+    ("所属单位", "Unit"),
+    ("负责工作人员", "Officer"),
+    ("矫正起始日", "Start date"),
+    ("矫正终止日", "End date"),
+    ("单位编号", "Unit id"),
+];
+
+/// Caseload export as CSV (officers), every case the filters match, in the reader's language
+/// (`Accept-Language`): words for every code, unit and officer names, a UTF-8 byte-order mark
+/// so that spreadsheet programs read the Chinese, and a file name. Minors are masked as in
 /// lists.
 #[utoipa::path(get, path = "/cases/export.csv", tag = "cases", params(CaseListQuery),
     responses((status = 200, content_type = "text/csv", body = String), (status = 403, body = Problem)))]
 async fn export_cases(
     State(state): State<AppState>,
     caller: Officer,
+    Reader(lang): Reader,
     Query(q): Query<CaseListQuery>,
 ) -> ApiResult<impl IntoResponse> {
     let rows = crate::paging::read_all(&state.db, scoped(&caller, &q)?).await?;
+    let units: HashMap<Uuid, String> = org_unit::Entity::find()
+        .filter(org_unit::Column::Id.is_in(rows.iter().map(|c| c.unit_id)))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect();
+    let officers: HashMap<Uuid, String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(rows.iter().filter_map(|c| c.officer_id)))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect();
     audit::record(
         &state.db,
         &Actor::from(&caller),
@@ -265,29 +298,47 @@ async fn export_cases(
         json!({ "returned": rows.len() }),
     )
     .await?;
-    let mut out = String::from(
-        "id,name,national_id,minor,sentence_kind,status,level,unit_id,start_date,end_date\n",
-    );
+    let header: Vec<&str> = EXPORT_COLUMNS
+        .iter()
+        .map(|&(zh, en)| if lang == Lang::En { en } else { zh })
+        .collect();
+    let mut out = String::from("\u{feff}");
+    out.push_str(&header.join(","));
+    out.push_str("\r\n");
+    let (yes, no) = match lang {
+        Lang::ZhCn => ("是", "否"),
+        Lang::En => ("yes", "no"),
+    };
     for c in rows {
         let v = summary_view(c, caller.role)?;
+        let named = |names: &HashMap<Uuid, String>, id: Option<Uuid>| {
+            csv_field(id.and_then(|i| names.get(&i)).map_or("", String::as_str))
+        };
         out.push_str(
             &[
                 v.id.to_string(),
                 csv_field(&v.name),
                 csv_field(&v.national_id_masked),
-                v.minor.to_string(),
-                v.sentence_kind.to_string(),
-                v.status.to_string(),
-                v.level.to_string(),
-                v.unit_id.to_string(),
+                if v.minor { yes } else { no }.to_owned(),
+                v.sentence_kind.label(lang).to_owned(),
+                v.status.label(lang).to_owned(),
+                v.level.label(lang).to_owned(),
+                named(&units, Some(v.unit_id)),
+                named(&officers, v.officer_id),
                 v.start_date.to_string(),
                 v.end_date.to_string(),
+                v.unit_id.to_string(),
             ]
             .join(","),
         );
-        out.push('\n');
+        out.push_str("\r\n");
     }
-    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], out))
+    let today = policy::calendar::local_date(state.clock.now());
+    Ok(crate::pdf::attachment(
+        "text/csv; charset=utf-8",
+        &format!("cases-{today}.csv"),
+        out.into_bytes(),
+    ))
 }
 
 /// One case. Reading it is audited.

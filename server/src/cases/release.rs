@@ -11,7 +11,8 @@ use huijiao_core::api::{Problem, ReleaseRequest, ReleaseView};
 use huijiao_core::model::{AuditAction, CaseStatus, Role};
 use huijiao_core::policy::calendar::local_date;
 use huijiao_core::policy::help::certificate_number;
-use huijiao_core::policy::release::{check_release, sentence_zh, RELEASE_CERTIFICATE_PREFIX};
+use huijiao_core::policy::release::{check_release, RELEASE_CERTIFICATE_PREFIX};
+use huijiao_core::Label;
 use huijiao_core::{ErrorCode, Said};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 use serde_json::json;
@@ -182,7 +183,7 @@ pub async fn certificate(
                 c.crime,
                 c.court,
                 c.judgment_number,
-                sentence_zh(c.sentence_kind),
+                c.sentence_kind.zh(),
                 date_zh(c.start_date),
                 date_zh(c.end_date),
             ),

@@ -11,7 +11,7 @@ use chrono::Datelike;
 use huijiao_core::api::{
     CertificateCheckView, CertificateIssue, CertificateView, HelpKindMinutes, Page, Problem,
 };
-use huijiao_core::model::{AuditAction, HelpKind};
+use huijiao_core::model::AuditAction;
 use huijiao_core::policy::calendar::local_date;
 use huijiao_core::policy::calendar::months_span;
 use huijiao_core::policy::help::{
@@ -19,7 +19,7 @@ use huijiao_core::policy::help::{
     SERVICE_CERTIFICATE_PREFIX,
 };
 use huijiao_core::policy::mask_name;
-use huijiao_core::{ErrorCode, Said};
+use huijiao_core::{ErrorCode, Label, Said};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 use uuid::Uuid;
@@ -214,18 +214,6 @@ fn hours(minutes: u32) -> String {
     }
 }
 
-fn kind_zh(kind: HelpKind) -> &'static str {
-    match kind {
-        HelpKind::Visit => "走访",
-        HelpKind::Talk => "谈心谈话",
-        HelpKind::PhoneCall => "电话帮教",
-        HelpKind::EmploymentHelp => "就业帮扶",
-        HelpKind::FamilyMediation => "家庭调解",
-        HelpKind::Education => "教育帮扶",
-        HelpKind::PsychologicalSupport => "心理疏导",
-    }
-}
-
 /// The certificate as a PDF (A4, Chinese), for the volunteer and officers of their
 /// jurisdiction.
 #[utoipa::path(get, path = "/certificates/{number}/pdf", tag = "help", params(("number" = String, Path)),
@@ -241,7 +229,7 @@ pub async fn pdf(
     let content = v
         .by_kind
         .iter()
-        .map(|k| format!("{} {}", kind_zh(k.kind), hours(k.minutes)))
+        .map(|k| format!("{} {}", k.kind.zh(), hours(k.minutes)))
         .collect::<Vec<_>>()
         .join("，");
     let certificate = pdf::Certificate {
@@ -263,7 +251,8 @@ pub async fn pdf(
         number_label: "证明编号",
         number: c.number.clone(),
         check: Some(format!(
-            "查验：凭证明编号访问 /api/v1/certificates/{}，无需登录。",
+            "查验：凭证明编号访问 {}/api/v1/certificates/{}，无需登录。",
+            state.config.public_url.trim_end_matches('/'),
             c.number
         )),
     };

@@ -70,7 +70,7 @@ pub async fn export(
         .map(|l| (l.id, l))
         .collect();
 
-    let actor = xapi_actor(&state.config.xapi_home_page, c.id);
+    let actor = xapi_actor(&state.config.public_url, c.id);
     let title = |id: &Uuid| lessons.get(id).map(|l| l.title.clone()).unwrap_or_default();
     let statement = |source: Uuid, verb: XapiVerbKind, object, result, timestamp| XapiStatement {
         id: xapi_statement_id(source, verb),

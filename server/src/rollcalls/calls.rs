@@ -3,7 +3,7 @@
 //! at the snapshot a call kept (audited).
 
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, Utc};
 use huijiao_core::api::{
@@ -16,7 +16,7 @@ use huijiao_core::policy::rollcall::{
     RollCallAction, RollCallRules, RollCallStatus, RollCallTally, OPEN, ROLL_CALL,
 };
 use huijiao_core::policy::transitions::{AlertAction, Party};
-use huijiao_core::{ErrorCode, Lang, Said};
+use huijiao_core::{ErrorCode, Said};
 use sea_orm::sea_query::{Expr, Query as SqlQuery};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
@@ -32,7 +32,7 @@ use crate::alerts::{close_about, raise_decided};
 use crate::auth::extractor::{Officer, RequestParty};
 use crate::cases::{find_case, find_case_for_write};
 use crate::entities::{case, org_unit, roll_call};
-use crate::error::{ApiError, ApiResult, Json, Path, Query};
+use crate::error::{ApiError, ApiResult, Json, Path, Query, Reader};
 use crate::paging::{Order, PageQuery, PageRequest, Paged};
 use crate::state::AppState;
 use crate::transition::apply;
@@ -130,7 +130,7 @@ pub(crate) async fn open_of(
 pub async fn start(
     State(state): State<AppState>,
     caller: Officer,
-    headers: HeaderMap,
+    Reader(lang): Reader,
     Json(req): Json<RollCallStart>,
 ) -> ApiResult<(StatusCode, Json<RollCallStartView>)> {
     if req.case_ids.is_empty() || req.case_ids.len() > 100 {
@@ -153,11 +153,6 @@ pub async fn start(
             Said::new("at most 7 days ahead", "最多提前 7 天"),
         ));
     }
-    let lang = Lang::from_accept_language(
-        headers
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok()),
-    );
     let work = Work::begin(&state).await?;
     let mut started = Vec::new();
     let mut skipped = Vec::new();

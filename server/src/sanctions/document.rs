@@ -9,9 +9,9 @@ use axum::response::IntoResponse;
 use huijiao_core::api::Problem;
 use huijiao_core::model::{AuditAction, Role};
 use huijiao_core::policy::calendar::local_date;
-use huijiao_core::policy::release::sentence_zh;
 use huijiao_core::policy::sanctions::{ground, Sanction};
 use huijiao_core::ErrorCode;
+use huijiao_core::Label;
 use sea_orm::EntityTrait;
 use serde_json::json;
 use uuid::Uuid;
@@ -51,19 +51,12 @@ fn blocks(
     let decided = pdf::date_zh(local_date(s.decided_at.ok_or(ErrorCode::Internal)?));
     let conclusion = match addressee {
         None => format!(
-            "依照《中华人民共和国社区矫正法实施办法》{}之规定，决定给予{}{}。",
-            g.article,
+            "依照{}之规定，决定给予{}{}。",
+            g.citation(),
             name,
-            match s.sanction {
-                Sanction::Commendation => "表扬",
-                Sanction::Admonition => "训诫",
-                _ => "警告",
-            }
+            s.sanction.zh()
         ),
-        Some(_) => format!(
-            "依照《中华人民共和国社区矫正法实施办法》{}之规定，特提请依法处理。",
-            g.article
-        ),
+        Some(_) => format!("依照{}之规定，特提请依法处理。", g.citation()),
     };
     let mut out = vec![
         Block::Gap(30.0),
@@ -79,7 +72,7 @@ fn blocks(
             c.crime,
             c.court,
             c.judgment_number,
-            sentence_zh(c.sentence_kind),
+            c.sentence_kind.zh(),
             c.start_date,
             c.end_date
         )),

@@ -413,13 +413,15 @@ both!(
         for want in [
             "社区矫正训诫决定书",
             "测试人1",
-            "实施办法第三十四条第（二）项",
+            "依照《中华人民共和国社区矫正法实施办法》第三十四条第（二）项之规定",
             "未按时签到",
             "予以训诫",
             "城关区",
         ] {
             assert!(text.contains(want), "{want} missing from: {text}");
         }
+        assert_eq!(text.matches("实施办法").count(), 1, "cited once: {text}");
+        common::assert_in_words(&text, &[]);
         let got = w.call(&app, "officer.b1", "GET", &doc, None).await;
         assert_problem(&got, StatusCode::NOT_FOUND, "resource.not_found");
         // A proposal not yet decided is no document.

@@ -126,10 +126,20 @@ both!(the_case_file_holds_every_section_and_the_originals, |app| {
         "【帮教】",
         "【解除或终止】",
         "【操作记录（审计）】",
-        "case.announced",
+        // Codes in words: the case's status and level, the visit's kind, the leave's reason.
+        "状态：在矫",
+        "管理等级：严管",
+        "实地走访",
+        "就医：陪同母亲就医（待审批）",
+        // The trail of the case and of what belongs to it (the leave, the visit).
+        "入矫宣告（社区矫正工作人员）",
+        "提出请假（社区矫正对象）",
+        "上传请假材料",
+        "记录走访",
     ] {
         assert!(text.contains(want), "{want} missing from: {text}");
     }
+    common::assert_in_words(&text, &[]);
     common::assert_pdf_renders(&files[0].1);
     let (_, audit) = w
         .call(

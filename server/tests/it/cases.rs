@@ -402,13 +402,46 @@ both!(
             row["national_id_masked"],
             huijiao_core::policy::MINOR_ID_MASK
         );
-        let (s, _, csv) = app
+        let (s, headers, csv) = app
             .call_raw("GET", "/api/v1/cases/export.csv", Some(t), &[], None, None)
             .await;
         assert_eq!(s, StatusCode::OK);
         let csv = String::from_utf8(csv).unwrap();
         assert!(csv.contains("测试人1") && !csv.contains(full_name), "{csv}");
         assert!(!csv.contains(&nid[6..14]), "birth date leaked");
+        // A file a spreadsheet opens in Chinese: a byte-order mark, a name, words for codes,
+        // the unit and the officer by name.
+        let today = huijiao_core::policy::calendar::local_date(chrono::Utc::now());
+        assert_eq!(
+            headers["content-disposition"],
+            format!("attachment; filename=\"cases-{today}.csv\"").as_str()
+        );
+        assert!(csv.starts_with("\u{feff}案件编号,姓名,公民身份号码,未成年,矫正类别,状态,管理等级,所属单位,负责工作人员,"), "{csv}");
+        let row = csv.lines().find(|l| l.contains("测****")).unwrap();
+        assert!(
+            row.contains(",是,缓刑,待入矫,严管,\"东岗司法所\","),
+            "{row}"
+        );
+        common::assert_in_words(&row.replace(&id, ""), &["officer.a1"]);
+        let (_, _, en) = app
+            .call_raw(
+                "GET",
+                "/api/v1/cases/export.csv",
+                Some(t),
+                &[("accept-language", "en")],
+                None,
+                None,
+            )
+            .await;
+        let en = String::from_utf8(en).unwrap();
+        assert!(
+            en.starts_with("\u{feff}Case id,Name,National id,Minor,Sentence,Status,Level,Unit,"),
+            "{en}"
+        );
+        assert!(
+            en.contains(",yes,Probation,Awaiting intake,Strict,"),
+            "{en}"
+        );
         // A volunteer on the team sees the case masked.
         let (_, users) = app.get("/api/v1/users", t).await;
         let vol = users["items"]
@@ -756,6 +789,7 @@ both!(
         ] {
             assert!(text.contains(want), "{want} missing from: {text}");
         }
+        common::assert_in_words(&text, &[]);
         common::assert_pdf_renders(&bytes);
         let (_, audit) = w
             .call(

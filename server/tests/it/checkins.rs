@@ -187,6 +187,31 @@ both!(pass_mismatch_replay_and_alerts, |app| {
     assert!(alerts
         .iter()
         .all(|a| a["kind"] == "checkin_failed" && a["severity"] == "high"));
+    // Each says what it is and whose, in the reader's language.
+    assert_eq!(
+        (alerts[0]["title"].as_str(), alerts[0]["case_name"].as_str()),
+        (Some("人脸签到未通过"), Some("测试人1"))
+    );
+    let (s, _, en) = app
+        .call_raw(
+            "GET",
+            "/api/v1/alerts?state=open",
+            Some(w.token("officer.a1")),
+            &[("accept-language", "en-GB,en;q=0.9")],
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let en: serde_json::Value = serde_json::from_slice(&en).unwrap();
+    assert_eq!(en["items"][0]["title"], "Check-in failed");
+    assert_eq!(
+        serde_json::from_value::<huijiao_core::api::AlertView>(e.view.payload.clone())
+            .unwrap()
+            .title,
+        "人脸签到未通过",
+        "a live event words it in Chinese"
+    );
     let (_, none) = app.get("/api/v1/alerts", w.token("officer.b1")).await;
     assert!(
         none["items"].as_array().unwrap().is_empty(),

@@ -621,6 +621,26 @@ pub fn pdf_text(bytes: &[u8]) -> String {
         .replace(char::is_whitespace, "")
 }
 
+/// A document for people says every code in words: fails on a `snake_case` word, or on any
+/// run of four or more lowercase letters beyond the hex of an id ("active", "strict"), once
+/// what the test put there itself (`own`: a user name, an address) is taken out.
+pub fn assert_in_words(text: &str, own: &[&str]) {
+    let mut rest = text.to_owned();
+    for o in own {
+        rest = rest.replace(&o.replace(char::is_whitespace, ""), " ");
+    }
+    let mut word = String::new();
+    for c in rest.chars().chain([' ']) {
+        if c.is_ascii_lowercase() || c == '_' {
+            word.push(c);
+            continue;
+        }
+        let code = word.contains('_') || (word.len() >= 4 && word.chars().any(|c| c > 'f'));
+        assert!(!code, "a code in a document for people: {word:?} in {text}");
+        word.clear();
+    }
+}
+
 /// The PDF's first page draws to an image (`pdftoppm`).
 pub fn assert_pdf_renders(bytes: &[u8]) {
     let dir = tempfile::tempdir().unwrap();

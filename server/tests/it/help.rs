@@ -646,9 +646,18 @@ both!(
             "2小时30分钟",
             "就业帮扶",
             &number,
+            // Checked at the address people reach, not a path on no server.
+            &format!("https://huijiao.example/api/v1/certificates/{number}"),
         ] {
             assert!(text.contains(want), "{want} missing from: {text}");
         }
+        common::assert_in_words(
+            &text,
+            &[
+                "volunteer.a1",
+                "https://huijiao.example/api/v1/certificates/",
+            ],
+        );
         common::assert_pdf_renders(&bytes);
     }
 );

@@ -706,8 +706,12 @@ both!(
         let own = own["items"].as_array().unwrap();
         assert_eq!(own.len(), 1);
         assert_eq!(
-            (own[0]["kind"].as_str(), own[0]["state"].as_str()),
-            (Some("mock_location"), Some("open"))
+            (
+                own[0]["kind"].as_str(),
+                own[0]["state"].as_str(),
+                own[0]["title"].as_str()
+            ),
+            (Some("mock_location"), Some("open"), Some("疑似虚拟定位"))
         );
         assert!(
             own[0].get("evidence").is_none() && own[0].get("resolution_note").is_none(),
