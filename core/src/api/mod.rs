@@ -157,6 +157,8 @@ mod tests {
         let alert: AlertView = serde_json::from_value(serde_json::json!({
             "id": "01890000-0000-7000-8000-000000000001",
             "case_id": "01890000-0000-7000-8000-000000000002",
+            "title": "无人机发现",
+            "case_name": "测试人1",
             "kind": "drone_sighting",
             "severity": "catastrophic",
             "state": "escalated",
