@@ -18,7 +18,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use chrono::Utc;
-use common::{env_usize, percentile, seed_county, BenchDb, Call, Served};
+use common::{env_usize, percentile, seed_county, video_lesson, BenchDb, Call, Served};
 use huijiao_core::policy::learning::{
     CourseCategory, CourseStatus, LessonKind, MoveOn, StudySessionStatus,
 };
@@ -42,47 +42,7 @@ async fn open_sessions(state: &huijiao_server::state::AppState, sessions: usize)
     let mut rng = rand::rngs::StdRng::seed_from_u64(7);
     let county = seed_county(state, sessions, &mut rng).await;
     let now = Utc::now();
-    let course_id = Uuid::now_v7();
-    course::Entity::insert(course::ActiveModel {
-        id: Set(course_id),
-        unit_id: Set(county.ids[2]),
-        unit_path: Set(county.paths[2].clone()),
-        title: Set("法治教育".into()),
-        category: Set(CourseCategory::Law),
-        description: Set(None),
-        status: Set(CourseStatus::Published),
-        published_at: Set(Some(now)),
-        created_by: Set(None),
-        version: Set(2),
-        created_at: Set(now),
-        updated_at: Set(now),
-    })
-    .exec(db)
-    .await
-    .unwrap();
-    let lesson_id = Uuid::now_v7();
-    lesson::Entity::insert(lesson::ActiveModel {
-        id: Set(lesson_id),
-        course_id: Set(course_id),
-        ordinal: Set(1),
-        title: Set("宪法".into()),
-        kind: Set(LessonKind::Video),
-        body: Set(None),
-        duration_secs: Set(3600),
-        min_minutes: Set(50),
-        seek_allowed: Set(false),
-        pass_percent: Set(None),
-        max_attempts: Set(None),
-        media_key: Set(None),
-        media_type: Set(None),
-        media_bytes: Set(None),
-        move_on: Set(MoveOn::Completed),
-        face_check_at_start: Set(None),
-        face_checks_per_hour: Set(None),
-    })
-    .exec(db)
-    .await
-    .unwrap();
+    let lesson_id = video_lesson(state, &county, None).await;
     let opened = now - chrono::Duration::hours(1);
     let mut out = Vec::with_capacity(sessions);
     for chunk in county.people.chunks(500) {

@@ -232,6 +232,61 @@ pub async fn seed_county(state: &AppState, n: usize, rng: &mut impl Rng) -> Coun
 }
 
 /// One prepared POST: where, as whom, what.
+/// A published course of the county with one hour-long video lesson, its file `media` (object
+/// key, media type, size) if given; returns the lesson's id.
+pub async fn video_lesson(
+    state: &AppState,
+    county: &County,
+    media: Option<(String, &str, u64)>,
+) -> Uuid {
+    use huijiao_core::policy::learning::{CourseCategory, CourseStatus, LessonKind, MoveOn};
+    use huijiao_server::entities::{course, lesson};
+    let db = &state.db;
+    let now = Utc::now();
+    let course_id = Uuid::now_v7();
+    course::Entity::insert(course::ActiveModel {
+        id: Set(course_id),
+        unit_id: Set(county.ids[2]),
+        unit_path: Set(county.paths[2].clone()),
+        title: Set("法治教育".into()),
+        category: Set(CourseCategory::Law),
+        description: Set(None),
+        status: Set(CourseStatus::Published),
+        published_at: Set(Some(now)),
+        created_by: Set(None),
+        version: Set(2),
+        created_at: Set(now),
+        updated_at: Set(now),
+    })
+    .exec(db)
+    .await
+    .unwrap();
+    let lesson_id = Uuid::now_v7();
+    lesson::Entity::insert(lesson::ActiveModel {
+        id: Set(lesson_id),
+        course_id: Set(course_id),
+        ordinal: Set(1),
+        title: Set("宪法".into()),
+        kind: Set(LessonKind::Video),
+        body: Set(None),
+        duration_secs: Set(3600),
+        min_minutes: Set(50),
+        seek_allowed: Set(false),
+        pass_percent: Set(None),
+        max_attempts: Set(None),
+        media_key: Set(media.as_ref().map(|m| m.0.clone())),
+        media_type: Set(media.as_ref().map(|m| m.1.to_owned())),
+        media_bytes: Set(media.as_ref().map(|m| m.2 as i64)),
+        move_on: Set(MoveOn::Completed),
+        face_check_at_start: Set(None),
+        face_checks_per_hour: Set(None),
+    })
+    .exec(db)
+    .await
+    .unwrap();
+    lesson_id
+}
+
 pub struct Call {
     pub path: String,
     pub token: String,
@@ -300,6 +355,11 @@ impl Served {
 
     pub async fn send(&self, c: &Call) -> reqwest::Response {
         self.http.send(c).await
+    }
+
+    /// `http://127.0.0.1:<port>/api/v1`.
+    pub fn base(&self) -> &str {
+        &self.http.base
     }
 
     /// Sends every call in order with `concurrency` in flight, each expected to answer

@@ -6,7 +6,10 @@
 
 mod sections;
 
-use std::io::Write;
+use std::io::{Seek, Write};
+
+use axum::body::Body;
+use axum::http::header;
 
 use axum::extract::State;
 use axum::response::IntoResponse;
@@ -60,7 +63,10 @@ pub async fn file(
             .await
             .map_err(ApiError::internal)??;
 
-    let mut files: Vec<(String, Vec<u8>)> = vec![("dossier.pdf".into(), dossier)];
+    // The archive is written to a file nobody can open (unlinked at once) and sent from it
+    // in chunks: one attachment at a time is in memory, however large the file.
+    let mut zip = Archive::new(&state.config.data_dir)?;
+    zip = zip.add("dossier.pdf".into(), dossier).await?;
     let leaves: Vec<Uuid> = leave_request::Entity::find()
         .filter(leave_request::Column::CaseId.eq(c.id))
         .all(&state.db)
@@ -81,24 +87,20 @@ pub async fn file(
             a.id,
             extension(&a.content_type)
         );
-        files.push((name, bytes));
+        zip = zip.add(name, bytes).await?;
     }
     let manifest = json!({
         "case_id": c.id,
         "generated_at": now,
         "generated_by": caller.id,
-        "files": files.iter().map(|(name, bytes)| json!({
-            "name": name, "size": bytes.len(), "sha256": hex::encode(Sha256::digest(bytes)),
+        "files": zip.listed.iter().map(|(name, size, sha256)| json!({
+            "name": name, "size": size, "sha256": sha256,
         })).collect::<Vec<_>>(),
     });
-    files.push((
-        "manifest.json".into(),
-        serde_json::to_vec_pretty(&manifest).map_err(ApiError::internal)?,
-    ));
-    let names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
-    let zipped = tokio::task::spawn_blocking(move || zip_up(files))
-        .await
-        .map_err(ApiError::internal)??;
+    let manifest = serde_json::to_vec_pretty(&manifest).map_err(ApiError::internal)?;
+    zip = zip.add("manifest.json".into(), manifest).await?;
+    let names: Vec<String> = zip.listed.iter().map(|(n, _, _)| n.clone()).collect();
+    let (file, length) = zip.finish().await?;
     crate::audit::record(
         &state.db,
         &Actor::from(&caller),
@@ -108,19 +110,61 @@ pub async fn file(
         json!({ "files": names }),
     )
     .await?;
-    Ok(pdf::attachment(
-        "application/zip",
-        &format!("case-{}.zip", c.id),
-        zipped,
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/zip".to_owned()),
+            (header::CONTENT_LENGTH, length.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"case-{}.zip\"", c.id),
+            ),
+        ],
+        Body::from_stream(crate::media::file_chunks(file)),
     ))
 }
 
-fn zip_up(files: Vec<(String, Vec<u8>)>) -> ApiResult<Vec<u8>> {
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    for (name, bytes) in files {
-        zip.start_file(name, options).map_err(ApiError::internal)?;
-        zip.write_all(&bytes).map_err(ApiError::internal)?;
+/// A ZIP being written to an unlinked temporary file, with what it lists (name, size,
+/// SHA-256) for the manifest.
+struct Archive {
+    zip: zip::ZipWriter<std::fs::File>,
+    listed: Vec<(String, usize, String)>,
+}
+
+impl Archive {
+    fn new(dir: &std::path::Path) -> ApiResult<Archive> {
+        let file = tempfile::tempfile_in(dir).map_err(ApiError::internal)?;
+        Ok(Archive {
+            zip: zip::ZipWriter::new(file),
+            listed: Vec::new(),
+        })
     }
-    Ok(zip.finish().map_err(ApiError::internal)?.into_inner())
+
+    /// Adds a file (compressed off the async runtime).
+    async fn add(mut self, name: String, bytes: Vec<u8>) -> ApiResult<Archive> {
+        tokio::task::spawn_blocking(move || {
+            let options =
+                SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+            self.zip
+                .start_file(name.as_str(), options)
+                .map_err(ApiError::internal)?;
+            self.zip.write_all(&bytes).map_err(ApiError::internal)?;
+            let digest = hex::encode(Sha256::digest(&bytes));
+            self.listed.push((name, bytes.len(), digest));
+            Ok(self)
+        })
+        .await
+        .map_err(ApiError::internal)?
+    }
+
+    /// The finished archive, from its start, and its length.
+    async fn finish(self) -> ApiResult<(tokio::fs::File, u64)> {
+        tokio::task::spawn_blocking(move || {
+            let mut file = self.zip.finish().map_err(ApiError::internal)?;
+            let length = file.stream_position().map_err(ApiError::internal)?;
+            file.rewind().map_err(ApiError::internal)?;
+            Ok((tokio::fs::File::from_std(file), length))
+        })
+        .await
+        .map_err(ApiError::internal)?
+    }
 }

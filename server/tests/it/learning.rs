@@ -2388,3 +2388,102 @@ both!(a_lesson_file_is_streamed_in_small_chunks, |app| {
         "{frames} frames, largest {largest} bytes"
     );
 });
+
+both!(
+    a_pdf_lesson_with_active_content_is_refused_and_a_clean_one_served_inert,
+    |app| {
+        let w = World::build(&app).await;
+        let (s, draft) = w
+            .call(
+                &app,
+                "officer.county_a",
+                "POST",
+                "/api/v1/courses",
+                Some(
+                    json!({ "title": "宪法读本", "category": "law", "description": null,
+                    "lessons": [{ "title": "宪法全文", "kind": "pdf", "min_minutes": 10 }] }),
+                ),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{draft}");
+        let lesson = draft["lessons"][0]["id"].as_str().unwrap().to_owned();
+        let media = format!("/api/v1/lessons/{lesson}/media");
+        let put = |body: Vec<u8>| {
+            let (token, media, app) = (w.token("officer.county_a").to_owned(), media.clone(), &app);
+            async move {
+                let (s, _, b) = app
+                    .call_raw(
+                        "PUT",
+                        &media,
+                        Some(&token),
+                        &[],
+                        Some(body),
+                        Some("application/pdf"),
+                    )
+                    .await;
+                (
+                    s,
+                    serde_json::from_slice::<Value>(&b).unwrap_or(Value::Null),
+                )
+            }
+        };
+        let pdf = |catalog: &str, stream: &[u8]| {
+            let mut out = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R ".to_vec();
+            out.extend(catalog.as_bytes());
+            out.extend(b">>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n");
+            out.extend(b"3 0 obj\n<< /Filter /FlateDecode >>\nstream\n");
+            let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+            std::io::Write::write_all(&mut z, stream).unwrap();
+            out.extend(z.finish().unwrap());
+            out.extend(b"\nendstream\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n");
+            out
+        };
+        // Script run on opening, a program launched, script hidden in a compressed stream or
+        // behind a name escape: every supervisee of the county would open it.
+        for bad in [
+            pdf(
+                "/OpenAction << /S /JavaScript /JS (app.alert(1)) >> ",
+                b"BT ET",
+            ),
+            pdf("/OpenAction << /S /Launch /F (cmd.exe) >> ", b"BT ET"),
+            pdf("", b"<< /S /JavaScript /JS (this.submitForm()) >>"),
+            pdf("/AA << /O << /S /J#61vaScript /JS (x) >> >> ", b"BT ET"),
+        ] {
+            let got = put(bad).await;
+            assert_problem(
+                &got,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "learning.media_invalid",
+            );
+        }
+        assert_eq!(
+            app.count("lessons WHERE media_key IS NOT NULL").await,
+            0,
+            "nothing kept"
+        );
+        // A plain document goes in, and comes out as a document that runs nothing.
+        let clean = pdf("", b"BT /F1 12 Tf (Constitution) Tj ET");
+        let (s, l) = put(clean.clone()).await;
+        assert_eq!(s, StatusCode::OK, "{l}");
+        assert_eq!(l["media_type"], "application/pdf");
+        let (s, headers, body) = app
+            .call_raw(
+                "GET",
+                &media,
+                Some(w.token("officer.county_a")),
+                &[],
+                None,
+                None,
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(body, clean);
+        assert_eq!(headers["content-type"], "application/pdf");
+        assert_eq!(headers["x-content-type-options"], "nosniff");
+        assert_eq!(headers["content-security-policy"], "sandbox");
+        assert!(headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("inline; filename="));
+    }
+);
