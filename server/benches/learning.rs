@@ -19,10 +19,8 @@ use std::time::Instant;
 
 use chrono::Utc;
 use common::{env_usize, percentile, seed_county, video_lesson, BenchDb, Call, Served};
-use huijiao_core::policy::learning::{
-    CourseCategory, CourseStatus, LessonKind, MoveOn, StudySessionStatus,
-};
-use huijiao_server::entities::{course, lesson, study_session};
+use huijiao_core::policy::learning::StudySessionStatus;
+use huijiao_server::entities::study_session;
 use rand::SeedableRng;
 use sea_orm::{ActiveValue::Set, EntityTrait};
 use serde_json::json;

@@ -256,6 +256,25 @@ impl MediaStore {
     }
 }
 
+/// An open file from where it stands to its end, as a stream of 64 KiB chunks: what a large
+/// download made on the server (an archive) is sent as, one chunk in memory at a time.
+pub fn file_chunks(
+    file: tokio::fs::File,
+) -> impl futures::Stream<Item = Result<bytes::Bytes, std::io::Error>> {
+    futures::stream::unfold(file, |mut file| async move {
+        use tokio::io::AsyncReadExt;
+        let mut buf = vec![0u8; 64 << 10];
+        match file.read(&mut buf).await {
+            Ok(0) => None,
+            Ok(n) => {
+                buf.truncate(n);
+                Some((Ok(bytes::Bytes::from(buf)), file))
+            }
+            Err(e) => Some((Err(e), file)),
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -368,23 +387,4 @@ mod tests {
         }
         out
     }
-}
-
-/// An open file from where it stands to its end, as a stream of 64 KiB chunks: what a large
-/// download made on the server (an archive) is sent as, one chunk in memory at a time.
-pub fn file_chunks(
-    file: tokio::fs::File,
-) -> impl futures::Stream<Item = Result<bytes::Bytes, std::io::Error>> {
-    futures::stream::unfold(file, |mut file| async move {
-        use tokio::io::AsyncReadExt;
-        let mut buf = vec![0u8; 64 << 10];
-        match file.read(&mut buf).await {
-            Ok(0) => None,
-            Ok(n) => {
-                buf.truncate(n);
-                Some((Ok(bytes::Bytes::from(buf)), file))
-            }
-            Err(e) => Some((Err(e), file)),
-        }
-    })
 }
