@@ -5,6 +5,8 @@
 //! and `error` the stable machine error codes with their zh-CN and English messages.
 
 pub mod api;
+#[cfg(feature = "app")]
+pub mod app;
 #[cfg(feature = "client")]
 pub mod client;
 pub mod error;

@@ -201,6 +201,28 @@ impl HuijiaoClient {
         })
     }
 
+    // ---- the screens (core `app`): state to draw, intents to call ----------------------
+
+    /// The sign-in screen.
+    pub fn sign_in_screen(&self) -> Arc<huijiao_core::app::shared::sign_in::SignInScreen> {
+        huijiao_core::app::shared::sign_in::SignInScreen::new(self.inner.clone())
+    }
+
+    /// The supervisee's Today screen for their own case (`MeView.case_id`), starting from
+    /// what `outbox` kept of it; call `refresh` to read the server.
+    pub async fn today_screen(
+        &self,
+        case_id: Uuid,
+        outbox: Option<Arc<HuijiaoOutbox>>,
+    ) -> Arc<huijiao_core::app::supervisee::today::TodayScreen> {
+        huijiao_core::app::supervisee::today::TodayScreen::open(
+            self.inner.clone(),
+            outbox.map(|o| o.inner.clone()),
+            case_id,
+        )
+        .await
+    }
+
     // ---- one object per domain, sharing this client's session ------------------------
 
     /// Cases: the caseload, intake, levels and status, plans, teams, devices.

@@ -212,6 +212,11 @@ impl Client {
     }
 
     /// Whether tokens are held (they may still have been revoked on the server).
+    /// The language the person reads (sent as `Accept-Language`).
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
     pub fn is_signed_in(&self) -> bool {
         self.tokens.load().is_some()
     }

@@ -22,7 +22,7 @@ use crate::api::{
 };
 
 /// Schema version of the outbox file (`PRAGMA user_version`).
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 const MAX_BACKOFF_SECS: i64 = 300;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -169,11 +169,61 @@ impl Outbox {
                 .await
                 .map_err(storage)?;
         }
+        if version < 2 {
+            // What each screen last showed, to show it again offline (`remember`, `recall`).
+            sqlx::query(
+                "CREATE TABLE IF NOT EXISTS screens (
+                    key TEXT PRIMARY KEY,
+                    state BLOB NOT NULL,
+                    saved_at INTEGER NOT NULL
+                )",
+            )
+            .execute(&pool)
+            .await
+            .map_err(storage)?;
+            sqlx::query("PRAGMA user_version = 2")
+                .execute(&pool)
+                .await
+                .map_err(storage)?;
+        }
         Ok(Outbox {
             pool,
             changes: watch::channel(0).0,
             backoff_unit: chrono::Duration::seconds(1),
         })
+    }
+
+    /// Keeps what screen `key` showed (its data as JSON), known at `at`, replacing the last.
+    pub async fn remember(
+        &self,
+        key: &str,
+        state: &[u8],
+        at: DateTime<Utc>,
+    ) -> Result<(), ClientError> {
+        sqlx::query(
+            "INSERT INTO screens (key, state, saved_at) VALUES (?, ?, ?)
+             ON CONFLICT (key) DO UPDATE SET state = excluded.state, saved_at = excluded.saved_at",
+        )
+        .bind(key)
+        .bind(state)
+        .bind(at.timestamp_millis())
+        .execute(&self.pool)
+        .await
+        .map_err(storage)?;
+        Ok(())
+    }
+
+    /// What screen `key` last showed, and when it was known.
+    pub async fn recall(&self, key: &str) -> Result<Option<(Vec<u8>, DateTime<Utc>)>, ClientError> {
+        let row: Option<(Vec<u8>, i64)> =
+            sqlx::query_as("SELECT state, saved_at FROM screens WHERE key = ?")
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(storage)?;
+        Ok(row.and_then(|(state, at)| {
+            DateTime::<Utc>::from_timestamp_millis(at).map(|at| (state, at))
+        }))
     }
 
     /// Shorter or longer waits between retries (tests use milliseconds).

@@ -1,0 +1,3 @@
+//! Screens every app has: signing in (and, next, device binding, settings, notifications).
+
+pub mod sign_in;

@@ -1,0 +1,3 @@
+//! 在矫通, the supervisee's app: its screens.
+
+pub mod today;

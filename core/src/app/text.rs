@@ -1,0 +1,165 @@
+//! Every sentence the apps show a person, in zh-CN and English, in one catalogue: the screens
+//! say things through `Text::say`, never with a string of their own, and the platforms say
+//! nothing the core already says. Codes' words are in `labels`; the server's messages come in
+//! the language the client asked for.
+
+use chrono::{DateTime, Datelike, Utc};
+
+use crate::error::Lang;
+use crate::policy::calendar::local_offset;
+
+macro_rules! texts {
+    ($($key:ident: $zh:literal, $en:literal;)+) => {
+        /// A sentence of the apps; `{0}`, `{1}`… are filled in by `say`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Text { $($key),+ }
+
+        impl Text {
+            pub const ALL: &'static [Text] = &[$(Text::$key),+];
+
+            /// The sentence in Chinese and in English, placeholders unfilled.
+            pub fn words(self) -> (&'static str, &'static str) {
+                match self { $(Text::$key => ($zh, $en)),+ }
+            }
+        }
+    };
+}
+
+texts! {
+    // Sign-in.
+    SignInTitle: "登录", "Sign in";
+    UsernameLabel: "用户名", "User name";
+    PasswordLabel: "密码", "Password";
+    SignInAction: "登录", "Sign in";
+    UsernameMissing: "请输入用户名", "Enter your user name";
+    PasswordMissing: "请输入密码", "Enter your password";
+    Busy: "正在处理，请稍候", "Working on it, please wait";
+    // Reaching the server.
+    Offline: "无法连接服务器，请检查网络后重试。", "Cannot reach the server: check the network and try again.";
+    ShownAsOf: "无法连接服务器，以下是{0}的信息", "Offline: this is what was known {0}";
+    UpdatedAt: "{0}更新", "Updated {0}";
+    JustNow: "刚刚", "just now";
+    MinutesAgo: "{0} 分钟前", "{0} min ago";
+    HoursAgo: "{0} 小时前", "{0} h ago";
+    NeverLoaded: "尚未取得信息，请联网后重试。", "Nothing loaded yet: connect and try again.";
+    SignInAgain: "登录已失效，请重新登录。", "Your session has ended: sign in again.";
+    // Times.
+    TodayAt: "今天 {0}", "today {0}";
+    TomorrowAt: "明天 {0}", "tomorrow {0}";
+    // Today (supervisee).
+    TodayTitle: "今日事项", "Today";
+    NothingDue: "今天没有待办事项。", "Nothing is due today.";
+    CheckinTitle: "人脸签到", "Face check-in";
+    CheckinDue: "请在{0}前完成本期签到", "Check in before {0}";
+    CheckinDone: "本期签到已完成，下期从{0}起", "Done for this period; the next one starts {0}";
+    CheckinAsked: "工作人员要求即时签到，请在{0}前完成", "Your officer asks you to check in now, before {0}";
+    RollCallTitle: "视频点名", "Video roll call";
+    RollCallRinging: "正在呼叫，请在{0}前接听", "Ringing: answer before {0}";
+    LeaveTitle: "请假外出", "Leave";
+    LeaveAway: "外出中（{0}），请于{1}前返回并销假", "Away ({0}): come back and report by {1}";
+    LeaveReady: "请假已批准（{0}），{1}起可以出发", "Leave approved ({0}): you may set off from {1}";
+    StudyTitle: "本月教育学习", "Education this month";
+    ServiceTitle: "本月公益活动", "Community service this month";
+    MinutesOf: "已完成 {0} / {1} 分钟", "{0} of {1} minutes done";
+    MinutesDone: "已完成本月 {0} 分钟", "All {0} minutes done this month";
+    DecisionTitle: "待签收的决定", "A decision to acknowledge";
+    DecisionToAcknowledge: "{0}：请阅读并签收", "{0}: read it and acknowledge it";
+}
+
+impl Text {
+    /// The sentence in `lang` with `{0}`, `{1}`… replaced by `args` in order.
+    pub fn say(self, lang: Lang, args: &[&str]) -> String {
+        let (zh, en) = self.words();
+        let mut out = match lang {
+            Lang::ZhCn => zh,
+            Lang::En => en,
+        }
+        .to_owned();
+        for (i, a) in args.iter().enumerate() {
+            out = out.replace(&format!("{{{i}}}"), a);
+        }
+        out
+    }
+}
+
+/// A moment as a person reads it, in China time: "今天 08:00", "明天 17:30", "12月9日 08:00"
+/// ("today 08:00", "tomorrow 17:30", "9 Dec 08:00").
+pub fn when(t: DateTime<Utc>, now: DateTime<Utc>, lang: Lang) -> String {
+    let (t, now) = (
+        t.with_timezone(&local_offset()),
+        now.with_timezone(&local_offset()),
+    );
+    let clock = t.format("%H:%M").to_string();
+    let days = (t.date_naive() - now.date_naive()).num_days();
+    match days {
+        0 => Text::TodayAt.say(lang, &[&clock]),
+        1 => Text::TomorrowAt.say(lang, &[&clock]),
+        _ => day(t.date_naive(), now.date_naive(), lang) + " " + &clock,
+    }
+}
+
+/// A date as a person reads it on `today`: "12月9日" ("9 Dec"), with the year when it is not
+/// this one's.
+pub fn day(d: chrono::NaiveDate, today: chrono::NaiveDate, lang: Lang) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let this_year = today.year();
+    let year = d.year();
+    match lang {
+        Lang::ZhCn if year == this_year => format!("{}月{}日", d.month(), d.day()),
+        Lang::ZhCn => format!("{year}年{}月{}日", d.month(), d.day()),
+        Lang::En if year == this_year => format!("{} {}", d.day(), MONTHS[d.month0() as usize]),
+        Lang::En => format!("{} {} {year}", d.day(), MONTHS[d.month0() as usize]),
+    }
+}
+
+/// How long ago something was known: "刚刚", "5 分钟前", "3 小时前", or its day.
+pub fn age(then: DateTime<Utc>, now: DateTime<Utc>, lang: Lang) -> String {
+    let minutes = (now - then).num_minutes().max(0);
+    match minutes {
+        0 => Text::JustNow.say(lang, &[]),
+        1..=59 => Text::MinutesAgo.say(lang, &[&minutes.to_string()]),
+        60..=1439 => Text::HoursAgo.say(lang, &[&(minutes / 60).to_string()]),
+        _ => when(then, now, lang),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_sentence_is_in_both_languages_with_the_same_blanks() {
+        for t in Text::ALL {
+            let (zh, en) = t.words();
+            assert!(!zh.trim().is_empty() && !en.trim().is_empty(), "{t:?}");
+            assert!(!zh.is_ascii(), "{t:?}: the Chinese is not Chinese");
+            for i in 0..4 {
+                let blank = format!("{{{i}}}");
+                assert_eq!(zh.contains(&blank), en.contains(&blank), "{t:?} {blank}");
+            }
+        }
+    }
+
+    #[test]
+    fn times_read_in_china_time_for_people() {
+        let now: DateTime<Utc> = "2026-12-07T01:00:00Z".parse().unwrap(); // 09:00 in China
+        let t: DateTime<Utc> = "2026-12-07T15:30:00Z".parse().unwrap(); // 23:30 the same day
+        assert_eq!(when(t, now, Lang::ZhCn), "今天 23:30");
+        let t: DateTime<Utc> = "2026-12-07T16:30:00Z".parse().unwrap(); // 00:30 the next day
+        assert_eq!(when(t, now, Lang::En), "tomorrow 00:30");
+        let t: DateTime<Utc> = "2026-12-09T00:00:00Z".parse().unwrap();
+        assert_eq!(when(t, now, Lang::ZhCn), "12月9日 08:00");
+        assert_eq!(when(t, now, Lang::En), "9 Dec 08:00");
+        assert_eq!(
+            age(now - chrono::Duration::minutes(5), now, Lang::ZhCn),
+            "5 分钟前"
+        );
+        assert_eq!(age(now, now, Lang::En), "just now");
+        assert_eq!(
+            Text::MinutesOf.say(Lang::En, &["30", "480"]),
+            "30 of 480 minutes done"
+        );
+    }
+}

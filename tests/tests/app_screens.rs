@@ -1,0 +1,196 @@
+//! The apps' screen models (core `app`) against the real server with demo data: what each
+//! screen shows, in the person's language, on the main path and when things go wrong — a
+//! field missing (nothing sent), a wrong password, the server gone (the last state kept on
+//! the phone, with its age), the session ended (back to sign-in).
+
+use std::sync::{Arc, Mutex};
+
+use huijiao_core::api::CheckinRequestCreate;
+use huijiao_core::app::shared::sign_in::{SignInListener, SignInScreen, SignInState};
+use huijiao_core::app::supervisee::today::{DueKind, TodayScreen};
+use huijiao_core::app::Route;
+use huijiao_core::client::outbox::Outbox;
+use huijiao_core::client::{Client, MemoryTokenStore};
+use huijiao_core::Lang;
+use huijiao_e2e::{free_addr, TestServer, DEMO_DEVICE, DEMO_PASSWORD};
+
+fn client(base: &str, device: Option<&str>, lang: Lang) -> Arc<Client> {
+    Arc::new(
+        Client::new(
+            base,
+            device.map(str::to_owned),
+            Arc::new(MemoryTokenStore::default()),
+            lang,
+        )
+        .unwrap(),
+    )
+}
+
+/// Every state a listener was told, in order.
+#[derive(Default)]
+struct Seen(Mutex<Vec<SignInState>>);
+
+impl SignInListener for Seen {
+    fn changed(&self, state: SignInState) {
+        self.0.lock().unwrap().push(state);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_in_names_what_is_missing_and_goes_to_the_roles_home() {
+    let data = tempfile::tempdir().unwrap();
+    let server = TestServer::demo(data.path()).await;
+
+    let screen = SignInScreen::new(client(&server.base, Some(DEMO_DEVICE), Lang::ZhCn));
+    let seen = Arc::new(Seen::default());
+    let watching = screen.watch(seen.clone());
+    let s = screen.state();
+    assert_eq!(
+        (s.title.as_str(), s.username_label.as_str(), s.can_submit),
+        ("登录", "用户名", false)
+    );
+    assert_eq!(s.submit_why_not.as_deref(), Some("请输入用户名"));
+    // Nothing typed: both fields named, nothing sent.
+    let s = screen.submit().await;
+    let fields: Vec<&str> = s.errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(fields, ["username", "password"]);
+    assert_eq!(s.route, None);
+    // A wrong password: the server's words, in Chinese; the form stays.
+    screen.set_username("sv.maxiaojun".into());
+    let s = screen.set_password("wrong-password".into());
+    assert!(s.can_submit && s.errors.is_empty(), "{s:?}");
+    let s = screen.submit().await;
+    assert_eq!(s.message.as_deref(), Some("用户名或密码错误。"));
+    assert_eq!((s.route, s.busy), (None, false));
+    // The right one: to Today.
+    screen.set_password(DEMO_PASSWORD.into());
+    let s = screen.submit().await;
+    assert_eq!(s.route, Some(Route::SuperviseeToday), "{s:?}");
+    assert_eq!(s.message, None);
+    // The listener saw the attempt in flight, then its end.
+    assert!(seen
+        .0
+        .lock()
+        .unwrap()
+        .iter()
+        .any(|s| s.busy && !s.can_submit));
+    drop(watching);
+    let told = seen.0.lock().unwrap().len();
+    screen.set_username("x".into());
+    assert_eq!(seen.0.lock().unwrap().len(), told, "stopped on drop");
+
+    // Each role to its home, in English for an English phone.
+    for (who, device, home) in [
+        ("officer.donggang", None, Route::OfficerQueue),
+        ("volunteer.yannan", None, Route::VolunteerPeople),
+        ("sysadmin", None, Route::UseTheConsole),
+    ] {
+        let screen = SignInScreen::new(client(&server.base, device, Lang::En));
+        assert_eq!(screen.state().title, "Sign in");
+        screen.set_username(who.into());
+        screen.set_password(DEMO_PASSWORD.into());
+        assert_eq!(screen.submit().await.route, Some(home), "{who}");
+    }
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn today_lists_what_is_due_and_keeps_it_offline_with_its_age() {
+    let data = tempfile::tempdir().unwrap();
+    let phone = tempfile::tempdir().unwrap();
+    let addr = free_addr().await;
+    let server = TestServer::start(data.path(), addr, |_| {}, |_| {}).await;
+    let sv = client(&server.base, Some(DEMO_DEVICE), Lang::ZhCn);
+    let me = sv.login("sv.maxiaojun", DEMO_PASSWORD).await.unwrap();
+    let case_id = me.case_id.unwrap();
+    let cache = Arc::new(Outbox::open(&phone.path().join("outbox.db")).await.unwrap());
+
+    // Nothing known yet and no call made: an empty screen, no claim about freshness.
+    let screen = TodayScreen::open(sv.clone(), Some(cache.clone()), case_id).await;
+    let s = screen.state();
+    assert!(s.items.is_empty() && s.freshness.as_of.is_none(), "{s:?}");
+
+    // An officer asks for a check-in now: it is among the urgent lines at the top (ordered by
+    // deadline), with its deadline in words.
+    let officer = client(&server.base, None, Lang::ZhCn);
+    officer
+        .login("officer.donggang", DEMO_PASSWORD)
+        .await
+        .unwrap();
+    let asked = officer
+        .request_checkin(
+            case_id,
+            &CheckinRequestCreate {
+                deadline_minutes: Some(30),
+            },
+        )
+        .await
+        .unwrap();
+    let s = screen.refresh().await;
+    assert!(!s.loading && !s.freshness.offline, "{s:?}");
+    assert_eq!(s.title, "今日事项");
+    let at = s
+        .items
+        .iter()
+        .position(|i| i.kind == DueKind::CheckinRequest)
+        .unwrap();
+    assert!(s.items[..=at].iter().all(|i| i.urgent), "{s:?}");
+    let first = &s.items[at];
+    assert_eq!(
+        (first.kind, first.urgent, first.id, first.route),
+        (
+            DueKind::CheckinRequest,
+            true,
+            Some(asked.id),
+            Route::Checkin
+        )
+    );
+    assert!(
+        first.detail.starts_with("工作人员要求即时签到，请在"),
+        "{}",
+        first.detail
+    );
+    // The period's check-in, and this month's education and service against what is owed.
+    let kinds: Vec<DueKind> = s.items.iter().map(|i| i.kind).collect();
+    for k in [DueKind::Checkin, DueKind::Study, DueKind::Service] {
+        assert!(kinds.contains(&k), "{k:?} missing: {s:?}");
+    }
+    let study = s.items.iter().find(|i| i.kind == DueKind::Study).unwrap();
+    assert!(study.detail.contains("分钟"), "{}", study.detail);
+    assert!(s.freshness.note.ends_with("更新"), "{}", s.freshness.note);
+    // No line reads as a code.
+    for i in &s.items {
+        assert!(!i.detail.contains('_') && !i.title.contains('_'), "{i:?}");
+    }
+
+    // The server goes away: the list stays, said to be as of when it was read.
+    server.stop().await;
+    let s = screen.refresh().await;
+    assert!(s.freshness.offline, "{s:?}");
+    assert!(
+        s.freshness.note.starts_with("无法连接服务器，以下是"),
+        "{}",
+        s.freshness.note
+    );
+    assert!(s.items.iter().any(|i| i.id == Some(asked.id)), "{s:?}");
+    assert_eq!(
+        s.message, None,
+        "offline is said once, by the freshness line"
+    );
+    // The app restarted offline: the same list from the phone, at once.
+    let again = TodayScreen::open(sv.clone(), Some(cache.clone()), case_id).await;
+    let s = again.state();
+    assert!(s.items.iter().any(|i| i.id == Some(asked.id)), "{s:?}");
+    assert!(s.freshness.as_of.is_some());
+
+    // Back online, signed out meanwhile: the screen sends the person to sign in.
+    let server = TestServer::start(data.path(), addr, |_| {}, |_| {}).await;
+    sv.logout().await.unwrap();
+    let s = again.refresh().await;
+    assert_eq!(s.route, Some(Route::SignIn), "{s:?}");
+    assert!(
+        !s.items.is_empty(),
+        "what was shown stays until the person signs in"
+    );
+    server.stop().await;
+}
