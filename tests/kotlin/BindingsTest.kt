@@ -69,6 +69,24 @@ fun main() {
         }
     }
 
+    check("the supervisee signs in and reads Today through the screen models") {
+        val sv = client(DEVICE)
+        val screen = sv.signInScreen()
+        var state = screen.submit()
+        expect(state.errors.map { it.field } == listOf("username", "password"), "${state.errors}")
+        expect(state.errors[0].message == "请输入用户名", state.errors[0].message)
+        screen.setUsername("sv.maxiaojun")
+        screen.setPassword(PASSWORD)
+        state = screen.submit()
+        expect(state.route == Route.SUPERVISEE_TODAY, "${state.route}")
+        val outbox = HuijiaoOutbox.open("$outboxDir/today.db", sv)
+        val today = sv.todayScreen(sv.me().caseId!!, outbox)
+        val shown = today.refresh()
+        expect(shown.title == "今日事项" && !shown.freshness.offline, "${shown.freshness}")
+        expect(shown.items.any { it.kind == DueKind.CHECKIN }, "${shown.items}")
+        expect(shown.items.none { it.detail.contains('_') }, "${shown.items}")
+    }
+
     check("a wrong password is Unauthorized with its code") {
         try {
             client().login("officer.donggang", "not-the-password-1")

@@ -123,6 +123,44 @@ def test_every_role_signs_in(server):
     assert len(run(vol.cases().list())) >= 1
 
 
+def test_the_supervisee_signs_in_and_reads_today_through_the_screen_models(server):
+    """Only the screen models: what to draw and where to go comes from the core."""
+    sv = client(server, DEVICE)
+    screen = sv.sign_in_screen()
+
+    class Seen(core.SignInListener):
+        def __init__(self):
+            self.states = []
+
+        def changed(self, state):
+            self.states.append(state)
+
+    seen = Seen()
+    watching = screen.watch(seen)
+    state = run(screen.submit())
+    assert [e.field for e in state.errors] == ["username", "password"]
+    assert state.errors[0].message == "Enter your user name"
+    screen.set_username("sv.maxiaojun")
+    screen.set_password(PASSWORD)
+    state = run(screen.submit())
+    assert state.route == core.Route.SUPERVISEE_TODAY
+    assert any(s.busy for s in seen.states)
+    watching.stop()
+
+    me = run(sv.me())
+    with tempfile.TemporaryDirectory() as phone:
+        outbox = run(mobile.HuijiaoOutbox.open(os.path.join(phone, "outbox.db"), sv))
+        today = run(sv.today_screen(me.case_id, outbox))
+        state = run(today.refresh())
+        assert state.title == "Today" and not state.freshness.offline
+        kinds = [i.kind for i in state.items]
+        assert core.DueKind.CHECKIN in kinds and core.DueKind.STUDY in kinds
+        assert all("_" not in i.detail for i in state.items)
+        # Opened again from the phone alone, before any call: the same lines.
+        again = run(sv.today_screen(me.case_id, outbox))
+        assert [i.kind for i in again.state().items] == kinds
+
+
 def test_errors_map_to_actionable_variants(server):
     c = client(server)
     with pytest.raises(mobile.HuijiaoError.Unauthorized) as e:
