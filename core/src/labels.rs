@@ -12,7 +12,7 @@ use crate::model::{
     TeamMemberKind, UnitKind, UserStatus,
 };
 use crate::policy::assessment::{AssessmentFact, AssessmentGrade};
-use crate::policy::checkin::CheckinResult;
+use crate::policy::checkin::{CheckinReason, CheckinResult};
 use crate::policy::help::HelpStatus;
 use crate::policy::learning::{
     CourseCategory, CourseStatus, CreditSource, FaceCheckStatus, LessonKind, Obligation,
@@ -230,6 +230,17 @@ labels! {
         Failed: "未通过", "Failed";
         NeedsReview: "待复核", "Needs review";
         Unknown: "其他", "Other";
+    }
+    CheckinReason {
+        FaceMismatch: "人脸与登记照片不符", "The face does not match the enrolled one";
+        FaceInconclusive: "人脸比对结果不确定，由工作人员核对", "The face match is uncertain: an officer compares";
+        ReplayedPhoto: "照片与以前提交的相同", "The photo was sent before";
+        MockLocation: "手机使用了虚拟定位", "The phone used a fake location";
+        LivenessUnchecked: "未能现场核验动作", "Nothing showed the face was live";
+        StaleFix: "位置信息过旧", "The location is too old";
+        InaccurateFix: "位置信息不够精确", "The location is too imprecise";
+        OutsideArea: "不在活动区域内", "Outside the activity area";
+        Unknown: "其他原因", "Other";
     }
     AssessmentFact {
         CheckinMissed: "未按时签到", "Check-in missed";

@@ -223,6 +223,19 @@ impl HuijiaoClient {
         .await
     }
 
+    /// The supervisee's face check-in, step by step; `outbox` keeps one made offline.
+    pub fn checkin_screen(
+        &self,
+        outbox: Option<Arc<HuijiaoOutbox>>,
+        app_version: String,
+    ) -> Arc<huijiao_core::app::supervisee::checkin::CheckinScreen> {
+        huijiao_core::app::supervisee::checkin::CheckinScreen::new(
+            self.inner.clone(),
+            outbox.map(|o| o.inner.clone()),
+            app_version,
+        )
+    }
+
     // ---- one object per domain, sharing this client's session ------------------------
 
     /// Cases: the caseload, intake, levels and status, plans, teams, devices.

@@ -5,12 +5,18 @@
 
 use std::sync::{Arc, Mutex};
 
-use huijiao_core::api::CheckinRequestCreate;
+use huijiao_core::api::{CheckinRequestCreate, FaceEnrolRequest, GpsFix};
 use huijiao_core::app::shared::sign_in::{SignInListener, SignInScreen, SignInState};
+use huijiao_core::app::supervisee::checkin::{CheckinScreen, CheckinStep};
 use huijiao_core::app::supervisee::today::{DueKind, TodayScreen};
 use huijiao_core::app::Route;
 use huijiao_core::client::outbox::Outbox;
 use huijiao_core::client::{Client, MemoryTokenStore};
+use huijiao_core::face::image::Rgb;
+use huijiao_core::face::synth::turn_head;
+use huijiao_core::face::FaceEngine;
+use huijiao_core::policy::checkin::CheckinResult;
+use huijiao_core::policy::liveness::Pose;
 use huijiao_core::Lang;
 use huijiao_e2e::{free_addr, TestServer, DEMO_DEVICE, DEMO_PASSWORD};
 
@@ -192,5 +198,177 @@ async fn today_lists_what_is_due_and_keeps_it_offline_with_its_age() {
         !s.items.is_empty(),
         "what was shown stays until the person signs in"
     );
+    server.stop().await;
+}
+
+/// The test photo, as files under `shared/faces` hold it.
+fn photo(name: &str) -> Rgb {
+    Rgb::decode(
+        &std::fs::read(
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../../shared/faces")
+                .join(name),
+        )
+        .unwrap(),
+    )
+    .unwrap()
+}
+
+/// The office's reference photo: the test photo lit from one side and framed differently, so
+/// the selfies made from the plain photo are the same face, not the same picture.
+fn reference() -> Rgb {
+    let p = photo("grace_hopper.jpg");
+    let mut lit = p.clone();
+    for y in 0..p.height {
+        for x in 0..p.width {
+            let f = 0.45 + 0.55 * x as f32 / p.width as f32;
+            for c in 0..3 {
+                let i = (y * p.width + x) * 3 + c;
+                lit.data[i] = (f32::from(p.data[i]) * f).round() as u8;
+            }
+        }
+    }
+    lit.crop(30, 0, p.width - 30, p.height - 20)
+}
+
+/// A fresh selfie of the enrolled person (each `n` another picture).
+fn selfie(n: usize) -> Rgb {
+    let p = photo("grace_hopper.jpg");
+    let c = p.crop(10 + 14 * n, 6 + 8 * n, p.width - 100, p.height - 60);
+    let by = (4 + 5 * n) as u8;
+    Rgb::from_raw(
+        c.width,
+        c.height,
+        c.data.iter().map(|v| v.saturating_add(by)).collect(),
+    )
+}
+
+fn b64(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+fn at_home() -> GpsFix {
+    GpsFix {
+        lat: 36.05,
+        lon: 103.83,
+        accuracy_m: 15.0,
+        fix_time: chrono::Utc::now(),
+        provider: "gps".into(),
+        mock: false,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_check_in_flow_says_each_pose_and_what_happened() {
+    let models = std::env::var_os("HUIJIAO_MODEL_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/models")
+        });
+    let engine = Arc::new(FaceEngine::load(&models, Default::default()).expect("face models"));
+    let data = tempfile::tempdir().unwrap();
+    let phone = tempfile::tempdir().unwrap();
+    let addr = free_addr().await;
+    let with_faces =
+        |state: &mut huijiao_server::state::AppState| state.face = Some(engine.clone());
+    let server = TestServer::start(data.path(), addr, |_| {}, with_faces).await;
+    let officer = client(&server.base, None, Lang::ZhCn);
+    officer
+        .login("officer.donggang", DEMO_PASSWORD)
+        .await
+        .unwrap();
+    let sv = client(&server.base, Some(DEMO_DEVICE), Lang::ZhCn);
+    let case_id = sv
+        .login("sv.maxiaojun", DEMO_PASSWORD)
+        .await
+        .unwrap()
+        .case_id
+        .unwrap();
+    officer
+        .enrol_face(
+            case_id,
+            &FaceEnrolRequest {
+                photos: vec![b64(&reference().encode_jpeg(92))],
+            },
+        )
+        .await
+        .unwrap();
+    let outbox = Arc::new(Outbox::open(&phone.path().join("outbox.db")).await.unwrap());
+    let screen = CheckinScreen::new(sv.clone(), Some(outbox.clone()), "e2e".into());
+
+    let s = screen.state();
+    assert_eq!((s.step, s.can_capture), (CheckinStep::Ready, false));
+    assert_eq!(s.capture_why_not.as_deref(), Some("请先开始签到"));
+    // The code names the poses: straight first, then a turn; no photo without a location.
+    let s = screen.start().await;
+    assert_eq!(
+        (s.step, s.pose, s.pose_count),
+        (CheckinStep::Capturing, Some(Pose::Straight), 2)
+    );
+    assert_eq!(s.prompt, "正视镜头");
+    assert_eq!(
+        s.capture_why_not.as_deref(),
+        Some("正在获取位置，请打开定位后稍候")
+    );
+    let ignored = screen.capture(selfie(0).encode_jpeg(90)).await;
+    assert_eq!(ignored.pose_index, 0, "no photo taken without a location");
+    screen.set_location(at_home());
+    let straight = selfie(0);
+    let s = screen.capture(straight.encode_jpeg(90)).await;
+    let turn = s.pose.unwrap();
+    assert!(matches!(turn, Pose::TurnLeft | Pose::TurnRight), "{s:?}");
+    assert_eq!(
+        s.prompt,
+        if turn == Pose::TurnLeft {
+            "向左转头"
+        } else {
+            "向右转头"
+        }
+    );
+    // The head turned as asked: passed, counted for the period, in words.
+    let landmarks = engine.analyze_image(&straight).unwrap().landmarks;
+    let by = if turn == Pose::TurnLeft { 30.0 } else { -30.0 };
+    let s = screen
+        .capture(turn_head(&straight, &landmarks, by).encode_jpeg(90))
+        .await;
+    assert_eq!(s.step, CheckinStep::Judged, "{s:?}");
+    let outcome = s.outcome.unwrap();
+    assert_eq!(outcome.result, CheckinResult::Passed, "{outcome:?}");
+    assert_eq!(outcome.headline, "签到成功");
+    assert!(!outcome.lines.is_empty() && outcome.lines.iter().all(|l| !l.contains('_')));
+
+    // The still photo held up for the turn: the server's words, and trying again helps.
+    screen.retry();
+    screen.start().await;
+    let still = selfie(1).encode_jpeg(90);
+    screen.capture(still.clone()).await;
+    let s = screen.capture(still).await;
+    assert_eq!(s.step, CheckinStep::Stopped, "{s:?}");
+    assert_eq!(
+        s.message.as_deref(),
+        Some("照片中的头部动作与要求不符，请按提示重新拍摄。")
+    );
+    assert!(s.can_retry);
+
+    // No server: one photo looking straight, kept on the phone for later.
+    server.stop().await;
+    screen.retry();
+    let s = screen.start().await;
+    assert_eq!((s.step, s.pose_count), (CheckinStep::Capturing, 1), "{s:?}");
+    assert_eq!(
+        s.message.as_deref(),
+        Some("无法连接服务器：请拍一张正脸照片，联网后自动提交")
+    );
+    let s = screen.capture(selfie(2).encode_jpeg(90)).await;
+    assert_eq!(s.step, CheckinStep::Queued, "{s:?}");
+    let kept = outbox.items().await.unwrap();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].kind, "checkin");
+    // Back online, it is sent once, and judged as taken offline: an officer reviews it.
+    let server = TestServer::start(data.path(), addr, |_| {}, with_faces).await;
+    assert_eq!(outbox.flush(&sv).await.unwrap().sent, 1);
+    let mine = sv.checkins_of(case_id).all().await.unwrap();
+    assert_eq!(mine[0].result, CheckinResult::NeedsReview, "{:?}", mine[0]);
     server.stop().await;
 }

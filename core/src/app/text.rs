@@ -53,6 +53,16 @@ texts! {
     CheckinDue: "请在{0}前完成本期签到", "Check in before {0}";
     CheckinDone: "本期签到已完成，下期从{0}起", "Done for this period; the next one starts {0}";
     CheckinAsked: "工作人员要求即时签到，请在{0}前完成", "Your officer asks you to check in now, before {0}";
+    CheckinStart: "点击开始签到，再按提示拍摄", "Tap to start, then follow the prompts";
+    CheckinStartFirst: "请先开始签到", "Start the check-in first";
+    NeedLocation: "正在获取位置，请打开定位后稍候", "Waiting for your location: turn location on";
+    CheckinOffline: "无法连接服务器：请拍一张正脸照片，联网后自动提交", "Offline: take one photo looking straight; it is sent when you are online";
+    CheckinQueued: "已保存在手机上，联网后自动提交，并由工作人员复核", "Kept on the phone: it is sent when you are online, and an officer reviews it";
+    CheckinPassed: "签到成功", "Checked in";
+    CheckinToReview: "已提交，等待工作人员复核", "Sent: an officer will review it";
+    CheckinFailed: "签到未通过", "The check-in failed";
+    CheckinCounts: "计入本期签到", "It counts for this period";
+    CheckinDoesNotCount: "不计入本期签到（{0}），签到时段为 {1}–{2}", "It does not count for this period ({0}): check-ins count {1}–{2}";
     RollCallTitle: "视频点名", "Video roll call";
     RollCallRinging: "正在呼叫，请在{0}前接听", "Ringing: answer before {0}";
     LeaveTitle: "请假外出", "Leave";

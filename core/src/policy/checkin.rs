@@ -34,6 +34,21 @@ pub enum CheckinReason {
 }
 
 impl CheckinReason {
+    /// The stable wire spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckinReason::FaceMismatch => "face_mismatch",
+            CheckinReason::FaceInconclusive => "face_inconclusive",
+            CheckinReason::ReplayedPhoto => "replayed_photo",
+            CheckinReason::MockLocation => "mock_location",
+            CheckinReason::LivenessUnchecked => "liveness_unchecked",
+            CheckinReason::StaleFix => "stale_fix",
+            CheckinReason::InaccurateFix => "inaccurate_fix",
+            CheckinReason::OutsideArea => "outside_area",
+            CheckinReason::Unknown => "unknown",
+        }
+    }
+
     /// Reasons that fail a check-in outright; the others send it to an officer.
     pub fn is_hard(self) -> bool {
         matches!(

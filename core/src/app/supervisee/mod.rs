@@ -1,3 +1,4 @@
 //! 在矫通, the supervisee's app: its screens.
 
+pub mod checkin;
 pub mod today;
