@@ -19,6 +19,7 @@ use crate::policy::learning::{
     QuizAttemptStatus, ReflectionStatus, StudySessionStatus,
 };
 use crate::policy::lecture::{AttendanceMark, AttendanceMethod};
+use crate::policy::level::ApprovalLevel;
 use crate::policy::liveness::Pose;
 use crate::policy::quiz::QuestionKind;
 use crate::policy::rollcall::{RollCallReason, RollCallStatus};
@@ -241,6 +242,11 @@ labels! {
         InaccurateFix: "位置信息不够精确", "The location is too imprecise";
         OutsideArea: "不在活动区域内", "Outside the activity area";
         Unknown: "其他原因", "Other";
+    }
+    ApprovalLevel {
+        JudicialOffice: "司法所", "Judicial office";
+        CountyAgency: "县级社区矫正机构", "County agency";
+        City: "市级社区矫正机构", "City agency";
     }
     AssessmentFact {
         CheckinMissed: "未按时签到", "Check-in missed";

@@ -236,6 +236,18 @@ impl HuijiaoClient {
         )
     }
 
+    /// The supervisee's leave request form, checked against the jurisdiction's rules.
+    pub async fn leave_form_screen(
+        &self,
+        case_id: Uuid,
+    ) -> Arc<huijiao_core::app::supervisee::leave_form::LeaveFormScreen> {
+        huijiao_core::app::supervisee::leave_form::LeaveFormScreen::open(
+            self.inner.clone(),
+            case_id,
+        )
+        .await
+    }
+
     // ---- one object per domain, sharing this client's session ------------------------
 
     /// Cases: the caseload, intake, levels and status, plans, teams, devices.

@@ -160,6 +160,19 @@ def test_the_supervisee_signs_in_and_reads_today_through_the_screen_models(serve
         again = run(sv.today_screen(me.case_id, outbox))
         assert [i.kind for i in again.state().items] == kinds
 
+    # Asking for leave: the rules said before sending, then sent for approval.
+    form = run(sv.leave_form_screen(me.case_id))
+    assert not form.state().can_submit
+    form.set_reason("family")
+    form.set_reason_text("Visiting my father in hospital")
+    form.set_destination("Xi'an", 34.26, 108.94)
+    form.set_contact("13800000000")
+    today = datetime.date.today()
+    state = form.set_dates(str(today + datetime.timedelta(days=10)), str(today + datetime.timedelta(days=17)))
+    assert state.can_submit and state.notes == ["8 days, decided by: County agency"]
+    state = run(form.submit())
+    assert state.sent is not None and state.route == core.Route.LEAVE
+
 
 def test_errors_map_to_actionable_variants(server):
     c = client(server)

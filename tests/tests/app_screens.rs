@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use huijiao_core::api::{CheckinRequestCreate, FaceEnrolRequest, GpsFix};
 use huijiao_core::app::shared::sign_in::{SignInListener, SignInScreen, SignInState};
 use huijiao_core::app::supervisee::checkin::{CheckinScreen, CheckinStep};
+use huijiao_core::app::supervisee::leave_form::LeaveFormScreen;
 use huijiao_core::app::supervisee::today::{DueKind, TodayScreen};
 use huijiao_core::app::Route;
 use huijiao_core::client::outbox::Outbox;
@@ -370,5 +371,103 @@ async fn the_check_in_flow_says_each_pose_and_what_happened() {
     assert_eq!(outbox.flush(&sv).await.unwrap().sent, 1);
     let mine = sv.checkins_of(case_id).all().await.unwrap();
     assert_eq!(mine[0].result, CheckinResult::NeedsReview, "{:?}", mine[0]);
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_leave_form_says_the_rules_before_sending_and_the_servers_refusal_by_field() {
+    let data = tempfile::tempdir().unwrap();
+    let server = TestServer::demo(data.path()).await;
+    let sv = client(&server.base, Some(DEMO_DEVICE), Lang::ZhCn);
+    let case_id = sv
+        .login("sv.maxiaojun", DEMO_PASSWORD)
+        .await
+        .unwrap()
+        .case_id
+        .unwrap();
+    let form = LeaveFormScreen::open(sv.clone(), case_id).await;
+    let s = form.state();
+    assert_eq!(s.title, "外出申请");
+    assert_eq!(s.reasons.len(), 6);
+    assert_eq!(s.reasons[0].label, "就医");
+    assert!(!s.can_submit);
+    let fields: Vec<&str> = s.errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        [
+            "reason_category",
+            "reason_text",
+            "destination",
+            "contact_while_away",
+            "start_date",
+            "end_date"
+        ]
+    );
+    form.set_reason("medical".into());
+    form.set_reason_text("陪同母亲到西安复查".into());
+    form.set_destination("西安市第一医院".into(), 34.26, 108.94);
+    form.set_contact("13800000000".into());
+    let today = huijiao_core::policy::calendar::local_date(chrono::Utc::now());
+    let day = |n: i64| Some(today + chrono::Duration::days(n));
+    // Eight days: more than a judicial office decides, said before sending.
+    let s = form.set_dates(day(10), day(17));
+    assert!(s.can_submit, "{s:?}");
+    assert_eq!(s.notes, ["共 8 天，由县级社区矫正机构审批"]);
+    // Tomorrow: too little notice unless marked urgent (the field named), then flagged.
+    let s = form.set_dates(day(1), day(2));
+    assert_eq!(s.errors[0].field, "urgent");
+    assert!(!s.can_submit);
+    let s = form.set_urgent(true);
+    assert!(s.can_submit, "{s:?}");
+    assert_eq!(
+        s.notes,
+        ["共 2 天，由司法所审批", "提前不足 3 天，将作为紧急申请提交"]
+    );
+    // Beyond the window ahead: refused here, on the first day.
+    let s = form.set_dates(day(120), day(121));
+    assert_eq!(s.errors[0].field, "start_date");
+    assert!(
+        s.errors[0].message.contains("90"),
+        "{}",
+        s.errors[0].message
+    );
+    // What only the server checks comes back by field: an invisible character in the text.
+    form.set_dates(day(10), day(12));
+    form.set_reason_text("陪同母亲复查\u{E0041}".into());
+    let s = form.submit().await;
+    assert_eq!(s.sent, None);
+    assert_eq!(
+        s.errors
+            .iter()
+            .map(|e| e.field.as_str())
+            .collect::<Vec<_>>(),
+        ["reason_text"],
+        "{s:?}"
+    );
+    let s = form.set_reason_text("陪同母亲复查".into());
+    assert!(
+        s.errors.is_empty(),
+        "the server's word goes with the change: {s:?}"
+    );
+    let s = form.submit().await;
+    let sent = s.sent.expect("sent");
+    assert_eq!(
+        (s.route, s.message.as_deref()),
+        (Some(Route::Leave), Some("已提交，等待审批"))
+    );
+    assert!(!form.state().can_submit, "sent once");
+    // The officer has it to decide.
+    let officer = client(&server.base, None, Lang::ZhCn);
+    officer
+        .login("officer.donggang", DEMO_PASSWORD)
+        .await
+        .unwrap();
+    assert!(officer
+        .leave_queue()
+        .all()
+        .await
+        .unwrap()
+        .iter()
+        .any(|l| l.id == sent));
     server.stop().await;
 }

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Datelike, Utc};
 
 use crate::error::Lang;
-use crate::policy::calendar::local_offset;
+use crate::policy::calendar::{local_date, local_offset};
 
 macro_rules! texts {
     ($($key:ident: $zh:literal, $en:literal;)+) => {
@@ -68,6 +68,18 @@ texts! {
     LeaveTitle: "请假外出", "Leave";
     LeaveAway: "外出中（{0}），请于{1}前返回并销假", "Away ({0}): come back and report by {1}";
     LeaveReady: "请假已批准（{0}），{1}起可以出发", "Leave approved ({0}): you may set off from {1}";
+    LeaveFormTitle: "外出申请", "Ask for leave";
+    LeaveReasonLabel: "外出事由", "Reason";
+    LeaveReasonMissing: "请选择外出事由", "Choose a reason";
+    LeaveDetailMissing: "请说明外出事由", "Say why you need to go";
+    LeaveDestinationMissing: "请填写目的地", "Say where you are going";
+    LeaveContactMissing: "请填写外出期间的联系方式", "Say how to reach you while away";
+    LeaveStartMissing: "请选择出发日期", "Choose the first day";
+    LeaveEndMissing: "请选择返回日期", "Choose the last day";
+    LeaveDecidedBy: "共 {0} 天，由{1}审批", "{0} days, decided by: {1}";
+    LeaveLateNotice: "提前不足 {0} 天，将作为紧急申请提交", "Less than {0} days' notice: sent as urgent";
+    LeaveWindowTotal: "{0} 天内累计外出 {1} 天，须上一级审批", "{1} days away within {0} days: decided one level up";
+    LeaveSent: "已提交，等待审批", "Sent for approval";
     StudyTitle: "本月教育学习", "Education this month";
     ServiceTitle: "本月公益活动", "Community service this month";
     MinutesOf: "已完成 {0} / {1} 分钟", "{0} of {1} minutes done";
@@ -95,16 +107,12 @@ impl Text {
 /// A moment as a person reads it, in China time: "今天 08:00", "明天 17:30", "12月9日 08:00"
 /// ("today 08:00", "tomorrow 17:30", "9 Dec 08:00").
 pub fn when(t: DateTime<Utc>, now: DateTime<Utc>, lang: Lang) -> String {
-    let (t, now) = (
-        t.with_timezone(&local_offset()),
-        now.with_timezone(&local_offset()),
-    );
-    let clock = t.format("%H:%M").to_string();
-    let days = (t.date_naive() - now.date_naive()).num_days();
-    match days {
+    let clock = t.with_timezone(&local_offset()).format("%H:%M").to_string();
+    let (on, today) = (local_date(t), local_date(now));
+    match (on - today).num_days() {
         0 => Text::TodayAt.say(lang, &[&clock]),
         1 => Text::TomorrowAt.say(lang, &[&clock]),
-        _ => day(t.date_naive(), now.date_naive(), lang) + " " + &clock,
+        _ => day(on, today, lang) + " " + &clock,
     }
 }
 

@@ -1,4 +1,5 @@
 //! 在矫通, the supervisee's app: its screens.
 
 pub mod checkin;
+pub mod leave_form;
 pub mod today;

@@ -1,0 +1,362 @@
+//! Asking for leave (外出申请): the form, checked against the jurisdiction's rules as it is
+//! filled in — how many days, who decides ("由司法所审批", "须县级社区矫正机构审批"), notice
+//! too short (then only as urgent), too far ahead, more leave in the window than allowed —
+//! before anything is sent; then sent and submitted in one call, the server's refusal named
+//! by field as any other.
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{NaiveDate, Utc};
+use uuid::Uuid;
+
+use crate::api::{LeaveCreateRequest, Place};
+use crate::app::text::Text;
+use crate::app::{trouble, FieldError, Listeners, Route, Watching};
+use crate::client::Client;
+use crate::error::{ErrorCode, Lang};
+use crate::labels::Label;
+use crate::model::{LeaveReason, LeaveStatus};
+use crate::policy::calendar::local_date;
+use crate::policy::leave::{assess_leave, LeaveRule, LeaveRules};
+
+/// One option of a choice, in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct Choice {
+    pub code: String,
+    pub label: String,
+    pub chosen: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct LeaveFormState {
+    pub title: String,
+    pub reason_label: String,
+    pub reasons: Vec<Choice>,
+    pub reason_text: String,
+    pub destination: Option<String>,
+    pub start_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
+    pub contact: String,
+    pub urgent: bool,
+    /// What the rules say of the dates as they stand: days, who decides, why.
+    pub notes: Vec<String>,
+    pub errors: Vec<FieldError>,
+    pub can_submit: bool,
+    pub submit_why_not: Option<String>,
+    pub busy: bool,
+    pub message: Option<String>,
+    /// The leave sent, once it is.
+    pub sent: Option<Uuid>,
+    pub route: Option<Route>,
+}
+
+#[cfg_attr(feature = "uniffi", uniffi::export(with_foreign))]
+pub trait LeaveFormListener: Send + Sync {
+    fn changed(&self, state: LeaveFormState);
+}
+
+#[derive(Default)]
+struct Form {
+    input: LeaveFormInput,
+    busy: bool,
+    /// From the server, after a refusal.
+    server_errors: Vec<FieldError>,
+    message: Option<String>,
+    sent: Option<Uuid>,
+    route: Option<Route>,
+}
+
+/// The reasons a person may give (`Withheld` is how volunteers see one, never a choice).
+const REASONS: [LeaveReason; 6] = [
+    LeaveReason::Medical,
+    LeaveReason::Family,
+    LeaveReason::Work,
+    LeaveReason::Study,
+    LeaveReason::Legal,
+    LeaveReason::Other,
+];
+
+/// The form checked against `rules` on `today`, with the person's other leaves: each field's
+/// problem, and what the rules say of the dates.
+pub fn check(
+    f: &LeaveFormInput,
+    rules: &LeaveRules,
+    today: NaiveDate,
+    other_leaves: &[(NaiveDate, NaiveDate)],
+    lang: Lang,
+) -> (Vec<FieldError>, Vec<String>) {
+    let mut errors = vec![];
+    let mut missing = |field: &str, text: Text| {
+        errors.push(FieldError {
+            field: field.into(),
+            message: text.say(lang, &[]),
+        })
+    };
+    if f.reason.is_none() {
+        missing("reason_category", Text::LeaveReasonMissing);
+    }
+    if f.reason_text.trim().is_empty() {
+        missing("reason_text", Text::LeaveDetailMissing);
+    }
+    if f.destination.is_none() {
+        missing("destination", Text::LeaveDestinationMissing);
+    }
+    if f.contact.trim().is_empty() {
+        missing("contact_while_away", Text::LeaveContactMissing);
+    }
+    let mut notes = vec![];
+    match (f.start, f.end) {
+        (Some(start), Some(end)) => {
+            match assess_leave(rules, today, start, end, other_leaves, f.urgent) {
+                Ok(a) => {
+                    notes.push(
+                        Text::LeaveDecidedBy
+                            .say(lang, &[&a.days.to_string(), a.required_level.label(lang)]),
+                    );
+                    for r in &a.rules {
+                        match r {
+                            LeaveRule::LateNotice => notes.push(
+                                Text::LeaveLateNotice
+                                    .say(lang, &[&rules.min_notice_days.to_string()]),
+                            ),
+                            LeaveRule::OverWindowTotal => notes.push(Text::LeaveWindowTotal.say(
+                                lang,
+                                &[
+                                    &rules.window_days.to_string(),
+                                    &a.window_total_days.to_string(),
+                                ],
+                            )),
+                            _ => {}
+                        }
+                    }
+                }
+                Err(code) => errors.push(FieldError {
+                    field: match code {
+                        ErrorCode::LeaveNoticeTooShort => "urgent",
+                        ErrorCode::LeaveDatesInvalid if end < start => "end_date",
+                        _ => "start_date",
+                    }
+                    .into(),
+                    message: code.message(lang).into(),
+                }),
+            }
+        }
+        (start, end) => {
+            if start.is_none() {
+                missing("start_date", Text::LeaveStartMissing);
+            }
+            if end.is_none() {
+                missing("end_date", Text::LeaveEndMissing);
+            }
+        }
+    }
+    (errors, notes)
+}
+
+/// What `check` looks at.
+#[derive(Debug, Clone, Default)]
+pub struct LeaveFormInput {
+    pub reason: Option<LeaveReason>,
+    pub reason_text: String,
+    pub destination: Option<Place>,
+    pub start: Option<NaiveDate>,
+    pub end: Option<NaiveDate>,
+    pub contact: String,
+    pub urgent: bool,
+}
+
+#[cfg_attr(feature = "uniffi", derive(uniffi::Object))]
+pub struct LeaveFormScreen {
+    client: Arc<Client>,
+    case_id: Uuid,
+    rules: LeaveRules,
+    other_leaves: Vec<(NaiveDate, NaiveDate)>,
+    form: Mutex<Form>,
+    listeners: Listeners<dyn LeaveFormListener>,
+}
+
+impl LeaveFormScreen {
+    /// The form for the person's own case: the jurisdiction's rules and their leaves are read
+    /// first (the rules as the server applies them; without the server, the national ones).
+    pub async fn open(client: Arc<Client>, case_id: Uuid) -> Arc<LeaveFormScreen> {
+        let rules = client.rules().await.map(|r| r.leave).unwrap_or_default();
+        let other_leaves = client
+            .leaves_of(case_id)
+            .all()
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|l| {
+                matches!(
+                    l.status,
+                    LeaveStatus::Approved
+                        | LeaveStatus::Active
+                        | LeaveStatus::Returned
+                        | LeaveStatus::Overdue
+                )
+            })
+            .map(|l| (l.start_date, l.end_date))
+            .collect();
+        Arc::new(LeaveFormScreen {
+            client,
+            case_id,
+            rules,
+            other_leaves,
+            form: Mutex::new(Form::default()),
+            listeners: Listeners::new(),
+        })
+    }
+
+    fn render(&self, f: &Form) -> LeaveFormState {
+        let lang = self.client.lang();
+        let today = local_date(Utc::now());
+        let (mut errors, notes) = check(&f.input, &self.rules, today, &self.other_leaves, lang);
+        let why_not = if f.busy {
+            Some(Text::Busy.say(lang, &[]))
+        } else if f.sent.is_some() {
+            Some(Text::LeaveSent.say(lang, &[]))
+        } else {
+            errors.first().map(|e| e.message.clone())
+        };
+        // The server's word on a field stands until that field changes.
+        for e in &f.server_errors {
+            if !errors.iter().any(|m| m.field == e.field) {
+                errors.push(e.clone());
+            }
+        }
+        LeaveFormState {
+            title: Text::LeaveFormTitle.say(lang, &[]),
+            reason_label: Text::LeaveReasonLabel.say(lang, &[]),
+            reasons: REASONS
+                .iter()
+                .map(|r| Choice {
+                    code: r.as_str().into(),
+                    label: r.label(lang).into(),
+                    chosen: f.input.reason == Some(*r),
+                })
+                .collect(),
+            reason_text: f.input.reason_text.clone(),
+            destination: f.input.destination.as_ref().map(|p| p.name.clone()),
+            start_date: f.input.start,
+            end_date: f.input.end,
+            contact: f.input.contact.clone(),
+            urgent: f.input.urgent,
+            notes,
+            errors,
+            can_submit: why_not.is_none(),
+            submit_why_not: why_not,
+            busy: f.busy,
+            message: f.message.clone(),
+            sent: f.sent,
+            route: f.route,
+        }
+    }
+
+    fn changed(&self, field: &str, change: impl FnOnce(&mut Form)) -> LeaveFormState {
+        let state = {
+            let mut f = self.form.lock().expect("not poisoned");
+            change(&mut f);
+            f.server_errors.retain(|e| e.field != field);
+            self.render(&f)
+        };
+        self.listeners.each(|l| l.changed(state.clone()));
+        state
+    }
+}
+
+#[cfg_attr(feature = "uniffi", uniffi::export(async_runtime = "tokio"))]
+impl LeaveFormScreen {
+    pub fn state(&self) -> LeaveFormState {
+        self.render(&self.form.lock().expect("not poisoned"))
+    }
+
+    pub fn watch(&self, listener: Arc<dyn LeaveFormListener>) -> Arc<Watching> {
+        self.listeners.add(listener)
+    }
+
+    /// One of `state().reasons`' codes.
+    pub fn set_reason(&self, code: String) -> LeaveFormState {
+        self.changed("reason_category", |f| {
+            f.input.reason = LeaveReason::parse(&code)
+        })
+    }
+
+    pub fn set_reason_text(&self, text: String) -> LeaveFormState {
+        self.changed("reason_text", |f| f.input.reason_text = text)
+    }
+
+    /// Where to: its name, and the point the person picked on the map.
+    pub fn set_destination(&self, name: String, lat: f64, lon: f64) -> LeaveFormState {
+        self.changed("destination", |f| {
+            f.input.destination = (!name.trim().is_empty()).then_some(Place { name, lat, lon })
+        })
+    }
+
+    pub fn set_dates(&self, start: Option<NaiveDate>, end: Option<NaiveDate>) -> LeaveFormState {
+        self.changed("start_date", |f| {
+            f.input.start = start;
+            f.input.end = end;
+            f.server_errors.retain(|e| e.field != "end_date");
+        })
+    }
+
+    pub fn set_contact(&self, contact: String) -> LeaveFormState {
+        self.changed("contact_while_away", |f| f.input.contact = contact)
+    }
+
+    pub fn set_urgent(&self, urgent: bool) -> LeaveFormState {
+        self.changed("urgent", |f| f.input.urgent = urgent)
+    }
+
+    /// Sends the request and submits it for approval, if the form holds.
+    pub async fn submit(&self) -> LeaveFormState {
+        let req = {
+            let mut f = self.form.lock().expect("not poisoned");
+            if !self.render(&f).can_submit {
+                return self.render(&f);
+            }
+            f.busy = true;
+            let (Some(reason), Some(destination), Some(start), Some(end)) = (
+                f.input.reason,
+                f.input.destination.clone(),
+                f.input.start,
+                f.input.end,
+            ) else {
+                f.busy = false;
+                return self.render(&f);
+            };
+            LeaveCreateRequest {
+                reason_category: reason,
+                reason_text: f.input.reason_text.trim().into(),
+                destination,
+                start_date: start,
+                end_date: end,
+                contact_while_away: f.input.contact.trim().into(),
+                urgent: f.input.urgent,
+                standing: false,
+                submit: true,
+            }
+        };
+        self.changed("", |_| {});
+        let got = self.client.apply_leave(self.case_id, &req).await;
+        let lang = self.client.lang();
+        self.changed("", |f| {
+            f.busy = false;
+            match got {
+                Ok(l) => {
+                    f.sent = Some(l.id);
+                    f.message = Some(Text::LeaveSent.say(lang, &[]));
+                    f.route = Some(Route::Leave);
+                }
+                Err(e) => {
+                    let t = trouble(&e, lang);
+                    f.server_errors = t.fields;
+                    f.message = Some(t.message);
+                    f.route = t.route;
+                }
+            }
+        })
+    }
+}
