@@ -98,6 +98,35 @@ async fn signing_in_names_what_is_missing_and_goes_to_the_roles_home() {
         screen.set_password(DEMO_PASSWORD.into());
         assert_eq!(screen.submit().await.route, Some(home), "{who}");
     }
+
+    // A new phone: registered, and the person is told to wait for the officer's approval.
+    let screen = SignInScreen::new(client(&server.base, Some("new-phone"), Lang::ZhCn));
+    screen.set_username("sv.maxiaojun".into());
+    screen.set_password(DEMO_PASSWORD.into());
+    let s = screen.submit().await;
+    assert_eq!(s.route, Some(Route::DeviceAwaitingApproval), "{s:?}");
+    assert_eq!(
+        s.message.as_deref(),
+        Some("此手机尚未获批，请联系矫正工作人员审批。")
+    );
+    // A password reset by the officer: a new one before anything else.
+    let officer = client(&server.base, None, Lang::ZhCn);
+    officer
+        .login("officer.donggang", DEMO_PASSWORD)
+        .await
+        .unwrap();
+    let sv = client(&server.base, Some(DEMO_DEVICE), Lang::ZhCn);
+    let case_id = sv
+        .login("sv.maxiaojun", DEMO_PASSWORD)
+        .await
+        .unwrap()
+        .case_id
+        .unwrap();
+    let issued = officer.reset_login(case_id).await.unwrap();
+    let screen = SignInScreen::new(sv);
+    screen.set_username(issued.username);
+    screen.set_password(issued.initial_password);
+    assert_eq!(screen.submit().await.route, Some(Route::ChangePassword));
     server.stop().await;
 }
 
