@@ -26,6 +26,7 @@ use crate::policy::rollcall::{RollCallReason, RollCallStatus};
 use crate::policy::sanctions::{Sanction, SanctionStatus, TagGround, TagOrderStatus};
 use crate::policy::schedule::NotCounted;
 use crate::policy::service::{ActivityStatus, ParticipationStatus, PresenceProof, ServiceKind};
+use crate::policy::transitions::LeaveAction;
 use crate::policy::visits::VisitKind;
 
 /// A code with words for people.
@@ -242,6 +243,16 @@ labels! {
         InaccurateFix: "位置信息不够精确", "The location is too imprecise";
         OutsideArea: "不在活动区域内", "Outside the activity area";
         Unknown: "其他原因", "Other";
+    }
+    LeaveAction {
+        Submit: "提交申请", "Submit";
+        Cancel: "撤回申请", "Withdraw";
+        Approve: "批准", "Approve";
+        Reject: "不批准", "Reject";
+        Depart: "报告出发", "Report leaving";
+        Return: "销假", "Report back";
+        Extend: "申请续假", "Ask for more days";
+        MarkOverdue: "记录逾期未归", "Mark overdue";
     }
     ApprovalLevel {
         JudicialOffice: "司法所", "Judicial office";

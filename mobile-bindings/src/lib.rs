@@ -248,6 +248,14 @@ impl HuijiaoClient {
         .await
     }
 
+    /// The supervisee's own leave requests with the actions allowed now.
+    pub async fn leaves_screen(
+        &self,
+        case_id: Uuid,
+    ) -> Arc<huijiao_core::app::supervisee::leaves::LeavesScreen> {
+        huijiao_core::app::supervisee::leaves::LeavesScreen::open(self.inner.clone(), case_id).await
+    }
+
     // ---- one object per domain, sharing this client's session ------------------------
 
     /// Cases: the caseload, intake, levels and status, plans, teams, devices.

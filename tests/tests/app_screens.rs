@@ -5,10 +5,13 @@
 
 use std::sync::{Arc, Mutex};
 
-use huijiao_core::api::{CheckinRequestCreate, FaceEnrolRequest, GpsFix};
+use huijiao_core::api::{
+    CheckinRequestCreate, FaceEnrolRequest, GpsFix, LeaveCreateRequest, LeaveDecisionRequest, Place,
+};
 use huijiao_core::app::shared::sign_in::{SignInListener, SignInScreen, SignInState};
 use huijiao_core::app::supervisee::checkin::{CheckinScreen, CheckinStep};
 use huijiao_core::app::supervisee::leave_form::LeaveFormScreen;
+use huijiao_core::app::supervisee::leaves::LeavesScreen;
 use huijiao_core::app::supervisee::today::{DueKind, TodayScreen};
 use huijiao_core::app::Route;
 use huijiao_core::client::outbox::Outbox;
@@ -16,6 +19,7 @@ use huijiao_core::client::{Client, MemoryTokenStore};
 use huijiao_core::face::image::Rgb;
 use huijiao_core::face::synth::turn_head;
 use huijiao_core::face::FaceEngine;
+use huijiao_core::model::LeaveReason;
 use huijiao_core::policy::checkin::CheckinResult;
 use huijiao_core::policy::liveness::Pose;
 use huijiao_core::Lang;
@@ -498,5 +502,87 @@ async fn the_leave_form_says_the_rules_before_sending_and_the_servers_refusal_by
         .unwrap()
         .iter()
         .any(|l| l.id == sent));
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn my_leave_shows_each_requests_state_and_the_actions_allowed_now() {
+    let data = tempfile::tempdir().unwrap();
+    let server = TestServer::demo(data.path()).await;
+    let sv = client(&server.base, Some(DEMO_DEVICE), Lang::ZhCn);
+    let case_id = sv
+        .login("sv.maxiaojun", DEMO_PASSWORD)
+        .await
+        .unwrap()
+        .case_id
+        .unwrap();
+    let officer = client(&server.base, None, Lang::ZhCn);
+    officer
+        .login("officer.donggang", DEMO_PASSWORD)
+        .await
+        .unwrap();
+    let today = huijiao_core::policy::calendar::local_date(chrono::Utc::now());
+    let ask = |from: i64, to: i64| LeaveCreateRequest {
+        reason_category: LeaveReason::Family,
+        reason_text: "探望父亲".into(),
+        destination: Place {
+            name: "天水市".into(),
+            lat: 34.58,
+            lon: 105.72,
+        },
+        start_date: today + chrono::Duration::days(from),
+        end_date: today + chrono::Duration::days(to),
+        contact_while_away: "13800000000".into(),
+        urgent: false,
+        standing: false,
+        submit: true,
+    };
+    let waiting = sv.apply_leave(case_id, &ask(10, 12)).await.unwrap();
+    let later = sv.apply_leave(case_id, &ask(20, 21)).await.unwrap();
+    officer
+        .decide_leave(
+            later.id,
+            true,
+            &LeaveDecisionRequest {
+                version: later.version,
+                opinion: "同意".into(),
+            },
+        )
+        .await
+        .unwrap();
+
+    let screen = LeavesScreen::open(sv.clone(), case_id).await;
+    let s = screen.state();
+    assert_eq!(s.title, "我的请假");
+    let line = |s: &huijiao_core::app::supervisee::leaves::LeavesState, id| {
+        s.lines.iter().find(|l| l.id == id).unwrap().clone()
+    };
+    let w = line(&s, waiting.id);
+    assert_eq!(
+        (w.title.as_str(), w.status.as_str()),
+        ("天水市（家庭事务）", "待审批")
+    );
+    assert!(w.dates.ends_with("共 3 天"), "{}", w.dates);
+    let labels: Vec<&str> = w.buttons.iter().map(|b| b.label.as_str()).collect();
+    assert_eq!(labels, ["撤回申请"]);
+    // Approved, but twenty days away: setting off is shown, and why not yet.
+    let l = line(&s, later.id);
+    assert_eq!(l.status, "已批准");
+    let depart = l.buttons.iter().find(|b| b.label == "报告出发").unwrap();
+    assert!(!depart.enabled);
+    assert_eq!(
+        depart.why_not.as_deref(),
+        Some("须在获批外出期间（最早为首日前一天）报告出发；其他日期请重新申请。")
+    );
+    // Withdrawn: said, and the list read again.
+    let s = screen.cancel(waiting.id).await;
+    assert_eq!(s.message.as_deref(), Some("已更新：已撤回"));
+    let w = line(&s, waiting.id);
+    assert_eq!(w.status, "已撤回");
+    assert!(w.buttons.is_empty());
+    // Withdrawing it again: the server's words, nothing changed.
+    let s = screen.cancel(waiting.id).await;
+    assert!(s.message.is_some() && !s.busy, "{s:?}");
+    assert_eq!(line(&s, waiting.id).status, "已撤回");
     server.stop().await;
 }

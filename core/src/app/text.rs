@@ -80,6 +80,10 @@ texts! {
     LeaveLateNotice: "提前不足 {0} 天，将作为紧急申请提交", "Less than {0} days' notice: sent as urgent";
     LeaveWindowTotal: "{0} 天内累计外出 {1} 天，须上一级审批", "{1} days away within {0} days: decided one level up";
     LeaveSent: "已提交，等待审批", "Sent for approval";
+    LeavesTitle: "我的请假", "My leave";
+    NoLeaves: "还没有请假记录。", "No leave requests yet.";
+    LeaveDates: "{0}–{1}，共 {2} 天", "{0}–{1}, {2} days";
+    LeaveNowIs: "已更新：{0}", "Done: now {0}";
     StudyTitle: "本月教育学习", "Education this month";
     ServiceTitle: "本月公益活动", "Community service this month";
     MinutesOf: "已完成 {0} / {1} 分钟", "{0} of {1} minutes done";

@@ -2,4 +2,5 @@
 
 pub mod checkin;
 pub mod leave_form;
+pub mod leaves;
 pub mod today;
