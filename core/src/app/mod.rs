@@ -182,7 +182,25 @@ impl<L: ?Sized + Send + Sync + 'static> Listeners<L> {
         })
     }
 
-    pub(crate) fn each(&self, tell: impl Fn(&L)) {
+    /// Changes a screen's `model`, renders the state once, tells every listener (`tell`
+    /// calls the listener's own `changed`), and returns the state.
+    pub(crate) fn change<M, S: Clone>(
+        &self,
+        model: &Mutex<M>,
+        change: impl FnOnce(&mut M),
+        render: impl FnOnce(&M) -> S,
+        tell: impl Fn(&L, S),
+    ) -> S {
+        let state = {
+            let mut m = model.lock().expect("not poisoned");
+            change(&mut m);
+            render(&m)
+        };
+        self.each(|l| tell(l, state.clone()));
+        state
+    }
+
+    fn each(&self, tell: impl Fn(&L)) {
         let all: Vec<Arc<L>> = self
             .all
             .lock()

@@ -103,13 +103,12 @@ impl SignInScreen {
     }
 
     fn changed(&self, change: impl FnOnce(&mut Form)) -> SignInState {
-        let state = {
-            let mut f = self.form.lock().expect("not poisoned");
-            change(&mut f);
-            self.render(&f)
-        };
-        self.listeners.each(|l| l.changed(state.clone()));
-        state
+        self.listeners.change(
+            &self.form,
+            change,
+            |f| self.render(f),
+            |l, state| l.changed(state),
+        )
     }
 }
 

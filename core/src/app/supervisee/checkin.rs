@@ -202,13 +202,12 @@ impl CheckinScreen {
     }
 
     fn changed(&self, change: impl FnOnce(&mut Flow)) -> CheckinState {
-        let state = {
-            let mut f = self.flow.lock().expect("not poisoned");
-            change(&mut f);
-            self.render(&f)
-        };
-        self.listeners.each(|l| l.changed(state.clone()));
-        state
+        self.listeners.change(
+            &self.flow,
+            change,
+            |f| self.render(f),
+            |l, state| l.changed(state),
+        )
     }
 
     /// What to do about a failed call: a server that cannot be reached keeps the photo for

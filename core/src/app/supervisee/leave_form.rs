@@ -255,14 +255,15 @@ impl LeaveFormScreen {
     }
 
     fn changed(&self, field: &str, change: impl FnOnce(&mut Form)) -> LeaveFormState {
-        let state = {
-            let mut f = self.form.lock().expect("not poisoned");
-            change(&mut f);
-            f.server_errors.retain(|e| e.field != field);
-            self.render(&f)
-        };
-        self.listeners.each(|l| l.changed(state.clone()));
-        state
+        self.listeners.change(
+            &self.form,
+            |f| {
+                change(f);
+                f.server_errors.retain(|e| e.field != field);
+            },
+            |f| self.render(f),
+            |l, state| l.changed(state),
+        )
     }
 }
 

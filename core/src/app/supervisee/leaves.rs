@@ -163,13 +163,12 @@ impl LeavesScreen {
     }
 
     fn changed(&self, change: impl FnOnce(&mut Shown)) -> LeavesState {
-        let state = {
-            let mut s = self.shown.lock().expect("not poisoned");
-            change(&mut s);
-            self.render(&s)
-        };
-        self.listeners.each(|l| l.changed(state.clone()));
-        state
+        self.listeners.change(
+            &self.shown,
+            change,
+            |s| self.render(s),
+            |l, state| l.changed(state),
+        )
     }
 
     /// Reads the list again, keeping `message` (what the last action said).

@@ -327,13 +327,12 @@ impl TodayScreen {
     }
 
     fn changed(&self, change: impl FnOnce(&mut Shown)) -> TodayState {
-        let state = {
-            let mut s = self.shown.lock().expect("not poisoned");
-            change(&mut s);
-            self.render(&s)
-        };
-        self.listeners.each(|l| l.changed(state.clone()));
-        state
+        self.listeners.change(
+            &self.shown,
+            change,
+            |s| self.render(s),
+            |l, state| l.changed(state),
+        )
     }
 }
 
