@@ -37,6 +37,23 @@ fn client(base: &str, device: Option<&str>, lang: Lang) -> Arc<Client> {
     )
 }
 
+/// The demo supervisee signed in on their approved phone (Chinese), and their case.
+async fn supervisee(base: &str) -> (Arc<Client>, uuid::Uuid) {
+    let sv = client(base, Some(DEMO_DEVICE), Lang::ZhCn);
+    let me = sv.login("sv.maxiaojun", DEMO_PASSWORD).await.unwrap();
+    (sv, me.case_id.unwrap())
+}
+
+/// The demo supervisee's officer, signed in (Chinese).
+async fn officer(base: &str) -> Arc<Client> {
+    let officer = client(base, None, Lang::ZhCn);
+    officer
+        .login("officer.donggang", DEMO_PASSWORD)
+        .await
+        .unwrap();
+    officer
+}
+
 /// Every state a listener was told, in order.
 #[derive(Default)]
 struct Seen(Mutex<Vec<SignInState>>);
@@ -114,18 +131,8 @@ async fn signing_in_names_what_is_missing_and_goes_to_the_roles_home() {
         Some("此手机尚未获批，请联系矫正工作人员审批。")
     );
     // A password reset by the officer: a new one before anything else.
-    let officer = client(&server.base, None, Lang::ZhCn);
-    officer
-        .login("officer.donggang", DEMO_PASSWORD)
-        .await
-        .unwrap();
-    let sv = client(&server.base, Some(DEMO_DEVICE), Lang::ZhCn);
-    let case_id = sv
-        .login("sv.maxiaojun", DEMO_PASSWORD)
-        .await
-        .unwrap()
-        .case_id
-        .unwrap();
+    let officer = officer(&server.base).await;
+    let (sv, case_id) = supervisee(&server.base).await;
     let issued = officer.reset_login(case_id).await.unwrap();
     let screen = SignInScreen::new(sv);
     screen.set_username(issued.username);
@@ -140,9 +147,7 @@ async fn today_lists_what_is_due_and_keeps_it_offline_with_its_age() {
     let phone = tempfile::tempdir().unwrap();
     let addr = free_addr().await;
     let server = TestServer::start(data.path(), addr, |_| {}, |_| {}).await;
-    let sv = client(&server.base, Some(DEMO_DEVICE), Lang::ZhCn);
-    let me = sv.login("sv.maxiaojun", DEMO_PASSWORD).await.unwrap();
-    let case_id = me.case_id.unwrap();
+    let (sv, case_id) = supervisee(&server.base).await;
     let cache = Arc::new(Outbox::open(&phone.path().join("outbox.db")).await.unwrap());
 
     // Nothing known yet and no call made: an empty screen, no claim about freshness.
@@ -152,11 +157,7 @@ async fn today_lists_what_is_due_and_keeps_it_offline_with_its_age() {
 
     // An officer asks for a check-in now: it is among the urgent lines at the top (ordered by
     // deadline), with its deadline in words.
-    let officer = client(&server.base, None, Lang::ZhCn);
-    officer
-        .login("officer.donggang", DEMO_PASSWORD)
-        .await
-        .unwrap();
+    let officer = officer(&server.base).await;
     let asked = officer
         .request_checkin(
             case_id,
@@ -307,18 +308,8 @@ async fn the_check_in_flow_says_each_pose_and_what_happened() {
     let with_faces =
         |state: &mut huijiao_server::state::AppState| state.face = Some(engine.clone());
     let server = TestServer::start(data.path(), addr, |_| {}, with_faces).await;
-    let officer = client(&server.base, None, Lang::ZhCn);
-    officer
-        .login("officer.donggang", DEMO_PASSWORD)
-        .await
-        .unwrap();
-    let sv = client(&server.base, Some(DEMO_DEVICE), Lang::ZhCn);
-    let case_id = sv
-        .login("sv.maxiaojun", DEMO_PASSWORD)
-        .await
-        .unwrap()
-        .case_id
-        .unwrap();
+    let officer = officer(&server.base).await;
+    let (sv, case_id) = supervisee(&server.base).await;
     officer
         .enrol_face(
             case_id,
@@ -411,13 +402,7 @@ async fn the_check_in_flow_says_each_pose_and_what_happened() {
 async fn the_leave_form_says_the_rules_before_sending_and_the_servers_refusal_by_field() {
     let data = tempfile::tempdir().unwrap();
     let server = TestServer::demo(data.path()).await;
-    let sv = client(&server.base, Some(DEMO_DEVICE), Lang::ZhCn);
-    let case_id = sv
-        .login("sv.maxiaojun", DEMO_PASSWORD)
-        .await
-        .unwrap()
-        .case_id
-        .unwrap();
+    let (sv, case_id) = supervisee(&server.base).await;
     let form = LeaveFormScreen::open(sv.clone(), case_id).await;
     let s = form.state();
     assert_eq!(s.title, "外出申请");
@@ -490,11 +475,7 @@ async fn the_leave_form_says_the_rules_before_sending_and_the_servers_refusal_by
     );
     assert!(!form.state().can_submit, "sent once");
     // The officer has it to decide.
-    let officer = client(&server.base, None, Lang::ZhCn);
-    officer
-        .login("officer.donggang", DEMO_PASSWORD)
-        .await
-        .unwrap();
+    let officer = officer(&server.base).await;
     assert!(officer
         .leave_queue()
         .all()
@@ -509,18 +490,8 @@ async fn the_leave_form_says_the_rules_before_sending_and_the_servers_refusal_by
 async fn my_leave_shows_each_requests_state_and_the_actions_allowed_now() {
     let data = tempfile::tempdir().unwrap();
     let server = TestServer::demo(data.path()).await;
-    let sv = client(&server.base, Some(DEMO_DEVICE), Lang::ZhCn);
-    let case_id = sv
-        .login("sv.maxiaojun", DEMO_PASSWORD)
-        .await
-        .unwrap()
-        .case_id
-        .unwrap();
-    let officer = client(&server.base, None, Lang::ZhCn);
-    officer
-        .login("officer.donggang", DEMO_PASSWORD)
-        .await
-        .unwrap();
+    let (sv, case_id) = supervisee(&server.base).await;
+    let officer = officer(&server.base).await;
     let today = huijiao_core::policy::calendar::local_date(chrono::Utc::now());
     let ask = |from: i64, to: i64| LeaveCreateRequest {
         reason_category: LeaveReason::Family,
