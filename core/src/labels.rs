@@ -4,6 +4,7 @@
 //! reads the same on every screen and paper. Each table is an exhaustive `match`: a new
 //! variant does not compile until it has its words.
 
+use crate::api::QueueKind;
 use crate::error::Lang;
 use crate::model::{
     AlertKind, AlertSeverity, AlertState, AuditAction, CaseStatus, CheckinRequestStatus,
@@ -22,6 +23,7 @@ use crate::policy::lecture::{AttendanceMark, AttendanceMethod};
 use crate::policy::level::ApprovalLevel;
 use crate::policy::liveness::Pose;
 use crate::policy::quiz::QuestionKind;
+use crate::policy::requests::VisitorRelation;
 use crate::policy::rollcall::{RollCallReason, RollCallStatus};
 use crate::policy::sanctions::{Sanction, SanctionStatus, TagGround, TagOrderStatus};
 use crate::policy::schedule::NotCounted;
@@ -123,6 +125,27 @@ labels! {
         FamilyMediation: "家庭调解", "Family mediation";
         Education: "教育帮扶", "Education";
         PsychologicalSupport: "心理疏导", "Psychological support";
+    }
+    VisitorRelation {
+        Victim: "被害人", "Victim";
+        Complainant: "控告人", "Complainant";
+        Informant: "举报人", "Informant";
+        Accomplice: "同案犯", "Accomplice";
+        Other: "其他人员", "Someone else";
+    }
+    QueueKind {
+        Leave: "请假审批", "Leave to decide";
+        Relocation: "居住地变更审批", "Move to decide";
+        Visitor: "会客审批", "Visitor to approve";
+        Alert: "待处理预警", "Alert to look at";
+        Checkin: "签到复核", "Check-in to review";
+        RollCall: "视频点名复核", "Roll call to review";
+        Reflection: "学习心得批阅", "Reflection to read";
+        QuizAttempt: "测验批改", "Quiz answers to mark";
+        Sanction: "处罚审批", "Sanction to decide";
+        HelpSession: "帮扶记录确认", "Help session to confirm";
+        Device: "手机绑定审核", "Phone to approve";
+        Unknown: "其他待办", "Other work";
     }
     DeviceStatus {
         Pending: "待审核", "Awaiting approval";

@@ -37,6 +37,13 @@ impl AlertsClient {
             .into())
     }
 
+    /// Everything waiting for the signed-in officer at their level: requests to decide,
+    /// alerts, check-ins and roll calls to review, work to mark, sanctions, phones. (The
+    /// officer's queue screen, `HuijiaoClient::queue_screen`, draws it.)
+    pub async fn work_queue(&self) -> Result<WorkQueueView> {
+        Ok(self.inner.work_queue().await?)
+    }
+
     /// The supervisee's own alerts: what was raised about them and whether it is handled.
     pub async fn own_alerts(&self) -> Result<Vec<OwnAlertView>> {
         Ok(self.inner.own_alerts().await?)

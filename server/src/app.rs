@@ -186,6 +186,7 @@ pub const DOMAINS: &[&Domain] = &[
     &crate::visits::DOMAIN,
     &crate::help::DOMAIN,
     &crate::alerts::DOMAIN,
+    &crate::queue::DOMAIN,
     &crate::audit::DOMAIN,
 ];
 

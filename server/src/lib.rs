@@ -31,6 +31,7 @@ pub mod org;
 pub mod paging;
 pub mod pdf;
 pub mod push;
+pub mod queue;
 pub mod requests;
 pub mod rollcalls;
 pub mod sanctions;

@@ -17,6 +17,7 @@ mod locations;
 mod org;
 pub mod outbox;
 mod pages;
+mod queue;
 mod requests;
 mod rollcalls;
 mod sanctions;

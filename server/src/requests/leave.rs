@@ -395,12 +395,24 @@ async fn leave_queue(
     Paged(q, page): Paged<QueueQuery>,
 ) -> ApiResult<Json<Page<LeaveView>>> {
     let mine = officer_level(&state.db, &caller).await?;
+    let find = waiting(&caller, mine, q.include_lower)?;
+    let rows = page.rows(&state.db, find, Order::OldestFirst).await?;
+    Ok(Json(views(&state, rows).await?))
+}
+
+/// Submitted leave requests in `caller`'s jurisdiction that their level (`mine`) decides, and
+/// with `include_lower` those below it: the approval queue and the work queue read this.
+pub(crate) fn waiting(
+    caller: &AuthUser,
+    mine: ApprovalLevel,
+    include_lower: bool,
+) -> ApiResult<sea_orm::Select<leave_request::Entity>> {
     let levels: Vec<&str> = ApprovalLevel::ALL
         .iter()
-        .filter(|&&l| l == mine || (q.include_lower && l < mine))
+        .filter(|&&l| l == mine || (include_lower && l < mine))
         .map(|l| l.as_str())
         .collect();
-    let find = leave_request::Entity::find()
+    Ok(leave_request::Entity::find()
         .filter(leave_request::Column::RequiredLevel.is_in(levels))
         .filter(leave_request::Column::Status.eq(LeaveStatus::Submitted.as_str()))
         .filter(
@@ -411,9 +423,7 @@ async fn leave_queue(
                     .cond_where(caller.case_scope()?)
                     .to_owned(),
             ),
-        );
-    let rows = page.rows(&state.db, find, Order::OldestFirst).await?;
-    Ok(Json(views(&state, rows).await?))
+        ))
 }
 
 impl Request for leave_request::Model {

@@ -217,13 +217,22 @@ async fn list_relocations(
     caller: Officer,
     page: PageRequest,
 ) -> ApiResult<Json<Page<RelocationView>>> {
+    let find = open_for(&caller)?;
+    Ok(Json(
+        page.read(&state.db, find, Order::OldestFirst, view).await?,
+    ))
+}
+
+/// Open relocations `caller`'s side acts on: moves out of their jurisdiction to decide, and
+/// moves into it to be consulted on (the list and the work queue read this).
+pub(crate) fn open_for(caller: &AuthUser) -> ApiResult<sea_orm::Select<rr::Entity>> {
     let path = caller.unit_path.clone().ok_or(ErrorCode::Forbidden)?;
     let units_below = sea_orm::sea_query::Query::select()
         .column(org_unit::Column::Id)
         .from(org_unit::Entity)
         .and_where(Expr::col(org_unit::Column::Path).like(format!("{path}%")))
         .to_owned();
-    let find = rr::Entity::find()
+    Ok(rr::Entity::find()
         .filter(rr::Column::Status.eq(RequestStatus::Submitted.as_str()))
         .filter(
             sea_orm::Condition::any()
@@ -237,10 +246,7 @@ async fn list_relocations(
                     ),
                 )
                 .add(rr::Column::ToUnitId.in_subquery(units_below)),
-        );
-    Ok(Json(
-        page.read(&state.db, find, Order::OldestFirst, view).await?,
-    ))
+        ))
 }
 
 /// The receiving agency's opinion (征求意见).

@@ -522,6 +522,8 @@ const SELF_ENDPOINTS: &[&str] = &[
     // A supervisee's own alerts and activity areas (locations.rs).
     "/me/alerts",
     "/me/areas",
+    // An officer's own work queue: outsiders and other roles (queue.rs).
+    "/me/queue",
 ];
 
 /// Row counts of everything but the logs that reads append to.

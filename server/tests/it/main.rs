@@ -25,6 +25,7 @@ mod locations;
 mod migrations;
 mod openapi;
 mod paging;
+mod queue;
 mod relocation_visitors;
 mod rollcall_media;
 mod rollcalls;
