@@ -256,6 +256,19 @@ impl HuijiaoClient {
         huijiao_core::app::supervisee::leaves::LeavesScreen::open(self.inner.clone(), case_id).await
     }
 
+    /// The officer's work queue, starting from what `outbox` kept of it; call `refresh` to
+    /// read the server. Its `decide(id)` opens a request's decision.
+    pub async fn queue_screen(
+        &self,
+        outbox: Option<Arc<HuijiaoOutbox>>,
+    ) -> Arc<huijiao_core::app::officer::queue::QueueScreen> {
+        huijiao_core::app::officer::queue::QueueScreen::open(
+            self.inner.clone(),
+            outbox.map(|o| o.inner.clone()),
+        )
+        .await
+    }
+
     // ---- one object per domain, sharing this client's session ------------------------
 
     /// Cases: the caseload, intake, levels and status, plans, teams, devices.

@@ -6,8 +6,10 @@
 use std::sync::{Arc, Mutex};
 
 use huijiao_core::api::{
-    CheckinRequestCreate, FaceEnrolRequest, GpsFix, LeaveCreateRequest, LeaveDecisionRequest, Place,
+    CheckinRequestCreate, FaceEnrolRequest, GpsFix, LeaveCreateRequest, LeaveDecisionRequest,
+    Place, QueueKind, VisitorCreateRequest,
 };
+use huijiao_core::app::officer::queue::QueueScreen;
 use huijiao_core::app::shared::sign_in::{SignInListener, SignInScreen, SignInState};
 use huijiao_core::app::supervisee::checkin::{CheckinScreen, CheckinStep};
 use huijiao_core::app::supervisee::leave_form::LeaveFormScreen;
@@ -52,6 +54,26 @@ async fn officer(base: &str) -> Arc<Client> {
         .await
         .unwrap();
     officer
+}
+
+/// A family visit to 天水市 from `from` to `to` days from today, sent for approval.
+fn ask(from: i64, to: i64) -> LeaveCreateRequest {
+    let today = huijiao_core::policy::calendar::local_date(chrono::Utc::now());
+    LeaveCreateRequest {
+        reason_category: LeaveReason::Family,
+        reason_text: "探望父亲".into(),
+        destination: Place {
+            name: "天水市".into(),
+            lat: 34.58,
+            lon: 105.72,
+        },
+        start_date: today + chrono::Duration::days(from),
+        end_date: today + chrono::Duration::days(to),
+        contact_while_away: "13800000000".into(),
+        urgent: false,
+        standing: false,
+        submit: true,
+    }
 }
 
 /// Every state a listener was told, in order.
@@ -492,22 +514,6 @@ async fn my_leave_shows_each_requests_state_and_the_actions_allowed_now() {
     let server = TestServer::demo(data.path()).await;
     let (sv, case_id) = supervisee(&server.base).await;
     let officer = officer(&server.base).await;
-    let today = huijiao_core::policy::calendar::local_date(chrono::Utc::now());
-    let ask = |from: i64, to: i64| LeaveCreateRequest {
-        reason_category: LeaveReason::Family,
-        reason_text: "探望父亲".into(),
-        destination: Place {
-            name: "天水市".into(),
-            lat: 34.58,
-            lon: 105.72,
-        },
-        start_date: today + chrono::Duration::days(from),
-        end_date: today + chrono::Duration::days(to),
-        contact_while_away: "13800000000".into(),
-        urgent: false,
-        standing: false,
-        submit: true,
-    };
     let waiting = sv.apply_leave(case_id, &ask(10, 12)).await.unwrap();
     let later = sv.apply_leave(case_id, &ask(20, 21)).await.unwrap();
     officer
@@ -555,5 +561,145 @@ async fn my_leave_shows_each_requests_state_and_the_actions_allowed_now() {
     let s = screen.cancel(waiting.id).await;
     assert!(s.message.is_some() && !s.busy, "{s:?}");
     assert_eq!(line(&s, waiting.id).status, "已撤回");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_officers_queue_opens_decisions_and_a_changed_request_is_read_again() {
+    let data = tempfile::tempdir().unwrap();
+    let phone = tempfile::tempdir().unwrap();
+    let addr = free_addr().await;
+    let server = TestServer::start(data.path(), addr, |_| {}, |_| {}).await;
+    let (sv, case_id) = supervisee(&server.base).await;
+    let withdrawn = sv.apply_leave(case_id, &ask(10, 12)).await.unwrap();
+    let approved = sv.apply_leave(case_id, &ask(20, 21)).await.unwrap();
+    let visitor = sv
+        .register_visit(
+            case_id,
+            &VisitorCreateRequest {
+                visitor_name: "王某".into(),
+                relation: huijiao_core::policy::requests::VisitorRelation::Victim,
+                meeting_at: chrono::Utc::now() + chrono::Duration::days(3),
+                place: "司法所调解室".into(),
+                purpose: "赔偿协商".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let officer = officer(&server.base).await;
+    let cache = Arc::new(Outbox::open(&phone.path().join("outbox.db")).await.unwrap());
+
+    let screen = QueueScreen::open(officer.clone(), Some(cache.clone())).await;
+    let s = screen.refresh().await;
+    assert_eq!(s.title, "待办事项");
+    assert!(s.message.is_none() && !s.freshness.offline, "{s:?}");
+    let leave = s.lines.iter().find(|l| l.id == withdrawn.id).unwrap();
+    assert_eq!(
+        (leave.title.as_str(), leave.subject.as_str(), leave.route),
+        ("请假审批", "家庭事务（天水市）", Some(Route::Decide))
+    );
+    assert!(
+        leave.due.as_deref().unwrap().starts_with("须在"),
+        "{leave:?}"
+    );
+    assert!(leave.waiting.ends_with("提交"), "{leave:?}");
+    let chip = s
+        .filters
+        .iter()
+        .find(|f| f.kind == Some(QueueKind::Leave))
+        .unwrap();
+    assert!(chip.label.starts_with("请假审批（"), "{chip:?}");
+    // One kind only: the chip is selected and the list holds leave only.
+    let s = screen.show(Some(QueueKind::Visitor));
+    assert!(
+        s.lines.iter().all(|l| l.kind == QueueKind::Visitor),
+        "{s:?}"
+    );
+    assert_eq!(s.lines.iter().filter(|l| l.id == visitor.id).count(), 1);
+    assert!(s
+        .filters
+        .iter()
+        .any(|f| f.selected && f.kind == Some(QueueKind::Visitor)));
+    screen.show(None);
+
+    // The decision: what was asked, in words; no opinion, nothing sent.
+    let d = screen
+        .decide(withdrawn.id)
+        .await
+        .expect("a request line opens");
+    let s = d.state();
+    assert_eq!((s.title.as_str(), s.can_decide), ("请假审批", true));
+    let fact = |s: &huijiao_core::app::officer::decision::DecisionState, label: &str| {
+        s.facts
+            .iter()
+            .find(|f| f.label == label)
+            .map(|f| f.value.clone())
+    };
+    assert_eq!(fact(&s, "目的地").as_deref(), Some("天水市"));
+    assert_eq!(fact(&s, "事由").as_deref(), Some("家庭事务：探望父亲"));
+    assert_eq!(fact(&s, "审批").as_deref(), Some("司法所"));
+    let s = d.approve().await;
+    assert_eq!(
+        s.opinion_error.as_deref(),
+        Some("不能为空，也不能只含不可见字符")
+    );
+    assert_eq!(
+        officer.leave(withdrawn.id).await.unwrap().status,
+        huijiao_core::model::LeaveStatus::Submitted
+    );
+    // The person withdraws it meanwhile: the approval is refused (409), the request read
+    // again, and the screen says what changed and that nothing is left to decide.
+    sv.cancel_leave(withdrawn.id).await.unwrap();
+    d.set_opinion("同意".into());
+    let s = d.approve().await;
+    assert_eq!(s.changed, ["状态"], "{s:?}");
+    assert_eq!(
+        s.message.as_deref(),
+        Some("申请已有变化（状态），已重新载入，请核对后再决定")
+    );
+    assert_eq!(fact(&s, "状态").as_deref(), Some("已撤回"));
+    assert!(!s.can_decide);
+    assert_eq!(s.why_not.as_deref(), Some("该申请现为“已撤回”，无需审批"));
+    assert_eq!(s.route, None);
+
+    // Approved: said, back to the queue, and gone from it.
+    let d = screen.decide(approved.id).await.unwrap();
+    d.set_opinion("同意，按时销假".into());
+    let s = d.approve().await;
+    assert_eq!(s.message.as_deref(), Some("已作出决定：已批准"), "{s:?}");
+    assert_eq!(s.route, Some(Route::OfficerQueue));
+    // The visitor: rejected with the reason.
+    let d = screen.decide(visitor.id).await.unwrap();
+    assert_eq!(
+        fact(&d.state(), "来访人").as_deref(),
+        Some("王某（被害人）")
+    );
+    d.set_opinion("被害人未同意会见".into());
+    let s = d.reject().await;
+    assert_eq!(s.route, Some(Route::OfficerQueue), "{s:?}");
+    let s = screen.refresh().await;
+    for gone in [withdrawn.id, approved.id, visitor.id] {
+        assert!(s.lines.iter().all(|l| l.id != gone), "{s:?}");
+    }
+    // A line of another kind, or one no longer listed, opens nothing.
+    assert!(screen.decide(withdrawn.id).await.is_none());
+
+    // Offline: the list stays with its age; reopened, it is shown from the phone at once.
+    let still = sv.apply_leave(case_id, &ask(30, 31)).await.unwrap();
+    screen.refresh().await;
+    server.stop().await;
+    let s = screen.refresh().await;
+    assert!(s.freshness.offline && s.message.is_none(), "{s:?}");
+    assert!(s.lines.iter().any(|l| l.id == still.id));
+    let again = QueueScreen::open(officer.clone(), Some(cache.clone())).await;
+    assert!(again.state().lines.iter().any(|l| l.id == still.id));
+
+    // Not an officer: the server's refusal in words, nothing listed.
+    let server = TestServer::start(data.path(), addr, |_| {}, |_| {}).await;
+    let (sv, _) = supervisee(&server.base).await;
+    let theirs = QueueScreen::open(sv, None).await;
+    let s = theirs.refresh().await;
+    assert_eq!(s.message.as_deref(), Some("您无权执行此操作。"));
+    assert!(s.lines.is_empty() && s.route.is_none(), "{s:?}");
     server.stop().await;
 }

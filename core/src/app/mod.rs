@@ -9,6 +9,8 @@
 //! from `labels`. What a screen last showed is kept on the device (`Outbox::remember`) and
 //! shown with its age when the server cannot be reached.
 
+mod kept;
+pub mod officer;
 pub mod shared;
 pub mod supervisee;
 pub mod text;
@@ -42,6 +44,8 @@ pub enum Route {
     Service,
     /// The officer's home: the work queue.
     OfficerQueue,
+    /// An officer deciding a request (leave, visitor, move).
+    Decide,
     /// The volunteer's home: their people.
     VolunteerPeople,
     /// An administrator's account: administration is done in the browser console.

@@ -90,6 +90,42 @@ texts! {
     MinutesDone: "已完成本月 {0} 分钟", "All {0} minutes done this month";
     DecisionTitle: "待签收的决定", "A decision to acknowledge";
     DecisionToAcknowledge: "{0}：请阅读并签收", "{0}: read it and acknowledge it";
+    // The officer's work queue.
+    QueueTitle: "待办事项", "Work queue";
+    QueueAll: "全部", "All";
+    CountOf: "{0}（{1}）", "{0} ({1})";
+    QueueEmpty: "没有待办事项。", "Nothing is waiting.";
+    WaitingSince: "{0}提交", "waiting since {0}";
+    SettleBy: "须在{0}前处理", "to settle by {0}";
+    QueueMore: "另有 {0} 项未列出：请先处理最早的事项", "{0} more not listed: settle the oldest first";
+    // Deciding a request.
+    FactReason: "事由", "Reason";
+    FactDestination: "目的地", "Destination";
+    FactDates: "日期", "Dates";
+    FactContact: "外出期间联系方式", "Contact while away";
+    FactLevel: "审批", "Decided by";
+    FactNotice: "申请方式", "Notice";
+    FactWindow: "近期累计外出", "Days away lately";
+    FactStatus: "状态", "Status";
+    FactVisitor: "来访人", "Visitor";
+    FactMeeting: "会见时间", "Meeting";
+    FactPlace: "地点", "Place";
+    FactNewAddress: "新居住地", "New residence";
+    FactMoveDate: "迁居日期", "Moving on";
+    FactConsultation: "接收地意见", "Receiving side's opinion";
+    UrgentRequest: "紧急申请", "Urgent";
+    LateRequest: "提前不足规定天数", "Short notice";
+    OrdinaryRequest: "按期申请", "Ordinary notice";
+    WindowDays: "{0} 天内累计 {1} 天", "{1} days within {0} days";
+    ConsultAgrees: "同意接收：{0}", "Agrees: {0}";
+    ConsultDisagrees: "不同意接收：{0}", "Disagrees: {0}";
+    ConsultPending: "尚未征求意见", "Not yet consulted";
+    OpinionLabel: "审批意见", "Opinion";
+    ApproveAction: "批准", "Approve";
+    RejectAction: "不予批准", "Reject";
+    NothingToDecide: "该申请现为“{0}”，无需审批", "This request is now {0}: there is nothing to decide";
+    DecisionMade: "已作出决定：{0}", "Decided: {0}";
+    RequestChanged: "申请已有变化（{0}），已重新载入，请核对后再决定", "The request changed ({0}) and was read again: check it and decide again";
 }
 
 impl Text {

@@ -88,7 +88,10 @@ both!(
         assert_eq!(l.due_on, Some(today + Duration::days(10)));
         assert_eq!(office.items[1].subject, "被害人：王某");
         let alert = &office.items[2];
-        assert!(alert.urgent && alert.subject == "人脸签到未通过", "{alert:?}");
+        assert!(
+            alert.urgent && alert.subject == "人脸签到未通过",
+            "{alert:?}"
+        );
         assert!(
             office.counts.iter().all(|c| c.count == 1),
             "{:?}",

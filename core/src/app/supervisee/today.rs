@@ -14,8 +14,9 @@ use crate::api::{
     CheckinRequestView, CommunityServiceMonthView, LearningMonthView, LeaveView, ObligationsView,
     RollCallView, SanctionView,
 };
+use crate::app::kept::Kept;
 use crate::app::text::{self, Text};
-use crate::app::{trouble, Freshness, Listeners, Route, Watching};
+use crate::app::{Freshness, Listeners, Route, Watching};
 use crate::client::outbox::Outbox;
 use crate::client::{Client, ClientError};
 use crate::error::Lang;
@@ -251,14 +252,7 @@ pub fn compose(d: &TodayData, now: DateTime<Utc>, lang: Lang) -> Vec<DueItem> {
     items
 }
 
-struct Shown {
-    data: Option<TodayData>,
-    as_of: Option<DateTime<Utc>>,
-    offline: bool,
-    loading: bool,
-    message: Option<String>,
-    route: Option<Route>,
-}
+type Shown = Kept<TodayData>;
 
 #[cfg_attr(feature = "uniffi", derive(uniffi::Object))]
 pub struct TodayScreen {
@@ -277,22 +271,7 @@ impl TodayScreen {
         cache: Option<Arc<Outbox>>,
         case_id: Uuid,
     ) -> Arc<TodayScreen> {
-        let mut shown = Shown {
-            data: None,
-            as_of: None,
-            offline: false,
-            loading: false,
-            message: None,
-            route: None,
-        };
-        if let Some(cache) = &cache {
-            if let Ok(Some((json, at))) = cache.recall(&Self::key(case_id)).await {
-                if let Ok(data) = serde_json::from_slice(&json) {
-                    shown.data = Some(data);
-                    shown.as_of = Some(at);
-                }
-            }
-        }
+        let shown = Kept::recall(cache.as_deref(), &Self::key(case_id)).await;
         Arc::new(TodayScreen {
             client,
             cache,
@@ -319,7 +298,7 @@ impl TodayScreen {
             empty_note: (s.data.is_some() && items.iter().all(|i| i.done))
                 .then(|| Text::NothingDue.say(lang, &[])),
             items,
-            freshness: Freshness::of(s.as_of, s.offline, now, lang),
+            freshness: s.freshness(now, lang),
             loading: s.loading,
             message: s.message.clone(),
             route: s.route,
@@ -352,30 +331,10 @@ impl TodayScreen {
         self.changed(|s| s.loading = true);
         let got = fetch(&self.client, self.case_id).await;
         let now = Utc::now();
-        if let (Ok(data), Some(cache)) = (&got, &self.cache) {
-            if let Ok(json) = serde_json::to_vec(data) {
-                // Keeping it is a convenience: a full disk does not stop the screen.
-                let _ = cache.remember(&Self::key(self.case_id), &json, now).await;
-            }
+        if let Ok(data) = &got {
+            Kept::keep(self.cache.as_deref(), &Self::key(self.case_id), data, now).await;
         }
         let lang = self.client.lang();
-        self.changed(|s| {
-            s.loading = false;
-            match got {
-                Ok(data) => {
-                    s.data = Some(data);
-                    s.as_of = Some(now);
-                    s.offline = false;
-                    s.message = None;
-                    s.route = None;
-                }
-                Err(e) => {
-                    let t = trouble(&e, lang);
-                    s.offline = t.offline;
-                    s.message = (!t.offline).then_some(t.message);
-                    s.route = t.route;
-                }
-            }
-        })
+        self.changed(|s| s.take(got, now, lang))
     }
 }
