@@ -269,6 +269,19 @@ impl HuijiaoClient {
         .await
     }
 
+    /// The volunteer's people, starting from what `outbox` kept; help sessions logged
+    /// offline wait in `outbox`. Its `log_help(case_id)` opens the help log.
+    pub async fn people_screen(
+        &self,
+        outbox: Option<Arc<HuijiaoOutbox>>,
+    ) -> Arc<huijiao_core::app::volunteer::people::PeopleScreen> {
+        huijiao_core::app::volunteer::people::PeopleScreen::open(
+            self.inner.clone(),
+            outbox.map(|o| o.inner.clone()),
+        )
+        .await
+    }
+
     // ---- one object per domain, sharing this client's session ------------------------
 
     /// Cases: the caseload, intake, levels and status, plans, teams, devices.

@@ -15,6 +15,8 @@ use huijiao_core::app::supervisee::checkin::{CheckinScreen, CheckinStep};
 use huijiao_core::app::supervisee::leave_form::LeaveFormScreen;
 use huijiao_core::app::supervisee::leaves::LeavesScreen;
 use huijiao_core::app::supervisee::today::{DueKind, TodayScreen};
+use huijiao_core::app::volunteer::help_log::HelpLogScreen;
+use huijiao_core::app::volunteer::people::PeopleScreen;
 use huijiao_core::app::Route;
 use huijiao_core::client::outbox::Outbox;
 use huijiao_core::client::{Client, MemoryTokenStore};
@@ -701,5 +703,151 @@ async fn the_officers_queue_opens_decisions_and_a_changed_request_is_read_again(
     let s = theirs.refresh().await;
     assert_eq!(s.message.as_deref(), Some("您无权执行此操作。"));
     assert!(s.lines.is_empty() && s.route.is_none(), "{s:?}");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_volunteer_logs_help_checked_before_sending_and_kept_when_offline() {
+    let data = tempfile::tempdir().unwrap();
+    let phone = tempfile::tempdir().unwrap();
+    let addr = free_addr().await;
+    let server = TestServer::start(data.path(), addr, |_| {}, |_| {}).await;
+    let volunteer = client(&server.base, None, Lang::ZhCn);
+    volunteer
+        .login("volunteer.yannan", DEMO_PASSWORD)
+        .await
+        .unwrap();
+    // Retries a millisecond apart: the test does not wait out the phone's backoff.
+    let outbox = Arc::new(
+        Outbox::open(&phone.path().join("outbox.db"))
+            .await
+            .unwrap()
+            .with_backoff_unit(chrono::Duration::milliseconds(1)),
+    );
+
+    let people = PeopleScreen::open(volunteer.clone(), Some(outbox.clone())).await;
+    let s = people.refresh().await;
+    assert_eq!(s.title, "我的帮扶对象");
+    assert!(s.message.is_none() && s.waiting_to_send.is_none(), "{s:?}");
+    // Only the person whose team they are on, named as a volunteer sees them.
+    assert_eq!(s.people.len(), 1, "{s:?}");
+    let person = s.people[0].clone();
+    assert_eq!(person.name, "孙**");
+    assert_eq!(person.route, Route::LogHelp);
+
+    // The form: nothing filled, each field named, nothing sent.
+    let log = people.log_help(person.case_id).expect("a listed person");
+    let s = log.state();
+    assert_eq!((s.title.as_str(), s.person.as_str()), ("记录帮扶", "孙**"));
+    let fields: Vec<&str> = s.errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(fields, ["kind", "began_at", "minutes", "notes"]);
+    assert!(!s.can_submit);
+    assert_eq!(s.submit_why_not.as_deref(), Some("请选择帮扶方式"));
+    assert!(
+        s.kinds.iter().any(|k| k.label == "谈心谈话"),
+        "{:?}",
+        s.kinds
+    );
+    // Not over yet: the server's rule, said before sending.
+    let now = chrono::Utc::now();
+    log.set_kind("talk".into());
+    log.set_began(now - chrono::Duration::minutes(30));
+    log.set_minutes(60);
+    let s = log.set_notes("了解近况，情绪稳定。".into());
+    assert_eq!(s.errors.len(), 1, "{s:?}");
+    assert_eq!(
+        (s.errors[0].field.as_str(), s.errors[0].message.as_str()),
+        (
+            "began_at",
+            "帮教结束后才能记录：开始时间加时长晚于当前时间。"
+        )
+    );
+    // Fixed, with a risk flagged: the form says the officers are told at once.
+    log.set_began(now - chrono::Duration::minutes(90));
+    let s = log.toggle_risk("family_crisis".into());
+    assert_eq!(
+        s.risk_note.as_deref(),
+        Some("所选风险将立即通知矫正工作人员（紧急）")
+    );
+    assert!(s.can_submit && s.errors.is_empty(), "{s:?}");
+    let s = log.submit().await;
+    assert_eq!(
+        (s.done, s.message.as_deref(), s.route),
+        (
+            true,
+            Some("已提交，等待工作人员确认"),
+            Some(Route::VolunteerPeople)
+        ),
+        "{s:?}"
+    );
+    // Sent once: a second tap sends nothing more.
+    assert!(!log.submit().await.can_submit);
+    let officer = client(&server.base, None, Lang::ZhCn);
+    officer
+        .login("officer.yannan", DEMO_PASSWORD)
+        .await
+        .unwrap();
+    let queue = officer.work_queue().await.unwrap();
+    let theirs: Vec<QueueKind> = queue
+        .items
+        .iter()
+        .filter(|i| i.case_id == person.case_id)
+        .map(|i| i.kind)
+        .collect();
+    assert!(
+        theirs.contains(&QueueKind::HelpSession) && theirs.contains(&QueueKind::Alert),
+        "the officer confirms it and sees the risk: {theirs:?}"
+    );
+    let s = people.refresh().await;
+    let began = huijiao_core::app::text::when(
+        now - chrono::Duration::minutes(90),
+        chrono::Utc::now(),
+        Lang::ZhCn,
+    );
+    assert_eq!(
+        s.people[0].last_helped,
+        format!("上次帮扶：{began}（谈心谈话）")
+    );
+
+    // Offline: kept on the phone, said so, and sent once when the network is back.
+    server.stop().await;
+    let log = people.log_help(person.case_id).unwrap();
+    log.set_kind("visit".into());
+    log.set_began(now - chrono::Duration::minutes(45));
+    log.set_minutes(30);
+    log.set_notes("入户走访。".into());
+    let s = log.submit().await;
+    assert_eq!(
+        (s.done, s.message.as_deref()),
+        (true, Some("已保存在手机上，联网后自动提交")),
+        "{s:?}"
+    );
+    let s = people.refresh().await;
+    assert!(s.freshness.offline, "{s:?}");
+    assert_eq!(
+        s.waiting_to_send.as_deref(),
+        Some("1 条记录待发送，联网后自动提交")
+    );
+    let server = TestServer::start(data.path(), addr, |_| {}, |_| {}).await;
+    let s = people.refresh().await;
+    assert!(!s.freshness.offline && s.waiting_to_send.is_none(), "{s:?}");
+    let mine = volunteer.help_sessions(None).all().await.unwrap();
+    assert_eq!(
+        mine.iter()
+            .filter(|h| h.case_id == person.case_id && h.notes == "入户走访。")
+            .count(),
+        1
+    );
+
+    // Someone not on their team: not listed, and the server refuses a session for them.
+    let (_, stranger) = supervisee(&server.base).await;
+    assert!(people.log_help(stranger).is_none());
+    let log = HelpLogScreen::new(volunteer.clone(), None, stranger, "马**".into());
+    log.set_kind("talk".into());
+    log.set_began(now - chrono::Duration::minutes(90));
+    log.set_minutes(30);
+    log.set_notes("x".into());
+    let s = log.submit().await;
+    assert!(!s.done && s.message.is_some(), "{s:?}");
     server.stop().await;
 }

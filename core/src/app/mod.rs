@@ -14,6 +14,7 @@ pub mod officer;
 pub mod shared;
 pub mod supervisee;
 pub mod text;
+pub mod volunteer;
 
 use std::sync::{Arc, Mutex};
 
@@ -48,6 +49,8 @@ pub enum Route {
     Decide,
     /// The volunteer's home: their people.
     VolunteerPeople,
+    /// A volunteer logging a help session.
+    LogHelp,
     /// An administrator's account: administration is done in the browser console.
     UseTheConsole,
 }
@@ -63,6 +66,15 @@ pub fn home(me: &MeView) -> Route {
         Role::Volunteer => Route::VolunteerPeople,
         Role::SystemAdmin | Role::SecurityAdmin | Role::AuditAdmin => Route::UseTheConsole,
     }
+}
+
+/// One option of a choice, in words (`code` is the API's code for it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct Choice {
+    pub code: String,
+    pub label: String,
+    pub chosen: bool,
 }
 
 /// One field's problem, in the person's language.

@@ -46,6 +46,7 @@ texts! {
     // Times.
     TodayAt: "今天 {0}", "today {0}";
     TomorrowAt: "明天 {0}", "tomorrow {0}";
+    YesterdayAt: "昨天 {0}", "yesterday {0}";
     // Today (supervisee).
     TodayTitle: "今日事项", "Today";
     NothingDue: "今天没有待办事项。", "Nothing is due today.";
@@ -90,6 +91,29 @@ texts! {
     MinutesDone: "已完成本月 {0} 分钟", "All {0} minutes done this month";
     DecisionTitle: "待签收的决定", "A decision to acknowledge";
     DecisionToAcknowledge: "{0}：请阅读并签收", "{0}: read it and acknowledge it";
+    // The volunteer's people and help log.
+    PeopleTitle: "我的帮扶对象", "My people";
+    NoPeople: "尚未分配帮扶对象。", "No one is assigned to you yet.";
+    LastHelped: "上次帮扶：{0}（{1}）", "Last helped {0} ({1})";
+    NeverHelped: "尚无帮扶记录", "No help logged yet";
+    SessionsReturned: "{0} 条记录被退回，请修改后重新提交", "{0} returned to you: correct and send again";
+    WaitingToSend: "{0} 条记录待发送，联网后自动提交", "{0} waiting to send: sent when you are online";
+    RefusedToSend: "{0} 条记录未被服务器接收，请联系矫正工作人员", "{0} refused by the server: tell your officer";
+    HelpLogTitle: "记录帮扶", "Log help";
+    HelpKindLabel: "帮扶方式", "Kind of help";
+    HelpBeganLabel: "开始时间", "Began";
+    HelpMinutesLabel: "时长（分钟）", "Minutes";
+    HelpNotesLabel: "帮扶内容", "What was done and said";
+    HelpRisksLabel: "发现的风险", "Risks seen";
+    HelpFollowUpLabel: "后续建议", "Follow-up";
+    HelpKindMissing: "请选择帮扶方式", "Choose the kind of help";
+    HelpBeganMissing: "请选择开始时间", "Choose when it began";
+    HelpMinutesMissing: "请填写时长", "Say how many minutes";
+    HelpNotesMissing: "请填写帮扶内容", "Say what was done and said";
+    RisksAlertUrgent: "所选风险将立即通知矫正工作人员（紧急）", "The risks chosen alert the officers at once (urgent)";
+    RisksAlert: "所选风险将通知矫正工作人员", "The risks chosen alert the officers";
+    HelpSent: "已提交，等待工作人员确认", "Sent: an officer will confirm it";
+    HelpQueued: "已保存在手机上，联网后自动提交", "Kept on the phone: it is sent when you are online";
     // The officer's work queue.
     QueueTitle: "待办事项", "Work queue";
     QueueAll: "全部", "All";
@@ -144,7 +168,7 @@ impl Text {
     }
 }
 
-/// A moment as a person reads it, in China time: "今天 08:00", "明天 17:30", "12月9日 08:00"
+/// A moment as a person reads it, in China time: "今天 08:00", "明天 17:30", "昨天 21:00", "12月9日 08:00"
 /// ("today 08:00", "tomorrow 17:30", "9 Dec 08:00").
 pub fn when(t: DateTime<Utc>, now: DateTime<Utc>, lang: Lang) -> String {
     let clock = t.with_timezone(&local_offset()).format("%H:%M").to_string();
@@ -152,6 +176,7 @@ pub fn when(t: DateTime<Utc>, now: DateTime<Utc>, lang: Lang) -> String {
     match (on - today).num_days() {
         0 => Text::TodayAt.say(lang, &[&clock]),
         1 => Text::TomorrowAt.say(lang, &[&clock]),
+        -1 => Text::YesterdayAt.say(lang, &[&clock]),
         _ => day(on, today, lang) + " " + &clock,
     }
 }
@@ -210,6 +235,8 @@ mod tests {
         let t: DateTime<Utc> = "2026-12-09T00:00:00Z".parse().unwrap();
         assert_eq!(when(t, now, Lang::ZhCn), "12月9日 08:00");
         assert_eq!(when(t, now, Lang::En), "9 Dec 08:00");
+        let t: DateTime<Utc> = "2026-12-06T15:59:00Z".parse().unwrap(); // 23:59 the day before
+        assert_eq!(when(t, now, Lang::ZhCn), "昨天 23:59");
         assert_eq!(
             age(now - chrono::Duration::minutes(5), now, Lang::ZhCn),
             "5 分钟前"

@@ -82,6 +82,48 @@ pub fn check_when(
     Ok(())
 }
 
+/// What is wrong with a help session as written: a field, with why in both languages, or
+/// its time (`help.not_over`, `help.too_old`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SessionProblem {
+    Field(&'static str, crate::Said),
+    Code(ErrorCode),
+}
+
+/// Checks a session as the server takes it — minutes, notes, follow-up, and when — so the
+/// app says the same before sending as the server would after. `notes` and `follow_up` are
+/// checked trimmed; an empty follow-up is none.
+pub fn check_session(
+    began: DateTime<Utc>,
+    minutes: u32,
+    notes: &str,
+    follow_up: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), SessionProblem> {
+    use super::text::{check, Shape};
+    if !(1..=HELP_MAX_MINUTES).contains(&minutes) {
+        return Err(SessionProblem::Field(
+            "minutes",
+            crate::Said::new(
+                format!("1 to {HELP_MAX_MINUTES} minutes"),
+                format!("须为 1 到 {HELP_MAX_MINUTES} 分钟"),
+            ),
+        ));
+    }
+    check(notes.trim(), HELP_TEXT_MAX_CHARS, Shape::Paragraphs)
+        .map_err(|p| SessionProblem::Field("notes", p.message()))?;
+    if let Some(t) = follow_up.map(str::trim).filter(|t| !t.is_empty()) {
+        check(t, HELP_TEXT_MAX_CHARS, Shape::Paragraphs)
+            .map_err(|p| SessionProblem::Field("follow_up", p.message()))?;
+    }
+    check_when(began, minutes, now).map_err(|w| {
+        SessionProblem::Code(match w {
+            WhenProblem::NotOver => ErrorCode::HelpNotOver,
+            WhenProblem::TooOld => ErrorCode::HelpTooOld,
+        })
+    })
+}
+
 /// Risks that call for the officer the same day: a family in crisis and a conflict with
 /// someone are where harm to others or a new offence comes from fastest. Any other flag is
 /// still an alert, of medium severity.

@@ -11,8 +11,7 @@ use huijiao_core::api::{
 };
 use huijiao_core::model::{AlertKind, AuditAction, EventKind, HelpKind, RiskFactor, Role};
 use huijiao_core::policy::help::{
-    check_when, distinct_risks, risk_alert, HelpAction, HelpStatus, WhenProblem, HELP,
-    HELP_MAX_MINUTES, HELP_TEXT_MAX_CHARS,
+    check_session, distinct_risks, risk_alert, HelpAction, HelpStatus, SessionProblem, HELP,
 };
 use huijiao_core::policy::{case_is_closed, transitions::Party};
 use huijiao_core::{ErrorCode, Said};
@@ -112,27 +111,13 @@ fn check(
     follow_up: Option<&str>,
     now: DateTime<Utc>,
 ) -> ApiResult<Checked> {
-    if !(1..=HELP_MAX_MINUTES).contains(&minutes) {
-        return Err(ApiError::field(
-            "minutes",
-            Said::new(
-                format!("1 to {HELP_MAX_MINUTES} minutes"),
-                format!("须为 1 到 {HELP_MAX_MINUTES} 分钟"),
-            ),
-        ));
-    }
-    let notes = notes.trim();
-    check_paragraphs("notes", notes, HELP_TEXT_MAX_CHARS)?;
+    check_session(began_at, minutes, notes, follow_up, now).map_err(|p| match p {
+        SessionProblem::Field(field, why) => ApiError::field(field, why),
+        SessionProblem::Code(code) => code.into(),
+    })?;
     check_risks(risks)?;
+    let notes = notes.trim();
     let follow_up = follow_up.map(str::trim).filter(|t| !t.is_empty());
-    if let Some(t) = follow_up {
-        check_paragraphs("follow_up", t, HELP_TEXT_MAX_CHARS)?;
-    }
-    match check_when(began_at, minutes, now) {
-        Ok(()) => {}
-        Err(WhenProblem::NotOver) => return Err(ErrorCode::HelpNotOver.into()),
-        Err(WhenProblem::TooOld) => return Err(ErrorCode::HelpTooOld.into()),
-    }
     Ok(Checked {
         began_at: began_at.trunc_subsecs(0),
         minutes,

@@ -11,22 +11,13 @@ use uuid::Uuid;
 
 use crate::api::{LeaveCreateRequest, Place};
 use crate::app::text::Text;
-use crate::app::{trouble, FieldError, Listeners, Route, Watching};
+use crate::app::{trouble, Choice, FieldError, Listeners, Route, Watching};
 use crate::client::Client;
 use crate::error::{ErrorCode, Lang};
 use crate::labels::Label;
 use crate::model::{LeaveReason, LeaveStatus};
 use crate::policy::calendar::local_date;
 use crate::policy::leave::{assess_leave, LeaveRule, LeaveRules};
-
-/// One option of a choice, in words.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-pub struct Choice {
-    pub code: String,
-    pub label: String,
-    pub chosen: bool,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
