@@ -87,6 +87,44 @@ fun main() {
         expect(shown.items.none { it.detail.contains('_') }, "${shown.items}")
     }
 
+    check("the officer decides a leave from the work queue through the screen models") {
+        val sv = client(DEVICE)
+        val caseId = sv.login("sv.maxiaojun", PASSWORD).caseId!!
+        val form = sv.leaveFormScreen(caseId)
+        form.setReason("family")
+        form.setReasonText("探望父亲")
+        form.setDestination("陇南市", 33.40, 104.92)
+        form.setContact("13800000000")
+        val today = LocalDate.now()
+        form.setDates(today.plusDays(50).toString(), today.plusDays(51).toString())
+        val sent = form.submit().sent!!
+        val officer = client()
+        officer.login("officer.donggang", PASSWORD)
+        val queue = officer.queueScreen(null)
+        val line = queue.refresh().lines.first { it.id == sent }
+        expect(line.title == "请假审批" && line.subject == "家庭事务（陇南市）", "$line")
+        val decision = queue.decide(sent)!!
+        expect(decision.state().facts.any { it.label == "目的地" && it.value == "陇南市" }, "${decision.state().facts}")
+        decision.setOpinion("同意")
+        val decided = decision.approve()
+        expect(decided.route == Route.OFFICER_QUEUE && decided.message == "已作出决定：已批准", "$decided")
+    }
+
+    check("the volunteer logs help through the screen models") {
+        val vol = client()
+        vol.login("volunteer.donggang", PASSWORD)
+        val people = vol.peopleScreen(null)
+        val person = people.refresh().people.first()
+        expect(person.name.contains("*"), person.name)
+        val log = people.logHelp(person.caseId)!!
+        log.setKind("talk")
+        log.setBegan(Instant.now().minusSeconds(5400))
+        log.setMinutes(40u)
+        log.setNotes("谈心谈话，了解家庭情况。")
+        val state = log.submit()
+        expect(state.done && state.message == "已提交，等待工作人员确认", "$state")
+    }
+
     check("a wrong password is Unauthorized with its code") {
         try {
             client().login("officer.donggang", "not-the-password-1")

@@ -174,6 +174,60 @@ def test_the_supervisee_signs_in_and_reads_today_through_the_screen_models(serve
     assert state.sent is not None and state.route == core.Route.LEAVE
 
 
+def test_the_officer_decides_a_leave_from_the_work_queue_through_the_screen_models(server):
+    """The officer's main path, screen models only: the queue, a request's facts, a decision."""
+    sv = client(server, DEVICE)
+    run(sv.login("sv.maxiaojun", PASSWORD))
+    form = run(sv.leave_form_screen(run(sv.me()).case_id))
+    form.set_reason("work")
+    form.set_reason_text("Trade fair")
+    form.set_destination("Tianshui", 34.58, 105.72)
+    form.set_contact("13800000000")
+    today = datetime.date.today()
+    form.set_dates(str(today + datetime.timedelta(days=40)), str(today + datetime.timedelta(days=41)))
+    sent = run(form.submit()).sent
+    assert sent is not None
+
+    officer = client(server)
+    run(officer.login("officer.donggang", PASSWORD))
+    queue = run(officer.queue_screen(None))
+    state = run(queue.refresh())
+    assert state.title == "Work queue" and state.filters[0].label.startswith("All (")
+    line = next(l for l in state.lines if l.id == sent)
+    assert (line.title, line.subject, line.route) == ("Leave to decide", "Work (Tianshui)", core.Route.DECIDE)
+    decision = run(queue.decide(sent))
+    facts = {f.label: f.value for f in decision.state().facts}
+    assert facts["Destination"] == "Tianshui" and facts["Decided by"] == "Judicial office"
+    state = run(decision.approve())
+    assert state.opinion_error == "must not be empty or invisible"
+    decision.set_opinion("Approved; report back on return")
+    state = run(decision.approve())
+    assert state.route == core.Route.OFFICER_QUEUE and state.message == "Decided: Approved"
+    assert all(l.id != sent for l in run(queue.refresh()).lines)
+
+
+def test_the_volunteer_logs_help_through_the_screen_models(server):
+    """The volunteer's main path, screen models only: their people, then the help log."""
+    vol = client(server)
+    run(vol.login("volunteer.donggang", PASSWORD))
+    people = run(vol.people_screen(None))
+    state = run(people.refresh())
+    assert state.title == "My people" and len(state.people) >= 1
+    person = state.people[0]
+    assert "*" in person.name
+    log = people.log_help(person.case_id)
+    assert [e.field for e in log.state().errors] == ["kind", "began_at", "minutes", "notes"]
+    log.set_kind("phone_call")
+    log.set_began(datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=3))
+    log.set_minutes(20)
+    log.set_notes("Called to ask how the new job is going.")
+    state = log.toggle_risk("no_job")
+    assert state.risk_note == "The risks chosen alert the officers"
+    state = run(log.submit())
+    assert state.done and state.message == "Sent: an officer will confirm it"
+    assert state.route == core.Route.VOLUNTEER_PEOPLE
+
+
 def test_errors_map_to_actionable_variants(server):
     c = client(server)
     with pytest.raises(mobile.HuijiaoError.Unauthorized) as e:

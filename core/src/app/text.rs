@@ -118,6 +118,8 @@ texts! {
     QueueTitle: "待办事项", "Work queue";
     QueueAll: "全部", "All";
     CountOf: "{0}（{1}）", "{0} ({1})";
+    WithDetail: "{0}（{1}）", "{0} ({1})";
+    LabelledValue: "{0}：{1}", "{0}: {1}";
     QueueEmpty: "没有待办事项。", "Nothing is waiting.";
     WaitingSince: "{0}提交", "waiting since {0}";
     SettleBy: "须在{0}前处理", "to settle by {0}";

@@ -71,7 +71,7 @@ async fn work_queue(
             lesson_id: None,
             id: l.id,
             case_id: l.case_id,
-            subject: format!("{}（{}）", l.reason_category.label(lang), l.destination),
+            subject: detailed(lang, l.reason_category.label(lang), &l.destination),
             since: l.submitted_at.unwrap_or(l.created_at),
             due_on: Some(l.start_date),
             urgent: l.urgent,
@@ -113,7 +113,7 @@ async fn work_queue(
             lesson_id: None,
             id: v.id,
             case_id: v.case_id,
-            subject: format!("{}：{}", v.relation.label(lang), v.visitor_name),
+            subject: labelled(lang, v.relation.label(lang), &v.visitor_name),
             since: v.created_at,
             due_on: Some(local_date(v.meeting_at)),
             urgent: false,
@@ -289,6 +289,22 @@ async fn work_queue(
 
     q.phones(db, &caller, lang).await?;
     Ok(Json(q.finish(db).await?))
+}
+
+/// "就医（西安市）", "Medical (Xi'an)".
+fn detailed(lang: Lang, what: &str, detail: &str) -> String {
+    match lang {
+        Lang::ZhCn => format!("{what}（{detail}）"),
+        Lang::En => format!("{what} ({detail})"),
+    }
+}
+
+/// "被害人：王某", "Victim: 王某".
+fn labelled(lang: Lang, label: &str, value: &str) -> String {
+    match lang {
+        Lang::ZhCn => format!("{label}：{value}"),
+        Lang::En => format!("{label}: {value}"),
+    }
 }
 
 /// The ids of the cases `caller` may see, as a subquery.

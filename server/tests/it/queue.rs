@@ -99,7 +99,7 @@ both!(
         );
 
         let english = queue(&app, &w, "officer.a1", "en").await;
-        assert_eq!(english.items[0].subject, "Medical（西安市第一医院）");
+        assert_eq!(english.items[0].subject, "Medical (西安市第一医院)");
 
         // The county sees its jurisdiction: the alert, the visitor, and the sanction it decides;
         // the office's leave is not its to decide.

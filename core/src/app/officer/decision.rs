@@ -102,7 +102,7 @@ impl Asked {
             Asked::Leave(l) => vec![
                 fact(
                     Text::FactReason,
-                    format!("{}：{}", l.reason_category.label(lang), l.reason_text),
+                    Text::LabelledValue.say(lang, &[l.reason_category.label(lang), &l.reason_text]),
                 ),
                 fact(Text::FactDestination, l.destination.name.clone()),
                 fact(
@@ -140,7 +140,7 @@ impl Asked {
             Asked::Visitor(v) => vec![
                 fact(
                     Text::FactVisitor,
-                    format!("{}（{}）", v.visitor_name, v.relation.label(lang)),
+                    Text::WithDetail.say(lang, &[&v.visitor_name, v.relation.label(lang)]),
                 ),
                 fact(
                     Text::FactMeeting,

@@ -135,11 +135,8 @@ impl LeavesScreen {
             .iter()
             .map(|l| LeaveLine {
                 id: l.id,
-                title: format!(
-                    "{}（{}）",
-                    l.destination.name,
-                    l.reason_category.label(lang)
-                ),
+                title: Text::WithDetail
+                    .say(lang, &[&l.destination.name, l.reason_category.label(lang)]),
                 dates: Text::LeaveDates.say(
                     lang,
                     &[
