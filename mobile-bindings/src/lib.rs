@@ -256,6 +256,31 @@ impl HuijiaoClient {
         huijiao_core::app::supervisee::leaves::LeavesScreen::open(self.inner.clone(), case_id).await
     }
 
+    /// The supervisee's video roll call: one ringing (its answer page for the WebView, or the
+    /// SDP exchange), and how the last one ended.
+    pub async fn roll_call_screen(
+        &self,
+        case_id: Uuid,
+    ) -> Arc<huijiao_core::app::supervisee::roll_call::RollCallScreen> {
+        huijiao_core::app::supervisee::roll_call::RollCallScreen::open(self.inner.clone(), case_id)
+            .await
+    }
+
+    /// The supervisee's decisions (to acknowledge) and notices, starting from what `outbox`
+    /// kept; call `refresh` to read the server.
+    pub async fn decisions_screen(
+        &self,
+        case_id: Uuid,
+        outbox: Option<Arc<HuijiaoOutbox>>,
+    ) -> Arc<huijiao_core::app::supervisee::decisions::DecisionsScreen> {
+        huijiao_core::app::supervisee::decisions::DecisionsScreen::open(
+            self.inner.clone(),
+            outbox.map(|o| o.inner.clone()),
+            case_id,
+        )
+        .await
+    }
+
     /// The officer's work queue, starting from what `outbox` kept of it; call `refresh` to
     /// read the server. Its `decide(id)` opens a request's decision.
     pub async fn queue_screen(

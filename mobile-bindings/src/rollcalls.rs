@@ -79,6 +79,12 @@ impl RollCallsClient {
         Ok(self.inner.roll_calls_of(case_id).await?)
     }
 
+    /// The page that answers call `id` in a WebView: the token and the phone's id in its
+    /// fragment (never sent to a server).
+    pub async fn answer_page(&self, id: Uuid) -> Result<String> {
+        Ok(self.inner.roll_call_page(id).await?)
+    }
+
     /// Answers a ringing call with the WebRTC stack's offer; hand the answer's SDP back to it.
     pub async fn answer(&self, id: Uuid, sdp_offer: String) -> Result<RollCallAnswerView> {
         Ok(self.inner.answer_roll_call(id, &sdp_offer).await?)

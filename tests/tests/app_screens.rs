@@ -12,8 +12,10 @@ use huijiao_core::api::{
 use huijiao_core::app::officer::queue::QueueScreen;
 use huijiao_core::app::shared::sign_in::{SignInListener, SignInScreen, SignInState};
 use huijiao_core::app::supervisee::checkin::{CheckinScreen, CheckinStep};
+use huijiao_core::app::supervisee::decisions::DecisionsScreen;
 use huijiao_core::app::supervisee::leave_form::LeaveFormScreen;
 use huijiao_core::app::supervisee::leaves::LeavesScreen;
+use huijiao_core::app::supervisee::roll_call::RollCallScreen;
 use huijiao_core::app::supervisee::today::{DueKind, TodayScreen};
 use huijiao_core::app::volunteer::help_log::HelpLogScreen;
 use huijiao_core::app::volunteer::people::PeopleScreen;
@@ -318,22 +320,28 @@ fn at_home() -> GpsFix {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_check_in_flow_says_each_pose_and_what_happened() {
+/// The real face models.
+fn face_engine() -> Arc<FaceEngine> {
     let models = std::env::var_os("HUIJIAO_MODEL_DIR")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| {
             std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/models")
         });
-    let engine = Arc::new(FaceEngine::load(&models, Default::default()).expect("face models"));
-    let data = tempfile::tempdir().unwrap();
-    let phone = tempfile::tempdir().unwrap();
-    let addr = free_addr().await;
-    let with_faces =
-        |state: &mut huijiao_server::state::AppState| state.face = Some(engine.clone());
-    let server = TestServer::start(data.path(), addr, |_| {}, with_faces).await;
-    let officer = officer(&server.base).await;
-    let (sv, case_id) = supervisee(&server.base).await;
+    Arc::new(FaceEngine::load(&models, Default::default()).expect("face models"))
+}
+
+/// The demo server judging faces with `engine`.
+async fn with_faces(
+    data: &std::path::Path,
+    addr: std::net::SocketAddr,
+    engine: &Arc<FaceEngine>,
+) -> TestServer {
+    let faces = |state: &mut huijiao_server::state::AppState| state.face = Some(engine.clone());
+    TestServer::start(data, addr, |_| {}, faces).await
+}
+
+/// The test photo enrolled as the person's face.
+async fn enrol(officer: &Client, case_id: uuid::Uuid) {
     officer
         .enrol_face(
             case_id,
@@ -343,6 +351,18 @@ async fn the_check_in_flow_says_each_pose_and_what_happened() {
         )
         .await
         .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_check_in_flow_says_each_pose_and_what_happened() {
+    let data = tempfile::tempdir().unwrap();
+    let phone = tempfile::tempdir().unwrap();
+    let addr = free_addr().await;
+    let engine = face_engine();
+    let server = with_faces(data.path(), addr, &engine).await;
+    let officer = officer(&server.base).await;
+    let (sv, case_id) = supervisee(&server.base).await;
+    enrol(&officer, case_id).await;
     let outbox = Arc::new(Outbox::open(&phone.path().join("outbox.db")).await.unwrap());
     let screen = CheckinScreen::new(sv.clone(), Some(outbox.clone()), "e2e".into());
 
@@ -415,7 +435,7 @@ async fn the_check_in_flow_says_each_pose_and_what_happened() {
     assert_eq!(kept.len(), 1);
     assert_eq!(kept[0].kind, "checkin");
     // Back online, it is sent once, and judged as taken offline: an officer reviews it.
-    let server = TestServer::start(data.path(), addr, |_| {}, with_faces).await;
+    let server = with_faces(data.path(), addr, &engine).await;
     assert_eq!(outbox.flush(&sv).await.unwrap().sent, 1);
     let mine = sv.checkins_of(case_id).all().await.unwrap();
     assert_eq!(mine[0].result, CheckinResult::NeedsReview, "{:?}", mine[0]);
@@ -850,4 +870,139 @@ async fn the_volunteer_logs_help_checked_before_sending_and_kept_when_offline() 
     let s = log.submit().await;
     assert!(!s.done && s.message.is_some(), "{s:?}");
     server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ringing_roll_call_is_answered_from_its_page_and_its_end_said() {
+    let data = tempfile::tempdir().unwrap();
+    let server = with_faces(data.path(), free_addr().await, &face_engine()).await;
+    let (sv, case_id) = supervisee(&server.base).await;
+    let officer = officer(&server.base).await;
+    enrol(&officer, case_id).await;
+
+    let screen = RollCallScreen::open(sv.clone(), case_id).await;
+    let s = screen.state();
+    assert_eq!(s.title, "视频点名");
+    assert!(!s.ringing && s.answer_url.is_none(), "{s:?}");
+    assert_eq!(s.detail, "现在没有视频点名。");
+
+    let started = officer
+        .start_roll_calls(&huijiao_core::api::RollCallStart {
+            case_ids: vec![case_id],
+            at: None,
+            note: None,
+        })
+        .await
+        .unwrap();
+    assert!(started.skipped.is_empty(), "{:?}", started.skipped);
+    let call = started.started[0].clone();
+    let s = screen.refresh().await;
+    assert!(s.ringing && s.call_id == Some(call.id), "{s:?}");
+    assert!(s.detail.starts_with("正在呼叫，请在"), "{}", s.detail);
+    assert_eq!(s.answer_label, "接听");
+    // The page's address carries the call, a working token and the phone, in its fragment.
+    let url = s.answer_url.clone().unwrap();
+    let prefix = format!("{}/roll-call#id={}&token=", server.base, call.id);
+    assert!(url.starts_with(&prefix), "{url}");
+    assert!(url.ends_with(&format!("&device={DEMO_DEVICE}")), "{url}");
+    let token = url[prefix.len()..].split('&').next().unwrap();
+    let got = reqwest::Client::new()
+        .get(format!("{}/api/v1/roll-calls/{}", server.base, call.id))
+        .bearer_auth(token)
+        .header("x-device-id", DEMO_DEVICE)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.status(), 200);
+    // An offer that is not SDP: the server's refusal in words, the call still ringing.
+    assert_eq!(screen.answer("not sdp".into()).await, None);
+    let s = screen.state();
+    assert!(s.message.is_some() && s.ringing, "{s:?}");
+
+    // Excused by the officer: nothing rings, and the last call's end is said.
+    officer
+        .excuse_roll_call(
+            call.id,
+            &huijiao_core::api::RollCallExcuse {
+                reason: "住院治疗".into(),
+                version: None,
+            },
+        )
+        .await
+        .unwrap();
+    let s = screen.refresh().await;
+    assert!(!s.ringing && s.answer_url.is_none(), "{s:?}");
+    let last = s.last.unwrap();
+    assert!(
+        last.starts_with("上次点名（") && last.ends_with("）：已免除"),
+        "{last}"
+    );
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_decision_is_read_acknowledged_and_its_document_opened() {
+    let data = tempfile::tempdir().unwrap();
+    let phone = tempfile::tempdir().unwrap();
+    let server = TestServer::demo(data.path()).await;
+    let (sv, case_id) = supervisee(&server.base).await;
+    let office = officer(&server.base).await;
+    let county = client(&server.base, None, Lang::ZhCn);
+    county
+        .login("officer.chengguan", DEMO_PASSWORD)
+        .await
+        .unwrap();
+    let proposed = office
+        .propose_sanction(
+            case_id,
+            &huijiao_core::api::SanctionProposal {
+                ground: "admonition.minor_rule_breach".into(),
+                reason: "未按规定时间报告".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let cache = Arc::new(Outbox::open(&phone.path().join("outbox.db")).await.unwrap());
+    let screen = DecisionsScreen::open(sv.clone(), Some(cache.clone()), case_id).await;
+    // A proposal is the officers' until decided: the person sees nothing of it.
+    let s = screen.refresh().await;
+    assert!(s.decisions.iter().all(|d| d.id != proposed.id), "{s:?}");
+    county
+        .decide_sanction(
+            proposed.id,
+            &huijiao_core::api::SanctionDecision {
+                approve: true,
+                note: "情况属实".into(),
+                version: proposed.version,
+            },
+        )
+        .await
+        .unwrap();
+    let s = screen.refresh().await;
+    assert_eq!(s.title, "决定与提醒");
+    let d = s.decisions.iter().find(|d| d.id == proposed.id).unwrap();
+    assert_eq!(d.title, "训诫");
+    assert!(d.can_acknowledge && d.decided.ends_with("决定"), "{d:?}");
+    assert!(d.ground.contains("实施办法"), "{d:?}");
+    assert_eq!(d.reason, "未按规定时间报告");
+    let pdf = screen.document(proposed.id).await.unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+    let s = screen.acknowledge(proposed.id).await;
+    assert_eq!(s.message.as_deref(), Some("已签收"));
+    let d = s.decisions.iter().find(|d| d.id == proposed.id).unwrap();
+    assert!(!d.can_acknowledge && d.status.starts_with("已于"), "{d:?}");
+    // Acknowledged twice: the server's words, nothing changed.
+    let s = screen.acknowledge(proposed.id).await;
+    assert!(
+        s.message.is_some() && s.message.as_deref() != Some("已签收"),
+        "{s:?}"
+    );
+    // Offline: the same, from the phone, with its age.
+    server.stop().await;
+    let again = DecisionsScreen::open(sv, Some(cache), case_id).await;
+    let s = again.refresh().await;
+    assert!(
+        s.freshness.offline && s.decisions.iter().any(|d| d.id == proposed.id),
+        "{s:?}"
+    );
 }

@@ -91,6 +91,18 @@ texts! {
     MinutesDone: "已完成本月 {0} 分钟", "All {0} minutes done this month";
     DecisionTitle: "待签收的决定", "A decision to acknowledge";
     DecisionToAcknowledge: "{0}：请阅读并签收", "{0}: read it and acknowledge it";
+    // Roll call (supervisee).
+    RollCallNone: "现在没有视频点名。", "No roll call now.";
+    RollCallAnswer: "接听", "Answer";
+    RollCallInCall: "通话中：请正对镜头，并按提示转头", "In the call: face the camera and turn your head as asked";
+    RollCallLast: "上次点名（{0}）：{1}", "Last roll call ({0}): {1}";
+    // Decisions and notices (supervisee).
+    DecisionsTitle: "决定与提醒", "Decisions and notices";
+    NoDecisions: "没有决定或提醒。", "No decisions or notices.";
+    DecidedOn: "{0}决定", "decided {0}";
+    AcknowledgedOn: "已于{0}签收", "acknowledged {0}";
+    AcknowledgeAction: "签收", "Acknowledge";
+    Acknowledged: "已签收", "Acknowledged";
     // The volunteer's people and help log.
     PeopleTitle: "我的帮扶对象", "My people";
     NoPeople: "尚未分配帮扶对象。", "No one is assigned to you yet.";

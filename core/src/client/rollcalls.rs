@@ -46,6 +46,24 @@ impl Client {
         Pages::new(self, format!("/cases/{case_id}/roll-calls"))
     }
 
+    /// The page that answers roll call `id` in the app's WebView (or a browser): the call,
+    /// the signed-in user's access token and the phone's id travel in the URL's fragment,
+    /// which is never sent to a server. The call is read first, so the token is a fresh one.
+    pub async fn roll_call_page(&self, id: Uuid) -> Result<String, ClientError> {
+        self.roll_call(id).await?;
+        let tokens = self.tokens.load().ok_or(ClientError::NotSignedIn)?;
+        let root = self.api.trim_end_matches("/api/v1");
+        let mut url = format!(
+            "{root}/roll-call#id={id}&token={}",
+            fragment_value(&tokens.access)
+        );
+        if let Some(d) = &self.device_id {
+            url.push_str("&device=");
+            url.push_str(&fragment_value(d));
+        }
+        Ok(url)
+    }
+
     /// Answers a ringing call with the app's WebRTC offer (SDP, candidates gathered); returns
     /// the server's answer to hand to the WebRTC stack.
     pub async fn answer_roll_call(
@@ -132,4 +150,17 @@ fn with_period(
     } else {
         format!("{path}?{}", params.join("&"))
     }
+}
+
+/// `value` with everything but unreserved characters percent-encoded (RFC 3986).
+fn fragment_value(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
