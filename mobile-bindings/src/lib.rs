@@ -281,6 +281,22 @@ impl HuijiaoClient {
         .await
     }
 
+    /// The supervisee's education: the month's minutes, courses and lessons, starting from
+    /// what `outbox` kept; study time made offline waits in `outbox`. Its `lesson`, `quiz`
+    /// and `reflection` open the study loop, an attempt and a reflection.
+    pub async fn study_screen(
+        &self,
+        case_id: Uuid,
+        outbox: Option<Arc<HuijiaoOutbox>>,
+    ) -> Arc<huijiao_core::app::supervisee::study::StudyScreen> {
+        huijiao_core::app::supervisee::study::StudyScreen::open(
+            self.inner.clone(),
+            outbox.map(|o| o.inner.clone()),
+            case_id,
+        )
+        .await
+    }
+
     /// The officer's work queue, starting from what `outbox` kept of it; call `refresh` to
     /// read the server. Its `decide(id)` opens a request's decision.
     pub async fn queue_screen(

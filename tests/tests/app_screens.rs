@@ -16,6 +16,7 @@ use huijiao_core::app::supervisee::decisions::DecisionsScreen;
 use huijiao_core::app::supervisee::leave_form::LeaveFormScreen;
 use huijiao_core::app::supervisee::leaves::LeavesScreen;
 use huijiao_core::app::supervisee::roll_call::RollCallScreen;
+use huijiao_core::app::supervisee::study::StudyScreen;
 use huijiao_core::app::supervisee::today::{DueKind, TodayScreen};
 use huijiao_core::app::volunteer::help_log::HelpLogScreen;
 use huijiao_core::app::volunteer::people::PeopleScreen;
@@ -351,6 +352,30 @@ async fn enrol(officer: &Client, case_id: uuid::Uuid) {
         )
         .await
         .unwrap();
+}
+
+/// A passing face check-in through the check-in screen: straight, then the turn asked.
+async fn check_in(sv: &Arc<Client>, engine: &FaceEngine, n: usize) {
+    let screen = CheckinScreen::new(sv.clone(), None, "e2e".into());
+    screen.start().await;
+    screen.set_location(at_home());
+    let straight = selfie(n);
+    let s = screen.capture(straight.encode_jpeg(90)).await;
+    let landmarks = engine.analyze_image(&straight).unwrap().landmarks;
+    let by = if s.pose == Some(Pose::TurnLeft) {
+        30.0
+    } else {
+        -30.0
+    };
+    let s = screen
+        .capture(turn_head(&straight, &landmarks, by).encode_jpeg(90))
+        .await;
+    assert_eq!(
+        s.outcome.map(|o| o.result),
+        Some(CheckinResult::Passed),
+        "{:?}",
+        s.message
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1005,4 +1030,220 @@ async fn a_decision_is_read_acknowledged_and_its_document_opened() {
         s.freshness.offline && s.decisions.iter().any(|d| d.id == proposed.id),
         "{s:?}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_study_loop_counts_time_asks_face_checks_and_takes_back_a_missed_one() {
+    let data = tempfile::tempdir().unwrap();
+    let phone = tempfile::tempdir().unwrap();
+    let addr = free_addr().await;
+    let engine = face_engine();
+    // Beats a second apart (the test waits them out); a face check as each lesson opens.
+    let rules = |c: &mut huijiao_server::config::Config| {
+        c.rules.learning.heartbeat_secs = 1;
+        c.rules.learning.face_check_at_start = true;
+    };
+    let clock = Arc::new(Mutex::new(None));
+    let start = |clock: Arc<Mutex<Option<huijiao_server::clock::Clock>>>| {
+        let engine = engine.clone();
+        move |state: &mut huijiao_server::state::AppState| {
+            state.face = Some(engine);
+            *clock.lock().unwrap() = Some(state.clock.clone());
+        }
+    };
+    let server = TestServer::start(data.path(), addr, rules, start(clock.clone())).await;
+    let officer = officer(&server.base).await;
+    let (sv, case_id) = supervisee(&server.base).await;
+    enrol(&officer, case_id).await;
+    let outbox = Arc::new(
+        Outbox::open(&phone.path().join("outbox.db"))
+            .await
+            .unwrap()
+            .with_backoff_unit(chrono::Duration::milliseconds(1)),
+    );
+
+    let study = StudyScreen::open(sv.clone(), Some(outbox.clone()), case_id).await;
+    let s = study.refresh().await;
+    assert_eq!(s.title, "本月教育学习");
+    assert!(s.month.as_deref().unwrap().ends_with("/ 480 分钟"), "{s:?}");
+    let course = s
+        .courses
+        .iter()
+        .find(|c| c.title == "社区矫正对象须知")
+        .unwrap();
+    let s = study.select_course(course.course_id);
+    let routes: Vec<Route> = s.lessons.iter().map(|l| l.route).collect();
+    assert_eq!(routes, [Route::Lesson, Route::Lesson, Route::Quiz]);
+    assert_eq!(s.lessons[0].detail, "至少学习 10 分钟");
+    assert_eq!(s.lessons[2].detail, "2 题，60% 及格");
+    let (first, second, quiz) = (
+        s.lessons[0].lesson_id,
+        s.lessons[1].lesson_id,
+        s.lessons[2].lesson_id,
+    );
+    assert!(
+        study.lesson(quiz).await.is_none(),
+        "a quiz is not studied by time"
+    );
+
+    // The loop: the first beat asks the face check, with its deadline and where to answer.
+    let lesson = study.lesson(first).await.unwrap();
+    let s = lesson.state();
+    assert!(s.studying && s.heartbeat_secs == 1, "{s:?}");
+    assert!(s.body.as_deref().unwrap().contains("报到"), "{s:?}");
+    let s = lesson.beat(0, true, true, 0).await;
+    assert!(
+        s.face_check.as_deref().unwrap().starts_with("请在"),
+        "{s:?}"
+    );
+    assert_eq!(s.face_check_route, Some(Route::Checkin));
+    // Answered with a passing check-in: the prompt goes, and the time counts.
+    check_in(&sv, &engine, 0).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let s = lesson.beat(0, true, true, 0).await;
+    assert!(s.face_check.is_none() && s.studying, "{s:?}");
+    assert!(s.credited_secs >= 1, "{s:?}");
+    assert!(s.credited.starts_with("本次已计入 0 分"), "{}", s.credited);
+    let counted = s.credited_secs;
+
+    // Offline: the beats wait on the phone, in order, and go before the next ones.
+    server.stop().await;
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let s = lesson.beat(0, true, true, 0).await;
+    assert_eq!(
+        s.waiting_to_send.as_deref(),
+        Some("网络中断：学习记录保存在手机上，联网后自动提交")
+    );
+    let server = TestServer::start(data.path(), addr, rules, start(clock.clone())).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let s = lesson.beat(0, true, true, 0).await;
+    assert!(s.waiting_to_send.is_none(), "{s:?}");
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let s = lesson.beat(0, true, true, 0).await;
+    assert!(s.credited_secs >= counted + 2, "{counted} then {s:?}");
+    let sessions = sv.study_sessions_of(case_id).all().await.unwrap();
+    assert_eq!(
+        sessions
+            .iter()
+            .find(|x| x.lesson_id == first)
+            .unwrap()
+            .last_seq,
+        5
+    );
+    let s = lesson.end().await;
+    assert!(!s.studying && s.route == Some(Route::Study), "{s:?}");
+    assert!(
+        s.message
+            .as_deref()
+            .unwrap()
+            .starts_with("本次学习已结束，共计入"),
+        "{s:?}"
+    );
+
+    // The next lesson's check is missed: past its deadline, the time is taken back and the
+    // session ends, said in words.
+    let lesson = study.lesson(second).await.unwrap();
+    let s = lesson.beat(0, true, true, 0).await;
+    assert!(s.face_check.is_some(), "{s:?}");
+    clock
+        .lock()
+        .unwrap()
+        .as_ref()
+        .unwrap()
+        .advance(chrono::Duration::seconds(200));
+    let s = lesson.beat(0, true, true, 0).await;
+    assert!(!s.studying, "{s:?}");
+    assert_eq!(
+        s.message.as_deref(),
+        Some("未按时通过人脸核验：自上次核验以来的学习时间不计入，本次学习已结束")
+    );
+    assert_eq!(s.route, Some(Route::Study));
+    // A beat after the end sends nothing.
+    assert_eq!(lesson.beat(0, true, true, 0).await, s);
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_quiz_is_scored_on_the_server_and_a_reflection_checked_before_sending() {
+    let data = tempfile::tempdir().unwrap();
+    let server = TestServer::demo(data.path()).await;
+    let (sv, case_id) = supervisee(&server.base).await;
+    let study = StudyScreen::open(sv.clone(), None, case_id).await;
+    let s = study.refresh().await;
+    let course = s
+        .courses
+        .iter()
+        .find(|c| c.title == "社区矫正对象须知")
+        .unwrap();
+    let s = study.select_course(course.course_id);
+    let (first, quiz) = (s.lessons[0].lesson_id, s.lessons[2].lesson_id);
+
+    let attempt = study.quiz(quiz).await.unwrap();
+    let s = attempt.state();
+    assert_eq!(s.attempt.as_deref(), Some("第 1 次作答（共 3 次）"));
+    assert_eq!(s.submit_why_not.as_deref(), Some("还有 2 题未作答"));
+    let s = attempt.submit().await;
+    assert!(s.score.is_none(), "nothing sent with questions unanswered");
+    // One right, one wrong: scored on the server, under the pass mark, attempts left said.
+    // The second option of each: right for the first question, wrong for the second.
+    for q in &s.questions {
+        attempt.choose(q.id, "1".into());
+    }
+    let s = attempt.submit().await;
+    assert_eq!(s.score.as_deref(), Some("得分 5/10（50%）"), "{s:?}");
+    assert_eq!(s.verdict.as_deref(), Some("未通过，及格线 60%"));
+    assert_eq!(s.attempts_left.as_deref(), Some("还可作答 2 次"));
+    assert_eq!(
+        s.questions
+            .iter()
+            .map(|q| q.right)
+            .collect::<Vec<_>>()
+            .len(),
+        2
+    );
+    assert!(!s.can_submit);
+    // The next attempt, right: passed.
+    let again = study.quiz(quiz).await.unwrap();
+    for q in &again.state().questions {
+        let pick = if q.prompt.starts_with("离开所居住") {
+            "1"
+        } else {
+            "0"
+        };
+        again.choose(q.id, pick.into());
+    }
+    let s = again.submit().await;
+    assert_eq!(
+        (s.verdict.as_deref(), s.passed, s.attempts_left.as_deref()),
+        (Some("已通过"), Some(true), None),
+        "{s:?}"
+    );
+
+    // A reflection: too short is said before sending (the server's rule), then sent.
+    let r = study.reflection(first).await.unwrap();
+    let s = r.set_text("很有收获。".into());
+    assert_eq!(
+        s.text_error.as_deref(),
+        Some("须为 100 到 5000 字的本人心得")
+    );
+    assert!(!s.can_submit && s.length.starts_with("已写 5 字"), "{s:?}");
+    let long =
+        "通过学习报到与报告的规定，我认识到按时报到、定期报告是社区矫正对象的基本义务。".repeat(3);
+    r.set_text(long);
+    let s = r.submit().await;
+    assert_eq!(
+        s.message.as_deref(),
+        Some("已提交，等待工作人员批阅"),
+        "{s:?}"
+    );
+    assert_eq!(s.status.as_deref(), Some("待批阅"));
+    assert!(!s.can_submit, "written once until returned");
+    // The officer's queue has it to read.
+    let officer = officer(&server.base).await;
+    let q = officer.work_queue().await.unwrap();
+    assert!(q
+        .items
+        .iter()
+        .any(|i| i.kind == QueueKind::Reflection && i.subject == "报到与报告"));
+    server.stop().await;
 }

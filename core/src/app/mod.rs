@@ -42,6 +42,10 @@ pub enum Route {
     Leave,
     Decisions,
     Study,
+    /// One lesson being studied.
+    Lesson,
+    Quiz,
+    Reflection,
     Service,
     /// The officer's home: the work queue.
     OfficerQueue,

@@ -91,6 +91,35 @@ texts! {
     MinutesDone: "已完成本月 {0} 分钟", "All {0} minutes done this month";
     DecisionTitle: "待签收的决定", "A decision to acknowledge";
     DecisionToAcknowledge: "{0}：请阅读并签收", "{0}: read it and acknowledge it";
+    // Study (supervisee).
+    LessonsDone: "已完成 {0}/{1} 课", "{0} of {1} lessons done";
+    CourseDue: "须在{0}前完成", "due {0}";
+    CourseOverdue: "已逾期（应于{0}前完成）", "overdue (was due {0})";
+    CourseDone: "已完成", "Done";
+    LessonAbout: "约 {0} 分钟", "about {0} min";
+    LessonAtLeast: "至少学习 {0} 分钟", "at least {0} min";
+    QuizAbout: "{0} 题，{1}% 及格", "{0} questions, pass at {1}%";
+    CreditedSoFar: "本次已计入 {0} 分 {1} 秒", "{0} min {1} s counted so far";
+    LessonCompleted: "本课已完成", "Lesson complete";
+    StudyFaceCheck: "请在{0}前完成人脸核验，否则自上次核验以来的学习时间不计入", "Check in with your face before {0}, or the time since the last check does not count";
+    StudyVoided: "未按时通过人脸核验：自上次核验以来的学习时间不计入，本次学习已结束", "The face check was not passed in time: the time since the last check does not count, and this session has ended";
+    StudyEnded: "本次学习已结束，共计入 {0} 分 {1} 秒", "Session ended: {0} min {1} s counted";
+    BeatsWaiting: "网络中断：学习记录保存在手机上，联网后自动提交", "Offline: your study time is kept on the phone and sent when you are online";
+    // Quizzes and reflections.
+    QuizTitle: "测验", "Quiz";
+    AttemptOf: "第 {0} 次作答（共 {1} 次）", "Attempt {0} of {1}";
+    QuizUnanswered: "还有 {0} 题未作答", "{0} questions not answered";
+    QuizScore: "得分 {0}/{1}（{2}%）", "Score {0}/{1} ({2}%)";
+    QuizPassed: "已通过", "Passed";
+    QuizNotPassed: "未通过，及格线 {0}%", "Not passed: the pass mark is {0}%";
+    QuizAwaitingReview: "含主观题，待工作人员批改", "Has written answers: an officer marks them";
+    AttemptsLeft: "还可作答 {0} 次", "{0} attempts left";
+    NoAttemptsLeft: "作答次数已用完", "No attempts left";
+    SubmitAnswers: "提交答卷", "Submit answers";
+    ReflectionTitle: "学习心得", "Reflection";
+    ReflectionLength: "已写 {0} 字，至少 {1} 字", "{0} characters written, at least {1}";
+    ReflectionReturned: "心得被退回：{0}", "Returned: {0}";
+    ReflectionSent: "已提交，等待工作人员批阅", "Sent: an officer will read it";
     // Roll call (supervisee).
     RollCallNone: "现在没有视频点名。", "No roll call now.";
     RollCallAnswer: "接听", "Answer";

@@ -170,6 +170,26 @@ pub const QUIZ_ATTEMPT: Machine<QuizAttemptStatus, QuizAttemptAction> = Machine 
 pub const REFLECTION_MIN_CHARS: usize = 100;
 pub const REFLECTION_MAX_CHARS: usize = 5000;
 
+/// Whether a reflection's text (trimmed) may be taken: its length in characters, then that it
+/// is text (no control or invisible characters); why not, in both languages.
+pub fn check_reflection(text: &str) -> Result<(), crate::Said> {
+    let n = text.chars().count();
+    if !(REFLECTION_MIN_CHARS..=REFLECTION_MAX_CHARS).contains(&n) {
+        return Err(crate::Said::new(
+            format!(
+                "{REFLECTION_MIN_CHARS} to {REFLECTION_MAX_CHARS} characters of your own words"
+            ),
+            format!("须为 {REFLECTION_MIN_CHARS} 到 {REFLECTION_MAX_CHARS} 字的本人心得"),
+        ));
+    }
+    super::text::check(
+        text,
+        REFLECTION_MAX_CHARS * 4,
+        super::text::Shape::Paragraphs,
+    )
+    .map_err(|p| p.message())
+}
+
 string_enum! {
     open
     StudySessionStatus {

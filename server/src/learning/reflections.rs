@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use huijiao_core::api::{Page, Problem, ReflectionReview, ReflectionView, ReflectionWrite};
 use huijiao_core::model::{AuditAction, EventKind};
 use huijiao_core::policy::learning::{
-    ReflectionAction, ReflectionStatus, REFLECTION, REFLECTION_MAX_CHARS, REFLECTION_MIN_CHARS,
+    check_reflection, ReflectionAction, ReflectionStatus, REFLECTION,
 };
 use huijiao_core::{ErrorCode, Said};
 use sea_orm::sea_query::Expr;
@@ -45,19 +45,7 @@ fn view(r: &reflection::Model, lesson_title: &str) -> ReflectionView {
 }
 
 fn check_text_of(text: &str) -> ApiResult<()> {
-    let n = text.chars().count();
-    if !(REFLECTION_MIN_CHARS..=REFLECTION_MAX_CHARS).contains(&n) {
-        return Err(ApiError::field(
-            "text",
-            Said::new(
-                format!(
-                    "{REFLECTION_MIN_CHARS} to {REFLECTION_MAX_CHARS} characters of your own words"
-                ),
-                format!("须为 {REFLECTION_MIN_CHARS} 到 {REFLECTION_MAX_CHARS} 字的本人心得"),
-            ),
-        ));
-    }
-    check_paragraphs("text", text, REFLECTION_MAX_CHARS * 4)
+    check_reflection(text).map_err(|why| ApiError::field("text", why))
 }
 
 /// Writes the caller's reflection on a lesson (201), or rewrites one that was returned (200).

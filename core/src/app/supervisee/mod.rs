@@ -4,5 +4,8 @@ pub mod checkin;
 pub mod decisions;
 pub mod leave_form;
 pub mod leaves;
+pub mod lesson;
+pub mod quiz;
 pub mod roll_call;
+pub mod study;
 pub mod today;
