@@ -302,8 +302,8 @@ impl HuijiaoClient {
     pub async fn queue_screen(
         &self,
         outbox: Option<Arc<HuijiaoOutbox>>,
-    ) -> Arc<huijiao_core::app::officer::queue::QueueScreen> {
-        huijiao_core::app::officer::queue::QueueScreen::open(
+    ) -> Arc<huijiao_core::app::officer::work_queue::QueueScreen> {
+        huijiao_core::app::officer::work_queue::QueueScreen::open(
             self.inner.clone(),
             outbox.map(|o| o.inner.clone()),
         )

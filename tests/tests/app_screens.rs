@@ -9,7 +9,7 @@ use huijiao_core::api::{
     CheckinRequestCreate, FaceEnrolRequest, GpsFix, LeaveCreateRequest, LeaveDecisionRequest,
     Place, QueueKind, VisitorCreateRequest,
 };
-use huijiao_core::app::officer::queue::QueueScreen;
+use huijiao_core::app::officer::work_queue::QueueScreen;
 use huijiao_core::app::shared::sign_in::{SignInListener, SignInScreen, SignInState};
 use huijiao_core::app::supervisee::checkin::{CheckinScreen, CheckinStep};
 use huijiao_core::app::supervisee::decisions::DecisionsScreen;

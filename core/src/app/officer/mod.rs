@@ -1,4 +1,4 @@
 //! 矫务通, the officer's app: the work queue and the decisions it opens.
 
 pub mod decision;
-pub mod queue;
+pub mod work_queue;
