@@ -297,6 +297,21 @@ impl HuijiaoClient {
         .await
     }
 
+    /// The supervisee's community service: the month's minutes, activities to sign up for,
+    /// and the organiser's code scanned on site; starts from what `outbox` kept.
+    pub async fn service_screen(
+        &self,
+        case_id: Uuid,
+        outbox: Option<Arc<HuijiaoOutbox>>,
+    ) -> Arc<huijiao_core::app::supervisee::service::ServiceScreen> {
+        huijiao_core::app::supervisee::service::ServiceScreen::open(
+            self.inner.clone(),
+            outbox.map(|o| o.inner.clone()),
+            case_id,
+        )
+        .await
+    }
+
     /// The officer's work queue, starting from what `outbox` kept of it; call `refresh` to
     /// read the server. Its `decide(id)` opens a request's decision.
     pub async fn queue_screen(

@@ -16,6 +16,7 @@ use huijiao_core::app::supervisee::decisions::DecisionsScreen;
 use huijiao_core::app::supervisee::leave_form::LeaveFormScreen;
 use huijiao_core::app::supervisee::leaves::LeavesScreen;
 use huijiao_core::app::supervisee::roll_call::RollCallScreen;
+use huijiao_core::app::supervisee::service::ServiceScreen;
 use huijiao_core::app::supervisee::study::StudyScreen;
 use huijiao_core::app::supervisee::today::{DueKind, TodayScreen};
 use huijiao_core::app::volunteer::help_log::HelpLogScreen;
@@ -1245,5 +1246,93 @@ async fn a_quiz_is_scored_on_the_server_and_a_reflection_checked_before_sending(
         .items
         .iter()
         .any(|i| i.kind == QueueKind::Reflection && i.subject == "报到与报告"));
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn community_service_is_signed_up_for_and_checked_in_and_out_by_the_organisers_code() {
+    let data = tempfile::tempdir().unwrap();
+    let server = TestServer::demo(data.path()).await;
+    let (sv, case_id) = supervisee(&server.base).await;
+    let officer = officer(&server.base).await;
+    let unit = officer.me().await.unwrap().unit_id.unwrap();
+    let now = chrono::Utc::now();
+    // Starting in ten minutes: check-in is already open (30 minutes before).
+    let activity = officer
+        .create_service_activity(&huijiao_core::api::ServiceActivityCreate {
+            unit_id: unit,
+            title: "社区环境整治".into(),
+            kind: huijiao_core::policy::service::ServiceKind::Environment,
+            place: "东岗镇文化广场".into(),
+            lat: 36.05,
+            lon: 103.83,
+            radius_m: 300,
+            starts_at: now + chrono::Duration::minutes(10),
+            ends_at: now + chrono::Duration::minutes(70),
+            capacity: 1,
+            organiser_id: None,
+            notes: None,
+        })
+        .await
+        .unwrap();
+
+    let screen = ServiceScreen::open(sv.clone(), None, case_id).await;
+    let s = screen.refresh().await;
+    assert_eq!(s.title, "本月公益活动");
+    assert!(s.month.as_deref().unwrap().contains("分钟"), "{s:?}");
+    let line = |s: &huijiao_core::app::supervisee::service::ServiceState| {
+        s.activities
+            .iter()
+            .find(|a| a.id == activity.id)
+            .unwrap()
+            .clone()
+    };
+    let a = line(&s);
+    assert_eq!(
+        (a.kind.as_str(), a.places.as_str()),
+        ("环境保护", "剩余名额 1")
+    );
+    assert!(
+        a.can_sign_up && !a.can_withdraw && a.status.is_none(),
+        "{a:?}"
+    );
+    // Scanning before signing up: said, nothing sent.
+    let code = officer.service_activity_code(activity.id).await.unwrap();
+    assert_eq!(
+        screen.scan(code.qr.clone()).await.scan_why_not.as_deref(),
+        Some("正在获取位置，请打开定位后稍候")
+    );
+    screen.set_location(at_home());
+    let s = screen.scan(code.qr.clone()).await;
+    assert_eq!(s.message.as_deref(), Some("未报名此活动，请先报名"));
+
+    let s = screen.sign_up(activity.id).await;
+    assert_eq!(s.message.as_deref(), Some("已报名"), "{s:?}");
+    let a = line(&s);
+    assert_eq!(
+        (a.places.as_str(), a.status.as_deref()),
+        ("名额已满", Some("已报名"))
+    );
+    assert!(a.can_withdraw && !a.can_sign_up, "{a:?}");
+    assert!(
+        a.on_site
+            .as_deref()
+            .unwrap()
+            .starts_with("到场后扫描组织者的二维码签到"),
+        "{a:?}"
+    );
+    // On site: the organiser's code checks in, then out; the minutes and why fewer, said.
+    let s = screen.scan(code.qr.clone()).await;
+    assert_eq!(s.message.as_deref(), Some("已签到：社区环境整治"), "{s:?}");
+    let a = line(&s);
+    assert_eq!(a.status.as_deref(), Some("已签到"));
+    assert_eq!(a.on_site.as_deref(), Some("结束时扫描组织者的二维码签退"));
+    let code = officer.service_activity_code(activity.id).await.unwrap();
+    let s = screen.scan(code.qr).await;
+    let said = s.message.unwrap();
+    assert!(said.starts_with("已签退，计入 0 分钟；"), "{said}");
+    // A code that is not an activity's: the server's words.
+    let s = screen.scan("https://example.com/not-ours".into()).await;
+    assert!(s.message.is_some() && !s.busy, "{s:?}");
     server.stop().await;
 }

@@ -120,6 +120,17 @@ texts! {
     ReflectionLength: "已写 {0} 字，至少 {1} 字", "{0} characters written, at least {1}";
     ReflectionReturned: "心得被退回：{0}", "Returned: {0}";
     ReflectionSent: "已提交，等待工作人员批阅", "Sent: an officer will read it";
+    // Community service (supervisee).
+    PlacesLeft: "剩余名额 {0}", "{0} places left";
+    NoPlacesLeft: "名额已满", "Full";
+    SignUpAction: "报名", "Sign up";
+    WithdrawAction: "退出", "Withdraw";
+    ScanToCheckIn: "到场后扫描组织者的二维码签到（{0}起）", "On site, scan the organiser's code to check in (from {0})";
+    ScanToCheckOut: "结束时扫描组织者的二维码签退", "When done, scan the organiser's code to check out";
+    CheckedInAt: "已签到：{0}", "Checked in: {0}";
+    CheckedOutCredited: "已签退，计入 {0} 分钟", "Checked out: {0} minutes counted";
+    NotSignedUp: "未报名此活动，请先报名", "You are not signed up for this activity: sign up first";
+    ServiceNone: "近期没有可参加的公益活动。", "No community service activities coming up.";
     // Roll call (supervisee).
     RollCallNone: "现在没有视频点名。", "No roll call now.";
     RollCallAnswer: "接听", "Answer";
@@ -161,6 +172,7 @@ texts! {
     CountOf: "{0}（{1}）", "{0} ({1})";
     WithDetail: "{0}（{1}）", "{0} ({1})";
     LabelledValue: "{0}：{1}", "{0}: {1}";
+    AndThen: "{0}；{1}", "{0}; {1}";
     QueueEmpty: "没有待办事项。", "Nothing is waiting.";
     WaitingSince: "{0}提交", "waiting since {0}";
     SettleBy: "须在{0}前处理", "to settle by {0}";

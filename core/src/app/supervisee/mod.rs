@@ -7,5 +7,6 @@ pub mod leaves;
 pub mod lesson;
 pub mod quiz;
 pub mod roll_call;
+pub mod service;
 pub mod study;
 pub mod today;
