@@ -208,6 +208,23 @@ impl HuijiaoClient {
         huijiao_core::app::shared::sign_in::SignInScreen::new(self.inner.clone())
     }
 
+    /// Setting a new password (`Route::ChangePassword`, or from settings).
+    pub fn password_screen(&self) -> Arc<huijiao_core::app::shared::password::PasswordScreen> {
+        huijiao_core::app::shared::password::PasswordScreen::new(self.inner.clone())
+    }
+
+    /// Settings: the account, the language, what `outbox` still has to send, signing out.
+    pub async fn settings_screen(
+        &self,
+        outbox: Option<Arc<HuijiaoOutbox>>,
+    ) -> Arc<huijiao_core::app::shared::settings::SettingsScreen> {
+        huijiao_core::app::shared::settings::SettingsScreen::open(
+            self.inner.clone(),
+            outbox.map(|o| o.inner.clone()),
+        )
+        .await
+    }
+
     /// The supervisee's Today screen for their own case (`MeView.case_id`), starting from
     /// what `outbox` kept of it; call `refresh` to read the server.
     pub async fn today_screen(

@@ -10,6 +10,8 @@ use huijiao_core::api::{
     Place, QueueKind, VisitorCreateRequest,
 };
 use huijiao_core::app::officer::work_queue::QueueScreen;
+use huijiao_core::app::shared::password::PasswordScreen;
+use huijiao_core::app::shared::settings::SettingsScreen;
 use huijiao_core::app::shared::sign_in::{SignInListener, SignInScreen, SignInState};
 use huijiao_core::app::supervisee::checkin::{CheckinScreen, CheckinStep};
 use huijiao_core::app::supervisee::decisions::DecisionsScreen;
@@ -1334,5 +1336,114 @@ async fn community_service_is_signed_up_for_and_checked_in_and_out_by_the_organi
     // A code that is not an activity's: the server's words.
     let s = screen.scan("https://example.com/not-ours".into()).await;
     assert!(s.message.is_some() && !s.busy, "{s:?}");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_password_is_checked_before_sending_and_settings_say_what_waits() {
+    let data = tempfile::tempdir().unwrap();
+    let phone = tempfile::tempdir().unwrap();
+    let server = TestServer::demo(data.path()).await;
+    let officer = officer(&server.base).await;
+    let (_, case_id) = supervisee(&server.base).await;
+    let issued = officer.reset_login(case_id).await.unwrap();
+    let sv = client(&server.base, Some(DEMO_DEVICE), Lang::ZhCn);
+    let me = sv
+        .login(&issued.username, &issued.initial_password)
+        .await
+        .unwrap();
+    assert_eq!(huijiao_core::app::home(&me), Route::ChangePassword);
+
+    let screen = PasswordScreen::new(sv.clone());
+    let s = screen.submit().await;
+    let fields: Vec<&str> = s.errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(fields, ["current_password", "new_password"]);
+    assert_eq!(s.title, "设置新密码");
+    screen.set_current("not-the-password-1".into());
+    let s = screen.set_new("short".into());
+    assert_eq!(
+        s.submit_why_not.as_deref(),
+        Some("密码须为 10 至 128 位，且至少包含小写字母、大写字母、数字、符号中的三类。")
+    );
+    screen.set_new("Xinmima-2026-b".into());
+    let s = screen.set_confirm("Xinmima-2026-c".into());
+    assert_eq!(s.submit_why_not.as_deref(), Some("两次输入的新密码不一致"));
+    screen.set_confirm("Xinmima-2026-b".into());
+    // The current one wrong: the server's words, on that field.
+    let s = screen.submit().await;
+    assert_eq!(s.message.as_deref(), Some("当前密码不正确。"));
+    assert!(
+        s.errors.iter().any(|e| e.field == "current_password"),
+        "{s:?}"
+    );
+    screen.set_current(issued.initial_password.clone());
+    let s = screen.submit().await;
+    assert_eq!(s.route, Some(Route::SuperviseeToday), "{s:?}");
+    assert_eq!(
+        s.message.as_deref(),
+        Some("密码已修改，其他设备上的登录已退出")
+    );
+
+    // Settings of a volunteer with one session kept on the phone and one refused for good.
+    let volunteer = client(&server.base, None, Lang::ZhCn);
+    volunteer
+        .login("volunteer.yannan", DEMO_PASSWORD)
+        .await
+        .unwrap();
+    let outbox = Arc::new(Outbox::open(&phone.path().join("outbox.db")).await.unwrap());
+    let session = |notes: &str| huijiao_core::api::HelpSessionNew {
+        id: uuid::Uuid::now_v7(),
+        began_at: chrono::Utc::now() - chrono::Duration::hours(2),
+        minutes: 30,
+        kind: huijiao_core::model::HelpKind::Talk,
+        place: None,
+        notes: notes.into(),
+        risks: vec![],
+        follow_up: None,
+    };
+    let theirs = volunteer.cases().all().await.unwrap()[0].id;
+    outbox
+        .enqueue_help_session(case_id, &session("不是我的帮扶对象"))
+        .await
+        .unwrap();
+    let settings = SettingsScreen::open(volunteer.clone(), Some(outbox.clone())).await;
+    let s = settings.state();
+    assert_eq!(s.title, "设置");
+    assert_eq!(s.account.as_deref(), Some("志愿者：陈伟"));
+    assert!(s.languages.iter().any(|l| l.code == "zh-CN" && l.chosen));
+    assert_eq!(s.pending.len(), 1);
+    assert_eq!(
+        (s.pending[0].kind.as_str(), s.pending[0].status.as_str()),
+        ("帮扶记录", "待发送（已尝试 0 次）")
+    );
+    assert_eq!(
+        s.sign_out_note.as_deref(),
+        Some("还有 1 条记录未发送：退出后仍保存在手机上，下次登录后发送")
+    );
+    let s = settings.send_now().await;
+    assert_eq!(
+        s.message.as_deref(),
+        Some("已发送 0 条，0 条待发送"),
+        "{s:?}"
+    );
+    assert!(
+        s.pending[0].refused && s.pending[0].status.starts_with("未被接收："),
+        "{s:?}"
+    );
+    assert!(s.sign_out_note.is_none());
+    outbox
+        .enqueue_help_session(theirs, &session("电话了解近况"))
+        .await
+        .unwrap();
+    settings.refresh().await;
+    let s = settings.send_now().await;
+    assert_eq!(
+        s.message.as_deref(),
+        Some("已发送 1 条，0 条待发送"),
+        "{s:?}"
+    );
+    let s = settings.sign_out().await;
+    assert_eq!(s.route, Some(Route::SignIn));
+    assert!(!volunteer.is_signed_in());
     server.stop().await;
 }

@@ -31,6 +31,8 @@ use text::Text;
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Route {
     SignIn,
+    /// Settings: the account, the language, what waits to be sent, signing out.
+    Settings,
     /// The password was reset: a new one before anything else.
     ChangePassword,
     /// The phone waits for the officer's approval.

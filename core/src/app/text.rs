@@ -166,6 +166,30 @@ texts! {
     RisksAlert: "所选风险将通知矫正工作人员", "The risks chosen alert the officers";
     HelpSent: "已提交，等待工作人员确认", "Sent: an officer will confirm it";
     HelpQueued: "已保存在手机上，联网后自动提交", "Kept on the phone: it is sent when you are online";
+    // Password and settings (every app).
+    PasswordTitle: "设置新密码", "Set a new password";
+    CurrentPasswordLabel: "当前密码", "Current password";
+    NewPasswordLabel: "新密码", "New password";
+    ConfirmPasswordLabel: "再次输入新密码", "New password again";
+    CurrentPasswordMissing: "请输入当前密码", "Enter your current password";
+    NewPasswordMissing: "请输入新密码", "Enter a new password";
+    PasswordsDiffer: "两次输入的新密码不一致", "The two new passwords differ";
+    PasswordChanged: "密码已修改，其他设备上的登录已退出", "Password changed: other devices were signed out";
+    SettingsTitle: "设置", "Settings";
+    LanguageLabel: "语言", "Language";
+    SignOutAction: "退出登录", "Sign out";
+    SignOutKeeps: "还有 {0} 条记录未发送：退出后仍保存在手机上，下次登录后发送", "{0} records not yet sent: they stay on the phone and are sent after you sign in again";
+    SendNowAction: "立即发送", "Send now";
+    SentNow: "已发送 {0} 条，{1} 条待发送", "{0} sent, {1} waiting";
+    OutboxEmpty: "没有待发送的记录。", "Nothing waiting to be sent.";
+    OutboxWaiting: "待发送（已尝试 {0} 次）", "waiting (tried {0} times)";
+    OutboxRefused: "未被接收：{0}", "refused: {0}";
+    OutboxCheckin: "人脸签到", "Face check-in";
+    OutboxStudy: "学习记录", "Study time";
+    OutboxHelp: "帮扶记录", "Help session";
+    OutboxVisit: "走访记录", "Field visit";
+    OutboxLocations: "位置上报", "Locations";
+    AppVersion: "版本 {0}", "Version {0}";
     // The officer's work queue.
     QueueTitle: "待办事项", "Work queue";
     QueueAll: "全部", "All";

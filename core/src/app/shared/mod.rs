@@ -1,3 +1,5 @@
-//! Screens every app has: signing in (and, next, device binding, settings, notifications).
+//! Screens every app has: signing in, a new password, settings.
 
+pub mod password;
+pub mod settings;
 pub mod sign_in;
