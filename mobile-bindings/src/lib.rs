@@ -355,6 +355,23 @@ impl HuijiaoClient {
         .await
     }
 
+    /// Recording a home visit or a talk for `case_id` (`person` as the app's list names
+    /// them); `outbox` keeps it when the phone is offline.
+    pub async fn field_visit_screen(
+        &self,
+        case_id: Uuid,
+        person: String,
+        outbox: Option<Arc<HuijiaoOutbox>>,
+    ) -> Arc<huijiao_core::app::officer::field_visit::FieldVisitScreen> {
+        huijiao_core::app::officer::field_visit::FieldVisitScreen::open(
+            self.inner.clone(),
+            outbox.map(|o| o.inner.clone()),
+            case_id,
+            person,
+        )
+        .await
+    }
+
     // ---- one object per domain, sharing this client's session ------------------------
 
     /// Cases: the caseload, intake, levels and status, plans, teams, devices.

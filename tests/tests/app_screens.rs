@@ -9,6 +9,7 @@ use huijiao_core::api::{
     CheckinRequestCreate, FaceEnrolRequest, GpsFix, LeaveCreateRequest, LeaveDecisionRequest,
     Place, QueueKind, VisitorCreateRequest,
 };
+use huijiao_core::app::officer::field_visit::FieldVisitScreen;
 use huijiao_core::app::officer::work_queue::QueueScreen;
 use huijiao_core::app::shared::password::PasswordScreen;
 use huijiao_core::app::shared::settings::SettingsScreen;
@@ -1445,5 +1446,109 @@ async fn a_new_password_is_checked_before_sending_and_settings_say_what_waits() 
     let s = settings.sign_out().await;
     assert_eq!(s.route, Some(Route::SignIn));
     assert!(!volunteer.is_signed_in());
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_field_visit_is_checked_sent_with_photos_or_kept_offline() {
+    let data = tempfile::tempdir().unwrap();
+    let phone = tempfile::tempdir().unwrap();
+    let addr = free_addr().await;
+    let server = TestServer::start(data.path(), addr, |_| {}, |_| {}).await;
+    let officer = officer(&server.base).await;
+    let (_, case_id) = supervisee(&server.base).await;
+    let home = officer.case(case_id).await.unwrap().residence;
+    let at = |lat: f64, lon: f64| GpsFix {
+        lat,
+        lon,
+        ..at_home()
+    };
+    let outbox = Arc::new(Outbox::open(&phone.path().join("outbox.db")).await.unwrap());
+
+    let screen = FieldVisitScreen::open(
+        officer.clone(),
+        Some(outbox.clone()),
+        case_id,
+        "马小军".into(),
+    )
+    .await;
+    let s = screen.submit().await;
+    let fields: Vec<&str> = s.errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(fields, ["kind", "findings"]);
+    assert_eq!(s.submit_why_not.as_deref(), Some("请选择走访方式"));
+    assert_eq!(
+        s.photo_why_not.as_deref(),
+        Some("走访记录发送后才能添加照片")
+    );
+    screen.set_kind("home_visit".into());
+    screen.set_met(vec!["本人".into(), "母亲".into(), " ".into()]);
+    let s = screen.set_findings("居所整洁，本人在家，近期在物流公司上班。".into());
+    assert_eq!(
+        s.submit_why_not.as_deref(),
+        Some("正在获取位置，请打开定位后稍候")
+    );
+    // Far from the residence: the server's rule, in its words; nothing recorded.
+    screen.set_location(at(home.lat + 0.05, home.lon));
+    let s = screen.submit().await;
+    assert!(!s.done, "{s:?}");
+    assert!(
+        s.message
+            .as_deref()
+            .unwrap()
+            .starts_with("实地走访须在登记居所进行"),
+        "{s:?}"
+    );
+    // At the residence, with a risk seen: recorded, then a photo added.
+    screen.set_location(at(home.lat, home.lon));
+    let s = screen.toggle_risk("no_job".into());
+    assert_eq!(s.risk_note.as_deref(), Some("所选风险将通知矫正工作人员"));
+    let s = screen.submit().await;
+    assert_eq!(
+        (s.done, s.message.as_deref()),
+        (true, Some("走访已记录")),
+        "{s:?}"
+    );
+    assert!(s.can_add_photo, "{s:?}");
+    let s = screen
+        .add_photo(reference().encode_jpeg(85), "image/jpeg".into())
+        .await;
+    assert_eq!(
+        (s.photos, s.message.as_deref()),
+        (1, Some("已添加照片 1 张")),
+        "{s:?}"
+    );
+    let visits = officer.case_visits(case_id, None).all().await.unwrap();
+    assert_eq!(visits[0].met, ["本人", "母亲"]);
+    assert_eq!(visits[0].photo_ids.len(), 1);
+
+    // Offline: a talk kept on the phone (no photos until it is sent), sent once later.
+    server.stop().await;
+    let talk = FieldVisitScreen::open(
+        officer.clone(),
+        Some(outbox.clone()),
+        case_id,
+        "马小军".into(),
+    )
+    .await;
+    talk.set_kind("talk".into());
+    talk.set_findings("电话约谈后在村委会谈话，情绪平稳。".into());
+    let s = talk.submit().await;
+    assert_eq!(
+        (s.done, s.message.as_deref()),
+        (true, Some("已保存在手机上，联网后自动提交")),
+        "{s:?}"
+    );
+    assert!(!s.can_add_photo);
+    let server = TestServer::start(data.path(), addr, |_| {}, |_| {}).await;
+    assert_eq!(outbox.flush(&officer).await.unwrap().sent, 1);
+    assert_eq!(outbox.flush(&officer).await.unwrap().sent, 0);
+    let visits = officer.case_visits(case_id, None).all().await.unwrap();
+    assert_eq!(
+        visits
+            .iter()
+            .filter(|v| v.findings.starts_with("电话约谈"))
+            .count(),
+        1
+    );
     server.stop().await;
 }

@@ -165,7 +165,7 @@ texts! {
     RisksAlertUrgent: "所选风险将立即通知矫正工作人员（紧急）", "The risks chosen alert the officers at once (urgent)";
     RisksAlert: "所选风险将通知矫正工作人员", "The risks chosen alert the officers";
     HelpSent: "已提交，等待工作人员确认", "Sent: an officer will confirm it";
-    HelpQueued: "已保存在手机上，联网后自动提交", "Kept on the phone: it is sent when you are online";
+    KeptOnPhone: "已保存在手机上，联网后自动提交", "Kept on the phone: it is sent when you are online";
     // Password and settings (every app).
     PasswordTitle: "设置新密码", "Set a new password";
     CurrentPasswordLabel: "当前密码", "Current password";
@@ -190,6 +190,17 @@ texts! {
     OutboxVisit: "走访记录", "Field visit";
     OutboxLocations: "位置上报", "Locations";
     AppVersion: "版本 {0}", "Version {0}";
+    // Field visits (officer).
+    VisitTitle: "记录走访", "Record a visit";
+    VisitKindLabel: "方式", "Kind";
+    VisitKindMissing: "请选择走访方式", "Choose the kind of visit";
+    VisitAtLabel: "时间", "When";
+    MetLabel: "见到的人", "Who was met";
+    FindingsLabel: "走访情况", "What was seen and said";
+    FindingsMissing: "请填写走访情况", "Say what was seen and said";
+    VisitRecorded: "走访已记录", "Visit recorded";
+    PhotosAfterSending: "走访记录发送后才能添加照片", "Photos are added once the visit is sent";
+    PhotosAdded: "已添加照片 {0} 张", "{0} photos added";
     // The officer's work queue.
     QueueTitle: "待办事项", "Work queue";
     QueueAll: "全部", "All";

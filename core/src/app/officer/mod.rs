@@ -1,4 +1,5 @@
-//! 矫务通, the officer's app: the work queue and the decisions it opens.
+//! 矫务通, the officer's app: the work queue, the decisions it opens, and field visits.
 
 pub mod decision;
+pub mod field_visit;
 pub mod work_queue;

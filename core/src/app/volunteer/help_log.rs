@@ -302,7 +302,7 @@ impl HelpLogScreen {
                 outbox
                     .enqueue_help_session(self.case_id, &req)
                     .await
-                    .map(|()| Text::HelpQueued)
+                    .map(|()| Text::KeptOnPhone)
             }
             other => other.map(|_| Text::HelpSent),
         };
