@@ -355,6 +355,18 @@ impl HuijiaoClient {
         .await
     }
 
+    /// The officer's caseload, starting from what `outbox` kept; its `case(id)` opens one.
+    pub async fn cases_screen(
+        &self,
+        outbox: Option<Arc<HuijiaoOutbox>>,
+    ) -> Arc<huijiao_core::app::officer::cases::CasesScreen> {
+        huijiao_core::app::officer::cases::CasesScreen::open(
+            self.inner.clone(),
+            outbox.map(|o| o.inner.clone()),
+        )
+        .await
+    }
+
     /// Recording a home visit or a talk for `case_id` (`person` as the app's list names
     /// them); `outbox` keeps it when the phone is offline.
     pub async fn field_visit_screen(

@@ -9,6 +9,7 @@ use huijiao_core::api::{
     CheckinRequestCreate, FaceEnrolRequest, GpsFix, LeaveCreateRequest, LeaveDecisionRequest,
     Place, QueueKind, VisitorCreateRequest,
 };
+use huijiao_core::app::officer::cases::{CaseScreen, CasesScreen};
 use huijiao_core::app::officer::field_visit::FieldVisitScreen;
 use huijiao_core::app::officer::work_queue::QueueScreen;
 use huijiao_core::app::shared::password::PasswordScreen;
@@ -1550,5 +1551,86 @@ async fn a_field_visit_is_checked_sent_with_photos_or_kept_offline() {
             .count(),
         1
     );
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_caseload_is_found_and_narrowed_and_a_case_says_what_needs_doing() {
+    let data = tempfile::tempdir().unwrap();
+    let phone = tempfile::tempdir().unwrap();
+    let addr = free_addr().await;
+    let server = TestServer::start(data.path(), addr, |_| {}, |_| {}).await;
+    let officer = officer(&server.base).await;
+    let outbox = Arc::new(Outbox::open(&phone.path().join("outbox.db")).await.unwrap());
+
+    let list = CasesScreen::open(officer.clone(), Some(outbox.clone())).await;
+    let s = list.refresh().await;
+    assert_eq!(s.title, "矫正对象");
+    assert!(
+        s.statuses.iter().any(|c| c.code == "active" && c.chosen),
+        "active by default"
+    );
+    let names: Vec<&str> = s.cases.iter().map(|c| c.name.as_str()).collect();
+    assert!(names.contains(&"马小军"), "{names:?}");
+    // A minor: masked, and marked.
+    let minor = s
+        .cases
+        .iter()
+        .find(|c| c.minor.is_some())
+        .expect("the demo's minor");
+    assert!(minor.name.contains('*'), "{minor:?}");
+    let s = list.set_query("马".into());
+    assert_eq!(s.cases.len(), 1);
+    assert!(s.cases[0].detail.contains(" · 在矫"), "{:?}", s.cases[0]);
+    list.set_query(String::new());
+    let s = list.show_level(Some("strict".into()));
+    assert!(s.cases.iter().all(|c| c.detail.contains("严管")), "{s:?}");
+    let s = list.show_level(Some("lenient".into()));
+    assert_eq!(s.empty_note.as_deref(), Some("没有符合条件的矫正对象。"));
+    list.show_level(None);
+
+    let (_, case_id) = supervisee(&server.base).await;
+    let case = list.case(case_id).await;
+    let s = case.state();
+    assert_eq!(s.name, "马小军");
+    let fact = |label: &str| {
+        s.facts
+            .iter()
+            .find(|f| f.label == label)
+            .map(|f| f.value.clone())
+    };
+    assert!(fact("身份证号").unwrap().contains('*'));
+    assert!(fact("矫正期限").unwrap().contains("至"), "{:?}", s.facts);
+    assert!(s.due[0].starts_with("本期"), "{:?}", s.due);
+    assert_eq!(s.months.len(), 2);
+    let s = case.request_checkin().await;
+    assert!(
+        s.message
+            .as_deref()
+            .unwrap()
+            .starts_with("已要求即时签到，截止"),
+        "{s:?}"
+    );
+    // No face enrolled: the roll call is not rung, and why is said.
+    let s = case.start_roll_call().await;
+    assert_eq!(
+        s.message.as_deref(),
+        Some("该案件尚未采集人脸，请由工作人员在入矫时采集。")
+    );
+    assert_eq!(case.record_visit().await.state().person, "马小军");
+
+    // Offline: the case from the phone, with its age.
+    server.stop().await;
+    let again = CaseScreen::open(officer.clone(), Some(outbox.clone()), case_id).await;
+    let s = again.state();
+    assert!(s.freshness.offline && s.name == "马小军", "{s:?}");
+
+    // Another office's officer: the server's refusal, nothing shown.
+    let server = TestServer::start(data.path(), addr, |_| {}, |_| {}).await;
+    let other = client(&server.base, None, Lang::ZhCn);
+    other.login("officer.xiyuan", DEMO_PASSWORD).await.unwrap();
+    let theirs = CaseScreen::open(other, None, case_id).await;
+    let s = theirs.state();
+    assert!(s.message.is_some() && s.facts.is_empty(), "{s:?}");
     server.stop().await;
 }

@@ -53,6 +53,11 @@ pub enum Route {
     OfficerQueue,
     /// An officer deciding a request (leave, visitor, move).
     Decide,
+    /// The officer's caseload, and one case.
+    Cases,
+    Case,
+    /// Recording a home visit or a talk.
+    FieldVisit,
     /// The volunteer's home: their people.
     VolunteerPeople,
     /// A volunteer logging a help session.
@@ -81,6 +86,14 @@ pub struct Choice {
     pub code: String,
     pub label: String,
     pub chosen: bool,
+}
+
+/// One labelled line of a record: "目的地：西安市第一医院".
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct Fact {
+    pub label: String,
+    pub value: String,
 }
 
 /// One field's problem, in the person's language.

@@ -201,6 +201,28 @@ texts! {
     VisitRecorded: "走访已记录", "Visit recorded";
     PhotosAfterSending: "走访记录发送后才能添加照片", "Photos are added once the visit is sent";
     PhotosAdded: "已添加照片 {0} 张", "{0} photos added";
+    // The officer's caseload.
+    CasesTitle: "矫正对象", "Caseload";
+    SearchLabel: "按姓名查找", "Find by name";
+    NoCases: "没有符合条件的矫正对象。", "No one matches.";
+    Term: "{0}至{1}", "{0} to {1}";
+    MinorBadge: "未成年", "Minor";
+    FactNationalId: "身份证号", "ID number";
+    FactSentence: "矫正类别", "Sentence";
+    FactCrime: "罪名", "Offence";
+    FactJudgment: "判决", "Judgment";
+    FactTerm: "矫正期限", "Term";
+    FactResidence: "居住地", "Residence";
+    FactOrders: "禁止令", "Prohibition orders";
+    FactSupervisionLevel: "管理类别", "Supervision level";
+    CheckinPeriodMet: "本期已签到", "Checked in this period";
+    CheckinPeriodOpen: "本期未签到，截止{0}", "Not checked in this period: due {0}";
+    VisitDueBy: "下次{0}：{1}前", "Next {0}: by {1}";
+    VisitOverdue: "{0}已逾期 {1} 天", "{0} overdue by {1} days";
+    RequestCheckinAction: "要求即时签到", "Ask for a check-in now";
+    StartRollCallAction: "发起视频点名", "Start a roll call";
+    CheckinAskedOf: "已要求即时签到，截止{0}", "Check-in asked for: due {0}";
+    RollCallStarted: "已发起视频点名", "Roll call started";
     // The officer's work queue.
     QueueTitle: "待办事项", "Work queue";
     QueueAll: "全部", "All";

@@ -11,21 +11,13 @@ use uuid::Uuid;
 
 use crate::api::{LeaveDecisionRequest, LeaveView, QueueKind, RelocationView, VisitorView};
 use crate::app::text::{self, Text};
-use crate::app::{trouble, Listeners, Route, Watching};
+use crate::app::{trouble, Fact, Listeners, Route, Watching};
 use crate::client::{Client, ClientError};
 use crate::error::Lang;
 use crate::labels::Label;
 use crate::model::{LeaveStatus, RequestStatus};
 use crate::policy::calendar::local_date;
 use crate::policy::text::{check, Shape};
-
-/// One line of what was asked: "目的地 · 西安市第一医院".
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-pub struct Fact {
-    pub label: String,
-    pub value: String,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
