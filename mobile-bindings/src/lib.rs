@@ -355,6 +355,18 @@ impl HuijiaoClient {
         .await
     }
 
+    /// The volunteer's service record and certificates, starting from what `outbox` kept.
+    pub async fn record_screen(
+        &self,
+        outbox: Option<Arc<HuijiaoOutbox>>,
+    ) -> Arc<huijiao_core::app::volunteer::record::RecordScreen> {
+        huijiao_core::app::volunteer::record::RecordScreen::open(
+            self.inner.clone(),
+            outbox.map(|o| o.inner.clone()),
+        )
+        .await
+    }
+
     /// The officer's caseload, starting from what `outbox` kept; its `case(id)` opens one.
     pub async fn cases_screen(
         &self,

@@ -25,6 +25,7 @@ use huijiao_core::app::supervisee::study::StudyScreen;
 use huijiao_core::app::supervisee::today::{DueKind, TodayScreen};
 use huijiao_core::app::volunteer::help_log::HelpLogScreen;
 use huijiao_core::app::volunteer::people::PeopleScreen;
+use huijiao_core::app::volunteer::record::RecordScreen;
 use huijiao_core::app::Route;
 use huijiao_core::client::outbox::Outbox;
 use huijiao_core::client::{Client, MemoryTokenStore};
@@ -1632,5 +1633,32 @@ async fn the_caseload_is_found_and_narrowed_and_a_case_says_what_needs_doing() {
     let theirs = CaseScreen::open(other, None, case_id).await;
     let s = theirs.state();
     assert!(s.message.is_some() && s.facts.is_empty(), "{s:?}");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_volunteers_record_counts_confirmed_time_and_opens_a_certificate() {
+    let data = tempfile::tempdir().unwrap();
+    let server = TestServer::demo(data.path()).await;
+    let volunteer = client(&server.base, None, Lang::ZhCn);
+    volunteer
+        .login("volunteer.donggang", DEMO_PASSWORD)
+        .await
+        .unwrap();
+    let screen = RecordScreen::open(volunteer.clone(), None).await;
+    let s = screen.refresh().await;
+    assert_eq!(s.title, "我的志愿服务");
+    assert!(s.total.as_deref().unwrap().contains("年已确认"), "{s:?}");
+    assert!(!s.months.is_empty(), "{s:?}");
+    assert!(s.months.iter().all(|m| m.value.ends_with("次")), "{s:?}");
+    let c = s.certificates.first().expect("the demo's certificate");
+    assert!(c.detail.ends_with("分钟"), "{c:?}");
+    let pdf = screen.certificate_pdf(c.number.clone()).await.unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+    assert!(screen
+        .certificate_pdf("ZY-0000-0000".into())
+        .await
+        .is_none());
+    assert!(screen.state().message.is_some());
     server.stop().await;
 }

@@ -62,6 +62,8 @@ pub enum Route {
     VolunteerPeople,
     /// A volunteer logging a help session.
     LogHelp,
+    /// The volunteer's service record and certificates.
+    ServiceRecord,
     /// An administrator's account: administration is done in the browser console.
     UseTheConsole,
 }

@@ -223,6 +223,13 @@ texts! {
     StartRollCallAction: "发起视频点名", "Start a roll call";
     CheckinAskedOf: "已要求即时签到，截止{0}", "Check-in asked for: due {0}";
     RollCallStarted: "已发起视频点名", "Roll call started";
+    // The volunteer's service record.
+    RecordTitle: "我的志愿服务", "My volunteer service";
+    RecordTotal: "{0}年已确认 {1} 分钟", "{1} minutes confirmed in {0}";
+    RecordWaiting: "{0} 条记录待确认，确认后计入", "{0} sessions wait for confirmation before they count";
+    MonthLine: "{0} 分钟，{1} 次", "{0} minutes, {1} sessions";
+    CertificateLine: "{0}至{1}，{2} 分钟", "{0} to {1}, {2} minutes";
+    NoCertificates: "尚未开具服务证明。", "No certificates issued yet.";
     // The officer's work queue.
     QueueTitle: "待办事项", "Work queue";
     QueueAll: "全部", "All";

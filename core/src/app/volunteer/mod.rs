@@ -1,4 +1,5 @@
-//! 协矫通, the volunteer's app: their people and the help they log.
+//! 协矫通, the volunteer's app: their people, the help they log, their service record.
 
 pub mod help_log;
 pub mod people;
+pub mod record;
