@@ -28,7 +28,7 @@ use huijiao_core::app::volunteer::people::PeopleScreen;
 use huijiao_core::app::volunteer::record::RecordScreen;
 use huijiao_core::app::Route;
 use huijiao_core::client::outbox::Outbox;
-use huijiao_core::client::{Client, MemoryTokenStore};
+use huijiao_core::client::{Client, MemoryTokenStore, TokenStore};
 use huijiao_core::face::image::Rgb;
 use huijiao_core::face::synth::turn_head;
 use huijiao_core::face::FaceEngine;
@@ -1660,5 +1660,45 @@ async fn the_volunteers_record_counts_confirmed_time_and_opens_a_certificate() {
         .await
         .is_none());
     assert!(screen.state().message.is_some());
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_access_token_is_renewed_without_the_person_noticing() {
+    let data = tempfile::tempdir().unwrap();
+    // Access tokens of one second, no leeway: expired by the time the screen reads.
+    let short = |c: &mut huijiao_server::config::Config| {
+        c.auth.access_ttl_secs = 1;
+        c.auth.clock_leeway_secs = 0;
+    };
+    let server = TestServer::start(data.path(), free_addr().await, short, |_| {}).await;
+    let store = Arc::new(MemoryTokenStore::default());
+    let sv = Arc::new(
+        Client::new(
+            &server.base,
+            Some(DEMO_DEVICE.into()),
+            store.clone(),
+            Lang::ZhCn,
+        )
+        .unwrap(),
+    );
+    let case_id = sv
+        .login("sv.maxiaojun", DEMO_PASSWORD)
+        .await
+        .unwrap()
+        .case_id
+        .unwrap();
+    let first = store.load().unwrap().access;
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    let screen = TodayScreen::open(sv.clone(), None, case_id).await;
+    let s = screen.refresh().await;
+    assert!(s.message.is_none() && s.route.is_none(), "{s:?}");
+    assert!(!s.items.is_empty());
+    assert_ne!(store.load().unwrap().access, first, "renewed on the way");
+    let officer = officer(&server.base).await;
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    let queue = QueueScreen::open(officer, None).await;
+    let s = queue.refresh().await;
+    assert!(s.message.is_none() && s.route.is_none(), "{s:?}");
     server.stop().await;
 }
