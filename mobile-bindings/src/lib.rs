@@ -265,6 +265,18 @@ impl HuijiaoClient {
         .await
     }
 
+    /// The supervisee's visitor registration, said to need approval or not by the rules.
+    pub async fn visitor_form_screen(
+        &self,
+        case_id: Uuid,
+    ) -> Arc<huijiao_core::app::supervisee::visitor_form::VisitorFormScreen> {
+        huijiao_core::app::supervisee::visitor_form::VisitorFormScreen::open(
+            self.inner.clone(),
+            case_id,
+        )
+        .await
+    }
+
     /// The supervisee's own leave requests with the actions allowed now.
     pub async fn leaves_screen(
         &self,
@@ -320,8 +332,8 @@ impl HuijiaoClient {
         &self,
         case_id: Uuid,
         outbox: Option<Arc<HuijiaoOutbox>>,
-    ) -> Arc<huijiao_core::app::supervisee::service::ServiceScreen> {
-        huijiao_core::app::supervisee::service::ServiceScreen::open(
+    ) -> Arc<huijiao_core::app::supervisee::community_service::ServiceScreen> {
+        huijiao_core::app::supervisee::community_service::ServiceScreen::open(
             self.inner.clone(),
             outbox.map(|o| o.inner.clone()),
             case_id,
@@ -371,8 +383,8 @@ impl HuijiaoClient {
     pub async fn cases_screen(
         &self,
         outbox: Option<Arc<HuijiaoOutbox>>,
-    ) -> Arc<huijiao_core::app::officer::cases::CasesScreen> {
-        huijiao_core::app::officer::cases::CasesScreen::open(
+    ) -> Arc<huijiao_core::app::officer::caseload::CasesScreen> {
+        huijiao_core::app::officer::caseload::CasesScreen::open(
             self.inner.clone(),
             outbox.map(|o| o.inner.clone()),
         )

@@ -9,20 +9,21 @@ use huijiao_core::api::{
     CheckinRequestCreate, FaceEnrolRequest, GpsFix, LeaveCreateRequest, LeaveDecisionRequest,
     Place, QueueKind, VisitorCreateRequest,
 };
-use huijiao_core::app::officer::cases::{CaseScreen, CasesScreen};
+use huijiao_core::app::officer::caseload::{CaseScreen, CasesScreen};
 use huijiao_core::app::officer::field_visit::FieldVisitScreen;
 use huijiao_core::app::officer::work_queue::QueueScreen;
 use huijiao_core::app::shared::password::PasswordScreen;
 use huijiao_core::app::shared::settings::SettingsScreen;
 use huijiao_core::app::shared::sign_in::{SignInListener, SignInScreen, SignInState};
 use huijiao_core::app::supervisee::checkin::{CheckinScreen, CheckinStep};
+use huijiao_core::app::supervisee::community_service::ServiceScreen;
 use huijiao_core::app::supervisee::decisions::DecisionsScreen;
 use huijiao_core::app::supervisee::leave_form::LeaveFormScreen;
 use huijiao_core::app::supervisee::leaves::LeavesScreen;
 use huijiao_core::app::supervisee::roll_call::RollCallScreen;
-use huijiao_core::app::supervisee::service::ServiceScreen;
 use huijiao_core::app::supervisee::study::StudyScreen;
 use huijiao_core::app::supervisee::today::{DueKind, TodayScreen};
+use huijiao_core::app::supervisee::visitor_form::VisitorFormScreen;
 use huijiao_core::app::volunteer::help_log::HelpLogScreen;
 use huijiao_core::app::volunteer::people::PeopleScreen;
 use huijiao_core::app::volunteer::record::RecordScreen;
@@ -604,6 +605,38 @@ async fn my_leave_shows_each_requests_state_and_the_actions_allowed_now() {
         depart.why_not.as_deref(),
         Some("须在获批外出期间（最早为首日前一天）报告出发；其他日期请重新申请。")
     );
+    // More days on the approved one: checked by the rules first, then sent and said.
+    assert!(
+        l.buttons.iter().any(|b| b.label == "申请续假" && b.enabled),
+        "{l:?}"
+    );
+    let today = huijiao_core::policy::calendar::local_date(chrono::Utc::now());
+    let s = screen
+        .extend(later.id, today + chrono::Duration::days(23), " ".into())
+        .await;
+    assert_eq!(s.message.as_deref(), Some("请说明外出事由"));
+    let s = screen
+        .extend(
+            later.id,
+            today + chrono::Duration::days(19),
+            "病情需要".into(),
+        )
+        .await;
+    assert!(s.message.as_deref().unwrap().contains("日期"), "{s:?}");
+    let before = s.lines.len();
+    let s = screen
+        .extend(
+            later.id,
+            today + chrono::Duration::days(23),
+            "父亲住院需继续陪护".into(),
+        )
+        .await;
+    assert_eq!(
+        s.message.as_deref(),
+        Some("续假申请已提交：共 4 天，由司法所审批"),
+        "{s:?}"
+    );
+    assert_eq!(s.lines.len(), before + 1);
     // Withdrawn: said, and the list read again.
     let s = screen.cancel(waiting.id).await;
     assert_eq!(s.message.as_deref(), Some("已更新：已撤回"));
@@ -1285,7 +1318,7 @@ async fn community_service_is_signed_up_for_and_checked_in_and_out_by_the_organi
     let s = screen.refresh().await;
     assert_eq!(s.title, "本月公益活动");
     assert!(s.month.as_deref().unwrap().contains("分钟"), "{s:?}");
-    let line = |s: &huijiao_core::app::supervisee::service::ServiceState| {
+    let line = |s: &huijiao_core::app::supervisee::community_service::ServiceState| {
         s.activities
             .iter()
             .find(|a| a.id == activity.id)
@@ -1700,5 +1733,47 @@ async fn an_expired_access_token_is_renewed_without_the_person_noticing() {
     let queue = QueueScreen::open(officer, None).await;
     let s = queue.refresh().await;
     assert!(s.message.is_none() && s.route.is_none(), "{s:?}");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_visitor_is_said_to_need_approval_by_the_rules_before_sending() {
+    let data = tempfile::tempdir().unwrap();
+    let server = TestServer::demo(data.path()).await;
+    let (sv, case_id) = supervisee(&server.base).await;
+    let form = VisitorFormScreen::open(sv.clone(), case_id).await;
+    let s = form.submit().await;
+    let fields: Vec<&str> = s.errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        ["visitor_name", "relation", "meeting_at", "place", "purpose"]
+    );
+    assert_eq!(s.title, "会客登记");
+    form.set_name("王某".into());
+    let s = form.set_relation("victim".into());
+    assert_eq!(s.note.as_deref(), Some("与被害人会见须经工作人员批准"));
+    // In the past, a meeting that needs approval cannot be decided: said before sending.
+    let s = form.set_meeting(chrono::Utc::now() - chrono::Duration::hours(1));
+    assert_eq!(
+        s.errors
+            .iter()
+            .find(|e| e.field == "meeting_at")
+            .map(|e| e.message.as_str()),
+        Some("需要批准的会客必须在将来")
+    );
+    form.set_meeting(chrono::Utc::now() + chrono::Duration::days(2));
+    form.set_place("司法所调解室".into());
+    let s = form.set_purpose("赔偿协商".into());
+    assert!(s.can_submit, "{s:?}");
+    let s = form.submit().await;
+    assert_eq!(
+        (s.done, s.message.as_deref(), s.route),
+        (true, Some("已提交：待审批"), Some(Route::SuperviseeToday)),
+        "{s:?}"
+    );
+    // Anyone else: recorded only.
+    let other = VisitorFormScreen::open(sv, case_id).await;
+    let s = other.set_relation("other".into());
+    assert_eq!(s.note.as_deref(), Some("登记备案即可，无需审批"));
     server.stop().await;
 }

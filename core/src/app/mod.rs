@@ -42,6 +42,8 @@ pub enum Route {
     Checkin,
     RollCall,
     Leave,
+    /// Registering a visitor.
+    Visitor,
     Decisions,
     Study,
     /// One lesson being studied.
@@ -104,6 +106,55 @@ pub struct Fact {
 pub struct FieldError {
     pub field: String,
     pub message: String,
+}
+
+/// A form's problems: its own checks first, then the server's word on a field its own checks
+/// find nothing wrong with (the server's stands until that field changes).
+pub(crate) fn with_server(mut errors: Vec<FieldError>, server: &[FieldError]) -> Vec<FieldError> {
+    for e in server {
+        if !errors.iter().any(|m| m.field == e.field) {
+            errors.push(e.clone());
+        }
+    }
+    errors
+}
+
+/// The six risks as choices, those in `chosen` marked.
+pub(crate) fn risk_choices(chosen: &[crate::model::RiskFactor], lang: Lang) -> Vec<Choice> {
+    use crate::labels::Label;
+    crate::model::RiskFactor::ALL
+        .iter()
+        .map(|r| Choice {
+            code: r.as_str().into(),
+            label: r.label(lang).into(),
+            chosen: chosen.contains(r),
+        })
+        .collect()
+}
+
+/// What the risks chosen will do, said: alert the officers, at once when one is urgent
+/// (`policy::help::risk_alert`).
+pub(crate) fn risk_note(chosen: &[crate::model::RiskFactor], lang: Lang) -> Option<String> {
+    use crate::model::AlertSeverity;
+    crate::policy::help::risk_alert(chosen).map(|s| {
+        match s {
+            AlertSeverity::High | AlertSeverity::Critical => Text::RisksAlertUrgent,
+            _ => Text::RisksAlert,
+        }
+        .say(lang, &[])
+    })
+}
+
+/// Chooses the risk of `code` if it is not chosen, unchooses it if it is.
+pub(crate) fn toggle_risk(chosen: &mut Vec<crate::model::RiskFactor>, code: &str) {
+    if let Some(r) = crate::model::RiskFactor::parse(code) {
+        match chosen.iter().position(|x| *x == r) {
+            Some(at) => {
+                chosen.remove(at);
+            }
+            None => chosen.push(r),
+        }
+    }
 }
 
 /// How fresh what a screen shows is: when it was known, whether the server could not be

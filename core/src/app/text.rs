@@ -85,12 +85,26 @@ texts! {
     NoLeaves: "还没有请假记录。", "No leave requests yet.";
     LeaveDates: "{0}–{1}，共 {2} 天", "{0}–{1}, {2} days";
     LeaveNowIs: "已更新：{0}", "Done: now {0}";
+    ExtensionSent: "续假申请已提交：共 {0} 天，由{1}审批", "More days asked for: {0} days in all, decided by: {1}";
     StudyTitle: "本月教育学习", "Education this month";
     ServiceTitle: "本月公益活动", "Community service this month";
     MinutesOf: "已完成 {0} / {1} 分钟", "{0} of {1} minutes done";
     MinutesDone: "已完成本月 {0} 分钟", "All {0} minutes done this month";
     DecisionTitle: "待签收的决定", "A decision to acknowledge";
     DecisionToAcknowledge: "{0}：请阅读并签收", "{0}: read it and acknowledge it";
+    // Visitors (supervisee).
+    VisitorTitle: "会客登记", "Register a visitor";
+    VisitorNameLabel: "来访人姓名", "Visitor's name";
+    RelationLabel: "与案件的关系", "Relation to the case";
+    MeetingLabel: "会见时间", "Meeting time";
+    VisitorNameMissing: "请填写来访人姓名", "Enter the visitor's name";
+    RelationMissing: "请选择关系", "Choose the relation";
+    MeetingMissing: "请选择会见时间", "Choose the meeting time";
+    PlaceMissing: "请填写会见地点", "Say where you will meet";
+    PurposeMissing: "请说明会见事由", "Say why you will meet";
+    VisitNeedsApproval: "与{0}会见须经工作人员批准", "Meeting a {0} needs an officer's approval";
+    VisitJustRecorded: "登记备案即可，无需审批", "Recorded only: no approval needed";
+    VisitorSent: "已提交：{0}", "Sent: {0}";
     // Study (supervisee).
     LessonsDone: "已完成 {0}/{1} 课", "{0} of {1} lessons done";
     CourseDue: "须在{0}前完成", "due {0}";

@@ -14,13 +14,15 @@ use uuid::Uuid;
 
 use crate::api::{GpsFix, VisitNew, VisitPhotoNew};
 use crate::app::text::{self, Text};
-use crate::app::{trouble, Choice, FieldError, Listeners, Route, Watching};
+use crate::app::{
+    risk_choices, risk_note, toggle_risk, trouble, with_server, Choice, FieldError, Listeners,
+    Route, Watching,
+};
 use crate::client::outbox::Outbox;
 use crate::client::{Client, ClientError};
 use crate::error::{ErrorCode, Lang};
 use crate::labels::Label;
 use crate::model::RiskFactor;
-use crate::policy::help::risk_alert;
 use crate::policy::visits::{check_when, VisitKind, VisitRules, WhenProblem, VISIT_PHOTOS_MAX};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -158,7 +160,7 @@ impl FieldVisitScreen {
     fn render(&self, f: &Form) -> FieldVisitState {
         let lang = self.client.lang();
         let now = Utc::now();
-        let mut errors = check(f, &self.rules, now, lang);
+        let errors = check(f, &self.rules, now, lang);
         let done = f.recorded.is_some() || f.queued;
         let why_not = if f.busy {
             Some(Text::Busy.say(lang, &[]))
@@ -167,11 +169,7 @@ impl FieldVisitScreen {
         } else {
             errors.first().map(|e| e.message.clone())
         };
-        for e in &f.server_errors {
-            if !errors.iter().any(|m| m.field == e.field) {
-                errors.push(e.clone());
-            }
-        }
+        let errors = with_server(errors, &f.server_errors);
         let photo_why_not = if f.recorded.is_none() {
             Some(Text::PhotosAfterSending.say(lang, &[]))
         } else if f.photos as usize >= VISIT_PHOTOS_MAX {
@@ -200,20 +198,8 @@ impl FieldVisitScreen {
             met: f.met.clone(),
             findings_label: Text::FindingsLabel.say(lang, &[]),
             findings: f.findings.clone(),
-            risks: RiskFactor::ALL
-                .iter()
-                .map(|r| choice(r.as_str(), r.label(lang), f.risks.contains(r)))
-                .collect(),
-            risk_note: risk_alert(&f.risks).map(|s| {
-                if matches!(
-                    s,
-                    crate::model::AlertSeverity::High | crate::model::AlertSeverity::Critical
-                ) {
-                    Text::RisksAlertUrgent.say(lang, &[])
-                } else {
-                    Text::RisksAlert.say(lang, &[])
-                }
-            }),
+            risks: risk_choices(&f.risks, lang),
+            risk_note: risk_note(&f.risks, lang),
             has_place: f.place.is_some(),
             errors,
             can_submit: why_not.is_none(),
@@ -276,16 +262,7 @@ impl FieldVisitScreen {
 
     /// Chooses or unchooses one of `state().risks`' codes.
     pub fn toggle_risk(&self, code: String) -> FieldVisitState {
-        self.changed("risks", |f| {
-            if let Some(r) = RiskFactor::parse(&code) {
-                match f.risks.iter().position(|x| *x == r) {
-                    Some(at) => {
-                        f.risks.remove(at);
-                    }
-                    None => f.risks.push(r),
-                }
-            }
-        })
+        self.changed("risks", |f| toggle_risk(&mut f.risks, &code))
     }
 
     /// The phone's fix where the visit takes place.

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::api::PasswordChangeRequest;
 use crate::app::text::Text;
-use crate::app::{home, trouble, FieldError, Listeners, Route, Watching};
+use crate::app::{home, trouble, with_server, FieldError, Listeners, Route, Watching};
 use crate::client::Client;
 use crate::error::{ErrorCode, Lang};
 use crate::policy::check_password_strength;
@@ -85,17 +85,13 @@ impl PasswordScreen {
 
     fn render(&self, f: &Form) -> PasswordState {
         let lang = self.client.lang();
-        let mut errors = check(f, lang);
+        let errors = check(f, lang);
         let why_not = if f.busy {
             Some(Text::Busy.say(lang, &[]))
         } else {
             errors.first().map(|e| e.message.clone())
         };
-        for e in &f.server_errors {
-            if !errors.iter().any(|m| m.field == e.field) {
-                errors.push(e.clone());
-            }
-        }
+        let errors = with_server(errors, &f.server_errors);
         PasswordState {
             title: Text::PasswordTitle.say(lang, &[]),
             current_label: Text::CurrentPasswordLabel.say(lang, &[]),

@@ -11,13 +11,14 @@ use uuid::Uuid;
 
 use crate::api::{LeaveCreateRequest, Place};
 use crate::app::text::Text;
-use crate::app::{trouble, Choice, FieldError, Listeners, Route, Watching};
+use crate::app::{trouble, with_server, Choice, FieldError, Listeners, Route, Watching};
 use crate::client::Client;
 use crate::error::{ErrorCode, Lang};
 use crate::labels::Label;
-use crate::model::{LeaveReason, LeaveStatus};
+use crate::model::LeaveReason;
 use crate::policy::calendar::local_date;
 use crate::policy::leave::{assess_leave, LeaveRule, LeaveRules};
+use crate::policy::transitions::LEAVE_HOLDING;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
@@ -179,15 +180,7 @@ impl LeaveFormScreen {
             .await
             .unwrap_or_default()
             .into_iter()
-            .filter(|l| {
-                matches!(
-                    l.status,
-                    LeaveStatus::Approved
-                        | LeaveStatus::Active
-                        | LeaveStatus::Returned
-                        | LeaveStatus::Overdue
-                )
-            })
+            .filter(|l| l.parent_id.is_none() && LEAVE_HOLDING.contains(&l.status))
             .map(|l| (l.start_date, l.end_date))
             .collect();
         Arc::new(LeaveFormScreen {
@@ -203,7 +196,7 @@ impl LeaveFormScreen {
     fn render(&self, f: &Form) -> LeaveFormState {
         let lang = self.client.lang();
         let today = local_date(Utc::now());
-        let (mut errors, notes) = check(&f.input, &self.rules, today, &self.other_leaves, lang);
+        let (errors, notes) = check(&f.input, &self.rules, today, &self.other_leaves, lang);
         let why_not = if f.busy {
             Some(Text::Busy.say(lang, &[]))
         } else if f.sent.is_some() {
@@ -211,12 +204,7 @@ impl LeaveFormScreen {
         } else {
             errors.first().map(|e| e.message.clone())
         };
-        // The server's word on a field stands until that field changes.
-        for e in &f.server_errors {
-            if !errors.iter().any(|m| m.field == e.field) {
-                errors.push(e.clone());
-            }
-        }
+        let errors = with_server(errors, &f.server_errors);
         LeaveFormState {
             title: Text::LeaveFormTitle.say(lang, &[]),
             reason_label: Text::LeaveReasonLabel.say(lang, &[]),

@@ -5,10 +5,10 @@
 
 use std::sync::{Arc, Mutex};
 
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use uuid::Uuid;
 
-use crate::api::LeaveView;
+use crate::api::{LeaveExtendRequest, LeaveView};
 use crate::app::text::{self, Text};
 use crate::app::{trouble, Listeners, Route, Watching};
 use crate::client::{Client, ClientError};
@@ -16,8 +16,8 @@ use crate::error::Lang;
 use crate::labels::Label;
 use crate::model::Role;
 use crate::policy::calendar::local_date;
-use crate::policy::leave::{leave_actions, may_depart, LeaveRules};
-use crate::policy::transitions::{LeaveAction, Party};
+use crate::policy::leave::{assess_extension, leave_actions, may_depart, LeaveRules};
+use crate::policy::transitions::{LeaveAction, Party, LEAVE_HOLDING};
 
 /// An action on one leave, as a button: its words, and why it cannot be taken now.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,7 +84,7 @@ pub fn buttons(
         matches!(
             a,
             LeaveAction::Cancel | LeaveAction::Depart | LeaveAction::Return
-        )
+        ) || (*a == LeaveAction::Extend && l.parent_id.is_none())
     })
     .map(|action| {
         let why_not = match action {
@@ -242,5 +242,68 @@ impl LeavesScreen {
     /// Reports being back (销假; the server asks for a recent passed check-in).
     pub async fn report_return(&self, id: Uuid) -> LeavesState {
         self.act(id, LeaveAction::Return).await
+    }
+
+    /// Asks for more days (续假) until `new_end_date`, with why: checked by the rules first
+    /// (the new total and who decides it, said), then sent as a new request on the leave.
+    pub async fn extend(&self, id: Uuid, new_end_date: NaiveDate, reason: String) -> LeavesState {
+        let lang = self.client.lang();
+        let today = local_date(Utc::now());
+        let checked = {
+            let s = self.shown.lock().expect("not poisoned");
+            let Some(l) = s.leaves.iter().find(|l| l.id == id) else {
+                return self.render(&s);
+            };
+            let others: Vec<(NaiveDate, NaiveDate)> = s
+                .leaves
+                .iter()
+                .filter(|o| {
+                    o.id != id && o.parent_id.is_none() && LEAVE_HOLDING.contains(&o.status)
+                })
+                .map(|o| (o.start_date, o.end_date))
+                .collect();
+            if reason.trim().is_empty() {
+                Err(Text::LeaveDetailMissing.say(lang, &[]))
+            } else {
+                assess_extension(
+                    &self.rules,
+                    today,
+                    l.start_date,
+                    l.end_date,
+                    new_end_date,
+                    &others,
+                )
+                .map_err(|code| code.message(lang).to_owned())
+            }
+        };
+        let assessed = match checked {
+            Ok(a) => a,
+            Err(why) => return self.changed(|s| s.message = Some(why)),
+        };
+        self.changed(|s| s.busy = true);
+        let req = LeaveExtendRequest {
+            new_end_date,
+            reason_text: reason.trim().to_owned(),
+        };
+        match self.client.extend_leave(id, &req).await {
+            Ok(_) => {
+                let said = Text::ExtensionSent.say(
+                    lang,
+                    &[
+                        &assessed.days.to_string(),
+                        assessed.required_level.label(lang),
+                    ],
+                );
+                self.reload(Some(said)).await
+            }
+            Err(e) => {
+                let t = trouble(&e, lang);
+                self.changed(|s| {
+                    s.busy = false;
+                    s.message = Some(t.message);
+                    s.route = t.route;
+                })
+            }
+        }
     }
 }

@@ -12,13 +12,16 @@ use uuid::Uuid;
 
 use crate::api::{GpsFix, HelpSessionNew};
 use crate::app::text::{self, Text};
-use crate::app::{trouble, Choice, FieldError, Listeners, Route, Watching};
+use crate::app::{
+    risk_choices, risk_note, toggle_risk, trouble, with_server, Choice, FieldError, Listeners,
+    Route, Watching,
+};
 use crate::client::outbox::Outbox;
 use crate::client::{Client, ClientError};
 use crate::error::Lang;
 use crate::labels::Label;
-use crate::model::{AlertSeverity, HelpKind, RiskFactor};
-use crate::policy::help::{check_session, risk_alert, SessionProblem};
+use crate::model::{HelpKind, RiskFactor};
+use crate::policy::help::{check_session, SessionProblem};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
@@ -150,7 +153,7 @@ impl HelpLogScreen {
     fn render(&self, f: &Form) -> HelpLogState {
         let lang = self.client.lang();
         let now = Utc::now();
-        let mut errors = check(&f.input, now, lang);
+        let errors = check(&f.input, now, lang);
         let why_not = if f.busy {
             Some(Text::Busy.say(lang, &[]))
         } else if f.done {
@@ -158,11 +161,7 @@ impl HelpLogScreen {
         } else {
             errors.first().map(|e| e.message.clone())
         };
-        for e in &f.server_errors {
-            if !errors.iter().any(|m| m.field == e.field) {
-                errors.push(e.clone());
-            }
-        }
+        let errors = with_server(errors, &f.server_errors);
         let choice = |code: &str, label: &str, chosen: bool| Choice {
             code: code.into(),
             label: label.into(),
@@ -183,17 +182,8 @@ impl HelpLogScreen {
             notes_label: Text::HelpNotesLabel.say(lang, &[]),
             notes: f.input.notes.clone(),
             risks_label: Text::HelpRisksLabel.say(lang, &[]),
-            risks: RiskFactor::ALL
-                .iter()
-                .map(|r| choice(r.as_str(), r.label(lang), f.input.risks.contains(r)))
-                .collect(),
-            risk_note: risk_alert(&f.input.risks).map(|s| {
-                match s {
-                    AlertSeverity::High | AlertSeverity::Critical => Text::RisksAlertUrgent,
-                    _ => Text::RisksAlert,
-                }
-                .say(lang, &[])
-            }),
+            risks: risk_choices(&f.input.risks, lang),
+            risk_note: risk_note(&f.input.risks, lang),
             follow_up_label: Text::HelpFollowUpLabel.say(lang, &[]),
             follow_up: f.input.follow_up.clone(),
             has_place: f.input.place.is_some(),
@@ -249,15 +239,7 @@ impl HelpLogScreen {
 
     /// Chooses or unchooses one of `state().risks`' codes.
     pub fn toggle_risk(&self, code: String) -> HelpLogState {
-        self.changed("risks", |f| {
-            if let Some(r) = RiskFactor::parse(&code) {
-                if let Some(at) = f.input.risks.iter().position(|x| *x == r) {
-                    f.input.risks.remove(at);
-                } else {
-                    f.input.risks.push(r);
-                }
-            }
-        })
+        self.changed("risks", |f| toggle_risk(&mut f.input.risks, &code))
     }
 
     pub fn set_follow_up(&self, text: String) -> HelpLogState {
