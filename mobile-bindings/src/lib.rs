@@ -265,6 +265,19 @@ impl HuijiaoClient {
         .await
     }
 
+    /// The supervisee's activity areas for the map, and whether the phone's fix is inside;
+    /// starts from what `outbox` kept.
+    pub async fn areas_screen(
+        &self,
+        outbox: Option<Arc<HuijiaoOutbox>>,
+    ) -> Arc<huijiao_core::app::supervisee::areas::AreasScreen> {
+        huijiao_core::app::supervisee::areas::AreasScreen::open(
+            self.inner.clone(),
+            outbox.map(|o| o.inner.clone()),
+        )
+        .await
+    }
+
     /// The supervisee's visitor registration, said to need approval or not by the rules.
     pub async fn visitor_form_screen(
         &self,

@@ -15,6 +15,7 @@ use huijiao_core::app::officer::work_queue::QueueScreen;
 use huijiao_core::app::shared::password::PasswordScreen;
 use huijiao_core::app::shared::settings::SettingsScreen;
 use huijiao_core::app::shared::sign_in::{SignInListener, SignInScreen, SignInState};
+use huijiao_core::app::supervisee::areas::AreasScreen;
 use huijiao_core::app::supervisee::checkin::{CheckinScreen, CheckinStep};
 use huijiao_core::app::supervisee::community_service::ServiceScreen;
 use huijiao_core::app::supervisee::decisions::DecisionsScreen;
@@ -1775,5 +1776,41 @@ async fn a_visitor_is_said_to_need_approval_by_the_rules_before_sending() {
     let other = VisitorFormScreen::open(sv, case_id).await;
     let s = other.set_relation("other".into());
     assert_eq!(s.note.as_deref(), Some("登记备案即可，无需审批"));
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_activity_area_is_drawn_and_the_phone_told_whether_it_is_inside() {
+    let data = tempfile::tempdir().unwrap();
+    let server = TestServer::demo(data.path()).await;
+    let (sv, _) = supervisee(&server.base).await;
+    let screen = AreasScreen::open(sv, None).await;
+    let s = screen.refresh().await;
+    assert_eq!(s.title, "我的活动区域");
+    let area = s.areas.iter().find(|a| a.name == "城关区活动范围").unwrap();
+    assert_eq!(
+        (area.kind.as_str(), area.status.as_str()),
+        ("活动区域", "生效中")
+    );
+    assert!(matches!(
+        area.shape,
+        huijiao_core::policy::location::FenceShape::Polygon { .. }
+    ));
+    // Inside the district, then some way east of it.
+    let s = screen.set_location(at_home());
+    assert_eq!(
+        (s.position.as_deref(), s.outside),
+        (Some("您在活动区域内"), false)
+    );
+    let s = screen.set_location(GpsFix {
+        lon: 104.02,
+        ..at_home()
+    });
+    assert!(s.outside, "{s:?}");
+    let said = s.position.unwrap();
+    assert!(
+        said.starts_with("您已离开活动区域约 ") && said.ends_with(" 米，请尽快返回"),
+        "{said}"
+    );
     server.stop().await;
 }

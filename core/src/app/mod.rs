@@ -44,6 +44,8 @@ pub enum Route {
     Leave,
     /// Registering a visitor.
     Visitor,
+    /// The activity area on a map.
+    Areas,
     Decisions,
     Study,
     /// One lesson being studied.

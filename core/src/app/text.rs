@@ -92,6 +92,13 @@ texts! {
     MinutesDone: "已完成本月 {0} 分钟", "All {0} minutes done this month";
     DecisionTitle: "待签收的决定", "A decision to acknowledge";
     DecisionToAcknowledge: "{0}：请阅读并签收", "{0}: read it and acknowledge it";
+    // Activity areas (supervisee).
+    AreasTitle: "我的活动区域", "My activity area";
+    NoAreas: "没有为您划定活动区域。", "No activity area is set for you.";
+    AreaInForce: "生效中", "In force";
+    AreaNotNow: "当前不生效", "Not in force now";
+    InsideArea: "您在活动区域内", "You are inside your activity area";
+    OutsideArea: "您已离开活动区域约 {0} 米，请尽快返回", "You are about {0} m outside your activity area: go back";
     // Visitors (supervisee).
     VisitorTitle: "会客登记", "Register a visitor";
     VisitorNameLabel: "来访人姓名", "Visitor's name";
@@ -120,7 +127,6 @@ texts! {
     StudyEnded: "本次学习已结束，共计入 {0} 分 {1} 秒", "Session ended: {0} min {1} s counted";
     BeatsWaiting: "网络中断：学习记录保存在手机上，联网后自动提交", "Offline: your study time is kept on the phone and sent when you are online";
     // Quizzes and reflections.
-    QuizTitle: "测验", "Quiz";
     AttemptOf: "第 {0} 次作答（共 {1} 次）", "Attempt {0} of {1}";
     QuizUnanswered: "还有 {0} 题未作答", "{0} questions not answered";
     QuizScore: "得分 {0}/{1}（{2}%）", "Score {0}/{1} ({2}%)";

@@ -1,5 +1,6 @@
 //! 在矫通, the supervisee's app: its screens.
 
+pub mod areas;
 pub mod checkin;
 pub mod community_service;
 pub mod decisions;
