@@ -50,12 +50,20 @@ impl<T: Serialize + DeserializeOwned> Kept<T> {
         kept
     }
 
-    /// Keeps an answer on the device. Keeping is a convenience: a full disk does not stop
-    /// the screen.
-    pub async fn keep(cache: Option<&Outbox>, key: &str, data: &T, now: DateTime<Utc>) {
-        if let (Some(cache), Ok(json)) = (cache, serde_json::to_vec(data)) {
-            let _ = cache.remember(key, &json, now).await;
+    /// Keeps the server's answer on the device, when it is one, and returns the moment it was
+    /// known. Keeping is a convenience: a full disk does not stop the screen.
+    pub async fn keep(
+        cache: Option<&Outbox>,
+        key: &str,
+        got: &Result<T, ClientError>,
+    ) -> DateTime<Utc> {
+        let now = Utc::now();
+        if let (Some(cache), Ok(data)) = (cache, got) {
+            if let Ok(json) = serde_json::to_vec(data) {
+                let _ = cache.remember(key, &json, now).await;
+            }
         }
+        now
     }
 
     /// Takes the server's answer: the data replaced, or, on failure, what was shown stays

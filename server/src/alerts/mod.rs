@@ -7,7 +7,7 @@ use huijiao_core::api::{AlertResolveRequest, AlertView, OwnAlertView, Page, Prob
 use huijiao_core::model::{AlertKind, AlertSeverity, AlertState, AuditAction, EventKind, Role};
 use huijiao_core::policy::transitions::{AlertAction, Party, ALERT};
 use huijiao_core::{ErrorCode, Label, Lang, Said};
-use sea_orm::sea_query::{Expr, Query as SqlQuery};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
 };
@@ -212,15 +212,8 @@ async fn list_alerts(
             Said::new("a known alert kind", "须为已知的预警类型"),
         ));
     }
-    let mut find = alert::Entity::find().filter(
-        alert::Column::CaseId.in_subquery(
-            SqlQuery::select()
-                .column(case::Column::Id)
-                .from(case::Entity)
-                .cond_where(caller.case_scope()?)
-                .to_owned(),
-        ),
-    );
+    let mut find =
+        alert::Entity::find().filter(alert::Column::CaseId.in_subquery(caller.case_ids()?));
     if let Some(s) = q.state {
         find = find.filter(alert::Column::State.eq(s.as_str()));
     }

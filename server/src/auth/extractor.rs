@@ -353,6 +353,15 @@ impl AuthUser {
         }
     }
 
+    /// The ids of the cases this caller may see (`case_scope`), as a subquery.
+    pub fn case_ids(&self) -> ApiResult<sea_orm::sea_query::SelectStatement> {
+        Ok(Query::select()
+            .column(case::Column::Id)
+            .from(case::Entity)
+            .cond_where(self.case_scope()?)
+            .to_owned())
+    }
+
     /// Whether a unit (by its path) is inside this officer's subtree.
     pub fn covers_unit_path(&self, path: &str) -> bool {
         match self.role {

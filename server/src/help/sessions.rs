@@ -278,15 +278,8 @@ pub async fn mine(
         Role::Volunteer => {
             help_session::Entity::find().filter(help_session::Column::AuthorId.eq(caller.id))
         }
-        _ => help_session::Entity::find().filter(
-            help_session::Column::CaseId.in_subquery(
-                sea_orm::sea_query::Query::select()
-                    .column(case::Column::Id)
-                    .from(case::Entity)
-                    .cond_where(caller.case_scope()?)
-                    .to_owned(),
-            ),
-        ),
+        _ => help_session::Entity::find()
+            .filter(help_session::Column::CaseId.in_subquery(caller.case_ids()?)),
     };
     list(&state, find, q, page).await
 }

@@ -457,15 +457,7 @@ pub async fn roster(
     let l = find_lecture(&state.db, &caller, id).await?;
     let find = lecture_attendance::Entity::find()
         .filter(lecture_attendance::Column::LectureId.eq(l.id))
-        .filter(
-            lecture_attendance::Column::CaseId.in_subquery(
-                sea_orm::sea_query::Query::select()
-                    .column(case::Column::Id)
-                    .from(case::Entity)
-                    .cond_where(caller.case_scope()?)
-                    .to_owned(),
-            ),
-        );
+        .filter(lecture_attendance::Column::CaseId.in_subquery(caller.case_ids()?));
     let Page { items: rows, next } = page.rows(&state.db, find, Order::OldestFirst).await?;
     let cases: std::collections::HashMap<Uuid, case::Model> = case::Entity::find()
         .filter(case::Column::Id.is_in(rows.iter().map(|a| a.case_id)))

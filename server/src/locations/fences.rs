@@ -23,7 +23,7 @@ use super::rules::{clear_rule_everywhere, Rule};
 use crate::audit::Actor;
 use crate::auth::extractor::{AuthUser, Officer, Supervisee};
 use crate::cases::{find_case, find_case_for_write};
-use crate::entities::{case, fence, org_unit};
+use crate::entities::{fence, org_unit};
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::paging::{Order, PageQuery, Paged};
 use crate::state::AppState;
@@ -188,15 +188,7 @@ pub async fn list_fences(
         Condition::all().add(fence::Column::UnitId.eq(unit_id))
     } else {
         Condition::any()
-            .add(
-                fence::Column::CaseId.in_subquery(
-                    SqlQuery::select()
-                        .column(case::Column::Id)
-                        .from(case::Entity)
-                        .cond_where(caller.case_scope()?)
-                        .to_owned(),
-                ),
-            )
+            .add(fence::Column::CaseId.in_subquery(caller.case_ids()?))
             .add(
                 fence::Column::UnitId.in_subquery(
                     SqlQuery::select()

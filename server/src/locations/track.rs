@@ -10,7 +10,6 @@ use chrono::{DateTime, Duration, Utc};
 use huijiao_core::api::{Page, PositionView, Problem, TrackPoint, TrackView};
 use huijiao_core::policy;
 use huijiao_core::policy::location::{is_silent, simplify_track};
-use sea_orm::sea_query::Query as SqlQuery;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Deserialize;
 use serde_json::json;
@@ -119,15 +118,8 @@ pub async fn current_positions(
 ) -> ApiResult<Json<Page<PositionView>>> {
     let now = state.clock.now();
     let limits = state.config.location.limits;
-    let find = last_position::Entity::find().filter(
-        last_position::Column::CaseId.in_subquery(
-            SqlQuery::select()
-                .column(case::Column::Id)
-                .from(case::Entity)
-                .cond_where(caller.case_scope()?)
-                .to_owned(),
-        ),
-    );
+    let find = last_position::Entity::find()
+        .filter(last_position::Column::CaseId.in_subquery(caller.case_ids()?));
     let Page { items: rows, next } = page.rows(&state.db, find, Order::OldestFirst).await?;
     let cases: HashMap<Uuid, case::Model> = case::Entity::find()
         .filter(case::Column::Id.is_in(rows.iter().map(|p| p.case_id)))

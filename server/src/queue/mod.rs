@@ -21,7 +21,7 @@ use huijiao_core::policy::rollcall::{RollCallReason, RollCallStatus};
 use huijiao_core::policy::sanctions::{SanctionAction, SanctionStatus, SANCTION};
 use huijiao_core::policy::transitions::{RelocationAction, RELOCATION};
 use huijiao_core::{Label, Lang};
-use sea_orm::sea_query::{Query, SelectStatement};
+use sea_orm::sea_query::Query;
 use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Select,
@@ -103,7 +103,7 @@ async fn work_queue(
 
     let visitors = visitor_request::Entity::find()
         .filter(visitor_request::Column::Status.eq(RequestStatus::Submitted.as_str()))
-        .filter(visitor_request::Column::CaseId.in_subquery(cases_of(&caller)?));
+        .filter(visitor_request::Column::CaseId.in_subquery(caller.case_ids()?));
     q.gather(
         db,
         QueueKind::Visitor,
@@ -124,7 +124,7 @@ async fn work_queue(
 
     let alerts = alert::Entity::find()
         .filter(alert::Column::State.eq(AlertState::Open.as_str()))
-        .filter(alert::Column::CaseId.in_subquery(cases_of(&caller)?));
+        .filter(alert::Column::CaseId.in_subquery(caller.case_ids()?));
     q.gather(
         db,
         QueueKind::Alert,
@@ -146,7 +146,7 @@ async fn work_queue(
     let checkins = checkin::Entity::find()
         .filter(checkin::Column::Result.eq(CheckinResult::NeedsReview.as_str()))
         .filter(checkin::Column::ReviewedAt.is_null())
-        .filter(checkin::Column::CaseId.in_subquery(cases_of(&caller)?));
+        .filter(checkin::Column::CaseId.in_subquery(caller.case_ids()?));
     q.gather(
         db,
         QueueKind::Checkin,
@@ -175,7 +175,7 @@ async fn work_queue(
 
     let calls = roll_call::Entity::find()
         .filter(roll_call::Column::Status.eq(RollCallStatus::NeedsReview.as_str()))
-        .filter(roll_call::Column::CaseId.in_subquery(cases_of(&caller)?));
+        .filter(roll_call::Column::CaseId.in_subquery(caller.case_ids()?));
     q.gather(
         db,
         QueueKind::RollCall,
@@ -202,7 +202,7 @@ async fn work_queue(
 
     let reflections = reflection::Entity::find()
         .filter(reflection::Column::Status.eq(ReflectionStatus::Submitted.as_str()))
-        .filter(reflection::Column::CaseId.in_subquery(cases_of(&caller)?));
+        .filter(reflection::Column::CaseId.in_subquery(caller.case_ids()?));
     q.gather(
         db,
         QueueKind::Reflection,
@@ -223,7 +223,7 @@ async fn work_queue(
 
     let quizzes = quiz_attempt::Entity::find()
         .filter(quiz_attempt::Column::Status.eq(QuizAttemptStatus::AwaitingReview.as_str()))
-        .filter(quiz_attempt::Column::CaseId.in_subquery(cases_of(&caller)?));
+        .filter(quiz_attempt::Column::CaseId.in_subquery(caller.case_ids()?));
     q.gather(
         db,
         QueueKind::QuizAttempt,
@@ -246,7 +246,7 @@ async fn work_queue(
     if SANCTION.may(SanctionAction::Approve, party).is_ok() {
         let proposed = sanction::Entity::find()
             .filter(sanction::Column::Status.eq(SanctionStatus::Proposed.as_str()))
-            .filter(sanction::Column::CaseId.in_subquery(cases_of(&caller)?));
+            .filter(sanction::Column::CaseId.in_subquery(caller.case_ids()?));
         q.gather(
             db,
             QueueKind::Sanction,
@@ -268,7 +268,7 @@ async fn work_queue(
 
     let helped = help_session::Entity::find()
         .filter(help_session::Column::Status.eq(HelpStatus::Logged.as_str()))
-        .filter(help_session::Column::CaseId.in_subquery(cases_of(&caller)?));
+        .filter(help_session::Column::CaseId.in_subquery(caller.case_ids()?));
     q.gather(
         db,
         QueueKind::HelpSession,
@@ -305,15 +305,6 @@ fn labelled(lang: Lang, label: &str, value: &str) -> String {
         Lang::ZhCn => format!("{label}：{value}"),
         Lang::En => format!("{label}: {value}"),
     }
-}
-
-/// The ids of the cases `caller` may see, as a subquery.
-fn cases_of(caller: &AuthUser) -> ApiResult<SelectStatement> {
-    Ok(Query::select()
-        .column(case::Column::Id)
-        .from(case::Entity)
-        .cond_where(caller.case_scope()?)
-        .to_owned())
 }
 
 /// An item before its person (and a reflection's or quiz's lesson) is named.

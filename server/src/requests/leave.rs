@@ -415,15 +415,7 @@ pub(crate) fn waiting(
     Ok(leave_request::Entity::find()
         .filter(leave_request::Column::RequiredLevel.is_in(levels))
         .filter(leave_request::Column::Status.eq(LeaveStatus::Submitted.as_str()))
-        .filter(
-            leave_request::Column::CaseId.in_subquery(
-                sea_orm::sea_query::Query::select()
-                    .column(case::Column::Id)
-                    .from(case::Entity)
-                    .cond_where(caller.case_scope()?)
-                    .to_owned(),
-            ),
-        ))
+        .filter(leave_request::Column::CaseId.in_subquery(caller.case_ids()?)))
 }
 
 impl Request for leave_request::Model {

@@ -236,15 +236,7 @@ pub(crate) fn open_for(caller: &AuthUser) -> ApiResult<sea_orm::Select<rr::Entit
         .filter(rr::Column::Status.eq(RequestStatus::Submitted.as_str()))
         .filter(
             sea_orm::Condition::any()
-                .add(
-                    rr::Column::CaseId.in_subquery(
-                        sea_orm::sea_query::Query::select()
-                            .column(case::Column::Id)
-                            .from(case::Entity)
-                            .cond_where(caller.case_scope()?)
-                            .to_owned(),
-                    ),
-                )
+                .add(rr::Column::CaseId.in_subquery(caller.case_ids()?))
                 .add(rr::Column::ToUnitId.in_subquery(units_below)),
         ))
 }

@@ -17,7 +17,7 @@ use huijiao_core::policy::rollcall::{
 };
 use huijiao_core::policy::transitions::{AlertAction, Party};
 use huijiao_core::{ErrorCode, Said};
-use sea_orm::sea_query::{Expr, Query as SqlQuery};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
     QuerySelect,
@@ -230,15 +230,8 @@ pub async fn list(
             Said::new("a roll-call status", "须为视频点名状态"),
         ));
     }
-    let mut find = roll_call::Entity::find().filter(
-        roll_call::Column::CaseId.in_subquery(
-            SqlQuery::select()
-                .column(case::Column::Id)
-                .from(case::Entity)
-                .cond_where(caller.case_scope()?)
-                .to_owned(),
-        ),
-    );
+    let mut find =
+        roll_call::Entity::find().filter(roll_call::Column::CaseId.in_subquery(caller.case_ids()?));
     if let Some(s) = q.status {
         find = find.filter(roll_call::Column::Status.eq(s.as_str()));
     }

@@ -192,10 +192,7 @@ impl CasesScreen {
     pub async fn refresh(&self) -> CasesState {
         self.changed(|l| l.kept.loading = true);
         let got = self.client.cases().all().await;
-        let now = Utc::now();
-        if let Ok(d) = &got {
-            Kept::keep(self.outbox.as_deref(), CASES_KEY, d, now).await;
-        }
+        let now = Kept::keep(self.outbox.as_deref(), CASES_KEY, &got).await;
         let lang = self.client.lang();
         self.changed(|l| l.kept.take(got, now, lang))
     }
@@ -503,10 +500,7 @@ impl CaseScreen {
     pub async fn refresh(&self) -> CaseState {
         self.changed(|k| k.loading = true);
         let got = fetch(&self.client, self.id).await;
-        let now = Utc::now();
-        if let Ok(d) = &got {
-            Kept::keep(self.outbox.as_deref(), &Self::key(self.id), d, now).await;
-        }
+        let now = Kept::keep(self.outbox.as_deref(), &Self::key(self.id), &got).await;
         let lang = self.client.lang();
         self.changed(|k| k.take(got, now, lang))
     }

@@ -211,10 +211,7 @@ impl QueueScreen {
     pub async fn refresh(&self) -> QueueState {
         self.changed(|s| s.kept.loading = true);
         let got = self.client.work_queue().await;
-        let now = Utc::now();
-        if let Ok(q) = &got {
-            Kept::keep(self.cache.as_deref(), KEY, q, now).await;
-        }
+        let now = Kept::keep(self.cache.as_deref(), KEY, &got).await;
         let lang = self.client.lang();
         self.changed(|s| s.kept.take(got, now, lang))
     }

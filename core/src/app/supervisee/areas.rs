@@ -149,10 +149,7 @@ impl AreasScreen {
     pub async fn refresh(&self) -> AreasState {
         self.changed(|s| s.kept.loading = true);
         let got = self.client.own_areas().await;
-        let now = Utc::now();
-        if let Ok(d) = &got {
-            Kept::keep(self.cache.as_deref(), KEY, d, now).await;
-        }
+        let now = Kept::keep(self.cache.as_deref(), KEY, &got).await;
         let lang = self.client.lang();
         self.changed(|s| s.kept.take(got, now, lang))
     }

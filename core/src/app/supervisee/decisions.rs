@@ -209,10 +209,7 @@ impl DecisionsScreen {
     pub async fn refresh(&self) -> DecisionsState {
         self.changed(|s| s.loading = true);
         let got = fetch(&self.client, self.case_id).await;
-        let now = Utc::now();
-        if let Ok(d) = &got {
-            Kept::keep(self.cache.as_deref(), &Self::key(self.case_id), d, now).await;
-        }
+        let now = Kept::keep(self.cache.as_deref(), &Self::key(self.case_id), &got).await;
         let lang = self.client.lang();
         self.changed(|s| s.take(got, now, lang))
     }

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use chrono::{NaiveDate, Utc};
 use uuid::Uuid;
 
-use crate::api::{LeaveCreateRequest, Place};
+use crate::api::{LeaveCreateRequest, LeaveView, Place};
 use crate::app::text::Text;
 use crate::app::{trouble, with_server, Choice, FieldError, Listeners, Route, Watching};
 use crate::client::Client;
@@ -147,6 +147,18 @@ pub fn check(
     (errors, notes)
 }
 
+/// The dates of the person's leaves that hold days (for the window's total, as the server
+/// counts them: approved, under way, back, overdue; not extension requests), but `except`.
+pub fn days_held(leaves: &[LeaveView], except: Option<Uuid>) -> Vec<(NaiveDate, NaiveDate)> {
+    leaves
+        .iter()
+        .filter(|l| {
+            Some(l.id) != except && l.parent_id.is_none() && LEAVE_HOLDING.contains(&l.status)
+        })
+        .map(|l| (l.start_date, l.end_date))
+        .collect()
+}
+
 /// What `check` looks at.
 #[derive(Debug, Clone, Default)]
 pub struct LeaveFormInput {
@@ -174,15 +186,8 @@ impl LeaveFormScreen {
     /// first (the rules as the server applies them; without the server, the national ones).
     pub async fn open(client: Arc<Client>, case_id: Uuid) -> Arc<LeaveFormScreen> {
         let rules = client.rules().await.map(|r| r.leave).unwrap_or_default();
-        let other_leaves = client
-            .leaves_of(case_id)
-            .all()
-            .await
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|l| l.parent_id.is_none() && LEAVE_HOLDING.contains(&l.status))
-            .map(|l| (l.start_date, l.end_date))
-            .collect();
+        let leaves = client.leaves_of(case_id).all().await.unwrap_or_default();
+        let other_leaves = days_held(&leaves, None);
         Arc::new(LeaveFormScreen {
             client,
             case_id,

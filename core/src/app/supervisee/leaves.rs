@@ -9,6 +9,7 @@ use chrono::{NaiveDate, Utc};
 use uuid::Uuid;
 
 use crate::api::{LeaveExtendRequest, LeaveView};
+use crate::app::supervisee::leave_form::days_held;
 use crate::app::text::{self, Text};
 use crate::app::{trouble, Listeners, Route, Watching};
 use crate::client::{Client, ClientError};
@@ -17,7 +18,7 @@ use crate::labels::Label;
 use crate::model::Role;
 use crate::policy::calendar::local_date;
 use crate::policy::leave::{assess_extension, leave_actions, may_depart, LeaveRules};
-use crate::policy::transitions::{LeaveAction, Party, LEAVE_HOLDING};
+use crate::policy::transitions::{LeaveAction, Party};
 
 /// An action on one leave, as a button: its words, and why it cannot be taken now.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -254,14 +255,7 @@ impl LeavesScreen {
             let Some(l) = s.leaves.iter().find(|l| l.id == id) else {
                 return self.render(&s);
             };
-            let others: Vec<(NaiveDate, NaiveDate)> = s
-                .leaves
-                .iter()
-                .filter(|o| {
-                    o.id != id && o.parent_id.is_none() && LEAVE_HOLDING.contains(&o.status)
-                })
-                .map(|o| (o.start_date, o.end_date))
-                .collect();
+            let others = days_held(&s.leaves, Some(id));
             if reason.trim().is_empty() {
                 Err(Text::LeaveDetailMissing.say(lang, &[]))
             } else {

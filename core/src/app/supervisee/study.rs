@@ -272,10 +272,7 @@ impl StudyScreen {
     pub async fn refresh(&self) -> StudyState {
         self.changed(|s| s.kept.loading = true);
         let got = fetch(&self.client, self.case_id).await;
-        let now = Utc::now();
-        if let Ok(d) = &got {
-            Kept::keep(self.outbox.as_deref(), &Self::key(self.case_id), d, now).await;
-        }
+        let now = Kept::keep(self.outbox.as_deref(), &Self::key(self.case_id), &got).await;
         let lang = self.client.lang();
         self.changed(|s| s.kept.take(got, now, lang))
     }

@@ -330,10 +330,7 @@ impl TodayScreen {
     pub async fn refresh(&self) -> TodayState {
         self.changed(|s| s.loading = true);
         let got = fetch(&self.client, self.case_id).await;
-        let now = Utc::now();
-        if let Ok(data) = &got {
-            Kept::keep(self.cache.as_deref(), &Self::key(self.case_id), data, now).await;
-        }
+        let now = Kept::keep(self.cache.as_deref(), &Self::key(self.case_id), &got).await;
         let lang = self.client.lang();
         self.changed(|s| s.take(got, now, lang))
     }

@@ -210,10 +210,7 @@ impl PeopleScreen {
             let _ = o.flush(&self.client).await;
         }
         let got = fetch(&self.client).await;
-        let now = Utc::now();
-        if let Ok(d) = &got {
-            Kept::keep(self.outbox.as_deref(), KEY, d, now).await;
-        }
+        let now = Kept::keep(self.outbox.as_deref(), KEY, &got).await;
         let phone = on_the_phone(self.outbox.as_deref()).await;
         let lang = self.client.lang();
         self.changed(|s| {

@@ -157,10 +157,7 @@ impl RecordScreen {
     pub async fn refresh(&self) -> RecordState {
         self.changed(|k| k.loading = true);
         let got = fetch(&self.client).await;
-        let now = Utc::now();
-        if let Ok(d) = &got {
-            Kept::keep(self.cache.as_deref(), KEY, d, now).await;
-        }
+        let now = Kept::keep(self.cache.as_deref(), KEY, &got).await;
         let lang = self.client.lang();
         self.changed(|k| k.take(got, now, lang))
     }
