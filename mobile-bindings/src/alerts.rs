@@ -24,6 +24,10 @@ impl AlertsClient {
         Ok(self.inner.alerts().await?)
     }
 
+    pub async fn get(&self, id: Uuid) -> Result<AlertView> {
+        Ok(self.inner.alert(id).await?)
+    }
+
     /// One page of them: the first, or the one after `after` (a page's `next`), of `limit`
     /// items (1–500; default 100).
     pub async fn list_page(&self, after: Option<String>, limit: Option<u64>) -> Result<AlertPage> {

@@ -116,6 +116,11 @@ impl CheckinsClient {
         Ok(self.inner.request_checkin(case_id, &req).await?)
     }
 
+    /// One check-in (the person's own, or an officer's of the case).
+    pub async fn checkin(&self, id: Uuid) -> Result<CheckinView> {
+        Ok(self.inner.checkin(id).await?)
+    }
+
     /// An officer's decision on a check-in that needs review.
     pub async fn review_checkin(&self, id: Uuid, req: CheckinReviewRequest) -> Result<CheckinView> {
         Ok(self.inner.review_checkin(id, &req).await?)

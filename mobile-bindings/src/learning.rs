@@ -209,6 +209,15 @@ impl LearningClient {
         Ok(self.inner.reflections_of(case_id).await?)
     }
 
+    pub async fn reflection(&self, id: Uuid) -> Result<ReflectionView> {
+        Ok(self.inner.reflection(id).await?)
+    }
+
+    /// One attempt with its answers.
+    pub async fn quiz_attempt(&self, id: Uuid) -> Result<QuizAttemptView> {
+        Ok(self.inner.quiz_attempt(id).await?)
+    }
+
     /// An officer accepts a reflection or returns it with what to improve.
     pub async fn review_reflection(
         &self,

@@ -32,6 +32,10 @@ impl SanctionsClient {
         Ok(self.inner.case_sanctions(case_id).await?)
     }
 
+    pub async fn get(&self, id: Uuid) -> Result<SanctionView> {
+        Ok(self.inner.sanction(id).await?)
+    }
+
     /// The county agency approves or rejects, at the version seen.
     pub async fn decide(&self, id: Uuid, decision: SanctionDecision) -> Result<SanctionView> {
         Ok(self.inner.decide_sanction(id, &decision).await?)

@@ -13,6 +13,10 @@ impl Client {
         Pages::new(self, "/me/alerts")
     }
 
+    pub async fn alert(&self, id: Uuid) -> Result<AlertView, ClientError> {
+        self.get(&format!("/alerts/{id}")).await
+    }
+
     pub async fn acknowledge_alert(&self, id: Uuid) -> Result<AlertView, ClientError> {
         self.post(&format!("/alerts/{id}/acknowledge"), &serde_json::json!({}))
             .await

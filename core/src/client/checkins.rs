@@ -57,6 +57,11 @@ impl Client {
         .await
     }
 
+    /// One check-in (the person's own, or an officer's of the case).
+    pub async fn checkin(&self, id: Uuid) -> Result<CheckinView, ClientError> {
+        self.get(&format!("/checkins/{id}")).await
+    }
+
     /// An officer's decision on a check-in that needs review.
     pub async fn review_checkin(
         &self,

@@ -219,6 +219,10 @@ impl Client {
         Pages::new(self, format!("/cases/{case_id}/reflections"))
     }
 
+    pub async fn reflection(&self, id: Uuid) -> Result<ReflectionView, ClientError> {
+        self.get(&format!("/reflections/{id}")).await
+    }
+
     /// An officer accepts a reflection or returns it with what to improve.
     pub async fn review_reflection(
         &self,
@@ -226,6 +230,11 @@ impl Client {
         req: &ReflectionReview,
     ) -> Result<ReflectionView, ClientError> {
         self.post(&format!("/reflections/{id}/review"), req).await
+    }
+
+    /// One attempt with its answers.
+    pub async fn quiz_attempt(&self, id: Uuid) -> Result<QuizAttemptView, ClientError> {
+        self.get(&format!("/quiz-attempts/{id}")).await
     }
 
     /// An officer grades an attempt's written answers.

@@ -23,6 +23,10 @@ impl Client {
         Pages::new(self, format!("/cases/{case_id}/sanctions"))
     }
 
+    pub async fn sanction(&self, id: Uuid) -> Result<SanctionView, ClientError> {
+        self.get(&format!("/sanctions/{id}")).await
+    }
+
     /// The county agency approves or rejects, at the version seen.
     pub async fn decide_sanction(
         &self,

@@ -38,6 +38,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_alerts))
         .routes(routes!(own_alerts))
+        .routes(routes!(get_alert))
         .routes(routes!(acknowledge))
         .routes(routes!(resolve))
 }
@@ -242,6 +243,23 @@ async fn list_alerts(
         })
         .collect::<ApiResult<_>>()?;
     Ok(Json(Page { items, next }))
+}
+
+/// One alert of a case in the caller's jurisdiction.
+#[utoipa::path(get, path = "/alerts/{id}", tag = "alerts", params(("id" = Uuid, Path)),
+    responses((status = 200, body = AlertView), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn get_alert(
+    State(state): State<AppState>,
+    caller: Officer,
+    Reader(lang): Reader,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<AlertView>> {
+    let a = alert::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    let c = crate::cases::find_case(&state.db, &caller, a.case_id).await?;
+    Ok(Json(view(a, &c, lang)?))
 }
 
 async fn take(

@@ -30,6 +30,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(submit::challenge))
         .routes(routes!(submit::submit_checkin))
         .routes(routes!(submit::list_checkins))
+        .routes(routes!(submit::get_checkin))
         .routes(routes!(submit::checkin_photo))
         .routes(routes!(review::review_checkin))
         .routes(routes!(tries::checkin_tries))

@@ -476,6 +476,22 @@ pub async fn list_checkins(
 
 crate::seek_by!(checkin, CreatedAt, created_at);
 
+/// One check-in (the person's own, or their officers' — a review opens it).
+#[utoipa::path(get, path = "/checkins/{id}", tag = "checkins", params(("id" = Uuid, Path)),
+    responses((status = 200, body = CheckinView), (status = 404, body = Problem)))]
+pub async fn get_checkin(
+    State(state): State<AppState>,
+    caller: RequestParty,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<CheckinView>> {
+    let row = checkin::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    find_case(&state.db, &caller, row.case_id).await?;
+    Ok(Json(view(&row)?))
+}
+
 /// The check-in photo, for the officers of the case only (reviewing a doubtful match). Audited.
 #[utoipa::path(get, path = "/checkins/{id}/photo", tag = "checkins", params(("id" = Uuid, Path)),
     responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = Problem)))]

@@ -56,6 +56,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(quizzes::submit))
         .routes(routes!(quizzes::of_case))
         .routes(routes!(quizzes::grade))
+        .routes(routes!(quizzes::get_one))
         .routes(routes!(assignments::assign))
         .routes(routes!(assignments::of_case))
         .routes(routes!(lectures::create, lectures::list))
@@ -66,6 +67,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(reflections::write))
         .routes(routes!(reflections::of_case))
         .routes(routes!(reflections::review))
+        .routes(routes!(reflections::get_one))
         // A lesson's file streams in, bounded by `media::MAX_MEDIA_BYTES` as it comes.
         .routes(routes!(media::upload, media::download))
 }

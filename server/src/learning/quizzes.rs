@@ -376,6 +376,27 @@ pub async fn of_case(
 
 crate::seek_by!(quiz_attempt, StartedAt, started_at);
 
+/// One attempt with its answers (the person's own, or their officers' — grading opens it).
+#[utoipa::path(get, path = "/quiz-attempts/{id}", tag = "learning", params(("id" = Uuid, Path)),
+    responses((status = 200, body = QuizAttemptView), (status = 404, body = Problem)))]
+pub async fn get_one(
+    State(state): State<AppState>,
+    caller: RequestParty,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<QuizAttemptView>> {
+    let a = quiz_attempt::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    find_case(&state.db, &caller, a.case_id).await?;
+    let l = lesson::Entity::find_by_id(a.lesson_id)
+        .one(&state.db)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    let qs = questions_of(&state.db, l.id).await?;
+    Ok(Json(attempt_view(&a, &l, &qs)?))
+}
+
 /// An officer of the case grades an attempt's written answers — every one, each 0 to its
 /// question's points — at the version seen; the attempt is then scored, passed or failed.
 /// Audited.

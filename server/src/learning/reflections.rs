@@ -144,6 +144,23 @@ pub async fn of_case(
 
 crate::seek_by!(reflection, SubmittedAt, submitted_at);
 
+/// One reflection (the person's own, or their officers' — a review opens it).
+#[utoipa::path(get, path = "/reflections/{id}", tag = "learning", params(("id" = Uuid, Path)),
+    responses((status = 200, body = ReflectionView), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn get_one(
+    State(state): State<AppState>,
+    caller: RequestParty,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<ReflectionView>> {
+    let r = reflection::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or(ErrorCode::NotFound)?;
+    find_case(&state.db, &caller, r.case_id).await?;
+    let mut one = with_titles(&state.db, vec![r]).await?;
+    one.pop().ok_or(ErrorCode::NotFound.into()).map(Json)
+}
+
 /// An officer of the case accepts a reflection or returns it with what to improve, at the
 /// version seen. Audited; the person is told.
 #[utoipa::path(post, path = "/reflections/{id}/review", tag = "learning", params(("id" = Uuid, Path)), request_body = ReflectionReview,

@@ -46,6 +46,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(advice))
         .routes(routes!(propose, of_case))
+        .routes(routes!(get_one))
         .routes(routes!(decide))
         .routes(routes!(acknowledge))
         .routes(routes!(document::document))
@@ -184,6 +185,18 @@ async fn find(
         return Err(ErrorCode::NotFound.into());
     }
     Ok((s, c))
+}
+
+/// One reward or sanction: any for the case's officers, a decision in force for the person.
+#[utoipa::path(get, path = "/sanctions/{id}", tag = "sanctions", params(("id" = Uuid, Path)),
+    responses((status = 200, body = SanctionView), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn get_one(
+    State(state): State<AppState>,
+    caller: RequestParty,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<SanctionView>> {
+    let (s, _) = find(&state.db, &caller, id).await?;
+    Ok(Json(view(&s)))
 }
 
 /// The county agency approves or rejects a proposal at the version seen, with its note; the

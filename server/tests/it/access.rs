@@ -152,6 +152,7 @@ fn scoped_endpoints() -> Vec<(&'static str, &'static str, Option<Value>)> {
             Some(json!({ "photos": ["aGVsbG8="] })),
         ),
         ("get", "/cases/{id}/checkins", None),
+        ("get", "/checkins/{id}", None),
         ("get", "/checkins/{id}/photo", None),
         (
             "post",
@@ -227,6 +228,7 @@ fn scoped_endpoints() -> Vec<(&'static str, &'static str, Option<Value>)> {
             ),
         ),
         ("delete", "/fences/{id}", None),
+        ("get", "/alerts/{id}", None),
         ("post", "/alerts/{id}/acknowledge", None),
         ("post", "/alerts/{id}/resolve", Some(json!({ "note": "x" }))),
         (
@@ -271,6 +273,7 @@ fn scoped_endpoints() -> Vec<(&'static str, &'static str, Option<Value>)> {
             Some(json!({ "answers": [] })),
         ),
         ("get", "/cases/{id}/quiz-attempts", None),
+        ("get", "/quiz-attempts/{id}", None),
         (
             "post",
             "/quiz-attempts/{id}/grade",
@@ -285,6 +288,7 @@ fn scoped_endpoints() -> Vec<(&'static str, &'static str, Option<Value>)> {
         // A lecture of office A1, under way.
         ("get", "/cases/{id}/xapi-statements", None),
         ("get", "/cases/{id}/reflections", None),
+        ("get", "/reflections/{id}", None),
         (
             "put",
             "/lessons/{id}/reflection",
@@ -394,6 +398,7 @@ fn scoped_endpoints() -> Vec<(&'static str, &'static str, Option<Value>)> {
             "/sanctions/{id}/decide",
             Some(json!({ "approve": true, "note": "x", "version": 1 })),
         ),
+        ("get", "/sanctions/{id}", None),
         ("post", "/sanctions/{id}/acknowledge", None),
         ("get", "/sanctions/{id}/document", None),
         (

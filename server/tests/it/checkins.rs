@@ -270,6 +270,20 @@ both!(pass_mismatch_replay_and_alerts, |app| {
     assert_eq!(files, 4, "1 reference photo + 3 check-in photos");
     // The officer can view the photo for review; the supervisee cannot fetch it.
     let photo_id = list["items"][0]["id"].as_str().unwrap();
+    // One check-in reads as the list has it, for the officer and the person alike.
+    for who in ["officer.a1", "sv.a1"] {
+        let (s, one) = w
+            .call(
+                &app,
+                who,
+                "GET",
+                &format!("/api/v1/checkins/{photo_id}"),
+                None,
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{one}");
+        assert_eq!(one, list["items"][0], "{who}");
+    }
     let (s, _, bytes) = app
         .call_raw(
             "GET",

@@ -1989,6 +1989,17 @@ both!(a_reflection_is_reviewed_returned_and_rewritten, |app| {
         StatusCode::CONFLICT,
         "learning.reflection_transition_invalid",
     );
+    let (s, one) = w
+        .call(
+            &app,
+            "officer.a1",
+            "GET",
+            &format!("/api/v1/reflections/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{one}");
+    assert_eq!((&one["text"], &one["version"]), (&r["text"], &r["version"]));
     let review = format!("/api/v1/reflections/{id}/review");
     let got = w
         .call(
@@ -2172,6 +2183,18 @@ both!(a_written_answer_is_graded_by_an_officer, |app| {
         (Some(true), Value::Null, Some(4)),
         "{done}"
     );
+    // The officer opens the attempt to grade it: the written answer is there.
+    let (s, one) = w
+        .call(
+            &app,
+            "officer.a1",
+            "GET",
+            &format!("/api/v1/quiz-attempts/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{one}");
+    assert_eq!(one, done);
     let grade = format!("/api/v1/quiz-attempts/{id}/grade");
     let version = done["version"].as_i64().unwrap();
     let got = w

@@ -108,6 +108,34 @@ both!(
             kinds(&county),
             [QueueKind::Visitor, QueueKind::Alert, QueueKind::Sanction]
         );
+        // Each line opens as its own record: the alert for its officers; the proposal for the
+        // county, and not for the person until decided.
+        let opened = |kind: QueueKind| county.items.iter().find(|i| i.kind == kind).unwrap().id;
+        let (s, a) = w
+            .call(
+                &app,
+                "officer.county_a",
+                "GET",
+                &format!("/api/v1/alerts/{}", opened(QueueKind::Alert)),
+                None,
+            )
+            .await;
+        assert_eq!(
+            (s, a["kind"].as_str()),
+            (StatusCode::OK, Some("checkin_failed")),
+            "{a}"
+        );
+        let sanction = format!("/api/v1/sanctions/{}", opened(QueueKind::Sanction));
+        let (s, p) = w
+            .call(&app, "officer.county_a", "GET", &sanction, None)
+            .await;
+        assert_eq!(
+            (s, p["status"].as_str()),
+            (StatusCode::OK, Some("proposed")),
+            "{p}"
+        );
+        let got = w.call(&app, "sv.a1", "GET", &sanction, None).await;
+        common::assert_problem(&got, StatusCode::NOT_FOUND, "resource.not_found");
         // A sibling office and another county see nothing of case A1.
         for outsider in ["officer.a2", "officer.b1"] {
             let q = queue(&app, &w, outsider, "zh-CN").await;
