@@ -136,6 +136,7 @@ labels! {
     QueueKind {
         Leave: "请假审批", "Leave to decide";
         Relocation: "居住地变更审批", "Move to decide";
+        Consultation: "迁入征求意见", "Move in: your opinion";
         Visitor: "会客审批", "Visitor to approve";
         Alert: "待处理预警", "Alert to look at";
         Checkin: "签到复核", "Check-in to review";

@@ -6,10 +6,12 @@
 use std::sync::{Arc, Mutex};
 
 use huijiao_core::api::{
-    CheckinRequestCreate, FaceEnrolRequest, GpsFix, LeaveCreateRequest, LeaveDecisionRequest,
-    Place, QueueKind, VisitorCreateRequest,
+    CheckinRequestCreate, CourseView, FaceEnrolRequest, GpsFix, HelpSessionNew, LeaveCreateRequest,
+    LeaveDecisionRequest, Place, QueueKind, QuizAnswer, QuizSubmission, ReflectionWrite,
+    SanctionProposal, VisitorCreateRequest,
 };
 use huijiao_core::app::officer::caseload::{CaseScreen, CasesScreen};
+use huijiao_core::app::officer::decision::{DecisionScreen, DecisionState};
 use huijiao_core::app::officer::field_visit::FieldVisitScreen;
 use huijiao_core::app::officer::work_queue::QueueScreen;
 use huijiao_core::app::shared::password::PasswordScreen;
@@ -472,6 +474,38 @@ async fn the_check_in_flow_says_each_pose_and_what_happened() {
     assert_eq!(outbox.flush(&sv).await.unwrap().sent, 1);
     let mine = sv.checkins_of(case_id).all().await.unwrap();
     assert_eq!(mine[0].result, CheckinResult::NeedsReview, "{:?}", mine[0]);
+
+    // The officer reviews it from the queue: why it is in doubt, the photo behind it, a
+    // note needed either way.
+    let d = opened(&officer, mine[0].id).await.expect("listed");
+    let s = d.state();
+    assert_eq!(
+        (
+            s.title.as_str(),
+            s.approve_label.as_str(),
+            s.reject_label.as_deref()
+        ),
+        ("签到复核", "认定有效", Some("认定无效"))
+    );
+    assert!(
+        s.has_picture && fact_of(&s, "存疑原因").is_some_and(|w| w != "无"),
+        "{s:?}"
+    );
+    let photo = d.picture().await.expect("the check-in photo");
+    assert!(Rgb::decode(&photo).is_ok());
+    let s = d.approve().await;
+    assert!(s.opinion_error.is_some(), "{s:?}");
+    d.set_opinion("离线签到，照片与本人一致".into());
+    let s = d.approve().await;
+    assert_eq!(
+        (s.message.as_deref(), s.route),
+        (Some("已作出决定：通过"), Some(Route::OfficerQueue)),
+        "{s:?}"
+    );
+    assert_eq!(
+        sv.checkin(mine[0].id).await.unwrap().result,
+        CheckinResult::Passed
+    );
     server.stop().await;
 }
 
@@ -716,15 +750,9 @@ async fn the_officers_queue_opens_decisions_and_a_changed_request_is_read_again(
         .expect("a request line opens");
     let s = d.state();
     assert_eq!((s.title.as_str(), s.can_decide), ("请假审批", true));
-    let fact = |s: &huijiao_core::app::officer::decision::DecisionState, label: &str| {
-        s.facts
-            .iter()
-            .find(|f| f.label == label)
-            .map(|f| f.value.clone())
-    };
-    assert_eq!(fact(&s, "目的地").as_deref(), Some("天水市"));
-    assert_eq!(fact(&s, "事由").as_deref(), Some("家庭事务：探望父亲"));
-    assert_eq!(fact(&s, "审批").as_deref(), Some("司法所"));
+    assert_eq!(fact_of(&s, "目的地").as_deref(), Some("天水市"));
+    assert_eq!(fact_of(&s, "事由").as_deref(), Some("家庭事务：探望父亲"));
+    assert_eq!(fact_of(&s, "审批").as_deref(), Some("司法所"));
     let s = d.approve().await;
     assert_eq!(
         s.opinion_error.as_deref(),
@@ -742,11 +770,11 @@ async fn the_officers_queue_opens_decisions_and_a_changed_request_is_read_again(
     assert_eq!(s.changed, ["状态"], "{s:?}");
     assert_eq!(
         s.message.as_deref(),
-        Some("申请已有变化（状态），已重新载入，请核对后再决定")
+        Some("内容已有变化（状态），已重新载入，请核对后再决定")
     );
-    assert_eq!(fact(&s, "状态").as_deref(), Some("已撤回"));
+    assert_eq!(fact_of(&s, "状态").as_deref(), Some("已撤回"));
     assert!(!s.can_decide);
-    assert_eq!(s.why_not.as_deref(), Some("该申请现为“已撤回”，无需审批"));
+    assert_eq!(s.why_not.as_deref(), Some("现为“已撤回”，无需处理"));
     assert_eq!(s.route, None);
 
     // Approved: said, back to the queue, and gone from it.
@@ -758,7 +786,7 @@ async fn the_officers_queue_opens_decisions_and_a_changed_request_is_read_again(
     // The visitor: rejected with the reason.
     let d = screen.decide(visitor.id).await.unwrap();
     assert_eq!(
-        fact(&d.state(), "来访人").as_deref(),
+        fact_of(&d.state(), "来访人").as_deref(),
         Some("王某（被害人）")
     );
     d.set_opinion("被害人未同意会见".into());
@@ -768,7 +796,7 @@ async fn the_officers_queue_opens_decisions_and_a_changed_request_is_read_again(
     for gone in [withdrawn.id, approved.id, visitor.id] {
         assert!(s.lines.iter().all(|l| l.id != gone), "{s:?}");
     }
-    // A line of another kind, or one no longer listed, opens nothing.
+    // A line no longer listed opens nothing.
     assert!(screen.decide(withdrawn.id).await.is_none());
 
     // Offline: the list stays with its age; reopened, it is shown from the phone at once.
@@ -1812,5 +1840,269 @@ async fn the_activity_area_is_drawn_and_the_phone_told_whether_it_is_inside() {
         said.starts_with("您已离开活动区域约 ") && said.ends_with(" 米，请尽快返回"),
         "{said}"
     );
+    server.stop().await;
+}
+
+/// The facts of a decision screen's state by label.
+fn fact_of(s: &DecisionState, label: &str) -> Option<String> {
+    s.facts
+        .iter()
+        .find(|f| f.label == label)
+        .map(|f| f.value.clone())
+}
+
+/// The decision screen of `officer`'s queue line about record `id`, if it is listed.
+async fn opened(officer: &Arc<Client>, id: uuid::Uuid) -> Option<Arc<DecisionScreen>> {
+    let queue = QueueScreen::open(officer.clone(), None).await;
+    queue.refresh().await;
+    queue.decide(id).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_kind_in_the_queue_opens_with_its_own_answers_and_the_note_each_needs() {
+    let data = tempfile::tempdir().unwrap();
+    let server = TestServer::demo(data.path()).await;
+    let (sv, case_id) = supervisee(&server.base).await;
+    let officer = officer(&server.base).await;
+    let county = client(&server.base, None, Lang::ZhCn);
+    county
+        .login("officer.chengguan", DEMO_PASSWORD)
+        .await
+        .unwrap();
+
+    // A reflection: returning it needs what to improve; accepting does not.
+    let study = StudyScreen::open(sv.clone(), None, case_id).await;
+    let s = study.refresh().await;
+    let course = s
+        .courses
+        .iter()
+        .find(|c| c.title == "社区矫正对象须知")
+        .unwrap();
+    let first = study.select_course(course.course_id).lessons[0].lesson_id;
+    let text =
+        "通过学习报到与报告的规定，我认识到按时报到、定期报告是社区矫正对象的基本义务。".repeat(3);
+    let written = sv
+        .write_reflection(first, &ReflectionWrite { text: text.clone() })
+        .await
+        .unwrap();
+    let d = opened(&officer, written.id).await.expect("listed");
+    let s = d.state();
+    assert_eq!(
+        (
+            s.title.as_str(),
+            s.approve_label.as_str(),
+            s.reject_label.as_deref()
+        ),
+        ("学习心得批阅", "通过", Some("退回"))
+    );
+    assert_eq!(s.opinion_label.as_deref(), Some("评语"));
+    assert_eq!(s.opinion_hint.as_deref(), Some("退回时须填写需改进之处"));
+    assert_eq!(fact_of(&s, "课程").as_deref(), Some("报到与报告"));
+    assert_eq!(fact_of(&s, "内容"), Some(text));
+    let s = d.reject().await;
+    assert!(s.opinion_error.is_some() && s.route.is_none(), "{s:?}");
+    d.set_opinion("请结合自身经历再谈谈。".into());
+    let s = d.reject().await;
+    assert_eq!(
+        (s.message.as_deref(), s.route),
+        (Some("已作出决定：已退回"), Some(Route::OfficerQueue)),
+        "{s:?}"
+    );
+    assert!(!s.can_decide && s.why_not.as_deref() == Some("现为“已退回”，无需处理"));
+
+    // A proposed sanction: the county decides it, with its ground and article in words.
+    let proposed = officer
+        .propose_sanction(
+            case_id,
+            &SanctionProposal {
+                ground: "admonition.minor_rule_breach".into(),
+                reason: "未按规定时间报告".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let d = opened(&county, proposed.id).await.expect("listed");
+    let s = d.state();
+    assert_eq!(s.title, "处罚审批");
+    assert_eq!(fact_of(&s, "措施").as_deref(), Some("训诫"));
+    assert!(fact_of(&s, "依据").unwrap().contains("第"), "{s:?}");
+    let s = d.approve().await;
+    assert!(s.opinion_error.is_some(), "the county's note is needed");
+    d.set_opinion("事实清楚，同意训诫".into());
+    let s = d.approve().await;
+    assert_eq!(s.route, Some(Route::OfficerQueue), "{s:?}");
+    assert_eq!(
+        officer.sanction(proposed.id).await.unwrap().status,
+        huijiao_core::policy::sanctions::SanctionStatus::Approved
+    );
+
+    // Written answers to mark: each given its points, none over the question's.
+    let course: CourseView = county
+        .create_course(
+            &serde_json::from_value(serde_json::json!({
+                "title": "心理健康", "category": "psychology",
+                "lessons": [{ "title": "情绪管理测验", "kind": "quiz", "min_minutes": 0, "pass_percent": 60,
+                    "questions": [
+                        { "kind": "single", "prompt": "情绪低落时可以向谁求助？", "options": ["不告诉任何人", "社区矫正工作人员"], "key": [1], "points": 4 },
+                        { "kind": "short_text", "prompt": "遇到烦心事时你会怎么做？", "options": [], "key": [], "points": 6 }
+                    ] }]
+            }))
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+    let course = county
+        .publish_course(course.id, course.version)
+        .await
+        .unwrap();
+    let attempt = sv.start_quiz(course.lessons[0].id).await.unwrap();
+    let answers = attempt
+        .questions
+        .iter()
+        .map(|q| QuizAnswer {
+            question_id: q.id,
+            chosen: if q.options.is_empty() {
+                vec![]
+            } else {
+                vec![1]
+            },
+            text: q
+                .options
+                .is_empty()
+                .then(|| "先冷静下来，和家人谈一谈。".into()),
+        })
+        .collect();
+    sv.submit_quiz(attempt.id, &QuizSubmission { answers })
+        .await
+        .unwrap();
+    let d = opened(&officer, attempt.id).await.expect("listed");
+    let s = d.state();
+    assert_eq!(
+        (
+            s.approve_label.as_str(),
+            s.reject_label.as_deref(),
+            s.opinion_label.as_deref()
+        ),
+        ("提交评分", None, None)
+    );
+    assert_eq!(s.marks.len(), 1, "{s:?}");
+    let mark = s.marks[0].clone();
+    assert_eq!(
+        (mark.answer.as_str(), mark.out_of.as_str()),
+        ("先冷静下来，和家人谈一谈。", "满分 6 分")
+    );
+    let s = d.approve().await;
+    assert_eq!(s.marks[0].error.as_deref(), Some("请评分"));
+    let s = d.set_points(mark.question_id, 7);
+    assert_eq!(s.marks[0].error.as_deref(), Some("须为 0 至 6 分"));
+    d.set_points(mark.question_id, 5);
+    let s = d.approve().await;
+    assert_eq!(s.route, Some(Route::OfficerQueue), "{s:?}");
+    let graded = sv.quiz_attempt(attempt.id).await.unwrap();
+    assert_eq!((graded.points, graded.passed), (Some(9), Some(true)));
+
+    // A new phone: allowed or refused, no note.
+    let phone = client(&server.base, Some("new-phone-1"), Lang::ZhCn);
+    assert!(phone.login("sv.maxiaojun", DEMO_PASSWORD).await.is_err());
+    let pending = officer
+        .devices(case_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|d| d.device_id == "new-phone-1")
+        .unwrap();
+    let d = opened(&officer, pending.id).await.expect("listed");
+    let s = d.state();
+    assert_eq!(
+        (
+            s.approve_label.as_str(),
+            s.reject_label.as_deref(),
+            s.opinion_label.is_none()
+        ),
+        ("准予使用", Some("不予使用"), true)
+    );
+    let s = d.reject().await;
+    assert_eq!(s.route, Some(Route::OfficerQueue), "{s:?}");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_help_session_with_risks_is_confirmed_and_its_alert_handled_from_the_queue() {
+    let data = tempfile::tempdir().unwrap();
+    let server = TestServer::demo(data.path()).await;
+    let volunteer = client(&server.base, None, Lang::En);
+    volunteer
+        .login("volunteer.yannan", DEMO_PASSWORD)
+        .await
+        .unwrap();
+    let person = volunteer.cases().all().await.unwrap()[0].id;
+    let logged = volunteer
+        .log_help_session(
+            person,
+            &HelpSessionNew {
+                id: uuid::Uuid::new_v4(),
+                began_at: chrono::Utc::now() - chrono::Duration::hours(2),
+                minutes: 45,
+                kind: huijiao_core::model::HelpKind::Talk,
+                place: None,
+                notes: "谈心谈话，家中经济困难。".into(),
+                risks: vec![huijiao_core::model::RiskFactor::EconomicDispute],
+                follow_up: None,
+            },
+        )
+        .await
+        .unwrap();
+    let officer = client(&server.base, None, Lang::En);
+    officer
+        .login("officer.yannan", DEMO_PASSWORD)
+        .await
+        .unwrap();
+
+    // The session, in English: confirmed without a note.
+    let d = opened(&officer, logged.id).await.expect("listed");
+    let s = d.state();
+    assert_eq!(
+        (
+            s.title.as_str(),
+            s.approve_label.as_str(),
+            s.reject_label.as_deref()
+        ),
+        ("Help session to confirm", "Confirm", Some("Return"))
+    );
+    assert_eq!(fact_of(&s, "Risks").as_deref(), Some("Economic dispute"));
+    assert_eq!(fact_of(&s, "Kind").as_deref(), Some("Talk (45 min)"));
+    let s = d.approve().await;
+    assert_eq!(s.route, Some(Route::OfficerQueue), "{s:?}");
+
+    // The alert its risk raised: handled with what was done, one answer only.
+    let alert = logged.alert_id.expect("a risk flagged raises an alert");
+    let d = opened(&officer, alert).await.expect("listed");
+    let s = d.state();
+    assert_eq!(
+        (
+            s.approve_label.as_str(),
+            s.reject_label.as_deref(),
+            s.opinion_label.as_deref()
+        ),
+        ("Handled", None, Some("What was done"))
+    );
+    let s = d.reject().await;
+    assert!(
+        s.message.is_none() && s.can_decide,
+        "no second answer: nothing sent"
+    );
+    let s = d.approve().await;
+    assert_eq!(
+        s.opinion_error.as_deref(),
+        Some("must not be empty or invisible")
+    );
+    // Someone handled it meanwhile: refused (409), read again, the change said.
+    officer.resolve_alert(alert, "已处置").await.unwrap();
+    d.set_opinion("已电话联系，了解情况并转介就业帮扶。".into());
+    let s = d.approve().await;
+    assert_eq!(s.changed, ["Status"], "{s:?}");
+    assert!(!s.can_decide && s.route.is_none(), "{s:?}");
+    // Handled, it is no longer in the queue.
+    assert!(opened(&officer, alert).await.is_none());
     server.stop().await;
 }

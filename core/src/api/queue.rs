@@ -8,8 +8,11 @@ crate::model::string_enum! {
     QueueKind {
         /// A leave request their level decides.
         Leave = "leave",
-        /// A move to decide or to give the receiving side's opinion on (county).
+        /// A move of the officer's case to decide (county).
         Relocation = "relocation",
+        /// A move into the officer's jurisdiction to give the receiving side's opinion on
+        /// (county).
+        Consultation = "consultation",
         /// A visitor to approve.
         Visitor = "visitor",
         /// An alert not yet looked at.

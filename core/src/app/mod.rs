@@ -55,7 +55,8 @@ pub enum Route {
     Service,
     /// The officer's home: the work queue.
     OfficerQueue,
-    /// An officer deciding a request (leave, visitor, move).
+    /// An officer deciding what waits in the queue (a request, a review, marks, an alert,
+    /// a phone, a sanction).
     Decide,
     /// The officer's caseload, and one case.
     Cases,

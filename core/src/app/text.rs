@@ -286,9 +286,60 @@ texts! {
     OpinionLabel: "审批意见", "Opinion";
     ApproveAction: "批准", "Approve";
     RejectAction: "不予批准", "Reject";
-    NothingToDecide: "该申请现为“{0}”，无需审批", "This request is now {0}: there is nothing to decide";
+    NothingToDecide: "现为“{0}”，无需处理", "It is now {0}: there is nothing to decide";
+    // Reviewing what else waits: the answers.
+    AgreeToReceive: "同意接收", "Agree to receive";
+    DisagreeToReceive: "不同意接收", "Do not agree";
+    ReviewCounts: "认定有效", "It counts";
+    ReviewDoesNotCount: "认定无效", "It does not count";
+    RollCallWasThem: "确认为本人", "It was them";
+    RollCallWasNotThem: "认定非本人", "It was not them";
+    AcceptAction: "通过", "Accept";
+    ReturnAction: "退回", "Return";
+    ConfirmAction: "确认", "Confirm";
+    SubmitMarks: "提交评分", "Give the marks";
+    ResolveAction: "处置完毕", "Handled";
+    AllowPhone: "准予使用", "Allow this phone";
+    RefusePhone: "不予使用", "Refuse it";
+    HandlingLabel: "处置情况", "What was done";
+    CommentLabel: "评语", "Comment";
+    ReviewNoteLabel: "复核意见", "Review note";
+    NeededToReturn: "退回时须填写需改进之处", "Needed when returning: what to improve";
+    OutOf: "满分 {0} 分", "out of {0}";
+    MarkMissing: "请评分", "Give it its points";
+    MarkTooHigh: "须为 0 至 {0} 分", "0 to {0} points";
+    NoneListed: "无", "none";
+    NoFaceFound: "未检出人脸", "no face found";
+    // … and their facts.
+    FactTaken: "签到时间", "Taken";
+    FactWhyDoubtful: "存疑原因", "Why in doubt";
+    FactFaceDistance: "人脸距离（越小越像，阈值 0.6）", "Face distance (lower is closer; threshold 0.6)";
+    FactRang: "点名时间", "Rang";
+    FactAnswered: "应答时间", "Answered";
+    FactFramesJudged: "比对帧数", "Frames compared";
+    FactLesson: "课程", "Lesson";
+    FactWritten: "内容", "Text";
+    FactSent: "提交时间", "Sent";
+    FactAttempt: "作答", "Attempt";
+    FactPointsSoFar: "客观题得分", "Points so far";
+    PointsOf: "{0} / {1} 分（{2}% 及格）", "{0} of {1} points ({2}% to pass)";
+    FactHelper: "帮扶人", "Helper";
+    FactHelpKind: "帮扶方式", "Kind";
+    HelpMinutes: "{0} 分钟", "{0} min";
+    FactBegan: "开始时间", "Began";
+    FactNotes: "记录", "Notes";
+    FactRisks: "风险情况", "Risks";
+    FactFollowUp: "后续跟进", "Follow-up";
+    FactAlert: "预警", "Alert";
+    FactSeverity: "等级", "Severity";
+    FactRaised: "预警时间", "Raised";
+    FactPhone: "手机", "Phone";
+    FactFirstSeen: "首次登录", "First seen";
+    FactMeasure: "措施", "Measure";
+    FactGround: "依据", "Ground";
+    FactProposed: "提请时间", "Proposed";
     DecisionMade: "已作出决定：{0}", "Decided: {0}";
-    RequestChanged: "申请已有变化（{0}），已重新载入，请核对后再决定", "The request changed ({0}) and was read again: check it and decide again";
+    RequestChanged: "内容已有变化（{0}），已重新载入，请核对后再决定", "It changed ({0}) and was read again: check it and decide again";
 }
 
 impl Text {

@@ -122,6 +122,24 @@ pub enum ClientError {
 }
 
 impl ClientError {
+    /// The error the server would give for `code`, in `lang`: what the client itself finds
+    /// (a record no longer in a list the server gave) says the same as the server.
+    pub fn of(code: ErrorCode, lang: Lang) -> ClientError {
+        ClientError::Api {
+            status: code.http_status(),
+            problem: Box::new(Problem {
+                type_: "about:blank".into(),
+                title: code.message(Lang::En).into(),
+                status: code.http_status(),
+                code: code.code().into(),
+                detail: code.message(lang).into(),
+                request_id: None,
+                errors: vec![],
+                locked_until: None,
+            }),
+        }
+    }
+
     /// The server's stable code, when the server answered.
     pub fn code(&self) -> Option<ErrorCode> {
         match self {

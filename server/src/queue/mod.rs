@@ -1,5 +1,6 @@
 //! An officer's work queue (`GET /me/queue`): everything waiting for them at their level in
-//! their jurisdiction, in one answer — leave, move and visitor requests to decide, alerts not
+//! their jurisdiction, in one answer — leave, move and visitor requests to decide, moves in to
+//! give the receiving side's opinion on, alerts not
 //! yet looked at, check-ins and roll calls the face check could not settle, reflections and
 //! quiz answers to mark, proposed sanctions (county), volunteers' help sessions to confirm,
 //! and supervisees' new phones. The app's queue screen reads it in one round trip; each kind
@@ -80,23 +81,35 @@ async fn work_queue(
     )
     .await?;
 
+    let move_line = |r: relocation_request::Model| Draft {
+        lesson_id: None,
+        id: r.id,
+        case_id: r.case_id,
+        subject: r.new_address,
+        since: r.created_at,
+        due_on: Some(r.move_date),
+        urgent: false,
+        version: r.version,
+    };
     if RELOCATION.may(RelocationAction::Approve, party).is_ok() {
-        let moves = crate::requests::relocation::open_for(&caller)?;
+        let moves = crate::requests::relocation::to_decide(&caller)?;
         q.gather(
             db,
             QueueKind::Relocation,
             moves,
             relocation_request::Column::CreatedAt,
-            |r| Draft {
-                lesson_id: None,
-                id: r.id,
-                case_id: r.case_id,
-                subject: r.new_address,
-                since: r.created_at,
-                due_on: Some(r.move_date),
-                urgent: false,
-                version: r.version,
-            },
+            move_line,
+        )
+        .await?;
+    }
+    if RELOCATION.may(RelocationAction::Consult, party).is_ok() {
+        let moves = crate::requests::relocation::to_consult(&caller)?;
+        q.gather(
+            db,
+            QueueKind::Consultation,
+            moves,
+            relocation_request::Column::CreatedAt,
+            move_line,
         )
         .await?;
     }

@@ -224,21 +224,41 @@ async fn list_relocations(
 }
 
 /// Open relocations `caller`'s side acts on: moves out of their jurisdiction to decide, and
-/// moves into it to be consulted on (the list and the work queue read this).
+/// moves into it to be consulted on (the list reads this; the work queue each part).
 pub(crate) fn open_for(caller: &AuthUser) -> ApiResult<sea_orm::Select<rr::Entity>> {
-    let path = caller.unit_path.clone().ok_or(ErrorCode::Forbidden)?;
-    let units_below = sea_orm::sea_query::Query::select()
-        .column(org_unit::Column::Id)
-        .from(org_unit::Entity)
-        .and_where(Expr::col(org_unit::Column::Path).like(format!("{path}%")))
-        .to_owned();
     Ok(rr::Entity::find()
         .filter(rr::Column::Status.eq(RequestStatus::Submitted.as_str()))
         .filter(
             sea_orm::Condition::any()
                 .add(rr::Column::CaseId.in_subquery(caller.case_ids()?))
-                .add(rr::Column::ToUnitId.in_subquery(units_below)),
+                .add(rr::Column::ToUnitId.in_subquery(units_below(caller)?)),
         ))
+}
+
+/// Open moves of the caller's cases the receiving side has given its opinion on: to decide.
+pub(crate) fn to_decide(caller: &AuthUser) -> ApiResult<sea_orm::Select<rr::Entity>> {
+    Ok(rr::Entity::find()
+        .filter(rr::Column::Status.eq(RequestStatus::Submitted.as_str()))
+        .filter(rr::Column::ConsultedBy.is_not_null())
+        .filter(rr::Column::CaseId.in_subquery(caller.case_ids()?)))
+}
+
+/// Open moves into the caller's jurisdiction that wait for its opinion.
+pub(crate) fn to_consult(caller: &AuthUser) -> ApiResult<sea_orm::Select<rr::Entity>> {
+    Ok(rr::Entity::find()
+        .filter(rr::Column::Status.eq(RequestStatus::Submitted.as_str()))
+        .filter(rr::Column::ConsultedBy.is_null())
+        .filter(rr::Column::ToUnitId.in_subquery(units_below(caller)?)))
+}
+
+/// The units at and below the caller's.
+fn units_below(caller: &AuthUser) -> ApiResult<sea_orm::sea_query::SelectStatement> {
+    let path = caller.unit_path.clone().ok_or(ErrorCode::Forbidden)?;
+    Ok(sea_orm::sea_query::Query::select()
+        .column(org_unit::Column::Id)
+        .from(org_unit::Entity)
+        .and_where(Expr::col(org_unit::Column::Path).like(format!("{path}%")))
+        .to_owned())
 }
 
 /// The receiving agency's opinion (征求意见).

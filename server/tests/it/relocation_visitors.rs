@@ -16,6 +16,19 @@ fn relocation(to: &str, days_ahead: i64) -> Value {
     })
 }
 
+/// The kinds of `token`'s queue lines about record `id`.
+async fn queue_kinds(app: &common::TestApp, token: &str, id: &str) -> Vec<String> {
+    let (s, q) = app.get("/api/v1/me/queue", token).await;
+    assert_eq!(s, StatusCode::OK, "{q}");
+    q["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["id"] == id)
+        .map(|i| i["kind"].as_str().unwrap().to_owned())
+        .collect()
+}
+
 both!(relocation_moves_the_case_after_consultation, |app| {
     let w = World::build(&app).await;
     let path = format!("/api/v1/cases/{}/relocations", w.case_a1);
@@ -124,6 +137,14 @@ both!(relocation_moves_the_case_after_consultation, |app| {
         StatusCode::FORBIDDEN,
         "the office below is not the agency consulted"
     );
+    // It waits in the receiving county's queue for its opinion, not yet in the deciding one's.
+    assert_eq!(
+        queue_kinds(&app, &county_b_token, &id).await,
+        ["consultation"]
+    );
+    assert!(queue_kinds(&app, w.token("officer.county_a"), &id)
+        .await
+        .is_empty());
     let (s, v) = app
         .post(
             &format!("/api/v1/relocations/{id}/consult"),
@@ -135,6 +156,12 @@ both!(relocation_moves_the_case_after_consultation, |app| {
         (s, v["consultation_agrees"].as_bool()),
         (StatusCode::OK, Some(true)),
         "{v}"
+    );
+    // Given, it leaves the receiving side's queue for the deciding one's.
+    assert!(queue_kinds(&app, &county_b_token, &id).await.is_empty());
+    assert_eq!(
+        queue_kinds(&app, w.token("officer.county_a"), &id).await,
+        ["relocation"]
     );
     let (s, v) = app
         .post(

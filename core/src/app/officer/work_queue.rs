@@ -2,7 +2,7 @@
 //! first (an urgent leave, a high alert), then by the day it must be settled, then oldest —
 //! with a chip per kind to show one kind only. Read from the server in one call
 //! (`GET /me/queue`); the last answer is kept on the phone and shown with its age when the
-//! server cannot be reached. A request's line opens its decision (`decision`).
+//! server cannot be reached. Each line opens its decision (`decision`).
 
 use std::sync::{Arc, Mutex};
 
@@ -39,8 +39,8 @@ pub struct QueueLine {
     /// "须在12月17日前处理", where there is a day.
     pub due: Option<String>,
     pub urgent: bool,
-    /// Where tapping it goes (a request's decision); none where the app has no screen for
-    /// it yet and the console handles it.
+    /// Where tapping it goes: the decision; none for a kind this version does not know
+    /// (a newer server's), which the console handles.
     pub route: Option<Route>,
 }
 
@@ -75,12 +75,9 @@ pub trait QueueListener: Send + Sync {
     fn changed(&self, state: QueueState);
 }
 
-/// The screen a line opens.
+/// The screen a line opens: the decision, for every kind this version knows.
 pub fn route_of(kind: QueueKind) -> Option<Route> {
-    match kind {
-        QueueKind::Leave | QueueKind::Visitor | QueueKind::Relocation => Some(Route::Decide),
-        _ => None,
-    }
+    (kind != QueueKind::Unknown).then_some(Route::Decide)
 }
 
 /// The lines of `q`, most pressing first, in `lang` at `now` (China time); only `only`'s
@@ -221,8 +218,8 @@ impl QueueScreen {
         self.changed(|s| s.only = kind)
     }
 
-    /// The decision screen of a request line (leave, visitor, move), read from the server;
-    /// `None` for a line of another kind or one no longer listed.
+    /// The decision screen of a line, read from the server; `None` for a line no longer
+    /// listed or of a kind this version does not know.
     pub async fn decide(&self, id: Uuid) -> Option<Arc<DecisionScreen>> {
         let item = {
             let s = self.shown.lock().expect("not poisoned");
@@ -234,6 +231,15 @@ impl QueueScreen {
                 .find(|i| i.id == id && route_of(i.kind) == Some(Route::Decide))?
                 .clone()
         };
-        Some(DecisionScreen::open(self.client.clone(), item.kind, item.id, item.case_name).await)
+        Some(
+            DecisionScreen::open(
+                self.client.clone(),
+                item.kind,
+                item.id,
+                item.case_id,
+                item.case_name,
+            )
+            .await,
+        )
     }
 }
