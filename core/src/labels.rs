@@ -606,6 +606,17 @@ labels! {
     }
 }
 
+impl Label for crate::policy::sanctions::Gravity {
+    fn words(self) -> (&'static str, &'static str) {
+        use crate::policy::sanctions::Gravity;
+        match self {
+            Gravity::Minor => ("情节轻微", "Minor"),
+            Gravity::Serious => ("情节较重", "Serious"),
+            Gravity::Grave => ("情节严重", "Grave"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -421,6 +421,34 @@ impl HuijiaoClient {
         .await
     }
 
+    /// The monthly assessment of `case_id` (`person` as the app's list names them).
+    pub async fn assessment_screen(
+        &self,
+        case_id: Uuid,
+        person: String,
+    ) -> Arc<huijiao_core::app::officer::month_review::AssessmentScreen> {
+        huijiao_core::app::officer::month_review::AssessmentScreen::open(
+            self.inner.clone(),
+            case_id,
+            person,
+        )
+        .await
+    }
+
+    /// Proposing a reward or sanction for `case_id`, with what the facts support.
+    pub async fn sanction_form_screen(
+        &self,
+        case_id: Uuid,
+        person: String,
+    ) -> Arc<huijiao_core::app::officer::sanction_form::SanctionFormScreen> {
+        huijiao_core::app::officer::sanction_form::SanctionFormScreen::open(
+            self.inner.clone(),
+            case_id,
+            person,
+        )
+        .await
+    }
+
     // ---- one object per domain, sharing this client's session ------------------------
 
     /// Cases: the caseload, intake, levels and status, plans, teams, devices.

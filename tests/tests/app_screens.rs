@@ -13,6 +13,7 @@ use huijiao_core::api::{
 use huijiao_core::app::officer::caseload::{CaseScreen, CasesScreen};
 use huijiao_core::app::officer::decision::{DecisionScreen, DecisionState};
 use huijiao_core::app::officer::field_visit::FieldVisitScreen;
+use huijiao_core::app::officer::sanction_form::SanctionFormScreen;
 use huijiao_core::app::officer::work_queue::QueueScreen;
 use huijiao_core::app::shared::password::PasswordScreen;
 use huijiao_core::app::shared::settings::SettingsScreen;
@@ -37,6 +38,7 @@ use huijiao_core::face::image::Rgb;
 use huijiao_core::face::synth::turn_head;
 use huijiao_core::face::FaceEngine;
 use huijiao_core::model::LeaveReason;
+use huijiao_core::policy::calendar::Month;
 use huijiao_core::policy::checkin::CheckinResult;
 use huijiao_core::policy::liveness::Pose;
 use huijiao_core::Lang;
@@ -2104,5 +2106,210 @@ async fn a_help_session_with_risks_is_confirmed_and_its_alert_handled_from_the_q
     assert!(!s.can_decide && s.route.is_none(), "{s:?}");
     // Handled, it is no longer in the queue.
     assert!(opened(&officer, alert).await.is_none());
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_monthly_assessment_changes_a_line_only_with_a_reason_and_is_confirmed_once() {
+    let data = tempfile::tempdir().unwrap();
+    // The server stands in the middle of last month (China time) while a helper notes a risk.
+    let clock = Arc::new(Mutex::new(None));
+    let keep = clock.clone();
+    let server = TestServer::start(
+        data.path(),
+        free_addr().await,
+        |_| {},
+        move |state| {
+            *keep.lock().unwrap() = Some(state.clock.clone());
+        },
+    )
+    .await;
+    let clock = clock.lock().unwrap().clone().unwrap();
+    let last_month = Month::of(chrono::Utc::now()).previous();
+    clock.set(
+        last_month
+            .first_day()
+            .and_hms_opt(12, 0, 0)
+            .unwrap()
+            .and_utc()
+            + chrono::Duration::days(14),
+    );
+    let volunteer = client(&server.base, None, Lang::ZhCn);
+    volunteer
+        .login("volunteer.donggang", DEMO_PASSWORD)
+        .await
+        .unwrap();
+    let person = volunteer.cases().all().await.unwrap()[0].id;
+    volunteer
+        .log_help_session(
+            person,
+            &HelpSessionNew {
+                id: uuid::Uuid::new_v4(),
+                began_at: clock.now() - chrono::Duration::hours(2),
+                minutes: 30,
+                kind: huijiao_core::model::HelpKind::Talk,
+                place: None,
+                notes: "家庭矛盾较多。".into(),
+                risks: vec![huijiao_core::model::RiskFactor::FamilyCrisis],
+                follow_up: None,
+            },
+        )
+        .await
+        .unwrap();
+    clock.set(chrono::Utc::now());
+
+    let officer = officer(&server.base).await;
+    let case = CaseScreen::open(officer.clone(), None, person).await;
+    assert_eq!(case.state().assess_label, "月度考核");
+    let a = case.assess().await;
+    let s = a.state();
+    let chosen: Vec<&str> = s
+        .months
+        .iter()
+        .filter(|m| m.chosen)
+        .map(|m| m.code.as_str())
+        .collect();
+    assert_eq!(chosen, [last_month.to_string()], "last month first");
+    assert!(s.months[0].label.ends_with("（至今）"), "{:?}", s.months);
+    assert_eq!(s.lines.len(), 1, "{s:?}");
+    let line = s.lines[0].clone();
+    assert_eq!(
+        (
+            line.label.as_str(),
+            line.count.as_str(),
+            line.points.as_str(),
+            line.can_change
+        ),
+        ("发现风险", "1 次", "扣 0 分", true)
+    );
+    assert_eq!(s.score, "100 分，表现良好");
+    assert!(s.can_confirm && s.confirmed.is_none(), "{s:?}");
+
+    // A change needs a reason and at most 100 points; it moves the score before confirming.
+    let s = a.change_line(line.fact, 3, " ".into());
+    assert_eq!(
+        s.lines[0].error.as_deref(),
+        Some("不能为空，也不能只含不可见字符")
+    );
+    assert_eq!(s.why_not.as_deref(), Some("请先改正标出的项目"));
+    assert!(!s.can_confirm);
+    let s = a.change_line(line.fact, 101, "家庭变故未及时报告".into());
+    assert_eq!(s.lines[0].error.as_deref(), Some("须为 0 到 100 分"));
+    let s = a.change_line(line.fact, 35, "家庭变故未及时报告".into());
+    assert_eq!(
+        (s.lines[0].points.as_str(), s.lines[0].error.as_deref()),
+        ("扣 35 分（原 0 分）", None)
+    );
+    assert_eq!(s.score, "65 分，不合格");
+    assert_eq!(
+        s.proposal.as_deref(),
+        None,
+        "already strict: nothing stricter"
+    );
+    let s = a.undo_change(line.fact);
+    assert_eq!(s.score, "100 分，表现良好");
+    a.change_line(line.fact, 5, "家庭变故未及时报告".into());
+    a.set_note("本月总体表现尚可。".into());
+    let s = a.confirm().await;
+    assert_eq!(
+        (s.message.as_deref(), s.route),
+        (Some("已确认：95 分，表现良好"), Some(Route::Case)),
+        "{s:?}"
+    );
+    assert!(
+        s.confirmed.is_some() && !s.can_confirm && !s.lines[0].can_change,
+        "{s:?}"
+    );
+    assert_eq!(s.lines[0].reason.as_deref(), Some("家庭变故未及时报告"));
+    // Confirmed once: another screen opened on it shows what was confirmed.
+    let again = case.assess().await;
+    let s = again.state();
+    assert!(
+        s.confirmed.is_some() && s.note == "本月总体表现尚可。",
+        "{s:?}"
+    );
+    // This month is not over: it shows as a draft, and cannot be confirmed.
+    let s = again
+        .select_month(Month::of(chrono::Utc::now()).to_string())
+        .await;
+    assert_eq!(
+        s.why_not.as_deref(),
+        Some("月度考核须在当月结束后确认，此前只能查看草稿。"),
+        "{s:?}"
+    );
+    assert!(!s.can_confirm && s.confirmed.is_none());
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sanction_is_proposed_on_a_ground_of_the_measures_with_the_facts_shown() {
+    let data = tempfile::tempdir().unwrap();
+    let server = TestServer::demo(data.path()).await;
+    let (_, case_id) = supervisee(&server.base).await;
+    let officer = officer(&server.base).await;
+    let case = CaseScreen::open(officer.clone(), None, case_id).await;
+    assert_eq!(case.state().propose_label, "提请奖惩");
+    let form = case.propose().await;
+    let s = form.state();
+    assert_eq!(
+        (s.title.as_str(), s.person.as_str()),
+        ("提请奖惩", "马小军")
+    );
+    let fact = |label: &str| {
+        s.facts
+            .iter()
+            .find(|f| f.label == label)
+            .map(|f| f.value.clone())
+    };
+    assert_eq!(fact("生效的警告").as_deref(), Some("0"), "{s:?}");
+    assert!(fact("脱离监管最长天数").unwrap().ends_with(" 天"));
+    assert!(
+        s.grounds.len() > 10 && s.grounds.iter().all(|g| g.label.contains("实施办法第")),
+        "{:?}",
+        s.grounds
+    );
+    // Nothing chosen, nothing written: each said, nothing sent.
+    let fields: Vec<&str> = s.errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(fields, ["ground", "reason"]);
+    assert_eq!(s.submit_why_not.as_deref(), Some("请选择适用的情形"));
+    let s = form.submit().await;
+    assert!(!s.done && s.message.is_none());
+    let s = form.choose_ground("admonition.minor_rule_breach".into());
+    assert!(s.chosen.as_deref().unwrap().starts_with("训诫："), "{s:?}");
+    assert_eq!(s.grounds.iter().filter(|g| g.chosen).count(), 1);
+    form.set_reason("11月两次未按规定时间报告，经批评教育后仍未改正。".into());
+    let s = form.submit().await;
+    assert_eq!(
+        (s.done, s.message.as_deref(), s.route),
+        (
+            true,
+            Some("已提请，等待县级社区矫正机构审批"),
+            Some(Route::Case)
+        ),
+        "{s:?}"
+    );
+    // It waits for the county.
+    let county = client(&server.base, None, Lang::ZhCn);
+    county
+        .login("officer.chengguan", DEMO_PASSWORD)
+        .await
+        .unwrap();
+    let q = county.work_queue().await.unwrap();
+    assert!(q
+        .items
+        .iter()
+        .any(|i| i.kind == QueueKind::Sanction && i.case_id == case_id));
+    // Not theirs: a volunteer opening the form reads the server's refusal.
+    let volunteer = client(&server.base, None, Lang::ZhCn);
+    volunteer
+        .login("volunteer.donggang", DEMO_PASSWORD)
+        .await
+        .unwrap();
+    let theirs = SanctionFormScreen::open(volunteer, case_id, "马小军".into()).await;
+    let s = theirs.state();
+    assert!(
+        s.message.is_some() && s.facts.is_empty() && !s.can_submit,
+        "{s:?}"
+    );
     server.stop().await;
 }

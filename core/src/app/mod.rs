@@ -63,6 +63,10 @@ pub enum Route {
     Case,
     /// Recording a home visit or a talk.
     FieldVisit,
+    /// A person's monthly assessment.
+    Assessment,
+    /// Proposing a reward or sanction.
+    ProposeSanction,
     /// The volunteer's home: their people.
     VolunteerPeople,
     /// A volunteer logging a help session.

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Datelike, Utc};
 
 use crate::error::Lang;
-use crate::policy::calendar::{local_date, local_offset};
+use crate::policy::calendar::{local_date, local_offset, Month};
 
 macro_rules! texts {
     ($($key:ident: $zh:literal, $en:literal;)+) => {
@@ -287,6 +287,37 @@ texts! {
     ApproveAction: "批准", "Approve";
     RejectAction: "不予批准", "Reject";
     NothingToDecide: "现为“{0}”，无需处理", "It is now {0}: there is nothing to decide";
+    // The monthly assessment.
+    AssessmentTitle: "月度考核", "Monthly assessment";
+    MonthSoFar: "{0}（至今）", "{0} (so far)";
+    Times: "{0} 次", "{0} times";
+    PointsTaken: "扣 {0} 分", "−{0} points";
+    PointsTakenWas: "扣 {0} 分（原 {1} 分）", "−{0} points (was {1})";
+    NothingTaken: "本月没有扣分事项。", "Nothing was taken off this month.";
+    ScoreAndGrade: "{0} 分，{1}", "{0} points, {1}";
+    LevelNow: "现为{0}", "Now {0}";
+    LevelProposed: "建议调整为{0}（是否调整由您决定）", "Proposes {0} (yours to apply)";
+    AssessmentNoteLabel: "考核意见", "Note";
+    FixTheLines: "请先改正标出的项目", "Fix the lines marked first";
+    ConfirmedOn: "已于{0}确认", "Confirmed {0}";
+    ConfirmMonth: "确认考核结果", "Confirm the month";
+    MonthConfirmed: "已确认：{0} 分，{1}", "Confirmed: {0} points, {1}";
+    // Proposing a reward or sanction.
+    ProposeTitle: "提请奖惩", "Propose a reward or sanction";
+    FactDaysOut: "脱离监管最长天数", "Longest time out of supervision";
+    Days: "{0} 天", "{0} days";
+    FactAdmonitions: "生效的训诫", "Admonitions in force";
+    FactWarnings: "生效的警告", "Warnings in force";
+    FactEducationSkipped: "经教育仍不参加学习", "Education skipped after being told";
+    FactAssessedMonth: "最近确认的考核月份", "Last month assessed";
+    FactRuleBreach: "违反报告等规定", "Reporting rules breached";
+    FactOrderBreach: "违反禁止令", "Prohibition order breached";
+    Yes: "是", "yes";
+    No: "否", "no";
+    ChooseGround: "请选择适用的情形", "Choose the ground";
+    ProposalReasonLabel: "事实与理由", "Facts and reason";
+    ProposeAction: "提请审批", "Send to the county";
+    ProposalSent: "已提请，等待县级社区矫正机构审批", "Sent: the county agency decides";
     // Reviewing what else waits: the answers.
     AgreeToReceive: "同意接收", "Agree to receive";
     DisagreeToReceive: "不同意接收", "Do not agree";
@@ -371,12 +402,13 @@ pub fn when(t: DateTime<Utc>, now: DateTime<Utc>, lang: Lang) -> String {
     }
 }
 
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
 /// A date as a person reads it on `today`: "12月9日" ("9 Dec"), with the year when it is not
 /// this one's.
 pub fn day(d: chrono::NaiveDate, today: chrono::NaiveDate, lang: Lang) -> String {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
     let this_year = today.year();
     let year = d.year();
     match lang {
@@ -384,6 +416,14 @@ pub fn day(d: chrono::NaiveDate, today: chrono::NaiveDate, lang: Lang) -> String
         Lang::ZhCn => format!("{year}年{}月{}日", d.month(), d.day()),
         Lang::En if year == this_year => format!("{} {}", d.day(), MONTHS[d.month0() as usize]),
         Lang::En => format!("{} {} {year}", d.day(), MONTHS[d.month0() as usize]),
+    }
+}
+
+/// A month as a person reads it: "2026年11月" ("Nov 2026").
+pub fn month(m: Month, lang: Lang) -> String {
+    match lang {
+        Lang::ZhCn => format!("{}年{}月", m.year(), m.number()),
+        Lang::En => format!("{} {}", MONTHS[m.number() as usize - 1], m.year()),
     }
 }
 

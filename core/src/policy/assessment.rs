@@ -13,7 +13,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::calendar::Month;
 use super::sanctions::Gravity;
+use super::text::{check, Shape};
+use crate::error::Said;
 use crate::model::{string_enum, AlertKind, SupervisionLevel};
 
 string_enum! {
@@ -206,6 +209,66 @@ pub fn outcome(
     }
 }
 
+/// The grades `outcome` weighs: those of the two months before `month`, newest first, as far
+/// as they run unbroken — `confirmed` gives a month's confirmed grade, if any.
+pub fn grades_before(
+    month: Month,
+    confirmed: impl Fn(Month) -> Option<AssessmentGrade>,
+) -> Vec<AssessmentGrade> {
+    let mut out = Vec::new();
+    let mut m = month;
+    for _ in 0..GOOD_MONTHS_TO_EASE - 1 {
+        m = m.previous();
+        match confirmed(m) {
+            Some(g) => out.push(g),
+            None => break,
+        }
+    }
+    out
+}
+
+/// Why an officer's change to a line cannot stand; `field` names its part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeProblem {
+    /// `reason`, `points` or `fact`.
+    pub field: &'static str,
+    pub said: Said,
+}
+
+/// At most this many points on one line.
+pub const MOST_POINTS: u32 = 100;
+
+/// One line changed: `fact`'s line of `lines` takes `points`, for `reason`.
+pub fn change_line(
+    lines: &mut [AssessmentLine],
+    fact: AssessmentFact,
+    points: u32,
+    reason: &str,
+) -> Result<(), ChangeProblem> {
+    let problem = |field, said| Err(ChangeProblem { field, said });
+    if let Err(p) = check(reason.trim(), 1000, Shape::Paragraphs) {
+        return problem("reason", p.message());
+    }
+    if points > MOST_POINTS {
+        return problem("points", Said::new("0 to 100 points", "须为 0 到 100 分"));
+    }
+    let Some(line) = lines.iter_mut().find(|l| l.fact == fact) else {
+        return problem(
+            "fact",
+            Said::new("a line of this month's draft", "须为本月草稿中的一项"),
+        );
+    };
+    if line.adjusted_reason.is_some() {
+        return problem(
+            "fact",
+            Said::new("each line changed once", "每项只能调整一次"),
+        );
+    }
+    line.points = points;
+    line.adjusted_reason = Some(reason.trim().to_owned());
+    Ok(())
+}
+
 fn stricter(level: SupervisionLevel) -> Option<SupervisionLevel> {
     match level {
         SupervisionLevel::Lenient => Some(SupervisionLevel::Normal),
@@ -255,6 +318,43 @@ mod tests {
             ]
         );
         assert_eq!(l[0].rule_zh, "未按时完成人脸签到，每次扣 2 分");
+    }
+
+    #[test]
+    fn the_grades_before_run_back_unbroken_two_months_at_most() {
+        let dec = Month::new(2026, 12).unwrap();
+        let confirmed =
+            |good: &'static [u32]| move |m: Month| good.contains(&m.number()).then_some(Good);
+        assert_eq!(grades_before(dec, confirmed(&[11, 10, 9])), [Good, Good]);
+        assert_eq!(
+            grades_before(dec, confirmed(&[11, 9])),
+            [Good],
+            "October missing"
+        );
+        assert!(grades_before(dec, confirmed(&[10])).is_empty());
+        let jan = Month::new(2027, 1).unwrap();
+        assert_eq!(
+            grades_before(jan, confirmed(&[12, 11])).len(),
+            2,
+            "over the year's end"
+        );
+    }
+
+    #[test]
+    fn a_line_is_changed_once_with_a_reason_and_within_the_points() {
+        let mut l = lines(&[(CheckinMissed, 3)]);
+        let bad = |l: &mut Vec<AssessmentLine>, fact, points, reason| {
+            change_line(l, fact, points, reason).unwrap_err().field
+        };
+        assert_eq!(bad(&mut l, CheckinMissed, 2, "  "), "reason");
+        assert_eq!(bad(&mut l, CheckinMissed, 101, "x"), "points");
+        assert_eq!(bad(&mut l, LeaveOverdue, 2, "x"), "fact");
+        change_line(&mut l, CheckinMissed, 2, " 一次系手机故障 ").unwrap();
+        assert_eq!(
+            (l[0].points, l[0].adjusted_reason.as_deref()),
+            (2, Some("一次系手机故障"))
+        );
+        assert_eq!(bad(&mut l, CheckinMissed, 0, "x"), "fact", "once");
     }
 
     /// The grade's edges: 90 good, 89 passed, 70 passed, 69 failed.

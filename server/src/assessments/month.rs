@@ -5,7 +5,10 @@ use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use huijiao_core::api::{AssessmentConfirm, AssessmentView, Problem};
 use huijiao_core::model::AuditAction;
-use huijiao_core::policy::assessment::{lines, outcome, AssessmentGrade, AssessmentLine};
+use huijiao_core::policy::assessment::{
+    change_line, grades_before as policy_grades_before, lines, outcome, AssessmentGrade,
+    AssessmentLine,
+};
 use huijiao_core::policy::calendar::{month_of, months_span, Month};
 use huijiao_core::{ErrorCode, Said};
 use sea_orm::{
@@ -14,6 +17,7 @@ use sea_orm::{
 };
 use serde::Deserialize;
 use serde_json::json;
+use std::collections::HashMap;
 use uuid::Uuid;
 
 use super::facts;
@@ -59,28 +63,27 @@ fn check_case_month(c: &case::Model, month: &str, now: DateTime<Utc>) -> ApiResu
     Ok(())
 }
 
-/// The confirmed grades of the two months before `month`, newest first, as far as they run
-/// unbroken.
+/// The confirmed grades `outcome` weighs (`policy::assessment::grades_before`).
 async fn grades_before(
     db: &impl ConnectionTrait,
     case_id: Uuid,
     month: &str,
 ) -> ApiResult<Vec<AssessmentGrade>> {
-    let mut out = Vec::new();
-    let Some(mut m) = Month::parse(month) else {
-        return Ok(out);
+    let Some(month) = Month::parse(month) else {
+        return Ok(vec![]);
     };
-    for _ in 0..2 {
-        m = m.previous();
-        let Some(a) = assessment::Entity::find_by_id((case_id, m.to_string()))
-            .one(db)
-            .await?
-        else {
-            break;
-        };
-        out.push(a.grade);
-    }
-    Ok(out)
+    let earlier = [month.previous(), month.previous().previous()];
+    let confirmed: HashMap<String, AssessmentGrade> = assessment::Entity::find()
+        .filter(assessment::Column::CaseId.eq(case_id))
+        .filter(assessment::Column::Month.is_in(earlier.iter().map(Month::to_string)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.month, a.grade))
+        .collect();
+    Ok(policy_grades_before(month, |m| {
+        confirmed.get(&m.to_string()).copied()
+    }))
 }
 
 /// The month's lines from the facts, before any officer's change.
@@ -139,35 +142,14 @@ pub async fn draft(
     }))
 }
 
-/// The draft's lines with the officer's changes: each names a line of the draft once, and
-/// says why.
+/// The draft's lines with the officer's changes (`policy::assessment::change_line`).
 fn adjust(
     mut lines: Vec<AssessmentLine>,
     req: &AssessmentConfirm,
 ) -> ApiResult<Vec<AssessmentLine>> {
     for (i, a) in req.adjustments.iter().enumerate() {
-        let field = |f: &str| format!("adjustments[{i}].{f}");
-        check_paragraphs(&field("reason"), a.reason.trim(), 1000)?;
-        if a.points > 100 {
-            return Err(ApiError::field(
-                field("points"),
-                Said::new("0 to 100 points", "须为 0 到 100 分"),
-            ));
-        }
-        let Some(line) = lines.iter_mut().find(|l| l.fact == a.fact) else {
-            return Err(ApiError::field(
-                field("fact"),
-                Said::new("a line of this month's draft", "须为本月草稿中的一项"),
-            ));
-        };
-        if line.adjusted_reason.is_some() {
-            return Err(ApiError::field(
-                field("fact"),
-                Said::new("each line changed once", "每项只能调整一次"),
-            ));
-        }
-        line.points = a.points;
-        line.adjusted_reason = Some(a.reason.trim().to_owned());
+        change_line(&mut lines, a.fact, a.points, &a.reason)
+            .map_err(|p| ApiError::field(format!("adjustments[{i}].{}", p.field), p.said))?;
     }
     Ok(lines)
 }

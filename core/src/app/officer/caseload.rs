@@ -19,6 +19,8 @@ use crate::api::{
 };
 use crate::app::kept::Kept;
 use crate::app::officer::field_visit::FieldVisitScreen;
+use crate::app::officer::month_review::AssessmentScreen;
+use crate::app::officer::sanction_form::SanctionFormScreen;
 use crate::app::text::{self, Text};
 use crate::app::{trouble, Choice, Fact, Freshness, Listeners, Route, Watching};
 use crate::client::outbox::Outbox;
@@ -236,6 +238,8 @@ pub struct CaseState {
     pub sanctions: Vec<Fact>,
     pub request_checkin_label: String,
     pub roll_call_label: String,
+    pub assess_label: String,
+    pub propose_label: String,
     pub freshness: Freshness,
     pub loading: bool,
     pub message: Option<String>,
@@ -397,6 +401,8 @@ fn compose(d: &CaseData, lang: Lang) -> CaseState {
             .collect(),
         request_checkin_label: Text::RequestCheckinAction.say(lang, &[]),
         roll_call_label: Text::StartRollCallAction.say(lang, &[]),
+        assess_label: Text::AssessmentTitle.say(lang, &[]),
+        propose_label: Text::ProposeTitle.say(lang, &[]),
         freshness: Freshness::of(None, false, now, lang),
         loading: false,
         message: None,
@@ -451,6 +457,8 @@ impl CaseScreen {
                 sanctions: vec![],
                 request_checkin_label: Text::RequestCheckinAction.say(lang, &[]),
                 roll_call_label: Text::StartRollCallAction.say(lang, &[]),
+                assess_label: Text::AssessmentTitle.say(lang, &[]),
+                propose_label: Text::ProposeTitle.say(lang, &[]),
                 freshness: Freshness::of(None, false, Utc::now(), lang),
                 loading: false,
                 message: None,
@@ -471,6 +479,17 @@ impl CaseScreen {
             |k| self.render(k),
             |l, state| l.changed(state),
         )
+    }
+
+    /// The person's name as the case shows it.
+    fn name(&self) -> String {
+        self.shown
+            .lock()
+            .expect("not poisoned")
+            .data
+            .as_ref()
+            .map(|d| d.case.name.clone())
+            .unwrap_or_default()
     }
 
     /// After an action: `said` on success, or the trouble.
@@ -541,14 +560,22 @@ impl CaseScreen {
 
     /// Records a home visit or a talk with this person.
     pub async fn record_visit(&self) -> Arc<FieldVisitScreen> {
-        let name = self
-            .shown
-            .lock()
-            .expect("not poisoned")
-            .data
-            .as_ref()
-            .map(|d| d.case.name.clone())
-            .unwrap_or_default();
-        FieldVisitScreen::open(self.client.clone(), self.outbox.clone(), self.id, name).await
+        FieldVisitScreen::open(
+            self.client.clone(),
+            self.outbox.clone(),
+            self.id,
+            self.name(),
+        )
+        .await
+    }
+
+    /// The person's monthly assessment (last month first).
+    pub async fn assess(&self) -> Arc<AssessmentScreen> {
+        AssessmentScreen::open(self.client.clone(), self.id, self.name()).await
+    }
+
+    /// Proposing a reward or sanction for the person, with what the facts support.
+    pub async fn propose(&self) -> Arc<SanctionFormScreen> {
+        SanctionFormScreen::open(self.client.clone(), self.id, self.name()).await
     }
 }

@@ -1,7 +1,9 @@
 //! 矫务通, the officer's app: the work queue and the decisions it opens, the caseload and
-//! one case, field visits.
+//! one case, field visits, the monthly assessment, proposing a reward or sanction.
 
 pub mod caseload;
 pub mod decision;
 pub mod field_visit;
+pub mod month_review;
+pub mod sanction_form;
 pub mod work_queue;
