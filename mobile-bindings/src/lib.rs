@@ -421,6 +421,13 @@ impl HuijiaoClient {
         .await
     }
 
+    /// Video roll calls: choose people and call them, today's calls, one watched live.
+    pub async fn roll_calls_screen(
+        &self,
+    ) -> Arc<huijiao_core::app::officer::calling::RollCallsScreen> {
+        huijiao_core::app::officer::calling::RollCallsScreen::open(self.inner.clone()).await
+    }
+
     /// The monthly assessment of `case_id` (`person` as the app's list names them).
     pub async fn assessment_screen(
         &self,

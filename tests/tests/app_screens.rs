@@ -10,6 +10,7 @@ use huijiao_core::api::{
     LeaveDecisionRequest, Place, QueueKind, QuizAnswer, QuizSubmission, ReflectionWrite,
     SanctionProposal, VisitorCreateRequest,
 };
+use huijiao_core::app::officer::calling::RollCallsScreen;
 use huijiao_core::app::officer::caseload::{CaseScreen, CasesScreen};
 use huijiao_core::app::officer::decision::{DecisionScreen, DecisionState};
 use huijiao_core::app::officer::field_visit::FieldVisitScreen;
@@ -2311,5 +2312,87 @@ async fn a_sanction_is_proposed_on_a_ground_of_the_measures_with_the_facts_shown
         s.message.is_some() && s.facts.is_empty() && !s.can_submit,
         "{s:?}"
     );
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn roll_calls_go_to_several_people_say_who_could_not_be_called_and_list_today() {
+    let data = tempfile::tempdir().unwrap();
+    let server = with_faces(data.path(), free_addr().await, &face_engine()).await;
+    let officer = officer(&server.base).await;
+    let (_, enrolled) = supervisee(&server.base).await;
+    enrol(&officer, enrolled).await;
+    let screen = RollCallsScreen::open(officer.clone()).await;
+    let s = screen.state();
+    assert_eq!(
+        (s.title.as_str(), s.chosen.as_str(), s.at.as_str()),
+        ("视频点名", "已选 0 人", "现在")
+    );
+    assert!(s.people.len() >= 2, "{s:?}");
+    assert_eq!(s.start_why_not.as_deref(), Some("请选择点名对象"));
+    assert!(!s.can_start);
+    // More than a week ahead: said on its field, nothing sent.
+    let s = screen.choose_all(true);
+    assert_eq!(s.chosen, format!("已选 {} 人", s.people.len()));
+    let s = screen.set_at(Some(chrono::Utc::now() + chrono::Duration::days(8)));
+    assert_eq!(
+        s.errors
+            .iter()
+            .map(|e| (e.field.as_str(), e.message.as_str()))
+            .collect::<Vec<_>>(),
+        [("at", "最多提前 7 天")]
+    );
+    let s = screen.start().await;
+    assert!(s.message.is_none() && s.calls.is_empty(), "{s:?}");
+    // Now: the enrolled person rings; the others are named with why they could not be called.
+    screen.set_at(None);
+    screen.set_note("例行抽查".into());
+    let s = screen.start().await;
+    let others = s.people.len() - 1;
+    assert_eq!(
+        s.message.as_deref(),
+        Some(format!("已发起 1 人，{others} 人未能发起").as_str()),
+        "{s:?}"
+    );
+    assert_eq!(s.skipped.len(), others);
+    assert!(
+        s.skipped.iter().all(|k| k.contains('：')),
+        "{:?}",
+        s.skipped
+    );
+    assert_eq!(s.chosen, "已选 0 人");
+    let call = s
+        .calls
+        .iter()
+        .find(|c| c.case_id == enrolled)
+        .expect("today's call")
+        .clone();
+    assert_eq!(
+        (call.person.as_str(), call.status.as_str(), call.live),
+        ("马小军", "呼叫中", false)
+    );
+    assert!(
+        call.answer_by.as_deref().unwrap().starts_with("须在今天"),
+        "{call:?}"
+    );
+    // Watching it: not before the person answers; an offer then is refused in words.
+    let w = screen.open_call(call.id).await.expect("listed");
+    let s = w.state();
+    assert_eq!(
+        (s.can_watch, s.why_not.as_deref()),
+        (false, Some("对方尚未接听"))
+    );
+    assert!(w.connect("v=0".into()).await.is_none());
+    let s = w.state();
+    assert_eq!(
+        s.message.as_deref(),
+        Some("该视频点名当前没有实时画面。"),
+        "{s:?}"
+    );
+    // A second start for them while the call is open: said why.
+    screen.toggle(enrolled);
+    let s = screen.start().await;
+    assert_eq!(s.skipped.len(), 1, "{s:?}");
+    assert!(s.skipped[0].starts_with("马小军："), "{:?}", s.skipped);
     server.stop().await;
 }

@@ -63,6 +63,10 @@ pub enum Route {
     Case,
     /// Recording a home visit or a talk.
     FieldVisit,
+    /// Video roll calls: calling people, today's calls.
+    RollCalls,
+    /// One roll call watched live.
+    WatchCall,
     /// A person's monthly assessment.
     Assessment,
     /// Proposing a reward or sanction.

@@ -318,6 +318,17 @@ texts! {
     ProposalReasonLabel: "事实与理由", "Facts and reason";
     ProposeAction: "提请审批", "Send to the county";
     ProposalSent: "已提请，等待县级社区矫正机构审批", "Sent: the county agency decides";
+    // Roll calls, from the officer's side.
+    RollCallsTitle: "视频点名", "Roll calls";
+    ChosenCount: "已选 {0} 人", "{0} chosen";
+    ChoosePeople: "请选择点名对象", "Choose who to call";
+    Now: "现在", "now";
+    CallNoteLabel: "备注（对方看不到）", "Note (not shown to them)";
+    StartCalls: "发起点名", "Call";
+    CallsStarted: "已发起 {0} 人，{1} 人未能发起", "{0} called, {1} could not be";
+    AnswerBy: "须在{0}前应答", "to answer by {0}";
+    NotAnsweredYet: "对方尚未接听", "Not answered yet";
+    CallOver: "点名已结束：{0}", "The call is over: {0}";
     // Reviewing what else waits: the answers.
     AgreeToReceive: "同意接收", "Agree to receive";
     DisagreeToReceive: "不同意接收", "Do not agree";

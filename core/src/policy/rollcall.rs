@@ -423,6 +423,42 @@ pub fn missed_escalation(misses_90d: u64) -> (AlertSeverity, Option<Sanction>) {
     }
 }
 
+/// At most this many people called at once (a judicial office's whole list).
+pub const MOST_AT_ONCE: usize = 100;
+
+/// A call set for later rings at most this many days ahead.
+pub const MOST_DAYS_AHEAD: i64 = 7;
+
+/// Why a start of calls cannot go ahead; `field` names the part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StartProblem {
+    /// `case_ids` or `at`.
+    pub field: &'static str,
+    pub said: crate::error::Said,
+}
+
+/// Checks a start of `people` calls ringing at `at` (none: now) at `now`.
+pub fn check_start(
+    people: usize,
+    at: Option<chrono::DateTime<chrono::Utc>>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), StartProblem> {
+    use crate::error::Said;
+    if people == 0 || people > MOST_AT_ONCE {
+        return Err(StartProblem {
+            field: "case_ids",
+            said: Said::new("1 to 100 cases", "须为 1 到 100 个案件"),
+        });
+    }
+    if at.is_some_and(|at| at > now + chrono::Duration::days(MOST_DAYS_AHEAD)) {
+        return Err(StartProblem {
+            field: "at",
+            said: Said::new("at most 7 days ahead", "最多提前 7 天"),
+        });
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -651,5 +687,16 @@ mod tests {
         assert_eq!(r.check(), Ok(()), "no recording, nothing to keep");
         r.record_video = true;
         assert!(r.check().is_err());
+    }
+
+    #[test]
+    fn a_start_calls_one_to_a_hundred_at_most_a_week_ahead() {
+        let now = chrono::Utc::now();
+        assert!(check_start(1, None, now).is_ok());
+        assert!(check_start(100, Some(now + chrono::Duration::days(7)), now).is_ok());
+        assert_eq!(check_start(0, None, now).unwrap_err().field, "case_ids");
+        assert_eq!(check_start(101, None, now).unwrap_err().field, "case_ids");
+        let later = Some(now + chrono::Duration::days(7) + chrono::Duration::minutes(1));
+        assert_eq!(check_start(1, later, now).unwrap_err().field, "at");
     }
 }

@@ -13,7 +13,7 @@ use huijiao_core::api::{
 use huijiao_core::model::{AlertKind, AlertSeverity, AuditAction, EventKind};
 use huijiao_core::policy::calendar::local_date;
 use huijiao_core::policy::rollcall::{
-    RollCallAction, RollCallRules, RollCallStatus, RollCallTally, OPEN, ROLL_CALL,
+    check_start, RollCallAction, RollCallRules, RollCallStatus, RollCallTally, OPEN, ROLL_CALL,
 };
 use huijiao_core::policy::transitions::{AlertAction, Party};
 use huijiao_core::{ErrorCode, Said};
@@ -133,26 +133,15 @@ pub async fn start(
     Reader(lang): Reader,
     Json(req): Json<RollCallStart>,
 ) -> ApiResult<(StatusCode, Json<RollCallStartView>)> {
-    if req.case_ids.is_empty() || req.case_ids.len() > 100 {
-        return Err(ApiError::field(
-            "case_ids",
-            Said::new("1 to 100 cases", "须为 1 到 100 个案件"),
-        ));
-    }
+    let now = state.clock.now();
+    check_start(req.case_ids.len(), req.at, now).map_err(|p| ApiError::field(p.field, p.said))?;
     let mut ids = req.case_ids.clone();
     ids.sort();
     ids.dedup();
     if let Some(note) = &req.note {
         check_paragraphs("note", note, 500)?;
     }
-    let now = state.clock.now();
     let ring_at = req.at.unwrap_or(now);
-    if ring_at > now + Duration::days(7) {
-        return Err(ApiError::field(
-            "at",
-            Said::new("at most 7 days ahead", "最多提前 7 天"),
-        ));
-    }
     let work = Work::begin(&state).await?;
     let mut started = Vec::new();
     let mut skipped = Vec::new();

@@ -1,6 +1,7 @@
 //! 矫务通, the officer's app: the work queue and the decisions it opens, the caseload and
-//! one case, field visits, the monthly assessment, proposing a reward or sanction.
+//! one case, field visits, roll calls, the monthly assessment, proposing a reward or sanction.
 
+pub mod calling;
 pub mod caseload;
 pub mod decision;
 pub mod field_visit;
