@@ -428,6 +428,29 @@ impl HuijiaoClient {
         huijiao_core::app::officer::calling::RollCallsScreen::open(self.inner.clone()).await
     }
 
+    /// Electronic tag orders for `case_id` (the county decides).
+    pub async fn tagging_screen(
+        &self,
+        case_id: Uuid,
+        person: String,
+    ) -> Arc<huijiao_core::app::officer::tagging::TaggingScreen> {
+        huijiao_core::app::officer::tagging::TaggingScreen::open(
+            self.inner.clone(),
+            case_id,
+            person,
+        )
+        .await
+    }
+
+    /// Releasing `case_id` at term end, and its certificate.
+    pub async fn release_screen(
+        &self,
+        case_id: Uuid,
+    ) -> Arc<huijiao_core::app::officer::releasing::ReleaseScreen> {
+        huijiao_core::app::officer::releasing::ReleaseScreen::open(self.inner.clone(), case_id)
+            .await
+    }
+
     /// The monthly assessment of `case_id` (`person` as the app's list names them).
     pub async fn assessment_screen(
         &self,

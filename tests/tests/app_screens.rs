@@ -6,15 +6,17 @@
 use std::sync::{Arc, Mutex};
 
 use huijiao_core::api::{
-    CheckinRequestCreate, CourseView, FaceEnrolRequest, GpsFix, HelpSessionNew, LeaveCreateRequest,
-    LeaveDecisionRequest, Place, QueueKind, QuizAnswer, QuizSubmission, ReflectionWrite,
-    SanctionProposal, VisitorCreateRequest,
+    AnnounceRequest, CaseCreateRequest, CheckinRequestCreate, CourseView, FaceEnrolRequest, GpsFix,
+    HelpSessionNew, LeaveCreateRequest, LeaveDecisionRequest, Place, QueueKind, QuizAnswer,
+    QuizSubmission, ReflectionWrite, SanctionProposal, VisitorCreateRequest,
 };
 use huijiao_core::app::officer::calling::RollCallsScreen;
 use huijiao_core::app::officer::caseload::{CaseScreen, CasesScreen};
 use huijiao_core::app::officer::decision::{DecisionScreen, DecisionState};
 use huijiao_core::app::officer::field_visit::FieldVisitScreen;
+use huijiao_core::app::officer::releasing::ReleaseScreen;
 use huijiao_core::app::officer::sanction_form::SanctionFormScreen;
+use huijiao_core::app::officer::tagging::TaggingScreen;
 use huijiao_core::app::officer::work_queue::QueueScreen;
 use huijiao_core::app::shared::password::PasswordScreen;
 use huijiao_core::app::shared::settings::SettingsScreen;
@@ -2394,5 +2396,182 @@ async fn roll_calls_go_to_several_people_say_who_could_not_be_called_and_list_to
     let s = screen.start().await;
     assert_eq!(s.skipped.len(), 1, "{s:?}");
     assert!(s.skipped[0].starts_with("马小军："), "{:?}", s.skipped);
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tag_is_ordered_for_three_months_at_most_renewed_from_the_next_day_and_ended() {
+    let data = tempfile::tempdir().unwrap();
+    let server = TestServer::demo(data.path()).await;
+    let (_, case_id) = supervisee(&server.base).await;
+    let county = client(&server.base, None, Lang::ZhCn);
+    county
+        .login("officer.chengguan", DEMO_PASSWORD)
+        .await
+        .unwrap();
+    let case = CaseScreen::open(county.clone(), None, case_id).await;
+    assert_eq!(case.state().tag_label, "电子定位装置");
+    let t = case.tag().await;
+    let s = t.state();
+    assert!(s.orders.is_empty() && s.grounds.len() == 5, "{s:?}");
+    assert_eq!(s.submit_why_not.as_deref(), Some("请选择适用的情形"));
+    let today = huijiao_core::policy::calendar::local_date(chrono::Utc::now());
+    t.choose_ground("left_without_approval".into());
+    // Yesterday: refused on its field before sending; from today the longest is offered.
+    let s = t.set_dates(today - chrono::Duration::days(1), None);
+    assert!(
+        s.errors
+            .iter()
+            .any(|e| e.field == "starts_on" && e.message == "须为今天或以后"),
+        "{s:?}"
+    );
+    let s = t.set_dates(today, Some(today + chrono::Duration::days(120)));
+    assert_eq!(s.errors[0].field, "ends_on", "{s:?}");
+    let s = t.set_dates(today, None);
+    let end = today.checked_add_months(chrono::Months::new(3)).unwrap() - chrono::Duration::days(1);
+    assert_eq!(s.ends_on, Some(end));
+    assert!(s.term.as_deref().unwrap().contains(" 天"), "{s:?}");
+    t.set_reason("未经批准离开所居住的县，经教育后仍有再犯可能。".into());
+    let s = t.submit().await;
+    assert_eq!(
+        s.message.as_deref(),
+        Some("已决定使用电子定位装置"),
+        "{s:?}"
+    );
+    assert_eq!(s.orders.len(), 1);
+    let first = s.orders[0].clone();
+    assert!(
+        first.in_force && first.left.as_deref().unwrap().starts_with("还有"),
+        "{first:?}"
+    );
+    assert!(
+        s.reason.is_empty() && s.starts_on.is_none(),
+        "the form is cleared"
+    );
+    // Renewed: from the day after it ends, its ground kept.
+    let s = t.renew(first.id);
+    assert_eq!(s.starts_on, Some(end + chrono::Duration::days(1)));
+    assert!(
+        s.renewing.as_deref().unwrap().starts_with("延长："),
+        "{s:?}"
+    );
+    assert!(s
+        .grounds
+        .iter()
+        .any(|g| g.chosen && g.code == "left_without_approval"));
+    t.set_reason("期满仍需继续使用。".into());
+    let s = t.submit().await;
+    assert_eq!(s.orders.len(), 2, "{s:?}");
+    // Ended early, with the reason.
+    let s = t.end_order(first.id, " ".into()).await;
+    assert_eq!(s.message.as_deref(), Some("不能为空，也不能只含不可见字符"));
+    let s = t.end_order(first.id, "表现良好，提前解除".into()).await;
+    assert_eq!(s.message.as_deref(), Some("已解除电子定位装置"), "{s:?}");
+    let ended = s.orders.iter().find(|o| o.id == first.id).unwrap();
+    assert_eq!((ended.status.as_str(), ended.in_force), ("已解除", false));
+    // The judicial office cannot order one: the server's refusal in words.
+    let office = officer(&server.base).await;
+    let t = TaggingScreen::open(office, case_id, "马小军".into()).await;
+    t.choose_ground("left_without_approval".into());
+    t.set_dates(today, None);
+    t.set_reason("x".into());
+    let s = t.submit().await;
+    assert!(s.message.is_some() && s.orders.len() == 2, "{s:?}");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_is_released_on_the_last_day_of_the_term_with_a_certificate() {
+    let data = tempfile::tempdir().unwrap();
+    let server = TestServer::demo(data.path()).await;
+    let (_, running) = supervisee(&server.base).await;
+    let office = officer(&server.base).await;
+    let county = client(&server.base, None, Lang::ZhCn);
+    county
+        .login("officer.chengguan", DEMO_PASSWORD)
+        .await
+        .unwrap();
+    // A term still running: not yet.
+    let r = CaseScreen::open(county.clone(), None, running)
+        .await
+        .release()
+        .await;
+    let s = r.state();
+    assert_eq!((s.title.as_str(), s.can_release), ("解除社区矫正", false));
+    assert_eq!(
+        s.why_not.as_deref(),
+        Some("矫正期限未满，期满之日起方可解除社区矫正（社区矫正法第四十四条）。")
+    );
+    // A term that ends today.
+    let today = huijiao_core::policy::calendar::local_date(chrono::Utc::now());
+    let unit = office.case(running).await.unwrap().unit_id;
+    let first17 = "62010219800101777";
+    let id = format!(
+        "{first17}{}",
+        huijiao_core::policy::national_id_check_char(first17).unwrap()
+    );
+    let ending: CaseCreateRequest = serde_json::from_value(serde_json::json!({
+        "name": "期满人", "national_id": id, "gender": null, "sentence_kind": "probation",
+        "crime": "盗窃罪", "court": "兰州市城关区人民法院", "judgment_number": "(2025)甘0102刑初1号",
+        "start_date": today - chrono::Duration::days(365), "end_date": today,
+        "residence": { "address": "兰州市东岗示例路1号", "lat": 36.05, "lon": 103.83 },
+        "minor": false, "prohibition_orders": [], "unit_id": unit, "officer_id": null
+    }))
+    .unwrap();
+    let ending = office.create_case(&ending).await.unwrap().id;
+    office
+        .announce(
+            ending,
+            &AnnounceRequest {
+                place: "东岗司法所".into(),
+                attendees: vec![],
+            },
+        )
+        .await
+        .unwrap();
+    let r = ReleaseScreen::open(county.clone(), ending).await;
+    let s = r.state();
+    assert_eq!(s.person, "期满人");
+    assert_eq!(
+        s.why_not.as_deref(),
+        Some("不能为空，也不能只含不可见字符"),
+        "no place yet"
+    );
+    r.set_place("城关区社区矫正管理局宣告室".into());
+    for _ in 0..20 {
+        r.add_attendee("家属".into());
+    }
+    let s = r.state();
+    assert!(!s.can_add_attendee && s.attendees.len() == 20);
+    let s = r.add_attendee("第二十一人".into());
+    assert_eq!(s.attendees.len(), 20, "at most twenty");
+    for _ in 0..19 {
+        r.remove_attendee(0);
+    }
+    r.add_attendee("东岗村委会 王主任".into());
+    assert!(r.certificate().await.is_none(), "nothing before release");
+    let s = r.release().await;
+    assert!(s.released && !s.can_release, "{s:?}");
+    let number = s
+        .facts
+        .iter()
+        .find(|f| f.label == "证明书编号")
+        .unwrap()
+        .value
+        .clone();
+    assert!(number.starts_with("JC"), "{number}");
+    assert_eq!(
+        s.message.as_deref(),
+        Some(format!("已解除社区矫正，证明书编号 {number}").as_str())
+    );
+    assert_eq!(s.attendees, ["家属", "东岗村委会 王主任"]);
+    let pdf = r.certificate().await.expect("the certificate");
+    assert!(pdf.starts_with(b"%PDF"));
+    // Opened again: released, with its number.
+    let s = ReleaseScreen::open(county, ending).await.state();
+    assert!(
+        s.released && s.facts.iter().any(|f| f.value == number),
+        "{s:?}"
+    );
     server.stop().await;
 }

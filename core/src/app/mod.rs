@@ -71,6 +71,10 @@ pub enum Route {
     Assessment,
     /// Proposing a reward or sanction.
     ProposeSanction,
+    /// A person's electronic tag orders.
+    Tagging,
+    /// Releasing a person at term end.
+    Release,
     /// The volunteer's home: their people.
     VolunteerPeople,
     /// A volunteer logging a help session.

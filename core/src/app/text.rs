@@ -329,6 +329,25 @@ texts! {
     AnswerBy: "须在{0}前应答", "to answer by {0}";
     NotAnsweredYet: "对方尚未接听", "Not answered yet";
     CallOver: "点名已结束：{0}", "The call is over: {0}";
+    // Electronic tags.
+    TaggingTitle: "电子定位装置", "Electronic tag";
+    DaysLeft: "还有 {0} 天", "{0} days left";
+    ChooseDates: "请选择起止日期", "Choose the dates";
+    Renewing: "延长：{0}", "Renewing: {0}";
+    TagReasonLabel: "决定理由", "Reason for the decision";
+    OrderTag: "作出决定", "Order it";
+    TagOrdered: "已决定使用电子定位装置", "The tag is ordered";
+    TagEnded: "已解除电子定位装置", "The order has ended";
+    // Release.
+    ReleaseTitle: "解除社区矫正", "Release";
+    FactCertificate: "证明书编号", "Certificate";
+    FactReleasedOn: "解除日期", "Released on";
+    NotActive: "该对象现为“{0}”，不能解除", "They are {0}: there is nothing to release";
+    AnnouncedAt: "宣告地点", "Announced at";
+    Present: "到场人员", "Present";
+    ReleaseNoteLabel: "备注", "Note";
+    ReleaseAction: "解除社区矫正", "Release";
+    Released: "已解除社区矫正，证明书编号 {0}", "Released: certificate {0}";
     // Reviewing what else waits: the answers.
     AgreeToReceive: "同意接收", "Agree to receive";
     DisagreeToReceive: "不同意接收", "Do not agree";

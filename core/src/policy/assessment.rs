@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::calendar::Month;
 use super::sanctions::Gravity;
 use super::text::{check, Shape};
+use super::FieldProblem;
 use crate::error::Said;
 use crate::model::{string_enum, AlertKind, SupervisionLevel};
 
@@ -227,25 +228,18 @@ pub fn grades_before(
     out
 }
 
-/// Why an officer's change to a line cannot stand; `field` names its part.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChangeProblem {
-    /// `reason`, `points` or `fact`.
-    pub field: &'static str,
-    pub said: Said,
-}
-
 /// At most this many points on one line.
 pub const MOST_POINTS: u32 = 100;
 
-/// One line changed: `fact`'s line of `lines` takes `points`, for `reason`.
+/// One line changed: `fact`'s line of `lines` takes `points`, for `reason` (a problem names
+/// `reason`, `points` or `fact`).
 pub fn change_line(
     lines: &mut [AssessmentLine],
     fact: AssessmentFact,
     points: u32,
     reason: &str,
-) -> Result<(), ChangeProblem> {
-    let problem = |field, said| Err(ChangeProblem { field, said });
+) -> Result<(), FieldProblem> {
+    let problem = |field: &str, said| Err(FieldProblem::new(field, said));
     if let Err(p) = check(reason.trim(), 1000, Shape::Paragraphs) {
         return problem("reason", p.message());
     }

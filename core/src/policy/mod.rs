@@ -24,7 +24,25 @@ pub mod text;
 pub mod transitions;
 pub mod visits;
 
-use crate::error::ErrorCode;
+use crate::error::{ErrorCode, Said};
+
+/// A part of a request that cannot stand: the field it names (as the API names it) and why,
+/// in both languages. The server answers it as a 422 on that field; a screen says it there
+/// before sending.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldProblem {
+    pub field: String,
+    pub said: Said,
+}
+
+impl FieldProblem {
+    pub fn new(field: impl Into<String>, said: Said) -> FieldProblem {
+        FieldProblem {
+            field: field.into(),
+            said,
+        }
+    }
+}
 use crate::model::{CaseStatus, SupervisionLevel, UnitKind};
 
 /// A jurisdiction's rules that the apps run before the server does (`GET /rules`): leave,

@@ -429,32 +429,25 @@ pub const MOST_AT_ONCE: usize = 100;
 /// A call set for later rings at most this many days ahead.
 pub const MOST_DAYS_AHEAD: i64 = 7;
 
-/// Why a start of calls cannot go ahead; `field` names the part.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StartProblem {
-    /// `case_ids` or `at`.
-    pub field: &'static str,
-    pub said: crate::error::Said,
-}
-
-/// Checks a start of `people` calls ringing at `at` (none: now) at `now`.
+/// Checks a start of `people` calls ringing at `at` (none: now) at `now` (a problem names
+/// `case_ids` or `at`).
 pub fn check_start(
     people: usize,
     at: Option<chrono::DateTime<chrono::Utc>>,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<(), StartProblem> {
+) -> Result<(), super::FieldProblem> {
     use crate::error::Said;
     if people == 0 || people > MOST_AT_ONCE {
-        return Err(StartProblem {
-            field: "case_ids",
-            said: Said::new("1 to 100 cases", "须为 1 到 100 个案件"),
-        });
+        return Err(super::FieldProblem::new(
+            "case_ids",
+            Said::new("1 to 100 cases", "须为 1 到 100 个案件"),
+        ));
     }
     if at.is_some_and(|at| at > now + chrono::Duration::days(MOST_DAYS_AHEAD)) {
-        return Err(StartProblem {
-            field: "at",
-            said: Said::new("at most 7 days ahead", "最多提前 7 天"),
-        });
+        return Err(super::FieldProblem::new(
+            "at",
+            Said::new("at most 7 days ahead", "最多提前 7 天"),
+        ));
     }
     Ok(())
 }

@@ -410,6 +410,61 @@ pub fn check_tag_term(start: NaiveDate, end: NaiveDate) -> Result<(), TagTermPro
     Ok(())
 }
 
+/// Checks a tag order from `start` to `end` made on `today` for a term ending `term_end`;
+/// `renews_end` is the end of the order it renews, if it renews one (it starts the next day).
+/// A problem names `starts_on` or `ends_on`.
+pub fn check_tag_dates(
+    start: NaiveDate,
+    end: NaiveDate,
+    today: NaiveDate,
+    term_end: NaiveDate,
+    renews_end: Option<NaiveDate>,
+) -> Result<(), super::FieldProblem> {
+    use crate::error::Said;
+    let problem = |field: &str, en: &'static str, zh: &'static str| {
+        Err(super::FieldProblem::new(field, Said::new(en, zh)))
+    };
+    match check_tag_term(start, end) {
+        Ok(()) => {}
+        Err(TagTermProblem::Empty) => {
+            return problem("ends_on", "after starts_on", "须晚于开始日期")
+        }
+        Err(TagTermProblem::TooLong) => {
+            return problem(
+                "ends_on",
+                "at most three months after starts_on (law art. 29); renew for longer",
+                "自开始日期起不得超过三个月（社区矫正法第二十九条），需要更长请办理延长",
+            )
+        }
+    }
+    if start < today {
+        return problem("starts_on", "today or later", "须为今天或以后");
+    }
+    // An order serves the term of supervision: it starts within it and ends by its last day.
+    if start > term_end {
+        return problem(
+            "starts_on",
+            "within the term of community corrections",
+            "须在社区矫正期限内",
+        );
+    }
+    if end > term_end {
+        return problem(
+            "ends_on",
+            "on or before the last day of the term of community corrections",
+            "不得晚于社区矫正期满之日",
+        );
+    }
+    if renews_end.is_some_and(|e| start != e + chrono::Duration::days(1)) {
+        return problem(
+            "starts_on",
+            "the day after the renewed order ends",
+            "须为被延长决定结束日的次日",
+        );
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -622,6 +677,47 @@ mod tests {
         assert_eq!(
             check_tag_term(d("2026-01-15"), d("2026-01-15")),
             Err(TagTermProblem::Empty)
+        );
+    }
+
+    #[test]
+    fn a_tag_orders_dates_stay_in_the_term_and_a_renewal_follows_on() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let today = d("2026-12-07");
+        let term_end = d("2027-06-30");
+        let field = |start: &str, end: &str, renews: Option<&str>| {
+            check_tag_dates(d(start), d(end), today, term_end, renews.map(d))
+                .err()
+                .map(|p| p.field)
+        };
+        assert_eq!(field("2026-12-07", "2027-03-07", None).as_deref(), None);
+        assert_eq!(
+            field("2026-12-07", "2027-03-08", None).as_deref(),
+            Some("ends_on"),
+            "over three months"
+        );
+        assert_eq!(
+            field("2026-12-07", "2026-12-07", None).as_deref(),
+            Some("ends_on"),
+            "empty"
+        );
+        assert_eq!(
+            field("2026-12-06", "2027-01-06", None).as_deref(),
+            Some("starts_on"),
+            "past"
+        );
+        assert_eq!(
+            field("2027-05-01", "2027-07-01", None).as_deref(),
+            Some("ends_on"),
+            "past the term"
+        );
+        assert_eq!(
+            field("2027-03-08", "2027-06-07", Some("2027-03-07")).as_deref(),
+            None
+        );
+        assert_eq!(
+            field("2027-03-09", "2027-06-07", Some("2027-03-07")).as_deref(),
+            Some("starts_on")
         );
     }
 }

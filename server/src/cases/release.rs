@@ -11,9 +11,11 @@ use huijiao_core::api::{Problem, ReleaseRequest, ReleaseView};
 use huijiao_core::model::{AuditAction, CaseStatus, Role};
 use huijiao_core::policy::calendar::local_date;
 use huijiao_core::policy::help::certificate_number;
-use huijiao_core::policy::release::{check_release, RELEASE_CERTIFICATE_PREFIX};
+use huijiao_core::policy::release::{
+    check_announcement, check_release, RELEASE_CERTIFICATE_PREFIX,
+};
+use huijiao_core::ErrorCode;
 use huijiao_core::Label;
-use huijiao_core::{ErrorCode, Said};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 use serde_json::json;
 use uuid::Uuid;
@@ -25,11 +27,7 @@ use crate::entities::release_certificate;
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::pdf::{self, date_zh};
 use crate::state::AppState;
-use crate::validate::{check_paragraphs, check_text};
 use crate::work::Work;
-
-/// People named as attending a release, at most.
-const ATTENDEES_MAX: usize = 20;
 
 fn view(r: release_certificate::Model) -> ApiResult<ReleaseView> {
     Ok(ReleaseView {
@@ -46,23 +44,8 @@ fn view(r: release_certificate::Model) -> ApiResult<ReleaseView> {
 }
 
 fn check(req: &ReleaseRequest) -> ApiResult<()> {
-    check_text("place", req.place.trim(), 500)?;
-    if req.attendees.len() > ATTENDEES_MAX {
-        return Err(ApiError::field(
-            "attendees",
-            Said::new(
-                format!("at most {ATTENDEES_MAX} people"),
-                format!("最多 {ATTENDEES_MAX} 人"),
-            ),
-        ));
-    }
-    for (i, a) in req.attendees.iter().enumerate() {
-        check_text(&format!("attendees[{i}]"), a.trim(), 200)?;
-    }
-    if let Some(n) = &req.note {
-        check_paragraphs("note", n.trim(), 2000)?;
-    }
-    Ok(())
+    check_announcement(&req.place, &req.attendees, req.note.as_deref())
+        .map_err(|p| ApiError::field(p.field, p.said))
 }
 
 /// The county agency releases the person at term end and issues the certificate.

@@ -11,9 +11,9 @@ use huijiao_core::api::{Problem, TagOrderEnd, TagOrderNew, TagOrderView};
 use huijiao_core::model::{AlertKind, AlertSeverity, AuditAction, EventKind};
 use huijiao_core::policy::calendar::local_date;
 use huijiao_core::policy::sanctions::{
-    check_tag_term, TagAction, TagOrderStatus, TagTermProblem, TAG_EXPIRY_NOTICE_DAYS, TAG_ORDER,
+    check_tag_dates, TagAction, TagOrderStatus, TAG_EXPIRY_NOTICE_DAYS, TAG_ORDER,
 };
-use huijiao_core::{ErrorCode, Said};
+use huijiao_core::ErrorCode;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
@@ -66,40 +66,6 @@ pub async fn order(
         crate::org::party(work.db(), &caller).await?,
     )?;
     check_paragraphs("reason", &req.reason, 5000)?;
-    let term = |en: &'static str, zh: &'static str| ApiError::field("ends_on", Said::new(en, zh));
-    match check_tag_term(req.starts_on, req.ends_on) {
-        Ok(()) => {}
-        Err(TagTermProblem::Empty) => return Err(term("after starts_on", "须晚于开始日期")),
-        Err(TagTermProblem::TooLong) => {
-            return Err(term(
-                "at most three months after starts_on (law art. 29); renew for longer",
-                "自开始日期起不得超过三个月（社区矫正法第二十九条），需要更长请办理延长",
-            ))
-        }
-    }
-    let today = state.clock.today();
-    if req.starts_on < today {
-        return Err(ApiError::field(
-            "starts_on",
-            Said::new("today or later", "须为今天或以后"),
-        ));
-    }
-    // An order serves the term of supervision: it starts within it and ends by its last day.
-    if req.starts_on > c.end_date {
-        return Err(ApiError::field(
-            "starts_on",
-            Said::new(
-                "within the term of community corrections",
-                "须在社区矫正期限内",
-            ),
-        ));
-    }
-    if req.ends_on > c.end_date {
-        return Err(term(
-            "on or before the last day of the term of community corrections",
-            "不得晚于社区矫正期满之日",
-        ));
-    }
     // One order at a time for a person: the orders are read under the case's lock.
     case::Entity::find_by_id(c.id)
         .lock_exclusive()
@@ -109,24 +75,27 @@ pub async fn order(
         .filter(tag_order::Column::CaseId.eq(c.id))
         .all(work.db())
         .await?;
-    if let Some(renewed) = req.renews {
-        let prev = orders
-            .iter()
-            .find(|o| o.id == renewed)
-            .ok_or(ErrorCode::NotFound)?;
-        if prev.status != TagOrderStatus::Ordered {
-            return Err(ErrorCode::TagOrderEnded.into());
+    let renews_end = match req.renews {
+        Some(renewed) => {
+            let prev = orders
+                .iter()
+                .find(|o| o.id == renewed)
+                .ok_or(ErrorCode::NotFound)?;
+            if prev.status != TagOrderStatus::Ordered {
+                return Err(ErrorCode::TagOrderEnded.into());
+            }
+            Some(prev.ends_on)
         }
-        if req.starts_on != prev.ends_on + Duration::days(1) {
-            return Err(ApiError::field(
-                "starts_on",
-                Said::new(
-                    "the day after the renewed order ends",
-                    "须为被延长决定结束日的次日",
-                ),
-            ));
-        }
-    }
+        None => None,
+    };
+    check_tag_dates(
+        req.starts_on,
+        req.ends_on,
+        state.clock.today(),
+        c.end_date,
+        renews_end,
+    )
+    .map_err(|p| ApiError::field(p.field, p.said))?;
     if orders
         .iter()
         .filter(|o| o.status == TagOrderStatus::Ordered)

@@ -95,12 +95,12 @@ pub struct RollCallsScreen {
 fn problems(s: &Shown, now: DateTime<Utc>, lang: Lang) -> Vec<FieldError> {
     let mut out = vec![];
     if let Err(p) = check_start(s.chosen.len(), s.at, now) {
-        let message = match p.field {
+        let message = match p.field.as_str() {
             "case_ids" if s.chosen.is_empty() => Text::ChoosePeople.say(lang, &[]),
             _ => p.said.get(lang).into(),
         };
         out.push(FieldError {
-            field: p.field.into(),
+            field: p.field,
             message,
         });
     }

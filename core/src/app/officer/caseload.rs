@@ -20,7 +20,9 @@ use crate::api::{
 use crate::app::kept::Kept;
 use crate::app::officer::field_visit::FieldVisitScreen;
 use crate::app::officer::month_review::AssessmentScreen;
+use crate::app::officer::releasing::ReleaseScreen;
 use crate::app::officer::sanction_form::SanctionFormScreen;
+use crate::app::officer::tagging::TaggingScreen;
 use crate::app::text::{self, Text};
 use crate::app::{trouble, Choice, Fact, Freshness, Listeners, Route, Watching};
 use crate::client::outbox::Outbox;
@@ -240,6 +242,8 @@ pub struct CaseState {
     pub roll_call_label: String,
     pub assess_label: String,
     pub propose_label: String,
+    pub tag_label: String,
+    pub release_label: String,
     pub freshness: Freshness,
     pub loading: bool,
     pub message: Option<String>,
@@ -403,6 +407,8 @@ fn compose(d: &CaseData, lang: Lang) -> CaseState {
         roll_call_label: Text::StartRollCallAction.say(lang, &[]),
         assess_label: Text::AssessmentTitle.say(lang, &[]),
         propose_label: Text::ProposeTitle.say(lang, &[]),
+        tag_label: Text::TaggingTitle.say(lang, &[]),
+        release_label: Text::ReleaseTitle.say(lang, &[]),
         freshness: Freshness::of(None, false, now, lang),
         loading: false,
         message: None,
@@ -459,6 +465,8 @@ impl CaseScreen {
                 roll_call_label: Text::StartRollCallAction.say(lang, &[]),
                 assess_label: Text::AssessmentTitle.say(lang, &[]),
                 propose_label: Text::ProposeTitle.say(lang, &[]),
+                tag_label: Text::TaggingTitle.say(lang, &[]),
+                release_label: Text::ReleaseTitle.say(lang, &[]),
                 freshness: Freshness::of(None, false, Utc::now(), lang),
                 loading: false,
                 message: None,
@@ -577,5 +585,15 @@ impl CaseScreen {
     /// Proposing a reward or sanction for the person, with what the facts support.
     pub async fn propose(&self) -> Arc<SanctionFormScreen> {
         SanctionFormScreen::open(self.client.clone(), self.id, self.name()).await
+    }
+
+    /// The person's electronic tag orders (the county decides).
+    pub async fn tag(&self) -> Arc<TaggingScreen> {
+        TaggingScreen::open(self.client.clone(), self.id, self.name()).await
+    }
+
+    /// Releasing the person at term end (the county).
+    pub async fn release(&self) -> Arc<ReleaseScreen> {
+        ReleaseScreen::open(self.client.clone(), self.id).await
     }
 }
