@@ -24,6 +24,11 @@ impl OrgClient {
         Ok(self.inner.unit(id).await?)
     }
 
+    /// The units a case may move to, with where each is (anyone signed in).
+    pub async fn receiving_units(&self) -> Result<Vec<ReceivingUnitView>> {
+        Ok(self.inner.receiving_units().await?)
+    }
+
     pub async fn create_unit(&self, req: UnitCreateRequest) -> Result<UnitView> {
         Ok(self.inner.create_unit(&req).await?)
     }

@@ -24,6 +24,17 @@ view_type! {
     }
 }
 
+view_type! {
+    /// A unit a case may move to (a county agency or judicial office), with where it is:
+    /// the names of the units above it, from the top ("甘肃省 兰州市 七里河区").
+    pub struct ReceivingUnitView {
+        pub id: Uuid,
+        pub name: String,
+        pub kind: UnitKind,
+        pub within: String,
+    }
+}
+
 request_type! {
     pub struct UserCreateRequest {
         #[cfg_attr(feature = "openapi", schema(min_length = 3, max_length = 64))]

@@ -11,6 +11,11 @@ impl Client {
         self.get(&format!("/units/{id}")).await
     }
 
+    /// The units a case may move to, with where each is (anyone signed in).
+    pub async fn receiving_units(&self) -> Result<Vec<ReceivingUnitView>, ClientError> {
+        self.get("/units/receiving").await
+    }
+
     pub async fn create_unit(&self, req: &UnitCreateRequest) -> Result<UnitView, ClientError> {
         self.call(Method::POST, "/units", Some(req)).await
     }

@@ -4,7 +4,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use huijiao_core::api::{
-    IssuedLoginView, Page, Problem, UnitCreateRequest, UnitView, UserCreateRequest, UserView,
+    IssuedLoginView, Page, Problem, ReceivingUnitView, UnitCreateRequest, UnitView,
+    UserCreateRequest, UserView,
 };
 use huijiao_core::model::{AuditAction, Role, UserStatus};
 use huijiao_core::policy::transitions::{Party, UserAction, USER};
@@ -51,6 +52,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create_unit, list_units))
         .routes(routes!(get_unit))
+        .routes(routes!(receiving_units))
         .routes(routes!(create_user, list_users))
         .routes(routes!(unlock_user))
         .routes(routes!(disable_user))
@@ -219,6 +221,50 @@ async fn list_units(
         .await?;
     Ok(Json(
         units.into_iter().map(unit_view).collect::<ApiResult<_>>()?,
+    ))
+}
+
+/// The units a case may move to — every county agency and judicial office, with where each
+/// is — for anyone signed in: a supervisee choosing where to move (迁居), an officer helping.
+/// Public organisation facts; nothing about people.
+#[utoipa::path(get, path = "/units/receiving", tag = "org",
+    responses((status = 200, body = Vec<ReceivingUnitView>), (status = 401, body = Problem)))]
+async fn receiving_units(
+    State(state): State<AppState>,
+    _caller: AuthUser,
+) -> ApiResult<Json<Vec<ReceivingUnitView>>> {
+    let units = org_unit::Entity::find()
+        .order_by_asc(org_unit::Column::Path)
+        .all(&state.db)
+        .await?;
+    let names: std::collections::HashMap<Uuid, (&str, Option<Uuid>)> = units
+        .iter()
+        .map(|u| (u.id, (u.name.as_str(), u.parent_id)))
+        .collect();
+    Ok(Json(
+        units
+            .iter()
+            .filter(|u| huijiao_core::policy::requests::may_receive_relocation(u.kind))
+            .map(|u| {
+                let mut above = vec![];
+                let mut at = u.parent_id;
+                // The units form a tree; the bound only guards against a broken one.
+                while let Some((name, parent)) = at.and_then(|p| names.get(&p)) {
+                    if above.len() > names.len() {
+                        break;
+                    }
+                    above.push(*name);
+                    at = *parent;
+                }
+                above.reverse();
+                ReceivingUnitView {
+                    id: u.id,
+                    name: u.name.clone(),
+                    kind: u.kind,
+                    within: above.join(" "),
+                }
+            })
+            .collect(),
     ))
 }
 

@@ -529,6 +529,9 @@ const SELF_ENDPOINTS: &[&str] = &[
     "/me/areas",
     // An officer's own work queue: outsiders and other roles (queue.rs).
     "/me/queue",
+    // The units a move may go to: public organisation facts for anyone signed in
+    // (relocation_visitors.rs).
+    "/units/receiving",
 ];
 
 /// Row counts of everything but the logs that reads append to.

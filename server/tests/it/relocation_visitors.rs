@@ -31,6 +31,25 @@ async fn queue_kinds(app: &common::TestApp, token: &str, id: &str) -> Vec<String
 
 both!(relocation_moves_the_case_after_consultation, |app| {
     let w = World::build(&app).await;
+    // Where a move may go: every county agency and judicial office, with where it is, for
+    // the supervisee choosing; not the bureaus above them; nobody signed out.
+    let (s, units) = w
+        .call(&app, "sv.a1", "GET", "/api/v1/units/receiving", None)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{units}");
+    let units = units.as_array().unwrap();
+    let b1 = units
+        .iter()
+        .find(|u| u["id"] == w.office_b1.as_str())
+        .expect("another county's office is listed");
+    assert!(b1["within"].as_str().unwrap().ends_with("七里河区"), "{b1}");
+    assert!(units
+        .iter()
+        .all(|u| ["county_agency", "judicial_office"].contains(&u["kind"].as_str().unwrap())));
+    let (s, _, _) = app
+        .call_raw("GET", "/api/v1/units/receiving", None, &[], None, None)
+        .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
     let path = format!("/api/v1/cases/{}/relocations", w.case_a1);
     let (s, v) = w
         .call(
