@@ -290,6 +290,15 @@ impl HuijiaoClient {
         .await
     }
 
+    /// The supervisee asking to move, and their moves.
+    pub async fn move_form_screen(
+        &self,
+        case_id: Uuid,
+    ) -> Arc<huijiao_core::app::supervisee::move_form::MoveFormScreen> {
+        huijiao_core::app::supervisee::move_form::MoveFormScreen::open(self.inner.clone(), case_id)
+            .await
+    }
+
     /// The supervisee's own leave requests with the actions allowed now.
     pub async fn leaves_screen(
         &self,

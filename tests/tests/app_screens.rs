@@ -27,6 +27,7 @@ use huijiao_core::app::supervisee::community_service::ServiceScreen;
 use huijiao_core::app::supervisee::decisions::DecisionsScreen;
 use huijiao_core::app::supervisee::leave_form::LeaveFormScreen;
 use huijiao_core::app::supervisee::leaves::LeavesScreen;
+use huijiao_core::app::supervisee::move_form::MoveFormScreen;
 use huijiao_core::app::supervisee::roll_call::RollCallScreen;
 use huijiao_core::app::supervisee::study::StudyScreen;
 use huijiao_core::app::supervisee::today::{DueKind, TodayScreen};
@@ -2573,5 +2574,78 @@ async fn a_person_is_released_on_the_last_day_of_the_term_with_a_certificate() {
         s.released && s.facts.iter().any(|f| f.value == number),
         "{s:?}"
     );
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_move_names_the_new_place_a_month_ahead_and_waits_for_both_counties() {
+    let data = tempfile::tempdir().unwrap();
+    let server = TestServer::demo(data.path()).await;
+    let (sv, case_id) = supervisee(&server.base).await;
+    let form = MoveFormScreen::open(sv.clone(), case_id).await;
+    let s = form.state();
+    assert_eq!(
+        (s.title.as_str(), s.notice.as_str()),
+        ("居住地变更申请", "须至少提前 30 天申请")
+    );
+    assert!(s.moves.is_empty() && !s.can_submit, "{s:?}");
+    let fields: Vec<&str> = s.errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        [
+            "to_unit_id",
+            "new_residence.address",
+            "new_residence",
+            "move_date",
+            "reason"
+        ]
+    );
+    // Every office, with where it is; the person's own refused before sending.
+    let own = sv.case(case_id).await.unwrap().unit_id;
+    assert!(
+        s.units
+            .iter()
+            .any(|u| u.label.ends_with("七里河区社区矫正管理局 西园司法所")),
+        "{:?}",
+        s.units
+    );
+    let s = form.set_unit(own.to_string());
+    assert_eq!(
+        s.errors[0].message,
+        "新住所仍属本单位，请直接变更居住地址。"
+    );
+    let xiyuan = s
+        .units
+        .iter()
+        .find(|u| u.label.ends_with("西园司法所"))
+        .unwrap()
+        .code
+        .clone();
+    form.set_unit(xiyuan);
+    form.set_new_home("兰州市城关区西园街道示例路9号".into(), 36.07, 103.78);
+    // Too soon: the notice the jurisdiction asks, said on the date.
+    let today = huijiao_core::policy::calendar::local_date(chrono::Utc::now());
+    let s = form.set_move_date(today + chrono::Duration::days(10));
+    assert_eq!(s.errors[0].field, "move_date", "{s:?}");
+    form.set_move_date(today + chrono::Duration::days(40));
+    form.set_reason("工作调动，需搬至单位附近居住。".into());
+    let s = form.state();
+    assert!(s.can_submit, "{s:?}");
+    assert_eq!(s.note, "由县级社区矫正机构在征求迁入地意见后决定");
+    let s = form.submit().await;
+    assert_eq!(
+        (s.done, s.message.as_deref()),
+        (true, Some("已提交，等待审批")),
+        "{s:?}"
+    );
+    assert_eq!(s.moves.len(), 1);
+    assert_eq!(
+        (s.moves[0].status.as_str(), s.moves[0].can_cancel),
+        ("待审批", true)
+    );
+    // Withdrawn while it waits.
+    let s = form.cancel(s.moves[0].id).await;
+    assert_eq!(s.message.as_deref(), Some("已撤回申请"));
+    assert!(!s.moves[0].can_cancel, "{s:?}");
     server.stop().await;
 }

@@ -44,6 +44,8 @@ pub enum Route {
     Leave,
     /// Registering a visitor.
     Visitor,
+    /// Asking to move.
+    Move,
     /// The activity area on a map.
     Areas,
     Decisions,

@@ -348,6 +348,15 @@ texts! {
     ReleaseNoteLabel: "备注", "Note";
     ReleaseAction: "解除社区矫正", "Release";
     Released: "已解除社区矫正，证明书编号 {0}", "Released: certificate {0}";
+    // Asking to move.
+    MoveTitle: "居住地变更申请", "Ask to move";
+    ChooseNewUnit: "请选择新居住地所属的司法所", "Choose the office of the new place";
+    MarkNewHome: "请在地图上标出新居住地", "Mark the new home on the map";
+    ChooseMoveDate: "请选择迁居日期", "Choose the day of the move";
+    MoveNotice: "须至少提前 {0} 天申请", "Apply at least {0} days ahead";
+    MoveDecidedBy: "由县级社区矫正机构在征求迁入地意见后决定", "The county agency decides after hearing the new place's agency";
+    MoveSent: "已提交，等待审批", "Sent: waiting for a decision";
+    MoveWithdrawn: "已撤回申请", "Withdrawn";
     // Reviewing what else waits: the answers.
     AgreeToReceive: "同意接收", "Agree to receive";
     DisagreeToReceive: "不同意接收", "Do not agree";

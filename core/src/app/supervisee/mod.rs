@@ -7,6 +7,7 @@ pub mod decisions;
 pub mod leave_form;
 pub mod leaves;
 pub mod lesson;
+pub mod move_form;
 pub mod quiz;
 pub mod roll_call;
 pub mod study;
