@@ -205,6 +205,19 @@ def test_the_officer_decides_a_leave_from_the_work_queue_through_the_screen_mode
     assert state.route == core.Route.OFFICER_QUEUE and state.message == "Decided: Approved"
     assert all(l.id != sent for l in run(queue.refresh()).lines)
 
+    # The officer's other screens cross the bindings the same way: the month's assessment
+    # (its lines' facts are enums), a sanction's grounds, the roll calls.
+    case_id = run(sv.me()).case_id
+    month = run(officer.assessment_screen(case_id, "Ma Xiaojun"))
+    state = month.state()
+    assert state.title == "Monthly assessment" and [m.chosen for m in state.months] == [False, True, False, False]
+    assert state.score.endswith("points, Good") and state.can_confirm
+    form = run(officer.sanction_form_screen(case_id, "Ma Xiaojun"))
+    state = form.choose_ground("admonition.minor_rule_breach")
+    assert state.chosen.startswith("Admonition: ") and state.submit_why_not == "must not be empty or invisible"
+    calls = run(officer.roll_calls_screen())
+    assert calls.state().start_why_not == "Choose who to call"
+
 
 def test_the_volunteer_logs_help_through_the_screen_models(server):
     """The volunteer's main path, screen models only: their people, then the help log."""
