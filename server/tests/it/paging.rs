@@ -188,6 +188,10 @@ const UNPAGED: &[(&str, &str)] = &[
         "bounded: the org tree (province, cities, counties, offices)",
     ),
     (
+        "/units/receiving",
+        "bounded: the org tree's county agencies and offices",
+    ),
+    (
         "/help/coverage",
         "bounded: one row per unit of the caller's subtree",
     ),

@@ -15,6 +15,7 @@ use crate::api::QueueKind;
 use crate::app::text::Text;
 use crate::app::{trouble, Fact, Listeners, Route, Watching};
 use crate::client::{Client, ClientError};
+use crate::error::Lang;
 use crate::labels::Label;
 use crate::policy::text::{check, Shape};
 use asked::{Answer, Asked, Note};
@@ -45,7 +46,7 @@ pub struct DecisionState {
     pub has_picture: bool,
     /// The note's name; none where the kind takes no note (a phone, a quiz's marks).
     pub opinion_label: Option<String>,
-    /// When the note is needed for one answer only: "退回时必填".
+    /// When the note is needed for one answer only: "退回时须填写需改进之处".
     pub opinion_hint: Option<String>,
     pub opinion: String,
     pub opinion_error: Option<String>,
@@ -260,7 +261,7 @@ impl DecisionScreen {
                             .filter(|f| !before.contains(f))
                             .map(|f| f.label.clone())
                             .collect();
-                        let which = changed.join("、");
+                        let which = changed.join(if lang == Lang::ZhCn { "、" } else { ", " });
                         self.changed(|s| {
                             s.busy = false;
                             s.asked = Some(now);
