@@ -458,6 +458,24 @@ pub fn day(d: chrono::NaiveDate, today: chrono::NaiveDate, lang: Lang) -> String
     }
 }
 
+/// A span of days as a person reads it on `today`: "12月7日至3月6日" ("7 Dec to 6 Mar").
+pub fn term(
+    start: chrono::NaiveDate,
+    end: chrono::NaiveDate,
+    today: chrono::NaiveDate,
+    lang: Lang,
+) -> String {
+    Text::Term.say(lang, &[&day(start, today, lang), &day(end, today, lang)])
+}
+
+/// Items listed in a sentence: "人脸不符、未见人脸" ("Face does not match, No face seen").
+pub fn list(items: &[&str], lang: Lang) -> String {
+    items.join(match lang {
+        Lang::ZhCn => "、",
+        Lang::En => ", ",
+    })
+}
+
 /// A month as a person reads it: "2026年11月" ("Nov 2026").
 pub fn month(m: Month, lang: Lang) -> String {
     match lang {

@@ -138,7 +138,7 @@ fn line(c: &RollCallView, cases: &[CaseSummaryView], now: DateTime<Utc>, lang: L
         answer_by: open.then(|| Text::AnswerBy.say(lang, &[&text::when(c.answer_by, now, lang)])),
         reasons: (!c.reasons.is_empty()).then(|| {
             let words: Vec<&str> = c.reasons.iter().map(|r| r.label(lang)).collect();
-            words.join(if lang == Lang::ZhCn { "、" } else { ", " })
+            text::list(&words, lang)
         }),
         live: matches!(
             c.status,

@@ -90,11 +90,7 @@ const LEVELS: [SupervisionLevel; 3] = [
 ];
 
 fn term(start: chrono::NaiveDate, end: chrono::NaiveDate, lang: Lang) -> String {
-    let today = local_date(Utc::now());
-    Text::Term.say(
-        lang,
-        &[&text::day(start, today, lang), &text::day(end, today, lang)],
-    )
+    text::term(start, end, local_date(Utc::now()), lang)
 }
 
 #[cfg_attr(feature = "uniffi", derive(uniffi::Object))]

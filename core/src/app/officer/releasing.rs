@@ -106,13 +106,7 @@ impl ReleaseScreen {
             };
             facts.push(fact(
                 Text::FactTerm,
-                Text::Term.say(
-                    lang,
-                    &[
-                        &text::day(c.start_date, today, lang),
-                        &text::day(c.end_date, today, lang),
-                    ],
-                ),
+                text::term(c.start_date, c.end_date, today, lang),
             ));
             facts.push(fact(Text::FactStatus, c.status.label(lang).into()));
             if let Some(r) = &s.release {

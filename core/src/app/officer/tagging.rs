@@ -88,13 +88,6 @@ pub struct TaggingScreen {
     listeners: Listeners<dyn TaggingListener>,
 }
 
-fn term(start: NaiveDate, end: NaiveDate, today: NaiveDate, lang: Lang) -> String {
-    Text::Term.say(
-        lang,
-        &[&text::day(start, today, lang), &text::day(end, today, lang)],
-    )
-}
-
 /// The form's own problems on `today`.
 fn problems(s: &Shown, today: NaiveDate, lang: Lang) -> Vec<FieldError> {
     let mut out = vec![];
@@ -166,7 +159,7 @@ impl TaggingScreen {
                     TagLine {
                         id: o.id,
                         ground: o.ground.label(lang).into(),
-                        term: term(o.starts_on, o.ends_on, today, lang),
+                        term: text::term(o.starts_on, o.ends_on, today, lang),
                         status: o.status.label(lang).into(),
                         left: (in_force && o.ends_on >= today).then(|| {
                             Text::DaysLeft.say(lang, &[&(o.ends_on - today).num_days().to_string()])
@@ -189,7 +182,7 @@ impl TaggingScreen {
                 (Some(a), Some(b)) if b >= a => Some(Text::WithDetail.say(
                     lang,
                     &[
-                        &term(a, b, today, lang),
+                        &text::term(a, b, today, lang),
                         &Text::Days.say(lang, &[&((b - a).num_days() + 1).to_string()]),
                     ],
                 )),
@@ -198,7 +191,9 @@ impl TaggingScreen {
             renewing: s
                 .renews
                 .and_then(|r| s.orders.iter().find(|o| o.id == r))
-                .map(|o| Text::Renewing.say(lang, &[&term(o.starts_on, o.ends_on, today, lang)])),
+                .map(|o| {
+                    Text::Renewing.say(lang, &[&text::term(o.starts_on, o.ends_on, today, lang)])
+                }),
             reason_label: Text::TagReasonLabel.say(lang, &[]),
             reason: s.reason.clone(),
             errors,

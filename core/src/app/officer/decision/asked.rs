@@ -230,7 +230,7 @@ impl Asked {
             if items.is_empty() {
                 Text::NoneListed.say(lang, &[])
             } else {
-                items.join(if lang == Lang::ZhCn { "、" } else { ", " })
+                text::list(&items, lang)
             }
         };
         let distance = |d: Option<f64>| match d {

@@ -12,10 +12,9 @@ use std::sync::{Arc, Mutex};
 use uuid::Uuid;
 
 use crate::api::QueueKind;
-use crate::app::text::Text;
+use crate::app::text::{self, Text};
 use crate::app::{trouble, Fact, Listeners, Route, Watching};
 use crate::client::{Client, ClientError};
-use crate::error::Lang;
 use crate::labels::Label;
 use crate::policy::text::{check, Shape};
 use asked::{Answer, Asked, Note};
@@ -261,7 +260,8 @@ impl DecisionScreen {
                             .filter(|f| !before.contains(f))
                             .map(|f| f.label.clone())
                             .collect();
-                        let which = changed.join(if lang == Lang::ZhCn { "、" } else { ", " });
+                        let names: Vec<&str> = changed.iter().map(String::as_str).collect();
+                        let which = text::list(&names, lang);
                         self.changed(|s| {
                             s.busy = false;
                             s.asked = Some(now);
