@@ -10,6 +10,7 @@
 #       poppler-utils            pdftotext/pdftoppm read the PDFs the server writes
 #       libjna-java              JNA, under the Kotlin bindings on the JVM
 #       curl                     scripts wait for the servers they start
+#       aapt, zipalign, apksigner   the Android apps' resources linked, their APKs aligned and signed
 set -euo pipefail
 what="${1:-serve}"
 
@@ -27,6 +28,9 @@ if [ "$what" = test ]; then
   need poppler-utils command -v pdftoppm
   need libjna-java test -f /usr/share/java/jna.jar
   need curl command -v curl
+  need aapt command -v aapt2
+  need zipalign command -v zipalign
+  need apksigner command -v apksigner
 elif [ "$what" != serve ]; then
   echo "usage: scripts/packages.sh serve|test" >&2
   exit 2

@@ -807,6 +807,22 @@ pub fn checkin_window(
     )
 }
 
+/// What the phone says outside any screen (notification channels, permissions), in
+/// `language` ("zh-CN" or "en").
+#[uniffi::export]
+pub fn device_words(language: String) -> huijiao_core::app::shared::device::DeviceWords {
+    huijiao_core::app::shared::device::device_words(Lang::from_accept_language(Some(&language)))
+}
+
+/// Where the home screen of `role`'s app leads, in `language`.
+#[uniffi::export]
+pub fn menu(
+    role: huijiao_core::model::Role,
+    language: String,
+) -> Vec<huijiao_core::app::shared::device::MenuEntry> {
+    huijiao_core::app::shared::device::menu(role, Lang::from_accept_language(Some(&language)))
+}
+
 /// The version of the core and of this API, for the app's "about" screen and bug reports.
 #[uniffi::export]
 pub fn core_version() -> String {

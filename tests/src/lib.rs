@@ -11,6 +11,8 @@ use serde_json::{json, Value};
 
 pub use huijiao_server::demo::{DEMO_DEVICE, DEMO_PASSWORD};
 
+pub mod faces;
+
 /// A server running in this process until `stop`.
 pub struct TestServer {
     pub addr: SocketAddr,

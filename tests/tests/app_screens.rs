@@ -5,6 +5,7 @@
 
 use std::sync::{Arc, Mutex};
 
+use huijiao_e2e::faces::{photo, reference, selfie};
 use huijiao_core::api::{
     AnnounceRequest, CaseCreateRequest, CheckinRequestCreate, CourseView, FaceEnrolRequest, GpsFix,
     HelpSessionNew, LeaveCreateRequest, LeaveDecisionRequest, Place, QueueKind, QuizAnswer,
@@ -277,48 +278,6 @@ async fn today_lists_what_is_due_and_keeps_it_offline_with_its_age() {
         "what was shown stays until the person signs in"
     );
     server.stop().await;
-}
-
-/// The test photo, as files under `shared/faces` hold it.
-fn photo(name: &str) -> Rgb {
-    Rgb::decode(
-        &std::fs::read(
-            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("../../shared/faces")
-                .join(name),
-        )
-        .unwrap(),
-    )
-    .unwrap()
-}
-
-/// The office's reference photo: the test photo lit from one side and framed differently, so
-/// the selfies made from the plain photo are the same face, not the same picture.
-fn reference() -> Rgb {
-    let p = photo("grace_hopper.jpg");
-    let mut lit = p.clone();
-    for y in 0..p.height {
-        for x in 0..p.width {
-            let f = 0.45 + 0.55 * x as f32 / p.width as f32;
-            for c in 0..3 {
-                let i = (y * p.width + x) * 3 + c;
-                lit.data[i] = (f32::from(p.data[i]) * f).round() as u8;
-            }
-        }
-    }
-    lit.crop(30, 0, p.width - 30, p.height - 20)
-}
-
-/// A fresh selfie of the enrolled person (each `n` another picture).
-fn selfie(n: usize) -> Rgb {
-    let p = photo("grace_hopper.jpg");
-    let c = p.crop(10 + 14 * n, 6 + 8 * n, p.width - 100, p.height - 60);
-    let by = (4 + 5 * n) as u8;
-    Rgb::from_raw(
-        c.width,
-        c.height,
-        c.data.iter().map(|v| v.saturating_add(by)).collect(),
-    )
 }
 
 fn b64(bytes: &[u8]) -> String {

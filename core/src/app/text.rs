@@ -57,6 +57,9 @@ texts! {
     CheckinStart: "点击开始签到，再按提示拍摄", "Tap to start, then follow the prompts";
     CheckinStartFirst: "请先开始签到", "Start the check-in first";
     NeedLocation: "正在获取位置，请打开定位后稍候", "Waiting for your location: turn location on";
+    CheckinBegin: "开始签到", "Start the check-in";
+    TakePhoto: "拍照", "Take the photo";
+    TryAgain: "重试", "Try again";
     CheckinOffline: "无法连接服务器：请拍一张正脸照片，联网后自动提交", "Offline: take one photo looking straight; it is sent when you are online";
     CheckinQueued: "已保存在手机上，联网后自动提交，并由工作人员复核", "Kept on the phone: it is sent when you are online, and an officer reviews it";
     CheckinPassed: "签到成功", "Checked in";
@@ -71,6 +74,12 @@ texts! {
     LeaveReady: "请假已批准（{0}），{1}起可以出发", "Leave approved ({0}): you may set off from {1}";
     LeaveFormTitle: "外出申请", "Ask for leave";
     LeaveReasonLabel: "外出事由", "Reason";
+    LeaveDetailLabel: "具体事由", "Details";
+    LeaveStartLabel: "出发日期", "First day";
+    LeaveEndLabel: "返回日期", "Last day";
+    LeaveContactLabel: "外出期间联系方式", "How to reach you while away";
+    LeaveUrgentLabel: "紧急申请（提前不足规定天数）", "Urgent (less notice than the rules ask)";
+    Send: "提交", "Send";
     LeaveReasonMissing: "请选择外出事由", "Choose a reason";
     LeaveDetailMissing: "请说明外出事由", "Say why you need to go";
     LeaveDestinationMissing: "请填写目的地", "Say where you are going";
@@ -86,6 +95,8 @@ texts! {
     LeaveDates: "{0}–{1}，共 {2} 天", "{0}–{1}, {2} days";
     LeaveNowIs: "已更新：{0}", "Done: now {0}";
     ExtensionSent: "续假申请已提交：共 {0} 天，由{1}审批", "More days asked for: {0} days in all, decided by: {1}";
+    StopStudying: "结束学习", "Stop studying";
+    DoFaceCheck: "去完成人脸核验", "Do the face check";
     StudyTitle: "本月教育学习", "Education this month";
     ServiceTitle: "本月公益活动", "Community service this month";
     MinutesOf: "已完成 {0} / {1} 分钟", "{0} of {1} minutes done";
@@ -187,6 +198,15 @@ texts! {
     HelpSent: "已提交，等待工作人员确认", "Sent: an officer will confirm it";
     KeptOnPhone: "已保存在手机上，联网后自动提交", "Kept on the phone: it is sent when you are online";
     // Password and settings (every app).
+    // What the phone itself says, outside a screen (every app).
+    StatusChannel: "在线状态", "Connection";
+    OnlineNote: "正在接收通知，待发送的记录将自动提交", "Receiving notices; what waits to be sent goes by itself";
+    CameraWhy: "签到需要使用前置摄像头拍摄您的面部", "The check-in takes a photo of your face with the front camera";
+    LocationWhy: "签到需要记录您当前的位置", "The check-in records where you are";
+    NoCamera: "无法使用摄像头，请在系统设置中允许本应用使用摄像头", "The camera cannot be used: allow it in the phone's settings";
+    NoLocation: "无法获取位置，请在系统设置中打开定位并允许本应用使用", "No location: turn location on and allow it in the phone's settings";
+    NoPlacePicker: "本机尚无离线地图，暂不能选择目的地", "This phone has no offline map yet: the destination cannot be picked";
+    PickOnMap: "在地图上选择", "Pick on the map";
     PasswordTitle: "设置新密码", "Set a new password";
     CurrentPasswordLabel: "当前密码", "Current password";
     NewPasswordLabel: "新密码", "New password";

@@ -56,6 +56,10 @@ pub struct CheckinState {
     pub step: CheckinStep,
     /// What to do now ("请正视镜头", "请向左转头", "正在提交…").
     pub prompt: String,
+    /// The buttons' words: start, take the photo, try again.
+    pub start_label: String,
+    pub capture_label: String,
+    pub retry_label: String,
     pub pose: Option<Pose>,
     pub pose_index: u32,
     pub pose_count: u32,
@@ -189,6 +193,9 @@ impl CheckinScreen {
             title: Text::CheckinTitle.say(lang, &[]),
             step: f.step,
             prompt,
+            start_label: Text::CheckinBegin.say(lang, &[]),
+            capture_label: Text::TakePhoto.say(lang, &[]),
+            retry_label: Text::TryAgain.say(lang, &[]),
             pose,
             pose_index: f.photos.len() as u32,
             pose_count: f.poses.len().max(1) as u32,

@@ -47,6 +47,8 @@ pub struct LeaveLine {
 pub struct LeavesState {
     pub title: String,
     pub lines: Vec<LeaveLine>,
+    /// The button that opens a new request (the leave form).
+    pub apply_label: String,
     pub empty_note: Option<String>,
     pub busy: bool,
     pub message: Option<String>,
@@ -152,6 +154,7 @@ impl LeavesScreen {
             .collect();
         LeavesState {
             title: Text::LeavesTitle.say(lang, &[]),
+            apply_label: Text::LeaveFormTitle.say(lang, &[]),
             empty_note: lines.is_empty().then(|| Text::NoLeaves.say(lang, &[])),
             lines,
             busy: s.busy,

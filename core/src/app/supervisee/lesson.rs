@@ -42,6 +42,9 @@ pub struct LessonState {
     pub face_check: Option<String>,
     /// Where to answer it (the check-in), while one is asked.
     pub face_check_route: Option<Route>,
+    /// The buttons' words: answer the face check, stop studying.
+    pub face_check_label: String,
+    pub stop_label: String,
     /// Beats kept on the phone for want of a network, said.
     pub waiting_to_send: Option<String>,
     pub message: Option<String>,
@@ -133,6 +136,8 @@ impl LessonScreen {
             face_check: asked
                 .map(|by| Text::StudyFaceCheck.say(lang, &[&text::when(by, now, lang)])),
             face_check_route: asked.map(|_| Route::Checkin),
+            face_check_label: Text::DoFaceCheck.say(lang, &[]),
+            stop_label: Text::StopStudying.say(lang, &[]),
             waiting_to_send: s.queued.then(|| Text::BeatsWaiting.say(lang, &[])),
             message: s.message.clone(),
             route: s.route,

@@ -49,6 +49,7 @@ pub struct HelpLogState {
     pub errors: Vec<FieldError>,
     pub can_submit: bool,
     pub submit_why_not: Option<String>,
+    pub submit_label: String,
     pub busy: bool,
     pub message: Option<String>,
     /// Sent, or kept on the phone to be sent.
@@ -190,6 +191,7 @@ impl HelpLogScreen {
             errors,
             can_submit: why_not.is_none(),
             submit_why_not: why_not,
+            submit_label: Text::Send.say(lang, &[]),
             busy: f.busy,
             message: f.message.clone(),
             done: f.done,

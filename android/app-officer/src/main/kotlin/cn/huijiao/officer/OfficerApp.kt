@@ -1,0 +1,17 @@
+package cn.huijiao.officer
+
+import cn.huijiao.ui.HuijiaoApp
+import cn.huijiao.ui.PasswordActivity
+import cn.huijiao.ui.SignInActivity
+import uniffi.huijiao_core.Route
+
+/** 矫务通: the officer's app. */
+class OfficerApp : HuijiaoApp() {
+    override val home = Route.OFFICER_QUEUE
+    override val screens = mapOf(
+        Route.SIGN_IN to SignInActivity::class.java,
+        Route.CHANGE_PASSWORD to PasswordActivity::class.java,
+        Route.OFFICER_QUEUE to QueueActivity::class.java,
+        Route.DECIDE to DecideActivity::class.java,
+    )
+}

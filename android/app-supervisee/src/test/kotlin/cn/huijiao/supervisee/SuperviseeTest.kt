@@ -1,0 +1,217 @@
+package cn.huijiao.supervisee
+
+import android.Manifest
+import android.app.DatePickerDialog
+import android.content.DialogInterface
+import android.location.Location
+import android.location.LocationManager
+import cn.huijiao.testing.Photos
+import cn.huijiao.testing.Server
+import cn.huijiao.testing.choose
+import cn.huijiao.testing.enabled
+import cn.huijiao.testing.next
+import cn.huijiao.testing.person
+import cn.huijiao.testing.preparePhone
+import cn.huijiao.testing.press
+import cn.huijiao.testing.pressRow
+import cn.huijiao.testing.screenshot
+import cn.huijiao.testing.text
+import cn.huijiao.testing.texts
+import cn.huijiao.testing.tick
+import cn.huijiao.testing.type
+import cn.huijiao.testing.until
+import cn.huijiao.testing.view
+import cn.huijiao.ui.Device
+import cn.huijiao.ui.LiveService
+import cn.huijiao.ui.Session
+import cn.huijiao.ui.SignInActivity
+import java.time.LocalDate
+import java.time.ZoneId
+import kotlinx.coroutines.runBlocking
+import org.junit.After
+import org.junit.Assert.assertEquals
+import org.junit.Assert.assertFalse
+import org.junit.Assert.assertTrue
+import org.junit.Before
+import org.junit.Test
+import org.junit.runner.RunWith
+import org.robolectric.Robolectric
+import org.robolectric.RobolectricTestRunner
+import org.robolectric.RuntimeEnvironment
+import org.robolectric.Shadows.shadowOf
+import org.robolectric.annotation.Config
+import org.robolectric.annotation.GraphicsMode
+import org.robolectric.shadows.ShadowDialog
+
+/** 在矫通 on the JVM against the live server, the real core under it. */
+@RunWith(RobolectricTestRunner::class)
+@Config(sdk = [34], application = SuperviseeApp::class, qualifiers = "zh-rCN")
+@GraphicsMode(GraphicsMode.Mode.NATIVE)
+class SuperviseeTest {
+    private val app = RuntimeEnvironment.getApplication() as SuperviseeApp
+
+    @Before
+    fun phone() {
+        preparePhone(app)
+        shadowOf(app).grantPermissions(Manifest.permission.CAMERA, Manifest.permission.ACCESS_FINE_LOCATION)
+    }
+
+    @After
+    fun noPlaces() {
+        Device.places = null
+    }
+
+    /** Signs `user` in through the sign-in screen; the home it opens. */
+    private fun signIn(user: String): TodayActivity {
+        val signIn = Robolectric.buildActivity(SignInActivity::class.java).setup().get()
+        assertEquals("登录", signIn.text("title"))
+        signIn.press("submit")
+        until("the fields' problems") { signIn.text("username")?.let { signIn.texts().takeIf { "请输入用户名" in it } } }
+        signIn.type("username", user)
+        signIn.type("password", cn.huijiao.testing.PASSWORD)
+        signIn.screenshot("supervisee-sign-in")
+        signIn.press("submit")
+        return next(app)
+    }
+
+    @Test
+    fun signsInSeesWhatIsDueAndChecksInWithTheCamera() {
+        // The officer enrols the person's face (the reference photo of the office).
+        val officer = person("officer.donggang")
+        val caseId = runBlocking { person("sv.maxiaojun", "demo-phone").me().caseId!! }
+        runBlocking { officer.checkins().enrolFace(caseId, listOf(Photos.read("reference.jpg"))) }
+
+        val today = signIn("sv.maxiaojun")
+        until("today's items") { today.texts().takeIf { "今日事项" in it && "人脸签到" in it } }
+        today.screenshot("supervisee-today")
+        today.pressRow("人脸签到")
+
+        val checkin = next<CheckinActivity>(app)
+        val gps = shadowOf(app.getSystemService(LocationManager::class.java))
+        gps.setProviderEnabled(LocationManager.GPS_PROVIDER, true)
+        until("the start button") { checkin.view("start")?.takeIf { it.isEnabled } }
+        checkin.press("start")
+        until("a location asked for") { checkin.texts().firstOrNull { it.startsWith("正在获取位置") } }
+        gps.simulateLocation(
+            Location(LocationManager.GPS_PROVIDER).apply {
+                latitude = 36.05
+                longitude = 103.83
+                accuracy = 15f
+                time = System.currentTimeMillis()
+            },
+        )
+        // Each pose the core asks for, photographed by the camera the test hands in.
+        var shots = 0
+        while (checkin.text("outcome") == null && shots < 4) {
+            until("the camera button") { checkin.view("capture")?.takeIf { it.isEnabled } ?: checkin.view("outcome") }
+            if (checkin.text("outcome") != null) break
+            checkin.press("capture")
+            shots += 1
+            until("the next step") { if (checkin.text("outcome") != null || shots < 4) Unit else null }
+            Thread.sleep(200)
+        }
+        val outcome = until("the outcome") { checkin.text("outcome") }
+        checkin.screenshot("supervisee-checkin")
+        assertEquals(checkin.texts().toString(), "签到成功", outcome)
+        assertTrue(shots >= 2)
+    }
+
+    @Test
+    fun aLeaveWithTooLittleNoticeIsExplainedBeforeAnythingIsSent() {
+        val today = signIn("sv.sunlixin")
+        until("today") { today.texts().takeIf { "我的请假" in it } }
+        today.pressRow("我的请假")
+        val leaves = next<LeavesActivity>(app)
+        until("the list") { leaves.view("apply") }
+        leaves.press("apply")
+        val form = next<LeaveFormActivity>(app)
+        // No offline map on this phone: the form says so and the destination cannot be picked.
+        assertFalse(form.enabled("destination.pick"))
+        assertTrue(form.texts().toString(), "本机尚无离线地图，暂不能选择目的地" in form.texts())
+
+        form.choose("reason", "家庭事务")
+        form.type("reason_text", "探望住院的母亲")
+        form.type("contact", "13800000000")
+        val tomorrow = LocalDate.now(ZoneId.of("Asia/Shanghai")).plusDays(1)
+        pickDate(form, "start", tomorrow)
+        pickDate(form, "end", tomorrow.plusDays(1))
+        until("the notice rule, said") { form.text("urgent.error")?.takeIf { it.isNotEmpty() } }
+        assertFalse("nothing is sent with too little notice", form.enabled("submit"))
+        form.screenshot("supervisee-leave-form")
+
+        // Marked urgent, the rule says it goes as urgent; the destination is still missing.
+        form.tick("urgent")
+        until("the urgent note") { form.texts().firstOrNull { it.startsWith("提前不足 3 天") } }
+        assertTrue(form.texts().toString(), "请填写目的地" in form.texts())
+        assertFalse(form.enabled("submit"))
+        val mine = runBlocking { Session.client.requests().leavesOf(Session.caseId()!!) }
+        assertTrue("nothing was sent: $mine", mine.isEmpty())
+    }
+
+    @Test
+    fun anApprovalReachesTheLeaveListThroughTheLiveSocket() {
+        // A leave asked for on the phone (the place handed in as a map would pick it).
+        Device.places = { _, pick -> pick("陇南市", 33.40, 104.92) }
+        val today = signIn("sv.wuguilan")
+        until("today") { today.texts().takeIf { "我的请假" in it } }
+        today.pressRow("我的请假")
+        val leaves = next<LeavesActivity>(app)
+        until("the list") { leaves.view("apply") }
+        leaves.press("apply")
+        val form = next<LeaveFormActivity>(app)
+        form.choose("reason", "家庭事务")
+        form.type("reason_text", "探望父亲")
+        form.press("destination.pick")
+        form.type("contact", "13800000001")
+        val start = LocalDate.now(ZoneId.of("Asia/Shanghai")).plusDays(20)
+        pickDate(form, "start", start)
+        pickDate(form, "end", start.plusDays(1))
+        until("the form to hold") { form.view("submit")?.takeIf { it.isEnabled } }
+        form.press("submit")
+        val list = next<LeavesActivity>(app)
+        until("the leave, waiting") { list.texts().firstOrNull { "待审批" in it } }
+
+        // The live connection, as the home started it.
+        Robolectric.setupService(LiveService::class.java)
+        until("the socket") { cn.huijiao.ui.Live.state?.takeIf { it is uniffi.huijiao_core.StreamState.Connected } }
+
+        // The officer approves it on their side; the list changes by itself.
+        val officer = person("officer.xiyuan")
+        runBlocking {
+            val queue = officer.queueScreen(null)
+            val line = queue.refresh().lines.first { it.subject.contains("陇南市") }
+            val decision = queue.decide(line.id)!!
+            decision.setOpinion("同意")
+            decision.approve()
+        }
+        until("the approval, shown") { list.texts().firstOrNull { "已批准" in it } }
+        list.screenshot("supervisee-leaves")
+    }
+
+    @Test
+    fun aLessonAsksForAFaceCheckAndLeadsToIt() {
+        val today = signIn("sv.yangmei")
+        until("today") { today.texts().takeIf { "本月教育学习" in it } }
+        today.pressRow("本月教育学习")
+        val study = next<StudyActivity>(app)
+        until("the courses") { study.texts().takeIf { "社区矫正对象须知" in it } }
+        study.pressRow("社区矫正对象须知")
+        val first = until("the lessons") { study.texts().takeIf { it.any { t -> t.startsWith("视频") || t.startsWith("图文") || t.contains("至少学习") } } }
+        val lessonTitle = study.texts()[study.texts().indexOfFirst { it.contains("至少学习") } - 1]
+        study.pressRow(lessonTitle)
+        val lesson = next<LessonActivity>(app)
+        until("the face check, asked") { lesson.text("face-check")?.takeIf { it.startsWith("请在") } }
+        lesson.screenshot("supervisee-lesson")
+        lesson.press("face-check.go")
+        next<CheckinActivity>(app)
+        assertTrue(first.isNotEmpty())
+    }
+
+    private fun pickDate(form: LeaveFormActivity, key: String, day: LocalDate) {
+        form.press(key)
+        val dialog = ShadowDialog.getLatestDialog() as DatePickerDialog
+        dialog.updateDate(day.year, day.monthValue - 1, day.dayOfMonth)
+        dialog.getButton(DialogInterface.BUTTON_POSITIVE).performClick()
+        until("the date, shown") { form.text(key)?.takeIf { it == day.toString() } }
+    }
+}

@@ -1,0 +1,101 @@
+package cn.huijiao.ui
+
+import android.app.Notification
+import android.app.NotificationChannel
+import android.app.NotificationManager
+import android.app.Service
+import android.content.Intent
+import android.os.Handler
+import android.os.IBinder
+import android.os.Looper
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.SupervisorJob
+import kotlinx.coroutines.launch
+import uniffi.huijiao_core.EventView
+import uniffi.huijiao_core.EventListener
+import uniffi.huijiao_core.StreamState
+import uniffi.huijiao_mobile.TaskHandle
+import uniffi.huijiao_mobile.deviceWords
+
+/**
+ * The core's live events, heard while the app runs: each event goes to the screen shown, and
+ * each time the stream comes back (the server or the network returns) what waits in the outbox
+ * is sent. No Google push: the core's own socket, kept by [LiveService].
+ */
+object Live : EventListener {
+    @Volatile var showing: ScreenActivity? = null
+    @Volatile var state: StreamState? = null
+    private val main = Handler(Looper.getMainLooper())
+    private val background = CoroutineScope(SupervisorJob() + Dispatchers.IO)
+
+    override fun onEvent(event: EventView) {
+        main.post { showing?.onLive(event) }
+    }
+
+    override fun onState(state: StreamState) {
+        this.state = state
+        if (state is StreamState.Connected) send()
+    }
+
+    /** Sends what waits in the outbox (the core keeps each item's backoff and sends it once);
+     *  the screen shown hears when something went. */
+    fun send() {
+        background.launch {
+            try {
+                val report = Session.outbox().flush()
+                if (report.sent > 0u || report.rejected > 0u) main.post { showing?.onSent() }
+            } catch (e: Exception) {
+                // Offline again or signed out: the next reconnection tries again.
+            }
+        }
+    }
+}
+
+/**
+ * Keeps the live socket while the person is signed in, as a foreground service (Android stops
+ * background sockets otherwise), and sends the outbox every [RETRY_MS] while it runs.
+ */
+class LiveService : Service() {
+    private var events: TaskHandle? = null
+    private val timer = Handler(Looper.getMainLooper())
+    private val retry = object : Runnable {
+        override fun run() {
+            Live.send()
+            timer.postDelayed(this, RETRY_MS)
+        }
+    }
+
+    override fun onCreate() {
+        super.onCreate()
+        val words = deviceWords(Session.language())
+        val manager = getSystemService(NotificationManager::class.java)
+        manager.createNotificationChannel(
+            NotificationChannel(STATUS_CHANNEL, words.statusChannel, NotificationManager.IMPORTANCE_MIN),
+        )
+        val note = Notification.Builder(this, STATUS_CHANNEL)
+            .setContentTitle(words.onlineNote)
+            .setSmallIcon(android.R.drawable.stat_notify_sync)
+            .setOngoing(true)
+            .build()
+        startForeground(1, note)
+        events = Session.client.subscribeEvents(Live)
+        timer.postDelayed(retry, RETRY_MS)
+    }
+
+    override fun onStartCommand(intent: Intent?, flags: Int, startId: Int): Int = START_STICKY
+
+    override fun onDestroy() {
+        timer.removeCallbacks(retry)
+        events?.cancel()
+        events = null
+        super.onDestroy()
+    }
+
+    override fun onBind(intent: Intent?): IBinder? = null
+
+    companion object {
+        const val STATUS_CHANNEL = "status"
+        const val RETRY_MS = 60_000L
+    }
+}
