@@ -38,16 +38,17 @@ kotlinc() { "$kc/bin/kotlinc" -nowarn -jvm-target 1.8 "$@" 2>&1 | grep -v '^warn
 pom=android/tools/pom.xml
 if ! cmp -s "$pom" "$tools/pom.xml" || [ ! -s "$tools/test.cp" ]; then
     # Kotlin's own library is the compiler's (kept in step with it), not the one Maven picks.
-    mvn -q -B -f "$pom" dependency:build-classpath -Dmdep.includeScope=compile -Dmdep.outputFile="$tools/app.cp" \
-        -Dmdep.excludeArtifactIds=android-all,annotations,kotlin-stdlib
-    mvn -q -B -f "$pom" dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$tools/test.cp" \
-        -Dmdep.excludeArtifactIds=kotlin-stdlib
-    mvn -q -B -f "$pom" dependency:copy -Dartifact=org.robolectric:android-all-instrumented:14-robolectric-10818077-i7 \
+    dep=org.apache.maven.plugins:maven-dependency-plugin:3.6.1
+    mvn -q -B -f "$pom" $dep:build-classpath -DincludeScope=compile -Dmdep.outputFile="$tools/app.cp" \
+        -DexcludeArtifactIds=android-all,annotations,kotlin-stdlib
+    mvn -q -B -f "$pom" $dep:build-classpath -DincludeScope=test -Dmdep.outputFile="$tools/test.cp" \
+        -DexcludeArtifactIds=kotlin-stdlib
+    mvn -q -B -f "$pom" $dep:copy -Dartifact=org.robolectric:android-all-instrumented:14-robolectric-10818077-i7 \
         -DoutputDirectory="$tools/robolectric"
-    mvn -q -B -f "$pom" dependency:copy -Dartifact=net.java.dev.jna:jna:5.19.1:aar -DoutputDirectory="$tools"
+    mvn -q -B -f "$pom" $dep:copy -Dartifact=net.java.dev.jna:jna:5.19.1:aar -DoutputDirectory="$tools"
     # D8, Android's dexer (R8's jar, on Maven Central): it also rewrites Java 8 lambdas and
     # invokedynamic, which Android's runtime lacks (Debian 11's dx would not).
-    mvn -q -B -f "$pom" dependency:copy -Dartifact=com.android.tools:r8:8.5.35 -DoutputDirectory="$tools"
+    mvn -q -B -f "$pom" $dep:copy -Dartifact=com.android.tools:r8:8.5.35 -DoutputDirectory="$tools"
     cp "$pom" "$tools/pom.xml"
 fi
 android_all=$(tr ':' '\n' <"$tools/test.cp" | grep '/android-all-')

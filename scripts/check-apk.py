@@ -42,8 +42,10 @@ def run(*cmd):
 
 def main(apk, app):
     failures = []
+    checks = [0]
 
     def expect(ok, what):
+        checks[0] += 1
         print(("ok   " if ok else "FAIL ") + what)
         if not ok:
             failures.append(what)
@@ -76,6 +78,7 @@ def main(apk, app):
         if f"lib/{abi}/libhuijiao_mobile.so" not in names:
             print(f"note {app}: lib/{abi}/libhuijiao_mobile.so is not built here yet (android/README.md)")
     print(f"size {app}: {size / 1e6:.1f} MB")
+    print(f"APK {app}: {checks[0] - len(failures)} passed, {len(failures)} failed")
     return 1 if failures else 0
 
 

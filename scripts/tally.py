@@ -7,6 +7,7 @@ Reads the closing lines of the runners the test command uses:
   schemathesis  Test cases:
                   14520 generated, 14518 passed, 2 failed
   our own       Kotlin: 9 passed, 0 failed   (the plain line: a word, a colon, the counts)
+  JUnit         OK (4 tests)   or   Tests run: 4,  Failures: 1
 A log with none of these counts nothing (the caller then counts the step by its exit code).
 """
 import re
@@ -16,6 +17,8 @@ CARGO = re.compile(r"^test result: \w+\. (\d+) passed; (\d+) failed; (\d+) ignor
 PLAIN = re.compile(r"^[\w ]+: (\d+) passed, (\d+) failed(?:, (\d+) skipped)?\s*$")
 PYTEST = re.compile(r"^(?:=+ )?(\d+ (?:passed|failed|errors?)\b.*) in [\d.]+s")
 SCHEMATHESIS = re.compile(r"^\s*Test cases:\s*$")
+JUNIT_OK = re.compile(r"^OK \((\d+) tests?\)\s*$")
+JUNIT_FAILED = re.compile(r"^Tests run: (\d+),\s+Failures: (\d+)\s*$")
 
 
 def counts(words, name):
@@ -31,6 +34,11 @@ def tally(lines):
             passed += int(m.group(1))
             failed += int(m.group(2))
             skipped += int(m.group(3))
+        elif m := JUNIT_OK.match(line):
+            passed += int(m.group(1))
+        elif m := JUNIT_FAILED.match(line):
+            passed += int(m.group(1)) - int(m.group(2))
+            failed += int(m.group(2))
         elif m := PLAIN.match(line):
             passed += int(m.group(1))
             failed += int(m.group(2))

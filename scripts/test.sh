@@ -2,7 +2,8 @@
 # The whole test suite, as CI runs it, on a bare machine: it installs and starts what its tests
 # need (Debian packages, PostgreSQL and NATS, the face models, pinned Python and npm tools), then
 # runs formatting, lints, every Rust test on SQLite and on PostgreSQL, the API against its
-# OpenAPI document, and the bindings from Python, Kotlin and C. Every step runs even when one
+# OpenAPI document, the bindings from Python, Kotlin and C, and the Android apps (built without
+# Gradle, tested on Robolectric, packaged as signed APKs). Every step runs even when one
 # before it failed; each prints its time, and the last line counts every test of every step.
 #
 # PostgreSQL comes from HUIJIAO_TEST_POSTGRES_URL (default: the local server that
@@ -103,5 +104,8 @@ step "the API against its OpenAPI document (schemathesis, as an officer and as a
   scripts/test-api-contract.sh
 
 step "bindings from Python, Kotlin and C" -- scripts/test-bindings.sh
+
+step "Android: the sources' checks, the apps on Robolectric against the live server, signed APKs" -- \
+  bash -c 'python3 scripts/check-android.py && scripts/android.sh all'
 
 finish

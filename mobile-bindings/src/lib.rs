@@ -690,6 +690,12 @@ impl HuijiaoOutbox {
         Ok(self.inner.flush(&self.client).await?)
     }
 
+    /// Sends everything that waits now, backoff forgotten: call it when the connection has
+    /// just come back (the event stream's `Connected`).
+    pub async fn flush_now(&self) -> Result<FlushReport> {
+        Ok(self.inner.flush_now(&self.client).await?)
+    }
+
     pub async fn items(&self) -> Result<Vec<OutboxItem>> {
         Ok(self.inner.items().await?)
     }

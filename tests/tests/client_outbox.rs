@@ -459,3 +459,40 @@ async fn an_expired_access_token_is_refreshed_once_for_many_calls() {
     assert!(officer.me().await.is_err());
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn when_the_connection_returns_what_waits_goes_at_once_whatever_its_backoff() {
+    let data = tempfile::tempdir().unwrap();
+    let phone = tempfile::tempdir().unwrap();
+    let addr = free_addr().await;
+    let server = serve_on(data.path(), addr).await;
+    let base = format!("http://{addr}");
+    let sv = Client::new(
+        &base,
+        Some(DEMO_DEVICE.into()),
+        Arc::new(MemoryTokenStore::default()),
+        Lang::En,
+    )
+    .unwrap();
+    sv.login("sv.maxiaojun", DEMO_PASSWORD).await.unwrap();
+
+    // Down: the first try fails and the next is minutes away.
+    server.stop().await;
+    let outbox = Outbox::open(&phone.path().join("outbox.db"))
+        .await
+        .unwrap()
+        .with_backoff_unit(chrono::Duration::minutes(5));
+    outbox.enqueue_locations(&batch(3, 36.06, 5)).await.unwrap();
+    outbox.enqueue_locations(&batch(3, 36.061, 4)).await.unwrap();
+    assert_eq!(outbox.flush(&sv).await.unwrap().deferred, 2);
+
+    // Back: a plain flush sends the untried one and waits out the first one's backoff;
+    // flush_now sends that one too, once.
+    let server = serve_on(data.path(), addr).await;
+    let waiting = outbox.flush(&sv).await.unwrap();
+    assert_eq!((waiting.sent, waiting.deferred), (1, 1));
+    let now = outbox.flush_now(&sv).await.unwrap();
+    assert_eq!((now.sent, now.deferred, now.rejected), (1, 0, 0));
+    assert_eq!(outbox.flush_now(&sv).await.unwrap().sent, 0);
+    server.stop().await;
+}

@@ -485,6 +485,17 @@ impl Outbox {
         Ok(report)
     }
 
+    /// Sends everything that waits now, its backoff forgotten: for when the connection has
+    /// just come back (the live stream reconnected), which is what the backoff waited for.
+    pub async fn flush_now(&self, client: &Client) -> Result<FlushReport, ClientError> {
+        sqlx::query("UPDATE outbox SET next_attempt_at = 0 WHERE state = 'pending'")
+            .execute(&self.pool)
+            .await
+            .map_err(storage)?;
+        self.changed();
+        self.flush(client).await
+    }
+
     /// Tells `listener` the items now and after every change, until the subscription is
     /// dropped.
     pub fn observe(

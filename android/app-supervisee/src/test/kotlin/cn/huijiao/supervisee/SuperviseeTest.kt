@@ -190,6 +190,9 @@ class SuperviseeTest {
 
     @Test
     fun aLessonAsksForAFaceCheckAndLeadsToIt() {
+        // A face is enrolled: the lesson's face checks have something to check against.
+        val caseId = runBlocking { person("sv.yangmei", "demo-phone").me().caseId!! }
+        runBlocking { person("officer.donggang").checkins().enrolFace(caseId, listOf(Photos.read("reference.jpg"))) }
         val today = signIn("sv.yangmei")
         until("today") { today.texts().takeIf { "本月教育学习" in it } }
         today.pressRow("本月教育学习")
@@ -200,7 +203,11 @@ class SuperviseeTest {
         val lessonTitle = study.texts()[study.texts().indexOfFirst { it.contains("至少学习") } - 1]
         study.pressRow(lessonTitle)
         val lesson = next<LessonActivity>(app)
-        until("the face check, asked") { lesson.text("face-check")?.takeIf { it.startsWith("请在") } }
+        try {
+            until("the face check, asked") { lesson.text("face-check")?.takeIf { it.startsWith("请在") } }
+        } catch (e: AssertionError) {
+            throw AssertionError("${e.message}: ${lesson.texts()}")
+        }
         lesson.screenshot("supervisee-lesson")
         lesson.press("face-check.go")
         next<CheckinActivity>(app)

@@ -67,7 +67,7 @@ class VolunteerTest {
             updateDate(began.year, began.monthValue - 1, began.dayOfMonth)
             getButton(DialogInterface.BUTTON_POSITIVE).performClick()
         }
-        (ShadowDialog.getLatestDialog() as TimePickerDialog).apply {
+        until("the time picker") { ShadowDialog.getLatestDialog() as? TimePickerDialog }.apply {
             updateTime(began.hour, began.minute)
             getButton(DialogInterface.BUTTON_POSITIVE).performClick()
         }

@@ -35,15 +35,17 @@ object Live : EventListener {
 
     override fun onState(state: StreamState) {
         this.state = state
-        if (state is StreamState.Connected) send()
+        // The connection is back: what waits goes now, whatever its backoff.
+        if (state is StreamState.Connected) send(now = true)
     }
 
-    /** Sends what waits in the outbox (the core keeps each item's backoff and sends it once);
-     *  the screen shown hears when something went. */
-    fun send() {
+    /** Sends what waits in the outbox (each item once; its backoff kept unless `now`); the
+     *  screen shown hears when something went. */
+    fun send(now: Boolean = false) {
         background.launch {
             try {
-                val report = Session.outbox().flush()
+                val outbox = Session.outbox()
+                val report = if (now) outbox.flushNow() else outbox.flush()
                 if (report.sent > 0u || report.rejected > 0u) main.post { showing?.onSent() }
             } catch (e: Exception) {
                 // Offline again or signed out: the next reconnection tries again.
