@@ -39,16 +39,16 @@ pom=android/tools/pom.xml
 if ! cmp -s "$pom" "$tools/pom.xml" || [ ! -s "$tools/test.cp" ]; then
     # Kotlin's own library is the compiler's (kept in step with it), not the one Maven picks.
     dep=org.apache.maven.plugins:maven-dependency-plugin:3.6.1
-    mvn -q -B -f "$pom" $dep:build-classpath -DincludeScope=compile -Dmdep.outputFile="$tools/app.cp" \
+    mvn -q -B -Dstyle.color=never -f "$pom" $dep:build-classpath -DincludeScope=compile -Dmdep.outputFile="$tools/app.cp" \
         -DexcludeArtifactIds=android-all,annotations,kotlin-stdlib
-    mvn -q -B -f "$pom" $dep:build-classpath -DincludeScope=test -Dmdep.outputFile="$tools/test.cp" \
+    mvn -q -B -Dstyle.color=never -f "$pom" $dep:build-classpath -DincludeScope=test -Dmdep.outputFile="$tools/test.cp" \
         -DexcludeArtifactIds=kotlin-stdlib
-    mvn -q -B -f "$pom" $dep:copy -Dartifact=org.robolectric:android-all-instrumented:14-robolectric-10818077-i7 \
+    mvn -q -B -Dstyle.color=never -f "$pom" $dep:copy -Dartifact=org.robolectric:android-all-instrumented:14-robolectric-10818077-i7 \
         -DoutputDirectory="$tools/robolectric"
-    mvn -q -B -f "$pom" $dep:copy -Dartifact=net.java.dev.jna:jna:5.19.1:aar -DoutputDirectory="$tools"
+    mvn -q -B -Dstyle.color=never -f "$pom" $dep:copy -Dartifact=net.java.dev.jna:jna:5.19.1:aar -DoutputDirectory="$tools"
     # D8, Android's dexer (R8's jar, on Maven Central): it also rewrites Java 8 lambdas and
     # invokedynamic, which Android's runtime lacks (Debian 11's dx would not).
-    mvn -q -B -f "$pom" $dep:copy -Dartifact=com.android.tools:r8:8.5.35 -DoutputDirectory="$tools"
+    mvn -q -B -Dstyle.color=never -f "$pom" $dep:copy -Dartifact=com.android.tools:r8:8.5.35 -DoutputDirectory="$tools"
     cp "$pom" "$tools/pom.xml"
 fi
 android_all=$(tr ':' '\n' <"$tools/test.cp" | grep '/android-all-')
@@ -98,8 +98,14 @@ for app in "${apps[@]}"; do
         sed -i "s|>[^<]*</string>|>$HUIJIAO_SERVER_URL</string>|" "$o/res/values/server.xml"
     fi
     aapt2 compile --dir "$o/res" -o "$o/res.zip"
-    aapt2 link -I "$android_all" --manifest "$src/AndroidManifest.xml" -o "$o/res.ap_" --java "$o/gen" \
-        --min-sdk-version 26 --target-sdk-version 35 "$o/res.zip"
+    # The package, version and SDKs as Gradle has them (one place: the app's build.gradle.kts).
+    gradle=android/app-$app/build.gradle.kts
+    gradle_value() { sed -n "s/^ *$1 = \"\{0,1\}\([^\"]*\)\"\{0,1\}$/\1/p" "$gradle" android/build.gradle.kts | head -1; }
+    package=$(gradle_value applicationId)
+    sed "s|<manifest |<manifest package=\"$package\" |" "$src/AndroidManifest.xml" >"$o/AndroidManifest.xml"
+    aapt2 link -I "$android_all" --manifest "$o/AndroidManifest.xml" -o "$o/res.ap_" --java "$o/gen" \
+        --min-sdk-version "$(gradle_value minSdk)" --target-sdk-version "$(gradle_value targetSdk)" \
+        --version-code "$(gradle_value versionCode)" --version-name "$(gradle_value versionName)" "$o/res.zip"
     javac -nowarn -source 8 -target 8 -d "$o/r" "$o"/gen/cn/huijiao/*/R.java 2>&1 | grep -v '^warning' || true
 done
 say "resources linked"
@@ -129,7 +135,7 @@ if [ "$what" = all ] || [ "$what" = test ]; then
         cfg=$out/$app/config
         mkdir -p "$cfg/com/android/tools"
         printf 'android_merged_manifest=%s\nandroid_resource_apk=%s\nandroid_custom_package=cn.huijiao.%s\n' \
-            "$root/android/app-$app/src/main/AndroidManifest.xml" "$out/$app/res.ap_" "$app" \
+            "$out/$app/AndroidManifest.xml" "$out/$app/res.ap_" "$app" \
             >"$cfg/com/android/tools/test_config.properties"
         testclasses=$(cd "$tests" && find "cn/huijiao/$app" -name '*Test.class' | sed 's/\.class$//; s|/|.|g' | sort)
         mkdir -p "$out/screenshots"
@@ -158,6 +164,15 @@ if [ "$what" = all ] || [ "$what" = apk ]; then
         keytool -genkeypair -keystore "$keystore" -storepass "$pass" -keypass "$pass" -alias huijiao \
             -keyalg RSA -keysize 3072 -validity 10000 -dname "CN=Huijiao build, O=Huijiao, C=CN" >/dev/null 2>&1
     fi
+    # The libraries every app carries, dexed once per change (D8's intermediate form, merged
+    # into each app's dex below).
+    d8() { java -cp "$tools/r8-8.5.35.jar" com.android.tools.r8.D8 --release --min-api 26 --lib "$android_all" "$@" 2>&1 |
+        grep -v '^Warning' || true; }
+    libs=$out/libs-dex-$(basename "$bindings" .jar)-$(sha256sum "$tools/app.cp" | cut -c1-8).zip
+    if [ ! -f "$libs" ]; then
+        rm -f "$out"/libs-dex-*.zip
+        d8 --intermediate --output "$libs" "$bindings" "$jna/classes.jar" $(tr ':' ' ' <<<"$app_cp") "$kc/lib/kotlin-stdlib.jar"
+    fi
     status=0
     for app in "${apps[@]}"; do
         o=$out/$app
@@ -165,9 +180,7 @@ if [ "$what" = all ] || [ "$what" = apk ]; then
         cp -r "$classes/cn/huijiao/ui" "$classes/cn/huijiao/$app" "$o/classes/cn/huijiao/"
         cp -r "$o/r/cn" "$o/classes/"
         (cd "$o/classes" && jar cf ../classes.jar .)
-        java -cp "$tools/r8-8.5.35.jar" com.android.tools.r8.D8 --release --min-api 26 --lib "$android_all" \
-            --output "$o/dex" "$o/classes.jar" "$bindings" "$jna/classes.jar" $(tr ':' ' ' <<<"$app_cp") \
-            "$kc/lib/kotlin-stdlib.jar" 2>&1 | grep -v '^Warning' || true
+        d8 --output "$o/dex" "$o/classes.jar" "$libs"
         cp "$o/res.ap_" "$o/unsigned.apk"
         (cd "$o/dex" && zip -q -X "$o/unsigned.apk" classes*.dex)
         mkdir -p "$o/native/lib"

@@ -18,6 +18,7 @@ NEEDS = {
         "android.permission.ACCESS_COARSE_LOCATION",  # Android 12+ asks for both together
         "android.permission.FOREGROUND_SERVICE",  # the live connection
         "android.permission.FOREGROUND_SERVICE_DATA_SYNC",
+        "android.permission.FOREGROUND_SERVICE_LOCATION",  # reporting the position at the level's interval
         "android.permission.POST_NOTIFICATIONS",
     },
     "officer": {

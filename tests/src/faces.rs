@@ -45,4 +45,3 @@ pub fn selfie(n: usize) -> Rgb {
         c.data.iter().map(|v| v.saturating_add(by)).collect(),
     )
 }
-

@@ -5,7 +5,6 @@
 
 use std::sync::{Arc, Mutex};
 
-use huijiao_e2e::faces::{photo, reference, selfie};
 use huijiao_core::api::{
     AnnounceRequest, CaseCreateRequest, CheckinRequestCreate, CourseView, FaceEnrolRequest, GpsFix,
     HelpSessionNew, LeaveCreateRequest, LeaveDecisionRequest, Place, QueueKind, QuizAnswer,
@@ -47,6 +46,7 @@ use huijiao_core::policy::calendar::Month;
 use huijiao_core::policy::checkin::CheckinResult;
 use huijiao_core::policy::liveness::Pose;
 use huijiao_core::Lang;
+use huijiao_e2e::faces::{reference, selfie};
 use huijiao_e2e::{free_addr, TestServer, DEMO_DEVICE, DEMO_PASSWORD};
 
 fn client(base: &str, device: Option<&str>, lang: Lang) -> Arc<Client> {

@@ -483,7 +483,10 @@ async fn when_the_connection_returns_what_waits_goes_at_once_whatever_its_backof
         .unwrap()
         .with_backoff_unit(chrono::Duration::minutes(5));
     outbox.enqueue_locations(&batch(3, 36.06, 5)).await.unwrap();
-    outbox.enqueue_locations(&batch(3, 36.061, 4)).await.unwrap();
+    outbox
+        .enqueue_locations(&batch(3, 36.061, 4))
+        .await
+        .unwrap();
     assert_eq!(outbox.flush(&sv).await.unwrap().deferred, 2);
 
     // Back: a plain flush sends the untried one and waits out the first one's backoff;

@@ -214,6 +214,36 @@ class SuperviseeTest {
         assertTrue(first.isNotEmpty())
     }
 
+    @Test
+    fun thePhoneReportsWhereItIsOncePerInterval() {
+        signIn("sv.maxiaojun")
+        val gps = shadowOf(app.getSystemService(LocationManager::class.java))
+        gps.setProviderEnabled(LocationManager.GPS_PROVIDER, true)
+        Robolectric.setupService(LiveService::class.java)
+        val fix = { lat: Double, at: Long ->
+            Location(LocationManager.GPS_PROVIDER).apply {
+                latitude = lat
+                longitude = 103.8343
+                accuracy = 12f
+                time = at
+            }
+        }
+        val now = System.currentTimeMillis()
+        val caseId = runBlocking { Session.caseId()!! }
+        val officer = person("officer.donggang")
+        // The tracker asks the server for the interval first, then listens.
+        until("the tracker listening") { if (gps.getLocationUpdateListeners().isNotEmpty()) Unit else null }
+        gps.simulateLocation(fix(36.0611, now))
+        until("the position, on the officer's map") {
+            runBlocking { officer.locations().positions() }.firstOrNull { it.caseId == caseId && Math.abs(it.lat - 36.0611) < 1e-6 }
+        }
+        // A minute later is within the interval: nothing more is kept or sent.
+        gps.simulateLocation(fix(36.0622, now + 60_000))
+        Thread.sleep(500)
+        val kept = runBlocking { Session.outbox().items() }
+        assertEquals(kept.toString(), 1, kept.size)
+    }
+
     private fun pickDate(form: LeaveFormActivity, key: String, day: LocalDate) {
         form.press(key)
         val dialog = ShadowDialog.getLatestDialog() as DatePickerDialog

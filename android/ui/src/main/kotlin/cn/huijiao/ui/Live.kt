@@ -5,6 +5,8 @@ import android.app.NotificationChannel
 import android.app.NotificationManager
 import android.app.Service
 import android.content.Intent
+import android.content.pm.ServiceInfo
+import android.os.Build
 import android.os.Handler
 import android.os.IBinder
 import android.os.Looper
@@ -56,10 +58,12 @@ object Live : EventListener {
 
 /**
  * Keeps the live socket while the person is signed in, as a foreground service (Android stops
- * background sockets otherwise), and sends the outbox every [RETRY_MS] while it runs.
+ * background sockets otherwise), sends the outbox every [RETRY_MS] while it runs, and on the
+ * supervisee's phone reports its position ([Tracker]).
  */
 class LiveService : Service() {
     private var events: TaskHandle? = null
+    private var tracker: Tracker? = null
     private val timer = Handler(Looper.getMainLooper())
     private val retry = object : Runnable {
         override fun run() {
@@ -80,7 +84,13 @@ class LiveService : Service() {
             .setSmallIcon(android.R.drawable.stat_notify_sync)
             .setOngoing(true)
             .build()
-        startForeground(1, note)
+        // The supervisee's phone reports where it is: the service is then a location one too
+        // (Android lets it keep locating while the app is in the background).
+        val tracking = Session.app.boundPhone && Tracker(this).allowed()
+        val types = ServiceInfo.FOREGROUND_SERVICE_TYPE_DATA_SYNC or
+            (if (tracking) ServiceInfo.FOREGROUND_SERVICE_TYPE_LOCATION else 0)
+        if (Build.VERSION.SDK_INT >= 29) startForeground(1, note, types) else startForeground(1, note)
+        if (tracking) tracker = Tracker(this).also { it.start() }
         events = Session.client.subscribeEvents(Live)
         timer.postDelayed(retry, RETRY_MS)
     }
@@ -88,6 +98,7 @@ class LiveService : Service() {
     override fun onStartCommand(intent: Intent?, flags: Int, startId: Int): Int = START_STICKY
 
     override fun onDestroy() {
+        tracker?.stop()
         timer.removeCallbacks(retry)
         events?.cancel()
         events = null

@@ -119,8 +119,10 @@ class Page(private val activity: Activity) {
         }
         if (box.edit.inputType != type) box.edit.inputType = type
         // The person's typing wins: the state's value is put in only where it says otherwise
-        // and the field is not being typed in (a value the model set, or a new screen).
-        if (box.edit.text.toString() != value && (!box.edit.hasFocus() || box.edit.text.isEmpty())) {
+        // and the field is not being typed in (a value the model set, or a new screen). A
+        // password is never in the state: its field keeps what was typed.
+        val typing = box.edit.hasFocus() && box.edit.text.isNotEmpty()
+        if (kind != Kind.Password && box.edit.text.toString() != value && !typing) {
             box.quiet = true
             box.edit.setText(value)
             box.quiet = false

@@ -67,9 +67,11 @@ abstract class ScreenActivity : Activity() {
     /** A live event while this screen is shown: screens that show what it may change refresh. */
     open fun onLive(event: EventView) {}
 
-    /** A home's menu, as the core lists it for `role` (drawn inside a `page.draw`). */
+    /** A home's menu, as the core lists it for `role`: the entries this app draws a screen for. */
     fun Page.menu(role: Role) {
-        menu(role, Session.language()).forEachIndexed { i, e -> row("menu.$i", e.label, null) { open(e.route) } }
+        menu(role, Session.language()).filter { it.route in Session.app.screens }.forEachIndexed { i, e ->
+            row("menu.$i", e.label, null) { open(e.route) }
+        }
     }
 
     /** The live connection, from the home on: the socket and the outbox's sending. */
