@@ -20,4 +20,27 @@ subprojects {
             }
         }
     }
+
+    // The three apps: the shared module, Robolectric tests with the apps' own resources, run
+    // against the live server and the host's library as scripts/android.sh runs them.
+    plugins.withId("com.android.application") {
+        extensions.configure<com.android.build.api.dsl.ApplicationExtension>("android") {
+            defaultConfig {
+                targetSdk = 35
+            }
+            testOptions.unitTests.isIncludeAndroidResources = true
+        }
+        dependencies {
+            "implementation"(project(":ui"))
+            "testImplementation"(project(":testing"))
+            "testImplementation"("org.robolectric:robolectric:4.17")
+            "testImplementation"("junit:junit:4.13.2")
+        }
+        tasks.withType<Test>().configureEach {
+            val target = System.getenv("CARGO_TARGET_DIR") ?: rootDir.resolve("../target").path
+            environment("HUIJIAO_SERVER_BIN", "$target/debug/huijiao-server")
+            environment("HUIJIAO_PHOTOS", "$target/android/photos")
+            systemProperty("jna.library.path", "$target/debug")
+        }
+    }
 }

@@ -2,7 +2,7 @@
 # The three Android apps built and tested here without Gradle or the Android SDK — the same
 # sources Gradle builds on a workstation (android/README.md):
 #   1. tools: kotlinc (npm, as the bindings test), the Maven Central artifacts android/tools/pom.xml
-#      pins (Robolectric, android-all, ZXing, coroutines, JNA's AAR, D8), aapt2/zipalign/apksigner
+#      pins (Robolectric, android-all, coroutines, JNA's AAR, D8), aapt2/zipalign/apksigner
 #      from Debian 12 (scripts/packages.sh test);
 #   2. the uniffi Kotlin bindings of the host-built library, compiled once per change;
 #   3. each app's resources linked by aapt2 against android-all (API 34), its R class;
@@ -24,13 +24,7 @@ say() { echo "android: $* ($((SECONDS - t0)) s)"; }
 apps=(supervisee officer volunteer)
 
 # ---- 1. tools ----------------------------------------------------------------------------
-kotlin=$target/kotlin
-kc=$kotlin/node_modules/kotlin-compiler
-if ! cmp -s scripts/kotlin/package-lock.json "$kotlin/package-lock.json" || [ ! -x "$kc/bin/kotlinc" ]; then
-    mkdir -p "$kotlin"
-    cp scripts/kotlin/package.json scripts/kotlin/package-lock.json "$kotlin/"
-    npm ci --silent --no-audit --no-fund --prefix "$kotlin"
-fi
+kc=$(scripts/kotlin/install.sh "$target")
 kotlinc() { "$kc/bin/kotlinc" -nowarn -jvm-target 1.8 "$@" 2>&1 | grep -v '^warning:' || true; }
 
 # Maven Central: the classpaths, and Robolectric's instrumented Android in its own folder

@@ -29,15 +29,9 @@ HUIJIAO_SERVER_BIN="$target/debug/huijiao-server" PYTHONPATH="$out/python" "$ven
 # (contract version, one checksum per function) are run from C against the library.
 python3 tests/c/header_check.py "$out/swift" "$lib"
 
-# Kotlin on the JVM: the compiler from npm (pinned by scripts/kotlin/package-lock.json, its
-# integrity checked by npm ci), JNA from Debian (scripts/packages.sh test).
-kotlin=$target/kotlin
-kc=$kotlin/node_modules/kotlin-compiler
-if ! cmp -s scripts/kotlin/package-lock.json "$kotlin/package-lock.json" || [ ! -x "$kc/bin/kotlinc" ]; then
-    mkdir -p "$kotlin"
-    cp scripts/kotlin/package.json scripts/kotlin/package-lock.json "$kotlin/"
-    npm ci --silent --no-audit --no-fund --prefix "$kotlin"
-fi
+# Kotlin on the JVM: the compiler from npm (scripts/kotlin), JNA from Debian (scripts/packages.sh
+# test).
+kc=$(scripts/kotlin/install.sh "$target")
 cp=/usr/share/java/jna.jar:$kc/lib/kotlinx-coroutines-core-jvm.jar
 "$kc/bin/kotlinc" -nowarn -cp "$cp" "$out"/kotlin/uniffi/*/*.kt tests/kotlin/BindingsTest.kt \
     -d "$out/kotlin-test.jar" 2>&1 | grep -v '^warning:' || true

@@ -7,24 +7,7 @@ android {
     namespace = "cn.huijiao.supervisee"
     defaultConfig {
         applicationId = "cn.huijiao.supervisee"
-        targetSdk = 35
         versionCode = 1
         versionName = "0.1.0"
     }
-    testOptions.unitTests.isIncludeAndroidResources = true
-}
-
-dependencies {
-    implementation(project(":ui"))
-    testImplementation(project(":testing"))
-    testImplementation("org.robolectric:robolectric:4.17")
-    testImplementation("junit:junit:4.13.2")
-}
-
-// The tests run against the live server and the host's library, as scripts/android.sh runs them.
-tasks.withType<Test>().configureEach {
-    val target = System.getenv("CARGO_TARGET_DIR") ?: rootDir.resolve("../target").path
-    environment("HUIJIAO_SERVER_BIN", "$target/debug/huijiao-server")
-    environment("HUIJIAO_PHOTOS", "$target/android/photos")
-    systemProperty("jna.library.path", "$target/debug")
 }

@@ -8,5 +8,4 @@ android { namespace = "cn.huijiao.ui" }
 
 dependencies {
     api(project(":core"))
-    implementation("com.google.zxing:core:3.5.3")
 }

@@ -1,11 +1,9 @@
 package cn.huijiao.officer
 
-import android.content.Intent
 import android.os.Bundle
 import cn.huijiao.ui.Page
 import cn.huijiao.ui.ScreenActivity
 import cn.huijiao.ui.Session
-import uniffi.huijiao_core.EventView
 import uniffi.huijiao_core.QueueListener
 import uniffi.huijiao_core.QueueScreen
 import uniffi.huijiao_core.QueueState
@@ -24,17 +22,9 @@ class QueueActivity : ScreenActivity(), QueueListener {
             screen = s
             hold(s.watch(this@QueueActivity))
             show(s.state())
+            refresh = { s.refresh() }
             s.refresh()
         }
-    }
-
-    override fun onNewIntent(intent: Intent) {
-        super.onNewIntent(intent)
-        screen?.let { s -> launch { s.refresh() } }
-    }
-
-    override fun onLive(event: EventView) {
-        screen?.let { s -> launch { s.refresh() } }
     }
 
     override fun changed(state: QueueState) = onMain { show(state) }

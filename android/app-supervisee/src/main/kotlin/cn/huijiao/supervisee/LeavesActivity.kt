@@ -1,11 +1,9 @@
 package cn.huijiao.supervisee
 
-import android.content.Intent
 import android.os.Bundle
 import cn.huijiao.ui.Page
 import cn.huijiao.ui.ScreenActivity
 import cn.huijiao.ui.Session
-import uniffi.huijiao_core.EventView
 import uniffi.huijiao_core.LeaveAction
 import uniffi.huijiao_core.LeavesListener
 import uniffi.huijiao_core.LeavesScreen
@@ -26,16 +24,8 @@ class LeavesActivity : ScreenActivity(), LeavesListener {
             screen = s
             hold(s.watch(this@LeavesActivity))
             show(s.state())
+            refresh = { s.refresh() }
         }
-    }
-
-    override fun onNewIntent(intent: Intent) {
-        super.onNewIntent(intent)
-        screen?.let { s -> launch { s.refresh() } }
-    }
-
-    override fun onLive(event: EventView) {
-        screen?.let { s -> launch { s.refresh() } }
     }
 
     override fun changed(state: LeavesState) = onMain { show(state) }

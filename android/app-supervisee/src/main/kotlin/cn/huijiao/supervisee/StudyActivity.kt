@@ -21,6 +21,7 @@ class StudyActivity : ScreenActivity(), StudyListener {
             screen = s
             hold(s.watch(this@StudyActivity))
             show(s.state())
+            refresh = { s.refresh() }
             s.refresh()
         }
     }

@@ -4,16 +4,12 @@ import android.os.Bundle
 import cn.huijiao.ui.Page
 import cn.huijiao.ui.ScreenActivity
 import cn.huijiao.ui.Session
-import uniffi.huijiao_core.EventView
 import uniffi.huijiao_core.Role
 import uniffi.huijiao_core.TodayListener
-import uniffi.huijiao_core.TodayScreen
 import uniffi.huijiao_core.TodayState
 
 /** Today (今日事项): what is due, freshest first from the phone, then from the server. */
 class TodayActivity : ScreenActivity(), TodayListener {
-    private var screen: TodayScreen? = null
-
     override fun onCreate(saved: Bundle?) {
         super.onCreate(saved)
         goOnline()
@@ -24,20 +20,11 @@ class TodayActivity : ScreenActivity(), TodayListener {
                 null
             } ?: return@launch open(uniffi.huijiao_core.Route.SIGN_IN)
             val s = Session.client.todayScreen(caseId, Session.outbox())
-            screen = s
             hold(s.watch(this@TodayActivity))
             show(s.state())
+            refresh = { s.refresh() }
             s.refresh()
         }
-    }
-
-    override fun onResume() {
-        super.onResume()
-        screen?.let { s -> launch { s.refresh() } }
-    }
-
-    override fun onLive(event: EventView) {
-        screen?.let { s -> launch { s.refresh() } }
     }
 
     override fun changed(state: TodayState) = onMain { show(state) }

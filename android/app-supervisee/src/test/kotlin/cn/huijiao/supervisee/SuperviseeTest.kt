@@ -118,13 +118,7 @@ class SuperviseeTest {
 
     @Test
     fun aLeaveWithTooLittleNoticeIsExplainedBeforeAnythingIsSent() {
-        val today = signIn("sv.sunlixin")
-        until("today") { today.texts().takeIf { "我的请假" in it } }
-        today.pressRow("我的请假")
-        val leaves = next<LeavesActivity>(app)
-        until("the list") { leaves.view("apply") }
-        leaves.press("apply")
-        val form = next<LeaveFormActivity>(app)
+        val form = leaveForm("sv.sunlixin")
         // No offline map on this phone: the form says so and the destination cannot be picked.
         assertFalse(form.enabled("destination.pick"))
         assertTrue(form.texts().toString(), "本机尚无离线地图，暂不能选择目的地" in form.texts())
@@ -152,13 +146,7 @@ class SuperviseeTest {
     fun anApprovalReachesTheLeaveListThroughTheLiveSocket() {
         // A leave asked for on the phone (the place handed in as a map would pick it).
         Device.places = { _, pick -> pick("陇南市", 33.40, 104.92) }
-        val today = signIn("sv.wuguilan")
-        until("today") { today.texts().takeIf { "我的请假" in it } }
-        today.pressRow("我的请假")
-        val leaves = next<LeavesActivity>(app)
-        until("the list") { leaves.view("apply") }
-        leaves.press("apply")
-        val form = next<LeaveFormActivity>(app)
+        val form = leaveForm("sv.wuguilan")
         form.choose("reason", "家庭事务")
         form.type("reason_text", "探望父亲")
         form.press("destination.pick")
@@ -242,6 +230,17 @@ class SuperviseeTest {
         Thread.sleep(500)
         val kept = runBlocking { Session.outbox().items() }
         assertEquals(kept.toString(), 1, kept.size)
+    }
+
+    /** Signs `user` in, and opens a new leave request from their list of leaves. */
+    private fun leaveForm(user: String): LeaveFormActivity {
+        val today = signIn(user)
+        until("today") { today.texts().takeIf { "我的请假" in it } }
+        today.pressRow("我的请假")
+        val leaves = next<LeavesActivity>(app)
+        until("the list") { leaves.view("apply") }
+        leaves.press("apply")
+        return next(app)
     }
 
     private fun pickDate(form: LeaveFormActivity, key: String, day: LocalDate) {

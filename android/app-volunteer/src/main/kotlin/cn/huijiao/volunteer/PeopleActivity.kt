@@ -1,11 +1,9 @@
 package cn.huijiao.volunteer
 
-import android.content.Intent
 import android.os.Bundle
 import cn.huijiao.ui.Page
 import cn.huijiao.ui.ScreenActivity
 import cn.huijiao.ui.Session
-import uniffi.huijiao_core.EventView
 import uniffi.huijiao_core.PeopleListener
 import uniffi.huijiao_core.PeopleScreen
 import uniffi.huijiao_core.PeopleState
@@ -28,21 +26,9 @@ class PeopleActivity : ScreenActivity(), PeopleListener {
             screen = s
             hold(s.watch(this@PeopleActivity))
             show(s.state())
+            refresh = { s.refresh() }
             s.refresh()
         }
-    }
-
-    override fun onNewIntent(intent: Intent) {
-        super.onNewIntent(intent)
-        screen?.let { s -> launch { s.refresh() } }
-    }
-
-    override fun onLive(event: EventView) {
-        screen?.let { s -> launch { s.refresh() } }
-    }
-
-    override fun onSent() {
-        screen?.let { s -> launch { s.refresh() } }
     }
 
     override fun changed(state: PeopleState) = onMain { show(state) }

@@ -38,6 +38,7 @@ abstract class ScreenActivity : Activity() {
     override fun onResume() {
         super.onResume()
         Live.showing = this
+        refreshNow()
     }
 
     override fun onPause() {
@@ -64,8 +65,24 @@ abstract class ScreenActivity : Activity() {
         if (Looper.myLooper() == Looper.getMainLooper()) f() else main.post(f)
     }
 
-    /** A live event while this screen is shown: screens that show what it may change refresh. */
-    open fun onLive(event: EventView) {}
+    /**
+     * How this screen reads the server again, for screens that show what others change (a
+     * list, a home): set once the core's screen is open. It runs when the screen is shown
+     * again, when a live event arrives, and when the outbox has sent something.
+     */
+    var refresh: (suspend () -> Unit)? = null
+
+    private fun refreshNow() {
+        refresh?.let { r -> launch { r() } }
+    }
+
+    override fun onNewIntent(intent: Intent) {
+        super.onNewIntent(intent)
+        refreshNow()
+    }
+
+    /** A live event while this screen is shown. */
+    open fun onLive(event: EventView) = refreshNow()
 
     /** A home's menu, as the core lists it for `role`: the entries this app draws a screen for. */
     fun Page.menu(role: Role) {
@@ -79,8 +96,8 @@ abstract class ScreenActivity : Activity() {
         startForegroundService(Intent(this, LiveService::class.java))
     }
 
-    /** Something waiting in the outbox was sent (or refused): screens that count it refresh. */
-    open fun onSent() {}
+    /** Something waiting in the outbox was sent (or refused). */
+    fun onSent() = refreshNow()
 
     /** The screen object handed to this activity by the one that opened it ([open]). */
     inline fun <reified T> handedIn(): T? = Handoff.get(intent.getLongExtra(SCREEN, 0)) as? T
