@@ -12,13 +12,16 @@ import cn.huijiao.testing.texts
 import cn.huijiao.testing.type
 import cn.huijiao.testing.until
 import cn.huijiao.testing.view
+import cn.huijiao.testing.choose
 import cn.huijiao.ui.PasswordActivity
+import cn.huijiao.ui.SettingsActivity
 import cn.huijiao.ui.Session
 import cn.huijiao.ui.SignInActivity
 import java.time.LocalDate
 import java.time.ZoneId
 import kotlinx.coroutines.runBlocking
 import org.junit.Assert.assertEquals
+import org.junit.Assert.assertFalse
 import org.junit.Assert.assertNull
 import org.junit.Assert.assertTrue
 import org.junit.Before
@@ -89,6 +92,24 @@ class OfficerTest {
         until("the decision, said") { back.texts().firstOrNull { it.startsWith("已作出决定") } ?: decide.text("message")?.takeIf { it.startsWith("已作出决定") } }
         val leaves = runBlocking { sv.requests().leavesOf(sv.me().caseId!!) }
         assertEquals("APPROVED", leaves.single { it.destination.name == "兰州大学第一医院" }.status.name)
+    }
+
+    @Test
+    fun settingsSwitchTheLanguageAndSignOut() {
+        val queue = signIn("officer.chengguan")
+        until("the menu") { queue.texts().takeIf { "设置" in it } }
+        queue.pressRow("设置")
+        val settings = next<SettingsActivity>(app)
+        until("the account") { settings.text("account")?.takeIf { it.contains("社区矫正工作人员") } }
+        settings.screenshot("officer-settings")
+        // English, chosen here: the core speaks it from then on.
+        settings.choose("language", until("the languages") { settings.texts().firstOrNull { it == "English" } })
+        val english = until("the screen again") { Robolectric.buildActivity(SettingsActivity::class.java).setup().get() }
+        until("settings in English") { english.text("title")?.takeIf { it == "Settings" } }
+        english.press("sign-out")
+        next<SignInActivity>(app)
+        assertFalse(Session.client.isSignedIn())
+        Session.useLanguage("zh-CN")
     }
 
     @Test

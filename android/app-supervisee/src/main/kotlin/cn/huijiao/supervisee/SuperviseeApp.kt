@@ -2,6 +2,7 @@ package cn.huijiao.supervisee
 
 import cn.huijiao.ui.HuijiaoApp
 import cn.huijiao.ui.PasswordActivity
+import cn.huijiao.ui.SettingsActivity
 import cn.huijiao.ui.SignInActivity
 import uniffi.huijiao_core.Route
 
@@ -12,6 +13,7 @@ class SuperviseeApp : HuijiaoApp() {
     override val screens = mapOf(
         Route.SIGN_IN to SignInActivity::class.java,
         Route.CHANGE_PASSWORD to PasswordActivity::class.java,
+        Route.SETTINGS to SettingsActivity::class.java,
         Route.SUPERVISEE_TODAY to TodayActivity::class.java,
         Route.CHECKIN to CheckinActivity::class.java,
         Route.LEAVE to LeavesActivity::class.java,

@@ -2,6 +2,7 @@ package cn.huijiao.volunteer
 
 import cn.huijiao.ui.HuijiaoApp
 import cn.huijiao.ui.PasswordActivity
+import cn.huijiao.ui.SettingsActivity
 import cn.huijiao.ui.SignInActivity
 import uniffi.huijiao_core.Route
 
@@ -11,6 +12,7 @@ class VolunteerApp : HuijiaoApp() {
     override val screens = mapOf(
         Route.SIGN_IN to SignInActivity::class.java,
         Route.CHANGE_PASSWORD to PasswordActivity::class.java,
+        Route.SETTINGS to SettingsActivity::class.java,
         Route.VOLUNTEER_PEOPLE to PeopleActivity::class.java,
         Route.LOG_HELP to HelpLogActivity::class.java,
     )

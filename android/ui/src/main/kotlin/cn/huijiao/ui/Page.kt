@@ -22,7 +22,8 @@ import uniffi.huijiao_core.Choice
 import uniffi.huijiao_core.Fact
 
 /**
- * A screen's views, drawn from its state each time the state changes: each call names a view
+ * A screen's views, drawn from its state each time the state changes (on the apps' light
+ * theme, which the colours below are for): each call names a view
  * by key, makes it the first time and updates it after, so what the person is typing keeps its
  * focus and cursor. Views not named in a drawing are removed. Every word comes from the state
  * (the core's catalogue); this class only lays it out. Sizes are in sp/dp so font scaling and
@@ -81,6 +82,7 @@ class Page(private val activity: Activity) {
             TextView(activity).apply {
                 size(22f)
                 setTypeface(typeface, Typeface.BOLD)
+                setTextColor(Tone.Plain.color)
                 setPadding(0, 0, 0, dp(12))
                 if (Build.VERSION.SDK_INT >= 28) isAccessibilityHeading = true
             }

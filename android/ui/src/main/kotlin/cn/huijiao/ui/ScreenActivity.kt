@@ -111,6 +111,11 @@ abstract class ScreenActivity : Activity() {
 
     /** Opens the screen for `route`, handing it `screen` (a sub-screen the core made). */
     fun open(route: Route, screen: Any? = null) {
+        if (route == Route.SIGN_IN) {
+            // Signed out (or the session ended): the connection stops, the user's case is forgotten.
+            stopService(Intent(this, LiveService::class.java))
+            Session.forgetMe()
+        }
         val target = Session.app.screens[route] ?: return
         open(target, screen, afresh = route in STARTS)
     }

@@ -64,9 +64,20 @@ object Session {
         outboxNow = null
     }
 
-    /** "zh-CN" unless the phone is set to another language, then "en". */
+    /**
+     * The language the person chose in settings; else the phone's: "zh-CN" unless the phone
+     * is set to another language, then "en".
+     */
     fun language(): String =
-        if (app.resources.configuration.locales[0].language == Locale.CHINESE.language) "zh-CN" else "en"
+        app.getSharedPreferences("settings", Context.MODE_PRIVATE).getString("language", null)
+            ?: if (app.resources.configuration.locales[0].language == Locale.CHINESE.language) "zh-CN" else "en"
+
+    /** The person chose `code` ("zh-CN", "en"): the core speaks it from the next screen on. */
+    fun useLanguage(code: String) {
+        app.getSharedPreferences("settings", Context.MODE_PRIVATE).edit().putString("language", code).apply()
+        clientNow = null
+        outboxNow = null
+    }
 
     val client: HuijiaoClient
         get() = clientNow ?: HuijiaoClient(server, if (app.boundPhone) phoneId() else null, Vault(app, keys), language())
