@@ -17,6 +17,7 @@ class SuperviseeApp : HuijiaoApp() {
         Route.SUPERVISEE_TODAY to TodayActivity::class.java,
         Route.CHECKIN to CheckinActivity::class.java,
         Route.LEAVE to LeavesActivity::class.java,
+        Route.DECISIONS to DecisionsActivity::class.java,
         Route.STUDY to StudyActivity::class.java,
         Route.LESSON to LessonActivity::class.java,
     )

@@ -42,6 +42,8 @@ import org.robolectric.Shadows.shadowOf
 import org.robolectric.annotation.Config
 import org.robolectric.annotation.GraphicsMode
 import org.robolectric.shadows.ShadowDialog
+import uniffi.huijiao_core.SanctionDecision
+import uniffi.huijiao_core.SanctionProposal
 
 /** 在矫通 on the JVM against the live server, the real core under it. */
 @RunWith(RobolectricTestRunner::class)
@@ -200,6 +202,29 @@ class SuperviseeTest {
         lesson.press("face-check.go")
         next<CheckinActivity>(app)
         assertTrue(first.isNotEmpty())
+    }
+
+    @Test
+    fun aDecisionIsReadAndAcknowledged() {
+        // The office proposes an admonition; the county decides it.
+        val caseId = runBlocking { person("sv.maxiaojun", "demo-phone").me().caseId!! }
+        val proposed = runBlocking {
+            person("officer.donggang").sanctions().propose(caseId, SanctionProposal("admonition.minor_rule_breach", "未按规定时间报告"))
+        }
+        runBlocking { person("officer.chengguan").sanctions().decide(proposed.id, SanctionDecision(true, "情况属实", proposed.version)) }
+
+        val today = signIn("sv.maxiaojun")
+        until("the menu") { today.texts().takeIf { "决定与提醒" in it } }
+        today.pressRow("决定与提醒")
+        val decisions = next<DecisionsActivity>(app)
+        until("the decision") { decisions.view("decision.${proposed.id}.ack") }
+        assertTrue(decisions.texts().toString(), "训诫" in decisions.texts())
+        assertTrue(decisions.texts().toString(), decisions.texts().any { it.contains("未按规定时间报告") })
+        decisions.screenshot("supervisee-decisions")
+        decisions.press("decision.${proposed.id}.ack")
+        until("acknowledged") { if (decisions.view("decision.${proposed.id}.ack") == null) Unit else null }
+        val after = runBlocking { person("officer.donggang").sanctions().get(proposed.id) }
+        assertTrue("$after", after.acknowledgedAt != null)
     }
 
     @Test
