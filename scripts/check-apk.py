@@ -13,7 +13,9 @@ import zipfile
 NEEDS = {
     "supervisee": {
         "android.permission.INTERNET",  # the server
-        "android.permission.CAMERA",  # face check-ins
+        "android.permission.CAMERA",  # face check-ins, video roll calls
+        "android.permission.RECORD_AUDIO",  # video roll calls (the answer page's WebRTC)
+        "android.permission.MODIFY_AUDIO_SETTINGS",  # WebRTC in a WebView sets the audio route
         "android.permission.ACCESS_FINE_LOCATION",  # where a check-in is made
         "android.permission.ACCESS_COARSE_LOCATION",  # Android 12+ asks for both together
         "android.permission.FOREGROUND_SERVICE",  # the live connection

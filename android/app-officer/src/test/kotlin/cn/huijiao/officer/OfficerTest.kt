@@ -77,8 +77,10 @@ class OfficerTest {
             )
         }
         val queue = signIn("officer.donggang")
-        val title = until("the leave in the queue") {
-            queue.texts().firstOrNull { it == "请假审批" }
+        val title = try {
+            until("the leave in the queue") { queue.texts().firstOrNull { it == "请假审批" } }
+        } catch (e: AssertionError) {
+            throw AssertionError("${e.message}: ${queue.texts()}")
         }
         queue.screenshot("officer-queue")
         assertTrue(queue.texts().toString(), queue.texts().any { it.contains("兰州大学第一医院") })

@@ -16,6 +16,7 @@ class SuperviseeApp : HuijiaoApp() {
         Route.SETTINGS to SettingsActivity::class.java,
         Route.SUPERVISEE_TODAY to TodayActivity::class.java,
         Route.CHECKIN to CheckinActivity::class.java,
+        Route.ROLL_CALL to RollCallActivity::class.java,
         Route.LEAVE to LeavesActivity::class.java,
         Route.DECISIONS to DecisionsActivity::class.java,
         Route.STUDY to StudyActivity::class.java,

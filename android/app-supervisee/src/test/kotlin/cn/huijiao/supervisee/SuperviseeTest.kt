@@ -10,6 +10,8 @@ import cn.huijiao.testing.Server
 import cn.huijiao.testing.choose
 import cn.huijiao.testing.enabled
 import cn.huijiao.testing.next
+import cn.huijiao.testing.offline
+import cn.huijiao.testing.online
 import cn.huijiao.testing.person
 import cn.huijiao.testing.preparePhone
 import cn.huijiao.testing.press
@@ -42,6 +44,8 @@ import org.robolectric.Shadows.shadowOf
 import org.robolectric.annotation.Config
 import org.robolectric.annotation.GraphicsMode
 import org.robolectric.shadows.ShadowDialog
+import android.webkit.WebView
+import uniffi.huijiao_core.RollCallStart
 import uniffi.huijiao_core.SanctionDecision
 import uniffi.huijiao_core.SanctionProposal
 
@@ -61,6 +65,7 @@ class SuperviseeTest {
     @After
     fun noPlaces() {
         Device.places = null
+        offline()
     }
 
     /** Signs `user` in through the sign-in screen; the home it opens. */
@@ -162,7 +167,7 @@ class SuperviseeTest {
         until("the leave, waiting") { list.texts().firstOrNull { "待审批" in it } }
 
         // The live connection, as the home started it.
-        Robolectric.setupService(LiveService::class.java)
+        online()
         until("the socket") { cn.huijiao.ui.Live.state?.takeIf { it is uniffi.huijiao_core.StreamState.Connected } }
 
         // The officer approves it on their side; the list changes by itself.
@@ -205,6 +210,35 @@ class SuperviseeTest {
     }
 
     @Test
+    fun aRingingRollCallIsAnsweredOnTheServersPage() {
+        // 孙立新's face is enrolled, so that he can be called.
+        val caseId = runBlocking { person("sv.sunlixin", "demo-phone").me().caseId!! }
+        val officer = person("officer.yannan")
+        runBlocking { officer.checkins().enrolFace(caseId, listOf(Photos.read("reference.jpg"))) }
+        shadowOf(app).grantPermissions(Manifest.permission.RECORD_AUDIO)
+        val today = signIn("sv.sunlixin")
+        until("today") { today.texts().takeIf { "今日事项" in it } }
+        // The officer calls; Today hears it through the live socket.
+        online()
+        until("the socket") { cn.huijiao.ui.Live.state as? uniffi.huijiao_core.StreamState.Connected }
+        val started = runBlocking { officer.rollCalls().start(RollCallStart(listOf(caseId), null, null)) }
+        assertEquals("${started.skipped}", 1, started.started.size)
+        try {
+            until("the call, ringing on Today") { today.texts().takeIf { "视频点名" in it } }
+        } catch (e: AssertionError) {
+            throw AssertionError("${e.message}: ${today.texts()}")
+        }
+        today.pressRow("视频点名")
+        val call = next<RollCallActivity>(app)
+        until("the answer button") { call.view("answer") }
+        call.screenshot("supervisee-roll-call")
+        call.press("answer")
+        val web = until("the answer page") { call.view("call") as? WebView }
+        val loaded = shadowOf(web).lastLoadedUrl
+        assertTrue(loaded, loaded.startsWith(Server.base + "/roll-call#id="))
+    }
+
+    @Test
     fun aDecisionIsReadAndAcknowledged() {
         // The office proposes an admonition; the county decides it.
         val caseId = runBlocking { person("sv.maxiaojun", "demo-phone").me().caseId!! }
@@ -232,7 +266,7 @@ class SuperviseeTest {
         signIn("sv.maxiaojun")
         val gps = shadowOf(app.getSystemService(LocationManager::class.java))
         gps.setProviderEnabled(LocationManager.GPS_PROVIDER, true)
-        Robolectric.setupService(LiveService::class.java)
+        online()
         val fix = { lat: Double, at: Long ->
             Location(LocationManager.GPS_PROVIDER).apply {
                 latitude = lat
@@ -250,11 +284,11 @@ class SuperviseeTest {
         until("the position, on the officer's map") {
             runBlocking { officer.locations().positions() }.firstOrNull { it.caseId == caseId && Math.abs(it.lat - 36.0611) < 1e-6 }
         }
-        // A minute later is within the interval: nothing more is kept or sent.
+        // A minute later is within the interval: nothing more is sent.
         gps.simulateLocation(fix(36.0622, now + 60_000))
-        Thread.sleep(500)
-        val kept = runBlocking { Session.outbox().items() }
-        assertEquals(kept.toString(), 1, kept.size)
+        Thread.sleep(1500)
+        val shown = runBlocking { officer.locations().positions() }.first { it.caseId == caseId }
+        assertEquals(36.0611, shown.lat, 1e-6)
     }
 
     /** Signs `user` in, and opens a new leave request from their list of leaves. */

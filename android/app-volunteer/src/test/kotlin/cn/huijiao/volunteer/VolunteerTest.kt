@@ -7,6 +7,8 @@ import cn.huijiao.testing.PASSWORD
 import cn.huijiao.testing.Server
 import cn.huijiao.testing.choose
 import cn.huijiao.testing.next
+import cn.huijiao.testing.offline
+import cn.huijiao.testing.online
 import cn.huijiao.testing.preparePhone
 import cn.huijiao.testing.press
 import cn.huijiao.testing.pressRow
@@ -17,12 +19,12 @@ import cn.huijiao.testing.type
 import cn.huijiao.testing.until
 import cn.huijiao.testing.view
 import cn.huijiao.ui.Live
-import cn.huijiao.ui.LiveService
 import cn.huijiao.ui.SignInActivity
 import java.time.ZoneId
 import java.time.ZonedDateTime
 import org.junit.Assert.assertFalse
 import org.junit.Assert.assertTrue
+import org.junit.After
 import org.junit.Before
 import org.junit.Test
 import org.junit.runner.RunWith
@@ -44,6 +46,9 @@ class VolunteerTest {
     @Before
     fun phone() = preparePhone(app)
 
+    @After
+    fun stop() = offline()
+
     @Test
     fun helpLoggedWithTheServerDownIsSentOnceItIsBack() {
         val signIn = Robolectric.buildActivity(SignInActivity::class.java).setup().get()
@@ -53,7 +58,7 @@ class VolunteerTest {
         val people = next<PeopleActivity>(app)
         val name = until("the people") { people.texts().firstOrNull { it.contains("*") } }
         people.screenshot("volunteer-people")
-        Robolectric.setupService(LiveService::class.java)
+        online()
         until("the socket") { Live.state as? StreamState.Connected }
 
         // The server goes away while the volunteer writes.

@@ -154,8 +154,23 @@ class PhotoCamera : Camera {
 fun preparePhone(app: Application) {
     app.getSharedPreferences("phone", Context.MODE_PRIVATE).edit().putString("id", DEMO_PHONE).commit()
     Session.keys = JvmKeys
+    // Each test its own outbox file: a screen of an earlier test may still hold its own.
+    val file = kotlin.io.path.createTempFile("outbox", ".db").toFile().also { it.delete() }
+    Session.outboxFile = { file }
     Session.useServer(Server.base)
     Device.camera = { PhotoCamera() }
+}
+
+/** The live service, as the home starts it; [offline] stops it (each test's own). */
+private val services = ArrayList<org.robolectric.android.controller.ServiceController<cn.huijiao.ui.LiveService>>()
+
+fun online() {
+    services += Robolectric.buildService(cn.huijiao.ui.LiveService::class.java).create()
+}
+
+fun offline() {
+    services.forEach { it.destroy() }
+    services.clear()
 }
 
 /** Runs the main looper until `probe` gives something (the core answers on its own threads). */

@@ -83,9 +83,12 @@ object Session {
         get() = clientNow ?: HuijiaoClient(server, if (app.boundPhone) phoneId() else null, Vault(app, keys), language())
             .also { clientNow = it }
 
+    /** The outbox's file: app-private, not backed up (a test gives each run its own). */
+    var outboxFile: () -> java.io.File = { app.noBackupFilesDir.resolve("outbox.db") }
+
     /** The outbox, opened once. */
     suspend fun outbox(): HuijiaoOutbox = opening.withLock {
-        outboxNow ?: HuijiaoOutbox.open(app.noBackupFilesDir.resolve("outbox.db").path, client).also { outboxNow = it }
+        outboxNow ?: HuijiaoOutbox.open(outboxFile().path, client).also { outboxNow = it }
     }
 
     /** Forgets what was kept of the signed-in user (their case), as another may sign in. */
