@@ -133,6 +133,11 @@ class FrontCamera(context: Context) : Camera {
     }
 }
 
+/** The platform says the fix came from a mock location provider. */
+fun Location.mocked(): Boolean =
+    @Suppress("DEPRECATION") // isMock() is API 31; isFromMockProvider says the same before
+    if (Build.VERSION.SDK_INT >= 31) isMock else isFromMockProvider
+
 /**
  * Fixes from the phone's GPS and network providers (framework `LocationManager`, no Play
  * services), as the core's `GpsFix`, mock providers marked.
@@ -155,8 +160,6 @@ class Fixes(context: Context, private val onFix: (GpsFix) -> Unit) : LocationLis
     fun stop() = manager.removeUpdates(this)
 
     override fun onLocationChanged(location: Location) {
-        @Suppress("DEPRECATION") // isMock() is API 31; isFromMockProvider says the same before
-        val mock = if (Build.VERSION.SDK_INT >= 31) location.isMock else location.isFromMockProvider
         onFix(
             GpsFix(
                 lat = location.latitude,
@@ -164,7 +167,7 @@ class Fixes(context: Context, private val onFix: (GpsFix) -> Unit) : LocationLis
                 accuracyM = location.accuracy.toDouble(),
                 fixTime = Instant.ofEpochMilli(location.time),
                 provider = location.provider ?: "",
-                mock = mock,
+                mock = location.mocked(),
             ),
         )
     }

@@ -68,17 +68,13 @@ abstract class ScreenActivity : Activity() {
     /**
      * How this screen reads the server again, for screens that show what others change (a
      * list, a home): set once the core's screen is open. It runs when the screen is shown
-     * again, when a live event arrives, and when the outbox has sent something.
+     * again (`onResume`, which also follows a new intent to a screen already open), when a
+     * live event arrives, and when the outbox has sent something.
      */
     var refresh: (suspend () -> Unit)? = null
 
     private fun refreshNow() {
         refresh?.let { r -> launch { r() } }
-    }
-
-    override fun onNewIntent(intent: Intent) {
-        super.onNewIntent(intent)
-        refreshNow()
     }
 
     /** A live event while this screen is shown. */

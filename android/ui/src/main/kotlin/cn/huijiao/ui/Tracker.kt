@@ -8,7 +8,6 @@ import android.location.Location
 import android.location.LocationListener
 import android.location.LocationManager
 import android.os.BatteryManager
-import android.os.Build
 import android.os.Looper
 import java.time.Instant
 import kotlinx.coroutines.CoroutineScope
@@ -66,8 +65,6 @@ class Tracker(private val context: Context) : LocationListener {
         // Both providers answer: one point an interval (a little early is fine, twice is not).
         if (location.time - lastKept < intervalMs * 9 / 10) return
         lastKept = location.time
-        @Suppress("DEPRECATION") // isMock() is API 31; isFromMockProvider says the same before
-        val mock = if (Build.VERSION.SDK_INT >= 31) location.isMock else location.isFromMockProvider
         val battery = context.getSystemService(BatteryManager::class.java)
             .getIntProperty(BatteryManager.BATTERY_PROPERTY_CAPACITY)
         val point = LocationPointIn(
@@ -82,7 +79,7 @@ class Tracker(private val context: Context) : LocationListener {
                 LocationManager.PASSIVE_PROVIDER -> LocationProvider.PASSIVE
                 else -> LocationProvider.OTHER
             },
-            mock = mock,
+            mock = location.mocked(),
             battery = battery.takeIf { it in 0..100 }?.toUByte(),
         )
         scope.launch {
