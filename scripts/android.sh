@@ -9,7 +9,8 @@
 #   4. the Kotlin of android/ui and the three apps, compiled against android-all;
 #   5. the Robolectric tests of android/*/src/test, on the JVM against the live server binary,
 #      calling the real core through the host's libhuijiao_mobile.so;
-#   6. each app's signed APK (D8, aapt2, zipalign, apksigner), checked.
+#   6. the core's library for arm64-v8a and x86_64 (scripts/android-core.sh, without the NDK);
+#      each app's signed APK (D8, aapt2, zipalign, apksigner), checked.
 # Usage: scripts/android.sh [build|test|apk|all] (default all). Called by scripts/test.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -148,10 +149,10 @@ fi
 
 # ---- 6. the APKs --------------------------------------------------------------------------
 # Signed with a key made for the build (a deployment signs with its own: HUIJIAO_KEYSTORE and
-# HUIJIAO_KEYSTORE_PASS). The core's .so for the phone's ABIs is not built here yet: the APKs
-# carry JNA's dispatch library for arm64-v8a and x86_64 and the check below says the core's is
-# missing (android/README.md).
+# HUIJIAO_KEYSTORE_PASS). Each carries, for arm64-v8a and x86_64, the core's library and JNA's
+# dispatch library, compressed (extracted at install: android/README.md).
 if [ "$what" = all ] || [ "$what" = apk ]; then
+    scripts/android-core.sh arm64-v8a x86_64
     keystore=${HUIJIAO_KEYSTORE:-$out/build.keystore}
     pass=${HUIJIAO_KEYSTORE_PASS:-huijiao-build}
     if [ ! -f "$keystore" ]; then
@@ -180,9 +181,9 @@ if [ "$what" = all ] || [ "$what" = apk ]; then
         mkdir -p "$o/native/lib"
         for abi in arm64-v8a x86_64; do
             mkdir -p "$o/native/lib/$abi"
-            cp "$jna/jni/$abi/libjnidispatch.so" "$o/native/lib/$abi/"
+            cp "$jna/jni/$abi/libjnidispatch.so" "$out/jniLibs/$abi/libhuijiao_mobile.so" "$o/native/lib/$abi/"
         done
-        (cd "$o/native" && zip -q -X -r -0 "$o/unsigned.apk" lib)
+        (cd "$o/native" && zip -q -X -r -9 "$o/unsigned.apk" lib)
         zipalign -f -p 4 "$o/unsigned.apk" "$o/aligned.apk"
         apk=$out/huijiao-$app.apk
         apksigner sign --ks "$keystore" --ks-pass "pass:$pass" --out "$apk" "$o/aligned.apk"

@@ -2,7 +2,9 @@
 """Checks one built APK (scripts/android.sh): its signature (apksigner verify), what Android
 reads of it (aapt2 dump badging: package, version, SDKs, permissions — exactly those the app
 needs), every activity and service of its manifest present in its dex, JNA's dispatch library
-for each ABI; prints its size. Usage: check-apk.py APK APP. Exit 1 on a failed check."""
+and the core's library (scripts/android-core.sh) for each ABI, compressed and extracted at
+install (extractNativeLibs: libraries kept in the APK would need 16 KB zip alignment for
+Android 15's 16 KB pages, which Debian's zipalign cannot do); prints its size (under 25 MB). Usage: check-apk.py APK APP. Exit 1 on a failed check."""
 
 import re
 import subprocess
@@ -22,6 +24,7 @@ NEEDS = {
         "android.permission.FOREGROUND_SERVICE_DATA_SYNC",
         "android.permission.FOREGROUND_SERVICE_LOCATION",  # reporting the position at the level's interval
         "android.permission.POST_NOTIFICATIONS",
+        "android.permission.USE_FULL_SCREEN_INTENT",  # a ringing roll call takes the screen, as a call does
     },
     "officer": {
         "android.permission.INTERNET",
@@ -76,11 +79,13 @@ def main(apk, app):
     for c in components:
         descriptor = ("L" + c.replace(".", "/") + ";").encode()
         expect(descriptor in dex, f"{app}: {c} in the dex")
+    expect(re.search(r"extractNativeLibs\(0x010104ea\)=\(type 0x12\)0xffffffff", manifest) is not None,
+           f"{app}: native libraries extracted at install")
     for abi in ABIS:
-        expect(f"lib/{abi}/libjnidispatch.so" in names, f"{app}: lib/{abi}/libjnidispatch.so")
-        if f"lib/{abi}/libhuijiao_mobile.so" not in names:
-            print(f"note {app}: lib/{abi}/libhuijiao_mobile.so is not built here yet (android/README.md)")
+        for lib in ("libjnidispatch.so", "libhuijiao_mobile.so"):
+            expect(f"lib/{abi}/{lib}" in names, f"{app}: lib/{abi}/{lib}")
     print(f"size {app}: {size / 1e6:.1f} MB")
+    expect(size < 25e6, f"{app}: under 25 MB ({size / 1e6:.1f} MB)")
     print(f"APK {app}: {checks[0] - len(failures)} passed, {len(failures)} failed")
     return 1 if failures else 0
 

@@ -11,6 +11,8 @@
 #       libjna-java              JNA, under the Kotlin bindings on the JVM
 #       curl                     scripts wait for the servers they start
 #       aapt, zipalign, apksigner   the Android apps' resources linked, their APKs aligned and signed
+#       clang, llvm, libc6-dev-arm64-cross, libc6-dev-amd64-cross   the core's C for phones, without
+#                                the NDK (scripts/android-core.sh)
 set -euo pipefail
 what="${1:-serve}"
 
@@ -31,6 +33,10 @@ if [ "$what" = test ]; then
   need aapt command -v aapt2
   need zipalign command -v zipalign
   need apksigner command -v apksigner
+  need clang command -v clang
+  need llvm command -v llvm-readelf
+  need libc6-dev-arm64-cross test -f /usr/aarch64-linux-gnu/include/stdio.h
+  need libc6-dev-amd64-cross test -f /usr/x86_64-linux-gnu/include/stdio.h
 elif [ "$what" != serve ]; then
   echo "usage: scripts/packages.sh serve|test" >&2
   exit 2

@@ -1,4 +1,5 @@
-// The Rust core for the apps: libhuijiao_mobile.so for each ABI (cargo-ndk) and its uniffi
+// The Rust core for the apps: libhuijiao_mobile.so for each ABI (cargo-ndk, the workspace's
+// `android` profile, as scripts/android-core.sh builds it here) and its uniffi
 // Kotlin bindings, generated from the library itself.
 plugins {
     id("com.android.library")
@@ -15,7 +16,7 @@ val cargoNdk by tasks.registering(Exec::class) {
     workingDir = repo
     commandLine(
         "cargo", "ndk", "-t", "arm64-v8a", "-t", "x86_64", "-P", "26", "-o", jniLibs.get().asFile.path,
-        "build", "-p", "huijiao-mobile", "--release",
+        "build", "-p", "huijiao-mobile", "--profile", "android",
     )
 }
 val bindings by tasks.registering(Exec::class) {

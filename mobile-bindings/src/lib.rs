@@ -213,6 +213,14 @@ impl HuijiaoClient {
         huijiao_core::app::shared::password::PasswordScreen::new(self.inner.clone())
     }
 
+    /// Choosing a place without a map (a leave's destination, a new home): its `result` goes
+    /// to the form. Works offline.
+    pub fn place_picker_screen(
+        &self,
+    ) -> Arc<huijiao_core::app::shared::place_picker::PlacePickerScreen> {
+        huijiao_core::app::shared::place_picker::PlacePickerScreen::new(self.inner.clone())
+    }
+
     /// Settings: the account, the language, what `outbox` still has to send, signing out.
     pub async fn settings_screen(
         &self,
@@ -827,6 +835,34 @@ pub fn menu(
     language: String,
 ) -> Vec<huijiao_core::app::shared::device::MenuEntry> {
     huijiao_core::app::shared::device::menu(role, Lang::from_accept_language(Some(&language)))
+}
+
+/// The channels of notices `role`'s app makes (one per kind, so each can be silenced alone).
+#[uniffi::export]
+pub fn notice_channels(
+    role: huijiao_core::model::Role,
+    language: String,
+) -> Vec<huijiao_core::app::shared::notices::NoticeChannelView> {
+    huijiao_core::app::shared::notices::notice_channels(
+        role,
+        Lang::from_accept_language(Some(&language)),
+    )
+}
+
+/// What a live event says to `role` when no screen of the app is shown, if anything: the
+/// notification to post (a ringing roll call takes the screen).
+#[uniffi::export]
+pub fn notice(
+    role: huijiao_core::model::Role,
+    event: EventView,
+    language: String,
+) -> Option<huijiao_core::app::shared::notices::NoticeView> {
+    huijiao_core::app::shared::notices::notice(
+        role,
+        &event,
+        chrono::Utc::now(),
+        Lang::from_accept_language(Some(&language)),
+    )
 }
 
 /// The version of the core and of this API, for the app's "about" screen and bug reports.

@@ -82,7 +82,16 @@ texts! {
     Send: "提交", "Send";
     LeaveReasonMissing: "请选择外出事由", "Choose a reason";
     LeaveDetailMissing: "请说明外出事由", "Say why you need to go";
-    LeaveDestinationMissing: "请填写目的地", "Say where you are going";
+    LeaveDestinationMissing: "请选择目的地", "Choose where you are going";
+    ChooseDestination: "选择目的地", "Choose the destination";
+    // Choosing a place (no map: the areas are in the app).
+    PlacePickerTitle: "选择地点", "Choose a place";
+    PlaceSearchLabel: "搜索省、市、区县", "Search a province, city or county";
+    PlaceWholeCountry: "全国", "All of China";
+    PlaceNoneFound: "没有找到“{0}”", "Nothing found for “{0}”";
+    PlaceChooseCounty: "请选到区县一级", "Choose down to a county or district";
+    PlaceDetailLabel: "详细地址（选填）", "Street and number (optional)";
+    PlaceDone: "确定", "Use this place";
     LeaveContactMissing: "请填写外出期间的联系方式", "Say how to reach you while away";
     LeaveStartMissing: "请选择出发日期", "Choose the first day";
     LeaveEndMissing: "请选择返回日期", "Choose the last day";
@@ -200,13 +209,21 @@ texts! {
     // Password and settings (every app).
     // What the phone itself says, outside a screen (every app).
     StatusChannel: "在线状态", "Connection";
+    // Notices (the phone's notifications, when no screen of the app is shown).
+    ChannelCheckNow: "即时签到与核验", "Check in now";
+    ChannelRequests: "申请进展", "My requests";
+    ChannelAlerts: "预警", "Alerts";
+    ChannelHelp: "帮扶", "Helping";
+    RequestDecided: "{0}：{1}", "{0}: {1}";
+    NewDecision: "有新的决定或提醒，请查看并签收", "A new decision or notice: read it and acknowledge it";
+    HelpChanged: "帮扶记录有新进展，请查看", "Something changed in your help records";
+    AlertNoticeTitle: "{0}（{1}）", "{0} ({1})";
+    AlertNoticeBody: "{0}：{1}", "{0}: {1}";
     OnlineNote: "正在接收通知，待发送的记录将自动提交", "Receiving notices; what waits to be sent goes by itself";
     CameraWhy: "签到需要使用前置摄像头拍摄您的面部", "The check-in takes a photo of your face with the front camera";
     LocationWhy: "签到需要记录您当前的位置", "The check-in records where you are";
     NoCamera: "无法使用摄像头，请在系统设置中允许本应用使用摄像头", "The camera cannot be used: allow it in the phone's settings";
     NoLocation: "无法获取位置，请在系统设置中打开定位并允许本应用使用", "No location: turn location on and allow it in the phone's settings";
-    NoPlacePicker: "本机尚无离线地图，暂不能选择目的地", "This phone has no offline map yet: the destination cannot be picked";
-    PickOnMap: "在地图上选择", "Pick on the map";
     PasswordTitle: "设置新密码", "Set a new password";
     CurrentPasswordLabel: "当前密码", "Current password";
     NewPasswordLabel: "新密码", "New password";
@@ -371,7 +388,7 @@ texts! {
     // Asking to move.
     MoveTitle: "居住地变更申请", "Ask to move";
     ChooseNewUnit: "请选择新居住地所属的司法所", "Choose the office of the new place";
-    MarkNewHome: "请在地图上标出新居住地", "Mark the new home on the map";
+    MarkNewHome: "请选择新居住地所在的区县", "Choose the county or district of the new home";
     ChooseMoveDate: "请选择迁居日期", "Choose the day of the move";
     MoveNotice: "须至少提前 {0} 天申请", "Apply at least {0} days ahead";
     MoveDecidedBy: "由县级社区矫正机构在征求迁入地意见后决定", "The county agency decides after hearing the new place's agency";

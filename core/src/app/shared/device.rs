@@ -21,9 +21,6 @@ pub struct DeviceWords {
     /// The camera or the location refused or missing.
     pub no_camera: String,
     pub no_location: String,
-    /// A place picked on the map: the button, and why it cannot be used yet.
-    pub pick_on_map: String,
-    pub no_place_picker: String,
 }
 
 pub fn device_words(lang: Lang) -> DeviceWords {
@@ -35,8 +32,6 @@ pub fn device_words(lang: Lang) -> DeviceWords {
         location_why: say(Text::LocationWhy),
         no_camera: say(Text::NoCamera),
         no_location: say(Text::NoLocation),
-        pick_on_map: say(Text::PickOnMap),
-        no_place_picker: say(Text::NoPlacePicker),
     }
 }
 

@@ -30,6 +30,8 @@ pub struct LeaveFormState {
     /// The other fields' and the button's words.
     pub reason_text_label: String,
     pub destination_label: String,
+    /// The button that opens the place picker (`place_picker`).
+    pub choose_destination_label: String,
     pub start_label: String,
     pub end_label: String,
     pub contact_label: String,
@@ -232,6 +234,7 @@ impl LeaveFormScreen {
             reason_text: f.input.reason_text.clone(),
             reason_text_label: Text::LeaveDetailLabel.say(lang, &[]),
             destination_label: Text::FactDestination.say(lang, &[]),
+            choose_destination_label: Text::ChooseDestination.say(lang, &[]),
             start_label: Text::LeaveStartLabel.say(lang, &[]),
             end_label: Text::LeaveEndLabel.say(lang, &[]),
             contact_label: Text::LeaveContactLabel.say(lang, &[]),
@@ -287,7 +290,7 @@ impl LeaveFormScreen {
         self.changed("reason_text", |f| f.input.reason_text = text)
     }
 
-    /// Where to: its name, and the point the person picked on the map.
+    /// Where to: the place picker's `result` (its name, and its area's point).
     pub fn set_destination(&self, name: String, lat: f64, lon: f64) -> LeaveFormState {
         self.changed("destination", |f| {
             f.input.destination = (!name.trim().is_empty()).then_some(Place { name, lat, lon })

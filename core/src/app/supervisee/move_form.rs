@@ -1,6 +1,6 @@
 //! Asking to move (迁居, measures art. 30): the unit of the new place (every county agency and
-//! judicial office, with where it is: `GET /units/receiving`), the new address marked on the
-//! app's own map, the day of the move — at least the jurisdiction's notice ahead
+//! judicial office, with where it is: `GET /units/receiving`), the new address with its area
+//! chosen in the place picker (`shared::place_picker`), the day of the move — at least the jurisdiction's notice ahead
 //! (`policy::requests::check_relocation_date`, as the server checks it) — and the reason. The
 //! county agency decides after the new place's agency gives its opinion; the form says so. The
 //! person's moves are listed with where each stands, and one waiting may be withdrawn.
@@ -263,7 +263,7 @@ impl MoveFormScreen {
         self.changed("to_unit_id", |f| f.unit = code.parse().ok())
     }
 
-    /// The new address, and where it is on the app's map.
+    /// The new address as typed, and the point of its area (the place picker's `result`).
     pub fn set_new_home(&self, address: String, lat: f64, lon: f64) -> MoveFormState {
         self.changed("new_residence", |f| {
             f.address = address;

@@ -4,10 +4,12 @@ import cn.huijiao.ui.HuijiaoApp
 import cn.huijiao.ui.PasswordActivity
 import cn.huijiao.ui.SettingsActivity
 import cn.huijiao.ui.SignInActivity
+import uniffi.huijiao_core.Role
 import uniffi.huijiao_core.Route
 
 /** 矫务通: the officer's app. */
 class OfficerApp : HuijiaoApp() {
+    override val role = Role.OFFICER
     override val home = Route.OFFICER_QUEUE
     override val screens = mapOf(
         Route.SIGN_IN to SignInActivity::class.java,

@@ -7,7 +7,6 @@ import cn.huijiao.ui.Session
 import uniffi.huijiao_core.QueueListener
 import uniffi.huijiao_core.QueueScreen
 import uniffi.huijiao_core.QueueState
-import uniffi.huijiao_core.Role
 import uniffi.huijiao_core.Route
 
 /** The work queue (待办事项): what waits for a decision, by kind, the urgent first. */
@@ -47,7 +46,7 @@ class QueueActivity : ScreenActivity(), QueueListener {
             }
             line("empty", s.emptyNote, Page.Tone.Quiet)
             line("more", s.moreNote, Page.Tone.Quiet)
-            menu(Role.OFFICER)
+            menu()
         }
         follow(s.route)
     }

@@ -1,14 +1,14 @@
 package cn.huijiao.supervisee
 
 import android.os.Bundle
-import cn.huijiao.ui.Device
 import cn.huijiao.ui.Page
+import cn.huijiao.ui.PlacePickerActivity
 import cn.huijiao.ui.ScreenActivity
 import cn.huijiao.ui.Session
 import uniffi.huijiao_core.LeaveFormListener
 import uniffi.huijiao_core.LeaveFormScreen
 import uniffi.huijiao_core.LeaveFormState
-import uniffi.huijiao_mobile.deviceWords
+import uniffi.huijiao_core.PlacePickerScreen
 
 /**
  * Asking for leave (外出申请): the reasons, the dates and what the jurisdiction's rules say of
@@ -17,13 +17,23 @@ import uniffi.huijiao_mobile.deviceWords
  */
 class LeaveFormActivity : ScreenActivity(), LeaveFormListener {
     private lateinit var screen: LeaveFormScreen
-    private val words by lazy { deviceWords(Session.language()) }
 
     override fun onCreate(saved: Bundle?) {
         super.onCreate(saved)
         screen = handedIn() ?: return finish()
         hold(screen.watch(this))
         show(screen.state())
+    }
+
+    /** The place picker opened for the destination: its place goes to the form once chosen. */
+    private var picker: PlacePickerScreen? = null
+
+    override fun onResume() {
+        super.onResume()
+        picker?.state()?.result?.let { p ->
+            picker = null
+            screen.setDestination(p.name, p.lat, p.lon)
+        }
     }
 
     override fun changed(state: LeaveFormState) = onMain { show(state) }
@@ -39,9 +49,8 @@ class LeaveFormActivity : ScreenActivity(), LeaveFormListener {
             }
             line("destination.label", s.destinationLabel, Page.Tone.Label)
             line("destination", s.destination)
-            val pick = Device.places
-            button("destination.pick", words.pickOnMap, pick != null, words.noPlacePicker) {
-                pick?.invoke(this@LeaveFormActivity) { name, lat, lon -> screen.setDestination(name, lat, lon) }
+            button("destination.pick", s.chooseDestinationLabel) {
+                open(PlacePickerActivity::class.java, Session.client.placePickerScreen().also { picker = it })
             }
             line("destination.error", error("destination"), Page.Tone.Alert)
             date("start", s.startLabel, s.startDate, error("start_date")) { screen.setDates(it.toString(), s.endDate) }

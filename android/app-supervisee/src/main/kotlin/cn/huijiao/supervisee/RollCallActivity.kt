@@ -29,6 +29,9 @@ class RollCallActivity : ScreenActivity(), RollCallListener {
 
     override fun onCreate(saved: Bundle?) {
         super.onCreate(saved)
+        // Opened by a ringing call's notice: over the lock screen, the screen turned on.
+        setShowWhenLocked(true)
+        setTurnScreenOn(true)
         launch {
             val caseId = Session.caseId() ?: return@launch
             val s = Session.client.rollCallScreen(caseId)

@@ -4,10 +4,12 @@ import cn.huijiao.ui.HuijiaoApp
 import cn.huijiao.ui.PasswordActivity
 import cn.huijiao.ui.SettingsActivity
 import cn.huijiao.ui.SignInActivity
+import uniffi.huijiao_core.Role
 import uniffi.huijiao_core.Route
 
 /** 在矫通: the supervisee's app. The phone is bound to the person (its install id is sent). */
 class SuperviseeApp : HuijiaoApp() {
+    override val role = Role.SUPERVISEE
     override val home = Route.SUPERVISEE_TODAY
     override val boundPhone = true
     override val screens = mapOf(

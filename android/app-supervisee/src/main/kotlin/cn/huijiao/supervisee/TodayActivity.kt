@@ -4,7 +4,6 @@ import android.os.Bundle
 import cn.huijiao.ui.Page
 import cn.huijiao.ui.ScreenActivity
 import cn.huijiao.ui.Session
-import uniffi.huijiao_core.Role
 import uniffi.huijiao_core.TodayListener
 import uniffi.huijiao_core.TodayState
 
@@ -39,7 +38,7 @@ class TodayActivity : ScreenActivity(), TodayListener {
                 row("item.$i", item.title, item.detail, item.urgent && !item.done) { open(item.route) }
             }
             line("empty", s.emptyNote, Page.Tone.Quiet)
-            menu(Role.SUPERVISEE)
+            menu()
         }
         follow(s.route)
     }

@@ -2,6 +2,8 @@ package cn.huijiao.supervisee
 
 import android.Manifest
 import android.app.DatePickerDialog
+import android.app.Notification
+import android.app.NotificationManager
 import android.content.DialogInterface
 import android.location.Location
 import android.location.LocationManager
@@ -16,15 +18,17 @@ import cn.huijiao.testing.person
 import cn.huijiao.testing.preparePhone
 import cn.huijiao.testing.press
 import cn.huijiao.testing.pressRow
+import cn.huijiao.testing.putAway
 import cn.huijiao.testing.screenshot
+import cn.huijiao.testing.shownAgain
 import cn.huijiao.testing.text
 import cn.huijiao.testing.texts
 import cn.huijiao.testing.tick
 import cn.huijiao.testing.type
 import cn.huijiao.testing.until
 import cn.huijiao.testing.view
-import cn.huijiao.ui.Device
 import cn.huijiao.ui.LiveService
+import cn.huijiao.ui.PlacePickerActivity
 import cn.huijiao.ui.Session
 import cn.huijiao.ui.SignInActivity
 import java.time.LocalDate
@@ -63,8 +67,7 @@ class SuperviseeTest {
     }
 
     @After
-    fun noPlaces() {
-        Device.places = null
+    fun stopLive() {
         offline()
     }
 
@@ -127,8 +130,7 @@ class SuperviseeTest {
     fun aLeaveWithTooLittleNoticeIsExplainedBeforeAnythingIsSent() {
         val form = leaveForm("sv.sunlixin")
         // No offline map on this phone: the form says so and the destination cannot be picked.
-        assertFalse(form.enabled("destination.pick"))
-        assertTrue(form.texts().toString(), "本机尚无离线地图，暂不能选择目的地" in form.texts())
+        assertTrue(form.enabled("destination.pick"))
 
         form.choose("reason", "家庭事务")
         form.type("reason_text", "探望住院的母亲")
@@ -143,7 +145,7 @@ class SuperviseeTest {
         // Marked urgent, the rule says it goes as urgent; the destination is still missing.
         form.tick("urgent")
         until("the urgent note") { form.texts().firstOrNull { it.startsWith("提前不足 3 天") } }
-        assertTrue(form.texts().toString(), "请填写目的地" in form.texts())
+        assertTrue(form.texts().toString(), "请选择目的地" in form.texts())
         assertFalse(form.enabled("submit"))
         val mine = runBlocking { Session.client.requests().leavesOf(Session.caseId()!!) }
         assertTrue("nothing was sent: $mine", mine.isEmpty())
@@ -151,12 +153,25 @@ class SuperviseeTest {
 
     @Test
     fun anApprovalReachesTheLeaveListThroughTheLiveSocket() {
-        // A leave asked for on the phone (the place handed in as a map would pick it).
-        Device.places = { _, pick -> pick("陇南市", 33.40, 104.92) }
+        // A leave asked for on the phone, its destination chosen without a map.
         val form = leaveForm("sv.wuguilan")
         form.choose("reason", "家庭事务")
         form.type("reason_text", "探望父亲")
         form.press("destination.pick")
+        val picker = next<PlacePickerActivity>(app)
+        picker.type("search", "陇南")
+        until("the search") { picker.texts().takeIf { "陇南市" in it } }
+        picker.pressRow("陇南市")
+        until("its counties") { picker.texts().takeIf { "武都区" in it } }
+        assertFalse(picker.enabled("done"))
+        picker.pressRow("武都区")
+        picker.type("detail", "东江镇")
+        until("the place, whole") { picker.view("done")?.takeIf { it.isEnabled } }
+        picker.screenshot("supervisee-place-picker")
+        picker.press("done")
+        until("the picker, closed") { picker.takeIf { it.isFinishing } }
+        form.shownAgain()
+        until("the destination") { form.text("destination")?.takeIf { it == "甘肃省陇南市武都区 东江镇" } }
         form.type("contact", "13800000001")
         val start = LocalDate.now(ZoneId.of("Asia/Shanghai")).plusDays(20)
         pickDate(form, "start", start)
@@ -170,7 +185,9 @@ class SuperviseeTest {
         online()
         until("the socket") { cn.huijiao.ui.Live.state?.takeIf { it is uniffi.huijiao_core.StreamState.Connected } }
 
-        // The officer approves it on their side; the list changes by itself.
+        // The person puts the phone away; the officer approves on their side: a notice says
+        // so, and opens the list, which shows it.
+        list.putAway()
         val officer = person("officer.xiyuan")
         runBlocking {
             val queue = officer.queueScreen(null)
@@ -179,6 +196,11 @@ class SuperviseeTest {
             decision.setOpinion("同意")
             decision.approve()
         }
+        val notice = until("the notice") { notices().firstOrNull { it.channelId == "requests" } }
+        assertEquals("我的请假：已批准", notice.extras.getString(Notification.EXTRA_TEXT))
+        assertEquals(LeavesActivity::class.java.name, shadowOf(notice.contentIntent).savedIntent.component?.className)
+        assertEquals(null, notice.fullScreenIntent)
+        list.shownAgain()
         until("the approval, shown") { list.texts().firstOrNull { "已批准" in it } }
         list.screenshot("supervisee-leaves")
     }
@@ -228,6 +250,13 @@ class SuperviseeTest {
         } catch (e: AssertionError) {
             throw AssertionError("${e.message}: ${today.texts()}")
         }
+        // It rings as a call does, over whatever is shown: full screen, opening the call.
+        val ringing = until("the ringing notice") { notices().firstOrNull { it.channelId == "roll_call" } }
+        assertEquals("视频点名", ringing.extras.getString(Notification.EXTRA_TITLE))
+        assertEquals(Notification.CATEGORY_CALL, ringing.category)
+        assertEquals(RollCallActivity::class.java.name, shadowOf(ringing.fullScreenIntent).savedIntent.component?.className)
+        val channel = app.getSystemService(NotificationManager::class.java).getNotificationChannel("roll_call")
+        assertEquals(NotificationManager.IMPORTANCE_HIGH, channel.importance)
         today.pressRow("视频点名")
         val call = next<RollCallActivity>(app)
         until("the answer button") { call.view("answer") }
@@ -292,6 +321,10 @@ class SuperviseeTest {
     }
 
     /** Signs `user` in, and opens a new leave request from their list of leaves. */
+    /** The notifications posted, newest last. */
+    private fun notices(): List<Notification> =
+        shadowOf(app.getSystemService(NotificationManager::class.java)).allNotifications
+
     private fun leaveForm(user: String): LeaveFormActivity {
         val today = signIn(user)
         until("today") { today.texts().takeIf { "我的请假" in it } }

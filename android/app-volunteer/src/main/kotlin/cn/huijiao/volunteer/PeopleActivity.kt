@@ -7,7 +7,6 @@ import cn.huijiao.ui.Session
 import uniffi.huijiao_core.PeopleListener
 import uniffi.huijiao_core.PeopleScreen
 import uniffi.huijiao_core.PeopleState
-import uniffi.huijiao_core.Role
 import uniffi.huijiao_core.Route
 
 /**
@@ -49,7 +48,7 @@ class PeopleActivity : ScreenActivity(), PeopleListener {
                 }
             }
             line("empty", s.emptyNote, Page.Tone.Quiet)
-            menu(Role.VOLUNTEER)
+            menu()
         }
         follow(s.route)
     }

@@ -4,10 +4,12 @@ import cn.huijiao.ui.HuijiaoApp
 import cn.huijiao.ui.PasswordActivity
 import cn.huijiao.ui.SettingsActivity
 import cn.huijiao.ui.SignInActivity
+import uniffi.huijiao_core.Role
 import uniffi.huijiao_core.Route
 
 /** 协矫通: the volunteer's app. It sees only what helping needs, and asks for no location. */
 class VolunteerApp : HuijiaoApp() {
+    override val role = Role.VOLUNTEER
     override val home = Route.VOLUNTEER_PEOPLE
     override val screens = mapOf(
         Route.SIGN_IN to SignInActivity::class.java,

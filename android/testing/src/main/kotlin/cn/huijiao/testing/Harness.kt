@@ -242,7 +242,28 @@ fun ScreenActivity.pressRow(title: String) {
 inline fun <reified A : Activity> next(app: Application): A {
     val intent: Intent = until("an activity to start") { shadowOf(app).nextStartedActivity }
     check(intent.component?.className == A::class.java.name) { "started ${intent.component?.className}, not ${A::class.java.name}" }
-    return Robolectric.buildActivity(A::class.java, intent).setup().get()
+    val controller = Robolectric.buildActivity(A::class.java, intent).setup()
+    controllers[controller.get()] = controller
+    return controller.get()
+}
+
+/** The activities [next] made, to take them through their lifecycle again. */
+val controllers = java.util.WeakHashMap<Activity, org.robolectric.android.controller.ActivityController<*>>()
+
+/** The screen, no longer shown (the person went to another app): Android pauses it. */
+fun ScreenActivity.putAway() {
+    val c = controllers[this] ?: throw AssertionError("not made by next(): $this")
+    c.pause()
+    paused += this
+}
+
+private val paused = java.util.Collections.newSetFromMap(java.util.WeakHashMap<Activity, Boolean>())
+
+/** The screen, shown again (after the one it opened, or another app): paused if it was not, resumed. */
+fun ScreenActivity.shownAgain() {
+    val c = controllers[this] ?: throw AssertionError("not made by next(): $this")
+    if (!paused.remove(this)) c.pause()
+    c.resume()
 }
 
 /** Saves what the screen shows as a PNG (`HUIJIAO_SCREENSHOTS`), where native graphics render. */

@@ -34,13 +34,6 @@ import uniffi.huijiao_core.Pose
 object Device {
     /** The camera for a screen: the front camera unless a test hands in its own. */
     var camera: (Context) -> Camera = { FrontCamera(it) }
-
-    /**
-     * Picks a place on a map: its name and point. No offline map is built into the apps yet
-     * (no tile service may be reached), so a phone has none and the forms say so; a test hands
-     * in the place a person would have picked.
-     */
-    var places: ((android.app.Activity, (String, Double, Double) -> Unit) -> Unit)? = null
 }
 
 /** A camera that shows a preview and takes one JPEG when asked. */

@@ -21,8 +21,8 @@ import uniffi.huijiao_mobile.TaskHandle
 import uniffi.huijiao_mobile.deviceWords
 
 /**
- * The core's live events, heard while the app runs: each event goes to the screen shown, and
- * each time the stream comes back (the server or the network returns) what waits in the outbox
+ * The core's live events, heard while the app runs: each event goes to the screen shown (or,
+ * when none is, becomes a notice: [Notices]), and each time the stream comes back (the server or the network returns) what waits in the outbox
  * is sent. No Google push: the core's own socket, kept by [LiveService].
  */
 object Live : EventListener {
@@ -32,7 +32,12 @@ object Live : EventListener {
     private val background = CoroutineScope(SupervisorJob() + Dispatchers.IO)
 
     override fun onEvent(event: EventView) {
-        main.post { showing?.onLive(event) }
+        main.post {
+            val shown = showing
+            // What is shown refreshes itself; otherwise (and for a ringing call) a notice.
+            Notices.post(Session.app, event, screenShown = shown != null)
+            shown?.onLive(event)
+        }
     }
 
     override fun onState(state: StreamState) {
@@ -79,6 +84,7 @@ class LiveService : Service() {
         manager.createNotificationChannel(
             NotificationChannel(STATUS_CHANNEL, words.statusChannel, NotificationManager.IMPORTANCE_MIN),
         )
+        Notices.channels(this)
         val note = Notification.Builder(this, STATUS_CHANNEL)
             .setContentTitle(words.onlineNote)
             .setSmallIcon(android.R.drawable.stat_notify_sync)

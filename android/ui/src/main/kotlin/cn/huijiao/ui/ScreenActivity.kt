@@ -2,6 +2,8 @@ package cn.huijiao.ui
 
 import android.app.Activity
 import android.content.Intent
+import android.content.pm.PackageManager
+import android.os.Build
 import android.os.Bundle
 import android.os.Handler
 import android.os.Looper
@@ -11,7 +13,6 @@ import kotlinx.coroutines.MainScope
 import kotlinx.coroutines.cancel
 import kotlinx.coroutines.launch
 import uniffi.huijiao_core.EventView
-import uniffi.huijiao_core.Role
 import uniffi.huijiao_core.Route
 import uniffi.huijiao_core.Watching
 import uniffi.huijiao_mobile.menu
@@ -80,16 +81,23 @@ abstract class ScreenActivity : Activity() {
     /** A live event while this screen is shown. */
     open fun onLive(event: EventView) = refreshNow()
 
-    /** A home's menu, as the core lists it for `role`: the entries this app draws a screen for. */
-    fun Page.menu(role: Role) {
-        menu(role, Session.language()).filter { it.route in Session.app.screens }.forEachIndexed { i, e ->
+    /** A home's menu, as the core lists it for the app's role: the entries it draws a screen for. */
+    fun Page.menu() {
+        menu(Session.app.role, Session.language()).filter { it.route in Session.app.screens }.forEachIndexed { i, e ->
             row("menu.$i", e.label, null) { open(e.route) }
         }
     }
 
-    /** The live connection, from the home on: the socket and the outbox's sending. */
+    /**
+     * The live connection, from the home on: the socket and the outbox's sending; and, on
+     * Android 13+, the person asked once to allow the notices it posts.
+     */
     fun goOnline() {
         startForegroundService(Intent(this, LiveService::class.java))
+        val notices = android.Manifest.permission.POST_NOTIFICATIONS
+        if (Build.VERSION.SDK_INT >= 33 && checkSelfPermission(notices) != PackageManager.PERMISSION_GRANTED) {
+            requestPermissions(arrayOf(notices), ASK_NOTICES)
+        }
     }
 
     /** Something waiting in the outbox was sent (or refused). */
@@ -130,6 +138,7 @@ abstract class ScreenActivity : Activity() {
 
     companion object {
         const val SCREEN = "cn.huijiao.SCREEN"
+        private const val ASK_NOTICES = 7001
 
         /** Routes that start the app afresh: nothing behind them to go back to. */
         val STARTS = setOf(

@@ -7,6 +7,7 @@ import java.util.Locale
 import java.util.UUID
 import kotlinx.coroutines.sync.Mutex
 import kotlinx.coroutines.sync.withLock
+import uniffi.huijiao_core.Role
 import uniffi.huijiao_core.Route
 import uniffi.huijiao_mobile.HuijiaoClient
 import uniffi.huijiao_mobile.HuijiaoOutbox
@@ -19,6 +20,9 @@ import uniffi.huijiao_mobile.HuijiaoOutbox
 abstract class HuijiaoApp : Application() {
     /** The activity for each route this app can reach. */
     abstract val screens: Map<Route, Class<out Activity>>
+
+    /** Whose app it is: what its home's menu lists, which notices it posts. */
+    abstract val role: Role
 
     /** The home screen of the signed-in user. */
     abstract val home: Route
