@@ -34,6 +34,8 @@ pom=android/tools/pom.xml
 if ! cmp -s "$pom" "$tools/pom.xml" || [ ! -s "$tools/test.cp" ]; then
     # Kotlin's own library is the compiler's (kept in step with it), not the one Maven picks.
     dep=org.apache.maven.plugins:maven-dependency-plugin:3.6.1
+    # Maven 3.8 writes colour resets even in batch mode: the log keeps the words only.
+    mvn() { command mvn "$@" 2>&1 | sed 's/\x1b\[[0-9;]*m//g'; }
     mvn -q -B -Dstyle.color=never -f "$pom" $dep:build-classpath -DincludeScope=compile -Dmdep.outputFile="$tools/app.cp" \
         -DexcludeArtifactIds=android-all,annotations,kotlin-stdlib
     mvn -q -B -Dstyle.color=never -f "$pom" $dep:build-classpath -DincludeScope=test -Dmdep.outputFile="$tools/test.cp" \

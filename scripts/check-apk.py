@@ -79,7 +79,7 @@ def main(apk, app):
     for c in components:
         descriptor = ("L" + c.replace(".", "/") + ";").encode()
         expect(descriptor in dex, f"{app}: {c} in the dex")
-    expect(re.search(r"extractNativeLibs\(0x010104ea\)=\(type 0x12\)0xffffffff", manifest) is not None,
+    expect(re.search(r"extractNativeLibs\(0x010104ea\)=(true|\(type 0x12\)0xffffffff)", manifest) is not None,
            f"{app}: native libraries extracted at install")
     for abi in ABIS:
         for lib in ("libjnidispatch.so", "libhuijiao_mobile.so"):

@@ -8,4 +8,5 @@ android { namespace = "cn.huijiao.ui" }
 
 dependencies {
     api(project(":core"))
+    implementation("com.google.zxing:core:3.5.3")
 }

@@ -497,13 +497,40 @@ def test_live_event_reaches_the_listener(server):
     assert mobile.leave_actions(decided, core.Role.SUPERVISEE, None) == [
         core.LeaveAction.CANCEL, core.LeaveAction.DEPART, core.LeaveAction.EXTEND]
     assert mobile.leave_actions(decided, core.Role.OFFICER, core.ApprovalLevel.CITY) == []
-    # Their own submission is heard first, then the decision.
+    # Their own submission is heard first, then the decision; only the decision is a notice.
     _, event = wait_for(ears, lambda h: h[0] == "event")
     assert '"submitted"' in event.payload
+    assert mobile.notice(core.Role.SUPERVISEE, event, "en") is None
     _, event = wait_for(ears, lambda h: h[0] == "event")
     assert event.kind == "leave" and event.case_id == case_id
     assert '"approved"' in event.payload
+    notice = mobile.notice(core.Role.SUPERVISEE, event, "zh-CN")
+    assert (notice.channel, notice.body, notice.route, notice.ring) == (
+        "requests", "我的请假：已批准", core.Route.LEAVE, False)
+    assert notice.key == f"leave:{leave.id}"
+    assert [c.id for c in mobile.notice_channels(core.Role.SUPERVISEE, "en")] == [
+        "roll_call", "check_now", "requests", "decisions"]
     sub.cancel()
+
+
+def test_a_destination_chosen_without_a_map_goes_to_the_leave_form(server):
+    sv = client(server, DEVICE)
+    case_id = run(sv.login("sv.maxiaojun", PASSWORD)).case_id
+    picker = sv.place_picker_screen()
+    found = picker.search("天水")
+    city = next(r for r in found.rows if r.name == "天水市")
+    assert city.opens and city.within == "甘肃省"
+    counties = picker.open(city.code)
+    assert not counties.can_done and counties.done_why_not == "Choose down to a county or district"
+    county = next(r for r in counties.rows if r.name == "秦州区")
+    picker.open(county.code)
+    picker.set_detail("人民路 1 号")
+    place = picker.done().result
+    assert place.name == "甘肃省天水市秦州区 人民路 1 号"
+    form = run(sv.leave_form_screen(case_id))
+    state = form.set_destination(place.name, place.lat, place.lon)
+    assert state.destination == place.name
+    assert not any(e.field == "destination" for e in state.errors)
 
 
 def test_a_help_session_logged_offline_is_delivered_once_and_confirmed(server):

@@ -209,6 +209,9 @@ texts! {
     // Password and settings (every app).
     // What the phone itself says, outside a screen (every app).
     StatusChannel: "在线状态", "Connection";
+    ScanTitle: "扫描二维码", "Scan the code";
+    ScanHint: "请将组织者出示的二维码放入画面中", "Hold the code you are shown inside the picture";
+    ScanCameraWhy: "扫码需要使用相机，请在设置中允许", "Scanning needs the camera: allow it in the settings";
     // Notices (the phone's notifications, when no screen of the app is shown).
     ChannelCheckNow: "即时签到与核验", "Check in now";
     ChannelRequests: "申请进展", "My requests";

@@ -21,6 +21,10 @@ pub struct DeviceWords {
     /// The camera or the location refused or missing.
     pub no_camera: String,
     pub no_location: String,
+    /// Scanning a code with the back camera: the screen's title, what to do, why the camera.
+    pub scan_title: String,
+    pub scan_hint: String,
+    pub scan_camera_why: String,
 }
 
 pub fn device_words(lang: Lang) -> DeviceWords {
@@ -32,6 +36,9 @@ pub fn device_words(lang: Lang) -> DeviceWords {
         location_why: say(Text::LocationWhy),
         no_camera: say(Text::NoCamera),
         no_location: say(Text::NoLocation),
+        scan_title: say(Text::ScanTitle),
+        scan_hint: say(Text::ScanHint),
+        scan_camera_why: say(Text::ScanCameraWhy),
     }
 }
 

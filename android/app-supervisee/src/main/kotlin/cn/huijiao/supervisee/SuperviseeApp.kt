@@ -23,5 +23,6 @@ class SuperviseeApp : HuijiaoApp() {
         Route.DECISIONS to DecisionsActivity::class.java,
         Route.STUDY to StudyActivity::class.java,
         Route.LESSON to LessonActivity::class.java,
+        Route.SERVICE to ServiceActivity::class.java,
     )
 }

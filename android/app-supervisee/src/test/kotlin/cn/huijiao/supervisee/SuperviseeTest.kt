@@ -8,6 +8,7 @@ import android.content.DialogInterface
 import android.location.Location
 import android.location.LocationManager
 import cn.huijiao.testing.Photos
+import cn.huijiao.testing.QrCamera
 import cn.huijiao.testing.Server
 import cn.huijiao.testing.choose
 import cn.huijiao.testing.enabled
@@ -27,8 +28,10 @@ import cn.huijiao.testing.tick
 import cn.huijiao.testing.type
 import cn.huijiao.testing.until
 import cn.huijiao.testing.view
+import cn.huijiao.ui.Device
 import cn.huijiao.ui.LiveService
 import cn.huijiao.ui.PlacePickerActivity
+import cn.huijiao.ui.ScanActivity
 import cn.huijiao.ui.Session
 import cn.huijiao.ui.SignInActivity
 import java.time.LocalDate
@@ -49,9 +52,12 @@ import org.robolectric.annotation.Config
 import org.robolectric.annotation.GraphicsMode
 import org.robolectric.shadows.ShadowDialog
 import android.webkit.WebView
+import uniffi.huijiao_core.ParticipationStatus
 import uniffi.huijiao_core.RollCallStart
 import uniffi.huijiao_core.SanctionDecision
 import uniffi.huijiao_core.SanctionProposal
+import uniffi.huijiao_core.ServiceActivityCreate
+import uniffi.huijiao_core.ServiceKind
 
 /** 在矫通 on the JVM against the live server, the real core under it. */
 @RunWith(RobolectricTestRunner::class)
@@ -265,6 +271,58 @@ class SuperviseeTest {
         val web = until("the answer page") { call.view("call") as? WebView }
         val loaded = shadowOf(web).lastLoadedUrl
         assertTrue(loaded, loaded.startsWith(Server.base + "/roll-call#id="))
+    }
+
+    @Test
+    fun communityServiceIsSignedUpForAndCheckedInWithTheOrganisersCode() {
+        // The office schedules an activity starting in 20 minutes (checking in is open), run
+        // on site by a volunteer, whose phone shows its code.
+        val officer = person("officer.donggang")
+        val organiser = person("volunteer.donggang")
+        val code = runBlocking {
+            val unit = officer.org().units().first { it.name == "东岗司法所" }
+            val now = java.time.Instant.now()
+            val activity = officer.service().createActivity(
+                ServiceActivityCreate(
+                    unit.id, "敬老院陪伴老人", ServiceKind.ELDERLY_CARE, "东岗街道敬老院", 36.0612, 103.8343, 200u,
+                    now.plusSeconds(20 * 60), now.plusSeconds(140 * 60), 3u, organiser.me().id, null,
+                ),
+            )
+            organiser.service().code(activity.id)
+        }
+        val today = signIn("sv.maxiaojun")
+        until("the menu") { today.texts().takeIf { "本月公益活动" in it } }
+        today.pressRow("本月公益活动")
+        val service = next<ServiceActivity>(app)
+        val id = code.activityId
+        until("the activity") { service.view("activity.$id.sign_up")?.takeIf { it.isEnabled } }
+        assertTrue(service.texts().toString(), service.texts().any { "东岗街道敬老院" in it })
+        service.press("activity.$id.sign_up")
+        // Signed up: the scan is offered, but waits for the phone's fix.
+        val scan = until("the scan button") { service.view("activity.$id.scan") }
+        assertFalse(scan.isEnabled)
+        val gps = shadowOf(app.getSystemService(LocationManager::class.java))
+        gps.setProviderEnabled(LocationManager.GPS_PROVIDER, true)
+        service.shownAgain() // the fix is asked for as the screen shows
+        gps.simulateLocation(
+            Location(LocationManager.GPS_PROVIDER).apply {
+                latitude = 36.0613
+                longitude = 103.8343
+                accuracy = 8f
+                time = System.currentTimeMillis()
+            },
+        )
+        until("the scan, allowed") { service.view("activity.$id.scan")?.takeIf { it.isEnabled } }
+        service.screenshot("supervisee-service")
+        val camera = QrCamera(code.qr)
+        Device.scanner = { camera }
+        service.press("activity.$id.scan")
+        val scanner = next<ScanActivity>(app)
+        until("the code, read") { scanner.takeIf { it.isFinishing } }
+        assertTrue("a blank picture first, then the code: ${camera.taken}", camera.taken >= 2)
+        until("checked in") { service.texts().firstOrNull { it.startsWith("已签到") } }
+        val mine = runBlocking { person("sv.maxiaojun", "demo-phone").service().activity(id) }
+        assertEquals(ParticipationStatus.CHECKED_IN, mine.participation?.status)
     }
 
     @Test

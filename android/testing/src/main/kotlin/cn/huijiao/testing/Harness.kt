@@ -150,6 +150,29 @@ class PhotoCamera : Camera {
     override fun stop() {}
 }
 
+/**
+ * The back camera held over a QR code of `text` (as an organiser's phone shows it): each
+ * picture a JPEG of the code, drawn by ZXing's encoder, the first ones blank while it focuses.
+ */
+class QrCamera(private val text: String) : Camera {
+    var taken = 0
+    override fun start(view: android.view.TextureView) {}
+    override suspend fun take(pose: Pose?): ByteArray {
+        taken += 1
+        val size = 480
+        val bitmap = android.graphics.Bitmap.createBitmap(size, size, android.graphics.Bitmap.Config.ARGB_8888)
+        bitmap.eraseColor(android.graphics.Color.WHITE)
+        if (taken > 1) {
+            val code = com.google.zxing.qrcode.QRCodeWriter().encode(text, com.google.zxing.BarcodeFormat.QR_CODE, size, size)
+            for (y in 0 until size) for (x in 0 until size) if (code[x, y]) bitmap.setPixel(x, y, android.graphics.Color.BLACK)
+        }
+        val out = java.io.ByteArrayOutputStream()
+        bitmap.compress(android.graphics.Bitmap.CompressFormat.JPEG, 90, out)
+        return out.toByteArray()
+    }
+    override fun stop() {}
+}
+
 /** Points the app under test at the test server, as a phone set up for the demo. */
 fun preparePhone(app: Application) {
     app.getSharedPreferences("phone", Context.MODE_PRIVATE).edit().putString("id", DEMO_PHONE).commit()
@@ -159,6 +182,9 @@ fun preparePhone(app: Application) {
     Session.outboxFile = { file }
     Session.useServer(Server.base)
     Device.camera = { PhotoCamera() }
+    Device.scanner = { PhotoCamera() } // a face, no code: a test hands in a QrCamera
+    // The person allowed notices when the home first asked (Android 13+).
+    shadowOf(app).grantPermissions(android.Manifest.permission.POST_NOTIFICATIONS)
 }
 
 /** The live service, as the home starts it; [offline] stops it (each test's own). */

@@ -33,7 +33,10 @@ import uniffi.huijiao_core.Pose
  */
 object Device {
     /** The camera for a screen: the front camera unless a test hands in its own. */
-    var camera: (Context) -> Camera = { FrontCamera(it) }
+    var camera: (Context) -> Camera = { PhoneCamera(it, CameraCharacteristics.LENS_FACING_FRONT) }
+
+    /** The camera that scans codes: the back one unless a test hands in its own. */
+    var scanner: (Context) -> Camera = { PhoneCamera(it, CameraCharacteristics.LENS_FACING_BACK) }
 }
 
 /** A camera that shows a preview and takes one JPEG when asked. */
@@ -47,8 +50,11 @@ interface Camera {
     fun stop()
 }
 
-/** The front camera through camera2: a preview and a still JPEG at a face's size. */
-class FrontCamera(context: Context) : Camera {
+/**
+ * A camera through camera2 — the front one for faces, the back one for codes: a preview and a
+ * still JPEG at a face's size (enough for a code held in front of it).
+ */
+class PhoneCamera(context: Context, private val facing: Int) : Camera {
     private val manager = context.getSystemService(CameraManager::class.java)
     private val thread = HandlerThread("camera").apply { start() }
     private val handler = Handler(thread.looper)
@@ -56,14 +62,13 @@ class FrontCamera(context: Context) : Camera {
     private var session: CameraCaptureSession? = null
     private var reader: ImageReader? = null
 
-    private fun frontId(): String? = manager.cameraIdList.firstOrNull {
-        manager.getCameraCharacteristics(it).get(CameraCharacteristics.LENS_FACING) ==
-            CameraCharacteristics.LENS_FACING_FRONT
+    private fun cameraId(): String? = manager.cameraIdList.firstOrNull {
+        manager.getCameraCharacteristics(it).get(CameraCharacteristics.LENS_FACING) == facing
     }
 
     @SuppressLint("MissingPermission") // the screen asks for the camera before it starts
     override fun start(view: TextureView) {
-        val id = frontId() ?: return
+        val id = cameraId() ?: return
         val sizes = manager.getCameraCharacteristics(id)
             .get(CameraCharacteristics.SCALER_STREAM_CONFIGURATION_MAP)!!
             .getOutputSizes(ImageFormat.JPEG)
