@@ -113,6 +113,8 @@ for abi in "${abis[@]}"; do
         done
         llvm-ar rcs "$stand/libunwind.a" "$stand"/obj/Unwind*.o "$stand"/obj/libunwind.cpp.o
         echo "$key" >"$stand/key"
+        # Cargo does not see these files: the library is linked again against the new ones.
+        cargo clean --quiet -p huijiao-mobile --target "$triple" --profile android 2>/dev/null || true
         say "$abi: stand-in sysroot ($(wc -l <"$stand/obj/libc.s") lines of libc stubs), crt objects, libunwind"
     fi
 

@@ -393,6 +393,10 @@ texts! {
     ChooseNewUnit: "请选择新居住地所属的司法所", "Choose the office of the new place";
     MarkNewHome: "请选择新居住地所在的区县", "Choose the county or district of the new home";
     ChooseMoveDate: "请选择迁居日期", "Choose the day of the move";
+    MoveUnitLabel: "新居住地所属的司法所", "The office of the new place";
+    MoveAddressLabel: "新居住地址", "New address";
+    MoveChoosePlace: "选择新居住地", "Choose where the new home is";
+    MoveReasonLabel: "申请理由", "Reason";
     MoveNotice: "须至少提前 {0} 天申请", "Apply at least {0} days ahead";
     MoveDecidedBy: "由县级社区矫正机构在征求迁入地意见后决定", "The county agency decides after hearing the new place's agency";
     MoveSent: "已提交，等待审批", "Sent: waiting for a decision";

@@ -59,6 +59,7 @@ pub fn menu(role: Role, lang: Lang) -> Vec<MenuEntry> {
             (Text::ServiceTitle, Route::Service),
             (Text::DecisionsTitle, Route::Decisions),
             (Text::AreasTitle, Route::Areas),
+            (Text::MoveTitle, Route::Move),
             (Text::SettingsTitle, Route::Settings),
         ],
         Role::Officer => &[

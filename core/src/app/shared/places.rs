@@ -3,6 +3,7 @@
 //! licence in its header). The apps pick a destination or a new home from them without a map
 //! and without the network: the app carries them.
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 /// One area: its six-digit code (GB/T 2260), its name, its seat's point.
@@ -55,22 +56,33 @@ pub fn parent(code: &str) -> Option<&'static Area> {
     area(&city).or_else(|| area(&province))
 }
 
+/// Each area's areas, by its code ("" for the country's provinces), in code order.
+static CHILDREN: LazyLock<HashMap<&'static str, Vec<&'static Area>>> = LazyLock::new(|| {
+    let mut children: HashMap<&'static str, Vec<&'static Area>> = HashMap::new();
+    for a in AREAS.iter() {
+        let up = if a.code.ends_with("0000") {
+            Some("")
+        } else {
+            parent(a.code).map(|p| p.code)
+        };
+        if let Some(up) = up {
+            children.entry(up).or_default().push(a);
+        }
+    }
+    children
+});
+
+fn direct(code: Option<&str>) -> &'static [&'static Area] {
+    CHILDREN.get(code.unwrap_or("")).map_or(&[], Vec::as_slice)
+}
+
 /// The areas directly in `code` (the provinces for `None`). A province that is one city of its
 /// own name (北京市, 上海市) opens on that city's districts.
 pub fn children(code: Option<&str>) -> Vec<&'static Area> {
-    let of = |code: Option<&str>| -> Vec<&'static Area> {
-        AREAS
-            .iter()
-            .filter(|a| match code {
-                None => a.code.ends_with("0000"),
-                Some(c) => a.code != c && parent(a.code).map(|p| p.code) == Some(c),
-            })
-            .collect()
-    };
-    let found = of(code);
-    match (code.and_then(area), found.as_slice()) {
-        (Some(p), [only]) if only.name == p.name => of(Some(only.code)),
-        _ => found,
+    let found = direct(code);
+    match (code.and_then(area), found) {
+        (Some(p), [only]) if only.name == p.name => direct(Some(only.code)).to_vec(),
+        _ => found.to_vec(),
     }
 }
 

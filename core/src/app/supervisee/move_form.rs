@@ -20,6 +20,7 @@ use crate::model::RequestStatus;
 use crate::policy::calendar::local_date;
 use crate::policy::requests::{check_relocation_date, RequestRules};
 use crate::policy::text::{check, Shape};
+use crate::policy::transitions::LeaveAction;
 
 /// One of the person's moves.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +40,16 @@ pub struct MoveLine {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct MoveFormState {
     pub title: String,
+    /// The fields' and buttons' words.
+    pub unit_label: String,
+    pub address_label: String,
+    /// The button that opens the place picker (`place_picker`) for the new home.
+    pub choose_place_label: String,
+    pub move_date_label: String,
+    pub reason_label: String,
+    pub submit_label: String,
+    /// On a move that waits for a decision.
+    pub cancel_label: String,
     /// Where a move may go (`code`: the unit's id), the one chosen marked; "七里河区 西园司法所".
     pub units: Vec<Choice>,
     pub address: String,
@@ -161,6 +172,14 @@ impl MoveFormScreen {
         };
         MoveFormState {
             title: Text::MoveTitle.say(lang, &[]),
+            unit_label: Text::MoveUnitLabel.say(lang, &[]),
+            address_label: Text::MoveAddressLabel.say(lang, &[]),
+            choose_place_label: Text::MoveChoosePlace.say(lang, &[]),
+            move_date_label: Text::FactMoveDate.say(lang, &[]),
+            reason_label: Text::MoveReasonLabel.say(lang, &[]),
+            submit_label: Text::Send.say(lang, &[]),
+            // The same words as withdrawing a leave.
+            cancel_label: LeaveAction::Cancel.label(lang).into(),
             units: f
                 .units
                 .iter()

@@ -17,5 +17,7 @@ class OfficerApp : HuijiaoApp() {
         Route.SETTINGS to SettingsActivity::class.java,
         Route.OFFICER_QUEUE to QueueActivity::class.java,
         Route.DECIDE to DecideActivity::class.java,
+        Route.CASES to CasesActivity::class.java,
+        Route.CASE to CaseActivity::class.java,
     )
 }

@@ -33,6 +33,7 @@ import org.robolectric.RuntimeEnvironment
 import org.robolectric.Shadows.shadowOf
 import org.robolectric.annotation.Config
 import org.robolectric.annotation.GraphicsMode
+import uniffi.huijiao_core.CheckinRequestStatus
 import uniffi.huijiao_core.LeaveCreateRequest
 import uniffi.huijiao_core.LeaveReason
 import uniffi.huijiao_core.Place
@@ -53,6 +54,29 @@ class OfficerTest {
         signIn.type("password", PASSWORD)
         signIn.press("submit")
         return next(app)
+    }
+
+    @Test
+    fun theCaseloadFindsAPersonAndAsksForACheckInNow() {
+        val caseId = runBlocking { person("sv.maxiaojun", "demo-phone").me().caseId!! }
+        val queue = signIn("officer.donggang")
+        until("the menu") { queue.texts().takeIf { "矫正对象" in it } }
+        queue.pressRow("矫正对象")
+        val cases = next<CasesActivity>(app)
+        until("the caseload") { cases.texts().takeIf { "马小军" in it } }
+        cases.type("search", "没有这个人")
+        until("no one") { cases.texts().takeIf { "没有符合条件的矫正对象。" in it } }
+        cases.type("search", "马小")
+        until("him") { cases.texts().takeIf { "马小军" in it } }
+        cases.screenshot("officer-cases")
+        cases.pressRow("马小军")
+        val case = next<CaseActivity>(app)
+        until("his case") { case.view("request_checkin")?.takeIf { it.isEnabled } }
+        case.press("request_checkin")
+        until("asked, said") { case.text("message")?.takeIf { it.startsWith("已要求即时签到") } }
+        case.screenshot("officer-case")
+        val asked = runBlocking { person("officer.donggang").checkins().checkinRequestsOf(caseId) }
+        assertTrue("$asked", asked.any { it.status == CheckinRequestStatus.OPEN })
     }
 
     @Test

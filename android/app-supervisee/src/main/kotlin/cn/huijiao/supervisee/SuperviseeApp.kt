@@ -24,5 +24,6 @@ class SuperviseeApp : HuijiaoApp() {
         Route.STUDY to StudyActivity::class.java,
         Route.LESSON to LessonActivity::class.java,
         Route.SERVICE to ServiceActivity::class.java,
+        Route.MOVE to MoveActivity::class.java,
     )
 }

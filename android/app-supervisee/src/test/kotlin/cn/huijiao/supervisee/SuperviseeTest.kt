@@ -7,6 +7,8 @@ import android.app.NotificationManager
 import android.content.DialogInterface
 import android.location.Location
 import android.location.LocationManager
+import android.widget.RadioButton
+import android.widget.RadioGroup
 import cn.huijiao.testing.Photos
 import cn.huijiao.testing.QrCamera
 import cn.huijiao.testing.Server
@@ -32,6 +34,7 @@ import cn.huijiao.ui.Device
 import cn.huijiao.ui.LiveService
 import cn.huijiao.ui.PlacePickerActivity
 import cn.huijiao.ui.ScanActivity
+import cn.huijiao.ui.ScreenActivity
 import cn.huijiao.ui.Session
 import cn.huijiao.ui.SignInActivity
 import java.time.LocalDate
@@ -326,6 +329,45 @@ class SuperviseeTest {
     }
 
     @Test
+    fun aMoveIsAskedForWithTheNewHomeChosenWithoutAMap() {
+        val today = signIn("sv.yangmei")
+        until("the menu") { today.texts().takeIf { "居住地变更申请" in it } }
+        today.pressRow("居住地变更申请")
+        val move = next<MoveActivity>(app)
+        val offices = until("the offices") { (move.view("unit") as? RadioGroup)?.takeIf { it.childCount > 1 } }
+        val xiyuan = (0 until offices.childCount).map { (offices.getChildAt(it) as RadioButton).text.toString() }
+            .first { "西园司法所" in it }
+        move.choose("unit", xiyuan)
+        assertFalse(move.enabled("submit"))
+        assertTrue(move.texts().toString(), "请选择新居住地所在的区县" in move.texts())
+
+        move.press("place")
+        val picker = next<PlacePickerActivity>(app)
+        picker.type("search", "七里河")
+        until("the district") { picker.texts().takeIf { "七里河区" in it } }
+        picker.pressRow("七里河区")
+        picker.type("detail", "西津西路 16 号")
+        until("the place, whole") { picker.view("done")?.takeIf { it.isEnabled } }
+        picker.press("done")
+        until("the picker, closed") { picker.takeIf { it.isFinishing } }
+        move.shownAgain()
+        until("the new home") { move.text("address")?.takeIf { it == "甘肃省兰州市七里河区 西津西路 16 号" } }
+
+        // The day: 40 days ahead (the notice is 30 by default); the reason.
+        val now = LocalDate.now(ZoneId.of("Asia/Shanghai"))
+        val day = now.plusDays(40)
+        val year = if (day.year == now.year) "" else "${day.year}年"
+        pickDate(move, "move_date", day, shown = "$year${day.monthValue}月${day.dayOfMonth}日")
+        move.type("reason", "随子女迁居")
+        until("the form to hold") { move.view("submit")?.takeIf { it.isEnabled } }
+        move.screenshot("supervisee-move")
+        move.press("submit")
+        until("sent") { move.texts().firstOrNull { it == "已提交，等待审批" } }
+        until("listed, waiting") { move.texts().firstOrNull { it == "甘肃省兰州市七里河区 西津西路 16 号" } }
+        assertTrue(move.texts().toString(), move.texts().any { "待审批" in it })
+    }
+
+    @Test
     fun aDecisionIsReadAndAcknowledged() {
         // The office proposes an admonition; the county decides it.
         val caseId = runBlocking { person("sv.maxiaojun", "demo-phone").me().caseId!! }
@@ -393,11 +435,12 @@ class SuperviseeTest {
         return next(app)
     }
 
-    private fun pickDate(form: LeaveFormActivity, key: String, day: LocalDate) {
+    /** Picks `day` in the date dialog under `key`; the button then shows `shown` (the day by default). */
+    private fun pickDate(form: ScreenActivity, key: String, day: LocalDate, shown: String = day.toString()) {
         form.press(key)
         val dialog = ShadowDialog.getLatestDialog() as DatePickerDialog
         dialog.updateDate(day.year, day.monthValue - 1, day.dayOfMonth)
         dialog.getButton(DialogInterface.BUTTON_POSITIVE).performClick()
-        until("the date, shown") { form.text(key)?.takeIf { it == day.toString() } }
+        until("the date, shown") { form.text(key)?.takeIf { it == shown } }
     }
 }

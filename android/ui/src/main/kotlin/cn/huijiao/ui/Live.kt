@@ -22,8 +22,9 @@ import uniffi.huijiao_mobile.deviceWords
 
 /**
  * The core's live events, heard while the app runs: each event goes to the screen shown (or,
- * when none is, becomes a notice: [Notices]), and each time the stream comes back (the server or the network returns) what waits in the outbox
- * is sent. No Google push: the core's own socket, kept by [LiveService].
+ * when none is, becomes a notice: [Notices]), and each time the stream comes back (the server
+ * or the network returns) what waits in the outbox is sent. No Google push: the core's own
+ * socket, kept by [LiveService].
  */
 object Live : EventListener {
     @Volatile var showing: ScreenActivity? = null

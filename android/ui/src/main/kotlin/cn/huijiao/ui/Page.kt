@@ -207,7 +207,8 @@ class Page(private val activity: Activity) {
         b.text = value ?: "—"
         b.contentDescription = "$label ${value ?: ""}"
         b.setOnClickListener {
-            val now = value?.let(java.time.LocalDate::parse) ?: java.time.LocalDate.now(CHINA)
+            // The value as the state words it ("1月15日") or as a date: the dialog opens on it when it is one.
+            val now = value?.let { runCatching { java.time.LocalDate.parse(it) }.getOrNull() } ?: java.time.LocalDate.now(CHINA)
             android.app.DatePickerDialog(
                 activity, { _, y, m, d -> onPick(java.time.LocalDate.of(y, m + 1, d)) },
                 now.year, now.monthValue - 1, now.dayOfMonth,
