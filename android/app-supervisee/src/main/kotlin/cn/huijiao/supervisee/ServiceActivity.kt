@@ -22,6 +22,7 @@ import uniffi.huijiao_mobile.deviceWords
 class ServiceActivity : ScreenActivity(), ServiceListener {
     private var screen: ServiceScreen? = null
     private var fixes: Fixes? = null
+    private var asked = false
     private val words by lazy { deviceWords(Session.language()) }
 
     override fun onCreate(saved: Bundle?) {
@@ -46,7 +47,9 @@ class ServiceActivity : ScreenActivity(), ServiceListener {
         val s = screen ?: return
         if (fixes != null) return
         if (checkSelfPermission(Manifest.permission.ACCESS_FINE_LOCATION) != PackageManager.PERMISSION_GRANTED) {
-            requestPermissions(arrayOf(Manifest.permission.ACCESS_FINE_LOCATION), ASKED)
+            // Asked once per screen: the dialog's closing resumes the screen, which would ask again.
+            if (!asked) requestPermissions(arrayOf(Manifest.permission.ACCESS_FINE_LOCATION), ASKED)
+            asked = true
             return
         }
         val f = Fixes(this) { fix -> s.setLocation(fix) }
