@@ -2,13 +2,10 @@ package cn.huijiao.supervisee
 
 import android.os.Bundle
 import cn.huijiao.ui.Page
-import cn.huijiao.ui.PlacePickerActivity
 import cn.huijiao.ui.ScreenActivity
-import cn.huijiao.ui.Session
 import uniffi.huijiao_core.LeaveFormListener
 import uniffi.huijiao_core.LeaveFormScreen
 import uniffi.huijiao_core.LeaveFormState
-import uniffi.huijiao_core.PlacePickerScreen
 
 /**
  * Asking for leave (外出申请): the reasons, the dates and what the jurisdiction's rules say of
@@ -25,17 +22,6 @@ class LeaveFormActivity : ScreenActivity(), LeaveFormListener {
         show(screen.state())
     }
 
-    /** The place picker opened for the destination: its place goes to the form once chosen. */
-    private var picker: PlacePickerScreen? = null
-
-    override fun onResume() {
-        super.onResume()
-        picker?.state()?.result?.let { p ->
-            picker = null
-            screen.setDestination(p.name, p.lat, p.lon)
-        }
-    }
-
     override fun changed(state: LeaveFormState) = onMain { show(state) }
 
     private fun show(s: LeaveFormState) {
@@ -50,7 +36,7 @@ class LeaveFormActivity : ScreenActivity(), LeaveFormListener {
             line("destination.label", s.destinationLabel, Page.Tone.Label)
             line("destination", s.destination)
             button("destination.pick", s.chooseDestinationLabel) {
-                open(PlacePickerActivity::class.java, Session.client.placePickerScreen().also { picker = it })
+                pickPlace { p -> screen.setDestination(p.name, p.lat, p.lon) }
             }
             line("destination.error", error("destination"), Page.Tone.Alert)
             date("start", s.startLabel, s.startDate, error("start_date")) { screen.setDates(it.toString(), s.endDate) }

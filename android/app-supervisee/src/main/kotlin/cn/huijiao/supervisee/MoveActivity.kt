@@ -2,13 +2,11 @@ package cn.huijiao.supervisee
 
 import android.os.Bundle
 import cn.huijiao.ui.Page
-import cn.huijiao.ui.PlacePickerActivity
 import cn.huijiao.ui.ScreenActivity
 import cn.huijiao.ui.Session
 import uniffi.huijiao_core.MoveFormListener
 import uniffi.huijiao_core.MoveFormScreen
 import uniffi.huijiao_core.MoveFormState
-import uniffi.huijiao_core.PlacePickerScreen
 
 /**
  * Asking to move (居住地变更申请): the office of the new place, the new home chosen in the
@@ -19,9 +17,6 @@ import uniffi.huijiao_core.PlacePickerScreen
 class MoveActivity : ScreenActivity(), MoveFormListener {
     private var screen: MoveFormScreen? = null
 
-    /** The place picker opened for the new home: its place goes to the form once chosen. */
-    private var picker: PlacePickerScreen? = null
-
     override fun onCreate(saved: Bundle?) {
         super.onCreate(saved)
         launch {
@@ -31,15 +26,6 @@ class MoveActivity : ScreenActivity(), MoveFormListener {
             hold(s.watch(this@MoveActivity))
             show(s.state())
             refresh = { s.refresh() }
-        }
-    }
-
-    override fun onResume() {
-        super.onResume()
-        val s = screen ?: return
-        picker?.state()?.result?.let { p ->
-            picker = null
-            s.setNewHome(p.name, p.lat, p.lon)
         }
     }
 
@@ -56,7 +42,7 @@ class MoveActivity : ScreenActivity(), MoveFormListener {
             line("address.label", s.addressLabel, Page.Tone.Label)
             line("address", s.address.ifEmpty { null })
             button("place", s.choosePlaceLabel) {
-                open(PlacePickerActivity::class.java, Session.client.placePickerScreen().also { picker = it })
+                pickPlace { p -> screen.setNewHome(p.name, p.lat, p.lon) }
             }
             line("place.error", error("new_residence") ?: error("new_residence.address"), Page.Tone.Alert)
             date("move_date", s.moveDateLabel, s.moveDate, error("move_date")) { screen.setMoveDate(it.toString()) }

@@ -13,6 +13,8 @@ import kotlinx.coroutines.MainScope
 import kotlinx.coroutines.cancel
 import kotlinx.coroutines.launch
 import uniffi.huijiao_core.EventView
+import uniffi.huijiao_core.Place
+import uniffi.huijiao_core.PlacePickerScreen
 import uniffi.huijiao_core.Route
 import uniffi.huijiao_core.Watching
 import uniffi.huijiao_mobile.menu
@@ -39,7 +41,23 @@ abstract class ScreenActivity : Activity() {
     override fun onResume() {
         super.onResume()
         Live.showing = this
+        placing?.let { (picker, onPlace) ->
+            picker.state().result?.let { place ->
+                placing = null
+                onPlace(place)
+            }
+        }
         refreshNow()
+    }
+
+    /** The place picker this screen opened, and where its place goes once chosen. */
+    private var placing: Pair<PlacePickerScreen, (Place) -> Unit>? = null
+
+    /** Opens the place picker; `onPlace` gets its place when this screen is shown again. */
+    fun pickPlace(onPlace: (Place) -> Unit) {
+        val picker = Session.client.placePickerScreen()
+        placing = picker to onPlace
+        open(PlacePickerActivity::class.java, picker)
     }
 
     override fun onPause() {
